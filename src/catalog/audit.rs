@@ -1,0 +1,127 @@
+//! The audit log: append and read. Hashing is the domain's (domain::audit); this stores.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::Tx;
+use crate::domain::audit::AuditEvent;
+use crate::domain::clock::Timestamp;
+use crate::domain::error::Result;
+
+/// Filters of `audit list`.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub workspace: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    /// When set, only events of these workspaces (the actor's audit visibility).
+    pub visible_workspaces: Option<Vec<String>>,
+    pub limit: Option<u64>,
+}
+
+fn event_row(r: &Row) -> rusqlite::Result<AuditEvent> {
+    let details: String = r.get(8)?;
+    Ok(AuditEvent {
+        seq: r.get(0)?,
+        at: Timestamp::from_stored(&r.get::<_, String>(1)?),
+        actor: r.get(2)?,
+        actor_id: r.get(3)?,
+        action: r.get(4)?,
+        workspace: r.get(5)?,
+        target: r.get(6)?,
+        outcome: r.get(7)?,
+        details: serde_json::from_str(&details).unwrap_or(serde_json::Value::String(details)),
+        hash: r.get(9)?,
+    })
+}
+
+const COLS: &str = "seq, at, actor, actor_id, action, workspace, target, outcome, details, hash";
+
+impl Tx<'_> {
+    /// The seq and hash of the newest event ((0, 64 zeros) for an empty log), cached for
+    /// the transaction so that `apply` does not look it up per event.
+    pub fn last_audit(&mut self) -> Result<(i64, String)> {
+        if let Some(last) = &self.last_hash {
+            return Ok(last.clone());
+        }
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let last = row.unwrap_or((0, "0".repeat(64)));
+        self.last_hash = Some(last.clone());
+        Ok(last)
+    }
+
+    pub fn insert_audit(&mut self, e: &AuditEvent) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO audit (seq, at, actor, actor_id, action, workspace, target, outcome, details, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        st.execute(params![
+            e.seq,
+            e.at.to_string(),
+            e.actor,
+            e.actor_id,
+            e.action,
+            e.workspace,
+            e.target,
+            e.outcome,
+            serde_json::to_string(&e.details).unwrap_or_default(),
+            e.hash
+        ])?;
+        self.last_hash = Some((e.seq, e.hash.clone()));
+        Ok(())
+    }
+
+    /// Visit matching events, oldest first (the newest `limit` of them when limited).
+    pub fn for_each_audit(
+        &self,
+        f: &AuditFilter,
+        mut visit: impl FnMut(AuditEvent) -> Result<()>,
+    ) -> Result<()> {
+        let visible = f
+            .visible_workspaces
+            .as_ref()
+            .map(|v| serde_json::to_string(v).unwrap_or_default());
+        let sql = format!(
+            "SELECT {COLS} FROM (SELECT {COLS} FROM audit WHERE \
+             (?1 IS NULL OR workspace = ?1 COLLATE NOCASE) AND (?2 IS NULL OR actor = ?2 COLLATE NOCASE OR actor_id = ?2) \
+             AND (?3 IS NULL OR action = ?3 OR action LIKE ?3 || '.%') AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) \
+             AND (?6 IS NULL OR workspace COLLATE NOCASE IN (SELECT value FROM json_each(?6))) \
+             ORDER BY seq DESC LIMIT ?7) ORDER BY seq ASC"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let limit = f.limit.map(|l| l.min(i64::MAX as u64) as i64).unwrap_or(-1);
+        let mut rows = st.query(params![
+            f.workspace,
+            f.actor,
+            f.action,
+            f.since.map(|t| t.to_string()),
+            f.until.map(|t| t.to_string()),
+            visible,
+            limit
+        ])?;
+        while let Some(r) = rows.next()? {
+            visit(event_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// Every event in order, for `audit verify`.
+    pub fn for_each_event(&self, mut visit: impl FnMut(AuditEvent) -> Result<()>) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLS} FROM audit ORDER BY seq"))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            visit(event_row(r)?)?;
+        }
+        Ok(())
+    }
+}

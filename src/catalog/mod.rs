@@ -1,0 +1,375 @@
+//! The catalog: one SQLite file holding one tenant. This module and its children are the
+//! only code that knows SQL. Opening checks the file before SQLite may touch it, migrates
+//! append-only on `PRAGMA user_version`, and refuses catalogs it must not use (exit 7).
+
+mod audit;
+mod principals;
+mod resource_groups;
+mod workspaces;
+
+use rusqlite::{Connection, OpenFlags};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::domain::error::{Error, Kind, Result};
+
+pub use audit::AuditFilter;
+pub use principals::Tenant;
+pub use workspaces::WorkspaceFilter;
+
+/// Marks a SQLite file as a dwctl catalog (`PRAGMA application_id`, "dwct").
+const APPLICATION_ID: i32 = 0x6477_6374;
+
+/// Append-only: never edit or reorder an applied migration; add the next one.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Where the catalog is, and whether the user named it (a named path never gets created
+/// implicitly: a typo must not produce a fresh empty catalog).
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub path: PathBuf,
+    pub explicit: bool,
+}
+
+pub struct Catalog {
+    conn: Connection,
+    path: PathBuf,
+    read_only: bool,
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
+            let detail = msg.clone().unwrap_or_else(|| f.to_string());
+            return match f.code {
+                C::DatabaseBusy | C::DatabaseLocked => {
+                    Error::catalog("the catalog is locked by another dwctl")
+                        .with_hint("wait for it to finish, or raise --lock-timeout")
+                }
+                C::ReadOnly => Error::catalog("the catalog is not writable")
+                    .caused_by(detail)
+                    .with_hint("check the file's permissions, or run a read-only command"),
+                C::DatabaseCorrupt | C::NotADatabase => {
+                    Error::catalog("the catalog file is corrupt").caused_by(detail)
+                }
+                C::CannotOpen | C::PermissionDenied | C::SystemIoFailure | C::DiskFull => {
+                    Error::catalog("the catalog cannot be used").caused_by(detail)
+                }
+                _ => Error::internal(format!("catalog error: {detail}")),
+            };
+        }
+        Error::internal(format!("catalog error: {e}"))
+    }
+}
+
+fn io_err(path: &Path, what: &str, e: std::io::Error) -> Error {
+    Error::catalog(format!("cannot {what} {}", path.display())).caused_by(e.to_string())
+}
+
+/// Check the first bytes before SQLite sees the file, so that a file that is not a
+/// database is never modified (SQLite would happily write a journal or a header).
+fn check_header(path: &Path) -> Result<()> {
+    let mut f = fs::File::open(path).map_err(|e| io_err(path, "open", e))?;
+    let mut head = [0u8; 100];
+    let mut got = 0;
+    while got < head.len() {
+        match f.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => return Err(io_err(path, "read", e)),
+        }
+    }
+    if got < 100 || &head[..16] != b"SQLite format 3\0" {
+        return Err(not_a_catalog(path));
+    }
+    let app_id = i32::from_be_bytes([head[68], head[69], head[70], head[71]]);
+    if app_id != APPLICATION_ID {
+        return Err(not_a_catalog(path));
+    }
+    Ok(())
+}
+
+fn not_a_catalog(path: &Path) -> Error {
+    Error::catalog(format!("{} is not a dwctl catalog", path.display())).with_hint(
+        "name the right file with --catalog, or create one with dwctl init --catalog PATH",
+    )
+}
+
+fn set_pragmas(conn: &Connection, lock_timeout: Duration) -> Result<()> {
+    conn.busy_timeout(lock_timeout)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+impl Catalog {
+    /// Open an existing catalog. Missing files are the caller's business (see
+    /// `commands::open_catalog`), which decides between implicit init and exit 7.
+    pub fn open(path: &Path, lock_timeout: Duration) -> Result<Catalog> {
+        let meta = fs::metadata(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::catalog(format!("no catalog at {}", path.display())).with_hint(format!(
+                    "create it with dwctl init --catalog {}",
+                    path.display()
+                ))
+            } else {
+                io_err(path, "read", e)
+            }
+        })?;
+        if meta.is_dir() {
+            return Err(not_a_catalog(path));
+        }
+        check_header(path)?;
+        // A file with no write bits is treated as read-only even for root, so that a
+        // write-protected catalog behaves the same for every user.
+        let read_only = meta.permissions().readonly();
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let conn = Connection::open_with_flags(path, flags)?;
+        set_pragmas(&conn, lock_timeout)?;
+        let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::catalog(format!(
+                "{} was written by a newer dwctl (schema {version}; this dwctl knows up to {SCHEMA_VERSION})",
+                path.display()
+            ))
+            .with_hint("upgrade dwctl to use this catalog"));
+        }
+        let mut cat = Catalog {
+            conn,
+            path: path.to_path_buf(),
+            read_only,
+        };
+        if version < SCHEMA_VERSION {
+            if read_only {
+                return Err(Error::catalog(format!(
+                    "{} needs a schema upgrade but is not writable",
+                    path.display()
+                )));
+            }
+            cat.migrate()?;
+        }
+        Ok(cat)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i32)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Start the one IMMEDIATE transaction of a mutating command.
+    pub fn write(&mut self) -> Result<Tx<'_>> {
+        if self.read_only {
+            return Err(
+                Error::catalog(format!("{} is read-only", self.path.display()))
+                    .with_hint("make the file writable (chmod u+w), or run a read-only command"),
+            );
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Tx {
+            conn: &self.conn,
+            open: true,
+            last_hash: None,
+        })
+    }
+
+    /// A read transaction: one consistent snapshot for the whole command.
+    pub fn read(&mut self) -> Result<Tx<'_>> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        Ok(Tx {
+            conn: &self.conn,
+            open: true,
+            last_hash: None,
+        })
+    }
+}
+
+/// A transaction on the catalog. Dropping it without `commit` rolls it back.
+pub struct Tx<'c> {
+    conn: &'c Connection,
+    open: bool,
+    /// The newest audit hash, cached so that `apply` does not look it up per event.
+    last_hash: Option<(i64, String)>,
+}
+
+impl Tx<'_> {
+    pub fn commit(mut self) -> Result<()> {
+        self.open = false;
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    pub fn rollback(mut self) -> Result<()> {
+        self.open = false;
+        self.conn.execute_batch("ROLLBACK")?;
+        Ok(())
+    }
+
+    /// Savepoints let a refused or denied change be undone while its audit event is kept.
+    pub fn savepoint(&mut self) -> Result<()> {
+        self.conn.execute_batch("SAVEPOINT change")?;
+        Ok(())
+    }
+
+    pub fn rollback_to_savepoint(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("ROLLBACK TO change; RELEASE change")?;
+        self.last_hash = None;
+        Ok(())
+    }
+
+    pub fn release_savepoint(&mut self) -> Result<()> {
+        self.conn.execute_batch("RELEASE change")?;
+        Ok(())
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// A catalog being created: built under a temporary name in the target folder, then
+/// linked into place without replacing a file that appeared meanwhile (two first runs at
+/// once end with one valid catalog).
+pub struct NewCatalog {
+    conn: Option<Connection>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+/// What happened when a new catalog was put in place.
+pub enum Placed {
+    Created,
+    /// Another process (or an earlier run) created it first; ours was discarded.
+    AlreadyExisted,
+}
+
+impl NewCatalog {
+    pub fn create(path: &Path) -> Result<NewCatalog> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file = path
+            .file_name()
+            .ok_or_else(|| Error::catalog(format!("{} is not a file path", path.display())))?;
+        let tmp = dir.join(format!(
+            ".{}.{}.{}.tmp",
+            file.to_string_lossy(),
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        {
+            let mut opts = fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            opts.open(&tmp).map_err(|e| io_err(&tmp, "create", e))?;
+        }
+        let conn = Connection::open_with_flags(
+            &tmp,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut new = NewCatalog {
+            conn: Some(conn),
+            tmp,
+            path: path.to_path_buf(),
+        };
+        {
+            let conn = new.conn.as_ref().expect("open");
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+        }
+        let mut cat = Catalog {
+            conn: new.conn.take().expect("open"),
+            path: new.tmp.clone(),
+            read_only: false,
+        };
+        cat.migrate()?;
+        new.conn = Some(cat.conn);
+        Ok(new)
+    }
+
+    pub fn write(&mut self) -> Result<Tx<'_>> {
+        let conn = self.conn.as_ref().expect("open");
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Tx {
+            conn,
+            open: true,
+            last_hash: None,
+        })
+    }
+
+    /// Switch to WAL, close, and link into place.
+    pub fn place(mut self) -> Result<Placed> {
+        let conn = self.conn.take().expect("open");
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        conn.close().map_err(|(_, e)| Error::from(e))?;
+        let result = match fs::hard_link(&self.tmp, &self.path) {
+            Ok(()) => Ok(Placed::Created),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(Placed::AlreadyExisted),
+            Err(e) => Err(io_err(&self.path, "create", e)),
+        };
+        let _ = fs::remove_file(&self.tmp);
+        result
+    }
+}
+
+impl Drop for NewCatalog {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = conn.close();
+        }
+        let _ = fs::remove_file(&self.tmp);
+        let _ = fs::remove_file(self.tmp.with_extension("tmp-journal"));
+    }
+}
+
+/// Is this error one that means "the catalog cannot be used"?
+pub fn is_catalog_error(e: &Error) -> bool {
+    e.kind == Kind::Catalog
+}
+
+#[cfg(test)]
+pub(crate) fn in_memory() -> Catalog {
+    let conn = Connection::open_in_memory().expect("memory db");
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    let mut cat = Catalog {
+        conn,
+        path: PathBuf::from(":memory:"),
+        read_only: false,
+    };
+    cat.migrate().expect("migrate");
+    cat
+}

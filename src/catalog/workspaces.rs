@@ -1,0 +1,352 @@
+//! Workspaces, their tags, members and resource-group bindings.
+
+use rusqlite::{params, OptionalExtension, Row};
+use std::collections::{BTreeMap, HashMap};
+
+use super::Tx;
+use crate::domain::clock::Timestamp;
+use crate::domain::error::Result;
+use crate::domain::model::{
+    Member, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
+    RETENTION_DAYS,
+};
+use crate::domain::roles::RoleSet;
+
+const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.status, w.owner, \
+    w.is_default, w.dev_role_disabled, w.pai_tasks_enabled, w.sod_policy, rg.name, w.created_at, \
+    w.created_by, w.updated_at, w.deleted_at, w.deleted_by, w.status_before_delete";
+
+fn ts(s: Option<String>) -> Option<Timestamp> {
+    s.map(|s| Timestamp::from_stored(&s))
+}
+
+fn workspace_row(r: &Row) -> rusqlite::Result<Workspace> {
+    let deleted_at = ts(r.get(15)?);
+    Ok(Workspace {
+        id: r.get(0)?,
+        name: WorkspaceName::from_stored(r.get(1)?),
+        display_name: r.get(2)?,
+        description: r.get(3)?,
+        mode: Mode::from_stored(&r.get::<_, String>(4)?),
+        status: Status::from_stored(&r.get::<_, String>(5)?),
+        owner: r.get(6)?,
+        is_default: r.get(7)?,
+        dev_role_disabled: r.get(8)?,
+        pai_tasks_enabled: r.get(9)?,
+        sod_policy: SodPolicy::from_stored(&r.get::<_, String>(10)?),
+        default_resource_group: r.get(11)?,
+        resource_groups: Vec::new(),
+        tags: BTreeMap::new(),
+        created_at: Timestamp::from_stored(&r.get::<_, String>(12)?),
+        created_by: r.get(13)?,
+        updated_at: Timestamp::from_stored(&r.get::<_, String>(14)?),
+        deleted_at,
+        deleted_by: r.get(16)?,
+        retention_until: deleted_at.map(|t| t.plus_days(RETENTION_DAYS)),
+        status_before_delete: r
+            .get::<_, Option<String>>(17)?
+            .map(|s| Status::from_stored(&s)),
+    })
+}
+
+fn member_row(r: &Row) -> rusqlite::Result<Member> {
+    Ok(Member {
+        workspace: WorkspaceName::from_stored(r.get(0)?),
+        user: PrincipalName::from_stored(r.get(1)?),
+        user_id: r.get(2)?,
+        kind: PrincipalKind::from_stored(&r.get::<_, String>(3)?),
+        roles: RoleSet::from_stored(&r.get::<_, String>(4)?),
+        added_at: Timestamp::from_stored(&r.get::<_, String>(5)?),
+        added_by: r.get(6)?,
+    })
+}
+
+const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by \
+    FROM member m JOIN principal p ON p.pk = m.principal_pk JOIN workspace w ON w.id = m.workspace_id";
+
+/// Filters of `workspace list`, applied in SQL.
+#[derive(Debug, Default, Clone)]
+pub struct WorkspaceFilter {
+    pub include_deleted: bool,
+    pub status: Option<Status>,
+    pub mode: Option<Mode>,
+}
+
+impl Tx<'_> {
+    fn fill_workspace(&self, w: &mut Workspace) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT key, value FROM workspace_tag WHERE workspace_id = ?1")?;
+        w.tags = st
+            .query_map([w.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT g.name FROM binding b JOIN resource_group g ON g.pk = b.group_pk \
+             WHERE b.workspace_id = ?1 ORDER BY g.name COLLATE NOCASE",
+        )?;
+        w.resource_groups = st
+            .query_map([w.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(())
+    }
+
+    /// A workspace by name, case-insensitively, whatever its status.
+    pub fn workspace(&self, name: &str) -> Result<Option<Workspace>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {WS_COLS} FROM workspace w LEFT JOIN resource_group rg ON rg.pk = w.default_resource_group WHERE w.name = ?1"
+        ))?;
+        let Some(mut w) = st.query_row([name], workspace_row).optional()? else {
+            return Ok(None);
+        };
+        self.fill_workspace(&mut w)?;
+        Ok(Some(w))
+    }
+
+    pub fn workspace_name_by_id(&self, id: i64) -> Result<Option<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT name FROM workspace WHERE id = ?1")?;
+        Ok(st.query_row([id], |r| r.get(0)).optional()?)
+    }
+
+    pub fn workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {WS_COLS} FROM workspace w LEFT JOIN resource_group rg ON rg.pk = w.default_resource_group \
+             WHERE (?1 OR w.status <> 'deleted') AND (?2 IS NULL OR w.status = ?2) AND (?3 IS NULL OR w.mode = ?3) \
+             ORDER BY w.id"
+        ))?;
+        let mut list: Vec<Workspace> = st
+            .query_map(
+                params![
+                    f.include_deleted,
+                    f.status.map(|s| s.as_str()),
+                    f.mode.map(|m| m.as_str())
+                ],
+                workspace_row,
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        // Tags and bindings for all rows in two queries, not two per workspace.
+        let index: HashMap<i64, usize> = list.iter().enumerate().map(|(i, w)| (w.id, i)).collect();
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT workspace_id, key, value FROM workspace_tag")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                list[i].tags.insert(r.get(1)?, r.get(2)?);
+            }
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT b.workspace_id, g.name FROM binding b JOIN resource_group g ON g.pk = b.group_pk ORDER BY g.name COLLATE NOCASE",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                list[i].resource_groups.push(r.get(1)?);
+            }
+        }
+        Ok(list)
+    }
+
+    pub fn insert_workspace(&self, w: &Workspace) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO workspace (name, display_name, description, mode, status, owner, is_default, \
+             dev_role_disabled, pai_tasks_enabled, sod_policy, created_at, created_by, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                w.name.as_str(),
+                w.display_name,
+                w.description,
+                w.mode.as_str(),
+                w.status.as_str(),
+                w.owner,
+                w.is_default,
+                w.dev_role_disabled,
+                w.pai_tasks_enabled,
+                w.sod_policy.as_str(),
+                w.created_at.to_string(),
+                w.created_by,
+                w.updated_at.to_string()
+            ],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        self.save_tags(id, &w.tags)?;
+        Ok(id)
+    }
+
+    /// Write every mutable field of a workspace (the domain decided what changes).
+    pub fn save_workspace(&self, w: &Workspace) -> Result<()> {
+        self.conn.execute(
+            "UPDATE workspace SET display_name = ?2, description = ?3, mode = ?4, status = ?5, \
+             status_before_delete = ?6, dev_role_disabled = ?7, pai_tasks_enabled = ?8, sod_policy = ?9, \
+             default_resource_group = (SELECT pk FROM resource_group WHERE name = ?10), \
+             updated_at = ?11, deleted_at = ?12, deleted_by = ?13 WHERE id = ?1",
+            params![
+                w.id,
+                w.display_name,
+                w.description,
+                w.mode.as_str(),
+                w.status.as_str(),
+                w.status_before_delete.map(|s| s.as_str()),
+                w.dev_role_disabled,
+                w.pai_tasks_enabled,
+                w.sod_policy.as_str(),
+                w.default_resource_group,
+                w.updated_at.to_string(),
+                w.deleted_at.map(|t| t.to_string()),
+                w.deleted_by
+            ],
+        )?;
+        self.conn
+            .execute("DELETE FROM workspace_tag WHERE workspace_id = ?1", [w.id])?;
+        self.save_tags(w.id, &w.tags)
+    }
+
+    fn save_tags(&self, id: i64, tags: &BTreeMap<String, String>) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO workspace_tag (workspace_id, key, value) VALUES (?1, ?2, ?3)",
+        )?;
+        for (k, v) in tags {
+            st.execute(params![id, k, v])?;
+        }
+        Ok(())
+    }
+
+    /// Purge: the workspace and everything in it (cascades); audit events stay.
+    pub fn purge_workspace(&self, id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM workspace WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Release every resource-group binding of a workspace (on delete).
+    pub fn unbind_all(&self, workspace_id: i64) -> Result<usize> {
+        Ok(self.conn.execute(
+            "DELETE FROM binding WHERE workspace_id = ?1",
+            [workspace_id],
+        )?)
+    }
+
+    // ---- members ----
+
+    /// The actor's roles in one workspace (empty when not a member).
+    pub fn roles_in(&self, workspace_id: i64, principal_pk: i64) -> Result<RoleSet> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT roles FROM member WHERE workspace_id = ?1 AND principal_pk = ?2",
+        )?;
+        let roles: Option<String> = st
+            .query_row([workspace_id, principal_pk], |r| r.get(0))
+            .optional()?;
+        Ok(roles.map(|s| RoleSet::from_stored(&s)).unwrap_or_default())
+    }
+
+    /// The principal's roles in every workspace, by workspace id.
+    pub fn roles_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, RoleSet>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT workspace_id, roles FROM member WHERE principal_pk = ?1")?;
+        let rows = st.query_map([principal_pk], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                RoleSet::from_stored(&r.get::<_, String>(1)?),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn member(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Member>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "{MEMBER_SELECT} WHERE m.workspace_id = ?1 AND m.principal_pk = ?2"
+        ))?;
+        Ok(st
+            .query_row([workspace_id, principal_pk], member_row)
+            .optional()?)
+    }
+
+    pub fn members(&self, workspace_id: i64) -> Result<Vec<Member>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "{MEMBER_SELECT} WHERE m.workspace_id = ?1 ORDER BY p.kind <> 'account', p.name COLLATE NOCASE"
+        ))?;
+        let rows = st.query_map([workspace_id], member_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Visit members one at a time (large lists stream to the output).
+    pub fn for_each_member(
+        &self,
+        workspace_id: i64,
+        mut f: impl FnMut(Member) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "{MEMBER_SELECT} WHERE m.workspace_id = ?1 ORDER BY p.kind <> 'account', p.name COLLATE NOCASE"
+        ))?;
+        let mut rows = st.query([workspace_id])?;
+        while let Some(r) = rows.next()? {
+            f(member_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// Names of the workspaces (any status) where the principal is a member.
+    pub fn memberships_of(&self, principal_pk: i64) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT w.name FROM member m JOIN workspace w ON w.id = m.workspace_id \
+             WHERE m.principal_pk = ?1 ORDER BY w.name COLLATE NOCASE",
+        )?;
+        let rows = st.query_map([principal_pk], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn insert_member(
+        &self,
+        workspace_id: i64,
+        principal_pk: i64,
+        roles: RoleSet,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO member (workspace_id, principal_pk, roles, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        st.execute(params![
+            workspace_id,
+            principal_pk,
+            roles.to_stored(),
+            at.to_string(),
+            by
+        ])?;
+        Ok(())
+    }
+
+    pub fn set_member_roles(
+        &self,
+        workspace_id: i64,
+        principal_pk: i64,
+        roles: RoleSet,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "UPDATE member SET roles = ?3 WHERE workspace_id = ?1 AND principal_pk = ?2",
+        )?;
+        st.execute(params![workspace_id, principal_pk, roles.to_stored()])?;
+        Ok(())
+    }
+
+    pub fn delete_member(&self, workspace_id: i64, principal_pk: i64) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached("DELETE FROM member WHERE workspace_id = ?1 AND principal_pk = ?2")?;
+        st.execute([workspace_id, principal_pk])?;
+        Ok(())
+    }
+
+    /// Members of a workspace holding every role of `all_of` (for separation-of-duties).
+    pub fn members_holding(&self, workspace_id: i64, all_of: RoleSet) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for m in self.members(workspace_id)? {
+            if all_of.iter().all(|r| m.roles.contains(r)) {
+                out.push(m.user.to_string());
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,94 @@
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Add a principal to a workspace with roles (at a terminal without --role: a multi-select)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl member add finance_tax_report alice --role admin\n  dwctl member add finance_tax_report bob --role dev --role analyst\n  dwctl member add finance_tax_report bob --role dev --if-not-exists"
+    )]
+    Add(MemberAddArgs),
+    /// List a workspace's members
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl member list finance_tax_report\n  dwctl member list finance_tax_report --role ops -o json"
+    )]
+    List(MemberListArgs),
+    /// Show one member
+    #[command(after_help = "EXAMPLES:\n  dwctl member show finance_tax_report alice")]
+    Show(MemberRef),
+    /// Grant, revoke or set a member's roles
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl member role finance_tax_report bob --grant ops --revoke dev\n  dwctl member role finance_tax_report bob --set dev,analyst"
+    )]
+    Role(MemberRoleArgs),
+    /// Remove a member from a workspace (the owner never)
+    #[command(after_help = "EXAMPLES:\n  dwctl member remove finance_tax_report bob --yes")]
+    Remove(MemberRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MemberRef {
+    /// Workspace name
+    pub workspace: String,
+    /// Principal name or id
+    pub user: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MemberAddArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Principal name or id
+    pub user: String,
+    /// Role code or alias (repeatable, or comma-separated)
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Succeed without change when already a member
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MemberListArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Only members holding this role
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MemberRoleArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Principal name or id
+    pub user: String,
+    /// Grant a role (repeatable)
+    #[arg(long, value_name = "ROLE")]
+    pub grant: Vec<String>,
+    /// Revoke a role (repeatable)
+    #[arg(long, value_name = "ROLE")]
+    pub revoke: Vec<String>,
+    /// Replace the roles with exactly these (comma-separated)
+    #[arg(long, value_name = "ROLE,ROLE", conflicts_with_all = ["grant", "revoke"], required_unless_present_any = ["grant", "revoke"])]
+    pub set: Option<String>,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MemberRemoveArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Principal name or id
+    pub user: String,
+    /// Succeed without change when not a member
+    #[arg(long)]
+    pub if_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

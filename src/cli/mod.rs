@@ -1,0 +1,160 @@
+//! The command line, as clap types. Doc comments here are the single source of `--help`,
+//! the man pages and the completions.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+use crate::output::{ColorChoice, Format};
+
+mod audit;
+mod member;
+mod resource_group;
+mod role;
+mod user;
+mod workspace;
+
+pub use audit::*;
+pub use member::*;
+pub use resource_group::*;
+pub use role::*;
+pub use user::*;
+pub use workspace::*;
+
+pub const LONG_ABOUT: &str = "\
+dwctl administers DataWorks-style workspaces on a local SQLite catalog: workspaces and their
+lifecycle, principals, members and the ten built-in roles, compute resources, data sources,
+resource groups, and an audit log of every change.
+
+Every command runs as one actor (--as); the permission table of DataWorks is enforced for it.
+--as names who acts so that the rules and the audit log are right; it is not authentication.
+On one machine the security boundary is the catalog file's permissions (0600).";
+
+pub const AFTER_LONG_HELP: &str = "\
+EXIT STATUS:
+  0  success (also: nothing to change)
+  1  unexpected failure: a bug or an I/O error
+  2  usage or invalid input: unknown flag, bad name, unknown role or type, malformed property
+  3  not found: workspace, principal, member, data source, compute resource, resource group
+  4  already exists or conflict: name taken (or reserved), already a member, group still bound
+  5  permission denied (or an actor that is not a principal)
+  6  refused by a rule or a state: workspace disabled or deleted, owner protected, ...
+  7  catalog unavailable: missing at an explicit path, not a dwctl catalog, corrupt, newer, locked, not writable
+  8  confirmation needed but not possible (--no-input, no terminal, CI) or declined
+  9  negative answer: datasource test not connectable, check --strict found problems, audit verify failed
+
+ENVIRONMENT:
+  DWCTL_CATALOG       catalog file (like --catalog)
+  DWCTL_CONFIG        config file (like --config)
+  DWCTL_NO_CONFIG     1: ignore the config file
+  DWCTL_ACTOR         who is acting (like --as)
+  DWCTL_OUTPUT        table, json, jsonl or csv (like --output)
+  DWCTL_NO_INPUT      1: never prompt (like --no-input)
+  CI                  set (not empty, false or 0): never prompt
+  DWCTL_LOCK_TIMEOUT  seconds to wait for another dwctl writing the catalog
+  DWCTL_NOW           RFC 3339 time that replaces the clock (for tests)
+  NO_COLOR            set: no colour
+  CLICOLOR_FORCE      set: colour even into a pipe
+
+Precedence: flag, then environment, then config file, then default.
+
+EXAMPLES:
+  dwctl workspace list
+  dwctl workspace create finance_tax_report --display-name 'Finance tax report'
+  dwctl user add alice
+  dwctl member add finance_tax_report alice --role admin
+  dwctl --as alice workspace show finance_tax_report -o json";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dwctl",
+    version,
+    about = "Administer DataWorks workspaces, members, compute, data sources and resource groups on a local catalog",
+    long_about = LONG_ABOUT,
+    after_long_help = AFTER_LONG_HELP,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes (cli.md 2).
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Catalog file [env: DWCTL_CATALOG] [default: <data dir>/dwctl/catalog.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub catalog: Option<PathBuf>,
+    /// Config file (TOML) [env: DWCTL_CONFIG] [default: <config dir>/dwctl/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Ignore the config file [env: DWCTL_NO_CONFIG=1]
+    #[arg(long, global = true)]
+    pub no_config: bool,
+    /// Act as this principal (name or id) [env: DWCTL_ACTOR] [default: the account, root]
+    #[arg(long = "as", global = true, value_name = "PRINCIPAL")]
+    pub actor: Option<String>,
+    /// Output format [env: DWCTL_OUTPUT] [default: table]
+    #[arg(short, long, global = true, value_name = "FORMAT")]
+    pub output: Option<Format>,
+    /// Answer yes to confirmations
+    #[arg(short, long, global = true)]
+    pub yes: bool,
+    /// Never prompt: a confirmation fails (exit 8) [env: DWCTL_NO_INPUT=1, or CI]
+    #[arg(long, global = true)]
+    pub no_input: bool,
+    /// When to use colour [env: NO_COLOR, CLICOLOR_FORCE] [default: auto]
+    #[arg(long, global = true, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+    /// No status lines or warnings on stderr (errors still)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Seconds to wait for another dwctl writing the catalog [env: DWCTL_LOCK_TIMEOUT] [default: 10]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub lock_timeout: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a catalog: the account, the default workspace and its resource group
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl init\n  dwctl init --catalog ./team.db --account-id 1234567890123456 --region cn-shanghai\n  dwctl init --if-not-exists"
+    )]
+    Init(InitArgs),
+    /// Show who is acting, where that came from, and its rights and roles
+    #[command(after_help = "EXAMPLES:\n  dwctl whoami\n  dwctl --as alice whoami -o json")]
+    Whoami,
+    /// Principals of the account: RAM users and roles
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Workspaces and their lifecycle
+    #[command(subcommand, visible_alias = "ws")]
+    Workspace(WorkspaceCommand),
+    /// Members of a workspace and their roles
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// The ten built-in workspace roles
+    #[command(subcommand)]
+    Role(RoleCommand),
+    /// Resource groups and their bindings to workspaces
+    #[command(subcommand, name = "resourcegroup", visible_alias = "rg")]
+    ResourceGroup(ResourceGroupCommand),
+    /// The audit log of every change
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The account id: 16 digits [default: random]
+    #[arg(long, value_name = "UID")]
+    pub account_id: Option<String>,
+    /// The region [default: cn-hangzhou]
+    #[arg(long, value_name = "ID")]
+    pub region: Option<String>,
+    /// Succeed without change when the catalog exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+}

@@ -1,0 +1,135 @@
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum ResourceGroupCommand {
+    /// Create a resource group
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl resourcegroup create rg_etl --spec 4 --vpc vpc-abc123 --vswitch vsw-def456\n  dwctl rg create rg_year --payment prepaid --duration 1 --duration-unit year"
+    )]
+    Create(RgCreateArgs),
+    /// List resource groups
+    #[command(after_help = "EXAMPLES:\n  dwctl resourcegroup list")]
+    List,
+    /// Show a resource group
+    #[command(after_help = "EXAMPLES:\n  dwctl resourcegroup show rg_etl")]
+    Show(RgRef),
+    /// Rename, re-remark or scale a resource group (scaling: serverless only)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl resourcegroup update rg_etl --spec 8 --remark 'nightly ETL'"
+    )]
+    Update(RgUpdateArgs),
+    /// Delete a resource group (refused while bound)
+    #[command(after_help = "EXAMPLES:\n  dwctl resourcegroup delete rg_etl --yes")]
+    Delete(RgDeleteArgs),
+    /// Bind a resource group to a workspace
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl resourcegroup bind rg_etl finance_tax_report --default"
+    )]
+    Bind(RgBindArgs),
+    /// Release a resource group from a workspace
+    #[command(after_help = "EXAMPLES:\n  dwctl resourcegroup unbind rg_etl finance_tax_report")]
+    Unbind(RgUnbindArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RgRef {
+    /// Resource group name or id
+    pub group: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RgCreateArgs {
+    /// Name: 1-128 of A-Za-z0-9_, starting with a letter
+    pub name: String,
+    /// serverless, scheduler, integration or dataservice [default: serverless]
+    #[arg(long = "type", value_name = "TYPE")]
+    pub group_type: Option<String>,
+    /// Size in CU, at least 2 (1 CU = 1 vCPU + 4 GiB) [default: 2]
+    #[arg(long)]
+    pub spec: Option<i64>,
+    /// postpaid or prepaid [default: postpaid]
+    #[arg(long)]
+    pub payment: Option<String>,
+    /// Prepaid duration
+    #[arg(long, value_name = "N")]
+    pub duration: Option<i64>,
+    /// month or year
+    #[arg(long, value_name = "UNIT")]
+    pub duration_unit: Option<String>,
+    /// VPC id (vpc-...)
+    #[arg(long)]
+    pub vpc: Option<String>,
+    /// vSwitch id (vsw-...)
+    #[arg(long)]
+    pub vswitch: Option<String>,
+    /// Remark (0-128 characters)
+    #[arg(long)]
+    pub remark: Option<String>,
+    /// Succeed without change when the group exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RgUpdateArgs {
+    /// Resource group name or id
+    pub group: String,
+    /// New name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New remark
+    #[arg(long)]
+    pub remark: Option<String>,
+    /// New size in CU (serverless only)
+    #[arg(long)]
+    pub spec: Option<i64>,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RgDeleteArgs {
+    /// Resource group name or id
+    pub group: String,
+    /// Succeed without change when the group does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RgBindArgs {
+    /// Resource group name or id
+    pub group: String,
+    /// Workspace name
+    pub workspace: String,
+    /// Also make it the workspace's default group
+    #[arg(long)]
+    pub default: bool,
+    /// Succeed without change when already bound
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RgUnbindArgs {
+    /// Resource group name or id
+    pub group: String,
+    /// Workspace name
+    pub workspace: String,
+    /// Succeed without change when not bound
+    #[arg(long)]
+    pub if_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

@@ -1,0 +1,171 @@
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace (with no name at a terminal: a short wizard)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl workspace create finance_tax_report --display-name 'Finance tax report' --tag team=fin\n  dwctl workspace create sandbox_ana --mode basic\n  dwctl workspace create finance_tax_report --if-not-exists -o json"
+    )]
+    Create(WsCreateArgs),
+    /// List workspaces (the recycle bin only with --all or --status deleted)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl workspace list\n  dwctl workspace list --all --mode standard --tag team=fin\n  dwctl workspace list -o json | jq '.[].name'"
+    )]
+    List(WsListArgs),
+    /// Show one workspace
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl workspace show finance_tax_report\n  dwctl workspace show finance_tax_report -o json"
+    )]
+    Show(WsRef),
+    /// Change a workspace's settings
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl workspace update finance_tax_report --description 'Monthly tax reports' --tag env=prod\n  dwctl workspace update finance_tax_report --sod-policy enforce\n  dwctl workspace update finance_tax_report --default-resource-group rg_etl"
+    )]
+    Update(WsUpdateArgs),
+    /// Pause a workspace: every change inside it is refused until enabled
+    #[command(after_help = "EXAMPLES:\n  dwctl workspace disable finance_tax_report")]
+    Disable(WsMutateArgs),
+    /// Enable a disabled workspace
+    #[command(after_help = "EXAMPLES:\n  dwctl workspace enable finance_tax_report")]
+    Enable(WsMutateArgs),
+    /// Move a workspace to the recycle bin (restorable for 14 days; asks to type its name)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl workspace delete finance_tax_report\n  dwctl workspace delete finance_tax_report --yes"
+    )]
+    Delete(WsRemoveArgs),
+    /// Bring a workspace back from the recycle bin, to the state it had
+    #[command(after_help = "EXAMPLES:\n  dwctl workspace restore finance_tax_report")]
+    Restore(WsMutateArgs),
+    /// Remove a deleted workspace for good (asks to type its name), or every expired one
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl workspace purge finance_tax_report --yes\n  dwctl workspace purge --expired --yes"
+    )]
+    Purge(WsPurgeArgs),
+    /// Upgrade a basic workspace to standard mode (irreversible; the account only)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl workspace upgrade sandbox_ana --dry-run\n  dwctl workspace upgrade sandbox_ana --yes"
+    )]
+    Upgrade(WsMutateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WsRef {
+    /// Workspace name
+    pub workspace: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WsCreateArgs {
+    /// Workspace name: 3-28 of A-Za-z0-9_, starting with a letter (asked for at a terminal when omitted)
+    pub name: Option<String>,
+    /// Display name (1-64 printable characters) [default: the name]
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Description (0-3000 characters)
+    #[arg(long)]
+    pub description: Option<String>,
+    /// basic or standard [default: standard]
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// Separation of duties: off, warn or enforce [default: warn]
+    #[arg(long, value_name = "POLICY")]
+    pub sod_policy: Option<String>,
+    /// Allow PAI tasks: on or off [default: off]
+    #[arg(long, value_name = "on|off")]
+    pub pai_tasks: Option<String>,
+    /// A tag key=value (repeatable, up to 20)
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
+    /// Succeed without change when the workspace exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WsListArgs {
+    /// Include the recycle bin
+    #[arg(long)]
+    pub all: bool,
+    /// Only this status: available, disabled or deleted
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Only this mode: basic or standard
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// Only workspaces with this tag (repeatable: all must match)
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WsUpdateArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// New display name (1-64 printable characters)
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// New description (0-3000 characters)
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Add or replace a tag key=value (repeatable)
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
+    /// Remove a tag by key (repeatable)
+    #[arg(long = "untag", value_name = "KEY")]
+    pub untag: Vec<String>,
+    /// Allow PAI tasks: on or off
+    #[arg(long, value_name = "on|off")]
+    pub pai_tasks: Option<String>,
+    /// Separation of duties: off, warn or enforce
+    #[arg(long, value_name = "POLICY")]
+    pub sod_policy: Option<String>,
+    /// Default resource group (bound to the workspace), or none
+    #[arg(long, value_name = "GROUP")]
+    pub default_resource_group: Option<String>,
+    /// Disable the Develop role for good (refused while anyone holds it)
+    #[arg(long)]
+    pub disable_dev_role: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WsMutateArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WsRemoveArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Succeed without change when the workspace does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WsPurgeArgs {
+    /// Workspace name (in the recycle bin)
+    #[arg(required_unless_present = "expired", conflicts_with = "expired")]
+    pub workspace: Option<String>,
+    /// Purge every workspace whose 14-day retention is over
+    #[arg(long)]
+    pub expired: bool,
+    /// Succeed without change when the workspace does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

@@ -1,0 +1,96 @@
+use super::Ctx;
+use crate::catalog::{NewCatalog, Placed};
+use crate::cli::InitArgs;
+use crate::domain::error::Error;
+use crate::domain::model::{parse_account_id, parse_region};
+use crate::domain::session::Outcome;
+use crate::domain::tenant;
+
+pub const DEFAULT_REGION: &str = "cn-hangzhou";
+
+pub fn random_account_id() -> String {
+    format!(
+        "{}",
+        fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
+    )
+}
+
+pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
+    let account_id = match &args.account_id {
+        Some(a) => parse_account_id(a)?,
+        None => random_account_id(),
+    };
+    let region = parse_region(args.region.as_deref().unwrap_or(DEFAULT_REGION))?;
+    let path = ctx.settings.catalog.path.clone();
+    let exists = |ctx: &mut Ctx| -> anyhow::Result<()> {
+        if !args.if_not_exists {
+            return Err(
+                Error::conflict(format!("a catalog already exists at {}", path.display()))
+                    .with_hint(
+                        "pass --if-not-exists to accept it, or name another file with --catalog",
+                    )
+                    .into(),
+            );
+        }
+        // Show what is there, so that scripts learn the tenant either way.
+        let info = ctx.read(|s| {
+            Ok(tenant::InitResult {
+                account_id: s.tenant.account_id.clone(),
+                region: s.tenant.region.clone(),
+                account: s.tx().account()?.name.to_string(),
+                default_workspace: tenant::default_workspace_name(&s.tenant.account_id).to_string(),
+                default_resource_group: tenant::DEFAULT_GROUP.to_string(),
+                created_at: s.tenant.created_at,
+            })
+        })?;
+        let done = crate::domain::session::Done {
+            value: Outcome::unchanged(info),
+            warnings: vec![],
+        };
+        ctx.print_mutation(
+            "catalog.init",
+            false,
+            done,
+            &format!("Catalog {} exists.", path.display()),
+        )
+    };
+    if path.exists() {
+        return exists(ctx);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::catalog(format!("cannot create {}", dir.display())).caused_by(e.to_string())
+            })?;
+        }
+    }
+    let mut new = NewCatalog::create(&path)?;
+    let result = {
+        let mut tx = new.write()?;
+        let r = tenant::init(&mut tx, &account_id, &region, ctx.settings.now)?;
+        tx.commit()?;
+        r
+    };
+    match new.place()? {
+        Placed::Created => {
+            let done = crate::domain::session::Done {
+                value: Outcome::changed(result),
+                warnings: vec![],
+            };
+            ctx.print_mutation(
+                "catalog.init",
+                false,
+                done,
+                &format!("Created catalog {}.", path.display()),
+            )
+        }
+        Placed::AlreadyExisted => exists(ctx),
+    }
+}
+
+pub fn whoami(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let source = ctx.settings.actor_source.as_str();
+    let who = ctx.read(|s| tenant::whoami(s, source))?;
+    ctx.printer.object(&who)?;
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! Commands: thin. Each turns arguments into a request, confirms when needed, calls the
+//! domain in one transaction, and hands the view to the printer. `mod.rs` only dispatches
+//! and holds the plumbing every command shares.
+
+mod audit;
+mod init;
+mod member;
+mod resource_group;
+mod role;
+mod user;
+mod workspace;
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, NewCatalog, Placed};
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+use crate::domain::error::{Error, Kind, Result};
+use crate::domain::model::Warning;
+use crate::domain::session::{self, Done, Outcome, Request, Session};
+use crate::output::Printer;
+
+/// What every command gets.
+pub struct Ctx {
+    pub settings: Settings,
+    pub printer: Printer,
+}
+
+impl Ctx {
+    pub fn request(&self, dry_run: bool) -> Request {
+        Request {
+            actor: self.settings.actor.clone(),
+            now: self.settings.now,
+            dry_run,
+        }
+    }
+
+    /// Open the catalog. At the default path a missing catalog is created as `init`
+    /// would (and said on stderr); a path the user named must exist (exit 7).
+    pub fn catalog(&mut self) -> Result<Catalog> {
+        let loc = self.settings.catalog.clone();
+        if !loc.explicit && !loc.path.exists() {
+            if let Some(dir) = loc.path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::catalog(format!("cannot create {}", dir.display()))
+                        .caused_by(e.to_string())
+                })?;
+            }
+            let account_id = init::random_account_id();
+            let mut new = NewCatalog::create(&loc.path)?;
+            {
+                let mut tx = new.write()?;
+                crate::domain::tenant::init(
+                    &mut tx,
+                    &account_id,
+                    init::DEFAULT_REGION,
+                    self.settings.now,
+                )?;
+                tx.commit()?;
+            }
+            if let Placed::Created = new.place()? {
+                self.printer.warning(&Warning::new(
+                    "catalog_created",
+                    format!(
+                        "created a new catalog at {} (account {account_id}, region {})",
+                        loc.path.display(),
+                        init::DEFAULT_REGION
+                    ),
+                ));
+            }
+        }
+        Catalog::open(&loc.path, self.settings.lock_timeout)
+    }
+
+    /// Run a read in one read transaction.
+    pub fn read<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        let mut cat = self.catalog()?;
+        session::read(&mut cat, &self.request(false), f)
+    }
+
+    /// Run a change in one IMMEDIATE transaction with its audit event.
+    pub fn write<T>(
+        &mut self,
+        dry_run: bool,
+        f: impl FnOnce(&mut Session) -> Result<T>,
+    ) -> Result<Done<T>> {
+        let mut cat = self.catalog()?;
+        session::write(&mut cat, &self.request(dry_run), f)
+    }
+
+    /// A change that asks first (delete, remove, purge, upgrade...). The change runs once
+    /// as a dry run, so that a missing object, a missing right or a broken rule is reported
+    /// before anyone is asked; then, confirmed, for real. A refused dry run is run for
+    /// real too, so that the refusal is audited exactly as without the prompt.
+    pub fn confirmed_write<T>(
+        &mut self,
+        dry_run: bool,
+        ask: impl FnOnce(&Settings, &T) -> Result<()>,
+        f: impl Fn(&mut Session) -> Result<Outcome<T>>,
+    ) -> Result<Done<Outcome<T>>> {
+        if dry_run {
+            return self.write(true, f);
+        }
+        match self.write(true, &f) {
+            Ok(preview) => {
+                if preview.value.changed {
+                    ask(&self.settings, &preview.value.value)?;
+                }
+                self.write(false, f)
+            }
+            Err(e) if matches!(e.kind, Kind::Denied | Kind::Refused) => self.write(false, f),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Print a mutation's result: the envelope, warnings, and a status line.
+    pub fn print_mutation<T: Serialize>(
+        &mut self,
+        action: &str,
+        dry_run: bool,
+        done: Done<Outcome<T>>,
+        status: &str,
+    ) -> anyhow::Result<()> {
+        self.printer.mutation(
+            action,
+            done.value.changed,
+            dry_run,
+            &done.value.value,
+            &done.warnings,
+            status,
+        )?;
+        Ok(())
+    }
+}
+
+/// `--if-exists`: a missing object is success with `"changed": false`.
+pub fn if_exists<T>(flag: bool, r: Result<Done<Outcome<T>>>) -> Result<Option<Done<Outcome<T>>>> {
+    match r {
+        Err(e) if flag && e.kind == Kind::NotFound => Ok(None),
+        other => other.map(Some),
+    }
+}
+
+pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Init(args) => init::run(ctx, args),
+        Command::Whoami => init::whoami(ctx),
+        Command::User(c) => user::run(ctx, c),
+        Command::Workspace(c) => workspace::run(ctx, c),
+        Command::Member(c) => member::run(ctx, c),
+        Command::Role(c) => role::run(ctx, c),
+        Command::ResourceGroup(c) => resource_group::run(ctx, c),
+        Command::Audit(c) => audit::run(ctx, c),
+    }
+}

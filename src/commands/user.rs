@@ -1,0 +1,97 @@
+use super::{if_exists, Ctx};
+use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
+use crate::domain::model::{parse_principal_id, parse_text, PrincipalKind, PrincipalName};
+use crate::domain::principal::{self, NewPrincipal, PrincipalUpdate};
+use crate::prompt;
+
+pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add(a) => add(ctx, a),
+        UserCommand::List => {
+            let list = ctx.read(principal::list)?;
+            ctx.printer.list(&list)?;
+            Ok(())
+        }
+        UserCommand::Show(r) => {
+            let p = ctx.read(|s| principal::show(s, &r.user))?;
+            ctx.printer.object(&p)?;
+            Ok(())
+        }
+        UserCommand::Update(a) => update(ctx, a),
+        UserCommand::Remove(a) => remove(ctx, a),
+    }
+}
+
+fn display_name(d: &str) -> anyhow::Result<String> {
+    let d = parse_text(d, 128, "display name")?;
+    if !crate::domain::model::is_printable(&d) {
+        return Err(crate::domain::error::Error::invalid(
+            "a display name holds printable characters only",
+        )
+        .into());
+    }
+    Ok(d)
+}
+
+fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {
+    let req = NewPrincipal {
+        name: PrincipalName::parse(&a.name)?,
+        kind: match &a.kind {
+            Some(k) => PrincipalKind::parse(k)?,
+            None => PrincipalKind::RamUser,
+        },
+        id: a.id.as_deref().map(parse_principal_id).transpose()?,
+        display_name: a.display_name.as_deref().map(display_name).transpose()?,
+        full_access: a.full_access,
+    };
+    let done = ctx.write(a.dry_run, |s| principal::add(s, req, a.if_not_exists))?;
+    let msg = format!("Added principal {}.", done.value.value.name);
+    ctx.print_mutation("user.add", a.dry_run, done, &msg)
+}
+
+fn update(ctx: &mut Ctx, a: UserUpdateArgs) -> anyhow::Result<()> {
+    let u = PrincipalUpdate {
+        display_name: a
+            .display_name
+            .as_deref()
+            .map(|d| {
+                if d.is_empty() {
+                    Ok(None)
+                } else {
+                    display_name(d).map(Some)
+                }
+            })
+            .transpose()?,
+        full_access: a.full_access,
+    };
+    let done = ctx.write(a.dry_run, |s| principal::update(s, &a.user, &u))?;
+    let msg = format!("Updated principal {}.", done.value.value.name);
+    ctx.print_mutation("user.update", a.dry_run, done, &msg)
+}
+
+fn remove(ctx: &mut Ctx, a: UserRemoveArgs) -> anyhow::Result<()> {
+    let r = ctx.confirmed_write(
+        a.dry_run,
+        |settings, p: &crate::domain::model::Principal| {
+            prompt::confirm(settings, &format!("Remove principal {}?", p.name))
+        },
+        |s| principal::remove(s, &a.user, a.cascade),
+    );
+    match if_exists(a.if_exists, r)? {
+        Some(done) => {
+            let msg = format!("Removed principal {}.", done.value.value.name);
+            ctx.print_mutation("user.remove", a.dry_run, done, &msg)
+        }
+        None => {
+            ctx.printer.mutation(
+                "user.remove",
+                false,
+                a.dry_run,
+                &serde_json::Value::Null,
+                &[],
+                &format!("Principal {} does not exist.", a.user),
+            )?;
+            Ok(())
+        }
+    }
+}

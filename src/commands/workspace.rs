@@ -1,0 +1,285 @@
+use super::{if_exists, Ctx};
+use crate::cli::{
+    WorkspaceCommand, WsCreateArgs, WsListArgs, WsPurgeArgs, WsRemoveArgs, WsUpdateArgs,
+};
+use crate::domain::error::Error;
+use crate::domain::model::{
+    parse_display_name, parse_tag, parse_tag_key, parse_text, Mode, SodPolicy, Status, Workspace,
+    WorkspaceName,
+};
+use crate::domain::resource_group::parse_group_ref;
+use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
+use crate::prompt;
+
+pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
+    match cmd {
+        WorkspaceCommand::Create(a) => create(ctx, a),
+        WorkspaceCommand::List(a) => list(ctx, a),
+        WorkspaceCommand::Show(r) => {
+            let name = WorkspaceName::parse(&r.workspace)?;
+            let w = ctx.read(|s| ws::show(s, &name))?;
+            ctx.printer.object(&w)?;
+            Ok(())
+        }
+        WorkspaceCommand::Update(a) => update(ctx, a),
+        WorkspaceCommand::Disable(a) => {
+            let name = WorkspaceName::parse(&a.workspace)?;
+            let done = ctx.write(a.dry_run, |s| ws::disable(s, &name))?;
+            ctx.print_mutation(
+                "workspace.disable",
+                a.dry_run,
+                done,
+                &format!("Disabled workspace {name}."),
+            )
+        }
+        WorkspaceCommand::Enable(a) => {
+            let name = WorkspaceName::parse(&a.workspace)?;
+            let done = ctx.write(a.dry_run, |s| ws::enable(s, &name))?;
+            ctx.print_mutation(
+                "workspace.enable",
+                a.dry_run,
+                done,
+                &format!("Enabled workspace {name}."),
+            )
+        }
+        WorkspaceCommand::Delete(a) => delete(ctx, a),
+        WorkspaceCommand::Restore(a) => {
+            let name = WorkspaceName::parse(&a.workspace)?;
+            let done = ctx.write(a.dry_run, |s| ws::restore(s, &name))?;
+            ctx.print_mutation(
+                "workspace.restore",
+                a.dry_run,
+                done,
+                &format!("Restored workspace {name}."),
+            )
+        }
+        WorkspaceCommand::Purge(a) => purge(ctx, a),
+        WorkspaceCommand::Upgrade(a) => {
+            let name = WorkspaceName::parse(&a.workspace)?;
+            let done = ctx.confirmed_write(
+                a.dry_run,
+                |settings, _| {
+                    prompt::confirm(
+                        settings,
+                        &format!("Upgrade {name} to standard mode? This cannot be undone."),
+                    )
+                },
+                |s| ws::upgrade(s, &name),
+            )?;
+            let n = done.value.value.copies.len();
+            ctx.print_mutation(
+                "workspace.upgrade",
+                a.dry_run,
+                done,
+                &format!("Upgraded workspace {name} to standard mode ({n} dev copies)."),
+            )
+        }
+    }
+}
+
+fn on_off(s: &str) -> Result<bool, Error> {
+    match s.to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        _ => Err(Error::invalid(format!("invalid value '{s}'")).with_hint("expected on or off")),
+    }
+}
+
+fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
+    let mut req = NewWorkspace::default();
+    let (name, display, mode, description) = match &a.name {
+        Some(n) => (
+            n.clone(),
+            a.display_name.clone(),
+            a.mode.clone(),
+            a.description.clone(),
+        ),
+        None => {
+            let w = prompt::workspace_wizard(&ctx.settings)?;
+            (
+                w.name,
+                Some(w.display_name),
+                Some(w.mode),
+                Some(w.description),
+            )
+        }
+    };
+    req.name = Some(WorkspaceName::parse(&name)?);
+    req.display_name = display
+        .as_deref()
+        .map(|d| parse_display_name(d, 64, "display name"))
+        .transpose()?;
+    req.description = description
+        .as_deref()
+        .map(|d| parse_text(d, 3000, "description"))
+        .transpose()?;
+    req.mode = mode.as_deref().map(Mode::parse).transpose()?;
+    req.sod_policy = a.sod_policy.as_deref().map(SodPolicy::parse).transpose()?;
+    req.pai_tasks_enabled = a.pai_tasks.as_deref().map(on_off).transpose()?;
+    for t in &a.tags {
+        let (k, v) = parse_tag(t)?;
+        req.tags.insert(k, v);
+    }
+    let done = ctx.write(a.dry_run, |s| ws::create(s, req, a.if_not_exists))?;
+    let msg = format!("Created workspace {}.", done.value.value.name);
+    ctx.print_mutation("workspace.create", a.dry_run, done, &msg)
+}
+
+fn list(ctx: &mut Ctx, a: WsListArgs) -> anyhow::Result<()> {
+    let f = ListFilter {
+        all: a.all,
+        status: a.status.as_deref().map(Status::parse).transpose()?,
+        mode: a.mode.as_deref().map(Mode::parse).transpose()?,
+        tags: a
+            .tags
+            .iter()
+            .map(|t| parse_tag(t))
+            .collect::<Result<_, _>>()?,
+    };
+    let list: Vec<Workspace> = ctx.read(|s| ws::list(s, &f))?;
+    ctx.printer.list(&list)?;
+    Ok(())
+}
+
+fn update(ctx: &mut Ctx, a: WsUpdateArgs) -> anyhow::Result<()> {
+    let name = WorkspaceName::parse(&a.workspace)?;
+    let u = WorkspaceUpdate {
+        display_name: a
+            .display_name
+            .as_deref()
+            .map(|d| parse_display_name(d, 64, "display name"))
+            .transpose()?,
+        description: a
+            .description
+            .as_deref()
+            .map(|d| parse_text(d, 3000, "description"))
+            .transpose()?,
+        set_tags: a
+            .tags
+            .iter()
+            .map(|t| parse_tag(t))
+            .collect::<Result<_, _>>()?,
+        untag: a
+            .untag
+            .iter()
+            .map(|k| parse_tag_key(k))
+            .collect::<Result<_, _>>()?,
+        pai_tasks_enabled: a.pai_tasks.as_deref().map(on_off).transpose()?,
+        sod_policy: a.sod_policy.as_deref().map(SodPolicy::parse).transpose()?,
+        default_resource_group: match a.default_resource_group.as_deref() {
+            None => None,
+            Some(g) if g.eq_ignore_ascii_case("none") => Some(None),
+            Some(g) => Some(Some(parse_group_ref(g)?)),
+        },
+        disable_dev_role: a.disable_dev_role,
+        replace_tags: None,
+    };
+    let done = ctx.write(a.dry_run, |s| ws::update(s, &name, &u))?;
+    ctx.print_mutation(
+        "workspace.update",
+        a.dry_run,
+        done,
+        &format!("Updated workspace {name}."),
+    )
+}
+
+fn delete(ctx: &mut Ctx, a: WsRemoveArgs) -> anyhow::Result<()> {
+    let name = WorkspaceName::parse(&a.workspace)?;
+    let r = ctx.confirmed_write(
+        a.dry_run,
+        |settings, w: &Workspace| {
+            prompt::confirm_by_name(
+                settings,
+                &format!(
+                    "Delete workspace {}? It stays in the recycle bin for 14 days.",
+                    w.name
+                ),
+                w.name.as_str(),
+            )
+        },
+        |s| ws::delete(s, &name),
+    );
+    match if_exists(a.if_exists, r)? {
+        Some(done) => ctx.print_mutation(
+            "workspace.delete",
+            a.dry_run,
+            done,
+            &format!("Deleted workspace {name} (restorable for 14 days)."),
+        ),
+        None => {
+            ctx.printer.mutation(
+                "workspace.delete",
+                false,
+                a.dry_run,
+                &serde_json::Value::Null,
+                &[],
+                &format!("Workspace {name} does not exist."),
+            )?;
+            Ok(())
+        }
+    }
+}
+
+fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
+    if a.expired {
+        let done = ctx.confirmed_write(
+            a.dry_run,
+            |settings, list: &Vec<Workspace>| {
+                let names: Vec<&str> = list.iter().map(|w| w.name.as_str()).collect();
+                prompt::confirm(
+                    settings,
+                    &format!(
+                        "Purge {} expired workspaces for good ({})?",
+                        list.len(),
+                        names.join(", ")
+                    ),
+                )
+            },
+            ws::purge_expired,
+        )?;
+        let n = done.value.value.len();
+        return ctx.print_mutation(
+            "workspace.purge",
+            a.dry_run,
+            done,
+            &format!("Purged {n} expired workspaces."),
+        );
+    }
+    let Some(raw) = &a.workspace else {
+        return Err(Error::invalid("name a workspace, or pass --expired").into());
+    };
+    let name = WorkspaceName::parse(raw)?;
+    let r = ctx.confirmed_write(
+        a.dry_run,
+        |settings, w: &Workspace| {
+            prompt::confirm_by_name(
+                settings,
+                &format!(
+                    "Purge workspace {} for good? Everything in it is lost.",
+                    w.name
+                ),
+                w.name.as_str(),
+            )
+        },
+        |s| ws::purge(s, &name),
+    );
+    match if_exists(a.if_exists, r)? {
+        Some(done) => ctx.print_mutation(
+            "workspace.purge",
+            a.dry_run,
+            done,
+            &format!("Purged workspace {name}."),
+        ),
+        None => {
+            ctx.printer.mutation(
+                "workspace.purge",
+                false,
+                a.dry_run,
+                &serde_json::Value::Null,
+                &[],
+                &format!("Workspace {name} does not exist."),
+            )?;
+            Ok(())
+        }
+    }
+}

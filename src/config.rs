@@ -1,0 +1,356 @@
+//! Settings, resolved once: flag > environment > config file > default (cli.md 2).
+//! The environment is read here and nowhere else; the rest of dwctl gets `Settings`.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::catalog::Location;
+use crate::cli::GlobalArgs;
+use crate::domain::clock::Timestamp;
+use crate::domain::error::{Error, Result};
+use crate::output::{ColorChoice, Format};
+
+/// The environment variables dwctl reads, captured once at start-up.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+}
+
+pub const ENV_VARS: &[&str] = &[
+    "DWCTL_CATALOG",
+    "DWCTL_CONFIG",
+    "DWCTL_NO_CONFIG",
+    "DWCTL_ACTOR",
+    "DWCTL_OUTPUT",
+    "DWCTL_NO_INPUT",
+    "DWCTL_LOCK_TIMEOUT",
+    "DWCTL_NOW",
+    "CI",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+];
+
+impl Env {
+    pub fn capture() -> Env {
+        Env {
+            vars: ENV_VARS
+                .iter()
+                .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
+                .collect(),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.vars
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// `1`, `true`, `yes` (any case) count as set; `0`, `false`, `no`, empty do not.
+    fn flag(&self, key: &str) -> bool {
+        self.get(key).is_some_and(|v| {
+            !matches!(
+                v.to_ascii_lowercase().as_str(),
+                "0" | "false" | "no" | "off"
+            )
+        })
+    }
+}
+
+/// The config file (TOML). Every key is optional; unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    catalog: Option<PathBuf>,
+    actor: Option<String>,
+    output: Option<String>,
+    color: Option<String>,
+    lock_timeout: Option<f64>,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok(ConfigFile::default())
+        }
+        Err(e) => {
+            return Err(
+                Error::invalid(format!("cannot read config file {}", path.display()))
+                    .caused_by(e.to_string()),
+            )
+        }
+    };
+    let cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+        Error::invalid(format!(
+            "{}:{line}:{col}: {}",
+            path.display(),
+            e.message().trim_end()
+        ))
+        .with_hint("the config file takes: catalog, actor, output, color, lock_timeout")
+    })?;
+    // Values are checked where they are used, naming the file and the key's line.
+    Ok(cfg)
+}
+
+fn config_value_error(path: &Path, text_key: &str, e: Error) -> Error {
+    let line = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .position(|l| l.trim_start().starts_with(text_key))
+                .map(|i| i + 1)
+        })
+        .unwrap_or(1);
+    let mut out = Error::invalid(format!(
+        "{}:{line}: {}: {}",
+        path.display(),
+        text_key,
+        e.message
+    ));
+    out.hint = e.hint;
+    out
+}
+
+/// Where the actor came from, for `whoami`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Env,
+    Config,
+    Default,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Flag => "flag",
+            Source::Env => "env",
+            Source::Config => "config",
+            Source::Default => "default",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub catalog: Location,
+    pub actor: Option<String>,
+    pub actor_source: Source,
+    pub format: Format,
+    pub yes: bool,
+    /// Prompts are possible: stdin and stderr are terminals, and neither `--no-input`,
+    /// `DWCTL_NO_INPUT` nor `CI` forbids them.
+    pub interactive: bool,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub lock_timeout: Duration,
+    pub now: Timestamp,
+    /// Where the clock came from (`DWCTL_NOW` pins it for tests).
+    pub pinned_clock: bool,
+}
+
+pub fn default_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "dwctl")
+}
+
+fn parse_lock_timeout(v: f64) -> Result<Duration> {
+    if !(0.0..=86_400.0).contains(&v) || v.is_nan() {
+        return Err(Error::invalid(format!("invalid lock timeout {v}"))
+            .with_hint("a number of seconds from 0 to 86400"));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+pub fn parse_lock_timeout_str(s: &str) -> Result<Duration> {
+    let v: f64 = s.trim().parse().map_err(|_| {
+        Error::invalid(format!("invalid lock timeout '{s}'"))
+            .with_hint("a number of seconds, e.g. 10 or 0.5")
+    })?;
+    parse_lock_timeout(v)
+}
+
+impl Settings {
+    /// Resolve every setting once. Destructuring `GlobalArgs` whole means a new flag
+    /// cannot be added without being resolved here.
+    pub fn resolve(args: &GlobalArgs, env: &Env) -> Result<Settings> {
+        let GlobalArgs {
+            catalog,
+            config,
+            no_config,
+            actor,
+            output,
+            yes,
+            no_input,
+            color,
+            quiet,
+            lock_timeout,
+        } = args;
+
+        let dirs = default_dirs();
+        let no_config = *no_config || env.flag("DWCTL_NO_CONFIG");
+        let (cfg, cfg_path) = if no_config {
+            (ConfigFile::default(), None)
+        } else if let Some(p) = config
+            .clone()
+            .or_else(|| env.get("DWCTL_CONFIG").map(PathBuf::from))
+        {
+            (load_config(&p, true)?, Some(p))
+        } else if let Some(d) = &dirs {
+            let p = d.config_dir().join("config.toml");
+            (load_config(&p, false)?, Some(p))
+        } else {
+            (ConfigFile::default(), None)
+        };
+        let cfg_err = |key: &str, e: Error| match &cfg_path {
+            Some(p) => config_value_error(p, key, e),
+            None => e,
+        };
+
+        let catalog = if let Some(p) = catalog {
+            Location {
+                path: p.clone(),
+                explicit: true,
+            }
+        } else if let Some(p) = env.get("DWCTL_CATALOG") {
+            Location {
+                path: PathBuf::from(p),
+                explicit: true,
+            }
+        } else if let Some(p) = &cfg.catalog {
+            Location {
+                path: p.clone(),
+                explicit: true,
+            }
+        } else {
+            let data = dirs
+                .as_ref()
+                .map(|d| d.data_dir().to_path_buf())
+                .ok_or_else(|| {
+                    Error::catalog("cannot find a home directory for the default catalog")
+                        .with_hint("name the catalog with --catalog PATH or DWCTL_CATALOG")
+                })?;
+            Location {
+                path: data.join("catalog.db"),
+                explicit: false,
+            }
+        };
+
+        let (actor, actor_source) = if let Some(a) = actor {
+            (Some(a.clone()), Source::Flag)
+        } else if let Some(a) = env.get("DWCTL_ACTOR") {
+            (Some(a.to_string()), Source::Env)
+        } else if let Some(a) = &cfg.actor {
+            (Some(a.clone()), Source::Config)
+        } else {
+            (None, Source::Default)
+        };
+
+        let format = if let Some(f) = output {
+            *f
+        } else if let Some(f) = env.get("DWCTL_OUTPUT") {
+            Format::parse(f)
+                .map_err(|e| e.with_hint("DWCTL_OUTPUT takes table, json, jsonl or csv"))?
+        } else if let Some(f) = &cfg.output {
+            Format::parse(f).map_err(|e| cfg_err("output", e))?
+        } else {
+            Format::Table
+        };
+
+        let color = if let Some(c) = color {
+            *c
+        } else if env.get("NO_COLOR").is_some() {
+            ColorChoice::Never
+        } else if env.flag("CLICOLOR_FORCE") {
+            ColorChoice::Always
+        } else if let Some(c) = &cfg.color {
+            ColorChoice::parse(c).map_err(|e| cfg_err("color", e))?
+        } else {
+            ColorChoice::Auto
+        };
+
+        let lock_timeout = if let Some(t) = lock_timeout {
+            parse_lock_timeout(*t)?
+        } else if let Some(t) = env.get("DWCTL_LOCK_TIMEOUT") {
+            parse_lock_timeout_str(t)?
+        } else if let Some(t) = cfg.lock_timeout {
+            parse_lock_timeout(t).map_err(|e| cfg_err("lock_timeout", e))?
+        } else {
+            Duration::from_secs(10)
+        };
+
+        let ci = env.get("CI").is_some_and(|v| !matches!(v, "false" | "0"));
+        let no_input = *no_input || env.flag("DWCTL_NO_INPUT") || ci;
+        let terminals = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+
+        let (now, pinned_clock) = match env.get("DWCTL_NOW") {
+            Some(t) => (
+                Timestamp::parse(t)
+                    .map_err(|e| e.with_hint("DWCTL_NOW takes an RFC 3339 timestamp"))?,
+                true,
+            ),
+            None => (Timestamp::now_system(), false),
+        };
+
+        Ok(Settings {
+            catalog,
+            actor,
+            actor_source,
+            format,
+            yes: *yes,
+            interactive: terminals && !no_input,
+            color,
+            quiet: *quiet,
+            lock_timeout,
+            now,
+            pinned_clock,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column() {
+        assert_eq!(line_col("a = 1\nbb = 2\n", 7), (2, 2));
+        assert_eq!(line_col("x", 0), (1, 1));
+    }
+
+    #[test]
+    fn env_flags() {
+        let mut e = Env::default();
+        e.vars.insert("DWCTL_NO_INPUT".into(), "0".into());
+        assert!(!e.flag("DWCTL_NO_INPUT"));
+        e.vars.insert("DWCTL_NO_INPUT".into(), "1".into());
+        assert!(e.flag("DWCTL_NO_INPUT"));
+    }
+
+    #[test]
+    fn lock_timeouts() {
+        assert_eq!(
+            parse_lock_timeout_str("0.5").unwrap(),
+            Duration::from_millis(500)
+        );
+        assert!(parse_lock_timeout_str("-1").is_err());
+        assert!(parse_lock_timeout_str("soon").is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! Typed errors of the domain. Every error carries its kind (which decides the exit code
+//! in `crate::error`), a one-line message and an optional hint naming the flag or command
+//! that would fix it.
+
+use std::fmt;
+
+/// What went wrong, in the terms of the exit-code table (cli.md section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 2: usage or invalid input.
+    Invalid,
+    /// 3: a named object does not exist (or is not visible to the actor).
+    NotFound,
+    /// 4: already exists, or conflicts with what exists.
+    Conflict,
+    /// 5: the actor lacks a right (or is not a principal).
+    Denied,
+    /// 6: refused by a rule or a state.
+    Refused,
+    /// 7: the catalog cannot be used.
+    Catalog,
+    /// 8: a confirmation was needed and could not be had, or was declined.
+    Confirmation,
+    /// 9: the command ran and its answer is negative.
+    Negative,
+    /// 1: a bug or an I/O error.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+    /// `caused by:` lines, outermost first.
+    pub causes: Vec<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+            causes: Vec::new(),
+        }
+    }
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(Kind::Invalid, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(Kind::NotFound, message)
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(Kind::Conflict, message)
+    }
+    pub fn denied(message: impl Into<String>) -> Self {
+        Self::new(Kind::Denied, message)
+    }
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(Kind::Refused, message)
+    }
+    pub fn catalog(message: impl Into<String>) -> Self {
+        Self::new(Kind::Catalog, message)
+    }
+    pub fn confirmation(message: impl Into<String>) -> Self {
+        Self::new(Kind::Confirmation, message)
+    }
+    pub fn negative(message: impl Into<String>) -> Self {
+        Self::new(Kind::Negative, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(Kind::Internal, message)
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn caused_by(mut self, cause: impl Into<String>) -> Self {
+        self.causes.push(cause.into());
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,277 @@
+//! Members and their roles (domain.md 4, permissions.md 5).
+
+use super::error::{Error, Result};
+use super::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
+use super::policy::{self, Right};
+use super::principal;
+use super::roles::{RoleCode, RoleSet};
+use super::session::{Outcome, Session};
+use super::workspace;
+
+fn not_member(w: &Workspace, p: &Principal) -> Error {
+    Error::not_found(format!("{} is not a member of {}", p.name, w.name)).with_hint(format!(
+        "list the members with dwctl member list {}",
+        w.name
+    ))
+}
+
+fn to_json(m: &Member) -> serde_json::Value {
+    serde_json::to_value(m).unwrap_or(serde_json::Value::Null)
+}
+
+/// The rules every new role set must pass: the owner role is the account's alone,
+/// Develop may be disabled, and separation of duties (warn or enforce).
+fn check_roles(
+    s: &mut Session,
+    w: &Workspace,
+    p: &Principal,
+    before: RoleSet,
+    after: RoleSet,
+) -> Result<()> {
+    if after.is_empty() {
+        return Err(Error::refused(format!(
+            "{} must keep at least one role in {}",
+            p.name, w.name
+        ))
+        .with_hint(format!(
+            "remove the member instead: dwctl member remove {} {}",
+            w.name, p.name
+        )));
+    }
+    if after.contains(RoleCode::Owner) != before.contains(RoleCode::Owner) {
+        return Err(Error::refused(
+            "role_project_owner can be neither granted nor revoked: it belongs to the account",
+        ));
+    }
+    if after.contains(RoleCode::Dev) && !before.contains(RoleCode::Dev) && w.dev_role_disabled {
+        return Err(Error::refused(format!(
+            "the Develop role is disabled in {}: role_project_dev cannot be granted",
+            w.name
+        )));
+    }
+    let both = RoleSet::of(&[RoleCode::Dev, RoleCode::Pe]);
+    let holds_both = after.contains(RoleCode::Dev) && after.contains(RoleCode::Pe);
+    let held_both = before.contains(RoleCode::Dev) && before.contains(RoleCode::Pe);
+    if holds_both && !held_both {
+        match w.sod_policy {
+            SodPolicy::Enforce => {
+                return Err(Error::refused(format!(
+                    "separation of duties is enforced in {}: {} may not hold both role_project_dev and role_project_pe",
+                    w.name, p.name
+                ))
+                .with_hint("grant one of the two, or relax it: dwctl workspace update WORKSPACE --sod-policy warn"))
+            }
+            SodPolicy::Warn => s.warn(Warning::new(
+                "separation_of_duties",
+                format!(
+                    "{} now holds both {} in {}: one person should not both develop and operate production",
+                    p.name,
+                    both.codes().join(" and "),
+                    w.name
+                ),
+            )),
+            SodPolicy::Off => {}
+        }
+    }
+    if after.contains(RoleCode::Deploy)
+        && !before.contains(RoleCode::Deploy)
+        && w.mode == Mode::Basic
+    {
+        s.warn(Warning::new(
+            "deploy_in_basic_mode",
+            format!(
+                "{} is in basic mode, where role_project_deploy has no effect (there is no deploy step)",
+                w.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn add(
+    s: &mut Session,
+    ws: &WorkspaceName,
+    user: &str,
+    roles: RoleSet,
+    if_not_exists: bool,
+) -> Result<Outcome<Member>> {
+    s.attempt("member.add", Some(ws.as_str()), Some(user));
+    let (w, actor_roles) = workspace::visible(s, ws)?;
+    let p = principal::find(s, user)?;
+    s.attempt("member.add", Some(w.name.as_str()), Some(p.name.as_str()));
+    policy::require(
+        &s.actor,
+        actor_roles,
+        &w,
+        Right::MemberManage,
+        "add members to",
+    )?;
+    workspace::require_available(&w, "add members")?;
+    if let Some(existing) = s.tx().member(w.id, p.pk)? {
+        if if_not_exists {
+            if existing.roles != roles {
+                s.warn(Warning::new(
+                    "exists_differs",
+                    format!(
+                        "{} is already a member of {} with roles {} (asked: {})",
+                        p.name,
+                        w.name,
+                        existing.roles.codes().join(", "),
+                        roles.codes().join(", ")
+                    ),
+                ));
+            }
+            return Ok(Outcome::unchanged(existing));
+        }
+        check_roles(s, &w, &p, RoleSet::empty(), roles)?;
+        return Err(Error::conflict(format!("{} is already a member of {}", p.name, w.name))
+            .with_hint(format!(
+                "change its roles with dwctl member role {} {} --grant ROLE, or pass --if-not-exists",
+                w.name, p.name
+            )));
+    }
+    check_roles(s, &w, &p, RoleSet::empty(), roles)?;
+    let (now, by) = (s.now, s.actor.name.to_string());
+    s.tx().insert_member(w.id, p.pk, roles, now, &by)?;
+    let m = Member {
+        workspace: w.name.clone(),
+        user: p.name.clone(),
+        user_id: p.id.clone(),
+        kind: p.kind,
+        roles,
+        added_at: now,
+        added_by: by,
+    };
+    s.record(
+        "member.add",
+        Some(w.name.as_str()),
+        Some(p.name.as_str()),
+        serde_json::json!({ "after": { "roles": roles } }),
+    )?;
+    Ok(Outcome::changed(m))
+}
+
+/// How `member role` changes the set.
+#[derive(Debug, Clone)]
+pub enum RoleChange {
+    GrantRevoke { grant: RoleSet, revoke: RoleSet },
+    Set(RoleSet),
+}
+
+pub fn change_roles(
+    s: &mut Session,
+    ws: &WorkspaceName,
+    user: &str,
+    change: &RoleChange,
+) -> Result<Outcome<Member>> {
+    s.attempt("member.role", Some(ws.as_str()), Some(user));
+    let (w, actor_roles) = workspace::visible(s, ws)?;
+    let p = principal::find(s, user)?;
+    s.attempt("member.role", Some(w.name.as_str()), Some(p.name.as_str()));
+    let Some(m) = s.tx().member(w.id, p.pk)? else {
+        return Err(not_member(&w, &p));
+    };
+    policy::require(
+        &s.actor,
+        actor_roles,
+        &w,
+        Right::MemberManage,
+        "change member roles in",
+    )?;
+    workspace::require_available(&w, "change member roles")?;
+    let touches_owner = match change {
+        RoleChange::GrantRevoke { grant, revoke } => {
+            grant.contains(RoleCode::Owner) || revoke.contains(RoleCode::Owner)
+        }
+        RoleChange::Set(set) => set.contains(RoleCode::Owner) != m.roles.contains(RoleCode::Owner),
+    };
+    if touches_owner || m.roles.contains(RoleCode::Owner) {
+        return Err(Error::refused(
+            "role_project_owner can be neither granted nor revoked, and the owner member's roles never change",
+        ));
+    }
+    let after = match change {
+        RoleChange::GrantRevoke { grant, revoke } => {
+            let mut r = m.roles;
+            for g in grant.iter() {
+                r.insert(g);
+            }
+            for x in revoke.iter() {
+                r.remove(x);
+            }
+            r
+        }
+        RoleChange::Set(set) => *set,
+    };
+    if after == m.roles {
+        return Ok(Outcome::unchanged(m));
+    }
+    check_roles(s, &w, &p, m.roles, after)?;
+    s.tx().set_member_roles(w.id, p.pk, after)?;
+    let before = m.roles;
+    let m = Member { roles: after, ..m };
+    s.record(
+        "member.role",
+        Some(w.name.as_str()),
+        Some(p.name.as_str()),
+        serde_json::json!({ "before": { "roles": before }, "after": { "roles": after } }),
+    )?;
+    Ok(Outcome::changed(m))
+}
+
+pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome<Member>> {
+    s.attempt("member.remove", Some(ws.as_str()), Some(user));
+    let (w, actor_roles) = workspace::visible(s, ws)?;
+    let p = principal::find(s, user)?;
+    s.attempt(
+        "member.remove",
+        Some(w.name.as_str()),
+        Some(p.name.as_str()),
+    );
+    let Some(m) = s.tx().member(w.id, p.pk)? else {
+        return Err(not_member(&w, &p));
+    };
+    policy::require(
+        &s.actor,
+        actor_roles,
+        &w,
+        Right::MemberManage,
+        "remove members from",
+    )?;
+    // Offboarding works in a disabled workspace; the recycle bin changes nothing.
+    workspace::require_not_deleted(&w, "remove members")?;
+    if m.roles.contains(RoleCode::Owner) {
+        return Err(Error::refused(format!(
+            "{} is the owner of {} and cannot be removed",
+            p.name, w.name
+        )));
+    }
+    s.tx().delete_member(w.id, p.pk)?;
+    s.record(
+        "member.remove",
+        Some(w.name.as_str()),
+        Some(p.name.as_str()),
+        serde_json::json!({ "before": to_json(&m) }),
+    )?;
+    Ok(Outcome::changed(m))
+}
+
+/// Any member may read the member list.
+pub fn list(
+    s: &mut Session,
+    ws: &WorkspaceName,
+    role: Option<RoleCode>,
+    mut visit: impl FnMut(Member) -> Result<()>,
+) -> Result<()> {
+    let (w, _) = workspace::visible(s, ws)?;
+    s.tx().for_each_member(w.id, |m| match role {
+        Some(r) if !m.roles.contains(r) => Ok(()),
+        _ => visit(m),
+    })
+}
+
+pub fn show(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Member> {
+    let (w, _) = workspace::visible(s, ws)?;
+    let p = principal::find(s, user)?;
+    s.tx().member(w.id, p.pk)?.ok_or_else(|| not_member(&w, &p))
+}

@@ -1,0 +1,19 @@
+//! The domain: model types, the permission table and the rules. No clap, no terminal,
+//! no environment reads; SQL stays in `crate::catalog`.
+
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod member;
+pub mod model;
+pub mod policy;
+pub mod principal;
+pub mod resource_group;
+pub mod resources;
+pub mod roles;
+pub mod session;
+pub mod tenant;
+pub mod workspace;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,456 @@
+//! Model types and the newtypes that make invalid values unrepresentable once parsed
+//! ("parse, don't validate"): a `WorkspaceName` is valid everywhere it is seen.
+
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::clock::Timestamp;
+use super::error::{Error, Result};
+use super::roles::RoleSet;
+
+/// Lengths count Unicode scalar values (domain.md 9).
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// "Printable": no control (Cc) or format (Cf) characters (domain.md 9). Rust's std has no
+/// general-category table, so the Cf set is listed: it is small and stable.
+pub fn is_printable(s: &str) -> bool {
+    s.chars().all(|c| !c.is_control() && !is_format_char(c))
+}
+
+fn is_format_char(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
+        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// Quote a user-supplied value for a message: control characters escaped, long values cut,
+/// so that hostile input cannot garble the terminal or flood the log.
+pub fn shown(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i >= 64 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || is_format_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    format!("'{out}'")
+}
+
+macro_rules! string_newtype {
+    ($name:ident) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            /// For values read back from the catalog, which were valid when written.
+            pub fn from_stored(s: String) -> Self {
+                $name(s)
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+    };
+}
+
+string_newtype!(WorkspaceName);
+string_newtype!(PrincipalName);
+string_newtype!(ObjectName);
+string_newtype!(GroupName);
+
+impl WorkspaceName {
+    /// `^[A-Za-z][A-Za-z0-9_]{2,27}$` (domain.md 3.1).
+    pub fn parse(s: &str) -> Result<Self> {
+        let ok = (3..=28).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ok {
+            Ok(WorkspaceName(s.to_string()))
+        } else {
+            Err(Error::invalid(format!("invalid workspace name {}", shown(s))).with_hint(
+                "a workspace name is 3-28 characters of A-Z, a-z, 0-9 and _, starting with a letter, e.g. finance_tax_report",
+            ))
+        }
+    }
+}
+
+impl PrincipalName {
+    /// 1-64 chars of `A-Za-z0-9._@-`, starts with a letter or digit, not all digits.
+    pub fn parse(s: &str) -> Result<Self> {
+        let ok = (1..=64).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c))
+            && !s.chars().all(|c| c.is_ascii_digit());
+        if ok {
+            Ok(PrincipalName(s.to_string()))
+        } else {
+            Err(Error::invalid(format!("invalid principal name {}", shown(s))).with_hint(
+                "a principal name is 1-64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-', starting with a letter or digit, and not all digits",
+            ))
+        }
+    }
+}
+
+impl ObjectName {
+    /// Compute resources and data sources: 1-255 chars, `^[A-Za-z][A-Za-z0-9_]*$`.
+    pub fn parse(s: &str, what: &str) -> Result<Self> {
+        let ok = (1..=255).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ok {
+            Ok(ObjectName(s.to_string()))
+        } else {
+            Err(
+                Error::invalid(format!("invalid {what} name {}", shown(s))).with_hint(
+                    "a name is 1-255 characters of A-Z, a-z, 0-9 and _, starting with a letter",
+                ),
+            )
+        }
+    }
+}
+
+impl GroupName {
+    /// Resource groups: 1-128 chars, `^[A-Za-z][A-Za-z0-9_]*$`, and never shaped like a
+    /// generated id (`..._res_group_<digits>`), so that name and id lookups cannot collide.
+    pub fn parse(s: &str) -> Result<Self> {
+        let ok = (1..=128).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(Error::invalid(format!("invalid resource group name {}", shown(s)))
+                .with_hint("a resource group name is 1-128 characters of A-Z, a-z, 0-9 and _, starting with a letter"));
+        }
+        let lower = s.to_ascii_lowercase();
+        if let Some(pos) = lower.find("_res_group_") {
+            let rest = &lower[pos + "_res_group_".len()..];
+            if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
+                return Err(Error::invalid(format!(
+                    "resource group name {} looks like a generated id",
+                    shown(s)
+                ))
+                .with_hint("choose a name that does not end in _res_group_<digits>"));
+            }
+        }
+        Ok(GroupName(s.to_string()))
+    }
+}
+
+/// Parse helpers for the free-text fields, with their limits.
+pub fn parse_display_name(s: &str, max: usize, what: &str) -> Result<String> {
+    let n = char_len(s);
+    if n == 0 || n > max || !is_printable(s) {
+        return Err(Error::invalid(format!(
+            "invalid {what}: it must be 1-{max} printable characters"
+        )));
+    }
+    Ok(s.to_string())
+}
+
+pub fn parse_text(s: &str, max: usize, what: &str) -> Result<String> {
+    if char_len(s) > max {
+        return Err(Error::invalid(format!(
+            "{what} is too long: {} characters, at most {max}",
+            char_len(s)
+        )));
+    }
+    if s.chars().any(|c| c == '\0') {
+        return Err(Error::invalid(format!("{what} contains a NUL character")));
+    }
+    Ok(s.to_string())
+}
+
+macro_rules! str_enum {
+    ($(#[$m:meta])* $name:ident, $what:literal { $($var:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($var),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$var => $s),+ }
+            }
+            pub fn parse(s: &str) -> $crate::domain::error::Result<Self> {
+                $(if s.eq_ignore_ascii_case($s) { return Ok($name::$var); })+
+                Err($crate::domain::error::Error::invalid(format!("invalid {} {}", $what, $crate::domain::model::shown(s)))
+                    .with_hint(format!("expected one of: {}", [$($s),+].join(", "))))
+            }
+            pub fn from_stored(s: &str) -> Self {
+                Self::parse(s).unwrap_or_else(|_| panic!("catalog holds an unknown {} {s:?}", $what))
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use str_enum;
+
+str_enum!(Mode, "workspace mode" { Basic => "basic", Standard => "standard" });
+str_enum!(Status, "workspace status" { Available => "available", Disabled => "disabled", Deleted => "deleted" });
+str_enum!(SodPolicy, "separation-of-duties policy" { Off => "off", Warn => "warn", Enforce => "enforce" });
+str_enum!(Env, "environment" { Prod => "prod", Dev => "dev" });
+str_enum!(PrincipalKind, "principal kind" { Account => "account", RamUser => "ram-user", RamRole => "ram-role" });
+
+/// A principal of the tenant (domain.md 2).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Principal {
+    #[serde(skip)]
+    pub pk: i64,
+    pub id: String,
+    pub name: PrincipalName,
+    pub kind: PrincipalKind,
+    pub display_name: Option<String>,
+    pub full_access: bool,
+    pub created_at: Timestamp,
+}
+
+impl Principal {
+    pub fn is_account(&self) -> bool {
+        self.kind == PrincipalKind::Account
+    }
+    /// Tenant administrator: the account, or a RAM identity with AliyunDataWorksFullAccess.
+    pub fn is_tenant_admin(&self) -> bool {
+        self.is_account() || self.full_access
+    }
+}
+
+/// Principal ids are digit strings: the account's is its account id, others 16 digits.
+pub fn parse_principal_id(s: &str) -> Result<String> {
+    if (1..=32).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err(Error::invalid(format!("invalid principal id {}", shown(s)))
+            .with_hint("a principal id is a string of 1-32 digits"))
+    }
+}
+
+pub fn parse_account_id(s: &str) -> Result<String> {
+    if s.len() == 16 && s.chars().all(|c| c.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err(Error::invalid(format!("invalid account id {}", shown(s)))
+            .with_hint("an account id is a 16-digit number, e.g. 1234567890123456"))
+    }
+}
+
+/// Region ids look like `cn-hangzhou`, `ap-southeast-1`, `us-west-1`.
+pub fn parse_region(s: &str) -> Result<String> {
+    let ok = (2..=32).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.contains('-')
+        && !s.ends_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(Error::invalid(format!("invalid region {}", shown(s)))
+            .with_hint("a region id looks like cn-hangzhou or ap-southeast-1"))
+    }
+}
+
+/// A workspace as stored and shown (cli.md 3, the `workspace` object).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Workspace {
+    pub id: i64,
+    pub name: WorkspaceName,
+    pub display_name: String,
+    pub description: String,
+    pub mode: Mode,
+    pub status: Status,
+    pub owner: String,
+    pub is_default: bool,
+    pub dev_role_disabled: bool,
+    pub pai_tasks_enabled: bool,
+    pub sod_policy: SodPolicy,
+    pub default_resource_group: Option<String>,
+    pub resource_groups: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub updated_at: Timestamp,
+    pub deleted_at: Option<Timestamp>,
+    pub deleted_by: Option<String>,
+    pub retention_until: Option<Timestamp>,
+    /// The state before delete, so that restore can return to it.
+    #[serde(skip)]
+    pub status_before_delete: Option<Status>,
+}
+
+/// How long a deleted workspace stays restorable, and its name reserved.
+pub const RETENTION_DAYS: i64 = 14;
+
+/// A tag `key=value` (domain.md 3.1).
+pub fn parse_tag(s: &str) -> Result<(String, String)> {
+    let Some((k, v)) = s.split_once('=') else {
+        return Err(Error::invalid(format!(
+            "invalid tag {}: expected key=value",
+            shown(s)
+        )));
+    };
+    Ok((parse_tag_key(k)?, parse_tag_value(v)?))
+}
+
+pub fn parse_tag_key(k: &str) -> Result<String> {
+    let ok = (1..=128).contains(&k.len())
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._:/-".contains(c));
+    if ok {
+        Ok(k.to_string())
+    } else {
+        Err(
+            Error::invalid(format!("invalid tag key {}", shown(k))).with_hint(
+                "a tag key is 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':', '/' and '-'",
+            ),
+        )
+    }
+}
+
+pub fn parse_tag_value(v: &str) -> Result<String> {
+    if char_len(v) > 128 || !is_printable(v) {
+        return Err(Error::invalid(format!(
+            "invalid tag value {}: at most 128 printable characters",
+            shown(v)
+        )));
+    }
+    Ok(v.to_string())
+}
+
+pub const MAX_TAGS: usize = 20;
+
+/// A membership (cli.md 3, the `member` object).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Member {
+    pub workspace: WorkspaceName,
+    pub user: PrincipalName,
+    pub user_id: String,
+    pub kind: PrincipalKind,
+    pub roles: RoleSet,
+    pub added_at: Timestamp,
+    pub added_by: String,
+}
+
+/// A warning: printed on stderr, and carried in the JSON envelope.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Warning {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Warning {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_names() {
+        for ok in [
+            "abc",
+            "finance_tax_report",
+            "A_1",
+            "abcdefghijklmnopqrstuvwxyz12",
+        ] {
+            assert!(WorkspaceName::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "ab",
+            "1abc",
+            "_abc",
+            "abc-def",
+            "abcdefghijklmnopqrstuvwxyz123",
+            "caf\u{e9}x",
+            "",
+            "a b c",
+        ] {
+            assert!(WorkspaceName::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn principal_names() {
+        for ok in ["alice", "a", "bob.smith@corp", "9lives", "x-y_z"] {
+            assert!(PrincipalName::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "123", ".alice", "al ice", &"a".repeat(65), "ali\u{0}ce"] {
+            assert!(PrincipalName::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn group_names_never_look_like_ids() {
+        assert!(GroupName::parse("rg_etl").is_ok());
+        assert!(GroupName::parse("my_res_group_x").is_ok());
+        assert!(GroupName::parse("Serverless_res_group_1234").is_err());
+        assert!(GroupName::parse("x_RES_GROUP_9").is_err());
+    }
+
+    #[test]
+    fn printable_and_shown() {
+        assert!(is_printable("Finance report 财务"));
+        assert!(!is_printable("a\u{7}b"));
+        assert!(!is_printable("a\u{200b}b"));
+        assert_eq!(shown("a\nb"), "'a\\nb'");
+        assert!(shown(&"x".repeat(100)).ends_with("…'"));
+    }
+
+    #[test]
+    fn tags() {
+        assert_eq!(
+            parse_tag("team=fin").unwrap(),
+            ("team".into(), "fin".into())
+        );
+        assert_eq!(parse_tag("k=").unwrap(), ("k".into(), "".into()));
+        assert!(parse_tag("novalue").is_err());
+        assert!(parse_tag("=v").is_err());
+        assert!(parse_tag("a b=v").is_err());
+    }
+
+    #[test]
+    fn enums_parse_case_insensitively() {
+        assert_eq!(Mode::parse("STANDARD").unwrap(), Mode::Standard);
+        let e = Env::parse("staging").unwrap_err();
+        assert!(e.hint.unwrap().contains("prod, dev"));
+    }
+
+    #[test]
+    fn regions_and_ids() {
+        assert!(parse_region("cn-hangzhou").is_ok());
+        assert!(parse_region("ap-southeast-1").is_ok());
+        assert!(parse_region("hangzhou").is_err());
+        assert!(parse_account_id("1234567890123456").is_ok());
+        assert!(parse_account_id("123").is_err());
+    }
+}

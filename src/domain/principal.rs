@@ -1,0 +1,217 @@
+//! Principals of the tenant: `user add|list|show|update|remove` (domain.md 2).
+
+use serde_json::Value;
+
+use super::error::{Error, Result};
+use super::model::{shown, Principal, PrincipalKind, PrincipalName, Status, Warning};
+use super::policy::{self, TenantRight};
+use super::session::{diff, Outcome, Session};
+
+#[derive(Debug, Clone)]
+pub struct NewPrincipal {
+    pub name: PrincipalName,
+    pub kind: PrincipalKind,
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+    pub full_access: bool,
+}
+
+fn to_json(p: &Principal) -> Value {
+    serde_json::to_value(p).unwrap_or(Value::Null)
+}
+
+pub fn find(s: &mut Session, name_or_id: &str) -> Result<Principal> {
+    s.tx().principal(name_or_id)?.ok_or_else(|| {
+        Error::not_found(format!("principal {} not found", shown(name_or_id)))
+            .with_hint(format!("add it with dwctl user add {name_or_id}"))
+    })
+}
+
+/// A fresh 16-digit id that no principal has.
+fn generate_id(s: &mut Session) -> Result<String> {
+    loop {
+        let id = format!(
+            "{}",
+            fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
+        );
+        if !s.tx().principal_id_taken(&id)? {
+            return Ok(id);
+        }
+    }
+}
+
+pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Outcome<Principal>> {
+    s.attempt("user.add", None, Some(req.name.as_str()));
+    if req.kind == PrincipalKind::Account {
+        return Err(
+            Error::invalid("there is exactly one account principal, created by init")
+                .with_hint("use --kind ram-user or --kind ram-role"),
+        );
+    }
+    policy::require_tenant(&s.actor, TenantRight::ManagePrincipals, "manage principals")?;
+    if let Some(existing) = s.tx().principal(req.name.as_str())? {
+        if if_not_exists {
+            let mut differs = Vec::new();
+            if existing.kind != req.kind {
+                differs.push("kind");
+            }
+            if req.display_name.is_some() && existing.display_name != req.display_name {
+                differs.push("display_name");
+            }
+            if existing.full_access != req.full_access {
+                differs.push("full_access");
+            }
+            if req.id.as_ref().is_some_and(|id| *id != existing.id) {
+                differs.push("id");
+            }
+            if !differs.is_empty() {
+                s.warn(Warning::new(
+                    "exists_differs",
+                    format!(
+                        "principal {} exists and differs in: {}",
+                        existing.name,
+                        differs.join(", ")
+                    ),
+                ));
+            }
+            return Ok(Outcome::unchanged(existing));
+        }
+        return Err(
+            Error::conflict(format!("principal {} already exists", existing.name))
+                .with_hint("choose another name, or pass --if-not-exists"),
+        );
+    }
+    let id = match req.id {
+        Some(id) => {
+            if s.tx().principal_id_taken(&id)? {
+                return Err(Error::conflict(format!(
+                    "principal id {id} is already taken"
+                )));
+            }
+            id
+        }
+        None => generate_id(s)?,
+    };
+    let mut p = Principal {
+        pk: 0,
+        id,
+        name: req.name,
+        kind: req.kind,
+        display_name: req.display_name,
+        full_access: req.full_access,
+        created_at: s.now,
+    };
+    p.pk = s.tx().insert_principal(&p)?;
+    s.record(
+        "user.add",
+        None,
+        Some(p.name.as_str()),
+        serde_json::json!({ "after": to_json(&p) }),
+    )?;
+    Ok(Outcome::changed(p))
+}
+
+/// Every principal may read the directory: adding members needs the names.
+pub fn list(s: &mut Session) -> Result<Vec<Principal>> {
+    s.tx().principals()
+}
+
+pub fn show(s: &mut Session, name_or_id: &str) -> Result<Principal> {
+    find(s, name_or_id)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PrincipalUpdate {
+    /// `Some(None)` clears the display name.
+    pub display_name: Option<Option<String>>,
+    pub full_access: Option<bool>,
+}
+
+pub fn update(
+    s: &mut Session,
+    name_or_id: &str,
+    u: &PrincipalUpdate,
+) -> Result<Outcome<Principal>> {
+    s.attempt("user.update", None, Some(name_or_id));
+    let before = find(s, name_or_id)?;
+    s.attempt("user.update", None, Some(before.name.as_str()));
+    policy::require_tenant(&s.actor, TenantRight::ManagePrincipals, "manage principals")?;
+    let mut p = before.clone();
+    if let Some(d) = &u.display_name {
+        p.display_name = d.clone();
+    }
+    if let Some(f) = u.full_access {
+        if p.is_account() && !f {
+            return Err(Error::refused("the account always has full access"));
+        }
+        if !p.is_account() {
+            p.full_access = f;
+        }
+    }
+    if p == before {
+        return Ok(Outcome::unchanged(before));
+    }
+    s.tx().update_principal(&p)?;
+    s.record(
+        "user.update",
+        None,
+        Some(p.name.as_str()),
+        diff(&to_json(&before), &to_json(&p)),
+    )?;
+    Ok(Outcome::changed(p))
+}
+
+/// Refused while the principal is a member anywhere (exit 4, naming the workspaces),
+/// unless `cascade`, which removes the memberships too.
+pub fn remove(s: &mut Session, name_or_id: &str, cascade: bool) -> Result<Outcome<Principal>> {
+    s.attempt("user.remove", None, Some(name_or_id));
+    let p = find(s, name_or_id)?;
+    s.attempt("user.remove", None, Some(p.name.as_str()));
+    policy::require_tenant(&s.actor, TenantRight::ManagePrincipals, "manage principals")?;
+    if p.is_account() {
+        return Err(Error::refused("the account principal cannot be removed"));
+    }
+    let workspaces = s.tx().memberships_of(p.pk)?;
+    if !workspaces.is_empty() {
+        if !cascade {
+            return Err(Error::conflict(format!(
+                "{} is a member of {}",
+                p.name,
+                workspaces.join(", ")
+            ))
+            .with_hint(format!(
+                "remove the memberships first, or pass --cascade: dwctl user remove {} --cascade",
+                p.name
+            )));
+        }
+        let mut frozen = Vec::new();
+        for name in &workspaces {
+            if let Some(w) = s.tx().workspace(name)? {
+                if w.status == Status::Deleted {
+                    frozen.push(w.name.to_string());
+                }
+            }
+        }
+        if !frozen.is_empty() {
+            return Err(Error::refused(format!(
+                "{} is a member of {} in the recycle bin, which cannot change",
+                p.name,
+                frozen.join(", ")
+            ))
+            .with_hint("restore or purge those workspaces first"));
+        }
+        for name in &workspaces {
+            if let Some(w) = s.tx().workspace(name)? {
+                s.tx().delete_member(w.id, p.pk)?;
+            }
+        }
+    }
+    s.tx().delete_principal(p.pk)?;
+    s.record(
+        "user.remove",
+        None,
+        Some(p.name.as_str()),
+        serde_json::json!({ "before": to_json(&p), "memberships_removed": workspaces }),
+    )?;
+    Ok(Outcome::changed(p))
+}

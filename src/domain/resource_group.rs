@@ -1,0 +1,454 @@
+//! Resource groups: tenant-level compute power, bound to workspaces (domain.md 7).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::clock::Timestamp;
+use super::error::{Error, Result};
+use super::model::{shown, str_enum, GroupName, Warning, WorkspaceName};
+use super::policy::{self, Right, TenantRight};
+use super::session::{diff, Outcome, Session};
+use super::workspace;
+
+str_enum!(GroupType, "resource group type" {
+    Serverless => "serverless", Scheduler => "scheduler", Integration => "integration", Dataservice => "dataservice"
+});
+str_enum!(Payment, "payment" { Postpaid => "postpaid", Prepaid => "prepaid" });
+str_enum!(DurationUnit, "duration unit" { Month => "month", Year => "year" });
+
+impl GroupType {
+    fn id_prefix(self) -> &'static str {
+        match self {
+            GroupType::Serverless => "Serverless_res_group_",
+            GroupType::Scheduler => "S_res_group_",
+            GroupType::Integration => "di_res_group_",
+            GroupType::Dataservice => "ds_res_group_",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ResourceGroup {
+    #[serde(skip)]
+    pub pk: i64,
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub group_type: GroupType,
+    pub spec: i64,
+    pub payment: Payment,
+    pub duration: Option<i64>,
+    pub duration_unit: Option<String>,
+    pub vpc: Option<String>,
+    pub vswitch: Option<String>,
+    pub remark: String,
+    pub status: String,
+    pub workspaces: Vec<String>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+fn to_json(g: &ResourceGroup) -> Value {
+    serde_json::to_value(g).unwrap_or(Value::Null)
+}
+
+/// A group named by name or by id (`Serverless_res_group_...`).
+pub fn parse_group_ref(s: &str) -> Result<String> {
+    let is_id = GroupType::ALL.iter().any(|t| {
+        s.len() > t.id_prefix().len()
+            && s[..t.id_prefix().len()].eq_ignore_ascii_case(t.id_prefix())
+            && s[t.id_prefix().len()..].chars().all(|c| c.is_ascii_digit())
+    });
+    if is_id {
+        Ok(s.to_string())
+    } else {
+        GroupName::parse(s).map(|n| n.to_string())
+    }
+}
+
+/// `vpc-` / `vsw-` followed by 1-64 lowercase alphanumerics.
+pub fn parse_network_id(s: &str, prefix: &str, what: &str) -> Result<String> {
+    let rest = s.strip_prefix(prefix).unwrap_or("");
+    if (1..=64).contains(&rest.len())
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        Ok(s.to_string())
+    } else {
+        Err(
+            Error::invalid(format!("invalid {what} {}", shown(s))).with_hint(format!(
+                "a {what} is {prefix} followed by 1-64 lowercase letters and digits"
+            )),
+        )
+    }
+}
+
+pub fn parse_spec(spec: i64) -> Result<i64> {
+    if spec < 2 {
+        return Err(Error::invalid(format!(
+            "invalid spec {spec}: a resource group has at least 2 CU"
+        ))
+        .with_hint("1 CU = 1 vCPU + 4 GiB; pass --spec 2 or more"));
+    }
+    if spec > 100_000 {
+        return Err(Error::invalid(format!(
+            "invalid spec {spec}: at most 100000 CU"
+        )));
+    }
+    Ok(spec)
+}
+
+/// What `resourcegroup create` asks for.
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub name: GroupName,
+    pub group_type: GroupType,
+    pub spec: i64,
+    pub payment: Payment,
+    pub duration: Option<(i64, DurationUnit)>,
+    pub vpc: Option<String>,
+    pub vswitch: Option<String>,
+    pub remark: String,
+}
+
+impl NewGroup {
+    /// Payment and duration go together: prepaid needs both, postpaid neither.
+    pub fn check_payment(&self) -> Result<()> {
+        match (self.payment, self.duration) {
+            (Payment::Prepaid, None) => {
+                Err(Error::invalid("a prepaid resource group needs a duration")
+                    .with_hint("pass --duration N --duration-unit month|year"))
+            }
+            (Payment::Postpaid, Some(_)) => Err(Error::invalid(
+                "a postpaid (pay-as-you-go) resource group has no duration",
+            )
+            .with_hint("drop --duration, or pass --payment prepaid")),
+            (Payment::Prepaid, Some((n, unit))) => {
+                let max = if unit == DurationUnit::Month { 11 } else { 5 };
+                if !(1..=max).contains(&n) {
+                    Err(Error::invalid(format!(
+                        "invalid duration {n} {unit}: 1-{max} {unit}s"
+                    )))
+                } else {
+                    Ok(())
+                }
+            }
+            (Payment::Postpaid, None) => Ok(()),
+        }
+    }
+}
+
+pub fn find(s: &mut Session, name_or_id: &str) -> Result<ResourceGroup> {
+    s.tx().resource_group(name_or_id)?.ok_or_else(|| {
+        Error::not_found(format!("resource group {} not found", shown(name_or_id)))
+            .with_hint("list groups with dwctl resourcegroup list")
+    })
+}
+
+fn generate_id(s: &mut Session, t: GroupType) -> Result<String> {
+    loop {
+        let id = format!(
+            "{}{}",
+            t.id_prefix(),
+            fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
+        );
+        if !s.tx().resource_group_id_taken(&id)? {
+            return Ok(id);
+        }
+    }
+}
+
+pub fn create(
+    s: &mut Session,
+    req: NewGroup,
+    if_not_exists: bool,
+) -> Result<Outcome<ResourceGroup>> {
+    s.attempt("resourcegroup.create", None, Some(req.name.as_str()));
+    req.check_payment()?;
+    policy::require_tenant(
+        &s.actor,
+        TenantRight::ManageResourceGroups,
+        "create resource groups",
+    )?;
+    if let Some(existing) = s.tx().resource_group(req.name.as_str())? {
+        if if_not_exists {
+            let mut differs = Vec::new();
+            if existing.group_type != req.group_type {
+                differs.push("type");
+            }
+            if existing.spec != req.spec {
+                differs.push("spec");
+            }
+            if existing.payment != req.payment {
+                differs.push("payment");
+            }
+            if existing.vpc != req.vpc {
+                differs.push("vpc");
+            }
+            if existing.vswitch != req.vswitch {
+                differs.push("vswitch");
+            }
+            if !differs.is_empty() {
+                s.warn(Warning::new(
+                    "exists_differs",
+                    format!(
+                        "resource group {} exists and differs in: {}",
+                        existing.name,
+                        differs.join(", ")
+                    ),
+                ));
+            }
+            return Ok(Outcome::unchanged(existing));
+        }
+        return Err(
+            Error::conflict(format!("resource group {} already exists", existing.name))
+                .with_hint("choose another name, or pass --if-not-exists"),
+        );
+    }
+    let id = generate_id(s, req.group_type)?;
+    let mut g = ResourceGroup {
+        pk: 0,
+        id,
+        name: req.name.to_string(),
+        group_type: req.group_type,
+        spec: req.spec,
+        payment: req.payment,
+        duration: req.duration.map(|d| d.0),
+        duration_unit: req.duration.map(|d| d.1.as_str().to_string()),
+        vpc: req.vpc,
+        vswitch: req.vswitch,
+        remark: req.remark,
+        status: "normal".into(),
+        workspaces: Vec::new(),
+        created_at: s.now,
+        created_by: s.actor.name.to_string(),
+    };
+    g.pk = s.tx().insert_resource_group(&g)?;
+    s.record(
+        "resourcegroup.create",
+        None,
+        Some(&g.name),
+        serde_json::json!({ "after": to_json(&g) }),
+    )?;
+    Ok(Outcome::changed(g))
+}
+
+/// Every principal may list groups: members need to know what serves their workspaces.
+pub fn list(s: &mut Session) -> Result<Vec<ResourceGroup>> {
+    s.tx().resource_groups()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupUpdate {
+    pub name: Option<GroupName>,
+    pub remark: Option<String>,
+    pub spec: Option<i64>,
+}
+
+pub fn update(
+    s: &mut Session,
+    name_or_id: &str,
+    u: &GroupUpdate,
+) -> Result<Outcome<ResourceGroup>> {
+    s.attempt("resourcegroup.update", None, Some(name_or_id));
+    let before = find(s, name_or_id)?;
+    s.attempt("resourcegroup.update", None, Some(&before.name));
+    policy::require_tenant(
+        &s.actor,
+        TenantRight::ManageResourceGroups,
+        "update resource groups",
+    )?;
+    let mut g = before.clone();
+    if let Some(spec) = u.spec {
+        if spec != g.spec && g.group_type != GroupType::Serverless {
+            return Err(Error::refused(format!(
+                "resource group {} is a legacy {} group: only serverless groups scale",
+                g.name, g.group_type
+            )));
+        }
+        g.spec = spec;
+    }
+    if let Some(r) = &u.remark {
+        g.remark = r.clone();
+    }
+    if let Some(n) = &u.name {
+        if !n.as_str().eq_ignore_ascii_case(&g.name) {
+            if let Some(other) = s.tx().resource_group(n.as_str())? {
+                return Err(Error::conflict(format!(
+                    "resource group {} already exists",
+                    other.name
+                )));
+            }
+        }
+        g.name = n.to_string();
+    }
+    if g == before {
+        return Ok(Outcome::unchanged(before));
+    }
+    s.tx().save_resource_group(&g)?;
+    s.record(
+        "resourcegroup.update",
+        None,
+        Some(&g.name),
+        diff(&to_json(&before), &to_json(&g)),
+    )?;
+    Ok(Outcome::changed(g))
+}
+
+pub fn delete(s: &mut Session, name_or_id: &str) -> Result<Outcome<ResourceGroup>> {
+    s.attempt("resourcegroup.delete", None, Some(name_or_id));
+    let g = find(s, name_or_id)?;
+    s.attempt("resourcegroup.delete", None, Some(&g.name));
+    policy::require_tenant(
+        &s.actor,
+        TenantRight::ManageResourceGroups,
+        "delete resource groups",
+    )?;
+    if !g.workspaces.is_empty() {
+        return Err(Error::conflict(format!(
+            "resource group {} is still bound to {}",
+            g.name,
+            g.workspaces.join(", ")
+        ))
+        .with_hint(format!(
+            "unbind it first: dwctl resourcegroup unbind {} WORKSPACE",
+            g.name
+        )));
+    }
+    s.tx().delete_resource_group(g.pk)?;
+    s.record(
+        "resourcegroup.delete",
+        None,
+        Some(&g.name),
+        serde_json::json!({ "before": to_json(&g) }),
+    )?;
+    Ok(Outcome::changed(g))
+}
+
+pub fn bind(
+    s: &mut Session,
+    group: &str,
+    ws_name: &WorkspaceName,
+    make_default: bool,
+    if_not_exists: bool,
+) -> Result<Outcome<ResourceGroup>> {
+    s.attempt("resourcegroup.bind", Some(ws_name.as_str()), Some(group));
+    let g = find(s, group)?;
+    s.attempt("resourcegroup.bind", Some(ws_name.as_str()), Some(&g.name));
+    let (w, roles) = workspace::visible(s, ws_name)?;
+    policy::require(
+        &s.actor,
+        roles,
+        &w,
+        Right::ResourceGroupBind,
+        "bind resource groups to",
+    )?;
+    if make_default {
+        policy::require(
+            &s.actor,
+            roles,
+            &w,
+            Right::WorkspaceUpdate,
+            "set the default resource group of",
+        )?;
+    }
+    workspace::require_available(&w, "bind resource groups")?;
+    let already = g
+        .workspaces
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(w.name.as_str()));
+    if already && !if_not_exists {
+        return Err(Error::conflict(format!(
+            "resource group {} is already bound to {}",
+            g.name, w.name
+        ))
+        .with_hint("pass --if-not-exists to accept that"));
+    }
+    if !already {
+        let (now, by) = (s.now, s.actor.name.to_string());
+        s.tx().insert_binding(g.pk, w.id, now, &by)?;
+    }
+    let mut changed = !already;
+    let mut default_changed = false;
+    if make_default && w.default_resource_group.as_deref() != Some(g.name.as_str()) {
+        let mut w2 = w.clone();
+        w2.default_resource_group = Some(g.name.clone());
+        w2.updated_at = s.now;
+        s.tx().save_workspace(&w2)?;
+        changed = true;
+        default_changed = true;
+    }
+    let after = find(s, &g.id)?;
+    if changed {
+        s.record(
+            "resourcegroup.bind",
+            Some(w.name.as_str()),
+            Some(&g.name),
+            serde_json::json!({ "group": g.name, "workspace": w.name, "bound": !already, "default": make_default, "default_changed": default_changed }),
+        )?;
+    }
+    Ok(Outcome {
+        value: after,
+        changed,
+    })
+}
+
+pub fn unbind(
+    s: &mut Session,
+    group: &str,
+    ws_name: &WorkspaceName,
+) -> Result<Outcome<ResourceGroup>> {
+    s.attempt("resourcegroup.unbind", Some(ws_name.as_str()), Some(group));
+    let g = find(s, group)?;
+    s.attempt(
+        "resourcegroup.unbind",
+        Some(ws_name.as_str()),
+        Some(&g.name),
+    );
+    let (w, roles) = workspace::visible(s, ws_name)?;
+    let bound = g
+        .workspaces
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(w.name.as_str()));
+    if !bound {
+        return Err(Error::not_found(format!(
+            "resource group {} is not bound to {}",
+            g.name, w.name
+        ))
+        .with_hint("pass --if-exists to accept that"));
+    }
+    policy::require(
+        &s.actor,
+        roles,
+        &w,
+        Right::ResourceGroupBind,
+        "unbind resource groups from",
+    )?;
+    workspace::require_not_deleted(&w, "unbind resource groups")?;
+    s.tx().delete_binding(g.pk, w.id)?;
+    if w.default_resource_group
+        .as_deref()
+        .is_some_and(|d| d.eq_ignore_ascii_case(&g.name))
+    {
+        let mut w2 = w.clone();
+        w2.default_resource_group = None;
+        w2.updated_at = s.now;
+        s.tx().save_workspace(&w2)?;
+        s.warn(Warning::new(
+            "default_cleared",
+            format!(
+                "{} was the default resource group of {}; {} now has none",
+                g.name, w.name, w.name
+            ),
+        ));
+    }
+    s.record(
+        "resourcegroup.unbind",
+        Some(w.name.as_str()),
+        Some(&g.name),
+        serde_json::json!({ "group": g.name, "workspace": w.name }),
+    )?;
+    let after = find(s, &g.id)?;
+    Ok(Outcome::changed(after))
+}

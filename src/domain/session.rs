@@ -1,0 +1,250 @@
+//! One command's unit of work: the actor, the clock, the transaction, the warnings and
+//! the audit events. `write` runs a change in one IMMEDIATE transaction with its audit
+//! event; a denied or refused change is rolled back and leaves only its audit event.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::audit::{event_hash, AuditEvent};
+use super::clock::Timestamp;
+use super::error::{Error, Kind, Result};
+use super::model::{shown, Principal, Warning};
+use crate::catalog::{Catalog, Tenant, Tx};
+
+/// What every command brings: who acts, what time it is, whether to roll back.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `--as` / `DWCTL_ACTOR` / config `actor`; `None` means the account.
+    pub actor: Option<String>,
+    pub now: Timestamp,
+    pub dry_run: bool,
+}
+
+/// A change's result: `changed: false` for no-ops (already disabled, `--if-not-exists`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome<T> {
+    pub value: T,
+    pub changed: bool,
+}
+
+impl<T> Outcome<T> {
+    pub fn changed(value: T) -> Self {
+        Outcome {
+            value,
+            changed: true,
+        }
+    }
+    pub fn unchanged(value: T) -> Self {
+        Outcome {
+            value,
+            changed: false,
+        }
+    }
+}
+
+/// What a command was trying to do, so that a refusal can be audited under its name.
+#[derive(Debug, Clone)]
+struct Attempt {
+    action: String,
+    workspace: Option<String>,
+    target: Option<String>,
+}
+
+pub struct Session<'t, 'c> {
+    tx: &'t mut Tx<'c>,
+    pub actor: Principal,
+    pub now: Timestamp,
+    pub tenant: Tenant,
+    pub dry_run: bool,
+    warnings: Vec<Warning>,
+    attempt: Option<Attempt>,
+    writable: bool,
+}
+
+impl<'t, 'c> Session<'t, 'c> {
+    /// The transaction, for reads and writes through the catalog's methods. Audit events
+    /// go through `record`, never directly.
+    pub fn tx(&self) -> &Tx<'c> {
+        self.tx
+    }
+
+    /// Declare the action being tried, before any check that may refuse it.
+    pub fn attempt(&mut self, action: &str, workspace: Option<&str>, target: Option<&str>) {
+        self.attempt = Some(Attempt {
+            action: action.to_string(),
+            workspace: workspace.map(str::to_string),
+            target: target.map(str::to_string),
+        });
+    }
+
+    pub fn warn(&mut self, w: Warning) {
+        self.warnings.push(w);
+    }
+
+    /// Append one audit event for a change made in this transaction.
+    pub fn record(
+        &mut self,
+        action: &str,
+        workspace: Option<&str>,
+        target: Option<&str>,
+        details: Value,
+    ) -> Result<()> {
+        self.append_event(action, workspace, target, "ok", details)
+    }
+
+    fn append_event(
+        &mut self,
+        action: &str,
+        workspace: Option<&str>,
+        target: Option<&str>,
+        outcome: &str,
+        details: Value,
+    ) -> Result<()> {
+        assert!(self.writable, "audit event recorded in a read transaction");
+        let (seq, prev) = self.tx.last_audit()?;
+        let mut e = AuditEvent {
+            seq: seq + 1,
+            at: self.now,
+            actor: self.actor.name.to_string(),
+            actor_id: self.actor.id.clone(),
+            action: action.to_string(),
+            workspace: workspace.map(str::to_string),
+            target: target.map(str::to_string),
+            outcome: outcome.to_string(),
+            details,
+            hash: String::new(),
+        };
+        e.hash = event_hash(&prev, &e);
+        self.tx.insert_audit(&e)
+    }
+}
+
+impl<'t, 'c> Session<'t, 'c> {
+    /// The session of `init`, whose actor (the account) it has just created.
+    pub fn for_init(tx: &'t mut Tx<'c>, actor: Principal, now: Timestamp, tenant: Tenant) -> Self {
+        Session {
+            tx,
+            actor,
+            now,
+            tenant,
+            dry_run: false,
+            warnings: Vec::new(),
+            attempt: None,
+            writable: true,
+        }
+    }
+}
+
+/// The command's actor: `--as` (name or id) or the account. An actor that is not a
+/// principal of the tenant is refused before anything else is read (exit 5).
+fn resolve_actor(tx: &Tx, actor: Option<&str>) -> Result<Principal> {
+    match actor {
+        None => tx.account(),
+        Some(r) => tx.principal(r)?.ok_or_else(|| {
+            Error::denied(format!("unknown actor {}: not a principal of this tenant", shown(r)))
+                .with_hint("name an existing principal with --as (dwctl user list), or drop --as to act as the account")
+        }),
+    }
+}
+
+/// The result of a write: the value, its warnings, and whether it was rolled back.
+pub struct Done<T> {
+    pub value: T,
+    pub warnings: Vec<Warning>,
+}
+
+/// Run a change in one IMMEDIATE transaction. On success the change and its audit
+/// events commit together (or roll back under `--dry-run`). A denial (5) or a rule's
+/// refusal (6) rolls the change back and commits only its `denied`/`refused` event.
+pub fn write<T>(
+    catalog: &mut Catalog,
+    req: &Request,
+    f: impl FnOnce(&mut Session) -> Result<T>,
+) -> Result<Done<T>> {
+    let mut tx = catalog.write()?;
+    let tenant = tx.tenant()?;
+    let actor = resolve_actor(&tx, req.actor.as_deref())?;
+    tx.savepoint()?;
+    let mut s = Session {
+        tx: &mut tx,
+        actor,
+        now: req.now,
+        tenant,
+        dry_run: req.dry_run,
+        warnings: Vec::new(),
+        attempt: None,
+        writable: true,
+    };
+    match f(&mut s) {
+        Ok(value) => {
+            let warnings = std::mem::take(&mut s.warnings);
+            s.tx.release_savepoint()?;
+            if req.dry_run {
+                tx.rollback()?;
+            } else {
+                tx.commit()?;
+            }
+            Ok(Done { value, warnings })
+        }
+        Err(e) if matches!(e.kind, Kind::Denied | Kind::Refused) && !req.dry_run => {
+            if let Some(a) = s.attempt.take() {
+                s.tx.rollback_to_savepoint()?;
+                let outcome = if e.kind == Kind::Denied {
+                    "denied"
+                } else {
+                    "refused"
+                };
+                s.append_event(
+                    &a.action,
+                    a.workspace.as_deref(),
+                    a.target.as_deref(),
+                    outcome,
+                    serde_json::json!({ "error": e.message }),
+                )?;
+                tx.commit()?;
+            }
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Run a read in one read transaction (a consistent snapshot).
+pub fn read<T>(
+    catalog: &mut Catalog,
+    req: &Request,
+    f: impl FnOnce(&mut Session) -> Result<T>,
+) -> Result<T> {
+    let mut tx = catalog.read()?;
+    let tenant = tx.tenant()?;
+    let actor = resolve_actor(&tx, req.actor.as_deref())?;
+    let mut s = Session {
+        tx: &mut tx,
+        actor,
+        now: req.now,
+        tenant,
+        dry_run: false,
+        warnings: Vec::new(),
+        attempt: None,
+        writable: false,
+    };
+    let value = f(&mut s)?;
+    tx.commit()?;
+    Ok(value)
+}
+
+/// The fields that differ between two JSON objects, as `{"before": .., "after": ..}`.
+pub fn diff(before: &Value, after: &Value) -> Value {
+    let mut b = serde_json::Map::new();
+    let mut a = serde_json::Map::new();
+    if let (Value::Object(bm), Value::Object(am)) = (before, after) {
+        for (k, av) in am {
+            let bv = bm.get(k).unwrap_or(&Value::Null);
+            if bv != av {
+                b.insert(k.clone(), bv.clone());
+                a.insert(k.clone(), av.clone());
+            }
+        }
+    }
+    serde_json::json!({ "before": b, "after": a })
+}

@@ -1,0 +1,168 @@
+//! The tenant: `init` and `whoami` (domain.md 1, permissions.md 1).
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use super::clock::Timestamp;
+use super::error::Result;
+use super::model::{
+    Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
+};
+use super::policy;
+use super::resource_group::{GroupType, Payment, ResourceGroup};
+use super::roles::RoleSet;
+use super::session::Session;
+use super::workspace::{self, to_json};
+use crate::catalog::{Tenant, Tx};
+
+pub const DEFAULT_GROUP: &str = "default_serverless_group";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InitResult {
+    pub account_id: String,
+    pub region: String,
+    pub account: String,
+    pub default_workspace: String,
+    pub default_resource_group: String,
+    pub created_at: Timestamp,
+}
+
+/// The name of the default workspace: `default_workspace_` + the account id's last 4 digits.
+pub fn default_workspace_name(account_id: &str) -> WorkspaceName {
+    let tail = &account_id[account_id.len().saturating_sub(4)..];
+    WorkspaceName::from_stored(format!("default_workspace_{tail}"))
+}
+
+/// Fill a new catalog with what a new DataWorks user gets: the account principal `root`,
+/// the default workspace (basic mode), and a pay-as-you-go serverless group bound to it.
+/// Runs in the new catalog's one transaction; its audit event is the log's first.
+pub fn init(tx: &mut Tx, account_id: &str, region: &str, now: Timestamp) -> Result<InitResult> {
+    let tenant = Tenant {
+        account_id: account_id.to_string(),
+        region: region.to_string(),
+        created_at: now,
+    };
+    tx.insert_tenant(&tenant)?;
+    let mut root = Principal {
+        pk: 0,
+        id: account_id.to_string(),
+        name: PrincipalName::from_stored("root".into()),
+        kind: PrincipalKind::Account,
+        display_name: Some("Alibaba Cloud account".into()),
+        full_access: true,
+        created_at: now,
+    };
+    root.pk = tx.insert_principal(&root)?;
+    let mut s = Session::for_init(tx, root, now, tenant);
+    let name = default_workspace_name(account_id);
+    let mut w = Workspace {
+        id: 0,
+        name: name.clone(),
+        display_name: "Default Workspace".into(),
+        description: "For exploring DataWorks; not for production work.".into(),
+        mode: Mode::Basic,
+        status: Status::Available,
+        owner: account_id.to_string(),
+        is_default: true,
+        dev_role_disabled: false,
+        pai_tasks_enabled: false,
+        sod_policy: SodPolicy::Warn,
+        default_resource_group: None,
+        resource_groups: Vec::new(),
+        tags: BTreeMap::new(),
+        created_at: now,
+        created_by: "root".into(),
+        updated_at: now,
+        deleted_at: None,
+        deleted_by: None,
+        retention_until: None,
+        status_before_delete: None,
+    };
+    workspace::insert_with_members(&mut s, &mut w)?;
+    let mut g = ResourceGroup {
+        pk: 0,
+        id: format!(
+            "Serverless_res_group_{}",
+            fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
+        ),
+        name: DEFAULT_GROUP.into(),
+        group_type: GroupType::Serverless,
+        spec: 2,
+        payment: Payment::Postpaid,
+        duration: None,
+        duration_unit: None,
+        vpc: None,
+        vswitch: None,
+        remark: "created with the catalog".into(),
+        status: "normal".into(),
+        workspaces: vec![name.to_string()],
+        created_at: now,
+        created_by: "root".into(),
+    };
+    g.pk = s.tx().insert_resource_group(&g)?;
+    s.tx().insert_binding(g.pk, w.id, now, "root")?;
+    w.resource_groups = vec![g.name.clone()];
+    w.default_resource_group = Some(g.name.clone());
+    s.tx().save_workspace(&w)?;
+    let result = InitResult {
+        account_id: account_id.to_string(),
+        region: region.to_string(),
+        account: "root".into(),
+        default_workspace: name.to_string(),
+        default_resource_group: g.name.clone(),
+        created_at: now,
+    };
+    s.record(
+        "catalog.init",
+        None,
+        None,
+        serde_json::json!({ "after": { "account_id": account_id, "region": region,
+            "default_workspace": to_json(&w), "default_resource_group": g.name } }),
+    )?;
+    Ok(result)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkspaceRoles {
+    pub workspace: String,
+    pub roles: RoleSet,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WhoAmI {
+    pub actor: String,
+    pub actor_id: String,
+    pub kind: PrincipalKind,
+    pub full_access: bool,
+    /// Where the actor came from: `flag`, `env`, `config`, or `default` (the account).
+    pub source: String,
+    pub account_id: String,
+    pub region: String,
+    pub tenant_rights: Vec<&'static str>,
+    pub workspaces: Vec<WorkspaceRoles>,
+}
+
+pub fn whoami(s: &mut Session, source: &str) -> Result<WhoAmI> {
+    let mut workspaces = Vec::new();
+    let mut roles: Vec<(i64, RoleSet)> = s.tx().roles_everywhere(s.actor.pk)?.into_iter().collect();
+    roles.sort_by_key(|(id, _)| *id);
+    for (id, r) in roles {
+        if let Some(name) = s.tx().workspace_name_by_id(id)? {
+            workspaces.push(WorkspaceRoles {
+                workspace: name,
+                roles: r,
+            });
+        }
+    }
+    Ok(WhoAmI {
+        actor: s.actor.name.to_string(),
+        actor_id: s.actor.id.clone(),
+        kind: s.actor.kind,
+        full_access: s.actor.is_tenant_admin(),
+        source: source.to_string(),
+        account_id: s.tenant.account_id.clone(),
+        region: s.tenant.region.clone(),
+        tenant_rights: policy::tenant_rights_of(&s.actor),
+        workspaces,
+    })
+}

@@ -1,0 +1,313 @@
+//! Domain use cases on an in-memory catalog: no mocks, the real SQL.
+
+use super::clock::Timestamp;
+use super::error::Kind;
+use super::member::{self, RoleChange};
+use super::model::{Mode, PrincipalKind, PrincipalName, SodPolicy, Status, WorkspaceName};
+use super::principal::{self, NewPrincipal};
+use super::roles::{RoleCode, RoleSet};
+use super::session::{self, Request};
+use super::workspace::{self, ListFilter, NewWorkspace, WorkspaceUpdate};
+use super::{resource_group, tenant};
+use crate::catalog::{self, Catalog};
+
+fn now() -> Timestamp {
+    Timestamp::parse("2026-11-28T10:00:00Z").unwrap()
+}
+
+fn req(actor: Option<&str>, at: Timestamp) -> Request {
+    Request {
+        actor: actor.map(str::to_string),
+        now: at,
+        dry_run: false,
+    }
+}
+
+fn setup() -> Catalog {
+    let mut cat = catalog::in_memory();
+    {
+        let mut tx = cat.write().unwrap();
+        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now()).unwrap();
+        tx.commit().unwrap();
+    }
+    cat
+}
+
+fn ws(name: &str) -> WorkspaceName {
+    WorkspaceName::parse(name).unwrap()
+}
+
+fn create(cat: &mut Catalog, actor: Option<&str>, name: &str) -> Result<(), Kind> {
+    session::write(cat, &req(actor, now()), |s| {
+        workspace::create(
+            s,
+            NewWorkspace {
+                name: Some(ws(name)),
+                ..Default::default()
+            },
+            false,
+        )
+    })
+    .map(|_| ())
+    .map_err(|e| e.kind)
+}
+
+fn add_user(cat: &mut Catalog, name: &str, full: bool) {
+    session::write(cat, &req(None, now()), |s| {
+        principal::add(
+            s,
+            NewPrincipal {
+                name: PrincipalName::parse(name).unwrap(),
+                kind: PrincipalKind::RamUser,
+                id: None,
+                display_name: None,
+                full_access: full,
+            },
+            false,
+        )
+    })
+    .unwrap();
+}
+
+fn audit_count(cat: &mut Catalog) -> i64 {
+    session::read(cat, &req(None, now()), |s| {
+        let mut n = 0;
+        s.tx().for_each_event(|_| {
+            n += 1;
+            Ok(())
+        })?;
+        Ok(n)
+    })
+    .unwrap()
+}
+
+#[test]
+fn init_creates_the_default_workspace_and_group() {
+    let mut cat = setup();
+    let list = session::read(&mut cat, &req(None, now()), |s| {
+        workspace::list(s, &ListFilter::default())
+    })
+    .unwrap();
+    assert_eq!(list.len(), 1);
+    let d = &list[0];
+    assert_eq!(d.name.as_str(), "default_workspace_3456");
+    assert!(d.is_default);
+    assert_eq!(d.mode, Mode::Basic);
+    assert_eq!(d.resource_groups, vec!["default_serverless_group"]);
+    assert_eq!(
+        d.default_resource_group.as_deref(),
+        Some("default_serverless_group")
+    );
+}
+
+#[test]
+fn names_are_reserved_while_in_the_recycle_bin_and_restore_returns_the_state() {
+    let mut cat = setup();
+    create(&mut cat, None, "sales_report").unwrap();
+    assert_eq!(create(&mut cat, None, "SALES_REPORT"), Err(Kind::Conflict));
+    session::write(&mut cat, &req(None, now()), |s| {
+        workspace::disable(s, &ws("sales_report"))
+    })
+    .unwrap();
+    let done = session::write(&mut cat, &req(None, now()), |s| {
+        workspace::delete(s, &ws("sales_report"))
+    })
+    .unwrap();
+    assert_eq!(done.value.value.status, Status::Deleted);
+    assert_eq!(create(&mut cat, None, "sales_report"), Err(Kind::Conflict));
+    // Day 14 is still inside retention; day 15 is not.
+    let day14 = now().plus_days(14);
+    let r = session::write(&mut cat, &req(None, day14), |s| {
+        workspace::restore(s, &ws("sales_report"))
+    })
+    .unwrap();
+    assert_eq!(r.value.value.status, Status::Disabled);
+    session::write(&mut cat, &req(None, now()), |s| {
+        workspace::delete(s, &ws("sales_report"))
+    })
+    .unwrap();
+    let late = now().plus_days(15);
+    let e = session::write(&mut cat, &req(None, late), |s| {
+        workspace::restore(s, &ws("sales_report"))
+    })
+    .err()
+    .unwrap();
+    assert_eq!(e.kind, Kind::Refused);
+    let purged = session::write(&mut cat, &req(None, late), workspace::purge_expired).unwrap();
+    assert_eq!(purged.value.value.len(), 1);
+    create(&mut cat, None, "sales_report").unwrap();
+}
+
+#[test]
+fn a_denied_change_leaves_only_its_audit_event() {
+    let mut cat = setup();
+    add_user(&mut cat, "alice", false);
+    let before = audit_count(&mut cat);
+    assert_eq!(
+        create(&mut cat, Some("alice"), "alice_ws"),
+        Err(Kind::Denied)
+    );
+    assert_eq!(audit_count(&mut cat), before + 1);
+    let list = session::read(&mut cat, &req(None, now()), |s| {
+        workspace::list(
+            s,
+            &ListFilter {
+                all: true,
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    assert!(list.iter().all(|w| w.name.as_str() != "alice_ws"));
+}
+
+#[test]
+fn a_ram_user_who_creates_a_workspace_becomes_its_admin_and_others_do_not_see_it() {
+    let mut cat = setup();
+    add_user(&mut cat, "bob", true);
+    add_user(&mut cat, "carol", false);
+    create(&mut cat, Some("bob"), "bob_ws").unwrap();
+    let m = session::read(&mut cat, &req(None, now()), |s| {
+        member::show(s, &ws("bob_ws"), "bob")
+    })
+    .unwrap();
+    assert_eq!(m.roles, RoleSet::of(&[RoleCode::Admin]));
+    let seen = session::read(&mut cat, &req(Some("carol"), now()), |s| {
+        workspace::list(s, &ListFilter::default())
+    })
+    .unwrap();
+    assert!(seen.is_empty());
+    let e = session::read(&mut cat, &req(Some("carol"), now()), |s| {
+        workspace::show(s, &ws("bob_ws"))
+    })
+    .err()
+    .unwrap();
+    assert_eq!(e.kind, Kind::NotFound);
+}
+
+#[test]
+fn member_rules() {
+    let mut cat = setup();
+    add_user(&mut cat, "dana", false);
+    create(&mut cat, None, "team_ws").unwrap();
+    let w = ws("team_ws");
+    let add = |cat: &mut Catalog, roles: &[RoleCode]| {
+        session::write(cat, &req(None, now()), |s| {
+            member::add(s, &w, "dana", RoleSet::of(roles), false)
+        })
+        .map(|d| d.warnings)
+    };
+    assert_eq!(
+        add(&mut cat, &[RoleCode::Owner]).err().unwrap().kind,
+        Kind::Refused
+    );
+    let warnings = add(&mut cat, &[RoleCode::Dev, RoleCode::Pe]).unwrap();
+    assert_eq!(warnings[0].code, "separation_of_duties");
+    assert_eq!(
+        add(&mut cat, &[RoleCode::Guest]).err().unwrap().kind,
+        Kind::Conflict
+    );
+    // enforce is refused while dana holds both.
+    let e = session::write(&mut cat, &req(None, now()), |s| {
+        workspace::update(
+            s,
+            &w,
+            &WorkspaceUpdate {
+                sod_policy: Some(SodPolicy::Enforce),
+                ..Default::default()
+            },
+        )
+    })
+    .err()
+    .unwrap();
+    assert_eq!(e.kind, Kind::Refused);
+    assert!(e.message.contains("dana"));
+    let change = |cat: &mut Catalog, c: RoleChange| {
+        session::write(cat, &req(None, now()), |s| {
+            member::change_roles(s, &w, "dana", &c)
+        })
+        .map(|d| d.value)
+    };
+    let last = change(&mut cat, RoleChange::Set(RoleSet::empty()))
+        .err()
+        .unwrap();
+    assert_eq!(last.kind, Kind::Refused);
+    let o = change(
+        &mut cat,
+        RoleChange::GrantRevoke {
+            grant: RoleSet::empty(),
+            revoke: RoleSet::of(&[RoleCode::Pe]),
+        },
+    )
+    .unwrap();
+    assert!(o.changed);
+    let o = change(
+        &mut cat,
+        RoleChange::GrantRevoke {
+            grant: RoleSet::of(&[RoleCode::Dev]),
+            revoke: RoleSet::empty(),
+        },
+    )
+    .unwrap();
+    assert!(!o.changed);
+    let e = session::write(&mut cat, &req(None, now()), |s| {
+        member::remove(s, &w, "root")
+    })
+    .err()
+    .unwrap();
+    assert_eq!(e.kind, Kind::Refused);
+}
+
+#[test]
+fn resource_groups_bind_and_refuse_delete_while_bound() {
+    let mut cat = setup();
+    let e = session::write(&mut cat, &req(None, now()), |s| {
+        resource_group::delete(s, "default_serverless_group")
+    })
+    .err()
+    .unwrap();
+    assert_eq!(e.kind, Kind::Conflict);
+    assert!(e.message.contains("default_workspace_3456"));
+    let d = ws("default_workspace_3456");
+    session::write(&mut cat, &req(None, now()), |s| workspace::delete(s, &d)).unwrap();
+    // Deleting the workspace released the binding.
+    session::write(&mut cat, &req(None, now()), |s| {
+        resource_group::delete(s, "default_serverless_group")
+    })
+    .unwrap();
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let mut cat = setup();
+    let before = audit_count(&mut cat);
+    let mut r = req(None, now());
+    r.dry_run = true;
+    session::write(&mut cat, &r, |s| {
+        workspace::create(
+            s,
+            NewWorkspace {
+                name: Some(ws("dry_ws")),
+                ..Default::default()
+            },
+            false,
+        )
+    })
+    .unwrap();
+    assert_eq!(audit_count(&mut cat), before);
+    let e = session::read(&mut cat, &req(None, now()), |s| {
+        workspace::show(s, &ws("dry_ws"))
+    })
+    .err()
+    .unwrap();
+    assert_eq!(e.kind, Kind::NotFound);
+}
+
+#[test]
+fn the_audit_chain_verifies() {
+    let mut cat = setup();
+    create(&mut cat, None, "chain_ws").unwrap();
+    let v = session::read(&mut cat, &req(None, now()), super::audit::verify).unwrap();
+    assert!(v.ok, "{}", v.message);
+    assert_eq!(v.events, 2);
+}

@@ -1,0 +1,600 @@
+//! Workspaces: create, list, show, update and the lifecycle (domain.md 3).
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+use super::error::{Error, Result};
+use super::model::{
+    parse_display_name, parse_text, Env, Mode, SodPolicy, Status, Warning, Workspace,
+    WorkspaceName, MAX_TAGS,
+};
+use super::policy::{self, Right, TenantRight};
+use super::roles::{RoleCode, RoleSet};
+use super::session::{diff, Outcome, Session};
+use crate::catalog::WorkspaceFilter;
+
+/// What `workspace create` asks for; `None` takes the default.
+#[derive(Debug, Clone, Default)]
+pub struct NewWorkspace {
+    pub name: Option<WorkspaceName>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub mode: Option<Mode>,
+    pub sod_policy: Option<SodPolicy>,
+    pub pai_tasks_enabled: Option<bool>,
+    pub tags: BTreeMap<String, String>,
+}
+
+pub fn to_json(w: &Workspace) -> Value {
+    serde_json::to_value(w).unwrap_or(Value::Null)
+}
+
+/// Find a workspace the actor may see, with the actor's roles in it. A workspace the
+/// actor may not see is "not found", exactly like one that does not exist.
+pub fn visible(s: &mut Session, name: &WorkspaceName) -> Result<(Workspace, RoleSet)> {
+    let found = s.tx().workspace(name.as_str())?;
+    if let Some(w) = found {
+        let roles = s.tx().roles_in(w.id, s.actor.pk)?;
+        if policy::can_see(&s.actor, roles) {
+            return Ok((w, roles));
+        }
+    }
+    Err(not_found(name))
+}
+
+pub fn not_found(name: &WorkspaceName) -> Error {
+    Error::not_found(format!("workspace {name} not found"))
+        .with_hint("list the workspaces you can see with dwctl workspace list --all")
+}
+
+/// Changes inside a workspace need it available: disabled and deleted ones are frozen.
+pub fn require_available(w: &Workspace, doing: &str) -> Result<()> {
+    match w.status {
+        Status::Available => Ok(()),
+        Status::Disabled => Err(Error::refused(format!(
+            "workspace {} is disabled: cannot {doing}",
+            w.name
+        ))
+        .with_hint(format!(
+            "enable it first: dwctl workspace enable {}",
+            w.name
+        ))),
+        Status::Deleted => Err(Error::refused(format!(
+            "workspace {} is in the recycle bin: cannot {doing}",
+            w.name
+        ))
+        .with_hint(format!(
+            "restore it first: dwctl workspace restore {}",
+            w.name
+        ))),
+    }
+}
+
+/// The recycle-bin guard for the offboarding changes allowed in a disabled workspace.
+pub fn require_not_deleted(w: &Workspace, doing: &str) -> Result<()> {
+    if w.status == Status::Deleted {
+        return require_available(w, doing);
+    }
+    Ok(())
+}
+
+pub fn create(
+    s: &mut Session,
+    req: NewWorkspace,
+    if_not_exists: bool,
+) -> Result<Outcome<Workspace>> {
+    let name = req
+        .name
+        .clone()
+        .ok_or_else(|| Error::invalid("a workspace name is required"))?;
+    s.attempt("workspace.create", Some(name.as_str()), Some(name.as_str()));
+    policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")?;
+    if let Some(existing) = s.tx().workspace(name.as_str())? {
+        if existing.status == Status::Deleted {
+            let until = existing
+                .retention_until
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            return Err(Error::conflict(format!(
+                "the name {} is held by a deleted workspace until {until}",
+                existing.name
+            ))
+            .with_hint(format!(
+                "restore it (dwctl workspace restore {0}), purge it (dwctl workspace purge {0}), or choose another name",
+                existing.name
+            )));
+        }
+        if if_not_exists {
+            let differs = differing_fields(&existing, &req);
+            if !differs.is_empty() {
+                s.warn(Warning::new(
+                    "exists_differs",
+                    format!(
+                        "workspace {} exists and differs in: {}",
+                        existing.name,
+                        differs.join(", ")
+                    ),
+                ));
+            }
+            return Ok(Outcome::unchanged(existing));
+        }
+        return Err(
+            Error::conflict(format!("workspace {} already exists", existing.name))
+                .with_hint("choose another name, or pass --if-not-exists"),
+        );
+    }
+    if req.tags.len() > MAX_TAGS {
+        return Err(Error::invalid(format!(
+            "a workspace holds at most {MAX_TAGS} tags"
+        )));
+    }
+    let now = s.now;
+    let mut w = Workspace {
+        id: 0,
+        display_name: req.display_name.clone().unwrap_or_else(|| name.to_string()),
+        name,
+        description: req.description.clone().unwrap_or_default(),
+        mode: req.mode.unwrap_or(Mode::Standard),
+        status: Status::Available,
+        owner: s.tenant.account_id.clone(),
+        is_default: false,
+        dev_role_disabled: false,
+        pai_tasks_enabled: req.pai_tasks_enabled.unwrap_or(false),
+        sod_policy: req.sod_policy.unwrap_or(SodPolicy::Warn),
+        default_resource_group: None,
+        resource_groups: Vec::new(),
+        tags: req.tags,
+        created_at: now,
+        created_by: s.actor.name.to_string(),
+        updated_at: now,
+        deleted_at: None,
+        deleted_by: None,
+        retention_until: None,
+        status_before_delete: None,
+    };
+    insert_with_members(s, &mut w)?;
+    s.record(
+        "workspace.create",
+        Some(w.name.as_str()),
+        Some(w.name.as_str()),
+        serde_json::json!({ "after": to_json(&w) }),
+    )?;
+    Ok(Outcome::changed(w))
+}
+
+/// Insert a workspace with its owner member (the account) and, when a RAM identity
+/// creates it, that identity as its admin.
+pub fn insert_with_members(s: &mut Session, w: &mut Workspace) -> Result<()> {
+    w.id = s.tx().insert_workspace(w)?;
+    let account = s.tx().account()?;
+    let now = s.now;
+    let by = s.actor.name.to_string();
+    s.tx()
+        .insert_member(w.id, account.pk, RoleSet::of(&[RoleCode::Owner]), now, &by)?;
+    if !s.actor.is_account() {
+        let pk = s.actor.pk;
+        s.tx()
+            .insert_member(w.id, pk, RoleSet::of(&[RoleCode::Admin]), now, &by)?;
+    }
+    Ok(())
+}
+
+fn differing_fields(w: &Workspace, req: &NewWorkspace) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if req
+        .display_name
+        .as_ref()
+        .is_some_and(|d| *d != w.display_name)
+    {
+        out.push("display_name");
+    }
+    if req
+        .description
+        .as_ref()
+        .is_some_and(|d| *d != w.description)
+    {
+        out.push("description");
+    }
+    if req.mode.is_some_and(|m| m != w.mode) {
+        out.push("mode");
+    }
+    if req.sod_policy.is_some_and(|p| p != w.sod_policy) {
+        out.push("sod_policy");
+    }
+    if req
+        .pai_tasks_enabled
+        .is_some_and(|p| p != w.pai_tasks_enabled)
+    {
+        out.push("pai_tasks_enabled");
+    }
+    if !req.tags.is_empty() && req.tags != w.tags {
+        out.push("tags");
+    }
+    out
+}
+
+/// Filters of `workspace list`.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub all: bool,
+    pub status: Option<Status>,
+    pub mode: Option<Mode>,
+    pub tags: Vec<(String, String)>,
+}
+
+pub fn list(s: &mut Session, f: &ListFilter) -> Result<Vec<Workspace>> {
+    let filter = WorkspaceFilter {
+        include_deleted: f.all || f.status == Some(Status::Deleted),
+        status: f.status,
+        mode: f.mode,
+    };
+    let mut list = s.tx().workspaces(&filter)?;
+    if !s.actor.is_tenant_admin() {
+        let mine = s.tx().roles_everywhere(s.actor.pk)?;
+        list.retain(|w| {
+            mine.get(&w.id)
+                .is_some_and(|r| policy::can_see(&s.actor, *r))
+        });
+    }
+    list.retain(|w| f.tags.iter().all(|(k, v)| w.tags.get(k) == Some(v)));
+    Ok(list)
+}
+
+pub fn show(s: &mut Session, name: &WorkspaceName) -> Result<Workspace> {
+    Ok(visible(s, name)?.0)
+}
+
+/// What `workspace update` changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct WorkspaceUpdate {
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub set_tags: Vec<(String, String)>,
+    pub untag: Vec<String>,
+    pub pai_tasks_enabled: Option<bool>,
+    pub sod_policy: Option<SodPolicy>,
+    /// `Some(None)` clears it (`--default-resource-group none`).
+    pub default_resource_group: Option<Option<String>>,
+    pub disable_dev_role: bool,
+    /// From a manifest: the tags exactly (replaces all).
+    pub replace_tags: Option<BTreeMap<String, String>>,
+}
+
+pub fn update(
+    s: &mut Session,
+    name: &WorkspaceName,
+    u: &WorkspaceUpdate,
+) -> Result<Outcome<Workspace>> {
+    s.attempt("workspace.update", Some(name.as_str()), Some(name.as_str()));
+    let (before, roles) = visible(s, name)?;
+    policy::require(
+        &s.actor,
+        roles,
+        &before,
+        Right::WorkspaceUpdate,
+        "change the settings of",
+    )?;
+    require_available(&before, "change its settings")?;
+    let mut w = before.clone();
+    if let Some(d) = &u.display_name {
+        w.display_name = parse_display_name(d, 64, "display name")?;
+    }
+    if let Some(d) = &u.description {
+        w.description = parse_text(d, 3000, "description")?;
+    }
+    if let Some(tags) = &u.replace_tags {
+        w.tags = tags.clone();
+    }
+    for k in &u.untag {
+        w.tags.remove(k);
+    }
+    for (k, v) in &u.set_tags {
+        w.tags.insert(k.clone(), v.clone());
+    }
+    if w.tags.len() > MAX_TAGS {
+        return Err(Error::refused(format!(
+            "workspace {} would have {} tags; a workspace holds at most {MAX_TAGS}",
+            w.name,
+            w.tags.len()
+        ))
+        .with_hint("remove some with --untag KEY"));
+    }
+    if let Some(p) = u.pai_tasks_enabled {
+        w.pai_tasks_enabled = p;
+    }
+    if let Some(p) = u.sod_policy {
+        if p == SodPolicy::Enforce && before.sod_policy != SodPolicy::Enforce {
+            let both = s
+                .tx()
+                .members_holding(w.id, RoleSet::of(&[RoleCode::Dev, RoleCode::Pe]))?;
+            if !both.is_empty() {
+                return Err(Error::refused(format!(
+                    "cannot enforce separation of duties in {}: {} hold both role_project_dev and role_project_pe",
+                    w.name,
+                    both.join(", ")
+                ))
+                .with_hint("revoke one of the two roles from each of them first (dwctl member role WORKSPACE USER --revoke ROLE)"));
+            }
+        }
+        w.sod_policy = p;
+    }
+    if let Some(group) = &u.default_resource_group {
+        match group {
+            None => w.default_resource_group = None,
+            Some(g) => {
+                let Some(found) = s.tx().resource_group(g)? else {
+                    return Err(Error::not_found(format!("resource group {g} not found"))
+                        .with_hint("list groups with dwctl resourcegroup list"));
+                };
+                if !w
+                    .resource_groups
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(&found.name))
+                {
+                    return Err(Error::refused(format!(
+                        "resource group {} is not bound to {}",
+                        found.name, w.name
+                    ))
+                    .with_hint(format!(
+                        "bind it first: dwctl resourcegroup bind {} {}",
+                        found.name, w.name
+                    )));
+                }
+                w.default_resource_group = Some(found.name);
+            }
+        }
+    }
+    if u.disable_dev_role && !w.dev_role_disabled {
+        let holders = s
+            .tx()
+            .members_holding(w.id, RoleSet::of(&[RoleCode::Dev]))?;
+        if !holders.is_empty() {
+            return Err(Error::refused(format!(
+                "cannot disable the Develop role in {}: {} still hold role_project_dev",
+                w.name,
+                holders.join(", ")
+            ))
+            .with_hint("revoke it first: dwctl member role WORKSPACE USER --revoke dev"));
+        }
+        w.dev_role_disabled = true;
+    }
+    if w == before {
+        return Ok(Outcome::unchanged(before));
+    }
+    w.updated_at = s.now;
+    s.tx().save_workspace(&w)?;
+    let details = diff(&to_json(&before), &to_json(&w));
+    s.record(
+        "workspace.update",
+        Some(w.name.as_str()),
+        Some(w.name.as_str()),
+        details,
+    )?;
+    Ok(Outcome::changed(w))
+}
+
+fn lifecycle(
+    s: &mut Session,
+    action: &str,
+    name: &WorkspaceName,
+    doing: &str,
+) -> Result<Workspace> {
+    s.attempt(action, Some(name.as_str()), Some(name.as_str()));
+    let (w, _) = visible(s, name)?;
+    policy::require_tenant(&s.actor, TenantRight::WorkspaceLifecycle, doing)?;
+    Ok(w)
+}
+
+fn save_transition(
+    s: &mut Session,
+    action: &str,
+    before: &Workspace,
+    w: &mut Workspace,
+) -> Result<()> {
+    w.updated_at = s.now;
+    s.tx().save_workspace(w)?;
+    let details = diff(&to_json(before), &to_json(w));
+    s.record(
+        action,
+        Some(w.name.as_str()),
+        Some(w.name.as_str()),
+        details,
+    )
+}
+
+pub fn disable(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
+    let before = lifecycle(s, "workspace.disable", name, "disable workspaces")?;
+    match before.status {
+        Status::Disabled => Ok(Outcome::unchanged(before)),
+        Status::Deleted => Err(Error::refused(format!(
+            "workspace {} is in the recycle bin: cannot disable it",
+            before.name
+        ))
+        .with_hint(format!(
+            "restore it first: dwctl workspace restore {}",
+            before.name
+        ))),
+        Status::Available => {
+            let mut w = before.clone();
+            w.status = Status::Disabled;
+            save_transition(s, "workspace.disable", &before, &mut w)?;
+            Ok(Outcome::changed(w))
+        }
+    }
+}
+
+pub fn enable(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
+    let before = lifecycle(s, "workspace.enable", name, "enable workspaces")?;
+    match before.status {
+        Status::Available => Ok(Outcome::unchanged(before)),
+        Status::Deleted => Err(Error::refused(format!(
+            "workspace {} is in the recycle bin: cannot enable it",
+            before.name
+        ))
+        .with_hint(format!(
+            "restore it instead: dwctl workspace restore {}",
+            before.name
+        ))),
+        Status::Disabled => {
+            let mut w = before.clone();
+            w.status = Status::Available;
+            save_transition(s, "workspace.enable", &before, &mut w)?;
+            Ok(Outcome::changed(w))
+        }
+    }
+}
+
+pub fn delete(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
+    let before = lifecycle(s, "workspace.delete", name, "delete workspaces")?;
+    if before.status == Status::Deleted {
+        return Ok(Outcome::unchanged(before));
+    }
+    let mut w = before.clone();
+    w.status_before_delete = Some(before.status);
+    w.status = Status::Deleted;
+    w.deleted_at = Some(s.now);
+    w.deleted_by = Some(s.actor.name.to_string());
+    w.retention_until = Some(s.now.plus_days(super::model::RETENTION_DAYS));
+    if !w.resource_groups.is_empty() {
+        s.tx().unbind_all(w.id)?;
+        w.resource_groups.clear();
+    }
+    w.default_resource_group = None;
+    save_transition(s, "workspace.delete", &before, &mut w)?;
+    Ok(Outcome::changed(w))
+}
+
+pub fn restore(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
+    let before = lifecycle(s, "workspace.restore", name, "restore workspaces")?;
+    if before.status != Status::Deleted {
+        return Err(Error::refused(format!(
+            "workspace {} is not in the recycle bin (it is {})",
+            before.name, before.status
+        )));
+    }
+    if let Some(until) = before.retention_until {
+        if s.now > until {
+            return Err(Error::refused(format!(
+                "workspace {} can no longer be restored: its retention ended at {until}",
+                before.name
+            ))
+            .with_hint(format!("purge it: dwctl workspace purge {}", before.name)));
+        }
+    }
+    let mut w = before.clone();
+    w.status = before.status_before_delete.unwrap_or(Status::Available);
+    w.status_before_delete = None;
+    w.deleted_at = None;
+    w.deleted_by = None;
+    w.retention_until = None;
+    save_transition(s, "workspace.restore", &before, &mut w)?;
+    Ok(Outcome::changed(w))
+}
+
+pub fn purge(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
+    let w = lifecycle(s, "workspace.purge", name, "purge workspaces")?;
+    if w.status != Status::Deleted {
+        return Err(Error::refused(format!(
+            "workspace {} is not in the recycle bin (it is {})",
+            w.name, w.status
+        ))
+        .with_hint(format!(
+            "delete it first: dwctl workspace delete {}",
+            w.name
+        )));
+    }
+    purge_one(s, &w)?;
+    Ok(Outcome::changed(w))
+}
+
+fn purge_one(s: &mut Session, w: &Workspace) -> Result<()> {
+    s.tx().purge_workspace(w.id)?;
+    s.record(
+        "workspace.purge",
+        Some(w.name.as_str()),
+        Some(w.name.as_str()),
+        serde_json::json!({ "before": to_json(w) }),
+    )
+}
+
+/// `purge --expired`: every workspace whose retention is over, one audit event each.
+pub fn purge_expired(s: &mut Session) -> Result<Outcome<Vec<Workspace>>> {
+    s.attempt("workspace.purge", None, None);
+    policy::require_tenant(
+        &s.actor,
+        TenantRight::WorkspaceLifecycle,
+        "purge workspaces",
+    )?;
+    let deleted = s.tx().workspaces(&WorkspaceFilter {
+        include_deleted: true,
+        status: Some(Status::Deleted),
+        mode: None,
+    })?;
+    let now = s.now;
+    let expired: Vec<Workspace> = deleted
+        .into_iter()
+        .filter(|w| w.retention_until.is_some_and(|t| now > t))
+        .collect();
+    for w in &expired {
+        purge_one(s, w)?;
+    }
+    let changed = !expired.is_empty();
+    Ok(Outcome {
+        value: expired,
+        changed,
+    })
+}
+
+/// One dev copy made by an upgrade.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UpgradeCopy {
+    pub kind: &'static str,
+    pub name: String,
+    pub env: Env,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Upgraded {
+    pub workspace: Workspace,
+    pub copies: Vec<UpgradeCopy>,
+}
+
+/// Basic -> standard: irreversible, the account's alone (domain.md 3.4).
+pub fn upgrade(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Upgraded>> {
+    s.attempt(
+        "workspace.upgrade",
+        Some(name.as_str()),
+        Some(name.as_str()),
+    );
+    let (before, _) = visible(s, name)?;
+    policy::require_tenant(
+        &s.actor,
+        TenantRight::UpgradeWorkspace,
+        "upgrade workspaces",
+    )?;
+    require_available(&before, "upgrade it")?;
+    if before.mode == Mode::Standard {
+        return Err(Error::refused(format!(
+            "workspace {} is already in standard mode",
+            before.name
+        )));
+    }
+    let mut w = before.clone();
+    w.mode = Mode::Standard;
+    w.updated_at = s.now;
+    s.tx().save_workspace(&w)?;
+    let copies = super::resources::upgrade_copies(s, &w)?;
+    let mut details = diff(&to_json(&before), &to_json(&w));
+    details["copies"] = serde_json::to_value(&copies).unwrap_or(Value::Null);
+    s.record(
+        "workspace.upgrade",
+        Some(w.name.as_str()),
+        Some(w.name.as_str()),
+        details,
+    )?;
+    Ok(Outcome::changed(Upgraded {
+        workspace: w,
+        copies,
+    }))
+}

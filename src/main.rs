@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(dwctl::main_with(std::env::args_os()));
+}

@@ -1,0 +1,420 @@
+//! The only code that writes to stdout and stderr. Every command hands it one Serialize
+//! view; the format decides the rendering, never the command.
+//!
+//! stdout carries only results. Status lines, warnings, prompts and errors go to stderr,
+//! and under `-o json`/`-o jsonl` stderr carries JSON lines too.
+#![allow(clippy::print_stderr)]
+
+mod table;
+pub mod views;
+
+use serde::Serialize;
+use serde_json::Value;
+use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
+
+use crate::domain::error::{Error, Result};
+use crate::domain::model::Warning;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "table" => Ok(Format::Table),
+            "json" => Ok(Format::Json),
+            "jsonl" => Ok(Format::Jsonl),
+            "csv" => Ok(Format::Csv),
+            _ => Err(Error::invalid(format!("invalid output format '{s}'"))
+                .with_hint("expected one of: table, json, jsonl, csv")),
+        }
+    }
+    pub fn is_json(self) -> bool {
+        matches!(self, Format::Json | Format::Jsonl)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn parse(s: &str) -> Result<ColorChoice> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" => Ok(ColorChoice::Auto),
+            "always" => Ok(ColorChoice::Always),
+            "never" => Ok(ColorChoice::Never),
+            _ => Err(Error::invalid(format!("invalid colour choice '{s}'"))
+                .with_hint("expected one of: auto, always, never")),
+        }
+    }
+}
+
+/// A view that can be listed as a table: the JSON fields shown as columns.
+pub trait View: Serialize {
+    const COLUMNS: &'static [&'static str];
+}
+
+/// The JSON envelope of a mutating command (cli.md 3).
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    action: &'a str,
+    changed: bool,
+    dry_run: bool,
+    result: &'a T,
+    warnings: &'a [Warning],
+}
+
+pub struct Printer {
+    format: Format,
+    color_out: bool,
+    color_err: bool,
+    quiet: bool,
+    /// The terminal's width when stdout is a terminal; tables into pipes never wrap.
+    width: Option<u16>,
+    out: BufWriter<Stdout>,
+}
+
+impl Printer {
+    pub fn new(format: Format, color: ColorChoice, quiet: bool) -> Printer {
+        let out_tty = io::stdout().is_terminal();
+        let err_tty = io::stderr().is_terminal();
+        let (color_out, color_err) = match color {
+            ColorChoice::Always => (true, true),
+            ColorChoice::Never => (false, false),
+            ColorChoice::Auto => (out_tty, err_tty),
+        };
+        let width = if out_tty {
+            table::terminal_width()
+        } else {
+            None
+        };
+        Printer {
+            format,
+            color_out,
+            color_err,
+            quiet,
+            width,
+            out: BufWriter::with_capacity(64 * 1024, io::stdout()),
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    /// A list: a JSON array (`[]` when empty), JSON lines, CSV rows, or a table.
+    pub fn list<T: View>(&mut self, items: &[T]) -> io::Result<()> {
+        let mut w = self.list_writer::<T>()?;
+        for item in items {
+            w.row(item)?;
+        }
+        w.finish()
+    }
+
+    /// Stream a long list row by row (JSON, JSON lines and CSV never hold it all).
+    pub fn list_writer<T: View>(&mut self) -> io::Result<ListWriter<'_, T>> {
+        if self.format == Format::Json {
+            self.out.write_all(b"[")?;
+        }
+        Ok(ListWriter {
+            printer: self,
+            count: 0,
+            csv_header: None,
+            rows: Vec::new(),
+            _t: std::marker::PhantomData,
+        })
+    }
+
+    /// One object (`show`): pretty JSON, one JSON line, one CSV row, or a field/value table.
+    pub fn object<T: Serialize>(&mut self, item: &T) -> io::Result<()> {
+        match self.format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut self.out, item)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Jsonl => {
+                serde_json::to_writer(&mut self.out, item)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Csv => {
+                let v = serde_json::to_value(item)?;
+                write_csv_object(&mut self.out, &v)
+            }
+            Format::Table => {
+                let v = serde_json::to_value(item)?;
+                let t = table::fields(&v, self.color_out, self.width);
+                writeln!(self.out, "{t}")
+            }
+        }
+    }
+
+    /// The result of a mutating command: the envelope under JSON, its result otherwise,
+    /// and a status line on stderr.
+    pub fn mutation<T: Serialize>(
+        &mut self,
+        action: &str,
+        changed: bool,
+        dry_run: bool,
+        result: &T,
+        warnings: &[Warning],
+        status: &str,
+    ) -> io::Result<()> {
+        for w in warnings {
+            self.warning(w);
+        }
+        let env = Envelope {
+            action,
+            changed,
+            dry_run,
+            result,
+            warnings,
+        };
+        match self.format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut self.out, &env)?;
+                self.out.write_all(b"\n")?;
+            }
+            Format::Jsonl => {
+                serde_json::to_writer(&mut self.out, &env)?;
+                self.out.write_all(b"\n")?;
+            }
+            Format::Csv | Format::Table => {
+                let v = serde_json::to_value(result)?;
+                match (&v, self.format) {
+                    (Value::Array(items), Format::Csv) => write_csv_rows(&mut self.out, items)?,
+                    (Value::Array(items), _) => {
+                        if !items.is_empty() {
+                            let t = table::rows_generic(items, self.color_out, self.width);
+                            writeln!(self.out, "{t}")?;
+                        }
+                    }
+                    (_, Format::Csv) => write_csv_object(&mut self.out, &v)?,
+                    _ => {
+                        let t = table::fields(&v, self.color_out, self.width);
+                        writeln!(self.out, "{t}")?;
+                    }
+                }
+                let prefix = if dry_run {
+                    "Dry run (nothing written): "
+                } else {
+                    ""
+                };
+                let suffix = if changed { "" } else { " (no change)" };
+                self.status(&format!("{prefix}{status}{suffix}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// A status line on stderr: not under JSON formats, not with `--quiet`.
+    pub fn status(&self, msg: &str) {
+        if self.quiet || self.format.is_json() || msg.is_empty() {
+            return;
+        }
+        eprintln!("{msg}");
+    }
+
+    pub fn warning(&self, w: &Warning) {
+        if self.quiet {
+            return;
+        }
+        if self.format.is_json() {
+            let line = serde_json::json!({ "warning": { "code": w.code, "message": w.message } });
+            eprintln!("{line}");
+        } else if self.color_err {
+            eprintln!("\x1b[33mwarning:\x1b[0m {}", w.message);
+        } else {
+            eprintln!("warning: {}", w.message);
+        }
+    }
+
+    /// The error, last on stderr: text with `caused by:` and `hint:` lines, or one JSON
+    /// object under JSON formats.
+    pub fn error(&self, e: &Error, code: &str, exit_code: i32) {
+        if self.format.is_json() {
+            let mut obj = serde_json::json!({
+                "code": code, "exit_code": exit_code, "message": e.message, "hint": e.hint,
+            });
+            if !e.causes.is_empty() {
+                obj["causes"] = serde_json::json!(e.causes);
+            }
+            eprintln!("{}", serde_json::json!({ "error": obj }));
+            return;
+        }
+        if self.color_err {
+            eprintln!("\x1b[1;31merror:\x1b[0m {}", e.message);
+        } else {
+            eprintln!("error: {}", e.message);
+        }
+        for c in &e.causes {
+            eprintln!("caused by: {c}");
+        }
+        if let Some(h) = &e.hint {
+            if self.color_err {
+                eprintln!("\x1b[36mhint:\x1b[0m {h}");
+            } else {
+                eprintln!("hint: {h}");
+            }
+        }
+    }
+
+    /// Text that is the command's result itself (a completion script, a man page).
+    pub fn raw(&mut self, text: &str) -> io::Result<()> {
+        self.out.write_all(text.as_bytes())
+    }
+}
+
+pub struct ListWriter<'p, T: View> {
+    printer: &'p mut Printer,
+    count: usize,
+    csv_header: Option<Vec<String>>,
+    rows: Vec<Value>,
+    _t: std::marker::PhantomData<T>,
+}
+
+impl<T: View> ListWriter<'_, T> {
+    pub fn row(&mut self, item: &T) -> io::Result<()> {
+        let out = &mut self.printer.out;
+        match self.printer.format {
+            Format::Json => {
+                out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut *out, item)?;
+            }
+            Format::Jsonl => {
+                serde_json::to_writer(&mut *out, item)?;
+                out.write_all(b"\n")?;
+            }
+            Format::Csv => {
+                let v = serde_json::to_value(item)?;
+                if self.csv_header.is_none() {
+                    let keys: Vec<String> = match &v {
+                        Value::Object(m) => m.keys().cloned().collect(),
+                        _ => vec!["value".into()],
+                    };
+                    write_csv_line(out, keys.iter().map(String::as_str))?;
+                    self.csv_header = Some(keys);
+                }
+                write_csv_values(out, &v, self.csv_header.as_deref().unwrap_or(&[]))?;
+            }
+            Format::Table => self.rows.push(serde_json::to_value(item)?),
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<()> {
+        let p = self.printer;
+        match p.format {
+            Format::Json => p
+                .out
+                .write_all(if self.count == 0 { b"]\n" } else { b"\n]\n" }),
+            Format::Jsonl => Ok(()),
+            Format::Csv => {
+                if self.count == 0 {
+                    write_csv_line(&mut p.out, T::COLUMNS.iter().copied())?;
+                }
+                Ok(())
+            }
+            Format::Table => {
+                if self.rows.is_empty() {
+                    p.status("(none)");
+                    return Ok(());
+                }
+                let t = table::rows(&self.rows, T::COLUMNS, p.color_out, p.width);
+                writeln!(p.out, "{t}")
+            }
+        }
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A scalar as CSV text; nested values as compact JSON.
+fn csv_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn write_csv_line<'a>(
+    out: &mut impl Write,
+    fields: impl Iterator<Item = &'a str>,
+) -> io::Result<()> {
+    let line: Vec<String> = fields.map(csv_field).collect();
+    writeln!(out, "{}", line.join(","))
+}
+
+fn write_csv_values(out: &mut impl Write, v: &Value, keys: &[String]) -> io::Result<()> {
+    let cells: Vec<String> = match v {
+        Value::Object(m) => keys
+            .iter()
+            .map(|k| csv_field(&m.get(k).map(csv_text).unwrap_or_default()))
+            .collect(),
+        other => vec![csv_field(&csv_text(other))],
+    };
+    writeln!(out, "{}", cells.join(","))
+}
+
+fn write_csv_object(out: &mut impl Write, v: &Value) -> io::Result<()> {
+    write_csv_rows(out, std::slice::from_ref(v))
+}
+
+fn write_csv_rows(out: &mut impl Write, items: &[Value]) -> io::Result<()> {
+    let keys: Vec<String> = match items.first() {
+        Some(Value::Object(m)) => m.keys().cloned().collect(),
+        Some(_) => vec!["value".into()],
+        None => return Ok(()),
+    };
+    write_csv_line(out, keys.iter().map(String::as_str))?;
+    for item in items {
+        write_csv_values(out, item, &keys)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn csv_nested_values_are_compact_json() {
+        let mut out = Vec::new();
+        let v = serde_json::json!({"name": "x", "tags": {"a": "1"}, "roles": ["r1", "r2"], "none": null});
+        write_csv_object(&mut out, &v).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "name,tags,roles,none\nx,\"{\"\"a\"\":\"\"1\"\"}\",\"[\"\"r1\"\",\"\"r2\"\"]\",\n"
+        );
+    }
+}

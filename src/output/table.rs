@@ -1,0 +1,168 @@
+//! Table rendering with comfy-table: fitted to the terminal when stdout is one, never
+//! wrapped into a pipe, coloured only when asked.
+
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use serde_json::Value;
+
+pub fn terminal_width() -> Option<u16> {
+    Table::new().width()
+}
+
+fn new_table(color: bool, width: Option<u16>) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::NOTHING);
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    match width {
+        Some(w) => {
+            t.set_width(w);
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    t
+}
+
+/// How a JSON value reads in a table cell.
+pub fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => {
+            if items.is_empty() {
+                "-".into()
+            } else {
+                let objects = items.iter().any(|i| i.is_object());
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|i| match i {
+                        // An object inside a list reads as its values: `ws1: role_a, role_b`.
+                        Value::Object(m) => {
+                            m.values().map(cell_text).collect::<Vec<_>>().join(": ")
+                        }
+                        other => cell_text(other),
+                    })
+                    .collect();
+                parts.join(if objects { "; " } else { ", " })
+            }
+        }
+        Value::Object(m) => {
+            if m.is_empty() {
+                "-".into()
+            } else {
+                m.iter()
+                    .map(|(k, v)| format!("{k}={}", cell_text(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        }
+    }
+}
+
+fn styled(text: String, color: bool) -> Cell {
+    let c = Cell::new(&text);
+    if !color {
+        return c;
+    }
+    match text.as_str() {
+        "available" | "ok" | "connectable" | "normal" => c.fg(Color::Green),
+        "disabled" | "warning" | "unsupported" => c.fg(Color::Yellow),
+        "deleted" | "denied" | "refused" | "unreachable" | "config_error" => c.fg(Color::Red),
+        _ => c,
+    }
+}
+
+fn header(names: &[&str], color: bool) -> Vec<Cell> {
+    names
+        .iter()
+        .map(|n| {
+            let c = Cell::new(n.to_ascii_uppercase().replace('_', " "));
+            if color {
+                c.add_attribute(Attribute::Bold)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A list as rows, with the view's columns.
+pub fn rows(items: &[Value], columns: &[&str], color: bool, width: Option<u16>) -> String {
+    let mut t = new_table(color, width);
+    t.set_header(header(columns, color));
+    for item in items {
+        t.add_row(
+            columns
+                .iter()
+                .map(|c| styled(cell_text(item.get(*c).unwrap_or(&Value::Null)), color)),
+        );
+    }
+    trim_lines(t.to_string())
+}
+
+/// A list of objects whose columns are their own keys (the first object's).
+pub fn rows_generic(items: &[Value], color: bool, width: Option<u16>) -> String {
+    let keys: Vec<String> = match items.first() {
+        Some(Value::Object(m)) => m.keys().cloned().collect(),
+        _ => vec![],
+    };
+    let cols: Vec<&str> = keys.iter().map(String::as_str).collect();
+    rows(items, &cols, color, width)
+}
+
+/// One object as FIELD / VALUE rows.
+pub fn fields(v: &Value, color: bool, width: Option<u16>) -> String {
+    let mut t = new_table(color, width);
+    t.set_header(header(&["field", "value"], color));
+    match v {
+        Value::Object(m) => {
+            for (k, val) in m {
+                t.add_row(vec![Cell::new(k), styled(cell_text(val), color)]);
+            }
+        }
+        other => {
+            t.add_row(vec![Cell::new("value"), Cell::new(cell_text(other))]);
+        }
+    }
+    trim_lines(t.to_string())
+}
+
+/// comfy-table pads the last column; trailing blanks only get in the way of diff and grep.
+fn trim_lines(s: String) -> String {
+    s.lines()
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells() {
+        assert_eq!(cell_text(&serde_json::json!(null)), "-");
+        assert_eq!(cell_text(&serde_json::json!(true)), "yes");
+        assert_eq!(cell_text(&serde_json::json!(["a", "b"])), "a, b");
+        assert_eq!(cell_text(&serde_json::json!({"team": "fin"})), "team=fin");
+    }
+
+    #[test]
+    fn rows_render_without_colour_codes() {
+        let items = vec![serde_json::json!({"name": "ws1", "status": "available"})];
+        let out = rows(&items, &["name", "status"], false, None);
+        assert!(out.contains("NAME"));
+        assert!(out.contains("ws1"));
+        assert!(!out.contains('\x1b'));
+        let coloured = rows(&items, &["name", "status"], true, None);
+        assert!(coloured.contains('\x1b'));
+    }
+}
