@@ -1,0 +1,242 @@
+//! The hermetic harness: a temporary catalog, a cleared environment, a pinned clock.
+//! Every end-to-end test runs the real binary through `Env::run`.
+#![allow(dead_code)] // not every module uses every helper
+
+use assert_cmd::cargo::cargo_bin;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const ACCOUNT: &str = "1234567890123456";
+pub const DEFAULT_WS: &str = "default_workspace_3456";
+pub const NOW: &str = "2026-11-28T10:00:00Z";
+
+/// The outcome of one run: exit code, stdout, stderr.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Assert success and return stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        &self.stdout
+    }
+
+    /// Assert the exit code, and that stderr mentions `needle`.
+    #[track_caller]
+    pub fn fails(&self, code: i32, needle: &str) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "wrong exit code\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.contains(needle),
+            "stderr does not mention {needle:?}\nstderr: {}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr: {}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    /// The JSON error object on stderr (under -o json).
+    #[track_caller]
+    pub fn json_error(&self) -> serde_json::Value {
+        let last = self.stderr.lines().last().unwrap_or("");
+        let v: serde_json::Value = serde_json::from_str(last)
+            .unwrap_or_else(|e| panic!("stderr's last line is not JSON ({e}): {}", self.stderr));
+        v["error"].clone()
+    }
+}
+
+/// A temporary home with a catalog path inside it.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub catalog: PathBuf,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Env {
+    /// A fresh folder; no catalog yet.
+    pub fn empty() -> Env {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let catalog = dir.path().join("catalog.db");
+        Env {
+            dir,
+            catalog,
+            vars: Vec::new(),
+        }
+    }
+
+    /// A catalog made by `init` with the fixed account id.
+    pub fn new() -> Env {
+        let env = Env::empty();
+        env.run(&["init", "--account-id", ACCOUNT]).ok();
+        env
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn with_var(mut self, k: &str, v: &str) -> Env {
+        self.vars.push((k.to_string(), v.to_string()));
+        self
+    }
+
+    /// The command with a cleared environment: only HOME (the temp folder), the catalog,
+    /// the pinned clock and no config file.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(cargo_bin("dwctl"));
+        c.env_clear()
+            .env("HOME", self.path())
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DWCTL_CATALOG", &self.catalog)
+            .env("DWCTL_NOW", NOW)
+            .env("DWCTL_NO_CONFIG", "1")
+            .current_dir(self.path())
+            .args(args)
+            .stdin(Stdio::null());
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.cmd(args).output().expect("run dwctl"))
+    }
+
+    /// Run with `input` on stdin.
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        let mut c = self.cmd(args);
+        c.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("spawn dwctl");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        Run::from(child.wait_with_output().unwrap())
+    }
+
+    /// Every row of every table except the audit log, for "nothing changed" checks.
+    pub fn rows(&self) -> BTreeMap<String, Vec<String>> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.catalog,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open catalog");
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit', 'sqlite_sequence') ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut out = BTreeMap::new();
+        for t in tables {
+            let mut st = conn
+                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))
+                .unwrap();
+            let n = st.column_count();
+            let rows: Vec<String> = st
+                .query_map([], |r| {
+                    let mut cells = Vec::new();
+                    for i in 0..n {
+                        let v: rusqlite::types::Value = r.get(i)?;
+                        cells.push(format!("{v:?}"));
+                    }
+                    Ok(cells.join("|"))
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            out.insert(t, rows);
+        }
+        out
+    }
+
+    /// The audit events as (seq, action, outcome).
+    pub fn audit(&self) -> Vec<(i64, String, String)> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.catalog,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open catalog");
+        let mut st = conn
+            .prepare("SELECT seq, action, outcome FROM audit ORDER BY seq")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.catalog).expect("read catalog")
+    }
+
+    /// Run a command that must be refused and change nothing: the exit code, the message,
+    /// the same rows, and exactly the audit event its code writes (one `denied` for 5,
+    /// one `refused` for 6, none otherwise).
+    #[track_caller]
+    pub fn refused(&self, args: &[&str], code: i32, needle: &str) -> Run {
+        let rows = self.rows();
+        let audit = self.audit();
+        let r = self.run(args);
+        r.fails(code, needle);
+        assert_eq!(
+            rows,
+            self.rows(),
+            "the catalog changed after a refused command: {args:?}"
+        );
+        let after = self.audit();
+        match code {
+            5 | 6 => {
+                assert_eq!(
+                    after.len(),
+                    audit.len() + 1,
+                    "expected one audit event for {args:?}"
+                );
+                let want = if code == 5 { "denied" } else { "refused" };
+                assert_eq!(after.last().unwrap().2, want, "{args:?}");
+            }
+            _ => assert_eq!(
+                after, audit,
+                "no audit event expected for exit {code}: {args:?}"
+            ),
+        }
+        r
+    }
+}
