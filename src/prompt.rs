@@ -142,3 +142,19 @@ pub fn select_roles(settings: &Settings) -> Result<Vec<String>> {
         .map(|i| roles[i].code().to_string())
         .collect())
 }
+
+/// `datasource add` with no `--type` at a terminal: a select of the types.
+pub fn select_type(settings: &Settings) -> Result<String> {
+    if !settings.interactive {
+        return Err(Error::invalid("--type is required")
+            .with_hint("pass --type TYPE (see dwctl datasource types)"));
+    }
+    let keys: Vec<&str> = crate::domain::types::all().iter().map(|t| t.key).collect();
+    let i = dialoguer::Select::with_theme(&ColorfulTheme::default())
+        .with_prompt("Data source type")
+        .items(&keys)
+        .default(0)
+        .interact()
+        .map_err(|e| Error::confirmation(format!("prompt failed: {e}")))?;
+    Ok(keys[i].to_string())
+}

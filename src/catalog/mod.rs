@@ -5,6 +5,7 @@
 mod audit;
 mod principals;
 mod resource_groups;
+mod resources;
 mod workspaces;
 
 use rusqlite::{Connection, OpenFlags};

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use crate::output::{ColorChoice, Format};
 
 mod audit;
+mod compute;
+mod datasource;
 mod member;
 mod resource_group;
 mod role;
@@ -14,6 +16,8 @@ mod user;
 mod workspace;
 
 pub use audit::*;
+pub use compute::*;
+pub use datasource::*;
 pub use member::*;
 pub use resource_group::*;
 pub use role::*;
@@ -141,6 +145,12 @@ pub enum Command {
     /// Resource groups and their bindings to workspaces
     #[command(subcommand, name = "resourcegroup", visible_alias = "rg")]
     ResourceGroup(ResourceGroupCommand),
+    /// Compute resources: engines attached to a workspace, each with its data source
+    #[command(subcommand)]
+    Compute(ComputeCommand),
+    /// Data sources per environment, with secrets that never leak and a real connectivity test
+    #[command(subcommand, name = "datasource", visible_alias = "ds")]
+    DataSource(DataSourceCommand),
     /// The audit log of every change
     #[command(subcommand)]
     Audit(AuditCommand),

@@ -3,8 +3,11 @@
 //! and holds the plumbing every command shares.
 
 mod audit;
+mod compute;
+mod datasource;
 mod init;
 mod member;
+mod props;
 mod resource_group;
 mod role;
 mod user;
@@ -150,6 +153,8 @@ pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
         Command::Member(c) => member::run(ctx, c),
         Command::Role(c) => role::run(ctx, c),
         Command::ResourceGroup(c) => resource_group::run(ctx, c),
+        Command::Compute(c) => compute::run(ctx, c),
+        Command::DataSource(c) => datasource::run(ctx, c),
         Command::Audit(c) => audit::run(ctx, c),
     }
 }

@@ -8,11 +8,13 @@ pub mod member;
 pub mod model;
 pub mod policy;
 pub mod principal;
+pub mod probe;
 pub mod resource_group;
 pub mod resources;
 pub mod roles;
 pub mod session;
 pub mod tenant;
+pub mod types;
 pub mod workspace;
 
 #[cfg(test)]

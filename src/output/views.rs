@@ -4,6 +4,7 @@ use super::View;
 use crate::domain::audit::AuditEvent;
 use crate::domain::model::{Member, Principal, Workspace};
 use crate::domain::resource_group::ResourceGroup;
+use crate::domain::resources::{Compute, DataSource};
 
 impl View for Workspace {
     const COLUMNS: &'static [&'static str] = &[
@@ -55,5 +56,29 @@ impl View for AuditEvent {
         "workspace",
         "target",
         "outcome",
+    ];
+}
+
+impl View for Compute {
+    const COLUMNS: &'static [&'static str] = &[
+        "name",
+        "env",
+        "type",
+        "mode",
+        "is_default",
+        "properties",
+        "updated_at",
+    ];
+}
+
+impl View for DataSource {
+    const COLUMNS: &'static [&'static str] = &[
+        "name",
+        "env",
+        "type",
+        "mode",
+        "origin",
+        "properties",
+        "last_test",
     ];
 }

@@ -1,0 +1,153 @@
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum ComputeCommand {
+    /// Attach a compute engine to a workspace; it brings a data source of the same name
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl compute attach finance_tax_report mc_fin --type maxcompute --env prod --prop project=fin\n  dwctl compute attach finance_tax_report holo --type hologres --mode instance --prop instanceId=hgprecn-1 --prop database=fin\n  dwctl compute attach finance_tax_report ch --type clickhouse --prop instanceId=cc-1 --prop username=etl --prop password=env:CH_PASSWORD"
+    )]
+    Attach(ComputeAttachArgs),
+    /// List a workspace's compute resources
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl compute list finance_tax_report\n  dwctl compute list finance_tax_report --env dev -o json"
+    )]
+    List(ObjectListArgs),
+    /// Show a compute resource (secrets are never shown)
+    #[command(after_help = "EXAMPLES:\n  dwctl compute show finance_tax_report mc_fin --env prod")]
+    Show(ObjectRef),
+    /// Change a compute resource's properties or description
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl compute update finance_tax_report mc_fin --env prod --prop authType=TaskOwner\n  dwctl compute update finance_tax_report ch --prop password=- < secret.txt"
+    )]
+    Update(ObjectUpdateArgs),
+    /// Detach a compute resource (and its data source, unless --keep-datasource)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl compute detach finance_tax_report mc_fin --env dev --yes\n  dwctl compute detach finance_tax_report mc_fin --keep-datasource --yes"
+    )]
+    Detach(ComputeDetachArgs),
+    /// Make a compute resource the default of its type in its environment
+    #[command(
+        name = "set-default",
+        after_help = "EXAMPLES:\n  dwctl compute set-default finance_tax_report mc_fin2 --env prod"
+    )]
+    SetDefault(ObjectMutateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ComputeAttachArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Compute resource name: 1-255 of A-Za-z0-9_, starting with a letter
+    pub name: String,
+    /// Compute type (see dwctl datasource types)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub type_key: String,
+    #[command(flatten)]
+    pub object: ObjectInput,
+    /// Succeed without change when it exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Environment, mode, properties and description of a new object.
+#[derive(Debug, Args)]
+pub struct ObjectInput {
+    /// prod or dev [default: prod]
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Connection mode: instance, url or cdh [default: inferred from the type and properties]
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// A property KEY=VALUE; KEY=- reads stdin, KEY=@FILE a file, KEY=env:VAR a variable (repeatable)
+    #[arg(long = "prop", value_name = "KEY=VALUE")]
+    pub props: Vec<String>,
+    /// Properties from a JSON object file (- for stdin); --prop wins over it
+    #[arg(long = "props", value_name = "FILE")]
+    pub props_file: Option<String>,
+    /// Description (0-3000 characters)
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectListArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Only this environment: prod or dev
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectRef {
+    /// Workspace name
+    pub workspace: String,
+    /// Name
+    pub name: String,
+    /// prod or dev (needed only when the name exists in both)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectUpdateArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Name
+    pub name: String,
+    /// prod or dev (needed only when the name exists in both)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Set a property KEY=VALUE (KEY=-, KEY=@FILE, KEY=env:VAR read it from stdin, a file, a variable)
+    #[arg(long = "prop", value_name = "KEY=VALUE")]
+    pub props: Vec<String>,
+    /// Remove a property (repeatable)
+    #[arg(long = "unprop", value_name = "KEY")]
+    pub unprops: Vec<String>,
+    /// Replace all properties with a JSON object file (- for stdin)
+    #[arg(long = "props", value_name = "FILE")]
+    pub props_file: Option<String>,
+    /// New description (0-3000 characters)
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectMutateArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Name
+    pub name: String,
+    /// prod or dev (needed only when the name exists in both)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ComputeDetachArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Name
+    pub name: String,
+    /// prod or dev (needed only when the name exists in both)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Keep the data source it brought, as an ordinary data source
+    #[arg(long)]
+    pub keep_datasource: bool,
+    /// Succeed without change when it does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

@@ -1,0 +1,107 @@
+use clap::{Args, Subcommand};
+
+use super::{ObjectInput, ObjectRef, ObjectUpdateArgs};
+
+#[derive(Debug, Subcommand)]
+pub enum DataSourceCommand {
+    /// Add a data source (at a terminal without --type: a select)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource add finance_tax_report orders --type mysql --env prod --prop address=10.0.0.5:3306 --prop database=orders --prop username=etl --prop password=env:ORDERS_PASSWORD\n  dwctl ds add finance_tax_report lake --type oss --props oss.json"
+    )]
+    Add(DsAddArgs),
+    /// List a workspace's data sources
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource list finance_tax_report\n  dwctl datasource list finance_tax_report --env prod --type mysql --name ord -o json"
+    )]
+    List(DsListArgs),
+    /// Show a data source (secrets are never shown)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource show finance_tax_report orders --env prod"
+    )]
+    Show(ObjectRef),
+    /// Change a data source's properties or description
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource update finance_tax_report orders --env dev --prop address=10.0.1.5\n  dwctl datasource update finance_tax_report orders --env prod --prop password=- < pw.txt"
+    )]
+    Update(ObjectUpdateArgs),
+    /// Remove a data source (not one a compute resource brought)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource remove finance_tax_report orders --env dev --yes"
+    )]
+    Remove(DsRemoveArgs),
+    /// Test connectivity for real (url mode: resolve and connect over TCP); exit 9 when not connectable
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource test finance_tax_report orders --env prod\n  dwctl datasource test finance_tax_report orders --env prod --timeout 1 -o json"
+    )]
+    Test(DsTestArgs),
+    /// The connection types, their modes and property keys
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource types\n  dwctl datasource types -o json | jq '.[] | select(.compute) | .type'"
+    )]
+    Types,
+}
+
+#[derive(Debug, Args)]
+pub struct DsAddArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Data source name: 1-255 of A-Za-z0-9_, starting with a letter
+    pub name: String,
+    /// Type (see dwctl datasource types; asked for at a terminal when omitted)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub type_key: Option<String>,
+    #[command(flatten)]
+    pub object: ObjectInput,
+    /// Succeed without change when it exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DsListArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Only this environment: prod or dev
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Only this type
+    #[arg(long = "type", value_name = "TYPE")]
+    pub type_key: Option<String>,
+    /// Only names containing this (case-insensitive)
+    #[arg(long, value_name = "SUBSTRING")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DsRemoveArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Name
+    pub name: String,
+    /// prod or dev (needed only when the name exists in both)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Succeed without change when it does not exist
+    #[arg(long)]
+    pub if_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DsTestArgs {
+    /// Workspace name
+    pub workspace: String,
+    /// Name
+    pub name: String,
+    /// prod or dev (needed only when the name exists in both)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Seconds for resolving and connecting [default: 3]
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+}
