@@ -1,0 +1,3011 @@
+//! The manifest format of `export`, `plan` and `apply` (cli.md section 8): the data types,
+//! a parser whose errors name the source, line and column, and deterministic emitters.
+//!
+//! This module knows the *shape* of a manifest only. It rejects what no catalog could
+//! accept whatever it holds (unknown keys, wrong value types, an unsupported version, the
+//! same object listed twice); whether a name, a type or a role is valid is the planner's
+//! business, which can use [`locate`] to point at the offending line.
+//!
+//! A key left out is `None` (or an empty list for `member`, `compute` and `datasource`):
+//! "as it is" for an existing object, "the default" for a new one. Empty values are
+//! values: `description = ""`, `tags = {}` and `resource_groups = []` say "none".
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::domain::error::{Error, Result};
+
+/// The only manifest version this dwctl reads and writes.
+pub const VERSION: u32 = 1;
+
+/// The name errors use for a manifest read from standard input (`--file -`).
+pub const STDIN_SOURCE: &str = "<stdin>";
+
+/// What `export` writes for a workspace with no default resource group: an empty name.
+/// `default_resource_group` left out means "as it is"; `""` means "none" (cleared). An
+/// empty string cannot be a group name, whereas `none` (the word `workspace update` takes)
+/// could be one.
+pub const NO_DEFAULT_RESOURCE_GROUP: &str = "";
+
+/// The two syntaxes of a manifest; both carry the same structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Json,
+}
+
+/// `.json` (any case) is JSON; everything else, stdin (`-`) included, is TOML, the format
+/// `export` writes.
+pub fn format_for_path(path: impl AsRef<Path>) -> Format {
+    match path.as_ref().extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
+        _ => Format::Toml,
+    }
+}
+
+// What each table is called in "expected ..." messages. serde's `expecting` attribute takes
+// a literal only, so these repeat the attributes below; a test keeps them equal.
+const EXPECT_MANIFEST: &str = "a dwctl manifest (a table with `version = 1`)";
+const EXPECT_PRINCIPAL: &str = "a principal table";
+const EXPECT_RESOURCE_GROUP: &str = "a resource group table";
+const EXPECT_WORKSPACE: &str = "a workspace table";
+const EXPECT_MEMBER: &str = "a member table";
+const EXPECT_COMPUTE: &str = "a compute table";
+const EXPECT_DATASOURCE: &str = "a datasource table";
+
+// ---------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------
+
+/// A whole manifest. Field order here is the order both emitters write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a dwctl manifest (a table with `version = 1`)"
+)]
+pub struct Manifest {
+    /// Always [`VERSION`] once parsed. (Read as 0 when missing, then reported: that way a
+    /// missing version gets its own message instead of serde's "missing field".)
+    #[serde(default, deserialize_with = "de_version")]
+    pub version: u32,
+    #[serde(default)]
+    pub principal: Vec<PrincipalDecl>,
+    #[serde(default)]
+    pub resource_group: Vec<ResourceGroupDecl>,
+    #[serde(default)]
+    pub workspace: Vec<WorkspaceDecl>,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest {
+            version: VERSION,
+            principal: Vec::new(),
+            resource_group: Vec::new(),
+            workspace: Vec::new(),
+        }
+    }
+}
+
+/// A principal of the tenant (domain.md 2). The account principal is implied, never listed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a principal table")]
+pub struct PrincipalDecl {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_access: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
+/// A resource group (domain.md 7).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a resource group table")]
+pub struct ResourceGroupDecl {
+    pub name: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de_opt_count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub spec: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de_opt_count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub duration: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vswitch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+}
+
+/// A workspace with its settings, bindings and contents (domain.md 3-6).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a workspace table")]
+pub struct WorkspaceDecl {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sod_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_role_disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pai_tasks_enabled: Option<bool>,
+    /// The groups bound to the workspace, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_groups: Option<Vec<String>>,
+    /// `Some("")` ([`NO_DEFAULT_RESOURCE_GROUP`]) means "no default".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_resource_group: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de_opt_unique_map",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tags: Option<BTreeMap<String, String>>,
+    /// Members other than the owner (implied).
+    #[serde(default)]
+    pub member: Vec<MemberDecl>,
+    #[serde(default)]
+    pub compute: Vec<ComputeDecl>,
+    /// Data sources other than those compute resources bring (implied).
+    #[serde(default)]
+    pub datasource: Vec<DataSourceDecl>,
+}
+
+/// A member and its full set of roles (codes or aliases).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a member table")]
+pub struct MemberDecl {
+    pub user: String,
+    pub roles: Vec<String>,
+}
+
+/// A compute resource; it brings a data source of the same name, which is not listed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a compute table")]
+pub struct ComputeDecl {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub env: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de_opt_unique_map",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub properties: Option<BTreeMap<String, PropValue>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A data source that no compute resource created.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a datasource table")]
+pub struct DataSourceDecl {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub env: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de_opt_unique_map",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub properties: Option<BTreeMap<String, PropValue>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A property value: the value itself, or where to read it (secrets are never written into
+/// a manifest by `export`). Written `"v"`, `{ env = "VAR" }` or `{ file = "PATH" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PropValue {
+    Plain(String),
+    /// The value of this environment variable, at apply time.
+    Env(String),
+    /// The content of this file, at apply time.
+    File(String),
+}
+
+const PROP_EXPECTED: &str = "a string, { env = \"VAR\" } or { file = \"PATH\" }";
+
+impl Serialize for PropValue {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            PropValue::Plain(v) => s.serialize_str(v),
+            PropValue::Env(v) | PropValue::File(v) => {
+                let key = if matches!(self, PropValue::Env(_)) {
+                    "env"
+                } else {
+                    "file"
+                };
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry(key, v)?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// Written by hand rather than `#[serde(untagged)]`, whose only error is "data did not
+/// match any variant", which does not say what is accepted.
+impl<'de> Deserialize<'de> for PropValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(PropValueVisitor)
+    }
+}
+
+struct PropValueVisitor;
+
+impl<'de> Visitor<'de> for PropValueVisitor {
+    type Value = PropValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(PROP_EXPECTED)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<PropValue, E> {
+        Ok(PropValue::Plain(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<PropValue, E> {
+        Ok(PropValue::Plain(v))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<PropValue, A::Error> {
+        let mut found: Option<PropValue> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            let make: fn(String) -> PropValue = match key.as_str() {
+                "env" => PropValue::Env,
+                "file" => PropValue::File,
+                other => {
+                    return Err(de::Error::custom(format!(
+                        "unknown key `{other}` in a property value, expected {PROP_EXPECTED}"
+                    )))
+                }
+            };
+            if found.is_some() {
+                return Err(de::Error::custom(format!(
+                    "a property value takes exactly one of `env` and `file`, expected {PROP_EXPECTED}"
+                )));
+            }
+            let value: String = map.next_value()?;
+            if value.is_empty() {
+                return Err(de::Error::custom(format!(
+                    "`{key}` is empty, expected {}",
+                    if key == "env" {
+                        "the name of an environment variable"
+                    } else {
+                        "a file path"
+                    }
+                )));
+            }
+            found = Some(make(value));
+        }
+        found.ok_or_else(|| {
+            de::Error::custom(format!(
+                "empty table as a property value, expected {PROP_EXPECTED}"
+            ))
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Field deserializers
+// ---------------------------------------------------------------------------------------
+
+/// Checks the version where it is written, so the error points at the value.
+fn de_version<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<u32, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = u32;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "the manifest version, the integer {VERSION}")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<u32, E> {
+            if v == i64::from(VERSION) {
+                Ok(VERSION)
+            } else {
+                Err(unsupported_version(v))
+            }
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<u32, E> {
+            if v == u64::from(VERSION) {
+                Ok(VERSION)
+            } else {
+                Err(unsupported_version(v))
+            }
+        }
+    }
+    fn unsupported_version<E: de::Error>(v: impl fmt::Display) -> E {
+        E::custom(format!(
+            "unsupported manifest version {v}, expected {VERSION} (the only version this dwctl reads)"
+        ))
+    }
+    d.deserialize_any(V)
+}
+
+/// `Option<u32>` with an error that says "whole number" rather than serde's "u32"; JSON
+/// `null` is "left out", as for every optional key.
+fn de_opt_count<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<u32>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a whole number from 0 to 4294967295")
+        }
+        fn visit_none<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
+            u32::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
+            u32::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+    }
+    d.deserialize_option(V)
+}
+
+/// A map that refuses a repeated key. TOML parsers already do; serde_json would silently
+/// keep the last one, and a manifest that says two things must not pick one.
+fn de_opt_unique_map<'de, D, T>(d: D) -> std::result::Result<Option<BTreeMap<String, T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        type Value = Option<BTreeMap<String, T>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a table of keys and values")
+        }
+        fn visit_none<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format!("duplicate key `{key}`")));
+                }
+                let value = map.next_value()?;
+                out.insert(key, value);
+            }
+            Ok(Some(out))
+        }
+    }
+    d.deserialize_option(V(std::marker::PhantomData))
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------
+
+/// A place in a manifest's text, 1-based. Columns count characters, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// One step of a path into a manifest: a key of a table, or an index into a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Parses a manifest. `source` names it in errors (a path, or [`STDIN_SOURCE`]). Every
+/// error is `Kind::Invalid` with the message `SOURCE:LINE:COL: what is wrong, expected ...`.
+pub fn parse(text: &str, source: &str, format: Format) -> Result<Manifest> {
+    // Editors put a byte-order mark at the start; neither parser wants it, and no column
+    // counts it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let manifest: Manifest = match format {
+        Format::Toml => toml::from_str(text).map_err(|e| {
+            let pos = e
+                .span()
+                .map(|s| position_at(text, s.start))
+                .unwrap_or(Position { line: 1, column: 1 });
+            at(source, pos, e.message())
+        })?,
+        Format::Json => {
+            let value: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| json_error(text, source, &e))?;
+            if let Some((path, expected)) = json_table_as_list(&value) {
+                let pos = locate(text, format, &path).unwrap_or(Position { line: 1, column: 1 });
+                return Err(at(
+                    source,
+                    pos,
+                    &format!("invalid type: sequence, expected {expected}"),
+                ));
+            }
+            serde_json::from_str(text).map_err(|e| json_error(text, source, &e))?
+        }
+    };
+    if manifest.version != VERSION {
+        // Only a missing version gets here: any other wrong value failed where written.
+        let example = match format {
+            Format::Toml => format!("version = {VERSION}"),
+            Format::Json => format!("\"version\": {VERSION}"),
+        };
+        return Err(at(
+            source,
+            Position { line: 1, column: 1 },
+            &format!("missing `version`, expected `{example}` (the only version this dwctl reads)"),
+        )
+        .with_hint(format!("add `{example}` at the top of the manifest")));
+    }
+    if let Some(problem) = find_problem(&manifest) {
+        let pos = locate(text, format, &problem.path).unwrap_or(Position { line: 1, column: 1 });
+        let mut msg = problem.message;
+        if let Some(first) = problem.first.and_then(|p| locate(text, format, &p)) {
+            msg.push_str(&format!(" (first at {first})"));
+        }
+        return Err(at(source, pos, &msg).with_hint(problem.hint));
+    }
+    Ok(manifest)
+}
+
+/// Builds a manifest error the way [`parse`] does, for the planner's own findings.
+pub fn error_at(source: &str, pos: Option<Position>, message: &str) -> Error {
+    match pos {
+        Some(pos) => at(source, pos, message),
+        None => Error::invalid(format!("{source}: {message}")),
+    }
+}
+
+fn at(source: &str, pos: Position, message: &str) -> Error {
+    // Parser messages sometimes span lines; an error is one line.
+    let message = message.trim().replace('\n', "; ");
+    Error::invalid(format!("{source}:{pos}: {message}"))
+}
+
+fn position_at(text: &str, offset: usize) -> Position {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Position {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+    }
+}
+
+fn json_error(text: &str, source: &str, e: &serde_json::Error) -> Error {
+    // A data error is about a value: point at its start, as TOML errors do. A syntax
+    // error is about a character: serde_json's position is right.
+    let pos = if e.is_data() {
+        json_token_start(text, e.line(), e.column())
+    } else {
+        json_position(text, e.line(), e.column())
+    };
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let msg = full.strip_suffix(&suffix).unwrap_or(&full);
+    at(source, pos, msg)
+}
+
+/// serde's derived structs also accept a list of their fields in order, which serde_json
+/// offers for `[...]`; a manifest has the same structure in both formats, so a list where
+/// a table belongs is refused here, before that leniency can apply.
+fn json_table_as_list(v: &serde_json::Value) -> Option<(Vec<Step<'static>>, &'static str)> {
+    use serde_json::Value;
+    use Step::{Index, Key};
+    if v.is_array() {
+        return Some((vec![], EXPECT_MANIFEST));
+    }
+    let tables_in = |v: &Value, key: &'static str| -> Option<usize> {
+        match v.get(key) {
+            Some(Value::Array(items)) => items.iter().position(Value::is_array),
+            _ => None,
+        }
+    };
+    for (key, expected) in [
+        ("principal", EXPECT_PRINCIPAL),
+        ("resource_group", EXPECT_RESOURCE_GROUP),
+        ("workspace", EXPECT_WORKSPACE),
+    ] {
+        if let Some(i) = tables_in(v, key) {
+            return Some((vec![Key(key), Index(i)], expected));
+        }
+    }
+    if let Some(Value::Array(workspaces)) = v.get("workspace") {
+        for (w, ws) in workspaces.iter().enumerate() {
+            for (key, expected) in [
+                ("member", EXPECT_MEMBER),
+                ("compute", EXPECT_COMPUTE),
+                ("datasource", EXPECT_DATASOURCE),
+            ] {
+                if let Some(i) = tables_in(ws, key) {
+                    return Some((
+                        vec![Key("workspace"), Index(w), Key(key), Index(i)],
+                        expected,
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// serde_json counts columns in bytes, pointing at the last byte it read; convert to the
+/// character column of that character.
+fn json_position(text: &str, line: usize, byte_column: usize) -> Position {
+    let line = line.max(1);
+    let Some(line_text) = text.split('\n').nth(line - 1) else {
+        return Position { line, column: 1 };
+    };
+    let mut end = byte_column.min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end += 1;
+    }
+    Position {
+        line,
+        column: line_text[..end].chars().count().max(1),
+    }
+}
+
+/// Where the value at `path` starts in `text` (a manifest that parses), e.g.
+/// `[Key("workspace"), Index(0), Key("member"), Index(2), Key("user")]`: for the planner,
+/// to point at what it refuses. (For a `[[table]]` of TOML, the start of its header.)
+/// `None` when the path is not in the text.
+pub fn locate(text: &str, format: Format, path: &[Step]) -> Option<Position> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match format {
+        Format::Toml => {
+            let de = toml::de::Deserializer::parse(text).ok()?;
+            match Locate(path).deserialize(de) {
+                Err(e) if e.message() == FOUND => Some(position_at(text, e.span()?.start)),
+                _ => None,
+            }
+        }
+        Format::Json => {
+            let mut scan = JsonScan {
+                bytes: text.as_bytes(),
+                i: 0,
+            };
+            scan.find(path).map(|offset| position_at(text, offset))
+        }
+    }
+}
+
+/// Finds where a value starts in JSON text that serde_json accepted. serde_json keeps no
+/// positions but that of its error, which for a table or list can land past it (on the
+/// next line even); so walk the text, which is short and known to be valid.
+struct JsonScan<'t> {
+    bytes: &'t [u8],
+    i: usize,
+}
+
+impl JsonScan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.i).copied()
+    }
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+    /// At an opening quote: moves past the string and returns its raw bytes (escapes kept).
+    fn string(&mut self) -> Option<&[u8]> {
+        self.i += 1;
+        let start = self.i;
+        loop {
+            match self.peek()? {
+                b'"' => break,
+                b'\\' => self.i += 2,
+                _ => self.i += 1,
+            }
+        }
+        self.i += 1;
+        self.bytes.get(start..self.i - 1)
+    }
+    fn key_is(&mut self, key: &str) -> Option<bool> {
+        let start = self.i;
+        let raw = self.string()?;
+        if !raw.contains(&b'\\') {
+            return Some(raw == key.as_bytes());
+        }
+        let decoded: String = serde_json::from_slice(&self.bytes[start..self.i]).ok()?;
+        Some(decoded == key)
+    }
+    fn skip_value(&mut self) -> Option<()> {
+        self.ws();
+        match self.peek()? {
+            b'"' => {
+                self.string()?;
+            }
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match self.peek()? {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.i += 1;
+                                return Some(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+            }
+            _ => {
+                while !matches!(
+                    self.peek(),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                ) {
+                    self.i += 1;
+                }
+            }
+        }
+        Some(())
+    }
+    fn find(&mut self, path: &[Step]) -> Option<usize> {
+        self.ws();
+        let Some((step, rest)) = path.split_first() else {
+            return Some(self.i);
+        };
+        match (step, self.peek()?) {
+            (Step::Key(key), b'{') => {
+                self.i += 1;
+                loop {
+                    self.ws();
+                    match self.peek()? {
+                        b',' => self.i += 1,
+                        b'"' => {
+                            let hit = self.key_is(key)?;
+                            self.ws();
+                            if self.peek()? != b':' {
+                                return None;
+                            }
+                            self.i += 1;
+                            if hit {
+                                return self.find(rest);
+                            }
+                            self.skip_value()?;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            (Step::Index(n), b'[') => {
+                self.i += 1;
+                let mut index = 0;
+                loop {
+                    self.ws();
+                    match self.peek()? {
+                        b',' => self.i += 1,
+                        b']' => return None,
+                        _ if index == *n => return self.find(rest),
+                        _ => {
+                            self.skip_value()?;
+                            index += 1;
+                        }
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// serde_json reports a data error just after the value it has read (or, for a table or a
+/// list it refuses, just before it). Point at the value's first character instead, as for
+/// TOML: walk back over a string or a bare word (a number, `true`, `null`), or forward to
+/// the `{` or `[`.
+fn json_token_start(text: &str, line: usize, byte_column: usize) -> Position {
+    let fallback = json_position(text, line, byte_column);
+    let line_start = match line {
+        0 | 1 => 0,
+        n => match text.match_indices('\n').nth(n - 2) {
+            Some((i, _)) => i + 1,
+            None => return fallback,
+        },
+    };
+    let bytes = text.as_bytes();
+    let end = (line_start + byte_column).min(bytes.len());
+    let Some(last) = end.checked_sub(1) else {
+        return fallback;
+    };
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.');
+    let start = match bytes[last] {
+        b'"' => (0..last).rev().find(|&q| {
+            bytes[q] == b'"'
+                && bytes[..q].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 0
+        }),
+        b if is_word(b) => Some(
+            bytes[..last]
+                .iter()
+                .rposition(|b| !is_word(*b))
+                .map_or(0, |p| p + 1),
+        ),
+        _ => bytes[end..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|p| end + p)
+            .filter(|&n| matches!(bytes[n], b'{' | b'[')),
+    };
+    // Every offset found is at an ASCII byte, so a character boundary.
+    start.map_or(fallback, |offset| position_at(text, offset))
+}
+
+/// The marker error [`Locate`] raises at its target, so that toml attaches the target's
+/// span to it: a second, span-aware parse only when there is something to point at.
+const FOUND: &str = "dwctl-manifest-locate-target";
+
+struct Locate<'a, 'p>(&'a [Step<'p>]);
+
+impl<'de> DeserializeSeed<'de> for Locate<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Locate<'_, '_> {
+    fn leaf<E: de::Error>(&self) -> std::result::Result<(), E> {
+        if self.0.is_empty() {
+            Err(E::custom(FOUND))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Locate<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<(), E> {
+        self.leaf()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<(), E> {
+        self.leaf()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<(), E> {
+        self.leaf()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<(), E> {
+        self.leaf()
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<(), E> {
+        self.leaf()
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        self.leaf()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        let (target, rest): (Option<usize>, &[Step]) = match self.0.split_first() {
+            None => return Err(de::Error::custom(FOUND)),
+            Some((Step::Index(i), rest)) => (Some(*i), rest),
+            Some((Step::Key(_), _)) => (None, &[]),
+        };
+        let mut i = 0;
+        loop {
+            let more = if Some(i) == target {
+                seq.next_element_seed(Locate(rest))?
+            } else {
+                seq.next_element::<IgnoredAny>()?.map(drop)
+            };
+            if more.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let (target, rest): (Option<&str>, &[Step]) = match self.0.split_first() {
+            None => return Err(de::Error::custom(FOUND)),
+            Some((Step::Key(k), rest)) => (Some(k), rest),
+            Some((Step::Index(_), _)) => (None, &[]),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            if Some(key.as_str()) == target {
+                map.next_value_seed(Locate(rest))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Consistency: the same object listed twice
+// ---------------------------------------------------------------------------------------
+
+/// Something wrong inside a manifest that parsed, with the path of the value to blame.
+struct Problem {
+    path: Vec<Step<'static>>,
+    /// Where the thing was first given, for duplicates.
+    first: Option<Vec<Step<'static>>>,
+    message: String,
+    hint: String,
+}
+
+/// Index pairs (first, second) of the first repeated key.
+fn first_dup<K: Eq + std::hash::Hash>(keys: impl IntoIterator<Item = K>) -> Option<(usize, usize)> {
+    let mut seen = std::collections::HashMap::new();
+    for (i, k) in keys.into_iter().enumerate() {
+        if let Some(first) = seen.insert(k, i) {
+            return Some((first, i));
+        }
+    }
+    None
+}
+
+/// Names are compared as the catalog compares them: case-insensitively (domain.md 9).
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
+
+fn dup(
+    path: Vec<Step<'static>>,
+    first: Vec<Step<'static>>,
+    message: String,
+    hint: &str,
+) -> Option<Problem> {
+    Some(Problem {
+        path,
+        first: Some(first),
+        message,
+        hint: hint.to_owned(),
+    })
+}
+
+const DUP_HINT: &str = "names are compared case-insensitively; list each object once";
+
+/// The first problem in document order of kinds: principals, resource groups, workspaces,
+/// then inside each workspace.
+fn find_problem(m: &Manifest) -> Option<Problem> {
+    use Step::{Index, Key};
+    if let Some((i, j)) = first_dup(m.principal.iter().map(|p| fold(&p.name))) {
+        let at = |n| vec![Key("principal"), Index(n), Key("name")];
+        let msg = format!("duplicate principal `{}`", m.principal[j].name);
+        return dup(at(j), at(i), msg, DUP_HINT);
+    }
+    if let Some((i, j)) = first_dup(m.resource_group.iter().map(|g| fold(&g.name))) {
+        let at = |n| vec![Key("resource_group"), Index(n), Key("name")];
+        let msg = format!("duplicate resource group `{}`", m.resource_group[j].name);
+        return dup(at(j), at(i), msg, DUP_HINT);
+    }
+    if let Some((i, j)) = first_dup(m.workspace.iter().map(|w| fold(&w.name))) {
+        let at = |n| vec![Key("workspace"), Index(n), Key("name")];
+        let msg = format!("duplicate workspace `{}`", m.workspace[j].name);
+        return dup(at(j), at(i), msg, DUP_HINT);
+    }
+    for (w, ws) in m.workspace.iter().enumerate() {
+        let wsp = |rest: &[Step<'static>]| {
+            let mut p = vec![Key("workspace"), Index(w)];
+            p.extend_from_slice(rest);
+            p
+        };
+        if let Some(groups) = &ws.resource_groups {
+            if let Some((i, j)) = first_dup(groups.iter().map(|g| fold(g))) {
+                let at = |n| wsp(&[Key("resource_groups"), Index(n)]);
+                let msg = format!(
+                    "resource group `{}` is listed twice in `resource_groups` of workspace `{}`",
+                    groups[j], ws.name
+                );
+                return dup(at(j), at(i), msg, DUP_HINT);
+            }
+        }
+        if let Some((i, j)) = first_dup(ws.member.iter().map(|mb| fold(&mb.user))) {
+            let at = |n| wsp(&[Key("member"), Index(n), Key("user")]);
+            let msg = format!(
+                "duplicate member `{}` in workspace `{}`",
+                ws.member[j].user, ws.name
+            );
+            return dup(
+                at(j),
+                at(i),
+                msg,
+                "give each member once, with all its roles",
+            );
+        }
+        for (k, mb) in ws.member.iter().enumerate() {
+            if mb.roles.is_empty() {
+                return Some(Problem {
+                    path: wsp(&[Key("member"), Index(k), Key("roles")]),
+                    first: None,
+                    message: format!(
+                        "member `{}` of workspace `{}` has no roles, expected at least one role",
+                        mb.user, ws.name
+                    ),
+                    hint: "a member keeps at least one role; to remove a member, leave it out and apply with --prune".to_owned(),
+                });
+            }
+            if let Some((i, j)) = first_dup(mb.roles.iter().map(|r| fold(r))) {
+                let at = |n| wsp(&[Key("member"), Index(k), Key("roles"), Index(n)]);
+                let msg = format!(
+                    "role `{}` is listed twice for member `{}` of workspace `{}`",
+                    mb.roles[j], mb.user, ws.name
+                );
+                return dup(at(j), at(i), msg, "list each role once");
+            }
+        }
+        let compute_keys: Vec<_> = ws
+            .compute
+            .iter()
+            .map(|c| (fold(&c.env), fold(&c.name)))
+            .collect();
+        if let Some((i, j)) = first_dup(compute_keys.iter()) {
+            let at = |n| wsp(&[Key("compute"), Index(n), Key("name")]);
+            let c = &ws.compute[j];
+            let msg = format!(
+                "duplicate compute resource `{}` (env `{}`) in workspace `{}`",
+                c.name, c.env, ws.name
+            );
+            return dup(at(j), at(i), msg, DUP_HINT);
+        }
+        let ds_keys: Vec<_> = ws
+            .datasource
+            .iter()
+            .map(|d| (fold(&d.env), fold(&d.name)))
+            .collect();
+        if let Some((i, j)) = first_dup(ds_keys.iter()) {
+            let at = |n| wsp(&[Key("datasource"), Index(n), Key("name")]);
+            let d = &ws.datasource[j];
+            let msg = format!(
+                "duplicate data source `{}` (env `{}`) in workspace `{}`",
+                d.name, d.env, ws.name
+            );
+            return dup(at(j), at(i), msg, DUP_HINT);
+        }
+        for (j, key) in ds_keys.iter().enumerate() {
+            if let Some(i) = compute_keys.iter().position(|c| c == key) {
+                let d = &ws.datasource[j];
+                let msg = format!(
+                    "data source `{}` (env `{}`) in workspace `{}` is the one compute resource `{}` brings",
+                    d.name, d.env, ws.name, ws.compute[i].name
+                );
+                return dup(
+                    wsp(&[Key("datasource"), Index(j), Key("name")]),
+                    wsp(&[Key("compute"), Index(i), Key("name")]),
+                    msg,
+                    "a compute resource brings its data source: list it under [[workspace.compute]] only",
+                );
+            }
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------
+// Emitting
+// ---------------------------------------------------------------------------------------
+
+/// Writes `m` as TOML in the style of cli.md section 8. Objects are written in the order
+/// they are in `m` (the caller sorts them); keys in a fixed order, map keys sorted, absent
+/// keys left out. So equal manifests give equal bytes, and `parse` gives `m` back.
+pub fn to_toml(m: &Manifest) -> String {
+    let mut w = TomlOut(String::new());
+    w.raw_kv("version", &m.version.to_string());
+    for p in &m.principal {
+        w.header("principal");
+        w.str("name", &p.name);
+        w.opt_str("kind", &p.kind);
+        w.opt_bool("full_access", p.full_access);
+        w.opt_str("display_name", &p.display_name);
+    }
+    for g in &m.resource_group {
+        w.header("resource_group");
+        w.str("name", &g.name);
+        w.opt_str("type", &g.type_);
+        w.opt_u32("spec", g.spec);
+        w.opt_str("payment", &g.payment);
+        w.opt_u32("duration", g.duration);
+        w.opt_str("duration_unit", &g.duration_unit);
+        w.opt_str("vpc", &g.vpc);
+        w.opt_str("vswitch", &g.vswitch);
+        w.opt_str("remark", &g.remark);
+    }
+    for ws in &m.workspace {
+        w.header("workspace");
+        w.str("name", &ws.name);
+        w.opt_str("display_name", &ws.display_name);
+        w.opt_str("description", &ws.description);
+        w.opt_str("mode", &ws.mode);
+        w.opt_str("status", &ws.status);
+        w.opt_str("sod_policy", &ws.sod_policy);
+        w.opt_bool("dev_role_disabled", ws.dev_role_disabled);
+        w.opt_bool("pai_tasks_enabled", ws.pai_tasks_enabled);
+        if let Some(groups) = &ws.resource_groups {
+            w.str_list("resource_groups", groups);
+        }
+        w.opt_str("default_resource_group", &ws.default_resource_group);
+        w.opt_map("tags", &ws.tags, |out, v: &String| push_str_lit(out, v));
+        for mb in &ws.member {
+            w.header("workspace.member");
+            w.str("user", &mb.user);
+            w.str_list("roles", &mb.roles);
+        }
+        for c in &ws.compute {
+            w.header("workspace.compute");
+            w.connection(&c.name, &c.type_, &c.env, &c.mode, &c.properties);
+            w.opt_str("description", &c.description);
+        }
+        for d in &ws.datasource {
+            w.header("workspace.datasource");
+            w.connection(&d.name, &d.type_, &d.env, &d.mode, &d.properties);
+            w.opt_str("description", &d.description);
+        }
+    }
+    w.0
+}
+
+/// Writes `m` as pretty JSON with the structure of [`to_toml`]'s output: same key order,
+/// absent keys left out; the lists of objects are always written (`[]` when empty) so that
+/// `jq '.workspace[].member[]'` needs no guard.
+pub fn to_json(m: &Manifest) -> String {
+    // Serializing plain structs and string-keyed maps into a String cannot fail.
+    let mut out = serde_json::to_string_pretty(m).expect("a manifest always serializes to JSON");
+    out.push('\n');
+    out
+}
+
+/// [`to_toml`] or [`to_json`].
+pub fn emit(m: &Manifest, format: Format) -> String {
+    match format {
+        Format::Toml => to_toml(m),
+        Format::Json => to_json(m),
+    }
+}
+
+struct TomlOut(String);
+
+impl TomlOut {
+    fn header(&mut self, name: &str) {
+        self.0.push_str("\n[[");
+        self.0.push_str(name);
+        self.0.push_str("]]\n");
+    }
+    fn raw_kv(&mut self, key: &str, raw: &str) {
+        push_key(&mut self.0, key);
+        self.0.push_str(" = ");
+        self.0.push_str(raw);
+        self.0.push('\n');
+    }
+    fn str(&mut self, key: &str, v: &str) {
+        let mut lit = String::new();
+        push_str_lit(&mut lit, v);
+        self.raw_kv(key, &lit);
+    }
+    fn opt_str(&mut self, key: &str, v: &Option<String>) {
+        if let Some(v) = v {
+            self.str(key, v);
+        }
+    }
+    fn opt_bool(&mut self, key: &str, v: Option<bool>) {
+        if let Some(v) = v {
+            self.raw_kv(key, if v { "true" } else { "false" });
+        }
+    }
+    fn opt_u32(&mut self, key: &str, v: Option<u32>) {
+        if let Some(v) = v {
+            self.raw_kv(key, &v.to_string());
+        }
+    }
+    fn str_list(&mut self, key: &str, items: &[String]) {
+        let mut lit = String::from("[");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                lit.push_str(", ");
+            }
+            push_str_lit(&mut lit, item);
+        }
+        lit.push(']');
+        self.raw_kv(key, &lit);
+    }
+    /// An inline table on one line, as in the cli.md example (multi-line inline tables
+    /// need TOML 1.1, which many editors and tools do not read yet).
+    fn opt_map<V>(
+        &mut self,
+        key: &str,
+        map: &Option<BTreeMap<String, V>>,
+        value: impl Fn(&mut String, &V),
+    ) {
+        let Some(map) = map else { return };
+        let mut lit = String::new();
+        if map.is_empty() {
+            lit.push_str("{}");
+        } else {
+            lit.push_str("{ ");
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    lit.push_str(", ");
+                }
+                push_key(&mut lit, k);
+                lit.push_str(" = ");
+                value(&mut lit, v);
+            }
+            lit.push_str(" }");
+        }
+        self.raw_kv(key, &lit);
+    }
+    fn connection(
+        &mut self,
+        name: &str,
+        type_: &str,
+        env: &str,
+        mode: &Option<String>,
+        properties: &Option<BTreeMap<String, PropValue>>,
+    ) {
+        self.str("name", name);
+        self.str("type", type_);
+        self.str("env", env);
+        self.opt_str("mode", mode);
+        self.opt_map("properties", properties, push_prop);
+    }
+}
+
+fn push_prop(out: &mut String, v: &PropValue) {
+    let (key, inner) = match v {
+        PropValue::Plain(s) => return push_str_lit(out, s),
+        PropValue::Env(s) => ("env", s),
+        PropValue::File(s) => ("file", s),
+    };
+    out.push_str("{ ");
+    out.push_str(key);
+    out.push_str(" = ");
+    push_str_lit(out, inner);
+    out.push_str(" }");
+}
+
+/// A bare key where TOML allows one (`A-Za-z0-9_-`, not empty), else a quoted key: a dot
+/// in a bare key would make a nested table (`extra.db.password`).
+fn push_key(out: &mut String, key: &str) {
+    let bare = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if bare {
+        out.push_str(key);
+    } else {
+        push_str_lit(out, key);
+    }
+}
+
+/// A TOML basic string. Besides what TOML requires (quote, backslash, control characters),
+/// invisible and direction-changing characters are escaped so that the file shows what it
+/// holds; other characters, accents and CJK included, are written as they are.
+fn push_str_lit(out: &mut String, s: &str) {
+    use fmt::Write;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if is_hidden(c) => {
+                // Writing into a String cannot fail.
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Control characters (Cc) and the usual invisible format characters (Cf), line and
+/// paragraph separators. All are in the Basic Multilingual Plane, so `\uXXXX` suffices.
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+// ---------------------------------------------------------------------------------------
+// Secrets
+// ---------------------------------------------------------------------------------------
+
+/// The environment variable `export` names for a secret property:
+/// `DWCTL_SECRET_<WORKSPACE>_<NAME>_<ENV>_<KEY>`, upper-cased, every character outside
+/// `A-Z0-9` turned into `_` (cli.md section 8). Upper-casing is ASCII only, so each input
+/// character gives exactly one output character (`ß` is `_`, never `SS`).
+pub fn secret_env_name(workspace: &str, name: &str, env: &str, key: &str) -> String {
+    format!("DWCTL_SECRET_{workspace}_{name}_{env}_{key}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Example
+// ---------------------------------------------------------------------------------------
+
+/// A complete manifest using every key, with comments, for the README and the man page.
+/// Tested to parse.
+pub const EXAMPLE: &str = r##"# A dwctl manifest: `dwctl plan --file dwctl.toml`, then `dwctl apply --file dwctl.toml`.
+# Every key but `name` (`user`/`roles` for members, `type`/`env` for compute resources and
+# data sources) may be left out: a key left out means "as it is" for an object that
+# exists, and "the default" for a new one. An unknown key is an error.
+version = 1                           # the only version there is
+
+# Principals of the tenant. The account principal (`root`) is implied.
+[[principal]]
+name = "alice"
+kind = "ram-user"                     # ram-user | ram-role
+full_access = false                   # true: tenant administrator (AliyunDataWorksFullAccess)
+display_name = "Alice"
+
+[[principal]]
+name = "etl-bot"
+kind = "ram-role"
+
+# Resource groups belong to the tenant; workspaces bind them by name.
+[[resource_group]]
+name = "rg_etl"
+type = "serverless"                   # serverless (default) | scheduler | integration | dataservice
+spec = 4                              # CU, at least 2
+payment = "postpaid"                  # postpaid (default) | prepaid
+vpc = "vpc-abc123"
+vswitch = "vsw-def456"
+remark = "nightly ETL"
+
+[[resource_group]]
+name = "rg_reserved"
+type = "scheduler"
+spec = 8
+payment = "prepaid"
+duration = 1                          # prepaid only
+duration_unit = "year"                # month | year
+
+[[workspace]]
+name = "finance_tax_report"
+display_name = "Finance tax report"
+description = "Monthly tax filings"
+mode = "standard"                     # basic | standard (default); basic -> standard upgrades
+status = "available"                  # available | disabled
+sod_policy = "warn"                   # off | warn (default) | enforce
+dev_role_disabled = false             # can only go false -> true
+pai_tasks_enabled = false
+resource_groups = ["rg_etl", "rg_reserved"]
+default_resource_group = "rg_etl"     # "" for none
+tags = { team = "fin", "cost.center" = "cc-042" }
+
+# Members other than the owner (implied). `roles` is the member's whole set of roles.
+[[workspace.member]]
+user = "alice"
+roles = ["role_project_admin"]        # codes or aliases
+
+[[workspace.member]]
+user = "etl-bot"
+roles = ["dev", "role_project_deploy"]
+
+# A compute resource brings its own data source: do not list that again below.
+[[workspace.compute]]
+name = "mc"
+type = "maxcompute"
+env = "prod"                          # prod | dev
+mode = "url"                          # inferred when the type or properties show it
+properties = { project = "fin" }
+description = "Main warehouse"
+
+[[workspace.compute]]
+name = "mc"
+type = "maxcompute"
+env = "dev"
+properties = { project = "fin_dev" }
+
+# Secrets are never written in a manifest: read them from an environment variable
+# ({ env = "VAR" }) or a file ({ file = "PATH" }) when applying.
+[[workspace.datasource]]
+name = "orders"
+type = "mysql"
+env = "prod"
+mode = "url"
+properties = { address = "10.0.0.5:3306", database = "orders", username = "etl", password = { env = "DWCTL_SECRET_FINANCE_TAX_REPORT_ORDERS_PROD_PASSWORD" } }
+description = "Orders replica"
+
+[[workspace.datasource]]
+name = "orders"
+type = "mysql"
+env = "dev"
+mode = "url"
+properties = { address = "10.0.1.5:3306", database = "orders_dev", username = "etl", password = { file = "/run/secrets/orders_dev_password" }, "extra.connectTimeout" = "5000" }
+"##;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::error::Kind;
+
+    const T: Format = Format::Toml;
+    const J: Format = Format::Json;
+
+    fn ok(text: &str, format: Format) -> Manifest {
+        match parse(text, "m", format) {
+            Ok(m) => m,
+            Err(e) => panic!("expected to parse, got: {}\n{text}", e.message),
+        }
+    }
+
+    /// The message of the error `text` gives, read as `manifest.toml` or `m.json`.
+    fn err(text: &str, format: Format) -> String {
+        let source = match format {
+            T => "manifest.toml",
+            J => "m.json",
+        };
+        match parse(text, source, format) {
+            Ok(m) => panic!("expected an error, parsed: {m:?}\n{text}"),
+            Err(e) => {
+                assert_eq!(e.kind, Kind::Invalid, "{}", e.message);
+                assert!(!e.message.contains('\n'), "one line: {}", e.message);
+                e.message
+            }
+        }
+    }
+
+    /// `L:C` of the `nth` (0-based) occurrence of `needle`, counted independently of the
+    /// code under test.
+    fn pos(text: &str, needle: &str, nth: usize) -> String {
+        let offset = text
+            .match_indices(needle)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("`{needle}` #{nth} not in text"))
+            .0;
+        let lines: Vec<&str> = text[..offset].split('\n').collect();
+        format!(
+            "{}:{}",
+            lines.len(),
+            lines.last().unwrap().chars().count() + 1
+        )
+    }
+
+    /// `L:C` of the first `needle` at or after byte `from`.
+    fn pos_from(text: &str, from: usize, needle: &str) -> String {
+        let offset = from
+            + text[from..]
+                .find(needle)
+                .unwrap_or_else(|| panic!("`{needle}` not in text"));
+        let lines: Vec<&str> = text[..offset].split('\n').collect();
+        format!(
+            "{}:{}",
+            lines.len(),
+            lines.last().unwrap().chars().count() + 1
+        )
+    }
+
+    fn assert_starts(msg: &str, prefix: &str) {
+        assert!(
+            msg.starts_with(prefix),
+            "message\n  {msg}\ndoes not start with\n  {prefix}"
+        );
+    }
+
+    const V1: &str = "version = 1\n";
+
+    // ---- example and the spec ------------------------------------------------------
+
+    #[test]
+    fn example_parses_and_uses_every_kind_of_value() {
+        let m = ok(EXAMPLE, T);
+        assert_eq!(m.version, 1);
+        assert_eq!(m.principal.len(), 2);
+        assert_eq!(m.resource_group.len(), 2);
+        assert_eq!(m.resource_group[1].duration, Some(1));
+        let ws = &m.workspace[0];
+        assert_eq!(ws.member.len(), 2);
+        assert_eq!(ws.compute.len(), 2);
+        assert_eq!(ws.datasource.len(), 2);
+        assert_eq!(ws.tags.as_ref().unwrap()["cost.center"], "cc-042");
+        let prod = ws.datasource[0].properties.as_ref().unwrap();
+        assert_eq!(
+            prod["password"],
+            PropValue::Env(secret_env_name(
+                "finance_tax_report",
+                "orders",
+                "prod",
+                "password"
+            ))
+        );
+        let dev = ws.datasource[1].properties.as_ref().unwrap();
+        assert!(matches!(dev["password"], PropValue::File(_)));
+        assert_eq!(dev["extra.connectTimeout"], PropValue::Plain("5000".into()));
+    }
+
+    #[test]
+    fn example_round_trips() {
+        let m = ok(EXAMPLE, T);
+        assert_eq!(ok(&to_toml(&m), T), m);
+        assert_eq!(ok(&to_json(&m), J), m);
+    }
+
+    /// The example of cli.md section 8 with its comments; exporting it gives it back
+    /// without the comments (properties sorted).
+    const CLI_MD_EXAMPLE: &str = r#"version = 1
+
+[[principal]]
+name = "alice"
+kind = "ram-user"                  # ram-user | ram-role
+full_access = false
+display_name = "Alice"
+
+[[resource_group]]
+name = "rg_etl"
+type = "serverless"
+spec = 4
+payment = "postpaid"
+vpc = "vpc-abc123"
+vswitch = "vsw-def456"
+
+[[workspace]]
+name = "finance_tax_report"
+display_name = "Finance tax report"
+mode = "standard"
+status = "available"               # available | disabled
+sod_policy = "warn"
+resource_groups = ["rg_etl"]
+default_resource_group = "rg_etl"
+tags = { team = "fin" }
+
+[[workspace.member]]
+user = "alice"
+roles = ["role_project_admin"]     # codes or aliases
+
+[[workspace.compute]]              # brings its data source; not listed again below
+name = "mc"
+type = "maxcompute"
+env = "prod"
+properties = { project = "fin" }
+
+[[workspace.datasource]]
+name = "orders"
+type = "mysql"
+env = "prod"
+mode = "url"
+properties = { address = "10.0.0.5:3306", database = "orders", username = "etl", password = { env = "ORDERS_PROD_PASSWORD" } }
+"#;
+
+    const CLI_MD_EXPORTED: &str = r#"version = 1
+
+[[principal]]
+name = "alice"
+kind = "ram-user"
+full_access = false
+display_name = "Alice"
+
+[[resource_group]]
+name = "rg_etl"
+type = "serverless"
+spec = 4
+payment = "postpaid"
+vpc = "vpc-abc123"
+vswitch = "vsw-def456"
+
+[[workspace]]
+name = "finance_tax_report"
+display_name = "Finance tax report"
+mode = "standard"
+status = "available"
+sod_policy = "warn"
+resource_groups = ["rg_etl"]
+default_resource_group = "rg_etl"
+tags = { team = "fin" }
+
+[[workspace.member]]
+user = "alice"
+roles = ["role_project_admin"]
+
+[[workspace.compute]]
+name = "mc"
+type = "maxcompute"
+env = "prod"
+properties = { project = "fin" }
+
+[[workspace.datasource]]
+name = "orders"
+type = "mysql"
+env = "prod"
+mode = "url"
+properties = { address = "10.0.0.5:3306", database = "orders", password = { env = "ORDERS_PROD_PASSWORD" }, username = "etl" }
+"#;
+
+    #[test]
+    fn cli_md_example_emits_in_the_same_style() {
+        let m = ok(CLI_MD_EXAMPLE, T);
+        assert_eq!(to_toml(&m), CLI_MD_EXPORTED);
+        assert_eq!(ok(CLI_MD_EXPORTED, T), m);
+    }
+
+    #[test]
+    fn json_has_the_same_structure() {
+        let m = ok(CLI_MD_EXAMPLE, T);
+        let json = to_json(&m);
+        assert!(json.ends_with("}\n"));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["resource_group"][0]["type"], "serverless");
+        assert!(v["resource_group"][0].get("type_").is_none());
+        assert!(
+            v["resource_group"][0].get("remark").is_none(),
+            "absent keys left out"
+        );
+        assert_eq!(
+            v["workspace"][0]["datasource"][0]["properties"]["password"],
+            serde_json::json!({"env": "ORDERS_PROD_PASSWORD"})
+        );
+        assert_eq!(v["workspace"][0]["tags"]["team"], "fin");
+        // Key order is the TOML emitter's.
+        let keys = |s: &str| -> Vec<usize> {
+            [
+                "\"name\"",
+                "\"display_name\"",
+                "\"mode\"",
+                "\"tags\"",
+                "\"member\"",
+            ]
+            .iter()
+            .map(|k| s.find(k).unwrap())
+            .collect()
+        };
+        let ws_text = &json[json.find("\"workspace\"").unwrap()..];
+        let k = keys(ws_text);
+        assert!(k.windows(2).all(|w| w[0] < w[1]), "{k:?}");
+        assert_eq!(ok(&json, J), m);
+    }
+
+    #[test]
+    fn empty_lists_are_written_in_json_and_left_out_in_toml() {
+        let m = Manifest {
+            workspace: vec![WorkspaceDecl {
+                name: "w1".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert_eq!(to_toml(&m), "version = 1\n\n[[workspace]]\nname = \"w1\"\n");
+        assert_eq!(
+            to_json(&m),
+            "{\n  \"version\": 1,\n  \"principal\": [],\n  \"resource_group\": [],\n  \"workspace\": [\n    {\n      \"name\": \"w1\",\n      \"member\": [],\n      \"compute\": [],\n      \"datasource\": []\n    }\n  ]\n}\n"
+        );
+        assert_eq!(to_toml(&Manifest::default()), "version = 1\n");
+        assert_eq!(ok("version = 1", T), Manifest::default());
+        assert_eq!(ok("{\"version\": 1}", J), Manifest::default());
+    }
+
+    #[test]
+    fn format_follows_the_extension() {
+        assert_eq!(format_for_path("m.json"), J);
+        assert_eq!(format_for_path("dir.x/M.JSON"), J);
+        assert_eq!(format_for_path("m.toml"), T);
+        assert_eq!(format_for_path("m"), T);
+        assert_eq!(format_for_path("-"), T);
+        assert_eq!(format_for_path("m.json.toml"), T);
+        assert_eq!(format_for_path(".json"), T, "a dot file, no extension");
+        assert_eq!(emit(&Manifest::default(), J), to_json(&Manifest::default()));
+        assert_eq!(emit(&Manifest::default(), T), to_toml(&Manifest::default()));
+    }
+
+    // ---- version --------------------------------------------------------------------
+
+    #[test]
+    fn version_missing() {
+        for text in ["", "# nothing\n", "[[principal]]\nname = \"a\"\n"] {
+            let e = parse(text, "manifest.toml", T).unwrap_err();
+            assert_eq!(
+                e.message,
+                "manifest.toml:1:1: missing `version`, expected `version = 1` (the only version this dwctl reads)"
+            );
+            assert_eq!(
+                e.hint.as_deref(),
+                Some("add `version = 1` at the top of the manifest")
+            );
+        }
+        let e = parse("{\"principal\": []}", "<stdin>", J).unwrap_err();
+        assert_eq!(
+            e.message,
+            "<stdin>:1:1: missing `version`, expected `\"version\": 1` (the only version this dwctl reads)"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("add `\"version\": 1` at the top of the manifest")
+        );
+    }
+
+    #[test]
+    fn version_other_than_1() {
+        assert_eq!(
+            err("version = 2\n", T),
+            "manifest.toml:1:11: unsupported manifest version 2, expected 1 (the only version this dwctl reads)"
+        );
+        assert_eq!(
+            err("# hello\nversion   =   0\n", T),
+            "manifest.toml:2:15: unsupported manifest version 0, expected 1 (the only version this dwctl reads)"
+        );
+        assert_starts(
+            &err("version = -1\n", T),
+            "manifest.toml:1:11: unsupported manifest version -1, expected 1",
+        );
+        assert_eq!(
+            err("version = \"1\"\n", T),
+            "manifest.toml:1:11: invalid type: string \"1\", expected the manifest version, the integer 1"
+        );
+        assert_eq!(
+            err("version = 1.0\n", T),
+            "manifest.toml:1:11: invalid type: floating point `1.0`, expected the manifest version, the integer 1"
+        );
+        assert_eq!(
+            err("{\n  \"version\": 3\n}", J),
+            "m.json:2:14: unsupported manifest version 3, expected 1 (the only version this dwctl reads)"
+        );
+        assert_starts(&err("{\"version\": 18446744073709551615}", J), "m.json:1:");
+        assert_starts(
+            &err("{\"version\": null}", J),
+            "m.json:1:13: invalid type: null, expected the manifest version, the integer 1",
+        );
+    }
+
+    // ---- unknown keys ---------------------------------------------------------------
+
+    #[test]
+    fn unknown_key_at_every_level_toml() {
+        let cases = [
+            (
+                "version = 1\ncolour = 1\n",
+                "2:1: unknown field `colour`, expected one of `version`, `principal`, `resource_group`, `workspace`",
+            ),
+            (
+                "version = 1\n\n[[principal]]\nname = \"a\"\n  colour = 1\n",
+                "5:3: unknown field `colour`, expected one of `name`, `kind`, `full_access`, `display_name`",
+            ),
+            (
+                "version = 1\n[[resource_group]]\nname = \"g\"\nsize = 4\n",
+                "4:1: unknown field `size`, expected one of `name`, `type`, `spec`, `payment`, `duration`, `duration_unit`, `vpc`, `vswitch`, `remark`",
+            ),
+            (
+                "version = 1\n[[workspace]]\nname = \"w\"\nowner = \"x\"\n",
+                "4:1: unknown field `owner`, expected one of `name`, `display_name`, `description`, `mode`, `status`, `sod_policy`, `dev_role_disabled`, `pai_tasks_enabled`, `resource_groups`, `default_resource_group`, `tags`, `member`, `compute`, `datasource`",
+            ),
+            (
+                "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\nroles = [\"dev\"]\nrole = \"x\"\n",
+                "7:1: unknown field `role`, expected `user` or `roles`",
+            ),
+            (
+                "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"c\"\ntype = \"emr\"\nenv = \"prod\"\nprops = {}\n",
+                "8:1: unknown field `props`, expected one of `name`, `type`, `env`, `mode`, `properties`, `description`",
+            ),
+            (
+                "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.datasource]]\nname = \"d\"\ntype = \"mysql\"\nenv = \"prod\"\norigin = \"manual\"\n",
+                "8:1: unknown field `origin`, expected one of `name`, `type`, `env`, `mode`, `properties`, `description`",
+            ),
+            (
+                "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.typo]]\nname = \"d\"\n",
+                "4:13: unknown field `typo`, expected one of",
+            ),
+            (
+                "version = 1\n[[workspace]]\nname = \"w\"\ntype_ = \"x\"\n",
+                "4:1: unknown field `type_`",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_starts(&err(text, T), &format!("manifest.toml:{expected}"));
+        }
+    }
+
+    #[test]
+    fn unknown_key_at_every_level_json() {
+        let text = r#"{
+  "version": 1,
+  "colour": 2
+}"#;
+        assert_starts(
+            &err(text, J),
+            "m.json:3:3: unknown field `colour`, expected one of `version`",
+        );
+        let text = r#"{
+  "version": 1,
+  "workspace": [
+    {
+      "name": "w",
+      "member": [
+        { "user": "u", "roles": ["dev"], "colour": 1 }
+      ]
+    }
+  ]
+}"#;
+        assert_eq!(
+            err(text, J),
+            "m.json:7:42: unknown field `colour`, expected `user` or `roles`"
+        );
+        for (level, body) in [
+            ("principal", r#""principal": [{"name": "a", "xx": 1}]"#),
+            (
+                "resource_group",
+                r#""resource_group": [{"name": "a", "xx": 1}]"#,
+            ),
+            ("workspace", r#""workspace": [{"name": "a", "xx": 1}]"#),
+            (
+                "compute",
+                r#""workspace": [{"name": "a", "compute": [{"name": "c", "type": "emr", "env": "prod", "xx": 1}]}]"#,
+            ),
+            (
+                "datasource",
+                r#""workspace": [{"name": "a", "datasource": [{"name": "c", "type": "emr", "env": "prod", "xx": 1}]}]"#,
+            ),
+        ] {
+            let text = format!("{{\"version\": 1, {body}}}");
+            let e = err(&text, J);
+            assert_starts(
+                &e,
+                &format!("m.json:{}: unknown field `xx`", pos(&text, "\"xx\"", 0)),
+            );
+            assert!(e.contains("expected"), "{level}: {e}");
+        }
+    }
+
+    // ---- wrong types and missing keys ------------------------------------------------
+
+    #[test]
+    fn wrong_value_types_toml() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("[[principal]]\nname = 5\n", "5", "invalid type: integer `5`, expected a string"),
+            (
+                "[[principal]]\nname = \"a\"\nfull_access = \"yes\"\n",
+                "\"yes\"",
+                "invalid type: string \"yes\", expected a boolean",
+            ),
+            (
+                "[[resource_group]]\nname = \"g\"\nspec = -4\n",
+                "-4",
+                "invalid value: integer `-4`, expected a whole number from 0 to 4294967295",
+            ),
+            (
+                "[[resource_group]]\nname = \"g\"\nspec = \"4\"\n",
+                "\"4\"",
+                "invalid type: string \"4\", expected a whole number from 0 to 4294967295",
+            ),
+            (
+                "[[resource_group]]\nname = \"g\"\nduration = 4294967296\n",
+                "4294967296",
+                "invalid value: integer `4294967296`, expected a whole number from 0 to 4294967295",
+            ),
+            (
+                "[[resource_group]]\nname = \"g\"\nspec = 2.5\n",
+                "2.5",
+                "invalid type: floating point `2.5`, expected a whole number",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\nresource_groups = \"rg\"\n",
+                "\"rg\"",
+                "invalid type: string \"rg\", expected a sequence",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\ntags = \"team=fin\"\n",
+                "\"team=fin\"",
+                "invalid type: string \"team=fin\", expected a table of keys and values",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\ntags = { team = 1 }\n",
+                "1 }",
+                "invalid type: integer `1`, expected a string",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\ndev_role_disabled = 1\n",
+                "1\n",
+                "invalid type: integer `1`, expected a boolean",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\nroles = \"dev\"\n",
+                "\"dev\"",
+                "invalid type: string \"dev\", expected a sequence",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\nroles = [\"dev\", 2]\n",
+                "2]",
+                "invalid type: integer `2`, expected a string",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"c\"\ntype = \"emr\"\nenv = \"prod\"\nproperties = [\"a\"]\n",
+                "[\"a\"]",
+                "invalid type: sequence, expected a table of keys and values",
+            ),
+            ("principal = 3\n", "3", "invalid type: integer `3`, expected a sequence"),
+            (
+                "principal = [3]\n",
+                "3]",
+                "invalid type: integer `3`, expected a principal table",
+            ),
+            (
+                "resource_group = [\"g\"]\n",
+                "\"g\"",
+                "invalid type: string \"g\", expected a resource group table",
+            ),
+            (
+                "workspace = [true]\n",
+                "true",
+                "invalid type: boolean `true`, expected a workspace table",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\nmember = [1]\n",
+                "1]",
+                "invalid type: integer `1`, expected a member table",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\ncompute = [1]\n",
+                "1]",
+                "invalid type: integer `1`, expected a compute table",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\ndatasource = [1]\n",
+                "1]",
+                "invalid type: integer `1`, expected a datasource table",
+            ),
+            (
+                "[principal]\nname = \"a\"\n",
+                "[principal]",
+                "invalid type: map, expected a sequence",
+            ),
+        ];
+        for (body, at, message) in cases {
+            let text = format!("{V1}{body}");
+            assert_starts(
+                &err(&text, T),
+                &format!("manifest.toml:{}: {message}", pos_from(&text, V1.len(), at)),
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_value_types_json() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                r#""principal": [{"name": 5}]"#,
+                "5",
+                "invalid type: integer `5`, expected a string",
+            ),
+            (
+                r#""principal": [{"name": "a", "full_access": "yes"}]"#,
+                "\"yes\"",
+                "invalid type: string \"yes\", expected a boolean",
+            ),
+            (
+                r#""resource_group": [{"name": "g", "spec": "4"}]"#,
+                "\"4\"",
+                "invalid type: string \"4\", expected a whole number from 0 to 4294967295",
+            ),
+            (
+                r#""workspace": [{"name": "w", "tags": {"a": 1}}]"#,
+                "1",
+                "invalid type: integer `1`, expected a string",
+            ),
+            (
+                r#""principal": {}"#,
+                "{}",
+                "invalid type: map, expected a sequence",
+            ),
+            (
+                "\"principal\":\n   {}",
+                "{}",
+                "invalid type: map, expected a sequence",
+            ),
+            (
+                r#""workspace": [{"name": "w", "dev_role_disabled": -12.5e3}]"#,
+                "-12",
+                "invalid type: floating point `-12500.0`, expected a boolean",
+            ),
+            (
+                r#""workspace": [{"name": "w", "resource_groups": [true]}]"#,
+                "true",
+                "invalid type: boolean `true`, expected a string",
+            ),
+        ];
+        for (body, at, message) in cases {
+            let text = format!("{{\"version\": 1, {body}}}");
+            assert_starts(
+                &err(&text, J),
+                &format!("m.json:{}: {message}", pos_from(&text, 15, at)),
+            );
+        }
+    }
+
+    #[test]
+    fn json_lists_where_tables_belong_are_refused() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("[1, [], [], []]", "[1", EXPECT_MANIFEST),
+            (
+                r#"{"version": 1, "principal": [{"name": "a"}, ["b"]]}"#,
+                r#"["b"]"#,
+                EXPECT_PRINCIPAL,
+            ),
+            (
+                r#"{"version": 1, "resource_group": [["g"]]}"#,
+                r#"["g"]"#,
+                EXPECT_RESOURCE_GROUP,
+            ),
+            (
+                r#"{"version": 1, "workspace": [["w"]]}"#,
+                r#"["w"]"#,
+                EXPECT_WORKSPACE,
+            ),
+            (
+                r#"{"version": 1, "workspace": [{"name": "w", "member": [["u", ["dev"]]]}]}"#,
+                r#"["u""#,
+                EXPECT_MEMBER,
+            ),
+            (
+                r#"{"version": 1, "workspace": [{"name": "w", "compute": [["c", "emr", "prod"]]}]}"#,
+                r#"["c""#,
+                EXPECT_COMPUTE,
+            ),
+            (
+                r#"{"version": 1, "workspace": [{"name": "w", "datasource": [["d", "mysql", "prod"]]}]}"#,
+                r#"["d""#,
+                EXPECT_DATASOURCE,
+            ),
+        ];
+        for (text, at, expected) in cases {
+            assert_eq!(
+                err(text, J),
+                format!(
+                    "m.json:{}: invalid type: sequence, expected {expected}",
+                    pos(text, at, 0)
+                )
+            );
+        }
+        // Two principals, the second a list: pointed at, not at the first.
+        let text = "{\"version\": 1,\n \"principal\": [\n  {\"name\": \"a\"},\n  [\"b\"]\n ]\n}";
+        assert_starts(&err(text, J), "m.json:4:3: invalid type: sequence");
+    }
+
+    #[test]
+    fn expect_constants_match_the_serde_attributes() {
+        for (text, expected) in [
+            ("principal = [1]", EXPECT_PRINCIPAL),
+            ("resource_group = [1]", EXPECT_RESOURCE_GROUP),
+            ("workspace = [1]", EXPECT_WORKSPACE),
+            (
+                "workspace = [{ name = \"w\", member = [1] }]",
+                EXPECT_MEMBER,
+            ),
+            (
+                "workspace = [{ name = \"w\", compute = [1] }]",
+                EXPECT_COMPUTE,
+            ),
+            (
+                "workspace = [{ name = \"w\", datasource = [1] }]",
+                EXPECT_DATASOURCE,
+            ),
+        ] {
+            let e = err(&format!("{V1}{text}"), T);
+            assert!(e.ends_with(&format!("expected {expected}")), "{e}");
+        }
+        assert!(err("7", J).ends_with(&format!("expected {EXPECT_MANIFEST}")));
+    }
+
+    #[test]
+    fn missing_required_keys() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("[[principal]]\nkind = \"ram-user\"\n", "[[principal]]", "missing field `name`"),
+            ("[[resource_group]]\nspec = 2\n", "[[resource_group]]", "missing field `name`"),
+            ("[[workspace]]\nmode = \"basic\"\n", "[[workspace]]", "missing field `name`"),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.member]]\nroles = [\"dev\"]\n",
+                "[[workspace.member]]",
+                "missing field `user`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\n",
+                "[[workspace.member]]",
+                "missing field `roles`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"c\"\nenv = \"prod\"\n",
+                "[[workspace.compute]]",
+                "missing field `type`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.datasource]]\nname = \"d\"\ntype = \"mysql\"\n",
+                "[[workspace.datasource]]",
+                "missing field `env`",
+            ),
+        ];
+        for (body, at, message) in cases {
+            let text = format!("{V1}{body}");
+            assert_eq!(
+                err(&text, T),
+                format!("manifest.toml:{}: {message}", pos(&text, at, 0))
+            );
+        }
+        let text = "{\"version\": 1,\n \"principal\": [{\"kind\": \"ram-role\"}]}";
+        assert_eq!(err(text, J), "m.json:2:35: missing field `name`");
+    }
+
+    #[test]
+    fn json_null_means_left_out() {
+        let text = r#"{"version": 1, "resource_group": [{"name": "g", "type": null, "spec": null}],
+            "workspace": [{"name": "w", "tags": null, "resource_groups": null,
+              "datasource": [{"name": "d", "type": "mysql", "env": "prod", "properties": null}]}]}"#;
+        let m = ok(text, J);
+        assert_eq!(
+            m.resource_group[0],
+            ResourceGroupDecl {
+                name: "g".into(),
+                ..Default::default()
+            }
+        );
+        assert_eq!(m.workspace[0].tags, None);
+        assert_eq!(m.workspace[0].datasource[0].properties, None);
+        // A list of objects is not optional.
+        assert_starts(
+            &err(
+                r#"{"version": 1, "workspace": [{"name": "w", "member": null}]}"#,
+                J,
+            ),
+            "m.json:1:54: invalid type: null, expected a sequence",
+        );
+    }
+
+    // ---- syntax errors and positions -------------------------------------------------
+
+    #[test]
+    fn syntax_errors_toml() {
+        assert_starts(&err("version = 1\nx = = 3\n", T), "manifest.toml:2:5: ");
+        assert_starts(
+            &err("version = 1\n[[principal]]\nname = \"unterminated\n", T),
+            "manifest.toml:3:21: ",
+        );
+        assert_eq!(
+            err("version = 1\nversion = 1\n", T),
+            "manifest.toml:2:1: duplicate key"
+        );
+        assert_starts(
+            &err(
+                "version = 1\n[[workspace]]\nname = \"w\"\ntags = { a = \"1\", a = \"2\" }\n",
+                T,
+            ),
+            "manifest.toml:4:19: duplicate key",
+        );
+    }
+
+    #[test]
+    fn syntax_errors_json() {
+        assert_eq!(err("", J), "m.json:1:1: EOF while parsing a value");
+        assert_eq!(
+            err("{\n  \"version\": 1,\n}", J),
+            "m.json:3:1: trailing comma"
+        );
+        assert_eq!(
+            err("{\"version\": 1} x", J),
+            "m.json:1:16: trailing characters"
+        );
+        assert_eq!(err("{\"version\" 1}", J), "m.json:1:12: expected `:`");
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        // "é" and "日本" are 2 and 6 bytes; the column counts characters.
+        let text = "version = 1\n[[principal]]\nname = \"é日本\" ; x\n";
+        assert_starts(&err(text, T), "manifest.toml:3:14: ");
+        let text =
+            "version = 1\n[[principal]]\ndisplay_name = \"日本\"\ncolour = 1\nname = \"a\"\n";
+        assert_starts(&err(text, T), "manifest.toml:4:1: unknown field `colour`");
+        let text = "{\"version\": 1, \"principal\": [{\"name\": \"日本\", \"kind\": 5}]}";
+        assert_starts(
+            &err(text, J),
+            &format!("m.json:{}: invalid type: integer", pos(text, "5", 0)),
+        );
+        let text = "{\"version\": 1, \"principal\": [{\"name\": \"日本\", \"kïnd\": 5}]}";
+        assert_starts(
+            &err(text, J),
+            &format!("m.json:{}: unknown field `kïnd`", pos(text, "\"kïnd\"", 0)),
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let text = "\u{feff}version = 1\r\n[[principal]]\r\nname = \"a\"\r\ncolour = 1\r\n";
+        assert_starts(&err(text, T), "manifest.toml:4:1: unknown field `colour`");
+        assert_eq!(ok("\u{feff}version = 1\r\n", T), Manifest::default());
+        let text = "\u{feff}{\r\n  \"version\": 1,\r\n  \"colour\": 1\r\n}";
+        assert_starts(&err(text, J), "m.json:3:3: unknown field `colour`");
+        assert_eq!(ok("\u{feff}{\"version\": 1}", J), Manifest::default());
+        let text =
+            "version = 1\r\n[[principal]]\r\nname = \"a\"\r\n[[principal]]\r\nname = \"A\"\r\n";
+        assert_starts(
+            &err(text, T),
+            "manifest.toml:5:8: duplicate principal `A` (first at 3:8)",
+        );
+    }
+
+    // ---- property values ---------------------------------------------------------------
+
+    fn props_toml(inline: &str) -> String {
+        format!(
+            "{V1}[[workspace]]\nname = \"w\"\n[[workspace.datasource]]\nname = \"d\"\ntype = \"mysql\"\nenv = \"prod\"\nproperties = {inline}\n"
+        )
+    }
+
+    fn props_of(m: &Manifest) -> &BTreeMap<String, PropValue> {
+        m.workspace[0].datasource[0].properties.as_ref().unwrap()
+    }
+
+    #[test]
+    fn prop_value_forms() {
+        let m = ok(
+            &props_toml(
+                r#"{ a = "1", b = { env = "B_VAR" }, c = { file = "/run/c" }, "extra.db.password" = { env = "X" }, e = "" }"#,
+            ),
+            T,
+        );
+        let p = props_of(&m);
+        assert_eq!(p["a"], PropValue::Plain("1".into()));
+        assert_eq!(p["b"], PropValue::Env("B_VAR".into()));
+        assert_eq!(p["c"], PropValue::File("/run/c".into()));
+        assert_eq!(p["extra.db.password"], PropValue::Env("X".into()));
+        assert_eq!(p["e"], PropValue::Plain(String::new()));
+        let json = r#"{"version": 1, "workspace": [{"name": "w", "datasource": [{"name": "d", "type": "mysql", "env": "prod",
+            "properties": {"a": "1", "b": {"env": "B_VAR"}, "c": {"file": "/run/c"}, "extra.db.password": {"env": "X"}, "e": ""}}]}]}"#;
+        assert_eq!(ok(json, J), m);
+        assert_eq!(
+            ok(&props_toml("{}"), T).workspace[0].datasource[0].properties,
+            Some(BTreeMap::new())
+        );
+    }
+
+    #[test]
+    fn prop_value_errors() {
+        const WHAT: &str = "expected a string, { env = \"VAR\" } or { file = \"PATH\" }";
+        let cases: &[(&str, &str, String)] = &[
+            (
+                r#"{ password = { env = "X", file = "y" } }"#,
+                "{ env",
+                format!("a property value takes exactly one of `env` and `file`, {WHAT}"),
+            ),
+            (
+                r#"{ password = { vault = "X" } }"#,
+                "{ vault",
+                format!("unknown key `vault` in a property value, {WHAT}"),
+            ),
+            (
+                r#"{ password = {} }"#,
+                "{} }",
+                format!("empty table as a property value, {WHAT}"),
+            ),
+            (
+                r#"{ port = 3306 }"#,
+                "3306",
+                format!("invalid type: integer `3306`, {WHAT}"),
+            ),
+            (
+                r#"{ ssl = true }"#,
+                "true",
+                format!("invalid type: boolean `true`, {WHAT}"),
+            ),
+            (
+                r#"{ a = ["x"] }"#,
+                "[\"x\"]",
+                format!("invalid type: sequence, {WHAT}"),
+            ),
+            (
+                r#"{ password = { env = 5 } }"#,
+                "5",
+                "invalid type: integer `5`, expected a string".to_owned(),
+            ),
+            (
+                r#"{ password = { env = "" } }"#,
+                "{ env",
+                "`env` is empty, expected the name of an environment variable".to_owned(),
+            ),
+            (
+                r#"{ password = { file = "" } }"#,
+                "{ file",
+                "`file` is empty, expected a file path".to_owned(),
+            ),
+        ];
+        // A table refused as a whole is pointed at where it starts; a value inside it
+        // that has the wrong type, at that value.
+        for (inline, at, message) in cases {
+            let text = props_toml(inline);
+            assert_eq!(
+                err(&text, T),
+                format!("manifest.toml:{}: {message}", pos(&text, at, 0))
+            );
+        }
+        let json = r#"{"version": 1, "workspace": [{"name": "w", "compute": [{"name": "c", "type": "emr", "env": "prod",
+            "properties": {"password": {"env": "X", "file": "y"}}}]}]}"#;
+        assert_eq!(
+            err(json, J),
+            format!(
+                "m.json:{}: a property value takes exactly one of `env` and `file`, {WHAT}",
+                pos(json, "\"file\"", 0)
+            )
+        );
+        let json = r#"{"version": 1, "workspace": [{"name": "w", "compute": [{"name": "c", "type": "emr", "env": "prod",
+            "properties": {"a": "1", "a": "2"}}]}]}"#;
+        assert_starts(
+            &err(json, J),
+            &format!("m.json:{}: duplicate key `a`", pos(json, "\"a\"", 1)),
+        );
+    }
+
+    // ---- duplicates ------------------------------------------------------------------------
+
+    #[test]
+    fn duplicate_names_toml() {
+        let cases: &[(&str, &str, &str, &str)] = &[
+            (
+                "[[principal]]\nname = \"alice\"\n[[principal]]\nname = \"Alice\"\n",
+                "\"alice\"",
+                "\"Alice\"",
+                "duplicate principal `Alice`",
+            ),
+            (
+                "[[resource_group]]\nname = \"rg\"\n[[resource_group]]\nname = \"RG\"\n",
+                "\"rg\"",
+                "\"RG\"",
+                "duplicate resource group `RG`",
+            ),
+            (
+                "[[workspace]]\nname = \"fin\"\n[[workspace]]\nname = \"other\"\n[[workspace]]\nname = \"FIN\"\n",
+                "\"fin\"",
+                "\"FIN\"",
+                "duplicate workspace `FIN`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\nresource_groups = [\"rg\", \"x\", \"Rg\"]\n",
+                "\"rg\"",
+                "\"Rg\"",
+                "resource group `Rg` is listed twice in `resource_groups` of workspace `w`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"bob\"\nroles = [\"dev\"]\n[[workspace.member]]\nuser = \"BOB\"\nroles = [\"ops\"]\n",
+                "\"bob\"",
+                "\"BOB\"",
+                "duplicate member `BOB` in workspace `w`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"bob\"\nroles = [\"dev\", \"ops\", \"DEV\"]\n",
+                "\"dev\"",
+                "\"DEV\"",
+                "role `DEV` is listed twice for member `bob` of workspace `w`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"mc\"\ntype = \"emr\"\nenv = \"prod\"\n[[workspace.compute]]\nname = \"MC\"\ntype = \"flink\"\nenv = \"PROD\"\n",
+                "\"mc\"",
+                "\"MC\"",
+                "duplicate compute resource `MC` (env `PROD`) in workspace `w`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.datasource]]\nname = \"orders\"\ntype = \"mysql\"\nenv = \"prod\"\n[[workspace.datasource]]\nname = \"orders\"\ntype = \"mysql\"\nenv = \"dev\"\n[[workspace.datasource]]\nname = \"Orders\"\ntype = \"mysql\"\nenv = \"prod\"\n",
+                "\"orders\"",
+                "\"Orders\"",
+                "duplicate data source `Orders` (env `prod`) in workspace `w`",
+            ),
+            (
+                "[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"mc\"\ntype = \"maxcompute\"\nenv = \"prod\"\n[[workspace.datasource]]\nname = \"mc\"\ntype = \"maxcompute\"\nenv = \"prod\"\n",
+                "\"mc\"",
+                "\"mc\"",
+                "data source `mc` (env `prod`) in workspace `w` is the one compute resource `mc` brings",
+            ),
+        ];
+        for (body, first, second, message) in cases {
+            let text = format!("{V1}{body}");
+            let second_pos = pos(&text, second, if first == second { 1 } else { 0 });
+            let first_pos = pos(&text, first, 0);
+            let e = parse(&text, "manifest.toml", T).unwrap_err();
+            assert_eq!(
+                e.message,
+                format!("manifest.toml:{second_pos}: {message} (first at {first_pos})")
+            );
+            assert!(e.hint.is_some());
+        }
+    }
+
+    #[test]
+    fn same_names_in_other_scopes_are_fine() {
+        let text = format!(
+            "{V1}[[principal]]\nname = \"x\"\n[[resource_group]]\nname = \"x\"\n\
+             [[workspace]]\nname = \"w1\"\n\
+             [[workspace.member]]\nuser = \"x\"\nroles = [\"dev\"]\n\
+             [[workspace.compute]]\nname = \"x\"\ntype = \"emr\"\nenv = \"prod\"\n\
+             [[workspace.compute]]\nname = \"x\"\ntype = \"emr\"\nenv = \"dev\"\n\
+             [[workspace.datasource]]\nname = \"y\"\ntype = \"mysql\"\nenv = \"prod\"\n\
+             [[workspace.datasource]]\nname = \"y\"\ntype = \"mysql\"\nenv = \"dev\"\n\
+             [[workspace]]\nname = \"w2\"\n\
+             [[workspace.member]]\nuser = \"x\"\nroles = [\"dev\"]\n\
+             [[workspace.datasource]]\nname = \"x\"\ntype = \"mysql\"\nenv = \"prod\"\n"
+        );
+        let m = ok(&text, T);
+        assert_eq!(m.workspace.len(), 2);
+    }
+
+    #[test]
+    fn member_without_roles() {
+        let text = format!(
+            "{V1}[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\nroles = []\n"
+        );
+        let e = parse(&text, "manifest.toml", T).unwrap_err();
+        assert_eq!(
+            e.message,
+            "manifest.toml:6:9: member `u` of workspace `w` has no roles, expected at least one role"
+        );
+        assert!(e.hint.unwrap().contains("--prune"));
+        let json = "{\"version\": 1, \"workspace\": [{\"name\": \"w\",\n \"member\": [{\"user\": \"u\", \"roles\": [ ]}]}]}";
+        assert_eq!(
+            err(json, J),
+            "m.json:2:36: member `u` of workspace `w` has no roles, expected at least one role"
+        );
+    }
+
+    #[test]
+    fn duplicate_names_json() {
+        let text = r#"{
+  "version": 1,
+  "workspace": [
+    {
+      "name": "w",
+      "datasource": [
+        {"name": "orders", "type": "mysql", "env": "prod"},
+        {"name": "a\"b{[", "type": "mysql", "env": "dev"},
+        {"name": "ORDERS", "type": "mysql", "env": "Prod"}
+      ]
+    }
+  ]
+}"#;
+        assert_eq!(
+            err(text, J),
+            "m.json:9:18: duplicate data source `ORDERS` (env `Prod`) in workspace `w` (first at 7:18)"
+        );
+        let text = r#"{"version": 1, "principal": [{"name": "a\\"}, {"kind": "ram-role", "name": "A\\"}]}"#;
+        assert_eq!(
+            err(text, J),
+            format!(
+                "m.json:{}: duplicate principal `A\\` (first at {})",
+                pos(text, "\"A\\\\\"", 0),
+                pos(text, "\"a\\\\\"", 0)
+            )
+        );
+    }
+
+    // ---- locate and error_at -------------------------------------------------------------
+
+    #[test]
+    fn locate_finds_values_in_both_formats() {
+        use Step::{Index, Key};
+        let m = ok(EXAMPLE, T);
+        let json = to_json(&m);
+        let toml = to_toml(&m);
+        let path = [
+            Key("workspace"),
+            Index(0),
+            Key("member"),
+            Index(1),
+            Key("roles"),
+            Index(1),
+        ];
+        assert_eq!(
+            locate(&toml, T, &path).unwrap().to_string(),
+            pos(&toml, "\"role_project_deploy\"", 0)
+        );
+        assert_eq!(
+            locate(&json, J, &path).unwrap().to_string(),
+            pos(&json, "\"role_project_deploy\"", 0)
+        );
+        let path = [
+            Key("workspace"),
+            Index(0),
+            Key("datasource"),
+            Index(1),
+            Key("properties"),
+        ];
+        let fourth = json.match_indices("\"properties\": {").nth(3).unwrap().0;
+        assert_eq!(
+            locate(&json, J, &path).unwrap().to_string(),
+            pos_from(&json, fourth, "{")
+        );
+        let path = [Key("workspace"), Index(0), Key("tags")];
+        assert_eq!(
+            locate(&toml, T, &path).unwrap().to_string(),
+            pos(&toml, "{ \"cost.center\"", 0)
+        );
+        let p = [Key("workspace"), Index(0), Key("compute"), Index(1)];
+        assert_eq!(
+            locate(&toml, T, &p).unwrap().to_string(),
+            pos(&toml, "[[workspace.compute]]", 1)
+        );
+        // Pretty JSON: the compute's `{` is on the line above its name, indented 8.
+        let name_line: usize = pos(&json, "\"name\": \"mc\"", 1)
+            .split(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            locate(&json, J, &p).unwrap(),
+            Position {
+                line: name_line - 1,
+                column: 9
+            }
+        );
+        assert_eq!(locate(&toml, T, &[Key("workspace"), Index(5)]), None);
+        assert_eq!(locate(&json, J, &[Key("workspace"), Index(5)]), None);
+        assert_eq!(locate(&json, J, &[Key("nope")]), None);
+        assert_eq!(locate(&toml, T, &[Key("version"), Key("x")]), None);
+        assert_eq!(locate(&json, J, &[]), Some(Position { line: 1, column: 1 }));
+        // Keys with escapes, strings holding brackets.
+        let text = r#"{"a\"b": ["}]", {"x": 1}], "k\u0065y": [0, {"deep": [true, null, "v"]}]}"#;
+        let p = [Key("key"), Index(1), Key("deep"), Index(2)];
+        assert_eq!(
+            locate(text, J, &p).unwrap().to_string(),
+            pos(text, "\"v\"", 0)
+        );
+        let p = [Key("a\"b"), Index(1), Key("x")];
+        assert_eq!(locate(text, J, &p).unwrap().to_string(), pos(text, "1}", 0));
+    }
+
+    #[test]
+    fn error_at_formats_like_parse() {
+        let e = error_at(
+            "m.toml",
+            Some(Position { line: 3, column: 9 }),
+            "unknown role `dvv`",
+        );
+        assert_eq!(e.message, "m.toml:3:9: unknown role `dvv`");
+        assert_eq!(e.kind, Kind::Invalid);
+        assert_eq!(error_at("<stdin>", None, "x").message, "<stdin>: x");
+    }
+
+    // ---- emitter -----------------------------------------------------------------------------
+
+    fn lit(s: &str) -> String {
+        let mut out = String::new();
+        push_str_lit(&mut out, s);
+        out
+    }
+
+    fn key(s: &str) -> String {
+        let mut out = String::new();
+        push_key(&mut out, s);
+        out
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(lit("plain"), r#""plain""#);
+        assert_eq!(lit(""), r#""""#);
+        assert_eq!(lit("a\"b"), r#""a\"b""#);
+        assert_eq!(lit("C:\\dir\\"), r#""C:\\dir\\""#);
+        assert_eq!(lit("l1\nl2\r\n\tx\u{8}\u{c}"), r#""l1\nl2\r\n\tx\b\f""#);
+        assert_eq!(
+            lit("\u{0}\u{1b}[0m\u{7f}\u{85}"),
+            r#""\u0000\u001B[0m\u007F\u0085""#
+        );
+        assert_eq!(lit("é 日本 🎉 e\u{301}"), "\"é 日本 🎉 e\u{301}\"");
+        assert_eq!(
+            lit("a\u{202e}b\u{200b}c\u{feff}\u{2028}"),
+            r#""a\u202Eb\u200Bc\uFEFF\u2028""#
+        );
+        assert_eq!(lit("'''\"\"\""), r#""'''\"\"\"""#);
+        assert_eq!(lit("\\u0041"), r#""\\u0041""#);
+    }
+
+    #[test]
+    fn keys_are_quoted_when_needed() {
+        assert_eq!(key("team"), "team");
+        assert_eq!(key("a-b_C9"), "a-b_C9");
+        assert_eq!(key("123"), "123");
+        assert_eq!(key("extra.db.password"), "\"extra.db.password\"");
+        assert_eq!(key("a b"), "\"a b\"");
+        assert_eq!(key(""), "\"\"");
+        assert_eq!(key("k\"q"), "\"k\\\"q\"");
+        assert_eq!(key("é"), "\"é\"");
+        assert_eq!(key("cost:center/x"), "\"cost:center/x\"");
+    }
+
+    #[test]
+    fn emits_every_key_in_a_fixed_order() {
+        let m = Manifest {
+            version: 1,
+            principal: vec![PrincipalDecl {
+                name: "bob".into(),
+                kind: Some("ram-role".into()),
+                full_access: Some(true),
+                display_name: Some(String::new()),
+            }],
+            resource_group: vec![ResourceGroupDecl {
+                name: "g".into(),
+                type_: Some("scheduler".into()),
+                spec: Some(8),
+                payment: Some("prepaid".into()),
+                duration: Some(2),
+                duration_unit: Some("month".into()),
+                vpc: Some("vpc-a".into()),
+                vswitch: Some("vsw-b".into()),
+                remark: Some("r".into()),
+            }],
+            workspace: vec![WorkspaceDecl {
+                name: "w".into(),
+                display_name: Some("W".into()),
+                description: Some("d\n2".into()),
+                mode: Some("basic".into()),
+                status: Some("disabled".into()),
+                sod_policy: Some("enforce".into()),
+                dev_role_disabled: Some(true),
+                pai_tasks_enabled: Some(false),
+                resource_groups: Some(vec![]),
+                default_resource_group: Some(NO_DEFAULT_RESOURCE_GROUP.into()),
+                tags: Some(BTreeMap::from([
+                    ("z".to_owned(), "1".to_owned()),
+                    ("a b".to_owned(), String::new()),
+                ])),
+                member: vec![MemberDecl {
+                    user: "bob".into(),
+                    roles: vec!["ops".into(), "dev".into()],
+                }],
+                compute: vec![ComputeDecl {
+                    name: "c".into(),
+                    type_: "hologres".into(),
+                    env: "prod".into(),
+                    mode: Some("url".into()),
+                    properties: Some(BTreeMap::from([
+                        ("password".to_owned(), PropValue::File("/p".into())),
+                        ("address".to_owned(), PropValue::Plain("h:80".into())),
+                    ])),
+                    description: Some(String::new()),
+                }],
+                datasource: vec![DataSourceDecl {
+                    name: "d".into(),
+                    type_: "redis".into(),
+                    env: "prod".into(),
+                    mode: None,
+                    properties: Some(BTreeMap::new()),
+                    description: None,
+                }],
+            }],
+        };
+        let expected = r#"version = 1
+
+[[principal]]
+name = "bob"
+kind = "ram-role"
+full_access = true
+display_name = ""
+
+[[resource_group]]
+name = "g"
+type = "scheduler"
+spec = 8
+payment = "prepaid"
+duration = 2
+duration_unit = "month"
+vpc = "vpc-a"
+vswitch = "vsw-b"
+remark = "r"
+
+[[workspace]]
+name = "w"
+display_name = "W"
+description = "d\n2"
+mode = "basic"
+status = "disabled"
+sod_policy = "enforce"
+dev_role_disabled = true
+pai_tasks_enabled = false
+resource_groups = []
+default_resource_group = ""
+tags = { "a b" = "", z = "1" }
+
+[[workspace.member]]
+user = "bob"
+roles = ["ops", "dev"]
+
+[[workspace.compute]]
+name = "c"
+type = "hologres"
+env = "prod"
+mode = "url"
+properties = { address = "h:80", password = { file = "/p" } }
+description = ""
+
+[[workspace.datasource]]
+name = "d"
+type = "redis"
+env = "prod"
+properties = {}
+"#;
+        assert_eq!(to_toml(&m), expected);
+        assert_eq!(ok(expected, T), m);
+        assert_eq!(ok(&to_json(&m), J), m);
+        assert_eq!(
+            ok(expected, T).workspace[0]
+                .default_resource_group
+                .as_deref(),
+            Some(NO_DEFAULT_RESOURCE_GROUP)
+        );
+    }
+
+    #[test]
+    fn equal_manifests_emit_equal_bytes() {
+        let a = ok(EXAMPLE, T);
+        // Same content, maps built in another order.
+        let mut b = a.clone();
+        let ws = &mut b.workspace[0];
+        let tags: Vec<_> = ws.tags.take().unwrap().into_iter().rev().collect();
+        ws.tags = Some(tags.into_iter().collect());
+        assert_eq!(to_toml(&a), to_toml(&b));
+        assert_eq!(to_json(&a), to_json(&b));
+        // Emitting what was parsed from an emission changes nothing.
+        let once = to_toml(&a);
+        assert_eq!(to_toml(&ok(&once, T)), once);
+        let once = to_json(&a);
+        assert_eq!(to_json(&ok(&once, J)), once);
+    }
+
+    // ---- round trips over generated manifests ---------------------------------------------
+
+    /// Strings that have broken emitters before: escapes, TOML syntax, invisible and
+    /// non-BMP characters.
+    const AWKWARD: &[&str] = &[
+        "",
+        "plain",
+        "with space",
+        "quote\"inside",
+        "back\\slash",
+        "C:\\path\\",
+        "new\nline",
+        "tab\there",
+        "crlf\r\n",
+        "\u{0}nul",
+        "\u{1b}[31mred\u{1b}[0m",
+        "del\u{7f}",
+        "c1\u{80}\u{9f}",
+        "é",
+        "日本語",
+        "emoji 🎉👩‍👩‍👧",
+        "e\u{301}",
+        "rtl \u{202e}cba",
+        "zw\u{200b}sp",
+        "bom\u{feff}",
+        "ls\u{2028}ps\u{2029}",
+        "'''",
+        "\"\"\"",
+        "a = 1\n[x]",
+        "[[workspace]]",
+        "# not a comment",
+        "{ env = \"X\" }",
+        "\\u0041",
+        "\\",
+        "\u{10ffff}",
+        "\u{fffd}\u{ffff}",
+        "${HOME}",
+        "  leading",
+        "trailing  ",
+        "extra.db.password",
+        "a.b",
+        "-",
+        "_",
+        "123",
+        "true",
+        "=",
+        "\"",
+    ];
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            // xorshift64*: deterministic, good enough to vary test data.
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn coin(&mut self) -> bool {
+            self.next() & 1 == 1
+        }
+        fn s(&mut self) -> String {
+            let a = AWKWARD[self.below(AWKWARD.len())];
+            if self.below(4) == 0 {
+                format!("{a}{}", AWKWARD[self.below(AWKWARD.len())])
+            } else {
+                a.to_owned()
+            }
+        }
+        fn opt_s(&mut self) -> Option<String> {
+            self.coin().then(|| self.s())
+        }
+        fn opt_b(&mut self) -> Option<bool> {
+            self.coin().then(|| self.coin())
+        }
+        fn opt_u(&mut self) -> Option<u32> {
+            self.coin().then(|| match self.below(3) {
+                0 => 0,
+                1 => u32::MAX,
+                _ => self.next() as u32,
+            })
+        }
+        /// Unique in its list (case-insensitively): an index prefix, then anything.
+        fn name(&mut self, i: usize) -> String {
+            format!("{i}-{}", self.s())
+        }
+        fn list(&mut self, max: usize) -> Vec<String> {
+            (0..self.below(max + 1)).map(|i| self.name(i)).collect()
+        }
+        fn map<V>(&mut self, mut value: impl FnMut(&mut Self) -> V) -> Option<BTreeMap<String, V>> {
+            self.coin().then(|| {
+                (0..self.below(5))
+                    .map(|_| (self.s(), value(self)))
+                    .collect()
+            })
+        }
+        fn prop(&mut self) -> PropValue {
+            match self.below(3) {
+                0 => PropValue::Plain(self.s()),
+                1 => PropValue::Env(format!("V{}", self.s())),
+                _ => PropValue::File(format!("/{}", self.s())),
+            }
+        }
+        fn manifest(&mut self) -> Manifest {
+            let principal = (0..self.below(3))
+                .map(|i| PrincipalDecl {
+                    name: self.name(i),
+                    kind: self.opt_s(),
+                    full_access: self.opt_b(),
+                    display_name: self.opt_s(),
+                })
+                .collect();
+            let resource_group = (0..self.below(3))
+                .map(|i| ResourceGroupDecl {
+                    name: self.name(i),
+                    type_: self.opt_s(),
+                    spec: self.opt_u(),
+                    payment: self.opt_s(),
+                    duration: self.opt_u(),
+                    duration_unit: self.opt_s(),
+                    vpc: self.opt_s(),
+                    vswitch: self.opt_s(),
+                    remark: self.opt_s(),
+                })
+                .collect();
+            let workspace = (0..self.below(3))
+                .map(|i| WorkspaceDecl {
+                    name: self.name(i),
+                    display_name: self.opt_s(),
+                    description: self.opt_s(),
+                    mode: self.opt_s(),
+                    status: self.opt_s(),
+                    sod_policy: self.opt_s(),
+                    dev_role_disabled: self.opt_b(),
+                    pai_tasks_enabled: self.opt_b(),
+                    resource_groups: self.coin().then(|| self.list(3)),
+                    default_resource_group: self.opt_s(),
+                    tags: self.map(Self::s),
+                    member: (0..self.below(3))
+                        .map(|j| MemberDecl {
+                            user: self.name(j),
+                            roles: {
+                                let mut r = self.list(3);
+                                r.push(format!("last-{}", self.s()));
+                                r
+                            },
+                        })
+                        .collect(),
+                    compute: (0..self.below(3))
+                        .map(|j| ComputeDecl {
+                            name: format!("c{}", self.name(j)),
+                            type_: self.s(),
+                            env: self.s(),
+                            mode: self.opt_s(),
+                            properties: self.map(Self::prop),
+                            description: self.opt_s(),
+                        })
+                        .collect(),
+                    datasource: (0..self.below(3))
+                        .map(|j| DataSourceDecl {
+                            name: format!("d{}", self.name(j)),
+                            type_: self.s(),
+                            env: self.s(),
+                            mode: self.opt_s(),
+                            properties: self.map(Self::prop),
+                            description: self.opt_s(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            Manifest {
+                version: VERSION,
+                principal,
+                resource_group,
+                workspace,
+            }
+        }
+    }
+
+    #[test]
+    fn generated_manifests_round_trip() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for case in 0..300 {
+            let m = rng.manifest();
+            let toml = to_toml(&m);
+            match parse(&toml, "gen.toml", T) {
+                Ok(back) => assert_eq!(back, m, "case {case}:\n{toml}"),
+                Err(e) => panic!("case {case}: {}\n{toml}", e.message),
+            }
+            // Any TOML reader sees the same document, not just ours.
+            toml::from_str::<toml::Table>(&toml).unwrap();
+            assert_eq!(to_toml(&ok(&toml, T)), toml, "case {case}: stable");
+            let json = to_json(&m);
+            match parse(&json, "gen.json", J) {
+                Ok(back) => assert_eq!(back, m, "case {case}:\n{json}"),
+                Err(e) => panic!("case {case}: {}\n{json}", e.message),
+            }
+        }
+    }
+
+    #[test]
+    fn every_awkward_string_round_trips_in_every_place() {
+        for s in AWKWARD {
+            let mut tags = BTreeMap::new();
+            tags.insert((*s).to_owned(), (*s).to_owned());
+            let mut props = BTreeMap::new();
+            props.insert((*s).to_owned(), PropValue::Plain((*s).to_owned()));
+            props.insert(format!("{s}e"), PropValue::Env(format!("{s}e")));
+            props.insert(format!("{s}f"), PropValue::File(format!("{s}f")));
+            let m = Manifest {
+                principal: vec![PrincipalDecl {
+                    name: (*s).to_owned(),
+                    display_name: Some((*s).to_owned()),
+                    ..Default::default()
+                }],
+                workspace: vec![WorkspaceDecl {
+                    name: (*s).to_owned(),
+                    description: Some((*s).to_owned()),
+                    resource_groups: Some(vec![(*s).to_owned()]),
+                    tags: Some(tags),
+                    member: vec![MemberDecl {
+                        user: (*s).to_owned(),
+                        roles: vec![(*s).to_owned()],
+                    }],
+                    datasource: vec![DataSourceDecl {
+                        name: (*s).to_owned(),
+                        type_: (*s).to_owned(),
+                        env: (*s).to_owned(),
+                        properties: Some(props),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            let toml = to_toml(&m);
+            assert_eq!(ok(&toml, T), m, "{s:?}\n{toml}");
+            assert_eq!(ok(&to_json(&m), J), m, "{s:?}");
+            assert_eq!(toml.lines().count(), 21, "one line per key: {s:?}\n{toml}");
+        }
+    }
+
+    // ---- secret names ----------------------------------------------------------------------
+
+    #[test]
+    fn secret_env_names() {
+        assert_eq!(
+            secret_env_name("finance_tax_report", "orders", "prod", "password"),
+            "DWCTL_SECRET_FINANCE_TAX_REPORT_ORDERS_PROD_PASSWORD"
+        );
+        assert_eq!(
+            secret_env_name("ws1", "mc", "dev", "accessKeySecret"),
+            "DWCTL_SECRET_WS1_MC_DEV_ACCESSKEYSECRET"
+        );
+        assert_eq!(
+            secret_env_name("Fin", "Orders", "prod", "extra.db.password"),
+            "DWCTL_SECRET_FIN_ORDERS_PROD_EXTRA_DB_PASSWORD"
+        );
+        assert_eq!(
+            secret_env_name("w", "d", "prod", "a-b c/d:e"),
+            "DWCTL_SECRET_W_D_PROD_A_B_C_D_E"
+        );
+        // One character in, one character out: no Unicode case expansion.
+        assert_eq!(
+            secret_env_name("w", "straße", "prod", "kéy"),
+            "DWCTL_SECRET_W_STRA_E_PROD_K_Y"
+        );
+        assert_eq!(
+            secret_env_name("w", "d", "prod", "🎉"),
+            "DWCTL_SECRET_W_D_PROD__"
+        );
+        assert_eq!(secret_env_name("", "", "", ""), "DWCTL_SECRET____");
+        let name = secret_env_name("a$b", "x\ny", "PROD", "t0k=N");
+        assert_eq!(name, "DWCTL_SECRET_A_B_X_Y_PROD_T0K_N");
+        assert!(name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'));
+    }
+}
