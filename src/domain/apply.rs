@@ -76,6 +76,49 @@ fn plain_props(props: &BTreeMap<String, PropValue>) -> Result<Properties> {
         .collect()
 }
 
+/// The fields compute and data-source declarations share.
+struct DeclRef<'a> {
+    name: &'a str,
+    type_key: &'a str,
+    env: &'a str,
+    mode: &'a Option<String>,
+    properties: &'a Option<BTreeMap<String, PropValue>>,
+    description: &'a Option<String>,
+}
+
+impl<'a> DeclRef<'a> {
+    fn compute(d: &'a ComputeDecl) -> Self {
+        DeclRef {
+            name: &d.name,
+            type_key: &d.type_,
+            env: &d.env,
+            mode: &d.mode,
+            properties: &d.properties,
+            description: &d.description,
+        }
+    }
+    fn datasource(d: &'a DataSourceDecl) -> Self {
+        DeclRef {
+            name: &d.name,
+            type_key: &d.type_,
+            env: &d.env,
+            mode: &d.mode,
+            properties: &d.properties,
+            description: &d.description,
+        }
+    }
+}
+
+/// A declaration's values, parsed.
+struct ObjectInput {
+    name: ObjectName,
+    spec: &'static types::TypeSpec,
+    env: Env,
+    mode: Option<ConnMode>,
+    props: Option<Properties>,
+    description: Option<String>,
+}
+
 struct Applier<'s, 't, 'c> {
     s: &'s mut Session<'t, 'c>,
     prune: bool,
@@ -572,32 +615,17 @@ impl Applier<'_, '_, '_> {
         Ok(())
     }
 
-    fn object_input(
-        &self,
-        what: &str,
-        name: &str,
-        type_key: &str,
-        env: &str,
-        mode: &Option<String>,
-        props: &Option<BTreeMap<String, PropValue>>,
-        description: &Option<String>,
-        kind: &str,
-    ) -> Result<(
-        ObjectName,
-        &'static types::TypeSpec,
-        Env,
-        Option<ConnMode>,
-        Option<Properties>,
-        Option<String>,
-    )> {
-        let n = ObjectName::parse(name, kind).map_err(|e| prefix(what, e))?;
-        let spec = types::resolve_type(type_key).map_err(|e| prefix(what, e))?;
-        let env = Env::parse(env).map_err(|e| prefix(what, e))?;
-        let mode = opt_parse(mode, ConnMode::parse).map_err(|e| prefix(what, e))?;
-        let props = props.as_ref().map(plain_props).transpose()?;
-        let description = opt_parse(description, |d| parse_text(d, 3000, "description"))
-            .map_err(|e| prefix(what, e))?;
-        Ok((n, spec, env, mode, props, description))
+    fn object_input(&self, what: &str, kind: &str, d: DeclRef) -> Result<ObjectInput> {
+        let p = |e| prefix(what, e);
+        Ok(ObjectInput {
+            name: ObjectName::parse(d.name, kind).map_err(p)?,
+            spec: types::resolve_type(d.type_key).map_err(p)?,
+            env: Env::parse(d.env).map_err(p)?,
+            mode: opt_parse(d.mode, ConnMode::parse).map_err(p)?,
+            props: d.properties.as_ref().map(plain_props).transpose()?,
+            description: opt_parse(d.description, |x| parse_text(x, 3000, "description"))
+                .map_err(p)?,
+        })
     }
 
     fn computes(&mut self, ws: &WorkspaceName, decls: &[ComputeDecl]) -> Result<()> {
@@ -609,16 +637,14 @@ impl Applier<'_, '_, '_> {
         let mut wanted = HashSet::new();
         for d in decls {
             let what = format!("compute {}/{} ({})", ws, d.name, d.env);
-            let (name, spec, env, mode, props, description) = self.object_input(
-                &what,
-                &d.name,
-                &d.type_,
-                &d.env,
-                &d.mode,
-                &d.properties,
-                &d.description,
-                "compute resource",
-            )?;
+            let ObjectInput {
+                name,
+                spec,
+                env,
+                mode,
+                props,
+                description,
+            } = self.object_input(&what, "compute resource", DeclRef::compute(d))?;
             wanted.insert((name.as_str().to_ascii_lowercase(), env));
             match self
                 .s
@@ -746,16 +772,14 @@ impl Applier<'_, '_, '_> {
         let mut wanted = HashSet::new();
         for d in decls {
             let what = format!("datasource {}/{} ({})", ws, d.name, d.env);
-            let (name, spec, env, mode, props, description) = self.object_input(
-                &what,
-                &d.name,
-                &d.type_,
-                &d.env,
-                &d.mode,
-                &d.properties,
-                &d.description,
-                "data source",
-            )?;
+            let ObjectInput {
+                name,
+                spec,
+                env,
+                mode,
+                props,
+                description,
+            } = self.object_input(&what, "data source", DeclRef::datasource(d))?;
             wanted.insert((name.as_str().to_ascii_lowercase(), env));
             match self
                 .s
