@@ -1,12 +1,14 @@
 //! The command line, as clap types. Doc comments here are the single source of `--help`,
 //! the man pages and the completions.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueHint};
 use std::path::PathBuf;
 
 use crate::output::{ColorChoice, Format};
 
 mod audit;
+pub mod complete;
+mod completions;
 mod member;
 mod resource_group;
 mod role;
@@ -14,6 +16,7 @@ mod user;
 mod workspace;
 
 pub use audit::*;
+pub use completions::*;
 pub use member::*;
 pub use resource_group::*;
 pub use role::*;
@@ -52,6 +55,7 @@ ENVIRONMENT:
   CI                  set (not empty, false or 0): never prompt
   DWCTL_LOCK_TIMEOUT  seconds to wait for another dwctl writing the catalog
   DWCTL_NOW           RFC 3339 time that replaces the clock (for tests)
+  DWCTL_COMPLETE      set by the completion scripts: answer a TAB (see dwctl completions)
   NO_COLOR            set: no colour
   CLICOLOR_FORCE      set: colour even into a pipe
 
@@ -85,16 +89,16 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct GlobalArgs {
     /// Catalog file [env: DWCTL_CATALOG] [default: <data dir>/dwctl/catalog.db]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub catalog: Option<PathBuf>,
     /// Config file (TOML) [env: DWCTL_CONFIG] [default: <config dir>/dwctl/config.toml]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
     /// Ignore the config file [env: DWCTL_NO_CONFIG=1]
     #[arg(long, global = true)]
     pub no_config: bool,
     /// Act as this principal (name or id) [env: DWCTL_ACTOR] [default: the account, root]
-    #[arg(long = "as", global = true, value_name = "PRINCIPAL")]
+    #[arg(long = "as", global = true, value_name = "PRINCIPAL", add = complete::principals())]
     pub actor: Option<String>,
     /// Output format [env: DWCTL_OUTPUT] [default: table]
     #[arg(short, long, global = true, value_name = "FORMAT")]
@@ -127,23 +131,47 @@ pub enum Command {
     #[command(after_help = "EXAMPLES:\n  dwctl whoami\n  dwctl --as alice whoami -o json")]
     Whoami,
     /// Principals of the account: RAM users and roles
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl user add alice --display-name 'Alice Li'\n  dwctl user list -o json"
+    )]
     User(UserCommand),
     /// Workspaces and their lifecycle
-    #[command(subcommand, visible_alias = "ws")]
+    #[command(
+        subcommand,
+        visible_alias = "ws",
+        after_help = "EXAMPLES:\n  dwctl workspace create finance_tax_report\n  dwctl ws list --all"
+    )]
     Workspace(WorkspaceCommand),
     /// Members of a workspace and their roles
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl member add finance_tax_report alice --role admin\n  dwctl member list finance_tax_report"
+    )]
     Member(MemberCommand),
     /// The ten built-in workspace roles
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl role list\n  dwctl role show admin"
+    )]
     Role(RoleCommand),
     /// Resource groups and their bindings to workspaces
-    #[command(subcommand, name = "resourcegroup", visible_alias = "rg")]
+    #[command(
+        subcommand,
+        name = "resourcegroup",
+        visible_alias = "rg",
+        after_help = "EXAMPLES:\n  dwctl resourcegroup create rg_etl --spec 4\n  dwctl rg bind rg_etl finance_tax_report --default"
+    )]
     ResourceGroup(ResourceGroupCommand),
     /// The audit log of every change
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl audit list --workspace finance_tax_report\n  dwctl audit verify"
+    )]
     Audit(AuditCommand),
+    /// Print a shell completion script (it completes catalog names too)
+    #[command(long_about = COMPLETIONS_ABOUT, after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
 }
 
 #[derive(Debug, Args)]

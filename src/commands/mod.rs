@@ -3,6 +3,7 @@
 //! and holds the plumbing every command shares.
 
 mod audit;
+mod completions;
 mod init;
 mod member;
 mod resource_group;
@@ -151,5 +152,6 @@ pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
         Command::Role(c) => role::run(ctx, c),
         Command::ResourceGroup(c) => resource_group::run(ctx, c),
         Command::Audit(c) => audit::run(ctx, c),
+        Command::Completions(a) => completions::run(ctx, a),
     }
 }
