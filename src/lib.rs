@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod gen;
 pub mod output;
 pub mod prompt;
 

@@ -9,6 +9,7 @@ use crate::output::{ColorChoice, Format};
 mod audit;
 pub mod complete;
 mod completions;
+pub mod manual;
 mod member;
 mod resource_group;
 mod role;

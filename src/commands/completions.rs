@@ -4,6 +4,6 @@ use super::Ctx;
 use crate::cli::CompletionsArgs;
 
 pub fn run(ctx: &mut Ctx, a: CompletionsArgs) -> anyhow::Result<()> {
-    ctx.printer.raw(&a.shell.script())?;
+    ctx.printer.raw(&crate::gen::completion_script(a.shell))?;
     Ok(())
 }
