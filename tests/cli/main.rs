@@ -2,4 +2,6 @@
 
 mod harness;
 
+mod help;
+mod shell;
 mod smoke;
