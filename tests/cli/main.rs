@@ -3,5 +3,7 @@
 mod harness;
 
 mod help;
+mod pipes;
 mod shell;
 mod smoke;
+mod terminal;
