@@ -117,6 +117,83 @@ mod tests {
         assert!(!path.exists());
     }
 
+    /// A catalog made by init, with a second workspace holding compute resources and data
+    /// sources in two environments.
+    fn catalog_with_resources(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("catalog.db");
+        let mut new = super::super::NewCatalog::create(&path).unwrap();
+        {
+            let mut tx = new.write().unwrap();
+            let now = crate::domain::clock::Timestamp::parse("2026-11-28T10:00:00Z").unwrap();
+            crate::domain::tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now).unwrap();
+            tx.commit().unwrap();
+        }
+        new.place().unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let t = "'2026-11-28T10:00:00.000Z'";
+        conn.execute_batch(&format!(
+            "INSERT INTO workspace (name, display_name, mode, status, owner, created_at, created_by, updated_at)
+               VALUES ('sales_ws', 'Sales', 'standard', 'disabled', '1', {t}, 'root', {t});
+             INSERT INTO compute (workspace_id, env, name, type, mode, properties, created_at, created_by, updated_at, updated_by)
+               SELECT id, e.env, 'mc', 'maxcompute', 'url', '{{}}', {t}, 'root', {t}, 'root'
+               FROM workspace, (SELECT 'prod' AS env UNION ALL SELECT 'dev') e WHERE name = 'sales_ws';
+             INSERT INTO datasource (workspace_id, env, name, type, mode, properties, created_at, created_by, updated_at, updated_by)
+               SELECT id, 'prod', n, 'mysql', 'url', '{{}}', {t}, 'root', {t}, 'root'
+               FROM workspace, (SELECT 'orders' AS n UNION ALL SELECT 'Customers') WHERE name = 'sales_ws';"
+        ))
+        .unwrap();
+        path
+    }
+
+    fn just_names(v: Vec<Named>) -> Vec<String> {
+        v.into_iter().map(|n| n.name).collect()
+    }
+
+    #[test]
+    fn names_of_each_kind_with_a_few_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = catalog_with_resources(dir.path());
+        let ws = names(&path, NameKind::Workspace, None).unwrap();
+        assert_eq!(
+            ws,
+            [
+                Named {
+                    name: "default_workspace_3456".into(),
+                    about: "Default Workspace".into()
+                },
+                Named {
+                    name: "sales_ws".into(),
+                    about: "Sales (disabled)".into()
+                }
+            ]
+        );
+        assert_eq!(
+            names(&path, NameKind::Principal, None).unwrap()[0].about,
+            "account: Alibaba Cloud account"
+        );
+        let groups = names(&path, NameKind::ResourceGroup, None).unwrap();
+        assert_eq!(just_names(groups.clone()), ["default_serverless_group"]);
+        assert!(groups[0]
+            .about
+            .starts_with("serverless 2 CU, Serverless_res_group_"));
+
+        // Compute resources and data sources: of the workspace typed, each name once.
+        let compute = names(&path, NameKind::Compute, Some("SALES_WS")).unwrap();
+        assert_eq!(compute.len(), 1);
+        assert_eq!(compute[0].name, "mc");
+        assert!(compute[0].about.starts_with("maxcompute ("), "{compute:?}");
+        assert_eq!(
+            just_names(names(&path, NameKind::DataSource, Some("sales_ws")).unwrap()),
+            ["Customers", "orders"]
+        );
+        assert!(names(&path, NameKind::DataSource, None).unwrap().is_empty());
+        assert!(
+            names(&path, NameKind::Compute, Some("default_workspace_3456"))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
     #[test]
     fn a_file_that_is_not_a_catalog_is_an_error_and_untouched() {
         let dir = tempfile::tempdir().unwrap();

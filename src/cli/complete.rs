@@ -300,6 +300,30 @@ mod tests {
     }
 
     #[test]
+    fn the_words_typed_give_the_catalog_and_the_workspace() {
+        let words: Vec<OsString> = [
+            "dwctl",
+            "--no-config",
+            "member",
+            "show",
+            "sales_ws",
+            "--catalog",
+            "/tmp/x.db",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        let ctx = Context::from_words(&words);
+        assert_eq!(ctx.catalog, Some(PathBuf::from("/tmp/x.db")));
+        assert_eq!(ctx.workspace.as_deref(), Some("sales_ws"));
+        // Half-typed lines parse as far as they go.
+        let ctx = Context::from_words(&words[..4]);
+        assert_eq!(ctx.workspace, None);
+        let ctx = Context::from_words(&[OsString::from("dwctl"), OsString::from("--as")]);
+        assert_eq!(ctx.workspace, None);
+    }
+
+    #[test]
     fn every_shell_gets_a_script_that_calls_dwctl_back() {
         for shell in Shell::ALL {
             let s = shell.script();
