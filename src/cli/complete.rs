@@ -167,39 +167,40 @@ pub fn datasources() -> ArgValueCandidates {
     ArgValueCandidates::new(|| catalog_names(NameKind::DataSource))
 }
 
-fn words(list: impl IntoIterator<Item = &'static str>) -> ArgValueCandidates {
+/// Any fixed list of words (types, modes... of commands to come).
+pub fn one_of(list: impl IntoIterator<Item = &'static str>) -> ArgValueCandidates {
     let list: Vec<&'static str> = list.into_iter().collect();
     ArgValueCandidates::new(move || list.iter().map(CompletionCandidate::new).collect())
 }
 
 /// basic, standard
 pub fn modes() -> ArgValueCandidates {
-    words(Mode::ALL.iter().map(|m| m.as_str()))
+    one_of(Mode::ALL.iter().map(|m| m.as_str()))
 }
 
 /// available, disabled, deleted
 pub fn statuses() -> ArgValueCandidates {
-    words(Status::ALL.iter().map(|s| s.as_str()))
+    one_of(Status::ALL.iter().map(|s| s.as_str()))
 }
 
 /// off, warn, enforce
 pub fn sod_policies() -> ArgValueCandidates {
-    words(SodPolicy::ALL.iter().map(|p| p.as_str()))
+    one_of(SodPolicy::ALL.iter().map(|p| p.as_str()))
 }
 
 /// prod, dev
 pub fn envs() -> ArgValueCandidates {
-    words(Env::ALL.iter().map(|e| e.as_str()))
+    one_of(Env::ALL.iter().map(|e| e.as_str()))
 }
 
 /// on, off
 pub fn on_off() -> ArgValueCandidates {
-    words(["on", "off"])
+    one_of(["on", "off"])
 }
 
 /// The kinds a principal can be given (the account is made by init).
 pub fn principal_kinds() -> ArgValueCandidates {
-    words(
+    one_of(
         PrincipalKind::ALL
             .iter()
             .filter(|k| **k != PrincipalKind::Account)
@@ -209,17 +210,17 @@ pub fn principal_kinds() -> ArgValueCandidates {
 
 /// serverless, scheduler, integration, dataservice
 pub fn group_types() -> ArgValueCandidates {
-    words(GroupType::ALL.iter().map(|t| t.as_str()))
+    one_of(GroupType::ALL.iter().map(|t| t.as_str()))
 }
 
 /// postpaid, prepaid
 pub fn payments() -> ArgValueCandidates {
-    words(Payment::ALL.iter().map(|p| p.as_str()))
+    one_of(Payment::ALL.iter().map(|p| p.as_str()))
 }
 
 /// month, year
 pub fn duration_units() -> ArgValueCandidates {
-    words(DurationUnit::ALL.iter().map(|u| u.as_str()))
+    one_of(DurationUnit::ALL.iter().map(|u| u.as_str()))
 }
 
 /// Roles that can be granted (not the owner's), as aliases (or codes once `role_` is
