@@ -3,6 +3,7 @@
 //! append-only on `PRAGMA user_version`, and refuses catalogs it must not use (exit 7).
 
 mod audit;
+mod names;
 mod principals;
 mod resource_groups;
 mod resources;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use crate::domain::error::{Error, Kind, Result};
 
 pub use audit::AuditFilter;
+pub use names::{names, NameKind, Named};
 pub use principals::Tenant;
 pub use workspaces::WorkspaceFilter;
 

@@ -3,6 +3,7 @@
 //! and holds the plumbing every command shares.
 
 mod audit;
+mod completions;
 mod compute;
 mod datasource;
 mod init;
@@ -160,5 +161,6 @@ pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
         Command::Export(a) => manifest::export(ctx, a),
         Command::Plan(a) => manifest::plan(ctx, a),
         Command::Apply(a) => manifest::apply(ctx, a),
+        Command::Completions(a) => completions::run(ctx, a),
     }
 }

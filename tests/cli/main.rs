@@ -2,4 +2,8 @@
 
 mod harness;
 
+mod help;
+mod pipes;
+mod shell;
 mod smoke;
+mod terminal;
