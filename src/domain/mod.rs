@@ -2,6 +2,7 @@
 //! no environment reads; SQL stays in `crate::catalog`.
 
 pub mod audit;
+pub mod check;
 pub mod clock;
 pub mod error;
 pub mod member;
