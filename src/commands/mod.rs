@@ -3,6 +3,7 @@
 //! and holds the plumbing every command shares.
 
 mod audit;
+mod check;
 mod compute;
 mod datasource;
 mod init;
@@ -156,5 +157,6 @@ pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
         Command::Compute(c) => compute::run(ctx, c),
         Command::DataSource(c) => datasource::run(ctx, c),
         Command::Audit(c) => audit::run(ctx, c),
+        Command::Check(a) => check::run(ctx, a),
     }
 }
