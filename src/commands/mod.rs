@@ -3,6 +3,7 @@
 //! and holds the plumbing every command shares.
 
 mod audit;
+mod check;
 mod completions;
 mod compute;
 mod datasource;
@@ -162,5 +163,6 @@ pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
         Command::Plan(a) => manifest::plan(ctx, a),
         Command::Apply(a) => manifest::apply(ctx, a),
         Command::Completions(a) => completions::run(ctx, a),
+        Command::Check(a) => check::run(ctx, a),
     }
 }

@@ -117,7 +117,14 @@ impl Printer {
 
     /// A list: a JSON array (`[]` when empty), JSON lines, CSV rows, or a table.
     pub fn list<T: View>(&mut self, items: &[T]) -> io::Result<()> {
+        self.list_or_say(items, "(none)")
+    }
+
+    /// A list whose emptiness is the news (`check`): an empty table says `empty` on
+    /// stderr instead of "(none)"; other formats are as `list`.
+    pub fn list_or_say<T: View>(&mut self, items: &[T], empty: &'static str) -> io::Result<()> {
         let mut w = self.list_writer::<T>()?;
+        w.empty = empty;
         for item in items {
             w.row(item)?;
         }
@@ -134,6 +141,7 @@ impl Printer {
             count: 0,
             csv_header: None,
             rows: Vec::new(),
+            empty: "(none)",
             _t: std::marker::PhantomData,
         })
     }
@@ -315,6 +323,8 @@ pub struct ListWriter<'p, T: View> {
     count: usize,
     csv_header: Option<Vec<String>>,
     rows: Vec<Value>,
+    /// What an empty table says on stderr.
+    empty: &'static str,
     _t: std::marker::PhantomData<T>,
 }
 
@@ -363,7 +373,7 @@ impl<T: View> ListWriter<'_, T> {
             }
             Format::Table => {
                 if self.rows.is_empty() {
-                    p.status("(none)");
+                    p.status(self.empty);
                     return Ok(());
                 }
                 let t = table::rows(&self.rows, T::COLUMNS, p.color_out, p.width);

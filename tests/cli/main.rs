@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod check;
 mod help;
 mod pipes;
 mod shell;
