@@ -2,4 +2,5 @@
 
 mod harness;
 
+mod catalog;
 mod smoke;
