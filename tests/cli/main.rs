@@ -3,4 +3,5 @@
 mod harness;
 
 mod catalog;
+mod settings;
 mod smoke;
