@@ -50,6 +50,11 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// `DWCTL_OUTPUT`, when it names a format (for errors before settings resolve).
+    pub fn output_format(&self) -> Option<Format> {
+        self.get("DWCTL_OUTPUT").and_then(|f| Format::parse(f).ok())
+    }
+
     /// `1`, `true`, `yes` (any case) count as set; `0`, `false`, `no`, empty do not.
     fn flag(&self, key: &str) -> bool {
         self.get(key).is_some_and(|v| {
