@@ -4,8 +4,10 @@
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use serde_json::Value;
 
+/// The terminal's width, if it reports one: a pseudo-terminal nobody sized (`script`,
+/// some CI runners) says 0 columns, which would wrap every cell one character wide.
 pub fn terminal_width() -> Option<u16> {
-    Table::new().width()
+    Table::new().width().filter(|w| *w > 0)
 }
 
 fn new_table(color: bool, width: Option<u16>) -> Table {
