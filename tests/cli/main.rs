@@ -3,5 +3,6 @@
 mod harness;
 
 mod catalog;
+mod output;
 mod settings;
 mod smoke;
