@@ -88,6 +88,12 @@ pub fn create(
         .name
         .clone()
         .ok_or_else(|| Error::invalid("a workspace name is required"))?;
+    // Invalid input (exit 2) decides before a permission or a conflict (cli.md 4).
+    if req.tags.len() > MAX_TAGS {
+        return Err(Error::invalid(format!(
+            "a workspace holds at most {MAX_TAGS} tags"
+        )));
+    }
     s.attempt("workspace.create", Some(name.as_str()), Some(name.as_str()));
     policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")?;
     if let Some(existing) = s.tx().workspace(name.as_str())? {
@@ -123,11 +129,6 @@ pub fn create(
             Error::conflict(format!("workspace {} already exists", existing.name))
                 .with_hint("choose another name, or pass --if-not-exists"),
         );
-    }
-    if req.tags.len() > MAX_TAGS {
-        return Err(Error::invalid(format!(
-            "a workspace holds at most {MAX_TAGS} tags"
-        )));
     }
     let now = s.now;
     let mut w = Workspace {
