@@ -6,3 +6,4 @@ mod catalog;
 mod output;
 mod settings;
 mod smoke;
+mod workspace;
