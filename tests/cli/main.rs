@@ -4,6 +4,7 @@ mod harness;
 
 mod catalog;
 mod output;
+mod prompts;
 mod settings;
 mod smoke;
 mod workspace;
