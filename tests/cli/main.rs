@@ -7,4 +7,5 @@ mod output;
 mod prompts;
 mod settings;
 mod smoke;
+mod users;
 mod workspace;
