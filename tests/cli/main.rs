@@ -3,6 +3,7 @@
 mod harness;
 
 mod catalog;
+mod members;
 mod output;
 mod prompts;
 mod settings;
