@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod audit;
 mod catalog;
 mod members;
 mod output;
