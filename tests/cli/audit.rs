@@ -49,8 +49,10 @@ fn all_events(env: &Env) -> Vec<Value> {
 }
 
 type Key<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, &'a str);
+/// (actor, action, workspace, target, outcome), owned.
+type OwnedKey = (String, String, Option<String>, Option<String>, String);
 
-fn keys(events: &[Value]) -> Vec<(String, String, Option<String>, Option<String>, String)> {
+fn keys(events: &[Value]) -> Vec<OwnedKey> {
     events
         .iter()
         .map(|e| {
@@ -66,7 +68,7 @@ fn keys(events: &[Value]) -> Vec<(String, String, Option<String>, Option<String>
         .collect()
 }
 
-fn owned(want: &[Key]) -> Vec<(String, String, Option<String>, Option<String>, String)> {
+fn owned(want: &[Key]) -> Vec<OwnedKey> {
     want.iter()
         .map(|(a, b, c, d, e)| {
             (

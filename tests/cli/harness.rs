@@ -108,9 +108,15 @@ pub struct Env {
 }
 
 impl Env {
-    /// A fresh folder; no catalog yet.
+    /// A fresh folder; no catalog yet. On Linux the folder is in memory (/dev/shm) when
+    /// it can be: every write ends with fsync, which a disk makes slow.
     pub fn empty() -> Env {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let shm = std::path::Path::new("/dev/shm");
+        let dir = tempfile::Builder::new()
+            .prefix("dwctl-test-")
+            .tempdir_in(shm)
+            .or_else(|_| tempfile::tempdir())
+            .expect("tempdir");
         let catalog = dir.path().join("catalog.db");
         Env {
             dir,

@@ -6,6 +6,7 @@ mod audit;
 mod catalog;
 mod members;
 mod output;
+mod permissions;
 mod prompts;
 mod settings;
 mod smoke;

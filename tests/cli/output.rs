@@ -595,7 +595,8 @@ fn errors_under_json_are_one_object_on_stderr_and_nothing_on_stdout() {
     env.run(&["user", "add", "guest1"]).ok();
     env.run(&["member", "add", "fin_ws", "guest1", "--role", "guest"])
         .ok();
-    let cases: Vec<(Vec<&str>, i32, &str, &str, Option<&str>)> = vec![
+    type Case<'a> = (Vec<&'a str>, i32, &'a str, &'a str, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         (
             vec!["workspace", "create", "1bad"],
             2,

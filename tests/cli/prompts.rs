@@ -104,7 +104,8 @@ fn no_input_and_ci_refuse_to_ask_even_at_a_terminal() {
     let question = "confirmation needed: Delete workspace fin_ws?";
     let rows = env.rows();
     let events = env.events();
-    let cases: Vec<(Vec<&str>, Option<(&str, &str)>)> = vec![
+    type Case<'a> = (Vec<&'a str>, Option<(&'a str, &'a str)>);
+    let cases: Vec<Case> = vec![
         (vec!["--no-input"], None),
         (vec![], Some(("CI", "true"))),
         (vec![], Some(("CI", "1"))),
