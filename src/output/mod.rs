@@ -194,6 +194,8 @@ impl Printer {
             Format::Csv | Format::Table => {
                 let v = serde_json::to_value(result)?;
                 match (&v, self.format) {
+                    // Nothing was there (`--if-exists`): no result to print.
+                    (Value::Null, _) => {}
                     (Value::Array(items), Format::Csv) => write_csv_rows(&mut self.out, items)?,
                     (Value::Array(items), _) => {
                         if !items.is_empty() {
