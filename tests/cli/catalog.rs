@@ -479,3 +479,50 @@ fn commands_that_need_no_catalog_never_create_one() {
     );
     assert!(listing(env.path()).is_empty());
 }
+
+#[test]
+fn a_catalog_locked_past_the_lock_timeout_is_exit_7() {
+    let env = Env::new();
+    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let start = std::time::Instant::now();
+    let r = env.run(&["--lock-timeout", "0.3", "user", "add", "alice"]);
+    let waited = start.elapsed();
+    r.fails(7, "error: the catalog is locked by another dwctl");
+    assert!(
+        r.stderr
+            .contains("hint: wait for it to finish, or raise --lock-timeout"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        waited >= std::time::Duration::from_millis(300),
+        "{waited:?}"
+    );
+    let mut c = env.cmd(&["user", "add", "alice", "-o", "json"]);
+    c.env("DWCTL_LOCK_TIMEOUT", "0");
+    assert_eq!(Env::output(c).json_error()["code"], "catalog_unavailable");
+    // Reads do not wait for a writer.
+    assert_eq!(
+        env.json(&["user", "list", "-o", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    conn.execute_batch("ROLLBACK").unwrap();
+    env.changes(&["--lock-timeout", "0.3", "user", "add", "alice"]);
+    // A writer that finishes within the timeout is waited for.
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let child = env
+        .cmd(&["--lock-timeout", "10", "user", "add", "bob"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    conn.execute_batch("COMMIT").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(env.events().last().unwrap().target.as_deref(), Some("bob"));
+}

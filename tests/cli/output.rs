@@ -549,6 +549,48 @@ fn every_mutating_verb_renders_its_result_in_every_format() {
 }
 
 #[test]
+fn a_no_op_on_a_missing_object_prints_no_result() {
+    let env = setup();
+    for args in [
+        &["workspace", "delete", "nope_ws", "--if-exists"][..],
+        &["workspace", "purge", "nope_ws", "--if-exists", "--yes"],
+        &["user", "remove", "ghost", "--if-exists", "--yes"],
+        &[
+            "member",
+            "remove",
+            "fin_ws",
+            "root2",
+            "--if-exists",
+            "--yes",
+        ],
+        &["resourcegroup", "delete", "rg_nope", "--if-exists", "--yes"],
+        &[
+            "resourcegroup",
+            "unbind",
+            "default_serverless_group",
+            "fin_ws",
+            "--if-exists",
+        ],
+    ] {
+        for fmt in ["table", "csv"] {
+            let mut a = args.to_vec();
+            a.extend(["-o", fmt]);
+            let r = env.run(&a);
+            assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{a:?}");
+            assert!(r.stderr.ends_with(" (no change)\n"), "{a:?}: {}", r.stderr);
+        }
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        let v = env.json(&a);
+        assert_eq!(
+            (v["changed"].clone(), v["result"].clone()),
+            (json!(false), Value::Null),
+            "{a:?}"
+        );
+    }
+}
+
+#[test]
 fn status_lines_and_warnings_go_to_stderr_and_quiet_silences_them() {
     let env = setup();
     let r = env.run(&["workspace", "create", "tmp_ws"]);

@@ -816,6 +816,46 @@ fn purge_expired_purges_only_what_retention_no_longer_holds() {
         2,
         "cannot be used with '--expired'",
     );
+    // A tenant right: a workspace admin may not; a full-access user may.
+    env.run(&["user", "add", "alice"]).ok();
+    env.run(&["user", "add", "fa", "--full-access"]).ok();
+    env.run(&["member", "add", "live_ws", "alice", "--role", "admin"])
+        .ok();
+    let r = at(
+        &env,
+        "2026-12-29T00:00:00Z",
+        &["--as", "alice", "workspace", "purge", "--expired", "--yes"],
+    );
+    r.fails(5, "error: alice may not purge workspaces");
+    assert_eq!(
+        env.last_event().key(),
+        ("alice", "workspace.purge", None, None, "denied")
+    );
+    let r = at(
+        &env,
+        "2026-12-29T00:00:00Z",
+        &[
+            "--as",
+            "fa",
+            "workspace",
+            "purge",
+            "--expired",
+            "--yes",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(names(&r.json()["result"]), ["new_ws"]);
+    assert_eq!(
+        env.last_event().key(),
+        (
+            "fa",
+            "workspace.purge",
+            Some("new_ws"),
+            Some("new_ws"),
+            "ok"
+        )
+    );
 }
 
 #[test]
