@@ -337,6 +337,7 @@ pub fn bind(
     let g = find(s, group)?;
     s.attempt("resourcegroup.bind", Some(ws_name.as_str()), Some(&g.name));
     let (w, roles) = workspace::visible(s, ws_name)?;
+    s.attempt("resourcegroup.bind", Some(w.name.as_str()), Some(&g.name));
     policy::require(
         &s.actor,
         roles,
@@ -407,6 +408,7 @@ pub fn unbind(
         Some(&g.name),
     );
     let (w, roles) = workspace::visible(s, ws_name)?;
+    s.attempt("resourcegroup.unbind", Some(w.name.as_str()), Some(&g.name));
     let bound = g
         .workspaces
         .iter()

@@ -269,6 +269,8 @@ pub fn update(
 ) -> Result<Outcome<Workspace>> {
     s.attempt("workspace.update", Some(name.as_str()), Some(name.as_str()));
     let (before, roles) = visible(s, name)?;
+    let stored = before.name.as_str();
+    s.attempt("workspace.update", Some(stored), Some(stored));
     policy::require(
         &s.actor,
         roles,
@@ -383,6 +385,7 @@ fn lifecycle(
 ) -> Result<Workspace> {
     s.attempt(action, Some(name.as_str()), Some(name.as_str()));
     let (w, _) = visible(s, name)?;
+    s.attempt(action, Some(w.name.as_str()), Some(w.name.as_str()));
     policy::require_tenant(&s.actor, TenantRight::WorkspaceLifecycle, doing)?;
     Ok(w)
 }
@@ -569,6 +572,8 @@ pub fn upgrade(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Upgraded
         Some(name.as_str()),
     );
     let (before, _) = visible(s, name)?;
+    let stored = before.name.as_str();
+    s.attempt("workspace.upgrade", Some(stored), Some(stored));
     policy::require_tenant(
         &s.actor,
         TenantRight::UpgradeWorkspace,
