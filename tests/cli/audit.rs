@@ -485,3 +485,84 @@ fn who_may_read_the_audit_log() {
         true
     );
 }
+
+#[test]
+fn events_name_workspaces_and_targets_as_stored_whatever_was_typed() {
+    let env = Env::new();
+    for args in [
+        &["user", "add", "alice"][..],
+        &["workspace", "create", "fin_ws"],
+        &["member", "add", "fin_ws", "alice", "--role", "guest"],
+        &["resourcegroup", "create", "rg_etl"],
+    ] {
+        env.run(args).ok();
+    }
+    let before = env.events().len();
+    for (args, code) in [
+        (
+            &[
+                "--as",
+                "ALICE",
+                "workspace",
+                "update",
+                "FIN_WS",
+                "--description",
+                "x",
+            ][..],
+            5,
+        ),
+        (&["--as", "alice", "workspace", "disable", "Fin_Ws"], 5),
+        (
+            &["--as", "alice", "workspace", "upgrade", "FIN_WS", "--yes"],
+            5,
+        ),
+        (
+            &["--as", "alice", "resourcegroup", "bind", "RG_ETL", "FIN_WS"],
+            5,
+        ),
+        (
+            &[
+                "--as", "alice", "member", "add", "FIN_WS", "ROOT", "--role", "dev",
+            ],
+            5,
+        ),
+        (
+            &[
+                "--as",
+                "alice",
+                "user",
+                "update",
+                "ALICE",
+                "--display-name",
+                "A",
+            ],
+            5,
+        ),
+        (&["workspace", "restore", "FIN_WS"], 6),
+        (&["member", "remove", "FIN_WS", "ROOT", "--yes"], 6),
+        (&["workspace", "update", "FIN_WS", "--description", "y"], 0),
+        (&["resourcegroup", "bind", "RG_ETL", "FIN_WS"], 0),
+        (&["resourcegroup", "unbind", "rg_etl", "fin_ws"], 0),
+    ] {
+        assert_eq!(env.run(args).code, code, "{args:?}");
+    }
+    let got: Vec<(String, Option<String>, Option<String>)> = env.events()[before..]
+        .iter()
+        .map(|e| (e.actor.clone(), e.workspace.clone(), e.target.clone()))
+        .collect();
+    let s = |x: &str| Some(x.to_string());
+    let want = vec![
+        ("alice".to_string(), s("fin_ws"), s("fin_ws")),
+        ("alice".into(), s("fin_ws"), s("fin_ws")),
+        ("alice".into(), s("fin_ws"), s("fin_ws")),
+        ("alice".into(), s("fin_ws"), s("rg_etl")),
+        ("alice".into(), s("fin_ws"), s("root")),
+        ("alice".into(), None, s("alice")),
+        ("root".into(), s("fin_ws"), s("fin_ws")),
+        ("root".into(), s("fin_ws"), s("root")),
+        ("root".into(), s("fin_ws"), s("fin_ws")),
+        ("root".into(), s("fin_ws"), s("rg_etl")),
+        ("root".into(), s("fin_ws"), s("rg_etl")),
+    ];
+    assert_eq!(got, want);
+}
