@@ -186,8 +186,11 @@ fn parse_lock_timeout(v: f64) -> Result<Duration> {
 
 pub fn parse_lock_timeout_str(s: &str) -> Result<Duration> {
     let v: f64 = s.trim().parse().map_err(|_| {
-        Error::invalid(format!("invalid lock timeout '{s}'"))
-            .with_hint("a number of seconds, e.g. 10 or 0.5")
+        Error::invalid(format!(
+            "invalid lock timeout {}",
+            crate::domain::model::shown(s)
+        ))
+        .with_hint("a number of seconds, e.g. 10 or 0.5")
     })?;
     parse_lock_timeout(v)
 }
