@@ -58,8 +58,10 @@ pub fn parse_group_ref(s: &str) -> Result<String> {
     let is_id = GroupType::ALL.iter().any(|t| {
         let n = t.id_prefix().len();
         s.len() > n
-            && s.get(..n).is_some_and(|p| p.eq_ignore_ascii_case(t.id_prefix()))
-            && s.get(n..).is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+            && s.get(..n)
+                .is_some_and(|p| p.eq_ignore_ascii_case(t.id_prefix()))
+            && s.get(n..)
+                .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
     });
     if is_id {
         Ok(s.to_string())

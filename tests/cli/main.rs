@@ -4,6 +4,7 @@ mod harness;
 
 mod audit;
 mod catalog;
+mod invalid;
 mod members;
 mod output;
 mod permissions;
