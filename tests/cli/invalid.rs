@@ -1,4 +1,4 @@
-//! Hostile and malformed input (quality.md R3): every invalid invocation exits 2 or 3 with
+//! Hostile and malformed input (quality.md R3): nearly 300 invalid invocations, each exits 2 or 3 with
 //! an `error:` message, never panics, prints nothing on stdout, and leaves the catalog
 //! file byte-identical.
 
@@ -76,27 +76,27 @@ fn hostile_input_is_refused_cleanly_and_changes_no_byte() {
         let cases: Vec<(Vec<&str>, &[i32])> = vec![
             (vec!["workspace", "create", x], &[2]),
             (vec!["workspace", "show", x], &[2, 3]),
-            (vec!["workspace", "delete", x, "--yes"], &[2, 3]),
-            (vec!["user", "show", x], &[3]),
             (vec!["user", "add", x, "--id", x], &[2]),
             (vec!["member", "add", DEFAULT_WS, x, "--role", "dev"], &[3]),
             (
                 vec!["member", "add", DEFAULT_WS, "alice", "--role", x],
                 &[2],
             ),
-            (
-                vec!["member", "role", x, "alice", "--grant", "dev"],
-                &[2, 3],
-            ),
             (vec!["resourcegroup", "show", x], &[2, 3]),
-            (vec!["resourcegroup", "create", "rg_ok", "--vpc", x], &[2]),
-            (vec!["workspace", "list", "--status", x], &[2]),
-            (vec!["audit", "list", "--since", x], &[2]),
-            (vec!["workspace", "update", DEFAULT_WS, "--tag", x], &[2]),
             (
-                vec!["--as", "alice", "workspace", "list", "--mode", x],
+                vec![
+                    "--as",
+                    "alice",
+                    "resourcegroup",
+                    "create",
+                    "rg_ok",
+                    "--vpc",
+                    x,
+                ],
                 &[2],
             ),
+            (vec!["audit", "list", "--since", x], &[2]),
+            (vec!["workspace", "update", DEFAULT_WS, "--tag", x], &[2]),
         ];
         for (args, codes) in cases {
             check(&env, &args, codes);
@@ -142,7 +142,7 @@ fn hostile_input_is_refused_cleanly_and_changes_no_byte() {
         check(&env, args, &[2]);
         runs += 1;
     }
-    assert!(runs >= 150, "{runs}");
+    assert!(runs >= 250, "{runs}");
     assert_eq!(env.bytes(), before, "the catalog file changed");
     assert_eq!(env.events().len(), 2);
 }
