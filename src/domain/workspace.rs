@@ -271,6 +271,13 @@ pub fn update(
     let (before, roles) = visible(s, name)?;
     let stored = before.name.as_str();
     s.attempt("workspace.update", Some(stored), Some(stored));
+    // A group that does not exist is not found (3), which decides before permission (5).
+    if let Some(Some(g)) = &u.default_resource_group {
+        if s.tx().resource_group(g)?.is_none() {
+            return Err(Error::not_found(format!("resource group {g} not found"))
+                .with_hint("list groups with dwctl resourcegroup list"));
+        }
+    }
     policy::require(
         &s.actor,
         roles,
