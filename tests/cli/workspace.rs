@@ -978,6 +978,35 @@ fn update_changes_each_setting_and_records_before_and_after() {
         3,
         "resource group rg_nope not found",
     );
+    // Not found decides before permission.
+    env.run(&["member", "add", "fin_ws", "bob", "--role", "guest"])
+        .ok();
+    env.refused(
+        &[
+            "--as",
+            "bob",
+            "workspace",
+            "update",
+            "fin_ws",
+            "--default-resource-group",
+            "rg_nope",
+        ],
+        3,
+        "error: resource group rg_nope not found",
+    );
+    env.refused(
+        &[
+            "--as",
+            "bob",
+            "workspace",
+            "update",
+            "fin_ws",
+            "--default-resource-group",
+            "rg_two",
+        ],
+        5,
+        "error: bob may not change the settings of fin_ws",
+    );
     env.refused(
         &["workspace", "update", "nope_ws", "--description", "x"],
         3,
