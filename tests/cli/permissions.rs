@@ -9,7 +9,6 @@
 
 use crate::harness::*;
 use clap::CommandFactory;
-use std::sync::OnceLock;
 
 /// Who may run a command.
 #[derive(Clone, Copy, Debug)]
@@ -262,38 +261,35 @@ fn expect(rule: Rule, who: Who) -> Expect {
     }
 }
 
-/// The catalog every case starts from, built once.
-fn template() -> &'static Env {
-    static T: OnceLock<Env> = OnceLock::new();
-    T.get_or_init(|| {
-        let env = Env::new();
-        let mut setup: Vec<Vec<&str>> = vec![
-            vec!["user", "add", "fa", "--full-access"],
-            vec!["user", "add", "outsider"],
-            vec!["user", "add", "newbie"],
-            vec!["user", "add", "spare"],
-            vec!["user", "add", "victim"],
-            // Basic, so that it can be upgraded.
-            vec!["workspace", "create", "team_ws", "--mode", "basic"],
-            vec!["member", "add", "team_ws", "victim", "--role", "guest"],
-            vec!["resourcegroup", "create", "rg_spare"],
-            vec!["resourcegroup", "create", "rg_bound"],
-            vec!["resourcegroup", "bind", "rg_bound", "team_ws"],
-        ];
-        for (name, role) in MEMBERS {
-            setup.push(vec!["user", "add", name]);
-            setup.push(vec!["member", "add", "team_ws", name, "--role", role]);
-        }
-        for args in setup {
-            env.run(&args).ok();
-        }
-        env
-    })
+/// The catalog every case starts from.
+fn template() -> Env {
+    let env = Env::new();
+    let mut setup: Vec<Vec<&str>> = vec![
+        vec!["user", "add", "fa", "--full-access"],
+        vec!["user", "add", "outsider"],
+        vec!["user", "add", "newbie"],
+        vec!["user", "add", "spare"],
+        vec!["user", "add", "victim"],
+        // Basic, so that it can be upgraded.
+        vec!["workspace", "create", "team_ws", "--mode", "basic"],
+        vec!["member", "add", "team_ws", "victim", "--role", "guest"],
+        vec!["resourcegroup", "create", "rg_spare"],
+        vec!["resourcegroup", "create", "rg_bound"],
+        vec!["resourcegroup", "bind", "rg_bound", "team_ws"],
+    ];
+    for (name, role) in MEMBERS {
+        setup.push(vec!["user", "add", name]);
+        setup.push(vec!["member", "add", "team_ws", name, "--role", role]);
+    }
+    for args in setup {
+        env.run(&args).ok();
+    }
+    env
 }
 
 /// Run one case as one actor on a fresh copy of the template; describe any deviation.
-fn check(case: &Case, actor: &str, who: Who) -> Result<(), String> {
-    let env = template().fork();
+fn check(template: &Env, case: &Case, actor: &str, who: Who) -> Result<(), String> {
+    let env = template.fork();
     for p in case.prep {
         let r = env.run(p);
         if r.code != 0 {
@@ -375,7 +371,7 @@ fn every_mutating_command_by_every_kind_of_actor() {
     let cases = cases();
     let actors = actors();
     assert_eq!(actors.len(), 12);
-    template();
+    let template = &template();
     let jobs: Vec<(&Case, &str, Who)> = cases
         .iter()
         .flat_map(|c| actors.iter().map(move |(a, w)| (c, *a, *w)))
@@ -388,7 +384,7 @@ fn every_mutating_command_by_every_kind_of_actor() {
                 s.spawn(move || {
                     chunk
                         .iter()
-                        .filter_map(|(c, a, w)| check(c, a, *w).err())
+                        .filter_map(|(c, a, w)| check(template, c, a, *w).err())
                         .collect::<Vec<_>>()
                 })
             })
