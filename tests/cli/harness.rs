@@ -449,6 +449,15 @@ impl Env {
                 );
                 let want = if code == 5 { "denied" } else { "refused" };
                 assert_eq!(after.last().unwrap().2, want, "{args:?}");
+                // ...and it is the actor's: `--as NAME`, or the account.
+                let actor = args
+                    .windows(2)
+                    .find(|w| w[0] == "--as")
+                    .map_or("root", |w| w[1]);
+                if !actor.chars().all(|c| c.is_ascii_digit()) {
+                    let got = self.last_event().actor;
+                    assert!(got.eq_ignore_ascii_case(actor), "event by {got}: {args:?}");
+                }
             }
             _ => assert_eq!(
                 after, audit,
