@@ -20,7 +20,8 @@ pub struct AuditListArgs {
     #[arg(long, add = complete::workspaces())]
     pub workspace: Option<String>,
     /// Only events by this actor (name or id)
-    #[arg(long, add = complete::principals())]
+    // Its own id: the global `--as` is also `actor`, and clap would merge the two.
+    #[arg(long = "actor", id = "actor_filter", value_name = "PRINCIPAL", add = complete::principals())]
     pub actor: Option<String>,
     /// Only this action (workspace.create) or noun (workspace)
     #[arg(long)]

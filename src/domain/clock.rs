@@ -35,8 +35,11 @@ impl Timestamp {
     /// which is what people type for `audit list --since`.
     pub fn parse(s: &str) -> Result<Self> {
         let bad = || {
-            Error::invalid(format!("invalid timestamp '{s}'"))
-                .with_hint("use RFC 3339, e.g. 2026-11-28T22:52:19Z, or a date such as 2026-11-28")
+            Error::invalid(format!(
+                "invalid timestamp {}",
+                crate::domain::model::shown(s)
+            ))
+            .with_hint("use RFC 3339, e.g. 2026-11-28T22:52:19Z, or a date such as 2026-11-28")
         };
         if let Ok(dt) = OffsetDateTime::parse(s, &Rfc3339) {
             return Ok(Timestamp((dt.unix_timestamp_nanos() / 1_000_000) as i64));

@@ -30,8 +30,11 @@ impl Format {
             "json" => Ok(Format::Json),
             "jsonl" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
-            _ => Err(Error::invalid(format!("invalid output format '{s}'"))
-                .with_hint("expected one of: table, json, jsonl, csv")),
+            _ => Err(Error::invalid(format!(
+                "invalid output format {}",
+                crate::domain::model::shown(s)
+            ))
+            .with_hint("expected one of: table, json, jsonl, csv")),
         }
     }
     pub fn is_json(self) -> bool {
@@ -52,8 +55,11 @@ impl ColorChoice {
             "auto" => Ok(ColorChoice::Auto),
             "always" => Ok(ColorChoice::Always),
             "never" => Ok(ColorChoice::Never),
-            _ => Err(Error::invalid(format!("invalid colour choice '{s}'"))
-                .with_hint("expected one of: auto, always, never")),
+            _ => Err(Error::invalid(format!(
+                "invalid colour choice {}",
+                crate::domain::model::shown(s)
+            ))
+            .with_hint("expected one of: auto, always, never")),
         }
     }
 }
@@ -202,6 +208,8 @@ impl Printer {
             Format::Csv | Format::Table => {
                 let v = serde_json::to_value(result)?;
                 match (&v, self.format) {
+                    // Nothing was there (`--if-exists`): no result to print.
+                    (Value::Null, _) => {}
                     (Value::Array(items), Format::Csv) => write_csv_rows(&mut self.out, items)?,
                     (Value::Array(items), _) => {
                         if !items.is_empty() {

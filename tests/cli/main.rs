@@ -2,9 +2,19 @@
 
 mod harness;
 
+mod audit;
+mod catalog;
 mod check;
 mod help;
+mod invalid;
+mod members;
+mod output;
+mod permissions;
 mod pipes;
+mod prompts;
+mod settings;
 mod shell;
 mod smoke;
 mod terminal;
+mod users;
+mod workspace;
