@@ -545,13 +545,14 @@ impl Applier<'_, '_, '_> {
             .tx()
             .workspace(ws.as_str())?
             .ok_or_else(|| Error::internal("workspace vanished"))?;
-        let current: HashMap<String, RoleSet> = self
-            .s
-            .tx()
-            .members(w.id)?
-            .into_iter()
-            .map(|m| (m.user.as_str().to_ascii_lowercase(), m.roles))
-            .collect();
+        // Members by lowercase name and by id, so that a member named either way is found
+        // without a lookup per member.
+        let mut current: HashMap<String, (String, RoleSet)> = HashMap::new();
+        for m in self.s.tx().members(w.id)? {
+            let key = m.user.as_str().to_ascii_lowercase();
+            current.insert(m.user_id.clone(), (key.clone(), m.roles));
+            current.insert(key.clone(), (key, m.roles));
+        }
         let mut wanted = HashSet::new();
         for d in decls {
             let what = format!("member {}/{}", ws, d.user);
@@ -564,13 +565,13 @@ impl Applier<'_, '_, '_> {
                     "{what}: role_project_owner is the account's, implied in every workspace; do not list it"
                 )));
             }
-            // Members are named by principal name (ids are accepted too).
-            let key = match self.s.tx().principal(&d.user)? {
-                Some(p) => p.name.as_str().to_ascii_lowercase(),
-                None => d.user.to_ascii_lowercase(),
-            };
-            wanted.insert(key.clone());
-            match current.get(&key) {
+            let found = current.get(&d.user.to_ascii_lowercase());
+            wanted.insert(
+                found
+                    .map(|f| f.0.clone())
+                    .unwrap_or_else(|| d.user.to_ascii_lowercase()),
+            );
+            match found.map(|f| &f.1) {
                 None => {
                     self.step(&format!("+ {what}"), |s| {
                         member::add(s, ws, &d.user, roles, false)
@@ -596,7 +597,10 @@ impl Applier<'_, '_, '_> {
         if self.prune {
             for m in self.s.tx().members(w.id)? {
                 let key = m.user.as_str().to_ascii_lowercase();
-                if m.roles.contains(RoleCode::Owner) || wanted.contains(&key) {
+                if m.roles.contains(RoleCode::Owner)
+                    || wanted.contains(&key)
+                    || wanted.contains(&m.user_id)
+                {
                     continue;
                 }
                 self.step(&format!("- member {}/{}", ws, m.user), |s| {
