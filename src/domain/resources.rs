@@ -278,6 +278,11 @@ pub fn attach(
     }
     let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
     let (w, roles) = workspace::visible(s, ws)?;
+    s.attempt(
+        "compute.attach",
+        Some(w.name.as_str()),
+        Some(req.name.as_str()),
+    );
     policy::require(
         &s.actor,
         roles,
@@ -441,6 +446,7 @@ pub fn update_compute(
     s.attempt("compute.update", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let before = find_compute(s, &w, name, env)?;
+    s.attempt("compute.update", Some(w.name.as_str()), Some(&before.name));
     policy::require(
         &s.actor,
         roles,
@@ -497,6 +503,7 @@ pub fn detach(
     s.attempt("compute.detach", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let c = find_compute(s, &w, name, env)?;
+    s.attempt("compute.detach", Some(w.name.as_str()), Some(&c.name));
     policy::require(
         &s.actor,
         roles,
@@ -550,6 +557,7 @@ pub fn set_default(
     s.attempt("compute.set-default", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let c = find_compute(s, &w, name, env)?;
+    s.attempt("compute.set-default", Some(w.name.as_str()), Some(&c.name));
     policy::require(
         &s.actor,
         roles,
@@ -592,6 +600,11 @@ pub fn add(
     s.attempt("datasource.add", Some(ws.as_str()), Some(req.name.as_str()));
     let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
     let (w, roles) = workspace::visible(s, ws)?;
+    s.attempt(
+        "datasource.add",
+        Some(w.name.as_str()),
+        Some(req.name.as_str()),
+    );
     policy::require(
         &s.actor,
         roles,
@@ -761,6 +774,11 @@ pub fn update_datasource(
     s.attempt("datasource.update", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let before = find_datasource(s, &w, name, env)?;
+    s.attempt(
+        "datasource.update",
+        Some(w.name.as_str()),
+        Some(&before.name),
+    );
     policy::require(
         &s.actor,
         roles,
@@ -806,6 +824,7 @@ pub fn remove(
     s.attempt("datasource.remove", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let d = find_datasource(s, &w, name, env)?;
+    s.attempt("datasource.remove", Some(w.name.as_str()), Some(&d.name));
     policy::require(
         &s.actor,
         roles,
@@ -845,6 +864,7 @@ pub fn test_target(
     s.attempt("datasource.test", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let d = find_datasource(s, &w, name, env)?;
+    s.attempt("datasource.test", Some(w.name.as_str()), Some(&d.name));
     policy::require(
         &s.actor,
         roles,
