@@ -751,13 +751,14 @@ fn refuse_compute_owned(d: &DataSource, doing: &str) -> Result<()> {
             d.name
         ))
         .with_hint(format!(
-            "use dwctl compute {} {} {c}",
+            "use dwctl compute {} {} {c} --env {}",
             if doing == "be removed" {
                 "detach"
             } else {
                 "update"
             },
-            d.workspace
+            d.workspace,
+            d.env
         )));
     }
     Ok(())

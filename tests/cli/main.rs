@@ -5,6 +5,7 @@ mod harness;
 mod audit;
 mod catalog;
 mod check;
+mod compute;
 mod help;
 mod invalid;
 mod members;
