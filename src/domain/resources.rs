@@ -219,8 +219,8 @@ fn check_type_across_envs(
     for d in s.tx().datasources_named(w.id, name, Some(other))? {
         if !d.type_key.eq_ignore_ascii_case(type_key) {
             return Err(Error::conflict(format!(
-                "{name} is a {} data source in {other}; its {env} configuration must have the same type, not {type_key}",
-                d.type_key
+                "{} is a {} data source in {other}; its {env} configuration must have the same type, not {type_key}",
+                d.name, d.type_key
             )));
         }
     }
