@@ -100,6 +100,26 @@ fn redacted_json<T: HasProperties + Serialize>(obj: T) -> Value {
     serde_json::to_value(present(obj, true)).unwrap_or(Value::Null)
 }
 
+/// The details of an update event: the redacted before and after, plus the secret keys
+/// whose value changed (redacted, such a change would not show at all).
+fn update_details<T: HasProperties + Serialize + Clone>(before: &T, after: &T) -> Value {
+    let mut details = super::session::diff(
+        &redacted_json(before.clone()),
+        &redacted_json(after.clone()),
+    );
+    let (b, a) = (raw_props(before), raw_props(after));
+    let mut changed: Vec<&String> = b
+        .keys()
+        .chain(a.keys().filter(|k| !b.contains_key(*k)))
+        .filter(|k| types::is_secret_key(k) && b.get(*k) != a.get(*k))
+        .collect();
+    changed.sort();
+    if !changed.is_empty() {
+        details["secrets_changed"] = serde_json::json!(changed);
+    }
+    details
+}
+
 /// How the properties of `update` change.
 #[derive(Debug, Clone, Default)]
 pub struct PropChange {
@@ -483,7 +503,7 @@ pub fn update_compute(
             s.tx().save_datasource(&d)?;
         }
     }
-    let details = super::session::diff(&redacted_json(before.clone()), &redacted_json(c.clone()));
+    let details = update_details(&before, &c);
     s.record(
         "compute.update",
         Some(w.name.as_str()),
@@ -806,7 +826,7 @@ pub fn update_datasource(
     d.updated_at = s.now;
     d.updated_by = s.actor.name.to_string();
     s.tx().save_datasource(&d)?;
-    let details = super::session::diff(&redacted_json(before.clone()), &redacted_json(d.clone()));
+    let details = update_details(&before, &d);
     s.record(
         "datasource.update",
         Some(w.name.as_str()),
