@@ -14,6 +14,7 @@ mod output;
 mod permissions;
 mod pipes;
 mod prompts;
+mod secrets;
 mod settings;
 mod shell;
 mod smoke;
