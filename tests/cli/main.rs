@@ -6,6 +6,7 @@ mod audit;
 mod catalog;
 mod check;
 mod compute;
+mod connectivity;
 mod datasource;
 mod help;
 mod invalid;
