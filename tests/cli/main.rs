@@ -20,5 +20,6 @@ mod settings;
 mod shell;
 mod smoke;
 mod terminal;
+mod upgrade;
 mod users;
 mod workspace;
