@@ -35,7 +35,13 @@ fn create(ctx: &mut Ctx, a: RgCreateArgs) -> anyhow::Result<()> {
     let duration = match (a.duration, a.duration_unit.as_deref()) {
         (Some(n), Some(u)) => Some((n, DurationUnit::parse(u)?)),
         (None, None) => None,
-        (Some(n), None) => Some((n, DurationUnit::Month)),
+        (Some(_), None) => {
+            return Err(
+                Error::invalid("--duration needs --duration-unit month|year")
+                    .with_hint("pass --duration N --duration-unit month|year")
+                    .into(),
+            )
+        }
         (None, Some(_)) => return Err(Error::invalid("--duration-unit needs --duration N").into()),
     };
     let req = NewGroup {
