@@ -107,12 +107,10 @@ fn delete(ctx: &mut Ctx, a: RgDeleteArgs) -> anyhow::Result<()> {
         |s| rg::delete(s, &group),
     );
     match if_exists(a.if_exists, r)? {
-        Some(done) => ctx.print_mutation(
-            "resourcegroup.delete",
-            a.dry_run,
-            done,
-            &format!("Deleted resource group {group}."),
-        ),
+        Some(done) => {
+            let msg = format!("Deleted resource group {}.", done.value.value.name);
+            ctx.print_mutation("resourcegroup.delete", a.dry_run, done, &msg)
+        }
         None => {
             ctx.printer.mutation(
                 "resourcegroup.delete",
@@ -146,12 +144,13 @@ fn unbind(ctx: &mut Ctx, a: RgUnbindArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
     let r = ctx.write(a.dry_run, |s| rg::unbind(s, &group, &ws));
     match if_exists(a.if_exists, r)? {
-        Some(done) => ctx.print_mutation(
-            "resourcegroup.unbind",
-            a.dry_run,
-            done,
-            &format!("Released resource group {group} from {ws}."),
-        ),
+        Some(done) => {
+            let msg = format!(
+                "Released resource group {} from {ws}.",
+                done.value.value.name
+            );
+            ctx.print_mutation("resourcegroup.unbind", a.dry_run, done, &msg)
+        }
         None => {
             ctx.printer.mutation(
                 "resourcegroup.unbind",
