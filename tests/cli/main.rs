@@ -15,6 +15,7 @@ mod output;
 mod permissions;
 mod pipes;
 mod prompts;
+mod resource_groups;
 mod secrets;
 mod settings;
 mod shell;
