@@ -10,6 +10,7 @@ mod connectivity;
 mod datasource;
 mod help;
 mod invalid;
+mod manifest;
 mod members;
 mod output;
 mod permissions;
