@@ -836,7 +836,18 @@ fn a_disabled_workspace_refuses_every_change_and_the_default_one_warns() {
 }
 
 /// types.md: (type, compute-capable, modes, usual port, secret keys).
-const TYPES: &[(&str, bool, &[&str], Option<u16>, &[&str])] = &[
+type TypeRow = (
+    &'static str,
+    bool,
+    &'static [&'static str],
+    Option<u16>,
+    &'static [&'static str],
+);
+
+/// The same, as read from `datasource types -o json`.
+type TypeSeen = (String, bool, Vec<String>, Option<u64>, Vec<String>);
+
+const TYPES: &[TypeRow] = &[
     ("maxcompute", true, &["url"], None, &[]),
     (
         "hologres",
@@ -919,7 +930,7 @@ const TYPES: &[(&str, bool, &[&str], Option<u16>, &[&str])] = &[
 fn types_lists_every_type_of_the_registry_without_a_catalog() {
     let env = Env::empty();
     let v = env.json(&["datasource", "types", "-o", "json"]);
-    let got: Vec<(String, bool, Vec<String>, Option<u64>, Vec<String>)> = v
+    let got: Vec<TypeSeen> = v
         .as_array()
         .unwrap()
         .iter()
@@ -945,7 +956,7 @@ fn types_lists_every_type_of_the_registry_without_a_catalog() {
             )
         })
         .collect();
-    let want: Vec<(String, bool, Vec<String>, Option<u64>, Vec<String>)> = TYPES
+    let want: Vec<TypeSeen> = TYPES
         .iter()
         .map(|(t, c, modes, port, secrets)| {
             (
