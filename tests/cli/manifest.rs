@@ -340,6 +340,13 @@ fn export_then_apply_into_a_new_catalog_reproduces_it_byte_for_byte() {
     // The data source a detached compute left behind is an ordinary one.
     assert!(first.contains("[[workspace.datasource]]\nname = \"spark\""));
 
+    // Applied to the catalog it came from, it changes nothing.
+    let path = write(&source, "first.toml", &first);
+    let v = source.json(&["apply", "--file", &path, "-o", "json"]);
+    assert_eq!(
+        (v["changed"].clone(), v["result"].clone()),
+        (json!(false), json!([]))
+    );
     // A new catalog of the same account: apply, then export again.
     let copy = target();
     let path = write(&copy, "first.toml", &first);
