@@ -237,14 +237,26 @@ impl Applier<'_, '_, '_> {
             opt_parse(&d.remark, |r| parse_text(r, 128, "remark")).map_err(|e| prefix(&what, e))?;
         match self.s.tx().resource_group(name.as_str())? {
             None => {
+                let duration = match (d.duration, unit) {
+                    (Some(n), Some(u)) => Some((n as i64, u)),
+                    (None, None) => None,
+                    (Some(_), None) => {
+                        return Err(Error::invalid(format!(
+                            "{what}: duration needs duration_unit (month or year)"
+                        )))
+                    }
+                    (None, Some(_)) => {
+                        return Err(Error::invalid(format!(
+                            "{what}: duration_unit needs duration"
+                        )))
+                    }
+                };
                 let req = NewGroup {
                     name: name.clone(),
                     group_type: gtype.unwrap_or(GroupType::Serverless),
                     spec: spec.unwrap_or(2),
                     payment: payment.unwrap_or(Payment::Postpaid),
-                    duration: d
-                        .duration
-                        .map(|n| (n as i64, unit.unwrap_or(DurationUnit::Month))),
+                    duration,
                     vpc,
                     vswitch,
                     remark: remark.unwrap_or_default(),

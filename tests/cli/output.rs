@@ -295,62 +295,71 @@ fn setup() -> Env {
 fn every_read_verb_renders_the_same_data_in_every_format() {
     let env = setup();
     for read in reads() {
-        let what = read.args.join(" ");
-        let with = |fmt: &str| {
-            let mut a = read.args.to_vec();
-            a.extend(["-o", fmt]);
-            let r = env.run(&a);
-            assert_eq!(r.code, 0, "{what} -o {fmt}: {}", r.stderr);
-            r
+        // Reads print no status lines (audit verify's summary is the exception, and
+        // not under JSON).
+        let stderr = if read.args == ["audit", "verify"] {
+            "the audit chain of 6 events verifies\n"
+        } else {
+            ""
         };
-        let json_run = with("json");
-        let truth = json_run.json();
-        for fmt in FORMATS {
-            let r = with(fmt);
-            // Reads print no status lines (audit verify's summary is the exception, and
-            // not under JSON).
-            if read.args == ["audit", "verify"] && !fmt.starts_with("json") {
-                assert_eq!(r.stderr, "the audit chain of 6 events verifies\n");
-            } else {
-                assert_eq!(r.stderr, "", "{what} -o {fmt}");
+        check_read(&env, read.args, read.columns, stderr);
+    }
+}
+
+/// A read verb renders the same data in every format: its JSON is the truth, and the
+/// other formats are checked to render exactly it. `stderr` is what the non-JSON formats
+/// print there (JSON formats print nothing).
+pub fn check_read(env: &Env, args: &[&str], columns: Option<&[&str]>, stderr: &str) {
+    let what = args.join(" ");
+    let with = |fmt: &str| {
+        let mut a = args.to_vec();
+        a.extend(["-o", fmt]);
+        let r = env.run(&a);
+        assert_eq!(r.code, 0, "{what} -o {fmt}: {}", r.stderr);
+        r
+    };
+    let json_run = with("json");
+    let truth = json_run.json();
+    for fmt in FORMATS {
+        let r = with(fmt);
+        let want_err = if fmt.starts_with("json") { "" } else { stderr };
+        assert_eq!(r.stderr, want_err, "{what} -o {fmt}");
+        match (fmt, columns) {
+            ("json", Some(_)) => {
+                let items = truth.as_array().unwrap();
+                assert!(!items.is_empty(), "{what}");
+                let body: Vec<String> = items.iter().map(compact).collect();
+                assert_eq!(r.stdout, format!("[\n{}\n]\n", body.join(",\n")), "{what}");
             }
-            match (fmt, read.columns) {
-                ("json", Some(_)) => {
-                    let items = truth.as_array().unwrap();
-                    assert!(!items.is_empty(), "{what}");
-                    let body: Vec<String> = items.iter().map(compact).collect();
-                    assert_eq!(r.stdout, format!("[\n{}\n]\n", body.join(",\n")), "{what}");
-                }
-                ("json", None) => {
-                    assert!(truth.is_object(), "{what}");
-                    assert_eq!(
-                        r.stdout,
-                        serde_json::to_string_pretty(&truth).unwrap() + "\n",
-                        "{what}"
-                    );
-                }
-                ("jsonl", Some(_)) => {
-                    let body: String = truth
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|v| compact(v) + "\n")
-                        .collect();
-                    assert_eq!(r.stdout, body, "{what}");
-                }
-                ("jsonl", None) => assert_eq!(r.stdout, compact(&truth) + "\n", "{what}"),
-                ("csv", Some(_)) => check_csv(&r.stdout, truth.as_array().unwrap(), &what),
-                ("csv", None) => check_csv(&r.stdout, std::slice::from_ref(&truth), &what),
-                ("table", Some(cols)) => {
-                    assert_eq!(
-                        r.stdout,
-                        rows_table(cols, truth.as_array().unwrap()),
-                        "{what}"
-                    )
-                }
-                ("table", None) => assert_eq!(r.stdout, fields_table(&truth), "{what}"),
-                _ => unreachable!(),
+            ("json", None) => {
+                assert!(truth.is_object(), "{what}");
+                assert_eq!(
+                    r.stdout,
+                    serde_json::to_string_pretty(&truth).unwrap() + "\n",
+                    "{what}"
+                );
             }
+            ("jsonl", Some(_)) => {
+                let body: String = truth
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| compact(v) + "\n")
+                    .collect();
+                assert_eq!(r.stdout, body, "{what}");
+            }
+            ("jsonl", None) => assert_eq!(r.stdout, compact(&truth) + "\n", "{what}"),
+            ("csv", Some(_)) => check_csv(&r.stdout, truth.as_array().unwrap(), &what),
+            ("csv", None) => check_csv(&r.stdout, std::slice::from_ref(&truth), &what),
+            ("table", Some(cols)) => {
+                assert_eq!(
+                    r.stdout,
+                    rows_table(cols, truth.as_array().unwrap()),
+                    "{what}"
+                )
+            }
+            ("table", None) => assert_eq!(r.stdout, fields_table(&truth), "{what}"),
+            _ => unreachable!(),
         }
     }
 }
@@ -472,15 +481,25 @@ fn normalize(s: &str) -> String {
 
 #[test]
 fn every_mutating_verb_renders_its_result_in_every_format() {
-    let base = setup();
+    let truths = check_mutations(&setup(), &mutations());
+    for ((action, _), truth) in mutations().iter().zip(truths) {
+        assert_eq!(truth["changed"], *action != "catalog.init", "{action}");
+    }
+}
+
+/// Run `mutations` in order in four copies of `base`, one output format each, and check
+/// that every format renders exactly the JSON envelope (which is returned, one per
+/// mutation): the result, the warnings on stderr, and one status line under table.
+pub fn check_mutations(base: &Env, mutations: &[(&str, Vec<&str>)]) -> Vec<Value> {
     // The same changes in four copies of one catalog, one format each.
     let forks: Vec<(&str, Env)> = FORMATS.iter().map(|f| (*f, base.fork())).collect();
-    for (action, args) in mutations() {
+    let mut truths = Vec::new();
+    for (action, args) in mutations {
         let mut truth = None;
         let mut runs = Vec::new();
         for (fmt, env) in &forks {
             let mut a = args.clone();
-            a.extend(["-o", fmt]);
+            a.extend(["-o", *fmt]);
             let r = env.run(&a);
             assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
             if *fmt == "json" {
@@ -495,8 +514,7 @@ fn every_mutating_verb_renders_its_result_in_every_format() {
             ["action", "changed", "dry_run", "result", "warnings"],
             "{what}"
         );
-        assert_eq!(truth["action"], action, "{what}");
-        assert_eq!(truth["changed"], action != "catalog.init", "{what}");
+        assert_eq!(truth["action"], *action, "{what}");
         assert_eq!(truth["dry_run"], false, "{what}");
         let result = &truth["result"];
         let warnings = truth["warnings"].as_array().unwrap();
@@ -542,10 +560,12 @@ fn every_mutating_verb_renders_its_result_in_every_format() {
                 _ => unreachable!(),
             }
         }
+        truths.push(truth);
     }
     // The four catalogs went through the same changes.
     let rows: Vec<_> = forks.iter().map(|(_, e)| e.audit()).collect();
     assert!(rows.windows(2).all(|w| w[0] == w[1]));
+    truths
 }
 
 #[test]
