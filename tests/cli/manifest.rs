@@ -449,7 +449,7 @@ fn export_of_named_workspaces_takes_what_they_use() {
     let rows = env.rows();
     env.run(&["export", "gone_ws"]).fails(
         6,
-        "error: workspace gone_ws is in the recycle bin and cannot be exported",
+        ": workspace gone_ws is in the recycle bin and cannot be exported",
     );
     assert_eq!(env.rows(), rows);
 }
@@ -489,17 +489,17 @@ name = "new_ws"
     for (last, message, hint) in [
         (
             "\n[[workspace]]\nname = \"lab_ws\"\n\n[[workspace.datasource]]\nname = \"x\"\ntype = \"redis\"\nenv = \"dev\"\nproperties = { address = \"c\" }\n",
-            "error: + datasource lab_ws/x (dev): lab_ws is in basic mode, which has no dev environment",
+            ": + datasource lab_ws/x (dev): lab_ws is in basic mode, which has no dev environment",
             "hint: use --env prod, or upgrade it: dwctl workspace upgrade lab_ws",
         ),
         (
             "\n[[workspace]]\nname = \"old_ws\"\n\n[[workspace.member]]\nuser = \"bob\"\nroles = [\"dev\"]\n",
-            "error: + member old_ws/bob: the Develop role is disabled in old_ws: role_project_dev cannot be granted",
+            ": + member old_ws/bob: the Develop role is disabled in old_ws: role_project_dev cannot be granted",
             "",
         ),
         (
             "\n[[workspace]]\nname = \"old_ws\"\ndev_role_disabled = false\n",
-            "error: ~ workspace old_ws: the Develop role, once disabled, cannot be enabled again",
+            ": ~ workspace old_ws: the Develop role, once disabled, cannot be enabled again",
             "",
         ),
     ] {
@@ -522,9 +522,11 @@ name = "new_ws"
             assert_eq!(after.len(), events + 1, "{after:?}");
             let e = after.last().unwrap();
             assert_eq!(e.key(), ("root", "apply", None, Some(path.as_str()), "refused"));
-            assert_eq!(
-                e.details,
-                json!({ "error": message.strip_prefix("error: ").unwrap() })
+            // The apply's error: where in the file, then the change and why.
+            let detail = e.details["error"].as_str().unwrap();
+            assert!(
+                detail.starts_with(path.as_str()) && detail.ends_with(message.strip_prefix(": ").unwrap()),
+                "{detail}"
             );
         }
         // Under JSON, the error object.
@@ -559,7 +561,7 @@ fn an_actor_without_the_right_is_denied_and_nothing_changes() {
     let r = env.refused(
         &["--as", "gus", "apply", "--file", &path],
         5,
-        "error: ~ workspace fin_ws: gus may not change the settings of fin_ws",
+        ": ~ workspace fin_ws: gus may not change the settings of fin_ws",
     );
     assert!(r.stderr.contains("hint: this needs"), "{}", r.stderr);
     let e = env.last_event();
@@ -590,7 +592,7 @@ fn an_actor_without_the_right_is_denied_and_nothing_changes() {
     env.refused(
         &["--as", "alice", "apply", "--file", &path],
         5,
-        "error: + principal zed: alice may not manage principals",
+        ": + principal zed: alice may not manage principals",
     );
 }
 
@@ -656,7 +658,22 @@ properties = { project = "b" }
                   name: &str,
                   e: Option<&str>,
                   fields: &[&str]| {
-        json!({"op": op, "kind": kind, "workspace": ws, "name": name, "env": e, "fields": fields})
+        let sign = match op {
+            "create" => "+",
+            "update" => "~",
+            _ => "-",
+        };
+        let mut line = format!(
+            "{sign} {kind} {}{name}",
+            ws.map(|w| format!("{w}/")).unwrap_or_default()
+        );
+        if let Some(e) = e {
+            line.push_str(&format!(" ({e})"));
+        }
+        if !fields.is_empty() {
+            line.push_str(&format!(": {}", fields.join(", ")));
+        }
+        json!({"change": line, "op": op, "kind": kind, "workspace": ws, "name": name, "env": e, "fields": fields})
     };
     let want = json!([
         change("create", "principal", None, "bob", None, &[]),
@@ -695,13 +712,13 @@ properties = { project = "b" }
     r.ok();
     assert_eq!(
         r.stdout,
-        " OP      KIND            WORKSPACE  NAME    ENV   FIELDS\n \
-         create  principal       -          bob     -     -\n \
-         update  resource_group  -          rg_etl  -     spec\n \
-         update  workspace       -          fin_ws  -     description\n \
-         update  member          fin_ws     alice   -     roles\n \
-         create  member          fin_ws     bob     -     -\n \
-         update  compute         fin_ws     mc      prod  properties\n"
+        " CHANGE\n \
+         + principal bob\n \
+         ~ resource_group rg_etl: spec\n \
+         ~ workspace fin_ws: description\n \
+         ~ member fin_ws/alice: roles\n \
+         + member fin_ws/bob\n \
+         ~ compute fin_ws/mc (prod): properties\n"
     );
     assert_eq!(r.stderr, "Plan: 2 to create, 4 to update, 0 to delete.\n");
     let r = env.run(&["plan", "--file", &path, "--exit-code", "-o", "jsonl"]);
@@ -716,7 +733,7 @@ properties = { project = "b" }
     let r = env.run(&["plan", "--file", &path, "-o", "csv"]);
     assert_eq!(
         r.stdout.lines().next().unwrap(),
-        "op,kind,workspace,name,env,fields"
+        "change,op,kind,workspace,name,env,fields"
     );
     assert_eq!(r.stdout.lines().count(), 7);
     // The plan wrote nothing; apply --dry-run neither, and says the same.
@@ -862,11 +879,11 @@ env = "prod"
 "#,
     );
     let deletes = json!([
-        {"op": "update", "kind": "workspace", "workspace": null, "name": "fin_ws", "env": null, "fields": ["tags"]},
-        {"op": "delete", "kind": "binding", "workspace": "fin_ws", "name": "rg_b", "env": null, "fields": []},
-        {"op": "delete", "kind": "member", "workspace": "fin_ws", "name": "bob", "env": null, "fields": []},
-        {"op": "delete", "kind": "compute", "workspace": "fin_ws", "name": "mc", "env": "dev", "fields": []},
-        {"op": "delete", "kind": "datasource", "workspace": "fin_ws", "name": "cache", "env": "prod", "fields": []},
+        {"change": "~ workspace fin_ws: tags", "op": "update", "kind": "workspace", "workspace": null, "name": "fin_ws", "env": null, "fields": ["tags"]},
+        {"change": "- binding fin_ws/rg_b", "op": "delete", "kind": "binding", "workspace": "fin_ws", "name": "rg_b", "env": null, "fields": []},
+        {"change": "- member fin_ws/bob", "op": "delete", "kind": "member", "workspace": "fin_ws", "name": "bob", "env": null, "fields": []},
+        {"change": "- compute fin_ws/mc (dev)", "op": "delete", "kind": "compute", "workspace": "fin_ws", "name": "mc", "env": "dev", "fields": []},
+        {"change": "- datasource fin_ws/cache (prod)", "op": "delete", "kind": "datasource", "workspace": "fin_ws", "name": "cache", "env": "prod", "fields": []},
     ]);
     // Without --prune: nothing to do (tags merge, nothing is removed).
     let r = env.run(&["plan", "--file", &path, "-o", "json"]);
@@ -1004,7 +1021,7 @@ fn manifest_errors_name_the_file_line_and_column() {
     for (text, msg) in [
         (
             "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.member]]\nuser = \"root\"\nroles = [\"nope\"]\n",
-            "error: member fin_ws/root: unknown role 'nope'",
+            ": member fin_ws/root: unknown role 'nope'",
         ),
         (
             "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.member]]\nuser = \"alice\"\nroles = [\"owner\"]\n",
@@ -1012,11 +1029,11 @@ fn manifest_errors_name_the_file_line_and_column() {
         ),
         (
             "version = 1\n[[workspace]]\nname = \"x\"\n",
-            "error: workspace x: invalid workspace name 'x'",
+            ": workspace x: invalid workspace name 'x'",
         ),
         (
             "version = 1\n[[principal]]\nname = \"root\"\n",
-            "error: principal root: the account principal is implied; do not list it",
+            ": principal root: the account principal is implied; do not list it",
         ),
         (
             "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = { address = \"c\", colour = \"red\" }\n",
@@ -1024,11 +1041,11 @@ fn manifest_errors_name_the_file_line_and_column() {
         ),
         (
             "version = 1\n[[resource_group]]\nname = \"rg_x\"\npayment = \"prepaid\"\nduration = 2\n",
-            "error: resource group rg_x: duration needs duration_unit (month or year)",
+            ": resource group rg_x: duration needs duration_unit (month or year)",
         ),
         (
             "version = 1\n[[workspace]]\nname = \"fin_ws\"\nstatus = \"deleted\"\n",
-            "error: workspace fin_ws: status is available or disabled",
+            ": workspace fin_ws: status is available or disabled",
         ),
     ] {
         let path = write(&env, "m.toml", text);
@@ -1070,7 +1087,7 @@ fn mode_goes_from_basic_to_standard_only_by_the_account() {
     env.refused(
         &["apply", "--file", &down],
         6,
-        "error: ~ workspace fin_ws: a standard-mode workspace cannot go back to basic mode",
+        ": ~ workspace fin_ws: a standard-mode workspace cannot go back to basic mode",
     );
     let up = write(
         &env,
@@ -1080,7 +1097,7 @@ fn mode_goes_from_basic_to_standard_only_by_the_account() {
     let r = env.refused(
         &["--as", "fa", "apply", "--file", &up],
         5,
-        "error: ~ workspace lab_ws: fa may not upgrade workspaces",
+        ": ~ workspace lab_ws: fa may not upgrade workspaces",
     );
     assert!(r
         .stderr
@@ -1093,7 +1110,7 @@ fn mode_goes_from_basic_to_standard_only_by_the_account() {
     let events = env.events().len();
     let v = env.json(&["apply", "--file", &up, "-o", "json"]);
     assert_eq!(
-        v["result"],
+        without_change(&v["result"]),
         json!([
             {"op": "update", "kind": "workspace", "workspace": null, "name": "lab_ws", "env": null, "fields": ["mode"]},
             {"op": "update", "kind": "compute", "workspace": "lab_ws", "name": "mc", "env": "dev", "fields": ["properties"]},
@@ -1129,7 +1146,7 @@ fn a_name_in_the_recycle_bin_is_a_conflict() {
         let r = env.refused(
             &[verb, "--file", &path],
             4,
-            "error: + workspace GONE_WS: the name is held by a deleted workspace until 2026-12-12T10:00:00.000Z",
+            ": + workspace GONE_WS: the name is held by a deleted workspace until 2026-12-12T10:00:00.000Z",
         );
         assert!(r.stderr.contains("hint: restore it (dwctl workspace restore gone_ws) or purge it (dwctl workspace purge gone_ws)"), "{}", r.stderr);
     }
@@ -1167,7 +1184,7 @@ fn stdin_and_json_manifests() {
     );
     let v = env.json(&["apply", "--file", &path, "-o", "json"]);
     assert_eq!(
-        v["result"],
+        without_change(&v["result"]),
         json!([
             {"op": "update", "kind": "workspace", "workspace": null, "name": "fin_ws", "env": null, "fields": ["tags"]},
             {"op": "update", "kind": "member", "workspace": "fin_ws", "name": "alice", "env": null, "fields": ["roles"]},
@@ -1184,4 +1201,13 @@ fn stdin_and_json_manifests() {
         2,
         "invalid type: sequence, expected",
     );
+}
+
+/// A plan's changes without their one-line `change` (checked in the plan test).
+fn without_change(v: &serde_json::Value) -> serde_json::Value {
+    let mut v = v.clone();
+    for c in v.as_array_mut().into_iter().flatten() {
+        c.as_object_mut().map(|o| o.remove("change"));
+    }
+    v
 }
