@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::error::{Error, Result};
 use super::member::{self, RoleChange};
 use super::model::{
-    parse_display_name, parse_tag_key, parse_tag_value, parse_text, Env, GroupName, Mode,
-    ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
+    parse_display_name, parse_principal_id, parse_tag_key, parse_tag_value, parse_text, Env,
+    GroupName, Mode, ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
+    WorkspaceName,
 };
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
@@ -165,6 +166,7 @@ impl Applier<'_, '_, '_> {
         let what = format!("principal {}", d.name);
         let name = PrincipalName::parse(&d.name).map_err(|e| prefix(&what, e))?;
         let kind = opt_parse(&d.kind, PrincipalKind::parse).map_err(|e| prefix(&what, e))?;
+        let id = opt_parse(&d.id, parse_principal_id).map_err(|e| prefix(&what, e))?;
         if kind == Some(PrincipalKind::Account) {
             return Err(Error::invalid(format!(
                 "{what}: the account principal is implied; do not list it"
@@ -182,7 +184,7 @@ impl Applier<'_, '_, '_> {
                 let req = NewPrincipal {
                     name: name.clone(),
                     kind: kind.unwrap_or(PrincipalKind::RamUser),
-                    id: None,
+                    id: id.clone(),
                     display_name: display.flatten(),
                     full_access: d.full_access.unwrap_or(false),
                 };
@@ -193,6 +195,12 @@ impl Applier<'_, '_, '_> {
                 if p.is_account() {
                     return Err(Error::invalid(format!(
                         "{what}: the account principal is implied; do not list it"
+                    )));
+                }
+                if id.as_ref().is_some_and(|i| *i != p.id) {
+                    return Err(Error::refused(format!(
+                        "~ {what}: its id is {} and never changes",
+                        p.id
                     )));
                 }
                 if kind.is_some_and(|k| k != p.kind) {
@@ -743,6 +751,29 @@ impl Applier<'_, '_, '_> {
                     }
                 }
             }
+            // `default = true` moves the default here, as `compute set-default` does;
+            // `false` changes nothing by itself.
+            if d.default == Some(true) {
+                let is_default = self
+                    .s
+                    .tx()
+                    .computes_named(w.id, name.as_str(), Some(env))?
+                    .pop()
+                    .is_some_and(|c| c.is_default);
+                if !is_default {
+                    self.step(&format!("~ {what}"), |s| {
+                        res::set_default(s, ws, name.as_str(), Some(env))
+                    })?;
+                    self.push(
+                        "update",
+                        "compute",
+                        Some(ws.as_str()),
+                        name.as_str(),
+                        Some(env),
+                        vec!["default".into()],
+                    );
+                }
+            }
         }
         self.at.truncate(1);
         if self.prune {
@@ -1050,6 +1081,7 @@ pub fn export(s: &mut Session, names: &[WorkspaceName]) -> Result<Manifest> {
         for c in computes {
             let props = if read { c.properties.clone() } else { None };
             d.compute.push(ComputeDecl {
+                default: Some(c.is_default),
                 properties: secret_props(&c.name, c.env, props),
                 name: c.name,
                 type_: c.type_key,
@@ -1085,6 +1117,7 @@ pub fn export(s: &mut Session, names: &[WorkspaceName]) -> Result<Manifest> {
         }
         out.principal.push(PrincipalDecl {
             name: p.name.to_string(),
+            id: Some(p.id.clone()),
             kind: Some(p.kind.to_string()),
             full_access: Some(p.full_access),
             display_name: Some(p.display_name.unwrap_or_default()),

@@ -97,6 +97,10 @@ impl Default for Manifest {
 #[serde(deny_unknown_fields, expecting = "a principal table")]
 pub struct PrincipalDecl {
     pub name: String,
+    /// The principal's UID (digits). Optional: a new principal without one gets a
+    /// generated id; an existing principal's id never changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,6 +205,10 @@ pub struct ComputeDecl {
         skip_serializing_if = "Option::is_none"
     )]
     pub properties: Option<BTreeMap<String, PropValue>>,
+    /// Whether it is the default compute resource of its type in its environment
+    /// (`true` makes it so, like `compute set-default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -1057,6 +1065,7 @@ pub fn to_toml(m: &Manifest) -> String {
     for p in &m.principal {
         w.header("principal");
         w.str("name", &p.name);
+        w.opt_str("id", &p.id);
         w.opt_str("kind", &p.kind);
         w.opt_bool("full_access", p.full_access);
         w.opt_str("display_name", &p.display_name);
@@ -1096,6 +1105,7 @@ pub fn to_toml(m: &Manifest) -> String {
         for c in &ws.compute {
             w.header("workspace.compute");
             w.connection(&c.name, &c.type_, &c.env, &c.mode, &c.properties);
+            w.opt_bool("default", c.default);
             w.opt_str("description", &c.description);
         }
         for d in &ws.datasource {
@@ -1741,7 +1751,7 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
             ),
             (
                 "version = 1\n\n[[principal]]\nname = \"a\"\n  colour = 1\n",
-                "5:3: unknown field `colour`, expected one of `name`, `kind`, `full_access`, `display_name`",
+                "5:3: unknown field `colour`, expected one of `name`, `id`, `kind`, `full_access`, `display_name`",
             ),
             (
                 "version = 1\n[[resource_group]]\nname = \"g\"\nsize = 4\n",
@@ -1757,7 +1767,7 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"c\"\ntype = \"emr\"\nenv = \"prod\"\nprops = {}\n",
-                "8:1: unknown field `props`, expected one of `name`, `type`, `env`, `mode`, `properties`, `description`",
+                "8:1: unknown field `props`, expected one of `name`, `type`, `env`, `mode`, `properties`, `default`, `description`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.datasource]]\nname = \"d\"\ntype = \"mysql\"\nenv = \"prod\"\norigin = \"manual\"\n",
@@ -2593,6 +2603,7 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
             version: 1,
             principal: vec![PrincipalDecl {
                 name: "bob".into(),
+                id: Some("2000000000000001".into()),
                 kind: Some("ram-role".into()),
                 full_access: Some(true),
                 display_name: Some(String::new()),
@@ -2636,6 +2647,7 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
                         ("password".to_owned(), PropValue::File("/p".into())),
                         ("address".to_owned(), PropValue::Plain("h:80".into())),
                     ])),
+                    default: Some(true),
                     description: Some(String::new()),
                 }],
                 datasource: vec![DataSourceDecl {
@@ -2652,6 +2664,7 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
 
 [[principal]]
 name = "bob"
+id = "2000000000000001"
 kind = "ram-role"
 full_access = true
 display_name = ""
@@ -2690,6 +2703,7 @@ type = "hologres"
 env = "prod"
 mode = "url"
 properties = { address = "h:80", password = { file = "/p" } }
+default = true
 description = ""
 
 [[workspace.datasource]]
@@ -2837,6 +2851,7 @@ properties = {}
             let principal = (0..self.below(3))
                 .map(|i| PrincipalDecl {
                     name: self.name(i),
+                    id: self.opt_s(),
                     kind: self.opt_s(),
                     full_access: self.opt_b(),
                     display_name: self.opt_s(),
@@ -2885,6 +2900,7 @@ properties = {}
                             env: self.s(),
                             mode: self.opt_s(),
                             properties: self.map(Self::prop),
+                            default: self.opt_b(),
                             description: self.opt_s(),
                         })
                         .collect(),

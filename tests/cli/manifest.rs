@@ -104,6 +104,18 @@ fn varied() -> Env {
             "--prop",
             "project=lab",
         ],
+        // A second engine of the same type, made the default: the export says which.
+        vec![
+            "compute",
+            "attach",
+            "lab_ws",
+            "mc_b",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=lab_b",
+        ],
+        vec!["compute", "set-default", "lab_ws", "mc_b"],
         vec!["workspace", "create", "old_ws", "--sod-policy", "off"],
         vec!["workspace", "update", "old_ws", "--disable-dev-role"],
         vec!["member", "add", "old_ws", "alice", "--role", "guest"],
@@ -312,9 +324,13 @@ fn export_then_apply_into_a_new_catalog_reproduces_it_byte_for_byte() {
     // What it holds: every kind, secrets as placeholders, no account, owners, recycle bin
     // or compute-created data sources.
     for needle in [
-        "[[principal]]\nname = \"alice\"\nkind = \"ram-user\"\nfull_access = false\ndisplay_name = \"Alice Li 李\"\n",
-        "[[principal]]\nname = \"etl_role\"\nkind = \"ram-role\"\n",
-        "name = \"admin1\"\nkind = \"ram-user\"\nfull_access = true\n",
+        "[[principal]]\nname = \"alice\"\nid = \"",
+        "kind = \"ram-user\"\nfull_access = false\ndisplay_name = \"Alice Li 李\"\n",
+        "[[principal]]\nname = \"carol\"\nid = \"1000000000000007\"\nkind = \"ram-user\"\n",
+        "kind = \"ram-role\"\n",
+        "kind = \"ram-user\"\nfull_access = true\n",
+        "name = \"mc\"\ntype = \"maxcompute\"\nenv = \"prod\"\nmode = \"url\"\nproperties = { authType = \"Executor\", endpointMode = \"SelfAdaption\", project = \"lab\" }\ndefault = false\n",
+        "name = \"mc_b\"\ntype = \"maxcompute\"\nenv = \"prod\"\nmode = \"url\"\nproperties = { authType = \"Executor\", endpointMode = \"SelfAdaption\", project = \"lab_b\" }\ndefault = true\n",
         "[[resource_group]]\nname = \"rg_etl\"\ntype = \"serverless\"\nspec = 4\npayment = \"postpaid\"\nvpc = \"vpc-abc123\"\nvswitch = \"vsw-def456\"\nremark = \"nightly ETL, \\\"main\\\"\"\n",
         "name = \"rg_year\"\ntype = \"serverless\"\nspec = 2\npayment = \"prepaid\"\nduration = 1\nduration_unit = \"year\"\n",
         "description = \"Tax \\\"reports\\\"\\nmonthly \\\\ yearly\"\n",
