@@ -101,6 +101,13 @@ fn not_a_catalog(path: &Path) -> Error {
     )
 }
 
+/// Exit 7 for a file that looks like a catalog but is not usable as one.
+pub(crate) fn corrupt(path: &Path, why: &str) -> Error {
+    Error::catalog(format!("the catalog file {} is corrupt", path.display()))
+        .caused_by(why)
+        .with_hint("restore it from a backup, or create a new one with dwctl init --catalog PATH")
+}
+
 fn set_pragmas(conn: &Connection, lock_timeout: Duration) -> Result<()> {
     conn.busy_timeout(lock_timeout)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -143,6 +150,15 @@ impl Catalog {
                 path.display()
             ))
             .with_hint("upgrade dwctl to use this catalog"));
+        }
+        // A catalog is linked into place only after its first migration (NewCatalog), so
+        // schema 0 under our application id is a damaged or hand-made file: migrating it
+        // would write into a file that is not ours to repair.
+        if version == 0 {
+            return Err(corrupt(
+                path,
+                "it is marked as a dwctl catalog but has no schema",
+            ));
         }
         let mut cat = Catalog {
             conn,

@@ -173,3 +173,21 @@ fn r4_a_catalog_locked_past_the_timeout_is_exit_7_and_unchanged() {
     drop(conn);
     assert_eq!((env.rows(), env.audit()), (rows, audit));
 }
+
+/// A file that carries dwctl's application id but not its tables (an interrupted copy, a
+/// hand-made file): not a catalog dwctl can use, and not one it may "repair".
+#[test]
+fn r4_a_file_with_our_id_but_no_catalog_inside_is_refused_untouched() {
+    let env = Env::new();
+    for (name, version) in [("v0.db", 0), ("v1.db", 1)] {
+        let path = env.path().join(name);
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", 0x6477_6374)
+                .unwrap();
+            conn.pragma_update(None, "user_version", version).unwrap();
+            conn.execute_batch("CREATE TABLE unrelated (x)").unwrap();
+        }
+        refuse_every_command(&env, &path, "corrupt");
+    }
+}
