@@ -9,6 +9,7 @@ use crate::output::{ColorChoice, Format};
 mod audit;
 mod compute;
 mod datasource;
+mod manifest;
 mod member;
 mod resource_group;
 mod role;
@@ -18,6 +19,7 @@ mod workspace;
 pub use audit::*;
 pub use compute::*;
 pub use datasource::*;
+pub use manifest::*;
 pub use member::*;
 pub use resource_group::*;
 pub use role::*;
@@ -154,6 +156,21 @@ pub enum Command {
     /// The audit log of every change
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write the catalog (or some workspaces) as a manifest; secrets become placeholders
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl export --all --file dwctl.toml\n  dwctl export finance_tax_report > fin.toml\n  dwctl export --all -o json | jq '.workspace[].name'"
+    )]
+    Export(ExportArgs),
+    /// Show what apply would change, checking every right and rule
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl plan --file dwctl.toml\n  dwctl plan --file dwctl.toml --prune --exit-code"
+    )]
+    Plan(PlanArgs),
+    /// Converge the catalog to a manifest, in one transaction: all of it or nothing
+    #[command(
+        after_help = "EXAMPLES:\n  ORDERS_PROD_PASSWORD=... dwctl apply --file dwctl.toml\n  dwctl apply --file dwctl.toml --prune --yes\n  dwctl export --all | dwctl --catalog other.db apply --file -"
+    )]
+    Apply(ApplyArgs),
 }
 
 #[derive(Debug, Args)]

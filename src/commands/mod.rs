@@ -6,6 +6,7 @@ mod audit;
 mod compute;
 mod datasource;
 mod init;
+mod manifest;
 mod member;
 mod props;
 mod resource_group;
@@ -156,5 +157,8 @@ pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
         Command::Compute(c) => compute::run(ctx, c),
         Command::DataSource(c) => datasource::run(ctx, c),
         Command::Audit(c) => audit::run(ctx, c),
+        Command::Export(a) => manifest::export(ctx, a),
+        Command::Plan(a) => manifest::plan(ctx, a),
+        Command::Apply(a) => manifest::apply(ctx, a),
     }
 }

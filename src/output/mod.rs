@@ -271,9 +271,42 @@ impl Printer {
         }
     }
 
+    /// A progress bar on stderr for long work, only when stderr is a terminal (and not
+    /// under JSON formats or --quiet); otherwise it draws nothing.
+    pub fn progress(&self, total: usize) -> Progress {
+        let show = io::stderr().is_terminal() && !self.quiet && !self.format.is_json() && total > 1;
+        Progress {
+            bar: show.then(|| {
+                let bar = indicatif::ProgressBar::new(total as u64);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            }),
+        }
+    }
+
     /// Text that is the command's result itself (a completion script, a man page).
     pub fn raw(&mut self, text: &str) -> io::Result<()> {
         self.out.write_all(text.as_bytes())
+    }
+}
+
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    pub fn set(&self, n: usize) {
+        if let Some(b) = &self.bar {
+            b.set_position(n as u64);
+        }
+    }
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
     }
 }
 

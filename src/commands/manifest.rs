@@ -1,0 +1,219 @@
+//! `export`, `plan` and `apply`.
+
+use std::io::Read;
+
+use super::Ctx;
+use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
+use crate::domain::apply::{self, PlanChange};
+use crate::domain::error::{Error, Result};
+use crate::domain::model::{shown, WorkspaceName};
+use crate::domain::session::{Done, Outcome};
+use crate::domain::types::strip_one_trailing_newline;
+use crate::manifest::format::{self, Format, Manifest, PropValue, STDIN_SOURCE};
+use crate::output::View;
+use crate::prompt;
+
+impl View for PlanChange {
+    const COLUMNS: &'static [&'static str] = &["op", "kind", "workspace", "name", "env", "fields"];
+}
+
+/// Read and parse a manifest, then read its secrets (`{ env = .. }`, `{ file = .. }`).
+fn load(path: &str) -> Result<(Manifest, String)> {
+    let (text, source) = if path == "-" {
+        let mut t = String::new();
+        std::io::stdin().read_to_string(&mut t).map_err(|e| {
+            Error::invalid("cannot read the manifest from stdin").caused_by(e.to_string())
+        })?;
+        (t, STDIN_SOURCE.to_string())
+    } else {
+        let t = std::fs::read_to_string(path).map_err(|e| {
+            Error::invalid(format!("cannot read manifest {}", shown(path))).caused_by(e.to_string())
+        })?;
+        (t, path.to_string())
+    };
+    let fmt = if path == "-" {
+        Format::Toml
+    } else {
+        format::format_for_path(path)
+    };
+    let mut m = format::parse(&text, &source, fmt)?;
+    resolve_secrets(&mut m)?;
+    Ok((m, source))
+}
+
+/// Secrets named in a manifest are read here, from the variables and files it names.
+fn resolve_secrets(m: &mut Manifest) -> Result<()> {
+    for w in &mut m.workspace {
+        let objects = w
+            .compute
+            .iter_mut()
+            .map(|c| (format!("compute {}/{}", w.name, c.name), &mut c.properties))
+            .chain(w.datasource.iter_mut().map(|d| {
+                (
+                    format!("datasource {}/{}", w.name, d.name),
+                    &mut d.properties,
+                )
+            }));
+        for (what, props) in objects {
+            let Some(props) = props else { continue };
+            for (key, value) in props.iter_mut() {
+                let plain = match value {
+                    PropValue::Plain(_) => continue,
+                    PropValue::Env(var) => std::env::var(var.as_str()).map_err(|_| {
+                        Error::invalid(format!(
+                            "{what}: {key} reads the environment variable {var}, which is not set"
+                        ))
+                        .with_hint(format!("export {var}=... before running dwctl"))
+                    })?,
+                    PropValue::File(path) => strip_one_trailing_newline(
+                        std::fs::read_to_string(path.as_str()).map_err(|e| {
+                            Error::invalid(format!(
+                                "{what}: {key} reads the file {}, which cannot be read",
+                                shown(path)
+                            ))
+                            .caused_by(e.to_string())
+                        })?,
+                    ),
+                };
+                *value = PropValue::Plain(plain);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
+    if a.workspaces.is_empty() && !a.all {
+        return Err(
+            Error::invalid("name the workspaces to export, or pass --all")
+                .with_hint("dwctl export --all, or dwctl export WORKSPACE...")
+                .into(),
+        );
+    }
+    let names = a
+        .workspaces
+        .iter()
+        .map(|n| WorkspaceName::parse(n))
+        .collect::<Result<Vec<_>>>()?;
+    let m = ctx.read(|s| apply::export(s, &names))?;
+    let json = match &a.file {
+        Some(path) => format::format_for_path(path) == Format::Json,
+        None => ctx.printer.format().is_json(),
+    };
+    let text = if json {
+        format::to_json(&m)
+    } else {
+        format::to_toml(&m)
+    };
+    match &a.file {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| {
+                Error::internal(format!("cannot write {}", shown(path))).caused_by(e.to_string())
+            })?;
+            ctx.printer.status(&format!(
+                "Wrote {path}: {} workspaces, {} principals, {} resource groups.",
+                m.workspace.len(),
+                m.principal.len(),
+                m.resource_group.len()
+            ));
+        }
+        None => ctx.printer.raw(&text)?,
+    }
+    Ok(())
+}
+
+fn summary(changes: &[PlanChange]) -> String {
+    if changes.is_empty() {
+        return "No changes.".into();
+    }
+    let count = |op: &str| changes.iter().filter(|c| c.op == op).count();
+    format!(
+        "{} to create, {} to update, {} to delete.",
+        count("create"),
+        count("update"),
+        count("delete")
+    )
+}
+
+pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
+    let (m, source) = load(&a.file)?;
+    let changes = ctx
+        .write(true, |s| {
+            apply::apply(s, &m, a.prune, &source, &mut |_, _| {})
+        })?
+        .value;
+    ctx.printer.list(&changes)?;
+    ctx.printer.status(&format!("Plan: {}", summary(&changes)));
+    if a.exit_code && !changes.is_empty() {
+        return Err(
+            Error::negative(format!("the plan has {} changes", changes.len()))
+                .with_hint(format!("apply them with dwctl apply --file {}", a.file))
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
+    let (m, source) = load(&a.file)?;
+    if a.dry_run {
+        let done = ctx.write(true, |s| {
+            apply::apply(s, &m, a.prune, &source, &mut |_, _| {})
+        })?;
+        return print(ctx, true, done);
+    }
+    if a.prune {
+        // Deletions ask first: find them with a dry run (which also reports any refusal).
+        let preview = ctx.write(true, |s| {
+            apply::apply(s, &m, a.prune, &source, &mut |_, _| {})
+        });
+        match preview {
+            Ok(p) => {
+                let deletes: Vec<String> = p
+                    .value
+                    .iter()
+                    .filter(|c| c.op == "delete")
+                    .map(|c| c.line())
+                    .collect();
+                if !deletes.is_empty() {
+                    prompt::confirm(
+                        &ctx.settings,
+                        &format!(
+                            "Apply {} changes, deleting:\n  {}\nContinue?",
+                            p.value.len(),
+                            deletes.join("\n  ")
+                        ),
+                    )?;
+                }
+            }
+            // A refusal is reported (and audited) by the real run below.
+            Err(e)
+                if matches!(
+                    e.kind,
+                    crate::domain::error::Kind::Denied | crate::domain::error::Kind::Refused
+                ) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let progress = ctx
+        .printer
+        .progress(m.principal.len() + m.resource_group.len() + m.workspace.len());
+    let done = ctx.write(false, |s| {
+        apply::apply(s, &m, a.prune, &source, &mut |n, _| progress.set(n))
+    });
+    progress.finish();
+    print(ctx, false, done?)
+}
+
+fn print(ctx: &mut Ctx, dry_run: bool, done: Done<Vec<PlanChange>>) -> anyhow::Result<()> {
+    let msg = summary(&done.value);
+    let changed = !done.value.is_empty();
+    let done = Done {
+        value: Outcome {
+            value: done.value,
+            changed,
+        },
+        warnings: done.warnings,
+    };
+    ctx.print_mutation("apply", dry_run, done, &msg)
+}

@@ -1,0 +1,1068 @@
+//! Declarative manifests: export the catalog as a manifest, and converge the catalog to one
+//! (cli.md 8). Every change goes through the same domain function as the single command
+//! that makes it, so every right and rule is checked exactly once, in one place. `plan` is
+//! `apply` run in a transaction that is rolled back.
+
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::error::{Error, Result};
+use super::member::{self, RoleChange};
+use super::model::{
+    parse_display_name, parse_tag_key, parse_tag_value, parse_text, Env, GroupName, Mode,
+    ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
+};
+use super::principal::{self, NewPrincipal, PrincipalUpdate};
+use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
+use super::resources::{self as res, NewObject, PropChange};
+use super::roles::{RoleCode, RoleSet};
+use super::session::Session;
+use super::types::{self, ConnMode, Properties};
+use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
+use crate::manifest::format::{
+    secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
+    ResourceGroupDecl, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+};
+
+/// One change of a plan (cli.md 3, the `plan change` object).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlanChange {
+    pub op: &'static str,
+    pub kind: &'static str,
+    pub workspace: Option<String>,
+    pub name: String,
+    pub env: Option<Env>,
+    pub fields: Vec<String>,
+}
+
+impl PlanChange {
+    /// `+ member finance_tax_report/alice`, as the plan prints it.
+    pub fn line(&self) -> String {
+        let sign = match self.op {
+            "create" => "+",
+            "update" => "~",
+            _ => "-",
+        };
+        let mut s = format!("{sign} {} ", self.kind);
+        if let Some(w) = &self.workspace {
+            s.push_str(w);
+            s.push('/');
+        }
+        s.push_str(&self.name);
+        if let Some(e) = self.env {
+            s.push_str(&format!(" ({e})"));
+        }
+        if !self.fields.is_empty() {
+            s.push_str(&format!(": {}", self.fields.join(", ")));
+        }
+        s
+    }
+}
+
+fn opt_parse<T>(v: &Option<String>, f: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {
+    v.as_deref().map(f).transpose()
+}
+
+/// A property set of a manifest, whose secrets the caller has already read.
+fn plain_props(props: &BTreeMap<String, PropValue>) -> Result<Properties> {
+    props
+        .iter()
+        .map(|(k, v)| match v {
+            PropValue::Plain(s) => Ok((k.clone(), s.clone())),
+            _ => Err(Error::internal(format!(
+                "property {k} was not read before apply"
+            ))),
+        })
+        .collect()
+}
+
+/// The fields compute and data-source declarations share.
+struct DeclRef<'a> {
+    name: &'a str,
+    type_key: &'a str,
+    env: &'a str,
+    mode: &'a Option<String>,
+    properties: &'a Option<BTreeMap<String, PropValue>>,
+    description: &'a Option<String>,
+}
+
+impl<'a> DeclRef<'a> {
+    fn compute(d: &'a ComputeDecl) -> Self {
+        DeclRef {
+            name: &d.name,
+            type_key: &d.type_,
+            env: &d.env,
+            mode: &d.mode,
+            properties: &d.properties,
+            description: &d.description,
+        }
+    }
+    fn datasource(d: &'a DataSourceDecl) -> Self {
+        DeclRef {
+            name: &d.name,
+            type_key: &d.type_,
+            env: &d.env,
+            mode: &d.mode,
+            properties: &d.properties,
+            description: &d.description,
+        }
+    }
+}
+
+/// A declaration's values, parsed.
+struct ObjectInput {
+    name: ObjectName,
+    spec: &'static types::TypeSpec,
+    env: Env,
+    mode: Option<ConnMode>,
+    props: Option<Properties>,
+    description: Option<String>,
+}
+
+struct Applier<'s, 't, 'c> {
+    s: &'s mut Session<'t, 'c>,
+    prune: bool,
+    changes: Vec<PlanChange>,
+}
+
+impl Applier<'_, '_, '_> {
+    fn push(
+        &mut self,
+        op: &'static str,
+        kind: &'static str,
+        ws: Option<&str>,
+        name: &str,
+        env: Option<Env>,
+        fields: Vec<String>,
+    ) {
+        self.changes.push(PlanChange {
+            op,
+            kind,
+            workspace: ws.map(str::to_string),
+            name: name.to_string(),
+            env,
+            fields,
+        });
+    }
+
+    /// Run one change; a failure names it.
+    fn step<T>(&mut self, what: &str, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        f(self.s).map_err(|mut e| {
+            e.message = format!("{what}: {}", e.message);
+            e
+        })
+    }
+
+    fn principal(&mut self, d: &PrincipalDecl) -> Result<()> {
+        let what = format!("principal {}", d.name);
+        let name = PrincipalName::parse(&d.name).map_err(|e| prefix(&what, e))?;
+        let kind = opt_parse(&d.kind, PrincipalKind::parse).map_err(|e| prefix(&what, e))?;
+        if kind == Some(PrincipalKind::Account) {
+            return Err(Error::invalid(format!(
+                "{what}: the account principal is implied; do not list it"
+            )));
+        }
+        let display = match d.display_name.as_deref() {
+            None => None,
+            Some("") => Some(None),
+            Some(x) => Some(Some(
+                parse_text(x, 128, "display name").map_err(|e| prefix(&what, e))?,
+            )),
+        };
+        match self.s.tx().principal(name.as_str())? {
+            None => {
+                let req = NewPrincipal {
+                    name: name.clone(),
+                    kind: kind.unwrap_or(PrincipalKind::RamUser),
+                    id: None,
+                    display_name: display.flatten(),
+                    full_access: d.full_access.unwrap_or(false),
+                };
+                self.step(&format!("+ {what}"), |s| principal::add(s, req, false))?;
+                self.push("create", "principal", None, name.as_str(), None, vec![]);
+            }
+            Some(p) => {
+                if p.is_account() {
+                    return Err(Error::invalid(format!(
+                        "{what}: the account principal is implied; do not list it"
+                    )));
+                }
+                if kind.is_some_and(|k| k != p.kind) {
+                    return Err(Error::refused(format!(
+                        "~ {what}: its kind is {} and never changes",
+                        p.kind
+                    )));
+                }
+                let mut fields = Vec::new();
+                if display.as_ref().is_some_and(|v| *v != p.display_name) {
+                    fields.push("display_name".to_string());
+                }
+                if d.full_access.is_some_and(|f| f != p.full_access) {
+                    fields.push("full_access".to_string());
+                }
+                if !fields.is_empty() {
+                    let u = PrincipalUpdate {
+                        display_name: display,
+                        full_access: d.full_access,
+                    };
+                    self.step(&format!("~ {what}"), |s| {
+                        principal::update(s, p.name.as_str(), &u)
+                    })?;
+                    self.push("update", "principal", None, p.name.as_str(), None, fields);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn resource_group(&mut self, d: &ResourceGroupDecl) -> Result<()> {
+        let what = format!("resource group {}", d.name);
+        let name = GroupName::parse(&d.name).map_err(|e| prefix(&what, e))?;
+        let gtype = opt_parse(&d.type_, GroupType::parse).map_err(|e| prefix(&what, e))?;
+        let payment = opt_parse(&d.payment, Payment::parse).map_err(|e| prefix(&what, e))?;
+        let unit =
+            opt_parse(&d.duration_unit, DurationUnit::parse).map_err(|e| prefix(&what, e))?;
+        let spec = d
+            .spec
+            .map(|v| rg::parse_spec(v as i64))
+            .transpose()
+            .map_err(|e| prefix(&what, e))?;
+        let vpc = opt_parse(&d.vpc, |v| rg::parse_network_id(v, "vpc-", "VPC id"))
+            .map_err(|e| prefix(&what, e))?;
+        let vswitch = opt_parse(&d.vswitch, |v| {
+            rg::parse_network_id(v, "vsw-", "vSwitch id")
+        })
+        .map_err(|e| prefix(&what, e))?;
+        let remark =
+            opt_parse(&d.remark, |r| parse_text(r, 128, "remark")).map_err(|e| prefix(&what, e))?;
+        match self.s.tx().resource_group(name.as_str())? {
+            None => {
+                let req = NewGroup {
+                    name: name.clone(),
+                    group_type: gtype.unwrap_or(GroupType::Serverless),
+                    spec: spec.unwrap_or(2),
+                    payment: payment.unwrap_or(Payment::Postpaid),
+                    duration: d
+                        .duration
+                        .map(|n| (n as i64, unit.unwrap_or(DurationUnit::Month))),
+                    vpc,
+                    vswitch,
+                    remark: remark.unwrap_or_default(),
+                };
+                req.check_payment().map_err(|e| prefix(&what, e))?;
+                self.step(&format!("+ {what}"), |s| rg::create(s, req, false))?;
+                self.push(
+                    "create",
+                    "resource_group",
+                    None,
+                    name.as_str(),
+                    None,
+                    vec![],
+                );
+            }
+            Some(g) => {
+                let mut fixed = Vec::new();
+                if gtype.is_some_and(|t| t != g.group_type) {
+                    fixed.push("type");
+                }
+                if payment.is_some_and(|p| p != g.payment) {
+                    fixed.push("payment");
+                }
+                if d.duration.is_some_and(|n| Some(n as i64) != g.duration) {
+                    fixed.push("duration");
+                }
+                if unit.is_some_and(|u| Some(u.as_str()) != g.duration_unit.as_deref()) {
+                    fixed.push("duration_unit");
+                }
+                if vpc.is_some() && vpc != g.vpc {
+                    fixed.push("vpc");
+                }
+                if vswitch.is_some() && vswitch != g.vswitch {
+                    fixed.push("vswitch");
+                }
+                if !fixed.is_empty() {
+                    return Err(Error::refused(format!(
+                        "~ {what}: {} cannot change (only spec and remark do)",
+                        fixed.join(", ")
+                    ))
+                    .with_hint("create a new group and bind it instead"));
+                }
+                let mut fields = Vec::new();
+                if spec.is_some_and(|v| v != g.spec) {
+                    fields.push("spec".to_string());
+                }
+                if remark.as_ref().is_some_and(|r| *r != g.remark) {
+                    fields.push("remark".to_string());
+                }
+                if !fields.is_empty() {
+                    let u = GroupUpdate {
+                        name: None,
+                        remark,
+                        spec,
+                    };
+                    self.step(&format!("~ {what}"), |s| rg::update(s, &g.id, &u))?;
+                    self.push("update", "resource_group", None, &g.name, None, fields);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn workspace(&mut self, d: &WorkspaceDecl) -> Result<()> {
+        let what = format!("workspace {}", d.name);
+        let name = WorkspaceName::parse(&d.name).map_err(|e| prefix(&what, e))?;
+        let ws = name.as_str().to_string();
+        let mode = opt_parse(&d.mode, Mode::parse).map_err(|e| prefix(&what, e))?;
+        let status = match d.status.as_deref() {
+            None => None,
+            Some(s) => match Status::parse(s).map_err(|e| prefix(&what, e))? {
+                Status::Deleted => {
+                    return Err(Error::invalid(format!(
+                        "{what}: status is available or disabled"
+                    )))
+                }
+                st => Some(st),
+            },
+        };
+        let sod = opt_parse(&d.sod_policy, SodPolicy::parse).map_err(|e| prefix(&what, e))?;
+        let display = opt_parse(&d.display_name, |x| {
+            parse_display_name(x, 64, "display name")
+        })
+        .map_err(|e| prefix(&what, e))?;
+        let description = opt_parse(&d.description, |x| parse_text(x, 3000, "description"))
+            .map_err(|e| prefix(&what, e))?;
+        let tags = match &d.tags {
+            None => None,
+            Some(t) => Some(
+                t.iter()
+                    .map(|(k, v)| Ok((parse_tag_key(k)?, parse_tag_value(v)?)))
+                    .collect::<Result<BTreeMap<_, _>>>()
+                    .map_err(|e| prefix(&what, e))?,
+            ),
+        };
+
+        let existing = self.s.tx().workspace(&ws)?;
+        let created = match &existing {
+            Some(w) if w.status == Status::Deleted => {
+                return Err(Error::conflict(format!(
+                    "+ {what}: the name is held by a deleted workspace until {}",
+                    w.retention_until.map(|t| t.to_string()).unwrap_or_default()
+                ))
+                .with_hint(format!("restore it (dwctl workspace restore {0}) or purge it (dwctl workspace purge {0})", w.name)));
+            }
+            Some(_) => false,
+            None => {
+                let req = NewWorkspace {
+                    name: Some(name.clone()),
+                    display_name: display.clone(),
+                    description: description.clone(),
+                    mode,
+                    // A stricter separation-of-duties policy is set after the members.
+                    sod_policy: sod.filter(|p| *p != SodPolicy::Enforce),
+                    pai_tasks_enabled: d.pai_tasks_enabled,
+                    tags: tags.clone().unwrap_or_default(),
+                };
+                self.step(&format!("+ {what}"), |s| workspace::create(s, req, false))?;
+                self.push("create", "workspace", None, &ws, None, vec![]);
+                true
+            }
+        };
+        let current = |a: &mut Self| -> Result<Workspace> {
+            a.s.tx()
+                .workspace(&ws)?
+                .ok_or_else(|| Error::internal(format!("{ws} vanished")))
+        };
+
+        // Enable first: nothing inside a disabled workspace can change.
+        let w = current(self)?;
+        if w.status == Status::Disabled && status == Some(Status::Available) {
+            self.step(&format!("~ {what}"), |s| workspace::enable(s, &name))?;
+            self.push(
+                "update",
+                "workspace",
+                None,
+                &ws,
+                None,
+                vec!["status".into()],
+            );
+        }
+
+        // Early settings.
+        if !created {
+            let w = current(self)?;
+            let mut u = WorkspaceUpdate::default();
+            let mut fields = Vec::new();
+            if display.as_ref().is_some_and(|x| *x != w.display_name) {
+                u.display_name = display.clone();
+                fields.push("display_name".to_string());
+            }
+            if description.as_ref().is_some_and(|x| *x != w.description) {
+                u.description = description.clone();
+                fields.push("description".to_string());
+            }
+            if d.pai_tasks_enabled
+                .is_some_and(|p| p != w.pai_tasks_enabled)
+            {
+                u.pai_tasks_enabled = d.pai_tasks_enabled;
+                fields.push("pai_tasks_enabled".to_string());
+            }
+            if let Some(p) = sod.filter(|p| *p != SodPolicy::Enforce && *p != w.sod_policy) {
+                u.sod_policy = Some(p);
+                fields.push("sod_policy".to_string());
+            }
+            if let Some(t) = &tags {
+                let target: BTreeMap<String, String> = if self.prune {
+                    t.clone()
+                } else {
+                    let mut merged = w.tags.clone();
+                    merged.extend(t.clone());
+                    merged
+                };
+                if target != w.tags {
+                    u.replace_tags = Some(target);
+                    fields.push("tags".to_string());
+                }
+            }
+            if !fields.is_empty() {
+                self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
+                self.push("update", "workspace", None, &ws, None, fields);
+            }
+            if let Some(m) = mode {
+                if m != w.mode {
+                    if m == Mode::Basic {
+                        return Err(Error::refused(format!(
+                            "~ {what}: a standard-mode workspace cannot go back to basic mode"
+                        )));
+                    }
+                    self.step(&format!("~ {what}"), |s| workspace::upgrade(s, &name))?;
+                    self.push("update", "workspace", None, &ws, None, vec!["mode".into()]);
+                }
+            }
+        }
+
+        // Resource-group bindings and the default group.
+        if let Some(groups) = &d.resource_groups {
+            let w = current(self)?;
+            let bound: HashSet<String> = w
+                .resource_groups
+                .iter()
+                .map(|g| g.to_ascii_lowercase())
+                .collect();
+            let wanted: HashSet<String> = groups.iter().map(|g| g.to_ascii_lowercase()).collect();
+            for g in groups {
+                if !bound.contains(&g.to_ascii_lowercase()) {
+                    self.step(&format!("+ binding {g} -> {ws}"), |s| {
+                        rg::bind(s, g, &name, false, false)
+                    })?;
+                    self.push("create", "binding", Some(&ws), g, None, vec![]);
+                }
+            }
+            if self.prune {
+                for g in &w.resource_groups {
+                    if !wanted.contains(&g.to_ascii_lowercase()) {
+                        self.step(&format!("- binding {g} -> {ws}"), |s| {
+                            rg::unbind(s, g, &name)
+                        })?;
+                        self.push("delete", "binding", Some(&ws), g, None, vec![]);
+                    }
+                }
+            }
+        }
+        if let Some(def) = &d.default_resource_group {
+            let w = current(self)?;
+            let target = if def == NO_DEFAULT_RESOURCE_GROUP {
+                None
+            } else {
+                Some(def.clone())
+            };
+            let same = match (&target, &w.default_resource_group) {
+                (None, None) => true,
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => false,
+            };
+            if !same {
+                let u = WorkspaceUpdate {
+                    default_resource_group: Some(target),
+                    ..Default::default()
+                };
+                self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
+                self.push(
+                    "update",
+                    "workspace",
+                    None,
+                    &ws,
+                    None,
+                    vec!["default_resource_group".into()],
+                );
+            }
+        }
+
+        self.members(&name, &d.member)?;
+        self.computes(&name, &d.compute)?;
+        self.datasources(&name, &d.datasource)?;
+
+        // Late settings: the strict ones, once the members are as wanted.
+        let w = current(self)?;
+        let mut u = WorkspaceUpdate::default();
+        let mut fields = Vec::new();
+        if sod == Some(SodPolicy::Enforce) && w.sod_policy != SodPolicy::Enforce {
+            u.sod_policy = Some(SodPolicy::Enforce);
+            fields.push("sod_policy".to_string());
+        }
+        match d.dev_role_disabled {
+            Some(true) if !w.dev_role_disabled => {
+                u.disable_dev_role = true;
+                fields.push("dev_role_disabled".to_string());
+            }
+            Some(false) if w.dev_role_disabled => {
+                return Err(Error::refused(format!(
+                    "~ {what}: the Develop role, once disabled, cannot be enabled again"
+                )));
+            }
+            _ => {}
+        }
+        if !fields.is_empty() {
+            self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
+            self.push("update", "workspace", None, &ws, None, fields);
+        }
+        if status == Some(Status::Disabled) && w.status == Status::Available {
+            self.step(&format!("~ {what}"), |s| workspace::disable(s, &name))?;
+            self.push(
+                "update",
+                "workspace",
+                None,
+                &ws,
+                None,
+                vec!["status".into()],
+            );
+        }
+        Ok(())
+    }
+
+    fn members(&mut self, ws: &WorkspaceName, decls: &[MemberDecl]) -> Result<()> {
+        let w = self
+            .s
+            .tx()
+            .workspace(ws.as_str())?
+            .ok_or_else(|| Error::internal("workspace vanished"))?;
+        let current: HashMap<String, RoleSet> = self
+            .s
+            .tx()
+            .members(w.id)?
+            .into_iter()
+            .map(|m| (m.user.as_str().to_ascii_lowercase(), m.roles))
+            .collect();
+        let mut wanted = HashSet::new();
+        for d in decls {
+            let what = format!("member {}/{}", ws, d.user);
+            let roles = RoleSet::parse_list(&d.roles).map_err(|e| prefix(&what, e))?;
+            if roles.is_empty() {
+                return Err(Error::invalid(format!("{what}: roles must not be empty")));
+            }
+            if roles.contains(RoleCode::Owner) {
+                return Err(Error::invalid(format!(
+                    "{what}: role_project_owner is the account's, implied in every workspace; do not list it"
+                )));
+            }
+            // Members are named by principal name (ids are accepted too).
+            let key = match self.s.tx().principal(&d.user)? {
+                Some(p) => p.name.as_str().to_ascii_lowercase(),
+                None => d.user.to_ascii_lowercase(),
+            };
+            wanted.insert(key.clone());
+            match current.get(&key) {
+                None => {
+                    self.step(&format!("+ {what}"), |s| {
+                        member::add(s, ws, &d.user, roles, false)
+                    })?;
+                    self.push("create", "member", Some(ws.as_str()), &d.user, None, vec![]);
+                }
+                Some(have) if *have != roles => {
+                    self.step(&format!("~ {what}"), |s| {
+                        member::change_roles(s, ws, &d.user, &RoleChange::Set(roles))
+                    })?;
+                    self.push(
+                        "update",
+                        "member",
+                        Some(ws.as_str()),
+                        &d.user,
+                        None,
+                        vec!["roles".into()],
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        if self.prune {
+            for m in self.s.tx().members(w.id)? {
+                let key = m.user.as_str().to_ascii_lowercase();
+                if m.roles.contains(RoleCode::Owner) || wanted.contains(&key) {
+                    continue;
+                }
+                self.step(&format!("- member {}/{}", ws, m.user), |s| {
+                    member::remove(s, ws, m.user.as_str())
+                })?;
+                self.push(
+                    "delete",
+                    "member",
+                    Some(ws.as_str()),
+                    m.user.as_str(),
+                    None,
+                    vec![],
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn object_input(&self, what: &str, kind: &str, d: DeclRef) -> Result<ObjectInput> {
+        let p = |e| prefix(what, e);
+        Ok(ObjectInput {
+            name: ObjectName::parse(d.name, kind).map_err(p)?,
+            spec: types::resolve_type(d.type_key).map_err(p)?,
+            env: Env::parse(d.env).map_err(p)?,
+            mode: opt_parse(d.mode, ConnMode::parse).map_err(p)?,
+            props: d.properties.as_ref().map(plain_props).transpose()?,
+            description: opt_parse(d.description, |x| parse_text(x, 3000, "description"))
+                .map_err(p)?,
+        })
+    }
+
+    fn computes(&mut self, ws: &WorkspaceName, decls: &[ComputeDecl]) -> Result<()> {
+        let w = self
+            .s
+            .tx()
+            .workspace(ws.as_str())?
+            .ok_or_else(|| Error::internal("workspace vanished"))?;
+        let mut wanted = HashSet::new();
+        for d in decls {
+            let what = format!("compute {}/{} ({})", ws, d.name, d.env);
+            let ObjectInput {
+                name,
+                spec,
+                env,
+                mode,
+                props,
+                description,
+            } = self.object_input(&what, "compute resource", DeclRef::compute(d))?;
+            wanted.insert((name.as_str().to_ascii_lowercase(), env));
+            match self
+                .s
+                .tx()
+                .computes_named(w.id, name.as_str(), Some(env))?
+                .pop()
+            {
+                None => {
+                    let req = NewObject {
+                        name: name.clone(),
+                        spec,
+                        env,
+                        mode,
+                        properties: props.unwrap_or_default(),
+                        description: description.unwrap_or_default(),
+                    };
+                    self.step(&format!("+ {what}"), |s| res::attach(s, ws, req, false))?;
+                    self.push(
+                        "create",
+                        "compute",
+                        Some(ws.as_str()),
+                        name.as_str(),
+                        Some(env),
+                        vec![],
+                    );
+                }
+                Some(c) => {
+                    if !c.type_key.eq_ignore_ascii_case(spec.key)
+                        || mode.is_some_and(|m| m != c.mode)
+                    {
+                        return Err(Error::refused(format!(
+                            "~ {what}: its type and mode never change"
+                        ))
+                        .with_hint("detach it and attach a new one, or use another name"));
+                    }
+                    let fields = self.object_fields(
+                        spec,
+                        c.mode,
+                        c.properties.as_ref(),
+                        &c.description,
+                        &props,
+                        &description,
+                    )?;
+                    if !fields.is_empty() {
+                        let change = PropChange {
+                            replace: props.clone(),
+                            ..Default::default()
+                        };
+                        self.step(&format!("~ {what}"), |s| {
+                            res::update_compute(
+                                s,
+                                ws,
+                                name.as_str(),
+                                Some(env),
+                                &change,
+                                description.clone(),
+                            )
+                        })?;
+                        self.push(
+                            "update",
+                            "compute",
+                            Some(ws.as_str()),
+                            name.as_str(),
+                            Some(env),
+                            fields,
+                        );
+                    }
+                }
+            }
+        }
+        if self.prune {
+            for c in self.s.tx().computes(w.id, None)? {
+                if wanted.contains(&(c.name.to_ascii_lowercase(), c.env)) {
+                    continue;
+                }
+                self.step(&format!("- compute {}/{} ({})", ws, c.name, c.env), |s| {
+                    res::detach(s, ws, &c.name, Some(c.env), false)
+                })?;
+                self.push(
+                    "delete",
+                    "compute",
+                    Some(ws.as_str()),
+                    &c.name,
+                    Some(c.env),
+                    vec![],
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The fields of an existing object that the manifest changes (properties compared
+    /// after validation, so that normalised values do not count as changes).
+    fn object_fields(
+        &self,
+        spec: &types::TypeSpec,
+        mode: ConnMode,
+        current: Option<&Properties>,
+        current_description: &str,
+        props: &Option<Properties>,
+        description: &Option<String>,
+    ) -> Result<Vec<String>> {
+        let mut fields = Vec::new();
+        if let Some(p) = props {
+            let wanted = types::validate(spec, Some(mode), p, &self.s.tenant.region)?.properties;
+            if Some(&wanted) != current {
+                fields.push("properties".to_string());
+            }
+        }
+        if description
+            .as_deref()
+            .is_some_and(|d| d != current_description)
+        {
+            fields.push("description".to_string());
+        }
+        Ok(fields)
+    }
+
+    fn datasources(&mut self, ws: &WorkspaceName, decls: &[DataSourceDecl]) -> Result<()> {
+        let w = self
+            .s
+            .tx()
+            .workspace(ws.as_str())?
+            .ok_or_else(|| Error::internal("workspace vanished"))?;
+        let mut wanted = HashSet::new();
+        for d in decls {
+            let what = format!("datasource {}/{} ({})", ws, d.name, d.env);
+            let ObjectInput {
+                name,
+                spec,
+                env,
+                mode,
+                props,
+                description,
+            } = self.object_input(&what, "data source", DeclRef::datasource(d))?;
+            wanted.insert((name.as_str().to_ascii_lowercase(), env));
+            match self
+                .s
+                .tx()
+                .datasources_named(w.id, name.as_str(), Some(env))?
+                .pop()
+            {
+                None => {
+                    let req = NewObject {
+                        name: name.clone(),
+                        spec,
+                        env,
+                        mode,
+                        properties: props.unwrap_or_default(),
+                        description: description.unwrap_or_default(),
+                    };
+                    self.step(&format!("+ {what}"), |s| res::add(s, ws, req, false))?;
+                    self.push(
+                        "create",
+                        "datasource",
+                        Some(ws.as_str()),
+                        name.as_str(),
+                        Some(env),
+                        vec![],
+                    );
+                }
+                Some(c) => {
+                    if !c.type_key.eq_ignore_ascii_case(spec.key)
+                        || mode.is_some_and(|m| m != c.mode)
+                    {
+                        return Err(Error::refused(format!(
+                            "~ {what}: its type and mode never change"
+                        ))
+                        .with_hint("remove it and add a new one, or use another name"));
+                    }
+                    let fields = self.object_fields(
+                        spec,
+                        c.mode,
+                        c.properties.as_ref(),
+                        &c.description,
+                        &props,
+                        &description,
+                    )?;
+                    if !fields.is_empty() {
+                        let change = PropChange {
+                            replace: props.clone(),
+                            ..Default::default()
+                        };
+                        self.step(&format!("~ {what}"), |s| {
+                            res::update_datasource(
+                                s,
+                                ws,
+                                name.as_str(),
+                                Some(env),
+                                &change,
+                                description.clone(),
+                            )
+                        })?;
+                        self.push(
+                            "update",
+                            "datasource",
+                            Some(ws.as_str()),
+                            name.as_str(),
+                            Some(env),
+                            fields,
+                        );
+                    }
+                }
+            }
+        }
+        if self.prune {
+            for d in self.s.tx().datasources(w.id, None)? {
+                if d.origin != "manual" || wanted.contains(&(d.name.to_ascii_lowercase(), d.env)) {
+                    continue;
+                }
+                self.step(
+                    &format!("- datasource {}/{} ({})", ws, d.name, d.env),
+                    |s| res::remove(s, ws, &d.name, Some(d.env)),
+                )?;
+                self.push(
+                    "delete",
+                    "datasource",
+                    Some(ws.as_str()),
+                    &d.name,
+                    Some(d.env),
+                    vec![],
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+fn prefix(what: &str, mut e: Error) -> Error {
+    e.message = format!("{what}: {}", e.message);
+    e
+}
+
+/// Converge the catalog to the manifest, in the caller's one transaction. On a refusal the
+/// whole apply is refused, naming the change; its audit event is the apply's own.
+pub fn apply(
+    s: &mut Session,
+    m: &Manifest,
+    prune: bool,
+    source: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<PlanChange>> {
+    let total = m.principal.len() + m.resource_group.len() + m.workspace.len();
+    let mut a = Applier {
+        s,
+        prune,
+        changes: Vec::new(),
+    };
+    let mut done = 0;
+    let result = (|| -> Result<()> {
+        for d in &m.principal {
+            a.principal(d)?;
+            done += 1;
+            progress(done, total);
+        }
+        for d in &m.resource_group {
+            a.resource_group(d)?;
+            done += 1;
+            progress(done, total);
+        }
+        for d in &m.workspace {
+            a.workspace(d)?;
+            done += 1;
+            progress(done, total);
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(a.changes),
+        Err(e) => {
+            a.s.attempt("apply", None, Some(source));
+            Err(e)
+        }
+    }
+}
+
+/// The catalog as a manifest: principals, resource groups and the chosen workspaces, in a
+/// fixed order (by kind, then name, then env), secrets as `{ env = "..." }` placeholders.
+/// With no workspace named, every workspace the actor can see (the recycle bin excepted),
+/// every principal and every group; with some named, those workspaces and the principals
+/// and groups they use.
+pub fn export(s: &mut Session, names: &[WorkspaceName]) -> Result<Manifest> {
+    let mut workspaces: Vec<Workspace> = Vec::new();
+    if names.is_empty() {
+        let visible = workspace::list(s, &workspace::ListFilter::default())?;
+        workspaces.extend(visible);
+    } else {
+        for n in names {
+            let (w, _) = workspace::visible(s, n)?;
+            if w.status == Status::Deleted {
+                return Err(Error::refused(format!(
+                    "workspace {} is in the recycle bin and cannot be exported",
+                    w.name
+                )));
+            }
+            workspaces.push(w);
+        }
+    }
+    workspaces.sort_by_key(|w| w.name.as_str().to_ascii_lowercase());
+    let mut used_principals: HashSet<String> = HashSet::new();
+    let mut used_groups: HashSet<String> = HashSet::new();
+    let mut out = Manifest::default();
+    for w in &workspaces {
+        let roles = s.tx().roles_in(w.id, s.actor.pk)?;
+        let read = super::policy::has_right(&s.actor, roles, super::policy::Right::ReadProperties);
+        let mut d = WorkspaceDecl {
+            name: w.name.to_string(),
+            display_name: Some(w.display_name.clone()),
+            description: Some(w.description.clone()),
+            mode: Some(w.mode.to_string()),
+            status: Some(w.status.to_string()),
+            sod_policy: Some(w.sod_policy.to_string()),
+            dev_role_disabled: Some(w.dev_role_disabled),
+            pai_tasks_enabled: Some(w.pai_tasks_enabled),
+            resource_groups: Some(w.resource_groups.clone()),
+            default_resource_group: Some(
+                w.default_resource_group
+                    .clone()
+                    .unwrap_or_else(|| NO_DEFAULT_RESOURCE_GROUP.to_string()),
+            ),
+            tags: Some(w.tags.clone()),
+            ..Default::default()
+        };
+        for g in &w.resource_groups {
+            used_groups.insert(g.to_ascii_lowercase());
+        }
+        let mut members = s.tx().members(w.id)?;
+        members.sort_by_key(|m| m.user.as_str().to_ascii_lowercase());
+        for m in members {
+            if m.roles.contains(RoleCode::Owner) {
+                continue;
+            }
+            used_principals.insert(m.user.as_str().to_ascii_lowercase());
+            d.member.push(MemberDecl {
+                user: m.user.to_string(),
+                roles: m.roles.codes().into_iter().map(str::to_string).collect(),
+            });
+        }
+        let secret_props = |name: &str,
+                            env: Env,
+                            props: Option<Properties>|
+         -> Option<BTreeMap<String, PropValue>> {
+            props.map(|p| {
+                p.into_iter()
+                    .map(|(k, v)| {
+                        let value = if types::is_secret_key(&k) {
+                            PropValue::Env(secret_env_name(w.name.as_str(), name, env.as_str(), &k))
+                        } else {
+                            PropValue::Plain(v)
+                        };
+                        (k, value)
+                    })
+                    .collect()
+            })
+        };
+        let mut computes = s.tx().computes(w.id, None)?;
+        computes.sort_by_key(|c| (c.name.to_ascii_lowercase(), c.env != Env::Prod));
+        for c in computes {
+            let props = if read { c.properties.clone() } else { None };
+            d.compute.push(ComputeDecl {
+                properties: secret_props(&c.name, c.env, props),
+                name: c.name,
+                type_: c.type_key,
+                env: c.env.to_string(),
+                mode: Some(c.mode.to_string()),
+                description: Some(c.description),
+            });
+        }
+        let mut sources = s.tx().datasources(w.id, None)?;
+        sources.sort_by_key(|x| (x.name.to_ascii_lowercase(), x.env != Env::Prod));
+        for x in sources {
+            if x.origin != "manual" {
+                continue;
+            }
+            let props = if read { x.properties.clone() } else { None };
+            d.datasource.push(DataSourceDecl {
+                properties: secret_props(&x.name, x.env, props),
+                name: x.name,
+                type_: x.type_key,
+                env: x.env.to_string(),
+                mode: Some(x.mode.to_string()),
+                description: Some(x.description),
+            });
+        }
+        out.workspace.push(d);
+    }
+    let all = names.is_empty() && s.actor.is_tenant_admin();
+    for p in s.tx().principals()? {
+        if p.is_account()
+            || !(all || used_principals.contains(&p.name.as_str().to_ascii_lowercase()))
+        {
+            continue;
+        }
+        out.principal.push(PrincipalDecl {
+            name: p.name.to_string(),
+            kind: Some(p.kind.to_string()),
+            full_access: Some(p.full_access),
+            display_name: Some(p.display_name.unwrap_or_default()),
+        });
+    }
+    out.principal.sort_by_key(|p| p.name.to_ascii_lowercase());
+    for g in s.tx().resource_groups()? {
+        if !(all || used_groups.contains(&g.name.to_ascii_lowercase())) {
+            continue;
+        }
+        out.resource_group.push(ResourceGroupDecl {
+            name: g.name,
+            type_: Some(g.group_type.to_string()),
+            spec: Some(g.spec as u32),
+            payment: Some(g.payment.to_string()),
+            duration: g.duration.map(|d| d as u32),
+            duration_unit: g.duration_unit,
+            vpc: g.vpc,
+            vswitch: g.vswitch,
+            remark: Some(g.remark),
+        });
+    }
+    out.resource_group
+        .sort_by_key(|g| g.name.to_ascii_lowercase());
+    Ok(out)
+}
