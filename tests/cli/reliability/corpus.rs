@@ -10,6 +10,9 @@ use crate::harness::*;
 /// A variable that `KEY=env:VAR` cases may name when the value itself is not the point.
 const SECRET_VAR: &str = "DWCTL_CORPUS_SECRET";
 
+/// The longest error output a case may print (the longest hints list every type).
+const MAX_STDERR: usize = 4096;
+
 #[derive(Debug)]
 struct Case {
     line: usize,
@@ -139,6 +142,14 @@ fn run_corpus(env: &Env, cases: &[Case]) -> Vec<String> {
         }
         if r.stderr.contains("panicked") || r.code == 101 {
             why.push("panicked".to_string());
+        }
+        // Hostile input is quoted, escaped and cut short in messages: it must neither
+        // flood the terminal nor reach it as control sequences.
+        if r.stderr.len() > MAX_STDERR {
+            why.push(format!("{} bytes on stderr", r.stderr.len()));
+        }
+        if r.stderr.chars().any(|c| c.is_control() && c != '\n') {
+            why.push("a raw control character on stderr".to_string());
         }
         if let Some(n) = &case.needle {
             if !r.stderr.contains(n.as_str()) {

@@ -134,7 +134,6 @@ fn kill_apply_at_random_moments(members: usize, kills: usize) {
 }
 
 #[test]
-#[ignore = "needs dwctl apply, which lands on main"]
 fn r2_apply_killed_at_random_moments_is_all_or_nothing() {
     kill_apply_at_random_moments(5_000, 3);
 }
