@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::error::{Error, Result};
 use super::member::{self, RoleChange};
 use super::model::{
-    parse_display_name, parse_tag_key, parse_tag_value, parse_text, Env, GroupName, Mode,
+    named, parse_display_name, parse_tag_key, parse_tag_value, parse_text, Env, GroupName, Mode,
     ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
 };
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
@@ -154,7 +154,7 @@ impl Applier<'_, '_, '_> {
     }
 
     fn principal(&mut self, d: &PrincipalDecl) -> Result<()> {
-        let what = format!("principal {}", d.name);
+        let what = format!("principal {}", named(&d.name));
         let name = PrincipalName::parse(&d.name).map_err(|e| prefix(&what, e))?;
         let kind = opt_parse(&d.kind, PrincipalKind::parse).map_err(|e| prefix(&what, e))?;
         if kind == Some(PrincipalKind::Account) {
@@ -216,7 +216,7 @@ impl Applier<'_, '_, '_> {
     }
 
     fn resource_group(&mut self, d: &ResourceGroupDecl) -> Result<()> {
-        let what = format!("resource group {}", d.name);
+        let what = format!("resource group {}", named(&d.name));
         let name = GroupName::parse(&d.name).map_err(|e| prefix(&what, e))?;
         let gtype = opt_parse(&d.type_, GroupType::parse).map_err(|e| prefix(&what, e))?;
         let payment = opt_parse(&d.payment, Payment::parse).map_err(|e| prefix(&what, e))?;
@@ -309,7 +309,7 @@ impl Applier<'_, '_, '_> {
     }
 
     fn workspace(&mut self, d: &WorkspaceDecl) -> Result<()> {
-        let what = format!("workspace {}", d.name);
+        let what = format!("workspace {}", named(&d.name));
         let name = WorkspaceName::parse(&d.name).map_err(|e| prefix(&what, e))?;
         let ws = name.as_str().to_string();
         let mode = opt_parse(&d.mode, Mode::parse).map_err(|e| prefix(&what, e))?;
@@ -554,7 +554,7 @@ impl Applier<'_, '_, '_> {
             .collect();
         let mut wanted = HashSet::new();
         for d in decls {
-            let what = format!("member {}/{}", ws, d.user);
+            let what = format!("member {}/{}", ws, named(&d.user));
             let roles = RoleSet::parse_list(&d.roles).map_err(|e| prefix(&what, e))?;
             if roles.is_empty() {
                 return Err(Error::invalid(format!("{what}: roles must not be empty")));
@@ -636,7 +636,7 @@ impl Applier<'_, '_, '_> {
             .ok_or_else(|| Error::internal("workspace vanished"))?;
         let mut wanted = HashSet::new();
         for d in decls {
-            let what = format!("compute {}/{} ({})", ws, d.name, d.env);
+            let what = format!("compute {}/{} ({})", ws, named(&d.name), named(&d.env));
             let ObjectInput {
                 name,
                 spec,
@@ -771,7 +771,7 @@ impl Applier<'_, '_, '_> {
             .ok_or_else(|| Error::internal("workspace vanished"))?;
         let mut wanted = HashSet::new();
         for d in decls {
-            let what = format!("datasource {}/{} ({})", ws, d.name, d.env);
+            let what = format!("datasource {}/{} ({})", ws, named(&d.name), named(&d.env));
             let ObjectInput {
                 name,
                 spec,
