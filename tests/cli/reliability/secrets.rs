@@ -413,3 +413,98 @@ fn r5_secrets_never_leak_through_any_input_or_output() {
     let found = leaks(&secrets, &seen.0);
     assert!(found.is_empty(), "secrets leaked:\n{}", found.join("\n"));
 }
+
+/// The manifest forms (`{ env = .. }`, `{ file = .. }`) through plan, apply (dry run too)
+/// and export, which writes a placeholder instead of the value.
+#[test]
+fn r5_manifest_secrets_never_leak_through_plan_apply_or_export() {
+    let env = Env::new().with_var("ORDERS_PASSWORD", &secret("menv"));
+    let dir = env.path().to_path_buf();
+    std::fs::write(dir.join("token.txt"), format!("{}\n", secret("mfile"))).unwrap();
+    let manifest = format!(
+        r#"version = 1
+
+[[workspace]]
+name = "{WS}"
+
+[[workspace.datasource]]
+name = "orders"
+type = "mysql"
+env = "prod"
+properties = {{ address = "10.0.0.5:3306", database = "orders", username = "etl", password = {{ env = "ORDERS_PASSWORD" }} }}
+
+[[workspace.datasource]]
+name = "search"
+type = "elasticsearch"
+env = "prod"
+properties = {{ endpoint = "https://es.local:9200", username = "u", password = {{ file = "token.txt" }} }}
+
+[[workspace.compute]]
+name = "holo"
+type = "hologres"
+env = "prod"
+mode = "url"
+properties = {{ address = "holo.local:80", database = "d", username = "u", password = "{}" }}
+"#,
+        secret("mplain")
+    );
+    std::fs::write(dir.join("m.toml"), &manifest).unwrap();
+    let secrets = vec![secret("menv"), secret("mfile"), secret("mplain")];
+    let mut seen = Seen::default();
+    for fmt in FORMATS {
+        seen.ok(&env, &["plan", "--file", "m.toml", "-o", fmt]);
+        seen.ok(&env, &["apply", "--file", "m.toml", "--dry-run", "-o", fmt]);
+    }
+    seen.ok(&env, &["apply", "--file", "m.toml", "--yes"]);
+    seen.ok(&env, &["apply", "--file", "m.toml", "--yes", "-o", "json"]);
+    // A failing apply, with the secrets in hand: a refused change, an invalid one.
+    let broken = manifest.replace("10.0.0.5:3306", "10.0.0.5:99999");
+    std::fs::write(dir.join("broken.toml"), broken).unwrap();
+    for fmt in FORMATS {
+        seen.fails(
+            &env,
+            &["apply", "--file", "broken.toml", "--yes", "-o", fmt],
+            2,
+        );
+    }
+    for fmt in ["table", "json"] {
+        seen.ok(&env, &["export", WS, "-o", fmt]);
+        seen.ok(&env, &["export", "--all", "-o", fmt]);
+    }
+    seen.ok(&env, &["export", WS, "--file", "out.toml"]);
+    seen.ok(&env, &["export", "--all", "--file", "out.json"]);
+    for file in ["out.toml", "out.json"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert!(
+            text.contains("DWCTL_SECRET_"),
+            "{file} names a placeholder:\n{text}"
+        );
+        seen.0.push((file.to_string(), text));
+    }
+    for fmt in FORMATS {
+        seen.ok(&env, &["datasource", "list", WS, "-o", fmt]);
+        seen.ok(&env, &["compute", "show", WS, "holo", "-o", fmt]);
+        seen.ok(&env, &["audit", "list", "-o", fmt]);
+    }
+    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+    let audit: String = conn
+        .query_row(
+            "SELECT group_concat(actor || action || coalesce(target, '') || details || hash, ' ') FROM audit",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    seen.0.push(("the audit table".to_string(), audit));
+    let stored: String = conn
+        .query_row(
+            "SELECT group_concat(properties, ' ') FROM datasource",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for s in &secrets {
+        assert!(stored.contains(s.as_str()), "{s} not stored: {stored}");
+    }
+    let found = leaks(&secrets, &seen.0);
+    assert!(found.is_empty(), "secrets leaked:\n{}", found.join("\n"));
+}
