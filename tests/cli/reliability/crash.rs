@@ -79,7 +79,7 @@ fn kill_apply_at_random_moments(members: usize, kills: usize) {
     let manifest = base.path().join("crash.toml");
     std::fs::write(&manifest, crash_manifest(members)).unwrap();
     let manifest = manifest.to_str().unwrap().to_string();
-    let apply = ["apply", "--file", manifest.as_str(), "--yes"];
+    let apply = ["-q", "apply", "--file", manifest.as_str(), "--yes"];
     let before = snapshot(&base);
 
     // One complete apply gives the "after" state and how long an apply takes.
@@ -102,7 +102,12 @@ fn kill_apply_at_random_moments(members: usize, kills: usize) {
         let trial = copy_env(&base.catalog);
         // Anywhere from start-up to a little past the usual end.
         let at = full.mul_f64(rng.next_f64() * 1.1);
-        let mut child = trial.cmd(&apply).spawn().expect("spawn dwctl apply");
+        let mut child = trial
+            .cmd(&apply)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn dwctl apply");
         std::thread::sleep(at);
         let _ = child.kill(); // SIGKILL; it may have finished already
         let status = child.wait().unwrap();
@@ -133,9 +138,11 @@ fn kill_apply_at_random_moments(members: usize, kills: usize) {
     eprintln!("R2: {kills} kills, {as_before} left the catalog as before, {as_after} as after");
 }
 
+/// Sized for `cargo test` on a debug build (an apply of 5,000 members takes seconds
+/// there); the stress test below has the full size.
 #[test]
 fn r2_apply_killed_at_random_moments_is_all_or_nothing() {
-    kill_apply_at_random_moments(5_000, 3);
+    kill_apply_at_random_moments(1_000, 3);
 }
 
 #[test]
