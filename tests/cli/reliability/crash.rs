@@ -74,6 +74,7 @@ fn snapshot(env: &Env) -> (BTreeMap<String, Vec<String>>, usize) {
     (normalise(env.rows()), env.audit().len())
 }
 
+#[allow(clippy::print_stderr)] // the stress run reports how the kills fell (--nocapture)
 fn kill_apply_at_random_moments(members: usize, kills: usize) {
     let base = Env::new();
     let manifest = base.path().join("crash.toml");
