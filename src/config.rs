@@ -50,6 +50,11 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// `DWCTL_OUTPUT`, when it names a format (for errors before settings resolve).
+    pub fn output_format(&self) -> Option<Format> {
+        self.get("DWCTL_OUTPUT").and_then(|f| Format::parse(f).ok())
+    }
+
     /// `1`, `true`, `yes` (any case) count as set; `0`, `false`, `no`, empty do not.
     fn flag(&self, key: &str) -> bool {
         self.get(key).is_some_and(|v| {
@@ -181,8 +186,11 @@ fn parse_lock_timeout(v: f64) -> Result<Duration> {
 
 pub fn parse_lock_timeout_str(s: &str) -> Result<Duration> {
     let v: f64 = s.trim().parse().map_err(|_| {
-        Error::invalid(format!("invalid lock timeout '{s}'"))
-            .with_hint("a number of seconds, e.g. 10 or 0.5")
+        Error::invalid(format!(
+            "invalid lock timeout {}",
+            crate::domain::model::shown(s)
+        ))
+        .with_hint("a number of seconds, e.g. 10 or 0.5")
     })?;
     parse_lock_timeout(v)
 }

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod gen;
 pub mod manifest;
 pub mod output;
 pub mod prompt;
@@ -22,16 +23,27 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let env = config::Env::capture();
+    if let Some(code) = cli::complete::complete_if_requested(&args) {
+        return code;
+    }
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) => {
             let code = e.exit_code();
+            // Under -o json a usage error is a JSON error too (cli.md 4).
+            if code == 2 {
+                if let Some(format) = usage_error_format(&args, &env) {
+                    let printer = output::Printer::new(format, output::ColorChoice::Never, false);
+                    return error::report(clap_error(&e).into(), &printer);
+                }
+            }
             // Printing help or a usage error is clap's; a closed pipe is not an error.
             let _ = e.print();
             return code;
         }
     };
-    let env = config::Env::capture();
     let settings = match config::Settings::resolve(&cli.global, &env) {
         Ok(s) => s,
         Err(e) => {
@@ -50,4 +62,55 @@ where
             error::report(e, &ctx.printer)
         }
     }
+}
+
+/// The JSON format asked for by a command line clap could not parse (`-o json`,
+/// `--output=jsonl`, `-ojson`, or `DWCTL_OUTPUT`), if any.
+fn usage_error_format(args: &[std::ffi::OsString], env: &config::Env) -> Option<output::Format> {
+    let mut found = None;
+    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        let value = if a == "--" {
+            break;
+        } else if a == "-o" || a == "--output" {
+            it.next().map(|v| v.into_owned())
+        } else if let Some(v) = a.strip_prefix("--output=") {
+            Some(v.to_string())
+        } else {
+            a.strip_prefix("-o")
+                .filter(|v| !v.is_empty())
+                .map(|v| v.trim_start_matches('=').to_string())
+        };
+        if let Some(f) = value.and_then(|v| output::Format::parse(&v).ok()) {
+            found = Some(f);
+        }
+    }
+    found
+        .or_else(|| env.output_format())
+        .filter(|f| f.is_json())
+}
+
+/// clap's usage error as dwctl's: its first paragraph is the message, its tip (or the
+/// usage line) the hint.
+fn clap_error(e: &clap::Error) -> domain::error::Error {
+    let text = e.render().to_string();
+    let mut message = String::new();
+    let mut tip = None;
+    let mut usage = None;
+    for block in text.split("\n\n") {
+        let block = block.trim();
+        let flat = block.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+        if message.is_empty() {
+            message = flat.strip_prefix("error: ").unwrap_or(&flat).to_string();
+        } else if let Some(t) = flat.strip_prefix("tip: ") {
+            tip.get_or_insert(t.to_string());
+        } else if flat.starts_with("Usage: ") {
+            usage.get_or_insert(flat);
+        }
+    }
+    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        message = "a subcommand is required".into();
+    }
+    let hint = tip.or(usage).unwrap_or_else(|| "see dwctl --help".into());
+    domain::error::Error::invalid(message).with_hint(hint)
 }

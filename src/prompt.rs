@@ -1,11 +1,26 @@
 //! Confirmations and wizards, on stderr through dialoguer. When prompting is impossible
 //! (no terminal, `--no-input`, CI) a confirmation fails with exit 8 and the hint `pass --yes`.
 
-use dialoguer::theme::ColorfulTheme;
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input};
 
 use crate::config::Settings;
 use crate::domain::error::{Error, Result};
+
+/// Prompts are coloured like the rest of stderr: `--color never` and `NO_COLOR` reach them.
+fn theme(settings: &Settings) -> Box<dyn Theme> {
+    use std::io::IsTerminal;
+    let colour = match settings.color {
+        crate::output::ColorChoice::Always => true,
+        crate::output::ColorChoice::Never => false,
+        crate::output::ColorChoice::Auto => std::io::stderr().is_terminal(),
+    };
+    if colour {
+        Box::new(ColorfulTheme::default())
+    } else {
+        Box::new(SimpleTheme)
+    }
+}
 
 fn cannot_ask(question: &str) -> Error {
     Error::confirmation(format!("confirmation needed: {question}"))
@@ -24,7 +39,7 @@ pub fn confirm(settings: &Settings, question: &str) -> Result<()> {
     if !settings.interactive {
         return Err(cannot_ask(question));
     }
-    let ok = Confirm::with_theme(&ColorfulTheme::default())
+    let ok = Confirm::with_theme(theme(settings).as_ref())
         .with_prompt(question)
         .default(false)
         .interact()
@@ -44,7 +59,7 @@ pub fn confirm_by_name(settings: &Settings, question: &str, name: &str) -> Resul
     if !settings.interactive {
         return Err(cannot_ask(question));
     }
-    let typed: String = Input::with_theme(&ColorfulTheme::default())
+    let typed: String = Input::with_theme(theme(settings).as_ref())
         .with_prompt(format!(
             "{question}\nType the workspace name ({name}) to confirm"
         ))
@@ -73,9 +88,10 @@ pub fn workspace_wizard(settings: &Settings) -> Result<WorkspaceAnswers> {
         return Err(Error::invalid("a workspace name is required")
             .with_hint("dwctl workspace create NAME (the wizard runs only at a terminal)"));
     }
-    let theme = ColorfulTheme::default();
+    let theme = theme(settings);
+    let theme = theme.as_ref();
     let failed = |e: dialoguer::Error| Error::confirmation(format!("prompt failed: {e}"));
-    let name: String = Input::with_theme(&theme)
+    let name: String = Input::with_theme(theme)
         .with_prompt("Workspace name")
         .validate_with(|s: &String| -> std::result::Result<(), String> {
             crate::domain::model::WorkspaceName::parse(s)
@@ -87,19 +103,19 @@ pub fn workspace_wizard(settings: &Settings) -> Result<WorkspaceAnswers> {
         })
         .interact_text()
         .map_err(failed)?;
-    let display_name: String = Input::with_theme(&theme)
+    let display_name: String = Input::with_theme(theme)
         .with_prompt("Display name")
         .default(name.clone())
         .interact_text()
         .map_err(failed)?;
     let modes = ["standard", "basic"];
-    let mode = dialoguer::Select::with_theme(&theme)
+    let mode = dialoguer::Select::with_theme(theme)
         .with_prompt("Mode (standard separates development from production)")
         .items(modes)
         .default(0)
         .interact()
         .map_err(failed)?;
-    let description: String = Input::with_theme(&theme)
+    let description: String = Input::with_theme(theme)
         .with_prompt("Description")
         .allow_empty(true)
         .interact_text()
@@ -129,7 +145,7 @@ pub fn select_roles(settings: &Settings) -> Result<Vec<String>> {
             format!("{} ({}): {}", i.alias, i.code, i.name)
         })
         .collect();
-    let chosen = dialoguer::MultiSelect::with_theme(&ColorfulTheme::default())
+    let chosen = dialoguer::MultiSelect::with_theme(theme(settings).as_ref())
         .with_prompt("Roles (space to select, enter to confirm)")
         .items(&items)
         .interact()
@@ -150,7 +166,7 @@ pub fn select_type(settings: &Settings) -> Result<String> {
             .with_hint("pass --type TYPE (see dwctl datasource types)"));
     }
     let keys: Vec<&str> = crate::domain::types::all().iter().map(|t| t.key).collect();
-    let i = dialoguer::Select::with_theme(&ColorfulTheme::default())
+    let i = dialoguer::Select::with_theme(theme(settings).as_ref())
         .with_prompt("Data source type")
         .items(&keys)
         .default(0)

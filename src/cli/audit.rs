@@ -1,5 +1,7 @@
 use clap::{Args, Subcommand};
 
+use super::complete;
+
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// List audit events, oldest first (the newest --limit of them)
@@ -15,10 +17,11 @@ pub enum AuditCommand {
 #[derive(Debug, Args)]
 pub struct AuditListArgs {
     /// Only events of this workspace
-    #[arg(long)]
+    #[arg(long, add = complete::workspaces())]
     pub workspace: Option<String>,
     /// Only events by this actor (name or id)
-    #[arg(long)]
+    // Its own id: the global `--as` is also `actor`, and clap would merge the two.
+    #[arg(long = "actor", id = "actor_filter", value_name = "PRINCIPAL", add = complete::principals())]
     pub actor: Option<String>,
     /// Only this action (workspace.create) or noun (workspace)
     #[arg(long)]

@@ -1,5 +1,7 @@
 use clap::{Args, Subcommand};
 
+use super::complete;
+
 #[derive(Debug, Subcommand)]
 pub enum ComputeCommand {
     /// Attach a compute engine to a workspace; it brings a data source of the same name
@@ -36,11 +38,12 @@ pub enum ComputeCommand {
 #[derive(Debug, Args)]
 pub struct ComputeAttachArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Compute resource name: 1-255 of A-Za-z0-9_, starting with a letter
     pub name: String,
     /// Compute type (see dwctl datasource types)
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", add = complete::compute_types())]
     pub type_key: String,
     #[command(flatten)]
     pub object: ObjectInput,
@@ -56,10 +59,10 @@ pub struct ComputeAttachArgs {
 #[derive(Debug, Args)]
 pub struct ObjectInput {
     /// prod or dev [default: prod]
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
     /// Connection mode: instance, url or cdh [default: inferred from the type and properties]
-    #[arg(long, value_name = "MODE")]
+    #[arg(long, value_name = "MODE", add = complete::conn_modes())]
     pub mode: Option<String>,
     /// A property KEY=VALUE; KEY=- reads stdin, KEY=@FILE a file, KEY=env:VAR a variable (repeatable)
     #[arg(long = "prop", value_name = "KEY=VALUE")]
@@ -75,31 +78,36 @@ pub struct ObjectInput {
 #[derive(Debug, Args)]
 pub struct ObjectListArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Only this environment: prod or dev
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ObjectRef {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
-    /// Name
+    /// Name (a compute resource or data source)
+    #[arg(add = complete::datasources())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ObjectUpdateArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
-    /// Name
+    /// Name (a compute resource or data source)
+    #[arg(add = complete::datasources())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
     /// Set a property KEY=VALUE (KEY=-, KEY=@FILE, KEY=env:VAR read it from stdin, a file, a variable)
     #[arg(long = "prop", value_name = "KEY=VALUE")]
@@ -121,11 +129,13 @@ pub struct ObjectUpdateArgs {
 #[derive(Debug, Args)]
 pub struct ObjectMutateArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Name
+    #[arg(add = complete::computes())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
@@ -135,11 +145,13 @@ pub struct ObjectMutateArgs {
 #[derive(Debug, Args)]
 pub struct ComputeDetachArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Name
+    #[arg(add = complete::computes())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
     /// Keep the data source it brought, as an ordinary data source
     #[arg(long)]

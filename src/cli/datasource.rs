@@ -1,5 +1,7 @@
 use clap::{Args, Subcommand};
 
+use super::complete;
+
 use super::{ObjectInput, ObjectRef, ObjectUpdateArgs};
 
 #[derive(Debug, Subcommand)]
@@ -44,11 +46,12 @@ pub enum DataSourceCommand {
 #[derive(Debug, Args)]
 pub struct DsAddArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Data source name: 1-255 of A-Za-z0-9_, starting with a letter
     pub name: String,
     /// Type (see dwctl datasource types; asked for at a terminal when omitted)
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", add = complete::types())]
     pub type_key: Option<String>,
     #[command(flatten)]
     pub object: ObjectInput,
@@ -63,12 +66,13 @@ pub struct DsAddArgs {
 #[derive(Debug, Args)]
 pub struct DsListArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Only this environment: prod or dev
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
     /// Only this type
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", add = complete::types())]
     pub type_key: Option<String>,
     /// Only names containing this (case-insensitive)
     #[arg(long, value_name = "SUBSTRING")]
@@ -78,11 +82,13 @@ pub struct DsListArgs {
 #[derive(Debug, Args)]
 pub struct DsRemoveArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Name
+    #[arg(add = complete::datasources())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
     /// Succeed without change when it does not exist
     #[arg(long)]
@@ -95,11 +101,13 @@ pub struct DsRemoveArgs {
 #[derive(Debug, Args)]
 pub struct DsTestArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Name
+    #[arg(add = complete::datasources())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV")]
+    #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
     /// Seconds for resolving and connecting [default: 3]
     #[arg(long, value_name = "SECS")]

@@ -1,5 +1,7 @@
 use clap::{Args, Subcommand};
 
+use super::complete;
+
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
     /// Add a principal to a workspace with roles (at a terminal without --role: a multi-select)
@@ -28,19 +30,23 @@ pub enum MemberCommand {
 #[derive(Debug, Args)]
 pub struct MemberRef {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Principal name or id
+    #[arg(add = complete::principals())]
     pub user: String,
 }
 
 #[derive(Debug, Args)]
 pub struct MemberAddArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Principal name or id
+    #[arg(add = complete::principals())]
     pub user: String,
     /// Role code or alias (repeatable, or comma-separated)
-    #[arg(long = "role", value_name = "ROLE")]
+    #[arg(long = "role", value_name = "ROLE", add = complete::grantable_roles())]
     pub roles: Vec<String>,
     /// Succeed without change when already a member
     #[arg(long)]
@@ -53,26 +59,29 @@ pub struct MemberAddArgs {
 #[derive(Debug, Args)]
 pub struct MemberListArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Only members holding this role
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", add = complete::any_role())]
     pub role: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct MemberRoleArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Principal name or id
+    #[arg(add = complete::principals())]
     pub user: String,
     /// Grant a role (repeatable)
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", add = complete::grantable_roles())]
     pub grant: Vec<String>,
     /// Revoke a role (repeatable)
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", add = complete::grantable_roles())]
     pub revoke: Vec<String>,
     /// Replace the roles with exactly these (comma-separated)
-    #[arg(long, value_name = "ROLE,ROLE", conflicts_with_all = ["grant", "revoke"], required_unless_present_any = ["grant", "revoke"])]
+    #[arg(long, value_name = "ROLE,ROLE", conflicts_with_all = ["grant", "revoke"], required_unless_present_any = ["grant", "revoke"], add = complete::grantable_roles())]
     pub set: Option<String>,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
@@ -82,8 +91,10 @@ pub struct MemberRoleArgs {
 #[derive(Debug, Args)]
 pub struct MemberRemoveArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Principal name or id
+    #[arg(add = complete::principals())]
     pub user: String,
     /// Succeed without change when not a member
     #[arg(long)]

@@ -1,15 +1,19 @@
 //! The command line, as clap types. Doc comments here are the single source of `--help`,
 //! the man pages and the completions.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueHint};
 use std::path::PathBuf;
 
 use crate::output::{ColorChoice, Format};
 
 mod audit;
+mod check;
+pub mod complete;
+mod completions;
 mod compute;
 mod datasource;
 mod manifest;
+pub mod manual;
 mod member;
 mod resource_group;
 mod role;
@@ -17,6 +21,8 @@ mod user;
 mod workspace;
 
 pub use audit::*;
+pub use check::*;
+pub use completions::*;
 pub use compute::*;
 pub use datasource::*;
 pub use manifest::*;
@@ -58,6 +64,7 @@ ENVIRONMENT:
   CI                  set (not empty, false or 0): never prompt
   DWCTL_LOCK_TIMEOUT  seconds to wait for another dwctl writing the catalog
   DWCTL_NOW           RFC 3339 time that replaces the clock (for tests)
+  DWCTL_COMPLETE      set by the completion scripts: answer a TAB (see dwctl completions)
   NO_COLOR            set: no colour
   CLICOLOR_FORCE      set: colour even into a pipe
 
@@ -91,16 +98,16 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct GlobalArgs {
     /// Catalog file [env: DWCTL_CATALOG] [default: <data dir>/dwctl/catalog.db]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub catalog: Option<PathBuf>,
     /// Config file (TOML) [env: DWCTL_CONFIG] [default: <config dir>/dwctl/config.toml]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
     /// Ignore the config file [env: DWCTL_NO_CONFIG=1]
     #[arg(long, global = true)]
     pub no_config: bool,
     /// Act as this principal (name or id) [env: DWCTL_ACTOR] [default: the account, root]
-    #[arg(long = "as", global = true, value_name = "PRINCIPAL")]
+    #[arg(long = "as", global = true, value_name = "PRINCIPAL", add = complete::principals())]
     pub actor: Option<String>,
     /// Output format [env: DWCTL_OUTPUT] [default: table]
     #[arg(short, long, global = true, value_name = "FORMAT")]
@@ -133,28 +140,57 @@ pub enum Command {
     #[command(after_help = "EXAMPLES:\n  dwctl whoami\n  dwctl --as alice whoami -o json")]
     Whoami,
     /// Principals of the account: RAM users and roles
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl user add alice --display-name 'Alice Li'\n  dwctl user list -o json"
+    )]
     User(UserCommand),
     /// Workspaces and their lifecycle
-    #[command(subcommand, visible_alias = "ws")]
+    #[command(
+        subcommand,
+        visible_alias = "ws",
+        after_help = "EXAMPLES:\n  dwctl workspace create finance_tax_report\n  dwctl ws list --all"
+    )]
     Workspace(WorkspaceCommand),
     /// Members of a workspace and their roles
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl member add finance_tax_report alice --role admin\n  dwctl member list finance_tax_report"
+    )]
     Member(MemberCommand),
     /// The ten built-in workspace roles
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl role list\n  dwctl role show admin"
+    )]
     Role(RoleCommand),
     /// Resource groups and their bindings to workspaces
-    #[command(subcommand, name = "resourcegroup", visible_alias = "rg")]
+    #[command(
+        subcommand,
+        name = "resourcegroup",
+        visible_alias = "rg",
+        after_help = "EXAMPLES:\n  dwctl resourcegroup create rg_etl --spec 4\n  dwctl rg bind rg_etl finance_tax_report --default"
+    )]
     ResourceGroup(ResourceGroupCommand),
     /// Compute resources: engines attached to a workspace, each with its data source
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl compute attach finance_tax_report mc_fin --type maxcompute --prop project=fin\n  dwctl compute list finance_tax_report"
+    )]
     Compute(ComputeCommand),
     /// Data sources per environment, with secrets that never leak and a real connectivity test
-    #[command(subcommand, name = "datasource", visible_alias = "ds")]
+    #[command(
+        subcommand,
+        name = "datasource",
+        visible_alias = "ds",
+        after_help = "EXAMPLES:\n  dwctl datasource types\n  dwctl datasource add finance_tax_report orders --type mysql --prop address=10.0.0.5 --prop database=orders --prop username=etl --prop password=env:ORDERS_PASSWORD\n  dwctl datasource test finance_tax_report orders"
+    )]
     DataSource(DataSourceCommand),
     /// The audit log of every change
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl audit list --workspace finance_tax_report\n  dwctl audit verify"
+    )]
     Audit(AuditCommand),
     /// Write the catalog (or some workspaces) as a manifest; secrets become placeholders
     #[command(
@@ -168,9 +204,17 @@ pub enum Command {
     Plan(PlanArgs),
     /// Converge the catalog to a manifest, in one transaction: all of it or nothing
     #[command(
-        after_help = "EXAMPLES:\n  ORDERS_PROD_PASSWORD=... dwctl apply --file dwctl.toml\n  dwctl apply --file dwctl.toml --prune --yes\n  dwctl export --all | dwctl --catalog other.db apply --file -"
+        after_help = "EXAMPLES:\n  dwctl apply --file dwctl.toml --dry-run\n  ORDERS_PROD_PASSWORD=... dwctl apply --file dwctl.toml\n  dwctl apply --file dwctl.toml --prune --yes\n  dwctl export --all | dwctl --catalog other.db apply --file -"
     )]
     Apply(ApplyArgs),
+    /// Print a shell completion script (it completes catalog names too)
+    #[command(long_about = COMPLETIONS_ABOUT, after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Check workspaces against the production guidelines (DW001-DW010)
+    #[command(
+        after_help = "RULES:\n  DW001 warning  the default workspace holds a prod compute resource or data source\n  DW002 warning  a basic-mode workspace holds a prod compute resource\n  DW003 warning  a member holds both Develop and O&M\n  DW004 warning  a generic workspace name (test, tmp, demo, ws1, ...)\n  DW005 warning  a standard-mode prod data source or compute resource has no dev counterpart\n  DW006 warning  a data source's dev and prod point at the same place\n  DW007 warning  an available workspace with compute resources has no resource group\n  DW008 info     a resource group is bound to no workspace\n  DW009 info     a disabled workspace still has resource groups bound\n  DW010 info     no RAM user is Workspace Administrator\n\nEXAMPLES:\n  dwctl check\n  dwctl check finance_tax_report --strict\n  dwctl check -o json | jq '.[] | select(.severity == \"warning\")'"
+    )]
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,7 @@
 use clap::{Args, Subcommand};
 
+use super::complete;
+
 #[derive(Debug, Subcommand)]
 pub enum ResourceGroupCommand {
     /// Create a resource group
@@ -34,6 +36,7 @@ pub enum ResourceGroupCommand {
 #[derive(Debug, Args)]
 pub struct RgRef {
     /// Resource group name or id
+    #[arg(add = complete::resource_groups())]
     pub group: String,
 }
 
@@ -42,19 +45,19 @@ pub struct RgCreateArgs {
     /// Name: 1-128 of A-Za-z0-9_, starting with a letter
     pub name: String,
     /// serverless, scheduler, integration or dataservice [default: serverless]
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", add = complete::group_types())]
     pub group_type: Option<String>,
     /// Size in CU, at least 2 (1 CU = 1 vCPU + 4 GiB) [default: 2]
     #[arg(long)]
     pub spec: Option<i64>,
     /// postpaid or prepaid [default: postpaid]
-    #[arg(long)]
+    #[arg(long, add = complete::payments())]
     pub payment: Option<String>,
     /// Prepaid duration
     #[arg(long, value_name = "N")]
     pub duration: Option<i64>,
     /// month or year
-    #[arg(long, value_name = "UNIT")]
+    #[arg(long, value_name = "UNIT", add = complete::duration_units())]
     pub duration_unit: Option<String>,
     /// VPC id (vpc-...)
     #[arg(long)]
@@ -76,6 +79,7 @@ pub struct RgCreateArgs {
 #[derive(Debug, Args)]
 pub struct RgUpdateArgs {
     /// Resource group name or id
+    #[arg(add = complete::resource_groups())]
     pub group: String,
     /// New name
     #[arg(long)]
@@ -94,6 +98,7 @@ pub struct RgUpdateArgs {
 #[derive(Debug, Args)]
 pub struct RgDeleteArgs {
     /// Resource group name or id
+    #[arg(add = complete::resource_groups())]
     pub group: String,
     /// Succeed without change when the group does not exist
     #[arg(long)]
@@ -106,8 +111,10 @@ pub struct RgDeleteArgs {
 #[derive(Debug, Args)]
 pub struct RgBindArgs {
     /// Resource group name or id
+    #[arg(add = complete::resource_groups())]
     pub group: String,
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Also make it the workspace's default group
     #[arg(long)]
@@ -123,8 +130,10 @@ pub struct RgBindArgs {
 #[derive(Debug, Args)]
 pub struct RgUnbindArgs {
     /// Resource group name or id
+    #[arg(add = complete::resource_groups())]
     pub group: String,
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Succeed without change when not bound
     #[arg(long)]

@@ -1,5 +1,7 @@
 use clap::{Args, Subcommand};
 
+use super::complete;
+
 #[derive(Debug, Subcommand)]
 pub enum RoleCommand {
     /// List the ten built-in roles
@@ -15,5 +17,6 @@ pub enum RoleCommand {
 #[derive(Debug, Args)]
 pub struct RoleRef {
     /// Role code or alias
+    #[arg(add = complete::any_role())]
     pub role: String,
 }

@@ -1,5 +1,7 @@
 use clap::{Args, Subcommand};
 
+use super::complete;
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Add a RAM user or role to the tenant's directory
@@ -28,6 +30,7 @@ pub enum UserCommand {
 #[derive(Debug, Args)]
 pub struct UserRef {
     /// Principal name or id
+    #[arg(add = complete::principals())]
     pub user: String,
 }
 
@@ -36,7 +39,7 @@ pub struct UserAddArgs {
     /// Login name: 1-64 of A-Za-z0-9._@-, not all digits
     pub name: String,
     /// ram-user or ram-role [default: ram-user]
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", add = complete::principal_kinds())]
     pub kind: Option<String>,
     /// The principal's id (digits) [default: a generated 16-digit id]
     #[arg(long)]
@@ -58,6 +61,7 @@ pub struct UserAddArgs {
 #[derive(Debug, Args)]
 pub struct UserUpdateArgs {
     /// Principal name or id
+    #[arg(add = complete::principals())]
     pub user: String,
     /// New display name ('' clears it)
     #[arg(long)]
@@ -73,6 +77,7 @@ pub struct UserUpdateArgs {
 #[derive(Debug, Args)]
 pub struct UserRemoveArgs {
     /// Principal name or id
+    #[arg(add = complete::principals())]
     pub user: String,
     /// Also remove its memberships
     #[arg(long)]

@@ -1,5 +1,7 @@
 use clap::{Args, Subcommand};
 
+use super::complete;
+
 #[derive(Debug, Subcommand)]
 pub enum WorkspaceCommand {
     /// Create a workspace (with no name at a terminal: a short wizard)
@@ -51,6 +53,7 @@ pub enum WorkspaceCommand {
 #[derive(Debug, Args)]
 pub struct WsRef {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
 }
 
@@ -65,13 +68,13 @@ pub struct WsCreateArgs {
     #[arg(long)]
     pub description: Option<String>,
     /// basic or standard [default: standard]
-    #[arg(long, value_name = "MODE")]
+    #[arg(long, value_name = "MODE", add = complete::modes())]
     pub mode: Option<String>,
     /// Separation of duties: off, warn or enforce [default: warn]
-    #[arg(long, value_name = "POLICY")]
+    #[arg(long, value_name = "POLICY", add = complete::sod_policies())]
     pub sod_policy: Option<String>,
     /// Allow PAI tasks: on or off [default: off]
-    #[arg(long, value_name = "on|off")]
+    #[arg(long, value_name = "on|off", add = complete::on_off())]
     pub pai_tasks: Option<String>,
     /// A tag key=value (repeatable, up to 20)
     #[arg(long = "tag", value_name = "KEY=VALUE")]
@@ -90,10 +93,10 @@ pub struct WsListArgs {
     #[arg(long)]
     pub all: bool,
     /// Only this status: available, disabled or deleted
-    #[arg(long, value_name = "STATUS")]
+    #[arg(long, value_name = "STATUS", add = complete::statuses())]
     pub status: Option<String>,
     /// Only this mode: basic or standard
-    #[arg(long, value_name = "MODE")]
+    #[arg(long, value_name = "MODE", add = complete::modes())]
     pub mode: Option<String>,
     /// Only workspaces with this tag (repeatable: all must match)
     #[arg(long = "tag", value_name = "KEY=VALUE")]
@@ -103,6 +106,7 @@ pub struct WsListArgs {
 #[derive(Debug, Args)]
 pub struct WsUpdateArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// New display name (1-64 printable characters)
     #[arg(long)]
@@ -117,13 +121,13 @@ pub struct WsUpdateArgs {
     #[arg(long = "untag", value_name = "KEY")]
     pub untag: Vec<String>,
     /// Allow PAI tasks: on or off
-    #[arg(long, value_name = "on|off")]
+    #[arg(long, value_name = "on|off", add = complete::on_off())]
     pub pai_tasks: Option<String>,
     /// Separation of duties: off, warn or enforce
-    #[arg(long, value_name = "POLICY")]
+    #[arg(long, value_name = "POLICY", add = complete::sod_policies())]
     pub sod_policy: Option<String>,
     /// Default resource group (bound to the workspace), or none
-    #[arg(long, value_name = "GROUP")]
+    #[arg(long, value_name = "GROUP", add = complete::resource_groups_or_none())]
     pub default_resource_group: Option<String>,
     /// Disable the Develop role for good (refused while anyone holds it)
     #[arg(long)]
@@ -136,6 +140,7 @@ pub struct WsUpdateArgs {
 #[derive(Debug, Args)]
 pub struct WsMutateArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
@@ -145,6 +150,7 @@ pub struct WsMutateArgs {
 #[derive(Debug, Args)]
 pub struct WsRemoveArgs {
     /// Workspace name
+    #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Succeed without change when the workspace does not exist
     #[arg(long)]
@@ -157,7 +163,7 @@ pub struct WsRemoveArgs {
 #[derive(Debug, Args)]
 pub struct WsPurgeArgs {
     /// Workspace name (in the recycle bin)
-    #[arg(required_unless_present = "expired", conflicts_with = "expired")]
+    #[arg(required_unless_present = "expired", conflicts_with = "expired", add = complete::workspaces())]
     pub workspace: Option<String>,
     /// Purge every workspace whose 14-day retention is over
     #[arg(long)]

@@ -9,16 +9,32 @@ use crate::domain::error::{Error, Result};
 use crate::domain::model::{named, shown, WorkspaceName};
 use crate::domain::session::{Done, Outcome};
 use crate::domain::types::strip_one_trailing_newline;
-use crate::manifest::format::{self, Format, Manifest, PropValue, STDIN_SOURCE};
+use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};
 use crate::output::View;
 use crate::prompt;
 
 impl View for PlanChange {
-    const COLUMNS: &'static [&'static str] = &["op", "kind", "workspace", "name", "env", "fields"];
+    /// One line per change, as `plan` is read: `+ member ws/alice`.
+    const COLUMNS: &'static [&'static str] = &["change"];
+}
+
+/// A manifest read from its file, with what is needed to point at its lines.
+struct Loaded {
+    manifest: Manifest,
+    source: String,
+    text: String,
+    format: Format,
+}
+
+impl Loaded {
+    /// `file:line:col` of a declaration, for errors found after parsing.
+    fn locate(&self, path: &[Step]) -> Option<String> {
+        format::locate(&self.text, self.format, path).map(|p| format!("{}:{p}", self.source))
+    }
 }
 
 /// Read and parse a manifest, then read its secrets (`{ env = .. }`, `{ file = .. }`).
-fn load(path: &str) -> Result<(Manifest, String)> {
+fn load(path: &str) -> Result<Loaded> {
     let (text, source) = if path == "-" {
         let mut t = String::new();
         std::io::stdin().read_to_string(&mut t).map_err(|e| {
@@ -38,7 +54,12 @@ fn load(path: &str) -> Result<(Manifest, String)> {
     };
     let mut m = format::parse(&text, &source, fmt)?;
     resolve_secrets(&mut m)?;
-    Ok((m, source))
+    Ok(Loaded {
+        manifest: m,
+        source,
+        text,
+        format: fmt,
+    })
 }
 
 /// Secrets named in a manifest are read here, from the variables and files it names.
@@ -144,10 +165,12 @@ fn summary(changes: &[PlanChange]) -> String {
 }
 
 pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
-    let (m, source) = load(&a.file)?;
+    let l = load(&a.file)?;
+    let (m, source) = (&l.manifest, &l.source);
+    let locate = |p: &[Step]| l.locate(p);
     let changes = ctx
         .write(true, |s| {
-            apply::apply(s, &m, a.prune, &source, &mut |_, _| {})
+            apply::apply(s, m, a.prune, source, &locate, &mut |_, _| {})
         })?
         .value;
     ctx.printer.list(&changes)?;
@@ -163,17 +186,19 @@ pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
 }
 
 pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
-    let (m, source) = load(&a.file)?;
+    let l = load(&a.file)?;
+    let (m, source) = (&l.manifest, &l.source);
+    let locate = |p: &[Step]| l.locate(p);
     if a.dry_run {
         let done = ctx.write(true, |s| {
-            apply::apply(s, &m, a.prune, &source, &mut |_, _| {})
+            apply::apply(s, m, a.prune, source, &locate, &mut |_, _| {})
         })?;
         return print(ctx, true, done);
     }
     if a.prune {
         // Deletions ask first: find them with a dry run (which also reports any refusal).
         let preview = ctx.write(true, |s| {
-            apply::apply(s, &m, a.prune, &source, &mut |_, _| {})
+            apply::apply(s, m, a.prune, source, &locate, &mut |_, _| {})
         });
         match preview {
             Ok(p) => {
@@ -207,7 +232,7 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
         .printer
         .progress(m.principal.len() + m.resource_group.len() + m.workspace.len());
     let done = ctx.write(false, |s| {
-        apply::apply(s, &m, a.prune, &source, &mut |n, _| progress.set(n))
+        apply::apply(s, m, a.prune, source, &locate, &mut |n, _| progress.set(n))
     });
     progress.finish();
     print(ctx, false, done?)

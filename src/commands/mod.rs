@@ -3,6 +3,8 @@
 //! and holds the plumbing every command shares.
 
 mod audit;
+mod check;
+mod completions;
 mod compute;
 mod datasource;
 mod init;
@@ -160,5 +162,7 @@ pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
         Command::Export(a) => manifest::export(ctx, a),
         Command::Plan(a) => manifest::plan(ctx, a),
         Command::Apply(a) => manifest::apply(ctx, a),
+        Command::Completions(a) => completions::run(ctx, a),
+        Command::Check(a) => check::run(ctx, a),
     }
 }

@@ -35,7 +35,13 @@ fn create(ctx: &mut Ctx, a: RgCreateArgs) -> anyhow::Result<()> {
     let duration = match (a.duration, a.duration_unit.as_deref()) {
         (Some(n), Some(u)) => Some((n, DurationUnit::parse(u)?)),
         (None, None) => None,
-        (Some(n), None) => Some((n, DurationUnit::Month)),
+        (Some(_), None) => {
+            return Err(
+                Error::invalid("--duration needs --duration-unit month|year")
+                    .with_hint("pass --duration N --duration-unit month|year")
+                    .into(),
+            )
+        }
         (None, Some(_)) => return Err(Error::invalid("--duration-unit needs --duration N").into()),
     };
     let req = NewGroup {
@@ -101,12 +107,10 @@ fn delete(ctx: &mut Ctx, a: RgDeleteArgs) -> anyhow::Result<()> {
         |s| rg::delete(s, &group),
     );
     match if_exists(a.if_exists, r)? {
-        Some(done) => ctx.print_mutation(
-            "resourcegroup.delete",
-            a.dry_run,
-            done,
-            &format!("Deleted resource group {group}."),
-        ),
+        Some(done) => {
+            let msg = format!("Deleted resource group {}.", done.value.value.name);
+            ctx.print_mutation("resourcegroup.delete", a.dry_run, done, &msg)
+        }
         None => {
             ctx.printer.mutation(
                 "resourcegroup.delete",
@@ -140,12 +144,13 @@ fn unbind(ctx: &mut Ctx, a: RgUnbindArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
     let r = ctx.write(a.dry_run, |s| rg::unbind(s, &group, &ws));
     match if_exists(a.if_exists, r)? {
-        Some(done) => ctx.print_mutation(
-            "resourcegroup.unbind",
-            a.dry_run,
-            done,
-            &format!("Released resource group {group} from {ws}."),
-        ),
+        Some(done) => {
+            let msg = format!(
+                "Released resource group {} from {ws}.",
+                done.value.value.name
+            );
+            ctx.print_mutation("resourcegroup.unbind", a.dry_run, done, &msg)
+        }
         None => {
             ctx.printer.mutation(
                 "resourcegroup.unbind",

@@ -41,7 +41,13 @@ fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {
             None => PrincipalKind::RamUser,
         },
         id: a.id.as_deref().map(parse_principal_id).transpose()?,
-        display_name: a.display_name.as_deref().map(display_name).transpose()?,
+        // An empty display name is no display name, as in `user update`.
+        display_name: a
+            .display_name
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .map(display_name)
+            .transpose()?,
         full_access: a.full_access,
     };
     let done = ctx.write(a.dry_run, |s| principal::add(s, req, a.if_not_exists))?;

@@ -81,7 +81,10 @@ fn on_off(s: &str) -> Result<bool, Error> {
     match s.to_ascii_lowercase().as_str() {
         "on" | "true" | "yes" => Ok(true),
         "off" | "false" | "no" => Ok(false),
-        _ => Err(Error::invalid(format!("invalid value '{s}'")).with_hint("expected on or off")),
+        _ => Err(
+            Error::invalid(format!("invalid value {}", crate::domain::model::shown(s)))
+                .with_hint("expected on or off"),
+        ),
     }
 }
 

@@ -21,12 +21,14 @@ use super::types::{self, ConnMode, Properties};
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::format::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
-    ResourceGroupDecl, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+    ResourceGroupDecl, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
 };
 
 /// One change of a plan (cli.md 3, the `plan change` object).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PlanChange {
+    /// The change as one line: `+ member ws/alice`, `~ workspace ws: tags`, `- ...`.
+    pub change: String,
     pub op: &'static str,
     pub kind: &'static str,
     pub workspace: Option<String>,
@@ -123,6 +125,9 @@ struct Applier<'s, 't, 'c> {
     s: &'s mut Session<'t, 'c>,
     prune: bool,
     changes: Vec<PlanChange>,
+    /// Where in the manifest the declaration being applied is (`workspace`, 3, `member`, 5),
+    /// so that an error can name its line and column.
+    at: Vec<(&'static str, usize)>,
 }
 
 impl Applier<'_, '_, '_> {
@@ -135,14 +140,17 @@ impl Applier<'_, '_, '_> {
         env: Option<Env>,
         fields: Vec<String>,
     ) {
-        self.changes.push(PlanChange {
+        let mut c = PlanChange {
+            change: String::new(),
             op,
             kind,
             workspace: ws.map(str::to_string),
             name: name.to_string(),
             env,
             fields,
-        });
+        };
+        c.change = c.line();
+        self.changes.push(c);
     }
 
     /// Run one change; a failure names it.
@@ -237,14 +245,26 @@ impl Applier<'_, '_, '_> {
             opt_parse(&d.remark, |r| parse_text(r, 128, "remark")).map_err(|e| prefix(&what, e))?;
         match self.s.tx().resource_group(name.as_str())? {
             None => {
+                let duration = match (d.duration, unit) {
+                    (Some(n), Some(u)) => Some((n as i64, u)),
+                    (None, None) => None,
+                    (Some(_), None) => {
+                        return Err(Error::invalid(format!(
+                            "{what}: duration needs duration_unit (month or year)"
+                        )))
+                    }
+                    (None, Some(_)) => {
+                        return Err(Error::invalid(format!(
+                            "{what}: duration_unit needs duration"
+                        )))
+                    }
+                };
                 let req = NewGroup {
                     name: name.clone(),
                     group_type: gtype.unwrap_or(GroupType::Serverless),
                     spec: spec.unwrap_or(2),
                     payment: payment.unwrap_or(Payment::Postpaid),
-                    duration: d
-                        .duration
-                        .map(|n| (n as i64, unit.unwrap_or(DurationUnit::Month))),
+                    duration,
                     vpc,
                     vswitch,
                     remark: remark.unwrap_or_default(),
@@ -545,15 +565,18 @@ impl Applier<'_, '_, '_> {
             .tx()
             .workspace(ws.as_str())?
             .ok_or_else(|| Error::internal("workspace vanished"))?;
-        let current: HashMap<String, RoleSet> = self
-            .s
-            .tx()
-            .members(w.id)?
-            .into_iter()
-            .map(|m| (m.user.as_str().to_ascii_lowercase(), m.roles))
-            .collect();
+        // Members by lowercase name and by id, so that a member named either way is found
+        // without a lookup per member.
+        let mut current: HashMap<String, (String, RoleSet)> = HashMap::new();
+        for m in self.s.tx().members(w.id)? {
+            let key = m.user.as_str().to_ascii_lowercase();
+            current.insert(m.user_id.clone(), (key.clone(), m.roles));
+            current.insert(key.clone(), (key, m.roles));
+        }
         let mut wanted = HashSet::new();
-        for d in decls {
+        for (i, d) in decls.iter().enumerate() {
+            self.at.truncate(1);
+            self.at.push(("member", i));
             let what = format!("member {}/{}", ws, named(&d.user));
             let roles = RoleSet::parse_list(&d.roles).map_err(|e| prefix(&what, e))?;
             if roles.is_empty() {
@@ -564,13 +587,13 @@ impl Applier<'_, '_, '_> {
                     "{what}: role_project_owner is the account's, implied in every workspace; do not list it"
                 )));
             }
-            // Members are named by principal name (ids are accepted too).
-            let key = match self.s.tx().principal(&d.user)? {
-                Some(p) => p.name.as_str().to_ascii_lowercase(),
-                None => d.user.to_ascii_lowercase(),
-            };
-            wanted.insert(key.clone());
-            match current.get(&key) {
+            let found = current.get(&d.user.to_ascii_lowercase());
+            wanted.insert(
+                found
+                    .map(|f| f.0.clone())
+                    .unwrap_or_else(|| d.user.to_ascii_lowercase()),
+            );
+            match found.map(|f| &f.1) {
                 None => {
                     self.step(&format!("+ {what}"), |s| {
                         member::add(s, ws, &d.user, roles, false)
@@ -593,10 +616,14 @@ impl Applier<'_, '_, '_> {
                 Some(_) => {}
             }
         }
+        self.at.truncate(1);
         if self.prune {
             for m in self.s.tx().members(w.id)? {
                 let key = m.user.as_str().to_ascii_lowercase();
-                if m.roles.contains(RoleCode::Owner) || wanted.contains(&key) {
+                if m.roles.contains(RoleCode::Owner)
+                    || wanted.contains(&key)
+                    || wanted.contains(&m.user_id)
+                {
                     continue;
                 }
                 self.step(&format!("- member {}/{}", ws, m.user), |s| {
@@ -635,7 +662,9 @@ impl Applier<'_, '_, '_> {
             .workspace(ws.as_str())?
             .ok_or_else(|| Error::internal("workspace vanished"))?;
         let mut wanted = HashSet::new();
-        for d in decls {
+        for (i, d) in decls.iter().enumerate() {
+            self.at.truncate(1);
+            self.at.push(("compute", i));
             let what = format!("compute {}/{} ({})", ws, named(&d.name), named(&d.env));
             let ObjectInput {
                 name,
@@ -715,6 +744,7 @@ impl Applier<'_, '_, '_> {
                 }
             }
         }
+        self.at.truncate(1);
         if self.prune {
             for c in self.s.tx().computes(w.id, None)? {
                 if wanted.contains(&(c.name.to_ascii_lowercase(), c.env)) {
@@ -770,7 +800,9 @@ impl Applier<'_, '_, '_> {
             .workspace(ws.as_str())?
             .ok_or_else(|| Error::internal("workspace vanished"))?;
         let mut wanted = HashSet::new();
-        for d in decls {
+        for (i, d) in decls.iter().enumerate() {
+            self.at.truncate(1);
+            self.at.push(("datasource", i));
             let what = format!("datasource {}/{} ({})", ws, named(&d.name), named(&d.env));
             let ObjectInput {
                 name,
@@ -850,6 +882,7 @@ impl Applier<'_, '_, '_> {
                 }
             }
         }
+        self.at.truncate(1);
         if self.prune {
             for d in self.s.tx().datasources(w.id, None)? {
                 if d.origin != "manual" || wanted.contains(&(d.name.to_ascii_lowercase(), d.env)) {
@@ -885,6 +918,7 @@ pub fn apply(
     m: &Manifest,
     prune: bool,
     source: &str,
+    locate: &dyn Fn(&[Step]) -> Option<String>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<PlanChange>> {
     let total = m.principal.len() + m.resource_group.len() + m.workspace.len();
@@ -892,20 +926,24 @@ pub fn apply(
         s,
         prune,
         changes: Vec::new(),
+        at: Vec::new(),
     };
     let mut done = 0;
     let result = (|| -> Result<()> {
-        for d in &m.principal {
+        for (i, d) in m.principal.iter().enumerate() {
+            a.at = vec![("principal", i)];
             a.principal(d)?;
             done += 1;
             progress(done, total);
         }
-        for d in &m.resource_group {
+        for (i, d) in m.resource_group.iter().enumerate() {
+            a.at = vec![("resource_group", i)];
             a.resource_group(d)?;
             done += 1;
             progress(done, total);
         }
-        for d in &m.workspace {
+        for (i, d) in m.workspace.iter().enumerate() {
+            a.at = vec![("workspace", i)];
             a.workspace(d)?;
             done += 1;
             progress(done, total);
@@ -914,7 +952,14 @@ pub fn apply(
     })();
     match result {
         Ok(()) => Ok(a.changes),
-        Err(e) => {
+        Err(mut e) => {
+            let path: Vec<Step> =
+                a.at.iter()
+                    .flat_map(|(k, i)| [Step::Key(k), Step::Index(*i)])
+                    .collect();
+            if let Some(pos) = locate(&path) {
+                e.message = format!("{pos}: {}", e.message);
+            }
             a.s.attempt("apply", None, Some(source));
             Err(e)
         }

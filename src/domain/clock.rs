@@ -35,8 +35,11 @@ impl Timestamp {
     /// which is what people type for `audit list --since`.
     pub fn parse(s: &str) -> Result<Self> {
         let bad = || {
-            Error::invalid(format!("invalid timestamp '{s}'"))
-                .with_hint("use RFC 3339, e.g. 2026-11-28T22:52:19Z, or a date such as 2026-11-28")
+            Error::invalid(format!(
+                "invalid timestamp {}",
+                crate::domain::model::shown(s)
+            ))
+            .with_hint("use RFC 3339, e.g. 2026-11-28T22:52:19Z, or a date such as 2026-11-28")
         };
         let dt = match OffsetDateTime::parse(s, &Rfc3339) {
             Ok(dt) => dt,
@@ -61,10 +64,33 @@ impl Timestamp {
     }
 }
 
+thread_local! {
+    /// The last timestamp formatted: a command formats its one `now` for every row it
+    /// writes, thousands of times in an apply.
+    static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = LAST.with(|l| {
+            let l = l.borrow();
+            (l.0 == self.0).then(|| l.1.clone())
+        });
+        if let Some(text) = cached {
+            return f.write_str(&text);
+        }
+        let text = self.render();
+        LAST.with(|l| *l.borrow_mut() = (self.0, text.clone()));
+        f.write_str(&text)
+    }
+}
+
+impl Timestamp {
+    fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut f = String::with_capacity(24);
         let nanos = self.0 as i128 * 1_000_000;
-        match OffsetDateTime::from_unix_timestamp_nanos(nanos) {
+        let _ = match OffsetDateTime::from_unix_timestamp_nanos(nanos) {
             Ok(dt) => write!(
                 f,
                 "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
@@ -77,7 +103,8 @@ impl fmt::Display for Timestamp {
                 dt.millisecond()
             ),
             Err(_) => write!(f, "{}", self.0),
-        }
+        };
+        f
     }
 }
 

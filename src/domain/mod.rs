@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod check;
 pub mod clock;
 pub mod error;
 pub mod member;

@@ -151,7 +151,7 @@ impl GroupName {
                 .with_hint("a resource group name is 1-128 characters of A-Z, a-z, 0-9 and _, starting with a letter"));
         }
         let lower = s.to_ascii_lowercase();
-        if let Some(pos) = lower.find("_res_group_") {
+        if let Some(pos) = lower.rfind("_res_group_") {
             let rest = &lower[pos + "_res_group_".len()..];
             if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
                 return Err(Error::invalid(format!(

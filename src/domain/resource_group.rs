@@ -54,10 +54,14 @@ fn to_json(g: &ResourceGroup) -> Value {
 
 /// A group named by name or by id (`Serverless_res_group_...`).
 pub fn parse_group_ref(s: &str) -> Result<String> {
+    // `get`, not slicing: the input may split a multi-byte character at the prefix's end.
     let is_id = GroupType::ALL.iter().any(|t| {
-        s.len() > t.id_prefix().len()
-            && s[..t.id_prefix().len()].eq_ignore_ascii_case(t.id_prefix())
-            && s[t.id_prefix().len()..].chars().all(|c| c.is_ascii_digit())
+        let n = t.id_prefix().len();
+        s.len() > n
+            && s.get(..n)
+                .is_some_and(|p| p.eq_ignore_ascii_case(t.id_prefix()))
+            && s.get(n..)
+                .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
     });
     if is_id {
         Ok(s.to_string())
@@ -337,6 +341,7 @@ pub fn bind(
     let g = find(s, group)?;
     s.attempt("resourcegroup.bind", Some(ws_name.as_str()), Some(&g.name));
     let (w, roles) = workspace::visible(s, ws_name)?;
+    s.attempt("resourcegroup.bind", Some(w.name.as_str()), Some(&g.name));
     policy::require(
         &s.actor,
         roles,
@@ -407,6 +412,7 @@ pub fn unbind(
         Some(&g.name),
     );
     let (w, roles) = workspace::visible(s, ws_name)?;
+    s.attempt("resourcegroup.unbind", Some(w.name.as_str()), Some(&g.name));
     let bound = g
         .workspaces
         .iter()

@@ -100,6 +100,26 @@ fn redacted_json<T: HasProperties + Serialize>(obj: T) -> Value {
     serde_json::to_value(present(obj, true)).unwrap_or(Value::Null)
 }
 
+/// The details of an update event: the redacted before and after, plus the secret keys
+/// whose value changed (redacted, such a change would not show at all).
+fn update_details<T: HasProperties + Serialize + Clone>(before: &T, after: &T) -> Value {
+    let mut details = super::session::diff(
+        &redacted_json(before.clone()),
+        &redacted_json(after.clone()),
+    );
+    let (b, a) = (raw_props(before), raw_props(after));
+    let mut changed: Vec<&String> = b
+        .keys()
+        .chain(a.keys().filter(|k| !b.contains_key(*k)))
+        .filter(|k| types::is_secret_key(k) && b.get(*k) != a.get(*k))
+        .collect();
+    changed.sort();
+    if !changed.is_empty() {
+        details["secrets_changed"] = serde_json::json!(changed);
+    }
+    details
+}
+
 /// How the properties of `update` change.
 #[derive(Debug, Clone, Default)]
 pub struct PropChange {
@@ -219,8 +239,8 @@ fn check_type_across_envs(
     for d in s.tx().datasources_named(w.id, name, Some(other))? {
         if !d.type_key.eq_ignore_ascii_case(type_key) {
             return Err(Error::conflict(format!(
-                "{name} is a {} data source in {other}; its {env} configuration must have the same type, not {type_key}",
-                d.type_key
+                "{} is a {} data source in {other}; its {env} configuration must have the same type, not {type_key}",
+                d.name, d.type_key
             )));
         }
     }
@@ -278,6 +298,11 @@ pub fn attach(
     }
     let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
     let (w, roles) = workspace::visible(s, ws)?;
+    s.attempt(
+        "compute.attach",
+        Some(w.name.as_str()),
+        Some(req.name.as_str()),
+    );
     policy::require(
         &s.actor,
         roles,
@@ -441,6 +466,7 @@ pub fn update_compute(
     s.attempt("compute.update", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let before = find_compute(s, &w, name, env)?;
+    s.attempt("compute.update", Some(w.name.as_str()), Some(&before.name));
     policy::require(
         &s.actor,
         roles,
@@ -477,7 +503,7 @@ pub fn update_compute(
             s.tx().save_datasource(&d)?;
         }
     }
-    let details = super::session::diff(&redacted_json(before.clone()), &redacted_json(c.clone()));
+    let details = update_details(&before, &c);
     s.record(
         "compute.update",
         Some(w.name.as_str()),
@@ -497,6 +523,7 @@ pub fn detach(
     s.attempt("compute.detach", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let c = find_compute(s, &w, name, env)?;
+    s.attempt("compute.detach", Some(w.name.as_str()), Some(&c.name));
     policy::require(
         &s.actor,
         roles,
@@ -550,6 +577,7 @@ pub fn set_default(
     s.attempt("compute.set-default", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let c = find_compute(s, &w, name, env)?;
+    s.attempt("compute.set-default", Some(w.name.as_str()), Some(&c.name));
     policy::require(
         &s.actor,
         roles,
@@ -592,6 +620,11 @@ pub fn add(
     s.attempt("datasource.add", Some(ws.as_str()), Some(req.name.as_str()));
     let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
     let (w, roles) = workspace::visible(s, ws)?;
+    s.attempt(
+        "datasource.add",
+        Some(w.name.as_str()),
+        Some(req.name.as_str()),
+    );
     policy::require(
         &s.actor,
         roles,
@@ -738,13 +771,14 @@ fn refuse_compute_owned(d: &DataSource, doing: &str) -> Result<()> {
             d.name
         ))
         .with_hint(format!(
-            "use dwctl compute {} {} {c}",
+            "use dwctl compute {} {} {c} --env {}",
             if doing == "be removed" {
                 "detach"
             } else {
                 "update"
             },
-            d.workspace
+            d.workspace,
+            d.env
         )));
     }
     Ok(())
@@ -761,6 +795,11 @@ pub fn update_datasource(
     s.attempt("datasource.update", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let before = find_datasource(s, &w, name, env)?;
+    s.attempt(
+        "datasource.update",
+        Some(w.name.as_str()),
+        Some(&before.name),
+    );
     policy::require(
         &s.actor,
         roles,
@@ -787,7 +826,7 @@ pub fn update_datasource(
     d.updated_at = s.now;
     d.updated_by = s.actor.name.to_string();
     s.tx().save_datasource(&d)?;
-    let details = super::session::diff(&redacted_json(before.clone()), &redacted_json(d.clone()));
+    let details = update_details(&before, &d);
     s.record(
         "datasource.update",
         Some(w.name.as_str()),
@@ -806,6 +845,7 @@ pub fn remove(
     s.attempt("datasource.remove", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let d = find_datasource(s, &w, name, env)?;
+    s.attempt("datasource.remove", Some(w.name.as_str()), Some(&d.name));
     policy::require(
         &s.actor,
         roles,
@@ -845,6 +885,7 @@ pub fn test_target(
     s.attempt("datasource.test", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
     let d = find_datasource(s, &w, name, env)?;
+    s.attempt("datasource.test", Some(w.name.as_str()), Some(&d.name));
     policy::require(
         &s.actor,
         roles,

@@ -1460,7 +1460,7 @@ pub fn strip_one_trailing_newline(mut s: String) -> String {
 // ---------------------------------------------------------------------------------------
 
 /// Keys that name the container inside the place (database, project, bucket, namespace).
-const CONTAINER_KEYS: &[&str] = &["database", "project", "bucket", "namespace"];
+pub const CONTAINER_KEYS: &[&str] = &["database", "project", "bucket", "namespace"];
 
 /// Where a data source points, for `check` to see dev and prod at the same place (DW006):
 /// the address (url), instance/cluster/workspace id (instance) or cluster (cdh), plus the

@@ -88,6 +88,12 @@ pub fn create(
         .name
         .clone()
         .ok_or_else(|| Error::invalid("a workspace name is required"))?;
+    // Invalid input (exit 2) decides before a permission or a conflict (cli.md 4).
+    if req.tags.len() > MAX_TAGS {
+        return Err(Error::invalid(format!(
+            "a workspace holds at most {MAX_TAGS} tags"
+        )));
+    }
     s.attempt("workspace.create", Some(name.as_str()), Some(name.as_str()));
     policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")?;
     if let Some(existing) = s.tx().workspace(name.as_str())? {
@@ -123,11 +129,6 @@ pub fn create(
             Error::conflict(format!("workspace {} already exists", existing.name))
                 .with_hint("choose another name, or pass --if-not-exists"),
         );
-    }
-    if req.tags.len() > MAX_TAGS {
-        return Err(Error::invalid(format!(
-            "a workspace holds at most {MAX_TAGS} tags"
-        )));
     }
     let now = s.now;
     let mut w = Workspace {
@@ -268,6 +269,15 @@ pub fn update(
 ) -> Result<Outcome<Workspace>> {
     s.attempt("workspace.update", Some(name.as_str()), Some(name.as_str()));
     let (before, roles) = visible(s, name)?;
+    let stored = before.name.as_str();
+    s.attempt("workspace.update", Some(stored), Some(stored));
+    // A group that does not exist is not found (3), which decides before permission (5).
+    if let Some(Some(g)) = &u.default_resource_group {
+        if s.tx().resource_group(g)?.is_none() {
+            return Err(Error::not_found(format!("resource group {g} not found"))
+                .with_hint("list groups with dwctl resourcegroup list"));
+        }
+    }
     policy::require(
         &s.actor,
         roles,
@@ -382,6 +392,7 @@ fn lifecycle(
 ) -> Result<Workspace> {
     s.attempt(action, Some(name.as_str()), Some(name.as_str()));
     let (w, _) = visible(s, name)?;
+    s.attempt(action, Some(w.name.as_str()), Some(w.name.as_str()));
     policy::require_tenant(&s.actor, TenantRight::WorkspaceLifecycle, doing)?;
     Ok(w)
 }
@@ -568,6 +579,8 @@ pub fn upgrade(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Upgraded
         Some(name.as_str()),
     );
     let (before, _) = visible(s, name)?;
+    let stored = before.name.as_str();
+    s.attempt("workspace.upgrade", Some(stored), Some(stored));
     policy::require_tenant(
         &s.actor,
         TenantRight::UpgradeWorkspace,

@@ -30,8 +30,11 @@ impl Format {
             "json" => Ok(Format::Json),
             "jsonl" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
-            _ => Err(Error::invalid(format!("invalid output format '{s}'"))
-                .with_hint("expected one of: table, json, jsonl, csv")),
+            _ => Err(Error::invalid(format!(
+                "invalid output format {}",
+                crate::domain::model::shown(s)
+            ))
+            .with_hint("expected one of: table, json, jsonl, csv")),
         }
     }
     pub fn is_json(self) -> bool {
@@ -52,8 +55,11 @@ impl ColorChoice {
             "auto" => Ok(ColorChoice::Auto),
             "always" => Ok(ColorChoice::Always),
             "never" => Ok(ColorChoice::Never),
-            _ => Err(Error::invalid(format!("invalid colour choice '{s}'"))
-                .with_hint("expected one of: auto, always, never")),
+            _ => Err(Error::invalid(format!(
+                "invalid colour choice {}",
+                crate::domain::model::shown(s)
+            ))
+            .with_hint("expected one of: auto, always, never")),
         }
     }
 }
@@ -117,7 +123,14 @@ impl Printer {
 
     /// A list: a JSON array (`[]` when empty), JSON lines, CSV rows, or a table.
     pub fn list<T: View>(&mut self, items: &[T]) -> io::Result<()> {
+        self.list_or_say(items, "(none)")
+    }
+
+    /// A list whose emptiness is the news (`check`): an empty table says `empty` on
+    /// stderr instead of "(none)"; other formats are as `list`.
+    pub fn list_or_say<T: View>(&mut self, items: &[T], empty: &'static str) -> io::Result<()> {
         let mut w = self.list_writer::<T>()?;
+        w.empty = empty;
         for item in items {
             w.row(item)?;
         }
@@ -134,6 +147,7 @@ impl Printer {
             count: 0,
             csv_header: None,
             rows: Vec::new(),
+            empty: "(none)",
             _t: std::marker::PhantomData,
         })
     }
@@ -194,6 +208,8 @@ impl Printer {
             Format::Csv | Format::Table => {
                 let v = serde_json::to_value(result)?;
                 match (&v, self.format) {
+                    // Nothing was there (`--if-exists`): no result to print.
+                    (Value::Null, _) => {}
                     (Value::Array(items), Format::Csv) => write_csv_rows(&mut self.out, items)?,
                     (Value::Array(items), _) => {
                         if !items.is_empty() {
@@ -315,6 +331,8 @@ pub struct ListWriter<'p, T: View> {
     count: usize,
     csv_header: Option<Vec<String>>,
     rows: Vec<Value>,
+    /// What an empty table says on stderr.
+    empty: &'static str,
     _t: std::marker::PhantomData<T>,
 }
 
@@ -363,7 +381,7 @@ impl<T: View> ListWriter<'_, T> {
             }
             Format::Table => {
                 if self.rows.is_empty() {
-                    p.status("(none)");
+                    p.status(self.empty);
                     return Ok(());
                 }
                 let t = table::rows(&self.rows, T::COLUMNS, p.color_out, p.width);

@@ -4,8 +4,10 @@
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use serde_json::Value;
 
+/// The terminal's width, if it tells one: a pseudo-terminal that was never sized reports
+/// 0 columns, and fitting a table into that would put one letter per line.
 pub fn terminal_width() -> Option<u16> {
-    Table::new().width()
+    Table::new().width().filter(|w| *w > 0)
 }
 
 fn new_table(color: bool, width: Option<u16>) -> Table {

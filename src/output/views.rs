@@ -2,6 +2,7 @@
 
 use super::View;
 use crate::domain::audit::AuditEvent;
+use crate::domain::check::Finding;
 use crate::domain::model::{Member, Principal, Workspace};
 use crate::domain::resource_group::ResourceGroup;
 use crate::domain::resources::{Compute, DataSource};
@@ -81,4 +82,9 @@ impl View for DataSource {
         "properties",
         "last_test",
     ];
+}
+
+impl View for Finding {
+    const COLUMNS: &'static [&'static str] =
+        &["rule", "severity", "workspace", "object", "message", "hint"];
 }

@@ -75,6 +75,31 @@ impl Run {
     }
 }
 
+/// One audit event as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub seq: i64,
+    pub actor: String,
+    pub action: String,
+    pub workspace: Option<String>,
+    pub target: Option<String>,
+    pub outcome: String,
+    pub details: serde_json::Value,
+}
+
+impl Event {
+    /// (actor, action, workspace, target, outcome), for exact comparisons.
+    pub fn key(&self) -> (&str, &str, Option<&str>, Option<&str>, &str) {
+        (
+            &self.actor,
+            &self.action,
+            self.workspace.as_deref(),
+            self.target.as_deref(),
+            &self.outcome,
+        )
+    }
+}
+
 /// A temporary home with a catalog path inside it.
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -83,9 +108,15 @@ pub struct Env {
 }
 
 impl Env {
-    /// A fresh folder; no catalog yet.
+    /// A fresh folder; no catalog yet. On Linux the folder is in memory (/dev/shm) when
+    /// it can be: every write ends with fsync, which a disk makes slow.
     pub fn empty() -> Env {
-        let dir = tempfile::tempdir().expect("tempdir");
+        let shm = std::path::Path::new("/dev/shm");
+        let dir = tempfile::Builder::new()
+            .prefix("dwctl-test-")
+            .tempdir_in(shm)
+            .or_else(|_| tempfile::tempdir())
+            .expect("tempdir");
         let catalog = dir.path().join("catalog.db");
         Env {
             dir,
@@ -113,20 +144,134 @@ impl Env {
     /// The command with a cleared environment: only HOME (the temp folder), the catalog,
     /// the pinned clock and no config file.
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(cargo_bin("dwctl"));
+        let mut c = self.hermetic(Command::new(cargo_bin("dwctl")));
+        c.args(args).stdin(Stdio::null());
+        c
+    }
+
+    /// `program` with the hermetic environment of `cmd`.
+    fn hermetic(&self, mut c: Command) -> Command {
         c.env_clear()
             .env("HOME", self.path())
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DWCTL_CATALOG", &self.catalog)
             .env("DWCTL_NOW", NOW)
             .env("DWCTL_NO_CONFIG", "1")
-            .current_dir(self.path())
-            .args(args)
-            .stdin(Stdio::null());
+            .current_dir(self.path());
         for (k, v) in &self.vars {
             c.env(k, v);
         }
         c
+    }
+
+    /// Run `cmd` (already set up) and collect its outcome.
+    pub fn output(mut c: Command) -> Run {
+        Run::from(c.output().expect("run dwctl"))
+    }
+
+    /// Run, assert success, and parse stdout as JSON.
+    #[track_caller]
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let r = self.run(args);
+        r.ok();
+        r.json()
+    }
+
+    /// A copy of this catalog in a fresh folder, for tests that try many things on the
+    /// same starting state.
+    pub fn fork(&self) -> Env {
+        let env = Env::empty();
+        for suffix in ["", "-wal", "-shm"] {
+            let from = PathBuf::from(format!("{}{suffix}", self.catalog.display()));
+            if from.exists() {
+                let to = PathBuf::from(format!("{}{suffix}", env.catalog.display()));
+                std::fs::copy(&from, &to).expect("copy catalog");
+            }
+        }
+        Env {
+            vars: self.vars.clone(),
+            ..env
+        }
+    }
+
+    /// Run dwctl on a pseudo-terminal (through util-linux `script`), so that stdin, stdout
+    /// and stderr are all terminals. `steps` are (text to wait for, text to type).
+    /// stdout of the result holds everything the terminal showed.
+    pub fn pty(&self, args: &[&str], steps: &[(&str, &str)]) -> Run {
+        use std::io::{Read, Write};
+        use std::sync::{Arc, Mutex};
+        use std::time::{Duration, Instant};
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+        let mut line = quote(&cargo_bin("dwctl").display().to_string());
+        for a in args {
+            line.push(' ');
+            line.push_str(&quote(a));
+        }
+        let mut c = self.hermetic(Command::new("script"));
+        c.args(["-qec", &line, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c
+            .spawn()
+            .expect("spawn util-linux script (the pty tests need it)");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let reader = {
+            let seen = Arc::clone(&seen);
+            let mut out = child.stdout.take().unwrap();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = out.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    seen.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            })
+        };
+        let mut stdin = child.stdin.take().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        for (wait_for, input) in steps {
+            loop {
+                let text = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
+                if text.contains(wait_for) {
+                    break;
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    panic!("the terminal never showed {wait_for:?}; it showed:\n{text}");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            stdin.write_all(input.as_bytes()).unwrap();
+            stdin.flush().unwrap();
+        }
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let text = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
+                panic!("dwctl on a terminal did not finish; it showed:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        drop(stdin);
+        reader.join().unwrap();
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr,
+        }
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
@@ -203,6 +348,79 @@ impl Env {
             .unwrap()
     }
 
+    /// Every audit event, oldest first.
+    pub fn events(&self) -> Vec<Event> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.catalog,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open catalog");
+        let mut st = conn
+            .prepare("SELECT seq, actor, action, workspace, target, outcome, details FROM audit ORDER BY seq")
+            .unwrap();
+        st.query_map([], |r| {
+            let details: String = r.get(6)?;
+            Ok(Event {
+                seq: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                workspace: r.get(3)?,
+                target: r.get(4)?,
+                outcome: r.get(5)?,
+                details: serde_json::from_str(&details).unwrap(),
+            })
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    /// The newest audit event.
+    pub fn last_event(&self) -> Event {
+        self.events().pop().expect("an audit event")
+    }
+
+    /// Run a command that must succeed and write exactly one audit event, and return
+    /// stdout and that event.
+    #[track_caller]
+    pub fn changes(&self, args: &[&str]) -> (Run, Event) {
+        let before = self.events().len();
+        let r = self.run(args);
+        r.ok();
+        let events = self.events();
+        assert_eq!(
+            events.len(),
+            before + 1,
+            "expected exactly one audit event for {args:?}: {:?}",
+            &events[before.min(events.len())..]
+        );
+        (r, events.last().unwrap().clone())
+    }
+
+    /// Run a refused command (see `refused`) and check that its event, when it writes
+    /// one, names `action`, `workspace` and `target`.
+    #[track_caller]
+    pub fn refused_event(
+        &self,
+        args: &[&str],
+        code: i32,
+        needle: &str,
+        want: (&str, Option<&str>, Option<&str>),
+    ) -> Run {
+        let r = self.refused(args, code, needle);
+        let e = self.last_event();
+        assert_eq!(
+            (
+                e.action.as_str(),
+                e.workspace.as_deref(),
+                e.target.as_deref()
+            ),
+            want,
+            "{args:?}"
+        );
+        r
+    }
+
     pub fn bytes(&self) -> Vec<u8> {
         std::fs::read(&self.catalog).expect("read catalog")
     }
@@ -231,6 +449,15 @@ impl Env {
                 );
                 let want = if code == 5 { "denied" } else { "refused" };
                 assert_eq!(after.last().unwrap().2, want, "{args:?}");
+                // ...and it is the actor's: `--as NAME`, or the account.
+                let actor = args
+                    .windows(2)
+                    .find(|w| w[0] == "--as")
+                    .map_or("root", |w| w[1]);
+                if !actor.chars().all(|c| c.is_ascii_digit()) {
+                    let got = self.last_event().actor;
+                    assert!(got.eq_ignore_ascii_case(actor), "event by {got}: {args:?}");
+                }
             }
             _ => assert_eq!(
                 after, audit,

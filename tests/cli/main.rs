@@ -2,6 +2,28 @@
 
 mod harness;
 
+mod audit;
+mod catalog;
+mod check;
+mod compute;
+mod connectivity;
+mod datasource;
+mod help;
+mod invalid;
+mod manifest;
+mod members;
+mod output;
+mod permissions;
+mod pipes;
+mod prompts;
+mod resource_groups;
+mod secrets;
+mod settings;
+mod shell;
 mod smoke;
+mod terminal;
+mod upgrade;
+mod users;
+mod workspace;
 
 mod reliability;

@@ -1,0 +1,358 @@
+//! Shell completion, with clap_complete's dynamic engine. The scripts in completions/ only
+//! register a function that calls `dwctl` back with `DWCTL_COMPLETE=<shell>` and the words
+//! typed so far; dwctl answers from this clap definition. So nouns, verbs, flags and values
+//! complete alike in bash, zsh, fish, PowerShell and elvish, and names come from the
+//! catalog. The value hints below (`add = ...` on an argument) only complete: parsing and
+//! its error messages stay dwctl's own.
+
+use clap::{CommandFactory, FromArgMatches};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
+use clap_complete::env::{Bash, CompleteEnv, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use super::{Cli, GlobalArgs, Shell};
+use crate::catalog::NameKind;
+use crate::domain::model::{Env, Mode, PrincipalKind, SodPolicy, Status};
+use crate::domain::resource_group::{DurationUnit, GroupType, Payment};
+use crate::domain::roles::RoleCode;
+
+/// The variable that turns a run of dwctl into a completion request (the scripts set it).
+pub const ENV_VAR: &str = "DWCTL_COMPLETE";
+
+/// The command the scripts complete, and the program they call back (found on PATH).
+const BIN: &str = "dwctl";
+
+impl Shell {
+    fn completer(self) -> &'static dyn EnvCompleter {
+        match self {
+            Shell::Bash => &Bash,
+            Shell::Zsh => &Zsh,
+            Shell::Fish => &Fish,
+            Shell::Powershell => &Powershell,
+            Shell::Elvish => &Elvish,
+        }
+    }
+
+    /// The completion script: what `dwctl completions SHELL` prints.
+    pub fn script(self) -> String {
+        let mut buf = Vec::new();
+        self.completer()
+            .write_registration(ENV_VAR, BIN, BIN, BIN, &mut buf)
+            .expect("writing to a Vec cannot fail");
+        String::from_utf8(buf).expect("the scripts are UTF-8")
+    }
+}
+
+/// Answer a completion request if this run is one (`DWCTL_COMPLETE` set by a script):
+/// `Some(exit code)`, else `None` and dwctl runs as usual. The protocol's variables
+/// (`DWCTL_COMPLETE`, `_CLAP_COMPLETE_INDEX`, ...) are clap_complete's business, read here
+/// rather than in config.rs.
+pub fn complete_if_requested(args: &[OsString]) -> Option<i32> {
+    let shell = std::env::var_os(ENV_VAR)?;
+    if shell.is_empty() || shell == "0" {
+        return None;
+    }
+    // The words typed so far follow `--`; those before the cursor give the context.
+    let words: &[OsString] = match args.iter().position(|a| a == "--") {
+        Some(i) => &args[i + 1..],
+        None => &[],
+    };
+    let cursor = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse::<usize>().ok())
+        .unwrap_or(words.len().saturating_sub(1))
+        .min(words.len());
+    let _ = CONTEXT.set(Context::from_words(&words[..cursor]));
+    let cwd = std::env::current_dir().ok();
+    let done = CompleteEnv::with_factory(Cli::command)
+        .var(ENV_VAR)
+        .bin(BIN)
+        .completer(BIN)
+        .try_complete(args.iter().cloned(), cwd.as_deref());
+    match done {
+        Ok(true) => Some(0),
+        Ok(false) => None,
+        // A TAB prints no error into the command line being edited: no candidates.
+        Err(_) => Some(1),
+    }
+}
+
+/// What the words already typed say: which catalog, and which workspace.
+#[derive(Debug, Default)]
+struct Context {
+    catalog: Option<PathBuf>,
+    workspace: Option<String>,
+}
+
+static CONTEXT: OnceLock<Context> = OnceLock::new();
+
+impl Context {
+    fn from_words(words: &[OsString]) -> Context {
+        let matches = Cli::command()
+            .ignore_errors(true)
+            .try_get_matches_from(words)
+            .ok();
+        let global = matches
+            .as_ref()
+            .and_then(|m| GlobalArgs::from_arg_matches(m).ok())
+            .unwrap_or_default();
+        let workspace = matches.as_ref().and_then(|m| {
+            let mut m = m;
+            while let Some((_, sub)) = m.subcommand() {
+                m = sub;
+            }
+            m.try_get_one::<String>("workspace").ok().flatten().cloned()
+        });
+        // The catalog is found exactly as a command would find it (flag, environment,
+        // config file, default path); whether it exists is `catalog::names`'s question.
+        let catalog = crate::config::Settings::resolve(&global, &crate::config::Env::capture())
+            .ok()
+            .map(|s| s.catalog.path);
+        Context { catalog, workspace }
+    }
+}
+
+fn context() -> &'static Context {
+    CONTEXT.get_or_init(Context::default)
+}
+
+fn catalog_names(kind: NameKind) -> Vec<CompletionCandidate> {
+    let ctx = context();
+    let Some(path) = &ctx.catalog else {
+        return Vec::new();
+    };
+    crate::catalog::names(path, kind, ctx.workspace.as_deref())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|n| {
+            let about = (!n.about.is_empty()).then(|| n.about.into());
+            CompletionCandidate::new(n.name).help(about)
+        })
+        .collect()
+}
+
+/// Workspace names from the catalog.
+pub fn workspaces() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| catalog_names(NameKind::Workspace))
+}
+
+/// Principal names from the catalog.
+pub fn principals() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| catalog_names(NameKind::Principal))
+}
+
+/// Resource group names from the catalog.
+pub fn resource_groups() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| catalog_names(NameKind::ResourceGroup))
+}
+
+/// Resource group names, or `none`.
+pub fn resource_groups_or_none() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let mut names = catalog_names(NameKind::ResourceGroup);
+        names.push(CompletionCandidate::new("none").help(Some("no default group".into())));
+        names
+    })
+}
+
+/// Compute resource names of the workspace already typed.
+pub fn computes() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| catalog_names(NameKind::Compute))
+}
+
+/// Data source names of the workspace already typed.
+pub fn datasources() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| catalog_names(NameKind::DataSource))
+}
+
+/// Any fixed list of words (types, modes... of commands to come).
+pub fn one_of(list: impl IntoIterator<Item = &'static str>) -> ArgValueCandidates {
+    let list: Vec<&'static str> = list.into_iter().collect();
+    ArgValueCandidates::new(move || list.iter().map(CompletionCandidate::new).collect())
+}
+
+/// basic, standard
+pub fn modes() -> ArgValueCandidates {
+    one_of(Mode::ALL.iter().map(|m| m.as_str()))
+}
+
+/// available, disabled, deleted
+pub fn statuses() -> ArgValueCandidates {
+    one_of(Status::ALL.iter().map(|s| s.as_str()))
+}
+
+/// off, warn, enforce
+pub fn sod_policies() -> ArgValueCandidates {
+    one_of(SodPolicy::ALL.iter().map(|p| p.as_str()))
+}
+
+/// prod, dev
+pub fn envs() -> ArgValueCandidates {
+    one_of(Env::ALL.iter().map(|e| e.as_str()))
+}
+
+/// on, off
+pub fn on_off() -> ArgValueCandidates {
+    one_of(["on", "off"])
+}
+
+/// The kinds a principal can be given (the account is made by init).
+pub fn principal_kinds() -> ArgValueCandidates {
+    one_of(
+        PrincipalKind::ALL
+            .iter()
+            .filter(|k| **k != PrincipalKind::Account)
+            .map(|k| k.as_str()),
+    )
+}
+
+/// serverless, scheduler, integration, dataservice
+pub fn group_types() -> ArgValueCandidates {
+    one_of(GroupType::ALL.iter().map(|t| t.as_str()))
+}
+
+/// postpaid, prepaid
+pub fn payments() -> ArgValueCandidates {
+    one_of(Payment::ALL.iter().map(|p| p.as_str()))
+}
+
+/// month, year
+pub fn duration_units() -> ArgValueCandidates {
+    one_of(DurationUnit::ALL.iter().map(|u| u.as_str()))
+}
+
+/// Roles that can be granted (not the owner's), as aliases (or codes once `role_` is
+/// typed); a comma-separated list completes after its last comma.
+pub fn grantable_roles() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| role_candidates(current, false, true))
+}
+
+/// Any one role, the owner's included.
+pub fn any_role() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| role_candidates(current, true, false))
+}
+
+fn role_candidates(current: &OsStr, with_owner: bool, list: bool) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    let (done, partial) = match current.rfind(',') {
+        Some(i) if list => current.split_at(i + 1),
+        _ => ("", current.as_ref()),
+    };
+    let chosen: Vec<RoleCode> = done
+        .split(',')
+        .filter_map(|r| RoleCode::parse(r).ok())
+        .collect();
+    let partial = partial.to_ascii_lowercase();
+    RoleCode::ALL
+        .into_iter()
+        .filter(|r| with_owner || *r != RoleCode::Owner)
+        .filter(|r| !chosen.contains(r))
+        .filter_map(|r| {
+            let info = r.info();
+            let word = [info.alias, info.code]
+                .into_iter()
+                .find(|w| w.starts_with(&partial))?;
+            Some(
+                CompletionCandidate::new(format!("{done}{word}"))
+                    .help(Some(format!("{}: {}", info.code, info.name).into())),
+            )
+        })
+        .collect()
+}
+
+/// Data source types (types.md).
+pub fn types() -> ArgValueCandidates {
+    one_of(crate::domain::types::all().iter().map(|t| t.key))
+}
+
+/// Types that can be attached as compute resources.
+pub fn compute_types() -> ArgValueCandidates {
+    one_of(
+        crate::domain::types::compute_types()
+            .into_iter()
+            .map(|t| t.key),
+    )
+}
+
+/// instance, url, cdh
+pub fn conn_modes() -> ArgValueCandidates {
+    one_of(
+        crate::domain::types::ConnMode::ALL
+            .iter()
+            .map(|m| m.as_str()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(c: Vec<CompletionCandidate>) -> Vec<String> {
+        c.iter()
+            .map(|c| c.get_value().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn roles_complete_by_alias_then_by_code() {
+        let all = values(role_candidates(OsStr::new(""), false, true));
+        assert_eq!(all.len(), 9, "{all:?}");
+        assert!(all.contains(&"admin".to_string()) && !all.contains(&"owner".to_string()));
+        assert_eq!(
+            values(role_candidates(OsStr::new("role_project_d"), false, true)),
+            [
+                "role_project_dev",
+                "role_project_deploy",
+                "role_project_data_analyst",
+                "role_project_dg_admin"
+            ]
+        );
+        assert_eq!(
+            values(role_candidates(OsStr::new("o"), true, false)),
+            ["owner", "ops"]
+        );
+    }
+
+    #[test]
+    fn role_lists_complete_after_the_last_comma_without_repeats() {
+        let after = values(role_candidates(OsStr::new("dev,a"), false, true));
+        assert_eq!(after, ["dev,admin", "dev,analyst"]);
+        let no_repeat = values(role_candidates(OsStr::new("dev,d"), false, true));
+        assert_eq!(no_repeat, ["dev,deploy"]);
+    }
+
+    #[test]
+    fn the_words_typed_give_the_catalog_and_the_workspace() {
+        let words: Vec<OsString> = [
+            "dwctl",
+            "--no-config",
+            "member",
+            "show",
+            "sales_ws",
+            "--catalog",
+            "/tmp/x.db",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        let ctx = Context::from_words(&words);
+        assert_eq!(ctx.catalog, Some(PathBuf::from("/tmp/x.db")));
+        assert_eq!(ctx.workspace.as_deref(), Some("sales_ws"));
+        // Half-typed lines parse as far as they go.
+        let ctx = Context::from_words(&words[..4]);
+        assert_eq!(ctx.workspace, None);
+        let ctx = Context::from_words(&[OsString::from("dwctl"), OsString::from("--as")]);
+        assert_eq!(ctx.workspace, None);
+    }
+
+    #[test]
+    fn every_shell_gets_a_script_that_calls_dwctl_back() {
+        for shell in Shell::ALL {
+            let s = shell.script();
+            assert!(s.contains(ENV_VAR), "{shell:?}: {s}");
+            assert!(s.contains("dwctl"), "{shell:?}: {s}");
+        }
+    }
+}

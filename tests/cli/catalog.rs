@@ -1,0 +1,528 @@
+//! The catalog file: init, implicit init at the default path, files that are not (usable)
+//! catalogs, permissions, and two first runs at once (domain.md 1, quality.md R4).
+
+use crate::harness::*;
+use serde_json::json;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+fn mode_of(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// The names in a folder, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Where the default catalog lives when HOME is the temp folder (the `directories`
+/// crate's data dir on Linux).
+fn default_catalog(env: &Env) -> PathBuf {
+    env.path().join(".local/share/dwctl/catalog.db")
+}
+
+#[test]
+fn init_creates_the_account_the_default_workspace_and_its_group() {
+    let env = Env::empty();
+    let r = env.run(&[
+        "init",
+        "--account-id",
+        ACCOUNT,
+        "--region",
+        "cn-shanghai",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "", "no status lines under -o json");
+    assert_eq!(
+        r.json(),
+        json!({
+            "action": "catalog.init", "changed": true, "dry_run": false,
+            "result": {
+                "account_id": ACCOUNT, "region": "cn-shanghai", "account": "root",
+                "default_workspace": DEFAULT_WS,
+                "default_resource_group": "default_serverless_group",
+                "created_at": "2026-11-28T10:00:00.000Z"
+            },
+            "warnings": []
+        })
+    );
+    assert_eq!(mode_of(&env.catalog), 0o600);
+    // Only the catalog is left in the folder: no temporary file, no journal.
+    assert_eq!(listing(env.path()), vec!["catalog.db"]);
+
+    let users = env.json(&["user", "list", "-o", "json"]);
+    assert_eq!(
+        users,
+        json!([{ "id": ACCOUNT, "name": "root", "kind": "account",
+                 "display_name": "Alibaba Cloud account", "full_access": true,
+                 "created_at": "2026-11-28T10:00:00.000Z" }])
+    );
+    let ws = env.json(&["workspace", "show", DEFAULT_WS, "-o", "json"]);
+    assert_eq!(ws["display_name"], "Default Workspace");
+    assert_eq!(ws["mode"], "basic");
+    assert_eq!(ws["status"], "available");
+    assert_eq!(ws["is_default"], true);
+    assert_eq!(ws["owner"], ACCOUNT);
+    assert_eq!(ws["default_resource_group"], "default_serverless_group");
+    assert_eq!(ws["resource_groups"], json!(["default_serverless_group"]));
+    let rg = env.json(&[
+        "resourcegroup",
+        "show",
+        "default_serverless_group",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(rg["type"], "serverless");
+    assert_eq!(rg["payment"], "postpaid");
+    assert_eq!(rg["workspaces"], json!([DEFAULT_WS]));
+    assert!(
+        rg["id"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("Serverless_res_group_")
+            .is_some_and(|d| d.len() == 16 && d.chars().all(|c| c.is_ascii_digit())),
+        "{rg}"
+    );
+    let members = env.json(&["member", "list", DEFAULT_WS, "-o", "json"]);
+    assert_eq!(members.as_array().unwrap().len(), 1);
+    assert_eq!(members[0]["user"], "root");
+    assert_eq!(members[0]["roles"], json!(["role_project_owner"]));
+    let events = env.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].key(), ("root", "catalog.init", None, None, "ok"));
+    env.json(&["audit", "verify", "-o", "json"]);
+}
+
+#[test]
+fn init_defaults_to_a_random_account_in_cn_hangzhou() {
+    let env = Env::empty();
+    let v = env.json(&["init", "-o", "json"]);
+    let id = v["result"]["account_id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 16, "{id}");
+    assert!(id.chars().all(|c| c.is_ascii_digit()), "{id}");
+    assert_eq!(v["result"]["region"], "cn-hangzhou");
+    assert_eq!(
+        v["result"]["default_workspace"],
+        format!("default_workspace_{}", &id[12..])
+    );
+}
+
+#[test]
+fn init_rejects_a_bad_account_id_or_region_and_creates_nothing() {
+    let env = Env::empty();
+    env.run(&["init", "--account-id", "123"])
+        .fails(2, "invalid account id '123'");
+    env.run(&["init", "--region", "Hangzhou"])
+        .fails(2, "invalid region 'Hangzhou'");
+    assert!(listing(env.path()).is_empty());
+}
+
+#[test]
+fn init_twice_is_a_conflict_unless_if_not_exists() {
+    let env = Env::new();
+    let before = env.bytes();
+    let r = env.refused(
+        &["init", "--account-id", ACCOUNT],
+        4,
+        "a catalog already exists at",
+    );
+    assert!(
+        r.stderr.contains("hint: pass --if-not-exists"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+    assert_eq!(env.bytes(), before);
+
+    // --if-not-exists: success, nothing changed, and the tenant that is there.
+    let v = env.json(&[
+        "init",
+        "--if-not-exists",
+        "--account-id",
+        "9999999999999999",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(v["action"], "catalog.init");
+    assert_eq!(v["changed"], false);
+    assert_eq!(v["result"]["account_id"], ACCOUNT);
+    assert_eq!(v["result"]["default_workspace"], DEFAULT_WS);
+    assert_eq!(env.bytes(), before);
+    assert_eq!(env.events().len(), 1);
+}
+
+#[test]
+fn the_first_command_at_the_default_path_creates_the_catalog_and_says_so() {
+    let env = Env::empty();
+    let path = default_catalog(&env);
+    let mut c = env.cmd(&["workspace", "list", "-o", "json"]);
+    c.env_remove("DWCTL_CATALOG");
+    let r = Env::output(c);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = r.json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let owner = list[0]["owner"].as_str().unwrap().to_string();
+    assert_eq!(
+        list[0]["name"],
+        format!("default_workspace_{}", &owner[12..])
+    );
+    let notice: serde_json::Value = serde_json::from_str(r.stderr.trim_end()).unwrap();
+    assert_eq!(
+        notice,
+        json!({"warning": {"code": "catalog_created", "message": format!(
+            "created a new catalog at {} (account {owner}, region cn-hangzhou)",
+            path.display()
+        )}})
+    );
+    assert_eq!(mode_of(&path), 0o600);
+    assert_eq!(listing(path.parent().unwrap()), vec!["catalog.db"]);
+
+    // The second run uses it, silently.
+    let mut c = env.cmd(&["whoami", "-o", "json"]);
+    c.env_remove("DWCTL_CATALOG");
+    let r = Env::output(c);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.json()["account_id"], owner.as_str());
+
+    // In table form the notice is a warning line.
+    let env = Env::empty();
+    let mut c = env.cmd(&["user", "list"]);
+    c.env_remove("DWCTL_CATALOG");
+    let r = Env::output(c);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "warning: created a new catalog at {}",
+            default_catalog(&env).display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("root"), "{}", r.stdout);
+}
+
+#[test]
+fn a_named_catalog_that_does_not_exist_is_exit_7_and_is_never_created() {
+    let env = Env::empty();
+    for args in [
+        &["workspace", "list"][..],
+        &["user", "add", "alice"],
+        &["whoami"],
+    ] {
+        let r = env.run(args);
+        r.fails(
+            7,
+            &format!("error: no catalog at {}", env.catalog.display()),
+        );
+        assert!(
+            r.stderr.contains(&format!(
+                "hint: create it with dwctl init --catalog {}",
+                env.catalog.display()
+            )),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "");
+    }
+    // --catalog in a folder that does not exist: the folder is not created either.
+    let missing = env.path().join("no/such/dir/c.db");
+    env.run(&["--catalog", missing.to_str().unwrap(), "workspace", "list"])
+        .fails(7, "dwctl init --catalog");
+    // A catalog named in the config file is named too.
+    std::fs::write(
+        env.path().join("cfg.toml"),
+        format!("catalog = \"{}\"\n", env.path().join("typo.db").display()),
+    )
+    .unwrap();
+    let mut c = env.cmd(&["--config", "cfg.toml", "workspace", "list"]);
+    c.env_remove("DWCTL_CATALOG").env_remove("DWCTL_NO_CONFIG");
+    Env::output(c).fails(7, "typo.db");
+    assert_eq!(listing(env.path()), vec!["cfg.toml"]);
+    // Under -o json the error is JSON and names the hint.
+    let e = env.run(&["workspace", "list", "-o", "json"]).json_error();
+    assert_eq!(e["code"], "catalog_unavailable");
+    assert_eq!(e["exit_code"], 7);
+    assert_eq!(
+        e["hint"],
+        format!(
+            "create it with dwctl init --catalog {}",
+            env.catalog.display()
+        )
+    );
+}
+
+/// A real catalog's bytes, to truncate.
+fn catalog_bytes() -> Vec<u8> {
+    Env::new().bytes()
+}
+
+#[test]
+fn files_that_are_not_dwctl_catalogs_are_exit_7_and_stay_byte_identical() {
+    let other_sqlite = {
+        let env = Env::empty();
+        let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        drop(conn);
+        env.bytes()
+    };
+    let real = catalog_bytes();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("text", b"hello, world\n".to_vec(), "is not a dwctl catalog"),
+        ("empty", Vec::new(), "is not a dwctl catalog"),
+        ("other sqlite", other_sqlite, "is not a dwctl catalog"),
+        ("header only", real[..50].to_vec(), "is not a dwctl catalog"),
+        (
+            "truncated",
+            real[..8192].to_vec(),
+            "the catalog file is corrupt",
+        ),
+    ];
+    for (what, bytes, needle) in cases {
+        let env = Env::empty();
+        std::fs::write(&env.catalog, &bytes).unwrap();
+        for args in [
+            &["workspace", "list"][..],
+            &["user", "add", "alice"],
+            &["init", "--if-not-exists"],
+        ] {
+            let r = env.run(args);
+            assert_eq!(r.code, 7, "{what} {args:?}: {}", r.stderr);
+            assert!(r.stderr.contains(needle), "{what}: {}", r.stderr);
+            assert_eq!(r.stdout, "", "{what}");
+            assert_eq!(
+                env.bytes(),
+                bytes,
+                "{what}: the file changed after {args:?}"
+            );
+        }
+        assert_eq!(listing(env.path()), vec!["catalog.db"], "{what}");
+    }
+}
+
+#[test]
+fn init_does_not_touch_a_file_that_is_already_there() {
+    // `init` (without --if-not-exists) on a file that is not a catalog: conflict, untouched.
+    let env = Env::empty();
+    std::fs::write(&env.catalog, b"precious data").unwrap();
+    env.run(&["init"]).fails(4, "a catalog already exists at");
+    assert_eq!(env.bytes(), b"precious data");
+}
+
+#[test]
+fn a_catalog_of_a_newer_schema_is_exit_7_and_stays_byte_identical() {
+    let env = Env::new();
+    {
+        let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = env.bytes();
+    for args in [&["workspace", "list"][..], &["user", "add", "alice"]] {
+        let r = env.run(args);
+        r.fails(
+            7,
+            &format!(
+                "error: {} was written by a newer dwctl (schema 99; this dwctl knows up to 1)",
+                env.catalog.display()
+            ),
+        );
+        assert!(r.stderr.contains("hint: upgrade dwctl"), "{}", r.stderr);
+        assert_eq!(env.bytes(), before);
+    }
+}
+
+#[test]
+fn a_read_only_catalog_refuses_writes_with_exit_7_and_serves_reads() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    std::fs::set_permissions(&env.catalog, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = env.bytes();
+    for args in [
+        &["user", "add", "bob"][..],
+        &["workspace", "create", "fin_ws"],
+        &["workspace", "delete", DEFAULT_WS, "--yes"],
+        &["member", "add", DEFAULT_WS, "alice", "--role", "dev"],
+    ] {
+        let r = env.run(args);
+        r.fails(7, &format!("error: {} is read-only", env.catalog.display()));
+        assert!(r.stderr.contains("chmod u+w"), "{}", r.stderr);
+        assert_eq!(env.bytes(), before, "{args:?}");
+    }
+    assert_eq!(
+        env.run(&["user", "add", "bob", "-o", "json"]).json_error()["code"],
+        "catalog_unavailable"
+    );
+    // Reads work.
+    let list = env.json(&["user", "list", "-o", "json"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    env.json(&["workspace", "show", DEFAULT_WS, "-o", "json"]);
+    let v = env.json(&["audit", "verify", "-o", "json"]);
+    assert_eq!(v["ok"], true);
+    assert_eq!(
+        env.json(&["--as", "alice", "whoami", "-o", "json"])["actor"],
+        "alice"
+    );
+    assert_eq!(env.bytes(), before);
+    assert_eq!(mode_of(&env.catalog), 0o444);
+}
+
+#[test]
+fn two_first_runs_at_once_end_with_one_valid_catalog() {
+    // Implicit init at the default path: every run succeeds on the same tenant, and only
+    // one of them says it created the catalog.
+    let env = Env::empty();
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            let mut c = env.cmd(&["whoami", "-o", "json"]);
+            c.env_remove("DWCTL_CATALOG")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    let runs: Vec<Run> = children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().unwrap();
+            Run {
+                code: o.status.code().unwrap(),
+                stdout: String::from_utf8(o.stdout).unwrap(),
+                stderr: String::from_utf8(o.stderr).unwrap(),
+            }
+        })
+        .collect();
+    for r in &runs {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let accounts: std::collections::BTreeSet<String> = runs
+        .iter()
+        .map(|r| r.json()["account_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(accounts.len(), 1, "{accounts:?}");
+    assert_eq!(
+        runs.iter()
+            .filter(|r| r.stderr.contains("catalog_created"))
+            .count(),
+        1
+    );
+    // One catalog and no temporary file left (SQLite may keep its -wal and -shm files
+    // when readers close at the same moment).
+    let path = default_catalog(&env);
+    let files = listing(path.parent().unwrap());
+    let others: Vec<&String> = files
+        .iter()
+        .filter(|f| !["catalog.db-wal", "catalog.db-shm"].contains(&f.as_str()))
+        .collect();
+    assert_eq!(others, ["catalog.db"], "{files:?}");
+    let mut c = env.cmd(&["audit", "verify", "-o", "json"]);
+    c.env_remove("DWCTL_CATALOG");
+    let v = Env::output(c).json();
+    assert_eq!(
+        (v["ok"].clone(), v["events"].clone()),
+        (json!(true), json!(1))
+    );
+
+    // Explicit `init` at once: one creates it, the others find it there (exit 4).
+    let env = Env::empty();
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            let mut c = env.cmd(&["init", "--account-id", ACCOUNT]);
+            c.stdout(Stdio::null()).stderr(Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    let mut codes: Vec<i32> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap().status.code().unwrap())
+        .collect();
+    codes.sort();
+    assert_eq!(codes, vec![0, 4, 4, 4, 4, 4]);
+    assert_eq!(listing(env.path()), vec!["catalog.db"]);
+    assert_eq!(env.events().len(), 1);
+}
+
+#[test]
+fn commands_that_need_no_catalog_never_create_one() {
+    let env = Env::empty();
+    for args in [
+        &["--version"][..],
+        &["--help"],
+        &["workspace", "--help"],
+        &["role", "list"],
+        &["role", "show", "ops", "-o", "json"],
+    ] {
+        // At the default path, where any other command would create a catalog.
+        let mut c = env.cmd(args);
+        c.env_remove("DWCTL_CATALOG");
+        let r = Env::output(c);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr, "", "{args:?}");
+        assert!(!r.stdout.is_empty(), "{args:?}");
+    }
+    assert!(listing(env.path()).is_empty(), "{:?}", listing(env.path()));
+    let v = env.json(&["role", "show", "ops", "-o", "json"]);
+    assert_eq!(v["code"], "role_project_pe");
+    assert_eq!(
+        env.json(&["role", "list", "-o", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    assert!(listing(env.path()).is_empty());
+}
+
+#[test]
+fn a_catalog_locked_past_the_lock_timeout_is_exit_7() {
+    let env = Env::new();
+    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let start = std::time::Instant::now();
+    let r = env.run(&["--lock-timeout", "0.3", "user", "add", "alice"]);
+    let waited = start.elapsed();
+    r.fails(7, "error: the catalog is locked by another dwctl");
+    assert!(
+        r.stderr
+            .contains("hint: wait for it to finish, or raise --lock-timeout"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        waited >= std::time::Duration::from_millis(300),
+        "{waited:?}"
+    );
+    let mut c = env.cmd(&["user", "add", "alice", "-o", "json"]);
+    c.env("DWCTL_LOCK_TIMEOUT", "0");
+    assert_eq!(Env::output(c).json_error()["code"], "catalog_unavailable");
+    // Reads do not wait for a writer.
+    assert_eq!(
+        env.json(&["user", "list", "-o", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    conn.execute_batch("ROLLBACK").unwrap();
+    env.changes(&["--lock-timeout", "0.3", "user", "add", "alice"]);
+    // A writer that finishes within the timeout is waited for.
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let child = env
+        .cmd(&["--lock-timeout", "10", "user", "add", "bob"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    conn.execute_batch("COMMIT").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(env.events().last().unwrap().target.as_deref(), Some("bob"));
+}

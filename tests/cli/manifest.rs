@@ -1,0 +1,1213 @@
+//! Declarative manifests: export, plan and apply (cli.md 8). The round trip through a new
+//! catalog, one transaction for all or nothing, rights and rules as the single commands
+//! check them, --prune, --dry-run, parse errors, mode changes, stdin and JSON.
+
+use crate::harness::*;
+use serde_json::{json, Value};
+
+/// The secrets of the round-trip catalog, by the variable `export` names for them.
+const SECRETS: [(&str, &str); 5] = [
+    ("DWCTL_SECRET_FIN_WS_CH_PROD_PASSWORD", "ch-pw"),
+    ("DWCTL_SECRET_FIN_WS_ORDERS_PROD_PASSWORD", "orders-prod-pw"),
+    ("DWCTL_SECRET_FIN_WS_ORDERS_DEV_PASSWORD", "orders-dev-pw"),
+    (
+        "DWCTL_SECRET_FIN_WS_LAKE_PROD_ACCESSKEYSECRET",
+        "lake-secret",
+    ),
+    (
+        "DWCTL_SECRET_FIN_WS_LAKE_PROD_EXTRA_DB_PASSWORD",
+        "lake-db-pw",
+    ),
+];
+
+/// A catalog with something of every kind, built with the single commands.
+fn varied() -> Env {
+    let mut env = Env::new().with_var("PW", "unused");
+    for (k, v) in SECRETS {
+        env = env.with_var(k, v);
+    }
+    let pw = |k: &str| format!("password=env:{k}");
+    let ch_pw = pw(SECRETS[0].0);
+    let orders_prod = pw(SECRETS[1].0);
+    let orders_dev = pw(SECRETS[2].0);
+    let lake_secret = format!("accessKeySecret=env:{}", SECRETS[3].0);
+    let lake_db = format!("extra.db.password=env:{}", SECRETS[4].0);
+    let steps: Vec<Vec<&str>> = vec![
+        vec!["user", "add", "alice", "--display-name", "Alice Li 李"],
+        vec!["user", "add", "bob"],
+        vec!["user", "add", "etl_role", "--kind", "ram-role"],
+        vec!["user", "add", "admin1", "--full-access"],
+        vec!["user", "add", "carol", "--id", "1000000000000007"],
+        vec![
+            "resourcegroup",
+            "create",
+            "rg_etl",
+            "--spec",
+            "4",
+            "--vpc",
+            "vpc-abc123",
+            "--vswitch",
+            "vsw-def456",
+            "--remark",
+            "nightly ETL, \"main\"",
+        ],
+        vec![
+            "resourcegroup",
+            "create",
+            "rg_year",
+            "--payment",
+            "prepaid",
+            "--duration",
+            "1",
+            "--duration-unit",
+            "year",
+        ],
+        vec![
+            "resourcegroup",
+            "create",
+            "rg_sched",
+            "--type",
+            "scheduler",
+            "--spec",
+            "8",
+        ],
+        vec!["resourcegroup", "create", "rg_spare"],
+        vec![
+            "workspace",
+            "create",
+            "fin_ws",
+            "--display-name",
+            "Finance 财务",
+            "--description",
+            "Tax \"reports\"\nmonthly \\ yearly",
+            "--tag",
+            "team=fin",
+            "--tag",
+            "cost/center=a b",
+            "--pai-tasks",
+            "on",
+        ],
+        vec!["member", "add", "fin_ws", "alice", "--role", "dev,analyst"],
+        vec!["member", "add", "fin_ws", "bob", "--role", "ops,guest"],
+        vec!["member", "add", "fin_ws", "etl_role", "--role", "admin"],
+        vec!["member", "add", "fin_ws", "carol", "--role", "security"],
+        vec!["workspace", "update", "fin_ws", "--sod-policy", "enforce"],
+        vec!["workspace", "create", "lab_ws", "--mode", "basic"],
+        vec!["member", "add", "lab_ws", "bob", "--role", "guest,deploy"],
+        vec![
+            "compute",
+            "attach",
+            "lab_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=lab",
+        ],
+        vec!["workspace", "create", "old_ws", "--sod-policy", "off"],
+        vec!["workspace", "update", "old_ws", "--disable-dev-role"],
+        vec!["member", "add", "old_ws", "alice", "--role", "guest"],
+        vec!["resourcegroup", "bind", "rg_sched", "old_ws"],
+        vec![
+            "datasource",
+            "add",
+            "old_ws",
+            "cache",
+            "--type",
+            "redis",
+            "--prop",
+            "address=cache.example.com",
+        ],
+        vec!["workspace", "disable", "old_ws"],
+        vec!["workspace", "create", "gone_ws"],
+        vec!["workspace", "delete", "gone_ws", "--yes"],
+        vec!["resourcegroup", "bind", "rg_etl", "fin_ws", "--default"],
+        vec!["resourcegroup", "bind", "rg_year", "fin_ws"],
+        vec![
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=fin",
+            "--description",
+            "warehouse",
+        ],
+        vec![
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--env",
+            "dev",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=fin_dev",
+        ],
+        vec![
+            "compute",
+            "attach",
+            "fin_ws",
+            "ch",
+            "--type",
+            "clickhouse",
+            "--prop",
+            "instanceId=cc-1",
+            "--prop",
+            "username=ch",
+            "--prop",
+            &ch_pw,
+        ],
+        vec![
+            "datasource",
+            "add",
+            "fin_ws",
+            "orders",
+            "--type",
+            "mysql",
+            "--prop",
+            "address=10.0.0.5",
+            "--prop",
+            "database=orders",
+            "--prop",
+            "username=etl",
+            "--prop",
+            &orders_prod,
+            "--prop",
+            "driverVersion=5.1.49",
+        ],
+        vec![
+            "datasource",
+            "add",
+            "fin_ws",
+            "orders",
+            "--env",
+            "dev",
+            "--type",
+            "mysql",
+            "--prop",
+            "address=10.0.1.5",
+            "--prop",
+            "database=orders_dev",
+            "--prop",
+            "username=etl",
+            "--prop",
+            &orders_dev,
+        ],
+        vec![
+            "datasource",
+            "add",
+            "fin_ws",
+            "lake",
+            "--type",
+            "oss",
+            "--prop",
+            "endpoint=https://oss-cn-hangzhou.aliyuncs.com",
+            "--prop",
+            "bucket=lake",
+            "--prop",
+            "accessKeyId=AK1",
+            "--prop",
+            &lake_secret,
+            "--prop",
+            &lake_db,
+            "--description",
+            "the lake",
+        ],
+        vec![
+            "datasource",
+            "add",
+            "fin_ws",
+            "events",
+            "--type",
+            "kafka",
+            "--prop",
+            "address=k1:9092,k2",
+        ],
+        vec![
+            "compute",
+            "attach",
+            "fin_ws",
+            "spark",
+            "--type",
+            "emr_serverless_spark",
+            "--prop",
+            "workspaceId=w-1",
+        ],
+        vec![
+            "compute",
+            "detach",
+            "fin_ws",
+            "spark",
+            "--keep-datasource",
+            "--yes",
+        ],
+        vec![
+            "datasource",
+            "add",
+            DEFAULT_WS,
+            "scratch",
+            "--type",
+            "redis",
+            "--prop",
+            "address=scratch",
+        ],
+    ];
+    for args in &steps {
+        let r = env.run(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    env
+}
+
+/// A fresh catalog of the same account, with the secrets in its environment.
+fn target() -> Env {
+    let mut env = Env::new();
+    for (k, v) in SECRETS {
+        env = env.with_var(k, v);
+    }
+    env
+}
+
+fn write(env: &Env, name: &str, text: &str) -> String {
+    let p = env.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn export(env: &Env, file: &str) -> String {
+    let p = env.path().join(file);
+    env.run(&["export", "--all", "--file", p.to_str().unwrap()])
+        .ok();
+    std::fs::read_to_string(p).unwrap()
+}
+
+fn stored_secret(env: &Env, ws: &str, name: &str, e: &str, key: &str) -> Value {
+    let conn = rusqlite::Connection::open_with_flags(
+        &env.catalog,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let text: String = conn
+        .query_row(
+            "SELECT d.properties FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
+             WHERE w.name = ?1 AND d.name = ?2 AND d.env = ?3",
+            [ws, name, e],
+            |r| r.get(0),
+        )
+        .unwrap();
+    serde_json::from_str::<Value>(&text).unwrap()[key].clone()
+}
+
+#[test]
+fn export_then_apply_into_a_new_catalog_reproduces_it_byte_for_byte() {
+    let source = varied();
+    let first = export(&source, "first.toml");
+    // Exports of the same catalog are equal; stdout holds the same text.
+    assert_eq!(export(&source, "again.toml"), first);
+    assert_eq!(source.run(&["export", "--all"]).stdout, first);
+    // What it holds: every kind, secrets as placeholders, no account, owners, recycle bin
+    // or compute-created data sources.
+    for needle in [
+        "[[principal]]\nname = \"alice\"\nkind = \"ram-user\"\nfull_access = false\ndisplay_name = \"Alice Li 李\"\n",
+        "[[principal]]\nname = \"etl_role\"\nkind = \"ram-role\"\n",
+        "name = \"admin1\"\nkind = \"ram-user\"\nfull_access = true\n",
+        "[[resource_group]]\nname = \"rg_etl\"\ntype = \"serverless\"\nspec = 4\npayment = \"postpaid\"\nvpc = \"vpc-abc123\"\nvswitch = \"vsw-def456\"\nremark = \"nightly ETL, \\\"main\\\"\"\n",
+        "name = \"rg_year\"\ntype = \"serverless\"\nspec = 2\npayment = \"prepaid\"\nduration = 1\nduration_unit = \"year\"\n",
+        "description = \"Tax \\\"reports\\\"\\nmonthly \\\\ yearly\"\n",
+        "status = \"disabled\"\nsod_policy = \"off\"\ndev_role_disabled = true\n",
+        "resource_groups = [\"rg_etl\", \"rg_year\"]\ndefault_resource_group = \"rg_etl\"\ntags = { \"cost/center\" = \"a b\", team = \"fin\" }\n",
+        "password = { env = \"DWCTL_SECRET_FIN_WS_ORDERS_DEV_PASSWORD\" }",
+        "roles = [\"role_project_pe\", \"role_project_guest\"]",
+    ] {
+        assert!(first.contains(needle), "{needle}\n---\n{first}");
+    }
+    for absent in [
+        "name = \"root\"",
+        "role_project_owner",
+        "gone_ws",
+        "orders-prod-pw",
+        "origin",
+    ] {
+        assert!(!first.contains(absent), "{absent}\n---\n{first}");
+    }
+    // The compute resources' data sources are implied: mc and ch appear once per env.
+    assert_eq!(first.matches("\nname = \"ch\"").count(), 1);
+    assert_eq!(first.matches("\nname = \"mc\"").count(), 3);
+    // The data source a detached compute left behind is an ordinary one.
+    assert!(first.contains("[[workspace.datasource]]\nname = \"spark\""));
+
+    // Applied to the catalog it came from, it changes nothing.
+    let path = write(&source, "first.toml", &first);
+    let v = source.json(&["apply", "--file", &path, "-o", "json"]);
+    assert_eq!(
+        (v["changed"].clone(), v["result"].clone()),
+        (json!(false), json!([]))
+    );
+    // A new catalog of the same account: apply, then export again.
+    let copy = target();
+    let path = write(&copy, "first.toml", &first);
+    let v = copy.json(&["apply", "--file", &path, "-o", "json"]);
+    assert_eq!(
+        (v["changed"].clone(), v["dry_run"].clone()),
+        (json!(true), json!(false))
+    );
+    // One event per change.
+    let changes = v["result"].as_array().unwrap().len();
+    assert_eq!(copy.events().len(), 1 + changes);
+    assert_eq!(export(&copy, "second.toml"), first);
+    // The secrets came from the environment.
+    assert_eq!(
+        stored_secret(&copy, "fin_ws", "orders", "dev", "password"),
+        "orders-dev-pw"
+    );
+    assert_eq!(
+        stored_secret(&copy, "fin_ws", "lake", "prod", "extra.db.password"),
+        "lake-db-pw"
+    );
+    assert_eq!(
+        stored_secret(&copy, "fin_ws", "ch", "prod", "password"),
+        "ch-pw"
+    );
+    // Everything else as in the source, e.g. members and bindings.
+    for args in [
+        &["member", "list", "fin_ws", "-o", "json"][..],
+        &["workspace", "list", "-o", "json"],
+        &["resourcegroup", "list", "-o", "json"],
+        &["user", "list", "-o", "json"],
+        &["compute", "list", "fin_ws", "-o", "json"],
+        &["datasource", "list", "fin_ws", "-o", "json"],
+    ] {
+        // Ids are generated; compute resources list in creation order.
+        let strip = |mut v: Value| {
+            let items = v.as_array_mut().unwrap();
+            for item in items.iter_mut() {
+                item.as_object_mut().unwrap().remove("user_id");
+                item.as_object_mut().unwrap().remove("id");
+            }
+            items.sort_by_key(|i| format!("{}/{}", i["name"], i["env"]));
+            v
+        };
+        assert_eq!(strip(copy.json(args)), strip(source.json(args)), "{args:?}");
+    }
+
+    // A second apply changes nothing, and the plan says so.
+    let events = copy.events().len();
+    let rows = copy.rows();
+    let v = copy.json(&["apply", "--file", &path, "-o", "json"]);
+    assert_eq!(
+        v,
+        json!({"action": "apply", "changed": false, "dry_run": false, "result": [], "warnings": []})
+    );
+    let r = copy.run(&["apply", "--file", &path]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+    assert_eq!(r.stderr, "No changes. (no change)\n");
+    let r = copy.run(&["plan", "--file", &path, "--exit-code"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (0, "(none)\nPlan: No changes.\n")
+    );
+    assert_eq!((copy.events().len(), copy.rows()), (events, rows));
+
+    // The same through JSON.
+    let json_path = source.path().join("first.json");
+    source
+        .run(&["export", "--all", "--file", json_path.to_str().unwrap()])
+        .ok();
+    let json_text = std::fs::read_to_string(&json_path).unwrap();
+    assert!(json_text.starts_with("{\n  \"version\": 1,"), "{json_text}");
+    assert_eq!(
+        source.run(&["export", "--all", "-o", "json"]).stdout,
+        json_text
+    );
+    let third = target();
+    let p = write(&third, "m.json", &json_text);
+    third.run(&["apply", "--file", &p]).ok();
+    assert_eq!(export(&third, "third.toml"), first);
+}
+
+#[test]
+fn export_of_named_workspaces_takes_what_they_use() {
+    let env = varied();
+    let r = env.run(&["export", "lab_ws"]);
+    r.ok();
+    assert!(r
+        .stdout
+        .starts_with("version = 1\n\n[[principal]]\nname = \"bob\"\n"));
+    assert_eq!(r.stdout.matches("[[principal]]").count(), 1);
+    assert_eq!(r.stdout.matches("[[resource_group]]").count(), 0);
+    assert_eq!(r.stdout.matches("[[workspace]]").count(), 1);
+    env.refused(
+        &["export"],
+        2,
+        "name the workspaces to export, or pass --all",
+    );
+    env.refused(&["export", "nope_ws"], 3, "workspace nope_ws not found");
+    let rows = env.rows();
+    env.run(&["export", "gone_ws"]).fails(
+        6,
+        ": workspace gone_ws is in the recycle bin and cannot be exported",
+    );
+    assert_eq!(env.rows(), rows);
+}
+
+#[test]
+fn a_refused_last_change_refuses_the_whole_apply() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "fin_ws"][..],
+        &["workspace", "create", "lab_ws", "--mode", "basic"],
+        &["workspace", "create", "old_ws"],
+        &["workspace", "update", "old_ws", "--disable-dev-role"],
+        &["user", "add", "alice"],
+    ] {
+        env.run(args).ok();
+    }
+    let lead = r#"version = 1
+
+[[principal]]
+name = "bob"
+
+[[resource_group]]
+name = "rg_new"
+
+[[workspace]]
+name = "fin_ws"
+tags = { team = "fin" }
+resource_groups = ["rg_new"]
+
+[[workspace.member]]
+user = "alice"
+roles = ["dev"]
+
+[[workspace]]
+name = "new_ws"
+"#;
+    for (last, message, hint) in [
+        (
+            "\n[[workspace]]\nname = \"lab_ws\"\n\n[[workspace.datasource]]\nname = \"x\"\ntype = \"redis\"\nenv = \"dev\"\nproperties = { address = \"c\" }\n",
+            ": + datasource lab_ws/x (dev): lab_ws is in basic mode, which has no dev environment",
+            "hint: use --env prod, or upgrade it: dwctl workspace upgrade lab_ws",
+        ),
+        (
+            "\n[[workspace]]\nname = \"old_ws\"\n\n[[workspace.member]]\nuser = \"bob\"\nroles = [\"dev\"]\n",
+            ": + member old_ws/bob: the Develop role is disabled in old_ws: role_project_dev cannot be granted",
+            "",
+        ),
+        (
+            "\n[[workspace]]\nname = \"old_ws\"\ndev_role_disabled = false\n",
+            ": ~ workspace old_ws: the Develop role, once disabled, cannot be enabled again",
+            "",
+        ),
+    ] {
+        let path = write(&env, "m.toml", &format!("{lead}{last}"));
+        for verb in ["plan", "apply"] {
+            let rows = env.rows();
+            let events = env.events().len();
+            let r = env.run(&[verb, "--file", &path]);
+            r.fails(6, message);
+            assert!(r.stderr.contains(hint), "{}", r.stderr);
+            assert_eq!(r.stdout, "");
+            assert_eq!(env.rows(), rows, "{verb} changed the catalog");
+            let after = env.events();
+            if verb == "plan" {
+                // A plan is a dry run: it writes no event.
+                assert_eq!(after.len(), events);
+                continue;
+            }
+            // One event, the apply's own: the changes before it left no trace.
+            assert_eq!(after.len(), events + 1, "{after:?}");
+            let e = after.last().unwrap();
+            assert_eq!(e.key(), ("root", "apply", None, Some(path.as_str()), "refused"));
+            // The apply's error: where in the file, then the change and why.
+            let detail = e.details["error"].as_str().unwrap();
+            assert!(
+                detail.starts_with(path.as_str()) && detail.ends_with(message.strip_prefix(": ").unwrap()),
+                "{detail}"
+            );
+        }
+        // Under JSON, the error object.
+        let r = env.run(&["apply", "--file", &path, "-o", "json"]);
+        assert_eq!(r.json_error()["code"], "rule_violation");
+    }
+    env.refused(&["user", "show", "bob"], 3, "principal 'bob' not found");
+    env.refused(
+        &["workspace", "show", "new_ws"],
+        3,
+        "workspace new_ws not found",
+    );
+}
+
+#[test]
+fn an_actor_without_the_right_is_denied_and_nothing_changes() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "fin_ws"][..],
+        &["user", "add", "gus"],
+        &["user", "add", "alice"],
+        &["member", "add", "fin_ws", "gus", "--role", "guest"],
+        &["member", "add", "fin_ws", "alice", "--role", "admin"],
+    ] {
+        env.run(args).ok();
+    }
+    let path = write(
+        &env,
+        "m.toml",
+        "version = 1\n\n[[workspace]]\nname = \"fin_ws\"\ntags = { a = \"1\" }\n\n[[workspace.member]]\nuser = \"alice\"\nroles = [\"admin\", \"dev\"]\n",
+    );
+    let r = env.refused(
+        &["--as", "gus", "apply", "--file", &path],
+        5,
+        ": ~ workspace fin_ws: gus may not change the settings of fin_ws",
+    );
+    assert!(r.stderr.contains("hint: this needs"), "{}", r.stderr);
+    let e = env.last_event();
+    assert_eq!(
+        e.key(),
+        ("gus", "apply", None, Some(path.as_str()), "denied")
+    );
+    // A plan checks the same rights, and writes no event.
+    let events = env.events().len();
+    let r = env.run(&["--as", "gus", "plan", "--file", &path]);
+    r.fails(5, "gus may not change the settings of fin_ws");
+    assert_eq!(env.events().len(), events);
+    // The admin may; the account too.
+    let v = env.json(&["--as", "alice", "apply", "--file", &path, "-o", "json"]);
+    assert_eq!(v["result"].as_array().unwrap().len(), 2);
+    assert!(env
+        .events()
+        .iter()
+        .rev()
+        .take(2)
+        .all(|e| e.actor == "alice"));
+    // Principals and resource groups need tenant rights.
+    let path = write(
+        &env,
+        "p.toml",
+        "version = 1\n\n[[principal]]\nname = \"zed\"\n",
+    );
+    env.refused(
+        &["--as", "alice", "apply", "--file", &path],
+        5,
+        ": + principal zed: alice may not manage principals",
+    );
+}
+
+#[test]
+fn plan_prints_each_change_and_exit_code_9_when_there_are_some() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "fin_ws", "--tag", "old=1"][..],
+        &["user", "add", "alice"],
+        &["member", "add", "fin_ws", "alice", "--role", "dev"],
+        &["resourcegroup", "create", "rg_etl"],
+        &["resourcegroup", "bind", "rg_etl", "fin_ws"],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=a",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let path = write(
+        &env,
+        "m.toml",
+        r#"version = 1
+
+[[principal]]
+name = "bob"
+
+[[resource_group]]
+name = "rg_etl"
+spec = 4
+
+[[workspace]]
+name = "fin_ws"
+description = "new"
+resource_groups = ["rg_etl"]
+
+[[workspace.member]]
+user = "alice"
+roles = ["dev", "analyst"]
+
+[[workspace.member]]
+user = "bob"
+roles = ["guest"]
+
+[[workspace.compute]]
+name = "mc"
+type = "maxcompute"
+env = "prod"
+properties = { project = "b" }
+"#,
+    );
+    let rows = env.rows();
+    let events = env.events().len();
+    let change = |op: &str,
+                  kind: &str,
+                  ws: Option<&str>,
+                  name: &str,
+                  e: Option<&str>,
+                  fields: &[&str]| {
+        let sign = match op {
+            "create" => "+",
+            "update" => "~",
+            _ => "-",
+        };
+        let mut line = format!(
+            "{sign} {kind} {}{name}",
+            ws.map(|w| format!("{w}/")).unwrap_or_default()
+        );
+        if let Some(e) = e {
+            line.push_str(&format!(" ({e})"));
+        }
+        if !fields.is_empty() {
+            line.push_str(&format!(": {}", fields.join(", ")));
+        }
+        json!({"change": line, "op": op, "kind": kind, "workspace": ws, "name": name, "env": e, "fields": fields})
+    };
+    let want = json!([
+        change("create", "principal", None, "bob", None, &[]),
+        change("update", "resource_group", None, "rg_etl", None, &["spec"]),
+        change(
+            "update",
+            "workspace",
+            None,
+            "fin_ws",
+            None,
+            &["description"]
+        ),
+        change(
+            "update",
+            "member",
+            Some("fin_ws"),
+            "alice",
+            None,
+            &["roles"]
+        ),
+        change("create", "member", Some("fin_ws"), "bob", None, &[]),
+        change(
+            "update",
+            "compute",
+            Some("fin_ws"),
+            "mc",
+            Some("prod"),
+            &["properties"]
+        ),
+    ]);
+    let r = env.run(&["plan", "--file", &path, "-o", "json"]);
+    r.ok();
+    assert_eq!(r.json(), want);
+    assert_eq!(r.stderr, "");
+    let r = env.run(&["plan", "--file", &path]);
+    r.ok();
+    assert_eq!(
+        r.stdout,
+        " CHANGE\n \
+         + principal bob\n \
+         ~ resource_group rg_etl: spec\n \
+         ~ workspace fin_ws: description\n \
+         ~ member fin_ws/alice: roles\n \
+         + member fin_ws/bob\n \
+         ~ compute fin_ws/mc (prod): properties\n"
+    );
+    assert_eq!(r.stderr, "Plan: 2 to create, 4 to update, 0 to delete.\n");
+    let r = env.run(&["plan", "--file", &path, "--exit-code", "-o", "jsonl"]);
+    assert_eq!(r.code, 9);
+    assert_eq!(r.stdout.lines().count(), 6);
+    assert_eq!(
+        r.json_error(),
+        json!({"code": "negative_result", "exit_code": 9, "message": "the plan has 6 changes",
+               "hint": format!("apply them with dwctl apply --file {path}")})
+    );
+    // CSV: one row per change.
+    let r = env.run(&["plan", "--file", &path, "-o", "csv"]);
+    assert_eq!(
+        r.stdout.lines().next().unwrap(),
+        "change,op,kind,workspace,name,env,fields"
+    );
+    assert_eq!(r.stdout.lines().count(), 7);
+    // The plan wrote nothing; apply --dry-run neither, and says the same.
+    assert_eq!((env.rows(), env.events().len()), (rows.clone(), events));
+    let v = env.json(&["apply", "--file", &path, "--dry-run", "-o", "json"]);
+    assert_eq!(
+        (
+            v["dry_run"].clone(),
+            v["changed"].clone(),
+            v["result"].clone()
+        ),
+        (json!(true), json!(true), want.clone())
+    );
+    assert_eq!((env.rows(), env.events().len()), (rows, events));
+    // apply does it, one event per change, in the plan's order.
+    let v = env.json(&["apply", "--file", &path, "-o", "json"]);
+    assert_eq!(v["result"], want);
+    let actions: Vec<String> = env.events()[events..]
+        .iter()
+        .map(|e| e.action.clone())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "user.add",
+            "resourcegroup.update",
+            "workspace.update",
+            "member.role",
+            "member.add",
+            "compute.update"
+        ]
+    );
+    // Without --prune the old tag stays: tags merge.
+    assert_eq!(
+        env.json(&["workspace", "show", "fin_ws", "-o", "json"])["tags"],
+        json!({"old": "1"})
+    );
+    env.run(&["plan", "--file", &path, "--exit-code"]).ok();
+}
+
+#[test]
+fn prune_removes_what_the_listed_workspaces_do_not_mention_and_asks_first() {
+    let env = Env::new();
+    for args in [
+        &[
+            "workspace",
+            "create",
+            "fin_ws",
+            "--tag",
+            "team=fin",
+            "--tag",
+            "old=1",
+        ][..],
+        &["workspace", "create", "ops_ws", "--tag", "keep=1"],
+        &["user", "add", "alice"],
+        &["user", "add", "bob"],
+        &["member", "add", "fin_ws", "alice", "--role", "dev"],
+        &["member", "add", "fin_ws", "bob", "--role", "ops"],
+        &["member", "add", "ops_ws", "bob", "--role", "ops"],
+        &["resourcegroup", "create", "rg_a"],
+        &["resourcegroup", "create", "rg_b"],
+        &["resourcegroup", "bind", "rg_a", "fin_ws"],
+        &["resourcegroup", "bind", "rg_b", "fin_ws", "--default"],
+        &["resourcegroup", "bind", "rg_b", "ops_ws"],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=a",
+        ],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--env",
+            "dev",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=a_dev",
+        ],
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "cache",
+            "--type",
+            "redis",
+            "--prop",
+            "address=c",
+        ],
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "kv",
+            "--type",
+            "redis",
+            "--prop",
+            "address=kv",
+        ],
+        &[
+            "datasource",
+            "add",
+            "ops_ws",
+            "cache",
+            "--type",
+            "redis",
+            "--prop",
+            "address=c",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let path = write(
+        &env,
+        "m.toml",
+        r#"version = 1
+
+[[workspace]]
+name = "fin_ws"
+resource_groups = ["rg_a"]
+tags = { team = "fin" }
+
+[[workspace.member]]
+user = "alice"
+roles = ["dev"]
+
+[[workspace.compute]]
+name = "mc"
+type = "maxcompute"
+env = "prod"
+
+[[workspace.datasource]]
+name = "kv"
+type = "redis"
+env = "prod"
+"#,
+    );
+    let deletes = json!([
+        {"change": "~ workspace fin_ws: tags", "op": "update", "kind": "workspace", "workspace": null, "name": "fin_ws", "env": null, "fields": ["tags"]},
+        {"change": "- binding fin_ws/rg_b", "op": "delete", "kind": "binding", "workspace": "fin_ws", "name": "rg_b", "env": null, "fields": []},
+        {"change": "- member fin_ws/bob", "op": "delete", "kind": "member", "workspace": "fin_ws", "name": "bob", "env": null, "fields": []},
+        {"change": "- compute fin_ws/mc (dev)", "op": "delete", "kind": "compute", "workspace": "fin_ws", "name": "mc", "env": "dev", "fields": []},
+        {"change": "- datasource fin_ws/cache (prod)", "op": "delete", "kind": "datasource", "workspace": "fin_ws", "name": "cache", "env": "prod", "fields": []},
+    ]);
+    // Without --prune: nothing to do (tags merge, nothing is removed).
+    let r = env.run(&["plan", "--file", &path, "-o", "json"]);
+    assert_eq!(r.json(), json!([]));
+    let r = env.run(&["plan", "--file", &path, "--prune", "-o", "json"]);
+    assert_eq!(r.json(), deletes);
+    // apply --prune asks first: without a terminal, exit 8 and nothing changed.
+    let r = env.refused(
+        &["apply", "--file", &path, "--prune"],
+        8,
+        "error: confirmation needed: Apply 5 changes, deleting:\n  - binding fin_ws/rg_b\n  - member fin_ws/bob\n  - compute fin_ws/mc (dev)\n  - datasource fin_ws/cache (prod)\nContinue?",
+    );
+    assert!(r.stderr.contains("hint: pass --yes"), "{}", r.stderr);
+    // --dry-run does not ask, and writes nothing.
+    let rows = env.rows();
+    let events = env.events().len();
+    let v = env.json(&[
+        "apply",
+        "--file",
+        &path,
+        "--prune",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(v["result"], deletes);
+    assert_eq!((env.rows(), env.events().len()), (rows, events));
+    // --yes: done, one event per change.
+    let v = env.json(&["apply", "--file", &path, "--prune", "--yes", "-o", "json"]);
+    assert_eq!(v["result"], deletes);
+    assert_eq!(env.events().len(), events + 5);
+    let w = env.json(&["workspace", "show", "fin_ws", "-o", "json"]);
+    assert_eq!(
+        (
+            w["tags"].clone(),
+            w["resource_groups"].clone(),
+            w["default_resource_group"].clone()
+        ),
+        (json!({"team": "fin"}), json!(["rg_a"]), Value::Null)
+    );
+    let members: Vec<Value> = env
+        .json(&["member", "list", "fin_ws", "-o", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user"].clone())
+        .collect();
+    assert_eq!(members, [json!("root"), json!("alice")]);
+    let sources: Vec<(Value, Value)> = env
+        .json(&["datasource", "list", "fin_ws", "-o", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].clone(), d["env"].clone()))
+        .collect();
+    assert_eq!(
+        sources,
+        [(json!("kv"), json!("prod")), (json!("mc"), json!("prod"))]
+    );
+    // Workspaces not listed, principals and groups stay.
+    assert_eq!(
+        env.json(&["workspace", "show", "ops_ws", "-o", "json"])["resource_groups"],
+        json!(["rg_b"])
+    );
+    assert_eq!(
+        env.json(&["datasource", "list", "ops_ws", "-o", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    env.run(&["user", "show", "bob"]).ok();
+    env.run(&["resourcegroup", "show", "rg_b"]).ok();
+    // Nothing left to prune.
+    env.run(&["plan", "--file", &path, "--prune", "--exit-code"])
+        .ok();
+    // A prune with nothing to delete does not ask.
+    let r = env.run(&["apply", "--file", &path, "--prune"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn manifest_errors_name_the_file_line_and_column() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    for (name, text, msg) in [
+        (
+            "unknown.toml",
+            "version = 1\n\n[[workspace]]\nname = \"fin_ws\"\ncolour = \"blue\"\n",
+            "unknown.toml:5:1: unknown field `colour`, expected one of `name`,",
+        ),
+        (
+            "type.toml",
+            "version = 1\n[[workspace]]\nname = 5\n",
+            "type.toml:3:8: invalid type: integer `5`, expected a string",
+        ),
+        (
+            "noversion.toml",
+            "[[workspace]]\nname = \"fin_ws\"\n",
+            "noversion.toml:1:1: missing `version`, expected `version = 1`",
+        ),
+        (
+            "syntax.toml",
+            "version = 1\n[[workspace]\nname = \"x\"\n",
+            "syntax.toml:2:",
+        ),
+        (
+            "dup.toml",
+            "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.member]]\nuser = \"alice\"\nroles = [\"dev\"]\n[[workspace.member]]\nuser = \"ALICE\"\nroles = [\"ops\"]\n",
+            "dup.toml:8:8: duplicate member `ALICE` in workspace `fin_ws` (first at 5:8)",
+        ),
+        (
+            "comma.json",
+            "{\"version\": 1, \"workspace\": [{\"name\": \"fin_ws\",}]}",
+            "comma.json:1:48: trailing comma",
+        ),
+        (
+            "unknown.json",
+            "{\n  \"version\": 1,\n  \"workspace\": [{\"name\": \"fin_ws\", \"colour\": 1}]\n}\n",
+            "unknown.json:3:36: unknown field `colour`",
+        ),
+        (
+            "version.toml",
+            "version = 2\n",
+            "version.toml:1:11:",
+        ),
+    ] {
+        let path = write(&env, name, text);
+        for verb in ["plan", "apply"] {
+            let r = env.refused(&[verb, "--file", &path], 2, &format!("error: {}", msg.replace(name, &path)));
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        }
+    }
+    // Checks after parsing name the object and what was wrong.
+    for (text, msg) in [
+        (
+            "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.member]]\nuser = \"root\"\nroles = [\"nope\"]\n",
+            ": member fin_ws/root: unknown role 'nope'",
+        ),
+        (
+            "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.member]]\nuser = \"alice\"\nroles = [\"owner\"]\n",
+            "role_project_owner is the account's, implied in every workspace; do not list it",
+        ),
+        (
+            "version = 1\n[[workspace]]\nname = \"x\"\n",
+            ": workspace x: invalid workspace name 'x'",
+        ),
+        (
+            "version = 1\n[[principal]]\nname = \"root\"\n",
+            ": principal root: the account principal is implied; do not list it",
+        ),
+        (
+            "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = { address = \"c\", colour = \"red\" }\n",
+            "redis (url mode): unknown property `colour`",
+        ),
+        (
+            "version = 1\n[[resource_group]]\nname = \"rg_x\"\npayment = \"prepaid\"\nduration = 2\n",
+            ": resource group rg_x: duration needs duration_unit (month or year)",
+        ),
+        (
+            "version = 1\n[[workspace]]\nname = \"fin_ws\"\nstatus = \"deleted\"\n",
+            ": workspace fin_ws: status is available or disabled",
+        ),
+    ] {
+        let path = write(&env, "m.toml", text);
+        env.refused(&["apply", "--file", &path], 2, msg);
+    }
+    env.refused(
+        &["apply", "--file", "/nonexistent/m.toml"],
+        2,
+        "error: cannot read manifest '/nonexistent/m.toml'",
+    );
+    env.refused(&["apply"], 2, "--file <PATH>");
+}
+
+#[test]
+fn mode_goes_from_basic_to_standard_only_by_the_account() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "lab_ws", "--mode", "basic"][..],
+        &["workspace", "create", "fin_ws"],
+        &["user", "add", "fa", "--full-access"],
+        &[
+            "compute",
+            "attach",
+            "lab_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=sales",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let down = write(
+        &env,
+        "down.toml",
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\nmode = \"basic\"\n",
+    );
+    env.refused(
+        &["apply", "--file", &down],
+        6,
+        ": ~ workspace fin_ws: a standard-mode workspace cannot go back to basic mode",
+    );
+    let up = write(
+        &env,
+        "up.toml",
+        "version = 1\n[[workspace]]\nname = \"lab_ws\"\nmode = \"standard\"\n\n[[workspace.compute]]\nname = \"mc\"\ntype = \"maxcompute\"\nenv = \"dev\"\nproperties = { project = \"sales_test\" }\n",
+    );
+    let r = env.refused(
+        &["--as", "fa", "apply", "--file", &up],
+        5,
+        ": ~ workspace lab_ws: fa may not upgrade workspaces",
+    );
+    assert!(r
+        .stderr
+        .contains("hint: only the account (root) may do this"));
+    assert_eq!(
+        env.last_event().key(),
+        ("fa", "apply", None, Some(up.as_str()), "denied")
+    );
+    // The account upgrades: the copies, then the manifest's own dev settings.
+    let events = env.events().len();
+    let v = env.json(&["apply", "--file", &up, "-o", "json"]);
+    assert_eq!(
+        without_change(&v["result"]),
+        json!([
+            {"op": "update", "kind": "workspace", "workspace": null, "name": "lab_ws", "env": null, "fields": ["mode"]},
+            {"op": "update", "kind": "compute", "workspace": "lab_ws", "name": "mc", "env": "dev", "fields": ["properties"]},
+        ])
+    );
+    let actions: Vec<String> = env.events()[events..]
+        .iter()
+        .map(|e| e.action.clone())
+        .collect();
+    assert_eq!(actions, ["workspace.upgrade", "compute.update"]);
+    assert_eq!(
+        env.json(&["workspace", "show", "lab_ws", "-o", "json"])["mode"],
+        "standard"
+    );
+    assert_eq!(
+        env.json(&["compute", "show", "lab_ws", "mc", "--env", "dev", "-o", "json"])["properties"]
+            ["project"],
+        "sales_test"
+    );
+}
+
+#[test]
+fn a_name_in_the_recycle_bin_is_a_conflict() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "gone_ws"]).ok();
+    env.run(&["workspace", "delete", "gone_ws", "--yes"]).ok();
+    let path = write(
+        &env,
+        "m.toml",
+        "version = 1\n[[principal]]\nname = \"alice\"\n[[workspace]]\nname = \"GONE_WS\"\n",
+    );
+    for verb in ["plan", "apply"] {
+        let r = env.refused(
+            &[verb, "--file", &path],
+            4,
+            ": + workspace GONE_WS: the name is held by a deleted workspace until 2026-12-12T10:00:00.000Z",
+        );
+        assert!(r.stderr.contains("hint: restore it (dwctl workspace restore gone_ws) or purge it (dwctl workspace purge gone_ws)"), "{}", r.stderr);
+    }
+    env.refused(&["user", "show", "alice"], 3, "principal 'alice' not found");
+}
+
+#[test]
+fn stdin_and_json_manifests() {
+    let env = Env::new();
+    let toml = "version = 1\n\n[[principal]]\nname = \"alice\"\n\n[[workspace]]\nname = \"fin_ws\"\n\n[[workspace.member]]\nuser = \"alice\"\nroles = [\"analyst\"]\n";
+    let r = env.run_stdin(&["plan", "--file", "-", "-o", "json"], toml);
+    r.ok();
+    assert_eq!(r.json().as_array().unwrap().len(), 3);
+    let r = env.run_stdin(&["apply", "--file", "-", "-o", "json"], toml);
+    r.ok();
+    assert_eq!(r.json()["result"].as_array().unwrap().len(), 3);
+    let r = env.run_stdin(&["apply", "--file", "-", "-o", "json"], toml);
+    assert_eq!(r.json()["changed"], false);
+    // A refusal from stdin names <stdin> in its event.
+    let r = env.run_stdin(
+        &["apply", "--file", "-"],
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\nmode = \"basic\"\n",
+    );
+    r.fails(6, "cannot go back to basic mode");
+    assert_eq!(env.last_event().target.as_deref(), Some("<stdin>"));
+    // Parse errors on stdin name <stdin>.
+    let r = env.run_stdin(&["apply", "--file", "-"], "version = 1\nbogus = 1\n");
+    r.fails(2, "error: <stdin>:2:1: unknown field `bogus`");
+    // JSON, by the file's extension.
+    let path = write(
+        &env,
+        "m.json",
+        r#"{"version": 1, "workspace": [{"name": "fin_ws", "tags": {"team": "fin"},
+            "member": [{"user": "alice", "roles": ["analyst", "guest"]}]}]}"#,
+    );
+    let v = env.json(&["apply", "--file", &path, "-o", "json"]);
+    assert_eq!(
+        without_change(&v["result"]),
+        json!([
+            {"op": "update", "kind": "workspace", "workspace": null, "name": "fin_ws", "env": null, "fields": ["tags"]},
+            {"op": "update", "kind": "member", "workspace": "fin_ws", "name": "alice", "env": null, "fields": ["roles"]},
+        ])
+    );
+    // A JSON list where a table belongs is refused, not read by position.
+    let path = write(
+        &env,
+        "list.json",
+        r#"{"version": 1, "workspace": [["fin_ws"]]}"#,
+    );
+    env.refused(
+        &["apply", "--file", &path],
+        2,
+        "invalid type: sequence, expected",
+    );
+}
+
+/// A plan's changes without their one-line `change` (checked in the plan test).
+fn without_change(v: &serde_json::Value) -> serde_json::Value {
+    let mut v = v.clone();
+    for c in v.as_array_mut().into_iter().flatten() {
+        c.as_object_mut().map(|o| o.remove("change"));
+    }
+    v
+}

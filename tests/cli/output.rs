@@ -1,0 +1,933 @@
+//! Output: every verb in every format, the JSON envelope, JSON errors and warnings on
+//! stderr, empty lists, status lines, colour, and a closed pipe (cli.md 3-4).
+//!
+//! The JSON form is the truth; the other formats are checked to render exactly it.
+
+use crate::harness::*;
+use serde_json::{json, Value};
+use std::io::Read;
+use std::process::Stdio;
+
+const FORMATS: [&str; 4] = ["table", "json", "jsonl", "csv"];
+
+/// How a JSON value reads in a table cell.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) if items.is_empty() => "-".into(),
+        Value::Array(items) => {
+            let objects = items.iter().any(Value::is_object);
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| match i {
+                    Value::Object(m) => m.values().map(cell).collect::<Vec<_>>().join(": "),
+                    other => cell(other),
+                })
+                .collect();
+            parts.join(if objects { "; " } else { ", " })
+        }
+        Value::Object(m) if m.is_empty() => "-".into(),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| format!("{k}={}", cell(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// How a JSON value reads in a CSV cell (before quoting): nested values as compact JSON.
+fn csv_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A small RFC 4180 reader: quoted fields, doubled quotes, commas and newlines in quotes.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                _ => field.push(c),
+            }
+        } else {
+            match c {
+                '"' => quoted = true,
+                ',' => row.push(std::mem::take(&mut field)),
+                '\n' => {
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                _ => field.push(c),
+            }
+        }
+    }
+    assert!(
+        field.is_empty() && row.is_empty(),
+        "CSV does not end with a newline: {text:?}"
+    );
+    rows
+}
+
+/// The table text of rows under `header` (comfy-table, no borders, one space of padding,
+/// trailing blanks trimmed), built independently of dwctl.
+fn table_text(header: &[String], rows: &[Vec<String>]) -> String {
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].chars().count()])
+            .max()
+            .unwrap()
+    };
+    let widths: Vec<usize> = (0..header.len()).map(width).collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!(" {c:<w$} "))
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    };
+    let mut out = vec![line(header)];
+    out.extend(rows.iter().map(|r| line(r)));
+    out.join("\n") + "\n"
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
+/// One object as a FIELD / VALUE table.
+fn fields_table(v: &Value) -> String {
+    let rows: Vec<Vec<String>> = v
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| vec![k.clone(), cell(v)])
+        .collect();
+    table_text(&["FIELD".into(), "VALUE".into()], &rows)
+}
+
+/// A list as a table with the view's columns.
+fn rows_table(columns: &[&str], items: &[Value]) -> String {
+    let header: Vec<String> = columns
+        .iter()
+        .map(|c| c.to_ascii_uppercase().replace('_', " "))
+        .collect();
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| columns.iter().map(|c| cell(&i[*c])).collect())
+        .collect();
+    table_text(&header, &rows)
+}
+
+/// CSV of objects: a header of the first one's keys, one row per object.
+fn check_csv(out: &str, items: &[Value], what: &str) {
+    let rows = parse_csv(out);
+    let header = keys(&items[0]);
+    assert_eq!(rows[0], header, "{what}: CSV header");
+    assert_eq!(rows.len(), items.len() + 1, "{what}: CSV rows\n{out}");
+    for (row, item) in rows[1..].iter().zip(items) {
+        let want: Vec<String> = header.iter().map(|k| csv_text(&item[k])).collect();
+        assert_eq!(row, &want, "{what}");
+    }
+}
+
+fn compact(v: &Value) -> String {
+    serde_json::to_string(v).unwrap()
+}
+
+/// A read verb and, for lists, its table columns.
+struct ReadVerb {
+    args: &'static [&'static str],
+    columns: Option<&'static [&'static str]>,
+}
+
+fn reads() -> Vec<ReadVerb> {
+    let ws: &'static [&'static str] = &[
+        "id",
+        "name",
+        "display_name",
+        "mode",
+        "status",
+        "is_default",
+        "tags",
+        "created_at",
+    ];
+    vec![
+        ReadVerb {
+            args: &["workspace", "list"],
+            columns: Some(ws),
+        },
+        ReadVerb {
+            args: &["workspace", "list", "--all", "--mode", "standard"],
+            columns: Some(ws),
+        },
+        ReadVerb {
+            args: &["workspace", "show", "fin_ws"],
+            columns: None,
+        },
+        ReadVerb {
+            args: &["user", "list"],
+            columns: Some(&[
+                "id",
+                "name",
+                "kind",
+                "display_name",
+                "full_access",
+                "created_at",
+            ]),
+        },
+        ReadVerb {
+            args: &["user", "show", "alice"],
+            columns: None,
+        },
+        ReadVerb {
+            args: &["member", "list", "fin_ws"],
+            columns: Some(&["user", "user_id", "kind", "roles", "added_at", "added_by"]),
+        },
+        ReadVerb {
+            args: &["member", "show", "fin_ws", "alice"],
+            columns: None,
+        },
+        ReadVerb {
+            args: &["role", "list"],
+            columns: Some(&["code", "alias", "name", "description"]),
+        },
+        ReadVerb {
+            args: &["role", "show", "ops"],
+            columns: None,
+        },
+        ReadVerb {
+            args: &["resourcegroup", "list"],
+            columns: Some(&[
+                "id",
+                "name",
+                "type",
+                "spec",
+                "payment",
+                "status",
+                "workspaces",
+            ]),
+        },
+        ReadVerb {
+            args: &["resourcegroup", "show", "rg_etl"],
+            columns: None,
+        },
+        ReadVerb {
+            args: &["audit", "list"],
+            columns: Some(&[
+                "seq",
+                "at",
+                "actor",
+                "action",
+                "workspace",
+                "target",
+                "outcome",
+            ]),
+        },
+        ReadVerb {
+            args: &["audit", "verify"],
+            columns: None,
+        },
+        ReadVerb {
+            args: &["whoami"],
+            columns: None,
+        },
+    ]
+}
+
+fn setup() -> Env {
+    let env = Env::new();
+    for args in [
+        &[
+            "user",
+            "add",
+            "alice",
+            "--display-name",
+            "Alice, \"Ali\" Li",
+        ][..],
+        &[
+            "workspace",
+            "create",
+            "fin_ws",
+            "--tag",
+            "team=fin",
+            "--tag",
+            "cost=1,2",
+            "--description",
+            "Tax, monthly",
+        ],
+        &["member", "add", "fin_ws", "alice", "--role", "dev,analyst"],
+        &[
+            "resourcegroup",
+            "create",
+            "rg_etl",
+            "--spec",
+            "4",
+            "--remark",
+            "nightly",
+        ],
+        &["resourcegroup", "bind", "rg_etl", "fin_ws"],
+    ] {
+        env.run(args).ok();
+    }
+    env
+}
+
+#[test]
+fn every_read_verb_renders_the_same_data_in_every_format() {
+    let env = setup();
+    for read in reads() {
+        // Reads print no status lines (audit verify's summary is the exception, and
+        // not under JSON).
+        let stderr = if read.args == ["audit", "verify"] {
+            "the audit chain of 6 events verifies\n"
+        } else {
+            ""
+        };
+        check_read(&env, read.args, read.columns, stderr);
+    }
+}
+
+/// A read verb renders the same data in every format: its JSON is the truth, and the
+/// other formats are checked to render exactly it. `stderr` is what the non-JSON formats
+/// print there (JSON formats print nothing).
+pub fn check_read(env: &Env, args: &[&str], columns: Option<&[&str]>, stderr: &str) {
+    let what = args.join(" ");
+    let with = |fmt: &str| {
+        let mut a = args.to_vec();
+        a.extend(["-o", fmt]);
+        let r = env.run(&a);
+        assert_eq!(r.code, 0, "{what} -o {fmt}: {}", r.stderr);
+        r
+    };
+    let json_run = with("json");
+    let truth = json_run.json();
+    for fmt in FORMATS {
+        let r = with(fmt);
+        let want_err = if fmt.starts_with("json") { "" } else { stderr };
+        assert_eq!(r.stderr, want_err, "{what} -o {fmt}");
+        match (fmt, columns) {
+            ("json", Some(_)) => {
+                let items = truth.as_array().unwrap();
+                assert!(!items.is_empty(), "{what}");
+                let body: Vec<String> = items.iter().map(compact).collect();
+                assert_eq!(r.stdout, format!("[\n{}\n]\n", body.join(",\n")), "{what}");
+            }
+            ("json", None) => {
+                assert!(truth.is_object(), "{what}");
+                assert_eq!(
+                    r.stdout,
+                    serde_json::to_string_pretty(&truth).unwrap() + "\n",
+                    "{what}"
+                );
+            }
+            ("jsonl", Some(_)) => {
+                let body: String = truth
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| compact(v) + "\n")
+                    .collect();
+                assert_eq!(r.stdout, body, "{what}");
+            }
+            ("jsonl", None) => assert_eq!(r.stdout, compact(&truth) + "\n", "{what}"),
+            ("csv", Some(_)) => check_csv(&r.stdout, truth.as_array().unwrap(), &what),
+            ("csv", None) => check_csv(&r.stdout, std::slice::from_ref(&truth), &what),
+            ("table", Some(cols)) => {
+                assert_eq!(
+                    r.stdout,
+                    rows_table(cols, truth.as_array().unwrap()),
+                    "{what}"
+                )
+            }
+            ("table", None) => assert_eq!(r.stdout, fields_table(&truth), "{what}"),
+            _ => unreachable!(),
+        }
+    }
+}
+
+/// Every mutating verb, in order, so that each finds what it needs.
+fn mutations() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "user.add",
+            vec![
+                "user",
+                "add",
+                "bob",
+                "--id",
+                "1000000000000001",
+                "--display-name",
+                "Bob, \"B\"",
+            ],
+        ),
+        (
+            "user.update",
+            vec!["user", "update", "bob", "--full-access", "true"],
+        ),
+        (
+            "workspace.create",
+            vec![
+                "workspace",
+                "create",
+                "ops_ws",
+                "--tag",
+                "team=ops",
+                "--description",
+                "a, b",
+            ],
+        ),
+        (
+            "workspace.update",
+            vec![
+                "workspace",
+                "update",
+                "ops_ws",
+                "--tag",
+                "env=prod",
+                "--pai-tasks",
+                "on",
+            ],
+        ),
+        (
+            "member.add",
+            vec!["member", "add", "ops_ws", "bob", "--role", "dev"],
+        ),
+        (
+            "member.role",
+            vec!["member", "role", "ops_ws", "bob", "--grant", "ops"],
+        ),
+        (
+            "resourcegroup.create",
+            vec!["resourcegroup", "create", "rg_ops", "--spec", "8"],
+        ),
+        (
+            "resourcegroup.update",
+            vec!["resourcegroup", "update", "rg_ops", "--remark", "x, y"],
+        ),
+        (
+            "resourcegroup.bind",
+            vec!["resourcegroup", "bind", "rg_ops", "ops_ws", "--default"],
+        ),
+        (
+            "resourcegroup.unbind",
+            vec!["resourcegroup", "unbind", "rg_ops", "ops_ws"],
+        ),
+        ("workspace.disable", vec!["workspace", "disable", "ops_ws"]),
+        ("workspace.enable", vec!["workspace", "enable", "ops_ws"]),
+        (
+            "member.remove",
+            vec!["member", "remove", "ops_ws", "bob", "--yes"],
+        ),
+        (
+            "resourcegroup.delete",
+            vec!["resourcegroup", "delete", "rg_ops", "--yes"],
+        ),
+        (
+            "workspace.delete",
+            vec!["workspace", "delete", "ops_ws", "--yes"],
+        ),
+        ("workspace.restore", vec!["workspace", "restore", "ops_ws"]),
+        (
+            "workspace.delete",
+            vec!["workspace", "delete", "fin_ws", "--yes"],
+        ),
+        (
+            "workspace.purge",
+            vec!["workspace", "purge", "fin_ws", "--yes"],
+        ),
+        (
+            "workspace.create",
+            vec!["workspace", "create", "basic_ws", "--mode", "basic"],
+        ),
+        (
+            "workspace.upgrade",
+            vec!["workspace", "upgrade", "basic_ws", "--yes"],
+        ),
+        ("user.remove", vec!["user", "remove", "bob", "--yes"]),
+        ("catalog.init", vec!["init", "--if-not-exists"]),
+    ]
+}
+
+/// Generated resource-group ids differ between catalogs.
+fn normalize(s: &str) -> String {
+    let mut out = s.to_string();
+    for prefix in ["Serverless_res_group_", "S_res_group_"] {
+        while let Some(i) = out.find(prefix) {
+            let end = i + prefix.len() + 16;
+            out.replace_range(i..end, "<rg-id>");
+        }
+    }
+    out
+}
+
+#[test]
+fn every_mutating_verb_renders_its_result_in_every_format() {
+    let truths = check_mutations(&setup(), &mutations());
+    for ((action, _), truth) in mutations().iter().zip(truths) {
+        assert_eq!(truth["changed"], *action != "catalog.init", "{action}");
+    }
+}
+
+/// Run `mutations` in order in four copies of `base`, one output format each, and check
+/// that every format renders exactly the JSON envelope (which is returned, one per
+/// mutation): the result, the warnings on stderr, and one status line under table.
+pub fn check_mutations(base: &Env, mutations: &[(&str, Vec<&str>)]) -> Vec<Value> {
+    // The same changes in four copies of one catalog, one format each.
+    let forks: Vec<(&str, Env)> = FORMATS.iter().map(|f| (*f, base.fork())).collect();
+    let mut truths = Vec::new();
+    for (action, args) in mutations {
+        let mut truth = None;
+        let mut runs = Vec::new();
+        for (fmt, env) in &forks {
+            let mut a = args.clone();
+            a.extend(["-o", *fmt]);
+            let r = env.run(&a);
+            assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+            if *fmt == "json" {
+                truth = Some(r.json());
+            }
+            runs.push((*fmt, r));
+        }
+        let truth = truth.unwrap();
+        let what = args.join(" ");
+        assert_eq!(
+            keys(&truth),
+            ["action", "changed", "dry_run", "result", "warnings"],
+            "{what}"
+        );
+        assert_eq!(truth["action"], *action, "{what}");
+        assert_eq!(truth["dry_run"], false, "{what}");
+        let result = &truth["result"];
+        let warnings = truth["warnings"].as_array().unwrap();
+        for (fmt, r) in runs {
+            let out = normalize(&r.stdout);
+            match fmt {
+                "json" => {
+                    let text = serde_json::to_string_pretty(&truth).unwrap() + "\n";
+                    assert_eq!(out, normalize(&text), "{what}");
+                    // Under JSON, stderr holds the warnings as JSON lines, nothing else.
+                    let lines: Vec<Value> = r
+                        .stderr
+                        .lines()
+                        .map(|l| serde_json::from_str(l).unwrap())
+                        .collect();
+                    let want: Vec<Value> =
+                        warnings.iter().map(|w| json!({ "warning": w })).collect();
+                    assert_eq!(lines, want, "{what}");
+                }
+                "jsonl" => {
+                    assert_eq!(out, normalize(&(compact(&truth) + "\n")), "{what}");
+                }
+                "csv" => {
+                    let rows = parse_csv(&out);
+                    let header = keys(result);
+                    assert_eq!(rows[0], header, "{what}");
+                    let want: Vec<String> = header
+                        .iter()
+                        .map(|k| normalize(&csv_text(&result[k])))
+                        .collect();
+                    assert_eq!(rows[1..], [want], "{what}");
+                }
+                "table" => {
+                    assert_eq!(out, normalize(&fields_table(result)), "{what}");
+                    // stderr: the warnings, then one status line.
+                    let lines: Vec<&str> = r.stderr.lines().collect();
+                    assert_eq!(lines.len(), warnings.len() + 1, "{what}: {}", r.stderr);
+                    for (l, w) in lines.iter().zip(warnings) {
+                        assert_eq!(*l, format!("warning: {}", w["message"].as_str().unwrap()));
+                    }
+                    assert!(!lines.last().unwrap().starts_with("warning"), "{what}");
+                }
+                _ => unreachable!(),
+            }
+        }
+        truths.push(truth);
+    }
+    // The four catalogs went through the same changes.
+    let rows: Vec<_> = forks.iter().map(|(_, e)| e.audit()).collect();
+    assert!(rows.windows(2).all(|w| w[0] == w[1]));
+    truths
+}
+
+#[test]
+fn a_no_op_on_a_missing_object_prints_no_result() {
+    let env = setup();
+    for args in [
+        &["workspace", "delete", "nope_ws", "--if-exists"][..],
+        &["workspace", "purge", "nope_ws", "--if-exists", "--yes"],
+        &["user", "remove", "ghost", "--if-exists", "--yes"],
+        &[
+            "member",
+            "remove",
+            "fin_ws",
+            "root2",
+            "--if-exists",
+            "--yes",
+        ],
+        &["resourcegroup", "delete", "rg_nope", "--if-exists", "--yes"],
+        &[
+            "resourcegroup",
+            "unbind",
+            "default_serverless_group",
+            "fin_ws",
+            "--if-exists",
+        ],
+    ] {
+        for fmt in ["table", "csv"] {
+            let mut a = args.to_vec();
+            a.extend(["-o", fmt]);
+            let r = env.run(&a);
+            assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{a:?}");
+            assert!(r.stderr.ends_with(" (no change)\n"), "{a:?}: {}", r.stderr);
+        }
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        let v = env.json(&a);
+        assert_eq!(
+            (v["changed"].clone(), v["result"].clone()),
+            (json!(false), Value::Null),
+            "{a:?}"
+        );
+    }
+}
+
+#[test]
+fn status_lines_and_warnings_go_to_stderr_and_quiet_silences_them() {
+    let env = setup();
+    let r = env.run(&["workspace", "create", "tmp_ws"]);
+    assert_eq!(r.stderr, "Created workspace tmp_ws.\n");
+    let r = env.run(&["workspace", "disable", "tmp_ws"]);
+    assert_eq!(r.stderr, "Disabled workspace tmp_ws.\n");
+    let r = env.run(&["workspace", "disable", "tmp_ws"]);
+    assert_eq!(r.stderr, "Disabled workspace tmp_ws. (no change)\n");
+    let r = env.run(&["workspace", "enable", "tmp_ws", "--dry-run"]);
+    assert_eq!(
+        r.stderr,
+        "Dry run (nothing written): Enabled workspace tmp_ws.\n"
+    );
+    // A warning, then the status line; stdout is only the result.
+    let r = env.run(&["member", "role", "fin_ws", "alice", "--grant", "ops"]);
+    assert_eq!(
+        r.stderr,
+        "warning: alice now holds both role_project_dev and role_project_pe in fin_ws: one person \
+         should not both develop and operate production\n\
+         alice now holds role_project_dev, role_project_pe, role_project_data_analyst in fin_ws.\n"
+    );
+    assert!(!r.stdout.contains("warning"), "{}", r.stdout);
+    // --quiet: no status lines, no warnings; the result and errors still.
+    env.run(&["member", "role", "fin_ws", "alice", "--revoke", "ops"])
+        .ok();
+    let r = env.run(&["-q", "member", "role", "fin_ws", "alice", "--grant", "ops"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert!(r.stdout.starts_with(" FIELD"), "{}", r.stdout);
+    let r = env.run(&["--quiet", "workspace", "show", "nope_ws"]);
+    assert_eq!(
+        r.stderr,
+        "error: workspace nope_ws not found\nhint: list the workspaces you can see with dwctl workspace list --all\n"
+    );
+    let r = env.run(&[
+        "-q", "member", "role", "fin_ws", "alice", "--revoke", "ops", "-o", "json",
+    ]);
+    assert_eq!(r.stderr, "");
+    assert_eq!(r.json()["warnings"], json!([]));
+}
+
+#[test]
+fn errors_under_json_are_one_object_on_stderr_and_nothing_on_stdout() {
+    let env = setup();
+    env.run(&["user", "add", "guest1"]).ok();
+    env.run(&["member", "add", "fin_ws", "guest1", "--role", "guest"])
+        .ok();
+    type Case<'a> = (Vec<&'a str>, i32, &'a str, &'a str, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            vec!["workspace", "create", "1bad"],
+            2,
+            "invalid_input",
+            "invalid workspace name '1bad'",
+            Some("a workspace name is 3-28 characters of A-Z, a-z, 0-9 and _, starting with a letter, e.g. finance_tax_report"),
+        ),
+        (
+            vec!["workspace", "create", "--bogus"],
+            2,
+            "invalid_input",
+            "unexpected argument '--bogus' found",
+            Some("to pass '--bogus' as a value, use '-- --bogus'"),
+        ),
+        (
+            vec!["member", "role", "fin_ws", "alice"],
+            2,
+            "invalid_input",
+            "the following required arguments were not provided: --set <ROLE,ROLE>",
+            Some("Usage: dwctl member role --output <FORMAT> --set <ROLE,ROLE> <WORKSPACE> <USER>"),
+        ),
+        (
+            vec!["workspace", "show", "nope_ws"],
+            3,
+            "not_found",
+            "workspace nope_ws not found",
+            Some("list the workspaces you can see with dwctl workspace list --all"),
+        ),
+        (
+            vec!["workspace", "create", "fin_ws"],
+            4,
+            "conflict",
+            "workspace fin_ws already exists",
+            Some("choose another name, or pass --if-not-exists"),
+        ),
+        (
+            vec!["--as", "guest1", "member", "add", "fin_ws", "guest1", "--role", "dev"],
+            5,
+            "permission_denied",
+            "guest1 may not add members to fin_ws",
+            Some("this needs role_project_owner or role_project_admin in fin_ws, or tenant full access"),
+        ),
+        (
+            vec!["member", "remove", "fin_ws", "root", "--yes"],
+            6,
+            "rule_violation",
+            "root is the owner of fin_ws and cannot be removed",
+            None,
+        ),
+        (
+            vec!["workspace", "delete", "fin_ws"],
+            8,
+            "confirmation_required",
+            "confirmation needed: Delete workspace fin_ws? It stays in the recycle bin for 14 days.",
+            Some("pass --yes to confirm without a prompt"),
+        ),
+    ];
+    for fmt in ["json", "jsonl"] {
+        for (args, code, name, message, hint) in &cases {
+            let mut a = args.clone();
+            a.extend(["-o", fmt]);
+            let r = env.run(&a);
+            assert_eq!(r.code, *code, "{a:?}: {}", r.stderr);
+            assert_eq!(r.stdout, "", "{a:?}");
+            assert_eq!(r.stderr.lines().count(), 1, "{a:?}: {}", r.stderr);
+            let v: Value = serde_json::from_str(&r.stderr).unwrap();
+            assert_eq!(
+                v,
+                json!({"error": {"code": name, "exit_code": code, "message": message, "hint": hint}}),
+                "{a:?}"
+            );
+        }
+    }
+    // DWCTL_OUTPUT=json counts too, for usage errors as well.
+    let r = Env::output({
+        let mut c = env.cmd(&["workspace", "frobnicate"]);
+        c.env("DWCTL_OUTPUT", "json");
+        c
+    });
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.json_error()["message"],
+        "unrecognized subcommand 'frobnicate'"
+    );
+    // The same errors in table form: `error:` and `hint:` lines.
+    let r = env.run(&["workspace", "show", "nope_ws"]);
+    assert_eq!(
+        r.stderr,
+        "error: workspace nope_ws not found\nhint: list the workspaces you can see with dwctl workspace list --all\n"
+    );
+    // A catalog error carries its cause.
+    std::fs::write(&env.catalog, &env.bytes()[..8192]).unwrap();
+    let r = env.run(&["workspace", "list", "-o", "json"]);
+    assert_eq!(
+        r.json_error(),
+        json!({"code": "catalog_unavailable", "exit_code": 7, "message": "the catalog file is corrupt",
+               "hint": null, "causes": ["database disk image is malformed"]})
+    );
+    let r = env.run(&["workspace", "list"]);
+    assert_eq!(
+        r.stderr,
+        "error: the catalog file is corrupt\ncaused by: database disk image is malformed\n"
+    );
+}
+
+#[test]
+fn warnings_are_json_lines_on_stderr_and_in_the_envelope_never_loose_on_stdout() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    // The default workspace is in basic mode: deploy has no effect there.
+    let warning = json!({"code": "deploy_in_basic_mode",
+        "message": format!("{DEFAULT_WS} is in basic mode, where role_project_deploy has no effect (there is no deploy step)")});
+    let r = env.run(&[
+        "member",
+        "add",
+        DEFAULT_WS,
+        "alice",
+        "--role",
+        "deploy",
+        "-o",
+        "json",
+        "--dry-run",
+    ]);
+    assert_eq!(r.code, 0);
+    let v = r.json();
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(v["warnings"], json!([warning.clone()]));
+    assert_eq!(
+        r.stderr,
+        format!("{}\n", json!({ "warning": warning.clone() }))
+    );
+    let r = env.run(&[
+        "member", "add", DEFAULT_WS, "alice", "--role", "deploy", "-o", "jsonl",
+    ]);
+    assert_eq!(r.stdout.lines().count(), 1);
+    assert_eq!(r.json()["warnings"], json!([warning.clone()]));
+    assert_eq!(r.stderr, format!("{}\n", json!({ "warning": warning })));
+    // csv: the result row only; the warning on stderr.
+    env.run(&["user", "add", "bob"]).ok();
+    let r = env.run(&[
+        "member", "add", DEFAULT_WS, "bob", "--role", "deploy", "-o", "csv",
+    ]);
+    assert_eq!(parse_csv(&r.stdout).len(), 2);
+    assert!(
+        r.stderr
+            .starts_with("warning: default_workspace_3456 is in basic mode"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn empty_lists_in_every_format() {
+    let env = Env::new();
+    let list = |fmt: &str| env.run(&["workspace", "list", "--tag", "team=nobody", "-o", fmt]);
+    let r = list("json");
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "[]\n", "")
+    );
+    let r = list("jsonl");
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    let r = list("csv");
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            0,
+            "id,name,display_name,mode,status,is_default,tags,created_at\n"
+        )
+    );
+    let r = list("table");
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "", "(none)\n")
+    );
+    // A list is an array even with one element, and filters narrow it.
+    env.run(&["workspace", "create", "std_ws"]).ok();
+    let v = env.json(&["workspace", "list", "--mode", "standard", "-o", "json"]);
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["name"], "std_ws");
+    assert_eq!(
+        env.json(&["workspace", "list", "--status", "deleted", "-o", "json"]),
+        json!([])
+    );
+}
+
+#[test]
+fn colour_only_when_asked_into_a_pipe() {
+    let env = Env::new();
+    let has_escape = |r: &Run| r.stdout.contains('\x1b') || r.stderr.contains('\x1b');
+    assert!(!has_escape(&env.run(&["workspace", "list"])));
+    assert!(!has_escape(&env.run(&["workspace", "show", "nope_ws"])));
+    let r = env.run(&["--color", "always", "workspace", "list"]);
+    assert!(r.stdout.contains("\x1b["), "{:?}", r.stdout);
+    let r = env.run(&["--color", "always", "workspace", "show", "nope_ws"]);
+    assert!(
+        r.stderr
+            .starts_with("\x1b[1;31merror:\x1b[0m workspace nope_ws not found"),
+        "{:?}",
+        r.stderr
+    );
+    let mut c = env.cmd(&["workspace", "list"]);
+    c.env("CLICOLOR_FORCE", "1");
+    assert!(Env::output(c).stdout.contains("\x1b["));
+    // NO_COLOR wins over CLICOLOR_FORCE; the flag wins over both.
+    let mut c = env.cmd(&["workspace", "list"]);
+    c.env("CLICOLOR_FORCE", "1").env("NO_COLOR", "1");
+    assert!(!has_escape(&Env::output(c)));
+    let mut c = env.cmd(&["--color", "always", "workspace", "list"]);
+    c.env("NO_COLOR", "1");
+    assert!(Env::output(c).stdout.contains("\x1b["));
+    // JSON never carries colour.
+    let r = env.run(&["--color", "always", "workspace", "list", "-o", "json"]);
+    assert!(!has_escape(&r));
+}
+
+#[test]
+fn tables_on_a_terminal_of_unknown_width_are_not_wrapped() {
+    let env = Env::new();
+    let r = env.pty(&["--color", "never", "workspace", "list"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let lines: Vec<&str> = r.stdout.lines().map(|l| l.trim_end_matches('\r')).collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(lines[0].starts_with(" ID  NAME "), "{}", r.stdout);
+    assert!(
+        lines[1].contains(" default_workspace_3456  Default Workspace  basic "),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A catalog with a list far larger than a pipe's buffer (64 KiB), made directly in SQL.
+fn big_catalog() -> Env {
+    let env = Env::new();
+    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+    conn.execute_batch(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) \
+         INSERT INTO workspace (name, display_name, description, mode, status, owner, created_at, created_by, updated_at) \
+         SELECT 'bulk_' || i, 'Bulk ' || i, printf('%.200c', 'x'), 'standard', 'available', '{ACCOUNT}', \
+         '2026-11-28T10:00:00.000Z', 'root', '2026-11-28T10:00:00.000Z' FROM n;"
+    ))
+    .unwrap();
+    env
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly_with_exit_0() {
+    let env = big_catalog();
+    for fmt in FORMATS {
+        for read_first in [0usize, 100] {
+            let mut c = env.cmd(&["workspace", "list", "-o", fmt]);
+            c.stdout(Stdio::piped()).stderr(Stdio::piped());
+            let mut child = c.spawn().unwrap();
+            let mut out = child.stdout.take().unwrap();
+            // `| head -c N`: read a little (or nothing), then close the pipe.
+            let mut buf = vec![0u8; read_first];
+            out.read_exact(&mut buf).unwrap();
+            drop(out);
+            let o = child.wait_with_output().unwrap();
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "-o {fmt}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert_eq!(String::from_utf8_lossy(&o.stderr), "", "-o {fmt}");
+        }
+    }
+    // The whole list does arrive when someone reads it.
+    let v = env.json(&["workspace", "list", "-o", "json"]);
+    assert_eq!(v.as_array().unwrap().len(), 3001);
+}

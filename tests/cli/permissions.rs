@@ -1,0 +1,632 @@
+//! The permission table (permissions.md 2 and 4), tested as a table: every mutating
+//! command, run by the account (the owner), a full-access RAM user, a member holding each
+//! other role, and a non-member, is allowed or denied exactly as the spec says. A denied
+//! run changes nothing but its `denied` audit event; a non-member does not even see the
+//! workspace (exit 3, no event).
+//!
+//! Adding a command is one row in `cases()`. `every_mutating_command_has_a_row` fails when
+//! a command exists without one.
+
+use crate::harness::*;
+use clap::CommandFactory;
+
+/// Who may run a command.
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    /// Tenant-level: the account and full-access users; everyone else 5.
+    Tenant,
+    /// A tenant right on a workspace (lifecycle): the account and full-access users;
+    /// members 5; non-members 3.
+    Lifecycle,
+    /// The account alone; anyone else who sees the workspace 5; non-members 3.
+    AccountOnly,
+    /// A workspace right: these roles (aliases), the account and full-access users;
+    /// other members 5; non-members 3.
+    Roles(&'static [&'static str]),
+}
+
+const TENANT: &str =
+    "this needs the account or a RAM user with full access (dwctl user update NAME --full-access true)";
+const ACCOUNT_ONLY: &str = "only the account (root) may do this";
+const OWNER_ADMIN: &str =
+    "this needs role_project_owner or role_project_admin in team_ws, or tenant full access";
+const OWNER_ADMIN_OPS: &str =
+    "this needs role_project_owner, role_project_admin or role_project_pe in team_ws, or tenant full access";
+const TESTERS_HINT: &str = "this needs role_project_owner, role_project_admin, role_project_dev, role_project_pe or role_project_deploy in team_ws, or tenant full access";
+const MANAGERS: &[&str] = &["admin"];
+const TESTERS: &[&str] = &["admin", "ops", "dev", "deploy"];
+const OPERATORS: &[&str] = &["admin", "ops"];
+
+struct Case {
+    args: &'static [&'static str],
+    /// The audited action, workspace and target.
+    event: (&'static str, Option<&'static str>, Option<&'static str>),
+    rule: Rule,
+    /// Run by the account first, so that the command has something to act on.
+    prep: &'static [&'static [&'static str]],
+    /// What a denied actor is told: (role alias or "*", after "<actor> may not ", hint).
+    denied: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const WS: Option<&str> = Some("team_ws");
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            args: &[
+                "compute",
+                "attach",
+                "team_ws",
+                "mc_new",
+                "--type",
+                "maxcompute",
+                "--prop",
+                "project=pn",
+            ],
+            event: ("compute.attach", WS, Some("mc_new")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[("*", "attach compute resources to team_ws", OWNER_ADMIN_OPS)],
+        },
+        Case {
+            args: &[
+                "compute",
+                "update",
+                "team_ws",
+                "mc_a",
+                "--prop",
+                "project=pz",
+            ],
+            event: ("compute.update", WS, Some("mc_a")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[("*", "change compute resources in team_ws", OWNER_ADMIN_OPS)],
+        },
+        Case {
+            args: &["compute", "detach", "team_ws", "mc_a", "--yes"],
+            event: ("compute.detach", WS, Some("mc_a")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[(
+                "*",
+                "detach compute resources from team_ws",
+                OWNER_ADMIN_OPS,
+            )],
+        },
+        Case {
+            args: &["compute", "set-default", "team_ws", "mc_b"],
+            event: ("compute.set-default", WS, Some("mc_b")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[(
+                "*",
+                "change the default compute resource of team_ws",
+                OWNER_ADMIN_OPS,
+            )],
+        },
+        Case {
+            args: &[
+                "datasource",
+                "add",
+                "team_ws",
+                "ds_new",
+                "--type",
+                "hologres",
+                "--mode",
+                "instance",
+                "--prop",
+                "instanceId=h2",
+                "--prop",
+                "database=d",
+            ],
+            event: ("datasource.add", WS, Some("ds_new")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[("*", "add data sources to team_ws", OWNER_ADMIN_OPS)],
+        },
+        Case {
+            args: &[
+                "datasource",
+                "update",
+                "team_ws",
+                "src_x",
+                "--prop",
+                "database=d2",
+            ],
+            event: ("datasource.update", WS, Some("src_x")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[("*", "change data sources in team_ws", OWNER_ADMIN_OPS)],
+        },
+        Case {
+            args: &["datasource", "remove", "team_ws", "src_x", "--yes"],
+            event: ("datasource.remove", WS, Some("src_x")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[("*", "remove data sources from team_ws", OWNER_ADMIN_OPS)],
+        },
+        Case {
+            // Instance mode answers `unsupported` (exit 0) without a network.
+            args: &["datasource", "test", "team_ws", "src_x"],
+            event: ("datasource.test", WS, Some("src_x")),
+            rule: Rule::Roles(TESTERS),
+            prep: &[],
+            denied: &[("*", "test data sources in team_ws", TESTERS_HINT)],
+        },
+        Case {
+            args: &["workspace", "create", "new_ws"],
+            event: ("workspace.create", Some("new_ws"), Some("new_ws")),
+            rule: Rule::Tenant,
+            prep: &[],
+            denied: &[("*", "create workspaces", TENANT)],
+        },
+        Case {
+            args: &["workspace", "update", "team_ws", "--description", "changed"],
+            event: ("workspace.update", WS, WS),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[("*", "change the settings of team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            args: &["workspace", "disable", "team_ws"],
+            event: ("workspace.disable", WS, WS),
+            rule: Rule::Lifecycle,
+            prep: &[],
+            denied: &[("*", "disable workspaces", TENANT)],
+        },
+        Case {
+            args: &["workspace", "enable", "team_ws"],
+            event: ("workspace.enable", WS, WS),
+            rule: Rule::Lifecycle,
+            prep: &[&["workspace", "disable", "team_ws"]],
+            denied: &[("*", "enable workspaces", TENANT)],
+        },
+        Case {
+            args: &["workspace", "delete", "team_ws", "--yes"],
+            event: ("workspace.delete", WS, WS),
+            rule: Rule::Lifecycle,
+            prep: &[],
+            denied: &[("*", "delete workspaces", TENANT)],
+        },
+        Case {
+            args: &["workspace", "restore", "team_ws"],
+            event: ("workspace.restore", WS, WS),
+            rule: Rule::Lifecycle,
+            prep: &[&["workspace", "delete", "team_ws", "--yes"]],
+            denied: &[("*", "restore workspaces", TENANT)],
+        },
+        Case {
+            args: &["workspace", "purge", "team_ws", "--yes"],
+            event: ("workspace.purge", WS, WS),
+            rule: Rule::Lifecycle,
+            prep: &[&["workspace", "delete", "team_ws", "--yes"]],
+            denied: &[("*", "purge workspaces", TENANT)],
+        },
+        Case {
+            args: &["workspace", "upgrade", "team_ws", "--yes"],
+            event: ("workspace.upgrade", WS, WS),
+            rule: Rule::AccountOnly,
+            prep: &[],
+            denied: &[("*", "upgrade workspaces", ACCOUNT_ONLY)],
+        },
+        Case {
+            args: &["user", "add", "newcomer"],
+            event: ("user.add", None, Some("newcomer")),
+            rule: Rule::Tenant,
+            prep: &[],
+            denied: &[("*", "manage principals", TENANT)],
+        },
+        Case {
+            args: &["user", "update", "spare", "--display-name", "Spare"],
+            event: ("user.update", None, Some("spare")),
+            rule: Rule::Tenant,
+            prep: &[],
+            denied: &[("*", "manage principals", TENANT)],
+        },
+        Case {
+            args: &["user", "remove", "spare", "--yes"],
+            event: ("user.remove", None, Some("spare")),
+            rule: Rule::Tenant,
+            prep: &[],
+            denied: &[("*", "manage principals", TENANT)],
+        },
+        Case {
+            args: &["member", "add", "team_ws", "newbie", "--role", "guest"],
+            event: ("member.add", WS, Some("newbie")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[("*", "add members to team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            args: &["member", "role", "team_ws", "victim", "--grant", "analyst"],
+            event: ("member.role", WS, Some("victim")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[("*", "change member roles in team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            args: &["member", "remove", "team_ws", "victim", "--yes"],
+            event: ("member.remove", WS, Some("victim")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[("*", "remove members from team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            args: &["resourcegroup", "create", "rg_new"],
+            event: ("resourcegroup.create", None, Some("rg_new")),
+            rule: Rule::Tenant,
+            prep: &[],
+            denied: &[("*", "create resource groups", TENANT)],
+        },
+        Case {
+            args: &[
+                "resourcegroup",
+                "update",
+                "rg_spare",
+                "--remark",
+                "resized",
+                "--spec",
+                "6",
+            ],
+            event: ("resourcegroup.update", None, Some("rg_spare")),
+            rule: Rule::Tenant,
+            prep: &[],
+            denied: &[("*", "update resource groups", TENANT)],
+        },
+        Case {
+            args: &["resourcegroup", "delete", "rg_spare", "--yes"],
+            event: ("resourcegroup.delete", None, Some("rg_spare")),
+            rule: Rule::Tenant,
+            prep: &[],
+            denied: &[("*", "delete resource groups", TENANT)],
+        },
+        Case {
+            args: &["resourcegroup", "bind", "rg_spare", "team_ws"],
+            event: ("resourcegroup.bind", WS, Some("rg_spare")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[("*", "bind resource groups to team_ws", OWNER_ADMIN_OPS)],
+        },
+        Case {
+            // --default also needs workspace.update (permissions.md 4).
+            args: &["resourcegroup", "bind", "rg_spare", "team_ws", "--default"],
+            event: ("resourcegroup.bind", WS, Some("rg_spare")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[
+                (
+                    "ops",
+                    "set the default resource group of team_ws",
+                    OWNER_ADMIN,
+                ),
+                ("*", "bind resource groups to team_ws", OWNER_ADMIN_OPS),
+            ],
+        },
+        Case {
+            args: &["resourcegroup", "unbind", "rg_bound", "team_ws"],
+            event: ("resourcegroup.unbind", WS, Some("rg_bound")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[("*", "unbind resource groups from team_ws", OWNER_ADMIN_OPS)],
+        },
+    ]
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Account,
+    FullAccess,
+    /// A member of team_ws holding one role (by alias).
+    Member(&'static str),
+    NonMember,
+}
+
+/// The actors: the account (team_ws's owner), a full-access user, a member for each of
+/// the nine other roles, and a non-member.
+fn actors() -> Vec<(&'static str, Who)> {
+    let mut v = vec![("root", Who::Account), ("fa", Who::FullAccess)];
+    for (name, role) in MEMBERS {
+        v.push((name, Who::Member(role)));
+    }
+    v.push(("outsider", Who::NonMember));
+    v
+}
+
+const MEMBERS: [(&str, &str); 9] = [
+    ("m_admin", "admin"),
+    ("m_dev", "dev"),
+    ("m_ops", "ops"),
+    ("m_deploy", "deploy"),
+    ("m_guest", "guest"),
+    ("m_security", "security"),
+    ("m_analyst", "analyst"),
+    ("m_modeler", "modeler"),
+    ("m_governance", "governance"),
+];
+
+#[derive(Debug, PartialEq)]
+enum Expect {
+    Allowed,
+    Denied,
+    Hidden,
+}
+
+fn expect(rule: Rule, who: Who) -> Expect {
+    use Expect::*;
+    match (rule, who) {
+        (_, Who::Account) => Allowed,
+        (Rule::AccountOnly, Who::FullAccess) => Denied,
+        (_, Who::FullAccess) => Allowed,
+        (Rule::Tenant, _) => Denied,
+        (_, Who::NonMember) => Hidden,
+        (Rule::Roles(roles), Who::Member(r)) if roles.contains(&r) => Allowed,
+        (_, Who::Member(_)) => Denied,
+    }
+}
+
+/// The catalog every case starts from.
+fn template() -> Env {
+    let env = Env::new();
+    let mut setup: Vec<Vec<&str>> = vec![
+        vec!["user", "add", "fa", "--full-access"],
+        vec!["user", "add", "outsider"],
+        vec!["user", "add", "newbie"],
+        vec!["user", "add", "spare"],
+        vec!["user", "add", "victim"],
+        // Basic, so that it can be upgraded.
+        vec!["workspace", "create", "team_ws", "--mode", "basic"],
+        vec!["member", "add", "team_ws", "victim", "--role", "guest"],
+        vec!["resourcegroup", "create", "rg_spare"],
+        vec!["resourcegroup", "create", "rg_bound"],
+        vec!["resourcegroup", "bind", "rg_bound", "team_ws"],
+        vec![
+            "compute",
+            "attach",
+            "team_ws",
+            "mc_a",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=pa",
+        ],
+        vec![
+            "compute",
+            "attach",
+            "team_ws",
+            "mc_b",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=pb",
+        ],
+        vec![
+            "datasource",
+            "add",
+            "team_ws",
+            "src_x",
+            "--type",
+            "hologres",
+            "--mode",
+            "instance",
+            "--prop",
+            "instanceId=h1",
+            "--prop",
+            "database=d",
+        ],
+    ];
+    for (name, role) in MEMBERS {
+        setup.push(vec!["user", "add", name]);
+        setup.push(vec!["member", "add", "team_ws", name, "--role", role]);
+    }
+    for args in setup {
+        env.run(&args).ok();
+    }
+    env
+}
+
+/// Run one case as one actor on a fresh copy of the template; describe any deviation.
+fn check(template: &Env, case: &Case, actor: &str, who: Who) -> Result<(), String> {
+    let env = template.fork();
+    for p in case.prep {
+        let r = env.run(p);
+        if r.code != 0 {
+            return Err(format!("prep {p:?} failed: {}", r.stderr));
+        }
+    }
+    let mut args = Vec::new();
+    if who != Who::Account {
+        args.extend(["--as", actor]);
+    }
+    args.extend(case.args);
+    let want = expect(case.rule, who);
+    // What must not change (read only when it is checked: each read costs a few ms).
+    let rows = (want != Expect::Allowed).then(|| env.rows());
+    let events = env.events();
+    let r = env.run(&args);
+    let what = format!("{args:?} (expected {want:?})");
+    let fail = |why: String| {
+        Err(format!(
+            "{what}: {why}\nexit {}\nstderr: {}",
+            r.code, r.stderr
+        ))
+    };
+    let after = env.events();
+    let (action, ws, target) = case.event;
+    match want {
+        Expect::Allowed => {
+            if r.code != 0 {
+                return fail("not allowed".into());
+            }
+            if after.len() != events.len() + 1 {
+                return fail(format!("{} events", after.len() - events.len()));
+            }
+            let got = after.last().unwrap().key();
+            if got != (actor, action, ws, target, "ok") {
+                return fail(format!("event {got:?}"));
+            }
+        }
+        Expect::Denied => {
+            let role = match who {
+                Who::Member(r) => r,
+                _ => "",
+            };
+            let (_, msg, hint) = case
+                .denied
+                .iter()
+                .find(|(w, _, _)| *w == role || *w == "*")
+                .unwrap();
+            let want_err = format!("error: {actor} may not {msg}\nhint: {hint}\n");
+            if r.code != 5 || r.stderr != want_err {
+                return fail(format!("want exit 5 and:\n{want_err}"));
+            }
+            if Some(env.rows()) != rows {
+                return fail("the catalog changed".into());
+            }
+            if after.len() != events.len() + 1 {
+                return fail(format!("{} events", after.len() - events.len()));
+            }
+            let got = after.last().unwrap().key();
+            if got != (actor, action, ws, target, "denied") {
+                return fail(format!("event {got:?}"));
+            }
+        }
+        Expect::Hidden => {
+            let want_err = "error: workspace team_ws not found\n";
+            if r.code != 3 || !r.stderr.starts_with(want_err) {
+                return fail(format!("want exit 3 and {want_err}"));
+            }
+            if Some(env.rows()) != rows || after != events {
+                return fail("the catalog or the audit log changed".into());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_mutating_command_by_every_kind_of_actor() {
+    let cases = cases();
+    let actors = actors();
+    assert_eq!(actors.len(), 12);
+    let template = &template();
+    let jobs: Vec<(&Case, &str, Who)> = cases
+        .iter()
+        .flat_map(|c| actors.iter().map(move |(a, w)| (c, *a, *w)))
+        .collect();
+    // Two workers: the machine has two cores.
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .chunks(jobs.len().div_ceil(2))
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter_map(|(c, a, w)| check(template, c, a, *w).err())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of {} runs deviate from permissions.md:\n\n{}",
+        failures.len(),
+        jobs.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// The expectations themselves follow permissions.md's tables (a guard against a
+/// mistake in `expect`).
+#[test]
+fn the_expectations_match_the_spec_tables() {
+    use Expect::*;
+    let row = |rule: Rule| -> Vec<Expect> {
+        actors().into_iter().map(|(_, w)| expect(rule, w)).collect()
+    };
+    // account, fa, admin, dev, ops, deploy, guest, security, analyst, modeler, governance, non-member
+    assert_eq!(
+        row(Rule::Tenant),
+        [
+            Allowed, Allowed, Denied, Denied, Denied, Denied, Denied, Denied, Denied, Denied,
+            Denied, Denied
+        ]
+    );
+    assert_eq!(
+        row(Rule::Lifecycle),
+        [
+            Allowed, Allowed, Denied, Denied, Denied, Denied, Denied, Denied, Denied, Denied,
+            Denied, Hidden
+        ]
+    );
+    assert_eq!(
+        row(Rule::AccountOnly),
+        [
+            Allowed, Denied, Denied, Denied, Denied, Denied, Denied, Denied, Denied, Denied,
+            Denied, Hidden
+        ]
+    );
+    assert_eq!(
+        row(Rule::Roles(MANAGERS)),
+        [
+            Allowed, Allowed, Allowed, Denied, Denied, Denied, Denied, Denied, Denied, Denied,
+            Denied, Hidden
+        ]
+    );
+    assert_eq!(
+        row(Rule::Roles(OPERATORS)),
+        [
+            Allowed, Allowed, Allowed, Denied, Allowed, Denied, Denied, Denied, Denied, Denied,
+            Denied, Hidden
+        ]
+    );
+}
+
+/// Commands that change nothing, or need no actor's right.
+fn is_read_only(path: &[&str]) -> bool {
+    matches!(path.last(), Some(&("list" | "show" | "verify" | "types")))
+        || matches!(
+            path.first(),
+            Some(&("whoami" | "init" | "role" | "completions" | "export" | "plan" | "check"))
+        )
+}
+
+#[test]
+fn every_mutating_command_has_a_row() {
+    fn leaves(c: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        let subs: Vec<&clap::Command> = c
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help")
+            .collect();
+        if subs.is_empty() {
+            out.push(path);
+            return;
+        }
+        for s in subs {
+            let mut p = path.clone();
+            p.push(s.get_name().to_string());
+            leaves(s, p, out);
+        }
+    }
+    let mut all = Vec::new();
+    leaves(&dwctl::cli::Cli::command(), Vec::new(), &mut all);
+    let covered: Vec<Vec<&str>> = cases().iter().map(|c| c.args[..2].to_vec()).collect();
+    let missing: Vec<String> = all
+        .iter()
+        .filter(|p| {
+            let p: Vec<&str> = p.iter().map(String::as_str).collect();
+            // apply's rights are those of each change it makes: tests/cli/manifest.rs
+            // checks that a change the actor may not make refuses the whole apply.
+            !is_read_only(&p) && p != ["apply"] && !covered.iter().any(|c| p.starts_with(c))
+        })
+        .map(|p| p.join(" "))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "mutating commands without a row in tests/cli/permissions.rs cases(): {missing:?}"
+    );
+}

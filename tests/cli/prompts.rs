@@ -1,0 +1,266 @@
+//! Confirmations and wizards (cli.md 7): without a terminal, with `--no-input`, or in CI, a
+//! command that must ask fails with exit 8 and changes nothing; `--yes` answers; at a
+//! terminal (a pty) the question is asked and the answer decides.
+
+use crate::harness::*;
+use serde_json::json;
+
+/// A catalog with one thing for each command that asks.
+fn setup() -> Env {
+    let env = Env::new();
+    for args in [
+        &["user", "add", "alice"][..],
+        &["user", "add", "bob"],
+        &["workspace", "create", "fin_ws"],
+        &["workspace", "create", "lab_ws", "--mode", "basic"],
+        &["workspace", "create", "old_ws"],
+        &["workspace", "delete", "old_ws", "--yes"],
+        &["member", "add", "fin_ws", "alice", "--role", "dev"],
+        &["resourcegroup", "create", "rg_spare"],
+    ] {
+        env.run(args).ok();
+    }
+    env
+}
+
+/// Each command that asks, the question it asks, and the action it audits.
+fn asking() -> Vec<(Vec<&'static str>, &'static str, &'static str)> {
+    vec![
+        (
+            vec!["member", "remove", "fin_ws", "alice"],
+            "Remove alice from fin_ws?",
+            "member.remove",
+        ),
+        (
+            vec!["user", "remove", "bob"],
+            "Remove principal bob?",
+            "user.remove",
+        ),
+        (
+            vec!["resourcegroup", "delete", "rg_spare"],
+            "Delete resource group rg_spare?",
+            "resourcegroup.delete",
+        ),
+        (
+            vec!["workspace", "upgrade", "lab_ws"],
+            "Upgrade lab_ws to standard mode? This cannot be undone.",
+            "workspace.upgrade",
+        ),
+        (
+            vec!["workspace", "purge", "old_ws"],
+            "Purge workspace old_ws for good? Everything in it is lost.",
+            "workspace.purge",
+        ),
+        (
+            vec!["workspace", "delete", "fin_ws"],
+            "Delete workspace fin_ws? It stays in the recycle bin for 14 days.",
+            "workspace.delete",
+        ),
+    ]
+}
+
+#[test]
+fn without_a_terminal_asking_fails_with_exit_8_and_yes_answers() {
+    let env = setup();
+    for (args, question, action) in asking() {
+        let r = env.refused(&args, 8, &format!("error: confirmation needed: {question}"));
+        assert!(
+            r.stderr
+                .ends_with("hint: pass --yes to confirm without a prompt\n"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "");
+        let mut json = args.clone();
+        json.extend(["-o", "json"]);
+        let e = env.run(&json).json_error();
+        assert_eq!(
+            e,
+            json!({"code": "confirmation_required", "exit_code": 8,
+                   "message": format!("confirmation needed: {question}"),
+                   "hint": "pass --yes to confirm without a prompt"})
+        );
+        // --dry-run never asks.
+        let mut dry = args.clone();
+        dry.push("--dry-run");
+        let rows = env.rows();
+        env.run(&dry).ok();
+        assert_eq!(env.rows(), rows);
+        // --yes (or -y) answers yes.
+        let mut yes = args.clone();
+        yes.push(if action == "user.remove" {
+            "-y"
+        } else {
+            "--yes"
+        });
+        let (_, e) = env.changes(&yes);
+        assert_eq!((e.action.as_str(), e.outcome.as_str()), (action, "ok"));
+    }
+}
+
+#[test]
+fn no_input_and_ci_refuse_to_ask_even_at_a_terminal() {
+    let env = setup();
+    let question = "confirmation needed: Delete workspace fin_ws?";
+    let rows = env.rows();
+    let events = env.events();
+    type Case<'a> = (Vec<&'a str>, Option<(&'a str, &'a str)>);
+    let cases: Vec<Case> = vec![
+        (vec!["--no-input"], None),
+        (vec![], Some(("CI", "true"))),
+        (vec![], Some(("CI", "1"))),
+        (vec![], Some(("CI", "yes"))),
+        (vec![], Some(("DWCTL_NO_INPUT", "1"))),
+    ];
+    for (flags, var) in cases {
+        let mut args = flags.clone();
+        args.extend(["--color", "never", "workspace", "delete", "fin_ws"]);
+        let env2 = match var {
+            Some((k, v)) => env.fork().with_var(k, v),
+            None => env.fork(),
+        };
+        let r = env2.pty(&args, &[]);
+        assert_eq!(r.code, 8, "{flags:?} {var:?}: {}", r.stdout);
+        assert!(r.stdout.contains(question), "{}", r.stdout);
+        assert!(r.stdout.contains("hint: pass --yes"), "{}", r.stdout);
+        assert!(
+            !r.stdout.contains("Type the workspace name"),
+            "{}",
+            r.stdout
+        );
+        assert_eq!((env2.rows(), env2.events()), (rows.clone(), events.clone()));
+    }
+}
+
+#[test]
+fn at_a_terminal_deleting_asks_for_the_name() {
+    let env = setup();
+    // A wrong name: declined, nothing changed.
+    let rows = env.rows();
+    let events = env.events();
+    let r = env.pty(
+        &["--color", "never", "workspace", "delete", "fin_ws"],
+        &[("Type the workspace name (fin_ws) to confirm", "fin\r")],
+    );
+    assert_eq!(r.code, 8, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("error: not confirmed; nothing was changed"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!((env.rows(), env.events()), (rows, events));
+    // CI set to false, 0 or empty is not CI: the prompt is shown, and the name confirms.
+    for (i, ci) in ["false", "0", ""].into_iter().enumerate() {
+        let env = env.fork().with_var("CI", ci);
+        let r = env.pty(
+            &["--color", "never", "workspace", "delete", "fin_ws"],
+            &[("Type the workspace name (fin_ws) to confirm", "fin_ws\r")],
+        );
+        assert_eq!(r.code, 0, "CI={ci}: {}", r.stdout);
+        assert!(
+            r.stdout
+                .contains("Deleted workspace fin_ws (restorable for 14 days)."),
+            "{i}"
+        );
+        assert_eq!(
+            env.last_event().key(),
+            (
+                "root",
+                "workspace.delete",
+                Some("fin_ws"),
+                Some("fin_ws"),
+                "ok"
+            )
+        );
+    }
+}
+
+#[test]
+fn at_a_terminal_yes_or_no() {
+    let env = setup();
+    let rows = env.rows();
+    let r = env.pty(
+        &["member", "remove", "fin_ws", "alice"],
+        &[("Remove alice from fin_ws?", "n")],
+    );
+    assert_eq!(r.code, 8, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("not confirmed; nothing was changed"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(env.rows(), rows);
+    let r = env.pty(
+        &["member", "remove", "fin_ws", "alice"],
+        &[("Remove alice from fin_ws?", "y")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        env.last_event().key(),
+        ("root", "member.remove", Some("fin_ws"), Some("alice"), "ok")
+    );
+    // What is refused is refused before anyone is asked.
+    let r = env.pty(&["workspace", "purge", "fin_ws"], &[]);
+    assert_eq!(r.code, 6, "{}", r.stdout);
+    assert!(!r.stdout.contains("Purge workspace"), "{}", r.stdout);
+    // Nothing to do: nothing to ask.
+    let r = env.pty(&["workspace", "delete", "old_ws"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("(no change)"), "{}", r.stdout);
+}
+
+#[test]
+fn missing_values_are_asked_for_at_a_terminal_and_usage_errors_elsewhere() {
+    let env = setup();
+    let r = env.refused(
+        &["workspace", "create"],
+        2,
+        "error: a workspace name is required",
+    );
+    assert!(r
+        .stderr
+        .contains("hint: dwctl workspace create NAME (the wizard runs only at a terminal)"));
+    env.refused(
+        &["--no-input", "workspace", "create"],
+        2,
+        "a workspace name is required",
+    );
+    let r = env.refused(
+        &["member", "add", "fin_ws", "bob"],
+        2,
+        "error: at least one --role is required",
+    );
+    assert!(r
+        .stderr
+        .contains("hint: pass --role ROLE (see dwctl role list)"));
+    // The wizard: the name is checked as typed.
+    let r = env.pty(
+        &["workspace", "create", "-o", "json"],
+        &[
+            ("Workspace name", "1x\r"),
+            ("invalid workspace name '1x'", "wiz_ws\r"),
+            ("Display name", "\r"),
+            ("Mode", "\x1b[B\r"),
+            ("Description", "made by the wizard\r"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let w = env.json(&["workspace", "show", "wiz_ws", "-o", "json"]);
+    assert_eq!(
+        (
+            w["display_name"].clone(),
+            w["mode"].clone(),
+            w["description"].clone()
+        ),
+        (json!("wiz_ws"), json!("basic"), json!("made by the wizard"))
+    );
+    // member add without --role: a multi-select (space picks, enter confirms).
+    let r = env.pty(
+        &["member", "add", "fin_ws", "bob"],
+        &[("Roles", " \x1b[B\x1b[B \r")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let m = env.json(&["member", "show", "fin_ws", "bob", "-o", "json"]);
+    assert_eq!(m["roles"], json!(["role_project_admin", "role_project_pe"]));
+}

@@ -1,0 +1,661 @@
+//! Secrets (quality.md R5, domain.md 6, cli.md 8): known secret values, given in every
+//! input form, never appear in any stdout, stderr, audit event or export; each is stored
+//! exactly as given (less one trailing newline when read from stdin or a file).
+
+use crate::harness::*;
+use serde_json::{json, Value};
+
+const LIT: &str = "lit-S3cr3t-0001";
+const STDIN: &str = "stdin-S3cr3t-0002";
+const FILE: &str = "file-S3cr3t-0003";
+const ENV: &str = "env-S3cr3t-0004";
+const PROPS: &str = "props-S3cr3t-0005";
+const MENV: &str = "menv-S3cr3t-0006";
+const MFILE: &str = "mfile-S3cr3t-0007";
+const CH: &str = "ch-S3cr3t-0008";
+const OSS: &str = "oss-S3cr3t-0009";
+const UPD: &str = "upd-S3cr3t-0010";
+const BAD: &str = "bad-S3cr3t-0011";
+const TOKEN: &str = "tok-S3cr3t-0012";
+const DRY: &str = "dry-S3cr3t-0013";
+const LAB: &str = "lab-S3cr3t-0014";
+
+const SECRETS: [&str; 14] = [
+    LIT, STDIN, FILE, ENV, PROPS, MENV, MFILE, CH, OSS, UPD, BAD, TOKEN, DRY, LAB,
+];
+
+const FORMATS: [&str; 4] = ["table", "json", "jsonl", "csv"];
+
+/// Every run of the test, checked at the end for every secret.
+struct Watch<'e> {
+    env: &'e Env,
+    runs: Vec<(String, Run)>,
+}
+
+impl Watch<'_> {
+    fn run(&mut self, args: &[&str]) -> Run {
+        let r = self.env.run(args);
+        self.runs.push((args.join(" "), r.clone()));
+        r
+    }
+    fn ok(&mut self, args: &[&str]) -> Run {
+        let r = self.run(args);
+        r.ok();
+        r
+    }
+    fn stdin(&mut self, args: &[&str], input: &str) -> Run {
+        let r = self.env.run_stdin(args, input);
+        self.runs.push((args.join(" "), r.clone()));
+        r
+    }
+    /// The command in every output format.
+    fn formats(&mut self, args: &[&str]) {
+        for fmt in FORMATS {
+            let mut a = args.to_vec();
+            a.extend(["-o", fmt]);
+            self.ok(&a);
+        }
+    }
+    fn text(&mut self, what: &str, text: &str) {
+        self.runs.push((
+            what.to_string(),
+            Run {
+                code: 0,
+                stdout: text.to_string(),
+                stderr: String::new(),
+            },
+        ));
+    }
+    #[track_caller]
+    fn check(&self) {
+        for (what, r) in &self.runs {
+            for s in SECRETS {
+                assert!(
+                    !r.stdout.contains(s) && !r.stderr.contains(s),
+                    "{s} leaked by {what}:\nstdout: {}\nstderr: {}",
+                    r.stdout,
+                    r.stderr
+                );
+            }
+        }
+    }
+}
+
+/// The stored properties of a data source (or compute resource), read from the file.
+fn stored(env: &Env, table: &str, ws: &str, name: &str, e: &str) -> Value {
+    let conn = rusqlite::Connection::open_with_flags(
+        &env.catalog,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let text: String = conn
+        .query_row(
+            &format!(
+                "SELECT t.properties FROM {table} t JOIN workspace w ON w.id = t.workspace_id \
+                 WHERE w.name = ?1 AND t.name = ?2 AND t.env = ?3"
+            ),
+            [ws, name, e],
+            |r| r.get(0),
+        )
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn password(env: &Env, ws: &str, name: &str, e: &str) -> Value {
+    stored(env, "datasource", ws, name, e)["password"].clone()
+}
+
+/// Every audit event's details as stored.
+fn audit_details(env: &Env) -> String {
+    let conn = rusqlite::Connection::open_with_flags(
+        &env.catalog,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut st = conn
+        .prepare("SELECT details || ' ' || coalesce(target, '') || ' ' || coalesce(workspace, '') FROM audit ORDER BY seq")
+        .unwrap();
+    let rows: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows.join("\n")
+}
+
+/// mysql in url mode with everything but the password, which the caller adds.
+fn mysql<'a>(ws: &'a str, name: &'a str, address: &'a str) -> Vec<&'a str> {
+    vec![
+        "datasource",
+        "add",
+        ws,
+        name,
+        "--type",
+        "mysql",
+        "--prop",
+        address,
+        "--prop",
+        "database=orders",
+        "--prop",
+        "username=etl",
+    ]
+}
+
+#[test]
+fn a_secret_never_leaves_the_catalog_in_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pw.txt");
+    // One trailing newline is dropped, not two.
+    std::fs::write(&file, format!("{FILE}\n\n")).unwrap();
+    let oss_file = dir.path().join("oss.txt");
+    std::fs::write(&oss_file, format!("{OSS}\r\n")).unwrap();
+    let props_file = dir.path().join("props.json");
+    std::fs::write(
+        &props_file,
+        json!({"address": "db.example.com", "database": "orders", "username": "etl", "password": PROPS}).to_string(),
+    )
+    .unwrap();
+    let mfile = dir.path().join("mfile.txt");
+    std::fs::write(&mfile, format!("{MFILE}\n")).unwrap();
+    let env = Env::new()
+        .with_var("PW_ENV", ENV)
+        .with_var("PW_MENV", MENV)
+        .with_var("PW_CH", CH);
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    env.run(&["workspace", "create", "lab_ws", "--mode", "basic"])
+        .ok();
+    let mut w = Watch {
+        env: &env,
+        runs: Vec::new(),
+    };
+
+    // 1. A literal on the command line works, with a warning about shell history.
+    let lit_pw = format!("password={LIT}");
+    let mut args = mysql("fin_ws", "lit", "address=127.0.0.1:1");
+    args.extend(["--prop", &lit_pw]);
+    let r = w.ok(&args);
+    let warning = "the secret password was given on the command line and may be kept in your shell history; prefer password=- (stdin), password=@FILE or password=env:VAR";
+    assert_eq!(
+        r.stderr,
+        format!("warning: {warning}\nAdded mysql data source lit to fin_ws (prod).\n")
+    );
+    let tok = format!("extra.authToken={TOKEN}");
+    let mut args = mysql("fin_ws", "lit", "address=127.0.0.1:1");
+    args.extend([
+        "--env", "dev", "--prop", &lit_pw, "--prop", &tok, "-o", "json",
+    ]);
+    let r = w.ok(&args);
+    assert_eq!(
+        r.json()["warnings"],
+        json!([
+            {"code": "literal_secret", "message": warning},
+            {"code": "literal_secret", "message": warning.replace("password", "extra.authToken")}
+        ])
+    );
+    assert_eq!(
+        r.json()["result"]["properties"]["extra.authToken"],
+        "********"
+    );
+    // 2. stdin, 3. a file, 4. a variable, 5. --props FILE: no warning.
+    let mut args = mysql("fin_ws", "from_stdin", "address=db");
+    args.extend(["--prop", "password=-"]);
+    let r = w.stdin(&args, &format!("{STDIN}\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (0, "Added mysql data source from_stdin to fin_ws (prod).\n")
+    );
+    let at_file = format!("password=@{}", file.display());
+    let mut args = mysql("fin_ws", "from_file", "address=db");
+    args.extend(["--prop", &at_file, "-o", "jsonl"]);
+    let r = w.ok(&args);
+    assert_eq!(r.stderr, "");
+    let mut args = mysql("fin_ws", "from_env", "address=db");
+    args.extend(["--prop", "password=env:PW_ENV", "-o", "csv"]);
+    w.ok(&args);
+    w.ok(&[
+        "datasource",
+        "add",
+        "fin_ws",
+        "from_props",
+        "--type",
+        "mysql",
+        "--props",
+        props_file.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    // A compute resource's secret, and other secret keys (accessKeySecret, extra.*.password).
+    w.ok(&[
+        "compute",
+        "attach",
+        "fin_ws",
+        "ch",
+        "--type",
+        "clickhouse",
+        "--prop",
+        "instanceId=cc-1",
+        "--prop",
+        "username=u",
+        "--prop",
+        "password=env:PW_CH",
+    ]);
+    let at_oss = format!("accessKeySecret=@{}", oss_file.display());
+    let extra_pw = format!("extra.db.password=@{}", oss_file.display());
+    w.ok(&[
+        "datasource",
+        "add",
+        "fin_ws",
+        "lake",
+        "--type",
+        "oss",
+        "--prop",
+        "endpoint=https://oss-cn-hangzhou.aliyuncs.com",
+        "--prop",
+        "bucket=b",
+        "--prop",
+        "accessKeyId=AK",
+        "--prop",
+        &at_oss,
+        "--prop",
+        &extra_pw,
+    ]);
+    let lab_pw = format!("password={LAB}");
+    let mut args = mysql("lab_ws", "orders", "address=db");
+    args.extend(["--prop", &lab_pw, "-q"]);
+    w.ok(&args);
+
+    // Stored exactly, less one trailing newline from stdin and files.
+    assert_eq!(password(&env, "fin_ws", "lit", "prod"), LIT);
+    assert_eq!(
+        stored(&env, "datasource", "fin_ws", "lit", "dev")["extra.authToken"],
+        TOKEN
+    );
+    assert_eq!(password(&env, "fin_ws", "from_stdin", "prod"), STDIN);
+    assert_eq!(
+        password(&env, "fin_ws", "from_file", "prod"),
+        format!("{FILE}\n")
+    );
+    assert_eq!(password(&env, "fin_ws", "from_env", "prod"), ENV);
+    assert_eq!(password(&env, "fin_ws", "from_props", "prod"), PROPS);
+    assert_eq!(
+        stored(&env, "compute", "fin_ws", "ch", "prod")["password"],
+        CH
+    );
+    assert_eq!(password(&env, "fin_ws", "ch", "prod"), CH);
+    let lake = stored(&env, "datasource", "fin_ws", "lake", "prod");
+    assert_eq!(
+        (
+            lake["accessKeySecret"].clone(),
+            lake["extra.db.password"].clone()
+        ),
+        (json!(OSS), json!(OSS))
+    );
+
+    // Reads, in every format, by a member who may read properties.
+    w.formats(&["datasource", "list", "fin_ws"]);
+    w.formats(&["compute", "list", "fin_ws"]);
+    for (name, e) in [
+        ("lit", "prod"),
+        ("lit", "dev"),
+        ("from_stdin", "prod"),
+        ("from_file", "prod"),
+        ("from_env", "prod"),
+        ("from_props", "prod"),
+        ("lake", "prod"),
+        ("ch", "prod"),
+    ] {
+        w.formats(&["datasource", "show", "fin_ws", name, "--env", e]);
+    }
+    w.formats(&["compute", "show", "fin_ws", "ch"]);
+    let v = env.json(&["datasource", "show", "fin_ws", "lake", "-o", "json"]);
+    assert_eq!(
+        v["properties"],
+        json!({"accessKeyId": "AK", "accessKeySecret": "********", "bucket": "b",
+               "endpoint": "https://oss-cn-hangzhou.aliyuncs.com", "extra.db.password": "********"})
+    );
+
+    // --dry-run, --if-not-exists, updates (good and bad), a connectivity test.
+    let dry_pw = format!("password={DRY}");
+    let mut args = mysql("fin_ws", "dry", "address=db");
+    args.extend(["--prop", &dry_pw, "--dry-run"]);
+    for fmt in FORMATS {
+        let mut a = args.clone();
+        a.extend(["-o", fmt]);
+        w.ok(&a);
+    }
+    let mut args = mysql("fin_ws", "lit", "address=127.0.0.1:1");
+    args.extend(["--prop", &dry_pw, "--if-not-exists", "-o", "json"]);
+    let r = w.ok(&args);
+    assert_eq!(
+        r.json()["warnings"][1]["message"],
+        "data source lit exists and differs in: properties"
+    );
+    w.formats(&[
+        "datasource",
+        "update",
+        "fin_ws",
+        "lit",
+        "--env",
+        "prod",
+        "--prop",
+        &dry_pw,
+        "--dry-run",
+    ]);
+    let r = w.stdin(
+        &[
+            "datasource",
+            "update",
+            "fin_ws",
+            "from_stdin",
+            "--prop",
+            "password=-",
+            "-o",
+            "json",
+        ],
+        &format!("{UPD}\r\n"),
+    );
+    r.ok();
+    assert_eq!(r.json()["changed"], true);
+    assert_eq!(password(&env, "fin_ws", "from_stdin", "prod"), UPD);
+    // The audit event of a secret change names the key, not the value.
+    let e = env.last_event();
+    assert_eq!(e.action, "datasource.update");
+    assert_eq!(
+        e.details,
+        json!({"before": {}, "after": {}, "secrets_changed": ["password"]})
+    );
+    w.ok(&[
+        "compute",
+        "update",
+        "fin_ws",
+        "ch",
+        "--prop",
+        "password=env:PW_ENV",
+        "-o",
+        "csv",
+    ]);
+    assert_eq!(
+        stored(&env, "compute", "fin_ws", "ch", "prod")["password"],
+        ENV
+    );
+    assert_eq!(password(&env, "fin_ws", "ch", "prod"), ENV);
+    let bad_pw = format!("password={BAD}");
+    let long_pw = format!("password={BAD}{}", "x".repeat(5000));
+    for (extra, code, msg) in [
+        (
+            vec!["--prop", &bad_pw, "--prop", "address=db:0"],
+            2,
+            "invalid `address` value `db:0`",
+        ),
+        (
+            vec!["--prop", &bad_pw, "--prop", "colour=red"],
+            2,
+            "unknown property `colour`",
+        ),
+        (
+            vec!["--prop", &long_pw],
+            2,
+            "the value of `password` is longer than 4096 characters (it is secret and not shown)",
+        ),
+        (vec!["--prop", &bad_pw, "--env", "qa"], 2, "qa"),
+    ] {
+        for fmt in ["table", "json"] {
+            let mut a = vec!["datasource", "update", "fin_ws", "from_env"];
+            a.extend(extra.iter().copied());
+            a.extend(["-o", fmt]);
+            let r = w.run(&a);
+            r.fails(code, msg);
+        }
+    }
+    let r = w.run(&[
+        "--as",
+        "nobody",
+        "datasource",
+        "update",
+        "fin_ws",
+        "from_env",
+        "--prop",
+        &bad_pw,
+    ]);
+    assert_eq!(r.code, 5);
+    let r = w.run(&[
+        "datasource",
+        "test",
+        "fin_ws",
+        "lit",
+        "--env",
+        "prod",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    w.run(&["datasource", "test", "fin_ws", "lit", "--env", "dev"]);
+    // An upgrade copies a secret to dev without showing it.
+    w.formats(&["workspace", "upgrade", "lab_ws", "--yes", "--dry-run"]);
+    w.ok(&["workspace", "upgrade", "lab_ws", "--yes"]);
+    assert_eq!(password(&env, "lab_ws", "orders", "dev"), LAB);
+    w.formats(&["check"]);
+
+    // Manifests: { env = "VAR" } and { file = "PATH" }.
+    let manifest = dir.path().join("m.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            r#"version = 1
+
+[[workspace]]
+name = "fin_ws"
+
+[[workspace.datasource]]
+name = "m_env"
+type = "mysql"
+env = "prod"
+properties = {{ address = "db", database = "d", username = "u", password = {{ env = "PW_MENV" }} }}
+
+[[workspace.datasource]]
+name = "m_file"
+type = "redis"
+env = "dev"
+properties = {{ address = "cache", password = {{ file = "{}" }} }}
+"#,
+            mfile.display()
+        ),
+    )
+    .unwrap();
+    let m = manifest.to_str().unwrap();
+    w.formats(&["plan", "--file", m]);
+    w.formats(&["apply", "--file", m, "--dry-run"]);
+    let r = w.ok(&["apply", "--file", m, "-o", "json"]);
+    assert_eq!(r.json()["result"].as_array().unwrap().len(), 2);
+    assert_eq!(password(&env, "fin_ws", "m_env", "prod"), MENV);
+    assert_eq!(password(&env, "fin_ws", "m_file", "dev"), MFILE);
+    let r = w.ok(&["apply", "--file", m, "-o", "json"]);
+    assert_eq!(r.json()["changed"], false);
+    w.ok(&["plan", "--file", m, "--exit-code"]);
+
+    // export: placeholders named after the workspace, object, env and key.
+    let mut exported = String::new();
+    for args in [
+        &["export", "--all"][..],
+        &["export", "fin_ws", "lab_ws"],
+        &["export", "--all", "-o", "json"],
+    ] {
+        let r = w.ok(args);
+        exported.push_str(&r.stdout);
+    }
+    let out = dir.path().join("all.toml");
+    w.ok(&["export", "--all", "--file", out.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    w.text("export --file", &text);
+    let json_out = dir.path().join("all.json");
+    w.ok(&["export", "--all", "--file", json_out.to_str().unwrap()]);
+    w.text(
+        "export --file .json",
+        &std::fs::read_to_string(&json_out).unwrap(),
+    );
+    for placeholder in [
+        "password = { env = \"DWCTL_SECRET_FIN_WS_LIT_PROD_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_FIN_WS_LIT_DEV_PASSWORD\" }",
+        "\"extra.authToken\" = { env = \"DWCTL_SECRET_FIN_WS_LIT_DEV_EXTRA_AUTHTOKEN\" }",
+        "password = { env = \"DWCTL_SECRET_FIN_WS_FROM_STDIN_PROD_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_FIN_WS_CH_PROD_PASSWORD\" }",
+        "accessKeySecret = { env = \"DWCTL_SECRET_FIN_WS_LAKE_PROD_ACCESSKEYSECRET\" }",
+        "\"extra.db.password\" = { env = \"DWCTL_SECRET_FIN_WS_LAKE_PROD_EXTRA_DB_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_FIN_WS_M_FILE_DEV_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_LAB_WS_ORDERS_DEV_PASSWORD\" }",
+    ] {
+        assert!(text.contains(placeholder), "{placeholder}\n{text}");
+        assert!(exported.contains(placeholder), "{placeholder}");
+    }
+    assert!(exported.contains("\"env\": \"DWCTL_SECRET_FIN_WS_LIT_PROD_PASSWORD\""));
+    // The compute resource brings its data source: its secret is exported once.
+    assert_eq!(
+        text.matches("DWCTL_SECRET_FIN_WS_CH_PROD_PASSWORD").count(),
+        1
+    );
+
+    // Into a new catalog, the secrets from the placeholders' variables.
+    let target = Env::new()
+        .with_var("DWCTL_SECRET_FIN_WS_LIT_PROD_PASSWORD", LIT)
+        .with_var("DWCTL_SECRET_FIN_WS_LIT_DEV_PASSWORD", LIT)
+        .with_var("DWCTL_SECRET_FIN_WS_LIT_DEV_EXTRA_AUTHTOKEN", TOKEN)
+        .with_var("DWCTL_SECRET_FIN_WS_FROM_STDIN_PROD_PASSWORD", UPD)
+        .with_var("DWCTL_SECRET_FIN_WS_FROM_FILE_PROD_PASSWORD", FILE)
+        .with_var("DWCTL_SECRET_FIN_WS_FROM_ENV_PROD_PASSWORD", ENV)
+        .with_var("DWCTL_SECRET_FIN_WS_FROM_PROPS_PROD_PASSWORD", PROPS)
+        .with_var("DWCTL_SECRET_FIN_WS_CH_PROD_PASSWORD", ENV)
+        .with_var("DWCTL_SECRET_FIN_WS_LAKE_PROD_ACCESSKEYSECRET", OSS)
+        .with_var("DWCTL_SECRET_FIN_WS_LAKE_PROD_EXTRA_DB_PASSWORD", OSS)
+        .with_var("DWCTL_SECRET_FIN_WS_M_ENV_PROD_PASSWORD", MENV)
+        .with_var("DWCTL_SECRET_FIN_WS_M_FILE_DEV_PASSWORD", MFILE)
+        .with_var("DWCTL_SECRET_LAB_WS_ORDERS_PROD_PASSWORD", LAB)
+        .with_var("DWCTL_SECRET_LAB_WS_ORDERS_DEV_PASSWORD", LAB);
+    let mut t = Watch {
+        env: &target,
+        runs: Vec::new(),
+    };
+    let o = out.to_str().unwrap();
+    t.formats(&["plan", "--file", o]);
+    t.ok(&["apply", "--file", o, "--dry-run"]);
+    t.ok(&["apply", "--file", o]);
+    assert_eq!(password(&target, "fin_ws", "lit", "prod"), LIT);
+    assert_eq!(password(&target, "fin_ws", "from_stdin", "prod"), UPD);
+    assert_eq!(
+        stored(&target, "compute", "fin_ws", "ch", "prod")["password"],
+        ENV
+    );
+    assert_eq!(password(&target, "fin_ws", "m_file", "dev"), MFILE);
+    assert_eq!(password(&target, "lab_ws", "orders", "dev"), LAB);
+    t.formats(&["audit", "list", "--limit", "1000"]);
+    t.check();
+    assert_no_secret_in_audit(&target);
+
+    // The audit log, in every format and as stored.
+    w.formats(&["audit", "list", "--limit", "1000"]);
+    w.ok(&["audit", "verify"]);
+    // Removing them: the events hold the redacted object.
+    w.ok(&["compute", "detach", "fin_ws", "ch", "--yes", "-o", "json"]);
+    w.ok(&[
+        "datasource",
+        "remove",
+        "fin_ws",
+        "lit",
+        "--env",
+        "prod",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        env.last_event().details["before"]["properties"]["password"],
+        "********"
+    );
+    assert!(w.runs.len() > 100, "only {} runs", w.runs.len());
+    w.check();
+    assert_no_secret_in_audit(&env);
+}
+
+#[track_caller]
+fn assert_no_secret_in_audit(env: &Env) {
+    let details = audit_details(env);
+    assert!(details.contains("********"), "{details}");
+    for s in SECRETS {
+        assert!(!details.contains(s), "{s} is in the audit log:\n{details}");
+    }
+}
+
+#[test]
+fn reading_a_secret_can_fail_without_showing_anything() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    let base = mysql("fin_ws", "orders", "address=db");
+    for (prop, msg) in [
+        (
+            "password=env:NOT_SET_ANYWHERE",
+            "password=env:NOT_SET_ANYWHERE: the variable NOT_SET_ANYWHERE is not set",
+        ),
+        (
+            "password=@/nonexistent/pw.txt",
+            "cannot read '/nonexistent/pw.txt' for password",
+        ),
+        ("password=@", "--prop password=@ names no file"),
+        (
+            "password=env:",
+            "--prop password=env: needs an environment variable name",
+        ),
+    ] {
+        let mut args = base.clone();
+        args.extend(["--prop", prop]);
+        env.refused(&args, 2, msg);
+    }
+    // Two values cannot both come from stdin.
+    let mut args = base.clone();
+    args.extend(["--prop", "password=-", "--props", "-"]);
+    let r = env.run_stdin(&args, "{}");
+    r.fails(
+        2,
+        "stdin is already read for --props; password cannot read it too",
+    );
+    // An empty literal secret is not a secret worth a warning.
+    let mut args = base.clone();
+    args.extend(["--prop", "password=", "-o", "json"]);
+    let r = env.run(&args);
+    r.fails(2, "`password` is empty, and it is required");
+    let r = env.run(&[
+        "datasource",
+        "add",
+        "fin_ws",
+        "cache",
+        "--type",
+        "redis",
+        "--prop",
+        "address=c",
+        "--prop",
+        "password=",
+        "-o",
+        "json",
+    ]);
+    r.ok();
+    assert_eq!(r.json()["warnings"], json!([]));
+    // A manifest's missing variable or file is exit 2, naming it, and changes nothing.
+    let m = env.path().join("m.toml");
+    for (value, msg) in [
+        (
+            "{ env = \"NOT_SET_ANYWHERE\" }",
+            "datasource fin_ws/r: password reads the environment variable NOT_SET_ANYWHERE, which is not set",
+        ),
+        (
+            "{ file = \"/nonexistent/pw.txt\" }",
+            "datasource fin_ws/r: password reads the file '/nonexistent/pw.txt', which cannot be read",
+        ),
+    ] {
+        std::fs::write(
+            &m,
+            format!("version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = {{ address = \"c\", password = {value} }}\n"),
+        )
+        .unwrap();
+        for verb in ["plan", "apply"] {
+            env.refused(&[verb, "--file", m.to_str().unwrap()], 2, msg);
+        }
+    }
+}

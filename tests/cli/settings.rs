@@ -1,0 +1,408 @@
+//! Settings: flag > environment > config file > default (cli.md 2), config-file errors,
+//! `--no-config`, and where `whoami` says the actor came from.
+
+use crate::harness::*;
+use clap::CommandFactory;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The default config file when HOME is the temp folder.
+fn default_config(env: &Env) -> PathBuf {
+    env.path().join(".config/dwctl/config.toml")
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The command with the config file in play (the harness turns it off).
+fn with_config(env: &Env, args: &[&str]) -> Command {
+    let mut c = env.cmd(args);
+    c.env_remove("DWCTL_NO_CONFIG");
+    c
+}
+
+/// Which format stdout is in, for `user list` with one principal.
+fn format_of(stdout: &str) -> &'static str {
+    if stdout.starts_with("[\n{") {
+        "json"
+    } else if stdout.starts_with("{\"id\"") {
+        "jsonl"
+    } else if stdout.starts_with("id,name,kind") {
+        "csv"
+    } else if stdout.starts_with(" ID") {
+        "table"
+    } else {
+        panic!("unknown format:\n{stdout}")
+    }
+}
+
+#[test]
+fn output_format_flag_then_env_then_config_then_default() {
+    let env = Env::new();
+    let run = |flag: bool, var: bool, config: bool| {
+        let mut args = vec!["user", "list"];
+        if flag {
+            args.extend(["-o", "json"]);
+        }
+        let mut c = with_config(&env, &args);
+        if var {
+            c.env("DWCTL_OUTPUT", "jsonl");
+        }
+        if config {
+            write(&default_config(&env), "output = \"csv\"\n");
+        } else {
+            let _ = std::fs::remove_file(default_config(&env));
+        }
+        let r = Env::output(c);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        format_of(&r.stdout)
+    };
+    assert_eq!(run(true, true, true), "json");
+    assert_eq!(run(false, true, true), "jsonl");
+    assert_eq!(run(false, false, true), "csv");
+    assert_eq!(run(false, false, false), "table");
+    assert_eq!(run(true, false, false), "json");
+    // --output and -o are the same flag, and the value is case-insensitive in env/config.
+    let mut c = with_config(&env, &["user", "list"]);
+    c.env("DWCTL_OUTPUT", "JSONL");
+    assert_eq!(format_of(Env::output(c).ok()), "jsonl");
+}
+
+#[test]
+fn actor_flag_then_env_then_config_then_the_account() {
+    let env = Env::new();
+    for u in ["alice", "bob", "carol"] {
+        env.run(&["user", "add", u]).ok();
+    }
+    write(&default_config(&env), "actor = \"carol\"\n");
+    let whoami = |flag: Option<&str>, var: Option<&str>| {
+        let mut args = vec!["whoami", "-o", "json"];
+        if let Some(f) = flag {
+            args.extend(["--as", f]);
+        }
+        let mut c = with_config(&env, &args);
+        if let Some(v) = var {
+            c.env("DWCTL_ACTOR", v);
+        }
+        let v = Env::output(c).json();
+        (
+            v["actor"].as_str().unwrap().to_string(),
+            v["source"].as_str().unwrap().to_string(),
+        )
+    };
+    let pair = |a: &str, s: &str| (a.to_string(), s.to_string());
+    assert_eq!(whoami(Some("alice"), Some("bob")), pair("alice", "flag"));
+    assert_eq!(whoami(None, Some("bob")), pair("bob", "env"));
+    assert_eq!(whoami(None, None), pair("carol", "config"));
+    std::fs::remove_file(default_config(&env)).unwrap();
+    assert_eq!(whoami(None, None), pair("root", "default"));
+    // An actor named by id.
+    let id = env.json(&["user", "show", "bob", "-o", "json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(whoami(Some(&id), None), pair("bob", "flag"));
+    // The config's actor really acts: a change is audited under its name.
+    write(&default_config(&env), "actor = \"carol\"\n");
+    let c = with_config(&env, &["workspace", "create", "carol_ws"]);
+    Env::output(c).fails(5, "carol may not create workspaces");
+    assert_eq!(env.last_event().actor, "carol");
+}
+
+#[test]
+fn an_actor_that_is_not_a_principal_is_exit_5_before_anything_is_read() {
+    let env = Env::new();
+    let rows = env.rows();
+    let events = env.events();
+    for args in [
+        &["--as", "mallory", "workspace", "list"][..],
+        &["--as", "mallory", "workspace", "create", "mal_ws"],
+        &["--as", "9999", "whoami"],
+    ] {
+        let r = env.run(args);
+        r.fails(5, "not a principal of this tenant");
+        assert!(
+            r.stderr
+                .contains("hint: name an existing principal with --as"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stdout, "");
+    }
+    let mut c = env.cmd(&["workspace", "list"]);
+    c.env("DWCTL_ACTOR", "mallory");
+    Env::output(c).fails(5, "unknown actor 'mallory'");
+    assert_eq!(env.rows(), rows);
+    // Nobody to record as the actor: no event.
+    assert_eq!(env.events(), events);
+}
+
+#[test]
+fn catalog_flag_then_env_then_config_then_the_default_path() {
+    let env = Env::empty();
+    let init = |name: &str, id: &str| {
+        let p = env.path().join(name);
+        env.run(&["--catalog", p.to_str().unwrap(), "init", "--account-id", id])
+            .ok();
+        p
+    };
+    let flag = init("flag.db", "1111111111111111");
+    let var = init("env.db", "2222222222222222");
+    let cfg = init("cfg.db", "3333333333333333");
+    write(
+        &default_config(&env),
+        &format!("catalog = \"{}\"\n", cfg.display()),
+    );
+    let account = |use_flag: bool, use_env: bool| {
+        let mut args = vec!["whoami", "-o", "json"];
+        let f = flag.to_str().unwrap().to_string();
+        if use_flag {
+            args.extend(["--catalog", &f]);
+        }
+        let mut c = with_config(&env, &args);
+        c.env_remove("DWCTL_CATALOG");
+        if use_env {
+            c.env("DWCTL_CATALOG", &var);
+        }
+        let r = Env::output(c);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()["account_id"].as_str().unwrap().to_string()
+    };
+    assert_eq!(account(true, true), "1111111111111111");
+    assert_eq!(account(false, true), "2222222222222222");
+    assert_eq!(account(false, false), "3333333333333333");
+    std::fs::remove_file(default_config(&env)).unwrap();
+    let default = account(false, false);
+    assert!(
+        !["1111111111111111", "2222222222222222", "3333333333333333"].contains(&default.as_str())
+    );
+    assert!(env.path().join(".local/share/dwctl/catalog.db").exists());
+}
+
+#[test]
+fn config_file_flag_then_env_then_the_default_location() {
+    let env = Env::new();
+    write(&default_config(&env), "output = \"csv\"\n");
+    write(&env.path().join("env.toml"), "output = \"jsonl\"\n");
+    write(&env.path().join("flag.toml"), "output = \"json\"\n");
+    let run = |flag: bool, var: bool| {
+        let mut args = vec!["user", "list"];
+        if flag {
+            args.extend(["--config", "flag.toml"]);
+        }
+        let mut c = with_config(&env, &args);
+        if var {
+            c.env("DWCTL_CONFIG", env.path().join("env.toml"));
+        }
+        let r = Env::output(c);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        format_of(&r.stdout)
+    };
+    assert_eq!(run(true, true), "json");
+    assert_eq!(run(false, true), "jsonl");
+    assert_eq!(run(false, false), "csv");
+    // A missing default config file is fine; a missing named one is an error.
+    std::fs::remove_file(default_config(&env)).unwrap();
+    assert_eq!(run(false, false), "table");
+    let c = with_config(&env, &["--config", "nope.toml", "user", "list"]);
+    let r = Env::output(c);
+    r.fails(2, "error: cannot read config file nope.toml");
+}
+
+#[test]
+fn config_file_errors_name_the_file_and_the_line_and_change_nothing() {
+    let env = Env::new();
+    let path = default_config(&env);
+    let before = env.bytes();
+    let cases = [
+        (
+            "# team settings\noutput = \"json\"\nbogus = 1\n",
+            format!("error: {}:3:1: unknown field `bogus`", path.display()),
+        ),
+        (
+            "output = \"json\"\n\noutput_format = \"csv\"\n",
+            format!(
+                "error: {}:3:1: unknown field `output_format`",
+                path.display()
+            ),
+        ),
+        (
+            "actor = \"root\"\noutput = \"yaml\"\n",
+            format!(
+                "error: {}:2: output: invalid output format 'yaml'",
+                path.display()
+            ),
+        ),
+        (
+            "\n\ncolor = \"purple\"\n",
+            format!(
+                "error: {}:3: color: invalid colour choice 'purple'",
+                path.display()
+            ),
+        ),
+        (
+            "lock_timeout = -5\n",
+            format!(
+                "error: {}:1: lock_timeout: invalid lock timeout -5",
+                path.display()
+            ),
+        ),
+        (
+            "lock_timeout = \"soon\"\n",
+            format!(
+                "error: {}:1:16: invalid type: string \"soon\"",
+                path.display()
+            ),
+        ),
+        (
+            "output = \"json\"\nthis is not toml\n",
+            format!("error: {}:2:", path.display()),
+        ),
+    ];
+    for (text, want) in cases {
+        write(&path, text);
+        for args in [&["user", "list"][..], &["user", "add", "alice"]] {
+            let r = Env::output(with_config(&env, args));
+            r.fails(2, &want);
+            assert_eq!(r.stdout, "", "{text}");
+        }
+        assert_eq!(env.bytes(), before, "{text}");
+    }
+    // The hint lists the keys for an unknown one.
+    write(&path, "bogus = 1\n");
+    let r = Env::output(with_config(&env, &["user", "list"]));
+    assert!(
+        r.stderr
+            .contains("hint: the config file takes: catalog, actor, output, color, lock_timeout"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn no_config_ignores_the_config_file() {
+    let env = Env::new();
+    write(&default_config(&env), "bogus = 1\n");
+    Env::output(with_config(&env, &["whoami"])).fails(2, "unknown field `bogus`");
+    assert_eq!(
+        format_of(Env::output(with_config(&env, &["--no-config", "user", "list"])).ok()),
+        "table"
+    );
+    for v in ["1", "true"] {
+        let mut c = with_config(&env, &["user", "list"]);
+        c.env("DWCTL_NO_CONFIG", v);
+        assert_eq!(format_of(Env::output(c).ok()), "table");
+    }
+    for v in ["0", "false", ""] {
+        let mut c = with_config(&env, &["user", "list"]);
+        c.env("DWCTL_NO_CONFIG", v);
+        Env::output(c).fails(2, "unknown field `bogus`");
+    }
+    // --no-config wins over --config too.
+    write(&env.path().join("x.toml"), "output = \"json\"\n");
+    let c = with_config(&env, &["--no-config", "--config", "x.toml", "user", "list"]);
+    assert_eq!(format_of(Env::output(c).ok()), "table");
+}
+
+#[test]
+fn bad_values_in_the_environment_are_usage_errors() {
+    let env = Env::new();
+    let before = env.bytes();
+    let cases = [
+        ("DWCTL_OUTPUT", "yaml", "invalid output format 'yaml'"),
+        ("DWCTL_NOW", "tomorrow", "invalid timestamp 'tomorrow'"),
+        ("DWCTL_LOCK_TIMEOUT", "soon", "invalid lock timeout 'soon'"),
+    ];
+    for (k, v, want) in cases {
+        let mut c = env.cmd(&["user", "add", "alice"]);
+        c.env(k, v);
+        Env::output(c).fails(2, want);
+    }
+    env.run(&["-o", "yaml", "user", "list"])
+        .fails(2, "invalid value 'yaml' for '--output <FORMAT>'");
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn whoami_shows_the_actor_its_rights_and_its_roles() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    env.run(&["user", "add", "fa", "--full-access"]).ok();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    env.run(&["member", "add", "fin_ws", "alice", "--role", "dev,analyst"])
+        .ok();
+    let root = env.json(&["whoami", "-o", "json"]);
+    assert_eq!(
+        root,
+        json!({
+            "actor": "root", "actor_id": ACCOUNT, "kind": "account", "full_access": true,
+            "source": "default", "account_id": ACCOUNT, "region": "cn-hangzhou",
+            "tenant_rights": ["workspace.create", "workspace.lifecycle", "workspace.upgrade",
+                "user.manage", "resourcegroup.manage", "workspace.see_all", "audit.read_all"],
+            "workspaces": [
+                {"workspace": DEFAULT_WS, "roles": ["role_project_owner"]},
+                {"workspace": "fin_ws", "roles": ["role_project_owner"]}
+            ]
+        })
+    );
+    let alice = env.json(&["--as", "alice", "whoami", "-o", "json"]);
+    assert_eq!(alice["kind"], "ram-user");
+    assert_eq!(alice["full_access"], false);
+    assert_eq!(alice["source"], "flag");
+    assert_eq!(alice["tenant_rights"], json!([]));
+    assert_eq!(
+        alice["workspaces"],
+        json!([{"workspace": "fin_ws", "roles": ["role_project_dev", "role_project_data_analyst"]}])
+    );
+    let fa = env.json(&["--as", "fa", "whoami", "-o", "json"]);
+    assert_eq!(
+        fa["tenant_rights"],
+        json!([
+            "workspace.create",
+            "workspace.lifecycle",
+            "user.manage",
+            "resourcegroup.manage",
+            "workspace.see_all",
+            "audit.read_all"
+        ])
+    );
+    // The table form names the same things.
+    let t = env.run(&["--as", "alice", "whoami"]);
+    assert!(t.ok().contains(" source         flag\n"), "{}", t.stdout);
+    assert!(
+        t.stdout
+            .contains(" workspaces     fin_ws: role_project_dev, role_project_data_analyst"),
+        "{}",
+        t.stdout
+    );
+}
+
+/// A subcommand's own argument with the id of a global one is merged with it by clap:
+/// `audit list --actor X` once acted as X. No command may reuse a global id.
+#[test]
+fn no_command_argument_shares_an_id_with_a_global_option() {
+    let cmd = dwctl::cli::Cli::command();
+    let globals: Vec<String> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().to_string())
+        .collect();
+    assert!(globals.contains(&"actor".to_string()), "{globals:?}");
+    fn walk(c: &clap::Command, path: String, globals: &[String], bad: &mut Vec<String>) {
+        for s in c.get_subcommands() {
+            let p = format!("{path} {}", s.get_name());
+            for a in s.get_arguments() {
+                if !a.is_global_set() && globals.contains(&a.get_id().to_string()) {
+                    bad.push(format!("{p}: {}", a.get_id()));
+                }
+            }
+            walk(s, p, globals, bad);
+        }
+    }
+    let mut bad = Vec::new();
+    walk(&cmd, "dwctl".into(), &globals, &mut bad);
+    assert_eq!(bad, Vec::<String>::new());
+}

@@ -1,0 +1,304 @@
+//! At home in the shell: completion scripts run in a real bash, the generated files are up
+//! to date, and the man pages render.
+
+use crate::harness::*;
+use assert_cmd::cargo::cargo_bin;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file under `dir`, for "nothing was created" checks.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p.clone());
+            }
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Source completions/dwctl.bash in a real bash, put `line` on the command line with the
+/// cursor at its end, press TAB (call the completion function as bash would), and return
+/// COMPREPLY. `dwctl` is found on PATH, as it is for a user.
+fn bash_complete(cmd: Command, line: &str) -> Vec<String> {
+    let words: Vec<&str> = line.split(' ').collect();
+    let script = r#"
+        source "$1"; shift
+        COMP_WORDS=("$@")
+        COMP_CWORD=$(( $# - 1 ))
+        COMP_LINE="$*"
+        COMP_POINT=${#COMP_LINE}
+        COMP_TYPE=9
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD-1]}
+        _clap_complete_dwctl dwctl "$cur" "$prev"
+        printf '%s\n' "${COMPREPLY[@]}"
+    "#;
+    let mut bash = cmd;
+    bash.arg("--norc")
+        .arg("--noprofile")
+        .arg("-c")
+        .arg(script)
+        .arg("bash")
+        .arg(repo().join("completions/dwctl.bash"))
+        .args(&words);
+    let out = bash.output().expect("run bash");
+    assert!(
+        out.status.success(),
+        "bash failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// bash with the harness's cleared environment, and the dwctl under test first on PATH.
+fn bash(env: &Env) -> Command {
+    let bin_dir = cargo_bin("dwctl").parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut c = Command::new("bash");
+    c.env_clear()
+        .env("HOME", env.path())
+        .env("PATH", path)
+        .env("DWCTL_CATALOG", &env.catalog)
+        .env("DWCTL_NOW", NOW)
+        .env("DWCTL_NO_CONFIG", "1")
+        .current_dir(env.path());
+    c
+}
+
+fn complete(env: &Env, line: &str) -> Vec<String> {
+    bash_complete(bash(env), line)
+}
+
+#[track_caller]
+fn has_all(got: &[String], want: &[&str]) {
+    for w in want {
+        assert!(got.iter().any(|g| g == w), "{w:?} not in {got:?}");
+    }
+}
+
+fn catalog_with_names() -> Env {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    env.run(&["workspace", "create", "finance_tax_report"]).ok();
+    env.run(&["resourcegroup", "create", "rg_etl"]).ok();
+    env
+}
+
+#[test]
+fn bash_completes_verbs_and_aliases() {
+    let env = Env::empty();
+    assert_eq!(complete(&env, "dwctl workspace sh"), ["show"]);
+    assert_eq!(complete(&env, "dwctl ws sh"), ["show"]);
+    has_all(
+        &complete(&env, "dwctl "),
+        &["workspace", "member", "resourcegroup", "completions"],
+    );
+    assert_eq!(
+        complete(&env, "dwctl member add ws alice --if-n"),
+        ["--if-not-exists"]
+    );
+    assert!(!env.catalog.exists(), "completion created the catalog");
+}
+
+#[test]
+fn bash_completes_enum_values() {
+    let env = Env::empty();
+    assert_eq!(
+        complete(&env, "dwctl workspace create x --mode "),
+        ["basic", "standard"]
+    );
+    assert_eq!(
+        complete(&env, "dwctl ws update x --sod-policy "),
+        ["off", "warn", "enforce"]
+    );
+    assert_eq!(
+        complete(&env, "dwctl ws list --status "),
+        ["available", "disabled", "deleted"]
+    );
+    assert_eq!(
+        complete(&env, "dwctl -o "),
+        ["table", "json", "jsonl", "csv"]
+    );
+    assert_eq!(
+        complete(&env, "dwctl --color "),
+        ["auto", "always", "never"]
+    );
+    assert_eq!(
+        complete(&env, "dwctl user add bob --kind "),
+        ["ram-user", "ram-role"]
+    );
+    assert_eq!(
+        complete(&env, "dwctl rg create g --type s"),
+        ["serverless", "scheduler"]
+    );
+    assert_eq!(
+        complete(&env, "dwctl member role ws bob --set dev,a"),
+        ["dev,admin", "dev,analyst"]
+    );
+    has_all(
+        &complete(&env, "dwctl completions "),
+        &["bash", "zsh", "fish", "powershell", "elvish"],
+    );
+}
+
+#[test]
+fn bash_completes_names_from_the_catalog() {
+    let env = catalog_with_names();
+    let before = env.bytes();
+    let ws = complete(&env, "dwctl member add ");
+    has_all(&ws, &[DEFAULT_WS, "finance_tax_report"]);
+    assert_eq!(
+        complete(&env, "dwctl member add fin"),
+        ["finance_tax_report"]
+    );
+    has_all(
+        &complete(&env, "dwctl member add finance_tax_report "),
+        &["alice", "root"],
+    );
+    assert_eq!(complete(&env, "dwctl --as al"), ["alice"]);
+    assert_eq!(complete(&env, "dwctl rg bind rg"), ["rg_etl"]);
+    assert_eq!(
+        complete(&env, "dwctl rg bind rg_etl fin"),
+        ["finance_tax_report"]
+    );
+    assert_eq!(
+        complete(
+            &env,
+            "dwctl ws update finance_tax_report --default-resource-group "
+        ),
+        ["default_serverless_group", "rg_etl", "none"]
+    );
+    assert_eq!(
+        complete(&env, "dwctl audit list --workspace fin"),
+        ["finance_tax_report"]
+    );
+    // A TAB reads; it never writes, and leaves no WAL files behind.
+    assert_eq!(before, env.bytes(), "completion changed the catalog");
+    let leftovers: Vec<_> = tree(env.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with("-wal") || p.to_string_lossy().ends_with("-shm"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn completion_reads_the_catalog_named_on_the_command_line() {
+    let env = catalog_with_names();
+    let other = env.path().join("other.db");
+    let o = other.to_str().unwrap();
+    env.run(&["--catalog", o, "init", "--account-id", "9999888877776666"])
+        .ok();
+    env.run(&["--catalog", o, "workspace", "create", "other_team"])
+        .ok();
+    let line = format!("dwctl --catalog {o} member add ");
+    let got = complete(&env, &line);
+    has_all(&got, &["default_workspace_6666", "other_team"]);
+    assert!(!got.iter().any(|g| g == "finance_tax_report"), "{got:?}");
+    // After the subcommand, too.
+    let line = format!("dwctl member add --catalog {o} ot");
+    assert_eq!(complete(&env, &line), ["other_team"]);
+}
+
+#[test]
+fn completion_never_creates_a_catalog() {
+    // Named but missing: no names, and still missing.
+    let env = Env::empty();
+    let got = complete(&env, "dwctl member add ");
+    assert!(got.iter().all(|g| g.starts_with('-')), "{got:?}");
+    assert!(!env.catalog.exists());
+
+    // The default path (no --catalog, no DWCTL_CATALOG): nothing appears under HOME.
+    let env = Env::empty();
+    let mut cmd = bash(&env);
+    cmd.env_remove("DWCTL_CATALOG");
+    let got = bash_complete(cmd, "dwctl member add ");
+    assert!(got.iter().all(|g| g.starts_with('-')), "{got:?}");
+    assert_eq!(tree(env.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn completions_prints_the_committed_scripts_and_opens_no_catalog() {
+    let env = Env::empty();
+    for (shell, file) in [
+        ("bash", "dwctl.bash"),
+        ("zsh", "_dwctl"),
+        ("fish", "dwctl.fish"),
+        ("powershell", "_dwctl.ps1"),
+        ("elvish", "dwctl.elv"),
+    ] {
+        let mut c = env.cmd(&["completions", shell]);
+        c.env_remove("DWCTL_CATALOG");
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(
+            out.stderr.is_empty(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let committed = std::fs::read(repo().join("completions").join(file)).unwrap();
+        assert_eq!(out.stdout, committed, "{shell}: run cargo xtask gen");
+    }
+    assert_eq!(
+        tree(env.path()),
+        Vec::<PathBuf>::new(),
+        "completions created files"
+    );
+    env.run(&["completions", "tcsh"])
+        .fails(2, "invalid value 'tcsh'");
+}
+
+#[test]
+fn generated_files_are_up_to_date() {
+    let problems = dwctl::gen::check(repo()).expect("read completions/ and man/");
+    assert!(
+        problems.is_empty(),
+        "completions/ or man/ differ from the clap definition (run cargo xtask gen):\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+#[allow(clippy::print_stderr)]
+fn man_pages_render_without_warnings() {
+    let pages: Vec<PathBuf> = std::fs::read_dir(repo().join("man"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(pages.len() > 30, "{pages:?}");
+    let out = match Command::new("groff")
+        .args(["-man", "-ww", "-z"])
+        .args(&pages)
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("note: groff is not installed ({e}); skipping the man page render check");
+            return;
+        }
+    };
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "groff warned about the man pages"
+    );
+}

@@ -1,0 +1,207 @@
+//! Prompts and wizards on a real pseudo-terminal (rexpect), and what happens without one:
+//! a missing value is a usage error (exit 2), a confirmation exit 8.
+
+use crate::harness::*;
+use rexpect::process::WaitStatus;
+use rexpect::session::PtySession;
+use std::process::Stdio;
+
+/// Run dwctl on a fresh pseudo-terminal (stdin, stdout and stderr), with the harness's
+/// cleared environment. CI is removed explicitly: CI runs set it, and it forbids prompts.
+fn tty(env: &Env, args: &[&str]) -> PtySession {
+    let mut c = env.cmd(args);
+    c.stdin(Stdio::inherit())
+        .env_remove("CI")
+        .env("TERM", "xterm-256color");
+    rexpect::session::spawn_command(c, Some(20_000)).expect("spawn dwctl on a pty")
+}
+
+/// Read to the end and return the exit code with everything printed.
+fn finish(mut p: PtySession) -> (i32, String) {
+    let rest = p.exp_eof().expect("dwctl ends");
+    let code = match p.process().wait().expect("wait for dwctl") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("dwctl did not exit normally: {other:?}"),
+    };
+    (code, rest)
+}
+
+const DOWN: &str = "\x1b[B";
+
+#[test]
+fn workspace_create_without_a_name_runs_the_wizard() {
+    let env = Env::new();
+    let mut p = tty(&env, &["workspace", "create"]);
+    p.exp_string("Workspace name").unwrap();
+    // Live validation: a bad name is answered at once, and asked again.
+    p.send_line("1bad").unwrap();
+    p.exp_string("invalid workspace name").unwrap();
+    p.send_line("finance_tax_report").unwrap();
+    p.exp_string("Display name").unwrap();
+    p.send_line("").unwrap(); // the default: the name
+    p.exp_string("Mode").unwrap();
+    p.send(DOWN).unwrap(); // standard is first; basic second
+    p.send_line("").unwrap();
+    p.exp_string("Description").unwrap();
+    p.send_line("Monthly tax reports").unwrap();
+    let (code, out) = finish(p);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Created workspace finance_tax_report"),
+        "{out}"
+    );
+
+    let ws = env
+        .run(&["workspace", "show", "finance_tax_report", "-o", "json"])
+        .json();
+    assert_eq!(ws["display_name"], "finance_tax_report");
+    assert_eq!(ws["mode"], "basic");
+    assert_eq!(ws["description"], "Monthly tax reports");
+}
+
+#[test]
+fn workspace_delete_asks_to_type_the_name() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "finance_tax_report"]).ok();
+    let rows = env.rows();
+
+    let mut p = tty(&env, &["workspace", "delete", "finance_tax_report"]);
+    p.exp_string("Type the workspace name (finance_tax_report) to confirm")
+        .unwrap();
+    p.send_line("finance").unwrap();
+    let (code, out) = finish(p);
+    assert_eq!(code, 8, "{out}");
+    assert!(out.contains("not confirmed; nothing was changed"), "{out}");
+    assert_eq!(rows, env.rows(), "a declined delete changed the catalog");
+
+    let mut p = tty(&env, &["workspace", "delete", "finance_tax_report"]);
+    p.exp_string("Type the workspace name (finance_tax_report) to confirm")
+        .unwrap();
+    p.send_line("finance_tax_report").unwrap();
+    let (code, out) = finish(p);
+    assert_eq!(code, 0, "{out}");
+    let ws = env
+        .run(&["workspace", "show", "finance_tax_report", "-o", "json"])
+        .json();
+    assert_eq!(ws["status"], "deleted");
+}
+
+#[test]
+fn member_add_without_roles_offers_a_multi_select() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    let mut p = tty(&env, &["member", "add", DEFAULT_WS, "alice"]);
+    p.exp_string("Roles").unwrap();
+    p.send(" ").unwrap(); // the first: admin
+    p.send(DOWN).unwrap();
+    p.send(DOWN).unwrap();
+    p.send(" ").unwrap(); // the third: ops
+    p.send_line("").unwrap();
+    let (code, out) = finish(p);
+    assert_eq!(code, 0, "{out}");
+    let m = env
+        .run(&["member", "show", DEFAULT_WS, "alice", "-o", "json"])
+        .json();
+    assert_eq!(
+        m["roles"],
+        serde_json::json!(["role_project_admin", "role_project_pe"])
+    );
+}
+
+#[test]
+fn ci_forbids_prompts_even_at_a_terminal() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "finance_tax_report"]).ok();
+    let rows = env.rows();
+    for (args, code, needle) in [
+        (
+            &["workspace", "delete", "finance_tax_report"][..],
+            8,
+            "pass --yes",
+        ),
+        (
+            &["workspace", "create"][..],
+            2,
+            "a workspace name is required",
+        ),
+    ] {
+        let mut c = env.cmd(args);
+        c.stdin(Stdio::inherit())
+            .env("CI", "true")
+            .env("TERM", "xterm-256color");
+        let p = rexpect::session::spawn_command(c, Some(20_000)).unwrap();
+        let (got, out) = finish(p);
+        assert_eq!(got, code, "{args:?}: {out}");
+        assert!(out.contains(needle), "{args:?}: {out}");
+    }
+    assert_eq!(rows, env.rows());
+}
+
+#[test]
+fn without_a_terminal_omissions_are_usage_errors_and_confirmations_exit_8() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    env.run(&["workspace", "create", "finance_tax_report"]).ok();
+    env.run(&[
+        "member",
+        "add",
+        "finance_tax_report",
+        "alice",
+        "--role",
+        "dev",
+    ])
+    .ok();
+
+    let r = env.refused(&["workspace", "create"], 2, "a workspace name is required");
+    assert!(
+        r.stderr.contains("hint: dwctl workspace create NAME"),
+        "{}",
+        r.stderr
+    );
+    env.refused(
+        &["member", "add", DEFAULT_WS, "alice"],
+        2,
+        "at least one --role is required",
+    );
+    for args in [
+        &["workspace", "delete", "finance_tax_report"][..],
+        &["workspace", "upgrade", DEFAULT_WS][..],
+        &["member", "remove", "finance_tax_report", "alice"][..],
+        &["user", "remove", "alice", "--cascade"][..],
+        &["resourcegroup", "delete", "default_serverless_group"][..],
+    ] {
+        // (a bound group is refused with 4 before anyone is asked)
+        let code = if args[0] == "resourcegroup" { 4 } else { 8 };
+        let needle = if code == 8 { "pass --yes" } else { "bound" };
+        env.refused(args, code, needle);
+    }
+    // --no-input at a terminal too.
+    let mut c = env.cmd(&["--no-input", "workspace", "delete", "finance_tax_report"]);
+    c.stdin(Stdio::inherit()).env("TERM", "xterm-256color");
+    let p = rexpect::session::spawn_command(c, Some(20_000)).unwrap();
+    let (code, out) = finish(p);
+    assert_eq!(code, 8, "{out}");
+    // --yes answers.
+    env.run(&["workspace", "delete", "finance_tax_report", "--yes"])
+        .ok();
+}
+
+#[test]
+fn a_terminal_gets_colour_unless_no_color_and_json_stays_json() {
+    let env = Env::new();
+    let (code, out) = finish(tty(&env, &["workspace", "list"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\x1b["), "no colour at a terminal: {out:?}");
+    assert!(out.contains(DEFAULT_WS), "{out:?}");
+
+    let plain = Env::new().with_var("NO_COLOR", "1");
+    let (code, out) = finish(tty(&plain, &["workspace", "list"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("\x1b["), "NO_COLOR at a terminal: {out:?}");
+
+    let (code, out) = finish(tty(&env, &["workspace", "list", "-o", "json"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("\x1b["), "{out:?}");
+    let v: serde_json::Value = serde_json::from_str(&out.replace("\r\n", "\n")).unwrap();
+    assert_eq!(v[0]["name"], DEFAULT_WS);
+}
