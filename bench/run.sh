@@ -2,10 +2,11 @@
 # The benchmark command (quality.md "Performance"): P1-P6, each beside its sqlite3
 # counterpart on the same catalog file, whole process against whole process.
 #
-#   bench/run.sh            build the release binary, build the large catalog, run P1-P6
+#   cargo xtask bench  (or bench/run.sh)   build the release binary and the large
+#                                          catalog, run P1-P6
 #
-# A script rather than `cargo xtask bench`: this branch has no xtask crate, and the work
-# is running processes and timing them, which a shell does with no extra dependency.
+# The work is running processes and timing them, which a shell does with no extra
+# dependency; `cargo xtask bench` only runs this script.
 # Environment: BENCH_RUNS (runs per fast case, default 15), BENCH_HEAVY_RUNS (runs of P3
 # and P4, default 5), BENCH_DIR (where the catalogs go; default a temporary folder, removed
 # at the end unless BENCH_KEEP=1).

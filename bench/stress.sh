@@ -3,7 +3,7 @@
 #   R1: 8 processes at once, each adding 250 distinct members and reading lists.
 #   R2: apply of a 5,000-member manifest killed with SIGKILL at random moments, 20 times.
 # They are the #[ignore]d `*stress*` tests of the cli test binary; `cargo test` runs the
-# small versions. Usage: bench/stress.sh [--release]
+# small versions. Usage: cargo xtask stress [--release] (or bench/stress.sh [--release])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=()
