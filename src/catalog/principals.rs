@@ -28,8 +28,10 @@ fn principal_row(r: &Row) -> rusqlite::Result<Principal> {
 }
 
 impl Tx<'_> {
+    /// The tenant. Every command reads it first, so a file whose schema or tenant row is
+    /// missing is reported here as a damaged catalog (exit 7), not as a bug.
     pub fn tenant(&self) -> Result<Tenant> {
-        Ok(self.conn.query_row(
+        let row = self.conn.query_row(
             "SELECT account_id, region, created_at FROM tenant WHERE singleton = 1",
             [],
             |r| {
@@ -39,7 +41,22 @@ impl Tx<'_> {
                     created_at: Timestamp::from_stored(&r.get::<_, String>(2)?),
                 })
             },
-        )?)
+        );
+        match row {
+            Ok(t) => Ok(t),
+            Err(rusqlite::Error::QueryReturnedNoRows) => Err(self.damaged("it has no tenant row")),
+            Err(rusqlite::Error::SqliteFailure(f, Some(msg)))
+                if f.code == rusqlite::ErrorCode::Unknown && msg.starts_with("no such") =>
+            {
+                Err(self.damaged(&msg))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn damaged(&self, why: &str) -> crate::domain::error::Error {
+        let path = self.conn.path().unwrap_or("");
+        super::corrupt(std::path::Path::new(path), why)
     }
 
     pub fn insert_tenant(&self, t: &Tenant) -> Result<()> {

@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
 use crate::domain::apply::{self, PlanChange};
 use crate::domain::error::{Error, Result};
-use crate::domain::model::{shown, WorkspaceName};
+use crate::domain::model::{named, shown, WorkspaceName};
 use crate::domain::session::{Done, Outcome};
 use crate::domain::types::strip_one_trailing_newline;
 use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};
@@ -68,10 +68,15 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
         let objects = w
             .compute
             .iter_mut()
-            .map(|c| (format!("compute {}/{}", w.name, c.name), &mut c.properties))
+            .map(|c| {
+                (
+                    format!("compute {}/{}", named(&w.name), named(&c.name)),
+                    &mut c.properties,
+                )
+            })
             .chain(w.datasource.iter_mut().map(|d| {
                 (
-                    format!("datasource {}/{}", w.name, d.name),
+                    format!("datasource {}/{}", named(&w.name), named(&d.name)),
                     &mut d.properties,
                 )
             }));
@@ -82,14 +87,17 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                     PropValue::Plain(_) => continue,
                     PropValue::Env(var) => std::env::var(var.as_str()).map_err(|_| {
                         Error::invalid(format!(
-                            "{what}: {key} reads the environment variable {var}, which is not set"
+                            "{what}: {} reads the environment variable {}, which is not set",
+                            named(key),
+                            named(var)
                         ))
-                        .with_hint(format!("export {var}=... before running dwctl"))
+                        .with_hint(format!("export {}=... before running dwctl", named(var)))
                     })?,
                     PropValue::File(path) => strip_one_trailing_newline(
                         std::fs::read_to_string(path.as_str()).map_err(|e| {
                             Error::invalid(format!(
-                                "{what}: {key} reads the file {}, which cannot be read",
+                                "{what}: {} reads the file {}, which cannot be read",
+                                named(key),
                                 shown(path)
                             ))
                             .caused_by(e.to_string())

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::error::{Error, Result};
 use super::member::{self, RoleChange};
 use super::model::{
-    parse_display_name, parse_principal_id, parse_tag_key, parse_tag_value, parse_text, Env,
+    named, parse_display_name, parse_principal_id, parse_tag_key, parse_tag_value, parse_text, Env,
     GroupName, Mode, ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
     WorkspaceName,
 };
@@ -163,7 +163,7 @@ impl Applier<'_, '_, '_> {
     }
 
     fn principal(&mut self, d: &PrincipalDecl) -> Result<()> {
-        let what = format!("principal {}", d.name);
+        let what = format!("principal {}", named(&d.name));
         let name = PrincipalName::parse(&d.name).map_err(|e| prefix(&what, e))?;
         let kind = opt_parse(&d.kind, PrincipalKind::parse).map_err(|e| prefix(&what, e))?;
         let id = opt_parse(&d.id, parse_principal_id).map_err(|e| prefix(&what, e))?;
@@ -232,7 +232,7 @@ impl Applier<'_, '_, '_> {
     }
 
     fn resource_group(&mut self, d: &ResourceGroupDecl) -> Result<()> {
-        let what = format!("resource group {}", d.name);
+        let what = format!("resource group {}", named(&d.name));
         let name = GroupName::parse(&d.name).map_err(|e| prefix(&what, e))?;
         let gtype = opt_parse(&d.type_, GroupType::parse).map_err(|e| prefix(&what, e))?;
         let payment = opt_parse(&d.payment, Payment::parse).map_err(|e| prefix(&what, e))?;
@@ -337,7 +337,7 @@ impl Applier<'_, '_, '_> {
     }
 
     fn workspace(&mut self, d: &WorkspaceDecl) -> Result<()> {
-        let what = format!("workspace {}", d.name);
+        let what = format!("workspace {}", named(&d.name));
         let name = WorkspaceName::parse(&d.name).map_err(|e| prefix(&what, e))?;
         let ws = name.as_str().to_string();
         let mode = opt_parse(&d.mode, Mode::parse).map_err(|e| prefix(&what, e))?;
@@ -585,7 +585,7 @@ impl Applier<'_, '_, '_> {
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
             self.at.push(("member", i));
-            let what = format!("member {}/{}", ws, d.user);
+            let what = format!("member {}/{}", ws, named(&d.user));
             let roles = RoleSet::parse_list(&d.roles).map_err(|e| prefix(&what, e))?;
             if roles.is_empty() {
                 return Err(Error::invalid(format!("{what}: roles must not be empty")));
@@ -673,7 +673,7 @@ impl Applier<'_, '_, '_> {
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
             self.at.push(("compute", i));
-            let what = format!("compute {}/{} ({})", ws, d.name, d.env);
+            let what = format!("compute {}/{} ({})", ws, named(&d.name), named(&d.env));
             let ObjectInput {
                 name,
                 spec,
@@ -834,7 +834,7 @@ impl Applier<'_, '_, '_> {
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
             self.at.push(("datasource", i));
-            let what = format!("datasource {}/{} ({})", ws, d.name, d.env);
+            let what = format!("datasource {}/{} ({})", ws, named(&d.name), named(&d.env));
             let ObjectInput {
                 name,
                 spec,

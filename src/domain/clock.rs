@@ -41,13 +41,21 @@ impl Timestamp {
             ))
             .with_hint("use RFC 3339, e.g. 2026-11-28T22:52:19Z, or a date such as 2026-11-28")
         };
-        if let Ok(dt) = OffsetDateTime::parse(s, &Rfc3339) {
-            return Ok(Timestamp((dt.unix_timestamp_nanos() / 1_000_000) as i64));
+        let dt = match OffsetDateTime::parse(s, &Rfc3339) {
+            Ok(dt) => dt,
+            Err(_) => {
+                let fmt = time::macros::format_description!("[year]-[month]-[day]");
+                let date = time::Date::parse(s, &fmt).map_err(|_| bad())?;
+                date.midnight().assume_utc()
+            }
+        };
+        // Timestamps are stored as `Display` writes them, in UTC with a four-digit year:
+        // an offset that moves the year out of 0000-9999 could not be read back.
+        match dt.checked_to_offset(time::UtcOffset::UTC) {
+            Some(utc) if (0..=9999).contains(&utc.year()) => {}
+            _ => return Err(bad()),
         }
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        let date = time::Date::parse(s, &fmt).map_err(|_| bad())?;
-        let dt = date.midnight().assume_utc();
-        Ok(Timestamp(dt.unix_timestamp() * 1000))
+        Ok(Timestamp((dt.unix_timestamp_nanos() / 1_000_000) as i64))
     }
 
     /// Parse a stored value; the catalog only holds what `Display` wrote.
@@ -120,6 +128,22 @@ mod tests {
         assert_eq!(d.to_string(), "2026-11-28T00:00:00.000Z");
         assert_eq!(d.plus_days(14).to_string(), "2026-12-12T00:00:00.000Z");
         assert!(Timestamp::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn what_parses_can_be_stored_and_read_back() {
+        // An offset that takes the UTC year out of 0000-9999 (DWCTL_NOW once made init
+        // store "-001-12-31T23:00:00.000Z" and every later read panic).
+        assert!(Timestamp::parse("0000-01-01T00:00:00+01:00").is_err());
+        assert!(Timestamp::parse("9999-12-31T23:59:59-01:00").is_err());
+        for s in [
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999Z",
+            "0000-01-01",
+        ] {
+            let t = Timestamp::parse(s).unwrap();
+            assert_eq!(Timestamp::parse(&t.to_string()), Ok(t), "{s}");
+        }
     }
 
     #[test]

@@ -46,6 +46,16 @@ pub fn shown(s: &str) -> String {
     format!("'{out}'")
 }
 
+/// A user-supplied name inside a message: as given when it is short and printable (so
+/// that ordinary messages read naturally), else quoted, escaped and cut like [`shown`].
+pub fn named(s: &str) -> String {
+    if !s.is_empty() && char_len(s) <= 64 && is_printable(s) {
+        s.to_string()
+    } else {
+        shown(s)
+    }
+}
+
 macro_rules! string_newtype {
     ($name:ident) => {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

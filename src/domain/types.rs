@@ -929,6 +929,17 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
         F::IntRange { min, max } => parse_int(value, min, max).map(|n| n.to_string()),
         F::RegionId => check_region_id(value).map(|()| value.to_ascii_lowercase()),
     };
+    // Normalising can lengthen a value (a usual port added to every bare host of a list):
+    // what is stored must pass the length rule again when an update re-validates it.
+    let result = result.and_then(|n| {
+        if n.chars().count() > MAX_VALUE_CHARS {
+            Err(format!(
+                "is longer than {MAX_VALUE_CHARS} characters once completed (ports added)"
+            ))
+        } else {
+            Ok(n)
+        }
+    });
     let normalised = result.map_err(|r| value_error(ctx, ks.key, value, &r, Some(ks.format)))?;
     if ks.format == F::RegionId
         && ctx.mode == ConnMode::Instance
@@ -2758,6 +2769,30 @@ mod tests {
             &[("address", "b"), ("password", "tab\tand\u{7}bell")]
         )
         .is_ok());
+    }
+
+    #[test]
+    fn a_value_that_normalising_makes_too_long_is_refused() {
+        // Found by fuzzing (fuzz/fuzz_targets/validate.rs): 1,000 bare kafka hosts fit in
+        // 4,096 characters, but not once each gets `:9092`; stored like that, the value was
+        // refused by every later update of the data source.
+        let hosts = vec!["h1"; 1000].join(",");
+        assert!(hosts.len() <= MAX_VALUE_CHARS);
+        let e = err("kafka", Some(Url), &[("address", &hosts)]);
+        assert!(e.message.contains("once completed"), "{e:?}");
+        let fits = vec!["h1"; 500].join(",");
+        let v = ok("kafka", Some(Url), &[("address", &fits)]);
+        assert_eq!(
+            check(
+                "kafka",
+                Some(v.mode),
+                &v.properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect::<Vec<_>>()
+            ),
+            Ok(v)
+        );
     }
 
     #[test]

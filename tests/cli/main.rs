@@ -25,3 +25,5 @@ mod terminal;
 mod upgrade;
 mod users;
 mod workspace;
+
+mod reliability;

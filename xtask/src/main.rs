@@ -1,13 +1,32 @@
 //! Project chores. `cargo xtask gen` writes completions/ and man/ from the clap definition;
 //! `cargo xtask gen --check` exits 1 when they differ from freshly generated files.
+//! `cargo xtask bench` and `cargo xtask stress` run bench/run.sh and bench/stress.sh.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask gen [--check]
+const USAGE: &str = "usage: cargo xtask gen [--check] | bench | stress
   gen          write completions/ and man/ from the clap definition
-  gen --check  exit 1 when completions/ or man/ differ from freshly generated files";
+  gen --check  exit 1 when completions/ or man/ differ from freshly generated files
+  bench        the performance cases P1-P6 beside sqlite3 (bench/run.sh)
+  stress       the reliability tests R1 and R2 at full size (bench/stress.sh)";
+
+/// The benchmark and the stress run are shell scripts (they time and kill processes);
+/// xtask only gives them their documented names.
+fn script(path: &str, args: &[&str]) -> ExitCode {
+    match std::process::Command::new(root().join(path))
+        .args(args)
+        .status()
+    {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run {path}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -53,6 +72,8 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        ["bench"] => script("bench/run.sh", &[]),
+        ["stress", rest @ ..] => script("bench/stress.sh", rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,0 +1,57 @@
+# The large manifest of quality.md "Performance": 1,000 workspaces, 100,000 memberships
+# (one workspace with 20,000 members), 5,000 data sources, 200 resource groups, plus the
+# principals they need and the spare principals the P1 runs add one at a time.
+#   awk -v p1_users=N -f bench/gen_manifest.awk > large.toml
+# Deterministic: the same manifest every time.
+BEGIN {
+    if (p1_users == "") p1_users = 100
+    workspaces = 1000; big_members = 20000; groups = 200; ds_per_ws = 5
+    # 999 small workspaces hold 80 members each, the first 80 of them one more:
+    # 20,000 + 999 * 80 + 80 = 100,000.
+    small_members = 80
+    split("role_project_dev role_project_pe role_project_deploy role_project_dg_admin role_project_security role_project_guest role_project_data_analyst role_project_erd", roles, " ")
+    nroles = 8
+    print "version = 1\n"
+    for (p = 0; p < big_members; p++) {
+        printf "[[principal]]\nname = \"user_%05d\"\n", p
+        if (p % 10 == 0) printf "display_name = \"User %d\"\n", p
+        if (p % 97 == 0) print "kind = \"ram-role\""
+        print ""
+    }
+    for (p = 0; p < p1_users; p++) printf "[[principal]]\nname = \"p1_user_%03d\"\n\n", p
+    for (g = 0; g < groups; g++) {
+        printf "[[resource_group]]\nname = \"rg_%03d\"\nspec = %d\n", g, 2 + g % 8
+        if (g % 4 == 0) printf "vpc = \"vpc-bench%03d\"\nvswitch = \"vsw-bench%03d\"\n", g, g
+        printf "remark = \"bench group %d\"\n\n", g
+    }
+    for (w = 0; w < workspaces; w++) {
+        printf "[[workspace]]\nname = \"ws_%04d\"\ndisplay_name = \"Workspace %d\"\n", w, w
+        printf "description = \"Benchmark workspace number %d\"\n", w
+        if (w % 10 == 3) print "mode = \"basic\""
+        g = w % groups
+        printf "resource_groups = [\"rg_%03d\"]\ndefault_resource_group = \"rg_%03d\"\n", g, g
+        printf "tags = { team = \"team_%02d\", cost = \"cc%03d\" }\n\n", w % 50, w % 300
+        n = (w == 0) ? big_members : small_members + (w <= 80 ? 1 : 0)
+        for (i = 0; i < n; i++) {
+            u = (w == 0) ? i : (w * 37 + i * 211) % big_members
+            r1 = roles[1 + (w + i) % nroles]
+            # Separation of duties: never dev and pe together.
+            r2 = roles[1 + (w + i + 3) % nroles]
+            if (r2 == r1 || (r1 == "role_project_dev" && r2 == "role_project_pe") || (r1 == "role_project_pe" && r2 == "role_project_dev") || i % 3 != 0)
+                printf "[[workspace.member]]\nuser = \"user_%05d\"\nroles = [\"%s\"]\n\n", u, r1
+            else
+                printf "[[workspace.member]]\nuser = \"user_%05d\"\nroles = [\"%s\", \"%s\"]\n\n", u, r1, r2
+        }
+        for (d = 0; d < ds_per_ws; d++) {
+            env = (w % 10 == 3 || d % 2 == 0) ? "prod" : "dev"
+            printf "[[workspace.datasource]]\nname = \"ds_%d\"\nenv = \"%s\"\n", d, env
+            if (d % 3 == 0) {
+                printf "type = \"mysql\"\nproperties = { address = \"10.%d.%d.%d:3306\", database = \"db_%d\", username = \"etl\", password = { env = \"BENCH_DS_PASSWORD\" } }\n\n", w % 250, d, w % 200 + 1, d
+            } else if (d % 3 == 1) {
+                printf "type = \"postgresql\"\nproperties = { address = \"pg%d.bench.internal:5432\", database = \"db_%d\", username = \"etl\", password = \"plain-bench-pw\" }\n\n", w, d
+            } else {
+                printf "type = \"redis\"\nproperties = { address = \"cache%d.bench.internal\", database = \"%d\" }\n\n", w, d % 16
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The benchmark command (quality.md "Performance"): P1-P6, each beside its sqlite3
+# counterpart on the same catalog file, whole process against whole process.
+#
+#   cargo xtask bench  (or bench/run.sh)   build the release binary and the large
+#                                          catalog, run P1-P6
+#
+# The work is running processes and timing them, which a shell does with no extra
+# dependency; `cargo xtask bench` only runs this script.
+# Environment: BENCH_RUNS (runs per fast case, default 15), BENCH_HEAVY_RUNS (runs of P3
+# and P4, default 5), BENCH_DIR (where the catalogs go; default a temporary folder, removed
+# at the end unless BENCH_KEEP=1).
+#
+# Runs alternate between dwctl and sqlite3 (which goes first alternates too), so drift in
+# the machine's speed hits both; each figure is the median. It installs nothing but the
+# Debian package sqlite3, when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=${BENCH_RUNS:-15}
+heavy=${BENCH_HEAVY_RUNS:-5}
+
+if ! command -v sqlite3 >/dev/null; then
+  echo "bench: installing sqlite3" >&2
+  apt-get install -y sqlite3 >/dev/null
+fi
+
+cargo build --release --quiet
+dw=$root/target/release/dwctl
+work=${BENCH_DIR:-$(mktemp -d -t dwctl-bench.XXXXXX)}
+mkdir -p "$work"
+if [[ -z "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]]; then trap 'rm -rf "$work"' EXIT; fi
+cd "$work"
+
+# dwctl sees only what it needs: no config file, no prompts, the manifest's secret.
+unset DWCTL_CATALOG DWCTL_ACTOR DWCTL_OUTPUT DWCTL_NOW DWCTL_LOCK_TIMEOUT
+export DWCTL_NO_CONFIG=1 DWCTL_NO_INPUT=1 BENCH_DS_PASSWORD=bench-secret-value
+
+fail() { echo "bench: $*" >&2; exit 1; }
+
+# ---- timing ---------------------------------------------------------------------------
+# elapsed microseconds of one command, in $us (EPOCHREALTIME: no fork to read the clock).
+us=0
+timed() {
+  local t0=$EPOCHREALTIME
+  "$@" >/dev/null 2>"$work/last.err" || fail "failed: $* ($(head -c 500 "$work/last.err"))"
+  local t1=$EPOCHREALTIME
+  us=$(( ${t1/./} - ${t0/./} ))
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+holds() { awk -v v="$1" -v max="$2" 'BEGIN { print (v <= max) ? "yes" : "NO" }'; }
+line() { printf '%-4s %-44s %12s %12s %7s  %-22s %s\n' "$@"; }
+
+# ---- the large catalog ----------------------------------------------------------------
+p1_users=$((2 * runs))
+echo "bench: generating the manifest and building the catalog in $work" >&2
+awk -v p1_users="$p1_users" -f "$root/bench/gen_manifest.awk" > large.toml
+rm -f empty.db large.db
+"$dw" --catalog empty.db -q init --account-id 1234567890123456 >/dev/null
+cp empty.db large.db
+"$dw" --catalog large.db -q apply --file large.toml --yes >/dev/null || fail "apply of the large manifest failed"
+sqlite3 large.db "SELECT 'bench: ' || (SELECT count(*) FROM workspace) || ' workspaces, ' || (SELECT count(*) FROM member) || ' memberships, ' || (SELECT count(*) FROM datasource) || ' data sources, ' || (SELECT count(*) FROM resource_group) || ' resource groups, ' || (SELECT count(*) FROM audit) || ' audit events'" >&2
+sqlite3 -cmd "ATTACH 'empty.db' AS empty" large.db < "$root/bench/sql/p3_make_inserts.sql" > p3_inserts.sql
+
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
+line case what dwctl sqlite3 ratio target holds
+line ---- -------------------------------------------- ------------ ------------ ------- ---------------------- -----
+
+# ---- P1: one member add ---------------------------------------------------------------
+dw_t=(); sq_t=()
+for ((i = 0; i < runs; i++)); do
+  dw_user=$(printf 'p1_user_%03d' $((2 * i)))
+  sq_user=$(printf 'p1_user_%03d' $((2 * i + 1)))
+  for side in $( ((i % 2)) && echo "sq dw" || echo "dw sq"); do
+    if [[ $side == dw ]]; then
+      timed "$dw" --catalog large.db -q member add ws_0500 "$dw_user" --role dev; dw_t+=("$us")
+    else
+      timed sqlite3 -cmd ".parameter set @user '$sq_user'" large.db ".read $root/bench/sql/p1_member_add.sql"; sq_t+=("$us")
+    fi
+  done
+done
+a=$(median "${dw_t[@]}"); b=$(median "${sq_t[@]}"); r=$(ratio "$a" "$b")
+line P1 "member add (write, permission check, audit)" "$(ms "$a")" "$(ms "$b")" "$r" "<= 1.25x" "$(holds "$r" 1.25)"
+
+# ---- P2: member list of the 20,000-member workspace -----------------------------------
+dw_t=(); sq_t=()
+for ((i = 0; i < runs; i++)); do
+  for side in $( ((i % 2)) && echo "sq dw" || echo "dw sq"); do
+    if [[ $side == dw ]]; then
+      timed "$dw" --catalog large.db member list ws_0000 -o json; dw_t+=("$us")
+    else
+      timed sqlite3 -json large.db ".read $root/bench/sql/p2_member_list.sql"; sq_t+=("$us")
+    fi
+  done
+done
+a=$(median "${dw_t[@]}"); b=$(median "${sq_t[@]}"); r=$(ratio "$a" "$b")
+line P2 "member list ws_0000 -o json (20,000 rows)" "$(ms "$a")" "$(ms "$b")" "$r" "<= 1.0x" "$(holds "$r" 1.0)"
+
+# ---- P3: apply of the whole manifest into an empty catalog ----------------------------
+dw_t=(); sq_t=()
+for ((i = 0; i < heavy; i++)); do
+  for side in $( ((i % 2)) && echo "sq dw" || echo "dw sq"); do
+    if [[ $side == dw ]]; then
+      cp empty.db p3.db; rm -f p3.db-wal p3.db-shm
+      timed "$dw" --catalog p3.db -q apply --file large.toml --yes; dw_t+=("$us")
+    else
+      cp empty.db p3sql.db; rm -f p3sql.db-wal p3sql.db-shm
+      timed sqlite3 p3sql.db ".read p3_inserts.sql"; sq_t+=("$us")
+    fi
+  done
+done
+[[ $(sqlite3 p3.db "SELECT count(*) FROM member") == $(sqlite3 p3sql.db "SELECT count(*) FROM member") ]] || fail "P3: the two sides differ"
+a=$(median "${dw_t[@]}"); b=$(median "${sq_t[@]}"); r=$(ratio "$a" "$b")
+ok=$(holds "$r" 2.0); [[ $ok == yes ]] && ok=$(holds "$a" 5000000)
+line P3 "apply of the large manifest, empty catalog" "$(ms "$a")" "$(ms "$b")" "$r" "<= 2x and < 5 s" "$ok"
+
+# ---- P4: the same apply again: no changes ---------------------------------------------
+dw_t=()
+for ((i = 0; i < heavy; i++)); do
+  timed "$dw" --catalog large.db -q apply --file large.toml --yes; dw_t+=("$us")
+done
+a=$(median "${dw_t[@]}")
+line P4 "apply again (no changes)" "$(ms "$a")" "-" "-" "< 1 s" "$(holds "$a" 1000000)"
+
+# ---- P5: start-up ---------------------------------------------------------------------
+dw_t=(); sq_t=()
+for ((i = 0; i < 3 * runs; i++)); do
+  for side in $( ((i % 2)) && echo "sq dw" || echo "dw sq"); do
+    if [[ $side == dw ]]; then timed "$dw" --version; dw_t+=("$us")
+    else timed sqlite3 --version; sq_t+=("$us"); fi
+  done
+done
+a=$(median "${dw_t[@]}"); b=$(median "${sq_t[@]}"); r=$(ratio "$a" "$b")
+line P5 "--version (start-up)" "$(ms "$a")" "$(ms "$b")" "$r" "<= 1.2x" "$(holds "$r" 1.2)"
+
+# ---- P6: peak memory ------------------------------------------------------------------
+rss() { # peak RSS in KiB of one command
+  /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1 || fail "failed: $*"
+  cat "$work/rss"
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+if [[ -x /usr/bin/time ]]; then
+  a=$(rss "$dw" --catalog large.db member list ws_0000 -o json)
+  b=$(rss sqlite3 -json large.db ".read $root/bench/sql/p2_member_list.sql")
+  line P6a "peak RSS: member list ws_0000 -o json" "$(mib "$a")" "$(mib "$b")" "-" "<= 30 MiB" "$(holds "$a" 30720)"
+  a=$(rss "$dw" --catalog large.db audit list --limit 100000 -o jsonl)
+  b=$(rss sqlite3 -json large.db "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT 100000) ORDER BY seq")
+  line P6b "peak RSS: audit list --limit 100000 -o jsonl" "$(mib "$a")" "$(mib "$b")" "-" "<= 30 MiB" "$(holds "$a" 30720)"
+else
+  line P6 "peak RSS (needs /usr/bin/time)" "n/a" "n/a" "-" "<= 30 MiB" "n/a"
+fi

@@ -1,0 +1,2 @@
+-- P5 runs `sqlite3 --version` (no SQL): the start-up of a small C program, beside
+-- `dwctl --version`. This file only records that; run.sh does not read it.

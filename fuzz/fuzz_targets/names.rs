@@ -1,0 +1,52 @@
+//! Name and value parsers (src/domain/model.rs, roles, clock): never panic, and whatever
+//! they accept must be accepted again as stored (the catalog re-reads what they wrote).
+#![no_main]
+
+use dwctl::domain::clock::Timestamp;
+use dwctl::domain::model::{
+    self, GroupName, ObjectName, PrincipalName, WorkspaceName,
+};
+use dwctl::domain::roles::{RoleCode, RoleSet};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(n) = WorkspaceName::parse(s) {
+        assert!((3..=28).contains(&n.as_str().len()));
+        assert!(WorkspaceName::parse(n.as_str()).is_ok());
+    }
+    if let Ok(n) = PrincipalName::parse(s) {
+        assert!((1..=64).contains(&n.as_str().len()));
+        assert!(!n.as_str().chars().all(|c| c.is_ascii_digit()));
+    }
+    if let Ok(n) = ObjectName::parse(s, "data source") {
+        assert!((1..=255).contains(&n.as_str().len()));
+    }
+    if let Ok(n) = GroupName::parse(s) {
+        assert!((1..=128).contains(&n.as_str().len()));
+    }
+    let _ = model::parse_principal_id(s);
+    let _ = model::parse_account_id(s);
+    let _ = model::parse_region(s);
+    let _ = model::parse_tag(s);
+    let _ = model::parse_display_name(s, 64, "display name");
+    let _ = model::parse_text(s, 3000, "description");
+    let shown = model::shown(s);
+    // 64 characters at most, each escaped to at most 10 (`\u{10ffff}`), quotes and `…`.
+    assert!(shown.chars().count() <= 64 * 10 + 3, "shown() is bounded");
+    assert!(model::is_printable(&shown), "shown() escapes what it shows");
+    if let Ok(r) = RoleCode::parse(s) {
+        assert_eq!(RoleCode::parse(r.code()).ok(), Some(r));
+    }
+    let items: Vec<&str> = s.split(',').collect();
+    if let Ok(set) = RoleSet::parse_list(&items) {
+        assert_eq!(RoleSet::from_stored(&set.to_stored()), set);
+    }
+    // Timestamps are stored as Display writes them and read back with from_stored.
+    if let Ok(t) = Timestamp::parse(s) {
+        let text = t.to_string();
+        assert_eq!(Timestamp::parse(&text).ok(), Some(t), "{s:?} -> {text:?}");
+    }
+});

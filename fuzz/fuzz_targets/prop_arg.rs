@@ -1,0 +1,25 @@
+//! `--prop KEY=VALUE` parsing (types::parse_prop_arg): never panics; an accepted argument
+//! splits at its first `=` and keeps the key as given.
+#![no_main]
+
+use dwctl::domain::types::{self, PropSource};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(arg) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok((key, source)) = types::parse_prop_arg(arg) {
+        let (k, v) = arg.split_once('=').expect("accepted without =");
+        assert_eq!(key, k);
+        match source {
+            PropSource::Literal(l) => assert_eq!(l, v),
+            PropSource::Stdin => assert_eq!(v, "-"),
+            PropSource::File(f) => assert_eq!(format!("@{f}"), v),
+            PropSource::Env(e) => assert_eq!(format!("env:{e}"), v),
+        }
+    }
+    let _ = types::strip_one_trailing_newline(arg.to_string());
+    let _ = types::parse_address(arg, Some(3306));
+    let _ = types::parse_address(arg, None);
+});

@@ -1,0 +1,193 @@
+//! R4: catalog files dwctl must refuse (exit 7, a clear message) without modifying them:
+//! not SQLite, truncated, of a newer schema, read-only, in a missing folder, locked.
+
+use std::path::{Path, PathBuf};
+
+use crate::harness::*;
+
+/// Commands that open the catalog: reads, then writes.
+const READS: &[&[&str]] = &[
+    &["workspace", "list"],
+    &["user", "list"],
+    &["member", "list", DEFAULT_WS],
+    &["audit", "list"],
+    &["audit", "verify"],
+    &["whoami"],
+];
+const WRITES: &[&[&str]] = &[
+    &["user", "add", "zed"],
+    &["workspace", "create", "new_ws"],
+    &["member", "add", DEFAULT_WS, "alice", "--role", "dev"],
+    &["user", "add", "zed", "--dry-run"],
+];
+
+/// A real catalog with some content, copied to `name` next to the harness's catalog.
+fn copy_of_real_catalog(env: &Env, name: &str) -> PathBuf {
+    env.run(&["user", "add", "alice"]).ok();
+    env.run(&["workspace", "create", "sales_ws"]).ok();
+    env.run(&["member", "add", "sales_ws", "alice", "--role", "dev"])
+        .ok();
+    let copy = env.path().join(name);
+    std::fs::copy(&env.catalog, &copy).unwrap();
+    copy
+}
+
+/// Run `args` on `file`: exit 7 with `needle` in the message (and a JSON error under
+/// `-o json`), no panic, and the file's bytes unchanged.
+#[track_caller]
+fn refused_with_7(env: &Env, file: &Path, args: &[&str], needle: &str) {
+    let before = std::fs::read(file).ok();
+    let catalog = file.to_str().unwrap();
+    let mut argv = vec!["--catalog", catalog];
+    argv.extend_from_slice(args);
+    let r = env.run(&argv);
+    r.fails(7, needle);
+    assert!(r.stderr.starts_with("error: "), "{args:?}: {}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+    assert_eq!(r.stdout, "", "{args:?}");
+    argv.extend_from_slice(&["-o", "json"]);
+    let r = env.run(&argv);
+    assert_eq!(r.code, 7, "{args:?} -o json: {}", r.stderr);
+    let e = r.json_error();
+    assert_eq!(e["code"], "catalog_unavailable", "{args:?}");
+    assert_eq!(e["exit_code"], 7, "{args:?}");
+    assert_eq!(
+        std::fs::read(file).ok(),
+        before,
+        "{args:?} modified {}",
+        file.display()
+    );
+}
+
+fn refuse_every_command(env: &Env, file: &Path, needle: &str) {
+    for args in READS.iter().chain(WRITES) {
+        refused_with_7(env, file, args, needle);
+    }
+}
+
+#[test]
+fn r4_a_file_that_is_not_sqlite_is_refused_untouched() {
+    let env = Env::new();
+    let text = env.path().join("notes.db");
+    std::fs::write(&text, "this is not a database\n".repeat(200)).unwrap();
+    refuse_every_command(&env, &text, "is not a dwctl catalog");
+
+    let empty = env.path().join("empty.db");
+    std::fs::write(&empty, "").unwrap();
+    refuse_every_command(&env, &empty, "is not a dwctl catalog");
+
+    // SQLite's magic followed by garbage: it passes the first glance only.
+    let mut fake = b"SQLite format 3\0".to_vec();
+    fake.extend(std::iter::repeat_n(0xA5u8, 8192));
+    let magic = env.path().join("magic.db");
+    std::fs::write(&magic, &fake).unwrap();
+    refuse_every_command(&env, &magic, "is not a dwctl catalog");
+
+    let dir = env.path().join("folder.db");
+    std::fs::create_dir(&dir).unwrap();
+    refuse_every_command(&env, &dir, "is not a dwctl catalog");
+}
+
+#[test]
+fn r4_another_programs_sqlite_database_is_refused_untouched() {
+    let env = Env::new();
+    let other = env.path().join("other.db");
+    {
+        let conn = rusqlite::Connection::open(&other).unwrap();
+        conn.execute_batch("CREATE TABLE tenant (x); INSERT INTO tenant VALUES (1);")
+            .unwrap();
+    }
+    refuse_every_command(&env, &other, "is not a dwctl catalog");
+}
+
+#[test]
+fn r4_a_truncated_catalog_is_refused_untouched() {
+    let env = Env::new();
+    let copy = copy_of_real_catalog(&env, "truncated.db");
+    let bytes = std::fs::read(&copy).unwrap();
+    assert!(bytes.len() >= 8 * 4096, "a catalog of several pages");
+    // Cut in half, and at a few other page boundaries.
+    for cut in [
+        bytes.len() / 2,
+        4096,
+        bytes.len() - 4096,
+        bytes.len() / 3 + 100,
+    ] {
+        std::fs::write(&copy, &bytes[..cut]).unwrap();
+        refuse_every_command(&env, &copy, "corrupt");
+    }
+}
+
+#[test]
+fn r4_a_catalog_of_a_newer_schema_is_refused_untouched() {
+    let env = Env::new();
+    let copy = copy_of_real_catalog(&env, "newer.db");
+    {
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    refuse_every_command(&env, &copy, "written by a newer dwctl (schema 99");
+}
+
+#[test]
+fn r4_a_read_only_catalog_reads_but_refuses_writes_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let copy = copy_of_real_catalog(&env, "readonly.db");
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    // Reads work on a read-only catalog (domain.md 1) ...
+    for args in READS {
+        let mut argv = vec!["--catalog", copy.to_str().unwrap()];
+        argv.extend_from_slice(args);
+        let r = env.run(&argv);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    // ... and every write is exit 7, even for root (no write bits = read-only).
+    for args in WRITES {
+        refused_with_7(&env, &copy, args, "is read-only");
+    }
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+}
+
+#[test]
+fn r4_a_catalog_in_a_missing_folder_is_not_created() {
+    let env = Env::new();
+    let missing = env.path().join("no_such_folder").join("catalog.db");
+    refuse_every_command(&env, &missing, "no catalog at");
+    assert!(
+        !missing.parent().unwrap().exists(),
+        "the folder was created"
+    );
+}
+
+#[test]
+fn r4_a_catalog_locked_past_the_timeout_is_exit_7_and_unchanged() {
+    let env = Env::new();
+    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (rows, audit) = (env.rows(), env.audit());
+    let r = env.run(&["--lock-timeout", "0.2", "user", "add", "zed"]);
+    r.fails(7, "locked");
+    conn.execute_batch("ROLLBACK").unwrap();
+    drop(conn);
+    assert_eq!((env.rows(), env.audit()), (rows, audit));
+}
+
+/// A file that carries dwctl's application id but not its tables (an interrupted copy, a
+/// hand-made file): not a catalog dwctl can use, and not one it may "repair".
+#[test]
+fn r4_a_file_with_our_id_but_no_catalog_inside_is_refused_untouched() {
+    let env = Env::new();
+    for (name, version) in [("v0.db", 0), ("v1.db", 1)] {
+        let path = env.path().join(name);
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", 0x6477_6374)
+                .unwrap();
+            conn.pragma_update(None, "user_version", version).unwrap();
+            conn.execute_batch("CREATE TABLE unrelated (x)").unwrap();
+        }
+        refuse_every_command(&env, &path, "corrupt");
+    }
+}
