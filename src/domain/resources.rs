@@ -269,6 +269,33 @@ pub fn literal_secret_warning(key: &str) -> Warning {
     )
 }
 
+/// What an existing compute resource or data source has that `--if-not-exists` was not
+/// asked for (the `exists_differs` warning).
+fn differing(
+    type_key: &str,
+    mode: ConnMode,
+    props: &Properties,
+    description: &str,
+    req: &NewObject,
+    v: &types::Validated,
+) -> Vec<&'static str> {
+    let mut differs = Vec::new();
+    if !type_key.eq_ignore_ascii_case(req.spec.key) {
+        differs.push("type");
+    }
+    if mode != v.mode {
+        differs.push("mode");
+    }
+    if *props != v.properties {
+        differs.push("properties");
+    }
+    // An empty description is "not asked for": the flag was left out.
+    if !req.description.is_empty() && description != req.description {
+        differs.push("description");
+    }
+    differs
+}
+
 fn can_read(s: &Session, roles: RoleSet) -> bool {
     policy::has_right(&s.actor, roles, Right::ReadProperties)
 }
@@ -315,16 +342,14 @@ pub fn attach(
     let name = req.name.as_str();
     if let Some(existing) = s.tx().computes_named(w.id, name, Some(req.env))?.pop() {
         if if_not_exists {
-            let mut differs = Vec::new();
-            if !existing.type_key.eq_ignore_ascii_case(req.spec.key) {
-                differs.push("type");
-            }
-            if existing.mode != v.mode {
-                differs.push("mode");
-            }
-            if raw_props(&existing) != v.properties {
-                differs.push("properties");
-            }
+            let differs = differing(
+                &existing.type_key,
+                existing.mode,
+                &raw_props(&existing),
+                &existing.description,
+                &req,
+                &v,
+            );
             if !differs.is_empty() {
                 s.warn(Warning::new(
                     "exists_differs",
@@ -637,16 +662,14 @@ pub fn add(
     let name = req.name.as_str();
     if let Some(existing) = s.tx().datasources_named(w.id, name, Some(req.env))?.pop() {
         if if_not_exists {
-            let mut differs = Vec::new();
-            if !existing.type_key.eq_ignore_ascii_case(req.spec.key) {
-                differs.push("type");
-            }
-            if existing.mode != v.mode {
-                differs.push("mode");
-            }
-            if raw_props(&existing) != v.properties {
-                differs.push("properties");
-            }
+            let differs = differing(
+                &existing.type_key,
+                existing.mode,
+                &raw_props(&existing),
+                &existing.description,
+                &req,
+                &v,
+            );
             if !differs.is_empty() {
                 s.warn(Warning::new(
                     "exists_differs",
