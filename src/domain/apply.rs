@@ -576,10 +576,10 @@ impl Applier<'_, '_, '_> {
         // Members by lowercase name and by id, so that a member named either way is found
         // without a lookup per member.
         let mut current: HashMap<String, (String, RoleSet)> = HashMap::new();
-        for m in self.s.tx().members(w.id)? {
-            let key = m.user.as_str().to_ascii_lowercase();
-            current.insert(m.user_id.clone(), (key.clone(), m.roles));
-            current.insert(key.clone(), (key, m.roles));
+        for (user, user_id, roles) in self.s.tx().member_roles(w.id)? {
+            let key = user.to_ascii_lowercase();
+            current.insert(user_id, (key.clone(), roles));
+            current.insert(key.clone(), (key, roles));
         }
         let mut wanted = HashSet::new();
         for (i, d) in decls.iter().enumerate() {
