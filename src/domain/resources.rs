@@ -69,15 +69,23 @@ pub struct DataSource {
 
 pub trait HasProperties {
     fn properties_mut(&mut self) -> &mut Option<Properties>;
+    /// Name, type, mode and description: what `--if-not-exists` compares.
+    fn shape(&self) -> (&str, &str, ConnMode, &str);
 }
 impl HasProperties for Compute {
     fn properties_mut(&mut self) -> &mut Option<Properties> {
         &mut self.properties
     }
+    fn shape(&self) -> (&str, &str, ConnMode, &str) {
+        (&self.name, &self.type_key, self.mode, &self.description)
+    }
 }
 impl HasProperties for DataSource {
     fn properties_mut(&mut self) -> &mut Option<Properties> {
         &mut self.properties
+    }
+    fn shape(&self) -> (&str, &str, ConnMode, &str) {
+        (&self.name, &self.type_key, self.mode, &self.description)
     }
 }
 
@@ -269,16 +277,28 @@ pub fn literal_secret_warning(key: &str) -> Warning {
     )
 }
 
-/// What an existing compute resource or data source has that `--if-not-exists` was not
-/// asked for (the `exists_differs` warning).
-fn differing(
-    type_key: &str,
-    mode: ConnMode,
-    props: &Properties,
-    description: &str,
+/// An object already exists under the name asked for: `--if-not-exists` returns it as it
+/// is, with an `exists_differs` warning naming what was asked differently; otherwise a
+/// conflict (exit 4).
+#[allow(clippy::too_many_arguments)]
+fn already_exists<T: HasProperties + Clone>(
+    s: &mut Session,
+    w: &Workspace,
+    roles: RoleSet,
+    existing: T,
+    what: &str,
     req: &NewObject,
     v: &types::Validated,
-) -> Vec<&'static str> {
+    if_not_exists: bool,
+) -> Result<Outcome<T>> {
+    let (name, type_key, mode, description) = existing.shape();
+    if !if_not_exists {
+        return Err(Error::conflict(format!(
+            "{what} {name} already exists in {} ({})",
+            w.name, req.env
+        ))
+        .with_hint("choose another name, or pass --if-not-exists"));
+    }
     let mut differs = Vec::new();
     if !type_key.eq_ignore_ascii_case(req.spec.key) {
         differs.push("type");
@@ -286,14 +306,23 @@ fn differing(
     if mode != v.mode {
         differs.push("mode");
     }
-    if *props != v.properties {
+    if raw_props(&existing) != v.properties {
         differs.push("properties");
     }
     // An empty description is "not asked for": the flag was left out.
     if !req.description.is_empty() && description != req.description {
         differs.push("description");
     }
-    differs
+    if !differs.is_empty() {
+        s.warn(Warning::new(
+            "exists_differs",
+            format!(
+                "{what} {name} exists and differs in: {}",
+                differs.join(", ")
+            ),
+        ));
+    }
+    Ok(Outcome::unchanged(present(existing, can_read(s, roles))))
 }
 
 fn can_read(s: &Session, roles: RoleSet) -> bool {
@@ -341,32 +370,16 @@ pub fn attach(
     check_env(&w, req.env)?;
     let name = req.name.as_str();
     if let Some(existing) = s.tx().computes_named(w.id, name, Some(req.env))?.pop() {
-        if if_not_exists {
-            let differs = differing(
-                &existing.type_key,
-                existing.mode,
-                &raw_props(&existing),
-                &existing.description,
-                &req,
-                &v,
-            );
-            if !differs.is_empty() {
-                s.warn(Warning::new(
-                    "exists_differs",
-                    format!(
-                        "compute resource {} exists and differs in: {}",
-                        existing.name,
-                        differs.join(", ")
-                    ),
-                ));
-            }
-            return Ok(Outcome::unchanged(present(existing, can_read(s, roles))));
-        }
-        return Err(Error::conflict(format!(
-            "compute resource {} already exists in {} ({})",
-            existing.name, w.name, req.env
-        ))
-        .with_hint("choose another name, or pass --if-not-exists"));
+        return already_exists(
+            s,
+            &w,
+            roles,
+            existing,
+            "compute resource",
+            &req,
+            &v,
+            if_not_exists,
+        );
     }
     if let Some(d) = s.tx().datasources_named(w.id, name, Some(req.env))?.pop() {
         return Err(Error::conflict(format!(
@@ -661,32 +674,16 @@ pub fn add(
     check_env(&w, req.env)?;
     let name = req.name.as_str();
     if let Some(existing) = s.tx().datasources_named(w.id, name, Some(req.env))?.pop() {
-        if if_not_exists {
-            let differs = differing(
-                &existing.type_key,
-                existing.mode,
-                &raw_props(&existing),
-                &existing.description,
-                &req,
-                &v,
-            );
-            if !differs.is_empty() {
-                s.warn(Warning::new(
-                    "exists_differs",
-                    format!(
-                        "data source {} exists and differs in: {}",
-                        existing.name,
-                        differs.join(", ")
-                    ),
-                ));
-            }
-            return Ok(Outcome::unchanged(present(existing, can_read(s, roles))));
-        }
-        return Err(Error::conflict(format!(
-            "data source {} already exists in {} ({})",
-            existing.name, w.name, req.env
-        ))
-        .with_hint("choose another name, or pass --if-not-exists"));
+        return already_exists(
+            s,
+            &w,
+            roles,
+            existing,
+            "data source",
+            &req,
+            &v,
+            if_not_exists,
+        );
     }
     check_type_across_envs(s, &w, name, req.env, req.spec.key)?;
     warn_default_workspace(s, &w, req.env, "data sources");
