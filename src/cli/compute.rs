@@ -3,6 +3,7 @@ use clap::{Args, Subcommand};
 use super::complete;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ComputeCommand {
     /// Attach a compute engine to a workspace; it brings a data source of the same name
     #[command(
@@ -55,7 +56,9 @@ pub struct ComputeAttachArgs {
     pub dry_run: bool,
 }
 
-/// Environment, mode, properties and description of a new object.
+// Environment, mode, properties and description of a new object (a plain comment: a doc
+// comment would become the `about` of every command that flattens it, as subcommands are
+// built on demand; see `defer` in mod.rs).
 #[derive(Debug, Args)]
 pub struct ObjectInput {
     /// prod or dev [default: prod]

@@ -5,6 +5,7 @@ use super::complete;
 use super::{ObjectInput, ObjectRef, ObjectUpdateArgs};
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum DataSourceCommand {
     /// Add a data source (at a terminal without --type: a select)
     #[command(

@@ -3,6 +3,7 @@ use clap::{Args, Subcommand};
 use super::complete;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum MemberCommand {
     /// Add a principal to a workspace with roles (at a terminal without --role: a multi-select)
     #[command(

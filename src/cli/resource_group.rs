@@ -3,6 +3,7 @@ use clap::{Args, Subcommand};
 use super::complete;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ResourceGroupCommand {
     /// Create a resource group
     #[command(

@@ -3,6 +3,7 @@ use clap::{Args, Subcommand};
 use super::complete;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RoleCommand {
     /// List the ten built-in roles
     #[command(after_help = "EXAMPLES:\n  dwctl role list\n  dwctl role list -o json")]

@@ -3,6 +3,7 @@ use clap::{Args, Subcommand};
 use super::complete;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum WorkspaceCommand {
     /// Create a workspace (with no name at a terminal: a short wizard)
     #[command(

@@ -129,7 +129,12 @@ struct Applier<'s, 't, 'c> {
     /// Where in the manifest the declaration being applied is (`workspace`, 3, `member`, 5),
     /// so that an error can name its line and column.
     at: Vec<(&'static str, usize)>,
+    /// How many changes have run: a workspace loaded at this count is still current.
+    steps: usize,
 }
+
+/// A workspace as loaded, with the change count it was loaded at (see [`Applier::current`]).
+type Loaded = Option<(usize, Workspace)>;
 
 impl Applier<'_, '_, '_> {
     fn push(
@@ -156,10 +161,26 @@ impl Applier<'_, '_, '_> {
 
     /// Run one change; a failure names it.
     fn step<T>(&mut self, what: &str, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        self.steps += 1;
         f(self.s).map_err(|mut e| {
             e.message = format!("{what}: {}", e.message);
             e
         })
+    }
+
+    /// The workspace as the catalog has it now. It is read again only when a change ran
+    /// since it was loaded: reading it is three queries, and most workspaces of a
+    /// re-applied manifest change nothing.
+    fn current<'w>(&mut self, ws: &str, loaded: &'w mut Loaded) -> Result<&'w Workspace> {
+        if !matches!(loaded, Some((at, _)) if *at == self.steps) {
+            let w = self
+                .s
+                .tx()
+                .workspace(ws)?
+                .ok_or_else(|| Error::internal(format!("{ws} vanished")))?;
+            *loaded = Some((self.steps, w));
+        }
+        Ok(&loaded.as_ref().expect("loaded just above").1)
     }
 
     fn principal(&mut self, d: &PrincipalDecl) -> Result<()> {
@@ -395,14 +416,10 @@ impl Applier<'_, '_, '_> {
                 true
             }
         };
-        let current = |a: &mut Self| -> Result<Workspace> {
-            a.s.tx()
-                .workspace(&ws)?
-                .ok_or_else(|| Error::internal(format!("{ws} vanished")))
-        };
+        let mut loaded: Loaded = existing.map(|w| (self.steps, w));
 
         // Enable first: nothing inside a disabled workspace can change.
-        let w = current(self)?;
+        let w = self.current(&ws, &mut loaded)?;
         if w.status == Status::Disabled && status == Some(Status::Available) {
             self.step(&format!("~ {what}"), |s| workspace::enable(s, &name))?;
             self.push(
@@ -417,7 +434,7 @@ impl Applier<'_, '_, '_> {
 
         // Early settings.
         if !created {
-            let w = current(self)?;
+            let w = self.current(&ws, &mut loaded)?;
             let mut u = WorkspaceUpdate::default();
             let mut fields = Vec::new();
             if display.as_ref().is_some_and(|x| *x != w.display_name) {
@@ -470,7 +487,7 @@ impl Applier<'_, '_, '_> {
 
         // Resource-group bindings and the default group.
         if let Some(groups) = &d.resource_groups {
-            let w = current(self)?;
+            let w = self.current(&ws, &mut loaded)?;
             let bound: HashSet<String> = w
                 .resource_groups
                 .iter()
@@ -497,7 +514,7 @@ impl Applier<'_, '_, '_> {
             }
         }
         if let Some(def) = &d.default_resource_group {
-            let w = current(self)?;
+            let w = self.current(&ws, &mut loaded)?;
             let target = if def == NO_DEFAULT_RESOURCE_GROUP {
                 None
             } else {
@@ -525,12 +542,13 @@ impl Applier<'_, '_, '_> {
             }
         }
 
-        self.members(&name, &d.member)?;
+        let w = self.current(&ws, &mut loaded)?;
+        self.members(w, &name, &d.member)?;
         self.computes(&name, &d.compute)?;
         self.datasources(&name, &d.datasource)?;
 
         // Late settings: the strict ones, once the members are as wanted.
-        let w = current(self)?;
+        let w = self.current(&ws, &mut loaded)?;
         let mut u = WorkspaceUpdate::default();
         let mut fields = Vec::new();
         if sod == Some(SodPolicy::Enforce) && w.sod_policy != SodPolicy::Enforce {
@@ -567,84 +585,92 @@ impl Applier<'_, '_, '_> {
         Ok(())
     }
 
-    fn members(&mut self, ws: &WorkspaceName, decls: &[MemberDecl]) -> Result<()> {
-        let w = self
-            .s
-            .tx()
-            .workspace(ws.as_str())?
-            .ok_or_else(|| Error::internal("workspace vanished"))?;
-        // Members by lowercase name and by id, so that a member named either way is found
-        // without a lookup per member.
-        let mut current: HashMap<String, (String, RoleSet)> = HashMap::new();
-        for (user, user_id, roles) in self.s.tx().member_roles(w.id)? {
-            let key = user.to_ascii_lowercase();
-            current.insert(user_id, (key.clone(), roles));
-            current.insert(key.clone(), (key, roles));
+    /// `w` is the workspace as loaded before its members: member changes leave every field
+    /// the member rules read (status, mode, policies) as it is.
+    fn members(&mut self, w: &Workspace, ws: &WorkspaceName, decls: &[MemberDecl]) -> Result<()> {
+        // The members before, found by lowercase name and by id without a query per member.
+        let have = self.s.tx().member_roles(w.id)?;
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(2 * have.len());
+        for (k, (user, user_id, _)) in have.iter().enumerate() {
+            index.insert(user.to_ascii_lowercase(), k);
+            index.insert(user_id.clone(), k);
         }
-        let mut wanted = HashSet::new();
+        let mut kept = vec![false; have.len()];
+        // The workspace as the actor sees it and the actor's roles there, looked up by the
+        // first member added and again after any change to the actor's own membership.
+        let mut seen: Option<(Workspace, RoleSet)> = None;
+        let actor_id = self.s.actor.id.clone();
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
             self.at.push(("member", i));
-            let what = format!("member {}/{}", ws, named(&d.user));
-            let roles = RoleSet::parse_list(&d.roles).map_err(|e| prefix(&what, e))?;
+            let what = || format!("member {}/{}", ws, named(&d.user));
+            let roles = RoleSet::parse_list(&d.roles).map_err(|e| prefix(&what(), e))?;
             if roles.is_empty() {
-                return Err(Error::invalid(format!("{what}: roles must not be empty")));
+                return Err(Error::invalid(format!(
+                    "{}: roles must not be empty",
+                    what()
+                )));
             }
             if roles.contains(RoleCode::Owner) {
                 return Err(Error::invalid(format!(
-                    "{what}: role_project_owner is the account's, implied in every workspace; do not list it"
+                    "{}: role_project_owner is the account's, implied in every workspace; do not list it",
+                    what()
                 )));
             }
-            let found = current.get(&d.user.to_ascii_lowercase());
-            wanted.insert(
-                found
-                    .map(|f| f.0.clone())
-                    .unwrap_or_else(|| d.user.to_ascii_lowercase()),
-            );
-            match found.map(|f| &f.1) {
+            let found = index.get(d.user.to_ascii_lowercase().as_str()).copied();
+            match found {
                 None => {
-                    self.step(&format!("+ {what}"), |s| {
-                        member::add(s, ws, &d.user, roles, false)
-                    })?;
+                    let added = self.step(&format!("+ {}", what()), |s| {
+                        let (w, actor_roles) = match seen.take() {
+                            Some(v) => v,
+                            None => workspace::visible(s, ws)?,
+                        };
+                        let p = principal::find(s, &d.user)?;
+                        member::add_to(s, &w, actor_roles, &p, roles, false)?;
+                        if p.id != actor_id {
+                            seen = Some((w, actor_roles));
+                        }
+                        Ok(())
+                    });
+                    added?;
                     self.push("create", "member", Some(ws.as_str()), &d.user, None, vec![]);
                 }
-                Some(have) if *have != roles => {
-                    self.step(&format!("~ {what}"), |s| {
-                        member::change_roles(s, ws, &d.user, &RoleChange::Set(roles))
-                    })?;
-                    self.push(
-                        "update",
-                        "member",
-                        Some(ws.as_str()),
-                        &d.user,
-                        None,
-                        vec!["roles".into()],
-                    );
+                Some(k) => {
+                    kept[k] = true;
+                    if have[k].2 != roles {
+                        if have[k].1 == actor_id {
+                            seen = None;
+                        }
+                        self.step(&format!("~ {}", what()), |s| {
+                            member::change_roles(s, ws, &d.user, &RoleChange::Set(roles))
+                        })?;
+                        self.push(
+                            "update",
+                            "member",
+                            Some(ws.as_str()),
+                            &d.user,
+                            None,
+                            vec!["roles".into()],
+                        );
+                    }
                 }
-                Some(_) => {}
             }
         }
         self.at.truncate(1);
         if self.prune {
-            for m in self.s.tx().members(w.id)? {
-                let key = m.user.as_str().to_ascii_lowercase();
-                if m.roles.contains(RoleCode::Owner)
-                    || wanted.contains(&key)
-                    || wanted.contains(&m.user_id)
-                {
-                    continue;
-                }
-                self.step(&format!("- member {}/{}", ws, m.user), |s| {
-                    member::remove(s, ws, m.user.as_str())
+            // In the order `member list` shows them.
+            let mut gone: Vec<&(String, String, RoleSet)> = have
+                .iter()
+                .zip(&kept)
+                .filter(|((_, _, roles), kept)| !**kept && !roles.contains(RoleCode::Owner))
+                .map(|(m, _)| m)
+                .collect();
+            gone.sort_by_cached_key(|(user, _, _)| user.to_ascii_lowercase());
+            for (user, _, _) in gone {
+                self.step(&format!("- member {ws}/{user}"), |s| {
+                    member::remove(s, ws, user)
                 })?;
-                self.push(
-                    "delete",
-                    "member",
-                    Some(ws.as_str()),
-                    m.user.as_str(),
-                    None,
-                    vec![],
-                );
+                self.push("delete", "member", Some(ws.as_str()), user, None, vec![]);
             }
         }
         Ok(())
@@ -958,6 +984,7 @@ pub fn apply(
         prune,
         changes: Vec::new(),
         at: Vec::new(),
+        steps: 0,
     };
     let mut done = 0;
     let result = (|| -> Result<()> {

@@ -98,15 +98,29 @@ pub fn add(
     s.attempt("member.add", Some(ws.as_str()), Some(user));
     let (w, actor_roles) = workspace::visible(s, ws)?;
     let p = principal::find(s, user)?;
+    add_to(s, &w, actor_roles, &p, roles, if_not_exists)
+}
+
+/// [`add`] for a caller that has already found the workspace the actor sees (with
+/// [`workspace::visible`]), the actor's roles in it and the principal: `apply` adds
+/// thousands of members to one workspace and looks those up once.
+pub fn add_to(
+    s: &mut Session,
+    w: &Workspace,
+    actor_roles: RoleSet,
+    p: &Principal,
+    roles: RoleSet,
+    if_not_exists: bool,
+) -> Result<Outcome<Member>> {
     s.attempt("member.add", Some(w.name.as_str()), Some(p.name.as_str()));
     policy::require(
         &s.actor,
         actor_roles,
-        &w,
+        w,
         Right::MemberManage,
         "add members to",
     )?;
-    workspace::require_available(&w, "add members")?;
+    workspace::require_available(w, "add members")?;
     if let Some(existing) = s.tx().member(w.id, p.pk)? {
         if if_not_exists {
             if existing.roles != roles {
@@ -123,14 +137,14 @@ pub fn add(
             }
             return Ok(Outcome::unchanged(existing));
         }
-        check_roles(s, &w, &p, RoleSet::empty(), roles)?;
+        check_roles(s, w, p, RoleSet::empty(), roles)?;
         return Err(Error::conflict(format!("{} is already a member of {}", p.name, w.name))
             .with_hint(format!(
                 "change its roles with dwctl member role {} {} --grant ROLE, or pass --if-not-exists",
                 w.name, p.name
             )));
     }
-    check_roles(s, &w, &p, RoleSet::empty(), roles)?;
+    check_roles(s, w, p, RoleSet::empty(), roles)?;
     let (now, by) = (s.now, s.actor.name.to_string());
     s.tx().insert_member(w.id, p.pk, roles, now, &by)?;
     let m = Member {

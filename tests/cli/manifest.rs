@@ -612,6 +612,61 @@ fn an_actor_without_the_right_is_denied_and_nothing_changes() {
     );
 }
 
+/// Members are applied in order, and each change is checked with the actor's roles as they
+/// are at that point: an admin who demotes themselves cannot add the next member.
+#[test]
+fn an_actor_who_changes_their_own_roles_is_checked_with_the_new_ones() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "fin_ws"][..],
+        &["user", "add", "alice"],
+        &["user", "add", "bob"],
+        &["user", "add", "carol"],
+        &["member", "add", "fin_ws", "alice", "--role", "admin"],
+    ] {
+        env.run(args).ok();
+    }
+    let member = |user: &str, role: &str| {
+        format!("\n[[workspace.member]]\nuser = \"{user}\"\nroles = [\"{role}\"]\n")
+    };
+    let head = "version = 1\n\n[[workspace]]\nname = \"fin_ws\"\n";
+    let demoted = write(
+        &env,
+        "demoted.toml",
+        &format!(
+            "{head}{}{}{}",
+            member("bob", "dev"),
+            member("alice", "guest"),
+            member("carol", "dev")
+        ),
+    );
+    // `refused` also checks that no row changed and that one `denied` event was written.
+    env.refused(
+        &["--as", "alice", "apply", "--file", &demoted],
+        5,
+        ": + member fin_ws/carol: alice may not add members to fin_ws",
+    );
+    // In the other order every change is made while alice is still an admin.
+    let last = write(
+        &env,
+        "last.toml",
+        &format!(
+            "{head}{}{}{}",
+            member("bob", "dev"),
+            member("carol", "dev"),
+            member("alice", "guest")
+        ),
+    );
+    let v = env.json(&["--as", "alice", "apply", "--file", &last, "-o", "json"]);
+    assert_eq!(v["result"].as_array().unwrap().len(), 3);
+    let roles = env.json(&["member", "show", "fin_ws", "alice", "-o", "json"]);
+    assert_eq!(
+        roles["roles"],
+        serde_json::json!(["role_project_guest"]),
+        "{roles}"
+    );
+}
+
 #[test]
 fn plan_prints_each_change_and_exit_code_9_when_there_are_some() {
     let env = Env::new();
