@@ -7,10 +7,10 @@ use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
 use crate::domain::apply::{self, PlanChange};
 use crate::domain::error::{Error, Result};
 use crate::domain::model::{named, shown, WorkspaceName};
-use crate::domain::session::{Done, Outcome};
+use crate::domain::session::Done;
 use crate::domain::types::strip_one_trailing_newline;
 use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};
-use crate::output::View;
+use crate::output::{View, NO_CHANGES};
 use crate::prompt;
 
 impl View for PlanChange {
@@ -153,7 +153,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
 
 fn summary(changes: &[PlanChange]) -> String {
     if changes.is_empty() {
-        return "No changes.".into();
+        return NO_CHANGES.into();
     }
     let count = |op: &str| changes.iter().filter(|c| c.op == op).count();
     format!(
@@ -238,15 +238,17 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
     print(ctx, false, done?)
 }
 
+/// The applied changes: under JSON the envelope with every change, else one line per
+/// change as `plan` prints them, then the summary.
 fn print(ctx: &mut Ctx, dry_run: bool, done: Done<Vec<PlanChange>>) -> anyhow::Result<()> {
-    let msg = summary(&done.value);
-    let changed = !done.value.is_empty();
-    let done = Done {
-        value: Outcome {
-            value: done.value,
-            changed,
-        },
-        warnings: done.warnings,
-    };
-    ctx.print_mutation("apply", dry_run, done, &msg)
+    let changes = &done.value;
+    ctx.printer.mutation_list(
+        "apply",
+        !changes.is_empty(),
+        dry_run,
+        changes,
+        &done.warnings,
+        &summary(changes),
+    )?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 //! and under `-o json`/`-o jsonl` stderr carries JSON lines too.
 #![allow(clippy::print_stderr)]
 
+mod cells;
 mod table;
 pub mod views;
 
@@ -63,6 +64,9 @@ impl ColorChoice {
         }
     }
 }
+
+/// The status line of an `apply` that changed nothing (cli.md 8).
+pub const NO_CHANGES: &str = "No changes.";
 
 /// A view that can be listed as a table: the JSON fields shown as columns.
 pub trait View: Serialize {
@@ -223,16 +227,54 @@ impl Printer {
                         writeln!(self.out, "{t}")?;
                     }
                 }
-                let prefix = if dry_run {
-                    "Dry run (nothing written): "
-                } else {
-                    ""
-                };
-                let suffix = if changed { "" } else { " (no change)" };
-                self.status(&format!("{prefix}{status}{suffix}"));
+                self.mutation_status(changed, dry_run, status);
             }
         }
         Ok(())
+    }
+
+    /// A mutation whose result is a list (`apply`'s changes): the envelope under JSON
+    /// formats, else the rows as `list` prints them (nothing when there are none, the
+    /// status line says so), then the status line.
+    pub fn mutation_list<T: View>(
+        &mut self,
+        action: &str,
+        changed: bool,
+        dry_run: bool,
+        items: &[T],
+        warnings: &[Warning],
+        status: &str,
+    ) -> io::Result<()> {
+        if self.format.is_json() {
+            return self.mutation(action, changed, dry_run, &items, warnings, status);
+        }
+        for w in warnings {
+            self.warning(w);
+        }
+        let mut list = self.list_writer::<T>()?;
+        list.empty = "";
+        for item in items {
+            list.row(item)?;
+        }
+        list.finish()?;
+        self.mutation_status(changed, dry_run, status);
+        Ok(())
+    }
+
+    /// The status line of a mutation: `Dry run (nothing written): ` first when it was one,
+    /// ` (no change)` last when nothing changed (unless the line says so itself).
+    fn mutation_status(&self, changed: bool, dry_run: bool, status: &str) {
+        let prefix = if dry_run {
+            "Dry run (nothing written): "
+        } else {
+            ""
+        };
+        let suffix = if changed || status == NO_CHANGES {
+            ""
+        } else {
+            " (no change)"
+        };
+        self.status(&format!("{prefix}{status}{suffix}"));
     }
 
     /// A status line on stderr: not under JSON formats, not with `--quiet`.
@@ -330,7 +372,9 @@ pub struct ListWriter<'p, T: View> {
     printer: &'p mut Printer,
     count: usize,
     csv_header: Option<Vec<String>>,
-    rows: Vec<Value>,
+    /// A table's rows, as cells: a table is as wide as its widest cells, so it is drawn
+    /// at the end.
+    rows: Vec<Vec<String>>,
     /// What an empty table says on stderr.
     empty: &'static str,
     _t: std::marker::PhantomData<T>,
@@ -360,7 +404,10 @@ impl<T: View> ListWriter<'_, T> {
                 }
                 write_csv_values(out, &v, self.csv_header.as_deref().unwrap_or(&[]))?;
             }
-            Format::Table => self.rows.push(serde_json::to_value(item)?),
+            Format::Table => self.rows.push(match cells::row(item, T::COLUMNS) {
+                Some(cells) => cells,
+                None => table::value_cells(&serde_json::to_value(item)?, T::COLUMNS),
+            }),
         }
         self.count += 1;
         Ok(())
@@ -384,7 +431,7 @@ impl<T: View> ListWriter<'_, T> {
                     p.status(self.empty);
                     return Ok(());
                 }
-                let t = table::rows(&self.rows, T::COLUMNS, p.color_out, p.width);
+                let t = table::render(T::COLUMNS, self.rows, p.color_out, p.width);
                 writeln!(p.out, "{t}")
             }
         }

@@ -100,13 +100,26 @@ fn header(names: &[&str], color: bool) -> Vec<Cell> {
 pub fn rows(items: &[Value], columns: &[&str], color: bool, width: Option<u16>) -> String {
     let cells: Vec<Vec<String>> = items
         .iter()
-        .map(|item| {
-            columns
-                .iter()
-                .map(|c| cell_text(item.get(*c).unwrap_or(&Value::Null)))
-                .collect()
-        })
+        .map(|item| value_cells(item, columns))
         .collect();
+    render(columns, cells, color, width)
+}
+
+/// The cells of `columns` of one JSON object.
+pub fn value_cells(item: &Value, columns: &[&str]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|c| cell_text(item.get(*c).unwrap_or(&Value::Null)))
+        .collect()
+}
+
+/// A table of rows already turned into cells, one per column.
+pub fn render(
+    columns: &[&str],
+    cells: Vec<Vec<String>>,
+    color: bool,
+    width: Option<u16>,
+) -> String {
     if !color && width.is_none() {
         if let Some(plain) = plain_rows(columns, &cells) {
             return plain;

@@ -420,7 +420,7 @@ fn export_then_apply_into_a_new_catalog_reproduces_it_byte_for_byte() {
     );
     let r = copy.run(&["apply", "--file", &path]);
     assert_eq!((r.code, r.stdout.as_str()), (0, ""));
-    assert_eq!(r.stderr, "No changes. (no change)\n");
+    assert_eq!(r.stderr, "No changes.\n");
     let r = copy.run(&["plan", "--file", &path, "--exit-code"]);
     assert_eq!(
         (r.code, r.stderr.as_str()),
@@ -809,6 +809,19 @@ properties = { project = "b" }
     assert_eq!(r.stdout.lines().count(), 7);
     // The plan wrote nothing; apply --dry-run neither, and says the same.
     assert_eq!((env.rows(), env.events().len()), (rows.clone(), events));
+    // apply --dry-run prints what plan prints: the table, CSV, then its own status line.
+    let table = env.run(&["plan", "--file", &path]).stdout;
+    let r = env.run(&["apply", "--file", &path, "--dry-run"]);
+    assert_eq!(r.stdout, table);
+    assert_eq!(
+        r.stderr,
+        "Dry run (nothing written): 2 to create, 4 to update, 0 to delete.\n"
+    );
+    let r = env.run(&["apply", "--file", &path, "--dry-run", "-o", "csv"]);
+    assert_eq!(
+        r.stdout,
+        env.run(&["plan", "--file", &path, "-o", "csv"]).stdout
+    );
     let v = env.json(&["apply", "--file", &path, "--dry-run", "-o", "json"]);
     assert_eq!(
         (
