@@ -10,8 +10,8 @@ use super::error::{Error, Result};
 use super::member::{self, RoleChange};
 use super::model::{
     named, parse_display_name, parse_principal_id, parse_tag_key, parse_tag_value, parse_text, Env,
-    GroupName, Mode, ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
-    WorkspaceName,
+    GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName, SodPolicy, Status,
+    Workspace, WorkspaceName,
 };
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
@@ -131,6 +131,48 @@ struct Applier<'s, 't, 'c> {
     at: Vec<(&'static str, usize)>,
     /// How many changes have run: a workspace loaded at this count is still current.
     steps: usize,
+    /// The tenant's principals, read once when first needed and kept current by the
+    /// applier's own principal changes (apply removes no principal).
+    principals: Option<Principals>,
+}
+
+/// Principals by name (case-insensitively, as the catalog compares names), by id and by
+/// key: a large manifest names 100,000 members, and a query for each was a tenth of it.
+#[derive(Default)]
+struct Principals {
+    all: Vec<Principal>,
+    by_name_or_id: HashMap<String, usize>,
+    by_pk: HashMap<i64, usize>,
+}
+
+impl Principals {
+    fn put(&mut self, p: Principal) {
+        let i = match self.by_pk.get(&p.pk) {
+            Some(&i) => i,
+            None => {
+                self.all.push(p.clone());
+                self.all.len() - 1
+            }
+        };
+        self.by_pk.insert(p.pk, i);
+        // A name wins over an id that reads the same, as it does in `find`'s query order.
+        self.by_name_or_id.entry(p.id.clone()).or_insert(i);
+        self.by_name_or_id
+            .insert(p.name.as_str().to_ascii_lowercase(), i);
+        self.all[i] = p;
+    }
+
+    fn get(&self, name_or_id: &str) -> Option<&Principal> {
+        let i = match self.by_name_or_id.get(name_or_id) {
+            Some(i) => i,
+            None => self.by_name_or_id.get(&name_or_id.to_ascii_lowercase())?,
+        };
+        Some(&self.all[*i])
+    }
+
+    fn by_pk(&self, pk: i64) -> Option<&Principal> {
+        self.by_pk.get(&pk).map(|i| &self.all[*i])
+    }
 }
 
 /// A workspace as loaded, with the change count it was loaded at (see [`Applier::current`]).
@@ -168,6 +210,17 @@ impl Applier<'_, '_, '_> {
         })
     }
 
+    fn principals(&mut self) -> Result<&mut Principals> {
+        if self.principals.is_none() {
+            let mut index = Principals::default();
+            for p in self.s.tx().principals()? {
+                index.put(p);
+            }
+            self.principals = Some(index);
+        }
+        Ok(self.principals.as_mut().expect("loaded just above"))
+    }
+
     /// The workspace as the catalog has it now. It is read again only when a change ran
     /// since it was loaded: reading it is three queries, and most workspaces of a
     /// re-applied manifest change nothing.
@@ -200,7 +253,7 @@ impl Applier<'_, '_, '_> {
                 parse_text(x, 128, "display name").map_err(|e| prefix(&what, e))?,
             )),
         };
-        match self.s.tx().principal(name.as_str())? {
+        match self.principals()?.get(name.as_str()).cloned() {
             None => {
                 let req = NewPrincipal {
                     name: name.clone(),
@@ -209,7 +262,8 @@ impl Applier<'_, '_, '_> {
                     display_name: display.flatten(),
                     full_access: d.full_access.unwrap_or(false),
                 };
-                self.step(&format!("+ {what}"), |s| principal::add(s, req, false))?;
+                let added = self.step(&format!("+ {what}"), |s| principal::add(s, req, false))?;
+                self.principals()?.put(added.value);
                 self.push("create", "principal", None, name.as_str(), None, vec![]);
             }
             Some(p) => {
@@ -242,9 +296,10 @@ impl Applier<'_, '_, '_> {
                         display_name: display,
                         full_access: d.full_access,
                     };
-                    self.step(&format!("~ {what}"), |s| {
+                    let updated = self.step(&format!("~ {what}"), |s| {
                         principal::update(s, p.name.as_str(), &u)
                     })?;
+                    self.principals()?.put(updated.value);
                     self.push("update", "principal", None, p.name.as_str(), None, fields);
                 }
             }
@@ -588,18 +643,18 @@ impl Applier<'_, '_, '_> {
     /// `w` is the workspace as loaded before its members: member changes leave every field
     /// the member rules read (status, mode, policies) as it is.
     fn members(&mut self, w: &Workspace, ws: &WorkspaceName, decls: &[MemberDecl]) -> Result<()> {
-        // The members before, found by lowercase name and by id without a query per member.
-        let have = self.s.tx().member_roles(w.id)?;
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(2 * have.len());
-        for (k, (user, user_id, _)) in have.iter().enumerate() {
-            index.insert(user.to_ascii_lowercase(), k);
-            index.insert(user_id.clone(), k);
-        }
-        let mut kept = vec![false; have.len()];
+        // The members before, by principal key, and whether the manifest names them.
+        let mut have: HashMap<i64, (RoleSet, bool)> = self
+            .s
+            .tx()
+            .member_roles(w.id)?
+            .into_iter()
+            .map(|(pk, roles)| (pk, (roles, false)))
+            .collect();
         // The workspace as the actor sees it and the actor's roles there, looked up by the
         // first member added and again after any change to the actor's own membership.
         let mut seen: Option<(Workspace, RoleSet)> = None;
-        let actor_id = self.s.actor.id.clone();
+        let actor = self.s.actor.pk;
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
             self.at.push(("member", i));
@@ -617,28 +672,28 @@ impl Applier<'_, '_, '_> {
                     what()
                 )));
             }
-            let found = index.get(d.user.to_ascii_lowercase().as_str()).copied();
-            match found {
+            let p = self.principals()?.get(&d.user).cloned();
+            match p.as_ref().and_then(|p| have.get_mut(&p.pk)) {
                 None => {
-                    let added = self.step(&format!("+ {}", what()), |s| {
+                    self.step(&format!("+ {}", what()), |s| {
+                        // In `member::add`'s order: the workspace, then the principal.
                         let (w, actor_roles) = match seen.take() {
                             Some(v) => v,
                             None => workspace::visible(s, ws)?,
                         };
-                        let p = principal::find(s, &d.user)?;
+                        let p = p.ok_or_else(|| principal::not_found(&d.user))?;
                         member::add_to(s, &w, actor_roles, &p, roles, false)?;
-                        if p.id != actor_id {
+                        if p.pk != actor {
                             seen = Some((w, actor_roles));
                         }
                         Ok(())
-                    });
-                    added?;
+                    })?;
                     self.push("create", "member", Some(ws.as_str()), &d.user, None, vec![]);
                 }
-                Some(k) => {
-                    kept[k] = true;
-                    if have[k].2 != roles {
-                        if have[k].1 == actor_id {
+                Some((before, named_here)) => {
+                    *named_here = true;
+                    if *before != roles {
+                        if p.is_some_and(|p| p.pk == actor) {
                             seen = None;
                         }
                         self.step(&format!("~ {}", what()), |s| {
@@ -659,18 +714,23 @@ impl Applier<'_, '_, '_> {
         self.at.truncate(1);
         if self.prune {
             // In the order `member list` shows them.
-            let mut gone: Vec<&(String, String, RoleSet)> = have
+            let principals = self.principals()?;
+            let mut gone: Vec<String> = have
                 .iter()
-                .zip(&kept)
-                .filter(|((_, _, roles), kept)| !**kept && !roles.contains(RoleCode::Owner))
-                .map(|(m, _)| m)
-                .collect();
-            gone.sort_by_cached_key(|(user, _, _)| user.to_ascii_lowercase());
-            for (user, _, _) in gone {
+                .filter(|(_, (roles, named_here))| !named_here && !roles.contains(RoleCode::Owner))
+                .map(|(pk, _)| {
+                    principals
+                        .by_pk(*pk)
+                        .map(|p| p.name.as_str().to_string())
+                        .ok_or_else(|| Error::internal("a member's principal vanished"))
+                })
+                .collect::<Result<_>>()?;
+            gone.sort_by_cached_key(|user| user.to_ascii_lowercase());
+            for user in gone {
                 self.step(&format!("- member {ws}/{user}"), |s| {
-                    member::remove(s, ws, user)
+                    member::remove(s, ws, &user)
                 })?;
-                self.push("delete", "member", Some(ws.as_str()), user, None, vec![]);
+                self.push("delete", "member", Some(ws.as_str()), &user, None, vec![]);
             }
         }
         Ok(())
@@ -985,6 +1045,7 @@ pub fn apply(
         changes: Vec::new(),
         at: Vec::new(),
         steps: 0,
+        principals: None,
     };
     let mut done = 0;
     let result = (|| -> Result<()> {

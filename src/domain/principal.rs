@@ -21,10 +21,15 @@ fn to_json(p: &Principal) -> Value {
 }
 
 pub fn find(s: &mut Session, name_or_id: &str) -> Result<Principal> {
-    s.tx().principal(name_or_id)?.ok_or_else(|| {
-        Error::not_found(format!("principal {} not found", shown(name_or_id)))
-            .with_hint(format!("add it with dwctl user add {name_or_id}"))
-    })
+    s.tx()
+        .principal(name_or_id)?
+        .ok_or_else(|| not_found(name_or_id))
+}
+
+/// What [`find`] says of a principal that is not there.
+pub fn not_found(name_or_id: &str) -> Error {
+    Error::not_found(format!("principal {} not found", shown(name_or_id)))
+        .with_hint(format!("add it with dwctl user add {name_or_id}"))
 }
 
 /// A fresh 16-digit id that no principal has.

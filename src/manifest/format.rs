@@ -904,10 +904,18 @@ struct Problem {
     hint: String,
 }
 
-/// Index pairs (first, second) of the first repeated key.
+/// Index pairs (first, second) of the first repeated key. Short lists (a member's roles)
+/// are compared pairwise: a hash map for each of 100,000 members cost more than the rest
+/// of the checks.
 fn first_dup<K: Eq + std::hash::Hash>(keys: impl IntoIterator<Item = K>) -> Option<(usize, usize)> {
-    let mut seen = std::collections::HashMap::new();
-    for (i, k) in keys.into_iter().enumerate() {
+    let keys: Vec<K> = keys.into_iter().collect();
+    if keys.len() <= 8 {
+        return (0..keys.len())
+            .flat_map(|j| (0..j).map(move |i| (i, j)))
+            .find(|&(i, j)| keys[i] == keys[j]);
+    }
+    let mut seen = std::collections::HashMap::with_capacity(keys.len());
+    for (i, k) in keys.iter().enumerate() {
         if let Some(first) = seen.insert(k, i) {
             return Some((first, i));
         }
@@ -916,8 +924,13 @@ fn first_dup<K: Eq + std::hash::Hash>(keys: impl IntoIterator<Item = K>) -> Opti
 }
 
 /// Names are compared as the catalog compares them: case-insensitively (domain.md 9).
-fn fold(s: &str) -> String {
-    s.to_lowercase()
+/// Borrowed when already folded, as most names are.
+fn fold(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
 }
 
 fn dup(

@@ -612,6 +612,58 @@ fn an_actor_without_the_right_is_denied_and_nothing_changes() {
     );
 }
 
+/// A member is named by name in any case or by the principal's id; `--prune` removes the
+/// others in `member list` order.
+#[test]
+fn members_match_by_name_in_any_case_or_by_id() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "fin_ws"][..],
+        &["user", "add", "alice"],
+        &["user", "add", "bob"],
+        &["user", "add", "dave"],
+        &["user", "add", "Carol"],
+        &["member", "add", "fin_ws", "alice", "--role", "dev"],
+        &["member", "add", "fin_ws", "bob", "--role", "guest"],
+        &["member", "add", "fin_ws", "dave", "--role", "guest"],
+        &["member", "add", "fin_ws", "Carol", "--role", "guest"],
+    ] {
+        env.run(args).ok();
+    }
+    let bob = env.json(&["user", "show", "bob", "-o", "json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = write(
+        &env,
+        "m.toml",
+        &format!(
+            "version = 1\n\n[[workspace]]\nname = \"fin_ws\"\n\n\
+             [[workspace.member]]\nuser = \"ALICE\"\nroles = [\"dev\"]\n\n\
+             [[workspace.member]]\nuser = \"{bob}\"\nroles = [\"guest\"]\n"
+        ),
+    );
+    let r = env.run(&["plan", "--file", &path]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    let r = env.run(&["plan", "--file", &path, "--prune"]);
+    assert_eq!(
+        r.stdout,
+        " CHANGE\n - member fin_ws/Carol\n - member fin_ws/dave\n"
+    );
+    // A member that is no principal is named, with its place in the manifest.
+    let path = write(
+        &env,
+        "n.toml",
+        "version = 1\n\n[[workspace]]\nname = \"fin_ws\"\n\n\
+         [[workspace.member]]\nuser = \"nobody\"\nroles = [\"dev\"]\n",
+    );
+    env.refused(
+        &["apply", "--file", &path],
+        3,
+        "n.toml:6:1: + member fin_ws/nobody: principal 'nobody' not found",
+    );
+}
+
 /// Members are applied in order, and each change is checked with the actor's roles as they
 /// are at that point: an admin who demotes themselves cannot add the next member.
 #[test]
