@@ -124,7 +124,10 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
         .iter()
         .map(|n| WorkspaceName::parse(n))
         .collect::<Result<Vec<_>>>()?;
-    let m = ctx.read(|s| apply::export(s, &names))?;
+    let progress = ctx.printer.progress();
+    let m = ctx.read(|s| apply::export(s, &names, &mut |n, total| progress.update(n, total)));
+    progress.finish();
+    let m = m?;
     let json = match &a.file {
         Some(path) => format::format_for_path(path) == Format::Json,
         None => ctx.printer.format().is_json(),
@@ -230,11 +233,11 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
-    let progress = ctx
-        .printer
-        .progress(m.principal.len() + m.resource_group.len() + m.workspace.len());
+    let progress = ctx.printer.progress();
     let done = ctx.write(false, |s| {
-        apply::apply(s, m, a.prune, source, &locate, &mut |n, _| progress.set(n))
+        apply::apply(s, m, a.prune, source, &locate, &mut |n, total| {
+            progress.update(n, total)
+        })
     });
     progress.finish();
     print(ctx, false, done?)

@@ -225,6 +225,7 @@ fn delete(ctx: &mut Ctx, a: WsRemoveArgs) -> anyhow::Result<()> {
 
 fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
     if a.expired {
+        let progress = ctx.printer.progress();
         let done = ctx.confirmed_write(
             a.dry_run,
             |settings, list: &Vec<Workspace>| {
@@ -238,8 +239,10 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
                     ),
                 )
             },
-            ws::purge_expired,
-        )?;
+            |s| ws::purge_expired(s, &mut |n, total| progress.update(n, total)),
+        );
+        progress.finish();
+        let done = done?;
         let n = done.value.value.len();
         return ctx.print_mutation(
             "workspace.purge",

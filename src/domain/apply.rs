@@ -1090,7 +1090,12 @@ pub fn apply(
 /// With no workspace named, every workspace the actor can see (the recycle bin excepted),
 /// every principal and every group; with some named, those workspaces and the principals
 /// and groups they use.
-pub fn export(s: &mut Session, names: &[WorkspaceName]) -> Result<Manifest> {
+/// `progress` hears (workspaces exported, of) after each workspace.
+pub fn export(
+    s: &mut Session,
+    names: &[WorkspaceName],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Manifest> {
     let mut workspaces: Vec<Workspace> = Vec::new();
     if names.is_empty() {
         let visible = workspace::list(s, &workspace::ListFilter::default())?;
@@ -1111,7 +1116,8 @@ pub fn export(s: &mut Session, names: &[WorkspaceName]) -> Result<Manifest> {
     let mut used_principals: HashSet<String> = HashSet::new();
     let mut used_groups: HashSet<String> = HashSet::new();
     let mut out = Manifest::default();
-    for w in &workspaces {
+    for (i, w) in workspaces.iter().enumerate() {
+        progress(i, workspaces.len());
         let roles = s.tx().roles_in(w.id, s.actor.pk)?;
         let read = super::policy::has_right(&s.actor, roles, super::policy::Right::ReadProperties);
         let mut d = WorkspaceDecl {
@@ -1196,6 +1202,7 @@ pub fn export(s: &mut Session, names: &[WorkspaceName]) -> Result<Manifest> {
         }
         out.workspace.push(d);
     }
+    progress(workspaces.len(), workspaces.len());
     let all = names.is_empty() && s.actor.is_tenant_admin();
     for p in s.tx().principals()? {
         if p.is_account()

@@ -133,8 +133,13 @@ fn names_are_reserved_while_in_the_recycle_bin_and_restore_returns_the_state() {
     .err()
     .unwrap();
     assert_eq!(e.kind, Kind::Refused);
-    let purged = session::write(&mut cat, &req(None, late), workspace::purge_expired).unwrap();
+    let mut heard = Vec::new();
+    let purged = session::write(&mut cat, &req(None, late), |s| {
+        workspace::purge_expired(s, &mut |n, total| heard.push((n, total)))
+    })
+    .unwrap();
     assert_eq!(purged.value.value.len(), 1);
+    assert_eq!(heard, [(1, 1)], "progress after each workspace purged");
     create(&mut cat, None, "sales_report").unwrap();
 }
 

@@ -530,7 +530,11 @@ fn purge_one(s: &mut Session, w: &Workspace) -> Result<()> {
 }
 
 /// `purge --expired`: every workspace whose retention is over, one audit event each.
-pub fn purge_expired(s: &mut Session) -> Result<Outcome<Vec<Workspace>>> {
+/// `progress` hears (purged, of) after each one.
+pub fn purge_expired(
+    s: &mut Session,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Outcome<Vec<Workspace>>> {
     s.attempt("workspace.purge", None, None);
     policy::require_tenant(
         &s.actor,
@@ -547,8 +551,9 @@ pub fn purge_expired(s: &mut Session) -> Result<Outcome<Vec<Workspace>>> {
         .into_iter()
         .filter(|w| w.retention_until.is_some_and(|t| now > t))
         .collect();
-    for w in &expired {
+    for (i, w) in expired.iter().enumerate() {
         purge_one(s, w)?;
+        progress(i + 1, expired.len());
     }
     let changed = !expired.is_empty();
     Ok(Outcome {

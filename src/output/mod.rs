@@ -330,18 +330,12 @@ impl Printer {
     }
 
     /// A progress bar on stderr for long work, only when stderr is a terminal (and not
-    /// under JSON formats or --quiet); otherwise it draws nothing.
-    pub fn progress(&self, total: usize) -> Progress {
-        let show = io::stderr().is_terminal() && !self.quiet && !self.format.is_json() && total > 1;
+    /// under JSON formats or --quiet); otherwise it draws nothing. It appears with the
+    /// first [`Progress::update`] of work longer than one step.
+    pub fn progress(&self) -> Progress {
         Progress {
-            bar: show.then(|| {
-                let bar = indicatif::ProgressBar::new(total as u64);
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                bar
-            }),
+            show: io::stderr().is_terminal() && !self.quiet && !self.format.is_json(),
+            bar: std::cell::RefCell::new(None),
         }
     }
 
@@ -352,18 +346,38 @@ impl Printer {
 }
 
 pub struct Progress {
-    bar: Option<indicatif::ProgressBar>,
+    show: bool,
+    bar: std::cell::RefCell<Option<indicatif::ProgressBar>>,
 }
 
 impl Progress {
-    pub fn set(&self, n: usize) {
-        if let Some(b) = &self.bar {
-            b.set_position(n as u64);
+    /// `done` of `total` steps. The bar is cleared when the work is done, so that work
+    /// run twice (a dry run before a confirmation, then the real one) draws it twice.
+    pub fn update(&self, done: usize, total: usize) {
+        if !self.show || total <= 1 {
+            return;
+        }
+        let mut slot = self.bar.borrow_mut();
+        let bar = slot.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        if done >= total {
+            bar.finish_and_clear();
+            *slot = None;
         }
     }
+
+    /// Clear the bar (work that ended early, on an error).
     pub fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
+        if let Some(bar) = self.bar.borrow_mut().take() {
+            bar.finish_and_clear();
         }
     }
 }

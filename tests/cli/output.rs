@@ -890,6 +890,52 @@ fn tables_on_a_terminal_of_unknown_width_are_not_wrapped() {
     );
 }
 
+/// Long work (apply, purge --expired, export) draws a progress bar on stderr when it is a
+/// terminal, and nothing when it is not (cli.md 4).
+#[test]
+fn long_work_shows_a_progress_bar_on_a_terminal_only() {
+    // A terminal without TERM is a dumb one, where no bar is drawn (nor can be redrawn).
+    let env = Env::new().with_var("TERM", "xterm");
+    for n in ["ws_one", "ws_two", "ws_three"] {
+        env.run(&["workspace", "create", n]).ok();
+    }
+    let file = env.path().join("m.toml");
+    let file = file.to_str().unwrap();
+    let bar = |r: &Run, of: &str| {
+        r.stdout.contains(&format!("/{of} ")) || r.stdout.contains(&format!("/{of}\u{1b}"))
+    };
+    // Four workspaces (with the default one) to export.
+    let r = env.pty(&["export", "--all", "--file", file], &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(bar(&r, "4"), "no progress bar: {:?}", r.stdout);
+    let r = env.run(&["export", "--all", "--file", file]);
+    assert_eq!(
+        r.stderr,
+        format!("Wrote {file}: 4 workspaces, 0 principals, 1 resource groups.\n")
+    );
+    // apply walks the principals, groups and workspaces of the manifest: five steps.
+    let r = env.pty(&["apply", "--file", file], &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(bar(&r, "5"), "no progress bar: {:?}", r.stdout);
+    assert_eq!(env.run(&["apply", "--file", file]).stderr, "No changes.\n");
+    // Under -o json, or --quiet, there is no bar on a terminal either.
+    let r = env.pty(&["export", "--all", "--file", file, "--quiet"], &[]);
+    assert!(!bar(&r, "4"), "{:?}", r.stdout);
+    // purge --expired: two workspaces long past their retention.
+    for n in ["ws_one", "ws_two"] {
+        env.run(&["workspace", "delete", n, "--yes"]).ok();
+    }
+    let env = env.with_var("DWCTL_NOW", "2030-01-01T00:00:00Z");
+    let r = env.pty(&["workspace", "purge", "--expired", "--yes"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(bar(&r, "2"), "no progress bar: {:?}", r.stdout);
+    assert!(
+        r.stdout.contains("Purged 2 expired workspaces."),
+        "{:?}",
+        r.stdout
+    );
+}
+
 /// A catalog with a list far larger than a pipe's buffer (64 KiB), made directly in SQL.
 fn big_catalog() -> Env {
     let env = Env::new();
