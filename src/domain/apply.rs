@@ -20,6 +20,7 @@ use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
 use super::types::{self, ConnMode, Properties};
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
+use crate::catalog::Tx;
 use crate::manifest::format::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
     ResourceGroupDecl, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
@@ -87,6 +88,8 @@ struct DeclRef<'a> {
     mode: &'a Option<String>,
     properties: &'a Option<BTreeMap<String, PropValue>>,
     description: &'a Option<String>,
+    /// `default` (compute resources only).
+    default: Option<bool>,
 }
 
 impl<'a> DeclRef<'a> {
@@ -98,6 +101,7 @@ impl<'a> DeclRef<'a> {
             mode: &d.mode,
             properties: &d.properties,
             description: &d.description,
+            default: d.default,
         }
     }
     fn datasource(d: &'a DataSourceDecl) -> Self {
@@ -108,6 +112,7 @@ impl<'a> DeclRef<'a> {
             mode: &d.mode,
             properties: &d.properties,
             description: &d.description,
+            default: None,
         }
     }
 }
@@ -121,6 +126,117 @@ struct ObjectInput {
     props: Option<Properties>,
     description: Option<String>,
 }
+
+/// An object as the catalog has it, as far as applying a declaration compares it.
+struct Existing {
+    type_key: String,
+    mode: ConnMode,
+    properties: Option<Properties>,
+    description: String,
+    is_default: bool,
+}
+
+impl From<res::Compute> for Existing {
+    fn from(c: res::Compute) -> Self {
+        Existing {
+            type_key: c.type_key,
+            mode: c.mode,
+            properties: c.properties,
+            description: c.description,
+            is_default: c.is_default,
+        }
+    }
+}
+
+impl From<res::DataSource> for Existing {
+    fn from(d: res::DataSource) -> Self {
+        Existing {
+            type_key: d.type_key,
+            mode: d.mode,
+            properties: d.properties,
+            description: d.description,
+            is_default: false,
+        }
+    }
+}
+
+type Update =
+    fn(&mut Session, &WorkspaceName, &str, Env, &PropChange, Option<String>) -> Result<()>;
+/// An object of a workspace by name and environment.
+type Named = (String, Env);
+type ByName = fn(&mut Session, &WorkspaceName, &str, Env) -> Result<()>;
+
+/// What tells compute resources and data sources apart in [`Applier::objects`]: the
+/// domain functions of their single commands, and the catalog reads that find them.
+struct ObjectOps {
+    /// The plan's kind and the manifest's table: `compute`, `datasource`.
+    kind: &'static str,
+    /// The noun that names them in messages.
+    noun: &'static str,
+    /// What to do instead of changing the type or mode.
+    replace_hint: &'static str,
+    find: fn(&Tx, i64, &str, Env) -> Result<Option<Existing>>,
+    create: fn(&mut Session, &WorkspaceName, NewObject) -> Result<()>,
+    update: Update,
+    /// The objects `--prune` may remove, as (name, env).
+    prunable: fn(&Tx, i64) -> Result<Vec<Named>>,
+    remove: ByName,
+    /// `default = true` moves the default there (compute resources).
+    set_default: Option<ByName>,
+}
+
+const COMPUTE_OPS: ObjectOps = ObjectOps {
+    kind: "compute",
+    noun: "compute resource",
+    replace_hint: "detach it and attach a new one, or use another name",
+    find: |tx, ws, name, env| {
+        Ok(tx
+            .computes_named(ws, name, Some(env))?
+            .pop()
+            .map(Existing::from))
+    },
+    create: |s, ws, req| res::attach(s, ws, req, false).map(drop),
+    update: |s, ws, name, env, change, description| {
+        res::update_compute(s, ws, name, Some(env), change, description).map(drop)
+    },
+    prunable: |tx, ws| {
+        Ok(tx
+            .computes(ws, None)?
+            .into_iter()
+            .map(|c| (c.name, c.env))
+            .collect())
+    },
+    remove: |s, ws, name, env| res::detach(s, ws, name, Some(env), false).map(drop),
+    set_default: Some(|s, ws, name, env| res::set_default(s, ws, name, Some(env)).map(drop)),
+};
+
+const DATASOURCE_OPS: ObjectOps = ObjectOps {
+    kind: "datasource",
+    noun: "data source",
+    replace_hint: "remove it and add a new one, or use another name",
+    find: |tx, ws, name, env| {
+        Ok(tx
+            .datasources_named(ws, name, Some(env))?
+            .pop()
+            .map(Existing::from))
+    },
+    create: |s, ws, req| res::add(s, ws, req, false).map(drop),
+    update: |s, ws, name, env, change, description| {
+        res::update_datasource(s, ws, name, Some(env), change, description).map(drop)
+    },
+    // Only the data sources added on their own: the ones compute resources brought
+    // follow their compute resource.
+    prunable: |tx, ws| {
+        Ok(tx
+            .datasources(ws, None)?
+            .into_iter()
+            .filter(|d| d.origin == "manual")
+            .map(|d| (d.name, d.env))
+            .collect())
+    },
+    remove: |s, ws, name, env| res::remove(s, ws, name, Some(env)).map(drop),
+    set_default: None,
+};
 
 struct Applier<'s, 't, 'c> {
     s: &'s mut Session<'t, 'c>,
@@ -598,9 +714,12 @@ impl Applier<'_, '_, '_> {
         }
 
         let w = self.current(&ws, &mut loaded)?;
+        let wid = w.id;
         self.members(w, &name, &d.member)?;
-        self.computes(&name, &d.compute)?;
-        self.datasources(&name, &d.datasource)?;
+        let computes: Vec<DeclRef> = d.compute.iter().map(DeclRef::compute).collect();
+        self.objects(&name, wid, &COMPUTE_OPS, &computes)?;
+        let datasources: Vec<DeclRef> = d.datasource.iter().map(DeclRef::datasource).collect();
+        self.objects(&name, wid, &DATASOURCE_OPS, &datasources)?;
 
         // Late settings: the strict ones, once the members are as wanted.
         let w = self.current(&ws, &mut loaded)?;
@@ -736,7 +855,7 @@ impl Applier<'_, '_, '_> {
         Ok(())
     }
 
-    fn object_input(&self, what: &str, kind: &str, d: DeclRef) -> Result<ObjectInput> {
+    fn object_input(&self, what: &str, kind: &str, d: &DeclRef) -> Result<ObjectInput> {
         let p = |e| prefix(what, e);
         Ok(ObjectInput {
             name: ObjectName::parse(d.name, kind).map_err(p)?,
@@ -749,17 +868,22 @@ impl Applier<'_, '_, '_> {
         })
     }
 
-    fn computes(&mut self, ws: &WorkspaceName, decls: &[ComputeDecl]) -> Result<()> {
-        let w = self
-            .s
-            .tx()
-            .workspace(ws.as_str())?
-            .ok_or_else(|| Error::internal("workspace vanished"))?;
+    /// The compute resources or data sources of a workspace, walked the same way: parse
+    /// each declaration, create it or compare it and update what differs (its type and
+    /// mode never change), move the default (compute resources), then `--prune` the
+    /// ones the manifest does not list.
+    fn objects(
+        &mut self,
+        ws: &WorkspaceName,
+        wid: i64,
+        ops: &ObjectOps,
+        decls: &[DeclRef],
+    ) -> Result<()> {
         let mut wanted = HashSet::new();
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
-            self.at.push(("compute", i));
-            let what = format!("compute {}/{} ({})", ws, named(&d.name), named(&d.env));
+            self.at.push((ops.kind, i));
+            let what = format!("{} {}/{} ({})", ops.kind, ws, named(d.name), named(d.env));
             let ObjectInput {
                 name,
                 spec,
@@ -767,14 +891,9 @@ impl Applier<'_, '_, '_> {
                 mode,
                 props,
                 description,
-            } = self.object_input(&what, "compute resource", DeclRef::compute(d))?;
+            } = self.object_input(&what, ops.noun, d)?;
             wanted.insert((name.as_str().to_ascii_lowercase(), env));
-            match self
-                .s
-                .tx()
-                .computes_named(w.id, name.as_str(), Some(env))?
-                .pop()
-            {
+            match (ops.find)(self.s.tx(), wid, name.as_str(), env)? {
                 None => {
                     let req = NewObject {
                         name: name.clone(),
@@ -784,10 +903,10 @@ impl Applier<'_, '_, '_> {
                         properties: props.unwrap_or_default(),
                         description: description.unwrap_or_default(),
                     };
-                    self.step(&format!("+ {what}"), |s| res::attach(s, ws, req, false))?;
+                    self.step(&format!("+ {what}"), |s| (ops.create)(s, ws, req))?;
                     self.push(
                         "create",
-                        "compute",
+                        ops.kind,
                         Some(ws.as_str()),
                         name.as_str(),
                         Some(env),
@@ -801,7 +920,7 @@ impl Applier<'_, '_, '_> {
                         return Err(Error::refused(format!(
                             "~ {what}: its type and mode never change"
                         ))
-                        .with_hint("detach it and attach a new one, or use another name"));
+                        .with_hint(ops.replace_hint));
                     }
                     let fields = self.object_fields(
                         spec,
@@ -817,18 +936,11 @@ impl Applier<'_, '_, '_> {
                             ..Default::default()
                         };
                         self.step(&format!("~ {what}"), |s| {
-                            res::update_compute(
-                                s,
-                                ws,
-                                name.as_str(),
-                                Some(env),
-                                &change,
-                                description.clone(),
-                            )
+                            (ops.update)(s, ws, name.as_str(), env, &change, description.clone())
                         })?;
                         self.push(
                             "update",
-                            "compute",
+                            ops.kind,
                             Some(ws.as_str()),
                             name.as_str(),
                             Some(env),
@@ -839,20 +951,16 @@ impl Applier<'_, '_, '_> {
             }
             // `default = true` moves the default here, as `compute set-default` does;
             // `false` changes nothing by itself.
-            if d.default == Some(true) {
-                let is_default = self
-                    .s
-                    .tx()
-                    .computes_named(w.id, name.as_str(), Some(env))?
-                    .pop()
-                    .is_some_and(|c| c.is_default);
+            if let (Some(set_default), Some(true)) = (ops.set_default, d.default) {
+                let is_default =
+                    (ops.find)(self.s.tx(), wid, name.as_str(), env)?.is_some_and(|c| c.is_default);
                 if !is_default {
                     self.step(&format!("~ {what}"), |s| {
-                        res::set_default(s, ws, name.as_str(), Some(env))
+                        set_default(s, ws, name.as_str(), env)
                     })?;
                     self.push(
                         "update",
-                        "compute",
+                        ops.kind,
                         Some(ws.as_str()),
                         name.as_str(),
                         Some(env),
@@ -863,19 +971,19 @@ impl Applier<'_, '_, '_> {
         }
         self.at.truncate(1);
         if self.prune {
-            for c in self.s.tx().computes(w.id, None)? {
-                if wanted.contains(&(c.name.to_ascii_lowercase(), c.env)) {
+            for (name, env) in (ops.prunable)(self.s.tx(), wid)? {
+                if wanted.contains(&(name.to_ascii_lowercase(), env)) {
                     continue;
                 }
-                self.step(&format!("- compute {}/{} ({})", ws, c.name, c.env), |s| {
-                    res::detach(s, ws, &c.name, Some(c.env), false)
+                self.step(&format!("- {} {}/{} ({})", ops.kind, ws, name, env), |s| {
+                    (ops.remove)(s, ws, &name, env)
                 })?;
                 self.push(
                     "delete",
-                    "compute",
+                    ops.kind,
                     Some(ws.as_str()),
-                    &c.name,
-                    Some(c.env),
+                    &name,
+                    Some(env),
                     vec![],
                 );
             }
@@ -908,118 +1016,6 @@ impl Applier<'_, '_, '_> {
             fields.push("description".to_string());
         }
         Ok(fields)
-    }
-
-    fn datasources(&mut self, ws: &WorkspaceName, decls: &[DataSourceDecl]) -> Result<()> {
-        let w = self
-            .s
-            .tx()
-            .workspace(ws.as_str())?
-            .ok_or_else(|| Error::internal("workspace vanished"))?;
-        let mut wanted = HashSet::new();
-        for (i, d) in decls.iter().enumerate() {
-            self.at.truncate(1);
-            self.at.push(("datasource", i));
-            let what = format!("datasource {}/{} ({})", ws, named(&d.name), named(&d.env));
-            let ObjectInput {
-                name,
-                spec,
-                env,
-                mode,
-                props,
-                description,
-            } = self.object_input(&what, "data source", DeclRef::datasource(d))?;
-            wanted.insert((name.as_str().to_ascii_lowercase(), env));
-            match self
-                .s
-                .tx()
-                .datasources_named(w.id, name.as_str(), Some(env))?
-                .pop()
-            {
-                None => {
-                    let req = NewObject {
-                        name: name.clone(),
-                        spec,
-                        env,
-                        mode,
-                        properties: props.unwrap_or_default(),
-                        description: description.unwrap_or_default(),
-                    };
-                    self.step(&format!("+ {what}"), |s| res::add(s, ws, req, false))?;
-                    self.push(
-                        "create",
-                        "datasource",
-                        Some(ws.as_str()),
-                        name.as_str(),
-                        Some(env),
-                        vec![],
-                    );
-                }
-                Some(c) => {
-                    if !c.type_key.eq_ignore_ascii_case(spec.key)
-                        || mode.is_some_and(|m| m != c.mode)
-                    {
-                        return Err(Error::refused(format!(
-                            "~ {what}: its type and mode never change"
-                        ))
-                        .with_hint("remove it and add a new one, or use another name"));
-                    }
-                    let fields = self.object_fields(
-                        spec,
-                        c.mode,
-                        c.properties.as_ref(),
-                        &c.description,
-                        &props,
-                        &description,
-                    )?;
-                    if !fields.is_empty() {
-                        let change = PropChange {
-                            replace: props.clone(),
-                            ..Default::default()
-                        };
-                        self.step(&format!("~ {what}"), |s| {
-                            res::update_datasource(
-                                s,
-                                ws,
-                                name.as_str(),
-                                Some(env),
-                                &change,
-                                description.clone(),
-                            )
-                        })?;
-                        self.push(
-                            "update",
-                            "datasource",
-                            Some(ws.as_str()),
-                            name.as_str(),
-                            Some(env),
-                            fields,
-                        );
-                    }
-                }
-            }
-        }
-        self.at.truncate(1);
-        if self.prune {
-            for d in self.s.tx().datasources(w.id, None)? {
-                if d.origin != "manual" || wanted.contains(&(d.name.to_ascii_lowercase(), d.env)) {
-                    continue;
-                }
-                self.step(
-                    &format!("- datasource {}/{} ({})", ws, d.name, d.env),
-                    |s| res::remove(s, ws, &d.name, Some(d.env)),
-                )?;
-                self.push(
-                    "delete",
-                    "datasource",
-                    Some(ws.as_str()),
-                    &d.name,
-                    Some(d.env),
-                    vec![],
-                );
-            }
-        }
-        Ok(())
     }
 }
 

@@ -49,6 +49,56 @@ impl ser::Error for NotPlain {
     }
 }
 
+/// The methods of a serializer here that refuse every compound value (and enum variants
+/// with data): the caller takes the `serde_json::Value` way for those.
+macro_rules! refuse_compound {
+    () => {
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, NotPlain> {
+            Err(NotPlain)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotPlain> {
+            Err(NotPlain)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotPlain> {
+            Err(NotPlain)
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, NotPlain> {
+            Err(NotPlain)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, NotPlain> {
+            Err(NotPlain)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotPlain> {
+            Err(NotPlain)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, NotPlain> {
+            Err(NotPlain)
+        }
+    };
+}
+
 struct Row<'a, 'c> {
     columns: &'a [&'a str],
     cells: &'c mut Vec<Option<String>>,
@@ -122,49 +172,7 @@ impl<'a, 'c> Serializer for Row<'a, 'c> {
     ) -> Result<(), NotPlain> {
         Err(NotPlain)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, NotPlain> {
-        Err(NotPlain)
-    }
+    refuse_compound!();
 }
 
 /// One scalar field as its cell text, as [`cell_text`] writes the same JSON value: strings
@@ -252,40 +260,6 @@ impl Serializer for Scalar {
     ) -> Result<String, NotPlain> {
         v.serialize(self)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<String, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, NotPlain> {
-        Err(NotPlain)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotPlain> {
-        Err(NotPlain)
-    }
     fn serialize_struct(
         self,
         _: &'static str,
@@ -293,15 +267,7 @@ impl Serializer for Scalar {
     ) -> Result<Self::SerializeStruct, NotPlain> {
         Err(NotPlain)
     }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, NotPlain> {
-        Err(NotPlain)
-    }
+    refuse_compound!();
 }
 
 #[cfg(test)]

@@ -1268,6 +1268,106 @@ fn mode_goes_from_basic_to_standard_only_by_the_account() {
     );
 }
 
+/// Compute resources and data sources keep their type and mode (the refusal names the
+/// way out for each), and `default = true` moves a compute resource's default.
+#[test]
+fn objects_keep_type_and_mode_and_default_moves() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "fin_ws"][..],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc_a",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=a",
+        ],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc_b",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=b",
+        ],
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "kq",
+            "--type",
+            "kafka",
+            "--mode",
+            "url",
+            "--prop",
+            "address=k.example:9092",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let head = "version = 1\n\n[[workspace]]\nname = \"fin_ws\"\n";
+    let compute = |name: &str, type_: &str, extra: &str| {
+        format!("\n[[workspace.compute]]\nname = \"{name}\"\ntype = \"{type_}\"\nenv = \"prod\"\n{extra}")
+    };
+    let path = write(
+        &env,
+        "t.toml",
+        &format!("{head}{}", compute("mc_a", "hologres", "")),
+    );
+    let r = env.refused(
+        &["apply", "--file", &path],
+        6,
+        "t.toml:6:1: ~ compute fin_ws/mc_a (prod): its type and mode never change",
+    );
+    assert!(
+        r.stderr.contains("hint: detach it and attach a new one"),
+        "{}",
+        r.stderr
+    );
+    let path = write(
+        &env,
+        "m.toml",
+        &format!(
+            "{head}\n[[workspace.datasource]]\nname = \"kq\"\ntype = \"kafka\"\nenv = \"prod\"\nmode = \"instance\"\n"
+        ),
+    );
+    let r = env.refused(
+        &["apply", "--file", &path],
+        6,
+        "m.toml:6:1: ~ datasource fin_ws/kq (prod): its type and mode never change",
+    );
+    assert!(
+        r.stderr.contains("hint: remove it and add a new one"),
+        "{}",
+        r.stderr
+    );
+    // mc_a, attached first, is the default; the manifest moves it to mc_b.
+    let path = write(
+        &env,
+        "d.toml",
+        &format!(
+            "{head}{}{}",
+            compute("mc_a", "maxcompute", "default = false\n"),
+            compute("mc_b", "maxcompute", "default = true\n")
+        ),
+    );
+    let v = env.json(&["apply", "--file", &path, "-o", "json"]);
+    let changes: Vec<&str> = v["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, ["~ compute fin_ws/mc_b (prod): default"]);
+    let r = env.run(&["plan", "--file", &path]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+}
+
 #[test]
 fn a_name_in_the_recycle_bin_is_a_conflict() {
     let env = Env::new();
