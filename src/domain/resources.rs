@@ -331,6 +331,26 @@ fn can_read(s: &Session, roles: RoleSet) -> bool {
 
 // ---- compute ----
 
+/// The checks a new compute resource or data source passes, in this order: its
+/// properties, the workspace as the actor sees it, the right (`doing` + " to"), the
+/// workspace's state, and the environment.
+fn admit_new(
+    s: &mut Session,
+    ws: &WorkspaceName,
+    req: &NewObject,
+    action: &str,
+    right: Right,
+    doing: &str,
+) -> Result<(types::Validated, Workspace, RoleSet)> {
+    let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
+    let (w, roles) = workspace::visible(s, ws)?;
+    s.attempt(action, Some(w.name.as_str()), Some(req.name.as_str()));
+    policy::require(&s.actor, roles, &w, right, &format!("{doing} to"))?;
+    workspace::require_available(&w, doing)?;
+    check_env(&w, req.env)?;
+    Ok((v, w, roles))
+}
+
 pub fn attach(
     s: &mut Session,
     ws: &WorkspaceName,
@@ -352,22 +372,14 @@ pub fn attach(
                 .join(", ")
         )));
     }
-    let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
-    let (w, roles) = workspace::visible(s, ws)?;
-    s.attempt(
+    let (v, w, roles) = admit_new(
+        s,
+        ws,
+        &req,
         "compute.attach",
-        Some(w.name.as_str()),
-        Some(req.name.as_str()),
-    );
-    policy::require(
-        &s.actor,
-        roles,
-        &w,
         Right::ComputeManage,
-        "attach compute resources to",
+        "attach compute resources",
     )?;
-    workspace::require_available(&w, "attach compute resources")?;
-    check_env(&w, req.env)?;
     let name = req.name.as_str();
     if let Some(existing) = s.tx().computes_named(w.id, name, Some(req.env))?.pop() {
         return already_exists(
@@ -656,22 +668,14 @@ pub fn add(
     if_not_exists: bool,
 ) -> Result<Outcome<DataSource>> {
     s.attempt("datasource.add", Some(ws.as_str()), Some(req.name.as_str()));
-    let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
-    let (w, roles) = workspace::visible(s, ws)?;
-    s.attempt(
+    let (v, w, roles) = admit_new(
+        s,
+        ws,
+        &req,
         "datasource.add",
-        Some(w.name.as_str()),
-        Some(req.name.as_str()),
-    );
-    policy::require(
-        &s.actor,
-        roles,
-        &w,
         Right::DatasourceManage,
-        "add data sources to",
+        "add data sources",
     )?;
-    workspace::require_available(&w, "add data sources")?;
-    check_env(&w, req.env)?;
     let name = req.name.as_str();
     if let Some(existing) = s.tx().datasources_named(w.id, name, Some(req.env))?.pop() {
         return already_exists(
