@@ -450,26 +450,20 @@ fn insert_compute(
         created_at: s.now,
         created_by: by.clone(),
         updated_at: s.now,
-        updated_by: by.clone(),
-    };
-    c.pk = s.tx().insert_compute(w.id, &c)?;
-    let d = DataSource {
-        pk: 0,
-        workspace: w.name.clone(),
-        name: name.to_string(),
-        env,
-        type_key: type_key.to_string(),
-        mode,
-        properties: Some(properties),
-        description,
-        origin: format!("compute:{name}"),
-        last_test: None,
-        created_at: s.now,
-        created_by: by.clone(),
-        updated_at: s.now,
         updated_by: by,
     };
-    s.tx().insert_datasource(w.id, &d)?;
+    c.pk = s.tx().insert_compute(w.id, &c)?;
+    insert_datasource(
+        s,
+        w,
+        name,
+        env,
+        type_key,
+        mode,
+        properties,
+        description,
+        &format!("compute:{name}"),
+    )?;
     Ok(c)
 }
 
