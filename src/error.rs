@@ -15,6 +15,7 @@ pub fn exit_code(kind: Kind) -> i32 {
         Kind::Catalog => 7,
         Kind::Confirmation => 8,
         Kind::Negative => 9,
+        Kind::Interrupted => 130,
     }
 }
 
@@ -29,6 +30,7 @@ pub fn json_code(kind: Kind) -> &'static str {
         Kind::Catalog => "catalog_unavailable",
         Kind::Confirmation => "confirmation_required",
         Kind::Negative => "negative_result",
+        Kind::Interrupted => "interrupted",
     }
 }
 
@@ -80,6 +82,7 @@ mod tests {
             (Kind::Catalog, 7, "catalog_unavailable"),
             (Kind::Confirmation, 8, "confirmation_required"),
             (Kind::Negative, 9, "negative_result"),
+            (Kind::Interrupted, 130, "interrupted"),
         ];
         for (k, code, name) in table {
             assert_eq!(exit_code(k), code);

@@ -88,6 +88,37 @@ fn on_off(s: &str) -> Result<bool, Error> {
     }
 }
 
+/// A workspace's display name and description, as every command (and the wizard) takes them.
+fn display_name(d: &str) -> Result<String, Error> {
+    parse_display_name(d, 64, "display name")
+}
+
+fn description_text(d: &str) -> Result<String, Error> {
+    parse_text(d, 3000, "description")
+}
+
+/// The wizard of `workspace create` with no name. An actor who may not create workspaces
+/// is told (and audited) before the first question; each answer is then checked as the
+/// command line's would be, the name also against the catalog.
+fn wizard(ctx: &mut Ctx) -> anyhow::Result<prompt::WorkspaceAnswers> {
+    if ctx.settings.interactive {
+        ctx.write(false, ws::check_may_create)?;
+    }
+    let settings = ctx.settings.clone();
+    let mut name = |n: &str| -> Result<(), Error> {
+        let n = WorkspaceName::parse(n)?;
+        ctx.read(|s| ws::check_new_name(s, &n))
+    };
+    Ok(prompt::workspace_wizard(
+        &settings,
+        prompt::WorkspaceChecks {
+            name: &mut name,
+            display_name: &mut |d| display_name(d).map(drop),
+            description: &mut |d| description_text(d).map(drop),
+        },
+    )?)
+}
+
 fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
     let mut req = NewWorkspace::default();
     let (name, display, mode, description) = match &a.name {
@@ -98,7 +129,7 @@ fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
             a.description.clone(),
         ),
         None => {
-            let w = prompt::workspace_wizard(&ctx.settings)?;
+            let w = wizard(ctx)?;
             (
                 w.name,
                 Some(w.display_name),
@@ -108,14 +139,8 @@ fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
         }
     };
     req.name = Some(WorkspaceName::parse(&name)?);
-    req.display_name = display
-        .as_deref()
-        .map(|d| parse_display_name(d, 64, "display name"))
-        .transpose()?;
-    req.description = description
-        .as_deref()
-        .map(|d| parse_text(d, 3000, "description"))
-        .transpose()?;
+    req.display_name = display.as_deref().map(display_name).transpose()?;
+    req.description = description.as_deref().map(description_text).transpose()?;
     req.mode = mode.as_deref().map(Mode::parse).transpose()?;
     req.sod_policy = a.sod_policy.as_deref().map(SodPolicy::parse).transpose()?;
     req.pai_tasks_enabled = a.pai_tasks.as_deref().map(on_off).transpose()?;
@@ -147,16 +172,8 @@ fn list(ctx: &mut Ctx, a: WsListArgs) -> anyhow::Result<()> {
 fn update(ctx: &mut Ctx, a: WsUpdateArgs) -> anyhow::Result<()> {
     let name = WorkspaceName::parse(&a.workspace)?;
     let u = WorkspaceUpdate {
-        display_name: a
-            .display_name
-            .as_deref()
-            .map(|d| parse_display_name(d, 64, "display name"))
-            .transpose()?,
-        description: a
-            .description
-            .as_deref()
-            .map(|d| parse_text(d, 3000, "description"))
-            .transpose()?,
+        display_name: a.display_name.as_deref().map(display_name).transpose()?,
+        description: a.description.as_deref().map(description_text).transpose()?,
         set_tags: a
             .tags
             .iter()

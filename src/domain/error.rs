@@ -25,6 +25,8 @@ pub enum Kind {
     Negative,
     /// 1: a bug or an I/O error.
     Internal,
+    /// 130: interrupted (Ctrl-C at a prompt), the shell's convention for SIGINT.
+    Interrupted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +75,9 @@ impl Error {
     }
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(Kind::Internal, message)
+    }
+    pub fn interrupted() -> Self {
+        Self::new(Kind::Interrupted, "interrupted; nothing was changed")
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -97,21 +97,7 @@ pub fn create(
     s.attempt("workspace.create", Some(name.as_str()), Some(name.as_str()));
     policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")?;
     if let Some(existing) = s.tx().workspace(name.as_str())? {
-        if existing.status == Status::Deleted {
-            let until = existing
-                .retention_until
-                .map(|t| t.to_string())
-                .unwrap_or_default();
-            return Err(Error::conflict(format!(
-                "the name {} is held by a deleted workspace until {until}",
-                existing.name
-            ))
-            .with_hint(format!(
-                "restore it (dwctl workspace restore {0}), purge it (dwctl workspace purge {0}), or choose another name",
-                existing.name
-            )));
-        }
-        if if_not_exists {
+        if if_not_exists && existing.status != Status::Deleted {
             let differs = differing_fields(&existing, &req);
             if !differs.is_empty() {
                 s.warn(Warning::new(
@@ -125,10 +111,7 @@ pub fn create(
             }
             return Ok(Outcome::unchanged(existing));
         }
-        return Err(
-            Error::conflict(format!("workspace {} already exists", existing.name))
-                .with_hint("choose another name, or pass --if-not-exists"),
-        );
+        return Err(taken(&existing));
     }
     let now = s.now;
     let mut w = Workspace {
@@ -162,6 +145,44 @@ pub fn create(
         serde_json::json!({ "after": to_json(&w) }),
     )?;
     Ok(Outcome::changed(w))
+}
+
+/// Whether the actor may create workspaces at all: the `workspace create` wizard asks
+/// before its first question (run as a write, a denial is audited as `create`'s is).
+pub fn check_may_create(s: &mut Session) -> Result<()> {
+    s.attempt("workspace.create", None, None);
+    policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")
+}
+
+/// Whether `create` would take this name: the actor may create workspaces, and no
+/// workspace holds the name (one in the recycle bin holds it too). The `workspace create`
+/// wizard asks it of each name as it is typed.
+pub fn check_new_name(s: &mut Session, name: &WorkspaceName) -> Result<()> {
+    policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")?;
+    match s.tx().workspace(name.as_str())? {
+        Some(existing) => Err(taken(&existing)),
+        None => Ok(()),
+    }
+}
+
+/// The conflict of creating a workspace whose name `existing` holds.
+fn taken(existing: &Workspace) -> Error {
+    if existing.status == Status::Deleted {
+        let until = existing
+            .retention_until
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        return Error::conflict(format!(
+            "the name {} is held by a deleted workspace until {until}",
+            existing.name
+        ))
+        .with_hint(format!(
+            "restore it (dwctl workspace restore {0}), purge it (dwctl workspace purge {0}), or choose another name",
+            existing.name
+        ));
+    }
+    Error::conflict(format!("workspace {} already exists", existing.name))
+        .with_hint("choose another name, or pass --if-not-exists")
 }
 
 /// Insert a workspace with its owner member (the account) and, when a RAM identity

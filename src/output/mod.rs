@@ -302,6 +302,15 @@ impl Printer {
     /// The error, last on stderr: text with `caused by:` and `hint:` lines, or one JSON
     /// object under JSON formats.
     pub fn error(&self, e: &Error, code: &str, exit_code: i32) {
+        eprint!("{}", self.error_text(e, code, exit_code));
+    }
+
+    /// The error as `error` prints it on stderr: one JSON line under JSON formats, else
+    /// `error:`, `caused by:` and `hint:` lines. Prompts keep it ready for Ctrl-C, when
+    /// nothing but a plain write is safe.
+    pub fn error_text(&self, e: &Error, code: &str, exit_code: i32) -> String {
+        use std::fmt::Write as _;
+        let mut t = String::new();
         if self.format.is_json() {
             let mut obj = serde_json::json!({
                 "code": code, "exit_code": exit_code, "message": e.message, "hint": e.hint,
@@ -309,24 +318,25 @@ impl Printer {
             if !e.causes.is_empty() {
                 obj["causes"] = serde_json::json!(e.causes);
             }
-            eprintln!("{}", serde_json::json!({ "error": obj }));
-            return;
+            let _ = writeln!(t, "{}", serde_json::json!({ "error": obj }));
+            return t;
         }
         if self.color_err {
-            eprintln!("\x1b[1;31merror:\x1b[0m {}", e.message);
+            let _ = writeln!(t, "\x1b[1;31merror:\x1b[0m {}", e.message);
         } else {
-            eprintln!("error: {}", e.message);
+            let _ = writeln!(t, "error: {}", e.message);
         }
         for c in &e.causes {
-            eprintln!("caused by: {c}");
+            let _ = writeln!(t, "caused by: {c}");
         }
         if let Some(h) = &e.hint {
             if self.color_err {
-                eprintln!("\x1b[36mhint:\x1b[0m {h}");
+                let _ = writeln!(t, "\x1b[36mhint:\x1b[0m {h}");
             } else {
-                eprintln!("hint: {h}");
+                let _ = writeln!(t, "hint: {h}");
             }
         }
+        t
     }
 
     /// A progress bar on stderr for long work, only when stderr is a terminal (and not

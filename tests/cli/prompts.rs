@@ -264,3 +264,178 @@ fn missing_values_are_asked_for_at_a_terminal_and_usage_errors_elsewhere() {
     let m = env.json(&["member", "show", "fin_ws", "bob", "-o", "json"]);
     assert_eq!(m["roles"], json!(["role_project_admin", "role_project_pe"]));
 }
+
+/// Ctrl-C as the terminal sends it: the byte 0x03 (a signal in line mode, a key in raw mode).
+const CTRL_C: &str = "\x03";
+const HIDE_CURSOR: &str = "\x1b[?25l";
+const SHOW_CURSOR: &str = "\x1b[?25h";
+
+/// What an interrupted prompt must leave: exit 130 (the shell's code for SIGINT), the
+/// message, the cursor shown again after the last time it was hidden.
+#[track_caller]
+fn interrupted(r: &Run) {
+    assert_eq!(r.code, 130, "{:?}", r.stdout);
+    assert!(
+        r.stdout.contains("interrupted; nothing was changed"),
+        "{:?}",
+        r.stdout
+    );
+    let shown = r.stdout.rfind(SHOW_CURSOR);
+    assert!(
+        shown.is_some() && shown > r.stdout.rfind(HIDE_CURSOR),
+        "the cursor is left hidden: {:?}",
+        r.stdout
+    );
+}
+
+#[test]
+fn ctrl_c_at_a_confirmation_exits_130_with_the_cursor_shown_and_nothing_changed() {
+    // A terminal that knows cursor movements: dialoguer hides the cursor at a yes/no.
+    let env = setup().with_var("TERM", "xterm-256color");
+    let rows = env.rows();
+    let events = env.events();
+    for (args, question, _) in asking() {
+        // A yes/no hides the cursor while it waits for the key; typing a name does not.
+        let wait_for = if args[1] == "delete" && args[0] == "workspace" || args[1] == "purge" {
+            "Type the workspace name"
+        } else {
+            HIDE_CURSOR
+        };
+        let r = env.pty(&args, &[(question, ""), (wait_for, CTRL_C)]);
+        interrupted(&r);
+        assert_eq!(
+            (env.rows(), env.events()),
+            (rows.clone(), events.clone()),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_at_any_wizard_question_exits_130_and_creates_nothing() {
+    let env = setup().with_var("TERM", "xterm-256color");
+    let rows = env.rows();
+    let events = env.events();
+    let answers = [
+        ("Workspace name", "wiz_ws\r"),
+        ("Display name", "\r"),
+        ("Mode", "\r"),
+        ("Description", "x\r"),
+    ];
+    for n in 0..answers.len() {
+        let mut steps: Vec<(&str, &str)> = answers[..n].to_vec();
+        steps.push((answers[n].0, ""));
+        // The mode is a select, which hides the cursor while it waits.
+        steps.push((if n == 2 { HIDE_CURSOR } else { answers[n].0 }, CTRL_C));
+        let r = env.pty(&["workspace", "create"], &steps);
+        interrupted(&r);
+        assert!(!r.stdout.contains("Created workspace"), "{:?}", r.stdout);
+        assert_eq!(
+            (env.rows(), env.events()),
+            (rows.clone(), events.clone()),
+            "Ctrl-C at {}",
+            answers[n].0
+        );
+    }
+}
+
+#[test]
+fn the_wizard_checks_each_answer_when_given_and_asks_again() {
+    let env = setup();
+    let rows = env.rows();
+    let long_name = "a".repeat(65);
+    let long_display = "D".repeat(65);
+    let long_description = "d".repeat(3001);
+    let taken_line = format!("{long_name}\r");
+    let display_line = format!("{long_display}\r");
+    let description_line = format!("{long_description}\r");
+    let r = env.pty(
+        &["--color", "never", "workspace", "create"],
+        &[
+            // Format and length, before anything else is asked.
+            ("Workspace name", "1x\r"),
+            ("invalid workspace name '1x'", &taken_line),
+            ("invalid workspace name 'aaaa", "fin_ws\r"),
+            // Free: not held by a workspace, nor by one in the recycle bin.
+            ("workspace fin_ws already exists", "old_ws\r"),
+            ("the name old_ws is held by a deleted workspace until", "\r"),
+            // An empty name is refused with its reason too (and not taken as a default).
+            ("invalid workspace name ''", "wiz_ws\r"),
+            ("Display name", &display_line),
+            (
+                "invalid display name: it must be 1-64 printable characters",
+                "Wizard made\r",
+            ),
+            ("Mode", "\r"),
+            ("Description", &description_line),
+            (
+                "description is too long: 3001 characters, at most 3000",
+                "fine\r",
+            ),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // Each reason was shown while the wizard was still asking: before the next question.
+    let at = |needle: &str| {
+        r.stdout
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not shown: {}", r.stdout))
+    };
+    assert!(at("workspace fin_ws already exists") < at("Display name"));
+    assert!(at("invalid display name") < at("Mode"));
+    assert!(
+        r.stdout.contains("Created workspace wiz_ws."),
+        "{}",
+        r.stdout
+    );
+    let w = env.json(&["workspace", "show", "wiz_ws", "-o", "json"]);
+    assert_eq!(
+        (
+            w["display_name"].clone(),
+            w["mode"].clone(),
+            w["description"].clone()
+        ),
+        (json!("Wizard made"), json!("standard"), json!("fine"))
+    );
+    // Only the workspace and its owner were added (one event); fin_ws and old_ws are as
+    // they were.
+    let after = env.rows();
+    let mut added = Vec::new();
+    for (table, before) in &rows {
+        let now = &after[table];
+        assert!(before.iter().all(|r| now.contains(r)), "{table}");
+        if now.len() != before.len() {
+            added.push((table.as_str(), now.len() - before.len()));
+        }
+    }
+    assert_eq!(added, [("member", 1), ("workspace", 1)]);
+    assert_eq!(
+        env.last_event().key(),
+        (
+            "root",
+            "workspace.create",
+            Some("wiz_ws"),
+            Some("wiz_ws"),
+            "ok"
+        )
+    );
+}
+
+#[test]
+fn the_wizard_tells_an_actor_who_may_not_create_workspaces_before_asking() {
+    let env = setup();
+    let rows = env.rows();
+    let r = env.pty(
+        &["--color", "never", "--as", "alice", "workspace", "create"],
+        &[],
+    );
+    assert_eq!(r.code, 5, "{}", r.stdout);
+    assert!(r.stdout.contains("create workspaces"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Workspace name"), "{}", r.stdout);
+    assert_eq!(env.rows(), rows);
+    let e = env.last_event();
+    assert_eq!(
+        (e.actor.as_str(), e.action.as_str(), e.outcome.as_str()),
+        ("alice", "workspace.create", "denied")
+    );
+}

@@ -205,3 +205,71 @@ fn a_terminal_gets_colour_unless_no_color_and_json_stays_json() {
     let v: serde_json::Value = serde_json::from_str(&out.replace("\r\n", "\n")).unwrap();
     assert_eq!(v[0]["name"], DEFAULT_WS);
 }
+
+/// SIGINT or SIGTERM sent to dwctl (by `kill`, or by the terminal while it is in line mode)
+/// at a prompt: the terminal is restored and dwctl ends as the signal would end it, which a
+/// shell reports as 128 + the signal (130 for SIGINT).
+#[test]
+fn a_signal_at_a_prompt_restores_the_terminal_and_ends_dwctl_as_the_signal_would() {
+    use rexpect::process::Signal;
+    let env = Env::new();
+    env.run(&["workspace", "create", "lab_ws", "--mode", "basic"])
+        .ok();
+    let rows = env.rows();
+    let events = env.events();
+    for sig in [Signal::SIGINT, Signal::SIGTERM] {
+        let mut p = tty(&env, &["workspace", "upgrade", "lab_ws"]);
+        p.exp_string("Upgrade lab_ws to standard mode?").unwrap();
+        p.exp_string("\x1b[?25l").unwrap(); // the yes/no hides the cursor
+        p.process_mut().signal(sig).unwrap();
+        let rest = p.exp_eof().expect("dwctl ends");
+        match p.process().wait().expect("wait for dwctl") {
+            WaitStatus::Signaled(_, s, _) => assert_eq!(s, sig, "{rest:?}"),
+            other => panic!("{sig:?}: dwctl ended with {other:?}: {rest:?}"),
+        }
+        assert!(rest.contains("\x1b[?25h"), "{sig:?}: {rest:?}");
+        assert_eq!(
+            rest.contains("interrupted; nothing was changed"),
+            sig == Signal::SIGINT,
+            "{rest:?}"
+        );
+        assert_eq!((env.rows(), env.events()), (rows.clone(), events.clone()));
+    }
+}
+
+/// With SIGINT ignored (a background job of a script), Ctrl-C read as a key still ends the
+/// prompt: through the error path, exit 130, `interrupted` under JSON.
+#[test]
+fn ctrl_c_with_sigint_ignored_is_the_interrupted_error() {
+    use std::os::unix::process::CommandExt;
+    let env = Env::new();
+    env.run(&["workspace", "create", "lab_ws", "--mode", "basic"])
+        .ok();
+    let rows = env.rows();
+    let mut c = env.cmd(&["workspace", "upgrade", "lab_ws", "-o", "json"]);
+    c.stdin(Stdio::inherit())
+        .env_remove("CI")
+        .env("TERM", "xterm-256color");
+    // SAFETY: only signal(2) between fork and exec.
+    unsafe {
+        c.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let mut p = rexpect::session::spawn_command(c, Some(20_000)).expect("spawn dwctl");
+    p.exp_string("\x1b[?25l").unwrap();
+    // Let the prompt put the terminal in raw mode: in line mode the terminal would turn
+    // the byte into the (ignored) signal.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send("\x03").unwrap();
+    p.flush().unwrap();
+    let (code, out) = finish(p);
+    assert_eq!(code, 130, "{out:?}");
+    assert!(out.contains("\x1b[?25h"), "{out:?}");
+    assert!(
+        out.contains(r#"{"error":{"code":"interrupted","exit_code":130,"message":"interrupted; nothing was changed","hint":null}}"#),
+        "{out:?}"
+    );
+    assert_eq!(env.rows(), rows);
+}
