@@ -32,6 +32,18 @@ What makes no sense offline is left out: billing (resource groups record their p
 settings and cost nothing) and initialisation delays (a new workspace or resource group
 is ready at once).
 
+PROMPTS:
+At a terminal dwctl asks before what cannot be undone: workspace delete and purge (by
+typing the name), workspace upgrade, compute detach, datasource remove, member remove,
+resourcegroup delete, user remove, and apply when it deletes (--prune) or turns a basic
+workspace standard (one question for all of it). --yes answers yes; where dwctl cannot ask
+(no terminal, --no-input, DWCTL_NO_INPUT, CI) it exits 8 and changes nothing. workspace
+create with no name runs a wizard that checks each answer as it is given (a name's format
+and length, and that no workspace holds it, in the recycle bin either) and asks again with
+the reason. Ctrl-C at any prompt restores the terminal (the cursor, echo and line mode),
+says interrupted; nothing was changed, and ends dwctl killed by SIGINT: exit 130 in the
+shell.
+
 FILES:
   <data dir>/dwctl/catalog.db  The default catalog (on Linux
      ~/.local/share/dwctl/catalog.db), created with mode 0600 by dwctl init or by the

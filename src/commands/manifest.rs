@@ -200,28 +200,18 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
         })?;
         return print(ctx, true, done);
     }
-    if a.prune {
-        // Deletions ask first: find them with a dry run (which also reports any refusal).
+    // What cannot be undone (deletions under --prune, upgrades to standard mode) is asked
+    // first, once for all: found with a dry run, which also reports a refusal before
+    // anyone is asked. Upgrades are looked for cheaply first, so a manifest that cannot
+    // upgrade anything is not planned twice.
+    if !ctx.settings.yes && (a.prune || ctx.read(|s| apply::may_upgrade(s, m))?) {
         let preview = ctx.write(true, |s| {
             apply::apply(s, m, a.prune, source, &locate, &mut |_, _| {})
         });
         match preview {
             Ok(p) => {
-                let deletes: Vec<String> = p
-                    .value
-                    .iter()
-                    .filter(|c| c.op == "delete")
-                    .map(|c| c.line())
-                    .collect();
-                if !deletes.is_empty() {
-                    prompt::confirm(
-                        &ctx.settings,
-                        &format!(
-                            "Apply {} changes, deleting:\n  {}\nContinue?",
-                            p.value.len(),
-                            deletes.join("\n  ")
-                        ),
-                    )?;
+                if let Some(question) = irreversible(&p.value) {
+                    prompt::confirm(&ctx.settings, &question)?;
                 }
             }
             // A refusal is reported (and audited) by the real run below.
@@ -241,6 +231,44 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
     });
     progress.finish();
     print(ctx, false, done?)
+}
+
+/// The question `apply` asks before changes that cannot be undone, if there are any:
+/// `Apply 6 changes, upgrading lab_ws to standard mode (this cannot be undone) and
+/// deleting:` and the deletions, one a line, then `Continue?`.
+fn irreversible(changes: &[PlanChange]) -> Option<String> {
+    let upgrades: Vec<&str> = changes
+        .iter()
+        .filter(|c| c.is_upgrade())
+        .map(|c| c.name.as_str())
+        .collect();
+    let deletes: Vec<String> = changes
+        .iter()
+        .filter(|c| c.op == "delete")
+        .map(|c| c.line())
+        .collect();
+    if upgrades.is_empty() && deletes.is_empty() {
+        return None;
+    }
+    let n = changes.len();
+    let mut q = format!("Apply {n} {}", if n == 1 { "change" } else { "changes" });
+    if !upgrades.is_empty() {
+        q.push_str(&format!(
+            ", upgrading {} to standard mode (this cannot be undone)",
+            upgrades.join(", ")
+        ));
+    }
+    q.push_str(match (upgrades.is_empty(), deletes.is_empty()) {
+        (_, true) => ".",
+        (true, false) => ", deleting:",
+        (false, false) => " and deleting:",
+    });
+    for d in &deletes {
+        q.push_str("\n  ");
+        q.push_str(d);
+    }
+    q.push_str("\nContinue?");
+    Some(q)
 }
 
 /// The applied changes: under JSON the envelope with every change, else one line per

@@ -61,6 +61,28 @@ impl PlanChange {
         }
         s
     }
+
+    /// A basic workspace turned standard: it cannot be undone, so `apply` asks first.
+    pub fn is_upgrade(&self) -> bool {
+        self.kind == "workspace" && self.op == "update" && self.fields.iter().any(|f| f == "mode")
+    }
+}
+
+/// Whether the manifest may upgrade a workspace: it declares `mode = "standard"` for a
+/// workspace that is basic now. A cheap look (no plan), so that `apply` plans first, to
+/// ask, only when it may have to.
+pub fn may_upgrade(s: &mut Session, m: &Manifest) -> Result<bool> {
+    for d in &m.workspace {
+        if d.mode.as_deref().and_then(|v| Mode::parse(v).ok()) != Some(Mode::Standard) {
+            continue;
+        }
+        if let Some(w) = s.tx().workspace(&d.name)? {
+            if w.mode == Mode::Basic {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 fn opt_parse<T>(v: &Option<String>, f: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {

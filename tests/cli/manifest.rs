@@ -1242,9 +1242,10 @@ fn mode_goes_from_basic_to_standard_only_by_the_account() {
         env.last_event().key(),
         ("fa", "apply", None, Some(up.as_str()), "denied")
     );
-    // The account upgrades: the copies, then the manifest's own dev settings.
+    // The account upgrades (confirmed, as it cannot be undone): the copies, then the
+    // manifest's own dev settings.
     let events = env.events().len();
-    let v = env.json(&["apply", "--file", &up, "-o", "json"]);
+    let v = env.json(&["apply", "--file", &up, "--yes", "-o", "json"]);
     assert_eq!(
         without_change(&v["result"]),
         json!([

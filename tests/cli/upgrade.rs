@@ -303,3 +303,171 @@ fn an_empty_workspace_gets_no_copies_and_the_default_workspace_upgrades_too() {
         "explore_dev"
     );
 }
+
+/// A manifest in `dir` declaring lab_ws (basic in `setup`) standard, with `extra` after.
+fn upgrade_manifest(env: &Env, extra: &str) -> String {
+    let path = env.path().join("up.toml");
+    std::fs::write(
+        &path,
+        format!("version = 1\n\n[[workspace]]\nname = \"lab_ws\"\nmode = \"standard\"\n{extra}"),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+const UPGRADE_QUESTION: &str =
+    "Apply 1 change, upgrading lab_ws to standard mode (this cannot be undone).\nContinue?";
+
+#[test]
+fn apply_asks_before_upgrading_as_workspace_upgrade_does() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "lab_ws", "--mode", "basic"])
+        .ok();
+    let path = upgrade_manifest(&env, "");
+    let rows = env.rows();
+    let events = env.events();
+    let unchanged =
+        |env: &Env| assert_eq!((env.rows(), env.events()), (rows.clone(), events.clone()));
+    // No terminal: exit 8 with the question and the hint, nothing changed.
+    let r = env.refused(
+        &["apply", "--file", &path],
+        8,
+        &format!("error: confirmation needed: {UPGRADE_QUESTION}\nhint: pass --yes"),
+    );
+    assert_eq!(r.stdout, "");
+    let e = env
+        .run(&["apply", "--file", &path, "-o", "json"])
+        .json_error();
+    assert_eq!(
+        (e["code"].clone(), e["exit_code"].clone()),
+        (json!("confirmation_required"), json!(8))
+    );
+    unchanged(&env);
+    // --no-input and CI refuse to ask even at a terminal.
+    let r = env.pty(&["--no-input", "apply", "--file", &path], &[]);
+    assert_eq!(r.code, 8, "{}", r.stdout);
+    let r = env
+        .fork()
+        .with_var("CI", "true")
+        .pty(&["apply", "--file", &path], &[]);
+    assert_eq!(r.code, 8, "{}", r.stdout);
+    // plan and --dry-run never ask, and change nothing.
+    let v = env.json(&["plan", "--file", &path, "-o", "json"]);
+    assert_eq!(v[0]["change"], "~ workspace lab_ws: mode");
+    let v = env.json(&["apply", "--file", &path, "--dry-run", "-o", "json"]);
+    assert_eq!(v["result"][0]["change"], "~ workspace lab_ws: mode");
+    unchanged(&env);
+    // At a terminal: asked; no declines, Ctrl-C interrupts, both changing nothing.
+    let r = env.pty(
+        &["--color", "never", "apply", "--file", &path],
+        &[("Continue?", "n")],
+    );
+    assert_eq!(r.code, 8, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains(UPGRADE_QUESTION.split('\n').next().unwrap()),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("not confirmed; nothing was changed"),
+        "{}",
+        r.stdout
+    );
+    unchanged(&env);
+    let r = env.pty(&["apply", "--file", &path], &[("Continue?", "\x03")]);
+    assert_eq!(r.code, 130, "{}", r.stdout);
+    unchanged(&env);
+    // Yes at the terminal upgrades.
+    let env2 = env.fork();
+    let r = env2.pty(&["apply", "--file", &path], &[("Continue?", "y")]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        env2.json(&["workspace", "show", "lab_ws", "-o", "json"])["mode"],
+        "standard"
+    );
+    // --yes upgrades without asking, as workspace upgrade --yes does.
+    let (_, e) = env.changes(&["apply", "--file", &path, "--yes"]);
+    assert_eq!(
+        e.key(),
+        (
+            "root",
+            "workspace.upgrade",
+            Some("lab_ws"),
+            Some("lab_ws"),
+            "ok"
+        )
+    );
+    // Standard now: the same manifest changes nothing and asks nothing.
+    let rows = env.rows();
+    env.run(&["apply", "--file", &path]).ok();
+    assert_eq!(env.rows(), rows);
+}
+
+#[test]
+fn apply_asks_nothing_when_nothing_is_upgraded() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "std_ws"]).ok();
+    env.run(&["workspace", "create", "lab_ws", "--mode", "basic"])
+        .ok();
+    // Standard already, standard created, basic kept: no question, without a terminal.
+    let path = env.path().join("m.toml");
+    std::fs::write(
+        &path,
+        "version = 1\n\n[[workspace]]\nname = \"std_ws\"\nmode = \"standard\"\n\n\
+         [[workspace]]\nname = \"new_ws\"\nmode = \"standard\"\n\n\
+         [[workspace]]\nname = \"lab_ws\"\nmode = \"basic\"\ndescription = \"kept basic\"\n",
+    )
+    .unwrap();
+    let r = env.run(&["apply", "--file", path.to_str().unwrap()]);
+    r.ok();
+    assert_eq!(
+        env.json(&["workspace", "show", "lab_ws", "-o", "json"])["mode"],
+        "basic"
+    );
+}
+
+#[test]
+fn apply_asks_once_for_an_upgrade_and_deletions_and_refuses_before_asking() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "lab_ws", "--mode", "basic"][..],
+        &["user", "add", "bob"],
+        &["user", "add", "ops", "--full-access"],
+        &["member", "add", "lab_ws", "bob", "--role", "dev"],
+    ] {
+        env.run(args).ok();
+    }
+    let path = upgrade_manifest(&env, "");
+    let rows = env.rows();
+    // --prune with the upgrade: one question naming both.
+    let r = env.refused(
+        &["apply", "--file", &path, "--prune"],
+        8,
+        "error: confirmation needed: Apply 2 changes, upgrading lab_ws to standard mode (this cannot be undone) and deleting:\n  - member lab_ws/bob\nContinue?\n",
+    );
+    assert_eq!(r.stdout, "");
+    assert_eq!(env.rows(), rows);
+    let r = env.pty(
+        &["apply", "--file", &path, "--prune"],
+        &[("Continue?", "y")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // One question (answered, dialoguer shows it again with the answer).
+    assert_eq!(r.stdout.matches("(y/n)").count(), 1, "{}", r.stdout);
+    // Only the account may upgrade: a full-access user is refused before being asked, and
+    // the refusal is audited, as workspace upgrade's is.
+    let env = Env::new();
+    env.run(&["user", "add", "ops", "--full-access"]).ok();
+    env.run(&["workspace", "create", "lab_ws", "--mode", "basic"])
+        .ok();
+    let path = upgrade_manifest(&env, "");
+    let r = env.pty(&["--as", "ops", "apply", "--file", &path], &[]);
+    assert_eq!(r.code, 5, "{}", r.stdout);
+    assert!(!r.stdout.contains("Continue?"), "{}", r.stdout);
+    let e = env.last_event();
+    assert_eq!(
+        (e.actor.as_str(), e.action.as_str(), e.outcome.as_str()),
+        ("ops", "apply", "denied")
+    );
+}
