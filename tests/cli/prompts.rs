@@ -309,6 +309,22 @@ fn ctrl_c_at_a_confirmation_exits_130_with_the_cursor_shown_and_nothing_changed(
             "{args:?}"
         );
     }
+    // The selects that ask for a missing value (they hide the cursor too).
+    for (args, question) in [
+        (&["member", "add", "fin_ws", "bob"][..], "Roles"),
+        (
+            &["datasource", "add", "fin_ws", "orders"],
+            "Data source type",
+        ),
+    ] {
+        let r = env.pty(args, &[(question, ""), (HIDE_CURSOR, CTRL_C)]);
+        interrupted(&r);
+        assert_eq!(
+            (env.rows(), env.events()),
+            (rows.clone(), events.clone()),
+            "{args:?}"
+        );
+    }
 }
 
 #[test]
