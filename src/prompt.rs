@@ -4,8 +4,8 @@
 //! Every prompt runs inside [`asking`] (or holds a [`TerminalGuard`]): Ctrl-C, whether the
 //! terminal turns it into SIGINT or dialoguer reads it as a key in raw mode (console then
 //! raises SIGINT itself), restores the terminal (the cursor dialoguer hid, the echo and line
-//! mode a prompt changed), says `interrupted; nothing was changed` and ends dwctl killed by
-//! SIGINT, which shells report as exit 130. Prompts come before any change is made, so
+//! mode a prompt changed), says `interrupted; nothing was changed` and exits with status
+//! 130 (128 + SIGINT, the shell convention). Prompts come before any change is made, so
 //! nothing was changed.
 
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
@@ -92,7 +92,7 @@ pub fn asking<T>(
 #[cfg(unix)]
 mod signals {
     //! The signal handler: only async-signal-safe calls (tcsetattr, write, sigaction,
-    //! raise) on state prepared before it is installed.
+    //! raise, _exit) on state prepared before it is installed.
     use std::cell::UnsafeCell;
     use std::mem::MaybeUninit;
     use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
@@ -123,8 +123,12 @@ mod signals {
             if sig == libc::SIGINT && !msg.is_null() {
                 libc::write(2, msg.cast(), len);
             }
-            // End as the signal would have ended dwctl: the shell sees 128 + the signal
-            // (130 for SIGINT), and a shell script running dwctl stops as it should. The
+            if sig == libc::SIGINT {
+                // Exit status 130, the documented code for an interrupted prompt, the same
+                // whether the caller is a shell, a pty driver or a program's wait().
+                libc::_exit(130);
+            }
+            // SIGTERM: end as the signal would have ended dwctl (the shell sees 143). The
             // signal is blocked while this runs; it is delivered when the handler returns.
             libc::signal(sig, libc::SIG_DFL);
             libc::raise(sig);

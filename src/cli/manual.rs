@@ -41,8 +41,7 @@ workspace standard (one question for all of it). --yes answers yes; where dwctl 
 create with no name runs a wizard that checks each answer as it is given (a name's format
 and length, and that no workspace holds it, in the recycle bin either) and asks again with
 the reason. Ctrl-C at any prompt restores the terminal (the cursor, echo and line mode),
-says interrupted; nothing was changed, and ends dwctl killed by SIGINT: exit 130 in the
-shell.
+says interrupted; nothing was changed, and exits 130.
 
 FILES:
   <data dir>/dwctl/catalog.db  The default catalog (on Linux

@@ -53,7 +53,7 @@ EXIT STATUS:
   7  catalog unavailable: missing at an explicit path, not a dwctl catalog, corrupt, newer, locked, not writable
   8  confirmation needed but not possible (--no-input, no terminal, CI) or declined
   9  negative answer: datasource test not connectable, check --strict found problems, audit verify failed
-  130  interrupted: Ctrl-C at a prompt (nothing changed); dwctl ends killed by SIGINT
+  130  interrupted: Ctrl-C at a prompt (nothing changed)
 
 ENVIRONMENT:
   DWCTL_CATALOG       catalog file (like --catalog)
