@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod gen;
+pub mod input;
 pub mod manifest;
 pub mod output;
 pub mod prompt;

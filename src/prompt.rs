@@ -174,3 +174,24 @@ pub fn select_type(settings: &Settings) -> Result<String> {
         .map_err(|e| Error::confirmation(format!("prompt failed: {e}")))?;
     Ok(keys[i].to_string())
 }
+
+/// `--prop KEY=-` at a terminal: one line typed after `question:` (`password for orders
+/// (prod):`), not echoed when `hidden` (a secret). A terminal's line is bounded by its
+/// line discipline (4,095 bytes on Linux), so the read is too.
+pub fn value_line(settings: &Settings, question: &str, hidden: bool) -> Result<String> {
+    let failed = |e: dialoguer::Error| Error::confirmation(format!("prompt failed: {e}"));
+    let theme = theme(settings);
+    if hidden {
+        dialoguer::Password::with_theme(theme.as_ref())
+            .with_prompt(question)
+            .allow_empty_password(true)
+            .interact()
+            .map_err(failed)
+    } else {
+        Input::with_theme(theme.as_ref())
+            .with_prompt(question)
+            .allow_empty(true)
+            .interact_text()
+            .map_err(failed)
+    }
+}
