@@ -445,3 +445,18 @@ fn contradictory_flags_are_usage_errors() {
     let w = env.json(&["workspace", "show", "fin_ws", "-o", "json"]);
     assert_eq!(w["tags"], serde_json::json!({"c": "3"}));
 }
+
+#[test]
+fn usage_errors_at_a_terminal_never_replay_escape_sequences() {
+    // A terminal that takes colours: clap would style its message, and pass the argument.
+    let env = Env::new().with_var("TERM", "xterm-256color");
+    let osc = "--x\u{1b}]0;pwned\u{7}";
+    let r = env.pty(&["workspace", "list", osc], &[]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stdout.contains("unexpected argument"), "{}", r.stdout);
+    assert!(!r.stdout.contains("\u{1b}]0;pwned"), "{:?}", r.stdout);
+    let long = format!("--{}", "a".repeat(100_000));
+    let r = env.pty(&["workspace", "list", &long], &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.len() < 4096, "{} bytes", r.stdout.len());
+}
