@@ -460,3 +460,121 @@ fn usage_errors_at_a_terminal_never_replay_escape_sequences() {
     assert_eq!(r.code, 2);
     assert!(r.stdout.len() < 4096, "{} bytes", r.stdout.len());
 }
+
+/// Every command that takes a name, found by walking the clap definition, with a hostile
+/// value in each of its positional slots in turn (the others valid): exit 2 (a name that can
+/// never be valid, checked first), a short message without a raw control character, nothing
+/// on stdout, nothing changed. A new command is covered the day it is added.
+#[test]
+fn every_positional_name_is_checked_escaped_and_cut() {
+    use clap::CommandFactory;
+    fn leaves(cmd: &clap::Command, path: &[String], out: &mut Vec<(Vec<String>, clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() == "help" || sub.is_hide_set() {
+                continue;
+            }
+            let mut p = path.to_vec();
+            p.push(sub.get_name().to_string());
+            if sub.has_subcommands() {
+                leaves(sub, &p, out);
+            } else {
+                out.push((p, sub.clone()));
+            }
+        }
+    }
+    let env = Env::new();
+    for args in [
+        &["user", "add", "alice"][..],
+        &["workspace", "create", "fin_ws"],
+        &["member", "add", "fin_ws", "alice", "--role", "dev"],
+        &["rg", "create", "rg_etl"],
+        &[
+            "ds",
+            "add",
+            "fin_ws",
+            "orders",
+            "--type",
+            "redis",
+            "--prop",
+            "address=r:6379",
+        ],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=p",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let before = env.bytes();
+    let hostile = format!("\u{1b}]0;pwned\u{7}{}", "a".repeat(100_000));
+    let valid = |id: &str, path: &[String]| -> &'static str {
+        match id {
+            "workspace" | "workspaces" => "fin_ws",
+            "user" => "alice",
+            "group" => "rg_etl",
+            "role" => "dev",
+            "shell" => "bash",
+            "name" if path[0] == "compute" => "mc",
+            _ => "orders",
+        }
+    };
+    let mut mut_cmd = dwctl::cli::Cli::command();
+    mut_cmd.build();
+    let mut all = Vec::new();
+    leaves(&mut_cmd, &[], &mut all);
+    let mut runs = 0;
+    for (path, cmd) in all {
+        let positionals: Vec<String> = cmd
+            .get_positionals()
+            .map(|a| a.get_id().to_string())
+            .collect();
+        for slot in 0..positionals.len() {
+            let mut args: Vec<String> = path.clone();
+            for (i, id) in positionals.iter().enumerate() {
+                args.push(if i == slot {
+                    hostile.clone()
+                } else {
+                    valid(id, &path).to_string()
+                });
+            }
+            // Required options get a valid value, so the name is what is wrong.
+            for a in cmd.get_arguments() {
+                if a.is_required_set() && !a.is_positional() {
+                    let long = a.get_long().unwrap();
+                    args.push(format!("--{long}"));
+                    args.push(match (path[0].as_str(), long) {
+                        ("compute", "type") => "maxcompute".into(),
+                        (_, "type") => "redis".into(),
+                        _ => "x".into(),
+                    });
+                }
+            }
+            args.push("--yes".into());
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            let r = env.run(&argv);
+            let shown = format!("{:?} slot {slot}", path);
+            assert_eq!(
+                r.code,
+                2,
+                "{shown}: {}",
+                &r.stderr[..r.stderr.len().min(300)]
+            );
+            assert!(r.stderr.len() < 4096, "{shown}: {} bytes", r.stderr.len());
+            assert!(
+                !r.stderr.chars().any(|c| c.is_control() && c != '\n'),
+                "{shown}: {:?}",
+                r.stderr
+            );
+            assert_eq!(r.stdout, "", "{shown}");
+            runs += 1;
+        }
+    }
+    assert!(runs >= 40, "{runs}");
+    assert_eq!(env.bytes(), before, "the catalog changed");
+}
