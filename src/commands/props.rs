@@ -90,6 +90,9 @@ pub fn read(
     unset: &[String],
     asking: &Asking,
 ) -> Result<PropInput> {
+    for k in unset {
+        types::parse_prop_key(k, "--unprop")?;
+    }
     let mut keys: Vec<String> = Vec::new();
     for (i, arg) in props.iter().enumerate() {
         let (key, _) = parse_prop_arg(arg, i + 1)?;

@@ -1459,6 +1459,19 @@ pub fn parse_prop_arg(arg: &str, nth: usize) -> Result<(String, PropSource)> {
     Ok((key.to_string(), source))
 }
 
+/// A key given alone (`--unprop KEY`): the characters a key may have, as in `--prop`.
+pub fn parse_prop_key(key: &str, flag: &str) -> Result<String> {
+    if key.is_empty() {
+        return Err(Error::invalid(format!("{flag} has an empty key")).with_hint(PROP_SYNTAX));
+    }
+    check_key_chars(key).map_err(|reason| {
+        Error::invalid(format!("{flag} key `{}` {reason}", show(key))).with_hint(
+            "property keys are camelCase names such as instanceId; driver options are extra.NAME",
+        )
+    })?;
+    Ok(key.to_string())
+}
+
 /// Values read from stdin or a file lose one trailing newline (`\n` or `\r\n`), as shells and
 /// editors add one (domain.md section 6).
 pub fn strip_one_trailing_newline(mut s: String) -> String {

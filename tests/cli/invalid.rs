@@ -578,3 +578,120 @@ fn every_positional_name_is_checked_escaped_and_cut() {
     assert!(runs >= 40, "{runs}");
     assert_eq!(env.bytes(), before, "the catalog changed");
 }
+
+/// The same for every option that takes a value (global ones have their own tests): a
+/// hostile value is refused (exit 2) in a short message with no raw control character.
+/// Filters that match text anywhere (`--name`, `--action`) and `export --file` (a path to
+/// write) are the only options where any text may be fine.
+#[test]
+fn every_option_value_is_escaped_and_cut_in_messages() {
+    use clap::CommandFactory;
+    fn leaves(cmd: &clap::Command, path: &[String], out: &mut Vec<(Vec<String>, clap::Command)>) {
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() == "help" || sub.is_hide_set() {
+                continue;
+            }
+            let mut p = path.to_vec();
+            p.push(sub.get_name().to_string());
+            if sub.has_subcommands() {
+                leaves(sub, &p, out);
+            } else {
+                out.push((p, sub.clone()));
+            }
+        }
+    }
+    let env = Env::new();
+    for args in [
+        &["user", "add", "alice"][..],
+        &["workspace", "create", "fin_ws"],
+        &["member", "add", "fin_ws", "alice", "--role", "dev"],
+        &["rg", "create", "rg_etl"],
+        &[
+            "ds",
+            "add",
+            "fin_ws",
+            "orders",
+            "--type",
+            "redis",
+            "--prop",
+            "address=r:6379",
+        ],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=p",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let before = env.bytes();
+    let hostile = format!("\u{1b}]0;pwned\u{7}{}", "a".repeat(100_000));
+    let mut root = dwctl::cli::Cli::command();
+    root.build();
+    let mut all = Vec::new();
+    leaves(&root, &[], &mut all);
+    let mut runs = 0;
+    for (path, cmd) in all {
+        let positional: Vec<String> = cmd
+            .get_positionals()
+            .map(|a| {
+                match a.get_id().as_str() {
+                    "workspace" | "workspaces" => "fin_ws",
+                    "user" => "alice",
+                    "group" => "rg_etl",
+                    "role" => "dev",
+                    "shell" => "bash",
+                    "name" if path[0] == "compute" => "mc",
+                    _ => "orders",
+                }
+                .to_string()
+            })
+            .collect();
+        for opt in cmd.get_arguments() {
+            let Some(long) = opt.get_long() else { continue };
+            if opt.is_positional() || opt.is_global_set() || !opt.get_action().takes_values() {
+                continue;
+            }
+            if matches!(
+                (path.join(" ").as_str(), long),
+                ("datasource list", "name") | ("audit list", "action") | ("export", "file")
+            ) {
+                continue;
+            }
+            let mut args = path.clone();
+            args.extend(positional.iter().cloned());
+            args.push(format!("--{long}"));
+            args.push(hostile.clone());
+            args.push("--dry-run".into());
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut r = env.run(&argv);
+            if r.stderr.contains("unexpected argument '--dry-run'") {
+                args.pop();
+                let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+                r = env.run(&argv);
+            }
+            let shown = format!("{path:?} --{long}");
+            assert_eq!(
+                r.code,
+                2,
+                "{shown}: {}",
+                &r.stderr[..r.stderr.len().min(300)]
+            );
+            assert!(r.stderr.len() < 4096, "{shown}: {} bytes", r.stderr.len());
+            assert!(
+                !r.stderr.chars().any(|c| c.is_control() && c != '\n'),
+                "{shown}: {:?}",
+                &r.stderr[..r.stderr.len().min(300)]
+            );
+            assert_eq!(r.stdout, "", "{shown}");
+            runs += 1;
+        }
+    }
+    assert!(runs >= 60, "{runs}");
+    assert_eq!(env.bytes(), before, "the catalog changed");
+}
