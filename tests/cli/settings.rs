@@ -410,6 +410,49 @@ fn empty_settings_are_usage_errors() {
 }
 
 #[test]
+fn hostile_settings_are_escaped_and_cut_in_messages() {
+    let env = Env::new();
+    let before = env.bytes();
+    let hostile = format!("\u{1b}]0;pwned\u{7}{}", "a".repeat(100_000));
+    let check = |r: Run, what: &str| {
+        assert!(r.code == 2 || r.code == 7, "{what}: exit {}", r.code);
+        assert!(r.stderr.len() < 4096, "{what}: {} bytes", r.stderr.len());
+        assert!(
+            !r.stderr.chars().any(|c| c.is_control() && c != '\n'),
+            "{what}: {:?}",
+            &r.stderr[..r.stderr.len().min(300)]
+        );
+        assert_eq!(r.stdout, "", "{what}");
+    };
+    for flag in ["--catalog", "--config", "--as"] {
+        check(
+            Env::output(with_config(&env, &[flag, &hostile, "workspace", "list"])),
+            flag,
+        );
+    }
+    for var in [
+        "DWCTL_CATALOG",
+        "DWCTL_CONFIG",
+        "DWCTL_ACTOR",
+        "DWCTL_OUTPUT",
+        "DWCTL_LOCK_TIMEOUT",
+        "DWCTL_NOW",
+    ] {
+        let mut c = env.cmd(&["workspace", "list"]);
+        c.env(var, &hostile);
+        c.env_remove("DWCTL_NO_CONFIG");
+        check(Env::output(c), var);
+    }
+    let cfg = default_config(&env);
+    write(&cfg, &format!("actor = \"{}\"\n", "a".repeat(100_000)));
+    check(
+        Env::output(with_config(&env, &["workspace", "list"])),
+        "config actor",
+    );
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
 fn whoami_shows_the_actor_its_rights_and_its_roles() {
     let env = Env::new();
     env.run(&["user", "add", "alice"]).ok();
