@@ -60,7 +60,7 @@ impl Stdin<'_> {
             let settings = self.asking.settings;
             if !settings.interactive {
                 return Err(Error::invalid(format!(
-                    "--prop {key}=- reads stdin, which is a terminal, and prompts are off"
+                    "--prop {key}=- reads stdin, which is a terminal, and dwctl may not prompt (--no-input, CI, or stderr is not a terminal)"
                 ))
                 .with_hint(format!(
                     "pipe the value in, or give it as {key}=@FILE or {key}=env:VAR"

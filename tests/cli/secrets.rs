@@ -744,8 +744,9 @@ fn a_secret_read_from_a_terminal_is_prompted_for_hidden_and_one_line() {
     let r = env.pty(&args, &[]);
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(
-        r.stdout
-            .contains("--prop password=- reads stdin, which is a terminal, and prompts are off"),
+        r.stdout.contains(
+            "--prop password=- reads stdin, which is a terminal, and dwctl may not prompt"
+        ),
         "{}",
         r.stdout
     );
