@@ -475,6 +475,21 @@ mod tests {
     }
 
     #[test]
+    fn excerpts_escape_as_json_does_and_cut_at_64() {
+        assert_eq!(excerpt("a\u{1b}]0;x\u{7}"), "a\\u001b]0;x\\u0007");
+        assert_eq!(
+            excerpt("\t\r\u{8}\u{c}\u{7f}\u{85}"),
+            "\\t\\r\\b\\f\\u007f\\u0085"
+        );
+        assert_eq!(excerpt("rtl\u{202e}x\u{2028}"), "rtl\\u202ex\\u2028");
+        assert_eq!(excerpt("\u{e0001}"), "\\udb40\\udc01");
+        assert_eq!(excerpt("é".repeat(64).as_str()), "é".repeat(64));
+        assert_eq!(excerpt(&"é".repeat(65)), format!("{}…", "é".repeat(64)));
+        assert_eq!(named("alice"), "alice");
+        assert_eq!(named("a b\u{1b}"), "'a b\\u001b'");
+    }
+
+    #[test]
     fn tags() {
         assert_eq!(
             parse_tag("team=fin").unwrap(),
