@@ -50,6 +50,19 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
+    /// The first of dwctl's own settings that is set to the empty string. Such a variable
+    /// is a mistake (an unset shell variable expanded), never "use the default": acting as
+    /// the account, or writing a catalog at the default path, would fail open.
+    /// `CI`, `NO_COLOR` and `CLICOLOR_FORCE` follow their own conventions, in which empty
+    /// means unset.
+    pub fn empty_setting(&self) -> Option<&'static str> {
+        ENV_VARS
+            .iter()
+            .copied()
+            .filter(|k| k.starts_with("DWCTL_"))
+            .find(|k| self.vars.get(*k).is_some_and(|v| v.is_empty()))
+    }
+
     /// `DWCTL_OUTPUT`, when it names a format (for errors before settings resolve).
     pub fn output_format(&self) -> Option<Format> {
         self.get("DWCTL_OUTPUT").and_then(|f| Format::parse(f).ok())
@@ -89,24 +102,31 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A path in a message: escaped and cut like any user input, but unquoted when plain.
+fn shown_path(path: &Path) -> String {
+    crate::domain::model::named(&path.to_string_lossy())
+}
+
 fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::input::read_file(path, crate::input::CONFIG_LIMIT, true) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+        Err(crate::input::ReadError::Io(e))
+            if e.kind() == std::io::ErrorKind::NotFound && !explicit =>
+        {
             return Ok(ConfigFile::default())
         }
         Err(e) => {
-            return Err(
-                Error::invalid(format!("cannot read config file {}", path.display()))
-                    .caused_by(e.to_string()),
-            )
+            return Err(e.into_error(
+                &format!("config file {}", shown_path(path)),
+                "a config file is at most 1 MiB (1,048,576 bytes)",
+            ))
         }
     };
     let cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
         Error::invalid(format!(
             "{}:{line}:{col}: {}",
-            path.display(),
+            shown_path(path),
             e.message().trim_end()
         ))
         .with_hint("the config file takes: catalog, actor, output, color, lock_timeout")
@@ -116,7 +136,7 @@ fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
 }
 
 fn config_value_error(path: &Path, text_key: &str, e: Error) -> Error {
-    let line = std::fs::read_to_string(path)
+    let line = crate::input::read_file(path, crate::input::CONFIG_LIMIT, true)
         .ok()
         .and_then(|t| {
             t.lines()
@@ -126,7 +146,7 @@ fn config_value_error(path: &Path, text_key: &str, e: Error) -> Error {
         .unwrap_or(1);
     let mut out = Error::invalid(format!(
         "{}:{line}: {}: {}",
-        path.display(),
+        shown_path(path),
         text_key,
         e.message
     ));
@@ -212,6 +232,10 @@ impl Settings {
             lock_timeout,
         } = args;
 
+        if let Some(var) = env.empty_setting() {
+            return Err(Error::invalid(format!("{var} is set but empty"))
+                .with_hint(format!("give {var} a value, or unset it (unset {var})")));
+        }
         let dirs = default_dirs();
         let no_config = *no_config || env.flag("DWCTL_NO_CONFIG");
         let (cfg, cfg_path) = if no_config {
@@ -243,6 +267,13 @@ impl Settings {
                 explicit: true,
             }
         } else if let Some(p) = &cfg.catalog {
+            if p.as_os_str().is_empty() {
+                return Err(cfg_err(
+                    "catalog",
+                    Error::invalid("the catalog path is empty")
+                        .with_hint("name the catalog file, or leave the key out for the default"),
+                ));
+            }
             Location {
                 path: p.clone(),
                 explicit: true,
@@ -270,6 +301,20 @@ impl Settings {
         } else {
             (None, Source::Default)
         };
+        // An actor that can never be a principal is bad input (2), not an unknown actor (5).
+        if let Some(a) = &actor {
+            crate::domain::principal::parse_principal_ref(a).map_err(|e| match actor_source {
+                Source::Flag => Error {
+                    message: format!("--as: {}", e.message),
+                    ..e
+                },
+                Source::Env => Error {
+                    message: format!("DWCTL_ACTOR: {}", e.message),
+                    ..e
+                },
+                _ => cfg_err("actor", e),
+            })?;
+        }
 
         let format = if let Some(f) = output {
             *f

@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod gen;
+pub mod input;
 pub mod manifest;
 pub mod output;
 pub mod prompt;
@@ -40,9 +41,13 @@ where
         Ok(c) => c,
         Err(e) => {
             let code = e.exit_code();
-            // Under -o json a usage error is a JSON error too (cli.md 4).
+            // Under -o json a usage error is a JSON error too (cli.md 4). clap repeats the
+            // offending argument whole and raw: when an argument is huge or holds control
+            // characters, dwctl's printer writes the error, escaped and cut short.
             if code == 2 {
-                if let Some(format) = usage_error_format(&args, &env) {
+                let format = usage_error_format(&args, &env)
+                    .or_else(|| hostile_args(&args).then_some(output::Format::Table));
+                if let Some(format) = format {
                     let printer = output::Printer::new(format, output::ColorChoice::Never, false);
                     return error::report(clap_error(&e).into(), &printer);
                 }
@@ -96,6 +101,15 @@ fn usage_error_format(args: &[std::ffi::OsString], env: &config::Env) -> Option<
     found
         .or_else(|| env.output_format())
         .filter(|f| f.is_json())
+}
+
+/// Whether an argument is one clap's own error message must not repeat as it is: longer
+/// than a line, or holding a character that could act on a terminal.
+fn hostile_args(args: &[std::ffi::OsString]) -> bool {
+    args.iter().any(|a| {
+        let a = a.to_string_lossy();
+        a.len() > 256 || a.chars().any(domain::model::needs_escape)
+    })
 }
 
 /// clap's usage error as dwctl's: its first paragraph is the message, its tip (or the

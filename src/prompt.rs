@@ -375,3 +375,23 @@ pub fn select_type(settings: &Settings) -> Result<String> {
     })?;
     Ok(keys[i].to_string())
 }
+
+/// `--prop KEY=-` at a terminal: one line typed after `question:` (`password for orders
+/// (prod):`), not echoed when `hidden` (a secret). A terminal's line is bounded by its
+/// line discipline (4,095 bytes on Linux), so the read is too.
+pub fn value_line(settings: &Settings, question: &str, hidden: bool) -> Result<String> {
+    // Under the guard: Ctrl-C brings echo back and exits 130, as at every other prompt.
+    asking(settings, |theme| {
+        if hidden {
+            dialoguer::Password::with_theme(theme)
+                .with_prompt(question)
+                .allow_empty_password(true)
+                .interact()
+        } else {
+            Input::with_theme(theme)
+                .with_prompt(question)
+                .allow_empty(true)
+                .interact_text()
+        }
+    })
+}

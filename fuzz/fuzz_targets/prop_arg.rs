@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(arg) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok((key, source)) = types::parse_prop_arg(arg) {
+    if let Ok((key, source)) = types::parse_prop_arg(arg, 1) {
         let (k, v) = arg.split_once('=').expect("accepted without =");
         assert_eq!(key, k);
         match source {

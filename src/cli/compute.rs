@@ -67,10 +67,10 @@ pub struct ObjectInput {
     /// Connection mode: instance, url or cdh [default: inferred from the type and properties]
     #[arg(long, value_name = "MODE", add = complete::conn_modes())]
     pub mode: Option<String>,
-    /// A property KEY=VALUE; KEY=- reads stdin, KEY=@FILE a file, KEY=env:VAR a variable (repeatable)
+    /// A property KEY=VALUE; KEY=- reads stdin (at a terminal: asks, hidden for a secret), KEY=@FILE a file (at most 16 KiB), KEY=env:VAR a variable (repeatable, each key once)
     #[arg(long = "prop", value_name = "KEY=VALUE")]
     pub props: Vec<String>,
-    /// Properties from a JSON object file (- for stdin); --prop wins over it
+    /// Properties from a JSON object file (- for stdin; at most 1 MiB); --prop wins over it
     #[arg(long = "props", value_name = "FILE")]
     pub props_file: Option<String>,
     /// Description (0-3000 characters)
@@ -112,13 +112,13 @@ pub struct ObjectUpdateArgs {
     /// prod or dev (needed only when the name exists in both)
     #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
-    /// Set a property KEY=VALUE (KEY=-, KEY=@FILE, KEY=env:VAR read it from stdin, a file, a variable)
+    /// Set a property KEY=VALUE (KEY=-, KEY=@FILE, KEY=env:VAR read it from stdin or a terminal prompt, a file, a variable; each key once)
     #[arg(long = "prop", value_name = "KEY=VALUE")]
     pub props: Vec<String>,
-    /// Remove a property (repeatable)
+    /// Remove a property (repeatable; not one --prop sets)
     #[arg(long = "unprop", value_name = "KEY")]
     pub unprops: Vec<String>,
-    /// Replace all properties with a JSON object file (- for stdin)
+    /// Replace all properties with a JSON object file (- for stdin; at most 1 MiB)
     #[arg(long = "props", value_name = "FILE")]
     pub props_file: Option<String>,
     /// New description (0-3000 characters)

@@ -14,7 +14,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
-    /// The manifest (TOML, or JSON for .json; - for stdin)
+    /// The manifest (TOML, or JSON for .json; - for stdin; at most 256 MiB)
     #[arg(long, short = 'f', value_name = "PATH")]
     pub file: String,
     /// Also remove members, compute, data sources, bindings and tags the manifest's workspaces do not list
@@ -27,7 +27,7 @@ pub struct PlanArgs {
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The manifest (TOML, or JSON for .json; - for stdin)
+    /// The manifest (TOML, or JSON for .json; - for stdin; at most 256 MiB)
     #[arg(long, short = 'f', value_name = "PATH")]
     pub file: String,
     /// Also remove members, compute, data sources, bindings and tags the manifest's workspaces do not list

@@ -78,7 +78,7 @@ pub struct MemberRoleArgs {
     /// Grant a role (repeatable)
     #[arg(long, value_name = "ROLE", add = complete::grantable_roles())]
     pub grant: Vec<String>,
-    /// Revoke a role (repeatable)
+    /// Revoke a role (repeatable; not one --grant grants)
     #[arg(long, value_name = "ROLE", add = complete::grantable_roles())]
     pub revoke: Vec<String>,
     /// Replace the roles with exactly these (comma-separated)

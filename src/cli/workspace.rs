@@ -115,10 +115,10 @@ pub struct WsUpdateArgs {
     /// New description (0-3000 characters)
     #[arg(long)]
     pub description: Option<String>,
-    /// Add or replace a tag key=value (repeatable)
+    /// Add or replace a tag key=value (repeatable; each key once)
     #[arg(long = "tag", value_name = "KEY=VALUE")]
     pub tags: Vec<String>,
-    /// Remove a tag by key (repeatable)
+    /// Remove a tag by key (repeatable; not one --tag sets)
     #[arg(long = "untag", value_name = "KEY")]
     pub untag: Vec<String>,
     /// Allow PAI tasks: on or off

@@ -24,6 +24,13 @@ pub fn run(ctx: &mut Ctx, cmd: AuditCommand) -> anyhow::Result<()> {
 }
 
 fn list(ctx: &mut Ctx, a: AuditListArgs) -> anyhow::Result<()> {
+    // A filter that could never match is a mistake, not an empty answer.
+    if let Some(w) = &a.workspace {
+        crate::domain::model::WorkspaceName::parse(w)?;
+    }
+    if let Some(p) = &a.actor {
+        crate::domain::principal::parse_principal_ref(p)?;
+    }
     let filter = AuditFilter {
         workspace: a.workspace.clone(),
         actor: a.actor.clone(),

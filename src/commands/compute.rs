@@ -1,6 +1,6 @@
 use super::{if_exists, props, Ctx};
 use crate::cli::{ComputeAttachArgs, ComputeCommand, ComputeDetachArgs, ObjectUpdateArgs};
-use crate::domain::model::{Env, ObjectName, WorkspaceName};
+use crate::domain::model::{named, Env, ObjectName, WorkspaceName};
 use crate::domain::resources::{self as res, Compute, NewObject, PropChange};
 use crate::domain::types::{self, ConnMode};
 use crate::prompt;
@@ -21,6 +21,7 @@ pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
         }
         ComputeCommand::Show(r) => {
             let ws = WorkspaceName::parse(&r.workspace)?;
+            ObjectName::parse(&r.name, "compute resource")?;
             let env = parse_env(r.env.as_deref())?;
             let c = ctx.read(|s| res::show_compute(s, &ws, &r.name, env))?;
             ctx.printer.object(&c)?;
@@ -30,6 +31,7 @@ pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
         ComputeCommand::Detach(a) => detach(ctx, a),
         ComputeCommand::SetDefault(a) => {
             let ws = WorkspaceName::parse(&a.workspace)?;
+            ObjectName::parse(&a.name, "compute resource")?;
             let env = parse_env(a.env.as_deref())?;
             let done = ctx.write(a.dry_run, |s| res::set_default(s, &ws, &a.name, env))?;
             let msg = format!(
@@ -44,13 +46,24 @@ pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
 fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
     let spec = types::resolve_compute_type(&a.type_key)?;
-    let input = props::read(&a.object.props, a.object.props_file.as_deref())?;
+    let name = ObjectName::parse(&a.name, "compute resource")?;
+    let env = parse_env(a.object.env.as_deref())?.unwrap_or(Env::Prod);
+    let asking = props::Asking {
+        settings: &ctx.settings,
+        object: format!("{name} ({env})"),
+    };
+    let input = props::read(
+        &a.object.props,
+        a.object.props_file.as_deref(),
+        &[],
+        &asking,
+    )?;
     let mut properties = input.file.unwrap_or_default();
     properties.extend(input.set);
     let req = NewObject {
-        name: ObjectName::parse(&a.name, "compute resource")?,
+        name,
         spec,
-        env: parse_env(a.object.env.as_deref())?.unwrap_or(Env::Prod),
+        env,
         mode: a.object.mode.as_deref().map(ConnMode::parse).transpose()?,
         properties,
         description: res::parse_description(a.object.description.as_deref().unwrap_or(""))?,
@@ -65,9 +78,18 @@ fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
 }
 
 pub fn prop_change(
+    ctx: &Ctx,
     a: &ObjectUpdateArgs,
+    env: Option<Env>,
 ) -> anyhow::Result<(PropChange, Vec<crate::domain::model::Warning>)> {
-    let input = props::read(&a.props, a.props_file.as_deref())?;
+    let asking = props::Asking {
+        settings: &ctx.settings,
+        object: match env {
+            Some(e) => format!("{} ({e})", named(&a.name)),
+            None => named(&a.name),
+        },
+    };
+    let input = props::read(&a.props, a.props_file.as_deref(), &a.unprops, &asking)?;
     Ok((
         PropChange {
             replace: input.file,
@@ -80,8 +102,9 @@ pub fn prop_change(
 
 fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
+    ObjectName::parse(&a.name, "compute resource")?;
     let env = parse_env(a.env.as_deref())?;
-    let (change, warnings) = prop_change(&a)?;
+    let (change, warnings) = prop_change(ctx, &a, env)?;
     let description = a
         .description
         .as_deref()
@@ -100,6 +123,7 @@ fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
 
 fn detach(ctx: &mut Ctx, a: ComputeDetachArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
+    ObjectName::parse(&a.name, "compute resource")?;
     let env = parse_env(a.env.as_deref())?;
     let keep = a.keep_datasource;
     let r = ctx.confirmed_write(

@@ -19,6 +19,7 @@ pub fn run(ctx: &mut Ctx, cmd: DataSourceCommand) -> anyhow::Result<()> {
         DataSourceCommand::List(a) => list(ctx, a),
         DataSourceCommand::Show(r) => {
             let ws = WorkspaceName::parse(&r.workspace)?;
+            ObjectName::parse(&r.name, "data source")?;
             let env = parse_env(r.env.as_deref())?;
             let d = ctx.read(|s| res::show_datasource(s, &ws, &r.name, env))?;
             ctx.printer.object(&d)?;
@@ -47,13 +48,23 @@ fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
         None => prompt::select_type(&ctx.settings)?,
     };
     let spec = types::resolve_type(&type_key)?;
-    let input = props::read(&a.object.props, a.object.props_file.as_deref())?;
+    let env = parse_env(a.object.env.as_deref())?.unwrap_or(Env::Prod);
+    let asking = props::Asking {
+        settings: &ctx.settings,
+        object: format!("{name} ({env})"),
+    };
+    let input = props::read(
+        &a.object.props,
+        a.object.props_file.as_deref(),
+        &[],
+        &asking,
+    )?;
     let mut properties = input.file.unwrap_or_default();
     properties.extend(input.set);
     let req = NewObject {
         name,
         spec,
-        env: parse_env(a.object.env.as_deref())?.unwrap_or(Env::Prod),
+        env,
         mode: a.object.mode.as_deref().map(ConnMode::parse).transpose()?,
         properties,
         description: res::parse_description(a.object.description.as_deref().unwrap_or(""))?,
@@ -85,8 +96,9 @@ fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
 
 fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
+    ObjectName::parse(&a.name, "data source")?;
     let env = parse_env(a.env.as_deref())?;
-    let (change, warnings) = prop_change(&a)?;
+    let (change, warnings) = prop_change(ctx, &a, env)?;
     let description = a
         .description
         .as_deref()
@@ -105,6 +117,7 @@ fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
 
 fn remove(ctx: &mut Ctx, a: DsRemoveArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
+    ObjectName::parse(&a.name, "data source")?;
     let env = parse_env(a.env.as_deref())?;
     let r = ctx.confirmed_write(
         a.dry_run,
@@ -145,6 +158,7 @@ fn remove(ctx: &mut Ctx, a: DsRemoveArgs) -> anyhow::Result<()> {
 /// properties; connect; store the result with its audit event.
 fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
+    ObjectName::parse(&a.name, "data source")?;
     let env = parse_env(a.env.as_deref())?;
     let timeout = match a.timeout {
         None => Duration::from_secs(3),

@@ -1,7 +1,5 @@
 //! `export`, `plan` and `apply`.
 
-use std::io::Read;
-
 use super::Ctx;
 use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
 use crate::domain::apply::{self, PlanChange};
@@ -9,6 +7,7 @@ use crate::domain::error::{Error, Result};
 use crate::domain::model::{named, shown, WorkspaceName};
 use crate::domain::session::Done;
 use crate::domain::types::strip_one_trailing_newline;
+use crate::input::{self, ReadError, MANIFEST_LIMIT, VALUE_LIMIT};
 use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};
 use crate::output::{View, NO_CHANGES};
 use crate::prompt;
@@ -17,6 +16,8 @@ impl View for PlanChange {
     /// One line per change, as `plan` is read: `+ member ws/alice`.
     const COLUMNS: &'static [&'static str] = &["change"];
 }
+
+const MANIFEST_LIMIT_HINT: &str = "a manifest is at most 256 MiB (268,435,456 bytes)";
 
 /// A manifest read from its file, with what is needed to point at its lines.
 struct Loaded {
@@ -36,15 +37,12 @@ impl Loaded {
 /// Read and parse a manifest, then read its secrets (`{ env = .. }`, `{ file = .. }`).
 fn load(path: &str) -> Result<Loaded> {
     let (text, source) = if path == "-" {
-        let mut t = String::new();
-        std::io::stdin().read_to_string(&mut t).map_err(|e| {
-            Error::invalid("cannot read the manifest from stdin").caused_by(e.to_string())
-        })?;
+        let t = input::read_stdin(MANIFEST_LIMIT, true)
+            .map_err(|e| e.into_error("the manifest from stdin", MANIFEST_LIMIT_HINT))?;
         (t, STDIN_SOURCE.to_string())
     } else {
-        let t = std::fs::read_to_string(path).map_err(|e| {
-            Error::invalid(format!("cannot read manifest {}", shown(path))).caused_by(e.to_string())
-        })?;
+        let t = input::read_file(path, MANIFEST_LIMIT, true)
+            .map_err(|e| e.into_error(&format!("manifest {}", shown(path)), MANIFEST_LIMIT_HINT))?;
         (t, path.to_string())
     };
     let fmt = if path == "-" {
@@ -94,13 +92,17 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                         .with_hint(format!("export {}=... before running dwctl", named(var)))
                     })?,
                     PropValue::File(path) => strip_one_trailing_newline(
-                        std::fs::read_to_string(path.as_str()).map_err(|e| {
-                            Error::invalid(format!(
+                        input::read_file(path.as_str(), VALUE_LIMIT, false).map_err(|e| match e {
+                            ReadError::Io(e) => Error::invalid(format!(
                                 "{what}: {} reads the file {}, which cannot be read",
                                 named(key),
                                 shown(path)
                             ))
-                            .caused_by(e.to_string())
+                            .caused_by(e.to_string()),
+                            e => e.into_error(
+                                &format!("the file {} that {what}: {} reads", shown(path), named(key)),
+                                "a property value is at most 4,096 characters (a file: 16,386 bytes)",
+                            ),
                         })?,
                     ),
                 };

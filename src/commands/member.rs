@@ -3,6 +3,7 @@ use crate::cli::{MemberAddArgs, MemberCommand, MemberRemoveArgs, MemberRoleArgs}
 use crate::domain::error::Error;
 use crate::domain::member::{self, RoleChange};
 use crate::domain::model::{Member, WorkspaceName};
+use crate::domain::principal::parse_principal_ref;
 use crate::domain::roles::{RoleCode, RoleSet};
 use crate::prompt;
 
@@ -34,7 +35,8 @@ pub fn run(ctx: &mut Ctx, cmd: MemberCommand) -> anyhow::Result<()> {
         }
         MemberCommand::Show(r) => {
             let name = WorkspaceName::parse(&r.workspace)?;
-            let m = ctx.read(|s| member::show(s, &name, &r.user))?;
+            let user = parse_principal_ref(&r.user)?;
+            let m = ctx.read(|s| member::show(s, &name, &user))?;
             ctx.printer.object(&m)?;
             Ok(())
         }
@@ -45,6 +47,7 @@ pub fn run(ctx: &mut Ctx, cmd: MemberCommand) -> anyhow::Result<()> {
 
 fn add(ctx: &mut Ctx, a: MemberAddArgs) -> anyhow::Result<()> {
     let name = WorkspaceName::parse(&a.workspace)?;
+    parse_principal_ref(&a.user)?;
     let raw = if a.roles.is_empty() {
         prompt::select_roles(&ctx.settings)?
     } else {
@@ -69,6 +72,7 @@ fn add(ctx: &mut Ctx, a: MemberAddArgs) -> anyhow::Result<()> {
 
 fn role(ctx: &mut Ctx, a: MemberRoleArgs) -> anyhow::Result<()> {
     let name = WorkspaceName::parse(&a.workspace)?;
+    parse_principal_ref(&a.user)?;
     let change = match &a.set {
         Some(set) => {
             let roles = RoleSet::parse_list(&[set])?;
@@ -79,10 +83,19 @@ fn role(ctx: &mut Ctx, a: MemberRoleArgs) -> anyhow::Result<()> {
             }
             RoleChange::Set(roles)
         }
-        None => RoleChange::GrantRevoke {
-            grant: RoleSet::parse_list(&a.grant)?,
-            revoke: RoleSet::parse_list(&a.revoke)?,
-        },
+        None => {
+            let grant = RoleSet::parse_list(&a.grant)?;
+            let revoke = RoleSet::parse_list(&a.revoke)?;
+            if let Some(r) = grant.iter().find(|r| revoke.contains(*r)) {
+                return Err(Error::invalid(format!(
+                    "{} is both granted (--grant) and revoked (--revoke)",
+                    r.code()
+                ))
+                .with_hint("keep one of them")
+                .into());
+            }
+            RoleChange::GrantRevoke { grant, revoke }
+        }
     };
     let done = ctx.write(a.dry_run, |s| {
         member::change_roles(s, &name, &a.user, &change)
@@ -97,6 +110,7 @@ fn role(ctx: &mut Ctx, a: MemberRoleArgs) -> anyhow::Result<()> {
 
 fn remove(ctx: &mut Ctx, a: MemberRemoveArgs) -> anyhow::Result<()> {
     let name = WorkspaceName::parse(&a.workspace)?;
+    parse_principal_ref(&a.user)?;
     let r = ctx.confirmed_write(
         a.dry_run,
         |settings, m: &Member| {

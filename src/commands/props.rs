@@ -3,21 +3,34 @@
 //! `env:VAR` reads a variable the user named on the command line: that is input, not
 //! configuration, so it is read here rather than with the settings.
 
-use std::io::Read;
+use std::io::IsTerminal;
 
+use crate::config::Settings;
 use crate::domain::error::{Error, Result};
-use crate::domain::model::{shown, Warning};
+use crate::domain::model::{named, shown, Warning};
 use crate::domain::resources::literal_secret_warning;
 use crate::domain::types::{
     self, parse_prop_arg, strip_one_trailing_newline, PropSource, Properties,
 };
+use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
 
-struct Stdin {
-    used_by: Option<String>,
+const VALUE_LIMIT_HINT: &str =
+    "a property value is at most 4,096 characters (a file or stdin: 16,386 bytes)";
+
+/// What a `KEY=-` at a terminal needs to ask for the value: the settings (may it prompt,
+/// in which colours) and the object the value is for (`orders (prod)`).
+pub struct Asking<'a> {
+    pub settings: &'a Settings,
+    pub object: String,
 }
 
-impl Stdin {
-    fn read(&mut self, who: &str) -> Result<String> {
+struct Stdin<'a> {
+    used_by: Option<String>,
+    asking: &'a Asking<'a>,
+}
+
+impl Stdin<'_> {
+    fn claim(&mut self, who: &str) -> Result<()> {
         if let Some(first) = &self.used_by {
             return Err(Error::invalid(format!(
                 "stdin is already read for {first}; {who} cannot read it too"
@@ -25,18 +38,41 @@ impl Stdin {
             .with_hint("read one value from stdin and the others from files (KEY=@FILE) or variables (KEY=env:VAR)"));
         }
         self.used_by = Some(who.to_string());
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| {
-            Error::invalid(format!("cannot read stdin for {who}")).caused_by(e.to_string())
-        })?;
-        Ok(s)
+        Ok(())
     }
-}
 
-fn read_file(path: &str, who: &str) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        Error::invalid(format!("cannot read {} for {who}", shown(path))).caused_by(e.to_string())
-    })
+    /// `--props -`: the whole of stdin, at most [`PROPS_LIMIT`].
+    fn read_props(&mut self) -> Result<String> {
+        self.claim("--props")?;
+        input::read_stdin(PROPS_LIMIT, true).map_err(|e| {
+            e.into_error(
+                "--props - (stdin)",
+                "a --props file is at most 1 MiB (1,048,576 bytes)",
+            )
+        })
+    }
+
+    /// `--prop KEY=-`: from a pipe, stdin (at most [`VALUE_LIMIT`]); at a terminal, one
+    /// line typed at a prompt, hidden for a secret key.
+    fn read_value(&mut self, key: &str) -> Result<String> {
+        self.claim(key)?;
+        if std::io::stdin().is_terminal() {
+            let settings = self.asking.settings;
+            if !settings.interactive {
+                return Err(Error::invalid(format!(
+                    "--prop {key}=- reads stdin, which is a terminal, and dwctl may not prompt (--no-input, CI, or stderr is not a terminal)"
+                ))
+                .with_hint(format!(
+                    "pipe the value in, or give it as {key}=@FILE or {key}=env:VAR"
+                )));
+            }
+            let question = format!("{key} for {}", self.asking.object);
+            return crate::prompt::value_line(settings, &question, types::is_secret_key(key));
+        }
+        input::read_stdin(VALUE_LIMIT, false)
+            .map(strip_one_trailing_newline)
+            .map_err(|e| e.into_error(&format!("--prop {key}=- (stdin)"), VALUE_LIMIT_HINT))
+    }
 }
 
 /// The properties given on the command line, and the warnings they deserve.
@@ -46,15 +82,48 @@ pub struct PropInput {
     pub warnings: Vec<Warning>,
 }
 
-pub fn read(props: &[String], props_file: Option<&str>) -> Result<PropInput> {
-    let mut stdin = Stdin { used_by: None };
+/// The properties of `--props FILE` and `--prop`s; `unset` are the `--unprop` keys. A key
+/// given twice, or both set and unset, is refused before any value is read.
+pub fn read(
+    props: &[String],
+    props_file: Option<&str>,
+    unset: &[String],
+    asking: &Asking,
+) -> Result<PropInput> {
+    for k in unset {
+        types::parse_prop_key(k, "--unprop")?;
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for (i, arg) in props.iter().enumerate() {
+        let (key, _) = parse_prop_arg(arg, i + 1)?;
+        if keys.contains(&key) {
+            return Err(Error::invalid(format!("--prop {key} is given twice"))
+                .with_hint(format!("pass --prop {key}=... once")));
+        }
+        if unset.contains(&key) {
+            return Err(Error::invalid(format!(
+                "property {key} is both set (--prop) and removed (--unprop)"
+            ))
+            .with_hint(format!("keep one of --prop {key}=... and --unprop {key}")));
+        }
+        keys.push(key);
+    }
+    let mut stdin = Stdin {
+        used_by: None,
+        asking,
+    };
     let file = match props_file {
         None => None,
         Some(path) => {
             let text = if path == "-" {
-                stdin.read("--props")?
+                stdin.read_props()?
             } else {
-                read_file(path, "--props")?
+                input::read_file(path, PROPS_LIMIT, true).map_err(|e| {
+                    e.into_error(
+                        &format!("--props {}", shown(path)),
+                        "a --props file is at most 1 MiB (1,048,576 bytes)",
+                    )
+                })?
             };
             let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
                 Error::invalid(format!(
@@ -94,8 +163,8 @@ pub fn read(props: &[String], props_file: Option<&str>) -> Result<PropInput> {
     };
     let mut set = Properties::new();
     let mut warnings = Vec::new();
-    for arg in props {
-        let (key, source) = parse_prop_arg(arg)?;
+    for (i, arg) in props.iter().enumerate() {
+        let (key, source) = parse_prop_arg(arg, i + 1)?;
         let value = match source {
             PropSource::Literal(v) => {
                 if types::is_secret_key(&key) && !v.is_empty() {
@@ -103,9 +172,14 @@ pub fn read(props: &[String], props_file: Option<&str>) -> Result<PropInput> {
                 }
                 v
             }
-            PropSource::Stdin => strip_one_trailing_newline(stdin.read(&key)?),
-            PropSource::File(path) => strip_one_trailing_newline(read_file(&path, &key)?),
+            PropSource::Stdin => stdin.read_value(&key)?,
+            PropSource::File(path) => input::read_file(&path, VALUE_LIMIT, false)
+                .map(strip_one_trailing_newline)
+                .map_err(|e| {
+                    e.into_error(&format!("--prop {key}=@{}", shown(&path)), VALUE_LIMIT_HINT)
+                })?,
             PropSource::Env(var) => std::env::var(&var).map_err(|_| {
+                let var = named(&var);
                 Error::invalid(format!("{key}=env:{var}: the variable {var} is not set"))
                     .with_hint(format!("export {var}=... first"))
             })?,

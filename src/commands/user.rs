@@ -1,7 +1,7 @@
 use super::{if_exists, Ctx};
 use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
 use crate::domain::model::{parse_principal_id, parse_text, PrincipalKind, PrincipalName};
-use crate::domain::principal::{self, NewPrincipal, PrincipalUpdate};
+use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
 use crate::prompt;
 
 pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
@@ -13,6 +13,7 @@ pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
             Ok(())
         }
         UserCommand::Show(r) => {
+            parse_principal_ref(&r.user)?;
             let p = ctx.read(|s| principal::show(s, &r.user))?;
             ctx.printer.object(&p)?;
             Ok(())
@@ -56,6 +57,7 @@ fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {
 }
 
 fn update(ctx: &mut Ctx, a: UserUpdateArgs) -> anyhow::Result<()> {
+    parse_principal_ref(&a.user)?;
     let u = PrincipalUpdate {
         display_name: a
             .display_name
@@ -76,6 +78,7 @@ fn update(ctx: &mut Ctx, a: UserUpdateArgs) -> anyhow::Result<()> {
 }
 
 fn remove(ctx: &mut Ctx, a: UserRemoveArgs) -> anyhow::Result<()> {
+    parse_principal_ref(&a.user)?;
     let r = ctx.confirmed_write(
         a.dry_run,
         |settings, p: &crate::domain::model::Principal| {

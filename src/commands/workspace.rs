@@ -144,8 +144,7 @@ fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
     req.mode = mode.as_deref().map(Mode::parse).transpose()?;
     req.sod_policy = a.sod_policy.as_deref().map(SodPolicy::parse).transpose()?;
     req.pai_tasks_enabled = a.pai_tasks.as_deref().map(on_off).transpose()?;
-    for t in &a.tags {
-        let (k, v) = parse_tag(t)?;
+    for (k, v) in parse_tags(&a.tags)? {
         req.tags.insert(k, v);
     }
     let done = ctx.write(a.dry_run, |s| ws::create(s, req, a.if_not_exists))?;
@@ -174,11 +173,7 @@ fn update(ctx: &mut Ctx, a: WsUpdateArgs) -> anyhow::Result<()> {
     let u = WorkspaceUpdate {
         display_name: a.display_name.as_deref().map(display_name).transpose()?,
         description: a.description.as_deref().map(description_text).transpose()?,
-        set_tags: a
-            .tags
-            .iter()
-            .map(|t| parse_tag(t))
-            .collect::<Result<_, _>>()?,
+        set_tags: parse_tags(&a.tags)?,
         untag: a
             .untag
             .iter()
@@ -194,6 +189,13 @@ fn update(ctx: &mut Ctx, a: WsUpdateArgs) -> anyhow::Result<()> {
         disable_dev_role: a.disable_dev_role,
         replace_tags: None,
     };
+    if let Some((k, _)) = u.set_tags.iter().find(|(k, _)| u.untag.contains(k)) {
+        return Err(
+            Error::invalid(format!("tag {k} is both set (--tag) and removed (--untag)"))
+                .with_hint(format!("keep one of --tag {k}=VALUE and --untag {k}"))
+                .into(),
+        );
+    }
     let done = ctx.write(a.dry_run, |s| ws::update(s, &name, &u))?;
     ctx.print_mutation(
         "workspace.update",
@@ -305,4 +307,22 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `--tag KEY=VALUE` arguments. A key given twice with two values is a contradiction
+/// (exit 2), not "the last one wins"; the same pair twice is harmless.
+fn parse_tags(args: &[String]) -> Result<Vec<(String, String)>, Error> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for t in args {
+        let (k, v) = parse_tag(t)?;
+        match out.iter().find(|(k2, _)| *k2 == k) {
+            Some((_, v2)) if *v2 == v => {}
+            Some(_) => {
+                return Err(Error::invalid(format!("tag {k} is given two values"))
+                    .with_hint(format!("pass --tag {k}=VALUE once")))
+            }
+            None => out.push((k, v)),
+        }
+    }
+    Ok(out)
 }

@@ -28,28 +28,66 @@ fn is_format_char(c: char) -> bool {
         | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
 }
 
-/// Quote a user-supplied value for a message: control characters escaped, long values cut,
-/// so that hostile input cannot garble the terminal or flood the log.
-pub fn shown(s: &str) -> String {
+/// How many characters of a piece of user input a message shows before `…`.
+pub const EXCERPT_CHARS: usize = 64;
+
+/// Whether a character is written escaped in messages: control (Cc) and format (Cf)
+/// characters, and the Unicode line and paragraph separators.
+pub fn needs_escape(c: char) -> bool {
+    c.is_control() || is_format_char(c) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Append `c` escaped as JSON writes it: `\n`, `\t`, `\r`, `\b`, `\f`, else `\u001b` (a
+/// surrogate pair beyond the BMP).
+pub fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        _ => {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+}
+
+/// The one way a piece of user input enters a message: every character that could act on a
+/// terminal escaped as in JSON, and cut after [`EXCERPT_CHARS`] characters with `…`, so that
+/// hostile input can neither garble the terminal nor flood the log. Unquoted.
+pub fn excerpt(s: &str) -> String {
+    excerpt_of(s, EXCERPT_CHARS)
+}
+
+/// [`excerpt`] with another length (the printer's last line of defence uses a longer one).
+pub fn excerpt_of(s: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i >= 64 {
+        if i >= max {
             out.push('…');
             break;
         }
-        if c.is_control() || is_format_char(c) {
-            out.extend(c.escape_default());
+        if needs_escape(c) {
+            push_escaped(&mut out, c);
         } else {
             out.push(c);
         }
     }
-    format!("'{out}'")
+    out
+}
+
+/// Quote a user-supplied value for a message: `'…'` around its [`excerpt`].
+pub fn shown(s: &str) -> String {
+    format!("'{}'", excerpt(s))
 }
 
 /// A user-supplied name inside a message: as given when it is short and printable (so
 /// that ordinary messages read naturally), else quoted, escaped and cut like [`shown`].
 pub fn named(s: &str) -> String {
-    if !s.is_empty() && char_len(s) <= 64 && is_printable(s) {
+    if !s.is_empty() && char_len(s) <= EXCERPT_CHARS && !s.chars().any(needs_escape) {
         s.to_string()
     } else {
         shown(s)
@@ -434,6 +472,21 @@ mod tests {
         assert!(!is_printable("a\u{200b}b"));
         assert_eq!(shown("a\nb"), "'a\\nb'");
         assert!(shown(&"x".repeat(100)).ends_with("…'"));
+    }
+
+    #[test]
+    fn excerpts_escape_as_json_does_and_cut_at_64() {
+        assert_eq!(excerpt("a\u{1b}]0;x\u{7}"), "a\\u001b]0;x\\u0007");
+        assert_eq!(
+            excerpt("\t\r\u{8}\u{c}\u{7f}\u{85}"),
+            "\\t\\r\\b\\f\\u007f\\u0085"
+        );
+        assert_eq!(excerpt("rtl\u{202e}x\u{2028}"), "rtl\\u202ex\\u2028");
+        assert_eq!(excerpt("\u{e0001}"), "\\udb40\\udc01");
+        assert_eq!(excerpt("é".repeat(64).as_str()), "é".repeat(64));
+        assert_eq!(excerpt(&"é".repeat(65)), format!("{}…", "é".repeat(64)));
+        assert_eq!(named("alice"), "alice");
+        assert_eq!(named("a b\u{1b}"), "'a b\\u001b'");
     }
 
     #[test]

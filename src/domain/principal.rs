@@ -3,7 +3,9 @@
 use serde_json::Value;
 
 use super::error::{Error, Result};
-use super::model::{shown, Principal, PrincipalKind, PrincipalName, Status, Warning};
+use super::model::{
+    named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Status, Warning,
+};
 use super::policy::{self, TenantRight};
 use super::session::{diff, Outcome, Session};
 
@@ -20,7 +22,19 @@ fn to_json(p: &Principal) -> Value {
     serde_json::to_value(p).unwrap_or(Value::Null)
 }
 
+/// A principal named by name or by id (1-32 digits). One that is neither can never exist:
+/// exit 2, before anything is looked up (never "not found").
+pub fn parse_principal_ref(s: &str) -> Result<String> {
+    if parse_principal_id(s).is_ok() {
+        return Ok(s.to_string());
+    }
+    PrincipalName::parse(s)
+        .map(|n| n.to_string())
+        .map_err(|e| e.with_hint("a principal is named by its name (1-64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-', starting with a letter or digit) or by its id (1-32 digits)"))
+}
+
 pub fn find(s: &mut Session, name_or_id: &str) -> Result<Principal> {
+    parse_principal_ref(name_or_id)?;
     s.tx()
         .principal(name_or_id)?
         .ok_or_else(|| not_found(name_or_id))
@@ -28,8 +42,12 @@ pub fn find(s: &mut Session, name_or_id: &str) -> Result<Principal> {
 
 /// What [`find`] says of a principal that is not there.
 pub fn not_found(name_or_id: &str) -> Error {
-    Error::not_found(format!("principal {} not found", shown(name_or_id)))
-        .with_hint(format!("add it with dwctl user add {name_or_id}"))
+    let e = Error::not_found(format!("principal {} not found", shown(name_or_id)));
+    if PrincipalName::parse(name_or_id).is_ok() {
+        e.with_hint(format!("add it with dwctl user add {}", named(name_or_id)))
+    } else {
+        e.with_hint("list the principals with dwctl user list")
+    }
 }
 
 /// A fresh 16-digit id that no principal has.

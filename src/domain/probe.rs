@@ -54,7 +54,7 @@ impl ProbeState {
             .ok_or_else(|| {
                 Error::invalid(format!(
                     "unknown connectivity state `{}`",
-                    text.escape_default()
+                    crate::domain::model::excerpt(text)
                 ))
                 .with_hint("states: connectable, unreachable, config_error, unsupported")
             })
@@ -293,7 +293,7 @@ fn quote(value: &str) -> String {
     if value.contains('@') {
         "(not shown: it may hold credentials)".to_string()
     } else {
-        format!("`{}`", value.escape_default())
+        format!("`{}`", crate::domain::model::excerpt(value))
     }
 }
 

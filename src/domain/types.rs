@@ -1409,9 +1409,24 @@ const PROP_SYNTAX: &str =
 /// or `env:`, names where to read it; to give a literal value of that shape, pass it on
 /// stdin or in a file. The key is checked for its characters only; whether the type knows
 /// it is [`validate`]'s business.
-pub fn parse_prop_arg(arg: &str) -> Result<(String, PropSource)> {
+///
+/// `nth` (from 1) is the argument's position among the `--prop`s: an argument with no `=`
+/// may be a secret typed without it (`--prop passwordSECRET`), so it is named by its
+/// position and at most its first three characters, never in full.
+pub fn parse_prop_arg(arg: &str, nth: usize) -> Result<(String, PropSource)> {
     let (key, value) = arg.split_once('=').ok_or_else(|| {
-        Error::invalid(format!("--prop `{}` has no `=`", show(arg))).with_hint(PROP_SYNTAX)
+        let start: String = arg.chars().take(3).collect();
+        let more = if arg.chars().nth(3).is_some() {
+            "…"
+        } else {
+            ""
+        };
+        Error::invalid(format!(
+            "the {} --prop has no `=` (it starts with `{}{more}`)",
+            ordinal(nth),
+            show(&start)
+        ))
+        .with_hint(PROP_SYNTAX)
     })?;
     if key.is_empty() {
         return Err(Error::invalid("--prop has an empty key before `=`").with_hint(PROP_SYNTAX));
@@ -1442,6 +1457,19 @@ pub fn parse_prop_arg(arg: &str) -> Result<(String, PropSource)> {
         PropSource::Literal(value.to_string())
     };
     Ok((key.to_string(), source))
+}
+
+/// A key given alone (`--unprop KEY`): the characters a key may have, as in `--prop`.
+pub fn parse_prop_key(key: &str, flag: &str) -> Result<String> {
+    if key.is_empty() {
+        return Err(Error::invalid(format!("{flag} has an empty key")).with_hint(PROP_SYNTAX));
+    }
+    check_key_chars(key).map_err(|reason| {
+        Error::invalid(format!("{flag} key `{}` {reason}", show(key))).with_hint(
+            "property keys are camelCase names such as instanceId; driver options are extra.NAME",
+        )
+    })?;
+    Ok(key.to_string())
 }
 
 /// Values read from stdin or a file lose one trailing newline (`\n` or `\r\n`), as shells and
@@ -1525,23 +1553,21 @@ pub fn location(spec: &TypeSpec, mode: ConnMode, props: &Properties) -> Option<S
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// User input made safe to quote in a one-line message: control characters escaped, and
-/// cut at 80 characters.
+/// `1st`, `2nd`, `3rd`, `4th`, ... `11th`, `12th`, `13th`, `21st`.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// User input made safe to quote in a one-line message: [`crate::domain::model::excerpt`].
 fn show(text: &str) -> String {
-    const MAX: usize = 80;
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() || is_format_char(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::domain::model::excerpt(text)
 }
 
 #[cfg(test)]
@@ -2956,7 +2982,7 @@ mod tests {
 
     #[test]
     fn prop_args_name_their_source() {
-        let p = |a: &str| parse_prop_arg(a).unwrap();
+        let p = |a: &str| parse_prop_arg(a, 1).unwrap();
         assert_eq!(
             p("database=sales"),
             ("database".into(), PropSource::Literal("sales".into()))
@@ -3003,14 +3029,22 @@ mod tests {
             "password=env:",
             "k=env:A=B",
         ] {
-            let e = parse_prop_arg(bad).expect_err(bad);
+            let e = parse_prop_arg(bad, 1).expect_err(bad);
             assert_eq!(e.kind, Kind::Invalid, "{bad}");
             assert!(e.hint.is_some(), "{bad}");
         }
-        let e = parse_prop_arg("password hunter2").unwrap_err();
-        assert!(e.message.contains("no `=`"), "{e:?}");
+        let e = parse_prop_arg("password hunter2", 2).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the 2nd --prop has no `=` (it starts with `pas…`)"
+        );
+        let e = parse_prop_arg("pw", 11).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the 11th --prop has no `=` (it starts with `pw`)"
+        );
         let long = format!("{}=x", "k".repeat(MAX_KEY_CHARS + 1));
-        assert!(parse_prop_arg(&long).is_err());
+        assert!(parse_prop_arg(&long, 1).is_err());
     }
 
     #[test]

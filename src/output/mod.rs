@@ -311,6 +311,15 @@ impl Printer {
     pub fn error_text(&self, e: &Error, code: &str, exit_code: i32) -> String {
         use std::fmt::Write as _;
         let mut t = String::new();
+        // Messages quote user input through `model::excerpt` already; this is the last line
+        // of defence for what reached one another way (a parser's message, an OS error):
+        // no raw control character, and well under 4 KiB on stderr whatever happens.
+        let e = &Error {
+            kind: e.kind,
+            message: clip_lines(&e.message, 1024),
+            hint: e.hint.as_deref().map(|h| clip_lines(h, 1536)),
+            causes: e.causes.iter().take(4).map(|c| clip(c, 256)).collect(),
+        };
         if self.format.is_json() {
             let mut obj = serde_json::json!({
                 "code": code, "exit_code": exit_code, "message": e.message, "hint": e.hint,
@@ -353,6 +362,29 @@ impl Printer {
     pub fn raw(&mut self, text: &str) -> io::Result<()> {
         self.out.write_all(text.as_bytes())
     }
+}
+
+/// `text` with control characters escaped (as JSON does), cut to at most `max_bytes`
+/// bytes at a character boundary, with `…` when cut.
+fn clip(text: &str, max_bytes: usize) -> String {
+    let escaped = crate::domain::model::excerpt_of(text, usize::MAX);
+    if escaped.len() <= max_bytes {
+        return escaped;
+    }
+    let mut end = max_bytes - '…'.len_utf8();
+    while !escaped.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &escaped[..end])
+}
+
+/// [`clip`] for each line: a message may list things one a line (the deletions a
+/// confirmation is about), and those lines are kept.
+fn clip_lines(text: &str, max_line_bytes: usize) -> String {
+    text.split('\n')
+        .map(|l| clip(l, max_line_bytes))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub struct Progress {
@@ -520,6 +552,14 @@ fn write_csv_rows(out: &mut impl Write, items: &[Value]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_text_is_escaped_and_clipped_whatever_reached_it() {
+        assert_eq!(clip("a\x1b]0;x\x07b", 100), "a\\u001b]0;x\\u0007b");
+        let long = clip(&"é".repeat(10_000), 1024);
+        assert!(long.len() <= 1024 && long.ends_with('…'), "{}", long.len());
+        assert_eq!(clip_lines("one\ntwo\r", 100), "one\ntwo\\r");
+    }
 
     #[test]
     fn csv_quoting() {

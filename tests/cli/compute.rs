@@ -293,7 +293,10 @@ fn properties_are_checked_against_the_type_and_mode() {
             vec!["instanceId=hgpre-1", "database="],
             "`database` is empty",
         ),
-        (vec!["novalue"], "--prop `novalue` has no `=`"),
+        (
+            vec!["novalue"],
+            "the 1st --prop has no `=` (it starts with `nov…`)",
+        ),
         (vec!["=v"], "--prop has an empty key"),
         (
             vec!["bad key=v"],
@@ -1195,7 +1198,7 @@ fn update_merges_properties_and_the_data_source_follows() {
             "/nonexistent/props.json",
         ],
         2,
-        "cannot read '/nonexistent/props.json' for --props",
+        "cannot read --props '/nonexistent/props.json'",
     );
     env.refused(
         &["compute", "update", "fin_ws", "nope", "--prop", "a=b"],

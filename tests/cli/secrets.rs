@@ -596,7 +596,7 @@ fn reading_a_secret_can_fail_without_showing_anything() {
         ),
         (
             "password=@/nonexistent/pw.txt",
-            "cannot read '/nonexistent/pw.txt' for password",
+            "cannot read --prop password=@'/nonexistent/pw.txt'",
         ),
         ("password=@", "--prop password=@ names no file"),
         (
@@ -658,4 +658,105 @@ fn reading_a_secret_can_fail_without_showing_anything() {
             env.refused(&[verb, "--file", m.to_str().unwrap()], 2, msg);
         }
     }
+}
+
+#[test]
+fn a_prop_without_equals_is_named_by_its_position_never_repeated() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    let mut args = mysql("fin_ws", "orders", "address=db");
+    args.extend(["--prop", "passwordhunter2-S3cr3t"]);
+    // The 4th --prop: address, database, username, then the one typed without `=`.
+    let r = env.refused(
+        &args,
+        2,
+        "error: the 4th --prop has no `=` (it starts with `pas…`)",
+    );
+    assert_eq!(r.stdout, "");
+    assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+    assert!(!r.stderr.contains("word"), "{}", r.stderr);
+    // Short arguments are shown whole, hostile ones escaped.
+    let r = env.refused(
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "c",
+            "--type",
+            "redis",
+            "--prop",
+            "\u{1b}]",
+        ],
+        2,
+        "the 1st --prop has no `=` (it starts with `\\u001b]`)",
+    );
+    assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+}
+
+#[test]
+fn a_secret_read_from_a_terminal_is_prompted_for_hidden_and_one_line() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    let mut args = mysql("fin_ws", "orders", "address=db");
+    args.extend(["--prop", "password=-", "--color", "never"]);
+    // The secret is typed, then the next line the user types (a shell command) follows:
+    // only the first line is the secret, and the prompt does not echo it.
+    let r = env.pty(
+        &args,
+        &[(
+            "password for orders (prod): ",
+            "pty-S3cr3t-0015\recho next\r",
+        )],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("pty-S3cr3t-0015"),
+        "echoed: {}",
+        r.stdout
+    );
+    assert_eq!(
+        password(&env, "fin_ws", "orders", "prod"),
+        json!("pty-S3cr3t-0015")
+    );
+    // A key that is not secret is asked for too, in the open (as typed), for update.
+    let r = env.pty(
+        &[
+            "--color",
+            "never",
+            "datasource",
+            "update",
+            "fin_ws",
+            "orders",
+            "--prop",
+            "database=-",
+        ],
+        &[("database for orders: ", "sales\r")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        stored(&env, "datasource", "fin_ws", "orders", "prod")["database"],
+        json!("sales")
+    );
+    // With prompts off, a terminal on stdin is refused rather than read to its end.
+    let rows = env.rows();
+    let mut args = mysql("fin_ws", "orders2", "address=db");
+    args.extend(["--no-input", "--prop", "password=-"]);
+    let r = env.pty(&args, &[]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "--prop password=- reads stdin, which is a terminal, and dwctl may not prompt"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(env.rows(), rows);
+    // From a pipe, stdin is read as before (one trailing newline dropped).
+    let mut args = mysql("fin_ws", "orders3", "address=db");
+    args.extend(["--prop", "password=-"]);
+    env.run_stdin(&args, "pipe-S3cr3t-0016\n").ok();
+    assert_eq!(
+        password(&env, "fin_ws", "orders3", "prod"),
+        json!("pipe-S3cr3t-0016")
+    );
 }

@@ -296,11 +296,15 @@ fn no_config_ignores_the_config_file() {
         c.env("DWCTL_NO_CONFIG", v);
         assert_eq!(format_of(Env::output(c).ok()), "table");
     }
-    for v in ["0", "false", ""] {
+    for v in ["0", "false"] {
         let mut c = with_config(&env, &["user", "list"]);
         c.env("DWCTL_NO_CONFIG", v);
         Env::output(c).fails(2, "unknown field `bogus`");
     }
+    // Set but empty is a mistake, not "off" (see empty_settings_are_usage_errors).
+    let mut c = with_config(&env, &["user", "list"]);
+    c.env("DWCTL_NO_CONFIG", "");
+    Env::output(c).fails(2, "DWCTL_NO_CONFIG is set but empty");
     // --no-config wins over --config too.
     write(&env.path().join("x.toml"), "output = \"json\"\n");
     let c = with_config(&env, &["--no-config", "--config", "x.toml", "user", "list"]);
@@ -323,6 +327,128 @@ fn bad_values_in_the_environment_are_usage_errors() {
     }
     env.run(&["-o", "yaml", "user", "list"])
         .fails(2, "invalid value 'yaml' for '--output <FORMAT>'");
+    assert_eq!(env.bytes(), before);
+}
+
+#[test]
+fn empty_settings_are_usage_errors() {
+    let env = Env::new();
+    let before = env.bytes();
+    let events = env.events();
+    // Every DWCTL_ setting under ENVIRONMENT, set to the empty string, with and without the
+    // flag that would override it: exit 2 naming it, nothing read or written (no catalog
+    // at the default path either).
+    for var in [
+        "DWCTL_CATALOG",
+        "DWCTL_CONFIG",
+        "DWCTL_NO_CONFIG",
+        "DWCTL_ACTOR",
+        "DWCTL_OUTPUT",
+        "DWCTL_NO_INPUT",
+        "DWCTL_LOCK_TIMEOUT",
+        "DWCTL_NOW",
+    ] {
+        for args in [
+            &["user", "add", "carol"][..],
+            &["--as", "root", "workspace", "list"],
+        ] {
+            let mut c = env.cmd(args);
+            c.env(var, "");
+            let r = Env::output(c);
+            r.fails(2, &format!("error: {var} is set but empty"));
+            assert!(r
+                .stderr
+                .contains(&format!("hint: give {var} a value, or unset it")));
+            assert_eq!(r.stdout, "", "{var}");
+        }
+    }
+    assert_eq!(env.bytes(), before);
+    assert_eq!(env.events(), events);
+    assert!(
+        !env.path().join(".local").exists(),
+        "a catalog at the default path"
+    );
+    // Under -o json the error is JSON too.
+    let mut c = env.cmd(&["-o", "json", "workspace", "list"]);
+    c.env("DWCTL_ACTOR", "");
+    let e = Env::output(c).json_error();
+    assert_eq!(e["message"], json!("DWCTL_ACTOR is set but empty"));
+    // CI, NO_COLOR and CLICOLOR_FORCE keep their own conventions: empty is unset.
+    for var in ["CI", "NO_COLOR", "CLICOLOR_FORCE"] {
+        let mut c = env.cmd(&["user", "list"]);
+        c.env(var, "");
+        Env::output(c).ok();
+    }
+    // An empty or impossible actor from any source is bad input, not an unknown actor.
+    env.run(&["--as", "", "workspace", "list"])
+        .fails(2, "error: --as: invalid principal name ''");
+    let long = "m".repeat(100_000);
+    let r = env.run(&["--as", &long, "workspace", "list"]);
+    r.fails(2, "error: --as: invalid principal name 'mmmm");
+    assert!(r.stderr.len() < 4096, "{}", r.stderr.len());
+    let mut c = env.cmd(&["workspace", "list"]);
+    c.env("DWCTL_ACTOR", "\u{1b}]0;x\u{7}");
+    let r = Env::output(c);
+    r.fails(
+        2,
+        "error: DWCTL_ACTOR: invalid principal name '\\u001b]0;x\\u0007'",
+    );
+    let cfg = default_config(&env);
+    for (text, want) in [
+        ("actor = \"\"\n", ":1: actor: invalid principal name ''"),
+        ("catalog = \"\"\n", ":1: catalog: the catalog path is empty"),
+    ] {
+        write(&cfg, text);
+        let mut c = with_config(&env, &["workspace", "list"]);
+        c.env_remove("DWCTL_CATALOG");
+        Env::output(c).fails(2, want);
+    }
+    assert!(
+        !env.path().join(".local").exists(),
+        "a catalog at the default path"
+    );
+}
+
+#[test]
+fn hostile_settings_are_escaped_and_cut_in_messages() {
+    let env = Env::new();
+    let before = env.bytes();
+    let hostile = format!("\u{1b}]0;pwned\u{7}{}", "a".repeat(100_000));
+    let check = |r: Run, what: &str| {
+        assert!(r.code == 2 || r.code == 7, "{what}: exit {}", r.code);
+        assert!(r.stderr.len() < 4096, "{what}: {} bytes", r.stderr.len());
+        assert!(
+            !r.stderr.chars().any(|c| c.is_control() && c != '\n'),
+            "{what}: {:?}",
+            &r.stderr[..r.stderr.len().min(300)]
+        );
+        assert_eq!(r.stdout, "", "{what}");
+    };
+    for flag in ["--catalog", "--config", "--as"] {
+        check(
+            Env::output(with_config(&env, &[flag, &hostile, "workspace", "list"])),
+            flag,
+        );
+    }
+    for var in [
+        "DWCTL_CATALOG",
+        "DWCTL_CONFIG",
+        "DWCTL_ACTOR",
+        "DWCTL_OUTPUT",
+        "DWCTL_LOCK_TIMEOUT",
+        "DWCTL_NOW",
+    ] {
+        let mut c = env.cmd(&["workspace", "list"]);
+        c.env(var, &hostile);
+        c.env_remove("DWCTL_NO_CONFIG");
+        check(Env::output(c), var);
+    }
+    let cfg = default_config(&env);
+    write(&cfg, &format!("actor = \"{}\"\n", "a".repeat(100_000)));
+    check(
+        Env::output(with_config(&env, &["workspace", "list"])),
+        "config actor",
+    );
     assert_eq!(env.bytes(), before);
 }
 
