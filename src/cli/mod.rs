@@ -199,6 +199,7 @@ pub enum Command {
     Audit(AuditCommand),
     /// Write the catalog (or some workspaces) as a manifest; secrets become placeholders
     #[command(
+        long_about = manifest::EXPORT_ABOUT,
         after_help = "EXAMPLES:\n  dwctl export --all --file dwctl.toml\n  dwctl export finance_tax_report > fin.toml\n  dwctl export --all -o json | jq '.workspace[].name'"
     )]
     Export(ExportArgs),
