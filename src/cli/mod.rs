@@ -194,7 +194,7 @@ pub enum Command {
     /// The audit log of every change
     #[command(
         subcommand,
-        after_help = "EXAMPLES:\n  dwctl audit list --workspace finance_tax_report\n  dwctl audit verify"
+        after_help = "EXAMPLES:\n  dwctl audit list --workspace finance_tax_report\n  dwctl audit verify\n  dwctl audit head >> audit-anchors.txt"
     )]
     Audit(AuditCommand),
     /// Write the catalog (or some workspaces) as a manifest; secrets become placeholders

@@ -339,6 +339,15 @@ impl Printer {
         }
     }
 
+    /// `audit head`: one `SEQ:HASH` line under `table` (what `audit verify --expect` takes),
+    /// the object under the other formats.
+    pub fn anchor(&mut self, a: &crate::domain::audit::Anchor) -> io::Result<()> {
+        match self.format {
+            Format::Table => writeln!(self.out, "{a}"),
+            _ => self.object(a),
+        }
+    }
+
     /// Text that is the command's result itself (a completion script, a man page).
     pub fn raw(&mut self, text: &str) -> io::Result<()> {
         self.out.write_all(text.as_bytes())
