@@ -1548,4 +1548,17 @@ fn a_manifest_keeps_its_region() {
     let p = write(&hangzhou, "moved.toml", &moved);
     hangzhou.run(&["apply", "--file", &p]).ok();
     assert_eq!(export(&hangzhou, "moved-export.toml"), moved);
+
+    // Without a region, an instance's explicit regionId that is not the catalog's is
+    // refused as `datasource add` refuses it (exit 2, naming the declaration).
+    let p = write(
+        &hangzhou,
+        "region-id.toml",
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"h\"\ntype = \"hologres\"\nenv = \"prod\"\nmode = \"instance\"\nproperties = { instanceId = \"hgpre-1\", database = \"d\", regionId = \"cn-shanghai\" }\n",
+    );
+    hangzhou.refused(
+        &["apply", "--file", &p],
+        2,
+        ":4:1: + datasource fin_ws/h (prod): hologres (instance mode): regionId `cn-shanghai` is not the catalog's region `cn-hangzhou`",
+    );
 }
