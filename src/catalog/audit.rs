@@ -45,6 +45,13 @@ impl Tx<'_> {
         if let Some(last) = &self.last_hash {
             return Ok(last.clone());
         }
+        let last = self.newest_audit()?;
+        self.last_hash = Some(last.clone());
+        Ok(last)
+    }
+
+    /// The seq and hash of the newest event as stored ((0, 64 zeros) for an empty log).
+    pub fn newest_audit(&self) -> Result<(i64, String)> {
         let row: Option<(i64, String)> = self
             .conn
             .query_row(
@@ -53,9 +60,7 @@ impl Tx<'_> {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let last = row.unwrap_or((0, "0".repeat(64)));
-        self.last_hash = Some(last.clone());
-        Ok(last)
+        Ok(row.unwrap_or((0, "0".repeat(64))))
     }
 
     pub fn insert_audit(&mut self, e: &AuditEvent) -> Result<()> {

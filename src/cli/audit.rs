@@ -11,8 +11,44 @@ pub enum AuditCommand {
     )]
     List(AuditListArgs),
     /// Recompute the hash chain; exit 9 naming the first event that does not match
-    #[command(after_help = "EXAMPLES:\n  dwctl audit verify")]
-    Verify,
+    #[command(
+        long_about = VERIFY_ABOUT,
+        after_help = "EXAMPLES:\n  dwctl audit verify\n  dwctl audit verify --expect \"$(cat audit-head.txt)\"\n  dwctl audit verify --expect 42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 --expect 57:..."
+    )]
+    Verify(AuditVerifyArgs),
+    /// Print the newest event's seq and hash (SEQ:HASH), an anchor to keep outside the catalog
+    #[command(
+        long_about = HEAD_ABOUT,
+        after_help = "EXAMPLES:\n  dwctl audit head > audit-head.txt\n  dwctl audit head -o json\n  dwctl audit verify --expect \"$(cat audit-head.txt)\""
+    )]
+    Head,
+}
+
+const VERIFY_ABOUT: &str = "\
+Recompute the hash chain; exit 9 naming the first event that does not match.
+
+The chain shows that no event was changed, inserted or removed in the middle, but not that
+the newest events were deleted, nor that someone who can write the file rewrote an event
+and re-hashed every event after it. For that, keep anchors outside the catalog (dwctl
+audit head prints one) and give them back with --expect SEQ:HASH: verify then also checks
+that the log still reaches event SEQ (else the newest events were deleted: exit 9) and that
+event SEQ still has that hash (else an event at or before SEQ was rewritten: exit 9). An
+anchor protects the events up to it, not those recorded after it.";
+
+const HEAD_ABOUT: &str = "\
+Print the newest event's seq and hash (SEQ:HASH), an anchor to keep outside the catalog.
+
+Keep the line somewhere the catalog's writers cannot change (a CI log, a git repository, a
+ticket); later, dwctl audit verify --expect SEQ:HASH exits 9 when the log was truncated
+before that event or rewritten at or before it. -o json prints {\"seq\": N, \"hash\":
+\"...\"}. An empty log's head is 0 and 64 zeros, the chain's starting value. Like verify,
+it needs the account or a RAM user with full access.";
+
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// Also check that the log still holds this event with this hash (as audit head printed it); repeatable
+    #[arg(long, value_name = "SEQ:HASH")]
+    pub expect: Vec<String>,
 }
 
 #[derive(Debug, Args)]

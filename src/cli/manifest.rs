@@ -1,5 +1,29 @@
 use clap::Args;
 
+/// `man dwctl-export`: what an export holds beyond the manifest's keys.
+pub const EXPORT_ABOUT: &str = "\
+Write the catalog (or some workspaces) as a manifest; secrets become placeholders.
+
+Everything is written in a fixed order, so exports of equal catalogs are equal byte for
+byte. The manifest starts with the catalog's region (region = \"cn-hangzhou\"): plan and
+apply refuse it (exit 6) in a catalog of another region, since its compute resources and
+data sources would quietly reach another region there. A manifest without region applies
+anywhere.
+
+Each secret property (a key ending in password, secret or token) is written as
+{ env = \"VAR\" }, to be set when the manifest is applied, with VAR =
+DWCTL_SECRET_<WORKSPACE>_<NAME>_<ENV>_<KEY>. The parts are joined by one _ and written so
+that two different secrets never share a variable: workspace, object name and env are
+upper-cased with each _ doubled (names are compared without regard to case); the key keeps
+its case and punctuation: a capital letter is written _ and the letter, a dot __, an
+underscore _0 and a hyphen _1. So sec_ws/a_b is DWCTL_SECRET_SEC__WS_A__B_PROD_PASSWORD, sec_ws_a/b is
+DWCTL_SECRET_SEC__WS__A_B_PROD_PASSWORD, and accessKeySecret and extra.db.password end in
+ACCESS_KEY_SECRET and EXTRA__DB__PASSWORD.
+
+These names changed in issue 11: dwctl used to turn every character outside A-Z0-9 into _,
+so that two secrets could share one variable. Manifests exported before keep working, as
+they name their variables themselves; new exports use the new names.";
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Workspaces to export (with the principals and resource groups they use)

@@ -197,11 +197,12 @@ pub enum Command {
     /// The audit log of every change
     #[command(
         subcommand,
-        after_help = "EXAMPLES:\n  dwctl audit list --workspace finance_tax_report\n  dwctl audit verify"
+        after_help = "EXAMPLES:\n  dwctl audit list --workspace finance_tax_report\n  dwctl audit verify\n  dwctl audit head >> audit-anchors.txt"
     )]
     Audit(AuditCommand),
     /// Write the catalog (or some workspaces) as a manifest; secrets become placeholders
     #[command(
+        long_about = manifest::EXPORT_ABOUT,
         after_help = "EXAMPLES:\n  dwctl export --all --file dwctl.toml\n  dwctl export finance_tax_report > fin.toml\n  dwctl export --all -o json | jq '.workspace[].name'"
     )]
     Export(ExportArgs),

@@ -1,7 +1,7 @@
 use super::Ctx;
 use crate::catalog::AuditFilter;
 use crate::cli::{AuditCommand, AuditListArgs};
-use crate::domain::audit::{self, AuditEvent};
+use crate::domain::audit::{self, Anchor, AuditEvent};
 use crate::domain::clock::Timestamp;
 use crate::domain::error::Error;
 use crate::domain::session;
@@ -9,15 +9,27 @@ use crate::domain::session;
 pub fn run(ctx: &mut Ctx, cmd: AuditCommand) -> anyhow::Result<()> {
     match cmd {
         AuditCommand::List(a) => list(ctx, a),
-        AuditCommand::Verify => {
-            let v = ctx.read(audit::verify)?;
+        AuditCommand::Verify(a) => {
+            let expect = a
+                .expect
+                .iter()
+                .map(|s| Anchor::parse(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            let v = ctx.read(|s| audit::verify(s, &expect))?;
             ctx.printer.object(&v)?;
             if !v.ok {
-                return Err(Error::negative(format!("the audit chain is broken: {}", v.message))
-                    .with_hint("restore the catalog from a backup; events before the broken one are intact")
-                    .into());
+                let mut e = Error::negative(format!("the audit chain is broken: {}", v.message));
+                if let Some(h) = &v.hint {
+                    e = e.with_hint(h.clone());
+                }
+                return Err(e.into());
             }
             ctx.printer.status(&v.message);
+            Ok(())
+        }
+        AuditCommand::Head => {
+            let head = ctx.read(audit::head)?;
+            ctx.printer.anchor(&head)?;
             Ok(())
         }
     }

@@ -60,8 +60,15 @@ fn load(path: &str) -> Result<Loaded> {
     })
 }
 
-/// Secrets named in a manifest are read here, from the variables and files it names.
+/// At most this many unreadable secrets are named one by one; the rest are counted.
+const SECRETS_NAMED: usize = 10;
+
+/// Secrets named in a manifest are read here, from the variables and files it names. Every
+/// secret is tried before failing, so that one exit 2 names all that cannot be read (the
+/// first [`SECRETS_NAMED`] of them) rather than one per run.
 fn resolve_secrets(m: &mut Manifest) -> Result<()> {
+    let mut failed: Vec<Error> = Vec::new();
+    let mut unset: Vec<String> = Vec::new();
     for w in &mut m.workspace {
         let objects = w
             .compute
@@ -84,15 +91,17 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                 let plain = match value {
                     PropValue::Plain(_) => continue,
                     PropValue::Env(var) => std::env::var(var.as_str()).map_err(|_| {
+                        unset.push(named(var).to_string());
                         Error::invalid(format!(
                             "{what}: {} reads the environment variable {}, which is not set",
                             named(key),
                             named(var)
                         ))
                         .with_hint(format!("export {}=... before running dwctl", named(var)))
-                    })?,
-                    PropValue::File(path) => strip_one_trailing_newline(
-                        input::read_file(path.as_str(), VALUE_LIMIT, false).map_err(|e| match e {
+                    }),
+                    PropValue::File(path) => input::read_file(path.as_str(), VALUE_LIMIT, false)
+                        .map(strip_one_trailing_newline)
+                        .map_err(|e| match e {
                             ReadError::Io(e) => Error::invalid(format!(
                                 "{what}: {} reads the file {}, which cannot be read",
                                 named(key),
@@ -103,14 +112,48 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                                 &format!("the file {} that {what}: {} reads", shown(path), named(key)),
                                 "a property value is at most 4,096 characters (a file: 16,386 bytes)",
                             ),
-                        })?,
-                    ),
+                        }),
                 };
-                *value = PropValue::Plain(plain);
+                match plain {
+                    Ok(plain) => *value = PropValue::Plain(plain),
+                    Err(e) => failed.push(e),
+                }
             }
         }
     }
-    Ok(())
+    if failed.len() <= 1 {
+        return failed.pop().map_or(Ok(()), Err);
+    }
+    let mut e = Error::invalid(format!(
+        "{} secrets of the manifest cannot be read",
+        failed.len()
+    ));
+    for f in failed.iter().take(SECRETS_NAMED) {
+        let mut line = f.message.clone();
+        if let Some(cause) = f.causes.first() {
+            line.push_str(&format!(" ({cause})"));
+        }
+        e = e.caused_by(line);
+    }
+    if failed.len() > SECRETS_NAMED {
+        e = e.caused_by(format!("and {} more", failed.len() - SECRETS_NAMED));
+    }
+    if !unset.is_empty() {
+        let shown_vars: Vec<String> = unset
+            .iter()
+            .take(SECRETS_NAMED)
+            .map(|v| format!("{v}=..."))
+            .collect();
+        let more = match unset.len().saturating_sub(SECRETS_NAMED) {
+            0 => String::new(),
+            k => format!(" (and {k} more)"),
+        };
+        e = e.with_hint(format!(
+            "export {}{more} before running dwctl",
+            shown_vars.join(" ")
+        ));
+    }
+    Err(e)
 }
 
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {

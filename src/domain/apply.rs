@@ -1046,6 +1046,29 @@ fn prefix(what: &str, mut e: Error) -> Error {
     e
 }
 
+/// A manifest that says its region (every export does) applies only to a catalog of that
+/// region: its compute resources and data sources were set up for it (`regionId` left out
+/// means "the catalog's region"), and would quietly point at another one.
+fn check_region(m: &Manifest, catalog: &str) -> Result<()> {
+    let Some(region) = &m.region else {
+        return Ok(());
+    };
+    if region.eq_ignore_ascii_case(catalog) {
+        return Ok(());
+    }
+    Err(Error::refused(format!(
+        "the manifest is for region {}, and this catalog is in {}",
+        named(region),
+        named(catalog)
+    ))
+    .with_hint(format!(
+        "apply it to a catalog of {}; to move its objects to {} on purpose, change the manifest's region to {} (and check any regionId)",
+        named(region),
+        named(catalog),
+        named(catalog)
+    )))
+}
+
 /// Converge the catalog to the manifest, in the caller's one transaction. On a refusal the
 /// whole apply is refused, naming the change; its audit event is the apply's own.
 pub fn apply(
@@ -1056,6 +1079,13 @@ pub fn apply(
     locate: &dyn Fn(&[Step]) -> Option<String>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<PlanChange>> {
+    if let Err(mut e) = check_region(m, &s.tenant.region) {
+        if let Some(pos) = locate(&[Step::Key("region")]) {
+            e.message = format!("{pos}: {}", e.message);
+        }
+        s.attempt("apply", None, Some(source));
+        return Err(e);
+    }
     let total = m.principal.len() + m.resource_group.len() + m.workspace.len();
     let mut a = Applier {
         s,
@@ -1103,6 +1133,32 @@ pub fn apply(
     }
 }
 
+/// No two secrets of an export share a variable: [`secret_env_name`] is built so that they
+/// cannot, and this says so loudly (a bug, exit 1) rather than let one secret land in two
+/// places if it ever did.
+fn check_secret_names(m: &Manifest) -> Result<()> {
+    let mut seen: HashMap<&str, String> = HashMap::new();
+    for w in &m.workspace {
+        let objects = (w.compute.iter().map(|c| (&c.name, &c.env, &c.properties))).chain(
+            w.datasource
+                .iter()
+                .map(|d| (&d.name, &d.env, &d.properties)),
+        );
+        for (name, env, props) in objects {
+            for (key, value) in props.iter().flatten() {
+                let PropValue::Env(var) = value else { continue };
+                let here = format!("{}/{} ({env}) {key}", w.name, name);
+                if let Some(there) = seen.insert(var, here.clone()) {
+                    return Err(Error::internal(format!(
+                        "export would name {there} and {here} both {var}"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The catalog as a manifest: principals, resource groups and the chosen workspaces, in a
 /// fixed order (by kind, then name, then env), secrets as `{ env = "..." }` placeholders.
 /// With no workspace named, every workspace the actor can see (the recycle bin excepted),
@@ -1133,7 +1189,10 @@ pub fn export(
     workspaces.sort_by_key(|w| w.name.as_str().to_ascii_lowercase());
     let mut used_principals: HashSet<String> = HashSet::new();
     let mut used_groups: HashSet<String> = HashSet::new();
-    let mut out = Manifest::default();
+    let mut out = Manifest {
+        region: Some(s.tenant.region.clone()),
+        ..Manifest::default()
+    };
     for (i, w) in workspaces.iter().enumerate() {
         progress(i, workspaces.len());
         let roles = s.tx().roles_in(w.id, s.actor.pk)?;
@@ -1221,6 +1280,7 @@ pub fn export(
         out.workspace.push(d);
     }
     progress(workspaces.len(), workspaces.len());
+    check_secret_names(&out)?;
     let all = names.is_empty() && s.actor.is_tenant_admin();
     for p in s.tx().principals()? {
         if p.is_account()
@@ -1256,4 +1316,47 @@ pub fn export(
     out.resource_group
         .sort_by_key(|g| g.name.to_ascii_lowercase());
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ds(name: &str, var: &str) -> DataSourceDecl {
+        DataSourceDecl {
+            name: name.into(),
+            type_: "mysql".into(),
+            env: "prod".into(),
+            properties: Some(BTreeMap::from([(
+                "password".to_string(),
+                PropValue::Env(var.into()),
+            )])),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn export_refuses_two_secrets_in_one_variable() {
+        let mut m = Manifest::default();
+        m.workspace.push(WorkspaceDecl {
+            name: "sec_ws".into(),
+            datasource: vec![ds("a_b", "V1"), ds("c", "V2")],
+            ..Default::default()
+        });
+        assert!(check_secret_names(&m).is_ok());
+        m.workspace.push(WorkspaceDecl {
+            name: "sec_ws_a".into(),
+            datasource: vec![ds("b", "V1")],
+            ..Default::default()
+        });
+        let e = check_secret_names(&m).unwrap_err();
+        assert_eq!(e.kind, super::super::error::Kind::Internal);
+        assert!(
+            e.message.contains("sec_ws/a_b (prod) password")
+                && e.message.contains("sec_ws_a/b (prod) password")
+                && e.message.contains("V1"),
+            "{}",
+            e.message
+        );
+    }
 }

@@ -114,7 +114,70 @@ pub struct Verification {
     pub ok: bool,
     pub events: i64,
     pub first_bad_seq: Option<i64>,
+    /// How many `--expect` anchors were checked and hold.
+    pub anchors: usize,
     pub message: String,
+    /// What to do about a failure (for the error's hint).
+    #[serde(skip)]
+    pub hint: Option<String>,
+}
+
+/// The newest event's seq and hash: an anchor to keep outside the catalog (`audit head`),
+/// and to give back to `audit verify --expect`. An empty log's head is `0` and the chain's
+/// starting value (64 `0`s).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Anchor {
+    /// `SEQ:HASH`, the form `--expect` takes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+impl Anchor {
+    /// `SEQ:HASH`: a seq of digits (0 or more) and 64 hex digits (any case).
+    pub fn parse(s: &str) -> Result<Anchor> {
+        let bad = || {
+            Error::invalid(format!("invalid anchor {}", super::model::shown(s))).with_hint(
+                "an anchor is SEQ:HASH as dwctl audit head prints it, e.g. 42:9f86d081884c7d65...: a sequence number and 64 hex digits",
+            )
+        };
+        let (seq, hash) = s.split_once(':').ok_or_else(bad)?;
+        if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let seq: i64 = seq.parse().map_err(|_| bad())?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        Ok(Anchor {
+            seq,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+/// Reading the whole log (verifying it, or its head) needs the tenant-level right to read it.
+fn require_whole_log(s: &Session, doing: &str) -> Result<()> {
+    if s.actor.is_tenant_admin() {
+        return Ok(());
+    }
+    Err(Error::denied(format!(
+        "{} may not {doing} the whole audit log",
+        s.actor.name
+    ))
+    .with_hint("this needs the account or a RAM user with full access"))
+}
+
+/// `audit head`: the newest event's seq and hash, as the log holds them now.
+pub fn head(s: &mut Session) -> Result<Anchor> {
+    require_whole_log(s, "read the head of")?;
+    let (seq, hash) = s.tx().newest_audit()?;
+    Ok(Anchor { seq, hash })
 }
 
 /// `audit list`: tenant administrators see everything; others the events of the
@@ -138,22 +201,28 @@ pub fn list(
     s.tx().for_each_audit(&filter, visit)
 }
 
-/// `audit verify`: recompute the chain and name the first event that does not match.
-/// Reading the whole log needs the tenant-level right to read it.
-pub fn verify(s: &mut Session) -> Result<Verification> {
-    if !s.actor.is_tenant_admin() {
-        return Err(Error::denied(format!(
-            "{} may not verify the whole audit log",
-            s.actor.name
-        ))
-        .with_hint("this needs the account or a RAM user with full access"));
-    }
+/// `audit verify`: recompute the chain and name the first event that does not match; then
+/// check that the chain still holds each anchor of `expect` (`--expect SEQ:HASH`, kept
+/// outside the catalog): an anchor past the newest event means the newest events were
+/// deleted; another hash at its seq means an event at or before it was rewritten (every
+/// hash depends on all those before it, so re-hashing the chain after a rewrite changes
+/// the anchored one too).
+pub fn verify(s: &mut Session, expect: &[Anchor]) -> Result<Verification> {
+    require_whole_log(s, "verify")?;
+    // The hash the log holds at each anchored seq, as the walk finds it.
+    let mut found: std::collections::BTreeMap<i64, Option<String>> =
+        expect.iter().map(|a| (a.seq, None)).collect();
     let mut prev = "0".repeat(64);
     let mut expected_seq = 1;
     let mut count = 0;
+    let mut last_seq = 0;
     let mut bad: Option<(i64, String)> = None;
     s.tx().for_each_event(|e| {
         count += 1;
+        last_seq = e.seq;
+        if let Some(slot) = found.get_mut(&e.seq) {
+            *slot = Some(e.hash.clone());
+        }
         if bad.is_none() {
             if e.seq != expected_seq {
                 bad = Some((
@@ -178,19 +247,70 @@ pub fn verify(s: &mut Session) -> Result<Verification> {
         }
         Ok(())
     })?;
-    Ok(match bad {
-        None => Verification {
-            ok: true,
-            events: count,
-            first_bad_seq: None,
-            message: format!("the audit chain of {count} events verifies"),
-        },
-        Some((seq, message)) => Verification {
+    if let Some((seq, message)) = bad {
+        return Ok(Verification {
             ok: false,
             events: count,
             first_bad_seq: Some(seq),
+            anchors: 0,
             message,
-        },
+            hint: Some(
+                "restore the catalog from a backup; events before the broken one are intact".into(),
+            ),
+        });
+    }
+    // The chain holds; the anchors, lowest seq first (the earliest damage is the one to name).
+    let mut anchors: Vec<&Anchor> = expect.iter().collect();
+    anchors.sort_by_key(|a| a.seq);
+    for a in &anchors {
+        // Seq 0 is the chain's start, held by every log: its hash is the starting value.
+        let held = if a.seq == 0 {
+            Some("0".repeat(64))
+        } else {
+            found.get(&a.seq).cloned().flatten()
+        };
+        let problem = match held {
+            None => Some(format!(
+                "the log ends at event {last_seq}, but event {} was recorded: the newest events were deleted",
+                a.seq
+            )),
+            Some(h) if h != a.hash => Some(format!(
+                "event {} has hash {h}, not the expected {}: the log was rewritten at or before event {}",
+                a.seq, a.hash, a.seq
+            )),
+            Some(_) => None,
+        };
+        if let Some(message) = problem {
+            return Ok(Verification {
+                ok: false,
+                events: count,
+                first_bad_seq: Some(a.seq.min(last_seq + 1)),
+                anchors: 0,
+                message,
+                hint: Some(format!(
+                    "restore the catalog from a backup that holds event {} with that hash",
+                    a.seq
+                )),
+            });
+        }
+    }
+    let message = if expect.is_empty() {
+        format!("the audit chain of {count} events verifies")
+    } else {
+        match expect.len() {
+            1 => format!("the audit chain of {count} events verifies and holds the expected event"),
+            k => format!(
+                "the audit chain of {count} events verifies and holds the {k} expected events"
+            ),
+        }
+    };
+    Ok(Verification {
+        ok: true,
+        events: count,
+        first_bad_seq: None,
+        anchors: expect.len(),
+        message,
+        hint: None,
     })
 }
 
@@ -249,5 +369,37 @@ mod tests {
         assert_eq!(h1, event_hash(&"0".repeat(64), &e2));
         e2.outcome = "denied".into();
         assert_ne!(h1, event_hash(&"0".repeat(64), &e2));
+    }
+
+    #[test]
+    fn anchors_parse_as_head_prints_them() {
+        let h = "9F86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let a = Anchor::parse(&format!("42:{h}")).unwrap();
+        assert_eq!(
+            (a.seq, a.hash.as_str()),
+            (42, h.to_ascii_lowercase().as_str())
+        );
+        assert_eq!(Anchor::parse(&a.to_string()).unwrap(), a);
+        assert_eq!(
+            Anchor::parse(&format!("0:{}", "0".repeat(64))).unwrap().seq,
+            0
+        );
+        for bad in [
+            String::new(),
+            "42".into(),
+            format!(":{h}"),
+            format!("+1:{h}"),
+            format!("-1:{h}"),
+            format!(" 1:{h}"),
+            format!("1:{h} "),
+            format!("1:{}", &h[1..]),
+            format!("1:{h}0"),
+            format!("1:{h}:2"),
+            format!("99999999999999999999:{h}"),
+            format!("1:{}", "é".repeat(32)),
+        ] {
+            let e = Anchor::parse(&bad).unwrap_err();
+            assert_eq!(e.kind, super::super::error::Kind::Invalid, "{bad}");
+        }
     }
 }

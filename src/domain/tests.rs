@@ -312,7 +312,10 @@ fn dry_run_writes_nothing() {
 fn the_audit_chain_verifies() {
     let mut cat = setup();
     create(&mut cat, None, "chain_ws").unwrap();
-    let v = session::read(&mut cat, &req(None, now()), super::audit::verify).unwrap();
+    let v = session::read(&mut cat, &req(None, now()), |s| {
+        super::audit::verify(s, &[])
+    })
+    .unwrap();
     assert!(v.ok, "{}", v.message);
     assert_eq!(v.events, 2);
 }

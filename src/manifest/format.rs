@@ -73,6 +73,10 @@ pub struct Manifest {
     /// missing version gets its own message instead of serde's "missing field".)
     #[serde(default, deserialize_with = "de_version")]
     pub version: u32,
+    /// The region of the catalog it was exported from (`export` writes it): `plan` and
+    /// `apply` refuse it in a catalog of another region. Left out, it applies anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     #[serde(default)]
     pub principal: Vec<PrincipalDecl>,
     #[serde(default)]
@@ -85,6 +89,7 @@ impl Default for Manifest {
     fn default() -> Self {
         Manifest {
             version: VERSION,
+            region: None,
             principal: Vec::new(),
             resource_group: Vec::new(),
             workspace: Vec::new(),
@@ -1075,6 +1080,7 @@ fn find_problem(m: &Manifest) -> Option<Problem> {
 pub fn to_toml(m: &Manifest) -> String {
     let mut w = TomlOut(String::new());
     w.raw_kv("version", &m.version.to_string());
+    w.opt_str("region", &m.region);
     for p in &m.principal {
         w.header("principal");
         w.str("name", &p.name);
@@ -1310,21 +1316,79 @@ fn is_hidden(c: char) -> bool {
 // ---------------------------------------------------------------------------------------
 
 /// The environment variable `export` names for a secret property:
-/// `DWCTL_SECRET_<WORKSPACE>_<NAME>_<ENV>_<KEY>`, upper-cased, every character outside
-/// `A-Z0-9` turned into `_` (cli.md section 8). Upper-casing is ASCII only, so each input
-/// character gives exactly one output character (`ß` is `_`, never `SS`).
+/// `DWCTL_SECRET_<WORKSPACE>_<NAME>_<ENV>_<KEY>`, one `_` between the parts, each part
+/// written so that the parts can always be told apart again (two different secrets never
+/// share a variable):
+///
+/// - workspace, name and env: upper-cased, each `_` doubled (`sec_ws` is `SEC__WS`). dwctl
+///   compares these names without regard to case (`Fin` and `FIN` are one workspace), so
+///   their case is not kept. They start with a letter, so the single `_` after a part is
+///   never the start of the next one.
+/// - key (case-sensitive, the last part): lower-case letters and digits upper-cased, a
+///   capital letter written `_` and the letter (`accessKeySecret` is `ACCESS_KEY_SECRET`),
+///   `.` written `__`, `_` written `_0` and `-` written `_1` (`extra.db.password` is
+///   `EXTRA__DB__PASSWORD`, `extra.db_password` is `EXTRA__DB_0PASSWORD`).
+///
+/// A part outside what the catalog holds (a workspace or object name not of `A-Za-z0-9_`
+/// starting with a letter, an env not of `a-z0-9`, a key not of `A-Za-z0-9._-`, or an empty
+/// one) makes the whole name `DWCTL_SECRET_0X` and the hex of the four parts' bytes with a
+/// `FF` byte between them (a byte UTF-8 never uses): still one variable per secret, and
+/// never the name of a valid one (those go on with a letter after `DWCTL_SECRET_`).
 pub fn secret_env_name(workspace: &str, name: &str, env: &str, key: &str) -> String {
-    format!("DWCTL_SECRET_{workspace}_{name}_{env}_{key}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
+    fn is_name(s: &str) -> bool {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+    let valid = is_name(workspace)
+        && is_name(name)
+        && !env.is_empty()
+        && env
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let mut out = String::from(SECRET_ENV_PREFIX);
+    if !valid {
+        out.push_str("0X");
+        for (i, part) in [workspace, name, env, key].iter().enumerate() {
+            if i > 0 {
+                out.push_str("FF");
             }
-        })
-        .collect()
+            for b in part.bytes() {
+                out.push_str(&format!("{b:02X}"));
+            }
+        }
+        return out;
+    }
+    for part in [workspace, name, env] {
+        for c in part.chars() {
+            match c {
+                '_' => out.push_str("__"),
+                c => out.push(c.to_ascii_uppercase()),
+            }
+        }
+        out.push('_');
+    }
+    for c in key.chars() {
+        match c {
+            'a'..='z' | '0'..='9' => out.push(c.to_ascii_uppercase()),
+            'A'..='Z' => {
+                out.push('_');
+                out.push(c);
+            }
+            '.' => out.push_str("__"),
+            '_' => out.push_str("_0"),
+            // `-`, the only other character a valid key has.
+            _ => out.push_str("_1"),
+        }
+    }
+    out
 }
+
+/// What every name [`secret_env_name`] gives starts with.
+pub const SECRET_ENV_PREFIX: &str = "DWCTL_SECRET_";
 
 // ---------------------------------------------------------------------------------------
 // Example
@@ -1337,6 +1401,7 @@ pub const EXAMPLE: &str = r##"# A dwctl manifest: `dwctl plan --file dwctl.toml`
 # data sources) may be left out: a key left out means "as it is" for an object that
 # exists, and "the default" for a new one. An unknown key is an error.
 version = 1                           # the only version there is
+region = "cn-hangzhou"                # export writes its catalog's; another region's catalog refuses it
 
 # Principals of the tenant. The account principal (`root`) is implied.
 [[principal]]
@@ -1411,7 +1476,7 @@ name = "orders"
 type = "mysql"
 env = "prod"
 mode = "url"
-properties = { address = "10.0.0.5:3306", database = "orders", username = "etl", password = { env = "DWCTL_SECRET_FINANCE_TAX_REPORT_ORDERS_PROD_PASSWORD" } }
+properties = { address = "10.0.0.5:3306", database = "orders", username = "etl", password = { env = "DWCTL_SECRET_FINANCE__TAX__REPORT_ORDERS_PROD_PASSWORD" } }
 description = "Orders replica"
 
 [[workspace.datasource]]
@@ -1760,7 +1825,7 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
         let cases = [
             (
                 "version = 1\ncolour = 1\n",
-                "2:1: unknown field `colour`, expected one of `version`, `principal`, `resource_group`, `workspace`",
+                "2:1: unknown field `colour`, expected one of `version`, `region`, `principal`, `resource_group`, `workspace`",
             ),
             (
                 "version = 1\n\n[[principal]]\nname = \"a\"\n  colour = 1\n",
@@ -2614,6 +2679,7 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
     fn emits_every_key_in_a_fixed_order() {
         let m = Manifest {
             version: 1,
+            region: Some("cn-shanghai".into()),
             principal: vec![PrincipalDecl {
                 name: "bob".into(),
                 id: Some("2000000000000001".into()),
@@ -2674,6 +2740,7 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
             }],
         };
         let expected = r#"version = 1
+region = "cn-shanghai"
 
 [[principal]]
 name = "bob"
@@ -2931,6 +2998,7 @@ properties = {}
                 .collect();
             Manifest {
                 version: VERSION,
+                region: self.opt_s(),
                 principal,
                 resource_group,
                 workspace,
@@ -3005,36 +3073,221 @@ properties = {}
 
     #[test]
     fn secret_env_names() {
-        assert_eq!(
-            secret_env_name("finance_tax_report", "orders", "prod", "password"),
-            "DWCTL_SECRET_FINANCE_TAX_REPORT_ORDERS_PROD_PASSWORD"
+        let cases = [
+            (
+                ("finance_tax_report", "orders", "prod", "password"),
+                "DWCTL_SECRET_FINANCE__TAX__REPORT_ORDERS_PROD_PASSWORD",
+            ),
+            // The collision of issue 11: these two were both ..._SEC_WS_A_B_PROD_PASSWORD.
+            (
+                ("sec_ws", "a_b", "prod", "password"),
+                "DWCTL_SECRET_SEC__WS_A__B_PROD_PASSWORD",
+            ),
+            (
+                ("sec_ws_a", "b", "prod", "password"),
+                "DWCTL_SECRET_SEC__WS__A_B_PROD_PASSWORD",
+            ),
+            (
+                ("ws1", "mc", "dev", "accessKeySecret"),
+                "DWCTL_SECRET_WS1_MC_DEV_ACCESS_KEY_SECRET",
+            ),
+            (
+                ("Fin", "Orders", "prod", "extra.db.password"),
+                "DWCTL_SECRET_FIN_ORDERS_PROD_EXTRA__DB__PASSWORD",
+            ),
+            (
+                ("w", "d", "prod", "extra.db_password"),
+                "DWCTL_SECRET_W_D_PROD_EXTRA__DB_0PASSWORD",
+            ),
+            (
+                ("w", "d", "prod", "extra.ssl-Token"),
+                "DWCTL_SECRET_W_D_PROD_EXTRA__SSL_1_TOKEN",
+            ),
+            // Outside what the catalog holds: the hex of the exact parts.
+            (("", "", "", ""), "DWCTL_SECRET_0XFFFFFF"),
+            (
+                ("w", "straße", "prod", "k"),
+                "DWCTL_SECRET_0X77FF73747261C39F65FF70726F64FF6B",
+            ),
+            (
+                ("w", "d", "prod", "🎉"),
+                "DWCTL_SECRET_0X77FF64FF70726F64FFF09F8E89",
+            ),
+            (
+                ("w", "d", "PROD", "k"),
+                "DWCTL_SECRET_0X77FF64FF50524F44FF6B",
+            ),
+        ];
+        for ((ws, name, env, key), want) in cases {
+            let got = secret_env_name(ws, name, env, key);
+            assert_eq!(got, want, "{ws:?} {name:?} {env:?} {key:?}");
+            assert!(is_env_var_name(&got), "{got}");
+        }
+    }
+
+    fn is_env_var_name(s: &str) -> bool {
+        s.starts_with(|c: char| c.is_ascii_uppercase())
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    }
+
+    /// The tuple a secret variable was made from, read back from its name: the proof that
+    /// [`secret_env_name`] is injective (a function with a left inverse is). Workspace and
+    /// object names come back upper-cased (their case is not part of who they are), keys
+    /// exactly.
+    fn decode_secret_env_name(var: &str) -> (String, String, String, String) {
+        let rest = var.strip_prefix(SECRET_ENV_PREFIX).unwrap();
+        if let Some(hex) = rest.strip_prefix("0X") {
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect();
+            let parts: Vec<String> = bytes
+                .split(|b| *b == 0xFF)
+                .map(|p| String::from_utf8(p.to_vec()).unwrap())
+                .collect();
+            assert_eq!(parts.len(), 4, "{var}");
+            return (
+                parts[0].clone(),
+                parts[1].clone(),
+                parts[2].clone(),
+                parts[3].clone(),
+            );
+        }
+        let b = rest.as_bytes();
+        let mut i = 0;
+        let mut heads = Vec::new();
+        // Workspace and name double their `_`; the env has none, so its first `_` ends it.
+        for n in 0..3 {
+            let mut part = String::new();
+            loop {
+                match (b[i], b.get(i + 1)) {
+                    (b'_', Some(b'_')) if n < 2 => {
+                        part.push('_');
+                        i += 2;
+                    }
+                    (b'_', _) => {
+                        i += 1;
+                        break;
+                    }
+                    (c, _) => {
+                        part.push(c as char);
+                        i += 1;
+                    }
+                }
+            }
+            heads.push(part);
+        }
+        let mut key = String::new();
+        while i < b.len() {
+            if b[i] == b'_' {
+                key.push(match b[i + 1] {
+                    b'_' => '.',
+                    b'0' => '_',
+                    b'1' => '-',
+                    c @ b'A'..=b'Z' => c as char,
+                    c => panic!("{var}: `_{}` is no token", c as char),
+                });
+                i += 2;
+            } else {
+                key.push(b[i].to_ascii_lowercase() as char);
+                i += 1;
+            }
+        }
+        (heads[0].clone(), heads[1].clone(), heads[2].clone(), key)
+    }
+
+    /// Every string of up to `max` characters over `alphabet`.
+    fn strings(alphabet: &[char], max: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..max {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    /// Injective by construction: every tuple of awkward parts (underscores at either end
+    /// and doubled, dots next to underscores, capitals, digits, `-`, empty and non-ASCII
+    /// parts) reads back from its name, and no two tuples share one.
+    #[test]
+    fn secret_env_names_are_injective() {
+        let mut names = strings(&['a', 'B', '_', '1'], 2);
+        names.extend(
+            [
+                "sec_ws", "sec_ws_a", "a_b", "a__b", "ab_", "ab__", "_ab", "ß",
+            ]
+            .map(String::from),
         );
-        assert_eq!(
-            secret_env_name("ws1", "mc", "dev", "accessKeySecret"),
-            "DWCTL_SECRET_WS1_MC_DEV_ACCESSKEYSECRET"
+        let envs = ["prod", "dev", "PROD", "", "pr_od"];
+        let mut keys = strings(&['a', 'B', '.', '_', '-', '1'], 2);
+        keys.extend(
+            [
+                "extra.db.password",
+                "extra.db_password",
+                "extra_db.password",
+                "é",
+                "a b",
+            ]
+            .map(String::from),
         );
-        assert_eq!(
-            secret_env_name("Fin", "Orders", "prod", "extra.db.password"),
-            "DWCTL_SECRET_FIN_ORDERS_PROD_EXTRA_DB_PASSWORD"
-        );
-        assert_eq!(
-            secret_env_name("w", "d", "prod", "a-b c/d:e"),
-            "DWCTL_SECRET_W_D_PROD_A_B_C_D_E"
-        );
-        // One character in, one character out: no Unicode case expansion.
-        assert_eq!(
-            secret_env_name("w", "straße", "prod", "kéy"),
-            "DWCTL_SECRET_W_STRA_E_PROD_K_Y"
-        );
-        assert_eq!(
-            secret_env_name("w", "d", "prod", "🎉"),
-            "DWCTL_SECRET_W_D_PROD__"
-        );
-        assert_eq!(secret_env_name("", "", "", ""), "DWCTL_SECRET____");
-        let name = secret_env_name("a$b", "x\ny", "PROD", "t0k=N");
-        assert_eq!(name, "DWCTL_SECRET_A_B_X_Y_PROD_T0K_N");
-        assert!(name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'));
+        let mut seen: std::collections::HashMap<String, (String, String, String, String)> =
+            std::collections::HashMap::new();
+        let valid_name = |s: &str| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        for ws in &names {
+            for name in &names {
+                for env in envs {
+                    for key in &keys {
+                        let var = secret_env_name(ws, name, env, key);
+                        assert!(is_env_var_name(&var), "{var}");
+                        let back = decode_secret_env_name(&var);
+                        let hex = var.starts_with("DWCTL_SECRET_0X");
+                        let exact = (ws.clone(), name.clone(), env.to_string(), key.clone());
+                        let want = if hex {
+                            exact.clone()
+                        } else {
+                            assert!(valid_name(ws) && valid_name(name), "{exact:?} {var}");
+                            (
+                                ws.to_ascii_uppercase(),
+                                name.to_ascii_uppercase(),
+                                env.to_ascii_uppercase(),
+                                key.clone(),
+                            )
+                        };
+                        assert_eq!(back, want, "{var}");
+                        // Only case-variants of the same workspace and object may share a name.
+                        let id = (
+                            ws.to_ascii_lowercase(),
+                            name.to_ascii_lowercase(),
+                            exact.2.clone(),
+                            exact.3.clone(),
+                        );
+                        if let Some(other) = seen.insert(var.clone(), id.clone()) {
+                            assert_eq!(other, id, "{var}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keys alone, longer: every key of up to 4 characters over the awkward ones.
+    #[test]
+    fn secret_env_name_keys_are_injective() {
+        let mut seen = std::collections::HashMap::new();
+        for key in strings(&['a', 'B', '.', '_', '-', '1'], 4) {
+            let var = secret_env_name("sec_ws", "a_b", "prod", &key);
+            assert_eq!(decode_secret_env_name(&var).3, key, "{var}");
+            if let Some(other) = seen.insert(var.clone(), key.clone()) {
+                panic!("{var} is both {other:?} and {key:?}");
+            }
+        }
     }
 }

@@ -317,8 +317,8 @@ impl Printer {
         let e = &Error {
             kind: e.kind,
             message: clip_lines(&e.message, 1024),
-            hint: e.hint.as_deref().map(|h| clip_lines(h, 1536)),
-            causes: e.causes.iter().take(4).map(|c| clip(c, 256)).collect(),
+            hint: e.hint.as_deref().map(|h| clip_lines(h, 1024)),
+            causes: e.causes.iter().take(12).map(|c| clip(c, 160)).collect(),
         };
         if self.format.is_json() {
             let mut obj = serde_json::json!({
@@ -355,6 +355,15 @@ impl Printer {
         Progress {
             show: io::stderr().is_terminal() && !self.quiet && !self.format.is_json(),
             bar: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// `audit head`: one `SEQ:HASH` line under `table` (what `audit verify --expect` takes),
+    /// the object under the other formats.
+    pub fn anchor(&mut self, a: &crate::domain::audit::Anchor) -> io::Result<()> {
+        match self.format {
+            Format::Table => writeln!(self.out, "{a}"),
+            _ => self.object(a),
         }
     }
 

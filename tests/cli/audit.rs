@@ -240,7 +240,7 @@ fn every_change_writes_one_event_and_failures_write_what_their_code_says() {
     let v = env.json(&["audit", "verify", "-o", "json"]);
     assert_eq!(
         v,
-        json!({"ok": true, "events": 24, "first_bad_seq": null, "message": "the audit chain of 24 events verifies"})
+        json!({"ok": true, "events": 24, "first_bad_seq": null, "anchors": 0, "message": "the audit chain of 24 events verifies"})
     );
 }
 
@@ -398,7 +398,7 @@ fn audit_verify_names_the_first_event_that_does_not_match() {
     assert_eq!(v.code, 9);
     assert_eq!(
         v.json(),
-        json!({"ok": false, "events": 4, "first_bad_seq": 4,
+        json!({"ok": false, "events": 4, "first_bad_seq": 4, "anchors": 0,
                "message": "event 4 does not match its hash: it was changed, or an earlier one was"})
     );
     assert_eq!(v.json_error()["code"], "negative_result");
@@ -565,4 +565,176 @@ fn events_name_workspaces_and_targets_as_stored_whatever_was_typed() {
         ("root".into(), s("fin_ws"), s("rg_etl")),
     ];
     assert_eq!(got, want);
+}
+
+/// The hashes `check_chain` computes, for a log rewritten from event `from` on.
+fn rehash(events: &mut [Value], from: usize) {
+    let mut prev = if from == 1 {
+        "0".repeat(64)
+    } else {
+        events[from - 2]["hash"].as_str().unwrap().to_string()
+    };
+    for e in events.iter_mut().skip(from - 1) {
+        let mut body = e.clone();
+        body.as_object_mut().unwrap().remove("hash");
+        let mut h = Sha256::new();
+        h.update(prev.as_bytes());
+        h.update(canonical(&body).as_bytes());
+        let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        e["hash"] = json!(hash);
+        prev = hash;
+    }
+}
+
+/// Issue 11, section 7: `audit head` prints an anchor to keep elsewhere; `audit verify
+/// --expect SEQ:HASH` notices the newest events deleted, and an event rewritten with the
+/// chain re-hashed after it, which the chain alone cannot.
+#[test]
+fn audit_head_anchors_the_log_outside_the_file() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    env.run(&["member", "add", "fin_ws", "alice", "--role", "dev"])
+        .ok();
+    let events = all_events(&env);
+    let n = events.len();
+    let hash_of = |seq: usize| events[seq - 1]["hash"].as_str().unwrap().to_string();
+    let head = format!("{n}:{}", hash_of(n));
+
+    // The head: one line, the object under the other formats; reading it changes nothing.
+    let rows = (env.rows(), env.events());
+    let r = env.run(&["audit", "head"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, format!("{head}\n").as_str(), "")
+    );
+    assert_eq!(
+        env.json(&["audit", "head", "-o", "json"]),
+        json!({"seq": n, "hash": hash_of(n)})
+    );
+    assert_eq!(
+        env.run(&["audit", "head", "-o", "csv"]).stdout,
+        format!("seq,hash\n{n},{}\n", hash_of(n))
+    );
+    assert_eq!(rows, (env.rows(), env.events()));
+    // Only who may verify the whole log may read its head.
+    env.run(&["--as", "alice", "audit", "head"]).fails(
+        5,
+        "error: alice may not read the head of the whole audit log",
+    );
+    assert_eq!(rows, (env.rows(), env.events()));
+
+    // Unchanged: every anchor holds, in any case, any number of them.
+    let first = format!("1:{}", hash_of(1).to_uppercase());
+    let r = env.run(&["audit", "verify", "--expect", &head, "--expect", &first]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!("the audit chain of {n} events verifies and holds the 2 expected events\n")
+    );
+    let v = env.json(&["audit", "verify", "--expect", &head, "-o", "json"]);
+    assert_eq!(
+        v,
+        json!({"ok": true, "events": n, "first_bad_seq": null, "anchors": 1,
+               "message": format!("the audit chain of {n} events verifies and holds the expected event")})
+    );
+    // The chain's start always holds.
+    env.run(&[
+        "audit",
+        "verify",
+        "--expect",
+        &format!("0:{}", "0".repeat(64)),
+    ])
+    .ok();
+
+    // The newest events deleted: the chain still verifies; the anchor does not.
+    let cut = env.fork();
+    let conn = rusqlite::Connection::open(&cut.catalog).unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > {};",
+        n - 2
+    ))
+    .unwrap();
+    drop(conn);
+    cut.run(&["audit", "verify"]).ok();
+    let r = cut.run(&["audit", "verify", "--expect", &head]);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: the audit chain is broken: the log ends at event {}, but event {n} was recorded: the newest events were deleted\n\
+             hint: restore the catalog from a backup that holds event {n} with that hash\n",
+            n - 2
+        )
+    );
+    let r = cut.run(&["audit", "verify", "--expect", &head, "-o", "json"]);
+    assert_eq!(r.code, 9);
+    assert_eq!(r.json()["ok"], false);
+    assert_eq!(r.json()["first_bad_seq"], n as i64 - 1);
+    // An anchor the shorter log still reaches holds.
+    cut.run(&["audit", "verify", "--expect", &first]).ok();
+
+    // Event 2 rewritten and every hash after it recomputed: the chain verifies, the
+    // anchors at or after event 2 do not; the one before it still holds.
+    let forged = env.fork();
+    let mut rewritten = events.clone();
+    rewritten[1]["actor"] = json!("mallory");
+    rehash(&mut rewritten, 2);
+    let conn = rusqlite::Connection::open(&forged.catalog).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
+    for e in &rewritten[1..] {
+        conn.execute(
+            "UPDATE audit SET actor = ?1, hash = ?2 WHERE seq = ?3",
+            rusqlite::params![
+                e["actor"].as_str().unwrap(),
+                e["hash"].as_str().unwrap(),
+                e["seq"].as_i64().unwrap()
+            ],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    forged.run(&["audit", "verify"]).ok();
+    assert_eq!(all_events(&forged)[1]["actor"], "mallory");
+    let r = forged.run(&["audit", "verify", "--expect", &head]);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: the audit chain is broken: event {n} has hash {}, not the expected {}: the log was rewritten at or before event {n}\n\
+             hint: restore the catalog from a backup that holds event {n} with that hash\n",
+            rewritten[n - 1]["hash"].as_str().unwrap(),
+            hash_of(n)
+        )
+    );
+    let second = format!("2:{}", hash_of(2));
+    forged
+        .run(&[
+            "audit", "verify", "--expect", &first, "--expect", &head, "--expect", &second,
+        ])
+        .fails(9, "event 2 has hash");
+    forged.run(&["audit", "verify", "--expect", &first]).ok();
+
+    // A malformed anchor is exit 2, before anything is read.
+    for bad in [
+        "",
+        "5",
+        ":abc",
+        &format!("x:{}", hash_of(1)),
+        &format!("-1:{}", hash_of(1)),
+        &format!("1:{}", &hash_of(1)[1..]),
+        &format!("1:{}0", hash_of(1)),
+        &format!("1:{}", "g".repeat(64)),
+        &format!("99999999999999999999:{}", hash_of(1)),
+        &format!("1 :{}", hash_of(1)),
+    ] {
+        let arg = format!("--expect={bad}");
+        let r = env.refused(&["audit", "verify", &arg], 2, "invalid anchor");
+        assert!(r.stdout.is_empty(), "{bad}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("hint: an anchor is SEQ:HASH"),
+            "{}",
+            r.stderr
+        );
+    }
 }

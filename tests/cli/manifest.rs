@@ -7,15 +7,18 @@ use serde_json::{json, Value};
 
 /// The secrets of the round-trip catalog, by the variable `export` names for them.
 const SECRETS: [(&str, &str); 5] = [
-    ("DWCTL_SECRET_FIN_WS_CH_PROD_PASSWORD", "ch-pw"),
-    ("DWCTL_SECRET_FIN_WS_ORDERS_PROD_PASSWORD", "orders-prod-pw"),
-    ("DWCTL_SECRET_FIN_WS_ORDERS_DEV_PASSWORD", "orders-dev-pw"),
+    ("DWCTL_SECRET_FIN__WS_CH_PROD_PASSWORD", "ch-pw"),
     (
-        "DWCTL_SECRET_FIN_WS_LAKE_PROD_ACCESSKEYSECRET",
+        "DWCTL_SECRET_FIN__WS_ORDERS_PROD_PASSWORD",
+        "orders-prod-pw",
+    ),
+    ("DWCTL_SECRET_FIN__WS_ORDERS_DEV_PASSWORD", "orders-dev-pw"),
+    (
+        "DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY_SECRET",
         "lake-secret",
     ),
     (
-        "DWCTL_SECRET_FIN_WS_LAKE_PROD_EXTRA_DB_PASSWORD",
+        "DWCTL_SECRET_FIN__WS_LAKE_PROD_EXTRA__DB__PASSWORD",
         "lake-db-pw",
     ),
 ];
@@ -336,7 +339,7 @@ fn export_then_apply_into_a_new_catalog_reproduces_it_byte_for_byte() {
         "description = \"Tax \\\"reports\\\"\\nmonthly \\\\ yearly\"\n",
         "status = \"disabled\"\nsod_policy = \"off\"\ndev_role_disabled = true\n",
         "resource_groups = [\"rg_etl\", \"rg_year\"]\ndefault_resource_group = \"rg_etl\"\ntags = { \"cost/center\" = \"a b\", team = \"fin\" }\n",
-        "password = { env = \"DWCTL_SECRET_FIN_WS_ORDERS_DEV_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_FIN__WS_ORDERS_DEV_PASSWORD\" }",
         "roles = [\"role_project_pe\", \"role_project_guest\"]",
     ] {
         assert!(first.contains(needle), "{needle}\n---\n{first}");
@@ -452,7 +455,7 @@ fn export_of_named_workspaces_takes_what_they_use() {
     r.ok();
     assert!(r
         .stdout
-        .starts_with("version = 1\n\n[[principal]]\nname = \"bob\"\n"));
+        .starts_with("version = 1\nregion = \"cn-hangzhou\"\n\n[[principal]]\nname = \"bob\"\n"));
     assert_eq!(r.stdout.matches("[[principal]]").count(), 1);
     assert_eq!(r.stdout.matches("[[resource_group]]").count(), 0);
     assert_eq!(r.stdout.matches("[[workspace]]").count(), 1);
@@ -1447,4 +1450,116 @@ fn without_change(v: &serde_json::Value) -> serde_json::Value {
         c.as_object_mut().map(|o| o.remove("change"));
     }
     v
+}
+
+/// Issue 11: a manifest exported from a cn-shanghai catalog changed region silently when
+/// applied to a cn-hangzhou one. Export writes the catalog's region; plan and apply refuse
+/// (exit 6, one `refused` event, nothing changed) a manifest of another region; a manifest
+/// that says no region (older exports, hand-written ones) applies anywhere.
+#[test]
+fn a_manifest_keeps_its_region() {
+    let shanghai = Env::empty().with_var("PG_PW", "pg-pw");
+    shanghai
+        .run(&["init", "--account-id", ACCOUNT, "--region", "cn-shanghai"])
+        .ok();
+    shanghai.run(&["workspace", "create", "fin_ws"]).ok();
+    shanghai
+        .run(&[
+            "datasource",
+            "add",
+            "fin_ws",
+            "pg",
+            "--type",
+            "postgresql",
+            "--prop",
+            "address=db:5432",
+            "--prop",
+            "database=d",
+            "--prop",
+            "username=u",
+            "--prop",
+            "password=env:PG_PW",
+        ])
+        .ok();
+    let text = export(&shanghai, "sh.toml");
+    assert!(
+        text.starts_with("version = 1\nregion = \"cn-shanghai\"\n\n"),
+        "{text}"
+    );
+    let json_text = shanghai.run(&["export", "--all", "-o", "json"]).stdout;
+    assert!(
+        json_text.starts_with("{\n  \"version\": 1,\n  \"region\": \"cn-shanghai\",\n"),
+        "{json_text}"
+    );
+
+    let var = "DWCTL_SECRET_FIN__WS_PG_PROD_PASSWORD";
+    assert!(text.contains(var), "{text}");
+    let hangzhou = Env::new().with_var(var, "pg-pw");
+    let toml = write(&hangzhou, "sh.toml", &text);
+    let json = write(&hangzhou, "sh.json", &json_text);
+    let msg = "the manifest is for region cn-shanghai, and this catalog is in cn-hangzhou";
+    for (verb, file) in [
+        ("plan", &toml),
+        ("apply", &toml),
+        ("apply", &json),
+        ("plan", &json),
+    ] {
+        let args = [verb, "--file", file.as_str()];
+        let r = if verb == "apply" {
+            hangzhou.refused_event(&args, 6, msg, ("apply", None, Some(file.as_str())))
+        } else {
+            // plan, a dry run, writes no event.
+            let (rows, audit) = (hangzhou.rows(), hangzhou.audit());
+            let r = hangzhou.run(&args);
+            r.fails(6, msg);
+            assert_eq!((rows, audit), (hangzhou.rows(), hangzhou.audit()));
+            r
+        };
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        assert!(
+            r.stderr.contains(&format!(
+                "error: {file}:{}:",
+                if file.ends_with(".json") { 3 } else { 2 }
+            )),
+            "the message points at the region line: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("hint: apply it to a catalog of cn-shanghai; to move its objects to cn-hangzhou on purpose, change the manifest's region to cn-hangzhou (and check any regionId)\n"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = hangzhou.run(&["apply", "--file", &toml, "--dry-run"]);
+    r.fails(6, msg);
+
+    // Into a catalog of the same region (any case): applied, and exported the same.
+    let same = Env::empty().with_var(var, "pg-pw");
+    same.run(&["init", "--account-id", ACCOUNT, "--region", "cn-shanghai"])
+        .ok();
+    let p = write(&same, "m.toml", &text.replace("cn-shanghai", "CN-Shanghai"));
+    same.run(&["apply", "--file", &p]).ok();
+    assert_eq!(export(&same, "again.toml"), text);
+
+    // Without a region, a manifest applies anywhere; an explicit region moves it on purpose.
+    let anywhere = text.replace("region = \"cn-shanghai\"\n", "");
+    let p = write(&hangzhou, "anywhere.toml", &anywhere);
+    hangzhou.run(&["plan", "--file", &p]).ok();
+    let moved = text.replace("cn-shanghai", "cn-hangzhou");
+    let p = write(&hangzhou, "moved.toml", &moved);
+    hangzhou.run(&["apply", "--file", &p]).ok();
+    assert_eq!(export(&hangzhou, "moved-export.toml"), moved);
+
+    // Without a region, an instance's explicit regionId that is not the catalog's is
+    // refused as `datasource add` refuses it (exit 2, naming the declaration).
+    let p = write(
+        &hangzhou,
+        "region-id.toml",
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"h\"\ntype = \"hologres\"\nenv = \"prod\"\nmode = \"instance\"\nproperties = { instanceId = \"hgpre-1\", database = \"d\", regionId = \"cn-shanghai\" }\n",
+    );
+    hangzhou.refused(
+        &["apply", "--file", &p],
+        2,
+        ":4:1: + datasource fin_ws/h (prod): hologres (instance mode): regionId `cn-shanghai` is not the catalog's region `cn-hangzhou`",
+    );
 }

@@ -588,11 +588,13 @@ fn the_expectations_match_the_spec_tables() {
 
 /// Commands that change nothing, or need no actor's right.
 fn is_read_only(path: &[&str]) -> bool {
-    matches!(path.last(), Some(&("list" | "show" | "verify" | "types")))
-        || matches!(
-            path.first(),
-            Some(&("whoami" | "init" | "role" | "completions" | "export" | "plan" | "check"))
-        )
+    matches!(
+        path.last(),
+        Some(&("list" | "show" | "verify" | "head" | "types"))
+    ) || matches!(
+        path.first(),
+        Some(&("whoami" | "init" | "role" | "completions" | "export" | "plan" | "check"))
+    )
 }
 
 #[test]

@@ -494,42 +494,43 @@ properties = {{ address = "cache", password = {{ file = "{}" }} }}
         &std::fs::read_to_string(&json_out).unwrap(),
     );
     for placeholder in [
-        "password = { env = \"DWCTL_SECRET_FIN_WS_LIT_PROD_PASSWORD\" }",
-        "password = { env = \"DWCTL_SECRET_FIN_WS_LIT_DEV_PASSWORD\" }",
-        "\"extra.authToken\" = { env = \"DWCTL_SECRET_FIN_WS_LIT_DEV_EXTRA_AUTHTOKEN\" }",
-        "password = { env = \"DWCTL_SECRET_FIN_WS_FROM_STDIN_PROD_PASSWORD\" }",
-        "password = { env = \"DWCTL_SECRET_FIN_WS_CH_PROD_PASSWORD\" }",
-        "accessKeySecret = { env = \"DWCTL_SECRET_FIN_WS_LAKE_PROD_ACCESSKEYSECRET\" }",
-        "\"extra.db.password\" = { env = \"DWCTL_SECRET_FIN_WS_LAKE_PROD_EXTRA_DB_PASSWORD\" }",
-        "password = { env = \"DWCTL_SECRET_FIN_WS_M_FILE_DEV_PASSWORD\" }",
-        "password = { env = \"DWCTL_SECRET_LAB_WS_ORDERS_DEV_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_FIN__WS_LIT_PROD_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_FIN__WS_LIT_DEV_PASSWORD\" }",
+        "\"extra.authToken\" = { env = \"DWCTL_SECRET_FIN__WS_LIT_DEV_EXTRA__AUTH_TOKEN\" }",
+        "password = { env = \"DWCTL_SECRET_FIN__WS_FROM__STDIN_PROD_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_FIN__WS_CH_PROD_PASSWORD\" }",
+        "accessKeySecret = { env = \"DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY_SECRET\" }",
+        "\"extra.db.password\" = { env = \"DWCTL_SECRET_FIN__WS_LAKE_PROD_EXTRA__DB__PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_FIN__WS_M__FILE_DEV_PASSWORD\" }",
+        "password = { env = \"DWCTL_SECRET_LAB__WS_ORDERS_DEV_PASSWORD\" }",
     ] {
         assert!(text.contains(placeholder), "{placeholder}\n{text}");
         assert!(exported.contains(placeholder), "{placeholder}");
     }
-    assert!(exported.contains("\"env\": \"DWCTL_SECRET_FIN_WS_LIT_PROD_PASSWORD\""));
+    assert!(exported.contains("\"env\": \"DWCTL_SECRET_FIN__WS_LIT_PROD_PASSWORD\""));
     // The compute resource brings its data source: its secret is exported once.
     assert_eq!(
-        text.matches("DWCTL_SECRET_FIN_WS_CH_PROD_PASSWORD").count(),
+        text.matches("DWCTL_SECRET_FIN__WS_CH_PROD_PASSWORD")
+            .count(),
         1
     );
 
     // Into a new catalog, the secrets from the placeholders' variables.
     let target = Env::new()
-        .with_var("DWCTL_SECRET_FIN_WS_LIT_PROD_PASSWORD", LIT)
-        .with_var("DWCTL_SECRET_FIN_WS_LIT_DEV_PASSWORD", LIT)
-        .with_var("DWCTL_SECRET_FIN_WS_LIT_DEV_EXTRA_AUTHTOKEN", TOKEN)
-        .with_var("DWCTL_SECRET_FIN_WS_FROM_STDIN_PROD_PASSWORD", UPD)
-        .with_var("DWCTL_SECRET_FIN_WS_FROM_FILE_PROD_PASSWORD", FILE)
-        .with_var("DWCTL_SECRET_FIN_WS_FROM_ENV_PROD_PASSWORD", ENV)
-        .with_var("DWCTL_SECRET_FIN_WS_FROM_PROPS_PROD_PASSWORD", PROPS)
-        .with_var("DWCTL_SECRET_FIN_WS_CH_PROD_PASSWORD", ENV)
-        .with_var("DWCTL_SECRET_FIN_WS_LAKE_PROD_ACCESSKEYSECRET", OSS)
-        .with_var("DWCTL_SECRET_FIN_WS_LAKE_PROD_EXTRA_DB_PASSWORD", OSS)
-        .with_var("DWCTL_SECRET_FIN_WS_M_ENV_PROD_PASSWORD", MENV)
-        .with_var("DWCTL_SECRET_FIN_WS_M_FILE_DEV_PASSWORD", MFILE)
-        .with_var("DWCTL_SECRET_LAB_WS_ORDERS_PROD_PASSWORD", LAB)
-        .with_var("DWCTL_SECRET_LAB_WS_ORDERS_DEV_PASSWORD", LAB);
+        .with_var("DWCTL_SECRET_FIN__WS_LIT_PROD_PASSWORD", LIT)
+        .with_var("DWCTL_SECRET_FIN__WS_LIT_DEV_PASSWORD", LIT)
+        .with_var("DWCTL_SECRET_FIN__WS_LIT_DEV_EXTRA__AUTH_TOKEN", TOKEN)
+        .with_var("DWCTL_SECRET_FIN__WS_FROM__STDIN_PROD_PASSWORD", UPD)
+        .with_var("DWCTL_SECRET_FIN__WS_FROM__FILE_PROD_PASSWORD", FILE)
+        .with_var("DWCTL_SECRET_FIN__WS_FROM__ENV_PROD_PASSWORD", ENV)
+        .with_var("DWCTL_SECRET_FIN__WS_FROM__PROPS_PROD_PASSWORD", PROPS)
+        .with_var("DWCTL_SECRET_FIN__WS_CH_PROD_PASSWORD", ENV)
+        .with_var("DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY_SECRET", OSS)
+        .with_var("DWCTL_SECRET_FIN__WS_LAKE_PROD_EXTRA__DB__PASSWORD", OSS)
+        .with_var("DWCTL_SECRET_FIN__WS_M__ENV_PROD_PASSWORD", MENV)
+        .with_var("DWCTL_SECRET_FIN__WS_M__FILE_DEV_PASSWORD", MFILE)
+        .with_var("DWCTL_SECRET_LAB__WS_ORDERS_PROD_PASSWORD", LAB)
+        .with_var("DWCTL_SECRET_LAB__WS_ORDERS_DEV_PASSWORD", LAB);
     let mut t = Watch {
         env: &target,
         runs: Vec::new(),
@@ -759,4 +760,131 @@ fn a_secret_read_from_a_terminal_is_prompted_for_hidden_and_one_line() {
         password(&env, "fin_ws", "orders3", "prod"),
         json!("pipe-S3cr3t-0016")
     );
+}
+
+/// Issue 11: `sec_ws` + `a_b` and `sec_ws_a` + `b` (and the keys `extra.db.password` and
+/// `extra.db_password`) once shared one variable, so one secret landed in two places.
+/// Every secret gets its own variable, and each comes back where it was.
+#[test]
+fn export_gives_every_secret_its_own_variable() {
+    let secrets = [
+        ("sec_ws", "a_b", "password", "p-a_b-0001"),
+        ("sec_ws", "a_b", "extra.db.password", "p-dot-0002"),
+        ("sec_ws", "a_b", "extra.db_password", "p-under-0003"),
+        ("sec_ws_a", "b", "password", "p-b-0004"),
+        ("sec_ws_a", "b", "extra.db.password", "p-b-dot-0005"),
+    ];
+    let mut env = Env::new();
+    for (i, (_, _, _, value)) in secrets.iter().enumerate() {
+        env = env.with_var(&format!("PW{i}"), value);
+    }
+    for ws in ["sec_ws", "sec_ws_a"] {
+        env.run(&["workspace", "create", ws]).ok();
+    }
+    for (ws, name) in [("sec_ws", "a_b"), ("sec_ws_a", "b")] {
+        let mut args = mysql(ws, name, "address=db");
+        let props: Vec<String> = secrets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| (s.0, s.1) == (ws, name))
+            .map(|(i, s)| format!("{}=env:PW{i}", s.2))
+            .collect();
+        for p in &props {
+            args.extend(["--prop", p.as_str()]);
+        }
+        env.run(&args).ok();
+    }
+    let file = env.path().join("all.toml");
+    env.run(&["export", "--all", "--file", file.to_str().unwrap()])
+        .ok();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let names = [
+        "DWCTL_SECRET_SEC__WS_A__B_PROD_PASSWORD",
+        "DWCTL_SECRET_SEC__WS_A__B_PROD_EXTRA__DB__PASSWORD",
+        "DWCTL_SECRET_SEC__WS_A__B_PROD_EXTRA__DB_0PASSWORD",
+        "DWCTL_SECRET_SEC__WS__A_B_PROD_PASSWORD",
+        "DWCTL_SECRET_SEC__WS__A_B_PROD_EXTRA__DB__PASSWORD",
+    ];
+    for n in names {
+        assert_eq!(text.matches(&format!("\"{n}\"")).count(), 1, "{n}\n{text}");
+    }
+    assert_eq!(text.matches("DWCTL_SECRET_").count(), names.len(), "{text}");
+
+    let mut target = Env::new();
+    for (n, (_, _, _, value)) in names.iter().zip(secrets) {
+        target = target.with_var(n, value);
+    }
+    target
+        .run(&["apply", "--file", file.to_str().unwrap()])
+        .ok();
+    for (ws, name, key, value) in secrets {
+        assert_eq!(
+            stored(&target, "datasource", ws, name, "prod")[key],
+            value,
+            "{ws}/{name} {key}"
+        );
+    }
+}
+
+/// Issue 11: `apply` named only the first missing secret; now one exit 2 names them all
+/// (variables and files), with one hint to set the variables, and changes nothing.
+#[test]
+fn apply_names_every_missing_secret_at_once() {
+    let env = Env::new().with_var("SET_ONE", "s3t-0001");
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    let m = env.path().join("m.toml");
+    let ds = |name: &str, env_: &str, pw: &str| {
+        format!("[[workspace.datasource]]\nname = \"{name}\"\ntype = \"redis\"\nenv = \"{env_}\"\nproperties = {{ address = \"c\", password = {pw} }}\n")
+    };
+    let text = format!(
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n{}{}{}{}",
+        ds("a", "prod", "{ env = \"MISSING_A\" }"),
+        ds("b", "prod", "{ env = \"SET_ONE\" }"),
+        ds("c", "prod", "{ file = \"/nonexistent/pw.txt\" }"),
+        ds("d", "dev", "{ env = \"MISSING_D\" }"),
+    );
+    std::fs::write(&m, &text).unwrap();
+    for verb in ["plan", "apply"] {
+        let r = env.refused(&[verb, "--file", m.to_str().unwrap()], 2, "");
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        let want = "error: 3 secrets of the manifest cannot be read\n\
+            caused by: datasource fin_ws/a: password reads the environment variable MISSING_A, which is not set\n\
+            caused by: datasource fin_ws/c: password reads the file '/nonexistent/pw.txt', which cannot be read (No such file or directory (os error 2))\n\
+            caused by: datasource fin_ws/d: password reads the environment variable MISSING_D, which is not set\n\
+            hint: export MISSING_A=... MISSING_D=... before running dwctl\n";
+        assert_eq!(r.stderr, want);
+        assert!(!r.stderr.contains("s3t-0001"));
+        let j = env.run(&[verb, "--file", m.to_str().unwrap(), "-o", "json"]);
+        assert_eq!(j.code, 2);
+        assert_eq!(j.json_error()["causes"].as_array().unwrap().len(), 3);
+    }
+    // Many: the first 10 are named, the rest counted (stderr stays under 4 KiB).
+    let mut text = "version = 1\n[[workspace]]\nname = \"fin_ws\"\n".to_string();
+    for i in 0..23 {
+        text.push_str(&ds(
+            &format!("x{i:02}"),
+            "prod",
+            &format!("{{ env = \"MISSING_{i:02}\" }}"),
+        ));
+    }
+    std::fs::write(&m, &text).unwrap();
+    let r = env.refused(
+        &["apply", "--file", m.to_str().unwrap()],
+        2,
+        "23 secrets of the manifest cannot be read",
+    );
+    assert_eq!(
+        r.stderr.matches("caused by: datasource").count(),
+        10,
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("caused by: and 13 more\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("MISSING_09=... (and 13 more) before"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("MISSING_10"), "{}", r.stderr);
+    assert!(r.stderr.len() < 4096, "{}", r.stderr.len());
 }
