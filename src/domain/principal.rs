@@ -170,7 +170,7 @@ pub fn update(
 /// unless `cascade`, which removes the memberships too.
 pub fn remove(s: &mut Session, name_or_id: &str, cascade: bool) -> Result<Outcome<Principal>> {
     s.attempt("user.remove", None, Some(name_or_id));
-    let p = find(s, name_or_id)?;
+    let p = find(s, name_or_id).map_err(Error::of_target)?;
     s.attempt("user.remove", None, Some(p.name.as_str()));
     policy::require_tenant(&s.actor, TenantRight::ManagePrincipals, "manage principals")?;
     if p.is_account() {

@@ -302,7 +302,7 @@ pub fn update(
 
 pub fn delete(s: &mut Session, name_or_id: &str) -> Result<Outcome<ResourceGroup>> {
     s.attempt("resourcegroup.delete", None, Some(name_or_id));
-    let g = find(s, name_or_id)?;
+    let g = find(s, name_or_id).map_err(Error::of_target)?;
     s.attempt("resourcegroup.delete", None, Some(&g.name));
     policy::require_tenant(
         &s.actor,
@@ -422,7 +422,8 @@ pub fn unbind(
             "resource group {} is not bound to {}",
             g.name, w.name
         ))
-        .with_hint("pass --if-exists to accept that"));
+        .with_hint("pass --if-exists to accept that")
+        .of_target());
     }
     policy::require(
         &s.actor,

@@ -457,7 +457,8 @@ pub fn enable(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace
 }
 
 pub fn delete(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let before = lifecycle(s, "workspace.delete", name, "delete workspaces")?;
+    let before =
+        lifecycle(s, "workspace.delete", name, "delete workspaces").map_err(Error::of_target)?;
     if before.status == Status::Deleted {
         return Ok(Outcome::unchanged(before));
     }
@@ -504,7 +505,7 @@ pub fn restore(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspac
 }
 
 pub fn purge(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let w = lifecycle(s, "workspace.purge", name, "purge workspaces")?;
+    let w = lifecycle(s, "workspace.purge", name, "purge workspaces").map_err(Error::of_target)?;
     if w.status != Status::Deleted {
         return Err(Error::refused(format!(
             "workspace {} is not in the recycle bin (it is {})",
