@@ -13,6 +13,7 @@ use super::model::{
     GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName, SodPolicy, Status,
     Workspace, WorkspaceName,
 };
+use super::policy;
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
 use super::resources::{self as res, NewObject, PropChange};
@@ -561,7 +562,15 @@ impl Applier<'_, '_, '_> {
             ),
         };
 
-        let existing = self.s.tx().workspace(&ws)?;
+        // A workspace the actor may not see is one that does not exist (permissions.md 2):
+        // the manifest would create it, and that create is refused as for a new name.
+        let existing = match self.s.tx().workspace(&ws)? {
+            Some(w) => {
+                let roles = self.s.tx().roles_in(w.id, self.s.actor.pk)?;
+                policy::can_see(&self.s.actor, roles).then_some(w)
+            }
+            None => None,
+        };
         let created = match &existing {
             Some(w) if w.status == Status::Deleted => {
                 return Err(Error::conflict(format!(

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashSet;
 
 use super::clock::Timestamp;
 use super::error::{Error, Result};
@@ -239,8 +240,35 @@ pub fn create(
 }
 
 /// Every principal may list groups: members need to know what serves their workspaces.
+/// Each names only the workspaces the actor can see among those it is bound to.
 pub fn list(s: &mut Session) -> Result<Vec<ResourceGroup>> {
-    s.tx().resource_groups()
+    let seen = workspace::visible_names(s)?;
+    let mut list = s.tx().resource_groups()?;
+    for g in &mut list {
+        hide_unseen(&seen, g);
+    }
+    Ok(list)
+}
+
+/// `resourcegroup show`: the group, bound to the workspaces the actor can see.
+pub fn show(s: &mut Session, name_or_id: &str) -> Result<ResourceGroup> {
+    let g = find(s, name_or_id)?;
+    as_seen(s, g)
+}
+
+/// The group as the actor may see it: a workspace the actor cannot see is one that does
+/// not exist, so it is not among the group's bindings either (nor counted).
+fn as_seen(s: &mut Session, mut g: ResourceGroup) -> Result<ResourceGroup> {
+    let seen = workspace::visible_names(s)?;
+    hide_unseen(&seen, &mut g);
+    Ok(g)
+}
+
+fn hide_unseen(seen: &Option<HashSet<String>>, g: &mut ResourceGroup) {
+    if let Some(seen) = seen {
+        g.workspaces
+            .retain(|w| seen.contains(&w.to_ascii_lowercase()));
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -385,6 +413,7 @@ pub fn bind(
         default_changed = true;
     }
     let after = find(s, &g.id)?;
+    let after = as_seen(s, after)?;
     if changed {
         s.record(
             "resourcegroup.bind",
@@ -457,5 +486,5 @@ pub fn unbind(
         serde_json::json!({ "group": g.name, "workspace": w.name }),
     )?;
     let after = find(s, &g.id)?;
-    Ok(Outcome::changed(after))
+    Ok(Outcome::changed(as_seen(s, after)?))
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::error::{Error, Result};
 use super::model::{
@@ -240,6 +240,25 @@ pub fn list(s: &mut Session, f: &ListFilter) -> Result<Vec<Workspace>> {
     }
     list.retain(|w| f.tags.iter().all(|(k, v)| w.tags.get(k) == Some(v)));
     Ok(list)
+}
+
+/// The names (lowercase) of the workspaces the actor may see, recycle bin included; `None`
+/// for a tenant administrator, who sees every workspace. For outputs that name workspaces
+/// beside the one asked about (a resource group's bindings).
+pub fn visible_names(s: &mut Session) -> Result<Option<HashSet<String>>> {
+    if s.actor.is_tenant_admin() {
+        return Ok(None);
+    }
+    let all = ListFilter {
+        all: true,
+        ..Default::default()
+    };
+    Ok(Some(
+        list(s, &all)?
+            .into_iter()
+            .map(|w| w.name.as_str().to_ascii_lowercase())
+            .collect(),
+    ))
 }
 
 pub fn show(s: &mut Session, name: &WorkspaceName) -> Result<Workspace> {
