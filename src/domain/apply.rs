@@ -854,6 +854,18 @@ impl Applier<'_, '_, '_> {
                 })
                 .collect::<Result<_>>()?;
             gone.sort_by_cached_key(|user| user.to_ascii_lowercase());
+            // Pruning the actor's own membership would take away the right to finish (a
+            // later change would find the workspace gone): refused before any removal.
+            let me = &self.s.actor;
+            if !me.is_tenant_admin() && have.get(&me.pk).is_some_and(|(_, named)| !named) {
+                let me = me.name.clone();
+                return Err(Error::refused(format!(
+                    "- member {ws}/{me}: --prune would remove the membership of {me}, the actor, and with it {me}'s access to {ws}"
+                ))
+                .with_hint(format!(
+                    "list {me} among the members of {ws} in the manifest, or remove that membership on its own: dwctl member remove {ws} {me}"
+                )));
+            }
             for user in gone {
                 self.step(&format!("- member {ws}/{user}"), |s| {
                     member::remove(s, ws, &user)
