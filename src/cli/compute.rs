@@ -94,7 +94,7 @@ pub struct ObjectRef {
     #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Name (a compute resource or data source)
-    #[arg(add = complete::datasources())]
+    #[arg(add = complete::objects())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
     #[arg(long, value_name = "ENV", add = complete::envs())]
@@ -107,7 +107,7 @@ pub struct ObjectUpdateArgs {
     #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Name (a compute resource or data source)
-    #[arg(add = complete::datasources())]
+    #[arg(add = complete::objects())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
     #[arg(long, value_name = "ENV", add = complete::envs())]

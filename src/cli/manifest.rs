@@ -1,8 +1,11 @@
 use clap::Args;
 
+use super::complete;
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Workspaces to export (with the principals and resource groups they use)
+    #[arg(add = complete::workspaces())]
     pub workspaces: Vec<String>,
     /// Export everything: every workspace, principal and resource group
     #[arg(long, conflicts_with = "workspaces")]
