@@ -159,7 +159,7 @@ pub struct ComputeDetachArgs {
     /// Keep the data source it brought, as an ordinary data source
     #[arg(long)]
     pub keep_datasource: bool,
-    /// Succeed without change when it does not exist
+    /// Succeed without change when it does not exist (a missing workspace is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
     /// Check everything and show the result, but write nothing

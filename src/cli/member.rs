@@ -97,7 +97,7 @@ pub struct MemberRemoveArgs {
     /// Principal name or id
     #[arg(add = complete::members())]
     pub user: String,
-    /// Succeed without change when not a member
+    /// Succeed without change when not a member (a missing workspace or principal is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
     /// Check everything and show the result, but write nothing
