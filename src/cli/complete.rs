@@ -399,3 +399,39 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod coverage {
+    use super::*;
+
+    /// Every positional argument that names something that exists completes (from the
+    /// catalog or a fixed list); only the names of things being created, files and
+    /// free text do not.
+    #[test]
+    fn every_positional_argument_that_names_an_object_completes() {
+        fn walk(c: &clap::Command, path: Vec<String>, missing: &mut Vec<String>) {
+            let verb = path.last().cloned().unwrap_or_default();
+            for a in c.get_positionals() {
+                let new_name =
+                    matches!(verb.as_str(), "create" | "add" | "attach") && a.get_id() == "name";
+                let completes = a.get::<ArgValueCandidates>().is_some()
+                    || a.get::<ArgValueCompleter>().is_some()
+                    || !a.get_possible_values().is_empty();
+                if !completes && !new_name {
+                    missing.push(format!("{} <{}>", path.join(" "), a.get_id()));
+                }
+            }
+            for s in c.get_subcommands().filter(|s| s.get_name() != "help") {
+                let mut p = path.clone();
+                p.push(s.get_name().to_string());
+                walk(s, p, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        // Subcommands' arguments are added when the command is built.
+        let mut cli = Cli::command();
+        cli.build();
+        walk(&cli, Vec::new(), &mut missing);
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+}
