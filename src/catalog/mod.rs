@@ -18,7 +18,7 @@ use std::time::Duration;
 use crate::domain::error::{Error, Kind, Result};
 
 pub use audit::AuditFilter;
-pub use names::{names, NameKind, Named};
+pub use names::open_for_names;
 pub use principals::Tenant;
 pub use workspaces::WorkspaceFilter;
 

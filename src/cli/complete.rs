@@ -13,10 +13,12 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use super::{Cli, GlobalArgs, Shell};
-use crate::catalog::NameKind;
+use crate::domain::clock::Timestamp;
 use crate::domain::model::{Env, Mode, PrincipalKind, SodPolicy, Status};
+use crate::domain::names::NameKind;
 use crate::domain::resource_group::{DurationUnit, GroupType, Payment};
 use crate::domain::roles::RoleCode;
+use crate::domain::session::{self, Request};
 
 /// The variable that turns a run of dwctl into a completion request (the scripts set it).
 pub const ENV_VAR: &str = "DWCTL_COMPLETE";
@@ -79,10 +81,14 @@ pub fn complete_if_requested(args: &[OsString]) -> Option<i32> {
     }
 }
 
-/// What the words already typed say: which catalog, and which workspace.
+/// What the words already typed say: which catalog, who acts (`--as`, `DWCTL_ACTOR`, the
+/// config's `actor`), the command (`compute show`), and which workspace.
 #[derive(Debug, Default)]
 struct Context {
     catalog: Option<PathBuf>,
+    actor: Option<String>,
+    now: Option<Timestamp>,
+    command: Vec<String>,
     workspace: Option<String>,
 }
 
@@ -98,19 +104,27 @@ impl Context {
             .as_ref()
             .and_then(|m| GlobalArgs::from_arg_matches(m).ok())
             .unwrap_or_default();
+        let mut command = Vec::new();
         let workspace = matches.as_ref().and_then(|m| {
             let mut m = m;
-            while let Some((_, sub)) = m.subcommand() {
+            while let Some((name, sub)) = m.subcommand() {
+                command.push(name.to_string());
                 m = sub;
             }
             m.try_get_one::<String>("workspace").ok().flatten().cloned()
         });
-        // The catalog is found exactly as a command would find it (flag, environment,
-        // config file, default path); whether it exists is `catalog::names`'s question.
-        let catalog = crate::config::Settings::resolve(&global, &crate::config::Env::capture())
-            .ok()
-            .map(|s| s.catalog.path);
-        Context { catalog, workspace }
+        // The catalog and the actor are found exactly as a command would find them (flag,
+        // environment, config file, default); whether the catalog exists is
+        // `catalog::open_for_names`'s question.
+        let settings =
+            crate::config::Settings::resolve(&global, &crate::config::Env::capture()).ok();
+        Context {
+            catalog: settings.as_ref().map(|s| s.catalog.path.clone()),
+            actor: settings.as_ref().and_then(|s| s.actor.clone()),
+            now: settings.as_ref().map(|s| s.now),
+            command,
+            workspace,
+        }
     }
 }
 
@@ -118,19 +132,31 @@ fn context() -> &'static Context {
     CONTEXT.get_or_init(Context::default)
 }
 
+/// The names of one kind that the actor may see, read through the domain as `list` reads
+/// them. Any failure (no catalog, an unknown actor, a busy catalog) offers none.
 fn catalog_names(kind: NameKind) -> Vec<CompletionCandidate> {
     let ctx = context();
-    let Some(path) = &ctx.catalog else {
+    let (Some(path), Some(now)) = (&ctx.catalog, ctx.now) else {
         return Vec::new();
     };
-    crate::catalog::names(path, kind, ctx.workspace.as_deref())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|n| {
-            let about = (!n.about.is_empty()).then(|| n.about.into());
-            CompletionCandidate::new(n.name).help(about)
-        })
-        .collect()
+    let Ok(Some(mut catalog)) = crate::catalog::open_for_names(path) else {
+        return Vec::new();
+    };
+    let req = Request {
+        actor: ctx.actor.clone(),
+        now,
+        dry_run: false,
+    };
+    session::read(&mut catalog, &req, |s| {
+        crate::domain::names::names(s, kind, ctx.workspace.as_deref())
+    })
+    .unwrap_or_default()
+    .into_iter()
+    .map(|n| {
+        let about = (!n.about.is_empty()).then(|| n.about.into());
+        CompletionCandidate::new(n.name).help(about)
+    })
+    .collect()
 }
 
 /// Workspace names from the catalog.
@@ -154,6 +180,23 @@ pub fn resource_groups_or_none() -> ArgValueCandidates {
         let mut names = catalog_names(NameKind::ResourceGroup);
         names.push(CompletionCandidate::new("none").help(Some("no default group".into())));
         names
+    })
+}
+
+/// Members of the workspace already typed.
+pub fn members() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| catalog_names(NameKind::Member))
+}
+
+/// Compute resources or data sources of the workspace already typed, by the noun typed
+/// (`compute show W` or `datasource show W`, which share their arguments).
+pub fn objects() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let kind = match context().command.first().map(String::as_str) {
+            Some("compute") => NameKind::Compute,
+            _ => NameKind::DataSource,
+        };
+        catalog_names(kind)
     })
 }
 
@@ -354,5 +397,41 @@ mod tests {
             assert!(s.contains(ENV_VAR), "{shell:?}: {s}");
             assert!(s.contains("dwctl"), "{shell:?}: {s}");
         }
+    }
+}
+
+#[cfg(test)]
+mod coverage {
+    use super::*;
+
+    /// Every positional argument that names something that exists completes (from the
+    /// catalog or a fixed list); only the names of things being created, files and
+    /// free text do not.
+    #[test]
+    fn every_positional_argument_that_names_an_object_completes() {
+        fn walk(c: &clap::Command, path: Vec<String>, missing: &mut Vec<String>) {
+            let verb = path.last().cloned().unwrap_or_default();
+            for a in c.get_positionals() {
+                let new_name =
+                    matches!(verb.as_str(), "create" | "add" | "attach") && a.get_id() == "name";
+                let completes = a.get::<ArgValueCandidates>().is_some()
+                    || a.get::<ArgValueCompleter>().is_some()
+                    || !a.get_possible_values().is_empty();
+                if !completes && !new_name {
+                    missing.push(format!("{} <{}>", path.join(" "), a.get_id()));
+                }
+            }
+            for s in c.get_subcommands().filter(|s| s.get_name() != "help") {
+                let mut p = path.clone();
+                p.push(s.get_name().to_string());
+                walk(s, p, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        // Subcommands' arguments are added when the command is built.
+        let mut cli = Cli::command();
+        cli.build();
+        walk(&cli, Vec::new(), &mut missing);
+        assert!(missing.is_empty(), "{missing:?}");
     }
 }

@@ -5,8 +5,10 @@ Print the completion script of a shell on stdout.
 
 The script registers a small function that calls dwctl back at every TAB; dwctl answers
 from its own command definition (nouns, verbs, flags and their values) and with the names
-in the catalog: workspaces, principals and resource groups. It reads the catalog named by
---catalog, DWCTL_CATALOG or the config file if that catalog exists, and never creates it.
+in the catalog: workspaces, principals, resource groups, and a workspace's members, compute
+resources or data sources. It reads the catalog named by --catalog, DWCTL_CATALOG or the
+config file if that catalog exists, and never creates it. It reads as the actor (--as on
+the line, DWCTL_ACTOR or the config's actor) and offers only what that actor can see.
 The same scripts are in the completions/ folder of the source tree.";
 
 pub const COMPLETIONS_EXAMPLES: &str = "\

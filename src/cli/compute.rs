@@ -94,7 +94,7 @@ pub struct ObjectRef {
     #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Name (a compute resource or data source)
-    #[arg(add = complete::datasources())]
+    #[arg(add = complete::objects())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
     #[arg(long, value_name = "ENV", add = complete::envs())]
@@ -107,7 +107,7 @@ pub struct ObjectUpdateArgs {
     #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Name (a compute resource or data source)
-    #[arg(add = complete::datasources())]
+    #[arg(add = complete::objects())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
     #[arg(long, value_name = "ENV", add = complete::envs())]
@@ -159,7 +159,7 @@ pub struct ComputeDetachArgs {
     /// Keep the data source it brought, as an ordinary data source
     #[arg(long)]
     pub keep_datasource: bool,
-    /// Succeed without change when it does not exist
+    /// Succeed without change when it does not exist (a missing workspace is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
     /// Check everything and show the result, but write nothing

@@ -91,7 +91,7 @@ pub struct DsRemoveArgs {
     /// prod or dev (needed only when the name exists in both)
     #[arg(long, value_name = "ENV", add = complete::envs())]
     pub env: Option<String>,
-    /// Succeed without change when it does not exist
+    /// Succeed without change when it does not exist (a missing workspace is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
     /// Check everything and show the result, but write nothing

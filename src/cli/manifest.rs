@@ -1,5 +1,7 @@
 use clap::Args;
 
+use super::complete;
+
 /// `man dwctl-export`: what an export holds beyond the manifest's keys.
 pub const EXPORT_ABOUT: &str = "\
 Write the catalog (or some workspaces) as a manifest; secrets become placeholders.
@@ -27,6 +29,7 @@ they name their variables themselves; new exports use the new names.";
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Workspaces to export (with the principals and resource groups they use)
+    #[arg(add = complete::workspaces())]
     pub workspaces: Vec<String>,
     /// Export everything: every workspace, principal and resource group
     #[arg(long, conflicts_with = "workspaces")]

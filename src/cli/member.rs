@@ -34,7 +34,7 @@ pub struct MemberRef {
     #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Principal name or id
-    #[arg(add = complete::principals())]
+    #[arg(add = complete::members())]
     pub user: String,
 }
 
@@ -73,7 +73,7 @@ pub struct MemberRoleArgs {
     #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Principal name or id
-    #[arg(add = complete::principals())]
+    #[arg(add = complete::members())]
     pub user: String,
     /// Grant a role (repeatable)
     #[arg(long, value_name = "ROLE", add = complete::grantable_roles())]
@@ -95,9 +95,9 @@ pub struct MemberRemoveArgs {
     #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Principal name or id
-    #[arg(add = complete::principals())]
+    #[arg(add = complete::members())]
     pub user: String,
-    /// Succeed without change when not a member
+    /// Succeed without change when not a member (a missing workspace or principal is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
     /// Check everything and show the result, but write nothing

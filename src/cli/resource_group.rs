@@ -136,7 +136,7 @@ pub struct RgUnbindArgs {
     /// Workspace name
     #[arg(add = complete::workspaces())]
     pub workspace: String,
-    /// Succeed without change when not bound
+    /// Succeed without change when not bound (a missing group or workspace is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
     /// Check everything and show the result, but write nothing

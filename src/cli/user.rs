@@ -80,7 +80,7 @@ pub struct UserRemoveArgs {
     /// Principal name or id
     #[arg(add = complete::principals())]
     pub user: String,
-    /// Also remove its memberships
+    /// Also remove its memberships, in the recycle bin too (each a member.remove event)
     #[arg(long)]
     pub cascade: bool,
     /// Succeed without change when the principal does not exist

@@ -139,10 +139,12 @@ impl Ctx {
     }
 }
 
-/// `--if-exists`: a missing object is success with `"changed": false`.
+/// `--if-exists`: a missing object is success with `"changed": false`. Only the object
+/// the command acts on: a missing workspace, principal or group it is looked up in is
+/// still "not found" (exit 3).
 pub fn if_exists<T>(flag: bool, r: Result<Done<Outcome<T>>>) -> Result<Option<Done<Outcome<T>>>> {
     match r {
-        Err(e) if flag && e.kind == Kind::NotFound => Ok(None),
+        Err(e) if flag && e.kind == Kind::NotFound && e.missing_target => Ok(None),
         other => other.map(Some),
     }
 }

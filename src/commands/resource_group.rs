@@ -20,7 +20,7 @@ pub fn run(ctx: &mut Ctx, cmd: ResourceGroupCommand) -> anyhow::Result<()> {
         }
         ResourceGroupCommand::Show(r) => {
             let group = parse_group_ref(&r.group)?;
-            let g = ctx.read(|s| rg::find(s, &group))?;
+            let g = ctx.read(|s| rg::show(s, &group))?;
             ctx.printer.object(&g)?;
             Ok(())
         }

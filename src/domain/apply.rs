@@ -13,6 +13,7 @@ use super::model::{
     GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName, SodPolicy, Status,
     Workspace, WorkspaceName,
 };
+use super::policy;
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
 use super::resources::{self as res, NewObject, PropChange};
@@ -583,7 +584,15 @@ impl Applier<'_, '_, '_> {
             ),
         };
 
-        let existing = self.s.tx().workspace(&ws)?;
+        // A workspace the actor may not see is one that does not exist (permissions.md 2):
+        // the manifest would create it, and that create is refused as for a new name.
+        let existing = match self.s.tx().workspace(&ws)? {
+            Some(w) => {
+                let roles = self.s.tx().roles_in(w.id, self.s.actor.pk)?;
+                policy::can_see(&self.s.actor, roles).then_some(w)
+            }
+            None => None,
+        };
         let created = match &existing {
             Some(w) if w.status == Status::Deleted => {
                 return Err(Error::conflict(format!(
@@ -867,6 +876,18 @@ impl Applier<'_, '_, '_> {
                 })
                 .collect::<Result<_>>()?;
             gone.sort_by_cached_key(|user| user.to_ascii_lowercase());
+            // Pruning the actor's own membership would take away the right to finish (a
+            // later change would find the workspace gone): refused before any removal.
+            let me = &self.s.actor;
+            if !me.is_tenant_admin() && have.get(&me.pk).is_some_and(|(_, named)| !named) {
+                let me = me.name.clone();
+                return Err(Error::refused(format!(
+                    "- member {ws}/{me}: --prune would remove the membership of {me}, the actor, and with it {me}'s access to {ws}"
+                ))
+                .with_hint(format!(
+                    "list {me} among the members of {ws} in the manifest, or remove that membership on its own: dwctl member remove {ws} {me}"
+                )));
+            }
             for user in gone {
                 self.step(&format!("- member {ws}/{user}"), |s| {
                     member::remove(s, ws, &user)

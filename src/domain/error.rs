@@ -36,6 +36,10 @@ pub struct Error {
     pub hint: Option<String>,
     /// `caused by:` lines, outermost first.
     pub causes: Vec<String>,
+    /// For `NotFound`: what is missing is the very object the command acts on (the member
+    /// `member remove` removes), not a workspace, principal or group it is looked up in.
+    /// Only such an error is what `--if-exists` excuses.
+    pub missing_target: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -47,6 +51,7 @@ impl Error {
             message: message.into(),
             hint: None,
             causes: Vec::new(),
+            missing_target: false,
         }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -81,6 +86,12 @@ impl Error {
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+    /// Mark a `NotFound` as the missing object itself (see `missing_target`); any other
+    /// error is left as it is.
+    pub fn of_target(mut self) -> Self {
+        self.missing_target = self.kind == Kind::NotFound;
         self
     }
     pub fn caused_by(mut self, cause: impl Into<String>) -> Self {

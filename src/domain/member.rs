@@ -243,7 +243,7 @@ pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome
         Some(p.name.as_str()),
     );
     let Some(m) = s.tx().member(w.id, p.pk)? else {
-        return Err(not_member(&w, &p));
+        return Err(not_member(&w, &p).of_target());
     };
     policy::require(
         &s.actor,

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod error;
 pub mod member;
 pub mod model;
+pub mod names;
 pub mod policy;
 pub mod principal;
 pub mod probe;

@@ -185,10 +185,10 @@ pub fn update(
 }
 
 /// Refused while the principal is a member anywhere (exit 4, naming the workspaces),
-/// unless `cascade`, which removes the memberships too.
+/// unless `cascade`, which removes the memberships too, in the recycle bin as well.
 pub fn remove(s: &mut Session, name_or_id: &str, cascade: bool) -> Result<Outcome<Principal>> {
     s.attempt("user.remove", None, Some(name_or_id));
-    let p = find(s, name_or_id)?;
+    let p = find(s, name_or_id).map_err(Error::of_target)?;
     s.attempt("user.remove", None, Some(p.name.as_str()));
     policy::require_tenant(&s.actor, TenantRight::ManagePrincipals, "manage principals")?;
     if p.is_account() {
@@ -207,26 +207,23 @@ pub fn remove(s: &mut Session, name_or_id: &str, cascade: bool) -> Result<Outcom
                 p.name
             )));
         }
-        let mut frozen = Vec::new();
+        // Every membership goes, in the recycle bin too (restoring such a workspace brings
+        // it back without this one); each is a `member.remove` event of its workspace, so
+        // that the workspace's administrators see it in their audit log.
         for name in &workspaces {
-            if let Some(w) = s.tx().workspace(name)? {
-                if w.status == Status::Deleted {
-                    frozen.push(w.name.to_string());
-                }
-            }
-        }
-        if !frozen.is_empty() {
-            return Err(Error::refused(format!(
-                "{} is a member of {} in the recycle bin, which cannot change",
-                p.name,
-                frozen.join(", ")
-            ))
-            .with_hint("restore or purge those workspaces first"));
-        }
-        for name in &workspaces {
-            if let Some(w) = s.tx().workspace(name)? {
-                s.tx().delete_member(w.id, p.pk)?;
-            }
+            let Some(w) = s.tx().workspace(name)? else {
+                continue;
+            };
+            let Some(m) = s.tx().member(w.id, p.pk)? else {
+                continue;
+            };
+            s.tx().delete_member(w.id, p.pk)?;
+            s.record(
+                "member.remove",
+                Some(w.name.as_str()),
+                Some(p.name.as_str()),
+                serde_json::json!({ "before": serde_json::to_value(&m).unwrap_or_default(), "cascade": true }),
+            )?;
         }
     }
     s.tx().delete_principal(p.pk)?;

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashSet;
 
 use super::clock::Timestamp;
 use super::error::{Error, Result};
@@ -239,8 +240,35 @@ pub fn create(
 }
 
 /// Every principal may list groups: members need to know what serves their workspaces.
+/// Each names only the workspaces the actor can see among those it is bound to.
 pub fn list(s: &mut Session) -> Result<Vec<ResourceGroup>> {
-    s.tx().resource_groups()
+    let seen = workspace::visible_names(s)?;
+    let mut list = s.tx().resource_groups()?;
+    for g in &mut list {
+        hide_unseen(&seen, g);
+    }
+    Ok(list)
+}
+
+/// `resourcegroup show`: the group, bound to the workspaces the actor can see.
+pub fn show(s: &mut Session, name_or_id: &str) -> Result<ResourceGroup> {
+    let g = find(s, name_or_id)?;
+    as_seen(s, g)
+}
+
+/// The group as the actor may see it: a workspace the actor cannot see is one that does
+/// not exist, so it is not among the group's bindings either (nor counted).
+fn as_seen(s: &mut Session, mut g: ResourceGroup) -> Result<ResourceGroup> {
+    let seen = workspace::visible_names(s)?;
+    hide_unseen(&seen, &mut g);
+    Ok(g)
+}
+
+fn hide_unseen(seen: &Option<HashSet<String>>, g: &mut ResourceGroup) {
+    if let Some(seen) = seen {
+        g.workspaces
+            .retain(|w| seen.contains(&w.to_ascii_lowercase()));
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -302,7 +330,7 @@ pub fn update(
 
 pub fn delete(s: &mut Session, name_or_id: &str) -> Result<Outcome<ResourceGroup>> {
     s.attempt("resourcegroup.delete", None, Some(name_or_id));
-    let g = find(s, name_or_id)?;
+    let g = find(s, name_or_id).map_err(Error::of_target)?;
     s.attempt("resourcegroup.delete", None, Some(&g.name));
     policy::require_tenant(
         &s.actor,
@@ -385,6 +413,7 @@ pub fn bind(
         default_changed = true;
     }
     let after = find(s, &g.id)?;
+    let after = as_seen(s, after)?;
     if changed {
         s.record(
             "resourcegroup.bind",
@@ -422,7 +451,8 @@ pub fn unbind(
             "resource group {} is not bound to {}",
             g.name, w.name
         ))
-        .with_hint("pass --if-exists to accept that"));
+        .with_hint("pass --if-exists to accept that")
+        .of_target());
     }
     policy::require(
         &s.actor,
@@ -456,5 +486,5 @@ pub fn unbind(
         serde_json::json!({ "group": g.name, "workspace": w.name }),
     )?;
     let after = find(s, &g.id)?;
-    Ok(Outcome::changed(after))
+    Ok(Outcome::changed(as_seen(s, after)?))
 }

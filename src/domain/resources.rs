@@ -566,7 +566,7 @@ pub fn detach(
 ) -> Result<Outcome<Compute>> {
     s.attempt("compute.detach", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
-    let c = find_compute(s, &w, name, env)?;
+    let c = find_compute(s, &w, name, env).map_err(Error::of_target)?;
     s.attempt("compute.detach", Some(w.name.as_str()), Some(&c.name));
     policy::require(
         &s.actor,
@@ -862,7 +862,7 @@ pub fn remove(
 ) -> Result<Outcome<DataSource>> {
     s.attempt("datasource.remove", Some(ws.as_str()), Some(name));
     let (w, roles) = workspace::visible(s, ws)?;
-    let d = find_datasource(s, &w, name, env)?;
+    let d = find_datasource(s, &w, name, env).map_err(Error::of_target)?;
     s.attempt("datasource.remove", Some(w.name.as_str()), Some(&d.name));
     policy::require(
         &s.actor,

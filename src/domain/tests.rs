@@ -319,3 +319,54 @@ fn the_audit_chain_verifies() {
     assert!(v.ok, "{}", v.message);
     assert_eq!(v.events, 2);
 }
+
+/// Completion names: a few words about each, and only what the actor may see.
+#[test]
+fn completion_names_carry_a_few_words_and_follow_visibility() {
+    use super::names::{names, NameKind, Named};
+    let mut cat = setup();
+    create(&mut cat, None, "sales_ws").unwrap();
+    create(&mut cat, None, "secret_ws").unwrap();
+    add_user(&mut cat, "bob", false);
+    session::write(&mut cat, &req(None, now()), |s| {
+        member::add(
+            s,
+            &ws("sales_ws"),
+            "bob",
+            RoleSet::of(&[RoleCode::Dev]),
+            false,
+        )?;
+        workspace::disable(s, &ws("sales_ws"))
+    })
+    .unwrap();
+    let read = |cat: &mut Catalog, actor: Option<&str>, kind, w: Option<&str>| {
+        session::read(cat, &req(actor, now()), |s| names(s, kind, w)).unwrap()
+    };
+    let list = read(&mut cat, None, NameKind::Workspace, None);
+    assert_eq!(list.len(), 3, "{list:?}");
+    assert_eq!(
+        list[1],
+        Named {
+            name: "sales_ws".into(),
+            about: "sales_ws (disabled)".into()
+        }
+    );
+    let bob: Vec<String> = read(&mut cat, Some("bob"), NameKind::Workspace, None)
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+    assert_eq!(bob, ["sales_ws"]);
+    let members = read(&mut cat, Some("bob"), NameKind::Member, Some("SALES_WS"));
+    assert_eq!(members[0].name, "bob");
+    assert_eq!(members[0].about, "role_project_dev");
+    assert!(read(&mut cat, Some("bob"), NameKind::Member, Some("secret_ws")).is_empty());
+    assert!(read(&mut cat, None, NameKind::Member, None).is_empty());
+    let principals = read(&mut cat, None, NameKind::Principal, None);
+    assert!(principals
+        .iter()
+        .any(|p| p.name == "bob" && p.about == "ram-user"));
+    let groups = read(&mut cat, None, NameKind::ResourceGroup, None);
+    assert!(groups[0]
+        .about
+        .starts_with("serverless 2 CU, Serverless_res_group_"));
+}

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::error::{Error, Result};
 use super::model::{
@@ -263,6 +263,25 @@ pub fn list(s: &mut Session, f: &ListFilter) -> Result<Vec<Workspace>> {
     Ok(list)
 }
 
+/// The names (lowercase) of the workspaces the actor may see, recycle bin included; `None`
+/// for a tenant administrator, who sees every workspace. For outputs that name workspaces
+/// beside the one asked about (a resource group's bindings).
+pub fn visible_names(s: &mut Session) -> Result<Option<HashSet<String>>> {
+    if s.actor.is_tenant_admin() {
+        return Ok(None);
+    }
+    let all = ListFilter {
+        all: true,
+        ..Default::default()
+    };
+    Ok(Some(
+        list(s, &all)?
+            .into_iter()
+            .map(|w| w.name.as_str().to_ascii_lowercase())
+            .collect(),
+    ))
+}
+
 pub fn show(s: &mut Session, name: &WorkspaceName) -> Result<Workspace> {
     Ok(visible(s, name)?.0)
 }
@@ -478,7 +497,8 @@ pub fn enable(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace
 }
 
 pub fn delete(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let before = lifecycle(s, "workspace.delete", name, "delete workspaces")?;
+    let before =
+        lifecycle(s, "workspace.delete", name, "delete workspaces").map_err(Error::of_target)?;
     if before.status == Status::Deleted {
         return Ok(Outcome::unchanged(before));
     }
@@ -525,7 +545,7 @@ pub fn restore(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspac
 }
 
 pub fn purge(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let w = lifecycle(s, "workspace.purge", name, "purge workspaces")?;
+    let w = lifecycle(s, "workspace.purge", name, "purge workspaces").map_err(Error::of_target)?;
     if w.status != Status::Deleted {
         return Err(Error::refused(format!(
             "workspace {} is not in the recycle bin (it is {})",

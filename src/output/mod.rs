@@ -319,6 +319,7 @@ impl Printer {
             message: clip_lines(&e.message, 1024),
             hint: e.hint.as_deref().map(|h| clip_lines(h, 1024)),
             causes: e.causes.iter().take(12).map(|c| clip(c, 160)).collect(),
+            missing_target: e.missing_target,
         };
         if self.format.is_json() {
             let mut obj = serde_json::json!({

@@ -1561,5 +1561,100 @@ fn a_manifest_keeps_its_region() {
         &["apply", "--file", &p],
         2,
         ":4:1: + datasource fin_ws/h (prod): hologres (instance mode): regionId `cn-shanghai` is not the catalog's region `cn-hangzhou`",
+}
+
+/// `apply --prune` that would remove the acting admin's own membership is refused before
+/// any change (exit 6, one `refused` event, nothing changed), with a hint; before, it failed
+/// half-way with "workspace not found". A tenant administrator keeps seeing the workspace,
+/// so its own membership is pruned like any other.
+#[test]
+fn prune_never_removes_the_actors_own_membership() {
+    let env = Env::new();
+    for args in [
+        &["workspace", "create", "fin_ws"][..],
+        &["user", "add", "alice"],
+        &["user", "add", "bob"],
+        &["user", "add", "carol"],
+        &["user", "add", "fa", "--full-access"],
+        &["member", "add", "fin_ws", "alice", "--role", "admin"],
+        &["member", "add", "fin_ws", "bob", "--role", "dev"],
+        &["member", "add", "fin_ws", "carol", "--role", "dev"],
+        &["member", "add", "fin_ws", "fa", "--role", "guest"],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=a",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let member =
+        |user: &str| format!("\n[[workspace.member]]\nuser = \"{user}\"\nroles = [\"dev\"]\n");
+    let head = "version = 1\n\n[[workspace]]\nname = \"fin_ws\"\n";
+    // Without alice (and without carol, whose removal comes after alice's in name order).
+    let without = write(
+        &env,
+        "without.toml",
+        &format!("{head}{}{}", member("bob"), member("fa")),
+    );
+    let r = env.refused_event(
+        &["--as", "alice", "apply", "--prune", "--file", &without],
+        6,
+        "without.toml:3:1: - member fin_ws/alice: --prune would remove the membership of alice, the actor, and with it alice's access to fin_ws",
+        ("apply", None, Some(without.as_str())),
+    );
+    assert!(
+        r.stderr.contains(
+            "hint: list alice among the members of fin_ws in the manifest, or remove that membership on its own: dwctl member remove fin_ws alice"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("not found"), "{}", r.stderr);
+    // plan says the same, and writes nothing.
+    let rows = env.rows();
+    env.run(&["--as", "alice", "plan", "--prune", "--file", &without])
+        .fails(6, "--prune would remove the membership of alice, the actor");
+    assert_eq!(rows, env.rows());
+    // Listed, alice prunes the others.
+    let with = write(
+        &env,
+        "with.toml",
+        &format!(
+            "{head}{}{}",
+            member("bob"),
+            "\n[[workspace.member]]\nuser = \"alice\"\nroles = [\"admin\"]\n"
+        ),
+    );
+    env.run(&[
+        "--as", "alice", "apply", "--prune", "--yes", "--file", &with,
+    ])
+    .ok();
+    let members = env.json(&["member", "list", "fin_ws", "-o", "json"]);
+    let names: Vec<&str> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["user"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        !names.contains(&"carol") && !names.contains(&"fa"),
+        "{names:?}"
+    );
+    // A tenant administrator's own membership goes like any other.
+    env.run(&["member", "add", "fin_ws", "fa", "--role", "guest"])
+        .ok();
+    env.run(&["--as", "fa", "apply", "--prune", "--yes", "--file", &with])
+        .ok();
+    env.refused(
+        &["member", "show", "fin_ws", "fa"],
+        3,
+        "fa is not a member of fin_ws",
     );
 }

@@ -717,3 +717,242 @@ fn a_non_member_sees_no_workspace() {
         "workspace fin_ws not found",
     );
 }
+
+/// `--if-exists` excuses only the object the command acts on; a missing workspace,
+/// principal or group it is looked up in is "not found" (exit 3) as without the flag.
+/// `--if-not-exists` likewise excuses only an existing object, never a missing parent.
+#[test]
+fn if_exists_and_if_not_exists_excuse_only_the_named_object() {
+    let env = setup();
+    for args in [
+        &["resourcegroup", "create", "rg_etl"][..],
+        &["resourcegroup", "bind", "rg_etl", "fin_ws"],
+        &["member", "add", "fin_ws", "alice", "--role", "dev"],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=fin",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    // (command, the not-found message): each names something missing that is not the
+    // object acted on.
+    let parents: [(&[&str], &str); 16] = [
+        (
+            &["member", "remove", "no_ws", "alice", "--yes", "--if-exists"],
+            "workspace no_ws not found",
+        ),
+        (
+            &[
+                "member",
+                "remove",
+                "fin_ws",
+                "ghost",
+                "--yes",
+                "--if-exists",
+            ],
+            "principal 'ghost' not found",
+        ),
+        (
+            &["compute", "detach", "no_ws", "mc", "--yes", "--if-exists"],
+            "workspace no_ws not found",
+        ),
+        (
+            &[
+                "datasource",
+                "remove",
+                "no_ws",
+                "mc",
+                "--yes",
+                "--if-exists",
+            ],
+            "workspace no_ws not found",
+        ),
+        (
+            &["resourcegroup", "unbind", "rg_etl", "no_ws", "--if-exists"],
+            "workspace no_ws not found",
+        ),
+        (
+            &[
+                "resourcegroup",
+                "unbind",
+                "rg_nope",
+                "fin_ws",
+                "--if-exists",
+            ],
+            "resource group 'rg_nope' not found",
+        ),
+        (
+            &[
+                "member",
+                "add",
+                "no_ws",
+                "alice",
+                "--role",
+                "dev",
+                "--if-not-exists",
+            ],
+            "workspace no_ws not found",
+        ),
+        (
+            &[
+                "member",
+                "add",
+                "fin_ws",
+                "ghost",
+                "--role",
+                "dev",
+                "--if-not-exists",
+            ],
+            "principal 'ghost' not found",
+        ),
+        (
+            &[
+                "resourcegroup",
+                "bind",
+                "rg_etl",
+                "no_ws",
+                "--if-not-exists",
+            ],
+            "workspace no_ws not found",
+        ),
+        (
+            &[
+                "resourcegroup",
+                "bind",
+                "rg_nope",
+                "fin_ws",
+                "--if-not-exists",
+            ],
+            "resource group 'rg_nope' not found",
+        ),
+        (
+            &[
+                "compute",
+                "attach",
+                "no_ws",
+                "mc",
+                "--type",
+                "maxcompute",
+                "--prop",
+                "project=fin",
+                "--if-not-exists",
+            ],
+            "workspace no_ws not found",
+        ),
+        (
+            &[
+                "datasource",
+                "add",
+                "no_ws",
+                "mc",
+                "--type",
+                "maxcompute",
+                "--prop",
+                "project=fin",
+                "--if-not-exists",
+            ],
+            "workspace no_ws not found",
+        ),
+        // A workspace the actor cannot see is missing too.
+        (
+            &[
+                "--as",
+                "bob",
+                "member",
+                "remove",
+                "fin_ws",
+                "alice",
+                "--yes",
+                "--if-exists",
+            ],
+            "workspace fin_ws not found",
+        ),
+        (
+            &[
+                "--as",
+                "bob",
+                "compute",
+                "detach",
+                "fin_ws",
+                "nope",
+                "--yes",
+                "--if-exists",
+            ],
+            "workspace fin_ws not found",
+        ),
+        (
+            &[
+                "--as",
+                "bob",
+                "datasource",
+                "remove",
+                "fin_ws",
+                "nope",
+                "--yes",
+                "--if-exists",
+            ],
+            "workspace fin_ws not found",
+        ),
+        (
+            &[
+                "--as",
+                "bob",
+                "resourcegroup",
+                "unbind",
+                "rg_etl",
+                "fin_ws",
+                "--if-exists",
+            ],
+            "workspace fin_ws not found",
+        ),
+    ];
+    for (args, message) in parents {
+        env.refused(args, 3, &format!("error: {message}"));
+    }
+    // The object itself missing is excused: exit 0, nothing changed.
+    for args in [
+        &[
+            "member",
+            "remove",
+            "fin_ws",
+            "carol",
+            "--yes",
+            "--if-exists",
+        ][..],
+        &[
+            "compute",
+            "detach",
+            "fin_ws",
+            "nope",
+            "--yes",
+            "--if-exists",
+        ],
+        &[
+            "datasource",
+            "remove",
+            "fin_ws",
+            "nope",
+            "--yes",
+            "--if-exists",
+        ],
+        &["resourcegroup", "unbind", "rg_etl", "lab_ws", "--if-exists"],
+        &["resourcegroup", "delete", "rg_nope", "--yes", "--if-exists"],
+        &["user", "remove", "ghost", "--yes", "--if-exists"],
+        &["workspace", "delete", "no_ws", "--yes", "--if-exists"],
+        &["workspace", "purge", "no_ws", "--yes", "--if-exists"],
+    ] {
+        let (rows, events) = (env.rows(), env.events().len());
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        let v = env.json(&a);
+        assert_eq!(v["changed"], false, "{args:?}");
+        assert_eq!((env.rows(), env.events().len()), (rows, events), "{args:?}");
+    }
+}

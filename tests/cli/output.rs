@@ -571,6 +571,9 @@ pub fn check_mutations(base: &Env, mutations: &[(&str, Vec<&str>)]) -> Vec<Value
 #[test]
 fn a_no_op_on_a_missing_object_prints_no_result() {
     let env = setup();
+    // A principal that is no member: `--if-exists` excuses a missing member, not a
+    // missing principal.
+    env.run(&["user", "add", "root2"]).ok();
     for args in [
         &["workspace", "delete", "nope_ws", "--if-exists"][..],
         &["workspace", "purge", "nope_ws", "--if-exists", "--yes"],

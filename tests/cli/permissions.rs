@@ -632,3 +632,221 @@ fn every_mutating_command_has_a_row() {
         "mutating commands without a row in tests/cli/permissions.rs cases(): {missing:?}"
     );
 }
+
+/// secret_ws, which `outsider` (no member anywhere) and `insider` (admin of open_ws only)
+/// cannot see: alice is a member, rg_etl is bound (its default), it has compute, and the
+/// audit log has its events.
+fn hidden() -> Env {
+    let env = Env::new();
+    for args in [
+        &["user", "add", "outsider"][..],
+        &["user", "add", "insider"],
+        &["user", "add", "alice"],
+        &["workspace", "create", "secret_ws"],
+        &["workspace", "create", "open_ws"],
+        &["member", "add", "open_ws", "insider", "--role", "admin"],
+        &["member", "add", "secret_ws", "alice", "--role", "dev"],
+        &["member", "add", "open_ws", "alice", "--role", "dev"],
+        &["resourcegroup", "create", "rg_etl"],
+        &["resourcegroup", "bind", "rg_etl", "secret_ws", "--default"],
+        &["resourcegroup", "bind", "rg_etl", "open_ws"],
+        &[
+            "compute",
+            "attach",
+            "secret_ws",
+            "mc_secret",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=secret",
+        ],
+        &[
+            "compute",
+            "attach",
+            "open_ws",
+            "mc_open",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=open",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    env
+}
+
+/// Nothing an actor can run names a workspace it cannot see: not the resource groups'
+/// bindings, not the audit log, not `check` or `export`, in any output format.
+#[test]
+fn no_output_names_a_workspace_the_actor_cannot_see() {
+    let env = hidden();
+    let reads: &[&[&str]] = &[
+        &["workspace", "list", "--all"],
+        &["user", "list"],
+        &["user", "show", "alice"],
+        &["user", "show", "insider"],
+        &["role", "list"],
+        &["resourcegroup", "list"],
+        &["resourcegroup", "show", "rg_etl"],
+        &["audit", "list"],
+        &["whoami"],
+        &["check"],
+        &["export", "--all"],
+    ];
+    // The insider's own changes answer with the group as the insider sees it.
+    let changes: &[&[&str]] = &[
+        &["resourcegroup", "unbind", "rg_etl", "open_ws"],
+        &["resourcegroup", "bind", "rg_etl", "open_ws"],
+    ];
+    for actor in ["outsider", "insider"] {
+        for fmt in ["table", "json", "csv"] {
+            let runs = reads
+                .iter()
+                .chain(if actor == "insider" { changes } else { &[] });
+            for args in runs {
+                let mut a = vec!["--as", actor];
+                a.extend_from_slice(args);
+                if args[0] != "export" {
+                    a.extend(["-o", fmt]);
+                }
+                let r = env.run(&a);
+                assert!(
+                    !format!("{}{}", r.stdout, r.stderr).contains("secret_ws"),
+                    "{a:?} names secret_ws (exit {}):\n{}{}",
+                    r.code,
+                    r.stdout,
+                    r.stderr
+                );
+            }
+        }
+    }
+    // What the insider sees of the group: the bindings it can see, no others.
+    let bound = |actor: &str| {
+        env.json(&[
+            "--as",
+            actor,
+            "resourcegroup",
+            "show",
+            "rg_etl",
+            "-o",
+            "json",
+        ])["workspaces"]
+            .clone()
+    };
+    assert_eq!(bound("insider"), serde_json::json!(["open_ws"]));
+    assert_eq!(bound("outsider"), serde_json::json!([]));
+    assert_eq!(bound("root"), serde_json::json!(["open_ws", "secret_ws"]));
+    let listed = env.json(&["--as", "insider", "resourcegroup", "list", "-o", "json"]);
+    let rg = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "rg_etl")
+        .unwrap();
+    assert_eq!(rg["workspaces"], serde_json::json!(["open_ws"]));
+}
+
+/// A workspace the actor cannot see is treated exactly as one that does not exist: the
+/// same exit code, the same message (the name substituted), the same audit events, for
+/// reads, changes, `export`, `check`, `plan` and `apply`.
+#[test]
+fn an_invisible_workspace_is_a_missing_one() {
+    const MANIFEST: &str = "version = 1\n\n[[workspace]]\nname = \"WS\"\n";
+    const MEMBERS: &str = "version = 1\n\n[[workspace]]\nname = \"WS\"\n\n[[workspace.member]]\nuser = \"alice\"\nroles = [\"dev\"]\n";
+    let cases: &[(&[&str], Option<&str>)] = &[
+        (&["workspace", "show", "WS"], None),
+        (&["member", "list", "WS"], None),
+        (&["member", "show", "WS", "alice"], None),
+        (&["compute", "list", "WS"], None),
+        (&["compute", "show", "WS", "mc_secret"], None),
+        (&["datasource", "list", "WS"], None),
+        (&["datasource", "show", "WS", "mc_secret"], None),
+        (&["audit", "list", "--workspace", "WS"], None),
+        (&["export", "WS"], None),
+        (&["check", "WS"], None),
+        (
+            &["member", "remove", "WS", "alice", "--yes", "--if-exists"],
+            None,
+        ),
+        (
+            &["resourcegroup", "unbind", "rg_etl", "WS", "--if-exists"],
+            None,
+        ),
+        (&["member", "add", "WS", "outsider", "--role", "dev"], None),
+        (&["member", "role", "WS", "alice", "--grant", "guest"], None),
+        (&["member", "remove", "WS", "alice", "--yes"], None),
+        (
+            &[
+                "compute",
+                "attach",
+                "WS",
+                "mc_new",
+                "--type",
+                "maxcompute",
+                "--prop",
+                "project=n",
+            ],
+            None,
+        ),
+        (
+            &["compute", "update", "WS", "mc_secret", "--description", "x"],
+            None,
+        ),
+        (&["compute", "set-default", "WS", "mc_secret"], None),
+        (&["compute", "detach", "WS", "mc_secret", "--yes"], None),
+        (&["datasource", "test", "WS", "mc_secret"], None),
+        (&["datasource", "remove", "WS", "mc_secret", "--yes"], None),
+        (&["workspace", "update", "WS", "--description", "x"], None),
+        (&["workspace", "disable", "WS"], None),
+        (&["workspace", "delete", "WS", "--yes"], None),
+        (&["workspace", "restore", "WS"], None),
+        (&["workspace", "purge", "WS", "--yes"], None),
+        (&["workspace", "upgrade", "WS", "--yes"], None),
+        (&["resourcegroup", "bind", "rg_etl", "WS"], None),
+        (&["resourcegroup", "unbind", "rg_etl", "WS"], None),
+        (&["plan", "-f", "-"], Some(MANIFEST)),
+        (&["plan", "-f", "-"], Some(MEMBERS)),
+        (&["plan", "-f", "-", "--exit-code"], Some(MANIFEST)),
+        (&["apply", "-f", "-"], Some(MANIFEST)),
+        (&["apply", "-f", "-"], Some(MEMBERS)),
+        (&["apply", "-f", "-", "--prune"], Some(MEMBERS)),
+    ];
+    let template = hidden();
+    for actor in ["outsider", "insider"] {
+        for fmt in ["table", "json"] {
+            for (args, stdin) in cases {
+                let outcome = |ws: &str| {
+                    let env = template.fork();
+                    let mut a = vec!["--as", actor, "-o", fmt];
+                    a.extend(args.iter().map(|x| if *x == "WS" { ws } else { x }));
+                    let before = env.events().len();
+                    let r = match stdin {
+                        Some(m) => env.run_stdin(&a, &m.replace("WS", ws)),
+                        None => env.run(&a),
+                    };
+                    let events: Vec<String> = env.events()[before..]
+                        .iter()
+                        .map(|e| format!("{:?} {}", e.key(), e.details))
+                        .collect();
+                    let text = format!("{}\n{}\n{}\n{events:?}", r.code, r.stdout, r.stderr);
+                    text.replace(ws, "WS")
+                };
+                let (hidden, missing) = (outcome("secret_ws"), outcome("no_such_ws"));
+                assert_eq!(hidden, missing, "--as {actor} -o {fmt} {args:?}");
+                // ...and both are the refusal a missing workspace gets, not a bad input.
+                let code = if args[0] == "audit" {
+                    "0"
+                } else if stdin.is_some() {
+                    "5"
+                } else {
+                    "3"
+                };
+                assert!(
+                    missing.starts_with(&format!("{code}\n")),
+                    "--as {actor} {args:?}: {missing}"
+                );
+            }
+        }
+    }
+}

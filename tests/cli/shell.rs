@@ -302,3 +302,156 @@ fn man_pages_render_without_warnings() {
         "groff warned about the man pages"
     );
 }
+
+/// The names among candidates (a TAB on an empty word offers the flags too).
+fn names(got: Vec<String>) -> Vec<String> {
+    got.into_iter().filter(|g| !g.starts_with('-')).collect()
+}
+
+/// A TAB offers what the actor (`--as` on the line, `DWCTL_ACTOR`) may see, as `list`
+/// shows it: never a workspace it cannot see, nor what is inside one.
+#[test]
+fn completion_offers_only_what_the_actor_can_see() {
+    let env = catalog_with_names();
+    for args in [
+        &["user", "add", "bob"][..],
+        &["workspace", "create", "secret_ws"],
+        &[
+            "member",
+            "add",
+            "finance_tax_report",
+            "bob",
+            "--role",
+            "dev",
+        ],
+        &["member", "add", "secret_ws", "alice", "--role", "dev"],
+        &[
+            "compute",
+            "attach",
+            "secret_ws",
+            "mc_secret",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=s",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    // The account sees every workspace.
+    has_all(
+        &complete(&env, "dwctl workspace show "),
+        &[DEFAULT_WS, "finance_tax_report", "secret_ws"],
+    );
+    // bob, a member of finance_tax_report only: by --as anywhere on the line, or
+    // DWCTL_ACTOR.
+    let bob = ["finance_tax_report".to_string()];
+    for line in [
+        "dwctl --as bob workspace show ",
+        "dwctl workspace show --as bob ",
+        "dwctl --as bob member list ",
+        "dwctl --as bob export ",
+        "dwctl --as bob check ",
+        "dwctl --as bob audit list --workspace ",
+        "dwctl --as bob rg bind rg_etl ",
+    ] {
+        assert_eq!(names(complete(&env, line)), bob, "{line}");
+    }
+    let mut cmd = bash(&env);
+    cmd.env("DWCTL_ACTOR", "bob");
+    assert_eq!(names(bash_complete(cmd, "dwctl workspace show ")), bob);
+    // Nothing inside a workspace bob cannot see, even typed in full.
+    for line in [
+        "dwctl --as bob member remove secret_ws ",
+        "dwctl --as bob compute show secret_ws ",
+        "dwctl --as bob compute detach secret_ws ",
+    ] {
+        let got = complete(&env, line);
+        assert!(got.iter().all(|g| g.starts_with('-')), "{line}: {got:?}");
+    }
+    // An actor that is no principal sees nothing.
+    let got = complete(&env, "dwctl --as ghost workspace show ");
+    assert!(got.iter().all(|g| g.starts_with('-')), "{got:?}");
+}
+
+/// Every positional argument completes its own kind: a member after `member remove W`, a
+/// compute resource after `compute show W` (not a data source), workspaces for `export`
+/// and `check`.
+#[test]
+fn each_argument_completes_its_own_kind() {
+    let env = catalog_with_names();
+    for args in [
+        &["user", "add", "bob"][..],
+        &[
+            "member",
+            "add",
+            "finance_tax_report",
+            "alice",
+            "--role",
+            "dev",
+        ],
+        &[
+            "compute",
+            "attach",
+            "finance_tax_report",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=a",
+        ],
+        &[
+            "datasource",
+            "add",
+            "finance_tax_report",
+            "orders",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=b",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let ws = "finance_tax_report";
+    let members = ["alice".to_string(), "root".to_string()];
+    for verb in ["show", "role", "remove"] {
+        assert_eq!(
+            names(complete(&env, &format!("dwctl member {verb} {ws} "))),
+            members,
+            "member {verb}"
+        );
+    }
+    // Principals that are no member yet, for `member add`.
+    has_all(
+        &complete(&env, &format!("dwctl member add {ws} ")),
+        &["bob"],
+    );
+    // A compute resource brings a data source of its name: compute offers only mc.
+    for verb in ["show", "update", "detach", "set-default"] {
+        assert_eq!(
+            names(complete(&env, &format!("dwctl compute {verb} {ws} "))),
+            ["mc"],
+            "compute {verb}"
+        );
+    }
+    for verb in ["show", "update", "remove", "test"] {
+        assert_eq!(
+            names(complete(&env, &format!("dwctl datasource {verb} {ws} "))),
+            ["mc", "orders"],
+            "datasource {verb}"
+        );
+    }
+    for line in [
+        "dwctl export fin",
+        "dwctl check fin",
+        "dwctl export finance_tax_report fin",
+    ] {
+        assert_eq!(complete(&env, line), [ws], "{line}");
+    }
+    has_all(&complete(&env, "dwctl user remove "), &["alice", "bob"]);
+    has_all(
+        &complete(&env, "dwctl audit list --actor "),
+        &["alice", "bob", "root"],
+    );
+}

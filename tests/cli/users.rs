@@ -290,9 +290,26 @@ fn remove_is_refused_while_a_member_unless_cascade() {
         4,
         "bob is a member of fin_ws, lab_ws",
     );
-    let (r, e) = env.changes(&["user", "remove", "bob", "--cascade", "--yes", "-o", "json"]);
-    assert_eq!(r.json()["result"]["name"], "bob");
-    assert_eq!(e.key(), ("root", "user.remove", None, Some("bob"), "ok"));
+    let before = env.events().len();
+    let v = env.json(&["user", "remove", "bob", "--cascade", "--yes", "-o", "json"]);
+    assert_eq!(v["result"]["name"], "bob");
+    // One `member.remove` event per membership, in its workspace, then the removal.
+    let events = env.events().split_off(before);
+    let keys: Vec<_> = events.iter().map(|e| e.key()).collect();
+    assert_eq!(
+        keys,
+        [
+            ("root", "member.remove", Some("fin_ws"), Some("bob"), "ok"),
+            ("root", "member.remove", Some("lab_ws"), Some("bob"), "ok"),
+            ("root", "user.remove", None, Some("bob"), "ok"),
+        ]
+    );
+    assert_eq!(events[0].details["cascade"], true);
+    assert_eq!(
+        events[0].details["before"]["roles"],
+        json!(["role_project_guest"])
+    );
+    let e = &events[2];
     assert_eq!(
         e.details["memberships_removed"],
         json!(["fin_ws", "lab_ws"])
@@ -456,4 +473,78 @@ fn a_right_lost_is_lost_for_the_next_command() {
     env.run(&["user", "remove", "fa", "--yes"]).ok();
     let r = env.run(&["--as", "fa", "workspace", "list"]);
     r.fails(5, "unknown actor 'fa': not a principal of this tenant");
+}
+
+/// `--cascade` removes memberships in workspaces in the recycle bin too (each a
+/// `member.remove` event); restoring such a workspace brings it back without them.
+#[test]
+fn cascade_removes_memberships_in_the_recycle_bin_too() {
+    let env = Env::new();
+    for args in [
+        &["user", "add", "bob"][..],
+        &["workspace", "create", "lab_ws"],
+        &["workspace", "create", "old_ws"],
+        &["member", "add", "lab_ws", "bob", "--role", "dev"],
+        &["member", "add", "old_ws", "bob", "--role", "admin"],
+        &["workspace", "disable", "lab_ws"],
+        &["workspace", "delete", "old_ws", "--yes"],
+    ] {
+        env.run(args).ok();
+    }
+    // Without --cascade: the conflict names both.
+    env.refused(
+        &["user", "remove", "bob", "--yes"],
+        4,
+        "error: bob is a member of lab_ws, old_ws",
+    );
+    let before = env.events().len();
+    env.run(&["user", "remove", "bob", "--cascade", "--yes"])
+        .ok();
+    let keys: Vec<_> = env.events()[before..]
+        .iter()
+        .map(|e| {
+            let (a, b, c, d, o) = e.key();
+            (
+                a.to_string(),
+                b.to_string(),
+                c.map(str::to_string),
+                d.map(str::to_string),
+                o.to_string(),
+            )
+        })
+        .collect();
+    let ev = |action: &str, ws: Option<&str>| {
+        (
+            "root".to_string(),
+            action.to_string(),
+            ws.map(str::to_string),
+            Some("bob".to_string()),
+            "ok".to_string(),
+        )
+    };
+    assert_eq!(
+        keys,
+        [
+            ev("member.remove", Some("lab_ws")),
+            ev("member.remove", Some("old_ws")),
+            ev("user.remove", None),
+        ]
+    );
+    env.refused(&["user", "show", "bob"], 3, "principal 'bob' not found");
+    // Restored, old_ws comes back without bob; a new bob is no member of it.
+    env.run(&["workspace", "restore", "old_ws"]).ok();
+    let members = env.json(&["member", "list", "old_ws", "-o", "json"]);
+    assert_eq!(members.as_array().unwrap().len(), 1, "{members}");
+    env.run(&["user", "add", "bob"]).ok();
+    env.refused(
+        &["member", "show", "old_ws", "bob"],
+        3,
+        "bob is not a member of old_ws",
+    );
+    let events = env.json(&["audit", "list", "--workspace", "old_ws", "-o", "json"]);
+    assert!(events
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "member.remove" && e["target"] == "bob"));
 }

@@ -452,8 +452,8 @@ fn changes_inside_a_disabled_workspace_are_refused_except_offboarding() {
     env.run(&["member", "add", "fin_ws", "bob", "--role", "guest"])
         .ok();
     env.run(&["workspace", "disable", "fin_ws"]).ok();
-    let (r, _) = env.changes(&["user", "remove", "bob", "--cascade", "--yes", "-o", "json"]);
-    assert_eq!(r.json()["result"]["name"], "bob");
+    let v = env.json(&["user", "remove", "bob", "--cascade", "--yes", "-o", "json"]);
+    assert_eq!(v["result"]["name"], "bob");
     let w = show(&env, "fin_ws");
     assert_eq!(
         (
@@ -559,11 +559,6 @@ fn delete_moves_to_the_recycle_bin_and_releases_resource_groups() {
             r.stderr
         );
     }
-    env.refused(
-        &["user", "remove", "alice", "--cascade", "--yes"],
-        6,
-        "alice is a member of fin_ws in the recycle bin, which cannot change",
-    );
     // Deleting it again: success, no change, no prompt.
     let events = env.events().len();
     let v = env.json(&["workspace", "delete", "fin_ws", "-o", "json"]);
