@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::error::{Error, Result};
 use super::model::{
-    named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Status, Warning,
+    named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Warning,
 };
 use super::policy::{self, TenantRight};
 use super::session::{diff, Outcome, Session};

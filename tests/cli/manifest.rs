@@ -1561,6 +1561,7 @@ fn a_manifest_keeps_its_region() {
         &["apply", "--file", &p],
         2,
         ":4:1: + datasource fin_ws/h (prod): hologres (instance mode): regionId `cn-shanghai` is not the catalog's region `cn-hangzhou`",
+    );
 }
 
 /// `apply --prune` that would remove the acting admin's own membership is refused before

@@ -879,7 +879,11 @@ fn apply_names_every_missing_secret_at_once() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("caused by: and 13 more\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("caused by: and 13 more\n"),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stderr.contains("MISSING_09=... (and 13 more) before"),
         "{}",
