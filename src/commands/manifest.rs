@@ -9,6 +9,7 @@ use crate::domain::error::{Error, Result};
 use crate::domain::model::{named, shown, WorkspaceName};
 use crate::domain::session::Done;
 use crate::domain::types::strip_one_trailing_newline;
+use crate::domain::words;
 use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};
 use crate::output::{View, NO_CHANGES};
 use crate::prompt;
@@ -143,10 +144,10 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
                 Error::internal(format!("cannot write {}", shown(path))).caused_by(e.to_string())
             })?;
             ctx.printer.status(&format!(
-                "Wrote {path}: {} workspaces, {} principals, {} resource groups.",
-                m.workspace.len(),
-                m.principal.len(),
-                m.resource_group.len()
+                "Wrote {path}: {}, {}, {}.",
+                words::count(m.workspace.len(), "workspace", "workspaces"),
+                words::count(m.principal.len(), "principal", "principals"),
+                words::count(m.resource_group.len(), "resource group", "resource groups")
             ));
         }
         None => ctx.printer.raw(&text)?,
@@ -179,11 +180,13 @@ pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
     ctx.printer.list(&changes)?;
     ctx.printer.status(&format!("Plan: {}", summary(&changes)));
     if a.exit_code && !changes.is_empty() {
-        return Err(
-            Error::negative(format!("the plan has {} changes", changes.len()))
-                .with_hint(format!("apply them with dwctl apply --file {}", a.file))
-                .into(),
-        );
+        // Changes are the answer asked for, not an error: a status line, then exit 9.
+        ctx.printer.status(&format!(
+            "{} to apply (dwctl apply --file {}).",
+            words::count(changes.len(), "change", "changes"),
+            a.file
+        ));
+        return Err(crate::error::Answered.into());
     }
     Ok(())
 }
@@ -217,8 +220,8 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
                     prompt::confirm(
                         &ctx.settings,
                         &format!(
-                            "Apply {} changes, deleting:\n  {}\nContinue?",
-                            p.value.len(),
+                            "Apply {}, deleting:\n  {}\nContinue?",
+                            words::count(p.value.len(), "change", "changes"),
                             deletes.join("\n  ")
                         ),
                     )?;

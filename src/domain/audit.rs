@@ -8,6 +8,7 @@ use super::clock::Timestamp;
 use super::error::{Error, Result};
 use super::policy;
 use super::session::Session;
+use super::words;
 use crate::catalog::AuditFilter;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -183,7 +184,10 @@ pub fn verify(s: &mut Session) -> Result<Verification> {
             ok: true,
             events: count,
             first_bad_seq: None,
-            message: format!("the audit chain of {count} events verifies"),
+            message: format!(
+                "the audit chain of {} verifies",
+                words::count(count as usize, "event", "events")
+            ),
         },
         Some((seq, message)) => Verification {
             ok: false,

@@ -24,6 +24,7 @@ mod smoke;
 mod terminal;
 mod upgrade;
 mod users;
+mod words;
 mod workspace;
 
 mod reliability;

@@ -785,7 +785,7 @@ fn purge_expired_purges_only_what_retention_no_longer_holds() {
     let r = at(&env, later, &["workspace", "purge", "--expired"]);
     r.fails(
         8,
-        "confirmation needed: Purge 1 expired workspaces for good (old_ws)?",
+        "confirmation needed: Purge 1 expired workspace for good (old_ws)?",
     );
     assert_eq!((env.rows(), env.events().len()), (rows, events));
     let r = at(
@@ -1076,6 +1076,13 @@ fn the_develop_role_can_be_disabled_once_and_only_when_nobody_holds_it() {
         .contains("hint: revoke it first: dwctl member role WORKSPACE USER --revoke dev"));
     env.run(&["member", "remove", "fin_ws", "alice", "--yes"])
         .ok();
+    // One holder left: the verb agrees.
+    env.refused_event(
+        &["workspace", "update", "fin_ws", "--disable-dev-role"],
+        6,
+        "error: cannot disable the Develop role in fin_ws: bob still holds role_project_dev\n",
+        ("workspace.update", Some("fin_ws"), Some("fin_ws")),
+    );
     env.run(&["member", "role", "fin_ws", "bob", "--revoke", "dev"])
         .ok();
     let (r, e) = env.changes(&[
@@ -1145,6 +1152,14 @@ fn enforcing_separation_of_duties_is_refused_while_someone_holds_both() {
         .contains("hint: revoke one of the two roles from each of them first"));
     env.run(&["member", "role", "fin_ws", "alice", "--revoke", "ops"])
         .ok();
+    // One holder left: the verb agrees, and the hint names one member.
+    env.refused_event(
+        &["workspace", "update", "fin_ws", "--sod-policy", "enforce"],
+        6,
+        "error: cannot enforce separation of duties in fin_ws: bob holds both role_project_dev and role_project_pe\n\
+         hint: revoke one of the two roles from that member first",
+        ("workspace.update", Some("fin_ws"), Some("fin_ws")),
+    );
     env.run(&["member", "role", "fin_ws", "bob", "--revoke", "dev"])
         .ok();
     let (r, _) = env.changes(&[
