@@ -22,11 +22,6 @@ database server.
 LOCAL RULES:
 dwctl follows DataWorks workspace management and its public API (where workspaces are
 called projects). Where it adds a rule of its own, the rule is listed here.
-  sod_policy  Separation of duties between Develop (role_project_dev) and O&M
-     (role_project_pe), set per workspace with --sod-policy: off (allowed silently), warn
-     (the default: allowed, with a warning on stderr and in the JSON result) or enforce
-     (refused, exit 6). Setting enforce while members hold both roles is refused, naming
-     them.
 
 What makes no sense offline is left out: billing (resource groups record their payment
 settings and cost nothing) and initialisation delays (a new workspace or resource group
