@@ -85,8 +85,9 @@ fn owned(want: &[Key]) -> Vec<OwnedKey> {
 #[test]
 fn every_change_writes_one_event_and_failures_write_what_their_code_says() {
     let env = Env::new();
+    const ALICE_ID: &str = "2000000000000002";
     let steps: Vec<(Vec<&str>, i32)> = vec![
-        (vec!["user", "add", "alice"], 0),
+        (vec!["user", "add", "alice", "--id", ALICE_ID], 0),
         (vec!["workspace", "create", "fin_ws"], 0),
         (
             vec!["member", "add", "fin_ws", "alice", "--role", "guest"],
@@ -218,15 +219,18 @@ fn every_change_writes_one_event_and_failures_write_what_their_code_says() {
         ),
     ];
     assert_eq!(keys(&events), owned(&want));
+    // Each event names its actor's id: the account's, or alice's (even after she is
+    // removed).
     for e in &events {
         assert_eq!(e["at"], "2026-11-28T10:00:00.000Z");
-        let actor_id = if e["actor"] == "root" {
-            json!(ACCOUNT)
-        } else {
-            e["actor_id"].clone()
+        let actor_id = match e["actor"].as_str() {
+            Some("root") => ACCOUNT,
+            Some("alice") => ALICE_ID,
+            other => panic!("an event by {other:?}"),
         };
-        assert_eq!(e["actor_id"], actor_id);
+        assert_eq!(e["actor_id"], actor_id, "{e}");
     }
+    assert!(events.iter().any(|e| e["actor"] == "alice"));
     // A refusal's details say why.
     assert_eq!(
         events[8]["details"],

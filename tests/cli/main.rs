@@ -3,6 +3,7 @@
 mod harness;
 
 mod audit;
+mod bench;
 mod catalog;
 mod check;
 mod compute;

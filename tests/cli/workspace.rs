@@ -647,6 +647,46 @@ fn restore_works_for_14_days_and_not_a_moment_longer() {
 }
 
 #[test]
+fn purge_expired_takes_a_workspace_the_millisecond_its_retention_ends_and_not_before() {
+    // The same boundary as restore's: at the retention's end the workspace can still be
+    // restored, so --expired leaves it; one millisecond later it has expired.
+    let env = Env::new();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    env.run(&["workspace", "delete", "fin_ws", "--yes"]).ok();
+    assert_eq!(show(&env, "fin_ws")["retention_until"], RETENTION_END);
+    let purge = ["workspace", "purge", "--expired", "--yes", "-o", "json"];
+    for when in ["2026-12-12T09:59:59.999Z", "2026-12-12T10:00:00Z"] {
+        let (rows, events) = (env.rows(), env.events().len());
+        let r = at(&env, when, &purge);
+        assert_eq!(r.code, 0, "{when}: {}", r.stderr);
+        assert_eq!(
+            (r.json()["changed"].clone(), r.json()["result"].clone()),
+            (json!(false), json!([])),
+            "{when}"
+        );
+        assert_eq!((env.rows(), env.events().len()), (rows, events), "{when}");
+    }
+    let r = at(&env, "2026-12-12T10:00:00.001Z", &purge);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(names(&r.json()["result"]), ["fin_ws"]);
+    assert_eq!(
+        env.last_event().key(),
+        (
+            "root",
+            "workspace.purge",
+            Some("fin_ws"),
+            Some("fin_ws"),
+            "ok"
+        )
+    );
+    env.refused(
+        &["workspace", "show", "fin_ws"],
+        3,
+        "error: workspace fin_ws not found",
+    );
+}
+
+#[test]
 fn restore_and_purge_need_the_recycle_bin() {
     let env = Env::new();
     env.run(&["workspace", "create", "fin_ws"]).ok();
