@@ -196,6 +196,11 @@ impl Env {
         Run::from(c.output().expect("run dwctl"))
     }
 
+    /// Wait for a spawned dwctl (stdout and stderr piped) and collect its outcome.
+    pub fn output_of(child: std::process::Child) -> Run {
+        Run::from(child.wait_with_output().expect("wait for dwctl"))
+    }
+
     /// Run, assert success, and parse stdout as JSON.
     #[track_caller]
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
