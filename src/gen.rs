@@ -5,7 +5,7 @@
 //! A man page is clap_mangen's NAME, SYNOPSIS, DESCRIPTION, OPTIONS and SUBCOMMANDS,
 //! followed by sections read from the help text itself (`EXIT STATUS:`, `ENVIRONMENT:`,
 //! `EXAMPLES:` in the `after_help`), from `cli::manual` (who is acting, local rules,
-//! files), and SEE ALSO.
+//! files) with the local rules themselves taken from README.md's decisions, and SEE ALSO.
 
 use clap::{Command, CommandFactory};
 use clap_mangen::roff::{bold, roman, Roff};

@@ -1,6 +1,8 @@
 //! Text that the man pages carry beyond `--help`: who is acting (permissions.md 1), the
-//! local rules (domain.md), and the files dwctl uses. Same layout as the help's sections:
-//! a `HEADING:` line, paragraphs at the margin, `  TERM  meaning` items.
+//! introduction of the local rules (the rules themselves are README's "Decisions where the
+//! spec is silent", which `gen` inserts after it), and the files dwctl uses. Same layout
+//! as the help's sections: a `HEADING:` line, paragraphs at the margin, `  TERM  meaning`
+//! items.
 
 /// Sections of the top-level man page, dwctl(1).
 pub const MAN_SECTIONS: &str = "\
