@@ -11,6 +11,8 @@
 # and P4, default 5), BENCH_DIR (where the catalogs go; default a temporary folder, removed
 # at the end unless BENCH_KEEP=1).
 #
+# It exits 1 when a case misses its target (a row ending in NO), so that it can gate.
+#
 # Runs alternate between dwctl and sqlite3 (which goes first alternates too), so drift in
 # the machine's speed hits both; each figure is the median. It installs nothing but the
 # Debian package sqlite3, when missing.
@@ -50,8 +52,8 @@ timed() {
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-holds() { awk -v v="$1" -v max="$2" 'BEGIN { print (v <= max) ? "yes" : "NO" }'; }
-line() { printf '%-4s %-44s %12s %12s %7s  %-22s %s\n' "$@"; }
+# holds, line (which remembers the cases that missed) and verdict.
+source "$root/bench/verdict.sh"
 
 # ---- the large catalog ----------------------------------------------------------------
 p1_users=$((2 * runs))
@@ -151,3 +153,5 @@ if [[ -x /usr/bin/time ]]; then
 else
   line P6 "peak RSS (needs /usr/bin/time)" "n/a" "n/a" "-" "<= 30 MiB" "n/a"
 fi
+
+verdict || exit 1

@@ -34,6 +34,19 @@ pub fn json_code(kind: Kind) -> &'static str {
     }
 }
 
+/// A negative answer the command has already printed in full (`plan --exit-code` with
+/// changes to apply): exit 9 with no error message, since nothing went wrong.
+#[derive(Debug)]
+pub struct Answered;
+
+impl std::fmt::Display for Answered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the answer is negative")
+    }
+}
+
+impl std::error::Error for Answered {}
+
 /// What ending the command means: a code to exit with, and whether stdout's reader went
 /// away (a broken pipe ends quietly with 0).
 pub fn classify(err: &anyhow::Error) -> Option<Error> {
@@ -56,6 +69,9 @@ pub fn classify(err: &anyhow::Error) -> Option<Error> {
 
 /// Print the error (unless it is a broken pipe) and return the exit code.
 pub fn report(err: anyhow::Error, printer: &Printer) -> i32 {
+    if err.downcast_ref::<Answered>().is_some() {
+        return exit_code(Kind::Negative);
+    }
     match classify(&err) {
         None => 0,
         Some(e) => {
@@ -88,6 +104,16 @@ mod tests {
             assert_eq!(exit_code(k), code);
             assert_eq!(json_code(k), name);
         }
+    }
+
+    #[test]
+    fn an_answered_negative_exits_9() {
+        let printer = Printer::new(
+            crate::output::Format::Table,
+            crate::output::ColorChoice::Never,
+            false,
+        );
+        assert_eq!(report(anyhow::Error::from(Answered), &printer), 9);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! A man page is clap_mangen's NAME, SYNOPSIS, DESCRIPTION, OPTIONS and SUBCOMMANDS,
 //! followed by sections read from the help text itself (`EXIT STATUS:`, `ENVIRONMENT:`,
 //! `EXAMPLES:` in the `after_help`), from `cli::manual` (who is acting, local rules,
-//! files), and SEE ALSO.
+//! files) with the local rules themselves taken from README.md's decisions, and SEE ALSO.
 
 use clap::{Command, CommandFactory};
 use clap_mangen::roff::{bold, roman, Roff};
@@ -201,10 +201,15 @@ impl Page<'_> {
             ]);
         }
         if is_top {
-            for s in sections(manual::MAN_SECTIONS)
-                .iter()
+            for mut s in sections(manual::MAN_SECTIONS)
+                .into_iter()
                 .filter(|s| s.heading != "FILES")
             {
+                if s.heading == "LOCAL RULES" {
+                    // After the introduction, the rules themselves: README's.
+                    let at = 1.min(s.blocks.len());
+                    s.blocks.splice(at..at, local_rules(README));
+                }
                 s.render(&mut roff);
             }
         }
@@ -240,6 +245,68 @@ impl Page<'_> {
         page.push_str(without_preamble(&roff.render()));
         page
     }
+}
+
+/// The README, whose "Decisions where the spec is silent" are the local rules of
+/// dwctl(1): one source, so that the two cannot drift.
+const README: &str = include_str!("../README.md");
+const DECISIONS: &str = "## Decisions where the spec is silent";
+
+/// The bullets of README's decisions, as man page items: `- **Term** rest` becomes the
+/// item `Term`, `rest`; a bullet without a bold lead, a paragraph. Markdown's emphasis
+/// and code marks are dropped, a link keeps its text.
+fn local_rules(readme: &str) -> Vec<Block> {
+    let Some(start) = readme.find(DECISIONS) else {
+        return Vec::new();
+    };
+    let body = &readme[start + DECISIONS.len()..];
+    let body = body.find("\n## ").map_or(body, |end| &body[..end]);
+    let mut bullets: Vec<String> = Vec::new();
+    for line in body.lines() {
+        if let Some(b) = line.strip_prefix("- ") {
+            bullets.push(b.trim().to_string());
+        } else if line.starts_with("  ") && !line.trim().is_empty() {
+            if let Some(last) = bullets.last_mut() {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        }
+    }
+    bullets
+        .iter()
+        .map(|b| {
+            let bold = b.strip_prefix("**").and_then(|rest| rest.split_once("**"));
+            match bold {
+                Some((term, rest)) => {
+                    let rest = rest.trim_start_matches(':').trim();
+                    Block::Item(plain(term), plain(rest))
+                }
+                None => Block::Paragraph(plain(b)),
+            }
+        })
+        .collect()
+}
+
+/// Markdown inline text as plain text: no `**`/backticks, `[text](url)` as `text`.
+fn plain(md: &str) -> String {
+    let mut out = String::new();
+    let mut rest = md;
+    while let Some(open) = rest.find('[') {
+        let tail = &rest[open..];
+        match tail.find("](").zip(tail.find(')')) {
+            Some((mid, close)) if mid < close => {
+                out.push_str(&rest[..open]);
+                out.push_str(&tail[1..mid]);
+                rest = &tail[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace('`', "")
 }
 
 /// `Roff::render` starts every document with the apostrophe preamble; clap_mangen's part
@@ -305,7 +372,10 @@ fn sections(text: &str) -> Vec<Section> {
             }
             open_paragraph = true;
         } else if section.heading == "EXAMPLES" {
-            section.blocks.push(Block::Example(text.to_string()));
+            // A command continued on the next line (after a trailing `\`) keeps its
+            // deeper indentation.
+            let kept = line.trim_end().strip_prefix("  ").unwrap_or(text);
+            section.blocks.push(Block::Example(kept.to_string()));
         } else if indent > 2 {
             match section.blocks.last_mut() {
                 Some(Block::Item(_, meaning)) => {
@@ -369,7 +439,7 @@ mod tests {
     #[test]
     fn help_sections_become_blocks() {
         let s = sections(
-            "EXIT STATUS:\n  0  success\n  7  catalog gone,\n     really\n\nENVIRONMENT:\n  X  one\n\nPrecedence: flag,\nthen env.\nEXAMPLES:\n  dwctl a\n  dwctl b",
+            "EXIT STATUS:\n  0  success\n  7  catalog gone,\n     really\n\nENVIRONMENT:\n  X  one\n\nPrecedence: flag,\nthen env.\nEXAMPLES:\n  dwctl a\n  dwctl b \\\n    --long",
         );
         assert_eq!(s.len(), 3);
         assert_eq!(
@@ -387,9 +457,101 @@ mod tests {
             s[2].blocks,
             [
                 Block::Example("dwctl a".into()),
-                Block::Example("dwctl b".into())
+                Block::Example("dwctl b \\".into()),
+                Block::Example("  --long".into())
             ]
         );
+    }
+
+    /// Every command's after-help sections, by command path.
+    fn all_sections() -> Vec<(String, Vec<Section>)> {
+        fn walk(cmd: &Command, path: &str, out: &mut Vec<(String, Vec<Section>)>) {
+            let text = [cmd.get_after_help(), cmd.get_after_long_help()]
+                .into_iter()
+                .flatten()
+                .map(|h| h.to_string())
+                .collect::<Vec<_>>()
+                .join("\n");
+            out.push((path.to_string(), sections(&text)));
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), out);
+            }
+        }
+        let mut root = without_help_subcommand(Cli::command());
+        root.build();
+        let mut out = Vec::new();
+        walk(&root, "dwctl", &mut out);
+        out
+    }
+
+    #[test]
+    fn every_example_fits_80_columns_in_a_man_page() {
+        // man indents an example by 11 columns: 7 for the section's text, 4 more for the
+        // example block (.RS 4). A longer command continues on the next line after `\`.
+        const MAN_INDENT: usize = 11;
+        let mut long = Vec::new();
+        let mut examples = 0;
+        for (path, sections) in all_sections() {
+            for s in sections {
+                for b in &s.blocks {
+                    if let Block::Example(line) = b {
+                        examples += 1;
+                        if MAN_INDENT + line.chars().count() > 80 {
+                            long.push(format!("{path}: {line}"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(examples > 100, "{examples} examples");
+        assert!(
+            long.is_empty(),
+            "examples over 80 columns:\n{}",
+            long.join("\n")
+        );
+    }
+
+    #[test]
+    fn readme_decisions_become_items() {
+        let md = "# x\n\n## Decisions where the spec is silent\n\nIntro:\n\n\
+                  - **Rule one** (`a`): does\n  this.\n\
+                  - **`cmd verb`** says [so](http://x).\n\
+                  - plain words\n\n## Next\n\n- **Not** a rule\n";
+        assert_eq!(
+            local_rules(md),
+            [
+                Block::Item("Rule one".into(), "(a): does this.".into()),
+                Block::Item("cmd verb".into(), "says so.".into()),
+                Block::Paragraph("plain words".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_readme_decision_is_a_local_rule_in_man_dwctl() {
+        let rules = local_rules(README);
+        assert!(rules.len() >= 10, "{rules:?}");
+        let top = &man_pages()[0].1;
+        let local = top
+            .split(".SH \"LOCAL RULES\"")
+            .nth(1)
+            .and_then(|s| s.split("\n.SH ").next())
+            .expect("a LOCAL RULES section");
+        // Each README bullet's lead (its term) is an item of the section.
+        for r in &rules {
+            let lead = match r {
+                Block::Item(term, _) => term,
+                Block::Paragraph(p) => p,
+                Block::Example(_) => unreachable!(),
+            };
+            let lead: String = lead.chars().take(30).collect();
+            let roff = lead.replace('-', "\\-");
+            assert!(
+                local.contains(&roff),
+                "man dwctl's LOCAL RULES lack {lead:?}:\n{local}"
+            );
+        }
+        assert!(local.contains("sod\\-policy"), "{local}");
     }
 
     #[test]

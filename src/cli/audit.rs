@@ -7,7 +7,7 @@ use super::complete;
 pub enum AuditCommand {
     /// List audit events, oldest first (the newest --limit of them)
     #[command(
-        after_help = "EXAMPLES:\n  dwctl audit list\n  dwctl audit list --workspace finance_tax_report --action member --since 2026-11-01\n  dwctl audit list --limit 100000 -o jsonl"
+        after_help = "EXAMPLES:\n  dwctl audit list\n  dwctl audit list --workspace finance_tax_report --action member \\\n      --since 2026-11-01\n  dwctl audit list --limit 100000 -o jsonl"
     )]
     List(AuditListArgs),
     /// Recompute the hash chain; exit 9 naming the first event that does not match

@@ -13,10 +13,16 @@ The same scripts are in the completions/ folder of the source tree.";
 
 pub const COMPLETIONS_EXAMPLES: &str = "\
 EXAMPLES:
-  dwctl completions bash > ~/.local/share/bash-completion/completions/dwctl
-  dwctl completions zsh > ~/.zfunc/_dwctl
+  dwctl completions bash \\
+      > ~/.local/share/bash-completion/completions/dwctl
+  # (with the bash-completion package; without it, in ~/.bashrc:
+  #   source <(dwctl completions bash))
+  mkdir -p ~/.zfunc && dwctl completions zsh > ~/.zfunc/_dwctl
+  # then in ~/.zshrc, before any other compinit:
+  #   fpath=(~/.zfunc $fpath)
+  #   autoload -U compinit && compinit
   dwctl completions fish > ~/.config/fish/completions/dwctl.fish
-  dwctl completions powershell >> $PROFILE
+  dwctl completions powershell >> $PROFILE    # then open a new shell
   dwctl completions elvish >> ~/.config/elvish/rc.elv";
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use super::complete;
 pub enum ComputeCommand {
     /// Attach a compute engine to a workspace; it brings a data source of the same name
     #[command(
-        after_help = "EXAMPLES:\n  dwctl compute attach finance_tax_report mc_fin --type maxcompute --env prod --prop project=fin\n  dwctl compute attach finance_tax_report holo --type hologres --mode instance --prop instanceId=hgprecn-1 --prop database=fin\n  dwctl compute attach finance_tax_report ch --type clickhouse --prop instanceId=cc-1 --prop username=etl --prop password=env:CH_PASSWORD"
+        after_help = "EXAMPLES:\n  dwctl compute attach finance_tax_report mc_fin --type maxcompute \\\n      --env prod --prop project=fin\n  dwctl compute attach finance_tax_report holo --type hologres \\\n      --mode instance --prop instanceId=hgprecn-1 --prop database=fin\n  dwctl compute attach finance_tax_report ch --type clickhouse \\\n      --prop instanceId=cc-1 --prop username=etl \\\n      --prop password=env:CH_PASSWORD"
     )]
     Attach(ComputeAttachArgs),
     /// List a workspace's compute resources
@@ -20,12 +20,12 @@ pub enum ComputeCommand {
     Show(ObjectRef),
     /// Change a compute resource's properties or description
     #[command(
-        after_help = "EXAMPLES:\n  dwctl compute update finance_tax_report mc_fin --env prod --prop authType=TaskOwner\n  dwctl compute update finance_tax_report ch --prop password=- < secret.txt"
+        after_help = "EXAMPLES:\n  dwctl compute update finance_tax_report mc_fin --env prod \\\n      --prop authType=TaskOwner\n  dwctl compute update finance_tax_report ch \\\n      --prop password=- < secret.txt"
     )]
     Update(ObjectUpdateArgs),
     /// Detach a compute resource (and its data source, unless --keep-datasource)
     #[command(
-        after_help = "EXAMPLES:\n  dwctl compute detach finance_tax_report mc_fin --env dev --yes\n  dwctl compute detach finance_tax_report mc_fin --keep-datasource --yes"
+        after_help = "EXAMPLES:\n  dwctl compute detach finance_tax_report mc_fin --env dev --yes\n  dwctl compute detach finance_tax_report mc_fin \\\n      --keep-datasource --yes"
     )]
     Detach(ComputeDetachArgs),
     /// Make a compute resource the default of its type in its environment

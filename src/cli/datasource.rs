@@ -9,12 +9,12 @@ use super::{ObjectInput, ObjectRef, ObjectUpdateArgs};
 pub enum DataSourceCommand {
     /// Add a data source (at a terminal without --type: a select)
     #[command(
-        after_help = "EXAMPLES:\n  dwctl datasource add finance_tax_report orders --type mysql --env prod --prop address=10.0.0.5:3306 --prop database=orders --prop username=etl --prop password=env:ORDERS_PASSWORD\n  dwctl ds add finance_tax_report lake --type oss --props oss.json"
+        after_help = "EXAMPLES:\n  dwctl datasource add finance_tax_report orders --type mysql \\\n      --env prod --prop address=10.0.0.5:3306 --prop database=orders \\\n      --prop username=etl --prop password=env:ORDERS_PASSWORD\n  dwctl ds add finance_tax_report lake --type oss --props oss.json"
     )]
     Add(DsAddArgs),
     /// List a workspace's data sources
     #[command(
-        after_help = "EXAMPLES:\n  dwctl datasource list finance_tax_report\n  dwctl datasource list finance_tax_report --env prod --type mysql --name ord -o json"
+        after_help = "EXAMPLES:\n  dwctl datasource list finance_tax_report\n  dwctl datasource list finance_tax_report --env prod --type mysql \\\n      --name ord -o json"
     )]
     List(DsListArgs),
     /// Show a data source (secrets are never shown)
@@ -24,7 +24,7 @@ pub enum DataSourceCommand {
     Show(ObjectRef),
     /// Change a data source's properties or description
     #[command(
-        after_help = "EXAMPLES:\n  dwctl datasource update finance_tax_report orders --env dev --prop address=10.0.1.5\n  dwctl datasource update finance_tax_report orders --env prod --prop password=- < pw.txt"
+        after_help = "EXAMPLES:\n  dwctl datasource update finance_tax_report orders --env dev \\\n      --prop address=10.0.1.5\n  dwctl datasource update finance_tax_report orders --env prod \\\n      --prop password=- < pw.txt"
     )]
     Update(ObjectUpdateArgs),
     /// Remove a data source (not one a compute resource brought)
@@ -34,7 +34,7 @@ pub enum DataSourceCommand {
     Remove(DsRemoveArgs),
     /// Test connectivity for real (url mode: resolve and connect over TCP); exit 9 when not connectable
     #[command(
-        after_help = "EXAMPLES:\n  dwctl datasource test finance_tax_report orders --env prod\n  dwctl datasource test finance_tax_report orders --env prod --timeout 1 -o json"
+        after_help = "EXAMPLES:\n  dwctl datasource test finance_tax_report orders --env prod\n  dwctl datasource test finance_tax_report orders --env prod \\\n      --timeout 1 -o json"
     )]
     Test(DsTestArgs),
     /// The connection types, their modes and property keys

@@ -47,7 +47,7 @@ pub struct PlanArgs {
     /// Also remove members, compute, data sources, bindings and tags the manifest's workspaces do not list
     #[arg(long)]
     pub prune: bool,
-    /// Exit 9 when there are changes
+    /// Exit 9 when there are changes (a status line says how many; not an error)
     #[arg(long)]
     pub exit_code: bool,
 }

@@ -1,6 +1,8 @@
 //! Text that the man pages carry beyond `--help`: who is acting (permissions.md 1), the
-//! local rules (domain.md), and the files dwctl uses. Same layout as the help's sections:
-//! a `HEADING:` line, paragraphs at the margin, `  TERM  meaning` items.
+//! introduction of the local rules (the rules themselves are README's "Decisions where the
+//! spec is silent", which `gen` inserts after it), and the files dwctl uses. Same layout
+//! as the help's sections: a `HEADING:` line, paragraphs at the margin, `  TERM  meaning`
+//! items.
 
 /// Sections of the top-level man page, dwctl(1).
 pub const MAN_SECTIONS: &str = "\
@@ -22,21 +24,6 @@ database server.
 LOCAL RULES:
 dwctl follows DataWorks workspace management and its public API (where workspaces are
 called projects). Where it adds a rule of its own, the rule is listed here.
-  sod_policy  Separation of duties between Develop (role_project_dev) and O&M
-     (role_project_pe), set per workspace with --sod-policy: off (allowed silently), warn
-     (the default: allowed, with a warning on stderr and in the JSON result) or enforce
-     (refused, exit 6). Setting enforce while members hold both roles is refused, naming
-     them.
-  visibility  A workspace the actor cannot see is one that does not exist, for every
-     command: not found (exit 3) word for word, plan and apply refuse it as a create
-     (exit 5), resource groups list only the bound workspaces the actor can see, and
-     completion offers only what the actor can see.
-  --if-exists  Excuses only the object acted on; a missing workspace, principal or group
-     it is looked up in is still exit 3.
-  apply --prune  Never removes the actor's own membership where that would take away its
-     access: refused before any change (exit 6).
-  user remove --cascade  Removes memberships in the recycle bin too, each a member.remove
-     event of its workspace.
 
 What makes no sense offline is left out: billing (resource groups record their payment
 settings and cost nothing) and initialisation delays (a new workspace or resource group

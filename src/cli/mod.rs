@@ -52,7 +52,8 @@ EXIT STATUS:
   6  refused by a rule or a state: workspace disabled or deleted, owner protected, ...
   7  catalog unavailable: missing at an explicit path, not a dwctl catalog, corrupt, newer, locked, not writable
   8  confirmation needed but not possible (--no-input, no terminal, CI) or declined
-  9  negative answer: datasource test not connectable, check --strict found problems, audit verify failed
+  9  negative answer: datasource test not connectable, check --strict found problems,
+     plan --exit-code has changes, audit verify found a broken chain
   130  interrupted: Ctrl-C at a prompt (nothing changed)
 
 ENVIRONMENT:
@@ -75,10 +76,14 @@ Precedence: flag, then environment, then config file, then default.
 
 EXAMPLES:
   dwctl workspace list
-  dwctl workspace create finance_tax_report --display-name 'Finance tax report'
+  dwctl workspace create finance_tax_report \\
+      --display-name 'Finance tax report'
   dwctl user add alice
   dwctl member add finance_tax_report alice --role admin
   dwctl --as alice workspace show finance_tax_report -o json";
+
+/// The help heading of the options every command takes.
+pub const GLOBAL_OPTIONS: &str = "Global options";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -91,7 +96,8 @@ EXAMPLES:
     max_term_width = 100
 )]
 pub struct Cli {
-    #[command(flatten)]
+    // Under their own heading in every command's help, apart from the command's own.
+    #[command(flatten, next_help_heading = GLOBAL_OPTIONS)]
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
@@ -141,7 +147,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Create a catalog: the account, the default workspace and its resource group
     #[command(
-        after_help = "EXAMPLES:\n  dwctl init\n  dwctl init --catalog ./team.db --account-id 1234567890123456 --region cn-shanghai\n  dwctl init --if-not-exists"
+        after_help = "EXAMPLES:\n  dwctl init\n  dwctl init --catalog ./team.db --account-id 1234567890123456 \\\n      --region cn-shanghai\n  dwctl init --if-not-exists"
     )]
     Init(InitArgs),
     /// Show who is acting, where that came from, and its rights and roles
@@ -183,7 +189,7 @@ pub enum Command {
     /// Compute resources: engines attached to a workspace, each with its data source
     #[command(
         subcommand,
-        after_help = "EXAMPLES:\n  dwctl compute attach finance_tax_report mc_fin --type maxcompute --prop project=fin\n  dwctl compute list finance_tax_report"
+        after_help = "EXAMPLES:\n  dwctl compute attach finance_tax_report mc_fin --type maxcompute \\\n      --prop project=fin\n  dwctl compute list finance_tax_report"
     )]
     Compute(ComputeCommand),
     /// Data sources per environment, with secrets that never leak and a real connectivity test
@@ -191,7 +197,7 @@ pub enum Command {
         subcommand,
         name = "datasource",
         visible_alias = "ds",
-        after_help = "EXAMPLES:\n  dwctl datasource types\n  dwctl datasource add finance_tax_report orders --type mysql --prop address=10.0.0.5 --prop database=orders --prop username=etl --prop password=env:ORDERS_PASSWORD\n  dwctl datasource test finance_tax_report orders"
+        after_help = "EXAMPLES:\n  dwctl datasource types\n  dwctl datasource add finance_tax_report orders --type mysql \\\n      --prop address=10.0.0.5 --prop database=orders \\\n      --prop username=etl --prop password=env:ORDERS_PASSWORD\n  dwctl datasource test finance_tax_report orders"
     )]
     DataSource(DataSourceCommand),
     /// The audit log of every change

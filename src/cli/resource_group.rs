@@ -7,7 +7,7 @@ use super::complete;
 pub enum ResourceGroupCommand {
     /// Create a resource group
     #[command(
-        after_help = "EXAMPLES:\n  dwctl resourcegroup create rg_etl --spec 4 --vpc vpc-abc123 --vswitch vsw-def456\n  dwctl rg create rg_year --payment prepaid --duration 1 --duration-unit year"
+        after_help = "EXAMPLES:\n  dwctl resourcegroup create rg_etl --spec 4 --vpc vpc-abc123 \\\n      --vswitch vsw-def456\n  dwctl rg create rg_year --payment prepaid --duration 1 \\\n      --duration-unit year"
     )]
     Create(RgCreateArgs),
     /// List resource groups

@@ -7,7 +7,7 @@ use super::complete;
 pub enum WorkspaceCommand {
     /// Create a workspace (with no name at a terminal: a short wizard)
     #[command(
-        after_help = "EXAMPLES:\n  dwctl workspace create finance_tax_report --display-name 'Finance tax report' --tag team=fin\n  dwctl workspace create sandbox_ana --mode basic\n  dwctl workspace create finance_tax_report --if-not-exists -o json"
+        after_help = "EXAMPLES:\n  dwctl workspace create finance_tax_report \\\n      --display-name 'Finance tax report' --tag team=fin\n  dwctl workspace create sandbox_ana --mode basic\n  dwctl workspace create finance_tax_report --if-not-exists -o json"
     )]
     Create(WsCreateArgs),
     /// List workspaces (the recycle bin only with --all or --status deleted)
@@ -22,7 +22,7 @@ pub enum WorkspaceCommand {
     Show(WsRef),
     /// Change a workspace's settings
     #[command(
-        after_help = "EXAMPLES:\n  dwctl workspace update finance_tax_report --description 'Monthly tax reports' --tag env=prod\n  dwctl workspace update finance_tax_report --sod-policy enforce\n  dwctl workspace update finance_tax_report --default-resource-group rg_etl"
+        after_help = "EXAMPLES:\n  dwctl workspace update finance_tax_report \\\n      --description 'Monthly tax reports' --tag env=prod\n  dwctl workspace update finance_tax_report --sod-policy enforce\n  dwctl workspace update finance_tax_report \\\n      --default-resource-group rg_etl"
     )]
     Update(WsUpdateArgs),
     /// Pause a workspace: every change inside it is refused until enabled

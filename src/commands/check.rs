@@ -3,6 +3,7 @@ use crate::cli::CheckArgs;
 use crate::domain::check;
 use crate::domain::error::Error;
 use crate::domain::model::WorkspaceName;
+use crate::domain::words;
 
 pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<()> {
     let names = a
@@ -18,8 +19,8 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<()> {
     let n = report.warning_count();
     if a.strict && n > 0 {
         return Err(Error::negative(format!(
-            "check found {n} warning{}",
-            if n == 1 { "" } else { "s" }
+            "check found {}",
+            words::count(n, "warning", "warnings")
         ))
         .with_hint("fix each as its hint says; without --strict, check reports without failing")
         .into());

@@ -161,7 +161,7 @@ fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
     ObjectName::parse(&a.name, "data source")?;
     let env = parse_env(a.env.as_deref())?;
     let timeout = match a.timeout {
-        None => Duration::from_secs(3),
+        None => probe::DEFAULT_TIMEOUT,
         Some(t) if t > 0.0 && t <= 600.0 => Duration::from_secs_f64(t),
         Some(t) => {
             return Err(Error::invalid(format!("invalid timeout {t}"))

@@ -7,6 +7,7 @@ use crate::domain::error::{Error, Result};
 use crate::domain::model::{named, shown, WorkspaceName};
 use crate::domain::session::Done;
 use crate::domain::types::strip_one_trailing_newline;
+use crate::domain::words;
 use crate::input::{self, ReadError, MANIFEST_LIMIT, VALUE_LIMIT};
 use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};
 use crate::output::{View, NO_CHANGES};
@@ -188,10 +189,10 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
                 Error::internal(format!("cannot write {}", shown(path))).caused_by(e.to_string())
             })?;
             ctx.printer.status(&format!(
-                "Wrote {path}: {} workspaces, {} principals, {} resource groups.",
-                m.workspace.len(),
-                m.principal.len(),
-                m.resource_group.len()
+                "Wrote {path}: {}, {}, {}.",
+                words::count(m.workspace.len(), "workspace", "workspaces"),
+                words::count(m.principal.len(), "principal", "principals"),
+                words::count(m.resource_group.len(), "resource group", "resource groups")
             ));
         }
         None => ctx.printer.raw(&text)?,
@@ -224,11 +225,13 @@ pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
     ctx.printer.list(&changes)?;
     ctx.printer.status(&format!("Plan: {}", summary(&changes)));
     if a.exit_code && !changes.is_empty() {
-        return Err(
-            Error::negative(format!("the plan has {} changes", changes.len()))
-                .with_hint(format!("apply them with dwctl apply --file {}", a.file))
-                .into(),
-        );
+        // Changes are the answer asked for, not an error: a status line, then exit 9.
+        ctx.printer.status(&format!(
+            "{} to apply (dwctl apply --file {}).",
+            words::count(changes.len(), "change", "changes"),
+            a.file
+        ));
+        return Err(crate::error::Answered.into());
     }
     Ok(())
 }
@@ -295,8 +298,10 @@ fn irreversible(changes: &[PlanChange]) -> Option<String> {
     if upgrades.is_empty() && deletes.is_empty() {
         return None;
     }
-    let n = changes.len();
-    let mut q = format!("Apply {n} {}", if n == 1 { "change" } else { "changes" });
+    let mut q = format!(
+        "Apply {}",
+        words::count(changes.len(), "change", "changes")
+    );
     if !upgrades.is_empty() {
         q.push_str(&format!(
             ", upgrading {} to standard mode (this cannot be undone)",

@@ -8,6 +8,7 @@ use crate::domain::model::{
     WorkspaceName,
 };
 use crate::domain::resource_group::parse_group_ref;
+use crate::domain::words;
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::prompt;
 
@@ -66,12 +67,12 @@ pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
                 },
                 |s| ws::upgrade(s, &name),
             )?;
-            let n = done.value.value.copies.len();
+            let copies = words::count(done.value.value.copies.len(), "dev copy", "dev copies");
             ctx.print_mutation(
                 "workspace.upgrade",
                 a.dry_run,
                 done,
-                &format!("Upgraded workspace {name} to standard mode ({n} dev copies)."),
+                &format!("Upgraded workspace {name} to standard mode ({copies})."),
             )
         }
     }
@@ -252,8 +253,8 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
                 prompt::confirm(
                     settings,
                     &format!(
-                        "Purge {} expired workspaces for good ({})?",
-                        list.len(),
+                        "Purge {} for good ({})?",
+                        words::count(list.len(), "expired workspace", "expired workspaces"),
                         names.join(", ")
                     ),
                 )
@@ -262,12 +263,16 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
         );
         progress.finish();
         let done = done?;
-        let n = done.value.value.len();
+        let purged = words::count(
+            done.value.value.len(),
+            "expired workspace",
+            "expired workspaces",
+        );
         return ctx.print_mutation(
             "workspace.purge",
             a.dry_run,
             done,
-            &format!("Purged {n} expired workspaces."),
+            &format!("Purged {purged}."),
         );
     }
     let Some(raw) = &a.workspace else {

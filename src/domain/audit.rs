@@ -8,6 +8,7 @@ use super::clock::Timestamp;
 use super::error::{Error, Result};
 use super::policy;
 use super::session::Session;
+use super::words;
 use crate::catalog::AuditFilter;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -294,15 +295,11 @@ pub fn verify(s: &mut Session, expect: &[Anchor]) -> Result<Verification> {
             });
         }
     }
-    let message = if expect.is_empty() {
-        format!("the audit chain of {count} events verifies")
-    } else {
-        match expect.len() {
-            1 => format!("the audit chain of {count} events verifies and holds the expected event"),
-            k => format!(
-                "the audit chain of {count} events verifies and holds the {k} expected events"
-            ),
-        }
+    let chain = words::count(count as usize, "event", "events");
+    let message = match expect.len() {
+        0 => format!("the audit chain of {chain} verifies"),
+        1 => format!("the audit chain of {chain} verifies and holds the expected event"),
+        k => format!("the audit chain of {chain} verifies and holds the {k} expected events"),
     };
     Ok(Verification {
         ok: true,

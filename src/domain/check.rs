@@ -38,6 +38,7 @@ use super::resources::{Compute, DataSource};
 use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
 use super::types;
+use super::words;
 use super::workspace::{self, ListFilter};
 
 str_enum!(Severity, "severity" { Warning => "warning", Info => "info" });
@@ -263,9 +264,8 @@ fn check_workspace(
             Rule::Dw007,
             ws.as_str(),
             format!(
-                "{ws} has {} compute resource{} but no resource group: its tasks have nothing to run on",
-                computes.len(),
-                if computes.len() == 1 { "" } else { "s" }
+                "{ws} has {} but no resource group: its tasks have nothing to run on",
+                words::count(computes.len(), "compute resource", "compute resources")
             ),
             format!("bind one: dwctl resourcegroup bind GROUP {ws} --default (dwctl resourcegroup list shows the groups; dwctl resourcegroup create NAME makes one)"),
         );

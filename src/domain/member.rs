@@ -6,6 +6,7 @@ use super::policy::{self, Right};
 use super::principal;
 use super::roles::{RoleCode, RoleSet};
 use super::session::{Outcome, Session};
+use super::words;
 use super::workspace;
 
 fn not_member(w: &Workspace, p: &Principal) -> Error {
@@ -127,9 +128,10 @@ pub fn add_to(
                 s.warn(Warning::new(
                     "exists_differs",
                     format!(
-                        "{} is already a member of {} with roles {} (asked: {})",
+                        "{} is already a member of {} with {} {} (asked: {})",
                         p.name,
                         w.name,
+                        words::number(existing.roles.codes().len(), "role", "roles"),
                         existing.roles.codes().join(", "),
                         roles.codes().join(", ")
                     ),

@@ -18,6 +18,7 @@ pub mod roles;
 pub mod session;
 pub mod tenant;
 pub mod types;
+pub mod words;
 pub mod workspace;
 
 #[cfg(test)]

@@ -90,6 +90,17 @@ impl ProbeResult {
     }
 }
 
+/// The budget of a test without `--timeout`: resolving and connecting, in all.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How a host name becomes addresses: the system's resolver, or a stand-in in tests.
+type Lookup = fn(&str, u16) -> io::Result<Vec<SocketAddr>>;
+
+/// The system's resolver (which cannot be given a timeout).
+fn system_lookup(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+    (host, port).to_socket_addrs().map(|it| it.collect())
+}
+
 /// Longest budget honoured; a larger `timeout` is cut to it so the deadline arithmetic cannot
 /// overflow. A day is far beyond any useful connectivity test.
 const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
@@ -115,7 +126,7 @@ pub fn probe(
         Ok(t) => t,
         Err(result) => return result,
     };
-    connect_any(&targets, timeout.min(MAX_TIMEOUT))
+    connect_any(&targets, timeout.min(MAX_TIMEOUT), system_lookup)
 }
 
 /// The `host:port`s to try, or the final answer when there is nothing to connect to.
@@ -189,7 +200,7 @@ fn targets(
 }
 
 /// Try each target in turn until one connects or the budget runs out.
-fn connect_any(targets: &[HostPort], timeout: Duration) -> ProbeResult {
+fn connect_any(targets: &[HostPort], timeout: Duration, lookup: Lookup) -> ProbeResult {
     let start = Instant::now();
     let deadline = start + timeout;
     let budget_ms = timeout.as_millis();
@@ -202,7 +213,7 @@ fn connect_any(targets: &[HostPort], timeout: Duration) -> ProbeResult {
             ));
             continue;
         }
-        let addrs = match resolve(target, remaining, budget_ms) {
+        let addrs = match resolve(target, remaining, budget_ms, lookup) {
             Ok(a) => a,
             Err(reason) => {
                 failures.push(format!("{target}: {reason}"));
@@ -245,6 +256,7 @@ fn resolve(
     target: &HostPort,
     budget: Duration,
     budget_ms: u128,
+    lookup: Lookup,
 ) -> std::result::Result<Vec<SocketAddr>, String> {
     if let Ok(ip) = target.host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, target.port)]);
@@ -263,9 +275,7 @@ fn resolve(
     std::thread::Builder::new()
         .name("dwctl-resolve".to_string())
         .spawn(move || {
-            let answer = (host.as_str(), port)
-                .to_socket_addrs()
-                .map(|it| it.collect::<Vec<_>>());
+            let answer = lookup(&host, port);
             // The receiver may have given up; nothing to do then.
             let _ = tx.send(answer);
         })
@@ -457,6 +467,35 @@ mod tests {
             "{r:?}"
         );
         assert!(r.message.contains("db.example.invalid:3306"), "{r:?}");
+    }
+
+    /// A resolver that does not answer for a minute.
+    fn hanging_lookup(_: &str, _: u16) -> io::Result<Vec<SocketAddr>> {
+        std::thread::sleep(Duration::from_secs(60));
+        Ok(vec![SocketAddr::from(([127, 0, 0, 1], 1))])
+    }
+
+    #[test]
+    fn the_timeout_covers_name_lookup() {
+        // The budget runs out while the resolver still works: the test ends, saying so,
+        // and the next target is not tried (its budget is spent too).
+        let targets = [
+            HostPort {
+                host: "db.example.com".into(),
+                port: 3306,
+            },
+            HostPort {
+                host: "db2.example.com".into(),
+                port: 3306,
+            },
+        ];
+        let r = connect_any(&targets, Duration::from_millis(200), hanging_lookup);
+        assert_eq!(r.state, ProbeState::Unreachable, "{r:?}");
+        assert_eq!(
+            r.message,
+            "db.example.com:3306: timed out after 200 ms while resolving host db.example.com; \
+             db2.example.com:3306: not tried, the 200 ms timeout was used up"
+        );
     }
 
     #[test]

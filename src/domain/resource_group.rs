@@ -132,8 +132,9 @@ impl NewGroup {
             (Payment::Prepaid, Some((n, unit))) => {
                 let max = if unit == DurationUnit::Month { 11 } else { 5 };
                 if !(1..=max).contains(&n) {
+                    // 1 is always allowed: a refused count is never singular.
                     Err(Error::invalid(format!(
-                        "invalid duration {n} {unit}: 1-{max} {unit}s"
+                        "invalid duration {n} {unit}s: 1-{max} {unit}s"
                     )))
                 } else {
                     Ok(())

@@ -14,6 +14,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::error::{Error, Result};
+use crate::domain::words;
 
 /// Property values are always strings, as in the DataWorks API; a sorted map keeps output
 /// and exports stable.
@@ -678,11 +679,7 @@ pub fn validate(
         .map(|k| k.key)
         .collect();
     if !missing.is_empty() {
-        let plural = if missing.len() == 1 {
-            "property"
-        } else {
-            "properties"
-        };
+        let plural = words::number(missing.len(), "property", "properties");
         return Err(Error::invalid(format!(
             "{}: missing required {plural} {}",
             ctx.what(),
@@ -822,11 +819,7 @@ fn check_keys(ctx: &Ctx, mode_spec: &ModeSpec, props: &Properties) -> Result<()>
     if unknown.len() > SHOWN {
         list.push_str(&format!(" and {} more", unknown.len() - SHOWN));
     }
-    let plural = if unknown.len() == 1 {
-        "property"
-    } else {
-        "properties"
-    };
+    let plural = words::number(unknown.len(), "property", "properties");
     let mut hint = String::new();
     if !suggestions.is_empty() {
         hint.push_str(&format!(

@@ -12,6 +12,7 @@ use super::model::{
 use super::policy::{self, Right, TenantRight};
 use super::roles::{RoleCode, RoleSet};
 use super::session::{diff, Outcome, Session};
+use super::words;
 use crate::catalog::WorkspaceFilter;
 
 /// What `workspace create` asks for; `None` takes the default.
@@ -360,11 +361,14 @@ pub fn update(
                 .members_holding(w.id, RoleSet::of(&[RoleCode::Dev, RoleCode::Pe]))?;
             if !both.is_empty() {
                 return Err(Error::refused(format!(
-                    "cannot enforce separation of duties in {}: {} hold both role_project_dev and role_project_pe",
+                    "cannot enforce separation of duties in {}: {} both role_project_dev and role_project_pe",
                     w.name,
-                    both.join(", ")
+                    words::subject(&both, "holds", "hold")
                 ))
-                .with_hint("revoke one of the two roles from each of them first (dwctl member role WORKSPACE USER --revoke ROLE)"));
+                .with_hint(format!(
+                    "revoke one of the two roles from {} first (dwctl member role WORKSPACE USER --revoke ROLE)",
+                    words::number(both.len(), "that member", "each of them")
+                )));
             }
         }
         w.sod_policy = p;
@@ -401,9 +405,9 @@ pub fn update(
             .members_holding(w.id, RoleSet::of(&[RoleCode::Dev]))?;
         if !holders.is_empty() {
             return Err(Error::refused(format!(
-                "cannot disable the Develop role in {}: {} still hold role_project_dev",
+                "cannot disable the Develop role in {}: {} role_project_dev",
                 w.name,
-                holders.join(", ")
+                words::subject(&holders, "still holds", "still hold")
             ))
             .with_hint("revoke it first: dwctl member role WORKSPACE USER --revoke dev"));
         }

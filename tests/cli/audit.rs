@@ -85,8 +85,9 @@ fn owned(want: &[Key]) -> Vec<OwnedKey> {
 #[test]
 fn every_change_writes_one_event_and_failures_write_what_their_code_says() {
     let env = Env::new();
+    const ALICE_ID: &str = "2000000000000002";
     let steps: Vec<(Vec<&str>, i32)> = vec![
-        (vec!["user", "add", "alice"], 0),
+        (vec!["user", "add", "alice", "--id", ALICE_ID], 0),
         (vec!["workspace", "create", "fin_ws"], 0),
         (
             vec!["member", "add", "fin_ws", "alice", "--role", "guest"],
@@ -218,15 +219,18 @@ fn every_change_writes_one_event_and_failures_write_what_their_code_says() {
         ),
     ];
     assert_eq!(keys(&events), owned(&want));
+    // Each event names its actor's id: the account's, or alice's (even after she is
+    // removed).
     for e in &events {
         assert_eq!(e["at"], "2026-11-28T10:00:00.000Z");
-        let actor_id = if e["actor"] == "root" {
-            json!(ACCOUNT)
-        } else {
-            e["actor_id"].clone()
+        let actor_id = match e["actor"].as_str() {
+            Some("root") => ACCOUNT,
+            Some("alice") => ALICE_ID,
+            other => panic!("an event by {other:?}"),
         };
-        assert_eq!(e["actor_id"], actor_id);
+        assert_eq!(e["actor_id"], actor_id, "{e}");
     }
+    assert!(events.iter().any(|e| e["actor"] == "alice"));
     // A refusal's details say why.
     assert_eq!(
         events[8]["details"],
@@ -351,6 +355,13 @@ fn audit_list_shows_the_newest_100_by_default() {
     check_chain(&all_events(&env));
 }
 
+/// The table `audit verify` prints for a broken chain of the `tampered` catalog.
+fn verdict(events: i64, first_bad: i64, message: &str) -> String {
+    format!(
+        " FIELD          VALUE\n ok             no\n events         {events}\n first_bad_seq  {first_bad}\n message        {message}\n"
+    )
+}
+
 /// A catalog with some history, and a connection that may rewrite it.
 fn tampered(sql: &str) -> (Env, Run) {
     let env = Env::new();
@@ -405,18 +416,32 @@ fn audit_verify_names_the_first_event_that_does_not_match() {
     // An earlier event changed: the first bad one is named, not the last.
     let (_, r) =
         tampered("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'alice' WHERE seq = 2;");
-    r.fails(9, "event 2 does not match its hash");
+    r.negative(
+        "event 2 does not match its hash",
+        &verdict(
+            4,
+            2,
+            "event 2 does not match its hash: it was changed, or an earlier one was",
+        ),
+    );
     // A hash rewritten: that event fails.
     let (_, r) = tampered(&format!(
         "DROP TRIGGER audit_no_update; UPDATE audit SET hash = '{}' WHERE seq = 3;",
         "a".repeat(64)
     ));
-    r.fails(9, "event 3 does not match its hash");
+    r.negative(
+        "event 3 does not match its hash",
+        &verdict(
+            4,
+            3,
+            "event 3 does not match its hash: it was changed, or an earlier one was",
+        ),
+    );
     // An event removed.
     let (_, r) = tampered("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;");
-    r.fails(
-        9,
+    r.negative(
         "error: the audit chain is broken: event 3 follows event 1 (an event is missing)",
+        &verdict(3, 3, "event 3 follows event 1 (an event is missing)"),
     );
     // The last one removed cannot be seen by the chain alone; the rest still verifies.
     let (_, r) = tampered("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 4;");

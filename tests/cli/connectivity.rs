@@ -416,3 +416,139 @@ fn rights_and_workspace_states() {
     );
     assert_eq!(last_test(&env, "cache"), stored);
 }
+
+/// A listener on 127.0.0.1 whose accept queue is full and never drained: the kernel drops
+/// every further SYN, so a connection to it is neither accepted nor refused, and a connect
+/// waits until its own timeout. Loopback only, and nothing is ever sent.
+struct Blackhole {
+    fd: libc::c_int,
+    port: u16,
+    _queued: Vec<std::net::TcpStream>,
+}
+
+impl Blackhole {
+    fn new() -> Blackhole {
+        use std::time::Duration;
+        // std's listeners take a long backlog; this one takes none (libc for listen(2)).
+        let (fd, port) = unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+            assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_addr.s_addr = u32::from(std::net::Ipv4Addr::LOCALHOST).to_be();
+            let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let p = &mut addr as *mut libc::sockaddr_in as *mut libc::sockaddr;
+            assert_eq!(libc::bind(fd, p, len), 0, "bind");
+            assert_eq!(libc::listen(fd, 0), 0, "listen");
+            let mut got = len;
+            assert_eq!(libc::getsockname(fd, p, &mut got), 0, "getsockname");
+            (fd, u16::from_be(addr.sin_port))
+        };
+        // Fill the queue until a connection is left waiting: that one proves it is full.
+        let to = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let mut queued = Vec::new();
+        loop {
+            match std::net::TcpStream::connect_timeout(&to, Duration::from_millis(300)) {
+                Ok(s) => queued.push(s),
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => break,
+                Err(e) => panic!("filling the accept queue: {e}"),
+            }
+            assert!(queued.len() < 64, "the accept queue never filled");
+        }
+        Blackhole {
+            fd,
+            port,
+            _queued: queued,
+        }
+    }
+
+    /// Whether some socket of this machine is waiting for this listener to answer its
+    /// connect (state SYN_SENT in /proc/net/tcp): a `datasource test` in progress.
+    fn connect_pending(&self) -> bool {
+        let table = std::fs::read_to_string("/proc/net/tcp").expect("read /proc/net/tcp");
+        let remote = format!("0100007F:{:04X}", self.port);
+        table.lines().skip(1).any(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.len() > 3 && f[2] == remote && f[3] == "02"
+        })
+    }
+}
+
+impl Drop for Blackhole {
+    fn drop(&mut self) {
+        unsafe { libc::close(self.fd) };
+    }
+}
+
+#[test]
+fn the_documented_default_timeout_is_the_one_used() {
+    let default = dwctl::domain::probe::DEFAULT_TIMEOUT;
+    assert_eq!(default, std::time::Duration::from_secs(3));
+    let help = Env::empty()
+        .run(&["datasource", "test", "--help"])
+        .ok()
+        .to_string();
+    assert!(
+        help.contains(&format!(
+            "Seconds for resolving and connecting [default: {}]",
+            default.as_secs()
+        )),
+        "{help}"
+    );
+}
+
+#[test]
+fn the_default_timeout_is_3_s_and_the_connect_holds_no_write_lock() {
+    use std::time::{Duration, Instant};
+    let hole = Blackhole::new();
+    let address = format!("127.0.0.1:{}", hole.port);
+    let env = setup(&address);
+    // A timeout given is the connect's budget.
+    let r = env.run(&["datasource", "test", "fin_ws", "cache", "--timeout", "0.5"]);
+    let message = format!("{address}: timed out after 500 ms");
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("error: cache (prod) is unreachable: {message}\n")),
+        "{}",
+        r.stderr
+    );
+    // Without one, the budget is 3 s. While the connect waits, another dwctl writes with
+    // --lock-timeout 0: the test holds no transaction while it connects.
+    let mut test = env.cmd(&["datasource", "test", "fin_ws", "cache", "-o", "json"]);
+    test.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = test.spawn().expect("spawn dwctl");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !hole.connect_pending() {
+        assert!(Instant::now() < deadline, "datasource test never connected");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let (_, e) = env.changes(&["--lock-timeout", "0", "user", "add", "carol"]);
+    assert_eq!(e.action, "user.add");
+    assert_eq!(
+        env.run(&[
+            "--lock-timeout",
+            "0",
+            "datasource",
+            "show",
+            "fin_ws",
+            "cache"
+        ])
+        .code,
+        0
+    );
+    assert!(
+        hole.connect_pending(),
+        "the connect ended before the other writer ran: the check proved nothing"
+    );
+    let r = Env::output_of(child);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    let message = format!("{address}: timed out after 3000 ms");
+    assert_eq!(
+        r.json()["result"]["last_test"],
+        json!({"state": "unreachable", "at": "2026-11-28T10:00:00.000Z", "latency_ms": null,
+               "message": message})
+    );
+    assert_eq!(env.last_event().action, "datasource.test");
+}

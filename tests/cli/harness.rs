@@ -39,9 +39,37 @@ impl Run {
         &self.stdout
     }
 
-    /// Assert the exit code, and that stderr mentions `needle`.
+    /// Assert the exit code, that stderr mentions `needle`, and that stdout is empty: a
+    /// failure prints its message (or, under -o json, its error object) on stderr only.
+    /// Exit 9 is a negative *answer*, which stdout carries: use `negative` for it.
     #[track_caller]
     pub fn fails(&self, code: i32, needle: &str) -> &Self {
+        assert_ne!(
+            code, 9,
+            "exit 9 prints its answer on stdout: check it with `negative`"
+        );
+        self.exits(code, needle);
+        assert!(
+            self.stdout.is_empty(),
+            "a failure (exit {code}) printed on stdout\nstdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Assert exit 9 (the command ran and its answer is negative), that stderr mentions
+    /// `needle`, and that stdout holds exactly `stdout` (the answer).
+    #[track_caller]
+    pub fn negative(&self, needle: &str, stdout: &str) -> &Self {
+        self.exits(9, needle);
+        assert_eq!(self.stdout, stdout, "stdout of a negative result");
+        self
+    }
+
+    /// The exit code and the message on stderr, nothing about stdout.
+    #[track_caller]
+    fn exits(&self, code: i32, needle: &str) {
         assert_eq!(
             self.code, code,
             "wrong exit code\nstdout: {}\nstderr: {}",
@@ -52,7 +80,6 @@ impl Run {
             "stderr does not mention {needle:?}\nstderr: {}",
             self.stderr
         );
-        self
     }
 
     #[track_caller]
@@ -167,6 +194,11 @@ impl Env {
     /// Run `cmd` (already set up) and collect its outcome.
     pub fn output(mut c: Command) -> Run {
         Run::from(c.output().expect("run dwctl"))
+    }
+
+    /// Wait for a spawned dwctl (stdout and stderr piped) and collect its outcome.
+    pub fn output_of(child: std::process::Child) -> Run {
+        Run::from(child.wait_with_output().expect("wait for dwctl"))
     }
 
     /// Run, assert success, and parse stdout as JSON.

@@ -29,6 +29,8 @@ fn every_command_has_a_summary_and_examples() {
     assert!(paths.len() > 40, "{paths:?}");
     assert!(paths.contains(&vec!["workspace".to_string(), "create".to_string()]));
     let root = dwctl::cli::Cli::command();
+    let globals = global_flags();
+    assert_eq!(globals.len(), 10, "{globals:?}");
     for path in &paths {
         let mut cmd = &root;
         for name in path {
@@ -51,8 +53,59 @@ fn every_command_has_a_summary_and_examples() {
             r.stdout
         );
         assert!(r.stderr.is_empty(), "{args:?}: {}", r.stderr);
+        options_apart_from_global_ones(&args, &r.stdout, &globals);
     }
     assert!(!env.catalog.exists(), "--help opened the catalog");
+}
+
+/// The long names of the options every command takes (`--catalog`, ...).
+fn global_flags() -> Vec<String> {
+    dwctl::cli::Cli::command()
+        .get_arguments()
+        .filter(|a| a.is_global_set() && !a.is_hide_set())
+        .map(|a| format!("--{}", a.get_long().unwrap()))
+        .collect()
+}
+
+/// A help text's `Options:` hold the command's own options (and --help, --version) and
+/// none of the global ones, which are all under `Global options:`.
+#[track_caller]
+fn options_apart_from_global_ones(args: &[&str], help: &str, globals: &[String]) {
+    let section = |heading: &str| -> Vec<String> {
+        let Some(start) = help.find(&format!("\n{heading}:\n")) else {
+            return Vec::new();
+        };
+        help[start + heading.len() + 3..]
+            .lines()
+            .take_while(|l| l.is_empty() || l.starts_with(' '))
+            .filter_map(|l| {
+                let l = l.trim_start();
+                let l = l
+                    .strip_prefix('-')
+                    .filter(|r| !r.starts_with('-'))
+                    .map_or(l, |r| r.split_once(", ").map_or(l, |(_, long)| long));
+                l.starts_with("--")
+                    .then(|| l.split([' ', '=']).next().unwrap().to_string())
+            })
+            .collect()
+    };
+    let own = section("Options");
+    let global = section(dwctl::cli::GLOBAL_OPTIONS);
+    assert!(
+        own.contains(&"--help".to_string()),
+        "{args:?}: {own:?}\n{help}"
+    );
+    for g in globals {
+        assert!(
+            !own.contains(g),
+            "{args:?}: {g} among the command's own options\n{help}"
+        );
+        assert!(
+            global.contains(g),
+            "{args:?}: {g} not under Global options\n{help}"
+        );
+    }
+    assert_eq!(global.len(), globals.len(), "{args:?}: {global:?}");
 }
 
 #[test]
@@ -75,6 +128,58 @@ fn top_level_help_documents_exit_codes_and_environment() {
         assert!(
             out.contains(&format!("\n  {var} ")),
             "{var} is not documented"
+        );
+    }
+}
+
+#[test]
+fn exit_status_9_names_every_negative_answer() {
+    // Every command that can answer "no" with exit 9 (cli.md 4), in --help, the man page
+    // and the README's table.
+    let negative = [
+        "datasource test",
+        "check --strict",
+        "plan --exit-code",
+        "audit verify",
+    ];
+    let env = Env::empty();
+    let help = env.run(&["--help"]).ok().to_string();
+    let nine = help
+        .split("\n  9  ")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").next())
+        .expect("an exit 9 line")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let man = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/man/dwctl.1"))
+        .unwrap()
+        .replace("\\-", "-");
+    let man_nine = man
+        .split("\n\\fB9\\fR\n")
+        .nth(1)
+        .and_then(|s| s.split("\n.").next())
+        .expect("an exit 9 item in man dwctl")
+        .to_string();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| 9 |"))
+        .expect("exit 9 in the README")
+        .replace('`', "");
+    for command in negative {
+        assert!(
+            nine.contains(command),
+            "--help's exit 9 lacks {command}: {nine}"
+        );
+        assert!(
+            man_nine.contains(command),
+            "man's exit 9 lacks {command}: {man_nine}"
+        );
+        assert!(
+            row.contains(command),
+            "README's exit 9 lacks {command}: {row}"
         );
     }
 }

@@ -3,6 +3,7 @@
 mod harness;
 
 mod audit;
+mod bench;
 mod catalog;
 mod check;
 mod compute;
@@ -24,6 +25,7 @@ mod smoke;
 mod terminal;
 mod upgrade;
 mod users;
+mod words;
 mod workspace;
 
 mod reliability;

@@ -847,13 +847,51 @@ properties = { project = "b" }
          ~ compute fin_ws/mc (prod): properties\n"
     );
     assert_eq!(r.stderr, "Plan: 2 to create, 4 to update, 0 to delete.\n");
+    // --exit-code: changes are the expected answer, not an error. A status line says how
+    // many (none under JSON, and no error object either), and the exit is 9.
+    let r = env.run(&["plan", "--file", &path, "--exit-code"]);
+    r.negative(
+        "",
+        " CHANGE\n \
+         + principal bob\n \
+         ~ resource_group rg_etl: spec\n \
+         ~ workspace fin_ws: description\n \
+         ~ member fin_ws/alice: roles\n \
+         + member fin_ws/bob\n \
+         ~ compute fin_ws/mc (prod): properties\n",
+    );
+    assert_eq!(
+        r.stderr,
+        format!(
+            "Plan: 2 to create, 4 to update, 0 to delete.\n\
+             6 changes to apply (dwctl apply --file {path}).\n"
+        )
+    );
+    let r = env.run(&["plan", "--file", &path, "--exit-code", "-q"]);
+    assert_eq!((r.code, r.stderr.as_str()), (9, ""));
     let r = env.run(&["plan", "--file", &path, "--exit-code", "-o", "jsonl"]);
     assert_eq!(r.code, 9);
-    assert_eq!(r.stdout.lines().count(), 6);
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(serde_json::Value::from(lines), want);
+    assert_eq!(r.stderr, "");
+    // One change is "1 change".
+    let one = write(
+        &env,
+        "one.toml",
+        "version = 1\n\n[[principal]]\nname = \"bob\"\n",
+    );
+    let r = env.run(&["plan", "--file", &one, "--exit-code"]);
+    r.negative("", " CHANGE\n + principal bob\n");
     assert_eq!(
-        r.json_error(),
-        json!({"code": "negative_result", "exit_code": 9, "message": "the plan has 6 changes",
-               "hint": format!("apply them with dwctl apply --file {path}")})
+        r.stderr,
+        format!(
+            "Plan: 1 to create, 0 to update, 0 to delete.\n\
+             1 change to apply (dwctl apply --file {one}).\n"
+        )
     );
     // CSV: one row per change.
     let r = env.run(&["plan", "--file", &path, "-o", "csv"]);

@@ -203,7 +203,7 @@ fn an_existing_member_is_a_conflict_unless_if_not_exists() {
     assert_eq!(v["result"]["roles"], json!(["role_project_dev"]));
     assert_eq!(
         v["warnings"],
-        json!([{"code": "exists_differs", "message": "alice is already a member of fin_ws with roles role_project_dev (asked: role_project_guest)"}])
+        json!([{"code": "exists_differs", "message": "alice is already a member of fin_ws with role role_project_dev (asked: role_project_guest)"}])
     );
     let v = env.json(&[
         "member",

@@ -914,7 +914,7 @@ fn long_work_shows_a_progress_bar_on_a_terminal_only() {
     let r = env.run(&["export", "--all", "--file", file]);
     assert_eq!(
         r.stderr,
-        format!("Wrote {file}: 4 workspaces, 0 principals, 1 resource groups.\n")
+        format!("Wrote {file}: 4 workspaces, 0 principals, 1 resource group.\n")
     );
     // apply walks the principals, groups and workspaces of the manifest: five steps.
     let r = env.pty(&["apply", "--file", file], &[]);

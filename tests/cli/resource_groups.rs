@@ -251,7 +251,7 @@ fn spec_payment_network_and_remark_are_checked() {
                 "--duration-unit",
                 "month",
             ],
-            "invalid duration 12 month: 1-11 months",
+            "invalid duration 12 months: 1-11 months",
         ),
         (
             vec![
@@ -262,7 +262,7 @@ fn spec_payment_network_and_remark_are_checked() {
                 "--duration-unit",
                 "year",
             ],
-            "invalid duration 6 year: 1-5 years",
+            "invalid duration 6 years: 1-5 years",
         ),
         (
             vec![
@@ -273,7 +273,7 @@ fn spec_payment_network_and_remark_are_checked() {
                 "--duration-unit",
                 "month",
             ],
-            "invalid duration 0 month",
+            "invalid duration 0 months: 1-11 months",
         ),
         (
             vec![

@@ -455,3 +455,63 @@ fn each_argument_completes_its_own_kind() {
         &["alice", "bob", "root"],
     );
 }
+
+#[test]
+#[allow(clippy::print_stderr)]
+fn man_pages_fit_an_80_column_terminal() {
+    // What `man` shows on an 80-column terminal: no line runs past the edge (examples,
+    // which man does not wrap, are the lines that could).
+    let mut long = Vec::new();
+    let mut pages = 0;
+    for entry in std::fs::read_dir(repo().join("man")).unwrap() {
+        let page = entry.unwrap().path();
+        let out = match Command::new("groff")
+            .args(["-man", "-Tutf8", "-rLL=80n", "-P-cbou"])
+            .arg(&page)
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+        {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("note: groff is not installed ({e}); skipping the 80-column check");
+                return;
+            }
+        };
+        assert!(out.status.success(), "{}", page.display());
+        pages += 1;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if line.chars().count() > 80 {
+                long.push(format!("{}: {line}", page.display()));
+            }
+        }
+    }
+    assert!(pages > 30, "{pages} pages");
+    assert!(
+        long.is_empty(),
+        "lines over 80 columns:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn zsh_instructions_say_how_compinit_finds_the_script() {
+    // A script in ~/.zfunc does nothing unless that folder is on $fpath before compinit:
+    // wherever the instructions are printed, they say so.
+    let env = Env::empty();
+    let help = env.run(&["completions", "--help"]);
+    let man = std::fs::read_to_string(repo().join("man/dwctl-completions.1")).unwrap();
+    for (place, text) in [("completions --help", help.ok().to_string()), ("man", man)] {
+        for needle in [
+            "dwctl completions zsh > ~/.zfunc/_dwctl",
+            "fpath=(~/.zfunc $fpath)",
+            "autoload \\-U compinit && compinit",
+        ] {
+            let needle = if place == "man" {
+                needle.to_string()
+            } else {
+                needle.replace("\\-", "-")
+            };
+            assert!(text.contains(&needle), "{place} lacks {needle:?}:\n{text}");
+        }
+    }
+}

@@ -642,6 +642,46 @@ fn restore_works_for_14_days_and_not_a_moment_longer() {
 }
 
 #[test]
+fn purge_expired_takes_a_workspace_the_millisecond_its_retention_ends_and_not_before() {
+    // The same boundary as restore's: at the retention's end the workspace can still be
+    // restored, so --expired leaves it; one millisecond later it has expired.
+    let env = Env::new();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    env.run(&["workspace", "delete", "fin_ws", "--yes"]).ok();
+    assert_eq!(show(&env, "fin_ws")["retention_until"], RETENTION_END);
+    let purge = ["workspace", "purge", "--expired", "--yes", "-o", "json"];
+    for when in ["2026-12-12T09:59:59.999Z", "2026-12-12T10:00:00Z"] {
+        let (rows, events) = (env.rows(), env.events().len());
+        let r = at(&env, when, &purge);
+        assert_eq!(r.code, 0, "{when}: {}", r.stderr);
+        assert_eq!(
+            (r.json()["changed"].clone(), r.json()["result"].clone()),
+            (json!(false), json!([])),
+            "{when}"
+        );
+        assert_eq!((env.rows(), env.events().len()), (rows, events), "{when}");
+    }
+    let r = at(&env, "2026-12-12T10:00:00.001Z", &purge);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(names(&r.json()["result"]), ["fin_ws"]);
+    assert_eq!(
+        env.last_event().key(),
+        (
+            "root",
+            "workspace.purge",
+            Some("fin_ws"),
+            Some("fin_ws"),
+            "ok"
+        )
+    );
+    env.refused(
+        &["workspace", "show", "fin_ws"],
+        3,
+        "error: workspace fin_ws not found",
+    );
+}
+
+#[test]
 fn restore_and_purge_need_the_recycle_bin() {
     let env = Env::new();
     env.run(&["workspace", "create", "fin_ws"]).ok();
@@ -780,7 +820,7 @@ fn purge_expired_purges_only_what_retention_no_longer_holds() {
     let r = at(&env, later, &["workspace", "purge", "--expired"]);
     r.fails(
         8,
-        "confirmation needed: Purge 1 expired workspaces for good (old_ws)?",
+        "confirmation needed: Purge 1 expired workspace for good (old_ws)?",
     );
     assert_eq!((env.rows(), env.events().len()), (rows, events));
     let r = at(
@@ -1071,6 +1111,13 @@ fn the_develop_role_can_be_disabled_once_and_only_when_nobody_holds_it() {
         .contains("hint: revoke it first: dwctl member role WORKSPACE USER --revoke dev"));
     env.run(&["member", "remove", "fin_ws", "alice", "--yes"])
         .ok();
+    // One holder left: the verb agrees.
+    env.refused_event(
+        &["workspace", "update", "fin_ws", "--disable-dev-role"],
+        6,
+        "error: cannot disable the Develop role in fin_ws: bob still holds role_project_dev\n",
+        ("workspace.update", Some("fin_ws"), Some("fin_ws")),
+    );
     env.run(&["member", "role", "fin_ws", "bob", "--revoke", "dev"])
         .ok();
     let (r, e) = env.changes(&[
@@ -1140,6 +1187,14 @@ fn enforcing_separation_of_duties_is_refused_while_someone_holds_both() {
         .contains("hint: revoke one of the two roles from each of them first"));
     env.run(&["member", "role", "fin_ws", "alice", "--revoke", "ops"])
         .ok();
+    // One holder left: the verb agrees, and the hint names one member.
+    env.refused_event(
+        &["workspace", "update", "fin_ws", "--sod-policy", "enforce"],
+        6,
+        "error: cannot enforce separation of duties in fin_ws: bob holds both role_project_dev and role_project_pe\n\
+         hint: revoke one of the two roles from that member first",
+        ("workspace.update", Some("fin_ws"), Some("fin_ws")),
+    );
     env.run(&["member", "role", "fin_ws", "bob", "--revoke", "dev"])
         .ok();
     let (r, _) = env.changes(&[

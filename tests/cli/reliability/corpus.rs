@@ -156,6 +156,25 @@ fn run_corpus(env: &Env, cases: &[Case]) -> Vec<String> {
                 why.push(format!("stderr lacks {n:?}"));
             }
         }
+        if !r.stdout.is_empty() {
+            why.push("a refusal printed on stdout".to_string());
+        }
+        // A value starting with `-` given as its own argument is read by clap as a flag,
+        // refused before dwctl's own rule for the value runs: such a case tests clap, and
+        // must say so, or pass the value as `--flag=-1` / after `--`.
+        let clap_flag = r.stderr.contains("unexpected argument '-");
+        if clap_flag
+            && !case
+                .needle
+                .as_deref()
+                .is_some_and(|n| n.contains("unexpected argument"))
+        {
+            why.push(
+                "clap took a value for a flag (pass it as --flag=VALUE or after --, or \
+                 expect `~ unexpected argument`)"
+                    .to_string(),
+            );
+        }
         let after = catalog_bytes(env);
         if after != before {
             why.push("the catalog changed".to_string());

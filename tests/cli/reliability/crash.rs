@@ -74,6 +74,51 @@ fn snapshot(env: &Env) -> (BTreeMap<String, Vec<String>>, usize) {
     (normalise(env.rows()), env.audit().len())
 }
 
+/// Whether process `pid` holds SQLite's WAL write lock on `catalog`: an exclusive POSIX
+/// lock on byte 120 of `CATALOG-shm`, taken when the write transaction begins and
+/// released when it ends. Read from /proc/locks, which disturbs nothing.
+fn holds_write_lock(pid: u32, catalog: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(shm) = std::fs::metadata(format!("{}-shm", catalog.display())) else {
+        return false;
+    };
+    let (pid, inode) = (pid.to_string(), shm.ino().to_string());
+    let locks = std::fs::read_to_string("/proc/locks").expect("read /proc/locks");
+    locks.lines().any(|l| {
+        // `1: POSIX  ADVISORY  WRITE 4242 fe:00:1234 120 120` (a waiter has `->` too).
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.len() >= 8
+            && f[1] == "POSIX"
+            && f[3] == "WRITE"
+            && f[4] == pid
+            && f[5].rsplit(':').next() == Some(inode.as_str())
+            && f[6] == "120"
+    })
+}
+
+/// Stop `pid` (SIGSTOP) and wait until it is stopped or has exited, so that what it holds
+/// can be read before it is killed.
+fn stop(pid: u32) {
+    // SAFETY: kill(2) on our own child, which has not been waited for (no reuse).
+    unsafe { libc::kill(pid as libc::pid_t, libc::SIGSTOP) };
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|s| s.trim_start().chars().next());
+        if matches!(state, Some('T' | 't' | 'Z' | 'X') | None) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "dwctl {pid} did not stop: {stat}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 #[allow(clippy::print_stderr)] // the stress run reports how the kills fell (--nocapture)
 fn kill_apply_at_random_moments(members: usize, kills: usize) {
     let base = Env::new();
@@ -98,21 +143,45 @@ fn kill_apply_at_random_moments(members: usize, kills: usize) {
         .as_nanos() as u64
         | 1;
     let mut rng = Rng(seed);
-    let (mut as_before, mut as_after) = (0, 0);
+    let (mut as_before, mut as_after, mut mid_transaction) = (0, 0, 0);
     for k in 0..kills {
         let trial = copy_env(&base.catalog);
-        // Anywhere from start-up to a little past the usual end.
-        let at = full.mul_f64(rng.next_f64() * 1.1);
         let mut child = trial
             .cmd(&apply)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("spawn dwctl apply");
-        std::thread::sleep(at);
+        let started = Instant::now();
+        if k == 0 {
+            // The first kill waits for the write transaction to be open, so that at
+            // least one lands in the middle of the apply whatever the random moments.
+            while !holds_write_lock(child.id(), &trial.catalog) {
+                assert!(
+                    child.try_wait().unwrap().is_none(),
+                    "apply ended before its write transaction was seen"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        } else {
+            // Anywhere from start-up to a little past the usual end.
+            std::thread::sleep(full.mul_f64(rng.next_f64() * 1.1));
+        }
+        // Stopped, it is seen as it is when SIGKILL lands.
+        stop(child.id());
+        let in_transaction = holds_write_lock(child.id(), &trial.catalog);
+        mid_transaction += usize::from(in_transaction);
+        let at = started.elapsed();
         let _ = child.kill(); // SIGKILL; it may have finished already
         let status = child.wait().unwrap();
-        let ctx = format!("seed {seed}, kill {k} at {at:?} of {full:?} ({status})");
+        let ctx = format!(
+            "seed {seed}, kill {k} at {at:?} of {full:?} ({status}, {})",
+            if in_transaction {
+                "in the write transaction"
+            } else {
+                "outside the write transaction"
+            }
+        );
 
         // The next dwctl recovers the WAL; the chain must verify.
         let verify = trial.run(&["audit", "verify"]);
@@ -136,7 +205,14 @@ fn kill_apply_at_random_moments(members: usize, kills: usize) {
             );
         }
     }
-    eprintln!("R2: {kills} kills, {as_before} left the catalog as before, {as_after} as after");
+    eprintln!(
+        "R2: {kills} kills, {mid_transaction} in the write transaction; \
+         {as_before} left the catalog as before, {as_after} as after"
+    );
+    assert!(
+        mid_transaction >= 1,
+        "no kill landed while apply was writing: R2 tested nothing (seed {seed})"
+    );
 }
 
 /// Sized for `cargo test` on a debug build (an apply of 5,000 members takes seconds
