@@ -57,13 +57,16 @@ fn workspace_row(r: &Row) -> Result<Workspace> {
 const ROLES_WHAT: &str =
     "a list of role codes joined by commas (e.g. role_project_dev,role_project_pe)";
 
+/// Members are named by ids in messages: the same key whichever query read the row.
 fn member_row(r: &Row) -> Result<Member> {
-    let c = Cells::new(r, "member", &[(0, "workspace"), (1, "principal")]);
+    let c = Cells::new(r, "member", &[(7, "workspace_id"), (8, "principal_pk")]);
+    // The principal's columns are the principal table's.
+    let p = Cells::new(r, "principal", &[(8, "pk"), (1, "name")]);
     Ok(Member {
         workspace: WorkspaceName::from_stored(c.text(0)?),
-        user: PrincipalName::from_stored(c.text(1)?),
-        user_id: c.text(2)?,
-        kind: c.parsed(3, &PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
+        user: p.parsed(1, "a principal name", |s| PrincipalName::parse(s).ok())?,
+        user_id: p.text(2)?,
+        kind: p.parsed(3, &PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
         roles: c.parsed(4, ROLES_WHAT, RoleSet::from_stored)?,
         added_at: c.ts(5)?,
         added_by: c.text(6)?,
@@ -90,7 +93,7 @@ fn tag_row(r: &Row, id: usize, key: usize) -> Result<(i64, String, String)> {
     Ok((c.int(id)?, c.text(key)?, c.text(key + 1)?))
 }
 
-const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by \
+const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk \
     FROM member m JOIN principal p ON p.pk = m.principal_pk JOIN workspace w ON w.id = m.workspace_id";
 
 /// Filters of `workspace list`, applied in SQL.

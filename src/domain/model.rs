@@ -211,7 +211,8 @@ macro_rules! str_enum {
             }
             /// What a stored value should be, for messages.
             pub fn stored_what() -> String {
-                format!("a {} ({})", $what, [$($s),+].join(", "))
+                let article = if $what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                format!("{article} {} ({})", $what, [$($s),+].join(", "))
             }
         }
         impl std::fmt::Display for $name {
