@@ -3,6 +3,7 @@
 //! append-only on `PRAGMA user_version`, and refuses catalogs it must not use (exit 7).
 
 mod audit;
+mod backup;
 mod names;
 mod principals;
 mod resource_groups;

@@ -27,6 +27,19 @@ called projects). Where it adds a rule of its own, the rule is listed here.
      (the default: allowed, with a warning on stderr and in the JSON result) or enforce
      (refused, exit 6). Setting enforce while members hold both roles is refused, naming
      them.
+  times  Every time is UTC with milliseconds, printed as RFC 3339, between
+     0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. A clock (DWCTL_NOW, the system
+     clock) or an input outside that range is exit 2, and so is deleting a workspace when
+     its 14 days in the recycle bin would end after 9999-12-31.
+  stored values  A catalog row edited outside dwctl so that it holds a value dwctl never
+     writes (an unknown status, mode or role code, a role list in another shape, a time not
+     in dwctl's form, corrupt JSON, a number out of range, text where a number belongs) is
+     exit 7 for every command that reads it, naming the table, the row and the column.
+     Restore the catalog from a backup (dwctl catalog backup PATH), or put back the value.
+  catalog backup  Makes a consistent copy while others keep working (SQLite's online
+     backup), mode 0600, never over an existing file (exit 4). The copy holds every secret
+     and the whole audit log, so it needs the account or full access; it changes nothing
+     and writes no audit event.
 
 What makes no sense offline is left out: billing (resource groups record their payment
 settings and cost nothing) and initialisation delays (a new workspace or resource group
