@@ -224,3 +224,53 @@ pub fn first<T, P: rusqlite::Params>(
     let mut rows = st.query_and_then(params, f)?;
     rows.next().transpose()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::error::Kind;
+    use rusqlite::Connection;
+
+    fn read<T>(value: &str, f: impl Fn(&Cells) -> Result<T>) -> Result<T> {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut st = conn
+            .prepare(&format!("SELECT 7 AS pk, {value} AS flag"))
+            .unwrap();
+        first(&mut st, [], |r| f(&Cells::new(r, "thing", &[(0, "pk")]))).map(|v| v.unwrap())
+    }
+
+    #[test]
+    fn a_cell_is_what_dwctl_writes_or_exit_7_naming_table_row_and_column() {
+        assert_eq!(read("1", |c| c.bool(1)), Ok(true));
+        assert_eq!(read("0", |c| c.bool(1)), Ok(false));
+        for bad in ["2", "'yes'", "NULL", "X'01'", "1.0"] {
+            let e = read(bad, |c| c.bool(1)).unwrap_err();
+            assert_eq!(e.kind, Kind::Catalog, "{bad}");
+            assert!(
+                e.message.contains("table thing, row pk=7, column flag"),
+                "{bad}: {}",
+                e.message
+            );
+            assert!(e.hint.as_deref().unwrap().contains("dwctl catalog backup"));
+        }
+        assert!(read("'abc'", |c| c.int(1)).is_err());
+        assert!(read("5", |c| c.int_in(1, 0..=4)).is_err());
+        assert_eq!(read("NULL", |c| c.opt_text(1)), Ok(None));
+        let e = read("'{\"password\": \"hunter2\"'", |c| {
+            c.json::<std::collections::BTreeMap<String, String>>(1, "an object")
+        })
+        .unwrap_err();
+        assert!(!format!("{e:?}").contains("hunter2"), "{e:?}");
+    }
+
+    #[test]
+    fn a_stored_value_of_the_wrong_type_read_elsewhere_is_exit_7_too() {
+        let conn = Connection::open_in_memory().unwrap();
+        let e: Error = conn
+            .query_row("SELECT 'abc' AS n", [], |r| r.get::<_, i64>(0))
+            .unwrap_err()
+            .into();
+        assert_eq!(e.kind, Kind::Catalog);
+        assert!(e.message.contains("column n"), "{}", e.message);
+    }
+}

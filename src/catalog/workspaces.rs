@@ -19,7 +19,21 @@ const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.st
 
 fn workspace_row(r: &Row) -> Result<Workspace> {
     let c = Cells::new(r, "workspace", &[(0, "id"), (1, "name")]);
+    let status = c.parsed(5, &Status::stored_what(), Status::from_stored)?;
     let deleted_at = c.opt_ts(15)?;
+    let deleted_by = c.opt_text(16)?;
+    let status_before_delete = c.opt_parsed(17, &Status::stored_what(), Status::from_stored)?;
+    // A deleted workspace has all three (and was not deleted before); any other has none.
+    let deleted = status == Status::Deleted;
+    if deleted_at.is_some() != deleted {
+        return Err(c.bad(15, deletion_mismatch(deleted)));
+    }
+    if deleted_by.is_some() != deleted {
+        return Err(c.bad(16, deletion_mismatch(deleted)));
+    }
+    if status_before_delete.is_some() != deleted || status_before_delete == Some(Status::Deleted) {
+        return Err(c.bad(17, deletion_mismatch(deleted)));
+    }
     let retention_until = match deleted_at {
         Some(t) => Some(t.plus_days(RETENTION_DAYS).ok_or_else(|| {
             c.bad(
@@ -35,7 +49,7 @@ fn workspace_row(r: &Row) -> Result<Workspace> {
         display_name: c.text(2)?,
         description: c.text(3)?,
         mode: c.parsed(4, &Mode::stored_what(), Mode::from_stored)?,
-        status: c.parsed(5, &Status::stored_what(), Status::from_stored)?,
+        status,
         owner: c.text(6)?,
         is_default: c.bool(7)?,
         dev_role_disabled: c.bool(8)?,
@@ -48,10 +62,18 @@ fn workspace_row(r: &Row) -> Result<Workspace> {
         created_by: c.text(13)?,
         updated_at: c.ts(14)?,
         deleted_at,
-        deleted_by: c.opt_text(16)?,
+        deleted_by,
         retention_until,
-        status_before_delete: c.opt_parsed(17, &Status::stored_what(), Status::from_stored)?,
+        status_before_delete,
     })
+}
+
+fn deletion_mismatch(deleted: bool) -> &'static str {
+    if deleted {
+        "it is missing (or 'deleted') on a workspace in the recycle bin, where dwctl always writes it"
+    } else {
+        "it is set on a workspace that is not in the recycle bin, where dwctl writes NULL"
+    }
 }
 
 const ROLES_WHAT: &str =

@@ -225,6 +225,48 @@ mod tests {
     }
 
     #[test]
+    fn stored_times_are_exactly_what_display_writes() {
+        for s in [
+            "2026-11-28T22:52:19.123Z",
+            "0000-01-01T00:00:00.000Z",
+            "9999-12-31T23:59:59.999Z",
+            "2024-02-29T00:00:00.000Z",
+            "1969-12-31T23:59:59.999Z",
+        ] {
+            let t = Timestamp::from_stored(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(t.to_string(), s);
+            assert_eq!(Timestamp::parse(s), Ok(t));
+        }
+        for s in [
+            "",
+            "yesterday",
+            "2026-11-28T22:52:19Z",
+            "2026-11-28T22:52:19.123+00:00",
+            "2026-11-28 22:52:19.123Z",
+            "2026-02-29T00:00:00.000Z",
+            "2026-13-01T00:00:00.000Z",
+            "2026-11-31T00:00:00.000Z",
+            "2026-11-28T24:00:00.000Z",
+            "2026-11-28T23:60:00.000Z",
+            "2026-11-28T23:59:60.000Z",
+            "+026-11-28T22:52:19.123Z",
+            "2026-11-28T22:52:19.12Z ",
+            "253403337600000",
+        ] {
+            assert_eq!(Timestamp::from_stored(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn adding_days_stops_at_the_end_of_9999() {
+        let last = Timestamp::parse("9999-12-17T23:59:59.999Z").unwrap();
+        assert_eq!(last.plus_days(14), Some(Timestamp::MAX));
+        assert_eq!(Timestamp::MAX.to_string(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(last.plus_days(15), None);
+        assert_eq!(Timestamp::MAX.plus_days(i64::MAX), None);
+    }
+
+    #[test]
     fn text_order_is_time_order() {
         let a = Timestamp::parse("2026-01-02T00:00:00Z").unwrap();
         let b = Timestamp::parse("2026-10-02T00:00:00.5Z").unwrap();

@@ -154,12 +154,17 @@ impl RoleSet {
     pub fn to_stored(self) -> String {
         self.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
     }
-    /// A stored value: role codes (never aliases) joined by commas, at least one, as
-    /// `to_stored` writes them; anything else is `None` (a damaged row).
+    /// A stored value: role codes (never aliases) in canonical order joined by commas, at
+    /// least one, exactly as `to_stored` writes them; anything else is `None` (a damaged row).
     pub fn from_stored(s: &str) -> Option<RoleSet> {
         let mut set = RoleSet::empty();
+        let mut last = None;
         for part in s.split(',') {
             let r = RoleCode::ALL.into_iter().find(|r| r.code() == part)?;
+            if last.is_some_and(|l| l >= r) {
+                return None;
+            }
+            last = Some(r);
             set.insert(r);
         }
         Some(set)
@@ -204,6 +209,8 @@ mod tests {
             "role_project_dev,",
             "ROLE_PROJECT_DEV",
             "role_project_dev, role_project_pe",
+            "role_project_pe,role_project_dev",
+            "role_project_dev,role_project_dev",
             "[\"role_project_dev\"]",
         ] {
             assert_eq!(RoleSet::from_stored(other), None, "{other}");

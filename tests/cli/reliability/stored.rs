@@ -68,6 +68,12 @@ const WS_READS: &[&str] = &[
     "workspace update sales_ws --description changed",
     "member role sales_ws alice --grant guest",
 ];
+const DELETED_READS: &[&str] = &[
+    "workspace list --all",
+    "workspace show sales_ws",
+    "workspace restore sales_ws",
+    "workspace purge --expired --yes",
+];
 const MEMBER: &str = "workspace_id=2 principal_pk=2";
 const MEMBER_READS: &[&str] = &[
     "member list sales_ws",
@@ -127,7 +133,12 @@ const CASES: &[Case] = &[
     ("workspace", WS, "updated_at", "UPDATE workspace SET updated_at = '2026-02-30T10:00:00.000Z' WHERE id = 2", WS_READS),
     ("workspace", WS, "created_at", "UPDATE workspace SET created_at = 253403337600000 WHERE id = 2", WS_READS),
     // a retention that would end past 9999-12-31
-    ("workspace", WS, "deleted_at", "UPDATE workspace SET deleted_at = '9999-12-25T00:00:00.000Z', deleted_by = 'root' WHERE id = 2", WS_READS),
+    ("workspace", WS, "deleted_at", "UPDATE workspace SET status = 'deleted', status_before_delete = 'available', deleted_at = '9999-12-25T00:00:00.000Z', deleted_by = 'root' WHERE id = 2", DELETED_READS),
+    // a workspace half in the recycle bin
+    ("workspace", WS, "deleted_at", "UPDATE workspace SET status = 'deleted' WHERE id = 2", DELETED_READS),
+    ("workspace", WS, "deleted_at", "UPDATE workspace SET deleted_at = '2026-11-20T00:00:00.000Z' WHERE id = 2", WS_READS),
+    ("workspace", WS, "status_before_delete", "UPDATE workspace SET status_before_delete = 'disabled' WHERE id = 2", WS_READS),
+    ("workspace", WS, "status_before_delete", "UPDATE workspace SET status = 'deleted', status_before_delete = NULL, deleted_at = '2026-11-20T00:00:00.000Z', deleted_by = 'root' WHERE id = 2", DELETED_READS),
     ("workspace", WS, "is_default", "UPDATE workspace SET is_default = 2 WHERE id = 2", WS_READS),
     ("workspace", WS, "dev_role_disabled", "UPDATE workspace SET dev_role_disabled = 'yes' WHERE id = 2", WS_READS),
     ("workspace", WS, "pai_tasks_enabled", "UPDATE workspace SET pai_tasks_enabled = X'01' WHERE id = 2", WS_READS),
@@ -139,6 +150,7 @@ const CASES: &[Case] = &[
     ("member", MEMBER, "roles", "UPDATE member SET roles = '[\"role_project_dev\"]' WHERE principal_pk = 2", MEMBER_READS),
     ("member", MEMBER, "roles", "UPDATE member SET roles = 'dev' WHERE principal_pk = 2", MEMBER_READS),
     ("member", MEMBER, "roles", "UPDATE member SET roles = '' WHERE principal_pk = 2", MEMBER_READS),
+    ("member", MEMBER, "roles", "UPDATE member SET roles = 'role_project_pe,role_project_dev' WHERE principal_pk = 2", MEMBER_READS),
     ("member", MEMBER, "roles", "UPDATE member SET roles = 'role_project_dev, role_project_pe' WHERE principal_pk = 2", MEMBER_READS),
     ("member", MEMBER, "added_at", "UPDATE member SET added_at = '2026-13-01T00:00:00.000Z' WHERE principal_pk = 2", &["member list sales_ws", "export --all"]),
     // principal
@@ -193,7 +205,14 @@ fn r9_the_base_catalog_reads_cleanly() {
     for (.., commands) in CASES {
         for c in commands.iter() {
             if seen.insert(*c) {
-                base.fork().run(&args(c, manifest)).ok();
+                // Read cleanly: success, or a refusal that is not the catalog's (restoring a
+                // workspace that is not deleted is exit 6).
+                let r = base.fork().run(&args(c, manifest));
+                assert!(
+                    r.code == 0 || (2..=6).contains(&r.code),
+                    "dwctl {c}: {}",
+                    r.stderr
+                );
             }
         }
     }
@@ -251,4 +270,36 @@ fn r9_json_errors_name_the_column_without_repeating_its_secrets() {
     assert!(!r.stderr.contains("s3cret"), "{}", r.stderr);
     let e = r.json_error();
     assert!(e.to_string().contains("column properties"), "{e}");
+}
+
+/// Every time prints as RFC 3339; a clock that would put one past 9999-12-31 is exit 2.
+#[test]
+fn r9_times_stay_within_the_years_0000_to_9999() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "late_ws"]).ok();
+    env.run(&["workspace", "create", "last_ws"]).ok();
+    // Deleting on 9999-12-25 would keep the workspace until 10000-01-08: refused, unchanged.
+    let late = env.fork().with_var("DWCTL_NOW", "9999-12-25T00:00:00Z");
+    let (rows, audit) = (late.rows(), late.audit());
+    let r = late.run(&["workspace", "delete", "late_ws", "--yes"]);
+    r.fails(2, "9999-12-31T23:59:59.999Z");
+    assert!(r.stdout.is_empty());
+    assert_eq!((late.rows(), late.audit()), (rows, audit));
+    // The last moment that still fits: retention ends at the very end of 9999.
+    let last = env.fork().with_var("DWCTL_NOW", "9999-12-17T23:59:59.999Z");
+    last.run(&["workspace", "delete", "last_ws", "--yes"]).ok();
+    let w = last.json(&["-o", "json", "workspace", "show", "last_ws"]);
+    assert_eq!(w["retention_until"], "9999-12-31T23:59:59.999Z");
+    assert_eq!(w["deleted_at"], "9999-12-17T23:59:59.999Z");
+    let table = last.run(&["workspace", "show", "last_ws"]);
+    assert!(table.ok().contains("9999-12-31T23:59:59.999Z"));
+    // Clocks and inputs past the range.
+    for now in ["10000-01-01T00:00:00Z", "9999-12-31T23:59:59-01:00"] {
+        env.fork()
+            .with_var("DWCTL_NOW", now)
+            .run(&["workspace", "list"])
+            .fails(2, "DWCTL_NOW");
+    }
+    env.run(&["audit", "list", "--until", "9999-12-31T23:30:00-01:00"])
+        .fails(2, "9999-12-31T23:59:59.999Z");
 }
