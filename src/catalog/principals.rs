@@ -24,7 +24,7 @@ fn principal_row(r: &Row) -> Result<Principal> {
         pk: c.int(0)?,
         id: c.parsed(1, "a principal id (digits)", |s| parse_principal_id(s).ok())?,
         name: c.parsed(2, "a principal name", |s| PrincipalName::parse(s).ok())?,
-        kind: c.parsed(3, &PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
+        kind: c.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
         display_name: c.opt_text(4)?,
         full_access: c.bool(5)?,
         created_at: c.ts(6)?,
@@ -32,7 +32,7 @@ fn principal_row(r: &Row) -> Result<Principal> {
 }
 
 fn tenant_row(r: &Row) -> Result<Tenant> {
-    let c = Cells::keyed(r, "tenant", "singleton=1".into());
+    let c = Cells::fixed(r, "tenant", "singleton=1");
     Ok(Tenant {
         account_id: c.parsed(0, "an account id (digits)", |s| parse_principal_id(s).ok())?,
         region: c.parsed(1, "a region id", |s| parse_region(s).ok())?,

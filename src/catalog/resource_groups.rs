@@ -34,11 +34,11 @@ fn group_row(r: &Row) -> Result<ResourceGroup> {
         name: c.parsed(2, "a resource group name", |s| {
             GroupName::parse(s).ok().map(|n| n.to_string())
         })?,
-        group_type: c.parsed(3, &GroupType::stored_what(), GroupType::from_stored)?,
+        group_type: c.parsed(3, GroupType::stored_what(), GroupType::from_stored)?,
         spec: c.int_in(4, 2..=100_000)?,
-        payment: c.parsed(5, &Payment::stored_what(), Payment::from_stored)?,
+        payment: c.parsed(5, Payment::stored_what(), Payment::from_stored)?,
         duration: c.opt_int_in(6, 1..=11)?,
-        duration_unit: c.opt_parsed(7, &DurationUnit::stored_what(), duration_unit)?,
+        duration_unit: c.opt_parsed(7, DurationUnit::stored_what(), duration_unit)?,
         vpc: network(8, "vpc-", "VPC")?,
         vswitch: network(9, "vsw-", "vSwitch")?,
         remark: c.text(10)?,

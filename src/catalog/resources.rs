@@ -43,7 +43,7 @@ fn compute_row(r: &Row) -> Result<Compute> {
                 .ok()
                 .map(|n| n.to_string())
         })?,
-        env: c.parsed(3, &Env::stored_what(), Env::from_stored)?,
+        env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
         type_key: c.parsed(4, "a compute resource type", |s| type_key(s, true))?,
         mode: c.parsed(5, MODE_WHAT, conn_mode)?,
         properties: Some(c.json(6, PROPS_WHAT)?),
@@ -98,7 +98,7 @@ fn datasource_row(r: &Row) -> Result<DataSource> {
                 .ok()
                 .map(|n| n.to_string())
         })?,
-        env: c.parsed(3, &Env::stored_what(), Env::from_stored)?,
+        env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
         type_key: c.parsed(4, "a data source type", |s| type_key(s, false))?,
         mode: c.parsed(5, MODE_WHAT, conn_mode)?,
         properties: Some(c.json(6, PROPS_WHAT)?),

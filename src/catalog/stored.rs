@@ -39,18 +39,59 @@ fn describe(v: ValueRef) -> String {
     }
 }
 
-/// One row of one table, with its key for messages.
-pub struct Cells<'a, 'r> {
-    row: &'a Row<'r>,
-    table: &'static str,
-    key: String,
+/// How a row is named in messages; worked out only when a message needs it (a list
+/// of 100,000 members reads 100,000 rows).
+enum Key<'k> {
+    /// Columns (index, label) of the row.
+    Columns(&'k [(usize, &'k str)]),
+    /// Two ids the caller already has, e.g. `workspace_id=2 principal_pk=5`.
+    Ids([(&'static str, i64); 2]),
+    Fixed(&'static str),
 }
 
-impl<'a, 'r> Cells<'a, 'r> {
+/// One row of one table, with its key for messages.
+pub struct Cells<'a, 'r, 'k> {
+    row: &'a Row<'r>,
+    table: &'static str,
+    key: Key<'k>,
+}
+
+impl<'a, 'r, 'k> Cells<'a, 'r, 'k> {
     /// `keys`: the columns (index, label) that name the row, e.g. `[(0, "id"), (1, "name")]`.
-    pub fn new(row: &'a Row<'r>, table: &'static str, keys: &[(usize, &str)]) -> Self {
-        let key = keys
-            .iter()
+    pub fn new(row: &'a Row<'r>, table: &'static str, keys: &'k [(usize, &'k str)]) -> Self {
+        Cells {
+            row,
+            table,
+            key: Key::Columns(keys),
+        }
+    }
+
+    /// A row named by two ids the caller has.
+    pub fn by_ids(row: &'a Row<'r>, table: &'static str, ids: [(&'static str, i64); 2]) -> Self {
+        Cells {
+            row,
+            table,
+            key: Key::Ids(ids),
+        }
+    }
+
+    /// A row named by a fixed key (the tenant's one row).
+    pub fn fixed(row: &'a Row<'r>, table: &'static str, key: &'static str) -> Self {
+        Cells {
+            row,
+            table,
+            key: Key::Fixed(key),
+        }
+    }
+
+    fn key(&self) -> String {
+        let keys = match &self.key {
+            Key::Fixed(k) => return k.to_string(),
+            Key::Ids([(a, x), (b, y)]) => return format!("{a}={x} {b}={y}"),
+            Key::Columns(keys) => keys,
+        };
+        let row = self.row;
+        keys.iter()
             .map(|&(i, label)| {
                 let v = match row.get_ref(i) {
                     Ok(ValueRef::Text(t)) => match std::str::from_utf8(t) {
@@ -64,13 +105,7 @@ impl<'a, 'r> Cells<'a, 'r> {
                 format!("{label}={v}")
             })
             .collect::<Vec<_>>()
-            .join(" ");
-        Cells { row, table, key }
-    }
-
-    /// A row named by a key built by the caller.
-    pub fn keyed(row: &'a Row<'r>, table: &'static str, key: String) -> Self {
-        Cells { row, table, key }
+            .join(" ")
     }
 
     fn column(&self, i: usize) -> String {
@@ -83,28 +118,37 @@ impl<'a, 'r> Cells<'a, 'r> {
 
     /// Exit 7 for column `i` of this row.
     pub fn bad(&self, i: usize, why: impl Into<String>) -> Error {
-        unexpected(self.table, &self.key, &self.column(i), why)
+        unexpected(self.table, &self.key(), &self.column(i), why)
     }
 
     fn value(&self, i: usize) -> Result<ValueRef<'_>> {
         Ok(self.row.get_ref(i)?)
     }
 
-    /// Text, or NULL as `None`.
-    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+    /// Text as stored (borrowed: parsing needs no copy), or NULL as `None`.
+    fn opt_str(&self, i: usize) -> Result<Option<&str>> {
         match self.value(i)? {
             ValueRef::Null => Ok(None),
             ValueRef::Text(t) => match std::str::from_utf8(t) {
-                Ok(s) => Ok(Some(s.to_string())),
+                Ok(s) => Ok(Some(s)),
                 Err(_) => Err(self.bad(i, "it holds text that is not UTF-8")),
             },
             v => Err(self.bad(i, format!("it holds {}, not text", describe(v)))),
         }
     }
 
-    pub fn text(&self, i: usize) -> Result<String> {
-        self.opt_text(i)?
+    fn str(&self, i: usize) -> Result<&str> {
+        self.opt_str(i)?
             .ok_or_else(|| self.bad(i, "it is NULL, where dwctl always writes text"))
+    }
+
+    /// Text, or NULL as `None`.
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        Ok(self.opt_str(i)?.map(str::to_string))
+    }
+
+    pub fn text(&self, i: usize) -> Result<String> {
+        self.str(i).map(str::to_string)
     }
 
     /// An integer, or NULL as `None`.
@@ -164,8 +208,8 @@ impl<'a, 'r> Cells<'a, 'r> {
         what: &str,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Result<T> {
-        let s = self.text(i)?;
-        parse(&s).ok_or_else(|| self.bad(i, format!("{} is not {what}", shown(&s))))
+        let s = self.str(i)?;
+        parse(s).ok_or_else(|| self.bad(i, format!("{} is not {what}", shown(s))))
     }
 
     pub fn opt_parsed<T>(
@@ -174,11 +218,11 @@ impl<'a, 'r> Cells<'a, 'r> {
         what: &str,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Result<Option<T>> {
-        match self.opt_text(i)? {
+        match self.opt_str(i)? {
             None => Ok(None),
-            Some(s) => parse(&s)
+            Some(s) => parse(s)
                 .map(Some)
-                .ok_or_else(|| self.bad(i, format!("{} is not {what}", shown(&s)))),
+                .ok_or_else(|| self.bad(i, format!("{} is not {what}", shown(s)))),
         }
     }
 
@@ -201,8 +245,8 @@ impl<'a, 'r> Cells<'a, 'r> {
     /// A JSON document; `what` says what it should be. The value is never repeated in the
     /// message: properties hold secrets.
     pub fn json<T: serde::de::DeserializeOwned>(&self, i: usize, what: &str) -> Result<T> {
-        let s = self.text(i)?;
-        serde_json::from_str(&s).map_err(|e| {
+        let s = self.str(i)?;
+        serde_json::from_str(s).map_err(|e| {
             self.bad(
                 i,
                 format!(

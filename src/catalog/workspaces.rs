@@ -19,10 +19,10 @@ const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.st
 
 fn workspace_row(r: &Row) -> Result<Workspace> {
     let c = Cells::new(r, "workspace", &[(0, "id"), (1, "name")]);
-    let status = c.parsed(5, &Status::stored_what(), Status::from_stored)?;
+    let status = c.parsed(5, Status::stored_what(), Status::from_stored)?;
     let deleted_at = c.opt_ts(15)?;
     let deleted_by = c.opt_text(16)?;
-    let status_before_delete = c.opt_parsed(17, &Status::stored_what(), Status::from_stored)?;
+    let status_before_delete = c.opt_parsed(17, Status::stored_what(), Status::from_stored)?;
     // A deleted workspace has all three (and was not deleted before); any other has none.
     let deleted = status == Status::Deleted;
     if deleted_at.is_some() != deleted {
@@ -48,13 +48,13 @@ fn workspace_row(r: &Row) -> Result<Workspace> {
         name: c.parsed(1, "a workspace name", |s| WorkspaceName::parse(s).ok())?,
         display_name: c.text(2)?,
         description: c.text(3)?,
-        mode: c.parsed(4, &Mode::stored_what(), Mode::from_stored)?,
+        mode: c.parsed(4, Mode::stored_what(), Mode::from_stored)?,
         status,
         owner: c.text(6)?,
         is_default: c.bool(7)?,
         dev_role_disabled: c.bool(8)?,
         pai_tasks_enabled: c.bool(9)?,
-        sod_policy: c.parsed(10, &SodPolicy::stored_what(), SodPolicy::from_stored)?,
+        sod_policy: c.parsed(10, SodPolicy::stored_what(), SodPolicy::from_stored)?,
         default_resource_group: c.opt_text(11)?,
         resource_groups: Vec::new(),
         tags: BTreeMap::new(),
@@ -88,7 +88,7 @@ fn member_row(r: &Row) -> Result<Member> {
         workspace: WorkspaceName::from_stored(c.text(0)?),
         user: p.parsed(1, "a principal name", |s| PrincipalName::parse(s).ok())?,
         user_id: p.text(2)?,
-        kind: p.parsed(3, &PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
+        kind: p.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
         roles: c.parsed(4, ROLES_WHAT, RoleSet::from_stored)?,
         added_at: c.ts(5)?,
         added_by: c.text(6)?,
@@ -102,16 +102,20 @@ fn member_roles_cell(
     workspace_id: i64,
     principal_pk: i64,
 ) -> Result<RoleSet> {
-    let c = Cells::keyed(
+    let c = Cells::by_ids(
         r,
         "member",
-        format!("workspace_id={workspace_id} principal_pk={principal_pk}"),
+        [
+            ("workspace_id", workspace_id),
+            ("principal_pk", principal_pk),
+        ],
     );
     c.parsed(roles, ROLES_WHAT, RoleSet::from_stored)
 }
 
 fn tag_row(r: &Row, id: usize, key: usize) -> Result<(i64, String, String)> {
-    let c = Cells::new(r, "workspace_tag", &[(id, "workspace_id"), (key, "key")]);
+    let keys = [(id, "workspace_id"), (key, "key")];
+    let c = Cells::new(r, "workspace_tag", &keys);
     Ok((c.int(id)?, c.text(key)?, c.text(key + 1)?))
 }
 

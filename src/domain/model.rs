@@ -210,9 +210,12 @@ macro_rules! str_enum {
                 None
             }
             /// What a stored value should be, for messages.
-            pub fn stored_what() -> String {
-                let article = if $what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-                format!("{article} {} ({})", $what, [$($s),+].join(", "))
+            pub fn stored_what() -> &'static str {
+                static WHAT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                WHAT.get_or_init(|| {
+                    let article = if $what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                    format!("{article} {} ({})", $what, [$($s),+].join(", "))
+                })
             }
         }
         impl std::fmt::Display for $name {
