@@ -49,7 +49,7 @@ fn base() -> &'static (Env, String) {
 }
 
 /// (table, key as the message names it, column, SQL that puts the bad value, commands that
-/// read it; `PLAN` stands for `plan --file <the base's manifest>`).
+/// read it; `PLAN` and `APPLY` stand for `plan`/`apply --file <the base's manifest>`).
 type Case = (
     &'static str,
     &'static str,
@@ -65,6 +65,7 @@ const WS_READS: &[&str] = &[
     "export --all",
     "check",
     "PLAN",
+    "APPLY",
     "workspace update sales_ws --description changed",
     "member role sales_ws alice --grant guest",
 ];
@@ -82,6 +83,7 @@ const MEMBER_READS: &[&str] = &[
     "--as alice whoami",
     "--as alice workspace show sales_ws",
     "PLAN",
+    "APPLY",
     "member role sales_ws alice --grant guest",
 ];
 const PRINCIPAL: &str = "pk=2";
@@ -90,6 +92,8 @@ const PRINCIPAL_READS: &[&str] = &[
     "user show alice",
     "--as alice whoami",
     "member list sales_ws",
+    "PLAN",
+    "APPLY",
     "user update alice --display-name Alice",
 ];
 const COMPUTE: &str = "workspace=sales_ws name=mc env=prod";
@@ -99,6 +103,7 @@ const COMPUTE_READS: &[&str] = &[
     "export --all",
     "check",
     "PLAN",
+    "APPLY",
     "compute detach sales_ws mc --env prod --yes",
 ];
 const DS: &str = "workspace=sales_ws name=orders env=prod";
@@ -108,6 +113,7 @@ const DS_READS: &[&str] = &[
     "export --all",
     "check",
     "PLAN",
+    "APPLY",
     "datasource update sales_ws orders --env prod --description changed",
 ];
 const RG: &str = "id=";
@@ -116,6 +122,8 @@ const RG_READS: &[&str] = &[
     "resourcegroup show rg_etl",
     "export --all",
     "check",
+    "PLAN",
+    "APPLY",
     "resourcegroup update rg_etl --remark changed",
 ];
 const TENANT_READS: &[&str] = &["whoami", "workspace list", "user add bob"];
@@ -192,6 +200,8 @@ const CASES: &[Case] = &[
 fn args<'a>(command: &'a str, manifest: &'a str) -> Vec<&'a str> {
     if command == "PLAN" {
         vec!["plan", "--file", manifest]
+    } else if command == "APPLY" {
+        vec!["apply", "--file", manifest, "--yes"]
     } else {
         command.split(' ').collect()
     }
