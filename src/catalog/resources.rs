@@ -29,12 +29,28 @@ fn type_key(s: &str, compute: bool) -> Option<String> {
         .map(|_| s.to_string())
 }
 
+/// The connection mode, one that the row's type supports.
+fn mode_of(c: &Cells, type_key: &str) -> Result<ConnMode> {
+    let mode = c.parsed(5, MODE_WHAT, conn_mode)?;
+    match types::lookup(type_key) {
+        Some(t) if t.mode(mode).is_none() => Err(c.bad(
+            5,
+            format!(
+                "{type_key} has no mode {mode} (its modes: {})",
+                t.mode_names()
+            ),
+        )),
+        _ => Ok(mode),
+    }
+}
+
 const COMPUTE_COLS: &str =
     "c.pk, w.name, c.name, c.env, c.type, c.mode, c.properties, c.description, c.is_default, \
     c.created_at, c.created_by, c.updated_at, c.updated_by";
 
 fn compute_row(r: &Row) -> Result<Compute> {
     let c = Cells::new(r, "compute", &[(1, "workspace"), (2, "name"), (3, "env")]);
+    let type_key = c.parsed(4, "a compute resource type", |s| type_key(s, true))?;
     Ok(Compute {
         pk: c.int(0)?,
         workspace: WorkspaceName::from_stored(c.text(1)?),
@@ -44,8 +60,8 @@ fn compute_row(r: &Row) -> Result<Compute> {
                 .map(|n| n.to_string())
         })?,
         env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
-        type_key: c.parsed(4, "a compute resource type", |s| type_key(s, true))?,
-        mode: c.parsed(5, MODE_WHAT, conn_mode)?,
+        mode: mode_of(&c, &type_key)?,
+        type_key,
         properties: Some(c.json(6, PROPS_WHAT)?),
         description: c.text(7)?,
         is_default: c.bool(8)?,
@@ -76,6 +92,7 @@ fn datasource_row(r: &Row) -> Result<DataSource> {
         "datasource",
         &[(1, "workspace"), (2, "name"), (3, "env")],
     );
+    let type_key = c.parsed(4, "a data source type", |s| type_key(s, false))?;
     let state = c.opt_parsed(
         9,
         "a connectivity state (connectable, unreachable, config_error, unsupported)",
@@ -99,8 +116,8 @@ fn datasource_row(r: &Row) -> Result<DataSource> {
                 .map(|n| n.to_string())
         })?,
         env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
-        type_key: c.parsed(4, "a data source type", |s| type_key(s, false))?,
-        mode: c.parsed(5, MODE_WHAT, conn_mode)?,
+        mode: mode_of(&c, &type_key)?,
+        type_key,
         properties: Some(c.json(6, PROPS_WHAT)?),
         description: c.text(7)?,
         origin: c.parsed(8, "manual or compute:NAME", origin)?,

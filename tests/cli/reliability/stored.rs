@@ -179,6 +179,7 @@ const CASES: &[Case] = &[
     ("datasource", DS, "test_state", "UPDATE datasource SET test_state = 'green' WHERE name = 'orders'", DS_READS),
     ("datasource", DS, "test_at", "UPDATE datasource SET test_at = 'soon' WHERE name = 'orders'", DS_READS),
     ("datasource", DS, "test_latency_ms", "UPDATE datasource SET test_latency_ms = -5 WHERE name = 'orders'", DS_READS),
+    ("datasource", DS, "mode", "UPDATE datasource SET mode = 'cdh' WHERE name = 'orders'", DS_READS),
     ("datasource", DS, "origin", "UPDATE datasource SET origin = 'imported' WHERE name = 'orders'", DS_READS),
     ("datasource", "workspace=sales_ws name=orders env=qa", "env", "UPDATE datasource SET env = 'qa' WHERE name = 'orders'", &["datasource list sales_ws", "datasource show sales_ws orders", "export --all", "check"]),
     // resource_group
