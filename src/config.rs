@@ -359,7 +359,7 @@ impl Settings {
                     .map_err(|e| e.with_hint("DWCTL_NOW takes an RFC 3339 timestamp"))?,
                 true,
             ),
-            None => (Timestamp::now_system(), false),
+            None => (Timestamp::now_system()?, false),
         };
 
         Ok(Settings {

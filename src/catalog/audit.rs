@@ -1,7 +1,8 @@
 //! The audit log: append and read. Hashing is the domain's (domain::audit); this stores.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Row};
 
+use super::stored::Cells;
 use super::Tx;
 use crate::domain::audit::AuditEvent;
 use crate::domain::clock::Timestamp;
@@ -20,19 +21,19 @@ pub struct AuditFilter {
     pub limit: Option<u64>,
 }
 
-fn event_row(r: &Row) -> rusqlite::Result<AuditEvent> {
-    let details: String = r.get(8)?;
+fn event_row(r: &Row) -> Result<AuditEvent> {
+    let c = Cells::new(r, "audit", &[(0, "seq")]);
     Ok(AuditEvent {
-        seq: r.get(0)?,
-        at: Timestamp::from_stored(&r.get::<_, String>(1)?),
-        actor: r.get(2)?,
-        actor_id: r.get(3)?,
-        action: r.get(4)?,
-        workspace: r.get(5)?,
-        target: r.get(6)?,
-        outcome: r.get(7)?,
-        details: serde_json::from_str(&details).unwrap_or(serde_json::Value::String(details)),
-        hash: r.get(9)?,
+        seq: c.int(0)?,
+        at: c.ts(1)?,
+        actor: c.text(2)?,
+        actor_id: c.text(3)?,
+        action: c.text(4)?,
+        workspace: c.opt_text(5)?,
+        target: c.opt_text(6)?,
+        outcome: c.text(7)?,
+        details: c.json(8, "a JSON document")?,
+        hash: c.text(9)?,
     })
 }
 
@@ -54,12 +55,13 @@ impl Tx<'_> {
     pub fn newest_audit(&self) -> Result<(i64, String)> {
         let row: Option<(i64, String)> = self
             .conn
-            .query_row(
-                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+            .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+            .query_and_then([], |r| {
+                let c = Cells::new(r, "audit", &[(0, "seq")]);
+                Ok::<_, crate::domain::error::Error>((c.int(0)?, c.text(1)?))
+            })?
+            .next()
+            .transpose()?;
         Ok(row.unwrap_or((0, "0".repeat(64))))
     }
 

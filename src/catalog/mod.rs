@@ -3,10 +3,12 @@
 //! append-only on `PRAGMA user_version`, and refuses catalogs it must not use (exit 7).
 
 mod audit;
+mod backup;
 mod names;
 mod principals;
 mod resource_groups;
 mod resources;
+pub(crate) mod stored;
 mod workspaces;
 
 use rusqlite::{Connection, OpenFlags};
@@ -66,7 +68,23 @@ impl From<rusqlite::Error> for Error {
                 _ => Error::internal(format!("catalog error: {detail}")),
             };
         }
-        Error::internal(format!("catalog error: {e}"))
+        // A stored value of the wrong type read outside `stored::Cells` (which names the
+        // table and row): still the catalog's fault, not a bug.
+        let column = match &e {
+            rusqlite::Error::InvalidColumnType(_, name, _) => Some(name.clone()),
+            rusqlite::Error::FromSqlConversionFailure(i, _, _)
+            | rusqlite::Error::IntegralValueOutOfRange(i, _)
+            | rusqlite::Error::Utf8Error(i, _) => Some(format!("#{i}")),
+            _ => None,
+        };
+        match column {
+            Some(column) => Error::catalog(format!(
+                "the catalog holds an unexpected value in column {column}"
+            ))
+            .caused_by(e.to_string())
+            .with_hint(stored::RESTORE_HINT),
+            _ => Error::internal(format!("catalog error: {e}")),
+        }
     }
 }
 

@@ -1,11 +1,14 @@
 //! Tenant and principals.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Row};
 
+use super::stored::{first, Cells};
 use super::Tx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::Result;
-use crate::domain::model::{Principal, PrincipalKind, PrincipalName};
+use crate::domain::model::{
+    parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName,
+};
 
 pub struct Tenant {
     pub account_id: String,
@@ -15,15 +18,25 @@ pub struct Tenant {
 
 const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at";
 
-fn principal_row(r: &Row) -> rusqlite::Result<Principal> {
+fn principal_row(r: &Row) -> Result<Principal> {
+    let c = Cells::new(r, "principal", &[(0, "pk"), (2, "name")]);
     Ok(Principal {
-        pk: r.get(0)?,
-        id: r.get(1)?,
-        name: PrincipalName::from_stored(r.get(2)?),
-        kind: PrincipalKind::from_stored(&r.get::<_, String>(3)?),
-        display_name: r.get(4)?,
-        full_access: r.get(5)?,
-        created_at: Timestamp::from_stored(&r.get::<_, String>(6)?),
+        pk: c.int(0)?,
+        id: c.parsed(1, "a principal id (digits)", |s| parse_principal_id(s).ok())?,
+        name: c.parsed(2, "a principal name", |s| PrincipalName::parse(s).ok())?,
+        kind: c.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
+        display_name: c.opt_text(4)?,
+        full_access: c.bool(5)?,
+        created_at: c.ts(6)?,
+    })
+}
+
+fn tenant_row(r: &Row) -> Result<Tenant> {
+    let c = Cells::fixed(r, "tenant", "singleton=1");
+    Ok(Tenant {
+        account_id: c.parsed(0, "an account id (digits)", |s| parse_principal_id(s).ok())?,
+        region: c.parsed(1, "a region id", |s| parse_region(s).ok())?,
+        created_at: c.ts(2)?,
     })
 }
 
@@ -31,20 +44,16 @@ impl Tx<'_> {
     /// The tenant. Every command reads it first, so a file whose schema or tenant row is
     /// missing is reported here as a damaged catalog (exit 7), not as a bug.
     pub fn tenant(&self) -> Result<Tenant> {
-        let row = self.conn.query_row(
-            "SELECT account_id, region, created_at FROM tenant WHERE singleton = 1",
-            [],
-            |r| {
-                Ok(Tenant {
-                    account_id: r.get(0)?,
-                    region: r.get(1)?,
-                    created_at: Timestamp::from_stored(&r.get::<_, String>(2)?),
-                })
-            },
-        );
+        let row = self
+            .conn
+            .prepare("SELECT account_id, region, created_at FROM tenant WHERE singleton = 1")
+            .and_then(|mut st| {
+                let mut rows = st.query([])?;
+                Ok(rows.next()?.map(tenant_row))
+            });
         match row {
-            Ok(t) => Ok(t),
-            Err(rusqlite::Error::QueryReturnedNoRows) => Err(self.damaged("it has no tenant row")),
+            Ok(Some(t)) => t,
+            Ok(None) => Err(self.damaged("it has no tenant row")),
             Err(rusqlite::Error::SqliteFailure(f, Some(msg)))
                 if f.code == rusqlite::ErrorCode::Unknown && msg.starts_with("no such") =>
             {
@@ -73,21 +82,22 @@ impl Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE name = ?1 OR id = ?1"
         ))?;
-        Ok(st.query_row([name_or_id], principal_row).optional()?)
+        first(&mut st, [name_or_id], principal_row)
     }
 
     pub fn account(&self) -> Result<Principal> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE kind = 'account'"
         ))?;
-        Ok(st.query_row([], principal_row)?)
+        first(&mut st, [], principal_row)?
+            .ok_or_else(|| self.damaged("it has no account principal"))
     }
 
     pub fn principal_by_pk(&self, pk: i64) -> Result<Option<Principal>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE pk = ?1"
         ))?;
-        Ok(st.query_row([pk], principal_row).optional()?)
+        first(&mut st, [pk], principal_row)
     }
 
     pub fn principal_id_taken(&self, id: &str) -> Result<bool> {
@@ -101,8 +111,8 @@ impl Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal ORDER BY kind = 'account' DESC, name COLLATE NOCASE, pk"
         ))?;
-        let rows = st.query_map([], principal_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_and_then([], principal_row)?;
+        rows.collect()
     }
 
     pub fn insert_principal(&self, p: &Principal) -> Result<i64> {

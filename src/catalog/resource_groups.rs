@@ -1,32 +1,58 @@
 //! Resource groups and their bindings to workspaces.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Row};
 
+use super::stored::{first, Cells};
 use super::Tx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::Result;
-use crate::domain::resource_group::{GroupType, Payment, ResourceGroup};
+use crate::domain::model::GroupName;
+use crate::domain::resource_group::{
+    parse_group_ref, parse_network_id, DurationUnit, GroupType, Payment, ResourceGroup,
+};
 
 const COLS: &str = "pk, id, name, type, spec, payment, duration, duration_unit, vpc, vswitch, remark, status, created_at, created_by";
 
-fn group_row(r: &Row) -> rusqlite::Result<ResourceGroup> {
+fn duration_unit(s: &str) -> Option<String> {
+    DurationUnit::from_stored(s).map(|u| u.as_str().to_string())
+}
+
+fn group_row(r: &Row) -> Result<ResourceGroup> {
+    let c = Cells::new(r, "resource_group", &[(1, "id"), (2, "name")]);
+    let network = |i: usize, prefix: &str, what: &str| {
+        c.opt_parsed(i, &format!("a {what} ({prefix}...)"), |s| {
+            parse_network_id(s, prefix, what).ok()
+        })
+    };
     Ok(ResourceGroup {
-        pk: r.get(0)?,
-        id: r.get(1)?,
-        name: r.get(2)?,
-        group_type: GroupType::from_stored(&r.get::<_, String>(3)?),
-        spec: r.get(4)?,
-        payment: Payment::from_stored(&r.get::<_, String>(5)?),
-        duration: r.get(6)?,
-        duration_unit: r.get(7)?,
-        vpc: r.get(8)?,
-        vswitch: r.get(9)?,
-        remark: r.get(10)?,
-        status: r.get(11)?,
+        pk: c.int(0)?,
+        id: c.parsed(1, "a resource group id", |s| {
+            parse_group_ref(s)
+                .ok()
+                .filter(|id| id != s || GroupName::parse(s).is_err())
+        })?,
+        name: c.parsed(2, "a resource group name", |s| {
+            GroupName::parse(s).ok().map(|n| n.to_string())
+        })?,
+        group_type: c.parsed(3, GroupType::stored_what(), GroupType::from_stored)?,
+        spec: c.int_in(4, 2..=100_000)?,
+        payment: c.parsed(5, Payment::stored_what(), Payment::from_stored)?,
+        duration: c.opt_int_in(6, 1..=11)?,
+        duration_unit: c.opt_parsed(7, DurationUnit::stored_what(), duration_unit)?,
+        vpc: network(8, "vpc-", "VPC")?,
+        vswitch: network(9, "vsw-", "vSwitch")?,
+        remark: c.text(10)?,
+        status: c.parsed(11, "a resource group status (normal)", |s| {
+            (s == "normal").then(|| s.to_string())
+        })?,
         workspaces: Vec::new(),
-        created_at: Timestamp::from_stored(&r.get::<_, String>(12)?),
-        created_by: r.get(13)?,
+        created_at: c.ts(12)?,
+        created_by: c.text(13)?,
     })
+}
+
+fn bound_name(r: &Row, i: usize) -> Result<String> {
+    Cells::new(r, "workspace", &[(i, "name")]).text(i)
 }
 
 impl Tx<'_> {
@@ -35,8 +61,8 @@ impl Tx<'_> {
             "SELECT w.name FROM binding b JOIN workspace w ON w.id = b.workspace_id WHERE b.group_pk = ?1 ORDER BY w.name COLLATE NOCASE",
         )?;
         g.workspaces = st
-            .query_map([g.pk], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_and_then([g.pk], |r| bound_name(r, 0))?
+            .collect::<Result<_>>()?;
         Ok(())
     }
 
@@ -45,7 +71,7 @@ impl Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group WHERE name = ?1 OR id = ?1"
         ))?;
-        let Some(mut g) = st.query_row([name_or_id], group_row).optional()? else {
+        let Some(mut g) = first(&mut st, [name_or_id], group_row)? else {
             return Ok(None);
         };
         self.fill_group(&mut g)?;
@@ -56,9 +82,8 @@ impl Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group ORDER BY name COLLATE NOCASE"
         ))?;
-        let mut list: Vec<ResourceGroup> = st
-            .query_map([], group_row)?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut list: Vec<ResourceGroup> =
+            st.query_and_then([], group_row)?.collect::<Result<_>>()?;
         let mut st = self.conn.prepare_cached(
             "SELECT b.group_pk, w.name FROM binding b JOIN workspace w ON w.id = b.workspace_id ORDER BY w.name COLLATE NOCASE",
         )?;
@@ -66,8 +91,9 @@ impl Tx<'_> {
             list.iter().enumerate().map(|(i, g)| (g.pk, i)).collect();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
-                list[i].workspaces.push(r.get(1)?);
+            let pk = Cells::new(r, "binding", &[(0, "group_pk")]).int(0)?;
+            if let Some(&i) = index.get(&pk) {
+                list[i].workspaces.push(bound_name(r, 1)?);
             }
         }
         Ok(list)

@@ -2,77 +2,130 @@
 
 use rusqlite::{params, Row};
 
+use super::stored::Cells;
 use super::Tx;
-use crate::domain::clock::Timestamp;
 use crate::domain::error::Result;
-use crate::domain::model::{Env, WorkspaceName};
+use crate::domain::model::{Env, ObjectName, WorkspaceName};
 use crate::domain::probe::ProbeState;
 use crate::domain::resources::{Compute, DataSource, LastTest};
-use crate::domain::types::{ConnMode, Properties};
+use crate::domain::types::{self, ConnMode, Properties};
 
-fn props(text: String) -> Properties {
-    serde_json::from_str(&text).unwrap_or_default()
-}
+const PROPS_WHAT: &str = "a JSON object of string values";
 
 fn props_text(p: &Option<Properties>) -> String {
     serde_json::to_string(&p.clone().unwrap_or_default()).unwrap_or_else(|_| "{}".into())
 }
 
-fn mode(s: String) -> ConnMode {
-    ConnMode::parse(&s).unwrap_or_else(|_| panic!("catalog holds an unknown mode {s:?}"))
+fn conn_mode(s: &str) -> Option<ConnMode> {
+    ConnMode::ALL.into_iter().find(|m| m.as_str() == s)
+}
+
+const MODE_WHAT: &str = "a connection mode (instance, url, cdh)";
+
+/// A type key of the type table (`compute`: one that can be a compute resource).
+fn type_key(s: &str, compute: bool) -> Option<String> {
+    types::lookup(s)
+        .filter(|t| t.compute || !compute)
+        .map(|_| s.to_string())
+}
+
+/// The connection mode, one that the row's type supports.
+fn mode_of(c: &Cells, type_key: &str) -> Result<ConnMode> {
+    let mode = c.parsed(5, MODE_WHAT, conn_mode)?;
+    match types::lookup(type_key) {
+        Some(t) if t.mode(mode).is_none() => Err(c.bad(
+            5,
+            format!(
+                "{type_key} has no mode {mode} (its modes: {})",
+                t.mode_names()
+            ),
+        )),
+        _ => Ok(mode),
+    }
 }
 
 const COMPUTE_COLS: &str =
     "c.pk, w.name, c.name, c.env, c.type, c.mode, c.properties, c.description, c.is_default, \
     c.created_at, c.created_by, c.updated_at, c.updated_by";
 
-fn compute_row(r: &Row) -> rusqlite::Result<Compute> {
+fn compute_row(r: &Row) -> Result<Compute> {
+    let c = Cells::new(r, "compute", &[(1, "workspace"), (2, "name"), (3, "env")]);
+    let type_key = c.parsed(4, "a compute resource type", |s| type_key(s, true))?;
     Ok(Compute {
-        pk: r.get(0)?,
-        workspace: WorkspaceName::from_stored(r.get(1)?),
-        name: r.get(2)?,
-        env: Env::from_stored(&r.get::<_, String>(3)?),
-        type_key: r.get(4)?,
-        mode: mode(r.get(5)?),
-        properties: Some(props(r.get(6)?)),
-        description: r.get(7)?,
-        is_default: r.get(8)?,
-        created_at: Timestamp::from_stored(&r.get::<_, String>(9)?),
-        created_by: r.get(10)?,
-        updated_at: Timestamp::from_stored(&r.get::<_, String>(11)?),
-        updated_by: r.get(12)?,
+        pk: c.int(0)?,
+        workspace: WorkspaceName::from_stored(c.text(1)?),
+        name: c.parsed(2, "a compute resource name", |s| {
+            ObjectName::parse(s, "compute resource")
+                .ok()
+                .map(|n| n.to_string())
+        })?,
+        env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
+        mode: mode_of(&c, &type_key)?,
+        type_key,
+        properties: Some(c.json(6, PROPS_WHAT)?),
+        description: c.text(7)?,
+        is_default: c.bool(8)?,
+        created_at: c.ts(9)?,
+        created_by: c.text(10)?,
+        updated_at: c.ts(11)?,
+        updated_by: c.text(12)?,
     })
 }
 
 const DS_COLS: &str = "d.pk, w.name, d.name, d.env, d.type, d.mode, d.properties, d.description, d.origin, \
     d.test_state, d.test_at, d.test_latency_ms, d.test_message, d.created_at, d.created_by, d.updated_at, d.updated_by";
 
-fn datasource_row(r: &Row) -> rusqlite::Result<DataSource> {
-    let state: Option<String> = r.get(9)?;
+fn probe_state(s: &str) -> Option<ProbeState> {
+    ProbeState::ALL.into_iter().find(|p| p.as_str() == s)
+}
+
+fn origin(s: &str) -> Option<String> {
+    let ok = s == "manual"
+        || s.strip_prefix("compute:")
+            .is_some_and(|n| ObjectName::parse(n, "compute resource").is_ok());
+    ok.then(|| s.to_string())
+}
+
+fn datasource_row(r: &Row) -> Result<DataSource> {
+    let c = Cells::new(
+        r,
+        "datasource",
+        &[(1, "workspace"), (2, "name"), (3, "env")],
+    );
+    let type_key = c.parsed(4, "a data source type", |s| type_key(s, false))?;
+    let state = c.opt_parsed(
+        9,
+        "a connectivity state (connectable, unreachable, config_error, unsupported)",
+        probe_state,
+    )?;
     let last_test = match state {
-        Some(st) => Some(LastTest {
-            state: ProbeState::parse(&st).unwrap_or(ProbeState::ConfigError),
-            at: Timestamp::from_stored(&r.get::<_, String>(10)?),
-            latency_ms: r.get::<_, Option<i64>>(11)?.map(|v| v as u64),
-            message: r.get::<_, Option<String>>(12)?.unwrap_or_default(),
+        Some(state) => Some(LastTest {
+            state,
+            at: c.ts(10)?,
+            latency_ms: c.opt_int_in(11, 0..=i64::MAX)?.map(|v| v as u64),
+            message: c.opt_text(12)?.unwrap_or_default(),
         }),
         None => None,
     };
     Ok(DataSource {
-        pk: r.get(0)?,
-        workspace: WorkspaceName::from_stored(r.get(1)?),
-        name: r.get(2)?,
-        env: Env::from_stored(&r.get::<_, String>(3)?),
-        type_key: r.get(4)?,
-        mode: mode(r.get(5)?),
-        properties: Some(props(r.get(6)?)),
-        description: r.get(7)?,
-        origin: r.get(8)?,
+        pk: c.int(0)?,
+        workspace: WorkspaceName::from_stored(c.text(1)?),
+        name: c.parsed(2, "a data source name", |s| {
+            ObjectName::parse(s, "data source")
+                .ok()
+                .map(|n| n.to_string())
+        })?,
+        env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
+        mode: mode_of(&c, &type_key)?,
+        type_key,
+        properties: Some(c.json(6, PROPS_WHAT)?),
+        description: c.text(7)?,
+        origin: c.parsed(8, "manual or compute:NAME", origin)?,
         last_test,
-        created_at: Timestamp::from_stored(&r.get::<_, String>(13)?),
-        created_by: r.get(14)?,
-        updated_at: Timestamp::from_stored(&r.get::<_, String>(15)?),
-        updated_by: r.get(16)?,
+        created_at: c.ts(13)?,
+        created_by: c.text(14)?,
+        updated_at: c.ts(15)?,
+        updated_by: c.text(16)?,
     })
 }
 
@@ -83,8 +136,8 @@ impl Tx<'_> {
             "SELECT {COMPUTE_COLS} FROM compute c JOIN workspace w ON w.id = c.workspace_id \
              WHERE c.workspace_id = ?1 AND c.name = ?2 AND (?3 IS NULL OR c.env = ?3) ORDER BY c.env DESC"
         ))?;
-        let rows = st.query_map(params![ws, name, env.map(|e| e.as_str())], compute_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_and_then(params![ws, name, env.map(|e| e.as_str())], compute_row)?;
+        rows.collect()
     }
 
     /// Compute resources of a workspace, oldest first (creation order decides ties).
@@ -93,8 +146,8 @@ impl Tx<'_> {
             "SELECT {COMPUTE_COLS} FROM compute c JOIN workspace w ON w.id = c.workspace_id \
              WHERE c.workspace_id = ?1 AND (?2 IS NULL OR c.env = ?2) ORDER BY c.created_at, c.pk"
         ))?;
-        let rows = st.query_map(params![ws, env.map(|e| e.as_str())], compute_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_and_then(params![ws, env.map(|e| e.as_str())], compute_row)?;
+        rows.collect()
     }
 
     pub fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
@@ -157,8 +210,8 @@ impl Tx<'_> {
             "SELECT {DS_COLS} FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
              WHERE d.workspace_id = ?1 AND d.name = ?2 AND (?3 IS NULL OR d.env = ?3) ORDER BY d.env DESC"
         ))?;
-        let rows = st.query_map(params![ws, name, env.map(|e| e.as_str())], datasource_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_and_then(params![ws, name, env.map(|e| e.as_str())], datasource_row)?;
+        rows.collect()
     }
 
     /// Data sources of a workspace, by name then env (prod first).
@@ -167,8 +220,8 @@ impl Tx<'_> {
             "SELECT {DS_COLS} FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
              WHERE d.workspace_id = ?1 AND (?2 IS NULL OR d.env = ?2) ORDER BY d.name COLLATE NOCASE, d.env DESC"
         ))?;
-        let rows = st.query_map(params![ws, env.map(|e| e.as_str())], datasource_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_and_then(params![ws, env.map(|e| e.as_str())], datasource_row)?;
+        rows.collect()
     }
 
     pub fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {

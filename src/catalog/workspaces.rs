@@ -1,8 +1,9 @@
 //! Workspaces, their tags, members and resource-group bindings.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Row};
 use std::collections::{BTreeMap, HashMap};
 
+use super::stored::{first, Cells};
 use super::Tx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::Result;
@@ -16,52 +17,109 @@ const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.st
     w.is_default, w.dev_role_disabled, w.pai_tasks_enabled, w.sod_policy, rg.name, w.created_at, \
     w.created_by, w.updated_at, w.deleted_at, w.deleted_by, w.status_before_delete";
 
-fn ts(s: Option<String>) -> Option<Timestamp> {
-    s.map(|s| Timestamp::from_stored(&s))
-}
-
-fn workspace_row(r: &Row) -> rusqlite::Result<Workspace> {
-    let deleted_at = ts(r.get(15)?);
+fn workspace_row(r: &Row) -> Result<Workspace> {
+    let c = Cells::new(r, "workspace", &[(0, "id"), (1, "name")]);
+    let status = c.parsed(5, Status::stored_what(), Status::from_stored)?;
+    let deleted_at = c.opt_ts(15)?;
+    let deleted_by = c.opt_text(16)?;
+    let status_before_delete = c.opt_parsed(17, Status::stored_what(), Status::from_stored)?;
+    // A deleted workspace has all three (and was not deleted before); any other has none.
+    let deleted = status == Status::Deleted;
+    if deleted_at.is_some() != deleted {
+        return Err(c.bad(15, deletion_mismatch(deleted)));
+    }
+    if deleted_by.is_some() != deleted {
+        return Err(c.bad(16, deletion_mismatch(deleted)));
+    }
+    if status_before_delete.is_some() != deleted || status_before_delete == Some(Status::Deleted) {
+        return Err(c.bad(17, deletion_mismatch(deleted)));
+    }
+    let retention_until = match deleted_at {
+        Some(t) => Some(t.plus_days(RETENTION_DAYS).ok_or_else(|| {
+            c.bad(
+                15,
+                "its retention would end after 9999-12-31T23:59:59.999Z, which dwctl never writes",
+            )
+        })?),
+        None => None,
+    };
     Ok(Workspace {
-        id: r.get(0)?,
-        name: WorkspaceName::from_stored(r.get(1)?),
-        display_name: r.get(2)?,
-        description: r.get(3)?,
-        mode: Mode::from_stored(&r.get::<_, String>(4)?),
-        status: Status::from_stored(&r.get::<_, String>(5)?),
-        owner: r.get(6)?,
-        is_default: r.get(7)?,
-        dev_role_disabled: r.get(8)?,
-        pai_tasks_enabled: r.get(9)?,
-        sod_policy: SodPolicy::from_stored(&r.get::<_, String>(10)?),
-        default_resource_group: r.get(11)?,
+        id: c.int(0)?,
+        name: c.parsed(1, "a workspace name", |s| WorkspaceName::parse(s).ok())?,
+        display_name: c.text(2)?,
+        description: c.text(3)?,
+        mode: c.parsed(4, Mode::stored_what(), Mode::from_stored)?,
+        status,
+        owner: c.text(6)?,
+        is_default: c.bool(7)?,
+        dev_role_disabled: c.bool(8)?,
+        pai_tasks_enabled: c.bool(9)?,
+        sod_policy: c.parsed(10, SodPolicy::stored_what(), SodPolicy::from_stored)?,
+        default_resource_group: c.opt_text(11)?,
         resource_groups: Vec::new(),
         tags: BTreeMap::new(),
-        created_at: Timestamp::from_stored(&r.get::<_, String>(12)?),
-        created_by: r.get(13)?,
-        updated_at: Timestamp::from_stored(&r.get::<_, String>(14)?),
+        created_at: c.ts(12)?,
+        created_by: c.text(13)?,
+        updated_at: c.ts(14)?,
         deleted_at,
-        deleted_by: r.get(16)?,
-        retention_until: deleted_at.map(|t| t.plus_days(RETENTION_DAYS)),
-        status_before_delete: r
-            .get::<_, Option<String>>(17)?
-            .map(|s| Status::from_stored(&s)),
+        deleted_by,
+        retention_until,
+        status_before_delete,
     })
 }
 
-fn member_row(r: &Row) -> rusqlite::Result<Member> {
+fn deletion_mismatch(deleted: bool) -> &'static str {
+    if deleted {
+        "it is missing (or 'deleted') on a workspace in the recycle bin, where dwctl always writes it"
+    } else {
+        "it is set on a workspace that is not in the recycle bin, where dwctl writes NULL"
+    }
+}
+
+const ROLES_WHAT: &str =
+    "a list of role codes joined by commas (e.g. role_project_dev,role_project_pe)";
+
+/// Members are named by ids in messages: the same key whichever query read the row.
+fn member_row(r: &Row) -> Result<Member> {
+    let c = Cells::new(r, "member", &[(7, "workspace_id"), (8, "principal_pk")]);
+    // The principal's columns are the principal table's.
+    let p = Cells::new(r, "principal", &[(8, "pk"), (1, "name")]);
     Ok(Member {
-        workspace: WorkspaceName::from_stored(r.get(0)?),
-        user: PrincipalName::from_stored(r.get(1)?),
-        user_id: r.get(2)?,
-        kind: PrincipalKind::from_stored(&r.get::<_, String>(3)?),
-        roles: RoleSet::from_stored(&r.get::<_, String>(4)?),
-        added_at: Timestamp::from_stored(&r.get::<_, String>(5)?),
-        added_by: r.get(6)?,
+        workspace: WorkspaceName::from_stored(c.text(0)?),
+        user: p.parsed(1, "a principal name", |s| PrincipalName::parse(s).ok())?,
+        user_id: p.text(2)?,
+        kind: p.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
+        roles: c.parsed(4, ROLES_WHAT, RoleSet::from_stored)?,
+        added_at: c.ts(5)?,
+        added_by: c.text(6)?,
     })
 }
 
-const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by \
+/// The roles column of a member named by ids (queries that do not join the names).
+fn member_roles_cell(
+    r: &Row,
+    roles: usize,
+    workspace_id: i64,
+    principal_pk: i64,
+) -> Result<RoleSet> {
+    let c = Cells::by_ids(
+        r,
+        "member",
+        [
+            ("workspace_id", workspace_id),
+            ("principal_pk", principal_pk),
+        ],
+    );
+    c.parsed(roles, ROLES_WHAT, RoleSet::from_stored)
+}
+
+fn tag_row(r: &Row, id: usize, key: usize) -> Result<(i64, String, String)> {
+    let keys = [(id, "workspace_id"), (key, "key")];
+    let c = Cells::new(r, "workspace_tag", &keys);
+    Ok((c.int(id)?, c.text(key)?, c.text(key + 1)?))
+}
+
+const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk \
     FROM member m JOIN principal p ON p.pk = m.principal_pk JOIN workspace w ON w.id = m.workspace_id";
 
 /// Filters of `workspace list`, applied in SQL.
@@ -74,19 +132,21 @@ pub struct WorkspaceFilter {
 
 impl Tx<'_> {
     fn fill_workspace(&self, w: &mut Workspace) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT key, value FROM workspace_tag WHERE workspace_id = ?1")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT workspace_id, key, value FROM workspace_tag WHERE workspace_id = ?1",
+        )?;
         w.tags = st
-            .query_map([w.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_and_then([w.id], |r| tag_row(r, 0, 1).map(|(_, k, v)| (k, v)))?
+            .collect::<Result<_>>()?;
         let mut st = self.conn.prepare_cached(
             "SELECT g.name FROM binding b JOIN resource_group g ON g.pk = b.group_pk \
              WHERE b.workspace_id = ?1 ORDER BY g.name COLLATE NOCASE",
         )?;
         w.resource_groups = st
-            .query_map([w.id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .query_and_then([w.id], |r| {
+                Cells::new(r, "resource_group", &[(0, "name")]).text(0)
+            })?
+            .collect::<Result<_>>()?;
         Ok(())
     }
 
@@ -95,7 +155,7 @@ impl Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {WS_COLS} FROM workspace w LEFT JOIN resource_group rg ON rg.pk = w.default_resource_group WHERE w.name = ?1"
         ))?;
-        let Some(mut w) = st.query_row([name], workspace_row).optional()? else {
+        let Some(mut w) = first(&mut st, [name], workspace_row)? else {
             return Ok(None);
         };
         self.fill_workspace(&mut w)?;
@@ -106,7 +166,9 @@ impl Tx<'_> {
         let mut st = self
             .conn
             .prepare_cached("SELECT name FROM workspace WHERE id = ?1")?;
-        Ok(st.query_row([id], |r| r.get(0)).optional()?)
+        first(&mut st, [id], |r| {
+            Cells::new(r, "workspace", &[(0, "name")]).text(0)
+        })
     }
 
     pub fn workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>> {
@@ -116,7 +178,7 @@ impl Tx<'_> {
              ORDER BY w.id"
         ))?;
         let mut list: Vec<Workspace> = st
-            .query_map(
+            .query_and_then(
                 params![
                     f.include_deleted,
                     f.status.map(|s| s.as_str()),
@@ -124,7 +186,7 @@ impl Tx<'_> {
                 ],
                 workspace_row,
             )?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         // Tags and bindings for all rows in two queries, not two per workspace.
         let index: HashMap<i64, usize> = list.iter().enumerate().map(|(i, w)| (w.id, i)).collect();
         let mut st = self
@@ -132,8 +194,9 @@ impl Tx<'_> {
             .prepare_cached("SELECT workspace_id, key, value FROM workspace_tag")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
-                list[i].tags.insert(r.get(1)?, r.get(2)?);
+            let (id, k, v) = tag_row(r, 0, 1)?;
+            if let Some(&i) = index.get(&id) {
+                list[i].tags.insert(k, v);
             }
         }
         let mut st = self.conn.prepare_cached(
@@ -141,8 +204,9 @@ impl Tx<'_> {
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
-                list[i].resource_groups.push(r.get(1)?);
+            let c = Cells::new(r, "binding", &[(0, "workspace_id"), (1, "group")]);
+            if let Some(&i) = index.get(&c.int(0)?) {
+                list[i].resource_groups.push(c.text(1)?);
             }
         }
         Ok(list)
@@ -234,10 +298,11 @@ impl Tx<'_> {
         let mut st = self.conn.prepare_cached(
             "SELECT roles FROM member WHERE workspace_id = ?1 AND principal_pk = ?2",
         )?;
-        let roles: Option<String> = st
-            .query_row([workspace_id, principal_pk], |r| r.get(0))
-            .optional()?;
-        Ok(roles.map(|s| RoleSet::from_stored(&s)).unwrap_or_default())
+        let roles = first(&mut st, [workspace_id, principal_pk], |r| {
+            member_roles_cell(r, 0, workspace_id, principal_pk)
+        })?;
+        // Not a member: no roles.
+        Ok(roles.unwrap_or_default())
     }
 
     /// The principal's roles in every workspace, by workspace id.
@@ -245,30 +310,26 @@ impl Tx<'_> {
         let mut st = self
             .conn
             .prepare_cached("SELECT workspace_id, roles FROM member WHERE principal_pk = ?1")?;
-        let rows = st.query_map([principal_pk], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                RoleSet::from_stored(&r.get::<_, String>(1)?),
-            ))
+        let rows = st.query_and_then([principal_pk], |r| {
+            let ws = Cells::new(r, "member", &[(0, "workspace_id")]).int(0)?;
+            Ok((ws, member_roles_cell(r, 1, ws, principal_pk)?))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect()
     }
 
     pub fn member(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Member>> {
         let mut st = self.conn.prepare_cached(&format!(
             "{MEMBER_SELECT} WHERE m.workspace_id = ?1 AND m.principal_pk = ?2"
         ))?;
-        Ok(st
-            .query_row([workspace_id, principal_pk], member_row)
-            .optional()?)
+        first(&mut st, [workspace_id, principal_pk], member_row)
     }
 
     pub fn members(&self, workspace_id: i64) -> Result<Vec<Member>> {
         let mut st = self.conn.prepare_cached(&format!(
             "{MEMBER_SELECT} WHERE m.workspace_id = ?1 ORDER BY p.kind <> 'account', p.name COLLATE NOCASE"
         ))?;
-        let rows = st.query_map([workspace_id], member_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_and_then([workspace_id], member_row)?;
+        rows.collect()
     }
 
     /// Every member's principal key and roles: what comparing a manifest needs, without
@@ -277,10 +338,11 @@ impl Tx<'_> {
         let mut st = self
             .conn
             .prepare_cached("SELECT principal_pk, roles FROM member WHERE workspace_id = ?1")?;
-        let rows = st.query_map([workspace_id], |r| {
-            Ok((r.get(0)?, RoleSet::from_stored(r.get_ref(1)?.as_str()?)))
+        let rows = st.query_and_then([workspace_id], |r| {
+            let pk = Cells::new(r, "member", &[(0, "principal_pk")]).int(0)?;
+            Ok((pk, member_roles_cell(r, 1, workspace_id, pk)?))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.collect()
     }
 
     /// Visit members one at a time (large lists stream to the output).
@@ -305,8 +367,10 @@ impl Tx<'_> {
             "SELECT w.name FROM member m JOIN workspace w ON w.id = m.workspace_id \
              WHERE m.principal_pk = ?1 ORDER BY w.name COLLATE NOCASE",
         )?;
-        let rows = st.query_map([principal_pk], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = st.query_and_then([principal_pk], |r| {
+            Cells::new(r, "workspace", &[(0, "name")]).text(0)
+        })?;
+        rows.collect()
     }
 
     pub fn insert_member(

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::output::{ColorChoice, Format};
 
 mod audit;
+mod catalog;
 mod check;
 pub mod complete;
 mod completions;
@@ -21,6 +22,7 @@ mod user;
 mod workspace;
 
 pub use audit::*;
+pub use catalog::*;
 pub use check::*;
 pub use completions::*;
 pub use compute::*;
@@ -230,6 +232,12 @@ pub enum Command {
         after_help = "RULES:\n  DW001 warning  the default workspace holds a prod compute resource or data source\n  DW002 warning  a basic-mode workspace holds a prod compute resource\n  DW003 warning  a member holds both Develop and O&M\n  DW004 warning  a generic workspace name (test, tmp, demo, ws1, ...)\n  DW005 warning  a standard-mode prod data source or compute resource has no dev counterpart\n  DW006 warning  a data source's dev and prod point at the same place\n  DW007 warning  an available workspace with compute resources has no resource group\n  DW008 info     a resource group is bound to no workspace\n  DW009 info     a disabled workspace still has resource groups bound\n  DW010 info     no RAM user is Workspace Administrator\n\nEXAMPLES:\n  dwctl check\n  dwctl check finance_tax_report --strict\n  dwctl check -o json | jq '.[] | select(.severity == \"warning\")'"
     )]
     Check(CheckArgs),
+    /// The catalog file itself: consistent backups
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl catalog backup ./catalog-backup.db"
+    )]
+    Catalog(CatalogCommand),
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! and holds the plumbing every command shares.
 
 mod audit;
+mod catalog;
 mod check;
 mod completions;
 mod compute;
@@ -166,5 +167,6 @@ pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
         Command::Apply(a) => manifest::apply(ctx, a),
         Command::Completions(a) => completions::run(ctx, a),
         Command::Check(a) => check::run(ctx, a),
+        Command::Catalog(c) => catalog::run(ctx, c),
     }
 }

@@ -13,22 +13,45 @@ pub struct Timestamp(i64);
 
 const DAY_MS: i64 = 86_400_000;
 
+/// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the catalog stores times with a
+/// four-digit year, so no time outside these is ever made (a clock or an input that would
+/// give one is refused, a stored one is a damaged row).
+const MIN_MS: i64 = -62_167_219_200_000;
+const MAX_MS: i64 = 253_402_300_799_999;
+
 impl Timestamp {
+    pub const MAX: Timestamp = Timestamp(MAX_MS);
+
+    /// Test fixtures only: real times come from the clock, input or the catalog, all checked.
+    #[cfg(test)]
     pub fn from_millis(ms: i64) -> Self {
+        assert!((MIN_MS..=MAX_MS).contains(&ms));
         Timestamp(ms)
     }
     pub fn millis(self) -> i64 {
         self.0
     }
-    pub fn now_system() -> Self {
-        let now = std::time::SystemTime::now()
+
+    /// The system clock; exit 2 when it is past 9999-12-31T23:59:59.999Z (or before 1970).
+    pub fn now_system() -> Result<Self> {
+        std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
-        Timestamp(now)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_millis()).ok())
+            .filter(|ms| *ms <= MAX_MS)
+            .map(Timestamp)
+            .ok_or_else(|| {
+                Error::invalid("the system clock is outside 1970-01-01 .. 9999-12-31T23:59:59.999Z")
+                    .with_hint("set the clock, or pin a time with DWCTL_NOW")
+            })
     }
-    pub fn plus_days(self, days: i64) -> Self {
-        Timestamp(self.0 + days * DAY_MS)
+
+    /// `days` later, or `None` past 9999-12-31T23:59:59.999Z.
+    pub fn plus_days(self, days: i64) -> Option<Self> {
+        days.checked_mul(DAY_MS)
+            .and_then(|d| self.0.checked_add(d))
+            .filter(|ms| (MIN_MS..=MAX_MS).contains(ms))
+            .map(Timestamp)
     }
 
     /// RFC 3339 with any offset and precision; also a bare date (`2026-11-28`, midnight UTC),
@@ -53,15 +76,66 @@ impl Timestamp {
         // an offset that moves the year out of 0000-9999 could not be read back.
         match dt.checked_to_offset(time::UtcOffset::UTC) {
             Some(utc) if (0..=9999).contains(&utc.year()) => {}
-            _ => return Err(bad()),
+            _ => {
+                return Err(Error::invalid(format!(
+                    "timestamp {} is outside 0000-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z",
+                    crate::domain::model::shown(s)
+                ))
+                .with_hint("dwctl keeps times with a four-digit year, in UTC"))
+            }
         }
         Ok(Timestamp((dt.unix_timestamp_nanos() / 1_000_000) as i64))
     }
 
-    /// Parse a stored value; the catalog only holds what `Display` wrote.
-    pub fn from_stored(s: &str) -> Self {
-        Self::parse(s).unwrap_or_else(|_| panic!("catalog holds a bad timestamp {s:?}"))
+    /// A stored value: exactly what `Display` writes (`2026-11-28T22:52:19.123Z`), which is
+    /// also what makes text order time order. Anything else is `None` (a damaged row).
+    pub fn from_stored(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 24
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+            || b[19] != b'.'
+            || b[23] != b'Z'
+        {
+            return None;
+        }
+        let num = |from: usize, to: usize| -> Option<i64> {
+            b[from..to].iter().try_fold(0i64, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+            })
+        };
+        let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+        let (h, mi, sec, ms) = (num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?);
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let month_days = match mo {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if d < 1 || d > month_days || h > 23 || mi > 59 || sec > 59 {
+            return None;
+        }
+        let days = days_from_civil(y, mo, d);
+        Some(Timestamp(
+            days * DAY_MS + h * 3_600_000 + mi * 60_000 + sec * 1_000 + ms,
+        ))
     }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 thread_local! {
@@ -89,7 +163,8 @@ impl Timestamp {
     fn render(&self) -> String {
         use std::fmt::Write;
         let mut f = String::with_capacity(24);
-        let nanos = self.0 as i128 * 1_000_000;
+        // Every Timestamp is in 0000..=9999 (see MIN_MS): the clamp never changes one.
+        let nanos = self.0.clamp(MIN_MS, MAX_MS) as i128 * 1_000_000;
         let _ = match OffsetDateTime::from_unix_timestamp_nanos(nanos) {
             Ok(dt) => write!(
                 f,
@@ -102,7 +177,7 @@ impl Timestamp {
                 dt.second(),
                 dt.millisecond()
             ),
-            Err(_) => write!(f, "{}", self.0),
+            Err(_) => write!(f, "9999-12-31T23:59:59.999Z"),
         };
         f
     }
@@ -126,7 +201,10 @@ mod tests {
         assert_eq!(t.to_string(), "2026-11-28T22:52:19.000Z");
         let d = Timestamp::parse("2026-11-28").unwrap();
         assert_eq!(d.to_string(), "2026-11-28T00:00:00.000Z");
-        assert_eq!(d.plus_days(14).to_string(), "2026-12-12T00:00:00.000Z");
+        assert_eq!(
+            d.plus_days(14).unwrap().to_string(),
+            "2026-12-12T00:00:00.000Z"
+        );
         assert!(Timestamp::parse("yesterday").is_err());
     }
 
@@ -144,6 +222,48 @@ mod tests {
             let t = Timestamp::parse(s).unwrap();
             assert_eq!(Timestamp::parse(&t.to_string()), Ok(t), "{s}");
         }
+    }
+
+    #[test]
+    fn stored_times_are_exactly_what_display_writes() {
+        for s in [
+            "2026-11-28T22:52:19.123Z",
+            "0000-01-01T00:00:00.000Z",
+            "9999-12-31T23:59:59.999Z",
+            "2024-02-29T00:00:00.000Z",
+            "1969-12-31T23:59:59.999Z",
+        ] {
+            let t = Timestamp::from_stored(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!(t.to_string(), s);
+            assert_eq!(Timestamp::parse(s), Ok(t));
+        }
+        for s in [
+            "",
+            "yesterday",
+            "2026-11-28T22:52:19Z",
+            "2026-11-28T22:52:19.123+00:00",
+            "2026-11-28 22:52:19.123Z",
+            "2026-02-29T00:00:00.000Z",
+            "2026-13-01T00:00:00.000Z",
+            "2026-11-31T00:00:00.000Z",
+            "2026-11-28T24:00:00.000Z",
+            "2026-11-28T23:60:00.000Z",
+            "2026-11-28T23:59:60.000Z",
+            "+026-11-28T22:52:19.123Z",
+            "2026-11-28T22:52:19.12Z ",
+            "253403337600000",
+        ] {
+            assert_eq!(Timestamp::from_stored(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn adding_days_stops_at_the_end_of_9999() {
+        let last = Timestamp::parse("9999-12-17T23:59:59.999Z").unwrap();
+        assert_eq!(last.plus_days(14), Some(Timestamp::MAX));
+        assert_eq!(Timestamp::MAX.to_string(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(last.plus_days(15), None);
+        assert_eq!(Timestamp::MAX.plus_days(i64::MAX), None);
     }
 
     #[test]

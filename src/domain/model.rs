@@ -242,8 +242,18 @@ macro_rules! str_enum {
                 Err($crate::domain::error::Error::invalid(format!("invalid {} {}", $what, $crate::domain::model::shown(s)))
                     .with_hint(format!("expected one of: {}", [$($s),+].join(", "))))
             }
-            pub fn from_stored(s: &str) -> Self {
-                Self::parse(s).unwrap_or_else(|_| panic!("catalog holds an unknown {} {s:?}", $what))
+            /// A stored value: exactly as `as_str` writes it, else `None` (a damaged row).
+            pub fn from_stored(s: &str) -> Option<Self> {
+                $(if s == $s { return Some($name::$var); })+
+                None
+            }
+            /// What a stored value should be, for messages.
+            pub fn stored_what() -> &'static str {
+                static WHAT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+                WHAT.get_or_init(|| {
+                    let article = if $what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                    format!("{article} {} ({})", $what, [$($s),+].join(", "))
+                })
             }
         }
         impl std::fmt::Display for $name {

@@ -154,15 +154,20 @@ impl RoleSet {
     pub fn to_stored(self) -> String {
         self.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
     }
-    pub fn from_stored(s: &str) -> RoleSet {
+    /// A stored value: role codes (never aliases) in canonical order joined by commas, at
+    /// least one, exactly as `to_stored` writes them; anything else is `None` (a damaged row).
+    pub fn from_stored(s: &str) -> Option<RoleSet> {
         let mut set = RoleSet::empty();
-        for part in s.split(',').filter(|p| !p.is_empty()) {
-            set.insert(
-                RoleCode::parse(part)
-                    .unwrap_or_else(|_| panic!("catalog holds unknown role {part:?}")),
-            );
+        let mut last = None;
+        for part in s.split(',') {
+            let r = RoleCode::ALL.into_iter().find(|r| r.code() == part)?;
+            if last.is_some_and(|l| l >= r) {
+                return None;
+            }
+            last = Some(r);
+            set.insert(r);
         }
-        set
+        Some(set)
     }
     pub fn codes(self) -> Vec<&'static str> {
         self.iter().map(|r| r.code()).collect()
@@ -197,7 +202,19 @@ mod tests {
     fn role_sets_are_canonical() {
         let s = RoleSet::parse_list(&["ops,dev", "dev"]).unwrap();
         assert_eq!(s.to_stored(), "role_project_dev,role_project_pe");
-        assert_eq!(RoleSet::from_stored(&s.to_stored()), s);
+        assert_eq!(RoleSet::from_stored(&s.to_stored()), Some(s));
+        for other in [
+            "",
+            "dev",
+            "role_project_dev,",
+            "ROLE_PROJECT_DEV",
+            "role_project_dev, role_project_pe",
+            "role_project_pe,role_project_dev",
+            "role_project_dev,role_project_dev",
+            "[\"role_project_dev\"]",
+        ] {
+            assert_eq!(RoleSet::from_stored(other), None, "{other}");
+        }
         assert_eq!(s.len(), 2);
         assert_eq!(
             serde_json::to_string(&s).unwrap(),

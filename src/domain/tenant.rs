@@ -33,6 +33,14 @@ pub fn default_workspace_name(account_id: &str) -> WorkspaceName {
     WorkspaceName::from_stored(format!("default_workspace_{tail}"))
 }
 
+/// `catalog backup`: the copy holds every workspace, every secret in clear and the whole
+/// audit log, so it needs what reading all of that needs: the account or full access.
+pub fn authorize_backup(s: &Session) -> Result<()> {
+    let doing = "back up the catalog";
+    policy::require_tenant(&s.actor, policy::TenantRight::SeeEveryWorkspace, doing)?;
+    policy::require_tenant(&s.actor, policy::TenantRight::ReadWholeAuditLog, doing)
+}
+
 /// Fill a new catalog with what a new DataWorks user gets: the account principal `root`,
 /// the default workspace (basic mode), and a pay-as-you-go serverless group bound to it.
 /// Runs in the new catalog's one transaction; its audit event is the log's first.

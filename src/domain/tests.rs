@@ -116,7 +116,7 @@ fn names_are_reserved_while_in_the_recycle_bin_and_restore_returns_the_state() {
     assert_eq!(done.value.value.status, Status::Deleted);
     assert_eq!(create(&mut cat, None, "sales_report"), Err(Kind::Conflict));
     // Day 14 is still inside retention; day 15 is not.
-    let day14 = now().plus_days(14);
+    let day14 = now().plus_days(14).unwrap();
     let r = session::write(&mut cat, &req(None, day14), |s| {
         workspace::restore(s, &ws("sales_report"))
     })
@@ -126,7 +126,7 @@ fn names_are_reserved_while_in_the_recycle_bin_and_restore_returns_the_state() {
         workspace::delete(s, &ws("sales_report"))
     })
     .unwrap();
-    let late = now().plus_days(15);
+    let late = now().plus_days(15).unwrap();
     let e = session::write(&mut cat, &req(None, late), |s| {
         workspace::restore(s, &ws("sales_report"))
     })

@@ -506,12 +506,22 @@ pub fn delete(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace
     if before.status == Status::Deleted {
         return Ok(Outcome::unchanged(before));
     }
+    let retention_until = s
+        .now
+        .plus_days(super::model::RETENTION_DAYS)
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "the time is {}: a workspace deleted now would be kept until after 9999-12-31T23:59:59.999Z",
+                s.now
+            ))
+            .with_hint("check the system clock, or DWCTL_NOW")
+        })?;
     let mut w = before.clone();
     w.status_before_delete = Some(before.status);
     w.status = Status::Deleted;
     w.deleted_at = Some(s.now);
     w.deleted_by = Some(s.actor.name.to_string());
-    w.retention_until = Some(s.now.plus_days(super::model::RETENTION_DAYS));
+    w.retention_until = Some(retention_until);
     if !w.resource_groups.is_empty() {
         s.tx().unbind_all(w.id)?;
         w.resource_groups.clear();

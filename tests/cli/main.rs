@@ -3,6 +3,7 @@
 mod harness;
 
 mod audit;
+mod backup;
 mod bench;
 mod catalog;
 mod check;

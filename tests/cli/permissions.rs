@@ -586,11 +586,12 @@ fn the_expectations_match_the_spec_tables() {
     );
 }
 
-/// Commands that change nothing, or need no actor's right.
+/// Commands that change nothing, or need no actor's right (`catalog backup` changes
+/// nothing; its right is tested in tests/cli/backup.rs).
 fn is_read_only(path: &[&str]) -> bool {
     matches!(
         path.last(),
-        Some(&("list" | "show" | "verify" | "head" | "types"))
+        Some(&("list" | "show" | "verify" | "head" | "types" | "backup"))
     ) || matches!(
         path.first(),
         Some(&("whoami" | "init" | "role" | "completions" | "export" | "plan" | "check"))

@@ -8,6 +8,7 @@ mod corpus;
 mod crash;
 mod hostile;
 mod secrets;
+mod stored;
 
 use std::path::Path;
 

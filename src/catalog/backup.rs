@@ -1,0 +1,99 @@
+//! `catalog backup`: a consistent copy of the catalog, made with SQLite's online backup
+//! while other processes keep reading and writing.
+
+use rusqlite::{Connection, OpenFlags};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::Catalog;
+use crate::domain::error::{Error, Result};
+
+/// Removes the temporary copy unless it was put in place.
+struct TmpFile(Option<PathBuf>);
+
+impl Drop for TmpFile {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = fs::remove_file(&p);
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let _ = fs::remove_file(format!("{}{suffix}", p.display()));
+            }
+        }
+    }
+}
+
+fn exists(dest: &Path) -> Error {
+    Error::conflict(format!("{} already exists", dest.display()))
+        .with_hint("name a new file: a backup never replaces one")
+}
+
+impl Catalog {
+    /// Copy the catalog to `dest`, a new file (exit 4 when something is there), mode 0600
+    /// from its creation on. The copy is built under a temporary name beside `dest` and
+    /// linked into place when complete, so that `dest` never holds half a catalog.
+    /// Returns the size of the copy in bytes.
+    pub fn backup_to(&self, dest: &Path) -> Result<u64> {
+        if fs::symlink_metadata(dest).is_ok() {
+            return Err(exists(dest));
+        }
+        let dir = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file = dest
+            .file_name()
+            .ok_or_else(|| Error::invalid(format!("{} is not a file path", dest.display())))?;
+        let tmp = dir.join(format!(
+            ".{}.{}.{}.tmp",
+            file.to_string_lossy(),
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        {
+            let mut opts = fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            opts.open(&tmp).map_err(|e| backup_io(dest, "create", e))?;
+        }
+        let mut guard = TmpFile(Some(tmp.clone()));
+        {
+            let mut copy = Connection::open_with_flags(
+                &tmp,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            {
+                let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
+                // All pages in one step: one read transaction, one consistent snapshot,
+                // taken without blocking writers (WAL).
+                backup.step(-1)?;
+            }
+            // The copy keeps the catalog's WAL mode (the header is copied), so that a
+            // restored copy behaves as the original did; closing leaves no WAL file.
+            copy.close().map_err(|(_, e)| Error::from(e))?;
+        }
+        fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| backup_io(&tmp, "write", e))?;
+        match fs::hard_link(&tmp, dest) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists(dest)),
+            Err(e) => return Err(backup_io(dest, "create", e)),
+        }
+        if let Some(p) = guard.0.take() {
+            let _ = fs::remove_file(p);
+        }
+        let size = fs::metadata(dest)
+            .map_err(|e| backup_io(dest, "read", e))?
+            .len();
+        Ok(size)
+    }
+}
+
+/// The backup's file could not be written: the destination's problem, not the catalog's.
+fn backup_io(path: &Path, what: &str, e: std::io::Error) -> Error {
+    Error::internal(format!("cannot {what} {}", path.display())).caused_by(e.to_string())
+}
