@@ -34,7 +34,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(200);
 /// The names of one kind, sorted. `workspace` scopes compute resources and data sources
 /// (without it they have no names). A missing catalog has no names.
 pub fn names(path: &Path, kind: NameKind, workspace: Option<&str>) -> Result<Vec<Named>> {
-    if !path.is_file() {
+    // Only a regular file, never a FIFO (opening one blocks); a TAB ignores the file's
+    // mode (it prints nothing but names, and must stay silent).
+    if let super::Probe::Missing = super::probe(path, super::ModeCheck::Off)? {
         return Ok(Vec::new());
     }
     check_header(path)?;

@@ -18,7 +18,7 @@ mod workspace;
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, NewCatalog, Placed};
+use crate::catalog::{Catalog, NewCatalog, Placed, Probe};
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
 use crate::domain::error::{Error, Kind, Result};
@@ -42,10 +42,13 @@ impl Ctx {
     }
 
     /// Open the catalog. At the default path a missing catalog is created as `init`
-    /// would (and said on stderr); a path the user named must exist (exit 7).
+    /// would (and said on stderr); a path the user named must exist (exit 7). Whatever
+    /// is at the path that is not a regular file is exit 7 (never created over, never
+    /// opened), and so is a catalog others can write; one they can read is a warning that
+    /// `--quiet` does not silence.
     pub fn catalog(&mut self) -> Result<Catalog> {
         let loc = self.settings.catalog.clone();
-        if !loc.explicit && !loc.path.exists() {
+        if !loc.explicit && matches!(crate::catalog::probe(&loc.path, loc.mode)?, Probe::Missing) {
             if let Some(dir) = loc.path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     Error::catalog(format!("cannot create {}", dir.display()))
@@ -75,7 +78,11 @@ impl Ctx {
                 ));
             }
         }
-        Catalog::open(&loc.path, self.settings.lock_timeout)
+        let mut cat = Catalog::open(&loc, self.settings.lock_timeout)?;
+        for w in cat.take_warnings() {
+            self.printer.warning_even_if_quiet(&w);
+        }
+        Ok(cat)
     }
 
     /// Run a read in one read transaction.

@@ -148,6 +148,8 @@ pub fn verify(s: &mut Session) -> Result<Verification> {
         ))
         .with_hint("this needs the account or a RAM user with full access"));
     }
+    // The chain can only be trusted in a sound file (exit 7 when it is not).
+    s.tx().quick_check()?;
     let mut prev = "0".repeat(64);
     let mut expected_seq = 1;
     let mut count = 0;
