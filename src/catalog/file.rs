@@ -60,7 +60,7 @@ pub fn probe(path: &Path, mode: ModeCheck) -> Result<Probe> {
     if !meta.is_file() {
         return Err(not_regular(path, &meta));
     }
-    check_sidecars(path)?;
+    check_sidecars(path, mode)?;
     let mut warnings = Vec::new();
     if mode == ModeCheck::On {
         if let Some(w) = check_mode(path, &meta)? {
@@ -123,8 +123,9 @@ fn real_path(path: &Path) -> PathBuf {
 
 /// SQLite opens `PATH-wal`, `PATH-shm` and `PATH-journal` when they exist: any of them
 /// being something else than a regular file (a FIFO blocks, a link may point anywhere)
-/// makes the catalog unusable.
-fn check_sidecars(path: &Path) -> Result<()> {
+/// makes the catalog unusable, and so does one that group or others can write (the log
+/// holds the newest changes: whoever writes it writes the catalog).
+fn check_sidecars(path: &Path, mode: ModeCheck) -> Result<()> {
     let real = real_path(path);
     for suffix in SIDECARS {
         let mut side = real.clone().into_os_string();
@@ -142,6 +143,9 @@ fn check_sidecars(path: &Path) -> Result<()> {
                     "remove {} (SQLite makes it again when it needs it)",
                     side.display()
                 )));
+            }
+            if mode == ModeCheck::On {
+                check_mode(&side, &m)?;
             }
         }
     }

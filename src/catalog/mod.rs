@@ -60,21 +60,23 @@ fn set_open_path(path: &Path) {
     }
 }
 
-fn open_path() -> String {
+fn opened() -> Option<String> {
     OPEN_PATH
         .lock()
         .ok()
         .and_then(|p| p.as_ref().map(|p| p.display().to_string()))
-        .unwrap_or_else(|| "the catalog".into())
+}
+
+/// The catalog named in a message: its path, once one is open.
+fn open_path() -> String {
+    opened().unwrap_or_else(|| "the catalog".into())
 }
 
 /// The catalog file named in a message: `the catalog file PATH`.
 fn the_file() -> String {
-    let p = open_path();
-    if p == "the catalog" {
-        "the catalog file".into()
-    } else {
-        format!("the catalog file {p}")
+    match opened() {
+        Some(p) => format!("the catalog file {p}"),
+        None => "the catalog file".into(),
     }
 }
 
@@ -568,4 +570,37 @@ pub(crate) fn in_memory() -> Catalog {
     };
     cat.migrate().expect("migrate");
     cat
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_list_matches_the_schema() {
+        let cat = in_memory();
+        cat.check_tables().unwrap();
+        let mut st = cat
+            .conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap();
+        let names: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(names, TABLES);
+    }
+
+    #[test]
+    fn sqlite_messages_are_cut_to_their_first_line() {
+        assert_eq!(
+            shorten("no such table: x\nCREATE TABLE y (z)"),
+            "no such table: x"
+        );
+        let long = "é".repeat(500);
+        let cut = shorten(&long);
+        assert_eq!(cut.chars().count(), 163);
+        assert!(cut.ends_with("..."));
+    }
 }

@@ -174,6 +174,18 @@ fn r9_sqlite_side_files_of_the_wrong_kind_are_exit_7_not_a_hang() {
         std::fs::create_dir(&side).unwrap();
         every_command_refuses(&env, &path, &format!("{suffix} beside it is a directory"));
         std::fs::remove_dir(&side).unwrap();
+        // A side file others can write is as open as the catalog itself.
+        std::fs::write(&side, "").unwrap();
+        set_mode(&side, 0o666);
+        every_command_refuses(&env, &path, "can be written by group and others");
+        let r = env.run(&["--catalog", &path.display().to_string(), "whoami"]);
+        assert!(
+            r.stderr
+                .contains(&format!("hint: chmod 600 {}", side.display())),
+            "{}",
+            r.stderr
+        );
+        std::fs::remove_file(&side).unwrap();
         // Once it is gone, the catalog works again.
         let shown = path.display().to_string();
         env.run(&["--catalog", &shown, "user", "list"]).ok();
