@@ -307,6 +307,18 @@ impl Catalog {
             })?;
         }
         cat.check_tables()?;
+        // Readers never wait for writers only in WAL mode, which init sets. A catalog put
+        // back in rollback mode by another tool (or a copy) is switched back when it may be
+        // written; a write-protected one is read as it is.
+        if !read_only {
+            let mode: String = cat
+                .conn
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                cat.conn
+                    .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+            }
+        }
         Ok(cat)
     }
 

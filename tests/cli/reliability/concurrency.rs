@@ -195,3 +195,38 @@ fn r1_a_read_at_lock_timeout_0_waits_out_a_short_exclusive_lock() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json().as_array().unwrap().len(), 1);
 }
+
+/// Readers never wait for writers only in WAL mode. A catalog put back in rollback mode
+/// (by another tool, or a copy) is switched back to WAL by the next command that may write
+/// the file; a write-protected one is read as it is.
+#[test]
+fn r1_a_catalog_in_rollback_mode_is_switched_back_to_wal() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let header = |p: &std::path::Path| {
+        let b = std::fs::read(p).unwrap();
+        (b[18], b[19])
+    };
+    assert_eq!(header(&env.catalog), (2, 2), "init makes a WAL catalog");
+    {
+        let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+        conn.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))
+            .unwrap();
+    }
+    assert_eq!(header(&env.catalog), (1, 1));
+    let copy = env.path().join("ro.db");
+    std::fs::copy(&env.catalog, &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let r = env.run(&["--catalog", copy.to_str().unwrap(), "user", "list"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(
+        header(&copy),
+        (1, 1),
+        "a write-protected catalog is not changed"
+    );
+
+    let r = env.run(&["user", "list"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(header(&env.catalog), (2, 2));
+    assert_eq!(integrity(&env.catalog), "ok");
+}
