@@ -26,6 +26,9 @@ use crate::domain::model::Warning;
 use crate::domain::session::{self, Done, Outcome, Request, Session};
 use crate::output::Printer;
 
+/// Whether this process already warned about the catalog file's mode.
+static FILE_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// What every command gets.
 pub struct Ctx {
     pub settings: Settings,
@@ -79,8 +82,13 @@ impl Ctx {
             }
         }
         let mut cat = Catalog::open(&loc, self.settings.lock_timeout)?;
-        for w in cat.take_warnings() {
-            self.printer.warning_even_if_quiet(&w);
+        // A command that opens the catalog twice (a confirmed change runs a dry run
+        // first) warns once.
+        let warnings = cat.take_warnings();
+        if !warnings.is_empty() && !FILE_WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            for w in &warnings {
+                self.printer.warning_even_if_quiet(w);
+            }
         }
         Ok(cat)
     }

@@ -241,11 +241,20 @@ fn r9_a_catalog_others_can_write_is_refused_and_one_they_can_read_warns() {
             &["user", "list"][..],
             &["-q", "whoami"],
             &["init", "--if-not-exists"],
+            // A confirmed change opens the catalog twice (dry run, then for real).
+            &["workspace", "disable", DEFAULT_WS, "--yes"],
+            &["workspace", "enable", DEFAULT_WS, "--yes"],
         ] {
             let mut argv = vec!["--catalog", shown.as_str()];
             argv.extend_from_slice(args);
             let r = env.run(&argv);
-            assert_eq!(r.code, 0, "{argv:?}: {}", r.stderr);
+            // 0444 has no write bit: its changes are exit 7 (read-only), after the warning.
+            let want = if mode & 0o200 == 0 && args[0] == "workspace" {
+                7
+            } else {
+                0
+            };
+            assert_eq!(r.code, want, "{argv:?}: {}", r.stderr);
             assert!(r.stderr.starts_with(&warning), "{argv:?}: {}", r.stderr);
             assert_eq!(r.stderr.matches("warning:").count(), 1, "{}", r.stderr);
         }
