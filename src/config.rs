@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::catalog::Location;
+use crate::catalog::{Location, ModeCheck};
 use crate::cli::GlobalArgs;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::{Error, Result};
@@ -28,6 +28,7 @@ pub const ENV_VARS: &[&str] = &[
     "DWCTL_NO_INPUT",
     "DWCTL_LOCK_TIMEOUT",
     "DWCTL_NOW",
+    "DWCTL_NO_MODE_CHECK",
     "CI",
     "NO_COLOR",
     "CLICOLOR_FORCE",
@@ -88,6 +89,7 @@ struct ConfigFile {
     output: Option<String>,
     color: Option<String>,
     lock_timeout: Option<f64>,
+    mode_check: Option<bool>,
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -129,7 +131,7 @@ fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
             shown_path(path),
             e.message().trim_end()
         ))
-        .with_hint("the config file takes: catalog, actor, output, color, lock_timeout")
+        .with_hint("the config file takes: catalog, actor, output, color, lock_timeout, mode_check")
     })?;
     // Values are checked where they are used, naming the file and the key's line.
     Ok(cfg)
@@ -256,15 +258,24 @@ impl Settings {
             None => e,
         };
 
+        // The catalog's mode is checked unless the environment or the config file says
+        // the filesystem has no Unix modes to check.
+        let mode = if env.flag("DWCTL_NO_MODE_CHECK") || cfg.mode_check == Some(false) {
+            ModeCheck::Off
+        } else {
+            ModeCheck::On
+        };
         let catalog = if let Some(p) = catalog {
             Location {
                 path: p.clone(),
                 explicit: true,
+                mode,
             }
         } else if let Some(p) = env.get("DWCTL_CATALOG") {
             Location {
                 path: PathBuf::from(p),
                 explicit: true,
+                mode,
             }
         } else if let Some(p) = &cfg.catalog {
             if p.as_os_str().is_empty() {
@@ -277,6 +288,7 @@ impl Settings {
             Location {
                 path: p.clone(),
                 explicit: true,
+                mode,
             }
         } else {
             let data = dirs
@@ -289,6 +301,7 @@ impl Settings {
             Location {
                 path: data.join("catalog.db"),
                 explicit: false,
+                mode,
             }
         };
 

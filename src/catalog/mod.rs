@@ -4,6 +4,7 @@
 
 mod audit;
 mod backup;
+mod file;
 mod names;
 mod principals;
 mod resource_groups;
@@ -15,11 +16,13 @@ use rusqlite::{Connection, OpenFlags};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::domain::error::{Error, Kind, Result};
 
 pub use audit::AuditFilter;
+pub use file::{probe, ModeCheck, Probe};
 pub use names::open_for_names;
 pub use principals::Tenant;
 pub use workspaces::WorkspaceFilter;
@@ -38,12 +41,53 @@ pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 pub struct Location {
     pub path: PathBuf,
     pub explicit: bool,
+    /// Whether the file's mode is checked (`DWCTL_NO_MODE_CHECK` turns it off).
+    pub mode: ModeCheck,
 }
 
 pub struct Catalog {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    lock_timeout: Duration,
+    warnings: Vec<crate::domain::model::Warning>,
+}
+
+/// The catalog this process opened, so that an SQLite error met anywhere names it.
+static OPEN_PATH: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn set_open_path(path: &Path) {
+    if let Ok(mut p) = OPEN_PATH.lock() {
+        *p = Some(path.to_path_buf());
+    }
+}
+
+fn opened() -> Option<String> {
+    OPEN_PATH
+        .lock()
+        .ok()
+        .and_then(|p| p.as_ref().map(|p| p.display().to_string()))
+}
+
+/// The catalog named in a message: its path, once one is open.
+fn open_path() -> String {
+    opened().unwrap_or_else(|| "the catalog".into())
+}
+
+/// The catalog file named in a message: `the catalog file PATH`.
+fn the_file() -> String {
+    match opened() {
+        Some(p) => format!("the catalog file {p}"),
+        None => "the catalog file".into(),
+    }
+}
+
+/// An SQLite error that means the schema is not what dwctl made (a table or a column
+/// missing: the file was edited, or is not what its mark says).
+fn is_schema_damage(detail: &str) -> bool {
+    ["no such table", "no such column", "has no column named"]
+        .iter()
+        .any(|m| detail.contains(m))
 }
 
 impl From<rusqlite::Error> for Error {
@@ -53,20 +97,37 @@ impl From<rusqlite::Error> for Error {
             let detail = msg.clone().unwrap_or_else(|| f.to_string());
             return match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => {
-                    Error::catalog("the catalog is locked by another dwctl")
+                    Error::catalog(format!("{} is locked by another process", open_path()))
                         .with_hint("wait for it to finish, or raise --lock-timeout")
                 }
-                C::ReadOnly => Error::catalog("the catalog is not writable")
+                C::ReadOnly => Error::catalog(format!("{} is not writable", open_path()))
                     .caused_by(detail)
                     .with_hint("check the file's permissions, or run a read-only command"),
                 C::DatabaseCorrupt | C::NotADatabase => {
-                    Error::catalog("the catalog file is corrupt").caused_by(detail)
+                    Error::catalog(format!("{} is corrupt", the_file()))
+                        .caused_by(detail)
+                        .with_hint(RESTORE_HINT)
                 }
                 C::CannotOpen | C::PermissionDenied | C::SystemIoFailure | C::DiskFull => {
-                    Error::catalog("the catalog cannot be used").caused_by(detail)
+                    Error::catalog(format!("{} cannot be used", open_path())).caused_by(detail)
+                }
+                C::Unknown if is_schema_damage(&detail) => {
+                    Error::catalog(format!("{} is corrupt", the_file()))
+                        .caused_by(shorten(&detail))
+                        .with_hint(RESTORE_HINT)
                 }
                 _ => Error::internal(format!("catalog error: {detail}")),
             };
+        }
+        if let rusqlite::Error::SqlInputError { ref msg, .. } = e {
+            // A statement SQLite could not prepare: the schema is not dwctl's (a column or
+            // a table missing), or a bug. Its SQL is not repeated.
+            if is_schema_damage(msg) {
+                return Error::catalog(format!("{} is corrupt", the_file()))
+                    .caused_by(shorten(msg))
+                    .with_hint(RESTORE_HINT);
+            }
+            return Error::internal(format!("catalog error: {}", shorten(msg)));
         }
         // A stored value of the wrong type read outside `stored::Cells` (which names the
         // table and row): still the catalog's fault, not a bug.
@@ -135,16 +196,49 @@ fn tune(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// What to do with a damaged catalog.
+const RESTORE_HINT: &str =
+    "restore it from a backup (see dwctl catalog backup), or create a new one with dwctl init --catalog PATH";
+
 /// Exit 7 for a file that looks like a catalog but is not usable as one.
 pub(crate) fn corrupt(path: &Path, why: &str) -> Error {
     Error::catalog(format!("the catalog file {} is corrupt", path.display()))
         .caused_by(why)
-        .with_hint("restore it from a backup, or create a new one with dwctl init --catalog PATH")
+        .with_hint(RESTORE_HINT)
 }
+
+/// The first line of an SQLite message, cut short (never a dump of SQL).
+fn shorten(detail: &str) -> String {
+    let line = detail.lines().next().unwrap_or("").trim();
+    match line.char_indices().nth(160) {
+        Some((i, _)) => format!("{}...", &line[..i]),
+        None => line.to_string(),
+    }
+}
+
+/// The tables every catalog of this schema has (a missing one is a damaged file).
+const TABLES: &[&str] = &[
+    "audit",
+    "binding",
+    "compute",
+    "datasource",
+    "member",
+    "principal",
+    "resource_group",
+    "tenant",
+    "workspace",
+    "workspace_tag",
+];
+
+/// How long opening a catalog may wait for the moment another process holds the whole
+/// file (the last connection to close copies the log into it; the first to open after a
+/// crash recovers the log), whatever `--lock-timeout` says: milliseconds in practice.
+/// Reads never wait for writers; only a change's `BEGIN IMMEDIATE` waits `--lock-timeout`.
+pub const OPEN_WAIT: Duration = Duration::from_secs(5);
 
 fn set_pragmas(conn: &Connection, lock_timeout: Duration) -> Result<()> {
     tune(conn)?;
-    conn.busy_timeout(lock_timeout)?;
+    conn.busy_timeout(lock_timeout.max(OPEN_WAIT))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     Ok(())
@@ -158,21 +252,23 @@ const WRITE_CACHE_KIB: i64 = 65536;
 impl Catalog {
     /// Open an existing catalog. Missing files are the caller's business (see
     /// `commands::open_catalog`), which decides between implicit init and exit 7.
-    pub fn open(path: &Path, lock_timeout: Duration) -> Result<Catalog> {
-        let meta = fs::metadata(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::catalog(format!("no catalog at {}", path.display())).with_hint(format!(
-                    "create it with dwctl init --catalog {}",
-                    path.display()
-                ))
-            } else {
-                io_err(path, "read", e)
+    pub fn open(loc: &Location, lock_timeout: Duration) -> Result<Catalog> {
+        let path = loc.path.as_path();
+        let warnings = match probe(path, loc.mode)? {
+            Probe::Missing => {
+                return Err(
+                    Error::catalog(format!("no catalog at {}", path.display())).with_hint(format!(
+                        "create it with dwctl init --catalog {}",
+                        path.display()
+                    )),
+                )
             }
-        })?;
-        if meta.is_dir() {
-            return Err(not_a_catalog(path));
-        }
+            Probe::File(w) => w,
+        };
+        let meta = fs::metadata(path).map_err(|e| io_err(path, "read", e))?;
+        file::remove_stale_temps(path);
         check_header(path)?;
+        set_open_path(path);
         // A file with no write bits is treated as read-only even for root, so that a
         // write-protected catalog behaves the same for every user.
         let read_only = meta.permissions().readonly();
@@ -184,6 +280,12 @@ impl Catalog {
         let conn = Connection::open_with_flags(path, flags)?;
         set_pragmas(&conn, lock_timeout)?;
         let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version < 0 {
+            return Err(corrupt(
+                path,
+                &format!("its schema version is {version}, which no dwctl writes"),
+            ));
+        }
         if version > SCHEMA_VERSION {
             return Err(Error::catalog(format!(
                 "{} was written by a newer dwctl (schema {version}; this dwctl knows up to {SCHEMA_VERSION})",
@@ -204,6 +306,8 @@ impl Catalog {
             conn,
             path: path.to_path_buf(),
             read_only,
+            lock_timeout,
+            warnings,
         };
         if version < SCHEMA_VERSION {
             if read_only {
@@ -212,9 +316,56 @@ impl Catalog {
                     path.display()
                 )));
             }
-            cat.migrate()?;
+            cat.migrate().map_err(|e| match e.kind {
+                Kind::Catalog => e,
+                _ => corrupt(
+                    path,
+                    &format!("its schema cannot be upgraded: {}", shorten(&e.message)),
+                ),
+            })?;
+        }
+        cat.check_tables()?;
+        // Readers never wait for writers only in WAL mode, which init sets. A catalog put
+        // back in rollback mode by another tool (or a copy) is switched back when it may be
+        // written; a write-protected one is read as it is.
+        if !read_only {
+            let mode: String = cat
+                .conn
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                cat.conn
+                    .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+            }
         }
         Ok(cat)
+    }
+
+    /// Every table of the schema is there (a file with a table dropped is damaged, not a
+    /// bug of the command that meets it).
+    fn check_tables(&self) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT name FROM sqlite_schema WHERE type = 'table'")?;
+        let present = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<std::collections::HashSet<String>>>()?;
+        let missing: Vec<&str> = TABLES
+            .iter()
+            .copied()
+            .filter(|t| !present.contains(*t))
+            .collect();
+        if !missing.is_empty() {
+            return Err(corrupt(
+                &self.path,
+                &format!("it has no table {}", missing.join(", ")),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Warnings about the file itself (its mode), for the caller to print.
+    pub fn take_warnings(&mut self) -> Vec<crate::domain::model::Warning> {
+        std::mem::take(&mut self.warnings)
     }
 
     pub fn path(&self) -> &Path {
@@ -248,6 +399,9 @@ impl Catalog {
         }
         self.conn
             .pragma_update(None, "cache_size", -WRITE_CACHE_KIB)?;
+        // Opening waited at least OPEN_WAIT; a change waits for other writers only as
+        // long as --lock-timeout says.
+        self.conn.busy_timeout(self.lock_timeout)?;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(Tx {
             conn: &self.conn,
@@ -276,6 +430,26 @@ pub struct Tx<'c> {
 }
 
 impl Tx<'_> {
+    /// `PRAGMA quick_check`: exit 7 naming the first problem when the file is not sound.
+    pub fn quick_check(&self) -> Result<()> {
+        let mut st = self.conn.prepare("PRAGMA quick_check(5)")?;
+        let found = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        if found.len() == 1 && found[0] == "ok" {
+            return Ok(());
+        }
+        let problems: Vec<&str> = found
+            .iter()
+            .flat_map(|f| f.lines())
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("***"))
+            .collect();
+        Err(Error::catalog(format!("{} is corrupt", the_file()))
+            .caused_by(shorten(&problems.join("; ")))
+            .with_hint(RESTORE_HINT))
+    }
+
     pub fn commit(mut self) -> Result<()> {
         self.open = false;
         self.conn.execute_batch("COMMIT")?;
@@ -333,19 +507,8 @@ pub enum Placed {
 
 impl NewCatalog {
     pub fn create(path: &Path) -> Result<NewCatalog> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let file = path
-            .file_name()
-            .ok_or_else(|| Error::catalog(format!("{} is not a file path", path.display())))?;
-        let tmp = dir.join(format!(
-            ".{}.{}.{}.tmp",
-            file.to_string_lossy(),
-            std::process::id(),
-            fastrand::u64(..)
-        ));
+        let tmp = file::temp_name(path)?;
+        file::remove_stale_temps(path);
         {
             let mut opts = fs::OpenOptions::new();
             opts.write(true).create_new(true);
@@ -375,6 +538,8 @@ impl NewCatalog {
             conn: new.conn.take().expect("open"),
             path: new.tmp.clone(),
             read_only: false,
+            lock_timeout: Duration::ZERO,
+            warnings: Vec::new(),
         };
         cat.migrate()?;
         new.conn = Some(cat.conn);
@@ -430,7 +595,42 @@ pub(crate) fn in_memory() -> Catalog {
         conn,
         path: PathBuf::from(":memory:"),
         read_only: false,
+        lock_timeout: Duration::ZERO,
+        warnings: Vec::new(),
     };
     cat.migrate().expect("migrate");
     cat
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_list_matches_the_schema() {
+        let cat = in_memory();
+        cat.check_tables().unwrap();
+        let mut st = cat
+            .conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap();
+        let names: Vec<String> = st
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(names, TABLES);
+    }
+
+    #[test]
+    fn sqlite_messages_are_cut_to_their_first_line() {
+        assert_eq!(
+            shorten("no such table: x\nCREATE TABLE y (z)"),
+            "no such table: x"
+        );
+        let long = "é".repeat(500);
+        let cut = shorten(&long);
+        assert_eq!(cut.chars().count(), 163);
+        assert!(cut.ends_with("..."));
+    }
 }

@@ -18,7 +18,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(200);
 /// write) or does not know. The connection is `query_only`, and the catalog is marked
 /// read-only, so that nothing can be written through it.
 pub fn open_for_names(path: &Path) -> Result<Option<Catalog>> {
-    if !path.is_file() {
+    // Only a regular file, never a FIFO (opening one blocks); a TAB ignores the file's
+    // mode (it prints nothing but names, and must stay silent).
+    if let super::Probe::Missing = super::probe(path, super::ModeCheck::Off)? {
         return Ok(None);
     }
     check_header(path)?;

@@ -44,9 +44,18 @@ FILES:
   <data dir>/dwctl/catalog.db  The default catalog (on Linux
      ~/.local/share/dwctl/catalog.db), created with mode 0600 by dwctl init or by the
      first command that needs it. A catalog named with --catalog, DWCTL_CATALOG or the
-     config file is never created implicitly: a missing one is exit 7.
+     config file is never created implicitly: a missing one is exit 7. The catalog must be
+     a regular file (or a link to one): a directory, a FIFO, a socket, a device or a link
+     to nothing is exit 7 for every command, init included. It holds secrets in clear and
+     the audit log: a catalog its group or others can write is refused (exit 7, chmod 600
+     it); one they can read is used with a warning on stderr that --quiet does not
+     silence. On a filesystem without Unix modes (some network and Windows mounts),
+     DWCTL_NO_MODE_CHECK=1 or mode_check = false in the config file turns both off.
   <config dir>/dwctl/config.toml  The config file (on Linux ~/.config/dwctl/config.toml):
-     TOML with the keys catalog, actor, output, color and lock_timeout. An unknown key or
+     TOML with the keys catalog, actor, output, color, lock_timeout and mode_check. An unknown key or
      a bad value is exit 2, naming the file and the line.
   CATALOG-wal, CATALOG-shm  SQLite's write-ahead log and its index, beside the catalog
-     while a dwctl uses it.";
+     while a dwctl uses it. When one of them (or CATALOG-journal) is not a regular file,
+     the catalog is exit 7.
+  .CATALOG.PID.N.tmp  A catalog being created, linked into place when complete. The
+     next command removes those of processes that were killed.";

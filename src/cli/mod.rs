@@ -59,18 +59,19 @@ EXIT STATUS:
   130  interrupted: Ctrl-C at a prompt (nothing changed)
 
 ENVIRONMENT:
-  DWCTL_CATALOG       catalog file (like --catalog)
-  DWCTL_CONFIG        config file (like --config)
-  DWCTL_NO_CONFIG     1: ignore the config file
-  DWCTL_ACTOR         who is acting (like --as)
-  DWCTL_OUTPUT        table, json, jsonl or csv (like --output)
-  DWCTL_NO_INPUT      1: never prompt (like --no-input)
-  CI                  set (not empty, false or 0): never prompt
-  DWCTL_LOCK_TIMEOUT  seconds to wait for another dwctl writing the catalog
-  DWCTL_NOW           RFC 3339 time that replaces the clock (for tests)
-  DWCTL_COMPLETE      set by the completion scripts: answer a TAB (see dwctl completions)
-  NO_COLOR            set: no colour
-  CLICOLOR_FORCE      set: colour even into a pipe
+  DWCTL_CATALOG        catalog file (like --catalog)
+  DWCTL_CONFIG         config file (like --config)
+  DWCTL_NO_CONFIG      1: ignore the config file
+  DWCTL_ACTOR          who is acting (like --as)
+  DWCTL_OUTPUT         table, json, jsonl or csv (like --output)
+  DWCTL_NO_INPUT       1: never prompt (like --no-input)
+  CI                   set (not empty, false or 0): never prompt
+  DWCTL_LOCK_TIMEOUT   seconds a change waits for another process writing the catalog
+  DWCTL_NOW            RFC 3339 time that replaces the clock (for tests)
+  DWCTL_NO_MODE_CHECK  1: accept a catalog file group or others may read or write
+  DWCTL_COMPLETE       set by the completion scripts: answer a TAB (see dwctl completions)
+  NO_COLOR             set: no colour
+  CLICOLOR_FORCE       set: colour even into a pipe
 A DWCTL_ variable set to the empty string is an error (exit 2), never \"use the
 default\"; for CI, NO_COLOR and CLICOLOR_FORCE empty means unset, as their conventions say.
 
@@ -132,10 +133,10 @@ pub struct GlobalArgs {
     /// When to use colour [env: NO_COLOR, CLICOLOR_FORCE] [default: auto]
     #[arg(long, global = true, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
-    /// No status lines or warnings on stderr (errors still)
+    /// No status lines or warnings on stderr (errors still, and the catalog mode warning)
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Seconds to wait for another dwctl writing the catalog [env: DWCTL_LOCK_TIMEOUT] [default: 10]
+    /// Seconds a change waits for another process writing the catalog (reads never wait for writers) [env: DWCTL_LOCK_TIMEOUT] [default: 10]
     #[arg(long, global = true, value_name = "SECS")]
     pub lock_timeout: Option<f64>,
 }

@@ -54,7 +54,16 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
             &format!("Catalog {} exists.", path.display()),
         )
     };
-    if path.exists() {
+    // Only a regular file is a catalog that exists; anything else at the path (a FIFO, a
+    // directory, a link to nothing) is exit 7, never "already exists" nor created over.
+    if let crate::catalog::Probe::File(warnings) =
+        crate::catalog::probe(&path, ctx.settings.catalog.mode)?
+    {
+        if !args.if_not_exists {
+            for w in &warnings {
+                ctx.printer.warning_even_if_quiet(w);
+            }
+        }
         return exists(ctx);
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -19,13 +19,16 @@ mod workspace;
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, NewCatalog, Placed};
+use crate::catalog::{Catalog, NewCatalog, Placed, Probe};
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
 use crate::domain::error::{Error, Kind, Result};
 use crate::domain::model::Warning;
 use crate::domain::session::{self, Done, Outcome, Request, Session};
 use crate::output::Printer;
+
+/// Whether this process already warned about the catalog file's mode.
+static FILE_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// What every command gets.
 pub struct Ctx {
@@ -43,10 +46,13 @@ impl Ctx {
     }
 
     /// Open the catalog. At the default path a missing catalog is created as `init`
-    /// would (and said on stderr); a path the user named must exist (exit 7).
+    /// would (and said on stderr); a path the user named must exist (exit 7). Whatever
+    /// is at the path that is not a regular file is exit 7 (never created over, never
+    /// opened), and so is a catalog others can write; one they can read is a warning that
+    /// `--quiet` does not silence.
     pub fn catalog(&mut self) -> Result<Catalog> {
         let loc = self.settings.catalog.clone();
-        if !loc.explicit && !loc.path.exists() {
+        if !loc.explicit && matches!(crate::catalog::probe(&loc.path, loc.mode)?, Probe::Missing) {
             if let Some(dir) = loc.path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     Error::catalog(format!("cannot create {}", dir.display()))
@@ -76,7 +82,16 @@ impl Ctx {
                 ));
             }
         }
-        Catalog::open(&loc.path, self.settings.lock_timeout)
+        let mut cat = Catalog::open(&loc, self.settings.lock_timeout)?;
+        // A command that opens the catalog twice (a confirmed change runs a dry run
+        // first) warns once.
+        let warnings = cat.take_warnings();
+        if !warnings.is_empty() && !FILE_WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            for w in &warnings {
+                self.printer.warning_even_if_quiet(w);
+            }
+        }
+        Ok(cat)
     }
 
     /// Run a read in one read transaction.

@@ -289,6 +289,11 @@ impl Printer {
         if self.quiet {
             return;
         }
+        self.warning_even_if_quiet(w);
+    }
+
+    /// A warning `--quiet` does not silence: the catalog's safety (its file mode).
+    pub fn warning_even_if_quiet(&self, w: &Warning) {
         if self.format.is_json() {
             let line = serde_json::json!({ "warning": { "code": w.code, "message": w.message } });
             eprintln!("{line}");

@@ -280,11 +280,7 @@ fn files_that_are_not_dwctl_catalogs_are_exit_7_and_stay_byte_identical() {
         ("empty", Vec::new(), "is not a dwctl catalog"),
         ("other sqlite", other_sqlite, "is not a dwctl catalog"),
         ("header only", real[..50].to_vec(), "is not a dwctl catalog"),
-        (
-            "truncated",
-            real[..8192].to_vec(),
-            "the catalog file is corrupt",
-        ),
+        ("truncated", real[..8192].to_vec(), "is corrupt"),
     ];
     for (what, bytes, needle) in cases {
         let env = Env::empty();
@@ -488,7 +484,7 @@ fn a_catalog_locked_past_the_lock_timeout_is_exit_7() {
     let start = std::time::Instant::now();
     let r = env.run(&["--lock-timeout", "0.3", "user", "add", "alice"]);
     let waited = start.elapsed();
-    r.fails(7, "error: the catalog is locked by another dwctl");
+    r.fails(7, "is locked by another process");
     assert!(
         r.stderr
             .contains("hint: wait for it to finish, or raise --lock-timeout"),
@@ -525,4 +521,126 @@ fn a_catalog_locked_past_the_lock_timeout_is_exit_7() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(env.events().last().unwrap().target.as_deref(), Some("bob"));
+}
+
+/// A PID that was in use a moment ago and is no more.
+fn dead_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+/// A killed `init` (or first run) leaves `.NAME.PID.RAND.tmp` and its `-journal`: the next
+/// command at that path removes those of dead processes, and only those.
+#[test]
+fn the_next_command_removes_what_a_killed_init_left() {
+    let env = Env::empty();
+    let dead = dead_pid();
+    let stale = [
+        format!(".catalog.db.{dead}.123456789.tmp"),
+        format!(".catalog.db.{dead}.123456789.tmp-journal"),
+        format!(".catalog.db.{dead}.42.tmp-wal"),
+    ];
+    // A creation still under way (this test process is alive), and files that only
+    // look alike: kept.
+    let live = format!(".catalog.db.{}.7.tmp", std::process::id());
+    let others = [
+        live.as_str(),
+        ".catalog.db.tmp",
+        ".other.db.1.2.tmp",
+        "catalog.db.bak",
+    ];
+    for n in stale.iter().map(String::as_str).chain(others) {
+        std::fs::write(env.path().join(n), "x").unwrap();
+    }
+    env.run(&["init", "--account-id", ACCOUNT]).ok();
+    let mut want: Vec<String> = others.iter().map(|s| s.to_string()).collect();
+    want.push("catalog.db".into());
+    want.sort();
+    assert_eq!(listing(env.path()), want);
+
+    // Any later command too (a read included), at an explicit path.
+    for n in &stale {
+        std::fs::write(env.path().join(n), "x").unwrap();
+    }
+    env.run(&["workspace", "list"]).ok();
+    assert_eq!(listing(env.path()), want);
+}
+
+/// Killing `init` at random moments: after the next command, the folder holds the
+/// catalog (or nothing) and no temporary file.
+#[test]
+fn killing_init_at_any_moment_leaves_no_temporary_file_after_the_next_command() {
+    for delay_ms in [0u64, 2, 5, 10, 20, 40] {
+        let env = Env::empty();
+        let mut child = env
+            .cmd(&["init", "--account-id", ACCOUNT])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let r = env.run(&["init", "--account-id", ACCOUNT, "--if-not-exists"]);
+        r.ok();
+        assert_eq!(
+            listing(env.path()),
+            vec!["catalog.db"],
+            "killed after {delay_ms} ms"
+        );
+    }
+}
+
+/// At the default path too, whatever is there that is not a regular file is exit 7: the
+/// implicit init neither creates over it nor opens it.
+#[test]
+fn the_default_path_holding_a_fifo_a_folder_or_a_dangling_link_is_exit_7() {
+    for (what, make, needle) in [
+        (
+            "fifo",
+            (|p: &Path| {
+                assert!(std::process::Command::new("mkfifo")
+                    .arg(p)
+                    .status()
+                    .unwrap()
+                    .success())
+            }) as fn(&Path),
+            "it is a FIFO (named pipe), not a regular file",
+        ),
+        (
+            "folder",
+            |p: &Path| std::fs::create_dir(p).unwrap(),
+            "it is a directory, not a regular file",
+        ),
+        (
+            "dangling link",
+            |p: &Path| std::os::unix::fs::symlink("gone.db", p).unwrap(),
+            "no catalog at",
+        ),
+    ] {
+        let env = Env::empty();
+        let path = default_catalog(&env);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        make(&path);
+        for args in [
+            &["workspace", "list"][..],
+            &["user", "add", "bob"],
+            &["init"],
+        ] {
+            let mut c = env.cmd(args);
+            c.env_remove("DWCTL_CATALOG");
+            let r = bounded(c);
+            r.fails(7, needle);
+            assert!(r.stderr.contains(&path.display().to_string()), "{what}");
+            assert!(!r.stderr.contains("created"), "{what}: {}", r.stderr);
+            assert_eq!(
+                listing(path.parent().unwrap()),
+                vec!["catalog.db"],
+                "{what}"
+            );
+        }
+        assert!(!env.path().join(".local/share/dwctl/gone.db").exists());
+    }
 }

@@ -499,3 +499,32 @@ impl Env {
         r
     }
 }
+
+/// Run `c` (from `Env::cmd`) with a deadline of 20 s: a dwctl still running then is
+/// killed and the test fails, rather than hanging the suite. For commands whose output is
+/// small (the pipes are read once the process has ended).
+#[track_caller]
+pub fn bounded(mut c: Command) -> Run {
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn dwctl");
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            let o = child.wait_with_output().unwrap();
+            return Run {
+                code: o.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            };
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("dwctl hung: {c:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

@@ -755,15 +755,17 @@ fn errors_under_json_are_one_object_on_stderr_and_nothing_on_stdout() {
     // A catalog error carries its cause.
     std::fs::write(&env.catalog, &env.bytes()[..8192]).unwrap();
     let r = env.run(&["workspace", "list", "-o", "json"]);
+    let hint = "restore it from a backup (see dwctl catalog backup), or create a new one with dwctl init --catalog PATH";
+    let message = format!("the catalog file {} is corrupt", env.catalog.display());
     assert_eq!(
         r.json_error(),
-        json!({"code": "catalog_unavailable", "exit_code": 7, "message": "the catalog file is corrupt",
-               "hint": null, "causes": ["database disk image is malformed"]})
+        json!({"code": "catalog_unavailable", "exit_code": 7, "message": message,
+               "hint": hint, "causes": ["database disk image is malformed"]})
     );
     let r = env.run(&["workspace", "list"]);
     assert_eq!(
         r.stderr,
-        "error: the catalog file is corrupt\ncaused by: database disk image is malformed\n"
+        format!("error: {message}\ncaused by: database disk image is malformed\nhint: {hint}\n")
     );
 }
 

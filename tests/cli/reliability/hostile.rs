@@ -134,7 +134,8 @@ fn r4_a_read_only_catalog_reads_but_refuses_writes_untouched() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     let copy = copy_of_real_catalog(&env, "readonly.db");
-    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // Read-only for its owner only (0444 would warn that others can read it).
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o400)).unwrap();
     let before = std::fs::read(&copy).unwrap();
     // Reads work on a read-only catalog (domain.md 1) ...
     for args in READS {
@@ -189,5 +190,219 @@ fn r4_a_file_with_our_id_but_no_catalog_inside_is_refused_untouched() {
             conn.execute_batch("CREATE TABLE unrelated (x)").unwrap();
         }
         refuse_every_command(&env, &path, "corrupt");
+    }
+}
+
+/// A schema version no dwctl writes (negative, or past this dwctl's), read by every
+/// command: exit 7 naming the file, never an attempt to migrate (which dumped the
+/// migration's SQL with exit 1).
+#[test]
+fn r4_a_negative_or_unknown_schema_version_is_exit_7_without_sql() {
+    let env = Env::new();
+    let base = copy_of_real_catalog(&env, "base.db");
+    for (version, needle) in [
+        (-1, "is corrupt"),
+        (-3, "is corrupt"),
+        (i32::MIN, "is corrupt"),
+        (2, "written by a newer dwctl"),
+        (i32::MAX, "written by a newer dwctl"),
+    ] {
+        let copy = env.path().join(format!("v{version}.db"));
+        std::fs::copy(&base, &copy).unwrap();
+        {
+            let conn = rusqlite::Connection::open(&copy).unwrap();
+            conn.pragma_update(None, "user_version", version).unwrap();
+        }
+        refuse_every_command(&env, &copy, needle);
+        let r = env.run(&["--catalog", copy.to_str().unwrap(), "user", "list"]);
+        assert!(
+            r.stderr.contains(copy.to_str().unwrap()),
+            "the message names the file: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("CREATE"), "{}", r.stderr);
+        assert!(r.stderr.lines().count() <= 3, "{}", r.stderr);
+    }
+}
+
+/// A dwctl catalog with one table dropped (or a column): exit 7 with the path and the
+/// restore hint for every command, whichever table it reads.
+#[test]
+fn r4_a_catalog_missing_a_table_or_a_column_is_exit_7() {
+    let env = Env::new();
+    let base = copy_of_real_catalog(&env, "base.db");
+    for table in ["audit", "binding", "workspace_tag", "datasource", "tenant"] {
+        let copy = env.path().join(format!("no_{table}.db"));
+        std::fs::copy(&base, &copy).unwrap();
+        {
+            let conn = rusqlite::Connection::open(&copy).unwrap();
+            conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
+        }
+        refuse_every_command(&env, &copy, "is corrupt");
+        let r = env.run(&["--catalog", copy.to_str().unwrap(), "whoami"]);
+        assert!(
+            r.stderr.contains(&format!("has no table {table}")),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("hint: restore it from a backup"),
+            "{}",
+            r.stderr
+        );
+    }
+    // A column dropped: the commands that read it say the file is corrupt (exit 7),
+    // without the statement's SQL.
+    let copy = env.path().join("no_column.db");
+    std::fs::copy(&base, &copy).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        conn.execute_batch("ALTER TABLE principal DROP COLUMN display_name")
+            .unwrap();
+    }
+    for args in [&["user", "list"][..], &["whoami"], &["user", "add", "zed"]] {
+        refused_with_7(&env, &copy, args, "is corrupt");
+        let mut argv = vec!["--catalog", copy.to_str().unwrap()];
+        argv.extend_from_slice(args);
+        let r = env.run(&argv);
+        assert!(
+            r.stderr.contains("no such column: display_name"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("SELECT"), "{}", r.stderr);
+    }
+}
+
+/// Garbage (random bytes, or zeros) written over each page after the first of a real
+/// catalog: every command exits 7, or as if the rows on that page were not there (0, or
+/// 3 and 4 for what is missing or there twice); never 1, never a panic;
+/// `audit verify` checks the whole file and is exit 7 whenever SQLite finds it unsound.
+#[test]
+fn r4_corrupted_pages_are_exit_7_and_audit_verify_checks_the_file() {
+    let env = Env::new();
+    for i in 0..20 {
+        env.run(&["user", "add", &format!("user{i}")]).ok();
+    }
+    let real = copy_of_real_catalog(&env, "real.db");
+    let bytes = std::fs::read(&real).unwrap();
+    let pages = bytes.len() / 4096;
+    assert!(pages >= 8);
+    let mut unsound = 0;
+    for page in 2..=pages {
+        for zeros in [false, true] {
+            let mut damaged = bytes.clone();
+            let at = (page - 1) * 4096;
+            for (i, b) in damaged[at..at + 4096].iter_mut().enumerate() {
+                *b = if zeros {
+                    0
+                } else {
+                    (i as u8).wrapping_mul(31).wrapping_add(page as u8) ^ 0x5A
+                };
+            }
+            let path = env.path().join(format!("page{page}_{zeros}.db"));
+            std::fs::write(&path, &damaged).unwrap();
+            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .unwrap();
+            let sound = rusqlite::Connection::open(&path)
+                .and_then(|c| c.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)))
+                .is_ok_and(|s| s == "ok");
+            let catalog = path.to_str().unwrap();
+            for args in [
+                &["workspace", "list"][..],
+                &["user", "list"],
+                &["audit", "list"],
+                &["whoami"],
+                &["user", "add", "zed"],
+            ] {
+                let mut argv = vec!["--catalog", catalog];
+                argv.extend_from_slice(args);
+                let r = env.run(&argv);
+                assert!(
+                    matches!(r.code, 0 | 3 | 4 | 7),
+                    "page {page} {args:?}: exit {} {}",
+                    r.code,
+                    r.stderr
+                );
+                assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+                if r.code == 7 {
+                    assert!(r.stderr.contains(catalog), "{}", r.stderr);
+                }
+            }
+            if !sound {
+                unsound += 1;
+                // Written again: the writes above may have been refused half-way.
+                std::fs::write(&path, &damaged).unwrap();
+                let r = env.run(&["--catalog", catalog, "audit", "verify"]);
+                r.fails(7, &format!("the catalog file {catalog} is corrupt"));
+                assert!(
+                    r.stderr.contains("hint: restore it from a backup"),
+                    "{}",
+                    r.stderr
+                );
+                assert_eq!(r.stdout, "");
+            }
+        }
+    }
+    assert!(
+        unsound > pages,
+        "most damaged copies are unsound ({unsound})"
+    );
+}
+
+/// A write-ahead log cut short (a crash, a careless copy): SQLite ignores the frames
+/// that are not whole, so the catalog reads as of its last whole commit: exit 0 and a
+/// sound file, or exit 7; never a panic, never exit 1.
+#[test]
+fn r4_a_truncated_write_ahead_log_is_recovered_or_refused() {
+    let env = Env::new();
+    let wal = std::path::PathBuf::from(format!("{}-wal", env.catalog.display()));
+    // A reader kept open stops dwctl from folding the log into the file on close.
+    let holder = rusqlite::Connection::open(&env.catalog).unwrap();
+    holder
+        .query_row("SELECT count(*) FROM principal", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    for i in 0..10 {
+        env.run(&["user", "add", &format!("late{i}")]).ok();
+    }
+    let db = std::fs::read(&env.catalog).unwrap();
+    let log = std::fs::read(&wal).unwrap();
+    drop(holder);
+    assert!(
+        log.len() > 32 + 4120 * 3,
+        "the log holds frames: {}",
+        log.len()
+    );
+    for cut in [
+        0,
+        16,
+        32,
+        32 + 24,
+        32 + 4120,
+        log.len() / 2,
+        log.len() - 100,
+        log.len() - 1,
+    ] {
+        let path = env.path().join(format!("cut{cut}.db"));
+        std::fs::write(&path, &db).unwrap();
+        std::fs::write(format!("{}-wal", path.display()), &log[..cut]).unwrap();
+        for p in [path.clone(), format!("{}-wal", path.display()).into()] {
+            std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .unwrap();
+        }
+        let catalog = path.to_str().unwrap();
+        for args in READS.iter().chain(WRITES) {
+            let mut argv = vec!["--catalog", catalog];
+            argv.extend_from_slice(args);
+            let r = env.run(&argv);
+            assert!(
+                matches!(r.code, 0 | 3 | 4 | 7),
+                "cut {cut} {args:?}: exit {} {}",
+                r.code,
+                r.stderr
+            );
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        }
+        assert_eq!(super::integrity(&path), "ok", "cut {cut}");
     }
 }

@@ -7,6 +7,7 @@ mod concurrency;
 mod corpus;
 mod crash;
 mod hostile;
+mod paths;
 mod secrets;
 mod stored;
 
