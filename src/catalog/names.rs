@@ -46,6 +46,8 @@ pub fn open_for_names(path: &Path) -> Result<Option<Catalog>> {
         conn,
         path: path.to_path_buf(),
         read_only: true,
+        lock_timeout: BUSY_TIMEOUT,
+        warnings: Vec::new(),
     }))
 }
 
