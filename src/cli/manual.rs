@@ -27,10 +27,26 @@ called projects). Where it adds a rule of its own, the rule is listed here.
      (the default: allowed, with a warning on stderr and in the JSON result) or enforce
      (refused, exit 6). Setting enforce while members hold both roles is refused, naming
      them.
+  free text  Display names, descriptions, remarks and tag values hold no control
+     characters (C0, DEL, C1) or format characters: exit 2, naming the character and its
+     position. Descriptions (of workspaces, compute resources and data sources) alone may
+     span lines: they keep line breaks and tabs.
 
 What makes no sense offline is left out: billing (resource groups record their payment
 settings and cost nothing) and initialisation delays (a new workspace or resource group
 is ready at once).
+
+OUTPUT:
+Tables on a terminal fit its width without splitting an identifier (a name, an id, a
+role code, a status, a time): cells break only at spaces, free text wraps between words
+and a word too long for its column is shortened with an ellipsis. A list whose
+identifiers cannot stand side by side prints one FIELD/VALUE block per row. Control
+characters stored in the catalog (by another tool) are shown as JSON writes them, in
+tables, status lines and warnings alike.
+
+CSV has a header of every field, with or without rows. A text cell starting with =, +,
+-, @, a tab or a carriage return is written with a leading ' so that spreadsheets do not
+evaluate it; numbers are written as numbers. JSON is always exact.
 
 FILES:
   <data dir>/dwctl/catalog.db  The default catalog (on Linux
