@@ -28,6 +28,29 @@ pub fn is_format_char(c: char) -> bool {
         | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
 }
 
+/// JSON text with the characters that serde_json leaves raw inside strings but a terminal
+/// obeys (DEL, C1 controls, format characters) written as `\u` escapes: the same JSON.
+/// (Outside strings, JSON text is ASCII.)
+pub fn json_without_invisibles(s: String) -> String {
+    // (C0 inside strings is escaped already; outside them, it is the layout.)
+    let invisible = |c: char| matches!(c, '\u{7f}'..='\u{9f}') || is_format_char(c);
+    if s.is_ascii() || !s.chars().any(invisible) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if invisible(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Quote a user-supplied value for a message: control characters escaped, long values cut,
 /// so that hostile input cannot garble the terminal or flood the log.
 pub fn shown(s: &str) -> String {
@@ -505,6 +528,18 @@ mod tests {
         assert!(parse_line("two\nlines", 128, "remark").is_err());
         assert!(parse_line("a\ttab", 128, "remark").is_err());
         assert!(parse_text(&"x".repeat(3001), 3000, "description").is_err());
+    }
+
+    #[test]
+    fn json_keeps_its_layout_and_loses_its_invisibles() {
+        let v = serde_json::json!({"d": "a\u{9b}31m\u{7f}\u{202e}财务\u{1b}\n", "e": ["x"]});
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        assert!(pretty.contains('\u{9b}'));
+        let out = json_without_invisibles(pretty.clone());
+        assert_eq!(out.lines().count(), pretty.lines().count());
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out}");
+        assert!(out.contains(r"a\u009b31m\u007f\u202e财务\u001b\n"), "{out}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap(), v);
     }
 
     #[test]

@@ -164,11 +164,11 @@ impl Printer {
     pub fn object<T: Serialize>(&mut self, item: &T) -> io::Result<()> {
         match self.format {
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, item)?;
+                text::write_json_pretty(&mut self.out, item)?;
                 self.out.write_all(b"\n")
             }
             Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, item)?;
+                text::write_json(&mut self.out, item)?;
                 self.out.write_all(b"\n")
             }
             Format::Csv => {
@@ -206,11 +206,11 @@ impl Printer {
         };
         match self.format {
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, &env)?;
+                text::write_json_pretty(&mut self.out, &env)?;
                 self.out.write_all(b"\n")?;
             }
             Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, &env)?;
+                text::write_json(&mut self.out, &env)?;
                 self.out.write_all(b"\n")?;
             }
             Format::Csv | Format::Table => {
@@ -296,7 +296,10 @@ impl Printer {
         }
         if self.format.is_json() {
             let line = serde_json::json!({ "warning": { "code": w.code, "message": w.message } });
-            eprintln!("{line}");
+            let mut buf = Vec::new();
+            if text::write_json(&mut buf, &line).is_ok() {
+                eprintln!("{}", String::from_utf8_lossy(&buf));
+            }
         } else {
             let message = text::escape(&w.message, text::Keep::Nothing);
             if self.color_err {
@@ -407,10 +410,10 @@ impl<T: View> ListWriter<'_, T> {
         match self.printer.format {
             Format::Json => {
                 out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut *out, item)?;
+                text::write_json(&mut *out, item)?;
             }
             Format::Jsonl => {
-                serde_json::to_writer(&mut *out, item)?;
+                text::write_json(&mut *out, item)?;
                 out.write_all(b"\n")?;
             }
             Format::Csv => {

@@ -84,6 +84,109 @@ pub fn csv_text(s: &str) -> String {
     escape(&defuse_formula(s), Keep::LineBreaksAndTabs).into_owned()
 }
 
+/// serde_json's formatting (compact or pretty), except that DEL, C1 control characters and
+/// format characters inside strings are written as `\u` escapes too: serde_json escapes
+/// only C0, and a terminal takes U+009B for a CSI. The same JSON, read back; no
+/// allocation, one scan of each string.
+pub struct SafeJson<F>(pub F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
+    #[inline]
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if unsafe_char(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{u:04x}")?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+
+    // The layout is the inner formatter's.
+    #[inline]
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    #[inline]
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    #[inline]
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    #[inline]
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    #[inline]
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    #[inline]
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    #[inline]
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    #[inline]
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    #[inline]
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    #[inline]
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// `v` as one line of JSON (see [`SafeJson`]).
+pub fn write_json<T: serde::Serialize + ?Sized>(
+    w: &mut impl std::io::Write,
+    v: &T,
+) -> serde_json::Result<()> {
+    v.serialize(&mut serde_json::Serializer::with_formatter(
+        w,
+        SafeJson(serde_json::ser::CompactFormatter),
+    ))
+}
+
+/// `v` as indented JSON, as `serde_json::to_writer_pretty` writes it (see [`SafeJson`]).
+pub fn write_json_pretty<T: serde::Serialize + ?Sized>(
+    w: &mut impl std::io::Write,
+    v: &T,
+) -> serde_json::Result<()> {
+    v.serialize(&mut serde_json::Serializer::with_formatter(
+        w,
+        SafeJson(serde_json::ser::PrettyFormatter::new()),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +225,28 @@ mod tests {
         assert_eq!(escape(s, Keep::Nothing), "one\\ttab\\nab\\tc");
         assert_eq!(escape(s, Keep::LineBreaks), "one     tab\nab      c");
         assert_eq!(escape(s, Keep::LineBreaksAndTabs), s);
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_obey() {
+        let v = serde_json::json!({"d": "a\u{1b}[2J\u{9b}31m\u{7f}\u{202e}\u{e0001}财务\n", "n": [1, "x"]});
+        let mut out = Vec::new();
+        write_json(&mut out, &v).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            r#"{"d":"a\u001b[2J\u009b31m\u007f\u202e\udb40\udc01财务\n","n":[1,"x"]}"#
+        );
+        // The same value, read back.
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), v);
+        // Pretty: exactly serde_json's layout.
+        let plain = serde_json::json!({"a": [1, {"b": null}], "c": "ok"});
+        let mut out = Vec::new();
+        write_json_pretty(&mut out, &plain).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string_pretty(&plain).unwrap()
+        );
     }
 
     #[test]

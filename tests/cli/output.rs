@@ -1164,7 +1164,8 @@ fn control_characters_from_the_catalog_never_reach_the_terminal() {
         .as_str()
         .unwrap()
         .to_string();
-    // JSON stays exact: the values are what is stored.
+    // JSON stays exact: the values are what is stored (DEL, C1 and format characters
+    // written as \u escapes, as C0 always were).
     let ws = env.json(&["workspace", "show", "fin_ws", "-o", "json"]);
     assert_eq!(ws["description"], multi.as_str());
     assert_eq!(ws["display_name"], HOSTILE);
@@ -1183,13 +1184,23 @@ fn control_characters_from_the_catalog_never_reach_the_terminal() {
         &["export", "fin_ws"],
     ];
     for args in reads {
-        for fmt in ["table", "csv"] {
+        for fmt in FORMATS {
             let mut a = args.to_vec();
             a.extend(["-o", fmt]);
             let r = env.run(&a);
             assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
             assert_eq!(raw_controls(&r.stdout), [], "{a:?}:\n{}", r.stdout);
             assert_eq!(raw_controls(&r.stderr), [], "{a:?}:\n{}", r.stderr);
+            // ...and JSON is still JSON.
+            match fmt {
+                "json" => drop(r.json()),
+                "jsonl" => {
+                    for v in serde_json::Deserializer::from_str(&r.stdout).into_iter::<Value>() {
+                        v.unwrap();
+                    }
+                }
+                _ => {}
+            }
         }
     }
     // A table shows them as JSON writes them; a `show` value keeps its line break and
