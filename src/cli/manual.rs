@@ -38,11 +38,11 @@ is ready at once).
 
 OUTPUT:
 Tables on a terminal fit its width without splitting an identifier (a name, an id, a
-role code, a status, a time): cells break only at spaces, free text wraps between words
-and a word too long for its column is shortened with an ellipsis. A list whose
-identifiers cannot stand side by side prints one FIELD/VALUE block per row. Control
-characters stored in the catalog (by another tool) are shown as JSON writes them, in
-tables, status lines and warnings alike.
+role code, a status, a time): cells break only at spaces, and free text wraps between
+words. A list whose words cannot all stand side by side prints one FIELD/VALUE block per
+row; there and in a show, a free-text word wider than the value column is shortened with
+an ellipsis. Control characters stored in the catalog (by another tool) are shown as
+JSON writes them, in tables, status lines and warnings alike.
 
 CSV has a header of every field, with or without rows. A text cell starting with =, +,
 -, @, a tab or a carriage return is written with a leading ' so that spreadsheets do not

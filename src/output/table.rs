@@ -4,10 +4,11 @@
 //! Fitting is dwctl's own, not comfy-table's (which splits any word anywhere): a cell
 //! breaks only at spaces, so an identifier (a name, an id, a role code, a status, a time)
 //! is never split, and a list breaks between its items. Free text (display names,
-//! descriptions, remarks, tags, messages) wraps at word boundaries, and a word too long
-//! for its column is shortened with `…`. A list whose columns cannot fit the terminal that
-//! way is printed as one FIELD/VALUE block per row instead (as `psql`'s expanded display);
-//! only an identifier wider than the terminal by itself makes a line wider than it.
+//! descriptions, remarks, tags, messages) wraps at word boundaries. A list whose words
+//! cannot all fit the terminal side by side is printed as one FIELD/VALUE block per row
+//! instead (as `psql`'s expanded display). There, and in a `show`, a free-text word wider
+//! than the whole value column is shortened with `…`; only an identifier wider than the
+//! terminal by itself makes a line wider than it.
 
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use serde_json::Value;
@@ -88,9 +89,6 @@ const FREE_TEXT: &[&str] = &[
 fn is_free_text(field: &str) -> bool {
     FREE_TEXT.contains(&field)
 }
-
-/// A free-text column is never narrower than this, or its longest word when shorter.
-const FREE_TEXT_MIN: usize = 10;
 
 fn width_of(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -252,14 +250,13 @@ pub fn render(
     let mut names: Vec<String> = columns.iter().map(|c| header_name(c)).collect();
     let mut cells = cells;
     if let Some(width) = width {
-        let free: Vec<bool> = columns.iter().map(|c| is_free_text(c)).collect();
         let mut mins: Vec<usize> = names.iter().map(|n| longest_word(n)).collect();
         let mut fulls: Vec<usize> = names.iter().map(|n| widest_line(n)).collect();
+        // No word is shortened in a table: free text often names identifiers (a check's
+        // message). A list whose words cannot all fit is one block per row instead.
         for row in &cells {
             for (i, text) in row.iter().enumerate() {
-                let lw = longest_word(text);
-                let lw = if free[i] { lw.min(FREE_TEXT_MIN) } else { lw };
-                mins[i] = mins[i].max(lw);
+                mins[i] = mins[i].max(longest_word(text));
                 fulls[i] = fulls[i].max(widest_line(text));
             }
         }
@@ -272,7 +269,7 @@ pub fn render(
         for row in &mut cells {
             for (i, text) in row.iter_mut().enumerate() {
                 if widest_line(text) > widths[i] {
-                    *text = wrap(text, widths[i], free[i]);
+                    *text = wrap(text, widths[i], false);
                 }
             }
         }

@@ -282,7 +282,7 @@ fn tables_fit_the_terminal_without_splitting_identifiers() {
     let time = "2026-11-28T10:00:00.000Z";
     for cols in [60u16, 80] {
         // Each command, and identifiers its output holds.
-        let cases: [(&[&str], Vec<&str>); 4] = [
+        let cases: [(&[&str], Vec<&str>); 5] = [
             (
                 &["workspace", "list"],
                 vec![DEFAULT_WS, "available", time, "cost=centre_12345,"],
@@ -320,6 +320,16 @@ fn tables_fit_the_terminal_without_splitting_identifiers() {
                     "default_resource_group",
                 ],
             ),
+            // Free text that names identifiers (a finding's message and hint).
+            (
+                &["check"],
+                vec![
+                    DEFAULT_WS,
+                    "role_project_dev",
+                    "role_project_pe",
+                    "--sod-policy",
+                ],
+            ),
         ];
         for (args, ids) in cases {
             let out = sized(&env, cols, args);
@@ -334,7 +344,10 @@ fn tables_fit_the_terminal_without_splitting_identifiers() {
             for id in ids {
                 assert!(out.contains(id), "{what}: {id} is split or missing:\n{out}");
             }
-            if args[1] == "show" {
+            if args[0] == "check" {
+                assert!(!out.contains('…'), "{what}: a word was shortened:\n{out}");
+            }
+            if args.get(1) == Some(&"show") {
                 // Free text wraps between words, and a word too long for the terminal is
                 // shortened with `…`.
                 for word in description.split(' ').filter(|w| w.len() < 20) {
