@@ -186,3 +186,33 @@ impl View for Finding {
     const COLUMNS: &'static [&'static str] =
         &["rule", "severity", "workspace", "object", "message", "hint"];
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns_are_fields<T: View>() {
+        for c in T::COLUMNS {
+            assert!(
+                T::FIELDS.contains(c),
+                "{}: column {c} is not a field",
+                std::any::type_name::<T>()
+            );
+        }
+    }
+
+    /// A table shows some of the fields that CSV and JSON show, never another.
+    #[test]
+    fn every_column_is_a_field() {
+        columns_are_fields::<Workspace>();
+        columns_are_fields::<Principal>();
+        columns_are_fields::<Member>();
+        columns_are_fields::<ResourceGroup>();
+        columns_are_fields::<AuditEvent>();
+        columns_are_fields::<Compute>();
+        columns_are_fields::<DataSource>();
+        columns_are_fields::<Finding>();
+        columns_are_fields::<crate::domain::types::TypeView>();
+        columns_are_fields::<crate::domain::apply::PlanChange>();
+    }
+}

@@ -1090,6 +1090,17 @@ fn csv_headers_are_the_same_with_and_without_rows() {
         assert_eq!(header, keys.join(","), "{full:?}");
         assert_eq!(csv(empty), format!("{header}\n"), "{empty:?}");
     }
+    // A mutation whose result is a list: `purge --expired` with nothing expired has the
+    // header of `workspace list`.
+    let ws_header = csv(&["workspace", "list"])
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        csv(&["workspace", "purge", "--expired", "--yes"]),
+        format!("{ws_header}\n")
+    );
     // Lists that are never empty still have every field in their header.
     for args in [
         &["user", "list"][..],
