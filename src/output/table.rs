@@ -364,7 +364,7 @@ pub fn fields(v: &Value, color: bool, width: Option<u16>) -> String {
                     Value::String(s) => escape(s, Keep::LineBreaks).into_owned(),
                     other => cell_text(other),
                 };
-                (k.clone(), text)
+                (escape(k, Keep::Nothing).into_owned(), text)
             })
             .collect(),
         other => vec![("value".to_string(), cell_text(other))],
