@@ -40,6 +40,18 @@ and length, and that no workspace holds it, in the recycle bin either) and asks 
 the reason. Ctrl-C at any prompt restores the terminal (the cursor, echo and line mode),
 says interrupted; nothing was changed, and exits 130.
 
+OUTPUT:
+Tables on a terminal fit its width without splitting an identifier (a name, an id, a
+role code, a status, a time): cells break only at spaces, and free text wraps between
+words. A list whose words cannot all stand side by side prints one FIELD/VALUE block per
+row; there and in a show, a free-text word wider than the value column is shortened with
+an ellipsis. Control characters stored in the catalog (by another tool) are shown as
+JSON writes them, in tables, status lines and warnings alike.
+
+CSV has a header of every field, with or without rows. A text cell starting with =, +,
+-, @, a tab or a carriage return is written with a leading ' so that spreadsheets do not
+evaluate it; numbers are written as numbers. JSON is always exact.
+
 FILES:
   <data dir>/dwctl/catalog.db  The default catalog (on Linux
      ~/.local/share/dwctl/catalog.db), created with mode 0600 by dwctl init or by the

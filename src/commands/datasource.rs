@@ -36,6 +36,14 @@ pub fn run(ctx: &mut Ctx, cmd: DataSourceCommand) -> anyhow::Result<()> {
 }
 
 impl View for types::TypeView {
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "compute",
+        "summary",
+        "modes",
+        "usual_port",
+        "secret_keys",
+    ];
     const COLUMNS: &'static [&'static str] =
         &["type", "compute", "modes", "usual_port", "secret_keys"];
 }

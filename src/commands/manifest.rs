@@ -14,6 +14,8 @@ use crate::output::{View, NO_CHANGES};
 use crate::prompt;
 
 impl View for PlanChange {
+    const FIELDS: &'static [&'static str] =
+        &["change", "op", "kind", "workspace", "name", "env", "fields"];
     /// One line per change, as `plan` is read: `+ member ws/alice`.
     const COLUMNS: &'static [&'static str] = &["change"];
 }

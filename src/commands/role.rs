@@ -19,6 +19,14 @@ pub struct RoleView {
 }
 
 impl View for RoleView {
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "alias",
+        "name",
+        "description",
+        "rights",
+        "capabilities",
+    ];
     const COLUMNS: &'static [&'static str] = &["code", "alias", "name", "description"];
 }
 

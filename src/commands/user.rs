@@ -1,6 +1,8 @@
 use super::{if_exists, Ctx};
 use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
-use crate::domain::model::{parse_principal_id, parse_text, PrincipalKind, PrincipalName};
+use crate::domain::model::{
+    parse_line, parse_principal_id, parse_text, PrincipalKind, PrincipalName,
+};
 use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
 use crate::prompt;
 
@@ -24,14 +26,7 @@ pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
 }
 
 fn display_name(d: &str) -> anyhow::Result<String> {
-    let d = parse_text(d, 128, "display name")?;
-    if !crate::domain::model::is_printable(&d) {
-        return Err(crate::domain::error::Error::invalid(
-            "a display name holds printable characters only",
-        )
-        .into());
-    }
-    Ok(d)
+    Ok(parse_line(d, 128, "display name")?)
 }
 
 fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {

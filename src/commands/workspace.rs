@@ -268,12 +268,16 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
             "expired workspace",
             "expired workspaces",
         );
-        return ctx.print_mutation(
+        // A list: the same CSV header and table columns as `workspace list`, rows or none.
+        ctx.printer.mutation_list(
             "workspace.purge",
+            done.value.changed,
             a.dry_run,
-            done,
+            &done.value.value,
+            &done.warnings,
             &format!("Purged {purged}."),
-        );
+        )?;
+        return Ok(());
     }
     let Some(raw) = &a.workspace else {
         return Err(Error::invalid("name a workspace, or pass --expired").into());

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::error::{Error, Result};
 use super::member::{self, RoleChange};
 use super::model::{
-    named, parse_display_name, parse_principal_id, parse_tag_key, parse_tag_value, parse_text, Env,
-    GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName, SodPolicy, Status,
-    Workspace, WorkspaceName,
+    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
+    parse_text, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
+    SodPolicy, Status, Workspace, WorkspaceName,
 };
 use super::policy;
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
@@ -389,7 +389,7 @@ impl Applier<'_, '_, '_> {
             None => None,
             Some("") => Some(None),
             Some(x) => Some(Some(
-                parse_text(x, 128, "display name").map_err(|e| prefix(&what, e))?,
+                parse_line(x, 128, "display name").map_err(|e| prefix(&what, e))?,
             )),
         };
         match self.principals()?.get(name.as_str()).cloned() {
@@ -465,7 +465,7 @@ impl Applier<'_, '_, '_> {
         })
         .map_err(|e| prefix(&what, e))?;
         let remark =
-            opt_parse(&d.remark, |r| parse_text(r, 128, "remark")).map_err(|e| prefix(&what, e))?;
+            opt_parse(&d.remark, |r| parse_line(r, 128, "remark")).map_err(|e| prefix(&what, e))?;
         match self.s.tx().resource_group(name.as_str())? {
             None => {
                 let duration = match (d.duration, unit) {

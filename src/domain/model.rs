@@ -20,7 +20,7 @@ pub fn is_printable(s: &str) -> bool {
     s.chars().all(|c| !c.is_control() && !is_format_char(c))
 }
 
-fn is_format_char(c: char) -> bool {
+pub fn is_format_char(c: char) -> bool {
     matches!(c as u32,
         0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
         | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
@@ -72,6 +72,29 @@ pub fn excerpt_of(s: &str, max: usize) -> String {
         }
         if needs_escape(c) {
             push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// JSON text with the characters that serde_json leaves raw inside strings but a terminal
+/// obeys (DEL, C1 controls, format characters) written as `\u` escapes: the same JSON.
+/// (Outside strings, JSON text is ASCII.)
+pub fn json_without_invisibles(s: String) -> String {
+    // (C0 inside strings is escaped already; outside them, it is the layout.)
+    let invisible = |c: char| matches!(c, '\u{7f}'..='\u{9f}') || is_format_char(c);
+    if s.is_ascii() || !s.chars().any(invisible) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if invisible(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
         } else {
             out.push(c);
         }
@@ -214,15 +237,43 @@ pub fn parse_display_name(s: &str, max: usize, what: &str) -> Result<String> {
     Ok(s.to_string())
 }
 
+/// Free text on one line (a principal's display name, a resource group's remark): at
+/// most `max` printable characters, possibly none. Control characters (C0, DEL, C1) and
+/// format characters are refused, line breaks and tabs included: text that reaches a
+/// terminal must not be able to move its cursor, retitle it or hide what follows.
+pub fn parse_line(s: &str, max: usize, what: &str) -> Result<String> {
+    check_text(s, max, what, false)
+}
+
+/// Free text that may span lines (the descriptions of workspaces, compute resources and
+/// data sources): as [`parse_line`], except that line breaks (`\n`) and tabs are allowed.
 pub fn parse_text(s: &str, max: usize, what: &str) -> Result<String> {
+    check_text(s, max, what, true)
+}
+
+fn check_text(s: &str, max: usize, what: &str, multiline: bool) -> Result<String> {
     if char_len(s) > max {
         return Err(Error::invalid(format!(
             "{what} is too long: {} characters, at most {max}",
             char_len(s)
         )));
     }
-    if s.chars().any(|c| c == '\0') {
-        return Err(Error::invalid(format!("{what} contains a NUL character")));
+    let bad = s.char_indices().enumerate().find(|(_, (_, c))| {
+        (c.is_control() && !(multiline && matches!(c, '\n' | '\t'))) || is_format_char(*c)
+    });
+    if let Some((pos, (_, c))) = bad {
+        let kind = if c.is_control() { "control" } else { "format" };
+        let hint = if multiline {
+            format!("a {what} may hold line breaks and tabs, but no other control characters")
+        } else {
+            format!("a {what} is one line of printable characters")
+        };
+        return Err(Error::invalid(format!(
+            "{what} holds the {kind} character U+{:04X} at position {}",
+            c as u32,
+            pos + 1
+        ))
+        .with_hint(hint));
     }
     Ok(s.to_string())
 }
@@ -482,6 +533,61 @@ mod tests {
         assert!(!is_printable("a\u{200b}b"));
         assert_eq!(shown("a\nb"), "'a\\nb'");
         assert!(shown(&"x".repeat(100)).ends_with("…'"));
+    }
+
+    /// Free text refuses every control character (C0, DEL, C1) and format character;
+    /// only multi-line text keeps line breaks and tabs.
+    #[test]
+    fn free_text_refuses_control_characters() {
+        for bad in [
+            "a\u{1b}]0;pwned\u{7}",
+            "a\u{1b}[2J",
+            "bell\u{7}",
+            "cr\rhere",
+            "del\u{7f}",
+            "csi\u{9b}31m",
+            "nul\0",
+            "bidi\u{202e}",
+            "bs\u{8}",
+            "vt\u{b}",
+            "ff\u{c}",
+        ] {
+            for multiline in [false, true] {
+                let e = check_text(bad, 3000, "description", multiline).unwrap_err();
+                assert!(e.message.contains("character U+"), "{bad:?}: {}", e.message);
+                // The value itself is not echoed.
+                assert!(!e.message.contains(bad), "{bad:?}");
+            }
+        }
+        let e = parse_text("ok\u{1b}x", 3000, "description").unwrap_err();
+        assert_eq!(
+            e.message,
+            "description holds the control character U+001B at position 3"
+        );
+        assert_eq!(
+            parse_text("two\nlines\tand a tab", 3000, "d").unwrap(),
+            "two\nlines\tand a tab"
+        );
+        assert_eq!(parse_line("", 128, "remark").unwrap(), "");
+        assert_eq!(
+            parse_line("nightly 财务 run", 128, "remark").unwrap(),
+            "nightly 财务 run"
+        );
+        assert!(parse_line("two\nlines", 128, "remark").is_err());
+        assert!(parse_line("a\ttab", 128, "remark").is_err());
+        assert!(parse_text(&"x".repeat(3001), 3000, "description").is_err());
+    }
+
+    #[test]
+    fn json_keeps_its_layout_and_loses_its_invisibles() {
+        let v = serde_json::json!({"d": "a\u{9b}31m\u{7f}\u{202e}财务\u{1b}\n", "e": ["x"]});
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        assert!(pretty.contains('\u{9b}'));
+        let out = json_without_invisibles(pretty.clone());
+        assert_eq!(out.lines().count(), pretty.lines().count());
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out}");
+        assert!(out.contains(r"a\u009b31m\u007f\u202e财务\u001b\n"), "{out}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap(), v);
     }
 
     #[test]

@@ -1141,7 +1141,9 @@ pub fn to_toml(m: &Manifest) -> String {
 /// `jq '.workspace[].member[]'` needs no guard.
 pub fn to_json(m: &Manifest) -> String {
     // Serializing plain structs and string-keyed maps into a String cannot fail.
-    let mut out = serde_json::to_string_pretty(m).expect("a manifest always serializes to JSON");
+    let mut out = crate::domain::model::json_without_invisibles(
+        serde_json::to_string_pretty(m).expect("a manifest always serializes to JSON"),
+    );
     out.push('\n');
     out
 }

@@ -13,6 +13,7 @@ use std::fmt;
 use serde::ser::{self, Impossible, Serialize, SerializeStruct, Serializer};
 
 use super::table::cell_text;
+use super::text::{escape, Keep};
 
 /// The cells of `columns` for `item`, in column order (`-` for a field it does not have),
 /// or `None` when `item` is not a plain struct.
@@ -176,7 +177,7 @@ impl<'a, 'c> Serializer for Row<'a, 'c> {
 }
 
 /// One scalar field as its cell text, as [`cell_text`] writes the same JSON value: strings
-/// as they are, `-` for null, `yes`/`no`, integers in decimal. Floats and everything
+/// as they are (control characters escaped), `-` for null, `yes`/`no`, integers in decimal. Floats and everything
 /// compound are refused, and go through `serde_json::Value`.
 struct Scalar;
 
@@ -225,10 +226,10 @@ impl Serializer for Scalar {
         Err(NotPlain)
     }
     fn serialize_char(self, v: char) -> Result<String, NotPlain> {
-        Ok(v.to_string())
+        self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
     fn serialize_str(self, v: &str) -> Result<String, NotPlain> {
-        Ok(v.to_string())
+        Ok(escape(v, Keep::Nothing).into_owned())
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<String, NotPlain> {
         Err(NotPlain)
@@ -305,7 +306,7 @@ mod tests {
     fn sample() -> Sample {
         Sample {
             id: Id("42".into()),
-            name: "ws_a".into(),
+            name: "ws_a\u{1b}[2J\n".into(),
             kind: Kind::RamUser,
             n: -7,
             ratio: 1.0,
@@ -342,6 +343,6 @@ mod tests {
         let map = BTreeMap::from([("name", "x")]);
         assert_eq!(row(&map, &["name"]), None);
         assert_eq!(row(&"text", &["name"]), None);
-        assert_eq!(row(&sample(), &["name"]).unwrap(), ["ws_a"]);
+        assert_eq!(row(&sample(), &["name"]).unwrap(), ["ws_a\\u001b[2J\\n"]);
     }
 }

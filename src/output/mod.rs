@@ -7,6 +7,7 @@
 
 mod cells;
 mod table;
+mod text;
 pub mod views;
 
 use serde::Serialize;
@@ -68,8 +69,12 @@ impl ColorChoice {
 /// The status line of an `apply` that changed nothing (cli.md 8).
 pub const NO_CHANGES: &str = "No changes.";
 
-/// A view that can be listed as a table: the JSON fields shown as columns.
+/// A view that can be listed: its JSON fields, and those a table shows as columns.
 pub trait View: Serialize {
+    /// Every field it serializes, in order: the CSV header, the same whether or not the
+    /// list has rows. (In debug builds, every CSV row is checked against it.)
+    const FIELDS: &'static [&'static str];
+    /// The fields a table shows.
     const COLUMNS: &'static [&'static str];
 }
 
@@ -149,7 +154,6 @@ impl Printer {
         Ok(ListWriter {
             printer: self,
             count: 0,
-            csv_header: None,
             rows: Vec::new(),
             empty: "(none)",
             _t: std::marker::PhantomData,
@@ -160,11 +164,11 @@ impl Printer {
     pub fn object<T: Serialize>(&mut self, item: &T) -> io::Result<()> {
         match self.format {
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, item)?;
+                text::write_json_pretty(&mut self.out, item)?;
                 self.out.write_all(b"\n")
             }
             Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, item)?;
+                text::write_json(&mut self.out, item)?;
                 self.out.write_all(b"\n")
             }
             Format::Csv => {
@@ -202,11 +206,11 @@ impl Printer {
         };
         match self.format {
             Format::Json => {
-                serde_json::to_writer_pretty(&mut self.out, &env)?;
+                text::write_json_pretty(&mut self.out, &env)?;
                 self.out.write_all(b"\n")?;
             }
             Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, &env)?;
+                text::write_json(&mut self.out, &env)?;
                 self.out.write_all(b"\n")?;
             }
             Format::Csv | Format::Table => {
@@ -277,12 +281,13 @@ impl Printer {
         self.status(&format!("{prefix}{status}{suffix}"));
     }
 
-    /// A status line on stderr: not under JSON formats, not with `--quiet`.
+    /// A status line on stderr: not under JSON formats, not with `--quiet`. One line:
+    /// control characters from the catalog are escaped.
     pub fn status(&self, msg: &str) {
         if self.quiet || self.format.is_json() || msg.is_empty() {
             return;
         }
-        eprintln!("{msg}");
+        eprintln!("{}", text::escape(msg, text::Keep::Nothing));
     }
 
     pub fn warning(&self, w: &Warning) {
@@ -296,11 +301,17 @@ impl Printer {
     pub fn warning_even_if_quiet(&self, w: &Warning) {
         if self.format.is_json() {
             let line = serde_json::json!({ "warning": { "code": w.code, "message": w.message } });
-            eprintln!("{line}");
-        } else if self.color_err {
-            eprintln!("\x1b[33mwarning:\x1b[0m {}", w.message);
+            let mut buf = Vec::new();
+            if text::write_json(&mut buf, &line).is_ok() {
+                eprintln!("{}", String::from_utf8_lossy(&buf));
+            }
         } else {
-            eprintln!("warning: {}", w.message);
+            let message = text::escape(&w.message, text::Keep::Nothing);
+            if self.color_err {
+                eprintln!("\x1b[33mwarning:\x1b[0m {message}");
+            } else {
+                eprintln!("warning: {message}");
+            }
         }
     }
 
@@ -442,7 +453,6 @@ impl Progress {
 pub struct ListWriter<'p, T: View> {
     printer: &'p mut Printer,
     count: usize,
-    csv_header: Option<Vec<String>>,
     /// A table's rows, as cells: a table is as wide as its widest cells, so it is drawn
     /// at the end.
     rows: Vec<Vec<String>>,
@@ -457,23 +467,26 @@ impl<T: View> ListWriter<'_, T> {
         match self.printer.format {
             Format::Json => {
                 out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut *out, item)?;
+                text::write_json(&mut *out, item)?;
             }
             Format::Jsonl => {
-                serde_json::to_writer(&mut *out, item)?;
+                text::write_json(&mut *out, item)?;
                 out.write_all(b"\n")?;
             }
             Format::Csv => {
-                let v = serde_json::to_value(item)?;
-                if self.csv_header.is_none() {
-                    let keys: Vec<String> = match &v {
-                        Value::Object(m) => m.keys().cloned().collect(),
-                        _ => vec!["value".into()],
-                    };
-                    write_csv_line(out, keys.iter().map(String::as_str))?;
-                    self.csv_header = Some(keys);
+                if self.count == 0 {
+                    write_csv_line(out, T::FIELDS.iter().copied())?;
                 }
-                write_csv_values(out, &v, self.csv_header.as_deref().unwrap_or(&[]))?;
+                let v = serde_json::to_value(item)?;
+                debug_assert!(
+                    v.as_object().is_some_and(|m| m
+                        .keys()
+                        .map(String::as_str)
+                        .eq(T::FIELDS.iter().copied())),
+                    "View::FIELDS of {} are not its JSON fields: {v}",
+                    std::any::type_name::<T>()
+                );
+                write_csv_values(out, &v, T::FIELDS)?;
             }
             Format::Table => self.rows.push(match cells::row(item, T::COLUMNS) {
                 Some(cells) => cells,
@@ -493,7 +506,7 @@ impl<T: View> ListWriter<'_, T> {
             Format::Jsonl => Ok(()),
             Format::Csv => {
                 if self.count == 0 {
-                    write_csv_line(&mut p.out, T::COLUMNS.iter().copied())?;
+                    write_csv_line(&mut p.out, T::FIELDS.iter().copied())?;
                 }
                 Ok(())
             }
@@ -509,6 +522,7 @@ impl<T: View> ListWriter<'_, T> {
     }
 }
 
+/// A CSV field, quoted as RFC 4180 asks (text is already made safe by [`csv_text`]).
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -517,14 +531,17 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// A scalar as CSV text; nested values as compact JSON.
+/// A scalar as CSV text; nested values as compact JSON (which escapes control characters,
+/// and starts with `{` or `[`, never as a formula). Text that a spreadsheet would evaluate
+/// starts with `'`; numbers are written as numbers.
 fn csv_text(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => text::csv_text(s),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        other => other.to_string(),
+        // serde_json leaves DEL, C1 and format characters raw; `\u009b` is the same JSON.
+        other => text::escape(&other.to_string(), text::Keep::Nothing).into_owned(),
     }
 }
 
@@ -536,11 +553,11 @@ fn write_csv_line<'a>(
     writeln!(out, "{}", line.join(","))
 }
 
-fn write_csv_values(out: &mut impl Write, v: &Value, keys: &[String]) -> io::Result<()> {
+fn write_csv_values<K: AsRef<str>>(out: &mut impl Write, v: &Value, keys: &[K]) -> io::Result<()> {
     let cells: Vec<String> = match v {
         Value::Object(m) => keys
             .iter()
-            .map(|k| csv_field(&m.get(k).map(csv_text).unwrap_or_default()))
+            .map(|k| csv_field(&m.get(k.as_ref()).map(csv_text).unwrap_or_default()))
             .collect(),
         other => vec![csv_field(&csv_text(other))],
     };

@@ -1,8 +1,20 @@
 //! Table rendering with comfy-table: fitted to the terminal when stdout is one, never
 //! wrapped into a pipe, coloured only when asked.
+//!
+//! Fitting is dwctl's own, not comfy-table's (which splits any word anywhere): a cell
+//! breaks only at spaces, so an identifier (a name, an id, a role code, a status, a time)
+//! is never split, and a list breaks between its items. Free text (display names,
+//! descriptions, remarks, tags, messages) wraps at word boundaries. A list whose words
+//! cannot all fit the terminal side by side is printed as one FIELD/VALUE block per row
+//! instead (as `psql`'s expanded display). There, and in a `show`, a free-text word wider
+//! than the whole value column is shortened with `…`; only an identifier wider than the
+//! terminal by itself makes a line wider than it.
 
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
+
+use super::text::{escape, Keep};
 
 /// The terminal's width, if it tells one: a pseudo-terminal that was never sized reports
 /// 0 columns, and fitting a table into that would put one letter per line.
@@ -10,7 +22,8 @@ pub fn terminal_width() -> Option<u16> {
     Table::new().width().filter(|w| *w > 0)
 }
 
-fn new_table(color: bool, width: Option<u16>) -> Table {
+/// A table of cells already laid out (comfy-table never rearranges them).
+fn new_table(color: bool) -> Table {
     let mut t = Table::new();
     t.load_style(presets::NOTHING);
     if color {
@@ -18,25 +31,17 @@ fn new_table(color: bool, width: Option<u16>) -> Table {
     } else {
         t.force_no_tty();
     }
-    match width {
-        Some(w) => {
-            t.set_width(w);
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-        }
-        None => {
-            t.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
+    t.set_content_arrangement(ContentArrangement::Disabled);
     t
 }
 
-/// How a JSON value reads in a table cell.
+/// How a JSON value reads in a table cell: one line, control characters escaped.
 pub fn cell_text(v: &Value) -> String {
     match v {
         Value::Null => "-".into(),
         Value::Bool(true) => "yes".into(),
         Value::Bool(false) => "no".into(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => escape(s, Keep::Nothing).into_owned(),
         Value::Number(n) => n.to_string(),
         Value::Array(items) => {
             if items.is_empty() {
@@ -61,12 +66,125 @@ pub fn cell_text(v: &Value) -> String {
                 "-".into()
             } else {
                 m.iter()
-                    .map(|(k, v)| format!("{k}={}", cell_text(v)))
+                    .map(|(k, v)| format!("{}={}", escape(k, Keep::Nothing), cell_text(v)))
                     .collect::<Vec<_>>()
                     .join(", ")
             }
         }
     }
+}
+
+/// Fields whose values are free text: a word too long for the column is shortened with
+/// `…`. Every other value keeps its words whole, whatever the width.
+const FREE_TEXT: &[&str] = &[
+    "display_name",
+    "description",
+    "remark",
+    "tags",
+    "message",
+    "hint",
+    "summary",
+];
+
+fn is_free_text(field: &str) -> bool {
+    FREE_TEXT.contains(&field)
+}
+
+fn width_of(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(['\n', ' ']).filter(|w| !w.is_empty())
+}
+
+/// The widest word of `s`: the narrowest a column can be without splitting one.
+fn longest_word(s: &str) -> usize {
+    words(s).map(width_of).max().unwrap_or(0)
+}
+
+/// The widest line of `s`: the column's width when nothing wraps.
+fn widest_line(s: &str) -> usize {
+    s.split('\n').map(width_of).max().unwrap_or(0)
+}
+
+/// `word` cut to `width` columns, the last of them `…`.
+fn shorten(word: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in word.chars() {
+        let w = UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `text` wrapped to `width` columns at spaces (its own line breaks kept). A word wider
+/// than the column is shortened with `…` when `free`, else left whole (the line is
+/// wider than the column).
+pub fn wrap(text: &str, width: usize, free: bool) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        if width_of(line) <= width {
+            out.push(line.to_string());
+            continue;
+        }
+        let mut cur = String::new();
+        let mut cur_w = 0;
+        for word in line.split(' ').filter(|w| !w.is_empty()) {
+            let word = if free && width_of(word) > width {
+                shorten(word, width)
+            } else {
+                word.to_string()
+            };
+            let w = width_of(&word);
+            if cur_w == 0 {
+                cur = word;
+                cur_w = w;
+            } else if cur_w + 1 + w <= width {
+                cur.push(' ');
+                cur.push_str(&word);
+                cur_w += 1 + w;
+            } else {
+                out.push(std::mem::replace(&mut cur, word));
+                cur_w = w;
+            }
+        }
+        out.push(cur);
+    }
+    out.join("\n")
+}
+
+/// How wide each column may be on a terminal of `width` columns (a column takes its
+/// width plus a space either side; the last one's trailing space is trimmed), or `None`
+/// when the columns cannot fit without splitting a word they must keep whole.
+fn fit(mins: &[usize], fulls: &[usize], width: usize) -> Option<Vec<usize>> {
+    let avail = width + 1;
+    let need: usize = mins.iter().map(|m| m + 2).sum();
+    if need > avail {
+        return None;
+    }
+    let mut w = mins.to_vec();
+    let mut rest = avail - need;
+    // Every column that would wrap shares what is left, in equal parts.
+    loop {
+        let open: Vec<usize> = (0..w.len()).filter(|&i| w[i] < fulls[i]).collect();
+        if open.is_empty() || rest == 0 {
+            break;
+        }
+        let share = (rest / open.len()).max(1);
+        for i in open {
+            let grow = share.min(fulls[i] - w[i]).min(rest);
+            w[i] += grow;
+            rest -= grow;
+        }
+    }
+    Some(w)
 }
 
 fn styled(text: String, color: bool) -> Cell {
@@ -82,18 +200,21 @@ fn styled(text: String, color: bool) -> Cell {
     }
 }
 
-fn header(names: &[&str], color: bool) -> Vec<Cell> {
-    names
-        .iter()
-        .map(|n| {
-            let c = Cell::new(n.to_ascii_uppercase().replace('_', " "));
-            if color {
-                c.add_attribute(Attribute::Bold)
-            } else {
-                c
-            }
-        })
-        .collect()
+fn header_name(name: &str) -> String {
+    name.to_ascii_uppercase().replace('_', " ")
+}
+
+fn bold(text: String, color: bool) -> Cell {
+    let c = Cell::new(text);
+    if color {
+        c.add_attribute(Attribute::Bold)
+    } else {
+        c
+    }
+}
+
+fn header(names: &[String], color: bool) -> Vec<Cell> {
+    names.iter().map(|n| bold(n.clone(), color)).collect()
 }
 
 /// A list as rows, with the view's columns.
@@ -113,7 +234,8 @@ pub fn value_cells(item: &Value, columns: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// A table of rows already turned into cells, one per column.
+/// A table of rows already turned into cells, one per column: fitted to `width` when
+/// there is one (see the module's comment), else as wide as its cells.
 pub fn render(
     columns: &[&str],
     cells: Vec<Vec<String>>,
@@ -125,12 +247,63 @@ pub fn render(
             return plain;
         }
     }
-    let mut t = new_table(color, width);
-    t.set_header(header(columns, color));
+    let mut names: Vec<String> = columns.iter().map(|c| header_name(c)).collect();
+    let mut cells = cells;
+    if let Some(width) = width {
+        let mut mins: Vec<usize> = names.iter().map(|n| longest_word(n)).collect();
+        let mut fulls: Vec<usize> = names.iter().map(|n| widest_line(n)).collect();
+        // No word is shortened in a table: free text often names identifiers (a check's
+        // message). A list whose words cannot all fit is one block per row instead.
+        for row in &cells {
+            for (i, text) in row.iter().enumerate() {
+                mins[i] = mins[i].max(longest_word(text));
+                fulls[i] = fulls[i].max(widest_line(text));
+            }
+        }
+        let Some(widths) = fit(&mins, &fulls, width as usize) else {
+            return expanded(&names, columns, &cells, color, width as usize);
+        };
+        for (i, name) in names.iter_mut().enumerate() {
+            *name = wrap(name, widths[i], false);
+        }
+        for row in &mut cells {
+            for (i, text) in row.iter_mut().enumerate() {
+                if widest_line(text) > widths[i] {
+                    *text = wrap(text, widths[i], false);
+                }
+            }
+        }
+    }
+    let mut t = new_table(color);
+    t.set_header(header(&names, color));
     for row in cells {
         t.add_row(row.into_iter().map(|text| styled(text, color)));
     }
     trim_lines(t.to_string())
+}
+
+/// A list too wide for the terminal: one FIELD/VALUE block per row, a blank line between.
+fn expanded(
+    names: &[String],
+    columns: &[&str],
+    cells: &[Vec<String>],
+    color: bool,
+    width: usize,
+) -> String {
+    let field_width = names.iter().map(|n| width_of(n)).max().unwrap_or(0);
+    let value_width = width.saturating_sub(field_width + 3).max(1);
+    let blocks: Vec<String> = cells
+        .iter()
+        .map(|row| {
+            let mut t = new_table(color);
+            for (i, text) in row.iter().enumerate() {
+                let value = wrap(text, value_width, is_free_text(columns[i]));
+                t.add_row(vec![bold(names[i].clone(), color), styled(value, color)]);
+            }
+            trim_lines(t.to_string())
+        })
+        .collect();
+    blocks.join("\n\n")
 }
 
 /// What comfy-table writes for an unfitted, uncoloured table of one-line printable ASCII
@@ -180,19 +353,43 @@ pub fn rows_generic(items: &[Value], color: bool, width: Option<u16>) -> String 
     rows(items, &cols, color, width)
 }
 
-/// One object as FIELD / VALUE rows.
+/// One object as FIELD / VALUE rows. A text value keeps its line breaks; on a terminal,
+/// values wrap to the width that the FIELD column leaves.
 pub fn fields(v: &Value, color: bool, width: Option<u16>) -> String {
-    let mut t = new_table(color, width);
-    t.set_header(header(&["field", "value"], color));
-    match v {
-        Value::Object(m) => {
-            for (k, val) in m {
-                t.add_row(vec![Cell::new(k), styled(cell_text(val), color)]);
+    let rows: Vec<(String, String)> = match v {
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, val)| {
+                let text = match val {
+                    Value::String(s) => escape(s, Keep::LineBreaks).into_owned(),
+                    other => cell_text(other),
+                };
+                (escape(k, Keep::Nothing).into_owned(), text)
+            })
+            .collect(),
+        other => vec![("value".to_string(), cell_text(other))],
+    };
+    let mut t = new_table(color);
+    t.set_header(header(&["FIELD".to_string(), "VALUE".to_string()], color));
+    let field_width = rows
+        .iter()
+        .map(|(k, _)| width_of(k))
+        .chain([width_of("FIELD")])
+        .max()
+        .unwrap_or(0);
+    for (k, text) in rows {
+        let text = match width {
+            Some(w) => {
+                let value_width = (w as usize).saturating_sub(field_width + 3).max(1);
+                if widest_line(&text) > value_width {
+                    wrap(&text, value_width, is_free_text(&k))
+                } else {
+                    text
+                }
             }
-        }
-        other => {
-            t.add_row(vec![Cell::new("value"), Cell::new(cell_text(other))]);
-        }
+            None => text,
+        };
+        t.add_row(vec![Cell::new(k), styled(text, color)]);
     }
     trim_lines(t.to_string())
 }
@@ -246,8 +443,9 @@ mod tests {
                             .collect()
                     })
                     .collect();
-                let mut t = new_table(false, None);
-                t.set_header(header(columns, false));
+                let mut t = new_table(false);
+                let names: Vec<String> = columns.iter().map(|c| header_name(c)).collect();
+                t.set_header(header(&names, false));
                 for row in &cells {
                     t.add_row(row.iter().map(|text| styled(text.clone(), false)));
                 }
@@ -258,6 +456,56 @@ mod tests {
         // Anything but one-line printable ASCII is left to comfy-table.
         assert_eq!(plain_rows(&["a"], &[vec!["two\nlines".into()]]), None);
         assert_eq!(plain_rows(&["a"], &[vec!["工作".into()]]), None);
+    }
+
+    #[test]
+    fn wrapping_breaks_only_at_spaces() {
+        // Identifiers and lists: never split, even when wider than the column.
+        assert_eq!(
+            wrap("role_project_admin, role_project_dev", 10, false),
+            "role_project_admin,\nrole_project_dev"
+        );
+        assert_eq!(
+            wrap("default_workspace_3456", 5, false),
+            "default_workspace_3456"
+        );
+        // Free text: between words; a word too long is shortened with `…`.
+        assert_eq!(wrap("Default Workspace", 10, true), "Default\nWorkspace");
+        assert_eq!(wrap("a verylongword b", 6, true), "a\nveryl…\nb");
+        assert_eq!(wrap("财务报表 月度", 5, true), "财务…\n月度");
+        // Its own line breaks are kept.
+        assert_eq!(wrap("one two\nthree", 3, false), "one\ntwo\nthree");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn columns_fit_or_say_they_cannot() {
+        // Minimums that do not fit: none.
+        assert_eq!(fit(&[30, 30], &[30, 30], 60), None);
+        // Room left is shared by the columns that would wrap.
+        assert_eq!(fit(&[10, 5, 5], &[10, 40, 40], 40), Some(vec![10, 13, 12]));
+        // Everything at its full width when it fits (the last column's trailing space
+        // does not count).
+        assert_eq!(fit(&[2, 3], &[4, 5], 12), Some(vec![4, 5]));
+    }
+
+    #[test]
+    fn a_list_too_wide_for_the_terminal_is_one_block_per_row() {
+        let items = vec![
+            serde_json::json!({"name": "default_workspace_3456", "at": "2026-11-28T10:00:00.000Z", "display_name": "Default Workspace"}),
+            serde_json::json!({"name": "fin_ws", "at": "2026-11-28T10:00:00.000Z", "display_name": "Finance"}),
+        ];
+        let cols = ["name", "at", "display_name"];
+        let out = rows(&items, &cols, false, Some(40));
+        assert_eq!(
+            out,
+            " NAME          default_workspace_3456\n AT            2026-11-28T10:00:00.000Z\n DISPLAY NAME  Default Workspace\n\n NAME          fin_ws\n AT            2026-11-28T10:00:00.000Z\n DISPLAY NAME  Finance"
+        );
+        // Wide enough: a table, the display name wrapped between words.
+        let out = rows(&items, &cols, false, Some(68));
+        assert!(out.starts_with(" NAME "), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() <= 68), "{out}");
+        assert!(out.contains(" default_workspace_3456 "), "{out}");
     }
 
     #[test]

@@ -1128,7 +1128,11 @@ fn every_verb_in_every_format() {
         ("json", "[]\n"),
         ("jsonl", ""),
         ("table", ""),
-        ("csv", "name,env,type,mode,origin,properties,last_test\n"),
+        // The same header as a list with rows: every field, not the table's columns.
+        (
+            "csv",
+            "workspace,name,env,type,mode,properties,description,origin,last_test,created_at,created_by,updated_at,updated_by\n",
+        ),
     ] {
         let r = base.run(&["datasource", "list", "lab_ws", "-o", fmt]);
         assert_eq!((r.code, r.stdout.as_str()), (0, out), "{fmt}");

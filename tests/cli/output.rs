@@ -39,10 +39,12 @@ fn cell(v: &Value) -> String {
     }
 }
 
-/// How a JSON value reads in a CSV cell (before quoting): nested values as compact JSON.
+/// How a JSON value reads in a CSV cell (before quoting): nested values as compact JSON,
+/// text that a spreadsheet would take for a formula after a `'`.
 fn csv_text(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
+        Value::String(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
@@ -826,13 +828,21 @@ fn empty_lists_in_every_format() {
     );
     let r = list("jsonl");
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    // The same header as a list with rows: every field, not the table's columns.
     let r = list("csv");
+    let full = env.run(&["workspace", "list", "-o", "csv"]);
     assert_eq!(
         (r.code, r.stdout.as_str()),
         (
             0,
-            "id,name,display_name,mode,status,is_default,tags,created_at\n"
+            format!("{}\n", full.stdout.lines().next().unwrap()).as_str()
         )
+    );
+    assert!(
+        r.stdout
+            .starts_with("id,name,display_name,description,mode,status,owner,"),
+        "{}",
+        r.stdout
     );
     let r = list("table");
     assert_eq!(
@@ -981,4 +991,360 @@ fn a_closed_pipe_ends_the_command_quietly_with_exit_0() {
     // The whole list does arrive when someone reads it.
     let v = env.json(&["workspace", "list", "-o", "json"]);
     assert_eq!(v.as_array().unwrap().len(), 3001);
+}
+
+/// The CSV header is the view's fields, the same whether or not the list has rows, for
+/// every list (issue 11: it used to be the table's columns when a list was empty).
+#[test]
+fn csv_headers_are_the_same_with_and_without_rows() {
+    let env = setup();
+    let file = env.path().join("m.toml");
+    let file = file.to_str().unwrap();
+    for args in [
+        &["workspace", "create", "lab_ws"][..],
+        &[
+            "compute",
+            "attach",
+            "fin_ws",
+            "mc",
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=p",
+        ],
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "cache",
+            "--type",
+            "redis",
+            "--prop",
+            "address=r:6379",
+        ],
+        &["export", "fin_ws", "--file", file],
+    ] {
+        env.run(args).ok();
+    }
+    let csv = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend(["-o", "csv"]);
+        let r = env.run(&a);
+        assert!(r.code == 0 || r.code == 9, "{args:?}: {}", r.stderr);
+        r.stdout
+    };
+    let json = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        let r = env.run(&a);
+        assert!(r.code == 0 || r.code == 9, "{args:?}: {}", r.stderr);
+        r.json()
+    };
+    // (a list with rows, the same list empty)
+    let with_and_without: [(&[&str], &[&str]); 8] = [
+        (
+            &["workspace", "list"],
+            &["workspace", "list", "--tag", "team=nobody"],
+        ),
+        (
+            &["member", "list", "fin_ws"],
+            &["member", "list", "fin_ws", "--role", "deploy"],
+        ),
+        (
+            &["compute", "list", "fin_ws"],
+            &["compute", "list", "lab_ws"],
+        ),
+        (
+            &["datasource", "list", "fin_ws"],
+            &["datasource", "list", "lab_ws"],
+        ),
+        (
+            &["audit", "list"],
+            &["audit", "list", "--action", "datasource.test"],
+        ),
+        (&["check"], &["check", "lab_ws"]),
+        (
+            &["plan", "--file", file, "--prune"],
+            &["plan", "--file", file],
+        ),
+        (
+            &["apply", "--file", file, "--prune", "--dry-run", "--yes"],
+            &["apply", "--file", file],
+        ),
+    ];
+    // lab_ws with a RAM administrator has no findings.
+    env.run(&["member", "add", "lab_ws", "alice", "--role", "admin"])
+        .ok();
+    // A member the manifest does not have, for `--prune` to remove.
+    env.run(&["user", "add", "planned_user"]).ok();
+    env.run(&["member", "add", "fin_ws", "planned_user", "--role", "dev"])
+        .ok();
+    for (full, empty) in with_and_without {
+        let rows = csv(full);
+        let header = rows.lines().next().unwrap_or("");
+        assert!(rows.lines().count() > 1, "{full:?} has no rows:\n{rows}");
+        // The header is the JSON fields of a row (of the envelope's result for apply).
+        let v = json(full);
+        let items = v.as_array().or_else(|| v["result"].as_array()).unwrap();
+        let keys: Vec<&str> = items[0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(header, keys.join(","), "{full:?}");
+        assert_eq!(csv(empty), format!("{header}\n"), "{empty:?}");
+    }
+    // A mutation whose result is a list: `purge --expired` with nothing expired has the
+    // header of `workspace list`.
+    let ws_header = csv(&["workspace", "list"])
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        csv(&["workspace", "purge", "--expired", "--yes"]),
+        format!("{ws_header}\n")
+    );
+    // Lists that are never empty still have every field in their header.
+    for args in [
+        &["user", "list"][..],
+        &["role", "list"],
+        &["resourcegroup", "list"],
+        &["datasource", "types"],
+    ] {
+        let keys: Vec<String> = json(args)[0].as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            csv(args).lines().next().unwrap(),
+            keys.join(","),
+            "{args:?}"
+        );
+    }
+}
+
+/// Text with control characters, as another tool (or a dwctl before issue 11) could have
+/// stored it: OSC retitling the terminal, CSI clearing the screen, a carriage return, a
+/// bell, an 8-bit CSI, DEL, a bidi override.
+const HOSTILE: &str = "T\u{1b}]0;pwned\u{7}\u{1b}[2J\rover\u{9b}31m\u{7f}\u{202e}end";
+
+/// What a terminal must never receive from the catalog.
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| {
+            matches!(
+                c,
+                '\u{1b}' | '\u{7}' | '\r' | '\u{9b}' | '\u{7f}' | '\u{202e}'
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn control_characters_from_the_catalog_never_reach_the_terminal() {
+    let env = setup();
+    env.run(&[
+        "datasource",
+        "add",
+        "fin_ws",
+        "cache",
+        "--type",
+        "redis",
+        "--prop",
+        "address=r:6379",
+    ])
+    .ok();
+    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+    let multi = format!("{HOSTILE}\nsecond\tline");
+    conn.execute(
+        "UPDATE workspace SET description = ?1, display_name = ?2, created_by = ?2 WHERE name = 'fin_ws'",
+        [multi.as_str(), HOSTILE],
+    )
+    .unwrap();
+    conn.execute("UPDATE datasource SET description = ?1", [multi.as_str()])
+        .unwrap();
+    for sql in [
+        "UPDATE workspace_tag SET value = ?1",
+        "UPDATE principal SET display_name = ?1 WHERE name = 'alice'",
+        "UPDATE resource_group SET remark = ?1, name = 'rg_x' || ?1 WHERE name = 'rg_etl'",
+    ] {
+        conn.execute(sql, [HOSTILE]).unwrap();
+    }
+    drop(conn);
+    let rg_id = env
+        .json(&["resourcegroup", "list", "-o", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["remark"] == HOSTILE)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // JSON stays exact: the values are what is stored (DEL, C1 and format characters
+    // written as \u escapes, as C0 always were).
+    let ws = env.json(&["workspace", "show", "fin_ws", "-o", "json"]);
+    assert_eq!(ws["description"], multi.as_str());
+    assert_eq!(ws["display_name"], HOSTILE);
+
+    let reads: [&[&str]; 11] = [
+        &["workspace", "show", "fin_ws"],
+        &["workspace", "list"],
+        &["user", "show", "alice"],
+        &["user", "list"],
+        &["member", "list", "fin_ws"],
+        &["resourcegroup", "list"],
+        &["resourcegroup", "show", &rg_id],
+        &["datasource", "show", "fin_ws", "cache", "--env", "prod"],
+        &["datasource", "list", "fin_ws"],
+        &["whoami"],
+        &["export", "fin_ws"],
+    ];
+    for args in reads {
+        for fmt in FORMATS {
+            let mut a = args.to_vec();
+            a.extend(["-o", fmt]);
+            let r = env.run(&a);
+            assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+            assert_eq!(raw_controls(&r.stdout), [], "{a:?}:\n{}", r.stdout);
+            assert_eq!(raw_controls(&r.stderr), [], "{a:?}:\n{}", r.stderr);
+            // ...and JSON is still JSON.
+            match fmt {
+                "json" => drop(r.json()),
+                "jsonl" => {
+                    for v in serde_json::Deserializer::from_str(&r.stdout).into_iter::<Value>() {
+                        v.unwrap();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    // A table shows them as JSON writes them; a `show` value keeps its line break and
+    // turns its tab into spaces.
+    let out = env.run(&["workspace", "show", "fin_ws"]).stdout;
+    assert!(
+        out.contains(" T\\u001b]0;pwned\\u0007\\u001b[2J\\rover\\u009b31m\\u007f\\u202eend\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n                         second  line\n"),
+        "{out}"
+    );
+    // A list row stays one line.
+    let out = env.run(&["datasource", "list", "fin_ws"]).stdout;
+    assert_eq!(out.lines().count(), 2, "{out}");
+    // CSV keeps line breaks and tabs (quoted), and nothing else.
+    let out = env
+        .run(&["workspace", "show", "fin_ws", "-o", "csv"])
+        .stdout;
+    assert!(
+        out.contains(
+            "\\u001b]0;pwned\\u0007\\u001b[2J\\rover\\u009b31m\\u007f\\u202eend\nsecond\tline"
+        ),
+        "{out}"
+    );
+    // A status line that names a stored value escapes it too.
+    let r = env.run(&["resourcegroup", "update", &rg_id, "--spec", "4"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("Updated resource group rg_xT\\u001b]0;"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(raw_controls(&r.stderr), [], "{}", r.stderr);
+    assert_eq!(raw_controls(&r.stdout), [], "{}", r.stdout);
+}
+
+/// CSV cells that a spreadsheet would evaluate as a formula start with `'` (OWASP's rule);
+/// numbers stay numbers, and JSON output is exact.
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let env = Env::new();
+    for args in [
+        &[
+            "workspace",
+            "create",
+            "calc_ws",
+            "--display-name",
+            "=1+2",
+            "--description",
+            "@SUM(A1:A9)",
+            "--tag",
+            "neg=-1",
+            "--tag",
+            "plus=+1",
+        ][..],
+        &[
+            "user",
+            "add",
+            "mallory",
+            "--display-name",
+            "=cmd|' /C calc'!A0",
+        ],
+        &["resourcegroup", "create", "rg_calc", "--remark=-2+3"],
+    ] {
+        env.run(args).ok();
+    }
+    let ws = env.run(&["workspace", "show", "calc_ws", "-o", "csv"]);
+    let rows = parse_csv(&ws.stdout);
+    let cell = |row: &[String], header: &[String], k: &str| {
+        row[header.iter().position(|h| h == k).unwrap()].clone()
+    };
+    assert_eq!(cell(&rows[1], &rows[0], "display_name"), "'=1+2");
+    assert_eq!(cell(&rows[1], &rows[0], "description"), "'@SUM(A1:A9)");
+    assert_eq!(cell(&rows[1], &rows[0], "id"), "2");
+    // A nested value is compact JSON: it starts with `{` and is left alone.
+    assert_eq!(
+        cell(&rows[1], &rows[0], "tags"),
+        r#"{"neg":"-1","plus":"+1"}"#
+    );
+    let users = parse_csv(&env.run(&["user", "list", "-o", "csv"]).stdout);
+    let mallory = users
+        .iter()
+        .find(|r| r.contains(&"mallory".to_string()))
+        .unwrap();
+    assert_eq!(
+        cell(mallory, &users[0], "display_name"),
+        "'=cmd|' /C calc'!A0"
+    );
+    let groups = parse_csv(&env.run(&["resourcegroup", "list", "-o", "csv"]).stdout);
+    let g = groups
+        .iter()
+        .find(|r| r.contains(&"rg_calc".to_string()))
+        .unwrap();
+    assert_eq!(cell(g, &groups[0], "remark"), "'-2+3");
+    assert_eq!(cell(g, &groups[0], "spec"), "2");
+    // The same cells in a list, and in a mutation's result row.
+    let list = parse_csv(&env.run(&["workspace", "list", "-o", "csv"]).stdout);
+    assert!(
+        list.iter().any(|r| r.contains(&"'=1+2".to_string())),
+        "{list:?}"
+    );
+    let r = env.run(&[
+        "workspace",
+        "update",
+        "calc_ws",
+        "--description",
+        "+SUM(1)",
+        "-o",
+        "csv",
+    ]);
+    let rows = parse_csv(&r.stdout);
+    assert_eq!(cell(&rows[1], &rows[0], "description"), "'+SUM(1)");
+    let r = env.run(&[
+        "workspace",
+        "update",
+        "calc_ws",
+        "--description",
+        "\tindented",
+        "-o",
+        "csv",
+    ]);
+    let rows = parse_csv(&r.stdout);
+    assert_eq!(cell(&rows[1], &rows[0], "description"), "'\tindented");
+    // JSON is exact.
+    let v = env.json(&["workspace", "show", "calc_ws", "-o", "json"]);
+    assert_eq!(v["display_name"], "=1+2");
+    assert_eq!(v["tags"]["neg"], "-1");
 }

@@ -274,4 +274,177 @@ fn ctrl_c_with_sigint_ignored_is_the_interrupted_error() {
         "{out:?}"
     );
     assert_eq!(env.rows(), rows);
+/// Run dwctl on a pseudo-terminal of `cols` columns (sized with stty before dwctl starts)
+/// and return what it printed, lines without their `\r`.
+fn sized(env: &Env, cols: u16, args: &[&str]) -> String {
+    let base = env.cmd(args);
+    let mut c = std::process::Command::new("sh");
+    c.env_clear();
+    for (k, v) in base.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    if let Some(dir) = base.get_current_dir() {
+        c.current_dir(dir);
+    }
+    c.env("TERM", "xterm-256color").args([
+        "-c",
+        &format!("stty cols {cols} rows 200 && exec \"$0\" \"$@\""),
+        base.get_program().to_str().unwrap(),
+    ]);
+    c.args(["--color", "never"]).args(args);
+    let p = rexpect::session::spawn_command(c, Some(20_000)).expect("spawn dwctl on a pty");
+    let (code, out) = finish(p);
+    assert_eq!(code, 0, "{args:?}: {out}");
+    // rexpect reads bytes as Latin-1 characters: make them UTF-8 again.
+    let bytes: Vec<u8> = out.chars().map(|c| c as u32 as u8).collect();
+    String::from_utf8(bytes).unwrap().replace("\r\n", "\n")
+}
+
+/// Tables on a terminal of 60 and 80 columns (issue 11): identifiers (names, ids, role
+/// codes, statuses, times) are never split, free text wraps at word boundaries or is
+/// shortened with `…`, and no line is wider than the terminal. A list whose identifiers
+/// cannot fit side by side is printed as one FIELD/VALUE block per row.
+#[test]
+fn tables_fit_the_terminal_without_splitting_identifiers() {
+    let env = Env::new();
+    let long_word = "x".repeat(90);
+    let description = format!(
+        "Monthly tax reports for the finance department, reconciled with the ledger {long_word} every quarter"
+    );
+    for args in [
+        &[
+            "user",
+            "add",
+            "alice",
+            "--display-name",
+            "Alice Liddell of Wonderland",
+        ][..],
+        &[
+            "member",
+            "add",
+            DEFAULT_WS,
+            "alice",
+            "--role",
+            "admin,dev,analyst,ops",
+        ],
+        &[
+            "workspace",
+            "update",
+            DEFAULT_WS,
+            "--description",
+            &description,
+            "--tag",
+            "team=finance",
+            "--tag",
+            "cost=centre_12345",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let alice_id = env.json(&["user", "show", "alice", "-o", "json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let time = "2026-11-28T10:00:00.000Z";
+    for cols in [60u16, 80] {
+        // Each command, and identifiers its output holds.
+        let cases: [(&[&str], Vec<&str>); 5] = [
+            (
+                &["workspace", "list"],
+                vec![DEFAULT_WS, "available", time, "cost=centre_12345,"],
+            ),
+            (
+                &["member", "list", DEFAULT_WS],
+                vec![
+                    ACCOUNT,
+                    &alice_id,
+                    "ram-user",
+                    "role_project_owner",
+                    "role_project_admin,",
+                    "role_project_data_analyst",
+                    time,
+                ],
+            ),
+            (
+                &["role", "list"],
+                vec![
+                    "role_project_owner",
+                    "role_project_data_analyst",
+                    "role_project_security",
+                    "role_project_dg_admin",
+                    "governance",
+                ],
+            ),
+            (
+                &["workspace", "show", DEFAULT_WS],
+                vec![
+                    DEFAULT_WS,
+                    "available",
+                    "default_serverless_group",
+                    ACCOUNT,
+                    time,
+                    "default_resource_group",
+                ],
+            ),
+            // Free text that names identifiers (a finding's message and hint).
+            (
+                &["check"],
+                vec![
+                    DEFAULT_WS,
+                    "role_project_dev",
+                    "role_project_pe",
+                    "--sod-policy",
+                ],
+            ),
+        ];
+        for (args, ids) in cases {
+            let out = sized(&env, cols, args);
+            let what = format!("{args:?} at {cols} columns");
+            for line in out.lines() {
+                assert!(
+                    line.chars().count() <= cols as usize,
+                    "{what}: a line of {} columns:\n{out}",
+                    line.chars().count()
+                );
+            }
+            for id in ids {
+                assert!(out.contains(id), "{what}: {id} is split or missing:\n{out}");
+            }
+            if args[0] == "check" {
+                assert!(!out.contains('…'), "{what}: a word was shortened:\n{out}");
+            }
+            if args.get(1) == Some(&"show") {
+                // Free text wraps between words, and a word too long for the terminal is
+                // shortened with `…`.
+                for word in description.split(' ').filter(|w| w.len() < 20) {
+                    assert!(out.contains(word), "{what}: {word} is split:\n{out}");
+                }
+                assert!(out.contains("xxxx…"), "{what}:\n{out}");
+                assert!(!out.contains(&long_word), "{what}:\n{out}");
+                assert!(out.contains("Monthly tax reports"), "{what}:\n{out}");
+            }
+        }
+    }
+    // Role codes fit side by side at 80 columns: a table, its description wrapped.
+    let out = sized(&env, 80, &["role", "list"]);
+    assert!(out.starts_with(" CODE "), "{out}");
+    assert!(out.lines().next().unwrap().contains("DESCRIPTION"), "{out}");
+    // At 60 they do not: one block per role.
+    let out = sized(&env, 60, &["role", "list"]);
+    assert!(
+        out.starts_with(" CODE         role_project_owner\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n\n CODE         role_project_admin\n"),
+        "{out}"
+    );
+    // Neither do a workspace's name, status and time at 80 columns.
+    let out = sized(&env, 80, &["workspace", "list"]);
+    assert!(
+        out.contains(&format!("\n NAME          {DEFAULT_WS}\n")),
+        "{out}"
+    );
 }

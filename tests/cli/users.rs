@@ -96,7 +96,7 @@ fn invalid_principals_are_exit_2() {
         ),
         (
             vec!["--display-name", "bell\u{7}"],
-            "a display name holds printable characters only",
+            "display name holds the control character U+0007 at position 5",
         ),
         (vec!["--full-access", "true"], "unexpected argument 'true'"),
     ] {
@@ -112,7 +112,7 @@ fn invalid_principals_are_exit_2() {
         ),
         (
             vec!["--display-name", "bell\u{7}"],
-            "a display name holds printable characters only",
+            "display name holds the control character U+0007 at position 5",
         ),
         (vec!["--kind", "ram-role"], "unexpected argument '--kind'"),
         (vec!["--name", "caroline"], "unexpected argument '--name'"),
