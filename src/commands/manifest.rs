@@ -300,10 +300,7 @@ fn irreversible(changes: &[PlanChange]) -> Option<String> {
     if upgrades.is_empty() && deletes.is_empty() {
         return None;
     }
-    let mut q = format!(
-        "Apply {}",
-        words::count(changes.len(), "change", "changes")
-    );
+    let mut q = format!("Apply {}", words::count(changes.len(), "change", "changes"));
     if !upgrades.is_empty() {
         q.push_str(&format!(
             ", upgrading {} to standard mode (this cannot be undone)",

@@ -1,8 +1,6 @@
 use super::{if_exists, Ctx};
 use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
-use crate::domain::model::{
-    parse_line, parse_principal_id, parse_text, PrincipalKind, PrincipalName,
-};
+use crate::domain::model::{parse_line, parse_principal_id, PrincipalKind, PrincipalName};
 use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
 use crate::prompt;
 

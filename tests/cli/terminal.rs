@@ -274,6 +274,8 @@ fn ctrl_c_with_sigint_ignored_is_the_interrupted_error() {
         "{out:?}"
     );
     assert_eq!(env.rows(), rows);
+}
+
 /// Run dwctl on a pseudo-terminal of `cols` columns (sized with stty before dwctl starts)
 /// and return what it printed, lines without their `\r`.
 fn sized(env: &Env, cols: u16, args: &[&str]) -> String {
