@@ -306,7 +306,8 @@ fn plain(md: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("**", "").replace('`', "")
+    // Man pages stay ASCII (troff warns about other input without preconv).
+    out.replace("**", "").replace('`', "").replace('…', "...")
 }
 
 /// `Roff::render` starts every document with the apostrophe preamble; clap_mangen's part
@@ -545,7 +546,7 @@ mod tests {
                 Block::Example(_) => unreachable!(),
             };
             let lead: String = lead.chars().take(30).collect();
-            let roff = lead.replace('-', "\\-");
+            let roff = lead.replace('-', "\\-").replace('\'', "\\*(Aq");
             assert!(
                 local.contains(&roff),
                 "man dwctl's LOCAL RULES lack {lead:?}:\n{local}"

@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 
 use super::Catalog;
 use crate::domain::error::{Error, Result};
+use crate::domain::model::shown;
+
+fn path_shown(p: &Path) -> String {
+    shown(&p.to_string_lossy())
+}
 
 /// Removes the temporary copy unless it was put in place.
 struct TmpFile(Option<PathBuf>);
@@ -23,7 +28,7 @@ impl Drop for TmpFile {
 }
 
 fn exists(dest: &Path) -> Error {
-    Error::conflict(format!("{} already exists", dest.display()))
+    Error::conflict(format!("{} already exists", path_shown(dest)))
         .with_hint("name a new file: a backup never replaces one")
 }
 
@@ -42,7 +47,7 @@ impl Catalog {
             .unwrap_or(Path::new("."));
         let file = dest
             .file_name()
-            .ok_or_else(|| Error::invalid(format!("{} is not a file path", dest.display())))?;
+            .ok_or_else(|| Error::invalid(format!("{} is not a file path", path_shown(dest))))?;
         let tmp = dir.join(format!(
             ".{}.{}.{}.tmp",
             file.to_string_lossy(),
@@ -57,7 +62,13 @@ impl Catalog {
                 use std::os::unix::fs::OpenOptionsExt;
                 opts.mode(0o600);
             }
-            opts.open(&tmp).map_err(|e| backup_io(dest, "create", e))?;
+            // PATH is the user's input: a missing folder, a name too long, a folder one may
+            // not write is a bad PATH (exit 2), named with the OS's reason.
+            opts.open(&tmp).map_err(|e| {
+                Error::invalid(format!("cannot create {}", path_shown(dest)))
+                    .caused_by(e.to_string())
+                    .with_hint("name a new file in a folder that exists and that you may write")
+            })?;
         }
         let mut guard = TmpFile(Some(tmp.clone()));
         {
@@ -95,5 +106,5 @@ impl Catalog {
 
 /// The backup's file could not be written: the destination's problem, not the catalog's.
 fn backup_io(path: &Path, what: &str, e: std::io::Error) -> Error {
-    Error::internal(format!("cannot {what} {}", path.display())).caused_by(e.to_string())
+    Error::internal(format!("cannot {what} {}", path_shown(path))).caused_by(e.to_string())
 }

@@ -13,7 +13,7 @@ pub enum AuditCommand {
     /// Recompute the hash chain; exit 9 naming the first event that does not match
     #[command(
         long_about = VERIFY_ABOUT,
-        after_help = "EXAMPLES:\n  dwctl audit verify\n  dwctl audit verify --expect \"$(cat audit-head.txt)\"\n  dwctl audit verify --expect 42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 --expect 57:..."
+        after_help = "EXAMPLES:\n  dwctl audit verify\n  dwctl audit verify --expect \"$(cat audit-head.txt)\"\n  dwctl audit verify --expect \"$(cat anchors/2026-11.txt)\" \\\n      --expect \"$(cat anchors/2026-12.txt)\""
     )]
     Verify(AuditVerifyArgs),
     /// Print the newest event's seq and hash (SEQ:HASH), an anchor to keep outside the catalog

@@ -416,7 +416,12 @@ mod coverage {
                     matches!(verb.as_str(), "create" | "add" | "attach") && a.get_id() == "name";
                 let completes = a.get::<ArgValueCandidates>().is_some()
                     || a.get::<ArgValueCompleter>().is_some()
-                    || !a.get_possible_values().is_empty();
+                    || !a.get_possible_values().is_empty()
+                    // A file's path: the shell completes it.
+                    || matches!(
+                        a.get_value_hint(),
+                        clap::ValueHint::FilePath | clap::ValueHint::AnyPath | clap::ValueHint::DirPath
+                    );
                 if !completes && !new_name {
                     missing.push(format!("{} <{}>", path.join(" "), a.get_id()));
                 }

@@ -1165,7 +1165,7 @@ fn control_characters_from_the_catalog_never_reach_the_terminal() {
     for sql in [
         "UPDATE workspace_tag SET value = ?1",
         "UPDATE principal SET display_name = ?1 WHERE name = 'alice'",
-        "UPDATE resource_group SET remark = ?1, name = 'rg_x' || ?1 WHERE name = 'rg_etl'",
+        "UPDATE resource_group SET remark = ?1 WHERE name = 'rg_etl'",
     ] {
         conn.execute(sql, [HOSTILE]).unwrap();
     }
@@ -1243,12 +1243,12 @@ fn control_characters_from_the_catalog_never_reach_the_terminal() {
         ),
         "{out}"
     );
-    // A status line that names a stored value escapes it too.
+    // A status line about an object with hostile free text prints none of it raw. (A name
+    // holding control characters is a damaged row, exit 7: tests/cli/reliability/stored.rs.)
     let r = env.run(&["resourcegroup", "update", &rg_id, "--spec", "4"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr
-            .starts_with("Updated resource group rg_xT\\u001b]0;"),
+        r.stderr.starts_with("Updated resource group rg_etl."),
         "{}",
         r.stderr
     );
