@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use super::{Cli, GlobalArgs, Shell};
 use crate::domain::clock::Timestamp;
-use crate::domain::model::{Env, Mode, PrincipalKind, SodPolicy, Status};
+use crate::domain::model::{excerpt_of, needs_escape, Env, Mode, PrincipalKind, SodPolicy, Status};
 use crate::domain::names::NameKind;
 use crate::domain::resource_group::{DurationUnit, GroupType, Payment};
 use crate::domain::roles::RoleCode;
@@ -94,6 +94,9 @@ struct Context {
 
 static CONTEXT: OnceLock<Context> = OnceLock::new();
 
+/// How many characters of a description a completion shows (shells cut them further).
+const ABOUT_CHARS: usize = 80;
+
 impl Context {
     fn from_words(words: &[OsString]) -> Context {
         let matches = Cli::command()
@@ -152,8 +155,14 @@ fn catalog_names(kind: NameKind) -> Vec<CompletionCandidate> {
     })
     .unwrap_or_default()
     .into_iter()
+    // A name the shell would insert with a control character in it is no candidate (a
+    // damaged row: dwctl never writes one).
+    .filter(|n| !n.name.chars().any(needs_escape))
     .map(|n| {
-        let about = (!n.about.is_empty()).then(|| n.about.into());
+        // zsh, fish and PowerShell print the description beside the name: it is text from
+        // the catalog (a display name), so control and format characters are escaped as
+        // everywhere else output reaches a terminal.
+        let about = (!n.about.is_empty()).then(|| excerpt_of(&n.about, ABOUT_CHARS).into());
         CompletionCandidate::new(n.name).help(about)
     })
     .collect()

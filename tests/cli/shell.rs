@@ -515,3 +515,52 @@ fn zsh_instructions_say_how_compinit_finds_the_script() {
         }
     }
 }
+
+/// zsh, fish and PowerShell print a candidate's description beside it: a display name
+/// from the catalog (written by another tool, or before dwctl refused control characters)
+/// reaches the terminal escaped there as everywhere else, never raw.
+#[test]
+fn completion_descriptions_escape_control_characters_from_the_catalog() {
+    let env = catalog_with_names();
+    let hostile = "X\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}\r\u{7f}Y";
+    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+    conn.execute(
+        "UPDATE principal SET display_name = ?1 WHERE name = 'alice'",
+        [hostile],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE workspace SET display_name = ?1 WHERE name = 'finance_tax_report'",
+        [hostile],
+    )
+    .unwrap();
+    drop(conn);
+    // (elvish shows names only)
+    for shell in ["zsh", "fish", "powershell"] {
+        for line in [
+            &["dwctl", "user", "show", ""][..],
+            &["dwctl", "workspace", "show", ""],
+        ] {
+            let mut c = env.cmd(&["--"]);
+            c.args(line)
+                .env("DWCTL_COMPLETE", shell)
+                .env("_CLAP_COMPLETE_INDEX", (line.len() - 1).to_string());
+            let r = Env::output(c);
+            assert_eq!(r.code, 0, "{shell} {line:?}: {}", r.stderr);
+            let name = if line[1] == "user" {
+                "alice"
+            } else {
+                "finance_tax_report"
+            };
+            let got = r.stdout.lines().find(|l| l.contains(name));
+            let got = got.unwrap_or_else(|| panic!("{shell} {line:?}: no {name} in {}", r.stdout));
+            assert!(
+                // (fish separates name and description with a tab)
+                !got.chars()
+                    .any(|c| (c.is_control() && c != '\t') || c == '\u{202e}'),
+                "{shell} {line:?}: raw control character in {got:?}"
+            );
+            assert!(got.contains("u001b]0;pwned"), "{shell}: {got:?}");
+        }
+    }
+}
