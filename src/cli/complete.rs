@@ -415,7 +415,7 @@ mod coverage {
 
     /// Every positional argument that names something that exists completes (from the
     /// catalog or a fixed list); only the names of things being created, files and
-    /// free text do not.
+    /// free text do not. Every option that takes a file completes paths.
     #[test]
     fn every_positional_argument_that_names_an_object_completes() {
         fn walk(c: &clap::Command, path: Vec<String>, missing: &mut Vec<String>) {
@@ -433,6 +433,15 @@ mod coverage {
                     );
                 if !completes && !new_name {
                     missing.push(format!("{} <{}>", path.join(" "), a.get_id()));
+                }
+            }
+            // An option that takes a file (`--file`, `--props`) completes paths.
+            for a in c.get_opts() {
+                let names = a.get_value_names().unwrap_or_default();
+                if names.iter().any(|n| *n == "PATH" || *n == "FILE")
+                    && a.get_value_hint() != clap::ValueHint::FilePath
+                {
+                    missing.push(format!("{} --{}", path.join(" "), a.get_id()));
                 }
             }
             for s in c.get_subcommands().filter(|s| s.get_name() != "help") {

@@ -1,4 +1,4 @@
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueHint};
 
 use super::complete;
 
@@ -71,7 +71,7 @@ pub struct ObjectInput {
     #[arg(long = "prop", value_name = "KEY=VALUE")]
     pub props: Vec<String>,
     /// Properties from a JSON object file (- for stdin; at most 1 MiB); --prop wins over it
-    #[arg(long = "props", value_name = "FILE")]
+    #[arg(long = "props", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub props_file: Option<String>,
     /// Description (0-3000 characters)
     #[arg(long)]
@@ -119,7 +119,7 @@ pub struct ObjectUpdateArgs {
     #[arg(long = "unprop", value_name = "KEY")]
     pub unprops: Vec<String>,
     /// Replace all properties with a JSON object file (- for stdin; at most 1 MiB)
-    #[arg(long = "props", value_name = "FILE")]
+    #[arg(long = "props", value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub props_file: Option<String>,
     /// New description (0-3000 characters)
     #[arg(long)]

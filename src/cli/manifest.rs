@@ -1,4 +1,4 @@
-use clap::Args;
+use clap::{Args, ValueHint};
 
 use super::complete;
 
@@ -35,14 +35,14 @@ pub struct ExportArgs {
     #[arg(long, conflicts_with = "workspaces")]
     pub all: bool,
     /// Write to this file instead of stdout (.json writes JSON)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub file: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// The manifest (TOML, or JSON for .json; - for stdin; at most 256 MiB)
-    #[arg(long, short = 'f', value_name = "PATH")]
+    #[arg(long, short = 'f', value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub file: String,
     /// Also remove members, compute, data sources, bindings and tags the manifest's workspaces do not list
     #[arg(long)]
@@ -55,7 +55,7 @@ pub struct PlanArgs {
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// The manifest (TOML, or JSON for .json; - for stdin; at most 256 MiB)
-    #[arg(long, short = 'f', value_name = "PATH")]
+    #[arg(long, short = 'f', value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub file: String,
     /// Also remove members, compute, data sources, bindings and tags the manifest's workspaces do not list
     #[arg(long)]

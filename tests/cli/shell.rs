@@ -454,6 +454,17 @@ fn each_argument_completes_its_own_kind() {
         &complete(&env, "dwctl audit list --actor "),
         &["alice", "bob", "root"],
     );
+    // An option that takes a file completes paths.
+    std::fs::write(env.path().join("plan_me.toml"), "version = 1\n").unwrap();
+    for line in [
+        "dwctl apply --file plan_",
+        "dwctl plan -f plan_",
+        "dwctl export --all --file plan_",
+        "dwctl datasource add ws d --props plan_",
+        "dwctl compute update ws c --props plan_",
+    ] {
+        assert_eq!(complete(&env, line), ["plan_me.toml"], "{line}");
+    }
 }
 
 #[test]
