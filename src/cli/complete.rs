@@ -197,6 +197,11 @@ pub fn members() -> ArgValueCandidates {
     ArgValueCandidates::new(|| catalog_names(NameKind::Member))
 }
 
+/// Principals that are no member of the workspace already typed (`member add`).
+pub fn non_members() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| catalog_names(NameKind::NonMember))
+}
+
 /// Compute resources or data sources of the workspace already typed, by the noun typed
 /// (`compute show W` or `datasource show W`, which share their arguments).
 pub fn objects() -> ArgValueCandidates {

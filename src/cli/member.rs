@@ -44,7 +44,7 @@ pub struct MemberAddArgs {
     #[arg(add = complete::workspaces())]
     pub workspace: String,
     /// Principal name or id
-    #[arg(add = complete::principals())]
+    #[arg(add = complete::non_members())]
     pub user: String,
     /// Role code or alias (repeatable, or comma-separated)
     #[arg(long = "role", value_name = "ROLE", add = complete::grantable_roles())]

@@ -17,6 +17,10 @@ pub enum NameKind {
     Principal,
     /// Members of the workspace typed.
     Member,
+    /// Principals that are no member of the workspace typed (`member add`); every
+    /// principal when it is not typed, or not visible (the directory is no secret, its
+    /// members are).
+    NonMember,
     ResourceGroup,
     /// Compute resources of the workspace typed.
     Compute,
@@ -73,6 +77,20 @@ pub fn names(s: &mut Session, kind: NameKind, workspace: Option<&str>) -> Result
                 let about = format!("{} {} CU, {}", g.group_type, g.spec, g.id);
                 out.push(Named::new(g.name, about));
             }
+        }
+        NameKind::NonMember => {
+            let members = match &scope {
+                Some(ws) => match in_workspace(s, NameKind::Member, ws) {
+                    Ok(v) => v,
+                    Err(e) if e.kind == super::error::Kind::NotFound => Vec::new(),
+                    Err(e) => return Err(e),
+                },
+                None => Vec::new(),
+            };
+            out = names(s, NameKind::Principal, None)?
+                .into_iter()
+                .filter(|p| !members.iter().any(|m| m.name.eq_ignore_ascii_case(&p.name)))
+                .collect();
         }
         NameKind::Member | NameKind::Compute | NameKind::DataSource => {
             let Some(ws) = scope else {
