@@ -70,10 +70,17 @@ fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
     };
     let mut done = ctx.write(a.dry_run, |s| res::attach(s, &ws, req, a.if_not_exists))?;
     done.warnings.splice(0..0, input.warnings);
-    let msg = format!(
-        "Attached {} compute resource {} to {ws} ({}), with its data source.",
-        done.value.value.type_key, done.value.value.name, done.value.value.env
-    );
+    let msg = if done.value.changed {
+        format!(
+            "Attached {} compute resource {} to {ws} ({}), with its data source.",
+            done.value.value.type_key, done.value.value.name, done.value.value.env
+        )
+    } else {
+        format!(
+            "Compute resource {} already exists in {ws} ({}).",
+            done.value.value.name, done.value.value.env
+        )
+    };
     ctx.print_mutation("compute.attach", a.dry_run, done, &msg)
 }
 

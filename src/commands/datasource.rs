@@ -79,10 +79,17 @@ fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
     };
     let mut done = ctx.write(a.dry_run, |s| res::add(s, &ws, req, a.if_not_exists))?;
     done.warnings.splice(0..0, input.warnings);
-    let msg = format!(
-        "Added {} data source {} to {ws} ({}).",
-        done.value.value.type_key, done.value.value.name, done.value.value.env
-    );
+    let msg = if done.value.changed {
+        format!(
+            "Added {} data source {} to {ws} ({}).",
+            done.value.value.type_key, done.value.value.name, done.value.value.env
+        )
+    } else {
+        format!(
+            "Data source {} already exists in {ws} ({}).",
+            done.value.value.name, done.value.value.env
+        )
+    };
     ctx.print_mutation("datasource.add", a.dry_run, done, &msg)
 }
 

@@ -62,11 +62,19 @@ fn add(ctx: &mut Ctx, a: MemberAddArgs) -> anyhow::Result<()> {
     let done = ctx.write(a.dry_run, |s| {
         member::add(s, &name, &a.user, roles, a.if_not_exists)
     })?;
-    let msg = format!(
-        "Added {} to {name} as {}.",
-        done.value.value.user,
-        done.value.value.roles.codes().join(", ")
-    );
+    let msg = if done.value.changed {
+        format!(
+            "Added {} to {name} as {}.",
+            done.value.value.user,
+            done.value.value.roles.codes().join(", ")
+        )
+    } else {
+        format!(
+            "{} is already a member of {name}, as {}.",
+            done.value.value.user,
+            done.value.value.roles.codes().join(", ")
+        )
+    };
     ctx.print_mutation("member.add", a.dry_run, done, &msg)
 }
 

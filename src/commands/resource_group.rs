@@ -74,10 +74,14 @@ fn create(ctx: &mut Ctx, a: RgCreateArgs) -> anyhow::Result<()> {
     };
     req.check_payment()?;
     let done = ctx.write(a.dry_run, |s| rg::create(s, req, a.if_not_exists))?;
-    let msg = format!(
-        "Created resource group {} ({}).",
-        done.value.value.name, done.value.value.id
-    );
+    let msg = if done.value.changed {
+        format!(
+            "Created resource group {} ({}).",
+            done.value.value.name, done.value.value.id
+        )
+    } else {
+        format!("Resource group {} already exists.", done.value.value.name)
+    };
     ctx.print_mutation("resourcegroup.create", a.dry_run, done, &msg)
 }
 
@@ -131,11 +135,19 @@ fn bind(ctx: &mut Ctx, a: RgBindArgs) -> anyhow::Result<()> {
     let done = ctx.write(a.dry_run, |s| {
         rg::bind(s, &group, &ws, a.default, a.if_not_exists)
     })?;
-    let msg = format!(
-        "Bound resource group {} to {ws}{}.",
-        done.value.value.name,
-        if a.default { " as its default" } else { "" }
-    );
+    let msg = if done.value.changed {
+        format!(
+            "Bound resource group {} to {ws}{}.",
+            done.value.value.name,
+            if a.default { " as its default" } else { "" }
+        )
+    } else {
+        format!(
+            "Resource group {} is already bound to {ws}{}.",
+            done.value.value.name,
+            if a.default { " as its default" } else { "" }
+        )
+    };
     ctx.print_mutation("resourcegroup.bind", a.dry_run, done, &msg)
 }
 

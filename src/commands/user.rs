@@ -45,7 +45,11 @@ fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {
         full_access: a.full_access,
     };
     let done = ctx.write(a.dry_run, |s| principal::add(s, req, a.if_not_exists))?;
-    let msg = format!("Added principal {}.", done.value.value.name);
+    let msg = if done.value.changed {
+        format!("Added principal {}.", done.value.value.name)
+    } else {
+        format!("Principal {} already exists.", done.value.value.name)
+    };
     ctx.print_mutation("user.add", a.dry_run, done, &msg)
 }
 

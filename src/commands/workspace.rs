@@ -149,7 +149,11 @@ fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
         req.tags.insert(k, v);
     }
     let done = ctx.write(a.dry_run, |s| ws::create(s, req, a.if_not_exists))?;
-    let msg = format!("Created workspace {}.", done.value.value.name);
+    let msg = if done.value.changed {
+        format!("Created workspace {}.", done.value.value.name)
+    } else {
+        format!("Workspace {} already exists.", done.value.value.name)
+    };
     ctx.print_mutation("workspace.create", a.dry_run, done, &msg)
 }
 

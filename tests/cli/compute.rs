@@ -720,7 +720,7 @@ fn if_not_exists_returns_the_stored_one_and_warns_when_it_differs() {
     assert_eq!(
         r.stderr,
         "warning: compute resource mc exists and differs in: type, mode, properties\n\
-         Attached maxcompute compute resource mc to fin_ws (prod), with its data source. (no change)\n"
+         Compute resource mc already exists in fin_ws (prod). (no change)\n"
     );
     assert_eq!((env.events().len(), env.rows()), (events, rows));
 }

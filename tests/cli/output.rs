@@ -570,6 +570,102 @@ pub fn check_mutations(base: &Env, mutations: &[(&str, Vec<&str>)]) -> Vec<Value
     truths
 }
 
+/// `--if-not-exists` on an object that exists changes nothing, and its status line says
+/// so: never "Created ..." or "Added ..." for what was already there.
+#[test]
+fn a_no_op_on_an_existing_object_says_it_exists() {
+    let env = setup();
+    env.run(&[
+        "compute",
+        "attach",
+        "fin_ws",
+        "mc",
+        "--type",
+        "maxcompute",
+        "--prop",
+        "project=p",
+    ])
+    .ok();
+    env.run(&[
+        "datasource",
+        "add",
+        "fin_ws",
+        "orders",
+        "--type",
+        "maxcompute",
+        "--prop",
+        "project=o",
+    ])
+    .ok();
+    for (args, line) in [
+        (
+            &["workspace", "create", "fin_ws"][..],
+            "Workspace fin_ws already exists.",
+        ),
+        (&["user", "add", "alice"], "Principal alice already exists."),
+        (
+            &["member", "add", "fin_ws", "alice", "--role", "dev"],
+            "alice is already a member of fin_ws, as role_project_dev, role_project_data_analyst.",
+        ),
+        (
+            &["resourcegroup", "create", "rg_etl"],
+            "Resource group rg_etl already exists.",
+        ),
+        (
+            &["resourcegroup", "bind", "rg_etl", "fin_ws"],
+            "Resource group rg_etl is already bound to fin_ws.",
+        ),
+        (
+            &[
+                "compute",
+                "attach",
+                "fin_ws",
+                "mc",
+                "--type",
+                "maxcompute",
+                "--prop",
+                "project=p",
+            ],
+            "Compute resource mc already exists in fin_ws (prod).",
+        ),
+        (
+            &[
+                "datasource",
+                "add",
+                "fin_ws",
+                "orders",
+                "--type",
+                "maxcompute",
+                "--prop",
+                "project=o",
+            ],
+            "Data source orders already exists in fin_ws (prod).",
+        ),
+    ] {
+        let (rows, events) = (env.rows(), env.events().len());
+        for dry in [false, true] {
+            let mut a = args.to_vec();
+            a.push("--if-not-exists");
+            if dry {
+                a.push("--dry-run");
+            }
+            let r = env.run(&a);
+            assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+            let want = if dry {
+                format!("Dry run (nothing written): {line} (no change)\n")
+            } else {
+                format!("{line} (no change)\n")
+            };
+            assert_eq!(
+                r.stderr.lines().last().map(|l| format!("{l}\n")),
+                Some(want),
+                "{a:?}"
+            );
+        }
+        assert_eq!((env.rows(), env.events().len()), (rows, events), "{args:?}");
+    }
+}
+
 #[test]
 fn a_no_op_on_a_missing_object_prints_no_result() {
     let env = setup();

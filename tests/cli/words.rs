@@ -123,7 +123,7 @@ fn a_member_with_one_role_is_said_to_have_that_role() {
     assert_eq!(
         r.stderr,
         "warning: alice is already a member of fin_ws with role role_project_dev (asked: role_project_guest)\n\
-         Added alice to fin_ws as role_project_dev. (no change)\n"
+         alice is already a member of fin_ws, as role_project_dev. (no change)\n"
     );
     env.run(&["member", "role", "fin_ws", "alice", "--grant", "analyst"])
         .ok();
