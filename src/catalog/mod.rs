@@ -6,6 +6,8 @@ mod audit;
 mod backup;
 mod file;
 mod names;
+#[cfg(test)]
+mod plans;
 mod principals;
 mod resource_groups;
 mod resources;
@@ -31,7 +33,10 @@ pub use workspaces::WorkspaceFilter;
 const APPLICATION_ID: i32 = 0x6477_6374;
 
 /// Append-only: never edit or reorder an applied migration; add the next one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_indexes.sql"),
+];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
 

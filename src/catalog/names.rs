@@ -51,9 +51,52 @@ pub fn open_for_names(path: &Path) -> Result<Option<Catalog>> {
     }))
 }
 
+/// Bounds of an index range (under NOCASE) that holds every name starting with `prefix`,
+/// whatever its ASCII case: `prefix` up to the next string past all those that start with
+/// it (none when there is no such string). Callers keep the names that do start with it.
+pub(crate) fn nocase_range(prefix: &str) -> (String, Option<String>) {
+    (prefix.to_string(), successor(&prefix.to_ascii_lowercase()))
+}
+
+/// A string greater (in code point order, which is UTF-8's byte order, which is how
+/// SQLite compares) than every string that starts with `s`, or `None` when there is none.
+pub(crate) fn successor(s: &str) -> Option<String> {
+    let mut chars: Vec<char> = s.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = (last as u32 + 1..=char::MAX as u32).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prefix_range_holds_every_name_that_starts_with_it() {
+        assert_eq!(nocase_range("Ab"), ("Ab".into(), Some("ac".into())));
+        assert_eq!(nocase_range("a@"), ("a@".into(), Some("aA".into())));
+        assert_eq!(successor("a\u{D7FF}"), Some("a\u{E000}".into()));
+        assert_eq!(successor("a\u{10FFFF}"), Some("b".into()));
+        assert_eq!(successor("\u{10FFFF}"), None);
+        // Checked by SQLite itself, under NOCASE as the name columns are.
+        let conn = Connection::open_in_memory().unwrap();
+        for (name, prefix) in [("ALICE", "al"), ("alice", "AL"), ("a@b", "a@"), ("aZ", "a")] {
+            let (low, high) = nocase_range(prefix);
+            let inside: bool = conn
+                .query_row(
+                    "SELECT ?1 >= ?2 COLLATE NOCASE AND ?1 < ?3 COLLATE NOCASE",
+                    rusqlite::params![name, low, high],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert!(inside, "{name} is in the range of {prefix}");
+        }
+    }
 
     #[test]
     fn a_missing_catalog_has_no_names_and_stays_missing() {

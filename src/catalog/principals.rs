@@ -115,6 +115,21 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// The principals whose names may start with `prefix` (case-insensitively: a superset
+    /// the caller narrows), read by a range of the name's index, in `principals`' order.
+    pub fn principals_from(&self, prefix: &str) -> Result<Vec<Principal>> {
+        let (low, high) = super::names::nocase_range(prefix);
+        let upper = if high.is_some() { " AND name < ?2" } else { "" };
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {PRINCIPAL_COLS} FROM principal WHERE name >= ?1{upper} \
+             ORDER BY kind = 'account' DESC, name COLLATE NOCASE, pk"
+        ))?;
+        let mut args = vec![low];
+        args.extend(high);
+        let rows = st.query_and_then(rusqlite::params_from_iter(args), principal_row)?;
+        rows.collect()
+    }
+
     pub fn insert_principal(&self, p: &Principal) -> Result<i64> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO principal (id, name, kind, display_name, full_access, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -1,5 +1,6 @@
 //! Workspaces, their tags, members and resource-group bindings.
 
+use rusqlite::types::Value;
 use rusqlite::{params, Row};
 use std::collections::{BTreeMap, HashMap};
 
@@ -128,6 +129,11 @@ pub struct WorkspaceFilter {
     pub include_deleted: bool,
     pub status: Option<Status>,
     pub mode: Option<Mode>,
+    /// Only workspaces with every one of these tags (key and value exactly).
+    pub tags: Vec<(String, String)>,
+    /// Only names that may start with this text, case-insensitively (a superset: the
+    /// caller keeps those that do, as it defines "start with").
+    pub name_prefix: Option<String>,
 }
 
 impl Tx<'_> {
@@ -172,22 +178,62 @@ impl Tx<'_> {
     }
 
     pub fn workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>> {
+        // The filters actually given, bound: each tag through `workspace_tag_by_value`, a
+        // name prefix through the name's index, so that a narrow list reads what it lists.
+        let mut cond: Vec<&str> = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        if !f.include_deleted {
+            cond.push("w.status <> 'deleted'");
+        }
+        if let Some(st) = f.status {
+            cond.push("w.status = ?");
+            args.push(Value::Text(st.as_str().into()));
+        }
+        if let Some(m) = f.mode {
+            cond.push("w.mode = ?");
+            args.push(Value::Text(m.as_str().into()));
+        }
+        for (k, v) in &f.tags {
+            cond.push(
+                "w.id IN (SELECT workspace_id FROM workspace_tag WHERE key = ? AND value = ?)",
+            );
+            args.push(Value::Text(k.clone()));
+            args.push(Value::Text(v.clone()));
+        }
+        if let Some(p) = &f.name_prefix {
+            let (low, high) = super::names::nocase_range(p);
+            cond.push("w.name >= ?");
+            args.push(Value::Text(low));
+            if let Some(high) = high {
+                cond.push("w.name < ?");
+                args.push(Value::Text(high));
+            }
+        }
+        let filter = if cond.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", cond.join(" AND "))
+        };
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {WS_COLS} FROM workspace w LEFT JOIN resource_group rg ON rg.pk = w.default_resource_group \
-             WHERE (?1 OR w.status <> 'deleted') AND (?2 IS NULL OR w.status = ?2) AND (?3 IS NULL OR w.mode = ?3) \
+            "SELECT {WS_COLS} FROM workspace w LEFT JOIN resource_group rg ON rg.pk = w.default_resource_group{filter} \
              ORDER BY w.id"
         ))?;
         let mut list: Vec<Workspace> = st
-            .query_and_then(
-                params![
-                    f.include_deleted,
-                    f.status.map(|s| s.as_str()),
-                    f.mode.map(|m| m.as_str())
-                ],
-                workspace_row,
-            )?
+            .query_and_then(rusqlite::params_from_iter(args), workspace_row)?
             .collect::<Result<_>>()?;
-        // Tags and bindings for all rows in two queries, not two per workspace.
+        if f.tags.is_empty() && f.name_prefix.is_none() {
+            self.fill_all(&mut list)?;
+        } else {
+            // A narrow list: each workspace's tags and groups by its key.
+            for w in &mut list {
+                self.fill_workspace(w)?;
+            }
+        }
+        Ok(list)
+    }
+
+    /// Tags and bindings of every workspace listed, in two queries, not two per workspace.
+    fn fill_all(&self, list: &mut [Workspace]) -> Result<()> {
         let index: HashMap<i64, usize> = list.iter().enumerate().map(|(i, w)| (w.id, i)).collect();
         let mut st = self
             .conn
@@ -209,7 +255,7 @@ impl Tx<'_> {
                 list[i].resource_groups.push(c.text(1)?);
             }
         }
-        Ok(list)
+        Ok(())
     }
 
     pub fn insert_workspace(&self, w: &Workspace) -> Result<i64> {

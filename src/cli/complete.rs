@@ -137,7 +137,13 @@ fn context() -> &'static Context {
 
 /// The names of one kind that the actor may see, read through the domain as `list` reads
 /// them. Any failure (no catalog, an unknown actor, a busy catalog) offers none.
-fn catalog_names(kind: NameKind) -> Vec<CompletionCandidate> {
+///
+/// Only names that start with `prefix` (the word being completed), as the shell offers
+/// them: workspaces and principals are read by index range, so that a TAB costs the same
+/// in a tenant of any size.
+fn catalog_names(kind: NameKind, prefix: &OsStr) -> Vec<CompletionCandidate> {
+    // What clap_complete compares candidates with.
+    let prefix = prefix.to_string_lossy();
     let ctx = context();
     let (Some(path), Some(now)) = (&ctx.catalog, ctx.now) else {
         return Vec::new();
@@ -151,7 +157,7 @@ fn catalog_names(kind: NameKind) -> Vec<CompletionCandidate> {
         dry_run: false,
     };
     session::read(&mut catalog, &req, |s| {
-        crate::domain::names::names(s, kind, ctx.workspace.as_deref())
+        crate::domain::names::names_starting(s, kind, ctx.workspace.as_deref(), &prefix)
     })
     .unwrap_or_default()
     .into_iter()
@@ -169,32 +175,34 @@ fn catalog_names(kind: NameKind) -> Vec<CompletionCandidate> {
 }
 
 /// Workspace names from the catalog.
-pub fn workspaces() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| catalog_names(NameKind::Workspace))
+pub fn workspaces() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::Workspace, p))
 }
 
 /// Principal names from the catalog.
-pub fn principals() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| catalog_names(NameKind::Principal))
+pub fn principals() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::Principal, p))
 }
 
 /// Resource group names from the catalog.
-pub fn resource_groups() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| catalog_names(NameKind::ResourceGroup))
+pub fn resource_groups() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::ResourceGroup, p))
 }
 
 /// Resource group names, or `none`.
-pub fn resource_groups_or_none() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        let mut names = catalog_names(NameKind::ResourceGroup);
-        names.push(CompletionCandidate::new("none").help(Some("no default group".into())));
+pub fn resource_groups_or_none() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| {
+        let mut names = catalog_names(NameKind::ResourceGroup, p);
+        if "none".starts_with(&*p.to_string_lossy()) {
+            names.push(CompletionCandidate::new("none").help(Some("no default group".into())));
+        }
         names
     })
 }
 
 /// Members of the workspace already typed.
-pub fn members() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| catalog_names(NameKind::Member))
+pub fn members() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::Member, p))
 }
 
 /// Principals that are no member of the workspace already typed (`member add`).
@@ -204,24 +212,24 @@ pub fn non_members() -> ArgValueCandidates {
 
 /// Compute resources or data sources of the workspace already typed, by the noun typed
 /// (`compute show W` or `datasource show W`, which share their arguments).
-pub fn objects() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
+pub fn objects() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| {
         let kind = match context().command.first().map(String::as_str) {
             Some("compute") => NameKind::Compute,
             _ => NameKind::DataSource,
         };
-        catalog_names(kind)
+        catalog_names(kind, p)
     })
 }
 
 /// Compute resource names of the workspace already typed.
-pub fn computes() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| catalog_names(NameKind::Compute))
+pub fn computes() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::Compute, p))
 }
 
 /// Data source names of the workspace already typed.
-pub fn datasources() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| catalog_names(NameKind::DataSource))
+pub fn datasources() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::DataSource, p))
 }
 
 /// Any fixed list of words (types, modes... of commands to come).

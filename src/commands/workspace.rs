@@ -167,6 +167,7 @@ fn list(ctx: &mut Ctx, a: WsListArgs) -> anyhow::Result<()> {
             .iter()
             .map(|t| parse_tag(t))
             .collect::<Result<_, _>>()?,
+        name_prefix: None,
     };
     let list: Vec<Workspace> = ctx.read(|s| ws::list(s, &f))?;
     ctx.printer.list(&list)?;

@@ -47,12 +47,25 @@ impl Named {
 /// The names of one kind, sorted case-insensitively. `workspace` scopes members, compute
 /// resources and data sources: without it, or when the actor cannot see it, there are none.
 pub fn names(s: &mut Session, kind: NameKind, workspace: Option<&str>) -> Result<Vec<Named>> {
+    names_starting(s, kind, workspace, "")
+}
+
+/// The names of one kind that start with `prefix` (exactly, as a shell matches the word
+/// typed), sorted as `names`. Workspaces and principals are read by an index range of
+/// their names, so that a TAB costs the same in a tenant of any size.
+pub fn names_starting(
+    s: &mut Session,
+    kind: NameKind,
+    workspace: Option<&str>,
+    prefix: &str,
+) -> Result<Vec<Named>> {
     let scope = workspace.and_then(|w| WorkspaceName::parse(w).ok());
     let mut out = Vec::new();
     match kind {
         NameKind::Workspace => {
             let all = workspace::ListFilter {
                 all: true,
+                name_prefix: Some(prefix.to_string()),
                 ..Default::default()
             };
             for w in workspace::list(s, &all)? {
@@ -64,7 +77,7 @@ pub fn names(s: &mut Session, kind: NameKind, workspace: Option<&str>) -> Result
             }
         }
         NameKind::Principal => {
-            for p in principal::list(s)? {
+            for p in principal::list_starting(s, prefix)? {
                 let about = match p.display_name.as_deref().filter(|d| !d.is_empty()) {
                     Some(d) => format!("{}: {d}", p.kind),
                     None => p.kind.to_string(),
@@ -104,6 +117,7 @@ pub fn names(s: &mut Session, kind: NameKind, workspace: Option<&str>) -> Result
             }
         }
     }
+    out.retain(|n| n.name.starts_with(prefix));
     out.sort_by_key(|n| n.name.to_ascii_lowercase());
     Ok(out)
 }

@@ -139,6 +139,16 @@ pub fn list(s: &mut Session) -> Result<Vec<Principal>> {
     s.tx().principals()
 }
 
+/// The principals whose names start with `prefix` (exactly), in `list`'s order.
+pub fn list_starting(s: &mut Session, prefix: &str) -> Result<Vec<Principal>> {
+    if prefix.is_empty() {
+        return list(s);
+    }
+    let mut all = s.tx().principals_from(prefix)?;
+    all.retain(|p| p.name.as_str().starts_with(prefix));
+    Ok(all)
+}
+
 pub fn show(s: &mut Session, name_or_id: &str) -> Result<Principal> {
     find(s, name_or_id)
 }

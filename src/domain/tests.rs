@@ -370,3 +370,143 @@ fn completion_names_carry_a_few_words_and_follow_visibility() {
         .about
         .starts_with("serverless 2 CU, Serverless_res_group_"));
 }
+
+/// A prefix read by index range offers exactly what the whole list filtered as the shell
+/// does (case-sensitively) offered, to every actor.
+#[test]
+fn completion_of_a_prefix_offers_what_filtering_every_name_did() {
+    use super::names::{names, names_starting, NameKind};
+    let mut cat = setup();
+    for name in ["alice", "Alan", "al@x", "ALBERT", "bob", "zed"] {
+        add_user(&mut cat, name, false);
+    }
+    for name in ["sales_ws", "Sales_eu", "SALES_x", "salesy", "ops_ws", "s_z"] {
+        create(&mut cat, None, name).unwrap();
+    }
+    for w in ["sales_ws", "SALES_x", "s_z"] {
+        session::write(&mut cat, &req(None, now()), |s| {
+            member::add(s, &ws(w), "bob", RoleSet::of(&[RoleCode::Dev]), false)
+        })
+        .unwrap();
+    }
+    let prefixes = [
+        "", "a", "A", "al", "Al", "AL", "al@", "ali", "alice", "alicex", "b", "z", "s", "S", "sa",
+        "Sa", "SA", "sales", "sales_", "SALES_", "x", "~", "é",
+    ];
+    let mut offered = 0;
+    for actor in [None, Some("bob")] {
+        for kind in [NameKind::Principal, NameKind::Workspace] {
+            let all =
+                session::read(&mut cat, &req(actor, now()), |s| names(s, kind, None)).unwrap();
+            for p in prefixes {
+                let got = session::read(&mut cat, &req(actor, now()), |s| {
+                    names_starting(s, kind, None, p)
+                })
+                .unwrap();
+                let want: Vec<_> = all
+                    .iter()
+                    .filter(|n| n.name.starts_with(p))
+                    .cloned()
+                    .collect();
+                assert_eq!(got, want, "{actor:?} {kind:?} {p:?}");
+                offered += got.len();
+            }
+        }
+    }
+    assert!(offered > 50, "{offered}");
+}
+
+/// `workspace list --tag` filtered in SQL lists what filtering every workspace did: every
+/// tag given, key and value exactly, with the same tags and groups, for every actor.
+#[test]
+fn a_tag_filter_lists_what_filtering_every_workspace_did() {
+    let mut cat = setup();
+    add_user(&mut cat, "bob", false);
+    let tagged: [(&str, &[(&str, &str)]); 5] = [
+        ("sales_ws", &[("team", "sales"), ("cost", "c1")]),
+        ("sales_eu", &[("team", "sales"), ("cost", "c2")]),
+        ("ops_ws", &[("team", "ops"), ("cost", "c1")]),
+        ("case_ws", &[("Team", "sales"), ("team", "Sales")]),
+        ("bare_ws", &[]),
+    ];
+    for (name, tags) in tagged {
+        session::write(&mut cat, &req(None, now()), |s| {
+            workspace::create(
+                s,
+                NewWorkspace {
+                    name: Some(ws(name)),
+                    tags: tags
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                    ..Default::default()
+                },
+                false,
+            )
+        })
+        .unwrap();
+    }
+    session::write(&mut cat, &req(None, now()), |s| {
+        member::add(
+            s,
+            &ws("sales_ws"),
+            "bob",
+            RoleSet::of(&[RoleCode::Dev]),
+            false,
+        )?;
+        workspace::delete(s, &ws("ops_ws"))
+    })
+    .unwrap();
+    let filters: [&[(&str, &str)]; 7] = [
+        &[("team", "sales")],
+        &[("team", "sales"), ("cost", "c1")],
+        &[("cost", "c1")],
+        &[("team", "sales"), ("team", "ops")],
+        &[("TEAM", "sales")],
+        &[("team", "SALES")],
+        &[("nope", "x")],
+    ];
+    let mut listed = 0;
+    for actor in [None, Some("bob")] {
+        for all in [false, true] {
+            for tags in filters {
+                let tags: Vec<(String, String)> = tags
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                let (got, every) = session::read(&mut cat, &req(actor, now()), |s| {
+                    let got = workspace::list(
+                        s,
+                        &ListFilter {
+                            all,
+                            tags: tags.clone(),
+                            ..Default::default()
+                        },
+                    )?;
+                    let every = workspace::list(
+                        s,
+                        &ListFilter {
+                            all,
+                            ..Default::default()
+                        },
+                    )?;
+                    Ok((got, every))
+                })
+                .unwrap();
+                let want: Vec<_> = every
+                    .into_iter()
+                    .filter(|w| tags.iter().all(|(k, v)| w.tags.get(k) == Some(v)))
+                    .collect();
+                assert_eq!(
+                    serde_json::to_string(&got.iter().map(workspace::to_json).collect::<Vec<_>>())
+                        .unwrap(),
+                    serde_json::to_string(&want.iter().map(workspace::to_json).collect::<Vec<_>>())
+                        .unwrap(),
+                    "{actor:?} all={all} {tags:?}"
+                );
+                listed += got.len();
+            }
+        }
+    }
+    assert!(listed > 8, "{listed}");
+}

@@ -244,6 +244,8 @@ pub struct ListFilter {
     pub status: Option<Status>,
     pub mode: Option<Mode>,
     pub tags: Vec<(String, String)>,
+    /// Only names that start with this text (exactly, as shell completion matches).
+    pub name_prefix: Option<String>,
 }
 
 pub fn list(s: &mut Session, f: &ListFilter) -> Result<Vec<Workspace>> {
@@ -251,6 +253,8 @@ pub fn list(s: &mut Session, f: &ListFilter) -> Result<Vec<Workspace>> {
         include_deleted: f.all || f.status == Some(Status::Deleted),
         status: f.status,
         mode: f.mode,
+        tags: f.tags.clone(),
+        name_prefix: f.name_prefix.clone().filter(|p| !p.is_empty()),
     };
     let mut list = s.tx().workspaces(&filter)?;
     if !s.actor.is_tenant_admin() {
@@ -260,7 +264,9 @@ pub fn list(s: &mut Session, f: &ListFilter) -> Result<Vec<Workspace>> {
                 .is_some_and(|r| policy::can_see(&s.actor, *r))
         });
     }
-    list.retain(|w| f.tags.iter().all(|(k, v)| w.tags.get(k) == Some(v)));
+    if let Some(p) = &f.name_prefix {
+        list.retain(|w| w.name.as_str().starts_with(p.as_str()));
+    }
     Ok(list)
 }
 
@@ -599,7 +605,7 @@ pub fn purge_expired(
     let deleted = s.tx().workspaces(&WorkspaceFilter {
         include_deleted: true,
         status: Some(Status::Deleted),
-        mode: None,
+        ..Default::default()
     })?;
     let now = s.now;
     let expired: Vec<Workspace> = deleted

@@ -204,7 +204,11 @@ fn r4_a_negative_or_unknown_schema_version_is_exit_7_without_sql() {
         (-1, "is corrupt"),
         (-3, "is corrupt"),
         (i32::MIN, "is corrupt"),
-        (2, "written by a newer dwctl"),
+        // One past this dwctl's schema.
+        (
+            dwctl::catalog::SCHEMA_VERSION + 1,
+            "written by a newer dwctl",
+        ),
         (i32::MAX, "written by a newer dwctl"),
     ] {
         let copy = env.path().join(format!("v{version}.db"));

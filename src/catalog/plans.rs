@@ -1,0 +1,462 @@
+//! The query plans of the commands about one object: each statement they run must find
+//! its rows by key or by an index (`SEARCH`), never read a whole table (`SCAN`), so that
+//! their cost stays the same in a tenant of any size. The statements are the ones the
+//! real code runs (recorded by SQLite's trace hook while a use case runs through the
+//! domain), so a change that brings a scan back fails here.
+
+use std::ffi::{c_int, c_uint, c_void, CStr};
+use std::sync::Mutex;
+
+use rusqlite::ffi;
+
+use super::{in_memory, tune, AuditFilter, Catalog};
+use crate::domain::clock::Timestamp;
+use crate::domain::member;
+use crate::domain::model::{PrincipalKind, PrincipalName, WorkspaceName};
+use crate::domain::names::{self, NameKind};
+use crate::domain::principal::{self, NewPrincipal};
+use crate::domain::roles::{RoleCode, RoleSet};
+use crate::domain::session::{self, Request, Session};
+use crate::domain::workspace::{self, ListFilter, NewWorkspace};
+use crate::domain::{audit, tenant};
+
+/// Every statement SQLite starts on the connection, as written (parameters unbound).
+static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+unsafe extern "C" fn record(_: c_uint, _: *mut c_void, stmt: *mut c_void, _: *mut c_void) -> c_int {
+    // SAFETY: for SQLITE_TRACE_STMT, the third argument is the statement being run.
+    let sql = unsafe { ffi::sqlite3_sql(stmt as *mut ffi::sqlite3_stmt) };
+    if !sql.is_null() {
+        // SAFETY: sqlite3_sql returns a NUL-terminated string owned by the statement.
+        let text = unsafe { CStr::from_ptr(sql) }
+            .to_string_lossy()
+            .into_owned();
+        LOG.lock().unwrap().push(text);
+    }
+    0
+}
+
+fn now() -> Timestamp {
+    Timestamp::parse("2026-11-28T10:00:00Z").unwrap()
+}
+
+fn req(actor: Option<&str>) -> Request {
+    Request {
+        actor: actor.map(str::to_string),
+        now: now(),
+        dry_run: false,
+    }
+}
+
+fn ws(name: &str) -> WorkspaceName {
+    WorkspaceName::parse(name).unwrap()
+}
+
+/// A small tenant: alice and bob, two tagged workspaces with members, their audit events.
+fn tenant_with_data() -> Catalog {
+    let mut cat = in_memory();
+    tune(&cat.conn).unwrap();
+    {
+        let mut tx = cat.write().unwrap();
+        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now()).unwrap();
+        tx.commit().unwrap();
+    }
+    for name in ["alice", "bob"] {
+        session::write(&mut cat, &req(None), |s| {
+            principal::add(
+                s,
+                NewPrincipal {
+                    name: PrincipalName::parse(name).unwrap(),
+                    kind: PrincipalKind::RamUser,
+                    id: None,
+                    display_name: None,
+                    full_access: false,
+                },
+                false,
+            )
+        })
+        .unwrap();
+    }
+    for (name, team) in [("sales_ws", "sales"), ("ops_ws", "ops")] {
+        session::write(&mut cat, &req(None), |s| {
+            workspace::create(
+                s,
+                NewWorkspace {
+                    name: Some(ws(name)),
+                    tags: [("team".to_string(), team.to_string())].into(),
+                    ..Default::default()
+                },
+                false,
+            )
+        })
+        .unwrap();
+        session::write(&mut cat, &req(None), |s| {
+            member::add(
+                s,
+                &ws(name),
+                "alice",
+                RoleSet::of(&[RoleCode::Admin]),
+                false,
+            )
+        })
+        .unwrap();
+    }
+    cat
+}
+
+/// The statements `run` starts, each with its query plan.
+fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, Vec<String>)> {
+    // SAFETY: the handle is the live connection of `cat`; the callback reads only the
+    // statement it is given, and is removed before `cat` can be dropped.
+    unsafe {
+        ffi::sqlite3_trace_v2(
+            cat.conn.handle(),
+            ffi::SQLITE_TRACE_STMT as c_uint,
+            Some(record),
+            std::ptr::null_mut(),
+        );
+    }
+    LOG.lock().unwrap().clear();
+    run(cat);
+    unsafe {
+        ffi::sqlite3_trace_v2(cat.conn.handle(), 0, None, std::ptr::null_mut());
+    }
+    let sqls: Vec<String> = std::mem::take(&mut *LOG.lock().unwrap());
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for sql in sqls {
+        let head = sql.trim_start().to_ascii_uppercase();
+        let data = ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"]
+            .iter()
+            .any(|k| head.starts_with(k));
+        if !data || out.iter().any(|(s, _)| *s == sql) {
+            continue;
+        }
+        let mut st = cat
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap();
+        // Parameters stay unbound (NULL): the plan does not depend on them (QPSG).
+        let mut rows = st.raw_query();
+        let mut plan = Vec::new();
+        while let Some(r) = rows.next().unwrap() {
+            plan.push(r.get::<_, String>(3).unwrap());
+        }
+        out.push((sql, plan));
+    }
+    out
+}
+
+/// What a plan may read whole: a constant row, a subquery's or a CTE's own rows (already
+/// selected), the JSON list of visible workspaces. Any other `SCAN` is a table (plans name
+/// tables by their alias, so no table is allowed by name).
+fn may_scan(target: &str) -> bool {
+    target.starts_with("CONSTANT ROW")
+        || target.starts_with("(subquery-")
+        || target.starts_with("json_each ")
+        || target == "found"
+}
+
+/// The plan steps that read a whole table.
+fn scans(plans: &[(String, Vec<String>)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (sql, plan) in plans {
+        for step in plan {
+            match step.strip_prefix("SCAN ") {
+                Some(target) if !may_scan(target) => {
+                    found.push(format!("{step}\n    in: {sql}\n    plan: {plan:?}"))
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+/// Reads of the audit log whose rows are sorted before `--limit` applies (a range of
+/// several keys read whole), instead of coming newest first from the index.
+fn sorted_reads(plans: &[(String, Vec<String>)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (sql, plan) in plans {
+        for pair in plan.windows(2) {
+            if pair[0].starts_with("SEARCH audit ") && pair[1].starts_with("USE TEMP B-TREE") {
+                found.push(format!("{}\n    in: {sql}\n    plan: {plan:?}", pair[0]));
+            }
+        }
+    }
+    found
+}
+
+fn assert_searches(what: &str, plans: &[(String, Vec<String>)]) {
+    assert!(!plans.is_empty(), "{what}: no statement recorded");
+    let found = scans(plans);
+    assert!(
+        found.is_empty(),
+        "{what} reads a whole table:\n{}",
+        found.join("\n")
+    );
+    let found = sorted_reads(plans);
+    assert!(
+        found.is_empty(),
+        "{what} sorts the events it matches:\n{}",
+        found.join("\n")
+    );
+}
+
+fn reading<T>(cat: &mut Catalog, actor: Option<&str>, f: impl FnOnce(&mut Session) -> T) {
+    session::read(cat, &req(actor), |s| {
+        f(s);
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// A use case run on the catalog.
+type Use = Box<dyn FnOnce(&mut Catalog)>;
+
+#[test]
+fn commands_about_one_object_search_and_never_scan() {
+    let mut cat = tenant_with_data();
+    let audit_of = |f: AuditFilter| {
+        move |c: &mut Catalog| {
+            reading(c, None, |s| audit::list(s, f, |_| Ok(())).unwrap());
+        }
+    };
+    let limited = |f: AuditFilter| AuditFilter {
+        limit: Some(100),
+        ..f
+    };
+    let cases: Vec<(&str, Use)> = vec![
+        (
+            "workspace show",
+            Box::new(|c| reading(c, None, |s| workspace::show(s, &ws("sales_ws")).unwrap())),
+        ),
+        (
+            "workspace show, as a member",
+            Box::new(|c| {
+                reading(c, Some("alice"), |s| {
+                    workspace::show(s, &ws("sales_ws")).unwrap()
+                })
+            }),
+        ),
+        (
+            "user show",
+            Box::new(|c| reading(c, None, |s| principal::show(s, "alice").unwrap())),
+        ),
+        (
+            "member list of one workspace",
+            Box::new(|c| {
+                reading(c, None, |s| {
+                    member::list(s, &ws("sales_ws"), None, |_| Ok(())).unwrap()
+                })
+            }),
+        ),
+        (
+            "member show",
+            Box::new(|c| {
+                reading(c, None, |s| {
+                    member::show(s, &ws("sales_ws"), "alice").unwrap()
+                })
+            }),
+        ),
+        (
+            "member add",
+            Box::new(|c| {
+                session::write(c, &req(None), |s| {
+                    member::add(
+                        s,
+                        &ws("sales_ws"),
+                        "bob",
+                        RoleSet::of(&[RoleCode::Dev]),
+                        false,
+                    )
+                })
+                .unwrap();
+            }),
+        ),
+        (
+            "member remove",
+            Box::new(|c| {
+                session::write(c, &req(None), |s| member::remove(s, &ws("sales_ws"), "bob"))
+                    .unwrap();
+            }),
+        ),
+        (
+            "workspace list --tag",
+            Box::new(|c| {
+                reading(c, None, |s| {
+                    let f = ListFilter {
+                        tags: vec![("team".into(), "sales".into())],
+                        ..Default::default()
+                    };
+                    assert_eq!(workspace::list(s, &f).unwrap().len(), 1);
+                })
+            }),
+        ),
+        (
+            "completion of a principal name",
+            Box::new(|c| {
+                reading(c, None, |s| {
+                    let n = names::names_starting(s, NameKind::Principal, None, "al").unwrap();
+                    assert_eq!(n.len(), 1);
+                })
+            }),
+        ),
+        (
+            "completion of a workspace name",
+            Box::new(|c| {
+                reading(c, None, |s| {
+                    let n = names::names_starting(s, NameKind::Workspace, None, "sa").unwrap();
+                    assert_eq!(n.len(), 1);
+                })
+            }),
+        ),
+        (
+            "audit list --workspace --limit",
+            Box::new(audit_of(limited(AuditFilter {
+                workspace: Some("sales_ws".into()),
+                ..Default::default()
+            }))),
+        ),
+        (
+            "audit list --actor NAME --limit",
+            Box::new(audit_of(limited(AuditFilter {
+                actor: Some("alice".into()),
+                ..Default::default()
+            }))),
+        ),
+        (
+            "audit list --actor ID --limit",
+            Box::new(audit_of(limited(AuditFilter {
+                actor: Some("1234567890123456".into()),
+                ..Default::default()
+            }))),
+        ),
+        (
+            "audit list --action NOUN --limit",
+            Box::new(audit_of(limited(AuditFilter {
+                action: Some("member".into()),
+                ..Default::default()
+            }))),
+        ),
+        (
+            "audit list --action NOUN.VERB --limit",
+            Box::new(audit_of(limited(AuditFilter {
+                action: Some("member.add".into()),
+                ..Default::default()
+            }))),
+        ),
+        (
+            "audit list --workspace --actor --action --since --until --limit",
+            Box::new(audit_of(limited(AuditFilter {
+                workspace: Some("sales_ws".into()),
+                actor: Some("root".into()),
+                action: Some("member".into()),
+                since: Some(Timestamp::parse("2026-01-01T00:00:00Z").unwrap()),
+                until: Some(Timestamp::parse("2027-01-01T00:00:00Z").unwrap()),
+                ..Default::default()
+            }))),
+        ),
+        (
+            "audit list --workspace --limit, as a workspace administrator",
+            Box::new(|c| {
+                reading(c, Some("alice"), |s| {
+                    let f = AuditFilter {
+                        workspace: Some("sales_ws".into()),
+                        limit: Some(100),
+                        ..Default::default()
+                    };
+                    audit::list(s, f, |_| Ok(())).unwrap()
+                })
+            }),
+        ),
+        (
+            "audit list --actor --limit, as a workspace administrator",
+            Box::new(|c| {
+                reading(c, Some("alice"), |s| {
+                    let f = AuditFilter {
+                        actor: Some("root".into()),
+                        limit: Some(100),
+                        ..Default::default()
+                    };
+                    audit::list(s, f, |_| Ok(())).unwrap()
+                })
+            }),
+        ),
+        (
+            "completion of a member's name in one workspace",
+            Box::new(|c| {
+                reading(c, None, |s| {
+                    names::names_starting(s, NameKind::Member, Some("sales_ws"), "al").unwrap()
+                })
+            }),
+        ),
+    ];
+    for (what, run) in cases {
+        let plans = plans_of(&mut cat, run);
+        assert_searches(what, &plans);
+    }
+}
+
+#[test]
+fn the_checks_catch_a_scan_and_a_sorted_read() {
+    let mut cat = tenant_with_data();
+    let plans = plans_of(&mut cat, |c| {
+        // The account as it was found before schema 2 (`kind` had no index), through an
+        // alias as most statements name their tables.
+        c.conn
+            .query_row(
+                "SELECT pk FROM principal p WHERE +p.kind = 'account'",
+                [],
+                |_| Ok(()),
+            )
+            .unwrap();
+        // audit list --action NOUN --limit as one range read.
+        c.conn
+            .query_row(
+                "SELECT count(*) FROM (SELECT seq FROM audit WHERE action >= 'member' COLLATE NOCASE \
+                 AND action < 'member/' COLLATE NOCASE ORDER BY seq DESC LIMIT 100)",
+                [],
+                |_| Ok(()),
+            )
+            .unwrap();
+    });
+    assert_eq!(scans(&plans).len(), 1, "{plans:?}");
+    assert_eq!(sorted_reads(&plans).len(), 1, "{plans:?}");
+}
+
+#[test]
+fn a_schema_1_catalog_gets_the_indexes() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(super::MIGRATIONS[0]).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    let mut cat = Catalog {
+        conn,
+        path: ":memory:".into(),
+        read_only: false,
+        lock_timeout: std::time::Duration::ZERO,
+        warnings: Vec::new(),
+    };
+    cat.migrate().unwrap();
+    let version: i32 = cat
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, super::SCHEMA_VERSION);
+    let indexes: Vec<String> = cat
+        .conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for name in [
+        "audit_by_action",
+        "audit_by_actor",
+        "audit_by_actor_id",
+        "principal_account",
+        "workspace_tag_by_value",
+    ] {
+        assert!(indexes.iter().any(|i| i == name), "{name} in {indexes:?}");
+    }
+}
