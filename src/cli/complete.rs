@@ -206,8 +206,8 @@ pub fn members() -> ArgValueCompleter {
 }
 
 /// Principals that are no member of the workspace already typed (`member add`).
-pub fn non_members() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| catalog_names(NameKind::NonMember))
+pub fn non_members() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::NonMember, p))
 }
 
 /// Compute resources or data sources of the workspace already typed, by the noun typed

@@ -100,7 +100,7 @@ pub fn names_starting(
                 },
                 None => Vec::new(),
             };
-            out = names(s, NameKind::Principal, None)?
+            out = names_starting(s, NameKind::Principal, None, prefix)?
                 .into_iter()
                 .filter(|p| !members.iter().any(|m| m.name.eq_ignore_ascii_case(&p.name)))
                 .collect();
