@@ -51,17 +51,22 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
-    /// The first of dwctl's own settings that is set to the empty string. Such a variable
-    /// is a mistake (an unset shell variable expanded), never "use the default": acting as
-    /// the account, or writing a catalog at the default path, would fail open.
-    /// `CI`, `NO_COLOR` and `CLICOLOR_FORCE` follow their own conventions, in which empty
-    /// means unset.
-    pub fn empty_setting(&self) -> Option<&'static str> {
+    /// The first of dwctl's own settings that is set to the empty string, or to blanks
+    /// only, with which of the two it is. Such a variable is a mistake (an unset shell
+    /// variable expanded, a stray space), never "use the default" nor a value: acting as
+    /// the account, or writing a catalog at the default path or at a file named " ", would
+    /// fail open. `CI`, `NO_COLOR` and `CLICOLOR_FORCE` follow their own conventions, in
+    /// which empty means unset.
+    pub fn empty_setting(&self) -> Option<(&'static str, &'static str)> {
         ENV_VARS
             .iter()
             .copied()
             .filter(|k| k.starts_with("DWCTL_"))
-            .find(|k| self.vars.get(*k).is_some_and(|v| v.is_empty()))
+            .find_map(|k| match self.vars.get(k) {
+                Some(v) if v.is_empty() => Some((k, "empty")),
+                Some(v) if v.trim().is_empty() => Some((k, "blank (only whitespace)")),
+                _ => None,
+            })
     }
 
     /// `DWCTL_OUTPUT`, when it names a format (for errors before settings resolve).
@@ -234,8 +239,8 @@ impl Settings {
             lock_timeout,
         } = args;
 
-        if let Some(var) = env.empty_setting() {
-            return Err(Error::invalid(format!("{var} is set but empty"))
+        if let Some((var, what)) = env.empty_setting() {
+            return Err(Error::invalid(format!("{var} is set but {what}"))
                 .with_hint(format!("give {var} a value, or unset it (unset {var})")));
         }
         let dirs = default_dirs();
@@ -278,10 +283,10 @@ impl Settings {
                 mode,
             }
         } else if let Some(p) = &cfg.catalog {
-            if p.as_os_str().is_empty() {
+            if p.to_string_lossy().trim().is_empty() {
                 return Err(cfg_err(
                     "catalog",
-                    Error::invalid("the catalog path is empty")
+                    Error::invalid("the catalog path is empty or blank")
                         .with_hint("name the catalog file, or leave the key out for the default"),
                 ));
             }

@@ -72,8 +72,8 @@ ENVIRONMENT:
   DWCTL_COMPLETE       set by the completion scripts: answer a TAB (see dwctl completions)
   NO_COLOR             set: no colour
   CLICOLOR_FORCE       set: colour even into a pipe
-A DWCTL_ variable set to the empty string is an error (exit 2), never \"use the
-default\"; for CI, NO_COLOR and CLICOLOR_FORCE empty means unset, as their conventions say.
+A DWCTL_ variable set to the empty string (or to blanks only) is an error (exit 2), never
+\"use the default\"; for CI, NO_COLOR and CLICOLOR_FORCE empty means unset, as their conventions say.
 
 Precedence: flag, then environment, then config file, then default.
 

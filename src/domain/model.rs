@@ -109,8 +109,13 @@ pub fn shown(s: &str) -> String {
 
 /// A user-supplied name inside a message: as given when it is short and printable (so
 /// that ordinary messages read naturally), else quoted, escaped and cut like [`shown`].
+/// Blanks at either end are quoted too: `no catalog at ' '` rather than a trailing blank.
 pub fn named(s: &str) -> String {
-    if !s.is_empty() && char_len(s) <= EXCERPT_CHARS && !s.chars().any(needs_escape) {
+    if !s.is_empty()
+        && char_len(s) <= EXCERPT_CHARS
+        && !s.chars().any(needs_escape)
+        && s.trim() == s
+    {
         s.to_string()
     } else {
         shown(s)
@@ -603,6 +608,9 @@ mod tests {
         assert_eq!(excerpt(&"é".repeat(65)), format!("{}…", "é".repeat(64)));
         assert_eq!(named("alice"), "alice");
         assert_eq!(named("a b\u{1b}"), "'a b\\u001b'");
+        assert_eq!(named("a b"), "a b");
+        assert_eq!(named(" "), "' '");
+        assert_eq!(named("x.toml "), "'x.toml '");
     }
 
     #[test]

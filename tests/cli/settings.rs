@@ -331,6 +331,64 @@ fn bad_values_in_the_environment_are_usage_errors() {
 }
 
 #[test]
+fn blank_settings_are_usage_errors_too() {
+    let env = Env::new();
+    let before = env.bytes();
+    let events = env.events();
+    // Blanks only (a stray space, a quoted empty expansion with a newline) are no more a
+    // value than the empty string: DWCTL_CATALOG=" " once created a catalog named " ".
+    for var in [
+        "DWCTL_CATALOG",
+        "DWCTL_CONFIG",
+        "DWCTL_NO_CONFIG",
+        "DWCTL_ACTOR",
+        "DWCTL_OUTPUT",
+        "DWCTL_NO_INPUT",
+        "DWCTL_LOCK_TIMEOUT",
+        "DWCTL_NOW",
+        "DWCTL_NO_MODE_CHECK",
+    ] {
+        for value in [" ", "\t", " \n "] {
+            for args in [
+                &["init", "--account-id", "1234567890123456"][..],
+                &["user", "add", "carol"],
+                &["--as", "root", "-o", "json", "workspace", "list"],
+            ] {
+                let mut c = env.cmd(args);
+                c.env(var, value);
+                let r = Env::output(c);
+                let text = format!("{var} is set but blank (only whitespace)");
+                if args.contains(&"json") {
+                    assert_eq!(r.code, 2, "{var}={value:?}: {}", r.stderr);
+                    assert_eq!(r.json_error()["message"], json!(text));
+                } else {
+                    r.fails(2, &format!("error: {text}"));
+                    assert!(r
+                        .stderr
+                        .contains(&format!("hint: give {var} a value, or unset it")));
+                }
+                assert_eq!(r.stdout, "", "{var}={value:?}");
+            }
+        }
+    }
+    assert_eq!(env.bytes(), before);
+    assert_eq!(env.events(), events);
+    let strays: Vec<_> = std::fs::read_dir(env.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().trim().is_empty() || n == ".local")
+        .collect();
+    assert!(strays.is_empty(), "catalogs written: {strays:?}");
+    // The config file's catalog likewise.
+    let cfg = default_config(&env);
+    write(&cfg, "catalog = \"  \"\n");
+    let mut c = with_config(&env, &["init", "--account-id", "1234567890123456"]);
+    c.env_remove("DWCTL_CATALOG");
+    Env::output(c).fails(2, ":1: catalog: the catalog path is empty or blank");
+    assert!(!env.path().join("  ").exists());
+}
+
+#[test]
 fn empty_settings_are_usage_errors() {
     let env = Env::new();
     let before = env.bytes();
