@@ -134,7 +134,7 @@ fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
         Error::invalid(format!(
             "{}:{line}:{col}: {}",
             shown_path(path),
-            e.message().trim_end()
+            crate::domain::model::cut_quoted(e.message().trim_end())
         ))
         .with_hint("the config file takes: catalog, actor, output, color, lock_timeout, mode_check")
     })?;

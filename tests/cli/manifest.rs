@@ -1697,3 +1697,31 @@ fn prune_never_removes_the_actors_own_membership() {
         "fa is not a member of fin_ws",
     );
 }
+
+#[test]
+fn a_parser_error_repeats_a_long_key_or_value_only_as_an_excerpt() {
+    // The parsers (toml, serde_json) quote the unknown key or the bad value whole; dwctl
+    // cuts what they quote, as it cuts every piece of input in a message.
+    let env = target();
+    let rows = env.rows();
+    let long = "k".repeat(100_000);
+    for (name, text) in [
+        ("long.toml", format!("version = 1\n{long} = 1\n")),
+        ("long.json", format!("{{\"version\": 1, \"{long}\": 1}}")),
+        (
+            "type.toml",
+            format!(
+                "version = 1\n[[workspace]]\nname = \"fin_ws\"\ndev_role_disabled = \"{long}\"\n"
+            ),
+        ),
+    ] {
+        let file = write(&env, name, &text);
+        for cmd in ["plan", "apply"] {
+            let r = env.run(&[cmd, "--file", &file, "--yes"]);
+            r.fails(2, &format!("{}…", "k".repeat(64)));
+            assert!(!r.stderr.contains(&"k".repeat(65)), "{name}: {}", r.stderr);
+            assert!(r.stderr.len() < 512, "{name}: {} bytes", r.stderr.len());
+        }
+    }
+    assert_eq!(env.rows(), rows);
+}

@@ -507,6 +507,16 @@ fn hostile_settings_are_escaped_and_cut_in_messages() {
         Env::output(with_config(&env, &["workspace", "list"])),
         "config actor",
     );
+    // An unknown key or a value of the wrong type, which the TOML parser quotes: cut too.
+    for text in [
+        format!("{} = 1\n", "k".repeat(100_000)),
+        format!("mode_check = \"{}\"\n", "k".repeat(100_000)),
+    ] {
+        write(&cfg, &text);
+        let r = Env::output(with_config(&env, &["workspace", "list"]));
+        r.fails(2, &format!("{}…", "k".repeat(64)));
+        assert!(r.stderr.len() < 512, "{} bytes", r.stderr.len());
+    }
     assert_eq!(env.bytes(), before);
 }
 
