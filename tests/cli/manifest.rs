@@ -1725,3 +1725,46 @@ fn a_parser_error_repeats_a_long_key_or_value_only_as_an_excerpt() {
     }
     assert_eq!(env.rows(), rows);
 }
+
+#[test]
+fn a_prune_of_many_objects_asks_with_the_first_twenty_and_stays_under_4_kib() {
+    let env = Env::new();
+    let mut grow = String::from("version = 1\nregion = \"cn-hangzhou\"\n");
+    for i in 0..150 {
+        grow.push_str(&format!(
+            "\n[[principal]]\nname = \"user_with_a_longer_name_{i:03}\"\nkind = \"ram-user\"\n"
+        ));
+    }
+    grow.push_str("\n[[workspace]]\nname = \"big_ws\"\nmode = \"basic\"\n");
+    for i in 0..150 {
+        grow.push_str(&format!(
+            "\n[[workspace.member]]\nuser = \"user_with_a_longer_name_{i:03}\"\nroles = [\"guest\"]\n"
+        ));
+    }
+    let path = write(&env, "grow.toml", &grow);
+    env.run(&["apply", "--file", &path, "--yes"]).ok();
+    let shrink = write(
+        &env,
+        "shrink.toml",
+        "version = 1\nregion = \"cn-hangzhou\"\n\n[[workspace]]\nname = \"big_ws\"\nmode = \"basic\"\n",
+    );
+    let rows = env.rows();
+    let events = env.events();
+    for format in ["table", "json"] {
+        let r = env.run(&["apply", "--file", &shrink, "--prune", "-o", format]);
+        assert_eq!(r.code, 8, "{}", r.stderr);
+        assert_eq!(r.stdout, "");
+        assert!(r.stderr.len() < 4096, "{format}: {} bytes", r.stderr.len());
+        for piece in [
+            "Apply 150 changes, deleting:",
+            "member big_ws/user_with_a_longer_name_019",
+            "… and 130 more (dwctl plan --prune lists every change)",
+            "Continue?",
+            "pass --yes",
+        ] {
+            assert!(r.stderr.contains(piece), "{format}: {piece}: {}", r.stderr);
+        }
+        assert!(!r.stderr.contains("user_with_a_longer_name_020"));
+    }
+    assert_eq!((env.rows(), env.events()), (rows, events));
+}
