@@ -205,7 +205,14 @@ pub fn default_dirs() -> Option<directories::ProjectDirs> {
 
 fn parse_lock_timeout(v: f64) -> Result<Duration> {
     if !(0.0..=86_400.0).contains(&v) || v.is_nan() {
-        return Err(Error::invalid(format!("invalid lock timeout {v}"))
+        // 1e300 is not written out in 301 digits.
+        let text = v.to_string();
+        let text = if text.len() > 20 {
+            format!("{v:e}")
+        } else {
+            text
+        };
+        return Err(Error::invalid(format!("invalid lock timeout {text}"))
             .with_hint("a number of seconds from 0 to 86400"));
     }
     Ok(Duration::from_secs_f64(v))
@@ -423,5 +430,11 @@ mod tests {
         );
         assert!(parse_lock_timeout_str("-1").is_err());
         assert!(parse_lock_timeout_str("soon").is_err());
+        let huge = parse_lock_timeout_str("1e300").unwrap_err();
+        assert_eq!(huge.message, "invalid lock timeout 1e300");
+        assert_eq!(
+            parse_lock_timeout(-0.25).unwrap_err().message,
+            "invalid lock timeout -0.25"
+        );
     }
 }
