@@ -55,7 +55,8 @@ EXIT STATUS:
   7  catalog unavailable: missing at an explicit path, not a dwctl catalog, corrupt, newer, locked, not writable
   8  confirmation needed but not possible (--no-input, no terminal, CI) or declined
   9  negative answer: datasource test not connectable, check --strict found problems,
-     plan --exit-code has changes, audit verify found a broken chain
+     plan --exit-code has changes, audit verify found a broken chain (or, with --expect,
+     a log truncated before the anchor or rewritten at or before it)
   130  interrupted: Ctrl-C at a prompt (nothing changed)
 
 ENVIRONMENT:
