@@ -74,6 +74,27 @@ impl Env {
         self.get("DWCTL_OUTPUT").and_then(|f| Format::parse(f).ok())
     }
 
+    /// One of dwctl's on/off variables (`DWCTL_NO_CONFIG`, `DWCTL_NO_INPUT`,
+    /// `DWCTL_NO_MODE_CHECK`): `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off` (any
+    /// case). Anything else is exit 2 naming it: `DWCTL_NO_MODE_CHECK=flase` must not turn
+    /// a safety check off, nor `DWCTL_NO_CONFIG=flase` drop the config file's actor.
+    fn switch(&self, key: &str) -> Result<bool> {
+        let Some(v) = self.get(key) else {
+            return Ok(false);
+        };
+        match v.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(Error::invalid(format!(
+                "{key} is set to {}, which is neither on nor off",
+                crate::domain::model::shown(v)
+            ))
+            .with_hint(format!(
+                "{key} takes 1, true, yes or on (0, false, no or off: as if unset)"
+            ))),
+        }
+    }
+
     /// `1`, `true`, `yes` (any case) count as set; `0`, `false`, `no`, empty do not.
     fn flag(&self, key: &str) -> bool {
         self.get(key).is_some_and(|v| {
@@ -251,7 +272,9 @@ impl Settings {
                 .with_hint(format!("give {var} a value, or unset it (unset {var})")));
         }
         let dirs = default_dirs();
-        let no_config = *no_config || env.flag("DWCTL_NO_CONFIG");
+        let no_config = *no_config || env.switch("DWCTL_NO_CONFIG")?;
+        let env_no_mode_check = env.switch("DWCTL_NO_MODE_CHECK")?;
+        let env_no_input = env.switch("DWCTL_NO_INPUT")?;
         let (cfg, cfg_path) = if no_config {
             (ConfigFile::default(), None)
         } else if let Some(p) = config
@@ -272,7 +295,7 @@ impl Settings {
 
         // The catalog's mode is checked unless the environment or the config file says
         // the filesystem has no Unix modes to check.
-        let mode = if env.flag("DWCTL_NO_MODE_CHECK") || cfg.mode_check == Some(false) {
+        let mode = if env_no_mode_check || cfg.mode_check == Some(false) {
             ModeCheck::Off
         } else {
             ModeCheck::On
@@ -375,7 +398,7 @@ impl Settings {
         };
 
         let ci = env.get("CI").is_some_and(|v| !matches!(v, "false" | "0"));
-        let no_input = *no_input || env.flag("DWCTL_NO_INPUT") || ci;
+        let no_input = *no_input || env_no_input || ci;
         let terminals = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
 
         let (now, pinned_clock) = match env.get("DWCTL_NOW") {
@@ -420,6 +443,26 @@ mod tests {
         assert!(!e.flag("DWCTL_NO_INPUT"));
         e.vars.insert("DWCTL_NO_INPUT".into(), "1".into());
         assert!(e.flag("DWCTL_NO_INPUT"));
+        for (v, on) in [
+            ("1", true),
+            ("TRUE", true),
+            ("on", true),
+            ("Off", false),
+            ("no", false),
+        ] {
+            e.vars.insert("DWCTL_NO_MODE_CHECK".into(), v.into());
+            assert_eq!(e.switch("DWCTL_NO_MODE_CHECK").unwrap(), on, "{v}");
+        }
+        for v in ["flase", "2", "maybe", "\u{1b}[2J"] {
+            e.vars.insert("DWCTL_NO_MODE_CHECK".into(), v.into());
+            let err = e.switch("DWCTL_NO_MODE_CHECK").unwrap_err();
+            assert!(
+                err.message.starts_with("DWCTL_NO_MODE_CHECK is set to '"),
+                "{}",
+                err.message
+            );
+            assert!(!err.message.contains('\u{1b}'));
+        }
     }
 
     #[test]

@@ -74,7 +74,8 @@ ENVIRONMENT:
   NO_COLOR             set: no colour
   CLICOLOR_FORCE       set: colour even into a pipe
 A DWCTL_ variable set to the empty string (or to blanks only) is an error (exit 2), never
-\"use the default\"; for CI, NO_COLOR and CLICOLOR_FORCE empty means unset, as their conventions say.
+\"use the default\"; DWCTL_NO_* take 1, true, yes, on or 0, false, no, off, and anything
+else is exit 2 too; for CI, NO_COLOR and CLICOLOR_FORCE empty means unset, as their conventions say.
 
 Precedence: flag, then environment, then config file, then default.
 

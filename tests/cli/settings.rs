@@ -389,6 +389,36 @@ fn blank_settings_are_usage_errors_too() {
 }
 
 #[test]
+fn an_on_off_setting_takes_on_or_off_and_nothing_else() {
+    let env = Env::new();
+    let before = env.bytes();
+    let events = env.events();
+    // A typo must not turn a safety check off (DWCTL_NO_MODE_CHECK), nor drop the config
+    // file and with it its actor (DWCTL_NO_CONFIG).
+    for var in ["DWCTL_NO_CONFIG", "DWCTL_NO_INPUT", "DWCTL_NO_MODE_CHECK"] {
+        for value in ["flase", "2", "\u{1b}[2J"] {
+            let mut c = env.cmd(&["user", "add", "carol"]);
+            c.env(var, value);
+            let r = Env::output(c);
+            r.fails(2, &format!("error: {var} is set to '"));
+            assert!(
+                r.stderr.contains("which is neither on nor off"),
+                "{}",
+                r.stderr
+            );
+            assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+        }
+        for value in ["1", "TRUE", "on", "0", "no", "Off"] {
+            let mut c = env.cmd(&["user", "list"]);
+            c.env(var, value);
+            Env::output(c).ok();
+        }
+    }
+    assert_eq!(env.bytes(), before);
+    assert_eq!(env.events(), events);
+}
+
+#[test]
 fn empty_settings_are_usage_errors() {
     let env = Env::new();
     let before = env.bytes();
