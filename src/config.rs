@@ -51,22 +51,48 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
-    /// The first of dwctl's own settings that is set to the empty string. Such a variable
-    /// is a mistake (an unset shell variable expanded), never "use the default": acting as
-    /// the account, or writing a catalog at the default path, would fail open.
-    /// `CI`, `NO_COLOR` and `CLICOLOR_FORCE` follow their own conventions, in which empty
-    /// means unset.
-    pub fn empty_setting(&self) -> Option<&'static str> {
+    /// The first of dwctl's own settings that is set to the empty string, or to blanks
+    /// only, with which of the two it is. Such a variable is a mistake (an unset shell
+    /// variable expanded, a stray space), never "use the default" nor a value: acting as
+    /// the account, or writing a catalog at the default path or at a file named " ", would
+    /// fail open. `CI`, `NO_COLOR` and `CLICOLOR_FORCE` follow their own conventions, in
+    /// which empty means unset.
+    pub fn empty_setting(&self) -> Option<(&'static str, &'static str)> {
         ENV_VARS
             .iter()
             .copied()
             .filter(|k| k.starts_with("DWCTL_"))
-            .find(|k| self.vars.get(*k).is_some_and(|v| v.is_empty()))
+            .find_map(|k| match self.vars.get(k) {
+                Some(v) if v.is_empty() => Some((k, "empty")),
+                Some(v) if v.trim().is_empty() => Some((k, "blank (only whitespace)")),
+                _ => None,
+            })
     }
 
     /// `DWCTL_OUTPUT`, when it names a format (for errors before settings resolve).
     pub fn output_format(&self) -> Option<Format> {
         self.get("DWCTL_OUTPUT").and_then(|f| Format::parse(f).ok())
+    }
+
+    /// One of dwctl's on/off variables (`DWCTL_NO_CONFIG`, `DWCTL_NO_INPUT`,
+    /// `DWCTL_NO_MODE_CHECK`): `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off` (any
+    /// case). Anything else is exit 2 naming it: `DWCTL_NO_MODE_CHECK=flase` must not turn
+    /// a safety check off, nor `DWCTL_NO_CONFIG=flase` drop the config file's actor.
+    fn switch(&self, key: &str) -> Result<bool> {
+        let Some(v) = self.get(key) else {
+            return Ok(false);
+        };
+        match v.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(Error::invalid(format!(
+                "{key} is set to {}, which is neither on nor off",
+                crate::domain::model::shown(v)
+            ))
+            .with_hint(format!(
+                "{key} takes 1, true, yes or on (0, false, no or off: as if unset)"
+            ))),
+        }
     }
 
     /// `1`, `true`, `yes` (any case) count as set; `0`, `false`, `no`, empty do not.
@@ -129,7 +155,7 @@ fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
         Error::invalid(format!(
             "{}:{line}:{col}: {}",
             shown_path(path),
-            e.message().trim_end()
+            crate::domain::model::cut_quoted(e.message().trim_end())
         ))
         .with_hint("the config file takes: catalog, actor, output, color, lock_timeout, mode_check")
     })?;
@@ -200,7 +226,14 @@ pub fn default_dirs() -> Option<directories::ProjectDirs> {
 
 fn parse_lock_timeout(v: f64) -> Result<Duration> {
     if !(0.0..=86_400.0).contains(&v) || v.is_nan() {
-        return Err(Error::invalid(format!("invalid lock timeout {v}"))
+        // 1e300 is not written out in 301 digits.
+        let text = v.to_string();
+        let text = if text.len() > 20 {
+            format!("{v:e}")
+        } else {
+            text
+        };
+        return Err(Error::invalid(format!("invalid lock timeout {text}"))
             .with_hint("a number of seconds from 0 to 86400"));
     }
     Ok(Duration::from_secs_f64(v))
@@ -234,12 +267,14 @@ impl Settings {
             lock_timeout,
         } = args;
 
-        if let Some(var) = env.empty_setting() {
-            return Err(Error::invalid(format!("{var} is set but empty"))
+        if let Some((var, what)) = env.empty_setting() {
+            return Err(Error::invalid(format!("{var} is set but {what}"))
                 .with_hint(format!("give {var} a value, or unset it (unset {var})")));
         }
         let dirs = default_dirs();
-        let no_config = *no_config || env.flag("DWCTL_NO_CONFIG");
+        let no_config = *no_config || env.switch("DWCTL_NO_CONFIG")?;
+        let env_no_mode_check = env.switch("DWCTL_NO_MODE_CHECK")?;
+        let env_no_input = env.switch("DWCTL_NO_INPUT")?;
         let (cfg, cfg_path) = if no_config {
             (ConfigFile::default(), None)
         } else if let Some(p) = config
@@ -260,7 +295,7 @@ impl Settings {
 
         // The catalog's mode is checked unless the environment or the config file says
         // the filesystem has no Unix modes to check.
-        let mode = if env.flag("DWCTL_NO_MODE_CHECK") || cfg.mode_check == Some(false) {
+        let mode = if env_no_mode_check || cfg.mode_check == Some(false) {
             ModeCheck::Off
         } else {
             ModeCheck::On
@@ -278,10 +313,10 @@ impl Settings {
                 mode,
             }
         } else if let Some(p) = &cfg.catalog {
-            if p.as_os_str().is_empty() {
+            if p.to_string_lossy().trim().is_empty() {
                 return Err(cfg_err(
                     "catalog",
-                    Error::invalid("the catalog path is empty")
+                    Error::invalid("the catalog path is empty or blank")
                         .with_hint("name the catalog file, or leave the key out for the default"),
                 ));
             }
@@ -363,7 +398,7 @@ impl Settings {
         };
 
         let ci = env.get("CI").is_some_and(|v| !matches!(v, "false" | "0"));
-        let no_input = *no_input || env.flag("DWCTL_NO_INPUT") || ci;
+        let no_input = *no_input || env_no_input || ci;
         let terminals = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
 
         let (now, pinned_clock) = match env.get("DWCTL_NOW") {
@@ -408,6 +443,26 @@ mod tests {
         assert!(!e.flag("DWCTL_NO_INPUT"));
         e.vars.insert("DWCTL_NO_INPUT".into(), "1".into());
         assert!(e.flag("DWCTL_NO_INPUT"));
+        for (v, on) in [
+            ("1", true),
+            ("TRUE", true),
+            ("on", true),
+            ("Off", false),
+            ("no", false),
+        ] {
+            e.vars.insert("DWCTL_NO_MODE_CHECK".into(), v.into());
+            assert_eq!(e.switch("DWCTL_NO_MODE_CHECK").unwrap(), on, "{v}");
+        }
+        for v in ["flase", "2", "maybe", "\u{1b}[2J"] {
+            e.vars.insert("DWCTL_NO_MODE_CHECK".into(), v.into());
+            let err = e.switch("DWCTL_NO_MODE_CHECK").unwrap_err();
+            assert!(
+                err.message.starts_with("DWCTL_NO_MODE_CHECK is set to '"),
+                "{}",
+                err.message
+            );
+            assert!(!err.message.contains('\u{1b}'));
+        }
     }
 
     #[test]
@@ -418,5 +473,11 @@ mod tests {
         );
         assert!(parse_lock_timeout_str("-1").is_err());
         assert!(parse_lock_timeout_str("soon").is_err());
+        let huge = parse_lock_timeout_str("1e300").unwrap_err();
+        assert_eq!(huge.message, "invalid lock timeout 1e300");
+        assert_eq!(
+            parse_lock_timeout(-0.25).unwrap_err().message,
+            "invalid lock timeout -0.25"
+        );
     }
 }

@@ -55,7 +55,8 @@ EXIT STATUS:
   7  catalog unavailable: missing at an explicit path, not a dwctl catalog, corrupt, newer, locked, not writable
   8  confirmation needed but not possible (--no-input, no terminal, CI) or declined
   9  negative answer: datasource test not connectable, check --strict found problems,
-     plan --exit-code has changes, audit verify found a broken chain
+     plan --exit-code has changes, audit verify found a broken chain (or, with --expect,
+     a log truncated before the anchor or rewritten at or before it)
   130  interrupted: Ctrl-C at a prompt (nothing changed)
 
 ENVIRONMENT:
@@ -72,8 +73,9 @@ ENVIRONMENT:
   DWCTL_COMPLETE       set by the completion scripts: answer a TAB (see dwctl completions)
   NO_COLOR             set: no colour
   CLICOLOR_FORCE       set: colour even into a pipe
-A DWCTL_ variable set to the empty string is an error (exit 2), never \"use the
-default\"; for CI, NO_COLOR and CLICOLOR_FORCE empty means unset, as their conventions say.
+A DWCTL_ variable set to the empty string (or to blanks only) is an error (exit 2), never
+\"use the default\"; DWCTL_NO_* take 1, true, yes, on or 0, false, no, off, and anything
+else is exit 2 too; for CI, NO_COLOR and CLICOLOR_FORCE empty means unset, as their conventions say.
 
 Precedence: flag, then environment, then config file, then default.
 

@@ -283,6 +283,10 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
     print(ctx, false, done?)
 }
 
+/// A confirmation lists this many deletions, and counts the rest: a question (or the exit
+/// 8 that replaces it) stays readable, and under the 4 KiB an error may take on stderr.
+const DELETIONS_LISTED: usize = 20;
+
 /// The question `apply` asks before changes that cannot be undone, if there are any:
 /// `Apply 6 changes, upgrading lab_ws to standard mode (this cannot be undone) and
 /// deleting:` and the deletions, one a line, then `Continue?`.
@@ -312,9 +316,15 @@ fn irreversible(changes: &[PlanChange]) -> Option<String> {
         (true, false) => ", deleting:",
         (false, false) => " and deleting:",
     });
-    for d in &deletes {
+    for d in deletes.iter().take(DELETIONS_LISTED) {
         q.push_str("\n  ");
         q.push_str(d);
+    }
+    if deletes.len() > DELETIONS_LISTED {
+        q.push_str(&format!(
+            "\n  … and {} more (dwctl plan --prune lists every change)",
+            deletes.len() - DELETIONS_LISTED
+        ));
     }
     q.push_str("\nContinue?");
     Some(q)

@@ -158,6 +158,14 @@ pub fn read(
                 };
                 out.insert(k, value);
             }
+            if let Some(k) = unset.iter().find(|k| out.contains_key(k.as_str())) {
+                return Err(Error::invalid(format!(
+                    "property {k} is both set (--props) and removed (--unprop)"
+                ))
+                .with_hint(format!(
+                    "leave {k} out of the --props file, or drop --unprop {k}"
+                )));
+            }
             Some(out)
         }
     };

@@ -108,7 +108,16 @@ fn wizard(ctx: &mut Ctx) -> anyhow::Result<prompt::WorkspaceAnswers> {
     let settings = ctx.settings.clone();
     let mut name = |n: &str| -> Result<(), Error> {
         let n = WorkspaceName::parse(n)?;
-        ctx.read(|s| ws::check_new_name(s, &n))
+        ctx.read(|s| ws::check_new_name(s, &n)).map_err(|mut e| {
+            // The command line's way out (--if-not-exists) is none at a prompt.
+            if e.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("--if-not-exists"))
+            {
+                e.hint = Some("choose another name".to_string());
+            }
+            e
+        })
     };
     Ok(prompt::workspace_wizard(
         &settings,

@@ -60,7 +60,7 @@ fn check_roles(
                     "separation of duties is enforced in {}: {} may not hold both role_project_dev and role_project_pe",
                     w.name, p.name
                 ))
-                .with_hint("grant one of the two, or relax it: dwctl workspace update WORKSPACE --sod-policy warn"))
+                .with_hint(format!("grant one of the two, or relax it: dwctl workspace update {} --sod-policy warn", w.name)))
             }
             SodPolicy::Warn => s.warn(Warning::new(
                 "separation_of_duties",

@@ -107,10 +107,39 @@ pub fn shown(s: &str) -> String {
     format!("'{}'", excerpt(s))
 }
 
+/// A parser's message (toml, serde, serde_json) with every quoted span (`` `...` `` or
+/// `"..."`: where those parsers repeat a key or a value of the input) cut like
+/// [`excerpt`], so that an unknown 100,000-character key is not repeated whole.
+pub fn cut_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(i) = rest.find(['`', '"']) {
+        let q = rest[i..].chars().next().unwrap_or('"');
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let Some(j) = rest.find(q) else { break };
+        let inner = &rest[..j];
+        if char_len(inner) > EXCERPT_CHARS {
+            out.push_str(&excerpt(inner));
+        } else {
+            out.push_str(inner);
+        }
+        out.push(q);
+        rest = &rest[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A user-supplied name inside a message: as given when it is short and printable (so
 /// that ordinary messages read naturally), else quoted, escaped and cut like [`shown`].
+/// Blanks at either end are quoted too: `no catalog at ' '` rather than a trailing blank.
 pub fn named(s: &str) -> String {
-    if !s.is_empty() && char_len(s) <= EXCERPT_CHARS && !s.chars().any(needs_escape) {
+    if !s.is_empty()
+        && char_len(s) <= EXCERPT_CHARS
+        && !s.chars().any(needs_escape)
+        && s.trim() == s
+    {
         s.to_string()
     } else {
         shown(s)
@@ -603,6 +632,21 @@ mod tests {
         assert_eq!(excerpt(&"é".repeat(65)), format!("{}…", "é".repeat(64)));
         assert_eq!(named("alice"), "alice");
         assert_eq!(named("a b\u{1b}"), "'a b\\u001b'");
+        assert_eq!(named("a b"), "a b");
+        assert_eq!(named(" "), "' '");
+        let long = "k".repeat(100_000);
+        let cut = cut_quoted(&format!(
+            "unknown field `{long}`, expected `version` or \"{long}\""
+        ));
+        assert_eq!(
+            cut,
+            format!(
+                "unknown field `{0}…`, expected `version` or \"{0}…\"",
+                "k".repeat(64)
+            )
+        );
+        assert_eq!(cut_quoted("a `b` \"c\" `unclosed"), "a `b` \"c\" `unclosed");
+        assert_eq!(named("x.toml "), "'x.toml '");
     }
 
     #[test]

@@ -61,8 +61,11 @@ pub fn parse_group_ref(s: &str) -> Result<String> {
         s.len() > n
             && s.get(..n)
                 .is_some_and(|p| p.eq_ignore_ascii_case(t.id_prefix()))
-            && s.get(n..)
-                .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+            && s.get(n..).is_some_and(|d| {
+                // dwctl makes ids of 16 digits; more than 32 can never be one (and such a
+                // string is then checked as a name: too long for one, it is exit 2).
+                d.len() <= 32 && d.chars().all(|c| c.is_ascii_digit())
+            })
     });
     if is_id {
         Ok(s.to_string())

@@ -893,10 +893,15 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
             ctx.what(),
             ks.key
         ))
-        .with_hint(format!(
-            "give `{}` a value with --prop {}=VALUE",
-            ks.key, ks.key
-        )));
+        .with_hint(if is_secret_key(ks.key) {
+            // Not on the command line, where a secret stays in the shell's history.
+            format!(
+                "give `{0}` a value with --prop {0}=- (stdin, or asked for at a terminal), {0}=@FILE or {0}=env:VAR",
+                ks.key
+            )
+        } else {
+            format!("give `{0}` a value with --prop {0}=VALUE", ks.key)
+        }));
     }
     check_generic(ks.key, value).map_err(|r| value_error(ctx, ks.key, value, &r, None))?;
     let usual_port = ctx.spec.usual_port;

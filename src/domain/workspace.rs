@@ -372,8 +372,10 @@ pub fn update(
                     words::subject(&both, "holds", "hold")
                 ))
                 .with_hint(format!(
-                    "revoke one of the two roles from {} first (dwctl member role WORKSPACE USER --revoke ROLE)",
-                    words::number(both.len(), "that member", "each of them")
+                    "revoke one of the two roles from {} first (dwctl member role {} {} --revoke ROLE)",
+                    words::number(both.len(), "that member", "each of them"),
+                    w.name,
+                    if both.len() == 1 { both[0].as_str() } else { "USER" }
                 )));
             }
         }
@@ -415,7 +417,15 @@ pub fn update(
                 w.name,
                 words::subject(&holders, "still holds", "still hold")
             ))
-            .with_hint("revoke it first: dwctl member role WORKSPACE USER --revoke dev"));
+            .with_hint(format!(
+                "revoke it first: dwctl member role {} {} --revoke dev",
+                w.name,
+                if holders.len() == 1 {
+                    holders[0].as_str()
+                } else {
+                    "USER"
+                }
+            )));
         }
         w.dev_role_disabled = true;
     }

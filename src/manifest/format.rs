@@ -531,7 +531,7 @@ pub fn error_at(source: &str, pos: Option<Position>, message: &str) -> Error {
 
 fn at(source: &str, pos: Position, message: &str) -> Error {
     // Parser messages sometimes span lines; an error is one line.
-    let message = message.trim().replace('\n', "; ");
+    let message = crate::domain::model::cut_quoted(&message.trim().replace('\n', "; "));
     Error::invalid(format!("{source}:{pos}: {message}"))
 }
 

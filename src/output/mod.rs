@@ -325,16 +325,37 @@ impl Printer {
     /// `error:`, `caused by:` and `hint:` lines. Prompts keep it ready for Ctrl-C, when
     /// nothing but a plain write is safe.
     pub fn error_text(&self, e: &Error, code: &str, exit_code: i32) -> String {
+        // Messages quote user input through `model::excerpt` already; this is the last line
+        // of defence for what reached one another way (a parser's message, an OS error, a
+        // list of many lines): no raw control character, and under 4 KiB on stderr
+        // whatever happens. Each part has a budget; should the whole still be too long
+        // (JSON doubles every backslash), the budgets are halved.
+        let mut budget = 2048;
+        loop {
+            let t = self.error_text_within(e, code, exit_code, budget);
+            if t.len() < ERROR_TEXT_MAX || budget < 64 {
+                return t;
+            }
+            budget /= 2;
+        }
+    }
+
+    fn error_text_within(&self, e: &Error, code: &str, exit_code: i32, budget: usize) -> String {
         use std::fmt::Write as _;
         let mut t = String::new();
-        // Messages quote user input through `model::excerpt` already; this is the last line
-        // of defence for what reached one another way (a parser's message, an OS error):
-        // no raw control character, and well under 4 KiB on stderr whatever happens.
         let e = &Error {
             kind: e.kind,
-            message: clip_lines(&e.message, 1024),
-            hint: e.hint.as_deref().map(|h| clip_lines(h, 1024)),
-            causes: e.causes.iter().take(12).map(|c| clip(c, 160)).collect(),
+            message: clip_lines(&e.message, budget.min(1024), budget),
+            hint: e
+                .hint
+                .as_deref()
+                .map(|h| clip_lines(h, budget.min(1024) * 3 / 4, budget * 3 / 8)),
+            causes: e
+                .causes
+                .iter()
+                .take(12)
+                .map(|c| clip(c, (budget * 5 / 64).max(32)))
+                .collect(),
             missing_target: e.missing_target,
         };
         if self.format.is_json() {
@@ -404,13 +425,32 @@ fn clip(text: &str, max_bytes: usize) -> String {
     format!("{}…", &escaped[..end])
 }
 
+/// What an error may take on stderr, at most (the README promises under 4 KiB).
+const ERROR_TEXT_MAX: usize = 4000;
+
 /// [`clip`] for each line: a message may list things one a line (the deletions a
-/// confirmation is about), and those lines are kept.
-fn clip_lines(text: &str, max_line_bytes: usize) -> String {
-    text.split('\n')
-        .map(|l| clip(l, max_line_bytes))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// confirmation is about), and those lines are kept, as many as fit in `max_bytes`; the
+/// rest are counted (`… and 130 more lines`).
+fn clip_lines(text: &str, max_line_bytes: usize, max_bytes: usize) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut used = 0;
+    for (i, l) in lines.iter().enumerate() {
+        let line = clip(l, max_line_bytes);
+        // Room for this line, and for the count of the rest when it is not the last.
+        let reserve = if i + 1 < lines.len() { 40 } else { 0 };
+        if i > 0 && used + line.len() + 1 + reserve > max_bytes {
+            let rest = lines.len() - i;
+            out.push(format!(
+                "… and {}",
+                crate::domain::words::count(rest, "more line", "more lines")
+            ));
+            break;
+        }
+        used += line.len() + 1;
+        out.push(line);
+    }
+    out.join("\n")
 }
 
 pub struct Progress {
@@ -590,7 +630,43 @@ mod tests {
         assert_eq!(clip("a\x1b]0;x\x07b", 100), "a\\u001b]0;x\\u0007b");
         let long = clip(&"é".repeat(10_000), 1024);
         assert!(long.len() <= 1024 && long.ends_with('…'), "{}", long.len());
-        assert_eq!(clip_lines("one\ntwo\r", 100), "one\ntwo\\r");
+        assert_eq!(clip_lines("one\ntwo\r", 100, 1000), "one\ntwo\\r");
+        // Many lines: as many as fit, then how many more there were.
+        let many: Vec<String> = (0..1000)
+            .map(|i| format!("  - member ws/user_{i}"))
+            .collect();
+        let cut = clip_lines(&many.join("\n"), 1024, 2048);
+        assert!(cut.len() <= 2048, "{}", cut.len());
+        assert!(cut.starts_with("  - member ws/user_0\n"), "{cut}");
+        let shown = cut.lines().count() - 1;
+        assert!(
+            cut.ends_with(&format!("… and {} more lines", 1000 - shown)),
+            "{cut}"
+        );
+    }
+
+    #[test]
+    fn an_error_of_any_size_takes_under_4_kib() {
+        let many: Vec<String> = (0..1000)
+            .map(|i| format!("  - member ws/user_{i}"))
+            .collect();
+        let backslashes = "\\".repeat(5000);
+        for message in [
+            many.join("\n"),
+            backslashes.clone(),
+            format!("{backslashes}\n").repeat(50),
+        ] {
+            let e = Error::confirmation(message.clone())
+                .with_hint(message.clone())
+                .caused_by(message.clone())
+                .caused_by(message.clone());
+            for format in [Format::Table, Format::Json] {
+                let p = Printer::new(format, ColorChoice::Always, false);
+                let t = p.error_text(&e, "confirmation_needed", 8);
+                assert!(t.len() < 4096, "{format:?}: {} bytes", t.len());
+                assert!(t.contains("member ws/user_0") || t.contains("\\\\"), "{t}");
+            }
+        }
     }
 
     #[test]

@@ -395,11 +395,35 @@ pub fn fields(v: &Value, color: bool, width: Option<u16>) -> String {
 }
 
 /// comfy-table pads the last column; trailing blanks only get in the way of diff and grep.
+/// A coloured last cell is padded inside its colour (`\x1b[32m ok    \x1b[39m`): those
+/// blanks go too, and the colour codes stay. (Cell text never holds a raw ESC: it is
+/// escaped, so every ESC here is the table's own styling.)
 fn trim_lines(s: String) -> String {
-    s.lines()
-        .map(|l| l.trim_end())
-        .collect::<Vec<_>>()
-        .join("\n")
+    s.lines().map(trim_line).collect::<Vec<_>>().join("\n")
+}
+
+fn trim_line(line: &str) -> String {
+    let mut body = line.trim_end();
+    let mut codes = Vec::new();
+    // Peel off the SGR sequences (`ESC [ digits ; m`) that end the line, with the blanks
+    // before each.
+    while let Some(start) = body.rfind('\x1b') {
+        let code = &body[start..];
+        let sgr = code.len() >= 3
+            && code.starts_with("\x1b[")
+            && code.ends_with('m')
+            && code[2..code.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ';');
+        if !sgr {
+            break;
+        }
+        codes.push(code);
+        body = body[..start].trim_end();
+    }
+    let mut out = body.to_string();
+    out.extend(codes.into_iter().rev());
+    out
 }
 
 #[cfg(test)]
@@ -517,5 +541,35 @@ mod tests {
         assert!(!out.contains('\x1b'));
         let coloured = rows(&items, &["name", "status"], true, None);
         assert!(coloured.contains('\x1b'));
+    }
+
+    /// A coloured value in the last column (a status) ends where its text ends: comfy-table
+    /// pads the column inside the colour, and those blanks would be trailing blanks.
+    #[test]
+    fn a_coloured_last_column_has_no_padding_inside_the_colour() {
+        let items = vec![
+            serde_json::json!({"name": "default_workspace_3456", "at": "2026-11-28T10:00:00.000Z", "status": "available"}),
+            serde_json::json!({"name": "fin_ws", "at": "2026-11-28T10:00:00.000Z", "status": "deleted"}),
+        ];
+        let padded = |out: &str| {
+            out.lines().any(|l| {
+                let body = l.trim_end_matches(|c: char| {
+                    c == 'm' || c.is_ascii_digit() || c == ';' || c == '['
+                });
+                body.ends_with("\x1b") && body[..body.len() - 1].ends_with(' ') || l.ends_with(' ')
+            })
+        };
+        for cols in [&["name", "at", "status"][..], &["status"]] {
+            // As a table, and as one block per row (too narrow for the table).
+            for width in [None, Some(200), Some(40)] {
+                let out = rows(&items, cols, true, width);
+                assert!(out.contains("\x1b["), "{out:?}");
+                assert!(!padded(&out), "{width:?}: {out:?}");
+                assert!(out.contains("available\x1b[39m"), "{width:?}: {out:?}");
+            }
+        }
+        let out = fields(&items[1], true, Some(80));
+        assert!(!padded(&out), "{out:?}");
+        assert!(out.contains("deleted\x1b[39m"), "{out:?}");
     }
 }

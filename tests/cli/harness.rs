@@ -230,17 +230,28 @@ impl Env {
     /// and stderr are all terminals. `steps` are (text to wait for, text to type).
     /// stdout of the result holds everything the terminal showed.
     pub fn pty(&self, args: &[&str], steps: &[(&str, &str)]) -> Run {
-        use std::io::{Read, Write};
-        use std::sync::{Arc, Mutex};
-        use std::time::{Duration, Instant};
+        self.pty_line(&Self::shell_line(args), steps)
+    }
+
+    /// `dwctl ARGS` as a shell command line (each argument quoted).
+    pub fn shell_line(args: &[&str]) -> String {
         let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
         let mut line = quote(&cargo_bin("dwctl").display().to_string());
         for a in args {
             line.push(' ');
             line.push_str(&quote(a));
         }
+        line
+    }
+
+    /// [`Env::pty`] for a shell command line (dwctl and, e.g., `stty -a` after it on the
+    /// same terminal).
+    pub fn pty_line(&self, line: &str, steps: &[(&str, &str)]) -> Run {
+        use std::io::{Read, Write};
+        use std::sync::{Arc, Mutex};
+        use std::time::{Duration, Instant};
         let mut c = self.hermetic(Command::new("script"));
-        c.args(["-qec", &line, "/dev/null"])
+        c.args(["-qec", line, "/dev/null"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -120,6 +120,19 @@ fn top_level_help_documents_exit_codes_and_environment() {
             "exit code {code} is not documented"
         );
     }
+    assert!(out.contains("\n  130  interrupted"), "{out}");
+    // Every command whose negative answer is exit 9 is named there.
+    let nine = &out[out.find("\n  9  ").unwrap()..out.find("\n  130  ").unwrap()];
+    let nine = nine.split_whitespace().collect::<Vec<_>>().join(" ");
+    for case in [
+        "datasource test",
+        "check --strict",
+        "plan --exit-code",
+        "audit verify found a broken chain",
+        "with --expect",
+    ] {
+        assert!(nine.contains(case), "exit 9 omits {case}: {nine}");
+    }
     assert!(out.contains("ENVIRONMENT:"));
     for var in dwctl::config::ENV_VARS
         .iter()

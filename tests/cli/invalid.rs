@@ -451,6 +451,25 @@ fn contradictory_flags_are_usage_errors() {
     .ok();
     let w = env.json(&["workspace", "show", "fin_ws", "-o", "json"]);
     assert_eq!(w["tags"], serde_json::json!({"c": "3"}));
+    // A key the --props file sets and --unprop removes is set and removed too (--prop
+    // over --props is a value replacing a value; --unprop over it says the opposite).
+    let props = env.path().join("cache.json");
+    std::fs::write(&props, r#"{"address": "r:6379", "database": "2"}"#).unwrap();
+    let rows = env.rows();
+    for dry_run in [false, true] {
+        let mut args = vec!["datasource", "update", "fin_ws", "cache"];
+        args.extend(["--props", props.to_str().unwrap(), "--unprop", "database"]);
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let r = env.refused(
+            &args,
+            2,
+            "error: property database is both set (--props) and removed (--unprop)",
+        );
+        assert_eq!(r.stdout, "", "{args:?}");
+    }
+    assert_eq!(env.rows(), rows);
 }
 
 #[test]

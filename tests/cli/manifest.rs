@@ -1697,3 +1697,74 @@ fn prune_never_removes_the_actors_own_membership() {
         "fa is not a member of fin_ws",
     );
 }
+
+#[test]
+fn a_parser_error_repeats_a_long_key_or_value_only_as_an_excerpt() {
+    // The parsers (toml, serde_json) quote the unknown key or the bad value whole; dwctl
+    // cuts what they quote, as it cuts every piece of input in a message.
+    let env = target();
+    let rows = env.rows();
+    let long = "k".repeat(100_000);
+    for (name, text) in [
+        ("long.toml", format!("version = 1\n{long} = 1\n")),
+        ("long.json", format!("{{\"version\": 1, \"{long}\": 1}}")),
+        (
+            "type.toml",
+            format!(
+                "version = 1\n[[workspace]]\nname = \"fin_ws\"\ndev_role_disabled = \"{long}\"\n"
+            ),
+        ),
+    ] {
+        let file = write(&env, name, &text);
+        for cmd in ["plan", "apply"] {
+            let r = env.run(&[cmd, "--file", &file, "--yes"]);
+            r.fails(2, &format!("{}…", "k".repeat(64)));
+            assert!(!r.stderr.contains(&"k".repeat(65)), "{name}: {}", r.stderr);
+            assert!(r.stderr.len() < 512, "{name}: {} bytes", r.stderr.len());
+        }
+    }
+    assert_eq!(env.rows(), rows);
+}
+
+#[test]
+fn a_prune_of_many_objects_asks_with_the_first_twenty_and_stays_under_4_kib() {
+    let env = Env::new();
+    let mut grow = String::from("version = 1\nregion = \"cn-hangzhou\"\n");
+    for i in 0..150 {
+        grow.push_str(&format!(
+            "\n[[principal]]\nname = \"user_with_a_longer_name_{i:03}\"\nkind = \"ram-user\"\n"
+        ));
+    }
+    grow.push_str("\n[[workspace]]\nname = \"big_ws\"\nmode = \"basic\"\n");
+    for i in 0..150 {
+        grow.push_str(&format!(
+            "\n[[workspace.member]]\nuser = \"user_with_a_longer_name_{i:03}\"\nroles = [\"guest\"]\n"
+        ));
+    }
+    let path = write(&env, "grow.toml", &grow);
+    env.run(&["apply", "--file", &path, "--yes"]).ok();
+    let shrink = write(
+        &env,
+        "shrink.toml",
+        "version = 1\nregion = \"cn-hangzhou\"\n\n[[workspace]]\nname = \"big_ws\"\nmode = \"basic\"\n",
+    );
+    let rows = env.rows();
+    let events = env.events();
+    for format in ["table", "json"] {
+        let r = env.run(&["apply", "--file", &shrink, "--prune", "-o", format]);
+        assert_eq!(r.code, 8, "{}", r.stderr);
+        assert_eq!(r.stdout, "");
+        assert!(r.stderr.len() < 4096, "{format}: {} bytes", r.stderr.len());
+        for piece in [
+            "Apply 150 changes, deleting:",
+            "member big_ws/user_with_a_longer_name_019",
+            "… and 130 more (dwctl plan --prune lists every change)",
+            "Continue?",
+            "pass --yes",
+        ] {
+            assert!(r.stderr.contains(piece), "{format}: {piece}: {}", r.stderr);
+        }
+        assert!(!r.stderr.contains("user_with_a_longer_name_020"));
+    }
+    assert_eq!((env.rows(), env.events()), (rows, events));
+}

@@ -578,7 +578,7 @@ fn separation_of_duties_warns_enforces_or_stays_silent() {
         msg,
         ("member.add", Some("strict_ws"), Some("alice")),
     );
-    assert!(r.stderr.contains("hint: grant one of the two, or relax it: dwctl workspace update WORKSPACE --sod-policy warn"));
+    assert!(r.stderr.contains("hint: grant one of the two, or relax it: dwctl workspace update strict_ws --sod-policy warn"), "{}", r.stderr);
     env.run(&["member", "add", "strict_ws", "alice", "--role", "dev"])
         .ok();
     env.refused_event(

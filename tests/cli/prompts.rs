@@ -399,6 +399,13 @@ fn the_wizard_checks_each_answer_when_given_and_asks_again() {
     };
     assert!(at("workspace fin_ws already exists") < at("Display name"));
     assert!(at("invalid display name") < at("Mode"));
+    // The wizard's advice is what can be done at its prompt: no flag of the command line.
+    assert!(
+        at("workspace fin_ws already exists: choose another name") < at("Display name"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("--if-not-exists"), "{}", r.stdout);
     assert!(
         r.stdout.contains("Created workspace wiz_ws."),
         "{}",
@@ -454,4 +461,96 @@ fn the_wizard_tells_an_actor_who_may_not_create_workspaces_before_asking() {
         (e.actor.as_str(), e.action.as_str(), e.outcome.as_str()),
         ("alice", "workspace.create", "denied")
     );
+}
+
+/// The terminal's modes after an interrupted prompt, as `stty -a` reports them on the same
+/// terminal: echo and line editing are back, whichever prompt was interrupted.
+#[test]
+fn ctrl_c_at_any_prompt_gives_the_terminal_back_its_echo_and_line_mode() {
+    let env = setup().with_var("TERM", "xterm-256color");
+    let rows = env.rows();
+    let events = env.events();
+    let mysql = [
+        "datasource",
+        "add",
+        "fin_ws",
+        "orders",
+        "--type",
+        "mysql",
+        "--prop",
+        "address=db",
+        "--prop",
+        "database=x",
+        "--prop",
+        "username=u",
+    ];
+    let hidden: Vec<&str> = mysql
+        .iter()
+        .copied()
+        .chain(["--prop", "password=-"])
+        .collect();
+    let open: Vec<&str> = mysql
+        .iter()
+        .copied()
+        .chain(["--prop", "password=p", "--prop", "extra.x=-"])
+        .collect();
+    type Steps<'a> = Vec<(&'a str, &'a str)>;
+    let cases: Vec<(Vec<&str>, Steps)> = vec![
+        // A secret, half typed: not echoed while typed, nor kept.
+        (
+            hidden,
+            vec![("password for orders (prod)", "half-typed-S3cr3t")],
+        ),
+        (open, vec![("extra.x for orders (prod)", "half")]),
+        (vec!["workspace", "create"], vec![("Workspace name", "wiz")]),
+        (
+            vec!["workspace", "create"],
+            vec![
+                ("Workspace name", "wiz_ws\r"),
+                ("Display name", "\r"),
+                ("Mode", ""),
+            ],
+        ),
+        (
+            vec!["workspace", "upgrade", "lab_ws"],
+            vec![("Upgrade lab_ws", "")],
+        ),
+        (vec!["member", "add", "fin_ws", "bob"], vec![("Roles", "")]),
+    ];
+    for (args, mut steps) in cases {
+        // The shell outlives the Ctrl-C (a trap, which dwctl does not inherit: SIGINT is
+        // back to its default in dwctl, as from an interactive shell).
+        let line = format!(
+            "trap 'true' INT; {}; echo \"rc=$?\"; stty -a",
+            Env::shell_line(&args)
+        );
+        let last = steps.last().map(|s| s.0).unwrap_or("");
+        let wait = if last == "Mode" || last == "Roles" || last.starts_with("Upgrade") {
+            HIDE_CURSOR
+        } else {
+            last
+        };
+        steps.push((wait, CTRL_C));
+        let r = env.pty_line(&line, &steps);
+        assert!(r.stdout.contains("rc=130"), "{args:?}: {}", r.stdout);
+        let after = &r.stdout[r.stdout.find("rc=130").unwrap()..];
+        let modes: Vec<&str> = after.split_whitespace().collect();
+        for mode in ["echo", "icanon", "isig"] {
+            assert!(
+                modes.contains(&mode) && !modes.contains(&format!("-{mode}").as_str()),
+                "{args:?}: {mode} is off after Ctrl-C: {after}"
+            );
+        }
+        let shown = r.stdout.rfind(SHOW_CURSOR);
+        assert!(
+            shown.is_some() && shown > r.stdout.rfind(HIDE_CURSOR),
+            "{args:?}: the cursor is left hidden"
+        );
+        assert!(!r.stdout.contains("half-typed-S3cr3t"), "{}", r.stdout);
+        assert_eq!(
+            (env.rows(), env.events()),
+            (rows.clone(), events.clone()),
+            "{args:?}"
+        );
+    }
 }

@@ -752,6 +752,20 @@ fn a_secret_read_from_a_terminal_is_prompted_for_hidden_and_one_line() {
         r.stdout
     );
     assert_eq!(env.rows(), rows);
+    // Nothing typed: the hint does not send the secret to the command line.
+    let mut args = mysql("fin_ws", "orders2", "address=db");
+    args.extend(["--prop", "password=-", "--color", "never"]);
+    let r = env.pty(&args, &[("password for orders2 (prod): ", "\r")]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("`password` is empty, and it is required")
+            && r.stdout
+                .contains("--prop password=- (stdin, or asked for at a terminal)")
+            && !r.stdout.contains("password=VALUE"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(env.rows(), rows);
     // From a pipe, stdin is read as before (one trailing newline dropped).
     let mut args = mysql("fin_ws", "orders3", "address=db");
     args.extend(["--prop", "password=-"]);

@@ -331,6 +331,94 @@ fn bad_values_in_the_environment_are_usage_errors() {
 }
 
 #[test]
+fn blank_settings_are_usage_errors_too() {
+    let env = Env::new();
+    let before = env.bytes();
+    let events = env.events();
+    // Blanks only (a stray space, a quoted empty expansion with a newline) are no more a
+    // value than the empty string: DWCTL_CATALOG=" " once created a catalog named " ".
+    for var in [
+        "DWCTL_CATALOG",
+        "DWCTL_CONFIG",
+        "DWCTL_NO_CONFIG",
+        "DWCTL_ACTOR",
+        "DWCTL_OUTPUT",
+        "DWCTL_NO_INPUT",
+        "DWCTL_LOCK_TIMEOUT",
+        "DWCTL_NOW",
+        "DWCTL_NO_MODE_CHECK",
+    ] {
+        for value in [" ", "\t", " \n "] {
+            for args in [
+                &["init", "--account-id", "1234567890123456"][..],
+                &["user", "add", "carol"],
+                &["--as", "root", "-o", "json", "workspace", "list"],
+            ] {
+                let mut c = env.cmd(args);
+                c.env(var, value);
+                let r = Env::output(c);
+                let text = format!("{var} is set but blank (only whitespace)");
+                if args.contains(&"json") {
+                    assert_eq!(r.code, 2, "{var}={value:?}: {}", r.stderr);
+                    assert_eq!(r.json_error()["message"], json!(text));
+                } else {
+                    r.fails(2, &format!("error: {text}"));
+                    assert!(r
+                        .stderr
+                        .contains(&format!("hint: give {var} a value, or unset it")));
+                }
+                assert_eq!(r.stdout, "", "{var}={value:?}");
+            }
+        }
+    }
+    assert_eq!(env.bytes(), before);
+    assert_eq!(env.events(), events);
+    let strays: Vec<_> = std::fs::read_dir(env.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().trim().is_empty() || n == ".local")
+        .collect();
+    assert!(strays.is_empty(), "catalogs written: {strays:?}");
+    // The config file's catalog likewise.
+    let cfg = default_config(&env);
+    write(&cfg, "catalog = \"  \"\n");
+    let mut c = with_config(&env, &["init", "--account-id", "1234567890123456"]);
+    c.env_remove("DWCTL_CATALOG");
+    Env::output(c).fails(2, ":1: catalog: the catalog path is empty or blank");
+    assert!(!env.path().join("  ").exists());
+}
+
+#[test]
+fn an_on_off_setting_takes_on_or_off_and_nothing_else() {
+    let env = Env::new();
+    let before = env.bytes();
+    let events = env.events();
+    // A typo must not turn a safety check off (DWCTL_NO_MODE_CHECK), nor drop the config
+    // file and with it its actor (DWCTL_NO_CONFIG).
+    for var in ["DWCTL_NO_CONFIG", "DWCTL_NO_INPUT", "DWCTL_NO_MODE_CHECK"] {
+        for value in ["flase", "2", "\u{1b}[2J"] {
+            let mut c = env.cmd(&["user", "add", "carol"]);
+            c.env(var, value);
+            let r = Env::output(c);
+            r.fails(2, &format!("error: {var} is set to '"));
+            assert!(
+                r.stderr.contains("which is neither on nor off"),
+                "{}",
+                r.stderr
+            );
+            assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+        }
+        for value in ["1", "TRUE", "on", "0", "no", "Off"] {
+            let mut c = env.cmd(&["user", "list"]);
+            c.env(var, value);
+            Env::output(c).ok();
+        }
+    }
+    assert_eq!(env.bytes(), before);
+    assert_eq!(env.events(), events);
+}
+
+#[test]
 fn empty_settings_are_usage_errors() {
     let env = Env::new();
     let before = env.bytes();
@@ -449,6 +537,16 @@ fn hostile_settings_are_escaped_and_cut_in_messages() {
         Env::output(with_config(&env, &["workspace", "list"])),
         "config actor",
     );
+    // An unknown key or a value of the wrong type, which the TOML parser quotes: cut too.
+    for text in [
+        format!("{} = 1\n", "k".repeat(100_000)),
+        format!("mode_check = \"{}\"\n", "k".repeat(100_000)),
+    ] {
+        write(&cfg, &text);
+        let r = Env::output(with_config(&env, &["workspace", "list"]));
+        r.fails(2, &format!("{}…", "k".repeat(64)));
+        assert!(r.stderr.len() < 512, "{} bytes", r.stderr.len());
+    }
     assert_eq!(env.bytes(), before);
 }
 

@@ -1108,14 +1108,15 @@ fn the_develop_role_can_be_disabled_once_and_only_when_nobody_holds_it() {
     );
     assert!(r
         .stderr
-        .contains("hint: revoke it first: dwctl member role WORKSPACE USER --revoke dev"));
+        .contains("hint: revoke it first: dwctl member role fin_ws USER --revoke dev"));
     env.run(&["member", "remove", "fin_ws", "alice", "--yes"])
         .ok();
     // One holder left: the verb agrees.
     env.refused_event(
         &["workspace", "update", "fin_ws", "--disable-dev-role"],
         6,
-        "error: cannot disable the Develop role in fin_ws: bob still holds role_project_dev\n",
+        "error: cannot disable the Develop role in fin_ws: bob still holds role_project_dev\n\
+         hint: revoke it first: dwctl member role fin_ws bob --revoke dev",
         ("workspace.update", Some("fin_ws"), Some("fin_ws")),
     );
     env.run(&["member", "role", "fin_ws", "bob", "--revoke", "dev"])
@@ -1192,7 +1193,7 @@ fn enforcing_separation_of_duties_is_refused_while_someone_holds_both() {
         &["workspace", "update", "fin_ws", "--sod-policy", "enforce"],
         6,
         "error: cannot enforce separation of duties in fin_ws: bob holds both role_project_dev and role_project_pe\n\
-         hint: revoke one of the two roles from that member first",
+         hint: revoke one of the two roles from that member first (dwctl member role fin_ws bob --revoke ROLE)",
         ("workspace.update", Some("fin_ws"), Some("fin_ws")),
     );
     env.run(&["member", "role", "fin_ws", "bob", "--revoke", "dev"])
