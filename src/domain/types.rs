@@ -705,7 +705,7 @@ pub fn validate(
             // An extra.* key (check_keys refused everything else).
             None => {
                 check_generic(key, value)
-                    .map_err(|reason| value_error(&ctx, key, value, &reason, None))?;
+                    .map_err(|reason| value_error(&ctx, key, &reason, None))?;
                 value.clone()
             }
         };
@@ -903,7 +903,7 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
             format!("give `{0}` a value with --prop {0}=VALUE", ks.key)
         }));
     }
-    check_generic(ks.key, value).map_err(|r| value_error(ctx, ks.key, value, &r, None))?;
+    check_generic(ks.key, value).map_err(|r| value_error(ctx, ks.key, &r, None))?;
     let usual_port = ctx.spec.usual_port;
     let result = match ks.format {
         F::Text => Ok(value.to_string()),
@@ -938,7 +938,7 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
             Ok(n)
         }
     });
-    let normalised = result.map_err(|r| value_error(ctx, ks.key, value, &r, Some(ks.format)))?;
+    let normalised = result.map_err(|r| value_error(ctx, ks.key, &r, Some(ks.format)))?;
     if ks.format == F::RegionId
         && ctx.mode == ConnMode::Instance
         && !normalised.eq_ignore_ascii_case(region)
@@ -956,15 +956,10 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
     Ok(normalised)
 }
 
-/// An exit-2 error about one value. The value is quoted only when the key is not secret;
-/// for a secret the reason is kept only when it cannot carry a piece of the value.
-fn value_error(
-    ctx: &Ctx,
-    key: &str,
-    value: &str,
-    reason: &str,
-    format: Option<ValueFormat>,
-) -> Error {
+/// An exit-2 error about one value. It names the key, never the value (issue 11: messages
+/// about `--prop` name the key); for a secret the reason is kept only when it cannot carry
+/// a piece of the value.
+fn value_error(ctx: &Ctx, key: &str, reason: &str, format: Option<ValueFormat>) -> Error {
     let message = if is_secret_key(key) {
         let reason = match format {
             None | Some(F::Text) => reason,
@@ -975,20 +970,10 @@ fn value_error(
             ctx.what(),
             show(key)
         )
-    } else if value.contains('@') {
-        // `user:pass@host` in an address or URL: the key is not secret but the text is.
-        format!(
-            "{}: invalid `{}` value (not shown: it may hold credentials): {reason}",
-            ctx.what(),
-            show(key)
-        )
     } else {
-        format!(
-            "{}: invalid `{}` value `{}`: {reason}",
-            ctx.what(),
-            show(key),
-            show(value)
-        )
+        // Never the value: an address or URL can carry credentials (`user:pass@host`,
+        // `?password=...`), and the user has it on their command line or in their manifest.
+        format!("{}: invalid `{}` value: {reason}", ctx.what(), show(key))
     };
     let hint = match format {
         Some(F::Address) => match ctx.spec.usual_port {

@@ -203,7 +203,7 @@ fn add_show_update_and_remove() {
             "driverVersion=9",
         ],
         2,
-        "invalid `driverVersion` value `9`: must be one of 8.2.0, 5.1.49, 5.1.46",
+        "invalid `driverVersion` value: must be one of 8.2.0, 5.1.49, 5.1.46",
     );
     env.refused(
         &[
@@ -353,7 +353,7 @@ fn add_checks_its_input_and_conflicts() {
             "endpoint=es.example.com",
         ],
         2,
-        "invalid `endpoint` value `es.example.com`",
+        "invalid `endpoint` value",
     );
     env.refused(
         &[
@@ -383,7 +383,7 @@ fn add_checks_its_input_and_conflicts() {
             "address=h:99999",
         ],
         2,
-        "invalid `address` value `h:99999`",
+        "invalid `address` value",
     );
     env.refused(
         &[
