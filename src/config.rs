@@ -69,6 +69,26 @@ impl Env {
         self.get("DWCTL_OUTPUT").and_then(|f| Format::parse(f).ok())
     }
 
+    /// A switch that turns a safety check off (`DWCTL_NO_MODE_CHECK`): only `1`, `true`,
+    /// `yes`, `on` and `0`, `false`, `no`, `off` (any case) are understood; anything else
+    /// (a typo, `2`, ` 1`) is exit 2 naming it, never taken as "off".
+    fn strict_flag(&self, key: &str) -> Result<bool> {
+        let Some(v) = self.get(key) else {
+            return Ok(false);
+        };
+        match v.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(Error::invalid(format!(
+                "{key} must be 1 or 0, not {}",
+                crate::domain::model::shown(v)
+            ))
+            .with_hint(format!(
+                "{key}=1 turns the check off (true, yes and on too); unset it to keep the check"
+            ))),
+        }
+    }
+
     /// `1`, `true`, `yes` (any case) count as set; `0`, `false`, `no`, empty do not.
     fn flag(&self, key: &str) -> bool {
         self.get(key).is_some_and(|v| {
@@ -260,7 +280,7 @@ impl Settings {
 
         // The catalog's mode is checked unless the environment or the config file says
         // the filesystem has no Unix modes to check.
-        let mode = if env.flag("DWCTL_NO_MODE_CHECK") || cfg.mode_check == Some(false) {
+        let mode = if env.strict_flag("DWCTL_NO_MODE_CHECK")? || cfg.mode_check == Some(false) {
             ModeCheck::Off
         } else {
             ModeCheck::On

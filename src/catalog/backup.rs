@@ -48,6 +48,9 @@ impl Catalog {
         let file = dest
             .file_name()
             .ok_or_else(|| Error::invalid(format!("{} is not a file path", path_shown(dest))))?;
+        // A backup killed half-way left its temporary copy (every secret in clear) beside
+        // PATH: the next backup to PATH removes those of processes that are gone.
+        super::file::remove_stale_temps(dest);
         let tmp = dir.join(format!(
             ".{}.{}.{}.tmp",
             file.to_string_lossy(),
@@ -82,6 +85,11 @@ impl Catalog {
                 // taken without blocking writers (WAL).
                 backup.step(-1)?;
             }
+            // A backup is for restoring: a copy of a damaged catalog is no backup, and
+            // saying "Backed up" would hide the damage until the day it is needed. The
+            // copy holds every page the catalog had, so checking it checks the catalog
+            // (without holding the catalog's read snapshot any longer).
+            quick_check(&copy, &self.path)?;
             // The copy keeps the catalog's WAL mode (the header is copied), so that a
             // restored copy behaves as the original did; closing leaves no WAL file.
             copy.close().map_err(|(_, e)| Error::from(e))?;
@@ -102,6 +110,23 @@ impl Catalog {
             .len();
         Ok(size)
     }
+}
+
+/// `PRAGMA quick_check` of the copy: exit 7 naming the catalog when it is not sound.
+fn quick_check(copy: &Connection, path: &Path) -> Result<()> {
+    let why = match super::quick_check_problems(copy) {
+        Ok(None) => return Ok(()),
+        Ok(Some(problems)) => problems,
+        Err(e) => super::shorten(&e.to_string()),
+    };
+    Err(super::corrupt(
+        path,
+        &format!("a copy of it would be damaged too ({why}); no backup was written"),
+    )
+    .with_hint(
+        "restore it from an earlier backup; to keep what is left, copy the file itself (cp) \
+while no dwctl is running",
+    ))
 }
 
 /// The backup's file could not be written: the destination's problem, not the catalog's.

@@ -207,6 +207,25 @@ pub(crate) fn corrupt(path: &Path, why: &str) -> Error {
         .with_hint(RESTORE_HINT)
 }
 
+/// `PRAGMA quick_check` of `conn`: `None` when the file is sound, else its first problems
+/// (SQLite's `*** in database main ***` headings left out), cut short.
+pub(crate) fn quick_check_problems(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let mut st = conn.prepare("PRAGMA quick_check(5)")?;
+    let found = st
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    if found.len() == 1 && found[0] == "ok" {
+        return Ok(None);
+    }
+    let problems: Vec<&str> = found
+        .iter()
+        .flat_map(|f| f.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("***"))
+        .collect();
+    Ok(Some(shorten(&problems.join("; "))))
+}
+
 /// The first line of an SQLite message, cut short (never a dump of SQL).
 fn shorten(detail: &str) -> String {
     let line = detail.lines().next().unwrap_or("").trim();
@@ -432,22 +451,12 @@ pub struct Tx<'c> {
 impl Tx<'_> {
     /// `PRAGMA quick_check`: exit 7 naming the first problem when the file is not sound.
     pub fn quick_check(&self) -> Result<()> {
-        let mut st = self.conn.prepare("PRAGMA quick_check(5)")?;
-        let found = st
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        if found.len() == 1 && found[0] == "ok" {
-            return Ok(());
+        match quick_check_problems(self.conn)? {
+            None => Ok(()),
+            Some(problems) => Err(Error::catalog(format!("{} is corrupt", the_file()))
+                .caused_by(problems)
+                .with_hint(RESTORE_HINT)),
         }
-        let problems: Vec<&str> = found
-            .iter()
-            .flat_map(|f| f.lines())
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("***"))
-            .collect();
-        Err(Error::catalog(format!("{} is corrupt", the_file()))
-            .caused_by(shorten(&problems.join("; ")))
-            .with_hint(RESTORE_HINT))
     }
 
     pub fn commit(mut self) -> Result<()> {

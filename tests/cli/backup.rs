@@ -166,3 +166,28 @@ fn a_backup_into_a_missing_folder_fails_and_leaves_nothing() {
     );
     assert!(!copy.parent().unwrap().exists());
 }
+
+/// A backup killed half-way leaves its temporary copy beside PATH (every secret in clear):
+/// the next backup to PATH removes those of processes that are gone, and keeps anything
+/// else (a live process's, another file's).
+#[test]
+fn a_backup_removes_the_temporary_copies_of_killed_backups() {
+    let env = Env::new();
+    let copy = env.path().join("b.db");
+    // PID 0x7fff_fff0 exists nowhere (Linux caps PIDs at 2^22).
+    let dead = [".b.db.2147483632.17.tmp", ".b.db.2147483632.17.tmp-journal"];
+    let keep = [".b.db.1.17.tmp", ".other.db.2147483632.17.tmp"];
+    for n in dead.iter().chain(&keep) {
+        std::fs::write(env.path().join(n), "secret").unwrap();
+    }
+    env.run(&["catalog", "backup", copy.to_str().unwrap()]).ok();
+    if Path::new("/proc/self").exists() {
+        for n in dead {
+            assert!(!env.path().join(n).exists(), "{n} was kept");
+        }
+    }
+    for n in keep {
+        assert!(env.path().join(n).exists(), "{n} was removed");
+    }
+    same_catalog(&env, &copy);
+}

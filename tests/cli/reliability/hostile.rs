@@ -341,6 +341,24 @@ fn r4_corrupted_pages_are_exit_7_and_audit_verify_checks_the_file() {
                     r.stderr
                 );
                 assert_eq!(r.stdout, "");
+                // A copy of an unsound file is no backup: exit 7, and no file written
+                // (no "Backed up" for a copy that would fail the day it is restored).
+                let copy = env.path().join(format!("backup{page}_{zeros}.db"));
+                let r = env.run(&[
+                    "--catalog",
+                    catalog,
+                    "catalog",
+                    "backup",
+                    copy.to_str().unwrap(),
+                ]);
+                r.fails(7, &format!("the catalog file {catalog} is corrupt"));
+                assert!(!copy.exists(), "page {page}: a damaged backup was written");
+                let left: Vec<_> = std::fs::read_dir(env.path())
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.contains(&format!("backup{page}_{zeros}")))
+                    .collect();
+                assert!(left.is_empty(), "{left:?}");
             }
         }
     }

@@ -348,3 +348,30 @@ fn r9_catalogs_dwctl_makes_are_0600() {
     let r = env.run(&["user", "list"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
 }
+
+/// The override turns a safety check off, so it fails closed: a value dwctl does not
+/// understand (a typo, `2`, a stray space) is exit 2 naming the variable, never taken as
+/// "off", and the catalog is not opened.
+#[test]
+fn r9_an_unknown_mode_check_override_is_a_usage_error() {
+    let env = Env::new();
+    let path = env.path().join("shared.db");
+    std::fs::copy(&env.catalog, &path).unwrap();
+    let shown = path.display().to_string();
+    set_mode(&path, 0o666);
+    for var in ["abc", "2", " 1", "1 ", "tru", "disable"] {
+        let mut c = env.cmd(&["--catalog", &shown, "user", "add", "zed"]);
+        c.env("DWCTL_NO_MODE_CHECK", var);
+        let r = Env::output(c);
+        r.fails(2, "DWCTL_NO_MODE_CHECK must be 1 or 0");
+        assert!(!r.stderr.contains("chmod"), "{var:?}: {}", r.stderr);
+    }
+    for (var, code) in [("ON", 0), ("Yes", 0), ("off", 7), ("NO", 7)] {
+        let mut c = env.cmd(&["--catalog", &shown, "user", "list"]);
+        c.env("DWCTL_NO_MODE_CHECK", var);
+        assert_eq!(Env::output(c).code, code, "{var}");
+    }
+    let r = env.run(&["--catalog", &shown, "user", "list"]);
+    r.fails(7, "chmod 600");
+    assert!(!r.stdout.contains("zed"));
+}
