@@ -155,7 +155,8 @@ fn io_err(path: &Path, what: &str, e: std::io::Error) -> Error {
 
 /// Check the first bytes before SQLite sees the file, so that a file that is not a
 /// database is never modified (SQLite would happily write a journal or a header).
-fn check_header(path: &Path) -> Result<()> {
+/// Exit 7 "not a dwctl catalog" when they are not a dwctl catalog's.
+pub fn check_header(path: &Path) -> Result<()> {
     let mut f = fs::File::open(path).map_err(|e| io_err(path, "open", e))?;
     let mut head = [0u8; 100];
     let mut got = 0;
