@@ -274,6 +274,9 @@ impl Catalog {
     /// `commands::open_catalog`), which decides between implicit init and exit 7.
     pub fn open(loc: &Location, lock_timeout: Duration) -> Result<Catalog> {
         let path = loc.path.as_path();
+        // Killed creations' files go first, whatever is (or is not) at the path: the next
+        // command tidies them even when it then finds no catalog.
+        file::remove_stale_temps(path);
         let warnings = match probe(path, loc.mode)? {
             Probe::Missing => {
                 return Err(
@@ -286,7 +289,6 @@ impl Catalog {
             Probe::File(w) => w,
         };
         let meta = fs::metadata(path).map_err(|e| io_err(path, "read", e))?;
-        file::remove_stale_temps(path);
         check_header(path)?;
         set_open_path(path);
         // A file with no write bits is treated as read-only even for root, so that a

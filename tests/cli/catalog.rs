@@ -569,6 +569,21 @@ fn the_next_command_removes_what_a_killed_init_left() {
     }
     env.run(&["workspace", "list"]).ok();
     assert_eq!(listing(env.path()), want);
+
+    // Even a command that then finds no catalog at the (explicit) path: the killed init
+    // never linked one into place, and its leftovers still go.
+    let missing = Env::empty();
+    for n in &stale {
+        std::fs::write(missing.path().join(n), "x").unwrap();
+    }
+    missing
+        .run(&["workspace", "list"])
+        .fails(7, "no catalog at");
+    assert!(
+        listing(missing.path()).is_empty(),
+        "{:?}",
+        listing(missing.path())
+    );
 }
 
 /// Killing `init` at random moments: after the next command, the folder holds the
