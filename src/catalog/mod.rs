@@ -100,6 +100,22 @@ impl From<rusqlite::Error> for Error {
                     Error::catalog(format!("{} is locked by another process", open_path()))
                         .with_hint("wait for it to finish, or raise --lock-timeout")
                 }
+                // SQLite keeps its log (`-wal`, `-shm`) beside the catalog: in a folder the
+                // user may not write, even a read fails, though the file is writable.
+                C::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY => {
+                    let path = open_path();
+                    let folder = Path::new(&path)
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map_or_else(|| ".".to_string(), |p| p.display().to_string());
+                    Error::catalog(format!(
+                        "{path} cannot be used: its folder {folder} is not writable, and SQLite keeps its log files beside the catalog"
+                    ))
+                    .caused_by(detail)
+                    .with_hint(format!(
+                        "make the folder writable for you (chmod u+w {folder}), or move the catalog to a folder you may write"
+                    ))
+                }
                 C::ReadOnly => Error::catalog(format!("{} is not writable", open_path()))
                     .caused_by(detail)
                     .with_hint("check the file's permissions, or run a read-only command"),
@@ -632,6 +648,46 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(names, TABLES);
+    }
+
+    /// A catalog in a folder the user may not write: SQLite cannot make its log beside it,
+    /// and even reads fail with READONLY_DIRECTORY. The message names the folder (not "the
+    /// file is not writable; run a read-only command", which is what was run).
+    #[test]
+    fn a_folder_that_is_not_writable_is_named_with_its_fix() {
+        let e = |extended_code| {
+            Error::from(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error {
+                    code: rusqlite::ErrorCode::ReadOnly,
+                    extended_code,
+                },
+                Some("attempt to write a readonly database".into()),
+            ))
+        };
+        let folder = e(rusqlite::ffi::SQLITE_READONLY_DIRECTORY);
+        assert_eq!(folder.kind, Kind::Catalog);
+        assert!(
+            folder
+                .message
+                .contains("is not writable, and SQLite keeps its log files beside the catalog"),
+            "{}",
+            folder.message
+        );
+        assert!(
+            folder.hint.as_deref().unwrap().contains("chmod u+w"),
+            "{folder:?}"
+        );
+        assert!(!folder
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("read-only command"));
+        let file = e(rusqlite::ffi::SQLITE_READONLY);
+        assert!(
+            file.message.ends_with("is not writable"),
+            "{}",
+            file.message
+        );
     }
 
     #[test]

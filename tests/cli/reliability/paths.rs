@@ -375,3 +375,52 @@ fn r9_an_unknown_mode_check_override_is_a_usage_error() {
     r.fails(7, "chmod 600");
     assert!(!r.stdout.contains("zed"));
 }
+
+/// A catalog in a folder its user may not write: SQLite cannot make its log beside it, so
+/// reads fail too. The message names the folder and its fix, not "the file is not
+/// writable, run a read-only command" (which is what was run). Needs another user: run as
+/// root with setpriv(1), else skipped.
+#[test]
+fn r9_a_catalog_in_a_folder_one_may_not_write_names_the_folder() {
+    let root = unsafe { libc::geteuid() } == 0;
+    let setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !root || !setpriv {
+        return;
+    }
+    let env = Env::new();
+    let dir = env.path().join("locked");
+    std::fs::create_dir(&dir).unwrap();
+    let path = dir.join("c.db");
+    std::fs::copy(&env.catalog, &path).unwrap();
+    set_mode(&path, 0o600);
+    let nobody = 65534;
+    std::os::unix::fs::chown(&path, Some(nobody), Some(nobody)).unwrap();
+    std::os::unix::fs::chown(&dir, Some(nobody), Some(nobody)).unwrap();
+    std::os::unix::fs::chown(env.path(), Some(nobody), Some(nobody)).unwrap();
+    set_mode(&dir, 0o500);
+    let shown = path.display().to_string();
+    for args in [&["workspace", "list"][..], &["user", "add", "zed"]] {
+        let mut argv = vec!["--catalog", shown.as_str()];
+        argv.extend_from_slice(args);
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(assert_cmd::cargo::cargo_bin("dwctl"))
+            .args(&argv)
+            .env_clear()
+            .env("HOME", env.path())
+            .env("DWCTL_NOW", "2026-11-28T10:00:00Z")
+            .env("DWCTL_NO_CONFIG", "1");
+        let r = Env::output(c);
+        r.fails(7, &format!("its folder {} is not writable", dir.display()));
+        assert!(
+            r.stderr.contains(&format!("chmod u+w {}", dir.display())),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("read-only command"), "{}", r.stderr);
+    }
+    set_mode(&dir, 0o700);
+}
