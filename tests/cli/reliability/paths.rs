@@ -424,3 +424,37 @@ fn r9_a_catalog_in_a_folder_one_may_not_write_names_the_folder() {
     }
     set_mode(&dir, 0o700);
 }
+
+/// SQLite's log beside the catalog holds its newest changes, secrets included: a `-wal`
+/// (or `-shm`, `-journal`) that group or others can read gets the same warning as the
+/// catalog (naming the file and its fix); one they can write is refused as the catalog is.
+#[test]
+fn r9_a_log_others_can_read_warns_as_the_catalog_does() {
+    let env = Env::new();
+    let path = env.path().join("c.db");
+    std::fs::copy(&env.catalog, &path).unwrap();
+    set_mode(&path, 0o600);
+    let shown = path.display().to_string();
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let side = PathBuf::from(format!("{shown}{suffix}"));
+        std::fs::write(&side, "").unwrap();
+        set_mode(&side, 0o644);
+        let r = env.run(&["--catalog", &shown, "user", "list"]);
+        assert_eq!(r.code, 0, "{suffix}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "warning: {} can be read by group and others (mode 0644), and it holds secrets in clear: chmod 600 {}",
+                side.display(),
+                side.display()
+            )),
+            "{suffix}: {}",
+            r.stderr
+        );
+        if side.exists() {
+            set_mode(&side, 0o664);
+            let r = env.run(&["--catalog", &shown, "user", "list"]);
+            r.fails(7, "can be written by its group (mode 0664)");
+            std::fs::remove_file(&side).unwrap();
+        }
+    }
+}
