@@ -754,6 +754,8 @@ fn audit_head_anchors_the_log_outside_the_file() {
         &format!("1:{}", "g".repeat(64)),
         &format!("99999999999999999999:{}", hash_of(1)),
         &format!("1 :{}", hash_of(1)),
+        // Seq 0 is every chain's start: only 64 zeros (not "the log was rewritten", 9).
+        &format!("0:{}", hash_of(1)),
     ] {
         let arg = format!("--expect={bad}");
         let r = env.refused(&["audit", "verify", &arg], 2, "invalid anchor");
