@@ -33,11 +33,43 @@ fn exists(dest: &Path) -> Error {
 }
 
 impl Catalog {
+    /// SQLite treats `CATALOG-wal`, `-shm` and `-journal` as the catalog's own files: a
+    /// backup written there is deleted by the next command (or, as a journal, could be
+    /// played back into the catalog). Exit 2, whichever path names them.
+    fn not_a_side_file(&self, dest: &Path) -> Result<()> {
+        let real = |p: &Path| -> Option<PathBuf> {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            Some(fs::canonicalize(dir).ok()?.join(p.file_name()?))
+        };
+        let catalog = fs::canonicalize(&self.path)
+            .ok()
+            .or_else(|| real(&self.path));
+        let (Some(catalog), Some(dest_real)) = (catalog, real(dest)) else {
+            return Ok(());
+        };
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut side = catalog.clone().into_os_string();
+            side.push(suffix);
+            if side == dest_real.as_os_str() {
+                return Err(Error::invalid(format!(
+                    "{} is SQLite's {suffix} file of the catalog: a backup there would be deleted or read as the catalog's log",
+                    path_shown(dest)
+                ))
+                .with_hint("name a new file of its own, e.g. catalog-backup.db"));
+            }
+        }
+        Ok(())
+    }
+
     /// Copy the catalog to `dest`, a new file (exit 4 when something is there), mode 0600
     /// from its creation on. The copy is built under a temporary name beside `dest` and
     /// linked into place when complete, so that `dest` never holds half a catalog.
     /// Returns the size of the copy in bytes.
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
+        self.not_a_side_file(dest)?;
         if fs::symlink_metadata(dest).is_ok() {
             return Err(exists(dest));
         }

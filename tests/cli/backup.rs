@@ -191,3 +191,40 @@ fn a_backup_removes_the_temporary_copies_of_killed_backups() {
     }
     same_catalog(&env, &copy);
 }
+
+/// SQLite treats CATALOG-wal, -shm and -journal as the catalog's own files: a backup there
+/// said "Backed up" and the next command deleted it (a journal could even be played back
+/// into the catalog). Refused (exit 2), whichever path names them; nothing written.
+#[test]
+fn a_backup_is_never_written_as_the_catalogs_own_log() {
+    let env = Env::new();
+    let dir = env.path().display().to_string();
+    for dest in [
+        format!("{dir}/catalog.db-journal"),
+        format!("{dir}/catalog.db-wal"),
+        format!("{dir}/catalog.db-shm"),
+        "catalog.db-journal".to_string(),
+        "./catalog.db-journal".to_string(),
+        format!(
+            "{dir}/../{}/catalog.db-journal",
+            env.path().file_name().unwrap().to_str().unwrap()
+        ),
+    ] {
+        let r = env.refused(&["catalog", "backup", &dest], 2, "file of the catalog");
+        assert!(r.stderr.contains("hint: name a new file"), "{}", r.stderr);
+        assert!(
+            strays(&env, &[]).is_empty(),
+            "{dest}: {:?}",
+            strays(&env, &[])
+        );
+        // (-wal and -shm may be SQLite's own, left by the harness's reads.)
+        if dest.ends_with("-journal") {
+            assert!(!env.path().join(&dest).exists(), "{dest} was written");
+        }
+    }
+    // A name that only starts like one is an ordinary new file.
+    let other = format!("{dir}/catalog.db-journal.bak");
+    env.run(&["catalog", "backup", &other]).ok();
+    env.run(&["workspace", "list"]).ok();
+    assert!(Path::new(&other).exists());
+}
