@@ -148,6 +148,17 @@ impl Anchor {
             Error::invalid(format!("invalid anchor {}", super::model::shown(s)))
                 .with_hint(ANCHOR_HINT)
         };
+        // An anchor is exact; but spaces or a line end around it (`\r` from a file written
+        // on Windows) hide past the message's excerpt: say so.
+        if s.trim() != s && Anchor::parse(s.trim()).is_ok() {
+            return Err(Error::invalid(format!(
+                "invalid anchor {}: it has spaces or a line end around it",
+                super::model::shown(s)
+            ))
+            .with_hint(
+                "pass it exactly as dwctl audit head printed it, without spaces or line ends",
+            ));
+        }
         let (seq, hash) = s.split_once(':').ok_or_else(bad)?;
         if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
@@ -393,6 +404,19 @@ mod tests {
             Anchor::parse(&format!("0:{}", "0".repeat(64))).unwrap().seq,
             0
         );
+        for padded in [
+            format!(" 1:{h}"),
+            format!("1:{h} "),
+            format!("1:{h}\r"),
+            format!("1:{h}\n"),
+        ] {
+            let e = Anchor::parse(&padded).unwrap_err();
+            assert!(
+                e.message.ends_with("it has spaces or a line end around it"),
+                "{padded:?}: {}",
+                e.message
+            );
+        }
         for bad in [
             String::new(),
             "42".into(),
