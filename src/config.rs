@@ -82,7 +82,8 @@ impl Env {
         let Some(v) = self.get(key) else {
             return Ok(false);
         };
-        match v.trim().to_ascii_lowercase().as_str() {
+        // Exactly one of the words: ` 1` or `1 ` is a typo too, not "on".
+        match v.to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Ok(true),
             "0" | "false" | "no" | "off" => Ok(false),
             _ => Err(Error::invalid(format!(
@@ -453,7 +454,7 @@ mod tests {
             e.vars.insert("DWCTL_NO_MODE_CHECK".into(), v.into());
             assert_eq!(e.switch("DWCTL_NO_MODE_CHECK").unwrap(), on, "{v}");
         }
-        for v in ["flase", "2", "maybe", "\u{1b}[2J"] {
+        for v in ["flase", "2", "maybe", "\u{1b}[2J", " 1", "1 "] {
             e.vars.insert("DWCTL_NO_MODE_CHECK".into(), v.into());
             let err = e.switch("DWCTL_NO_MODE_CHECK").unwrap_err();
             assert!(

@@ -59,7 +59,20 @@ impl Tx<'_> {
             .prepare_cached("SELECT seq, hash FROM audit WHERE seq = (SELECT max(seq) FROM audit)")?
             .query_and_then([], |r| {
                 let c = Cells::new(r, "audit", &[(0, "seq")]);
-                Ok::<_, crate::domain::error::Error>((c.int(0)?, c.text(1)?))
+                // The head is printed as an anchor and chained to by the next event: a seq
+                // or a hash dwctl never writes is exit 7 here, never an anchor that
+                // `--expect` would refuse, nor a chain extended from garbage.
+                let seq = c.int_in(0, 1..=i64::MAX)?;
+                let hash = c.text(1)?;
+                let is_hash = hash.len() == 64
+                    && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+                if !is_hash {
+                    return Err(c.bad(
+                        1,
+                        "it is not a hash as dwctl writes it (64 lower-case hex digits)",
+                    ));
+                }
+                Ok::<_, crate::domain::error::Error>((seq, hash))
             })?
             .next()
             .transpose()?;

@@ -33,11 +33,43 @@ fn exists(dest: &Path) -> Error {
 }
 
 impl Catalog {
+    /// SQLite treats `CATALOG-wal`, `-shm` and `-journal` as the catalog's own files: a
+    /// backup written there is deleted by the next command (or, as a journal, could be
+    /// played back into the catalog). Exit 2, whichever path names them.
+    fn not_a_side_file(&self, dest: &Path) -> Result<()> {
+        let real = |p: &Path| -> Option<PathBuf> {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            Some(fs::canonicalize(dir).ok()?.join(p.file_name()?))
+        };
+        let catalog = fs::canonicalize(&self.path)
+            .ok()
+            .or_else(|| real(&self.path));
+        let (Some(catalog), Some(dest_real)) = (catalog, real(dest)) else {
+            return Ok(());
+        };
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut side = catalog.clone().into_os_string();
+            side.push(suffix);
+            if side == dest_real.as_os_str() {
+                return Err(Error::invalid(format!(
+                    "{} is SQLite's {suffix} file of the catalog: a backup there would be deleted or read as the catalog's log",
+                    path_shown(dest)
+                ))
+                .with_hint("name a new file of its own, e.g. catalog-backup.db"));
+            }
+        }
+        Ok(())
+    }
+
     /// Copy the catalog to `dest`, a new file (exit 4 when something is there), mode 0600
     /// from its creation on. The copy is built under a temporary name beside `dest` and
     /// linked into place when complete, so that `dest` never holds half a catalog.
     /// Returns the size of the copy in bytes.
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
+        self.not_a_side_file(dest)?;
         if fs::symlink_metadata(dest).is_ok() {
             return Err(exists(dest));
         }
@@ -48,6 +80,9 @@ impl Catalog {
         let file = dest
             .file_name()
             .ok_or_else(|| Error::invalid(format!("{} is not a file path", path_shown(dest))))?;
+        // A backup killed half-way left its temporary copy (every secret in clear) beside
+        // PATH: the next backup to PATH removes those of processes that are gone.
+        super::file::remove_stale_temps(dest);
         let tmp = dir.join(format!(
             ".{}.{}.{}.tmp",
             file.to_string_lossy(),
@@ -82,6 +117,11 @@ impl Catalog {
                 // taken without blocking writers (WAL).
                 backup.step(-1)?;
             }
+            // A backup is for restoring: a copy of a damaged catalog is no backup, and
+            // saying "Backed up" would hide the damage until the day it is needed. The
+            // copy holds every page the catalog had, so checking it checks the catalog
+            // (without holding the catalog's read snapshot any longer).
+            quick_check(&copy, &self.path)?;
             // The copy keeps the catalog's WAL mode (the header is copied), so that a
             // restored copy behaves as the original did; closing leaves no WAL file.
             copy.close().map_err(|(_, e)| Error::from(e))?;
@@ -102,6 +142,23 @@ impl Catalog {
             .len();
         Ok(size)
     }
+}
+
+/// `PRAGMA quick_check` of the copy: exit 7 naming the catalog when it is not sound.
+fn quick_check(copy: &Connection, path: &Path) -> Result<()> {
+    let why = match super::quick_check_problems(copy) {
+        Ok(None) => return Ok(()),
+        Ok(Some(problems)) => problems,
+        Err(e) => super::shorten(&e.to_string()),
+    };
+    Err(super::corrupt(
+        path,
+        &format!("a copy of it would be damaged too ({why}); no backup was written"),
+    )
+    .with_hint(
+        "restore it from an earlier backup; to keep what is left, copy the file itself (cp) \
+while no dwctl is running",
+    ))
 }
 
 /// The backup's file could not be written: the destination's problem, not the catalog's.

@@ -60,13 +60,13 @@ pub fn probe(path: &Path, mode: ModeCheck) -> Result<Probe> {
     if !meta.is_file() {
         return Err(not_regular(path, &meta));
     }
-    check_sidecars(path, mode)?;
     let mut warnings = Vec::new();
     if mode == ModeCheck::On {
         if let Some(w) = check_mode(path, &meta)? {
             warnings.push(w);
         }
     }
+    check_sidecars(path, mode, &mut warnings)?;
     Ok(Probe::File(warnings))
 }
 
@@ -124,8 +124,10 @@ fn real_path(path: &Path) -> PathBuf {
 /// SQLite opens `PATH-wal`, `PATH-shm` and `PATH-journal` when they exist: any of them
 /// being something else than a regular file (a FIFO blocks, a link may point anywhere)
 /// makes the catalog unusable, and so does one that group or others can write (the log
-/// holds the newest changes: whoever writes it writes the catalog).
-fn check_sidecars(path: &Path, mode: ModeCheck) -> Result<()> {
+/// holds the newest changes: whoever writes it writes the catalog). One they can read
+/// gets the catalog's warning (the log holds the newest secrets), unless the catalog's
+/// own warning already says it.
+fn check_sidecars(path: &Path, mode: ModeCheck, warnings: &mut Vec<Warning>) -> Result<()> {
     let real = real_path(path);
     for suffix in SIDECARS {
         let mut side = real.clone().into_os_string();
@@ -145,7 +147,11 @@ fn check_sidecars(path: &Path, mode: ModeCheck) -> Result<()> {
                 )));
             }
             if mode == ModeCheck::On {
-                check_mode(&side, &m)?;
+                if let Some(w) = check_mode(&side, &m)? {
+                    if warnings.is_empty() {
+                        warnings.push(w);
+                    }
+                }
             }
         }
     }

@@ -105,6 +105,22 @@ impl From<rusqlite::Error> for Error {
                     Error::catalog(format!("{} is locked by another process", open_path()))
                         .with_hint("wait for it to finish, or raise --lock-timeout")
                 }
+                // SQLite keeps its log (`-wal`, `-shm`) beside the catalog: in a folder the
+                // user may not write, even a read fails, though the file is writable.
+                C::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY => {
+                    let path = open_path();
+                    let folder = Path::new(&path)
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map_or_else(|| ".".to_string(), |p| p.display().to_string());
+                    Error::catalog(format!(
+                        "{path} cannot be used: its folder {folder} is not writable, and SQLite keeps its log files beside the catalog"
+                    ))
+                    .caused_by(detail)
+                    .with_hint(format!(
+                        "make the folder writable for you (chmod u+w {folder}), or move the catalog to a folder you may write"
+                    ))
+                }
                 C::ReadOnly => Error::catalog(format!("{} is not writable", open_path()))
                     .caused_by(detail)
                     .with_hint("check the file's permissions, or run a read-only command"),
@@ -160,7 +176,8 @@ fn io_err(path: &Path, what: &str, e: std::io::Error) -> Error {
 
 /// Check the first bytes before SQLite sees the file, so that a file that is not a
 /// database is never modified (SQLite would happily write a journal or a header).
-fn check_header(path: &Path) -> Result<()> {
+/// Exit 7 "not a dwctl catalog" when they are not a dwctl catalog's.
+pub fn check_header(path: &Path) -> Result<()> {
     let mut f = fs::File::open(path).map_err(|e| io_err(path, "open", e))?;
     let mut head = [0u8; 100];
     let mut got = 0;
@@ -212,6 +229,25 @@ pub(crate) fn corrupt(path: &Path, why: &str) -> Error {
         .with_hint(RESTORE_HINT)
 }
 
+/// `PRAGMA quick_check` of `conn`: `None` when the file is sound, else its first problems
+/// (SQLite's `*** in database main ***` headings left out), cut short.
+pub(crate) fn quick_check_problems(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let mut st = conn.prepare("PRAGMA quick_check(5)")?;
+    let found = st
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    if found.len() == 1 && found[0] == "ok" {
+        return Ok(None);
+    }
+    let problems: Vec<&str> = found
+        .iter()
+        .flat_map(|f| f.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("***"))
+        .collect();
+    Ok(Some(shorten(&problems.join("; "))))
+}
+
 /// The first line of an SQLite message, cut short (never a dump of SQL).
 fn shorten(detail: &str) -> String {
     let line = detail.lines().next().unwrap_or("").trim();
@@ -259,6 +295,9 @@ impl Catalog {
     /// `commands::open_catalog`), which decides between implicit init and exit 7.
     pub fn open(loc: &Location, lock_timeout: Duration) -> Result<Catalog> {
         let path = loc.path.as_path();
+        // Killed creations' files go first, whatever is (or is not) at the path: the next
+        // command tidies them even when it then finds no catalog.
+        file::remove_stale_temps(path);
         let warnings = match probe(path, loc.mode)? {
             Probe::Missing => {
                 return Err(
@@ -271,7 +310,6 @@ impl Catalog {
             Probe::File(w) => w,
         };
         let meta = fs::metadata(path).map_err(|e| io_err(path, "read", e))?;
-        file::remove_stale_temps(path);
         check_header(path)?;
         set_open_path(path);
         // A file with no write bits is treated as read-only even for root, so that a
@@ -437,22 +475,12 @@ pub struct Tx<'c> {
 impl Tx<'_> {
     /// `PRAGMA quick_check`: exit 7 naming the first problem when the file is not sound.
     pub fn quick_check(&self) -> Result<()> {
-        let mut st = self.conn.prepare("PRAGMA quick_check(5)")?;
-        let found = st
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        if found.len() == 1 && found[0] == "ok" {
-            return Ok(());
+        match quick_check_problems(self.conn)? {
+            None => Ok(()),
+            Some(problems) => Err(Error::catalog(format!("{} is corrupt", the_file()))
+                .caused_by(problems)
+                .with_hint(RESTORE_HINT)),
         }
-        let problems: Vec<&str> = found
-            .iter()
-            .flat_map(|f| f.lines())
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with("***"))
-            .collect();
-        Err(Error::catalog(format!("{} is corrupt", the_file()))
-            .caused_by(shorten(&problems.join("; ")))
-            .with_hint(RESTORE_HINT))
     }
 
     pub fn commit(mut self) -> Result<()> {
@@ -625,6 +653,46 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(names, TABLES);
+    }
+
+    /// A catalog in a folder the user may not write: SQLite cannot make its log beside it,
+    /// and even reads fail with READONLY_DIRECTORY. The message names the folder (not "the
+    /// file is not writable; run a read-only command", which is what was run).
+    #[test]
+    fn a_folder_that_is_not_writable_is_named_with_its_fix() {
+        let e = |extended_code| {
+            Error::from(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error {
+                    code: rusqlite::ErrorCode::ReadOnly,
+                    extended_code,
+                },
+                Some("attempt to write a readonly database".into()),
+            ))
+        };
+        let folder = e(rusqlite::ffi::SQLITE_READONLY_DIRECTORY);
+        assert_eq!(folder.kind, Kind::Catalog);
+        assert!(
+            folder
+                .message
+                .contains("is not writable, and SQLite keeps its log files beside the catalog"),
+            "{}",
+            folder.message
+        );
+        assert!(
+            folder.hint.as_deref().unwrap().contains("chmod u+w"),
+            "{folder:?}"
+        );
+        assert!(!folder
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("read-only command"));
+        let file = e(rusqlite::ffi::SQLITE_READONLY);
+        assert!(
+            file.message.ends_with("is not writable"),
+            "{}",
+            file.message
+        );
     }
 
     #[test]

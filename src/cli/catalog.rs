@@ -12,7 +12,8 @@ one moment saw it.\n\n\
 The copy holds every secret in clear and the whole audit log, like the catalog itself: it is \
 created with mode 0600 (never wider, not even for a moment), and making one needs the account or \
 a RAM user with full access. It is built under a temporary name beside PATH and appears at PATH \
-only when complete. An existing PATH is never replaced (exit 4). Making a copy changes nothing in \
+only when complete, after SQLite's quick_check found it sound: a damaged catalog gets no backup \
+(exit 7, nothing written). An existing PATH is never replaced (exit 4). Making a copy changes nothing in \
 the catalog, so it writes no audit event.\n\n\
 To restore, put the copy in place of the catalog (or name it with --catalog) and run \
 dwctl audit verify.",

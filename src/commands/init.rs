@@ -59,6 +59,9 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
     if let crate::catalog::Probe::File(warnings) =
         crate::catalog::probe(&path, ctx.settings.catalog.mode)?
     {
+        // A file that is there but is no catalog (notes, an empty file, another SQLite
+        // database) is exit 7 as for every command, never "a catalog already exists".
+        crate::catalog::check_header(&path)?;
         if !args.if_not_exists {
             for w in &warnings {
                 ctx.printer.warning_even_if_quiet(w);

@@ -66,6 +66,24 @@ fn load(path: &str) -> Result<Loaded> {
 /// At most this many unreadable secrets are named one by one; the rest are counted.
 const SECRETS_NAMED: usize = 10;
 
+/// The unset variables' names in the hint fit in this many bytes (the hint is one line,
+/// and the printer keeps a hint line within 768 bytes: `Printer::error_text`).
+const HINT_VARS_BYTES: usize = 680;
+
+/// A variable's name in the hint: whole when it is one a shell can export (as every
+/// `DWCTL_SECRET_...` placeholder is, however long its parts make it), so that it can be
+/// copied; anything else is quoted, escaped and cut as user input is.
+fn var_name(var: &str) -> String {
+    let exportable = var.len() <= HINT_VARS_BYTES
+        && var.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if exportable {
+        var.to_string()
+    } else {
+        named(var)
+    }
+}
+
 /// Secrets named in a manifest are read here, from the variables and files it names. Every
 /// secret is tried before failing, so that one exit 2 names all that cannot be read (the
 /// first [`SECRETS_NAMED`] of them) rather than one per run.
@@ -94,13 +112,13 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                 let plain = match value {
                     PropValue::Plain(_) => continue,
                     PropValue::Env(var) => std::env::var(var.as_str()).map_err(|_| {
-                        unset.push(named(var).to_string());
+                        unset.push(var_name(var));
                         Error::invalid(format!(
                             "{what}: {} reads the environment variable {}, which is not set",
                             named(key),
-                            named(var)
+                            var_name(var)
                         ))
-                        .with_hint(format!("export {}=... before running dwctl", named(var)))
+                        .with_hint(format!("export {}=... before running dwctl", var_name(var)))
                     }),
                     PropValue::File(path) => input::read_file(path.as_str(), VALUE_LIMIT, false)
                         .map(strip_one_trailing_newline)
@@ -142,12 +160,18 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
         e = e.caused_by(format!("and {} more", failed.len() - SECRETS_NAMED));
     }
     if !unset.is_empty() {
-        let shown_vars: Vec<String> = unset
-            .iter()
-            .take(SECRETS_NAMED)
-            .map(|v| format!("{v}=..."))
-            .collect();
-        let more = match unset.len().saturating_sub(SECRETS_NAMED) {
+        // Whole names only (a name cut with `…` cannot be exported), as many as fit in
+        // the hint's line; the rest are counted.
+        let mut shown_vars: Vec<String> = Vec::new();
+        let mut width = 0;
+        for v in unset.iter().take(SECRETS_NAMED) {
+            if !shown_vars.is_empty() && width + v.len() > HINT_VARS_BYTES {
+                break;
+            }
+            width += v.len() + 5;
+            shown_vars.push(format!("{v}=..."));
+        }
+        let more = match unset.len() - shown_vars.len() {
             0 => String::new(),
             k => format!(" (and {k} more)"),
         };

@@ -10,7 +10,7 @@ use super::error::{Error, Result};
 use super::member::{self, RoleChange};
 use super::model::{
     named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
-    parse_text, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
+    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
     SodPolicy, Status, Workspace, WorkspaceName,
 };
 use super::policy;
@@ -1074,6 +1074,13 @@ fn check_region(m: &Manifest, catalog: &str) -> Result<()> {
     let Some(region) = &m.region else {
         return Ok(());
     };
+    // A region id as `init --region` takes it, in any case (exit 2 otherwise, before any
+    // refusal): `Mars`, `""` or `cn-hangzhou ` are typos, not another region.
+    if crate::domain::model::parse_region(&region.to_ascii_lowercase()).is_err() {
+        return Err(Error::invalid(format!("invalid region {}", shown(region))).with_hint(
+            "a region id looks like cn-hangzhou or ap-southeast-1 (export writes the catalog's)",
+        ));
+    }
     if region.eq_ignore_ascii_case(catalog) {
         return Ok(());
     }
@@ -1104,7 +1111,9 @@ pub fn apply(
         if let Some(pos) = locate(&[Step::Key("region")]) {
             e.message = format!("{pos}: {}", e.message);
         }
-        s.attempt("apply", None, Some(source));
+        if e.kind == crate::domain::error::Kind::Refused {
+            s.attempt("apply", None, Some(source));
+        }
         return Err(e);
     }
     let total = m.principal.len() + m.resource_group.len() + m.workspace.len();

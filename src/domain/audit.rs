@@ -139,14 +139,26 @@ impl std::fmt::Display for Anchor {
     }
 }
 
+const ANCHOR_HINT: &str = "an anchor is SEQ:HASH as dwctl audit head prints it, e.g. 42:9f86d081884c7d65...: a sequence number and 64 hex digits";
+
 impl Anchor {
     /// `SEQ:HASH`: a seq of digits (0 or more) and 64 hex digits (any case).
     pub fn parse(s: &str) -> Result<Anchor> {
         let bad = || {
-            Error::invalid(format!("invalid anchor {}", super::model::shown(s))).with_hint(
-                "an anchor is SEQ:HASH as dwctl audit head prints it, e.g. 42:9f86d081884c7d65...: a sequence number and 64 hex digits",
-            )
+            Error::invalid(format!("invalid anchor {}", super::model::shown(s)))
+                .with_hint(ANCHOR_HINT)
         };
+        // An anchor is exact; but spaces or a line end around it (`\r` from a file written
+        // on Windows) hide past the message's excerpt: say so.
+        if s.trim() != s && Anchor::parse(s.trim()).is_ok() {
+            return Err(Error::invalid(format!(
+                "invalid anchor {}: it has spaces or a line end around it",
+                super::model::shown(s)
+            ))
+            .with_hint(
+                "pass it exactly as dwctl audit head printed it, without spaces or line ends",
+            ));
+        }
         let (seq, hash) = s.split_once(':').ok_or_else(bad)?;
         if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
@@ -154,6 +166,15 @@ impl Anchor {
         let seq: i64 = seq.parse().map_err(|_| bad())?;
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad());
+        }
+        // Seq 0 is the start of every chain, whose hash is 64 `0`s (the head of an empty
+        // log): any other is no anchor dwctl printed, not a sign that the log was rewritten.
+        if seq == 0 && hash.bytes().any(|b| b != b'0') {
+            return Err(Error::invalid(format!(
+                "invalid anchor {}: event 0 is the start of every chain, and its hash is 64 zeros",
+                super::model::shown(s)
+            ))
+            .with_hint(ANCHOR_HINT));
         }
         Ok(Anchor {
             seq,
@@ -383,6 +404,19 @@ mod tests {
             Anchor::parse(&format!("0:{}", "0".repeat(64))).unwrap().seq,
             0
         );
+        for padded in [
+            format!(" 1:{h}"),
+            format!("1:{h} "),
+            format!("1:{h}\r"),
+            format!("1:{h}\n"),
+        ] {
+            let e = Anchor::parse(&padded).unwrap_err();
+            assert!(
+                e.message.ends_with("it has spaces or a line end around it"),
+                "{padded:?}: {}",
+                e.message
+            );
+        }
         for bad in [
             String::new(),
             "42".into(),
@@ -396,6 +430,8 @@ mod tests {
             format!("1:{h}:2"),
             format!("99999999999999999999:{h}"),
             format!("1:{}", "é".repeat(32)),
+            format!("0:{h}"),
+            format!("0:{}1", "0".repeat(63)),
         ] {
             let e = Anchor::parse(&bad).unwrap_err();
             assert_eq!(e.kind, super::super::error::Kind::Invalid, "{bad}");

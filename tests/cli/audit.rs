@@ -754,6 +754,8 @@ fn audit_head_anchors_the_log_outside_the_file() {
         &format!("1:{}", "g".repeat(64)),
         &format!("99999999999999999999:{}", hash_of(1)),
         &format!("1 :{}", hash_of(1)),
+        // Seq 0 is every chain's start: only 64 zeros (not "the log was rewritten", 9).
+        &format!("0:{}", hash_of(1)),
     ] {
         let arg = format!("--expect={bad}");
         let r = env.refused(&["audit", "verify", &arg], 2, "invalid anchor");
@@ -763,5 +765,39 @@ fn audit_head_anchors_the_log_outside_the_file() {
             "{}",
             r.stderr
         );
+    }
+}
+
+/// The newest event's hash, edited to what dwctl never writes: `audit head` is exit 7
+/// naming the row and column (never an anchor `--expect` would refuse, such as `N:zzz`),
+/// and a change refuses to chain its event to it (nothing written).
+#[test]
+fn a_head_dwctl_never_wrote_is_exit_7_not_an_anchor() {
+    let base = Env::new();
+    base.run(&["user", "add", "alice"]).ok();
+    let n = base.events().len();
+    for value in ["'zzz'", "upper(hash)", "NULL", "hash || '0'", "X'00'"] {
+        let env = base.fork();
+        let sql = format!(
+            "PRAGMA ignore_check_constraints = ON; DROP TRIGGER audit_no_update; \
+             UPDATE audit SET hash = {value} WHERE seq = {n}"
+        );
+        let conn = rusqlite::Connection::open(&env.catalog).unwrap();
+        if conn.execute_batch(&sql).is_err() {
+            // NOT NULL holds: SQLite itself refuses that value.
+            continue;
+        }
+        drop(conn);
+        let before = env.events();
+        for args in [
+            &["audit", "head"][..],
+            &["audit", "head", "-o", "json"],
+            &["user", "add", "bob"],
+        ] {
+            let r = env.run(args);
+            r.fails(7, &format!("table audit, row seq={n}, column hash"));
+            assert!(r.stderr.contains("dwctl catalog backup"), "{}", r.stderr);
+        }
+        assert_eq!(env.events(), before, "{value}: changed");
     }
 }

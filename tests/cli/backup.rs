@@ -166,3 +166,65 @@ fn a_backup_into_a_missing_folder_fails_and_leaves_nothing() {
     );
     assert!(!copy.parent().unwrap().exists());
 }
+
+/// A backup killed half-way leaves its temporary copy beside PATH (every secret in clear):
+/// the next backup to PATH removes those of processes that are gone, and keeps anything
+/// else (a live process's, another file's).
+#[test]
+fn a_backup_removes_the_temporary_copies_of_killed_backups() {
+    let env = Env::new();
+    let copy = env.path().join("b.db");
+    // PID 0x7fff_fff0 exists nowhere (Linux caps PIDs at 2^22).
+    let dead = [".b.db.2147483632.17.tmp", ".b.db.2147483632.17.tmp-journal"];
+    let keep = [".b.db.1.17.tmp", ".other.db.2147483632.17.tmp"];
+    for n in dead.iter().chain(&keep) {
+        std::fs::write(env.path().join(n), "secret").unwrap();
+    }
+    env.run(&["catalog", "backup", copy.to_str().unwrap()]).ok();
+    if Path::new("/proc/self").exists() {
+        for n in dead {
+            assert!(!env.path().join(n).exists(), "{n} was kept");
+        }
+    }
+    for n in keep {
+        assert!(env.path().join(n).exists(), "{n} was removed");
+    }
+    same_catalog(&env, &copy);
+}
+
+/// SQLite treats CATALOG-wal, -shm and -journal as the catalog's own files: a backup there
+/// said "Backed up" and the next command deleted it (a journal could even be played back
+/// into the catalog). Refused (exit 2), whichever path names them; nothing written.
+#[test]
+fn a_backup_is_never_written_as_the_catalogs_own_log() {
+    let env = Env::new();
+    let dir = env.path().display().to_string();
+    for dest in [
+        format!("{dir}/catalog.db-journal"),
+        format!("{dir}/catalog.db-wal"),
+        format!("{dir}/catalog.db-shm"),
+        "catalog.db-journal".to_string(),
+        "./catalog.db-journal".to_string(),
+        format!(
+            "{dir}/../{}/catalog.db-journal",
+            env.path().file_name().unwrap().to_str().unwrap()
+        ),
+    ] {
+        let r = env.refused(&["catalog", "backup", &dest], 2, "file of the catalog");
+        assert!(r.stderr.contains("hint: name a new file"), "{}", r.stderr);
+        assert!(
+            strays(&env, &[]).is_empty(),
+            "{dest}: {:?}",
+            strays(&env, &[])
+        );
+        // (-wal and -shm may be SQLite's own, left by the harness's reads.)
+        if dest.ends_with("-journal") {
+            assert!(!env.path().join(&dest).exists(), "{dest} was written");
+        }
+    }
+    // A name that only starts like one is an ordinary new file.
+    let other = format!("{dir}/catalog.db-journal.bak");
+    env.run(&["catalog", "backup", &other]).ok();
+    env.run(&["workspace", "list"]).ok();
+    assert!(Path::new(&other).exists());
+}

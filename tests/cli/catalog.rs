@@ -306,11 +306,14 @@ fn files_that_are_not_dwctl_catalogs_are_exit_7_and_stay_byte_identical() {
 
 #[test]
 fn init_does_not_touch_a_file_that_is_already_there() {
-    // `init` (without --if-not-exists) on a file that is not a catalog: conflict, untouched.
+    // `init` on a file that is not a catalog: exit 7 as for every command (it is not "a
+    // catalog that already exists"), untouched.
     let env = Env::empty();
     std::fs::write(&env.catalog, b"precious data").unwrap();
-    env.run(&["init"]).fails(4, "a catalog already exists at");
-    assert_eq!(env.bytes(), b"precious data");
+    for args in [&["init"][..], &["init", "--if-not-exists"]] {
+        env.run(args).fails(7, "is not a dwctl catalog");
+        assert_eq!(env.bytes(), b"precious data");
+    }
 }
 
 #[test]
@@ -567,6 +570,21 @@ fn the_next_command_removes_what_a_killed_init_left() {
     }
     env.run(&["workspace", "list"]).ok();
     assert_eq!(listing(env.path()), want);
+
+    // Even a command that then finds no catalog at the (explicit) path: the killed init
+    // never linked one into place, and its leftovers still go.
+    let missing = Env::empty();
+    for n in &stale {
+        std::fs::write(missing.path().join(n), "x").unwrap();
+    }
+    missing
+        .run(&["workspace", "list"])
+        .fails(7, "no catalog at");
+    assert!(
+        listing(missing.path()).is_empty(),
+        "{:?}",
+        listing(missing.path())
+    );
 }
 
 /// Killing `init` at random moments: after the next command, the folder holds the

@@ -286,6 +286,10 @@ impl Env {
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
+            // A prompt is drawn before it reads (and, for a password, before it turns the
+            // echo off): typing at once can race it on a loaded machine, as a person never
+            // does. Give it a moment.
+            std::thread::sleep(Duration::from_millis(150));
             stdin.write_all(input.as_bytes()).unwrap();
             stdin.flush().unwrap();
         }

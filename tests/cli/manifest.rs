@@ -1579,6 +1579,25 @@ fn a_manifest_keeps_its_region() {
     same.run(&["apply", "--file", &p]).ok();
     assert_eq!(export(&same, "again.toml"), text);
 
+    // A region that is no region id (a typo, empty, a stray space) is bad input, exit 2
+    // naming it at its line, before any refusal; no event, nothing changed.
+    for bad in ["Mars", "", "cn-hangzhou ", " cn-shanghai", "cn_shanghai"] {
+        let p = write(
+            &hangzhou,
+            "bad-region.toml",
+            &text.replace("region = \"cn-shanghai\"", &format!("region = \"{bad}\"")),
+        );
+        for verb in ["plan", "apply"] {
+            let r = hangzhou.refused(&[verb, "--file", &p], 2, "invalid region");
+            assert!(
+                r.stderr.contains(&format!("error: {p}:2:")),
+                "the message points at the region line: {}",
+                r.stderr
+            );
+            assert!(!r.stderr.contains("is for region"), "{}", r.stderr);
+        }
+    }
+
     // Without a region, a manifest applies anywhere; an explicit region moves it on purpose.
     let anywhere = text.replace("region = \"cn-shanghai\"\n", "");
     let p = write(&hangzhou, "anywhere.toml", &anywhere);

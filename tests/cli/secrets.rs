@@ -938,3 +938,64 @@ fn an_invalid_property_value_is_never_repeated() {
     assert!(!r.stderr.contains("Pw-0017"), "{}", r.stderr);
     assert_eq!(env.rows(), rows);
 }
+
+/// The variables the hint tells to export are named whole, never cut with `…` (a cut name
+/// cannot be exported): `export` writes placeholders longer than a message's 64-character
+/// excerpt for any longish workspace or data source name. As many as fit are named; the
+/// rest are counted; stderr stays under 4 KiB.
+#[test]
+fn missing_secret_variables_are_named_whole() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "finance_reporting_ws"])
+        .ok();
+    let m = env.path().join("m.toml");
+    let mut text = "version = 1\n[[workspace]]\nname = \"finance_reporting_ws\"\n".to_string();
+    let vars: Vec<String> = (0..12)
+        .map(|i| format!("DWCTL_SECRET_FINANCE__REPORTING__WS_ORDERS__FROM__THE__WAREHOUSE__{i:02}_PROD_PASSWORD"))
+        .collect();
+    for (i, var) in vars.iter().enumerate() {
+        text.push_str(&format!(
+            "[[workspace.datasource]]\nname = \"orders_from_the_warehouse_{i:02}\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = {{ address = \"c\", password = {{ env = \"{var}\" }} }}\n"
+        ));
+    }
+    std::fs::write(&m, &text).unwrap();
+    // One missing: its message and hint name it whole.
+    let one = format!(
+        "version = 1\n[[workspace]]\nname = \"finance_reporting_ws\"\n[[workspace.datasource]]\nname = \"o\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = {{ address = \"c\", password = {{ env = \"{}\" }} }}\n",
+        vars[0]
+    );
+    let m1 = env.path().join("one.toml");
+    std::fs::write(&m1, one).unwrap();
+    let r = env.refused(&["plan", "--file", m1.to_str().unwrap()], 2, &vars[0]);
+    assert!(
+        r.stderr
+            .contains(&format!("hint: export {}=... before", vars[0])),
+        "{}",
+        r.stderr
+    );
+    for verb in ["plan", "apply"] {
+        let r = env.refused(
+            &[verb, "--file", m.to_str().unwrap()],
+            2,
+            "12 secrets of the manifest cannot be read",
+        );
+        let hint = r
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("hint: export "))
+            .unwrap();
+        assert!(!hint.contains('…'), "a name was cut: {hint}");
+        let named = vars
+            .iter()
+            .filter(|v| hint.contains(&format!("{v}=...")))
+            .count();
+        assert!(named >= 5, "{hint}");
+        if named < vars.len() {
+            assert!(
+                hint.contains(&format!("(and {} more)", vars.len() - named)),
+                "{hint}"
+            );
+        }
+        assert!(r.stderr.len() < 4096, "{}", r.stderr.len());
+    }
+}

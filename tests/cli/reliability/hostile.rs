@@ -65,23 +65,39 @@ fn refuse_every_command(env: &Env, file: &Path, needle: &str) {
     }
 }
 
+/// `init` in its three forms: a file that is no catalog is exit 7 for it too, never "a
+/// catalog already exists" (exit 4, whose hint `--if-not-exists` then failed).
+const INITS: &[&[&str]] = &[
+    &["init"],
+    &["init", "--account-id", ACCOUNT],
+    &["init", "--if-not-exists"],
+];
+
+/// Every command, `init` included, refuses a file that is not a dwctl catalog.
+fn refuse_every_command_and_init(env: &Env, file: &Path) {
+    refuse_every_command(env, file, "is not a dwctl catalog");
+    for args in INITS {
+        refused_with_7(env, file, args, "is not a dwctl catalog");
+    }
+}
+
 #[test]
 fn r4_a_file_that_is_not_sqlite_is_refused_untouched() {
     let env = Env::new();
     let text = env.path().join("notes.db");
     std::fs::write(&text, "this is not a database\n".repeat(200)).unwrap();
-    refuse_every_command(&env, &text, "is not a dwctl catalog");
+    refuse_every_command_and_init(&env, &text);
 
     let empty = env.path().join("empty.db");
     std::fs::write(&empty, "").unwrap();
-    refuse_every_command(&env, &empty, "is not a dwctl catalog");
+    refuse_every_command_and_init(&env, &empty);
 
     // SQLite's magic followed by garbage: it passes the first glance only.
     let mut fake = b"SQLite format 3\0".to_vec();
     fake.extend(std::iter::repeat_n(0xA5u8, 8192));
     let magic = env.path().join("magic.db");
     std::fs::write(&magic, &fake).unwrap();
-    refuse_every_command(&env, &magic, "is not a dwctl catalog");
+    refuse_every_command_and_init(&env, &magic);
 
     let dir = env.path().join("folder.db");
     std::fs::create_dir(&dir).unwrap();
@@ -97,7 +113,7 @@ fn r4_another_programs_sqlite_database_is_refused_untouched() {
         conn.execute_batch("CREATE TABLE tenant (x); INSERT INTO tenant VALUES (1);")
             .unwrap();
     }
-    refuse_every_command(&env, &other, "is not a dwctl catalog");
+    refuse_every_command_and_init(&env, &other);
 }
 
 #[test]
@@ -345,6 +361,24 @@ fn r4_corrupted_pages_are_exit_7_and_audit_verify_checks_the_file() {
                     r.stderr
                 );
                 assert_eq!(r.stdout, "");
+                // A copy of an unsound file is no backup: exit 7, and no file written
+                // (no "Backed up" for a copy that would fail the day it is restored).
+                let copy = env.path().join(format!("backup{page}_{zeros}.db"));
+                let r = env.run(&[
+                    "--catalog",
+                    catalog,
+                    "catalog",
+                    "backup",
+                    copy.to_str().unwrap(),
+                ]);
+                r.fails(7, &format!("the catalog file {catalog} is corrupt"));
+                assert!(!copy.exists(), "page {page}: a damaged backup was written");
+                let left: Vec<_> = std::fs::read_dir(env.path())
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.contains(&format!("backup{page}_{zeros}")))
+                    .collect();
+                assert!(left.is_empty(), "{left:?}");
             }
         }
     }

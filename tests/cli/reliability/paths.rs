@@ -348,3 +348,113 @@ fn r9_catalogs_dwctl_makes_are_0600() {
     let r = env.run(&["user", "list"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
 }
+
+/// The override turns a safety check off, so it fails closed: a value dwctl does not
+/// understand (a typo, `2`, a stray space) is exit 2 naming the variable, never taken as
+/// "off", and the catalog is not opened.
+#[test]
+fn r9_an_unknown_mode_check_override_is_a_usage_error() {
+    let env = Env::new();
+    let path = env.path().join("shared.db");
+    std::fs::copy(&env.catalog, &path).unwrap();
+    let shown = path.display().to_string();
+    set_mode(&path, 0o666);
+    for var in ["abc", "2", " 1", "1 ", "tru", "disable"] {
+        let mut c = env.cmd(&["--catalog", &shown, "user", "add", "zed"]);
+        c.env("DWCTL_NO_MODE_CHECK", var);
+        let r = Env::output(c);
+        r.fails(2, "which is neither on nor off");
+        assert!(!r.stderr.contains("chmod"), "{var:?}: {}", r.stderr);
+    }
+    for (var, code) in [("ON", 0), ("Yes", 0), ("off", 7), ("NO", 7)] {
+        let mut c = env.cmd(&["--catalog", &shown, "user", "list"]);
+        c.env("DWCTL_NO_MODE_CHECK", var);
+        assert_eq!(Env::output(c).code, code, "{var}");
+    }
+    let r = env.run(&["--catalog", &shown, "user", "list"]);
+    r.fails(7, "chmod 600");
+    assert!(!r.stdout.contains("zed"));
+}
+
+/// A catalog in a folder its user may not write: SQLite cannot make its log beside it, so
+/// reads fail too. The message names the folder and its fix, not "the file is not
+/// writable, run a read-only command" (which is what was run). Needs another user: run as
+/// root with setpriv(1), else skipped.
+#[test]
+fn r9_a_catalog_in_a_folder_one_may_not_write_names_the_folder() {
+    let root = unsafe { libc::geteuid() } == 0;
+    let setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !root || !setpriv {
+        return;
+    }
+    let env = Env::new();
+    let dir = env.path().join("locked");
+    std::fs::create_dir(&dir).unwrap();
+    let path = dir.join("c.db");
+    std::fs::copy(&env.catalog, &path).unwrap();
+    set_mode(&path, 0o600);
+    let nobody = 65534;
+    std::os::unix::fs::chown(&path, Some(nobody), Some(nobody)).unwrap();
+    std::os::unix::fs::chown(&dir, Some(nobody), Some(nobody)).unwrap();
+    std::os::unix::fs::chown(env.path(), Some(nobody), Some(nobody)).unwrap();
+    set_mode(&dir, 0o500);
+    let shown = path.display().to_string();
+    for args in [&["workspace", "list"][..], &["user", "add", "zed"]] {
+        let mut argv = vec!["--catalog", shown.as_str()];
+        argv.extend_from_slice(args);
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(assert_cmd::cargo::cargo_bin("dwctl"))
+            .args(&argv)
+            .env_clear()
+            .env("HOME", env.path())
+            .env("DWCTL_NOW", "2026-11-28T10:00:00Z")
+            .env("DWCTL_NO_CONFIG", "1");
+        let r = Env::output(c);
+        r.fails(7, &format!("its folder {} is not writable", dir.display()));
+        assert!(
+            r.stderr.contains(&format!("chmod u+w {}", dir.display())),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("read-only command"), "{}", r.stderr);
+    }
+    set_mode(&dir, 0o700);
+}
+
+/// SQLite's log beside the catalog holds its newest changes, secrets included: a `-wal`
+/// (or `-shm`, `-journal`) that group or others can read gets the same warning as the
+/// catalog (naming the file and its fix); one they can write is refused as the catalog is.
+#[test]
+fn r9_a_log_others_can_read_warns_as_the_catalog_does() {
+    let env = Env::new();
+    let path = env.path().join("c.db");
+    std::fs::copy(&env.catalog, &path).unwrap();
+    set_mode(&path, 0o600);
+    let shown = path.display().to_string();
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let side = PathBuf::from(format!("{shown}{suffix}"));
+        std::fs::write(&side, "").unwrap();
+        set_mode(&side, 0o644);
+        let r = env.run(&["--catalog", &shown, "user", "list"]);
+        assert_eq!(r.code, 0, "{suffix}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "warning: {} can be read by group and others (mode 0644), and it holds secrets in clear: chmod 600 {}",
+                side.display(),
+                side.display()
+            )),
+            "{suffix}: {}",
+            r.stderr
+        );
+        if side.exists() {
+            set_mode(&side, 0o664);
+            let r = env.run(&["--catalog", &shown, "user", "list"]);
+            r.fails(7, "can be written by its group (mode 0664)");
+            std::fs::remove_file(&side).unwrap();
+        }
+    }
+}
