@@ -270,13 +270,14 @@ struct Applier<'s, 't, 'c> {
     at: Vec<(&'static str, usize)>,
     /// How many changes have run: a workspace loaded at this count is still current.
     steps: usize,
-    /// The tenant's principals, read once when first needed and kept current by the
-    /// applier's own principal changes (apply removes no principal).
-    principals: Option<Principals>,
+    /// The principals the manifest names, looked up by key when first named and kept
+    /// current by the applier's own principal changes (apply removes no principal).
+    principals: Principals,
 }
 
-/// Principals by name (case-insensitively, as the catalog compares names), by id and by
-/// key: a large manifest names 100,000 members, and a query for each was a tenth of it.
+/// The principals looked up so far, by name (case-insensitively, as the catalog compares
+/// names), by id and by key. Each is read by its key the first time it is named, so a
+/// manifest about one workspace reads the principals it names and not the whole tenant.
 #[derive(Default)]
 struct Principals {
     all: Vec<Principal>,
@@ -301,16 +302,38 @@ impl Principals {
         self.all[i] = p;
     }
 
-    fn get(&self, name_or_id: &str) -> Option<&Principal> {
-        let i = match self.by_name_or_id.get(name_or_id) {
-            Some(i) => i,
-            None => self.by_name_or_id.get(&name_or_id.to_ascii_lowercase())?,
+    /// The principal named `name_or_id`, from the cache or else read by its key.
+    fn get(&mut self, tx: &Tx, name_or_id: &str) -> Result<Option<&Principal>> {
+        let key = name_or_id.to_ascii_lowercase();
+        let i = match self.by_name_or_id.get(&key) {
+            Some(&i) => i,
+            None => match tx.principal(name_or_id)? {
+                None => return Ok(None),
+                Some(p) => {
+                    self.put(p);
+                    match self.by_name_or_id.get(&key) {
+                        Some(&i) => i,
+                        None => return Ok(None),
+                    }
+                }
+            },
         };
-        Some(&self.all[*i])
+        Ok(Some(&self.all[i]))
     }
 
-    fn by_pk(&self, pk: i64) -> Option<&Principal> {
-        self.by_pk.get(&pk).map(|i| &self.all[*i])
+    /// The principal with key `pk`, from the cache or else read by its key.
+    fn by_pk(&mut self, tx: &Tx, pk: i64) -> Result<Option<&Principal>> {
+        let i = match self.by_pk.get(&pk) {
+            Some(&i) => i,
+            None => match tx.principal_by_pk(pk)? {
+                None => return Ok(None),
+                Some(p) => {
+                    self.put(p);
+                    self.by_pk[&pk]
+                }
+            },
+        };
+        Ok(Some(&self.all[i]))
     }
 }
 
@@ -349,15 +372,8 @@ impl Applier<'_, '_, '_> {
         })
     }
 
-    fn principals(&mut self) -> Result<&mut Principals> {
-        if self.principals.is_none() {
-            let mut index = Principals::default();
-            for p in self.s.tx().principals()? {
-                index.put(p);
-            }
-            self.principals = Some(index);
-        }
-        Ok(self.principals.as_mut().expect("loaded just above"))
+    fn principal_named(&mut self, name_or_id: &str) -> Result<Option<Principal>> {
+        Ok(self.principals.get(self.s.tx(), name_or_id)?.cloned())
     }
 
     /// The workspace as the catalog has it now. It is read again only when a change ran
@@ -392,7 +408,7 @@ impl Applier<'_, '_, '_> {
                 parse_line(x, 128, "display name").map_err(|e| prefix(&what, e))?,
             )),
         };
-        match self.principals()?.get(name.as_str()).cloned() {
+        match self.principal_named(name.as_str())? {
             None => {
                 let req = NewPrincipal {
                     name: name.clone(),
@@ -402,7 +418,7 @@ impl Applier<'_, '_, '_> {
                     full_access: d.full_access.unwrap_or(false),
                 };
                 let added = self.step(&format!("+ {what}"), |s| principal::add(s, req, false))?;
-                self.principals()?.put(added.value);
+                self.principals.put(added.value);
                 self.push("create", "principal", None, name.as_str(), None, vec![]);
             }
             Some(p) => {
@@ -438,7 +454,7 @@ impl Applier<'_, '_, '_> {
                     let updated = self.step(&format!("~ {what}"), |s| {
                         principal::update(s, p.name.as_str(), &u)
                     })?;
-                    self.principals()?.put(updated.value);
+                    self.principals.put(updated.value);
                     self.push("update", "principal", None, p.name.as_str(), None, fields);
                 }
             }
@@ -822,7 +838,7 @@ impl Applier<'_, '_, '_> {
                     what()
                 )));
             }
-            let p = self.principals()?.get(&d.user).cloned();
+            let p = self.principal_named(&d.user)?;
             match p.as_ref().and_then(|p| have.get_mut(&p.pk)) {
                 None => {
                     self.step(&format!("+ {}", what()), |s| {
@@ -864,17 +880,17 @@ impl Applier<'_, '_, '_> {
         self.at.truncate(1);
         if self.prune {
             // In the order `member list` shows them.
-            let principals = self.principals()?;
-            let mut gone: Vec<String> = have
-                .iter()
-                .filter(|(_, (roles, named_here))| !named_here && !roles.contains(RoleCode::Owner))
-                .map(|(pk, _)| {
-                    principals
-                        .by_pk(*pk)
-                        .map(|p| p.name.as_str().to_string())
-                        .ok_or_else(|| Error::internal("a member's principal vanished"))
-                })
-                .collect::<Result<_>>()?;
+            let mut gone: Vec<String> = Vec::new();
+            for (pk, (roles, named_here)) in &have {
+                if *named_here || roles.contains(RoleCode::Owner) {
+                    continue;
+                }
+                let p = self
+                    .principals
+                    .by_pk(self.s.tx(), *pk)?
+                    .ok_or_else(|| Error::internal("a member's principal vanished"))?;
+                gone.push(p.name.as_str().to_string());
+            }
             gone.sort_by_cached_key(|user| user.to_ascii_lowercase());
             // Pruning the actor's own membership would take away the right to finish (a
             // later change would find the workspace gone): refused before any removal.
@@ -1123,7 +1139,7 @@ pub fn apply(
         changes: Vec::new(),
         at: Vec::new(),
         steps: 0,
-        principals: None,
+        principals: Principals::default(),
     };
     let mut done = 0;
     let result = (|| -> Result<()> {
