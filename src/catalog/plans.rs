@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use rusqlite::ffi;
 
 use super::{in_memory, tune, AuditFilter, Catalog};
+use crate::domain::apply;
 use crate::domain::clock::Timestamp;
 use crate::domain::member;
 use crate::domain::model::{PrincipalKind, PrincipalName, WorkspaceName};
@@ -19,9 +20,13 @@ use crate::domain::roles::{RoleCode, RoleSet};
 use crate::domain::session::{self, Request, Session};
 use crate::domain::workspace::{self, ListFilter, NewWorkspace};
 use crate::domain::{audit, tenant};
+use crate::manifest::format::MemberDecl;
 
 /// Every statement SQLite starts on the connection, as written (parameters unbound).
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Held while a test records: the tests of this module run in parallel and share `LOG`.
+static RECORDING: Mutex<()> = Mutex::new(());
 
 unsafe extern "C" fn record(_: c_uint, _: *mut c_void, stmt: *mut c_void, _: *mut c_void) -> c_int {
     // SAFETY: for SQLITE_TRACE_STMT, the third argument is the statement being run.
@@ -106,6 +111,7 @@ fn tenant_with_data() -> Catalog {
 
 /// The statements `run` starts, each with its query plan.
 fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, Vec<String>)> {
+    let _recording = RECORDING.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: the handle is the live connection of `cat`; the callback reads only the
     // statement it is given, and is removed before `cat` can be dropped.
     unsafe {
@@ -388,6 +394,41 @@ fn commands_about_one_object_search_and_never_scan() {
                 reading(c, None, |s| {
                     names::names_starting(s, NameKind::Member, Some("sales_ws"), "al").unwrap()
                 })
+            }),
+        ),
+        (
+            "export of one workspace",
+            Box::new(|c| {
+                reading(c, None, |s| {
+                    let m = apply::export(s, &[ws("sales_ws")], &mut |_, _| {}).unwrap();
+                    assert_eq!(m.principal.len(), 1);
+                })
+            }),
+        ),
+        (
+            "plan and apply of a one-workspace manifest, with --prune",
+            Box::new(|c| {
+                let mut m = session::read(c, &req(None), |s| {
+                    apply::export(s, &[ws("sales_ws")], &mut |_, _| {})
+                })
+                .unwrap();
+                // bob added by name, alice pruned: every lookup of the applier runs.
+                m.workspace[0].member = vec![MemberDecl {
+                    user: "bob".into(),
+                    roles: vec!["role_project_dev".into()],
+                }];
+                for dry_run in [true, false] {
+                    let r = Request {
+                        dry_run,
+                        ..req(None)
+                    };
+                    let changes = session::write(c, &r, |s| {
+                        apply::apply(s, &m, true, "one.toml", &|_| None, &mut |_, _| {})
+                    })
+                    .unwrap()
+                    .value;
+                    assert_eq!(changes.len(), 2, "{dry_run}");
+                }
             }),
         ),
     ];

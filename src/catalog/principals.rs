@@ -130,6 +130,22 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// The principals that are members of one workspace (the account included), read by
+    /// the member key and each principal's key: what `export W` needs, not the tenant.
+    pub fn member_principals(&self, workspace_id: i64) -> Result<Vec<Principal>> {
+        let cols = PRINCIPAL_COLS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {cols} FROM member m JOIN principal p ON p.pk = m.principal_pk \
+             WHERE m.workspace_id = ?1"
+        ))?;
+        let rows = st.query_and_then([workspace_id], principal_row)?;
+        rows.collect()
+    }
+
     pub fn insert_principal(&self, p: &Principal) -> Result<i64> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO principal (id, name, kind, display_name, full_access, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -78,6 +78,15 @@ impl Tx<'_> {
         Ok(Some(g))
     }
 
+    /// A group by name, case-insensitively, without the workspaces bound to it (an export
+    /// of some workspaces needs only the groups they use).
+    pub fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM resource_group WHERE name = ?1"
+        ))?;
+        first(&mut st, [name], group_row)
+    }
+
     pub fn resource_groups(&self) -> Result<Vec<ResourceGroup>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group ORDER BY name COLLATE NOCASE"

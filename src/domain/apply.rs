@@ -1328,7 +1328,20 @@ pub fn export(
     progress(workspaces.len(), workspaces.len());
     check_secret_names(&out)?;
     let all = names.is_empty() && s.actor.is_tenant_admin();
-    for p in s.tx().principals()? {
+    // With workspaces named, only their members' principals and the groups they use are
+    // read, each by key: the cost follows the workspaces, not the tenant.
+    let principals: Vec<Principal> = if names.is_empty() {
+        s.tx().principals()?
+    } else {
+        let mut by_pk: BTreeMap<i64, Principal> = BTreeMap::new();
+        for w in &workspaces {
+            for p in s.tx().member_principals(w.id)? {
+                by_pk.insert(p.pk, p);
+            }
+        }
+        by_pk.into_values().collect()
+    };
+    for p in principals {
         if p.is_account()
             || !(all || used_principals.contains(&p.name.as_str().to_ascii_lowercase()))
         {
@@ -1343,7 +1356,18 @@ pub fn export(
         });
     }
     out.principal.sort_by_key(|p| p.name.to_ascii_lowercase());
-    for g in s.tx().resource_groups()? {
+    let groups = if names.is_empty() {
+        s.tx().resource_groups()?
+    } else {
+        let mut used: Vec<&String> = used_groups.iter().collect();
+        used.sort();
+        let mut groups = Vec::new();
+        for g in used {
+            groups.extend(s.tx().resource_group_named(g)?);
+        }
+        groups
+    };
+    for g in groups {
         if !(all || used_groups.contains(&g.name.to_ascii_lowercase())) {
             continue;
         }
