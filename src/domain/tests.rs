@@ -510,3 +510,38 @@ fn a_tag_filter_lists_what_filtering_every_workspace_did() {
     }
     assert!(listed > 8, "{listed}");
 }
+
+/// `user list` streams (issue 17): the domain hands each principal to a visitor as the
+/// catalog reads it and returns nothing to collect. The type pin below stops compiling if
+/// `principal::list` goes back to returning the list; the walk shows the order and that a
+/// visitor's error stops the read at that row.
+#[test]
+fn the_principal_list_is_visited_row_by_row_never_returned() {
+    type Visit = fn(super::model::Principal) -> super::error::Result<()>;
+    let _streams: for<'a, 'b, 'c> fn(
+        &'a mut session::Session<'b, 'c>,
+        Visit,
+    ) -> super::error::Result<()> = principal::list;
+    let mut cat = setup();
+    add_user(&mut cat, "zed", false);
+    add_user(&mut cat, "Amy", false);
+    let mut seen = Vec::new();
+    session::read(&mut cat, &req(None, now()), |s| {
+        principal::list(s, |p| {
+            seen.push(p.name.as_str().to_string());
+            Ok(())
+        })
+    })
+    .unwrap();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(&seen[1..], ["Amy", "zed"]);
+    let mut visited = 0;
+    let e = session::read(&mut cat, &req(None, now()), |s| {
+        principal::list(s, |_| {
+            visited += 1;
+            Err(super::error::Error::internal("stop"))
+        })
+    })
+    .unwrap_err();
+    assert_eq!((visited, e.kind), (1, Kind::Internal));
+}
