@@ -545,3 +545,39 @@ fn the_principal_list_is_visited_row_by_row_never_returned() {
     .unwrap_err();
     assert_eq!((visited, e.kind), (1, Kind::Internal));
 }
+
+/// `check` streams (issue 17): its findings go to a visitor one workspace at a time, in
+/// the order a sort of all of them gave (workspaces by name, case-insensitively, whatever
+/// order they were named or created in). The type pin stops compiling if `check::run`
+/// goes back to returning the findings.
+#[test]
+fn check_findings_are_visited_workspace_by_workspace_in_name_order() {
+    type Visit = fn(super::check::Finding) -> super::error::Result<()>;
+    let _streams: for<'a, 'b, 'c, 'd> fn(
+        &'a mut session::Session<'b, 'c>,
+        &'d super::check::Plan,
+        Visit,
+    ) -> super::error::Result<()> = super::check::run;
+    let mut cat = setup();
+    for name in ["test_2", "Test_1", "demo_3"] {
+        create(&mut cat, None, name).unwrap();
+    }
+    for named in [vec![], vec![ws("test_2"), ws("demo_3"), ws("Test_1")]] {
+        let mut seen = Vec::new();
+        session::read(&mut cat, &req(None, now()), |s| {
+            let plan = super::check::plan(s, &named)?;
+            super::check::run(s, &plan, |f| {
+                seen.push((f.workspace.map(|w| w.as_str().to_string()), f.rule));
+                Ok(())
+            })
+        })
+        .unwrap();
+        let order: Vec<_> = seen.iter().map(|(w, _)| w.clone()).collect();
+        let mut sorted = order.clone();
+        sorted.sort_by_key(|w| w.as_ref().map(|w| w.to_ascii_lowercase()));
+        assert_eq!(order, sorted, "{seen:?}");
+        for w in ["test_2", "Test_1"] {
+            assert!(order.contains(&Some(w.to_string())), "{w}: {seen:?}");
+        }
+    }
+}
