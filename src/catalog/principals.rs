@@ -108,11 +108,25 @@ impl Tx<'_> {
     }
 
     pub fn principals(&self) -> Result<Vec<Principal>> {
+        let mut all = Vec::new();
+        self.for_each_principal(|p| {
+            all.push(p);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    /// Every principal, the account first, then by name: each row is handed to `visit`
+    /// as it is read, so that a whole-tenant list is never held in memory.
+    pub fn for_each_principal(&self, mut visit: impl FnMut(Principal) -> Result<()>) -> Result<()> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal ORDER BY kind = 'account' DESC, name COLLATE NOCASE, pk"
         ))?;
-        let rows = st.query_and_then([], principal_row)?;
-        rows.collect()
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            visit(principal_row(r)?)?;
+        }
+        Ok(())
     }
 
     /// The principals whose names may start with `prefix` (case-insensitively: a superset

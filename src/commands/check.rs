@@ -1,8 +1,9 @@
-use super::Ctx;
+use super::{Ctx, OutputError};
 use crate::cli::CheckArgs;
-use crate::domain::check;
+use crate::domain::check::{self, Finding, Severity};
 use crate::domain::error::Error;
 use crate::domain::model::WorkspaceName;
+use crate::domain::session;
 use crate::domain::words;
 
 pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<()> {
@@ -11,12 +12,28 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<()> {
         .iter()
         .map(|n| WorkspaceName::parse(n))
         .collect::<Result<Vec<_>, _>>()?;
-    let report = ctx.read(|s| check::check(s, &names))?;
-    for w in &report.warnings {
-        ctx.printer.warning(w);
-    }
-    ctx.printer.list_or_say(&report.findings, "No findings.")?;
-    let n = report.warning_count();
+    // Findings are printed one workspace at a time as check finds them: JSON, JSON lines
+    // and CSV never hold a whole tenant's findings.
+    let mut cat = ctx.catalog()?;
+    let req = ctx.request(false);
+    let printer = &mut ctx.printer;
+    let mut out = OutputError::default();
+    let mut n = 0;
+    session::read(&mut cat, &req, |s| {
+        let plan = check::plan(s, &names)?;
+        for w in &plan.warnings {
+            printer.warning(w);
+        }
+        let mut w = out.keep(printer.list_writer_or_say::<Finding>("No findings."))?;
+        check::run(s, &plan, |f| {
+            if f.severity == Severity::Warning {
+                n += 1;
+            }
+            out.keep(w.row(&f))
+        })?;
+        out.keep(w.finish())
+    })
+    .map_err(|e| out.or(e))?;
     if a.strict && n > 0 {
         return Err(Error::negative(format!(
             "check found {}",

@@ -27,6 +27,27 @@ use crate::domain::model::Warning;
 use crate::domain::session::{self, Done, Outcome, Request, Session};
 use crate::output::Printer;
 
+/// Carries an output error out of a catalog visitor (whose errors are domain errors), so
+/// that a list printed row by row as the catalog reads it reports a failed write as itself.
+#[derive(Default)]
+struct OutputError(Option<std::io::Error>);
+
+impl OutputError {
+    fn keep<T>(&mut self, r: std::io::Result<T>) -> Result<T> {
+        r.map_err(|e| {
+            self.0 = Some(e);
+            Error::internal("output failed")
+        })
+    }
+
+    fn or(self, e: Error) -> anyhow::Error {
+        match self.0 {
+            Some(io) => io.into(),
+            None => e.into(),
+        }
+    }
+}
+
 /// Whether this process already warned about the catalog file's mode.
 static FILE_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -1,15 +1,27 @@
-use super::{if_exists, Ctx};
+use super::{if_exists, Ctx, OutputError};
 use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
-use crate::domain::model::{parse_line, parse_principal_id, PrincipalKind, PrincipalName};
+use crate::domain::model::{
+    parse_line, parse_principal_id, Principal, PrincipalKind, PrincipalName,
+};
 use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
+use crate::domain::session;
 use crate::prompt;
 
 pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Add(a) => add(ctx, a),
         UserCommand::List => {
-            let list = ctx.read(principal::list)?;
-            ctx.printer.list(&list)?;
+            // Row by row: JSON, JSON lines and CSV never hold the tenant's principals.
+            let mut cat = ctx.catalog()?;
+            let req = ctx.request(false);
+            let printer = &mut ctx.printer;
+            let mut out = OutputError::default();
+            session::read(&mut cat, &req, |s| {
+                let mut w = out.keep(printer.list_writer::<Principal>())?;
+                principal::list(s, |p| out.keep(w.row(&p)))?;
+                out.keep(w.finish())
+            })
+            .map_err(|e| out.or(e))?;
             Ok(())
         }
         UserCommand::Show(r) => {

@@ -71,21 +71,17 @@ pub struct Finding {
     pub hint: String,
 }
 
-/// What `check` found, and what it could not look at.
+/// What `check` will look at, resolved before the first finding: a named workspace that
+/// does not exist fails the command before anything is printed.
 #[derive(Debug, Clone)]
-pub struct Report {
-    pub findings: Vec<Finding>,
+pub struct Plan {
+    /// The workspaces to check, in the order their findings are printed (by name,
+    /// case-insensitively; names are unique so).
+    targets: Vec<(Workspace, RoleSet)>,
+    /// Whether the tenant-level rules run too (DW008: whole-tenant runs of administrators).
+    tenant: bool,
+    /// What could not be looked at (a named workspace in the recycle bin).
     pub warnings: Vec<Warning>,
-}
-
-impl Report {
-    /// The findings that make `--strict` fail.
-    pub fn warning_count(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count()
-    }
 }
 
 /// The generic words of DW004.
@@ -114,7 +110,8 @@ pub fn is_generic_name(name: &str) -> bool {
 
 /// Check the named workspaces (each must be visible: exit 3 otherwise), or every workspace
 /// the actor can see and, for tenant administrators, the resource groups bound to none.
-pub fn check(s: &mut Session, named: &[WorkspaceName]) -> Result<Report> {
+/// First the plan: which workspaces, and what cannot be checked.
+pub fn plan(s: &mut Session, named: &[WorkspaceName]) -> Result<Plan> {
     let mut warnings = Vec::new();
     let mut targets: Vec<(Workspace, RoleSet)> = Vec::new();
     if named.is_empty() {
@@ -140,13 +137,40 @@ pub fn check(s: &mut Session, named: &[WorkspaceName]) -> Result<Report> {
             targets.push((w, r));
         }
     }
+    targets.sort_by_cached_key(|(w, _)| w.name.as_str().to_ascii_lowercase());
+    Ok(Plan {
+        targets,
+        tenant: named.is_empty() && s.actor.is_tenant_admin(),
+        warnings,
+    })
+}
+
+/// Then the findings, handed to `visit` one workspace at a time (issue 17: a whole-tenant
+/// check never holds every finding), ordered by workspace (tenant-level findings first),
+/// rule, then object and message: the order a sort of all of them would give, since the
+/// workspaces come by name and their names are unique case-insensitively.
+pub fn run(
+    s: &mut Session,
+    plan: &Plan,
+    mut visit: impl FnMut(Finding) -> Result<()>,
+) -> Result<()> {
     let mut findings = Vec::new();
-    for (w, roles) in &targets {
-        check_workspace(s, w, *roles, &mut findings)?;
-    }
-    if named.is_empty() && s.actor.is_tenant_admin() {
+    if plan.tenant {
         check_unbound_groups(s, &mut findings)?;
+        visit_sorted(&mut findings, &mut visit)?;
     }
+    for (w, roles) in &plan.targets {
+        check_workspace(s, w, *roles, &mut findings)?;
+        visit_sorted(&mut findings, &mut visit)?;
+    }
+    Ok(())
+}
+
+/// Sorts one workspace's findings (or the tenant's), hands them on, and empties the list.
+fn visit_sorted(
+    findings: &mut Vec<Finding>,
+    visit: &mut impl FnMut(Finding) -> Result<()>,
+) -> Result<()> {
     findings.sort_by_cached_key(|f| {
         (
             f.workspace
@@ -158,7 +182,7 @@ pub fn check(s: &mut Session, named: &[WorkspaceName]) -> Result<Report> {
             f.message.clone(),
         )
     });
-    Ok(Report { findings, warnings })
+    findings.drain(..).try_for_each(visit)
 }
 
 /// Collects the findings of one workspace.

@@ -134,15 +134,16 @@ pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Ou
     Ok(Outcome::changed(p))
 }
 
-/// Every principal may read the directory: adding members needs the names.
-pub fn list(s: &mut Session) -> Result<Vec<Principal>> {
-    s.tx().principals()
+/// Every principal may read the directory: adding members needs the names. Each
+/// principal is handed to `visit` as the catalog reads it (the list is never held).
+pub fn list(s: &mut Session, visit: impl FnMut(Principal) -> Result<()>) -> Result<()> {
+    s.tx().for_each_principal(visit)
 }
 
 /// The principals whose names start with `prefix` (exactly), in `list`'s order.
 pub fn list_starting(s: &mut Session, prefix: &str) -> Result<Vec<Principal>> {
     if prefix.is_empty() {
-        return list(s);
+        return s.tx().principals();
     }
     let mut all = s.tx().principals_from(prefix)?;
     all.retain(|p| p.name.as_str().starts_with(prefix));

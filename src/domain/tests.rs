@@ -510,3 +510,74 @@ fn a_tag_filter_lists_what_filtering_every_workspace_did() {
     }
     assert!(listed > 8, "{listed}");
 }
+
+/// `user list` streams (issue 17): the domain hands each principal to a visitor as the
+/// catalog reads it and returns nothing to collect. The type pin below stops compiling if
+/// `principal::list` goes back to returning the list; the walk shows the order and that a
+/// visitor's error stops the read at that row.
+#[test]
+fn the_principal_list_is_visited_row_by_row_never_returned() {
+    type Visit = fn(super::model::Principal) -> super::error::Result<()>;
+    let _streams: for<'a, 'b, 'c> fn(
+        &'a mut session::Session<'b, 'c>,
+        Visit,
+    ) -> super::error::Result<()> = principal::list;
+    let mut cat = setup();
+    add_user(&mut cat, "zed", false);
+    add_user(&mut cat, "Amy", false);
+    let mut seen = Vec::new();
+    session::read(&mut cat, &req(None, now()), |s| {
+        principal::list(s, |p| {
+            seen.push(p.name.as_str().to_string());
+            Ok(())
+        })
+    })
+    .unwrap();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(&seen[1..], ["Amy", "zed"]);
+    let mut visited = 0;
+    let e = session::read(&mut cat, &req(None, now()), |s| {
+        principal::list(s, |_| {
+            visited += 1;
+            Err(super::error::Error::internal("stop"))
+        })
+    })
+    .unwrap_err();
+    assert_eq!((visited, e.kind), (1, Kind::Internal));
+}
+
+/// `check` streams (issue 17): its findings go to a visitor one workspace at a time, in
+/// the order a sort of all of them gave (workspaces by name, case-insensitively, whatever
+/// order they were named or created in). The type pin stops compiling if `check::run`
+/// goes back to returning the findings.
+#[test]
+fn check_findings_are_visited_workspace_by_workspace_in_name_order() {
+    type Visit = fn(super::check::Finding) -> super::error::Result<()>;
+    let _streams: for<'a, 'b, 'c, 'd> fn(
+        &'a mut session::Session<'b, 'c>,
+        &'d super::check::Plan,
+        Visit,
+    ) -> super::error::Result<()> = super::check::run;
+    let mut cat = setup();
+    for name in ["test_2", "Test_1", "demo_3"] {
+        create(&mut cat, None, name).unwrap();
+    }
+    for named in [vec![], vec![ws("test_2"), ws("demo_3"), ws("Test_1")]] {
+        let mut seen = Vec::new();
+        session::read(&mut cat, &req(None, now()), |s| {
+            let plan = super::check::plan(s, &named)?;
+            super::check::run(s, &plan, |f| {
+                seen.push((f.workspace.map(|w| w.as_str().to_string()), f.rule));
+                Ok(())
+            })
+        })
+        .unwrap();
+        let order: Vec<_> = seen.iter().map(|(w, _)| w.clone()).collect();
+        let mut sorted = order.clone();
+        sorted.sort_by_key(|w| w.as_ref().map(|w| w.to_ascii_lowercase()));
+        assert_eq!(order, sorted, "{seen:?}");
+        for w in ["test_2", "Test_1"] {
+            assert!(order.contains(&Some(w.to_string())), "{w}: {seen:?}");
+        }
+    }
+}

@@ -138,8 +138,7 @@ impl Printer {
     /// A list whose emptiness is the news (`check`): an empty table says `empty` on
     /// stderr instead of "(none)"; other formats are as `list`.
     pub fn list_or_say<T: View>(&mut self, items: &[T], empty: &'static str) -> io::Result<()> {
-        let mut w = self.list_writer::<T>()?;
-        w.empty = empty;
+        let mut w = self.list_writer_or_say::<T>(empty)?;
         for item in items {
             w.row(item)?;
         }
@@ -158,6 +157,16 @@ impl Printer {
             empty: "(none)",
             _t: std::marker::PhantomData,
         })
+    }
+
+    /// `list_writer` for a list whose emptiness is the news, as `list_or_say`.
+    pub fn list_writer_or_say<T: View>(
+        &mut self,
+        empty: &'static str,
+    ) -> io::Result<ListWriter<'_, T>> {
+        let mut w = self.list_writer::<T>()?;
+        w.empty = empty;
+        Ok(w)
     }
 
     /// One object (`show`): pretty JSON, one JSON line, one CSV row, or a field/value table.
