@@ -1,6 +1,8 @@
 use super::{if_exists, props, Ctx};
-use crate::cli::{ComputeAttachArgs, ComputeCommand, ComputeDetachArgs, ObjectUpdateArgs};
-use crate::domain::model::{named, Env, ObjectName, WorkspaceName};
+use crate::cli::{
+    ComputeAttachArgs, ComputeCommand, ComputeDetachArgs, ObjectInput, ObjectUpdateArgs,
+};
+use crate::domain::model::{named, Env, ObjectName, Warning, WorkspaceName};
 use crate::domain::resources::{self as res, Compute, NewObject, PropChange};
 use crate::domain::types::{self, ConnMode};
 use crate::prompt;
@@ -43,33 +45,41 @@ pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
     }
 }
 
-fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    let spec = types::resolve_compute_type(&a.type_key)?;
-    let name = ObjectName::parse(&a.name, "compute resource")?;
-    let env = parse_env(a.object.env.as_deref())?.unwrap_or(Env::Prod);
+/// What `compute attach` and `datasource add` take alike: env, mode, properties (`--props`
+/// and `--prop`, read or asked for) and description, as a new object; and the warnings
+/// reading the properties gave.
+pub fn new_object(
+    ctx: &Ctx,
+    name: ObjectName,
+    spec: &'static types::TypeSpec,
+    object: &ObjectInput,
+) -> anyhow::Result<(NewObject, Vec<Warning>)> {
+    let env = parse_env(object.env.as_deref())?.unwrap_or(Env::Prod);
     let asking = props::Asking {
         settings: &ctx.settings,
         object: format!("{name} ({env})"),
     };
-    let input = props::read(
-        &a.object.props,
-        a.object.props_file.as_deref(),
-        &[],
-        &asking,
-    )?;
+    let input = props::read(&object.props, object.props_file.as_deref(), &[], &asking)?;
     let mut properties = input.file.unwrap_or_default();
     properties.extend(input.set);
     let req = NewObject {
         name,
         spec,
         env,
-        mode: a.object.mode.as_deref().map(ConnMode::parse).transpose()?,
+        mode: object.mode.as_deref().map(ConnMode::parse).transpose()?,
         properties,
-        description: res::parse_description(a.object.description.as_deref().unwrap_or(""))?,
+        description: res::parse_description(object.description.as_deref().unwrap_or(""))?,
     };
+    Ok((req, input.warnings))
+}
+
+fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
+    let ws = WorkspaceName::parse(&a.workspace)?;
+    let spec = types::resolve_compute_type(&a.type_key)?;
+    let name = ObjectName::parse(&a.name, "compute resource")?;
+    let (req, warnings) = new_object(ctx, name, spec, &a.object)?;
     let mut done = ctx.write(a.dry_run, |s| res::attach(s, &ws, req, a.if_not_exists))?;
-    done.warnings.splice(0..0, input.warnings);
+    done.warnings.splice(0..0, warnings);
     let msg = if done.value.changed {
         format!(
             "Attached {} compute resource {} to {ws} ({}), with its data source.",

@@ -1,15 +1,15 @@
 use std::time::Duration;
 
-use super::compute::{parse_env, prop_change};
-use super::{if_exists, props, Ctx};
+use super::compute::{new_object, parse_env, prop_change};
+use super::{if_exists, Ctx};
 use crate::cli::{
     DataSourceCommand, DsAddArgs, DsListArgs, DsRemoveArgs, DsTestArgs, ObjectUpdateArgs,
 };
 use crate::domain::error::Error;
-use crate::domain::model::{Env, ObjectName, WorkspaceName};
+use crate::domain::model::{ObjectName, WorkspaceName};
 use crate::domain::probe;
-use crate::domain::resources::{self as res, DataSource, DataSourceFilter, NewObject};
-use crate::domain::types::{self, ConnMode};
+use crate::domain::resources::{self as res, DataSource, DataSourceFilter};
+use crate::domain::types;
 use crate::output::View;
 use crate::prompt;
 
@@ -56,29 +56,9 @@ fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
         None => prompt::select_type(&ctx.settings)?,
     };
     let spec = types::resolve_type(&type_key)?;
-    let env = parse_env(a.object.env.as_deref())?.unwrap_or(Env::Prod);
-    let asking = props::Asking {
-        settings: &ctx.settings,
-        object: format!("{name} ({env})"),
-    };
-    let input = props::read(
-        &a.object.props,
-        a.object.props_file.as_deref(),
-        &[],
-        &asking,
-    )?;
-    let mut properties = input.file.unwrap_or_default();
-    properties.extend(input.set);
-    let req = NewObject {
-        name,
-        spec,
-        env,
-        mode: a.object.mode.as_deref().map(ConnMode::parse).transpose()?,
-        properties,
-        description: res::parse_description(a.object.description.as_deref().unwrap_or(""))?,
-    };
+    let (req, warnings) = new_object(ctx, name, spec, &a.object)?;
     let mut done = ctx.write(a.dry_run, |s| res::add(s, &ws, req, a.if_not_exists))?;
-    done.warnings.splice(0..0, input.warnings);
+    done.warnings.splice(0..0, warnings);
     let msg = if done.value.changed {
         format!(
             "Added {} data source {} to {ws} ({}).",

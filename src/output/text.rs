@@ -7,9 +7,8 @@
 //! terminal or clear the screen of whoever reads it.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
-use crate::domain::model::is_format_char;
+use crate::domain::model::{needs_escape, push_escaped};
 
 /// Which harmless control characters a rendering keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,15 +21,12 @@ pub enum Keep {
     LineBreaksAndTabs,
 }
 
-fn unsafe_char(c: char) -> bool {
-    c.is_control() || is_format_char(c)
-}
-
 /// `s` with every control character (C0, DEL, C1) and format character written as JSON
-/// writes it (`\n`, `\r`, `\t`, `\u001b`, `\u202e`), except those `keep` keeps. Borrowed
+/// writes it (`\n`, `\r`, `\t`, `\u001b`, `\u202e`), except those `keep` keeps: the
+/// escapes of messages (`model::push_escaped`), here for what comes from the catalog. Borrowed
 /// when there is nothing to escape, the usual case.
 pub fn escape(s: &str, keep: Keep) -> Cow<'_, str> {
-    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) || !s.chars().any(unsafe_char) {
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) || !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -49,17 +45,7 @@ pub fn escape(s: &str, keep: Keep) -> Cow<'_, str> {
                 column += n;
                 continue;
             }
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if unsafe_char(c) => {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{u:04x}");
-                }
-            }
+            c if needs_escape(c) => push_escaped(&mut out, c),
             c => out.push(c),
         }
         column += 1;
@@ -102,7 +88,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
         }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
-            if unsafe_char(c) {
+            if needs_escape(c) {
                 w.write_all(&fragment.as_bytes()[start..i])?;
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
@@ -207,7 +193,7 @@ mod tests {
         );
         for keep in [Keep::Nothing, Keep::LineBreaks, Keep::LineBreaksAndTabs] {
             let out = escape(hostile, keep);
-            assert!(!out.chars().any(unsafe_char), "{keep:?}: {out:?}");
+            assert!(!out.chars().any(needs_escape), "{keep:?}: {out:?}");
         }
         assert!(matches!(
             escape("plain ascii", Keep::Nothing),
