@@ -487,14 +487,11 @@ fn usage_errors_at_a_terminal_never_replay_escape_sequences() {
     assert!(r.stdout.len() < 4096, "{} bytes", r.stdout.len());
 }
 
-/// Every command that takes a name, found by walking the clap definition, with a hostile
-/// value in each of its positional slots in turn (the others valid): exit 2 (a name that can
-/// never be valid, checked first), a short message without a raw control character, nothing
-/// on stdout, nothing changed. A new command is covered the day it is added.
-#[test]
-fn every_positional_name_is_checked_escaped_and_cut() {
+/// The leaf commands of the clap definition (no `help`, nothing hidden), each with its
+/// path of subcommand names: what the two walkers below try every input slot of.
+fn leaves() -> Vec<(Vec<String>, clap::Command)> {
     use clap::CommandFactory;
-    fn leaves(cmd: &clap::Command, path: &[String], out: &mut Vec<(Vec<String>, clap::Command)>) {
+    fn walk(cmd: &clap::Command, path: &[String], out: &mut Vec<(Vec<String>, clap::Command)>) {
         for sub in cmd.get_subcommands() {
             if sub.get_name() == "help" || sub.is_hide_set() {
                 continue;
@@ -502,12 +499,21 @@ fn every_positional_name_is_checked_escaped_and_cut() {
             let mut p = path.to_vec();
             p.push(sub.get_name().to_string());
             if sub.has_subcommands() {
-                leaves(sub, &p, out);
+                walk(sub, &p, out);
             } else {
                 out.push((p, sub.clone()));
             }
         }
     }
+    let mut root = dwctl::cli::Cli::command();
+    root.build();
+    let mut all = Vec::new();
+    walk(&root, &[], &mut all);
+    all
+}
+
+/// A catalog where every valid value of [`valid`] names something that exists.
+fn corpus_env() -> Env {
     let env = Env::new();
     for args in [
         &["user", "add", "alice"][..],
@@ -537,25 +543,50 @@ fn every_positional_name_is_checked_escaped_and_cut() {
     ] {
         env.run(args).ok();
     }
+    env
+}
+
+/// A valid value for the positional slot `id` of the command at `path`.
+fn valid(id: &str, path: &[String]) -> &'static str {
+    match id {
+        "workspace" | "workspaces" => "fin_ws",
+        "user" => "alice",
+        "group" => "rg_etl",
+        "role" => "dev",
+        "shell" => "bash",
+        "name" if path[0] == "compute" => "mc",
+        _ => "orders",
+    }
+}
+
+/// `--option value` for each option `cmd` requires, with a valid value.
+fn required_options(path: &[String], cmd: &clap::Command) -> Vec<String> {
+    let mut args = Vec::new();
+    for a in cmd.get_arguments() {
+        if a.is_required_set() && !a.is_positional() {
+            let long = a.get_long().unwrap();
+            args.push(format!("--{long}"));
+            args.push(match (path[0].as_str(), long) {
+                ("compute", "type") => "maxcompute".into(),
+                (_, "type") => "redis".into(),
+                _ => "x".into(),
+            });
+        }
+    }
+    args
+}
+
+/// Every command that takes a name, found by walking the clap definition, with a hostile
+/// value in each of its positional slots in turn (the others valid): exit 2 (a name that can
+/// never be valid, checked first), a short message without a raw control character, nothing
+/// on stdout, nothing changed. A new command is covered the day it is added.
+#[test]
+fn every_positional_name_is_checked_escaped_and_cut() {
+    let env = corpus_env();
     let before = env.bytes();
     let hostile = format!("\u{1b}]0;pwned\u{7}{}", "a".repeat(100_000));
-    let valid = |id: &str, path: &[String]| -> &'static str {
-        match id {
-            "workspace" | "workspaces" => "fin_ws",
-            "user" => "alice",
-            "group" => "rg_etl",
-            "role" => "dev",
-            "shell" => "bash",
-            "name" if path[0] == "compute" => "mc",
-            _ => "orders",
-        }
-    };
-    let mut mut_cmd = dwctl::cli::Cli::command();
-    mut_cmd.build();
-    let mut all = Vec::new();
-    leaves(&mut_cmd, &[], &mut all);
     let mut runs = 0;
-    for (path, cmd) in all {
+    for (path, cmd) in leaves() {
         let positionals: Vec<String> = cmd
             .get_positionals()
             .map(|a| a.get_id().to_string())
@@ -570,17 +601,7 @@ fn every_positional_name_is_checked_escaped_and_cut() {
                 });
             }
             // Required options get a valid value, so the name is what is wrong.
-            for a in cmd.get_arguments() {
-                if a.is_required_set() && !a.is_positional() {
-                    let long = a.get_long().unwrap();
-                    args.push(format!("--{long}"));
-                    args.push(match (path[0].as_str(), long) {
-                        ("compute", "type") => "maxcompute".into(),
-                        (_, "type") => "redis".into(),
-                        _ => "x".into(),
-                    });
-                }
-            }
+            args.extend(required_options(&path, &cmd));
             args.push("--yes".into());
             let argv: Vec<&str> = args.iter().map(String::as_str).collect();
             let r = env.run(&argv);
@@ -611,72 +632,14 @@ fn every_positional_name_is_checked_escaped_and_cut() {
 /// write) are the only options where any text may be fine.
 #[test]
 fn every_option_value_is_escaped_and_cut_in_messages() {
-    use clap::CommandFactory;
-    fn leaves(cmd: &clap::Command, path: &[String], out: &mut Vec<(Vec<String>, clap::Command)>) {
-        for sub in cmd.get_subcommands() {
-            if sub.get_name() == "help" || sub.is_hide_set() {
-                continue;
-            }
-            let mut p = path.to_vec();
-            p.push(sub.get_name().to_string());
-            if sub.has_subcommands() {
-                leaves(sub, &p, out);
-            } else {
-                out.push((p, sub.clone()));
-            }
-        }
-    }
-    let env = Env::new();
-    for args in [
-        &["user", "add", "alice"][..],
-        &["workspace", "create", "fin_ws"],
-        &["member", "add", "fin_ws", "alice", "--role", "dev"],
-        &["rg", "create", "rg_etl"],
-        &[
-            "ds",
-            "add",
-            "fin_ws",
-            "orders",
-            "--type",
-            "redis",
-            "--prop",
-            "address=r:6379",
-        ],
-        &[
-            "compute",
-            "attach",
-            "fin_ws",
-            "mc",
-            "--type",
-            "maxcompute",
-            "--prop",
-            "project=p",
-        ],
-    ] {
-        env.run(args).ok();
-    }
+    let env = corpus_env();
     let before = env.bytes();
     let hostile = format!("\u{1b}]0;pwned\u{7}{}", "a".repeat(100_000));
-    let mut root = dwctl::cli::Cli::command();
-    root.build();
-    let mut all = Vec::new();
-    leaves(&root, &[], &mut all);
     let mut runs = 0;
-    for (path, cmd) in all {
+    for (path, cmd) in leaves() {
         let positional: Vec<String> = cmd
             .get_positionals()
-            .map(|a| {
-                match a.get_id().as_str() {
-                    "workspace" | "workspaces" => "fin_ws",
-                    "user" => "alice",
-                    "group" => "rg_etl",
-                    "role" => "dev",
-                    "shell" => "bash",
-                    "name" if path[0] == "compute" => "mc",
-                    _ => "orders",
-                }
-                .to_string()
-            })
+            .map(|a| valid(a.get_id().as_str(), &path).to_string())
             .collect();
         for opt in cmd.get_arguments() {
             let Some(long) = opt.get_long() else { continue };
