@@ -73,22 +73,17 @@ impl Catalog {
         if fs::symlink_metadata(dest).is_ok() {
             return Err(exists(dest));
         }
-        let dir = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let file = dest
-            .file_name()
-            .ok_or_else(|| Error::invalid(format!("{} is not a file path", path_shown(dest))))?;
+        if dest.file_name().is_none() {
+            return Err(Error::invalid(format!(
+                "{} is not a file path",
+                path_shown(dest)
+            )));
+        }
         // A backup killed half-way left its temporary copy (every secret in clear) beside
-        // PATH: the next backup to PATH removes those of processes that are gone.
+        // PATH: the next backup to PATH removes those of processes that are gone. The
+        // temporary name is the one catalog creation uses, so that one cleaner knows both.
         super::file::remove_stale_temps(dest);
-        let tmp = dir.join(format!(
-            ".{}.{}.{}.tmp",
-            file.to_string_lossy(),
-            std::process::id(),
-            fastrand::u64(..)
-        ));
+        let tmp = super::file::temp_name(dest)?;
         {
             let mut opts = fs::OpenOptions::new();
             opts.write(true).create_new(true);
