@@ -13,7 +13,7 @@ use super::model::{
     parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
     SodPolicy, Status, Workspace, WorkspaceName,
 };
-use super::policy;
+use super::policy::{self, Action};
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
 use super::resources::{self as res, NewObject, PropChange};
@@ -1128,7 +1128,7 @@ pub fn apply(
             e.message = format!("{pos}: {}", e.message);
         }
         if e.kind == crate::domain::error::Kind::Refused {
-            s.attempt("apply", None, Some(source));
+            s.attempt(Action::Apply, None, Some(source));
         }
         return Err(e);
     }
@@ -1173,7 +1173,7 @@ pub fn apply(
             if let Some(pos) = locate(&path) {
                 e.message = format!("{pos}: {}", e.message);
             }
-            a.s.attempt("apply", None, Some(source));
+            a.s.attempt(Action::Apply, None, Some(source));
             Err(e)
         }
     }

@@ -1,13 +1,35 @@
 //! Members and their roles (domain.md 4, permissions.md 5).
 
+use super::admit::{self, admit, Admitted, Target};
 use super::error::{Error, Result};
 use super::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
-use super::policy::{self, Right};
+use super::policy::Action;
 use super::principal;
 use super::roles::{RoleCode, RoleSet};
 use super::session::{Outcome, Session};
 use super::words;
-use super::workspace;
+
+/// A member's target in the audit log is its principal.
+impl Target for (Principal, Member) {
+    fn target_name<'a>(&'a self, _: &'a Workspace) -> &'a str {
+        self.0.name.as_str()
+    }
+}
+
+/// The principal named `user` and its membership of `w`; not being a member is not
+/// found, as `missing` marks it.
+fn member_of(
+    s: &mut Session,
+    w: &Workspace,
+    user: &str,
+    missing: fn(Error) -> Error,
+) -> Result<(Principal, Member)> {
+    let p = principal::find(s, user)?;
+    match s.tx().member(w.id, p.pk)? {
+        Some(m) => Ok((p, m)),
+        None => Err(missing(not_member(w, &p))),
+    }
+}
 
 fn not_member(w: &Workspace, p: &Principal) -> Error {
     Error::not_found(format!("{} is not a member of {}", p.name, w.name)).with_hint(format!(
@@ -96,14 +118,13 @@ pub fn add(
     roles: RoleSet,
     if_not_exists: bool,
 ) -> Result<Outcome<Member>> {
-    s.attempt("member.add", Some(ws.as_str()), Some(user));
-    let (w, actor_roles) = workspace::visible(s, ws)?;
+    let (w, actor_roles) = admit::see(s, Action::MemberAdd, ws, user)?;
     let p = principal::find(s, user)?;
     add_to(s, &w, actor_roles, &p, roles, if_not_exists)
 }
 
 /// [`add`] for a caller that has already found the workspace the actor sees (with
-/// [`workspace::visible`]), the actor's roles in it and the principal: `apply` adds
+/// [`admit::see`]), the actor's roles in it and the principal: `apply` adds
 /// thousands of members to one workspace and looks those up once.
 pub fn add_to(
     s: &mut Session,
@@ -113,15 +134,7 @@ pub fn add_to(
     roles: RoleSet,
     if_not_exists: bool,
 ) -> Result<Outcome<Member>> {
-    s.attempt("member.add", Some(w.name.as_str()), Some(p.name.as_str()));
-    policy::require(
-        &s.actor,
-        actor_roles,
-        w,
-        Right::MemberManage,
-        "add members to",
-    )?;
-    workspace::require_available(w, "add members")?;
+    admit::check(s, Action::MemberAdd, w, actor_roles, p.name.as_str())?;
     if let Some(existing) = s.tx().member(w.id, p.pk)? {
         if if_not_exists {
             if existing.roles != roles {
@@ -159,7 +172,7 @@ pub fn add_to(
         added_by: by,
     };
     s.record(
-        "member.add",
+        Action::MemberAdd,
         Some(w.name.as_str()),
         Some(p.name.as_str()),
         serde_json::json!({ "after": { "roles": roles } }),
@@ -180,21 +193,11 @@ pub fn change_roles(
     user: &str,
     change: &RoleChange,
 ) -> Result<Outcome<Member>> {
-    s.attempt("member.role", Some(ws.as_str()), Some(user));
-    let (w, actor_roles) = workspace::visible(s, ws)?;
-    let p = principal::find(s, user)?;
-    s.attempt("member.role", Some(w.name.as_str()), Some(p.name.as_str()));
-    let Some(m) = s.tx().member(w.id, p.pk)? else {
-        return Err(not_member(&w, &p));
-    };
-    policy::require(
-        &s.actor,
-        actor_roles,
-        &w,
-        Right::MemberManage,
-        "change member roles in",
-    )?;
-    workspace::require_available(&w, "change member roles")?;
+    let Admitted {
+        w, target: (p, m), ..
+    } = admit(s, Action::MemberRole, ws, user, |s, w| {
+        member_of(s, w, user, std::convert::identity)
+    })?;
     let touches_owner = match change {
         RoleChange::GrantRevoke { grant, revoke } => {
             grant.contains(RoleCode::Owner) || revoke.contains(RoleCode::Owner)
@@ -227,7 +230,7 @@ pub fn change_roles(
     let before = m.roles;
     let m = Member { roles: after, ..m };
     s.record(
-        "member.role",
+        Action::MemberRole,
         Some(w.name.as_str()),
         Some(p.name.as_str()),
         serde_json::json!({ "before": { "roles": before }, "after": { "roles": after } }),
@@ -236,26 +239,12 @@ pub fn change_roles(
 }
 
 pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome<Member>> {
-    s.attempt("member.remove", Some(ws.as_str()), Some(user));
-    let (w, actor_roles) = workspace::visible(s, ws)?;
-    let p = principal::find(s, user)?;
-    s.attempt(
-        "member.remove",
-        Some(w.name.as_str()),
-        Some(p.name.as_str()),
-    );
-    let Some(m) = s.tx().member(w.id, p.pk)? else {
-        return Err(not_member(&w, &p).of_target());
-    };
-    policy::require(
-        &s.actor,
-        actor_roles,
-        &w,
-        Right::MemberManage,
-        "remove members from",
-    )?;
     // Offboarding works in a disabled workspace; the recycle bin changes nothing.
-    workspace::require_not_deleted(&w, "remove members")?;
+    let Admitted {
+        w, target: (p, m), ..
+    } = admit(s, Action::MemberRemove, ws, user, |s, w| {
+        member_of(s, w, user, Error::of_target)
+    })?;
     if m.roles.contains(RoleCode::Owner) {
         return Err(Error::refused(format!(
             "{} is the owner of {} and cannot be removed",
@@ -264,7 +253,7 @@ pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome
     }
     s.tx().delete_member(w.id, p.pk)?;
     s.record(
-        "member.remove",
+        Action::MemberRemove,
         Some(w.name.as_str()),
         Some(p.name.as_str()),
         serde_json::json!({ "before": to_json(&m) }),
@@ -279,7 +268,7 @@ pub fn list(
     role: Option<RoleCode>,
     mut visit: impl FnMut(Member) -> Result<()>,
 ) -> Result<()> {
-    let (w, _) = workspace::visible(s, ws)?;
+    let (w, _) = admit::visible(s, ws)?;
     s.tx().for_each_member(w.id, |m| match role {
         Some(r) if !m.roles.contains(r) => Ok(()),
         _ => visit(m),
@@ -287,7 +276,7 @@ pub fn list(
 }
 
 pub fn show(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Member> {
-    let (w, _) = workspace::visible(s, ws)?;
+    let (w, _) = admit::visible(s, ws)?;
     let p = principal::find(s, user)?;
     s.tx().member(w.id, p.pk)?.ok_or_else(|| not_member(&w, &p))
 }

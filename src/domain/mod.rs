@@ -1,6 +1,7 @@
 //! The domain: model types, the permission table and the rules. No clap, no terminal,
 //! no environment reads; SQL stays in `crate::catalog`.
 
+pub mod admit;
 pub mod apply;
 pub mod audit;
 pub mod check;

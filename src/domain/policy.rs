@@ -83,24 +83,17 @@ impl Right {
         Right::List,
     ];
 
-    /// The audit action names the right covers.
-    pub fn actions(self) -> &'static [&'static str] {
+    /// The audit action names the right covers, in the order of [`Action::ALL`]; the two
+    /// rights that guard reads, not actions, describe what they guard.
+    pub fn actions(self) -> Vec<&'static str> {
         match self {
-            Right::WorkspaceUpdate => &["workspace.update"],
-            Right::MemberManage => &["member.add", "member.role", "member.remove"],
-            Right::DatasourceManage => {
-                &["datasource.add", "datasource.update", "datasource.remove"]
-            }
-            Right::DatasourceTest => &["datasource.test"],
-            Right::ComputeManage => &[
-                "compute.attach",
-                "compute.update",
-                "compute.detach",
-                "compute.set-default",
-            ],
-            Right::ResourceGroupBind => &["resourcegroup.bind", "resourcegroup.unbind"],
-            Right::ReadProperties => &["read connection properties"],
-            Right::List => &["list data sources and compute"],
+            Right::ReadProperties => vec!["read connection properties"],
+            Right::List => vec!["list data sources and compute"],
+            _ => Action::ALL
+                .into_iter()
+                .filter(|a| a.rule().needs == Needs::Workspace(self))
+                .map(Action::name)
+                .collect(),
         }
     }
 
@@ -130,6 +123,305 @@ impl Right {
             }
             Right::List => RoleSet::of(&RoleCode::ALL),
         }
+    }
+}
+
+/// What an action needs of its actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// A tenant-level right (permissions.md 2).
+    Tenant(TenantRight),
+    /// A workspace-level right in the action's workspace (permissions.md 4).
+    Workspace(Right),
+    /// Nothing: the action checks its own rules (`apply` checks each change it makes).
+    Nothing,
+}
+
+/// The workspace state an action requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requires {
+    /// Available: disabled and deleted workspaces are frozen.
+    Available,
+    /// Not in the recycle bin (offboarding works in a disabled workspace).
+    NotDeleted,
+    /// Any state: the action's own rules decide (the lifecycle) or there is no workspace.
+    Any,
+}
+
+/// One row of the table of actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// The action's name in the audit log (and in `role show`).
+    pub name: &'static str,
+    pub needs: Needs,
+    /// How a denial reads: "ACTOR may not {denied}" for a tenant right, "ACTOR may not
+    /// {denied} WORKSPACE" for a workspace right.
+    pub denied: &'static str,
+    pub requires: Requires,
+    /// How the state's refusal reads: "workspace W is disabled: cannot {frozen}".
+    pub frozen: &'static str,
+}
+
+/// Every action dwctl audits. A use case admits its action once (`domain::admit`) and
+/// records it once (`Session::record`); its name, right, state and refusals are here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    CatalogInit,
+    Apply,
+    WorkspaceCreate,
+    WorkspaceUpdate,
+    WorkspaceDisable,
+    WorkspaceEnable,
+    WorkspaceDelete,
+    WorkspaceRestore,
+    WorkspacePurge,
+    WorkspaceUpgrade,
+    MemberAdd,
+    MemberRole,
+    MemberRemove,
+    DatasourceAdd,
+    DatasourceUpdate,
+    DatasourceRemove,
+    DatasourceTest,
+    ComputeAttach,
+    ComputeUpdate,
+    ComputeDetach,
+    ComputeSetDefault,
+    ResourceGroupCreate,
+    ResourceGroupUpdate,
+    ResourceGroupDelete,
+    ResourceGroupBind,
+    ResourceGroupUnbind,
+    UserAdd,
+    UserUpdate,
+    UserRemove,
+}
+
+impl Action {
+    pub const ALL: [Action; 29] = {
+        use Action::*;
+        [
+            CatalogInit,
+            Apply,
+            WorkspaceCreate,
+            WorkspaceUpdate,
+            WorkspaceDisable,
+            WorkspaceEnable,
+            WorkspaceDelete,
+            WorkspaceRestore,
+            WorkspacePurge,
+            WorkspaceUpgrade,
+            MemberAdd,
+            MemberRole,
+            MemberRemove,
+            DatasourceAdd,
+            DatasourceUpdate,
+            DatasourceRemove,
+            DatasourceTest,
+            ComputeAttach,
+            ComputeUpdate,
+            ComputeDetach,
+            ComputeSetDefault,
+            ResourceGroupCreate,
+            ResourceGroupUpdate,
+            ResourceGroupDelete,
+            ResourceGroupBind,
+            ResourceGroupUnbind,
+            UserAdd,
+            UserUpdate,
+            UserRemove,
+        ]
+    };
+
+    /// The table of actions.
+    pub const fn rule(self) -> Rule {
+        use Action::*;
+        use Needs::{Nothing, Tenant, Workspace};
+        use Requires::{Any, Available, NotDeleted};
+        const fn rule(
+            name: &'static str,
+            needs: Needs,
+            denied: &'static str,
+            requires: Requires,
+            frozen: &'static str,
+        ) -> Rule {
+            Rule {
+                name,
+                needs,
+                denied,
+                requires,
+                frozen,
+            }
+        }
+        const LIFECYCLE: Needs = Tenant(TenantRight::WorkspaceLifecycle);
+        const GROUPS: Needs = Tenant(TenantRight::ManageResourceGroups);
+        const USERS: Needs = Tenant(TenantRight::ManagePrincipals);
+        const MEMBERS: Needs = Workspace(Right::MemberManage);
+        const SOURCES: Needs = Workspace(Right::DatasourceManage);
+        const COMPUTE: Needs = Workspace(Right::ComputeManage);
+        const BIND: Needs = Workspace(Right::ResourceGroupBind);
+        match self {
+            CatalogInit => rule("catalog.init", Nothing, "", Any, ""),
+            Apply => rule("apply", Nothing, "", Any, ""),
+            WorkspaceCreate => rule(
+                "workspace.create",
+                Tenant(TenantRight::CreateWorkspace),
+                "create workspaces",
+                Any,
+                "",
+            ),
+            WorkspaceUpdate => rule(
+                "workspace.update",
+                Workspace(Right::WorkspaceUpdate),
+                "change the settings of",
+                Available,
+                "change its settings",
+            ),
+            WorkspaceDisable => rule(
+                "workspace.disable",
+                LIFECYCLE,
+                "disable workspaces",
+                Any,
+                "",
+            ),
+            WorkspaceEnable => rule("workspace.enable", LIFECYCLE, "enable workspaces", Any, ""),
+            WorkspaceDelete => rule("workspace.delete", LIFECYCLE, "delete workspaces", Any, ""),
+            WorkspaceRestore => rule(
+                "workspace.restore",
+                LIFECYCLE,
+                "restore workspaces",
+                Any,
+                "",
+            ),
+            WorkspacePurge => rule("workspace.purge", LIFECYCLE, "purge workspaces", Any, ""),
+            WorkspaceUpgrade => rule(
+                "workspace.upgrade",
+                Tenant(TenantRight::UpgradeWorkspace),
+                "upgrade workspaces",
+                Available,
+                "upgrade it",
+            ),
+            MemberAdd => rule(
+                "member.add",
+                MEMBERS,
+                "add members to",
+                Available,
+                "add members",
+            ),
+            MemberRole => rule(
+                "member.role",
+                MEMBERS,
+                "change member roles in",
+                Available,
+                "change member roles",
+            ),
+            MemberRemove => rule(
+                "member.remove",
+                MEMBERS,
+                "remove members from",
+                NotDeleted,
+                "remove members",
+            ),
+            DatasourceAdd => rule(
+                "datasource.add",
+                SOURCES,
+                "add data sources to",
+                Available,
+                "add data sources",
+            ),
+            DatasourceUpdate => rule(
+                "datasource.update",
+                SOURCES,
+                "change data sources in",
+                Available,
+                "change data sources",
+            ),
+            DatasourceRemove => rule(
+                "datasource.remove",
+                SOURCES,
+                "remove data sources from",
+                Available,
+                "remove data sources",
+            ),
+            DatasourceTest => rule(
+                "datasource.test",
+                Workspace(Right::DatasourceTest),
+                "test data sources in",
+                Available,
+                "test data sources",
+            ),
+            ComputeAttach => rule(
+                "compute.attach",
+                COMPUTE,
+                "attach compute resources to",
+                Available,
+                "attach compute resources",
+            ),
+            ComputeUpdate => rule(
+                "compute.update",
+                COMPUTE,
+                "change compute resources in",
+                Available,
+                "change compute resources",
+            ),
+            ComputeDetach => rule(
+                "compute.detach",
+                COMPUTE,
+                "detach compute resources from",
+                Available,
+                "detach compute resources",
+            ),
+            ComputeSetDefault => rule(
+                "compute.set-default",
+                COMPUTE,
+                "change the default compute resource of",
+                Available,
+                "change the default compute resource",
+            ),
+            ResourceGroupCreate => rule(
+                "resourcegroup.create",
+                GROUPS,
+                "create resource groups",
+                Any,
+                "",
+            ),
+            ResourceGroupUpdate => rule(
+                "resourcegroup.update",
+                GROUPS,
+                "update resource groups",
+                Any,
+                "",
+            ),
+            ResourceGroupDelete => rule(
+                "resourcegroup.delete",
+                GROUPS,
+                "delete resource groups",
+                Any,
+                "",
+            ),
+            ResourceGroupBind => rule(
+                "resourcegroup.bind",
+                BIND,
+                "bind resource groups to",
+                Available,
+                "bind resource groups",
+            ),
+            ResourceGroupUnbind => rule(
+                "resourcegroup.unbind",
+                BIND,
+                "unbind resource groups from",
+                NotDeleted,
+                "unbind resource groups",
+            ),
+            UserAdd => rule("user.add", USERS, "manage principals", Any, ""),
+            UserUpdate => rule("user.update", USERS, "manage principals", Any, ""),
+            UserRemove => rule("user.remove", USERS, "manage principals", Any, ""),
+        }
+    }
+
+    /// The action's name in the audit log.
+    pub const fn name(self) -> &'static str {
+        self.rule().name
     }
 }
 
@@ -212,7 +504,7 @@ pub fn rights_of(role: RoleCode) -> RoleRights {
     let rights = Right::ALL
         .into_iter()
         .filter(|r| r.roles().intersects(set))
-        .flat_map(|r| r.actions().iter().copied())
+        .flat_map(|r| r.actions())
         .collect();
     let capabilities = CAPABILITIES
         .iter()
@@ -287,6 +579,30 @@ mod tests {
         assert!(!TenantRight::UpgradeWorkspace.held_by(&principal(PrincipalKind::RamUser, true)));
         assert!(TenantRight::CreateWorkspace.held_by(&principal(PrincipalKind::RamUser, true)));
         assert!(!TenantRight::CreateWorkspace.held_by(&principal(PrincipalKind::RamUser, false)));
+    }
+
+    #[test]
+    fn every_action_once_and_rights_cover_their_actions() {
+        let names: std::collections::HashSet<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(names.len(), Action::ALL.len());
+        assert_eq!(
+            Right::ComputeManage.actions(),
+            [
+                "compute.attach",
+                "compute.update",
+                "compute.detach",
+                "compute.set-default"
+            ]
+        );
+        assert_eq!(
+            Right::MemberManage.actions(),
+            ["member.add", "member.role", "member.remove"]
+        );
+        for a in Action::ALL {
+            let r = a.rule();
+            assert_eq!(r.requires == Requires::Any, r.frozen.is_empty(), "{a:?}");
+            assert_eq!(r.needs == Needs::Nothing, r.denied.is_empty(), "{a:?}");
+        }
     }
 
     #[test]

@@ -2,11 +2,12 @@
 
 use serde_json::Value;
 
+use super::admit;
 use super::error::{Error, Result};
 use super::model::{
     named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Warning,
 };
-use super::policy::{self, TenantRight};
+use super::policy::Action;
 use super::session::{diff, Outcome, Session};
 
 #[derive(Debug, Clone)]
@@ -64,14 +65,13 @@ fn generate_id(s: &mut Session) -> Result<String> {
 }
 
 pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Outcome<Principal>> {
-    s.attempt("user.add", None, Some(req.name.as_str()));
     if req.kind == PrincipalKind::Account {
         return Err(
             Error::invalid("there is exactly one account principal, created by init")
                 .with_hint("use --kind ram-user or --kind ram-role"),
         );
     }
-    policy::require_tenant(&s.actor, TenantRight::ManagePrincipals, "manage principals")?;
+    admit::admit_tenant(s, Action::UserAdd, None, Some(req.name.as_str()))?;
     if let Some(existing) = s.tx().principal(req.name.as_str())? {
         if if_not_exists {
             let mut differs = Vec::new();
@@ -126,7 +126,7 @@ pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Ou
     };
     p.pk = s.tx().insert_principal(&p)?;
     s.record(
-        "user.add",
+        Action::UserAdd,
         None,
         Some(p.name.as_str()),
         serde_json::json!({ "after": to_json(&p) }),
@@ -166,10 +166,8 @@ pub fn update(
     name_or_id: &str,
     u: &PrincipalUpdate,
 ) -> Result<Outcome<Principal>> {
-    s.attempt("user.update", None, Some(name_or_id));
     let before = find(s, name_or_id)?;
-    s.attempt("user.update", None, Some(before.name.as_str()));
-    policy::require_tenant(&s.actor, TenantRight::ManagePrincipals, "manage principals")?;
+    admit::admit_tenant(s, Action::UserUpdate, None, Some(before.name.as_str()))?;
     let mut p = before.clone();
     if let Some(d) = &u.display_name {
         p.display_name = d.clone();
@@ -187,7 +185,7 @@ pub fn update(
     }
     s.tx().update_principal(&p)?;
     s.record(
-        "user.update",
+        Action::UserUpdate,
         None,
         Some(p.name.as_str()),
         diff(&to_json(&before), &to_json(&p)),
@@ -198,10 +196,8 @@ pub fn update(
 /// Refused while the principal is a member anywhere (exit 4, naming the workspaces),
 /// unless `cascade`, which removes the memberships too, in the recycle bin as well.
 pub fn remove(s: &mut Session, name_or_id: &str, cascade: bool) -> Result<Outcome<Principal>> {
-    s.attempt("user.remove", None, Some(name_or_id));
     let p = find(s, name_or_id).map_err(Error::of_target)?;
-    s.attempt("user.remove", None, Some(p.name.as_str()));
-    policy::require_tenant(&s.actor, TenantRight::ManagePrincipals, "manage principals")?;
+    admit::admit_tenant(s, Action::UserRemove, None, Some(p.name.as_str()))?;
     if p.is_account() {
         return Err(Error::refused("the account principal cannot be removed"));
     }
@@ -230,7 +226,7 @@ pub fn remove(s: &mut Session, name_or_id: &str, cascade: bool) -> Result<Outcom
             };
             s.tx().delete_member(w.id, p.pk)?;
             s.record(
-                "member.remove",
+                Action::MemberRemove,
                 Some(w.name.as_str()),
                 Some(p.name.as_str()),
                 serde_json::json!({ "before": serde_json::to_value(&m).unwrap_or_default(), "cascade": true }),
@@ -239,7 +235,7 @@ pub fn remove(s: &mut Session, name_or_id: &str, cascade: bool) -> Result<Outcom
     }
     s.tx().delete_principal(p.pk)?;
     s.record(
-        "user.remove",
+        Action::UserRemove,
         None,
         Some(p.name.as_str()),
         serde_json::json!({ "before": to_json(&p), "memberships_removed": workspaces }),

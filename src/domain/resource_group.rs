@@ -4,10 +4,11 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashSet;
 
+use super::admit::{self, admit};
 use super::clock::Timestamp;
 use super::error::{Error, Result};
-use super::model::{shown, str_enum, GroupName, Warning, WorkspaceName};
-use super::policy::{self, Right, TenantRight};
+use super::model::{shown, str_enum, GroupName, Warning, Workspace, WorkspaceName};
+use super::policy::{Action, Right};
 use super::session::{diff, Outcome, Session};
 use super::workspace;
 
@@ -173,12 +174,12 @@ pub fn create(
     req: NewGroup,
     if_not_exists: bool,
 ) -> Result<Outcome<ResourceGroup>> {
-    s.attempt("resourcegroup.create", None, Some(req.name.as_str()));
     req.check_payment()?;
-    policy::require_tenant(
-        &s.actor,
-        TenantRight::ManageResourceGroups,
-        "create resource groups",
+    admit::admit_tenant(
+        s,
+        Action::ResourceGroupCreate,
+        None,
+        Some(req.name.as_str()),
     )?;
     if let Some(existing) = s.tx().resource_group(req.name.as_str())? {
         if if_not_exists {
@@ -235,7 +236,7 @@ pub fn create(
     };
     g.pk = s.tx().insert_resource_group(&g)?;
     s.record(
-        "resourcegroup.create",
+        Action::ResourceGroupCreate,
         None,
         Some(&g.name),
         serde_json::json!({ "after": to_json(&g) }),
@@ -287,14 +288,8 @@ pub fn update(
     name_or_id: &str,
     u: &GroupUpdate,
 ) -> Result<Outcome<ResourceGroup>> {
-    s.attempt("resourcegroup.update", None, Some(name_or_id));
     let before = find(s, name_or_id)?;
-    s.attempt("resourcegroup.update", None, Some(&before.name));
-    policy::require_tenant(
-        &s.actor,
-        TenantRight::ManageResourceGroups,
-        "update resource groups",
-    )?;
+    admit::admit_tenant(s, Action::ResourceGroupUpdate, None, Some(&before.name))?;
     let mut g = before.clone();
     if let Some(spec) = u.spec {
         if spec != g.spec && g.group_type != GroupType::Serverless {
@@ -324,7 +319,7 @@ pub fn update(
     }
     s.tx().save_resource_group(&g)?;
     s.record(
-        "resourcegroup.update",
+        Action::ResourceGroupUpdate,
         None,
         Some(&g.name),
         diff(&to_json(&before), &to_json(&g)),
@@ -333,14 +328,8 @@ pub fn update(
 }
 
 pub fn delete(s: &mut Session, name_or_id: &str) -> Result<Outcome<ResourceGroup>> {
-    s.attempt("resourcegroup.delete", None, Some(name_or_id));
     let g = find(s, name_or_id).map_err(Error::of_target)?;
-    s.attempt("resourcegroup.delete", None, Some(&g.name));
-    policy::require_tenant(
-        &s.actor,
-        TenantRight::ManageResourceGroups,
-        "delete resource groups",
-    )?;
+    admit::admit_tenant(s, Action::ResourceGroupDelete, None, Some(&g.name))?;
     if !g.workspaces.is_empty() {
         return Err(Error::conflict(format!(
             "resource group {} is still bound to {}",
@@ -354,12 +343,18 @@ pub fn delete(s: &mut Session, name_or_id: &str) -> Result<Outcome<ResourceGroup
     }
     s.tx().delete_resource_group(g.pk)?;
     s.record(
-        "resourcegroup.delete",
+        Action::ResourceGroupDelete,
         None,
         Some(&g.name),
         serde_json::json!({ "before": to_json(&g) }),
     )?;
     Ok(Outcome::changed(g))
+}
+
+fn is_bound(g: &ResourceGroup, w: &Workspace) -> bool {
+    g.workspaces
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(w.name.as_str()))
 }
 
 pub fn bind(
@@ -369,32 +364,13 @@ pub fn bind(
     make_default: bool,
     if_not_exists: bool,
 ) -> Result<Outcome<ResourceGroup>> {
-    s.attempt("resourcegroup.bind", Some(ws_name.as_str()), Some(group));
+    // The group is found before the workspace.
     let g = find(s, group)?;
-    s.attempt("resourcegroup.bind", Some(ws_name.as_str()), Some(&g.name));
-    let (w, roles) = workspace::visible(s, ws_name)?;
-    s.attempt("resourcegroup.bind", Some(w.name.as_str()), Some(&g.name));
-    policy::require(
-        &s.actor,
-        roles,
-        &w,
-        Right::ResourceGroupBind,
-        "bind resource groups to",
-    )?;
-    if make_default {
-        policy::require(
-            &s.actor,
-            roles,
-            &w,
-            Right::WorkspaceUpdate,
-            "set the default resource group of",
-        )?;
-    }
-    workspace::require_available(&w, "bind resource groups")?;
-    let already = g
-        .workspaces
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(w.name.as_str()));
+    let (w, roles) = admit::see(s, Action::ResourceGroupBind, ws_name, &g.name)?;
+    let also =
+        make_default.then_some((Right::WorkspaceUpdate, "set the default resource group of"));
+    admit::check_also(s, Action::ResourceGroupBind, &w, roles, &g.name, also)?;
+    let already = is_bound(&g, &w);
     if already && !if_not_exists {
         return Err(Error::conflict(format!(
             "resource group {} is already bound to {}",
@@ -420,7 +396,7 @@ pub fn bind(
     let after = as_seen(s, after)?;
     if changed {
         s.record(
-            "resourcegroup.bind",
+            Action::ResourceGroupBind,
             Some(w.name.as_str()),
             Some(&g.name),
             serde_json::json!({ "group": g.name, "workspace": w.name, "bound": !already, "default": make_default, "default_changed": default_changed }),
@@ -437,35 +413,21 @@ pub fn unbind(
     group: &str,
     ws_name: &WorkspaceName,
 ) -> Result<Outcome<ResourceGroup>> {
-    s.attempt("resourcegroup.unbind", Some(ws_name.as_str()), Some(group));
+    // The group is found before the workspace.
     let g = find(s, group)?;
-    s.attempt(
-        "resourcegroup.unbind",
-        Some(ws_name.as_str()),
-        Some(&g.name),
-    );
-    let (w, roles) = workspace::visible(s, ws_name)?;
-    s.attempt("resourcegroup.unbind", Some(w.name.as_str()), Some(&g.name));
-    let bound = g
-        .workspaces
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(w.name.as_str()));
-    if !bound {
-        return Err(Error::not_found(format!(
-            "resource group {} is not bound to {}",
-            g.name, w.name
-        ))
-        .with_hint("pass --if-exists to accept that")
-        .of_target());
-    }
-    policy::require(
-        &s.actor,
-        roles,
-        &w,
-        Right::ResourceGroupBind,
-        "unbind resource groups from",
-    )?;
-    workspace::require_not_deleted(&w, "unbind resource groups")?;
+    let w = admit(s, Action::ResourceGroupUnbind, ws_name, &g.name, |_, w| {
+        if is_bound(&g, w) {
+            Ok(g.name.as_str())
+        } else {
+            Err(Error::not_found(format!(
+                "resource group {} is not bound to {}",
+                g.name, w.name
+            ))
+            .with_hint("pass --if-exists to accept that")
+            .of_target())
+        }
+    })?
+    .w;
     s.tx().delete_binding(g.pk, w.id)?;
     if w.default_resource_group
         .as_deref()
@@ -484,7 +446,7 @@ pub fn unbind(
         ));
     }
     s.record(
-        "resourcegroup.unbind",
+        Action::ResourceGroupUnbind,
         Some(w.name.as_str()),
         Some(&g.name),
         serde_json::json!({ "group": g.name, "workspace": w.name }),

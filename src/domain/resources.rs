@@ -7,15 +7,16 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::admit::{self, admit, Admitted, Target};
 use super::clock::Timestamp;
 use super::error::{Error, Result};
 use super::model::{parse_text, shown, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
-use super::policy::{self, Right};
+use super::policy::{self, Action, Right};
 use super::probe::{ProbeResult, ProbeState};
 use super::roles::RoleSet;
 use super::session::{Outcome, Session};
 use super::types::{self, ConnMode, Properties, TypeSpec};
-use super::workspace::{self, UpgradeCopy};
+use super::workspace::UpgradeCopy;
 
 /// The last connectivity test of a data source.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -338,15 +339,11 @@ fn admit_new(
     s: &mut Session,
     ws: &WorkspaceName,
     req: &NewObject,
-    action: &str,
-    right: Right,
-    doing: &str,
+    action: Action,
 ) -> Result<(types::Validated, Workspace, RoleSet)> {
     let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
-    let (w, roles) = workspace::visible(s, ws)?;
-    s.attempt(action, Some(w.name.as_str()), Some(req.name.as_str()));
-    policy::require(&s.actor, roles, &w, right, &format!("{doing} to"))?;
-    workspace::require_available(&w, doing)?;
+    let name = req.name.as_str();
+    let Admitted { w, roles, .. } = admit(s, action, ws, name, |_, _| Ok(name))?;
     check_env(&w, req.env)?;
     Ok((v, w, roles))
 }
@@ -357,7 +354,6 @@ pub fn attach(
     req: NewObject,
     if_not_exists: bool,
 ) -> Result<Outcome<Compute>> {
-    s.attempt("compute.attach", Some(ws.as_str()), Some(req.name.as_str()));
     if !req.spec.compute {
         return Err(Error::invalid(format!(
             "{} cannot be attached as a compute resource",
@@ -372,14 +368,7 @@ pub fn attach(
                 .join(", ")
         )));
     }
-    let (v, w, roles) = admit_new(
-        s,
-        ws,
-        &req,
-        "compute.attach",
-        Right::ComputeManage,
-        "attach compute resources",
-    )?;
+    let (v, w, roles) = admit_new(s, ws, &req, Action::ComputeAttach)?;
     let name = req.name.as_str();
     if let Some(existing) = s.tx().computes_named(w.id, name, Some(req.env))?.pop() {
         return already_exists(
@@ -415,7 +404,7 @@ pub fn attach(
         is_default,
     )?;
     s.record(
-        "compute.attach",
+        Action::ComputeAttach,
         Some(w.name.as_str()),
         Some(&c.name),
         serde_json::json!({ "env": c.env, "after": redacted_json(c.clone()) }),
@@ -468,7 +457,7 @@ fn insert_compute(
 }
 
 pub fn list_compute(s: &mut Session, ws: &WorkspaceName, env: Option<Env>) -> Result<Vec<Compute>> {
-    let (w, roles) = workspace::visible(s, ws)?;
+    let (w, roles) = admit::visible(s, ws)?;
     let read = can_read(s, roles);
     Ok(s.tx()
         .computes(w.id, env)?
@@ -483,7 +472,7 @@ pub fn show_compute(
     name: &str,
     env: Option<Env>,
 ) -> Result<Compute> {
-    let (w, roles) = workspace::visible(s, ws)?;
+    let (w, roles) = admit::visible(s, ws)?;
     let c = find_compute(s, &w, name, env)?;
     Ok(present(c, can_read(s, roles)))
 }
@@ -507,18 +496,13 @@ pub fn update_compute(
     change: &PropChange,
     description: Option<String>,
 ) -> Result<Outcome<Compute>> {
-    s.attempt("compute.update", Some(ws.as_str()), Some(name));
-    let (w, roles) = workspace::visible(s, ws)?;
-    let before = find_compute(s, &w, name, env)?;
-    s.attempt("compute.update", Some(w.name.as_str()), Some(&before.name));
-    policy::require(
-        &s.actor,
+    let Admitted {
+        w,
         roles,
-        &w,
-        Right::ComputeManage,
-        "change compute resources in",
-    )?;
-    workspace::require_available(&w, "change compute resources")?;
+        target: before,
+    } = admit(s, Action::ComputeUpdate, ws, name, |s, w| {
+        find_compute(s, w, name, env)
+    })?;
     let props = revalidate(
         s,
         &before.type_key,
@@ -549,7 +533,7 @@ pub fn update_compute(
     }
     let details = update_details(&before, &c);
     s.record(
-        "compute.update",
+        Action::ComputeUpdate,
         Some(w.name.as_str()),
         Some(&c.name),
         details,
@@ -564,18 +548,13 @@ pub fn detach(
     env: Option<Env>,
     keep_datasource: bool,
 ) -> Result<Outcome<Compute>> {
-    s.attempt("compute.detach", Some(ws.as_str()), Some(name));
-    let (w, roles) = workspace::visible(s, ws)?;
-    let c = find_compute(s, &w, name, env).map_err(Error::of_target)?;
-    s.attempt("compute.detach", Some(w.name.as_str()), Some(&c.name));
-    policy::require(
-        &s.actor,
+    let Admitted {
+        w,
         roles,
-        &w,
-        Right::ComputeManage,
-        "detach compute resources from",
-    )?;
-    workspace::require_available(&w, "detach compute resources")?;
+        target: c,
+    } = admit(s, Action::ComputeDetach, ws, name, |s, w| {
+        find_compute(s, w, name, env).map_err(Error::of_target)
+    })?;
     s.tx().delete_compute(c.pk)?;
     let origin = format!("compute:{}", c.name);
     if let Some(mut d) = s.tx().datasources_named(w.id, &c.name, Some(c.env))?.pop() {
@@ -604,7 +583,7 @@ pub fn detach(
         }
     }
     s.record(
-        "compute.detach",
+        Action::ComputeDetach,
         Some(w.name.as_str()),
         Some(&c.name),
         serde_json::json!({ "env": c.env, "before": redacted_json(c.clone()), "kept_datasource": keep_datasource, "promoted_default": promoted }),
@@ -618,18 +597,13 @@ pub fn set_default(
     name: &str,
     env: Option<Env>,
 ) -> Result<Outcome<Compute>> {
-    s.attempt("compute.set-default", Some(ws.as_str()), Some(name));
-    let (w, roles) = workspace::visible(s, ws)?;
-    let c = find_compute(s, &w, name, env)?;
-    s.attempt("compute.set-default", Some(w.name.as_str()), Some(&c.name));
-    policy::require(
-        &s.actor,
+    let Admitted {
+        w,
         roles,
-        &w,
-        Right::ComputeManage,
-        "change the default compute resource of",
-    )?;
-    workspace::require_available(&w, "change the default compute resource")?;
+        target: c,
+    } = admit(s, Action::ComputeSetDefault, ws, name, |s, w| {
+        find_compute(s, w, name, env)
+    })?;
     if c.is_default {
         return Ok(Outcome::unchanged(present(c, can_read(s, roles))));
     }
@@ -645,7 +619,7 @@ pub fn set_default(
     c.is_default = true;
     s.tx().save_compute(&c)?;
     s.record(
-        "compute.set-default",
+        Action::ComputeSetDefault,
         Some(w.name.as_str()),
         Some(&c.name),
         serde_json::json!({ "env": c.env, "type": c.type_key, "before": previous, "after": c.name }),
@@ -661,15 +635,7 @@ pub fn add(
     req: NewObject,
     if_not_exists: bool,
 ) -> Result<Outcome<DataSource>> {
-    s.attempt("datasource.add", Some(ws.as_str()), Some(req.name.as_str()));
-    let (v, w, roles) = admit_new(
-        s,
-        ws,
-        &req,
-        "datasource.add",
-        Right::DatasourceManage,
-        "add data sources",
-    )?;
+    let (v, w, roles) = admit_new(s, ws, &req, Action::DatasourceAdd)?;
     let name = req.name.as_str();
     if let Some(existing) = s.tx().datasources_named(w.id, name, Some(req.env))?.pop() {
         return already_exists(
@@ -697,7 +663,7 @@ pub fn add(
         "manual",
     )?;
     s.record(
-        "datasource.add",
+        Action::DatasourceAdd,
         Some(w.name.as_str()),
         Some(&d.name),
         serde_json::json!({ "env": d.env, "after": redacted_json(d.clone()) }),
@@ -751,7 +717,7 @@ pub fn list_datasources(
     ws: &WorkspaceName,
     f: &DataSourceFilter,
 ) -> Result<Vec<DataSource>> {
-    let (w, roles) = workspace::visible(s, ws)?;
+    let (w, roles) = admit::visible(s, ws)?;
     let read = can_read(s, roles);
     let needle = f.name_contains.as_ref().map(|n| n.to_ascii_lowercase());
     Ok(s.tx()
@@ -777,7 +743,7 @@ pub fn show_datasource(
     name: &str,
     env: Option<Env>,
 ) -> Result<DataSource> {
-    let (w, roles) = workspace::visible(s, ws)?;
+    let (w, roles) = admit::visible(s, ws)?;
     let d = find_datasource(s, &w, name, env)?;
     Ok(present(d, can_read(s, roles)))
 }
@@ -810,22 +776,13 @@ pub fn update_datasource(
     change: &PropChange,
     description: Option<String>,
 ) -> Result<Outcome<DataSource>> {
-    s.attempt("datasource.update", Some(ws.as_str()), Some(name));
-    let (w, roles) = workspace::visible(s, ws)?;
-    let before = find_datasource(s, &w, name, env)?;
-    s.attempt(
-        "datasource.update",
-        Some(w.name.as_str()),
-        Some(&before.name),
-    );
-    policy::require(
-        &s.actor,
+    let Admitted {
+        w,
         roles,
-        &w,
-        Right::DatasourceManage,
-        "change data sources in",
-    )?;
-    workspace::require_available(&w, "change data sources")?;
+        target: before,
+    } = admit(s, Action::DatasourceUpdate, ws, name, |s, w| {
+        find_datasource(s, w, name, env)
+    })?;
     refuse_compute_owned(&before, "be changed")?;
     let props = revalidate(
         s,
@@ -846,7 +803,7 @@ pub fn update_datasource(
     s.tx().save_datasource(&d)?;
     let details = update_details(&before, &d);
     s.record(
-        "datasource.update",
+        Action::DatasourceUpdate,
         Some(w.name.as_str()),
         Some(&d.name),
         details,
@@ -860,27 +817,34 @@ pub fn remove(
     name: &str,
     env: Option<Env>,
 ) -> Result<Outcome<DataSource>> {
-    s.attempt("datasource.remove", Some(ws.as_str()), Some(name));
-    let (w, roles) = workspace::visible(s, ws)?;
-    let d = find_datasource(s, &w, name, env).map_err(Error::of_target)?;
-    s.attempt("datasource.remove", Some(w.name.as_str()), Some(&d.name));
-    policy::require(
-        &s.actor,
+    let Admitted {
+        w,
         roles,
-        &w,
-        Right::DatasourceManage,
-        "remove data sources from",
-    )?;
-    workspace::require_available(&w, "remove data sources")?;
+        target: d,
+    } = admit(s, Action::DatasourceRemove, ws, name, |s, w| {
+        find_datasource(s, w, name, env).map_err(Error::of_target)
+    })?;
     refuse_compute_owned(&d, "be removed")?;
     s.tx().delete_datasource(d.pk)?;
     s.record(
-        "datasource.remove",
+        Action::DatasourceRemove,
         Some(w.name.as_str()),
         Some(&d.name),
         serde_json::json!({ "env": d.env, "before": redacted_json(d.clone()) }),
     )?;
     Ok(Outcome::changed(present(d, can_read(s, roles))))
+}
+
+impl Target for Compute {
+    fn target_name<'a>(&'a self, _: &'a Workspace) -> &'a str {
+        &self.name
+    }
+}
+
+impl Target for DataSource {
+    fn target_name<'a>(&'a self, _: &'a Workspace) -> &'a str {
+        &self.name
+    }
 }
 
 /// What a connectivity test needs, read (and authorised) before any connection is made.
@@ -900,18 +864,10 @@ pub fn test_target(
     name: &str,
     env: Option<Env>,
 ) -> Result<TestTarget> {
-    s.attempt("datasource.test", Some(ws.as_str()), Some(name));
-    let (w, roles) = workspace::visible(s, ws)?;
-    let d = find_datasource(s, &w, name, env)?;
-    s.attempt("datasource.test", Some(w.name.as_str()), Some(&d.name));
-    policy::require(
-        &s.actor,
-        roles,
-        &w,
-        Right::DatasourceTest,
-        "test data sources in",
-    )?;
-    workspace::require_available(&w, "test data sources")?;
+    let d = admit(s, Action::DatasourceTest, ws, name, |s, w| {
+        find_datasource(s, w, name, env)
+    })?
+    .target;
     Ok(TestTarget {
         spec: types::resolve_type(&d.type_key)?,
         mode: d.mode,
@@ -929,8 +885,7 @@ pub fn store_test(
     env: Env,
     result: &ProbeResult,
 ) -> Result<Outcome<DataSource>> {
-    s.attempt("datasource.test", Some(ws.as_str()), Some(name));
-    let (w, roles) = workspace::visible(s, ws)?;
+    let (w, roles) = admit::see(s, Action::DatasourceTest, ws, name)?;
     let mut d = find_datasource(s, &w, name, Some(env))?;
     let test = LastTest {
         state: result.state,
@@ -941,7 +896,7 @@ pub fn store_test(
     s.tx().save_test(d.pk, &test)?;
     d.last_test = Some(test.clone());
     s.record(
-        "datasource.test",
+        Action::DatasourceTest,
         Some(w.name.as_str()),
         Some(&d.name),
         serde_json::json!({ "env": d.env, "result": test }),

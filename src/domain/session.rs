@@ -9,6 +9,7 @@ use super::audit::{event_hash, AuditEvent};
 use super::clock::Timestamp;
 use super::error::{Error, Kind, Result};
 use super::model::{shown, Principal, Warning};
+use super::policy::Action;
 use crate::catalog::{Catalog, Tenant, Tx};
 
 /// What every command brings: who acts, what time it is, whether to roll back.
@@ -45,7 +46,7 @@ impl<T> Outcome<T> {
 /// What a command was trying to do, so that a refusal can be audited under its name.
 #[derive(Debug, Clone)]
 struct Attempt {
-    action: String,
+    action: Action,
     workspace: Option<String>,
     target: Option<String>,
 }
@@ -68,10 +69,11 @@ impl<'t, 'c> Session<'t, 'c> {
         self.tx
     }
 
-    /// Declare the action being tried, before any check that may refuse it.
-    pub fn attempt(&mut self, action: &str, workspace: Option<&str>, target: Option<&str>) {
+    /// Declare the action being tried, before any check that may refuse it. Use cases
+    /// declare through `domain::admit`, which checks what the table of actions asks.
+    pub fn attempt(&mut self, action: Action, workspace: Option<&str>, target: Option<&str>) {
         self.attempt = Some(Attempt {
-            action: action.to_string(),
+            action,
             workspace: workspace.map(str::to_string),
             target: target.map(str::to_string),
         });
@@ -84,7 +86,7 @@ impl<'t, 'c> Session<'t, 'c> {
     /// Append one audit event for a change made in this transaction.
     pub fn record(
         &mut self,
-        action: &str,
+        action: Action,
         workspace: Option<&str>,
         target: Option<&str>,
         details: Value,
@@ -94,7 +96,7 @@ impl<'t, 'c> Session<'t, 'c> {
 
     fn append_event(
         &mut self,
-        action: &str,
+        action: Action,
         workspace: Option<&str>,
         target: Option<&str>,
         outcome: &str,
@@ -107,7 +109,7 @@ impl<'t, 'c> Session<'t, 'c> {
             at: self.now,
             actor: self.actor.name.to_string(),
             actor_id: self.actor.id.clone(),
-            action: action.to_string(),
+            action: action.name().to_string(),
             workspace: workspace.map(str::to_string),
             target: target.map(str::to_string),
             outcome: outcome.to_string(),
@@ -195,7 +197,7 @@ pub fn write<T>(
                     "refused"
                 };
                 s.append_event(
-                    &a.action,
+                    a.action,
                     a.workspace.as_deref(),
                     a.target.as_deref(),
                     outcome,

@@ -121,7 +121,7 @@ pub fn init(tx: &mut Tx, account_id: &str, region: &str, now: Timestamp) -> Resu
         created_at: now,
     };
     s.record(
-        "catalog.init",
+        super::policy::Action::CatalogInit,
         None,
         None,
         serde_json::json!({ "after": { "account_id": account_id, "region": region,

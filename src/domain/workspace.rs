@@ -4,12 +4,13 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
+use super::admit::{self, admit, Admitted};
 use super::error::{Error, Result};
 use super::model::{
     parse_display_name, parse_text, Env, Mode, SodPolicy, Status, Warning, Workspace,
     WorkspaceName, MAX_TAGS,
 };
-use super::policy::{self, Right, TenantRight};
+use super::policy::{self, Action};
 use super::roles::{RoleCode, RoleSet};
 use super::session::{diff, Outcome, Session};
 use super::words;
@@ -31,54 +32,7 @@ pub fn to_json(w: &Workspace) -> Value {
     serde_json::to_value(w).unwrap_or(Value::Null)
 }
 
-/// Find a workspace the actor may see, with the actor's roles in it. A workspace the
-/// actor may not see is "not found", exactly like one that does not exist.
-pub fn visible(s: &mut Session, name: &WorkspaceName) -> Result<(Workspace, RoleSet)> {
-    let found = s.tx().workspace(name.as_str())?;
-    if let Some(w) = found {
-        let roles = s.tx().roles_in(w.id, s.actor.pk)?;
-        if policy::can_see(&s.actor, roles) {
-            return Ok((w, roles));
-        }
-    }
-    Err(not_found(name))
-}
-
-pub fn not_found(name: &WorkspaceName) -> Error {
-    Error::not_found(format!("workspace {name} not found"))
-        .with_hint("list the workspaces you can see with dwctl workspace list --all")
-}
-
-/// Changes inside a workspace need it available: disabled and deleted ones are frozen.
-pub fn require_available(w: &Workspace, doing: &str) -> Result<()> {
-    match w.status {
-        Status::Available => Ok(()),
-        Status::Disabled => Err(Error::refused(format!(
-            "workspace {} is disabled: cannot {doing}",
-            w.name
-        ))
-        .with_hint(format!(
-            "enable it first: dwctl workspace enable {}",
-            w.name
-        ))),
-        Status::Deleted => Err(Error::refused(format!(
-            "workspace {} is in the recycle bin: cannot {doing}",
-            w.name
-        ))
-        .with_hint(format!(
-            "restore it first: dwctl workspace restore {}",
-            w.name
-        ))),
-    }
-}
-
-/// The recycle-bin guard for the offboarding changes allowed in a disabled workspace.
-pub fn require_not_deleted(w: &Workspace, doing: &str) -> Result<()> {
-    if w.status == Status::Deleted {
-        return require_available(w, doing);
-    }
-    Ok(())
-}
+pub use super::admit::{not_found, visible};
 
 pub fn create(
     s: &mut Session,
@@ -95,8 +49,12 @@ pub fn create(
             "a workspace holds at most {MAX_TAGS} tags"
         )));
     }
-    s.attempt("workspace.create", Some(name.as_str()), Some(name.as_str()));
-    policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")?;
+    admit::admit_tenant(
+        s,
+        Action::WorkspaceCreate,
+        Some(name.as_str()),
+        Some(name.as_str()),
+    )?;
     if let Some(existing) = s.tx().workspace(name.as_str())? {
         if if_not_exists && existing.status != Status::Deleted {
             let differs = differing_fields(&existing, &req);
@@ -140,7 +98,7 @@ pub fn create(
     };
     insert_with_members(s, &mut w)?;
     s.record(
-        "workspace.create",
+        Action::WorkspaceCreate,
         Some(w.name.as_str()),
         Some(w.name.as_str()),
         serde_json::json!({ "after": to_json(&w) }),
@@ -151,15 +109,14 @@ pub fn create(
 /// Whether the actor may create workspaces at all: the `workspace create` wizard asks
 /// before its first question (run as a write, a denial is audited as `create`'s is).
 pub fn check_may_create(s: &mut Session) -> Result<()> {
-    s.attempt("workspace.create", None, None);
-    policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")
+    admit::admit_tenant(s, Action::WorkspaceCreate, None, None)
 }
 
 /// Whether `create` would take this name: the actor may create workspaces, and no
 /// workspace holds the name (one in the recycle bin holds it too). The `workspace create`
 /// wizard asks it of each name as it is typed.
 pub fn check_new_name(s: &mut Session, name: &WorkspaceName) -> Result<()> {
-    policy::require_tenant(&s.actor, TenantRight::CreateWorkspace, "create workspaces")?;
+    admit::require_tenant(s, Action::WorkspaceCreate)?;
     match s.tx().workspace(name.as_str())? {
         Some(existing) => Err(taken(&existing)),
         None => Ok(()),
@@ -314,25 +271,18 @@ pub fn update(
     name: &WorkspaceName,
     u: &WorkspaceUpdate,
 ) -> Result<Outcome<Workspace>> {
-    s.attempt("workspace.update", Some(name.as_str()), Some(name.as_str()));
-    let (before, roles) = visible(s, name)?;
-    let stored = before.name.as_str();
-    s.attempt("workspace.update", Some(stored), Some(stored));
-    // A group that does not exist is not found (3), which decides before permission (5).
-    if let Some(Some(g)) = &u.default_resource_group {
-        if s.tx().resource_group(g)?.is_none() {
-            return Err(Error::not_found(format!("resource group {g} not found"))
-                .with_hint("list groups with dwctl resourcegroup list"));
-        }
-    }
-    policy::require(
-        &s.actor,
-        roles,
-        &before,
-        Right::WorkspaceUpdate,
-        "change the settings of",
-    )?;
-    require_available(&before, "change its settings")?;
+    let Admitted { w: before, .. } =
+        admit(s, Action::WorkspaceUpdate, name, name.as_str(), |s, _| {
+            // A group that does not exist is not found (3), which decides before
+            // permission (5).
+            if let Some(Some(g)) = &u.default_resource_group {
+                if s.tx().resource_group(g)?.is_none() {
+                    return Err(Error::not_found(format!("resource group {g} not found"))
+                        .with_hint("list groups with dwctl resourcegroup list"));
+                }
+            }
+            Ok(())
+        })?;
     let mut w = before.clone();
     if let Some(d) = &u.display_name {
         w.display_name = parse_display_name(d, 64, "display name")?;
@@ -436,7 +386,7 @@ pub fn update(
     s.tx().save_workspace(&w)?;
     let details = diff(&to_json(&before), &to_json(&w));
     s.record(
-        "workspace.update",
+        Action::WorkspaceUpdate,
         Some(w.name.as_str()),
         Some(w.name.as_str()),
         details,
@@ -444,22 +394,13 @@ pub fn update(
     Ok(Outcome::changed(w))
 }
 
-fn lifecycle(
-    s: &mut Session,
-    action: &str,
-    name: &WorkspaceName,
-    doing: &str,
-) -> Result<Workspace> {
-    s.attempt(action, Some(name.as_str()), Some(name.as_str()));
-    let (w, _) = visible(s, name)?;
-    s.attempt(action, Some(w.name.as_str()), Some(w.name.as_str()));
-    policy::require_tenant(&s.actor, TenantRight::WorkspaceLifecycle, doing)?;
-    Ok(w)
+fn lifecycle(s: &mut Session, action: Action, name: &WorkspaceName) -> Result<Workspace> {
+    Ok(admit(s, action, name, name.as_str(), |_, _| Ok(()))?.w)
 }
 
 fn save_transition(
     s: &mut Session,
-    action: &str,
+    action: Action,
     before: &Workspace,
     w: &mut Workspace,
 ) -> Result<()> {
@@ -475,7 +416,7 @@ fn save_transition(
 }
 
 pub fn disable(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let before = lifecycle(s, "workspace.disable", name, "disable workspaces")?;
+    let before = lifecycle(s, Action::WorkspaceDisable, name)?;
     match before.status {
         Status::Disabled => Ok(Outcome::unchanged(before)),
         Status::Deleted => Err(Error::refused(format!(
@@ -489,14 +430,14 @@ pub fn disable(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspac
         Status::Available => {
             let mut w = before.clone();
             w.status = Status::Disabled;
-            save_transition(s, "workspace.disable", &before, &mut w)?;
+            save_transition(s, Action::WorkspaceDisable, &before, &mut w)?;
             Ok(Outcome::changed(w))
         }
     }
 }
 
 pub fn enable(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let before = lifecycle(s, "workspace.enable", name, "enable workspaces")?;
+    let before = lifecycle(s, Action::WorkspaceEnable, name)?;
     match before.status {
         Status::Available => Ok(Outcome::unchanged(before)),
         Status::Deleted => Err(Error::refused(format!(
@@ -510,15 +451,14 @@ pub fn enable(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace
         Status::Disabled => {
             let mut w = before.clone();
             w.status = Status::Available;
-            save_transition(s, "workspace.enable", &before, &mut w)?;
+            save_transition(s, Action::WorkspaceEnable, &before, &mut w)?;
             Ok(Outcome::changed(w))
         }
     }
 }
 
 pub fn delete(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let before =
-        lifecycle(s, "workspace.delete", name, "delete workspaces").map_err(Error::of_target)?;
+    let before = lifecycle(s, Action::WorkspaceDelete, name).map_err(Error::of_target)?;
     if before.status == Status::Deleted {
         return Ok(Outcome::unchanged(before));
     }
@@ -543,12 +483,12 @@ pub fn delete(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace
         w.resource_groups.clear();
     }
     w.default_resource_group = None;
-    save_transition(s, "workspace.delete", &before, &mut w)?;
+    save_transition(s, Action::WorkspaceDelete, &before, &mut w)?;
     Ok(Outcome::changed(w))
 }
 
 pub fn restore(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let before = lifecycle(s, "workspace.restore", name, "restore workspaces")?;
+    let before = lifecycle(s, Action::WorkspaceRestore, name)?;
     if before.status != Status::Deleted {
         return Err(Error::refused(format!(
             "workspace {} is not in the recycle bin (it is {})",
@@ -570,12 +510,12 @@ pub fn restore(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspac
     w.deleted_at = None;
     w.deleted_by = None;
     w.retention_until = None;
-    save_transition(s, "workspace.restore", &before, &mut w)?;
+    save_transition(s, Action::WorkspaceRestore, &before, &mut w)?;
     Ok(Outcome::changed(w))
 }
 
 pub fn purge(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>> {
-    let w = lifecycle(s, "workspace.purge", name, "purge workspaces").map_err(Error::of_target)?;
+    let w = lifecycle(s, Action::WorkspacePurge, name).map_err(Error::of_target)?;
     if w.status != Status::Deleted {
         return Err(Error::refused(format!(
             "workspace {} is not in the recycle bin (it is {})",
@@ -593,7 +533,7 @@ pub fn purge(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>
 fn purge_one(s: &mut Session, w: &Workspace) -> Result<()> {
     s.tx().purge_workspace(w.id)?;
     s.record(
-        "workspace.purge",
+        Action::WorkspacePurge,
         Some(w.name.as_str()),
         Some(w.name.as_str()),
         serde_json::json!({ "before": to_json(w) }),
@@ -606,12 +546,7 @@ pub fn purge_expired(
     s: &mut Session,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Outcome<Vec<Workspace>>> {
-    s.attempt("workspace.purge", None, None);
-    policy::require_tenant(
-        &s.actor,
-        TenantRight::WorkspaceLifecycle,
-        "purge workspaces",
-    )?;
+    admit::admit_tenant(s, Action::WorkspacePurge, None, None)?;
     let deleted = s.tx().workspaces(&WorkspaceFilter {
         include_deleted: true,
         status: Some(Status::Deleted),
@@ -649,20 +584,10 @@ pub struct Upgraded {
 
 /// Basic -> standard: irreversible, the account's alone (domain.md 3.4).
 pub fn upgrade(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Upgraded>> {
-    s.attempt(
-        "workspace.upgrade",
-        Some(name.as_str()),
-        Some(name.as_str()),
-    );
-    let (before, _) = visible(s, name)?;
-    let stored = before.name.as_str();
-    s.attempt("workspace.upgrade", Some(stored), Some(stored));
-    policy::require_tenant(
-        &s.actor,
-        TenantRight::UpgradeWorkspace,
-        "upgrade workspaces",
-    )?;
-    require_available(&before, "upgrade it")?;
+    let before = admit(s, Action::WorkspaceUpgrade, name, name.as_str(), |_, _| {
+        Ok(())
+    })?
+    .w;
     if before.mode == Mode::Standard {
         return Err(Error::refused(format!(
             "workspace {} is already in standard mode",
@@ -677,7 +602,7 @@ pub fn upgrade(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Upgraded
     let mut details = diff(&to_json(&before), &to_json(&w));
     details["copies"] = serde_json::to_value(&copies).unwrap_or(Value::Null);
     s.record(
-        "workspace.upgrade",
+        Action::WorkspaceUpgrade,
         Some(w.name.as_str()),
         Some(w.name.as_str()),
         details,

@@ -1,0 +1,171 @@
+//! Admitting an action: the one sequence of checks every change goes through, driven by
+//! the table of actions in [`policy`]. In this order (what a refused actor learns):
+//! the attempt is declared (so a refusal is audited under the action's name), the
+//! workspace is found as the actor sees it (one they may not see is not found, with no
+//! audit event), the target is found, the attempt is declared again under the stored
+//! names, then the right and then the workspace's state are checked.
+
+use super::error::{Error, Result};
+use super::model::{Status, Workspace, WorkspaceName};
+use super::policy::{self, Action, Needs, Requires, Right};
+use super::roles::RoleSet;
+use super::session::Session;
+
+/// A workspace-level action admitted: the workspace as the actor sees it, the actor's
+/// roles there, and the target the use case found.
+#[derive(Debug)]
+pub struct Admitted<T> {
+    pub w: Workspace,
+    pub roles: RoleSet,
+    pub target: T,
+}
+
+/// What the audit log names as an action's target.
+pub trait Target {
+    /// The stored name; `w` for targets that are the workspace itself.
+    fn target_name<'a>(&'a self, w: &'a Workspace) -> &'a str;
+}
+
+/// The workspace itself is the target (`workspace update`, `upgrade`, the lifecycle).
+impl Target for () {
+    fn target_name<'a>(&'a self, w: &'a Workspace) -> &'a str {
+        w.name.as_str()
+    }
+}
+
+/// A new object, named as asked.
+impl Target for &str {
+    fn target_name<'a>(&'a self, _: &'a Workspace) -> &'a str {
+        self
+    }
+}
+
+/// Declare `action` on `target` in workspace `ws` (as given), find the workspace as the
+/// actor sees it, `find` the target in it, and check the right and the state the table
+/// asks for.
+pub fn admit<T: Target>(
+    s: &mut Session,
+    action: Action,
+    ws: &WorkspaceName,
+    target: &str,
+    find: impl FnOnce(&mut Session, &Workspace) -> Result<T>,
+) -> Result<Admitted<T>> {
+    let (w, roles) = see(s, action, ws, target)?;
+    let target = find(s, &w)?;
+    check(s, action, &w, roles, target.target_name(&w))?;
+    Ok(Admitted { w, roles, target })
+}
+
+/// The first half of [`admit`]: declare the attempt and find the workspace.
+pub fn see(
+    s: &mut Session,
+    action: Action,
+    ws: &WorkspaceName,
+    target: &str,
+) -> Result<(Workspace, RoleSet)> {
+    s.attempt(action, Some(ws.as_str()), Some(target));
+    visible(s, ws)
+}
+
+/// The second half of [`admit`], for a caller that found the workspace and the target
+/// itself (`apply` looks a workspace up once for thousands of members): declare the
+/// attempt under the stored names, check the right, then the state.
+pub fn check(
+    s: &mut Session,
+    action: Action,
+    w: &Workspace,
+    roles: RoleSet,
+    target: &str,
+) -> Result<()> {
+    check_also(s, action, w, roles, target, None)
+}
+
+/// [`check`] with one more workspace right, checked after the action's own and before
+/// the state (`resourcegroup bind --default` also needs `workspace.update`).
+pub fn check_also(
+    s: &mut Session,
+    action: Action,
+    w: &Workspace,
+    roles: RoleSet,
+    target: &str,
+    also: Option<(Right, &str)>,
+) -> Result<()> {
+    s.attempt(action, Some(w.name.as_str()), Some(target));
+    let rule = action.rule();
+    match rule.needs {
+        Needs::Tenant(right) => policy::require_tenant(&s.actor, right, rule.denied)?,
+        Needs::Workspace(right) => policy::require(&s.actor, roles, w, right, rule.denied)?,
+        Needs::Nothing => {}
+    }
+    if let Some((right, denied)) = also {
+        policy::require(&s.actor, roles, w, right, denied)?;
+    }
+    match rule.requires {
+        Requires::Available => require_available(w, rule.frozen),
+        Requires::NotDeleted if w.status == Status::Deleted => require_available(w, rule.frozen),
+        Requires::NotDeleted | Requires::Any => Ok(()),
+    }
+}
+
+/// A tenant-level action outside any workspace (or creating one): declare the attempt on
+/// `target` and check the right.
+pub fn admit_tenant(
+    s: &mut Session,
+    action: Action,
+    ws: Option<&str>,
+    target: Option<&str>,
+) -> Result<()> {
+    s.attempt(action, ws, target);
+    require_tenant(s, action)
+}
+
+/// The right of a tenant-level action, checked again without a new attempt (the
+/// `workspace create` wizard asks it of every name typed).
+pub fn require_tenant(s: &Session, action: Action) -> Result<()> {
+    let rule = action.rule();
+    match rule.needs {
+        Needs::Tenant(right) => policy::require_tenant(&s.actor, right, rule.denied),
+        _ => Ok(()),
+    }
+}
+
+/// Find a workspace the actor may see, with the actor's roles in it. A workspace the
+/// actor may not see is "not found", exactly like one that does not exist.
+pub fn visible(s: &mut Session, name: &WorkspaceName) -> Result<(Workspace, RoleSet)> {
+    let found = s.tx().workspace(name.as_str())?;
+    if let Some(w) = found {
+        let roles = s.tx().roles_in(w.id, s.actor.pk)?;
+        if policy::can_see(&s.actor, roles) {
+            return Ok((w, roles));
+        }
+    }
+    Err(not_found(name))
+}
+
+pub fn not_found(name: &WorkspaceName) -> Error {
+    Error::not_found(format!("workspace {name} not found"))
+        .with_hint("list the workspaces you can see with dwctl workspace list --all")
+}
+
+/// Changes inside a workspace need it available: disabled and deleted ones are frozen.
+fn require_available(w: &Workspace, doing: &str) -> Result<()> {
+    match w.status {
+        Status::Available => Ok(()),
+        Status::Disabled => Err(Error::refused(format!(
+            "workspace {} is disabled: cannot {doing}",
+            w.name
+        ))
+        .with_hint(format!(
+            "enable it first: dwctl workspace enable {}",
+            w.name
+        ))),
+        Status::Deleted => Err(Error::refused(format!(
+            "workspace {} is in the recycle bin: cannot {doing}",
+            w.name
+        ))
+        .with_hint(format!(
+            "restore it first: dwctl workspace restore {}",
+            w.name
+        ))),
+    }
+}
