@@ -3,6 +3,7 @@ use crate::cli::{
     ComputeAttachArgs, ComputeCommand, ComputeDetachArgs, ObjectInput, ObjectUpdateArgs,
 };
 use crate::domain::model::{named, Env, ObjectName, Warning, WorkspaceName};
+use crate::domain::policy::Action;
 use crate::domain::resources::{self as res, Compute, NewObject, PropChange};
 use crate::domain::types::{self, ConnMode};
 use crate::prompt;
@@ -40,7 +41,7 @@ pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
                 "{} is now the default {} compute resource in {ws} ({}).",
                 done.value.value.name, done.value.value.type_key, done.value.value.env
             );
-            ctx.print_mutation("compute.set-default", a.dry_run, done, &msg)
+            ctx.print_mutation(Action::ComputeSetDefault.name(), a.dry_run, done, &msg)
         }
     }
 }
@@ -91,7 +92,7 @@ fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
             done.value.value.name, done.value.value.env
         )
     };
-    ctx.print_mutation("compute.attach", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::ComputeAttach.name(), a.dry_run, done, &msg)
 }
 
 pub fn prop_change(
@@ -135,7 +136,7 @@ fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
         "Updated compute resource {} in {ws} ({}).",
         done.value.value.name, done.value.value.env
     );
-    ctx.print_mutation("compute.update", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::ComputeUpdate.name(), a.dry_run, done, &msg)
 }
 
 fn detach(ctx: &mut Ctx, a: ComputeDetachArgs) -> anyhow::Result<()> {
@@ -167,11 +168,11 @@ fn detach(ctx: &mut Ctx, a: ComputeDetachArgs) -> anyhow::Result<()> {
                 "Detached compute resource {} from {ws} ({}).",
                 done.value.value.name, done.value.value.env
             );
-            ctx.print_mutation("compute.detach", a.dry_run, done, &msg)
+            ctx.print_mutation(Action::ComputeDetach.name(), a.dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
-                "compute.detach",
+                Action::ComputeDetach.name(),
                 false,
                 a.dry_run,
                 &serde_json::Value::Null,

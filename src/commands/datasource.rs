@@ -7,6 +7,7 @@ use crate::cli::{
 };
 use crate::domain::error::Error;
 use crate::domain::model::{ObjectName, WorkspaceName};
+use crate::domain::policy::Action;
 use crate::domain::probe;
 use crate::domain::resources::{self as res, DataSource, DataSourceFilter};
 use crate::domain::types;
@@ -70,7 +71,7 @@ fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
             done.value.value.name, done.value.value.env
         )
     };
-    ctx.print_mutation("datasource.add", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::DatasourceAdd.name(), a.dry_run, done, &msg)
 }
 
 fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
@@ -107,7 +108,7 @@ fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
         "Updated data source {} in {ws} ({}).",
         done.value.value.name, done.value.value.env
     );
-    ctx.print_mutation("datasource.update", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::DatasourceUpdate.name(), a.dry_run, done, &msg)
 }
 
 fn remove(ctx: &mut Ctx, a: DsRemoveArgs) -> anyhow::Result<()> {
@@ -133,11 +134,11 @@ fn remove(ctx: &mut Ctx, a: DsRemoveArgs) -> anyhow::Result<()> {
                 "Removed data source {} from {ws} ({}).",
                 done.value.value.name, done.value.value.env
             );
-            ctx.print_mutation("datasource.remove", a.dry_run, done, &msg)
+            ctx.print_mutation(Action::DatasourceRemove.name(), a.dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
-                "datasource.remove",
+                Action::DatasourceRemove.name(),
                 false,
                 a.dry_run,
                 &serde_json::Value::Null,
@@ -179,7 +180,7 @@ fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
         result.state.as_str(),
         result.message
     );
-    ctx.print_mutation("datasource.test", false, done, &msg)?;
+    ctx.print_mutation(Action::DatasourceTest.name(), false, done, &msg)?;
     if negative {
         return Err(Error::negative(format!(
             "{} ({}) is {}: {}",

@@ -3,6 +3,7 @@ use crate::catalog::{NewCatalog, Placed};
 use crate::cli::InitArgs;
 use crate::domain::error::Error;
 use crate::domain::model::{parse_account_id, parse_region};
+use crate::domain::policy::Action;
 use crate::domain::session::Outcome;
 use crate::domain::tenant;
 
@@ -48,7 +49,7 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
             warnings: vec![],
         };
         ctx.print_mutation(
-            "catalog.init",
+            Action::CatalogInit.name(),
             false,
             done,
             &format!("Catalog {} exists.", path.display()),
@@ -90,7 +91,7 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
                 warnings: vec![],
             };
             ctx.print_mutation(
-                "catalog.init",
+                Action::CatalogInit.name(),
                 false,
                 done,
                 &format!("Created catalog {}.", path.display()),

@@ -5,6 +5,7 @@ use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
 use crate::domain::apply::{self, PlanChange};
 use crate::domain::error::{Error, Result};
 use crate::domain::model::{named, shown, WorkspaceName};
+use crate::domain::policy::Action;
 use crate::domain::session::Done;
 use crate::domain::types::strip_one_trailing_newline;
 use crate::domain::words;
@@ -359,7 +360,7 @@ fn irreversible(changes: &[PlanChange]) -> Option<String> {
 fn print(ctx: &mut Ctx, dry_run: bool, done: Done<Vec<PlanChange>>) -> anyhow::Result<()> {
     let changes = &done.value;
     ctx.printer.mutation_list(
-        "apply",
+        Action::Apply.name(),
         !changes.is_empty(),
         dry_run,
         changes,

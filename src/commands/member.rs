@@ -3,6 +3,7 @@ use crate::cli::{MemberAddArgs, MemberCommand, MemberRemoveArgs, MemberRoleArgs}
 use crate::domain::error::Error;
 use crate::domain::member::{self, RoleChange};
 use crate::domain::model::{Member, WorkspaceName};
+use crate::domain::policy::Action;
 use crate::domain::principal::parse_principal_ref;
 use crate::domain::roles::{RoleCode, RoleSet};
 use crate::prompt;
@@ -75,7 +76,7 @@ fn add(ctx: &mut Ctx, a: MemberAddArgs) -> anyhow::Result<()> {
             done.value.value.roles.codes().join(", ")
         )
     };
-    ctx.print_mutation("member.add", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::MemberAdd.name(), a.dry_run, done, &msg)
 }
 
 fn role(ctx: &mut Ctx, a: MemberRoleArgs) -> anyhow::Result<()> {
@@ -113,7 +114,7 @@ fn role(ctx: &mut Ctx, a: MemberRoleArgs) -> anyhow::Result<()> {
         done.value.value.user,
         done.value.value.roles.codes().join(", ")
     );
-    ctx.print_mutation("member.role", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::MemberRole.name(), a.dry_run, done, &msg)
 }
 
 fn remove(ctx: &mut Ctx, a: MemberRemoveArgs) -> anyhow::Result<()> {
@@ -132,11 +133,11 @@ fn remove(ctx: &mut Ctx, a: MemberRemoveArgs) -> anyhow::Result<()> {
     match if_exists(a.if_exists, r)? {
         Some(done) => {
             let msg = format!("Removed {} from {name}.", done.value.value.user);
-            ctx.print_mutation("member.remove", a.dry_run, done, &msg)
+            ctx.print_mutation(Action::MemberRemove.name(), a.dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
-                "member.remove",
+                Action::MemberRemove.name(),
                 false,
                 a.dry_run,
                 &serde_json::Value::Null,

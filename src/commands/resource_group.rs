@@ -4,6 +4,7 @@ use crate::cli::{
 };
 use crate::domain::error::Error;
 use crate::domain::model::{parse_line, GroupName, WorkspaceName};
+use crate::domain::policy::Action;
 use crate::domain::resource_group::{
     self as rg, parse_group_ref, parse_network_id, parse_spec, DurationUnit, GroupType,
     GroupUpdate, NewGroup, Payment, ResourceGroup,
@@ -82,7 +83,7 @@ fn create(ctx: &mut Ctx, a: RgCreateArgs) -> anyhow::Result<()> {
     } else {
         format!("Resource group {} already exists.", done.value.value.name)
     };
-    ctx.print_mutation("resourcegroup.create", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::ResourceGroupCreate.name(), a.dry_run, done, &msg)
 }
 
 fn update(ctx: &mut Ctx, a: RgUpdateArgs) -> anyhow::Result<()> {
@@ -98,7 +99,7 @@ fn update(ctx: &mut Ctx, a: RgUpdateArgs) -> anyhow::Result<()> {
     };
     let done = ctx.write(a.dry_run, |s| rg::update(s, &group, &u))?;
     let msg = format!("Updated resource group {}.", done.value.value.name);
-    ctx.print_mutation("resourcegroup.update", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::ResourceGroupUpdate.name(), a.dry_run, done, &msg)
 }
 
 fn delete(ctx: &mut Ctx, a: RgDeleteArgs) -> anyhow::Result<()> {
@@ -113,11 +114,11 @@ fn delete(ctx: &mut Ctx, a: RgDeleteArgs) -> anyhow::Result<()> {
     match if_exists(a.if_exists, r)? {
         Some(done) => {
             let msg = format!("Deleted resource group {}.", done.value.value.name);
-            ctx.print_mutation("resourcegroup.delete", a.dry_run, done, &msg)
+            ctx.print_mutation(Action::ResourceGroupDelete.name(), a.dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
-                "resourcegroup.delete",
+                Action::ResourceGroupDelete.name(),
                 false,
                 a.dry_run,
                 &serde_json::Value::Null,
@@ -148,7 +149,7 @@ fn bind(ctx: &mut Ctx, a: RgBindArgs) -> anyhow::Result<()> {
             if a.default { " as its default" } else { "" }
         )
     };
-    ctx.print_mutation("resourcegroup.bind", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::ResourceGroupBind.name(), a.dry_run, done, &msg)
 }
 
 fn unbind(ctx: &mut Ctx, a: RgUnbindArgs) -> anyhow::Result<()> {
@@ -161,11 +162,11 @@ fn unbind(ctx: &mut Ctx, a: RgUnbindArgs) -> anyhow::Result<()> {
                 "Released resource group {} from {ws}.",
                 done.value.value.name
             );
-            ctx.print_mutation("resourcegroup.unbind", a.dry_run, done, &msg)
+            ctx.print_mutation(Action::ResourceGroupUnbind.name(), a.dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
-                "resourcegroup.unbind",
+                Action::ResourceGroupUnbind.name(),
                 false,
                 a.dry_run,
                 &serde_json::Value::Null,

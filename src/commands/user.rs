@@ -3,6 +3,7 @@ use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
 use crate::domain::model::{
     parse_line, parse_principal_id, Principal, PrincipalKind, PrincipalName,
 };
+use crate::domain::policy::Action;
 use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
 use crate::prompt;
@@ -62,7 +63,7 @@ fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {
     } else {
         format!("Principal {} already exists.", done.value.value.name)
     };
-    ctx.print_mutation("user.add", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::UserAdd.name(), a.dry_run, done, &msg)
 }
 
 fn update(ctx: &mut Ctx, a: UserUpdateArgs) -> anyhow::Result<()> {
@@ -83,7 +84,7 @@ fn update(ctx: &mut Ctx, a: UserUpdateArgs) -> anyhow::Result<()> {
     };
     let done = ctx.write(a.dry_run, |s| principal::update(s, &a.user, &u))?;
     let msg = format!("Updated principal {}.", done.value.value.name);
-    ctx.print_mutation("user.update", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::UserUpdate.name(), a.dry_run, done, &msg)
 }
 
 fn remove(ctx: &mut Ctx, a: UserRemoveArgs) -> anyhow::Result<()> {
@@ -98,11 +99,11 @@ fn remove(ctx: &mut Ctx, a: UserRemoveArgs) -> anyhow::Result<()> {
     match if_exists(a.if_exists, r)? {
         Some(done) => {
             let msg = format!("Removed principal {}.", done.value.value.name);
-            ctx.print_mutation("user.remove", a.dry_run, done, &msg)
+            ctx.print_mutation(Action::UserRemove.name(), a.dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
-                "user.remove",
+                Action::UserRemove.name(),
                 false,
                 a.dry_run,
                 &serde_json::Value::Null,

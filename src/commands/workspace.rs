@@ -7,6 +7,7 @@ use crate::domain::model::{
     parse_display_name, parse_tag, parse_tag_key, parse_text, Mode, SodPolicy, Status, Workspace,
     WorkspaceName,
 };
+use crate::domain::policy::Action;
 use crate::domain::resource_group::parse_group_ref;
 use crate::domain::words;
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
@@ -27,7 +28,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
             let name = WorkspaceName::parse(&a.workspace)?;
             let done = ctx.write(a.dry_run, |s| ws::disable(s, &name))?;
             ctx.print_mutation(
-                "workspace.disable",
+                Action::WorkspaceDisable.name(),
                 a.dry_run,
                 done,
                 &format!("Disabled workspace {name}."),
@@ -37,7 +38,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
             let name = WorkspaceName::parse(&a.workspace)?;
             let done = ctx.write(a.dry_run, |s| ws::enable(s, &name))?;
             ctx.print_mutation(
-                "workspace.enable",
+                Action::WorkspaceEnable.name(),
                 a.dry_run,
                 done,
                 &format!("Enabled workspace {name}."),
@@ -48,7 +49,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
             let name = WorkspaceName::parse(&a.workspace)?;
             let done = ctx.write(a.dry_run, |s| ws::restore(s, &name))?;
             ctx.print_mutation(
-                "workspace.restore",
+                Action::WorkspaceRestore.name(),
                 a.dry_run,
                 done,
                 &format!("Restored workspace {name}."),
@@ -69,7 +70,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
             )?;
             let copies = words::count(done.value.value.copies.len(), "dev copy", "dev copies");
             ctx.print_mutation(
-                "workspace.upgrade",
+                Action::WorkspaceUpgrade.name(),
                 a.dry_run,
                 done,
                 &format!("Upgraded workspace {name} to standard mode ({copies})."),
@@ -163,7 +164,7 @@ fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
     } else {
         format!("Workspace {} already exists.", done.value.value.name)
     };
-    ctx.print_mutation("workspace.create", a.dry_run, done, &msg)
+    ctx.print_mutation(Action::WorkspaceCreate.name(), a.dry_run, done, &msg)
 }
 
 fn list(ctx: &mut Ctx, a: WsListArgs) -> anyhow::Result<()> {
@@ -213,7 +214,7 @@ fn update(ctx: &mut Ctx, a: WsUpdateArgs) -> anyhow::Result<()> {
     }
     let done = ctx.write(a.dry_run, |s| ws::update(s, &name, &u))?;
     ctx.print_mutation(
-        "workspace.update",
+        Action::WorkspaceUpdate.name(),
         a.dry_run,
         done,
         &format!("Updated workspace {name}."),
@@ -238,14 +239,14 @@ fn delete(ctx: &mut Ctx, a: WsRemoveArgs) -> anyhow::Result<()> {
     );
     match if_exists(a.if_exists, r)? {
         Some(done) => ctx.print_mutation(
-            "workspace.delete",
+            Action::WorkspaceDelete.name(),
             a.dry_run,
             done,
             &format!("Deleted workspace {name} (restorable for 14 days)."),
         ),
         None => {
             ctx.printer.mutation(
-                "workspace.delete",
+                Action::WorkspaceDelete.name(),
                 false,
                 a.dry_run,
                 &serde_json::Value::Null,
@@ -284,7 +285,7 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
         );
         // A list: the same CSV header and table columns as `workspace list`, rows or none.
         ctx.printer.mutation_list(
-            "workspace.purge",
+            Action::WorkspacePurge.name(),
             done.value.changed,
             a.dry_run,
             &done.value.value,
@@ -313,14 +314,14 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
     );
     match if_exists(a.if_exists, r)? {
         Some(done) => ctx.print_mutation(
-            "workspace.purge",
+            Action::WorkspacePurge.name(),
             a.dry_run,
             done,
             &format!("Purged workspace {name}."),
         ),
         None => {
             ctx.printer.mutation(
-                "workspace.purge",
+                Action::WorkspacePurge.name(),
                 false,
                 a.dry_run,
                 &serde_json::Value::Null,

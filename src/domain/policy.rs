@@ -90,7 +90,8 @@ impl Right {
             Right::ReadProperties => vec!["read connection properties"],
             Right::List => vec!["list data sources and compute"],
             _ => Action::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|a| a.rule().needs == Needs::Workspace(self))
                 .map(Action::name)
                 .collect(),
@@ -162,263 +163,84 @@ pub struct Rule {
     pub frozen: &'static str,
 }
 
-/// Every action dwctl audits. A use case admits its action once (`domain::admit`) and
-/// records it once (`Session::record`); its name, right, state and refusals are here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    CatalogInit,
-    Apply,
-    WorkspaceCreate,
-    WorkspaceUpdate,
-    WorkspaceDisable,
-    WorkspaceEnable,
-    WorkspaceDelete,
-    WorkspaceRestore,
-    WorkspacePurge,
-    WorkspaceUpgrade,
-    MemberAdd,
-    MemberRole,
-    MemberRemove,
-    DatasourceAdd,
-    DatasourceUpdate,
-    DatasourceRemove,
-    DatasourceTest,
-    ComputeAttach,
-    ComputeUpdate,
-    ComputeDetach,
-    ComputeSetDefault,
-    ResourceGroupCreate,
-    ResourceGroupUpdate,
-    ResourceGroupDelete,
-    ResourceGroupBind,
-    ResourceGroupUnbind,
-    UserAdd,
-    UserUpdate,
-    UserRemove,
+/// Declares [`Action`], [`Action::ALL`] in table order and [`Action::rule`] from one
+/// table: `Variant: "audit name", needs, "denied", requires, "frozen";`.
+macro_rules! actions {
+    ($($variant:ident: $name:literal, $needs:expr, $denied:literal, $requires:expr, $frozen:literal;)*) => {
+        /// Every action dwctl audits. A use case admits its action once (`domain::admit`)
+        /// and records it once (`Session::record`); its name, right, state and refusals
+        /// are in the table below.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            /// In table order, which is the order `role show` lists a right's actions in.
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The action's row of the table.
+            pub const fn rule(self) -> Rule {
+                use Needs::{Nothing, Tenant, Workspace};
+                use Requires::{Any, Available, NotDeleted};
+                match self {
+                    $(Action::$variant => Rule {
+                        name: $name,
+                        needs: $needs,
+                        denied: $denied,
+                        requires: $requires,
+                        frozen: $frozen,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+const LIFECYCLE: Needs = Needs::Tenant(TenantRight::WorkspaceLifecycle);
+const GROUPS: Needs = Needs::Tenant(TenantRight::ManageResourceGroups);
+const USERS: Needs = Needs::Tenant(TenantRight::ManagePrincipals);
+const MEMBERS: Needs = Needs::Workspace(Right::MemberManage);
+const SOURCES: Needs = Needs::Workspace(Right::DatasourceManage);
+const COMPUTE: Needs = Needs::Workspace(Right::ComputeManage);
+const BIND: Needs = Needs::Workspace(Right::ResourceGroupBind);
+
+// The table of actions. `denied` completes "ACTOR may not ..." (followed by the workspace
+// for a workspace right); `frozen` completes "workspace W is disabled: cannot ...".
+#[rustfmt::skip]
+actions! {
+    CatalogInit:         "catalog.init",         Nothing, "", Any, "";
+    Apply:               "apply",                Nothing, "", Any, "";
+    WorkspaceCreate:     "workspace.create",     Tenant(TenantRight::CreateWorkspace), "create workspaces", Any, "";
+    WorkspaceUpdate:     "workspace.update",     Workspace(Right::WorkspaceUpdate), "change the settings of", Available, "change its settings";
+    WorkspaceDisable:    "workspace.disable",    LIFECYCLE, "disable workspaces", Any, "";
+    WorkspaceEnable:     "workspace.enable",     LIFECYCLE, "enable workspaces", Any, "";
+    WorkspaceDelete:     "workspace.delete",     LIFECYCLE, "delete workspaces", Any, "";
+    WorkspaceRestore:    "workspace.restore",    LIFECYCLE, "restore workspaces", Any, "";
+    WorkspacePurge:      "workspace.purge",      LIFECYCLE, "purge workspaces", Any, "";
+    WorkspaceUpgrade:    "workspace.upgrade",    Tenant(TenantRight::UpgradeWorkspace), "upgrade workspaces", Available, "upgrade it";
+    MemberAdd:           "member.add",           MEMBERS, "add members to", Available, "add members";
+    MemberRole:          "member.role",          MEMBERS, "change member roles in", Available, "change member roles";
+    MemberRemove:        "member.remove",        MEMBERS, "remove members from", NotDeleted, "remove members";
+    DatasourceAdd:       "datasource.add",       SOURCES, "add data sources to", Available, "add data sources";
+    DatasourceUpdate:    "datasource.update",    SOURCES, "change data sources in", Available, "change data sources";
+    DatasourceRemove:    "datasource.remove",    SOURCES, "remove data sources from", Available, "remove data sources";
+    DatasourceTest:      "datasource.test",      Workspace(Right::DatasourceTest), "test data sources in", Available, "test data sources";
+    ComputeAttach:       "compute.attach",       COMPUTE, "attach compute resources to", Available, "attach compute resources";
+    ComputeUpdate:       "compute.update",       COMPUTE, "change compute resources in", Available, "change compute resources";
+    ComputeDetach:       "compute.detach",       COMPUTE, "detach compute resources from", Available, "detach compute resources";
+    ComputeSetDefault:   "compute.set-default",  COMPUTE, "change the default compute resource of", Available, "change the default compute resource";
+    ResourceGroupCreate: "resourcegroup.create", GROUPS, "create resource groups", Any, "";
+    ResourceGroupUpdate: "resourcegroup.update", GROUPS, "update resource groups", Any, "";
+    ResourceGroupDelete: "resourcegroup.delete", GROUPS, "delete resource groups", Any, "";
+    ResourceGroupBind:   "resourcegroup.bind",   BIND, "bind resource groups to", Available, "bind resource groups";
+    ResourceGroupUnbind: "resourcegroup.unbind", BIND, "unbind resource groups from", NotDeleted, "unbind resource groups";
+    UserAdd:             "user.add",             USERS, "manage principals", Any, "";
+    UserUpdate:          "user.update",          USERS, "manage principals", Any, "";
+    UserRemove:          "user.remove",          USERS, "manage principals", Any, "";
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = {
-        use Action::*;
-        [
-            CatalogInit,
-            Apply,
-            WorkspaceCreate,
-            WorkspaceUpdate,
-            WorkspaceDisable,
-            WorkspaceEnable,
-            WorkspaceDelete,
-            WorkspaceRestore,
-            WorkspacePurge,
-            WorkspaceUpgrade,
-            MemberAdd,
-            MemberRole,
-            MemberRemove,
-            DatasourceAdd,
-            DatasourceUpdate,
-            DatasourceRemove,
-            DatasourceTest,
-            ComputeAttach,
-            ComputeUpdate,
-            ComputeDetach,
-            ComputeSetDefault,
-            ResourceGroupCreate,
-            ResourceGroupUpdate,
-            ResourceGroupDelete,
-            ResourceGroupBind,
-            ResourceGroupUnbind,
-            UserAdd,
-            UserUpdate,
-            UserRemove,
-        ]
-    };
-
-    /// The table of actions.
-    pub const fn rule(self) -> Rule {
-        use Action::*;
-        use Needs::{Nothing, Tenant, Workspace};
-        use Requires::{Any, Available, NotDeleted};
-        const fn rule(
-            name: &'static str,
-            needs: Needs,
-            denied: &'static str,
-            requires: Requires,
-            frozen: &'static str,
-        ) -> Rule {
-            Rule {
-                name,
-                needs,
-                denied,
-                requires,
-                frozen,
-            }
-        }
-        const LIFECYCLE: Needs = Tenant(TenantRight::WorkspaceLifecycle);
-        const GROUPS: Needs = Tenant(TenantRight::ManageResourceGroups);
-        const USERS: Needs = Tenant(TenantRight::ManagePrincipals);
-        const MEMBERS: Needs = Workspace(Right::MemberManage);
-        const SOURCES: Needs = Workspace(Right::DatasourceManage);
-        const COMPUTE: Needs = Workspace(Right::ComputeManage);
-        const BIND: Needs = Workspace(Right::ResourceGroupBind);
-        match self {
-            CatalogInit => rule("catalog.init", Nothing, "", Any, ""),
-            Apply => rule("apply", Nothing, "", Any, ""),
-            WorkspaceCreate => rule(
-                "workspace.create",
-                Tenant(TenantRight::CreateWorkspace),
-                "create workspaces",
-                Any,
-                "",
-            ),
-            WorkspaceUpdate => rule(
-                "workspace.update",
-                Workspace(Right::WorkspaceUpdate),
-                "change the settings of",
-                Available,
-                "change its settings",
-            ),
-            WorkspaceDisable => rule(
-                "workspace.disable",
-                LIFECYCLE,
-                "disable workspaces",
-                Any,
-                "",
-            ),
-            WorkspaceEnable => rule("workspace.enable", LIFECYCLE, "enable workspaces", Any, ""),
-            WorkspaceDelete => rule("workspace.delete", LIFECYCLE, "delete workspaces", Any, ""),
-            WorkspaceRestore => rule(
-                "workspace.restore",
-                LIFECYCLE,
-                "restore workspaces",
-                Any,
-                "",
-            ),
-            WorkspacePurge => rule("workspace.purge", LIFECYCLE, "purge workspaces", Any, ""),
-            WorkspaceUpgrade => rule(
-                "workspace.upgrade",
-                Tenant(TenantRight::UpgradeWorkspace),
-                "upgrade workspaces",
-                Available,
-                "upgrade it",
-            ),
-            MemberAdd => rule(
-                "member.add",
-                MEMBERS,
-                "add members to",
-                Available,
-                "add members",
-            ),
-            MemberRole => rule(
-                "member.role",
-                MEMBERS,
-                "change member roles in",
-                Available,
-                "change member roles",
-            ),
-            MemberRemove => rule(
-                "member.remove",
-                MEMBERS,
-                "remove members from",
-                NotDeleted,
-                "remove members",
-            ),
-            DatasourceAdd => rule(
-                "datasource.add",
-                SOURCES,
-                "add data sources to",
-                Available,
-                "add data sources",
-            ),
-            DatasourceUpdate => rule(
-                "datasource.update",
-                SOURCES,
-                "change data sources in",
-                Available,
-                "change data sources",
-            ),
-            DatasourceRemove => rule(
-                "datasource.remove",
-                SOURCES,
-                "remove data sources from",
-                Available,
-                "remove data sources",
-            ),
-            DatasourceTest => rule(
-                "datasource.test",
-                Workspace(Right::DatasourceTest),
-                "test data sources in",
-                Available,
-                "test data sources",
-            ),
-            ComputeAttach => rule(
-                "compute.attach",
-                COMPUTE,
-                "attach compute resources to",
-                Available,
-                "attach compute resources",
-            ),
-            ComputeUpdate => rule(
-                "compute.update",
-                COMPUTE,
-                "change compute resources in",
-                Available,
-                "change compute resources",
-            ),
-            ComputeDetach => rule(
-                "compute.detach",
-                COMPUTE,
-                "detach compute resources from",
-                Available,
-                "detach compute resources",
-            ),
-            ComputeSetDefault => rule(
-                "compute.set-default",
-                COMPUTE,
-                "change the default compute resource of",
-                Available,
-                "change the default compute resource",
-            ),
-            ResourceGroupCreate => rule(
-                "resourcegroup.create",
-                GROUPS,
-                "create resource groups",
-                Any,
-                "",
-            ),
-            ResourceGroupUpdate => rule(
-                "resourcegroup.update",
-                GROUPS,
-                "update resource groups",
-                Any,
-                "",
-            ),
-            ResourceGroupDelete => rule(
-                "resourcegroup.delete",
-                GROUPS,
-                "delete resource groups",
-                Any,
-                "",
-            ),
-            ResourceGroupBind => rule(
-                "resourcegroup.bind",
-                BIND,
-                "bind resource groups to",
-                Available,
-                "bind resource groups",
-            ),
-            ResourceGroupUnbind => rule(
-                "resourcegroup.unbind",
-                BIND,
-                "unbind resource groups from",
-                NotDeleted,
-                "unbind resource groups",
-            ),
-            UserAdd => rule("user.add", USERS, "manage principals", Any, ""),
-            UserUpdate => rule("user.update", USERS, "manage principals", Any, ""),
-            UserRemove => rule("user.remove", USERS, "manage principals", Any, ""),
-        }
-    }
-
     /// The action's name in the audit log.
     pub const fn name(self) -> &'static str {
         self.rule().name
@@ -598,7 +420,7 @@ mod tests {
             Right::MemberManage.actions(),
             ["member.add", "member.role", "member.remove"]
         );
-        for a in Action::ALL {
+        for &a in Action::ALL {
             let r = a.rule();
             assert_eq!(r.requires == Requires::Any, r.frozen.is_empty(), "{a:?}");
             assert_eq!(r.needs == Needs::Nothing, r.denied.is_empty(), "{a:?}");
