@@ -1,5 +1,6 @@
 //! Compute resources and data sources.
 
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Row};
 
 use super::stored::Cells;
@@ -7,7 +8,9 @@ use super::Tx;
 use crate::domain::error::Result;
 use crate::domain::model::{Env, ObjectName, WorkspaceName};
 use crate::domain::probe::ProbeState;
-use crate::domain::resources::{Compute, DataSource, LastTest};
+use crate::domain::resources::{
+    AsCompute, AsSource, Compute, Connection, ConnectionKind, DataSource, LastTest, Origin,
+};
 use crate::domain::types::{self, ConnMode, Properties};
 
 const PROPS_WHAT: &str = "a JSON object of string values";
@@ -44,110 +47,199 @@ fn mode_of(c: &Cells, type_key: &str) -> Result<ConnMode> {
     }
 }
 
-const COMPUTE_COLS: &str =
-    "c.pk, w.name, c.name, c.env, c.type, c.mode, c.properties, c.description, c.is_default, \
-    c.created_at, c.created_by, c.updated_at, c.updated_by";
-
-fn compute_row(r: &Row) -> Result<Compute> {
-    let c = Cells::new(r, "compute", &[(1, "workspace"), (2, "name"), (3, "env")]);
-    let type_key = c.parsed(4, "a compute resource type", |s| type_key(s, true))?;
-    Ok(Compute {
-        pk: c.int(0)?,
-        workspace: WorkspaceName::from_stored(c.text(1)?),
-        name: c.parsed(2, "a compute resource name", |s| {
-            ObjectName::parse(s, "compute resource")
-                .ok()
-                .map(|n| n.to_string())
-        })?,
-        env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
-        mode: mode_of(&c, &type_key)?,
-        type_key,
-        properties: Some(c.json(6, PROPS_WHAT)?),
-        description: c.text(7)?,
-        is_default: c.bool(8)?,
-        created_at: c.ts(9)?,
-        created_by: c.text(10)?,
-        updated_at: c.ts(11)?,
-        updated_by: c.text(12)?,
-    })
+/// What the two tables of connections differ in: their name, their own columns, and
+/// how a row's own columns read. The columns they share come first, in one order.
+trait Table: ConnectionKind {
+    const TABLE: &'static str;
+    /// Only types that can be compute resources.
+    const COMPUTE_ONLY: bool;
+    const TYPE_WHAT: &'static str;
+    const NAME_WHAT: &'static str;
+    /// The table's own columns (alias `t`), read from index [`OWN_AT`] on.
+    const OWN_COLS: &'static str;
+    /// The own columns written on insert and on save (the connectivity test is saved apart).
+    const OWN_WRITTEN: &'static str;
+    /// The order of [`Tx::computes`] and [`Tx::datasources`].
+    const LIST_ORDER: &'static str;
+    fn read(c: &Cells, at: usize) -> Result<Self>;
+    /// The values of [`Table::OWN_WRITTEN`].
+    fn written(&self) -> SqlValue;
 }
 
-const DS_COLS: &str = "d.pk, w.name, d.name, d.env, d.type, d.mode, d.properties, d.description, d.origin, \
-    d.test_state, d.test_at, d.test_latency_ms, d.test_message, d.created_at, d.created_by, d.updated_at, d.updated_by";
+const SHARED_COLS: &str =
+    "t.pk, w.name, t.name, t.env, t.type, t.mode, t.properties, t.description, \
+    t.created_at, t.created_by, t.updated_at, t.updated_by";
+const OWN_AT: usize = 12;
+
+impl Table for AsCompute {
+    const TABLE: &'static str = "compute";
+    const COMPUTE_ONLY: bool = true;
+    const TYPE_WHAT: &'static str = "a compute resource type";
+    const NAME_WHAT: &'static str = "a compute resource name";
+    const OWN_COLS: &'static str = "t.is_default";
+    const OWN_WRITTEN: &'static str = "is_default";
+    const LIST_ORDER: &'static str = "t.created_at, t.pk";
+    fn read(c: &Cells, at: usize) -> Result<Self> {
+        Ok(AsCompute {
+            is_default: c.bool(at)?,
+        })
+    }
+    fn written(&self) -> SqlValue {
+        SqlValue::Integer(self.is_default.into())
+    }
+}
 
 fn probe_state(s: &str) -> Option<ProbeState> {
     ProbeState::ALL.into_iter().find(|p| p.as_str() == s)
 }
 
-fn origin(s: &str) -> Option<String> {
-    let ok = s == "manual"
-        || s.strip_prefix("compute:")
-            .is_some_and(|n| ObjectName::parse(n, "compute resource").is_ok());
-    ok.then(|| s.to_string())
+impl Table for AsSource {
+    const TABLE: &'static str = "datasource";
+    const COMPUTE_ONLY: bool = false;
+    const TYPE_WHAT: &'static str = "a data source type";
+    const NAME_WHAT: &'static str = "a data source name";
+    const OWN_COLS: &'static str =
+        "t.origin, t.test_state, t.test_at, t.test_latency_ms, t.test_message";
+    const OWN_WRITTEN: &'static str = "origin";
+    const LIST_ORDER: &'static str = "t.name COLLATE NOCASE, t.env DESC";
+    fn read(c: &Cells, at: usize) -> Result<Self> {
+        let origin = c.parsed(at, "manual or compute:NAME", Origin::from_stored)?;
+        let state = c.opt_parsed(
+            at + 1,
+            "a connectivity state (connectable, unreachable, config_error, unsupported)",
+            probe_state,
+        )?;
+        let last_test = match state {
+            Some(state) => Some(LastTest {
+                state,
+                at: c.ts(at + 2)?,
+                latency_ms: c.opt_int_in(at + 3, 0..=i64::MAX)?.map(|v| v as u64),
+                message: c.opt_text(at + 4)?.unwrap_or_default(),
+            }),
+            None => None,
+        };
+        Ok(AsSource { origin, last_test })
+    }
+    fn written(&self) -> SqlValue {
+        SqlValue::Text(self.origin.to_string())
+    }
 }
 
-fn datasource_row(r: &Row) -> Result<DataSource> {
-    let c = Cells::new(
-        r,
-        "datasource",
-        &[(1, "workspace"), (2, "name"), (3, "env")],
-    );
-    let type_key = c.parsed(4, "a data source type", |s| type_key(s, false))?;
-    let state = c.opt_parsed(
-        9,
-        "a connectivity state (connectable, unreachable, config_error, unsupported)",
-        probe_state,
-    )?;
-    let last_test = match state {
-        Some(state) => Some(LastTest {
-            state,
-            at: c.ts(10)?,
-            latency_ms: c.opt_int_in(11, 0..=i64::MAX)?.map(|v| v as u64),
-            message: c.opt_text(12)?.unwrap_or_default(),
-        }),
-        None => None,
-    };
-    Ok(DataSource {
+fn row<K: Table>(r: &Row) -> Result<Connection<K>> {
+    let c = Cells::new(r, K::TABLE, &[(1, "workspace"), (2, "name"), (3, "env")]);
+    let type_key = c.parsed(4, K::TYPE_WHAT, |s| type_key(s, K::COMPUTE_ONLY))?;
+    Ok(Connection {
         pk: c.int(0)?,
         workspace: WorkspaceName::from_stored(c.text(1)?),
-        name: c.parsed(2, "a data source name", |s| {
-            ObjectName::parse(s, "data source")
-                .ok()
-                .map(|n| n.to_string())
+        name: c.parsed(2, K::NAME_WHAT, |s| {
+            ObjectName::parse(s, K::NOUN).ok().map(|n| n.to_string())
         })?,
         env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
         mode: mode_of(&c, &type_key)?,
         type_key,
         properties: Some(c.json(6, PROPS_WHAT)?),
         description: c.text(7)?,
-        origin: c.parsed(8, "manual or compute:NAME", origin)?,
-        last_test,
-        created_at: c.ts(13)?,
-        created_by: c.text(14)?,
-        updated_at: c.ts(15)?,
-        updated_by: c.text(16)?,
+        kind: K::read(&c, OWN_AT)?,
+        created_at: c.ts(8)?,
+        created_by: c.text(9)?,
+        updated_at: c.ts(10)?,
+        updated_by: c.text(11)?,
     })
+}
+
+/// The one SELECT of both tables: the workspace's connections, by `filter` and `order`.
+fn select<K: Table, P: rusqlite::Params>(
+    tx: &Tx,
+    filter: &str,
+    order: &str,
+    params: P,
+) -> Result<Vec<Connection<K>>> {
+    let mut st = tx.conn.prepare_cached(&format!(
+        "SELECT {SHARED_COLS}, {} FROM {} t JOIN workspace w ON w.id = t.workspace_id \
+         WHERE t.workspace_id = ?1 AND {filter} ORDER BY {order}",
+        K::OWN_COLS,
+        K::TABLE
+    ))?;
+    let rows = st.query_and_then(params, row::<K>)?;
+    rows.collect()
+}
+
+fn named<K: Table>(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Connection<K>>> {
+    select(
+        tx,
+        "t.name = ?2 AND (?3 IS NULL OR t.env = ?3)",
+        "t.env DESC",
+        params![ws, name, env.map(|e| e.as_str())],
+    )
+}
+
+fn all<K: Table>(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<K>>> {
+    select(
+        tx,
+        "(?2 IS NULL OR t.env = ?2)",
+        K::LIST_ORDER,
+        params![ws, env.map(|e| e.as_str())],
+    )
+}
+
+fn insert<K: Table>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
+    let mut st = tx.conn.prepare_cached(&format!(
+        "INSERT INTO {} (workspace_id, env, name, type, mode, properties, description, \
+         created_at, created_by, updated_at, updated_by, {}) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        K::TABLE,
+        K::OWN_WRITTEN
+    ))?;
+    st.execute(params![
+        ws,
+        c.env.as_str(),
+        c.name,
+        c.type_key,
+        c.mode.as_str(),
+        props_text(&c.properties),
+        c.description,
+        c.created_at.to_string(),
+        c.created_by,
+        c.updated_at.to_string(),
+        c.updated_by,
+        c.kind.written()
+    ])?;
+    Ok(tx.conn.last_insert_rowid())
+}
+
+fn save<K: Table>(tx: &Tx, c: &Connection<K>) -> Result<()> {
+    let mut st = tx.conn.prepare_cached(&format!(
+        "UPDATE {} SET properties = ?2, description = ?3, updated_at = ?4, updated_by = ?5, \
+         {} = ?6 WHERE pk = ?1",
+        K::TABLE,
+        K::OWN_WRITTEN
+    ))?;
+    st.execute(params![
+        c.pk,
+        props_text(&c.properties),
+        c.description,
+        c.updated_at.to_string(),
+        c.updated_by,
+        c.kind.written()
+    ])?;
+    Ok(())
+}
+
+fn delete<K: Table>(tx: &Tx, pk: i64) -> Result<()> {
+    tx.conn
+        .execute(&format!("DELETE FROM {} WHERE pk = ?1", K::TABLE), [pk])?;
+    Ok(())
 }
 
 impl Tx<'_> {
     /// Compute resources of a workspace named `name` (case-insensitively), in one or both envs.
     pub fn computes_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {COMPUTE_COLS} FROM compute c JOIN workspace w ON w.id = c.workspace_id \
-             WHERE c.workspace_id = ?1 AND c.name = ?2 AND (?3 IS NULL OR c.env = ?3) ORDER BY c.env DESC"
-        ))?;
-        let rows = st.query_and_then(params![ws, name, env.map(|e| e.as_str())], compute_row)?;
-        rows.collect()
+        named(self, ws, name, env)
     }
 
     /// Compute resources of a workspace, oldest first (creation order decides ties).
     pub fn computes(&self, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {COMPUTE_COLS} FROM compute c JOIN workspace w ON w.id = c.workspace_id \
-             WHERE c.workspace_id = ?1 AND (?2 IS NULL OR c.env = ?2) ORDER BY c.created_at, c.pk"
-        ))?;
-        let rows = st.query_and_then(params![ws, env.map(|e| e.as_str())], compute_row)?;
-        rows.collect()
+        all(self, ws, env)
     }
 
     pub fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
@@ -158,46 +250,15 @@ impl Tx<'_> {
     }
 
     pub fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64> {
-        let mut st = self.conn.prepare_cached(
-            "INSERT INTO compute (workspace_id, env, name, type, mode, properties, description, is_default, \
-             created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        st.execute(params![
-            ws,
-            c.env.as_str(),
-            c.name,
-            c.type_key,
-            c.mode.as_str(),
-            props_text(&c.properties),
-            c.description,
-            c.is_default,
-            c.created_at.to_string(),
-            c.created_by,
-            c.updated_at.to_string(),
-            c.updated_by
-        ])?;
-        Ok(self.conn.last_insert_rowid())
+        insert(self, ws, c)
     }
 
     pub fn save_compute(&self, c: &Compute) -> Result<()> {
-        let mut st = self.conn.prepare_cached(
-            "UPDATE compute SET properties = ?2, description = ?3, is_default = ?4, updated_at = ?5, updated_by = ?6 WHERE pk = ?1",
-        )?;
-        st.execute(params![
-            c.pk,
-            props_text(&c.properties),
-            c.description,
-            c.is_default,
-            c.updated_at.to_string(),
-            c.updated_by
-        ])?;
-        Ok(())
+        save(self, c)
     }
 
     pub fn delete_compute(&self, pk: i64) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM compute WHERE pk = ?1", [pk])?;
-        Ok(())
+        delete::<AsCompute>(self, pk)
     }
 
     pub fn datasources_named(
@@ -206,65 +267,24 @@ impl Tx<'_> {
         name: &str,
         env: Option<Env>,
     ) -> Result<Vec<DataSource>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {DS_COLS} FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
-             WHERE d.workspace_id = ?1 AND d.name = ?2 AND (?3 IS NULL OR d.env = ?3) ORDER BY d.env DESC"
-        ))?;
-        let rows = st.query_and_then(params![ws, name, env.map(|e| e.as_str())], datasource_row)?;
-        rows.collect()
+        named(self, ws, name, env)
     }
 
     /// Data sources of a workspace, by name then env (prod first).
     pub fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {DS_COLS} FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
-             WHERE d.workspace_id = ?1 AND (?2 IS NULL OR d.env = ?2) ORDER BY d.name COLLATE NOCASE, d.env DESC"
-        ))?;
-        let rows = st.query_and_then(params![ws, env.map(|e| e.as_str())], datasource_row)?;
-        rows.collect()
+        all(self, ws, env)
     }
 
     pub fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
-        let mut st = self.conn.prepare_cached(
-            "INSERT INTO datasource (workspace_id, env, name, type, mode, properties, description, origin, \
-             created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        st.execute(params![
-            ws,
-            d.env.as_str(),
-            d.name,
-            d.type_key,
-            d.mode.as_str(),
-            props_text(&d.properties),
-            d.description,
-            d.origin,
-            d.created_at.to_string(),
-            d.created_by,
-            d.updated_at.to_string(),
-            d.updated_by
-        ])?;
-        Ok(self.conn.last_insert_rowid())
+        insert(self, ws, d)
     }
 
     pub fn save_datasource(&self, d: &DataSource) -> Result<()> {
-        let mut st = self.conn.prepare_cached(
-            "UPDATE datasource SET properties = ?2, description = ?3, origin = ?4, updated_at = ?5, updated_by = ?6 WHERE pk = ?1",
-        )?;
-        st.execute(params![
-            d.pk,
-            props_text(&d.properties),
-            d.description,
-            d.origin,
-            d.updated_at.to_string(),
-            d.updated_by
-        ])?;
-        Ok(())
+        save(self, d)
     }
 
     pub fn delete_datasource(&self, pk: i64) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM datasource WHERE pk = ?1", [pk])?;
-        Ok(())
+        delete::<AsSource>(self, pk)
     }
 
     pub fn save_test(&self, pk: i64, t: &LastTest) -> Result<()> {

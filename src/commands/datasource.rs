@@ -1,33 +1,47 @@
 use std::time::Duration;
 
-use super::compute::{new_object, parse_env, prop_change};
-use super::{if_exists, Ctx};
-use crate::cli::{
-    DataSourceCommand, DsAddArgs, DsListArgs, DsRemoveArgs, DsTestArgs, ObjectUpdateArgs,
-};
+use super::connection::{self as conn, parse_env, Removal, Said};
+use super::Ctx;
+use crate::cli::{DataSourceCommand, DsAddArgs, DsListArgs, DsTestArgs};
 use crate::domain::error::Error;
 use crate::domain::model::{ObjectName, WorkspaceName};
 use crate::domain::policy::Action;
 use crate::domain::probe;
-use crate::domain::resources::{self as res, DataSource, DataSourceFilter};
+use crate::domain::resources::{self as res, AsSource, DataSource, Filter};
 use crate::domain::types;
 use crate::output::View;
 use crate::prompt;
+
+impl Said for AsSource {
+    const CAPITAL: &'static str = "Data source";
+    const REMOVING: (&'static str, &'static str) = ("Remove", "Removed");
+    fn added(d: &DataSource, ws: &WorkspaceName) -> String {
+        format!(
+            "Added {} data source {} to {ws} ({})",
+            d.type_key, d.name, d.env
+        )
+    }
+}
 
 pub fn run(ctx: &mut Ctx, cmd: DataSourceCommand) -> anyhow::Result<()> {
     match cmd {
         DataSourceCommand::Add(a) => add(ctx, a),
         DataSourceCommand::List(a) => list(ctx, a),
         DataSourceCommand::Show(r) => {
-            let ws = WorkspaceName::parse(&r.workspace)?;
-            ObjectName::parse(&r.name, "data source")?;
-            let env = parse_env(r.env.as_deref())?;
-            let d = ctx.read(|s| res::show_datasource(s, &ws, &r.name, env))?;
-            ctx.printer.object(&d)?;
-            Ok(())
+            conn::show::<AsSource>(ctx, &r.workspace, &r.name, r.env.as_deref())
         }
-        DataSourceCommand::Update(a) => update(ctx, a),
-        DataSourceCommand::Remove(a) => remove(ctx, a),
+        DataSourceCommand::Update(a) => conn::update::<AsSource>(ctx, a),
+        DataSourceCommand::Remove(a) => conn::remove::<AsSource>(
+            ctx,
+            Removal {
+                workspace: &a.workspace,
+                name: &a.name,
+                env: a.env.as_deref(),
+                keep_datasource: false,
+                if_exists: a.if_exists,
+                dry_run: a.dry_run,
+            },
+        ),
         DataSourceCommand::Test(a) => test(ctx, a),
         DataSourceCommand::Types => {
             ctx.printer.list(&types::catalog_view())?;
@@ -57,26 +71,11 @@ fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
         None => prompt::select_type(&ctx.settings)?,
     };
     let spec = types::resolve_type(&type_key)?;
-    let (req, warnings) = new_object(ctx, name, spec, &a.object)?;
-    let mut done = ctx.write(a.dry_run, |s| res::add(s, &ws, req, a.if_not_exists))?;
-    done.warnings.splice(0..0, warnings);
-    let msg = if done.value.changed {
-        format!(
-            "Added {} data source {} to {ws} ({}).",
-            done.value.value.type_key, done.value.value.name, done.value.value.env
-        )
-    } else {
-        format!(
-            "Data source {} already exists in {ws} ({}).",
-            done.value.value.name, done.value.value.env
-        )
-    };
-    ctx.print_mutation(Action::DatasourceAdd.name(), a.dry_run, done, &msg)
+    conn::add::<AsSource>(ctx, &ws, name, spec, &a.object, a.if_not_exists, a.dry_run)
 }
 
 fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    let f = DataSourceFilter {
+    let f = Filter {
         env: parse_env(a.env.as_deref())?,
         type_key: a
             .type_key
@@ -85,69 +84,7 @@ fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
             .transpose()?,
         name_contains: a.name.clone(),
     };
-    let list = ctx.read(|s| res::list_datasources(s, &ws, &f))?;
-    ctx.printer.list(&list)?;
-    Ok(())
-}
-
-fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    ObjectName::parse(&a.name, "data source")?;
-    let env = parse_env(a.env.as_deref())?;
-    let (change, warnings) = prop_change(ctx, &a, env)?;
-    let description = a
-        .description
-        .as_deref()
-        .map(res::parse_description)
-        .transpose()?;
-    let mut done = ctx.write(a.dry_run, |s| {
-        res::update_datasource(s, &ws, &a.name, env, &change, description.clone())
-    })?;
-    done.warnings.splice(0..0, warnings);
-    let msg = format!(
-        "Updated data source {} in {ws} ({}).",
-        done.value.value.name, done.value.value.env
-    );
-    ctx.print_mutation(Action::DatasourceUpdate.name(), a.dry_run, done, &msg)
-}
-
-fn remove(ctx: &mut Ctx, a: DsRemoveArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    ObjectName::parse(&a.name, "data source")?;
-    let env = parse_env(a.env.as_deref())?;
-    let r = ctx.confirmed_write(
-        a.dry_run,
-        |settings, d: &DataSource| {
-            prompt::confirm(
-                settings,
-                &format!(
-                    "Remove data source {} ({}) from {}?",
-                    d.name, d.env, d.workspace
-                ),
-            )
-        },
-        |s| res::remove(s, &ws, &a.name, env),
-    );
-    match if_exists(a.if_exists, r)? {
-        Some(done) => {
-            let msg = format!(
-                "Removed data source {} from {ws} ({}).",
-                done.value.value.name, done.value.value.env
-            );
-            ctx.print_mutation(Action::DatasourceRemove.name(), a.dry_run, done, &msg)
-        }
-        None => {
-            ctx.printer.mutation(
-                Action::DatasourceRemove.name(),
-                false,
-                a.dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("Data source {} does not exist in {ws}.", a.name),
-            )?;
-            Ok(())
-        }
-    }
+    conn::list::<AsSource>(ctx, &a.workspace, &f)
 }
 
 /// Three steps, so that no transaction is open while connecting: authorise and read the

@@ -7,6 +7,7 @@ mod catalog;
 mod check;
 mod completions;
 mod compute;
+mod connection;
 mod datasource;
 mod init;
 mod manifest;

@@ -16,7 +16,9 @@ use super::model::{
 use super::policy::{self, Action};
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
-use super::resources::{self as res, NewObject, PropChange};
+use super::resources::{
+    self as res, AsCompute, AsSource, Connection, ConnectionKind, NewObject, PropChange,
+};
 use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
 use super::types::{self, ConnMode, Properties};
@@ -159,107 +161,17 @@ struct Existing {
     is_default: bool,
 }
 
-impl From<res::Compute> for Existing {
-    fn from(c: res::Compute) -> Self {
+impl<K: ConnectionKind> From<Connection<K>> for Existing {
+    fn from(c: Connection<K>) -> Self {
         Existing {
+            is_default: c.kind.is_default(),
             type_key: c.type_key,
             mode: c.mode,
             properties: c.properties,
             description: c.description,
-            is_default: c.is_default,
         }
     }
 }
-
-impl From<res::DataSource> for Existing {
-    fn from(d: res::DataSource) -> Self {
-        Existing {
-            type_key: d.type_key,
-            mode: d.mode,
-            properties: d.properties,
-            description: d.description,
-            is_default: false,
-        }
-    }
-}
-
-type Update =
-    fn(&mut Session, &WorkspaceName, &str, Env, &PropChange, Option<String>) -> Result<()>;
-/// An object of a workspace by name and environment.
-type Named = (String, Env);
-type ByName = fn(&mut Session, &WorkspaceName, &str, Env) -> Result<()>;
-
-/// What tells compute resources and data sources apart in [`Applier::objects`]: the
-/// domain functions of their single commands, and the catalog reads that find them.
-struct ObjectOps {
-    /// The plan's kind and the manifest's table: `compute`, `datasource`.
-    kind: &'static str,
-    /// The noun that names them in messages.
-    noun: &'static str,
-    /// What to do instead of changing the type or mode.
-    replace_hint: &'static str,
-    find: fn(&Tx, i64, &str, Env) -> Result<Option<Existing>>,
-    create: fn(&mut Session, &WorkspaceName, NewObject) -> Result<()>,
-    update: Update,
-    /// The objects `--prune` may remove, as (name, env).
-    prunable: fn(&Tx, i64) -> Result<Vec<Named>>,
-    remove: ByName,
-    /// `default = true` moves the default there (compute resources).
-    set_default: Option<ByName>,
-}
-
-const COMPUTE_OPS: ObjectOps = ObjectOps {
-    kind: "compute",
-    noun: "compute resource",
-    replace_hint: "detach it and attach a new one, or use another name",
-    find: |tx, ws, name, env| {
-        Ok(tx
-            .computes_named(ws, name, Some(env))?
-            .pop()
-            .map(Existing::from))
-    },
-    create: |s, ws, req| res::attach(s, ws, req, false).map(drop),
-    update: |s, ws, name, env, change, description| {
-        res::update_compute(s, ws, name, Some(env), change, description).map(drop)
-    },
-    prunable: |tx, ws| {
-        Ok(tx
-            .computes(ws, None)?
-            .into_iter()
-            .map(|c| (c.name, c.env))
-            .collect())
-    },
-    remove: |s, ws, name, env| res::detach(s, ws, name, Some(env), false).map(drop),
-    set_default: Some(|s, ws, name, env| res::set_default(s, ws, name, Some(env)).map(drop)),
-};
-
-const DATASOURCE_OPS: ObjectOps = ObjectOps {
-    kind: "datasource",
-    noun: "data source",
-    replace_hint: "remove it and add a new one, or use another name",
-    find: |tx, ws, name, env| {
-        Ok(tx
-            .datasources_named(ws, name, Some(env))?
-            .pop()
-            .map(Existing::from))
-    },
-    create: |s, ws, req| res::add(s, ws, req, false).map(drop),
-    update: |s, ws, name, env, change, description| {
-        res::update_datasource(s, ws, name, Some(env), change, description).map(drop)
-    },
-    // Only the data sources added on their own: the ones compute resources brought
-    // follow their compute resource.
-    prunable: |tx, ws| {
-        Ok(tx
-            .datasources(ws, None)?
-            .into_iter()
-            .filter(|d| d.origin == "manual")
-            .map(|d| (d.name, d.env))
-            .collect())
-    },
-    remove: |s, ws, name, env| res::remove(s, ws, name, Some(env)).map(drop),
-    set_default: None,
-};
 
 struct Applier<'s, 't, 'c> {
     s: &'s mut Session<'t, 'c>,
@@ -764,9 +676,9 @@ impl Applier<'_, '_, '_> {
         let wid = w.id;
         self.members(w, &name, &d.member)?;
         let computes: Vec<DeclRef> = d.compute.iter().map(DeclRef::compute).collect();
-        self.objects(&name, wid, &COMPUTE_OPS, &computes)?;
+        self.objects::<AsCompute>(&name, wid, &computes)?;
         let datasources: Vec<DeclRef> = d.datasource.iter().map(DeclRef::datasource).collect();
-        self.objects(&name, wid, &DATASOURCE_OPS, &datasources)?;
+        self.objects::<AsSource>(&name, wid, &datasources)?;
 
         // Late settings: the strict ones, once the members are as wanted.
         let w = self.current(&ws, &mut loaded)?;
@@ -931,18 +843,22 @@ impl Applier<'_, '_, '_> {
     /// each declaration, create it or compare it and update what differs (its type and
     /// mode never change), move the default (compute resources), then `--prune` the
     /// ones the manifest does not list.
-    fn objects(
+    fn objects<K: ConnectionKind>(
         &mut self,
         ws: &WorkspaceName,
         wid: i64,
-        ops: &ObjectOps,
         decls: &[DeclRef],
     ) -> Result<()> {
+        let find = |tx: &Tx, name: &str, env: Env| -> Result<Option<Existing>> {
+            Ok(K::named(tx, wid, name, Some(env))?
+                .pop()
+                .map(Existing::from))
+        };
         let mut wanted = HashSet::new();
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
-            self.at.push((ops.kind, i));
-            let what = format!("{} {}/{} ({})", ops.kind, ws, named(d.name), named(d.env));
+            self.at.push((K::KIND, i));
+            let what = format!("{} {}/{} ({})", K::KIND, ws, named(d.name), named(d.env));
             let ObjectInput {
                 name,
                 spec,
@@ -950,9 +866,9 @@ impl Applier<'_, '_, '_> {
                 mode,
                 props,
                 description,
-            } = self.object_input(&what, ops.noun, d)?;
+            } = self.object_input(&what, K::NOUN, d)?;
             wanted.insert((name.as_str().to_ascii_lowercase(), env));
-            match (ops.find)(self.s.tx(), wid, name.as_str(), env)? {
+            match find(self.s.tx(), name.as_str(), env)? {
                 None => {
                     let req = NewObject {
                         name: name.clone(),
@@ -962,10 +878,12 @@ impl Applier<'_, '_, '_> {
                         properties: props.unwrap_or_default(),
                         description: description.unwrap_or_default(),
                     };
-                    self.step(&format!("+ {what}"), |s| (ops.create)(s, ws, req))?;
+                    self.step(&format!("+ {what}"), |s| {
+                        res::add::<K>(s, ws, req, false).map(drop)
+                    })?;
                     self.push(
                         "create",
-                        ops.kind,
+                        K::KIND,
                         Some(ws.as_str()),
                         name.as_str(),
                         Some(env),
@@ -979,7 +897,7 @@ impl Applier<'_, '_, '_> {
                         return Err(Error::refused(format!(
                             "~ {what}: its type and mode never change"
                         ))
-                        .with_hint(ops.replace_hint));
+                        .with_hint(K::REPLACE_HINT));
                     }
                     let fields = self.object_fields(
                         spec,
@@ -995,11 +913,19 @@ impl Applier<'_, '_, '_> {
                             ..Default::default()
                         };
                         self.step(&format!("~ {what}"), |s| {
-                            (ops.update)(s, ws, name.as_str(), env, &change, description.clone())
+                            res::update::<K>(
+                                s,
+                                ws,
+                                name.as_str(),
+                                Some(env),
+                                &change,
+                                description.clone(),
+                            )
+                            .map(drop)
                         })?;
                         self.push(
                             "update",
-                            ops.kind,
+                            K::KIND,
                             Some(ws.as_str()),
                             name.as_str(),
                             Some(env),
@@ -1010,16 +936,16 @@ impl Applier<'_, '_, '_> {
             }
             // `default = true` moves the default here, as `compute set-default` does;
             // `false` changes nothing by itself.
-            if let (Some(set_default), Some(true)) = (ops.set_default, d.default) {
+            if d.default == Some(true) {
                 let is_default =
-                    (ops.find)(self.s.tx(), wid, name.as_str(), env)?.is_some_and(|c| c.is_default);
+                    find(self.s.tx(), name.as_str(), env)?.is_some_and(|c| c.is_default);
                 if !is_default {
                     self.step(&format!("~ {what}"), |s| {
-                        set_default(s, ws, name.as_str(), env)
+                        res::set_default(s, ws, name.as_str(), Some(env)).map(drop)
                     })?;
                     self.push(
                         "update",
-                        ops.kind,
+                        K::KIND,
                         Some(ws.as_str()),
                         name.as_str(),
                         Some(env),
@@ -1030,16 +956,22 @@ impl Applier<'_, '_, '_> {
         }
         self.at.truncate(1);
         if self.prune {
-            for (name, env) in (ops.prunable)(self.s.tx(), wid)? {
+            // Only the ones that stand on their own: the data sources compute resources
+            // brought follow their compute resource.
+            let prunable = K::all(self.s.tx(), wid, None)?
+                .into_iter()
+                .filter(|c| c.kind.independent())
+                .map(|c| (c.name, c.env));
+            for (name, env) in prunable.collect::<Vec<_>>() {
                 if wanted.contains(&(name.to_ascii_lowercase(), env)) {
                     continue;
                 }
-                self.step(&format!("- {} {}/{} ({})", ops.kind, ws, name, env), |s| {
-                    (ops.remove)(s, ws, &name, env)
+                self.step(&format!("- {} {}/{} ({})", K::KIND, ws, name, env), |s| {
+                    res::remove::<K>(s, ws, &name, Some(env), false).map(drop)
                 })?;
                 self.push(
                     "delete",
-                    ops.kind,
+                    K::KIND,
                     Some(ws.as_str()),
                     &name,
                     Some(env),
@@ -1298,7 +1230,7 @@ pub fn export(
         for c in computes {
             let props = if read { c.properties.clone() } else { None };
             d.compute.push(ComputeDecl {
-                default: Some(c.is_default),
+                default: Some(c.kind.is_default),
                 properties: secret_props(&c.name, c.env, props),
                 name: c.name,
                 type_: c.type_key,
@@ -1310,7 +1242,7 @@ pub fn export(
         let mut sources = s.tx().datasources(w.id, None)?;
         sources.sort_by_key(|x| (x.name.to_ascii_lowercase(), x.env != Env::Prod));
         for x in sources {
-            if x.origin != "manual" {
+            if !x.kind.independent() {
                 continue;
             }
             let props = if read { x.properties.clone() } else { None };

@@ -205,7 +205,7 @@ impl Findings<'_> {
 }
 
 fn brought_by_compute(d: &DataSource) -> bool {
-    d.origin.starts_with("compute:")
+    d.kind.origin.compute().is_some()
 }
 
 fn check_workspace(
@@ -396,7 +396,7 @@ fn check_same_place(f: &mut Findings, datasources: &[DataSource], can_read: bool
                 prod.name
             )
         };
-        let hint = match prod.origin.strip_prefix("compute:") {
+        let hint = match prod.kind.origin.compute() {
             Some(compute) => format!(
                 "point dev somewhere else: dwctl compute update {ws} {compute} --env dev --prop {key}={}",
                 dev_value(&props, key, can_read)

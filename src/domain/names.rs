@@ -4,7 +4,7 @@
 
 use super::error::Result;
 use super::model::{Status, WorkspaceName};
-use super::resources::{self as res, DataSourceFilter};
+use super::resources::{self as res, AsCompute, AsSource, Filter};
 use super::session::Session;
 use super::{member, principal, resource_group, workspace};
 
@@ -132,12 +132,12 @@ fn in_workspace(s: &mut Session, kind: NameKind, ws: &WorkspaceName) -> Result<V
             Ok(())
         })?,
         NameKind::Compute => {
-            for c in res::list_compute(s, ws, None)? {
+            for c in res::list::<AsCompute>(s, ws, &Filter::default())? {
                 objects.push((c.name, c.type_key, c.env.to_string()));
             }
         }
         _ => {
-            for d in res::list_datasources(s, ws, &DataSourceFilter::default())? {
+            for d in res::list::<AsSource>(s, ws, &Filter::default())? {
                 objects.push((d.name, d.type_key, d.env.to_string()));
             }
         }

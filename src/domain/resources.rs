@@ -1,13 +1,18 @@
-//! Compute resources and data sources inside workspaces (domain.md 5-6).
+//! Compute resources and data sources inside workspaces (domain.md 5-6): one connection
+//! model. A [`Connection`] is what both are (a named, typed connection of a workspace in one
+//! environment); what makes one a compute resource or a data source is its kind,
+//! [`AsCompute`] or [`AsSource`], and the use cases below are written once for both, with
+//! the differences as the hooks of [`ConnectionKind`].
 //!
 //! Properties are stored whole (secrets included: the catalog file is 0600) and leave the
 //! domain only through `present`, which redacts secrets, or hides the properties entirely
 //! from actors without the right to read connection properties.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
+use std::fmt;
 
-use super::admit::{self, admit, Admitted, Target};
+use super::admit::{admit, Admitted, Target};
 use super::clock::Timestamp;
 use super::error::{Error, Result};
 use super::model::{parse_text, shown, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
@@ -17,6 +22,7 @@ use super::roles::RoleSet;
 use super::session::{Outcome, Session};
 use super::types::{self, ConnMode, Properties, TypeSpec};
 use super::workspace::UpgradeCopy;
+use crate::catalog::Tx;
 
 /// The last connectivity test of a data source.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -27,8 +33,9 @@ pub struct LastTest {
     pub message: String,
 }
 
+/// A connection of a workspace: a compute resource or a data source, by its kind `K`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Compute {
+pub struct Connection<K> {
     #[serde(skip)]
     pub pk: i64,
     pub workspace: WorkspaceName,
@@ -40,78 +47,400 @@ pub struct Compute {
     /// Redacted, or `None` for actors who may not read connection properties.
     pub properties: Option<Properties>,
     pub description: String,
-    pub is_default: bool,
+    /// What makes it a compute resource or a data source.
+    #[serde(flatten)]
+    pub kind: K,
     pub created_at: Timestamp,
     pub created_by: String,
     pub updated_at: Timestamp,
     pub updated_by: String,
 }
 
+/// What makes a connection a compute resource.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct DataSource {
-    #[serde(skip)]
-    pub pk: i64,
-    pub workspace: WorkspaceName,
+pub struct AsCompute {
+    /// The default of its type in its environment.
+    pub is_default: bool,
+}
+
+/// What makes a connection a data source.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AsSource {
+    pub origin: Origin,
+    pub last_test: Option<LastTest>,
+}
+
+pub type Compute = Connection<AsCompute>;
+pub type DataSource = Connection<AsSource>;
+
+/// Where a data source came from: added on its own, or brought by the compute resource of
+/// its name (stored as `manual` / `compute:NAME`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Manual,
+    Compute(String),
+}
+
+impl Origin {
+    const COMPUTE_PREFIX: &'static str = "compute:";
+
+    /// The stored form, as dwctl writes it; anything else is `None`.
+    pub fn from_stored(s: &str) -> Option<Origin> {
+        if s == "manual" {
+            return Some(Origin::Manual);
+        }
+        let name = s.strip_prefix(Self::COMPUTE_PREFIX)?;
+        ObjectName::parse(name, "compute resource").ok()?;
+        Some(Origin::Compute(name.to_string()))
+    }
+
+    /// The compute resource that brought it.
+    pub fn compute(&self) -> Option<&str> {
+        match self {
+            Origin::Manual => None,
+            Origin::Compute(name) => Some(name),
+        }
+    }
+
+    /// Whether the compute resource `name` brought it (names compare case-insensitively).
+    pub fn brought_by(&self, name: &str) -> bool {
+        self.compute().is_some_and(|c| c.eq_ignore_ascii_case(name))
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Manual => f.write_str("manual"),
+            Origin::Compute(name) => write!(f, "{}{name}", Self::COMPUTE_PREFIX),
+        }
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What a new connection is made of: its name, environment and configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
     pub name: String,
     pub env: Env,
-    #[serde(rename = "type")]
     pub type_key: String,
     pub mode: ConnMode,
-    pub properties: Option<Properties>,
+    pub properties: Properties,
     pub description: String,
-    /// `manual`, or `compute:<name>` for the data source a compute resource brought.
-    pub origin: String,
-    pub last_test: Option<LastTest>,
-    pub created_at: Timestamp,
-    pub created_by: String,
-    pub updated_at: Timestamp,
-    pub updated_by: String,
 }
 
-pub trait HasProperties {
-    fn properties_mut(&mut self) -> &mut Option<Properties>;
-    /// Name, type, mode and description: what `--if-not-exists` compares.
-    fn shape(&self) -> (&str, &str, ConnMode, &str);
+/// What tells compute resources and data sources apart: names, actions, where the catalog
+/// keeps them, and the rules one kind has that the other has not. Every use case below is
+/// written once, over this.
+pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
+    /// The command, the plan's kind and the manifest's table: `compute`, `datasource`.
+    const KIND: &'static str;
+    /// The noun that names one in messages.
+    const NOUN: &'static str;
+    /// What the default workspace's warning says it is not for: `compute`, `data sources`.
+    const USE: &'static str;
+    /// What to do instead of changing the type or mode (`apply`).
+    const REPLACE_HINT: &'static str;
+    const ADD: Action;
+    const UPDATE: Action;
+    const REMOVE: Action;
+
+    /// Those of workspace `ws` named `name` (case-insensitively), in one or both envs.
+    fn named(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Connection<Self>>>;
+    /// Those of workspace `ws`, in the catalog's order.
+    fn all(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<Self>>>;
+    fn insert(tx: &Tx, ws: i64, c: &Connection<Self>) -> Result<i64>;
+    fn save(tx: &Tx, c: &Connection<Self>) -> Result<()>;
+    fn delete(tx: &Tx, pk: i64) -> Result<()>;
+
+    /// Whether it stands on its own: `--prune` may remove it, an upgrade copies it and
+    /// `export` lists it (a data source a compute resource brought follows it).
+    fn independent(&self) -> bool {
+        true
+    }
+    fn is_default(&self) -> bool {
+        false
+    }
+    /// A type this kind cannot be is invalid input.
+    fn check_type(_spec: &TypeSpec) -> Result<()> {
+        Ok(())
+    }
+    /// What else stands in the way of a new one named `name`.
+    fn check_free(_s: &mut Session, _w: &Workspace, _name: &str, _env: Env) -> Result<()> {
+        Ok(())
+    }
+    /// Insert a new one, and what it brings.
+    fn insert_new(s: &mut Session, w: &Workspace, cfg: Config) -> Result<Connection<Self>>;
+    /// Refuse to change (`doing` "be changed") or remove ("be removed") one on its own.
+    fn refuse_alone(_c: &Connection<Self>, _doing: &str) -> Result<()> {
+        Ok(())
+    }
+    /// After a change is saved: what follows it.
+    fn updated(_s: &mut Session, _w: &Workspace, _c: &Connection<Self>) -> Result<()> {
+        Ok(())
+    }
+    /// After a removal: what follows it, and the details it adds to the audit event.
+    fn removed(
+        _s: &mut Session,
+        _w: &Workspace,
+        _c: &Connection<Self>,
+        _keep_datasource: bool,
+    ) -> Result<serde_json::Map<String, Value>> {
+        Ok(serde_json::Map::new())
+    }
 }
-impl HasProperties for Compute {
-    fn properties_mut(&mut self) -> &mut Option<Properties> {
-        &mut self.properties
+
+impl ConnectionKind for AsCompute {
+    const KIND: &'static str = "compute";
+    const NOUN: &'static str = "compute resource";
+    const USE: &'static str = "compute";
+    const REPLACE_HINT: &'static str = "detach it and attach a new one, or use another name";
+    const ADD: Action = Action::ComputeAttach;
+    const UPDATE: Action = Action::ComputeUpdate;
+    const REMOVE: Action = Action::ComputeDetach;
+
+    fn named(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
+        tx.computes_named(ws, name, env)
     }
-    fn shape(&self) -> (&str, &str, ConnMode, &str) {
-        (&self.name, &self.type_key, self.mode, &self.description)
+    fn all(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
+        tx.computes(ws, env)
+    }
+    fn insert(tx: &Tx, ws: i64, c: &Compute) -> Result<i64> {
+        tx.insert_compute(ws, c)
+    }
+    fn save(tx: &Tx, c: &Compute) -> Result<()> {
+        tx.save_compute(c)
+    }
+    fn delete(tx: &Tx, pk: i64) -> Result<()> {
+        tx.delete_compute(pk)
+    }
+
+    fn is_default(&self) -> bool {
+        self.is_default
+    }
+
+    fn check_type(spec: &TypeSpec) -> Result<()> {
+        if spec.compute {
+            return Ok(());
+        }
+        Err(Error::invalid(format!(
+            "{} cannot be attached as a compute resource",
+            spec.key
+        ))
+        .with_hint(format!(
+            "compute types are: {}; add it as a data source instead (dwctl datasource add)",
+            types::compute_types()
+                .iter()
+                .map(|t| t.key)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+
+    fn check_free(s: &mut Session, w: &Workspace, name: &str, env: Env) -> Result<()> {
+        match s.tx().datasources_named(w.id, name, Some(env))?.pop() {
+            Some(d) => Err(Error::conflict(format!(
+                "a data source named {} already exists in {} ({}): attaching would create another",
+                d.name, w.name, env
+            ))
+            .with_hint("choose another name for the compute resource")),
+            None => Ok(()),
+        }
+    }
+
+    /// The first of its type in its environment is the default; it brings the data source
+    /// of its name.
+    fn insert_new(s: &mut Session, w: &Workspace, cfg: Config) -> Result<Compute> {
+        let is_default = !s.tx().has_compute_of_type(w.id, cfg.env, &cfg.type_key)?;
+        let c = insert(s, w, cfg.clone(), AsCompute { is_default })?;
+        let origin = Origin::Compute(c.name.clone());
+        insert(
+            s,
+            w,
+            cfg,
+            AsSource {
+                origin,
+                last_test: None,
+            },
+        )?;
+        Ok(c)
+    }
+
+    /// The data source it brought follows it.
+    fn updated(s: &mut Session, w: &Workspace, c: &Compute) -> Result<()> {
+        if let Some(mut d) = brought(s, w, c)? {
+            d.properties = c.properties.clone();
+            d.description = c.description.clone();
+            d.updated_at = s.now;
+            d.updated_by = c.updated_by.clone();
+            s.tx().save_datasource(&d)?;
+        }
+        Ok(())
+    }
+
+    /// The data source it brought goes too, or stays as an ordinary one; the next of its
+    /// type becomes the default.
+    fn removed(
+        s: &mut Session,
+        w: &Workspace,
+        c: &Compute,
+        keep_datasource: bool,
+    ) -> Result<serde_json::Map<String, Value>> {
+        if let Some(mut d) = brought(s, w, c)? {
+            if keep_datasource {
+                d.kind.origin = Origin::Manual;
+                d.updated_at = s.now;
+                d.updated_by = s.actor.name.to_string();
+                s.tx().save_datasource(&d)?;
+            } else {
+                s.tx().delete_datasource(d.pk)?;
+            }
+        }
+        let mut promoted = None;
+        if c.kind.is_default {
+            if let Some(mut next) = s
+                .tx()
+                .computes(w.id, Some(c.env))?
+                .into_iter()
+                .find(|o| o.type_key == c.type_key)
+            {
+                next.kind.is_default = true;
+                s.tx().save_compute(&next)?;
+                promoted = Some(next.name);
+            }
+        }
+        let mut details = serde_json::Map::new();
+        details.insert("kept_datasource".into(), keep_datasource.into());
+        details.insert("promoted_default".into(), promoted.into());
+        Ok(details)
     }
 }
-impl HasProperties for DataSource {
-    fn properties_mut(&mut self) -> &mut Option<Properties> {
-        &mut self.properties
+
+/// The data source compute resource `c` brought, if it is still there.
+fn brought(s: &mut Session, w: &Workspace, c: &Compute) -> Result<Option<DataSource>> {
+    Ok(s.tx()
+        .datasources_named(w.id, &c.name, Some(c.env))?
+        .pop()
+        .filter(|d| d.kind.origin.brought_by(&c.name)))
+}
+
+impl ConnectionKind for AsSource {
+    const KIND: &'static str = "datasource";
+    const NOUN: &'static str = "data source";
+    const USE: &'static str = "data sources";
+    const REPLACE_HINT: &'static str = "remove it and add a new one, or use another name";
+    const ADD: Action = Action::DatasourceAdd;
+    const UPDATE: Action = Action::DatasourceUpdate;
+    const REMOVE: Action = Action::DatasourceRemove;
+
+    fn named(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<DataSource>> {
+        tx.datasources_named(ws, name, env)
     }
-    fn shape(&self) -> (&str, &str, ConnMode, &str) {
-        (&self.name, &self.type_key, self.mode, &self.description)
+    fn all(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
+        tx.datasources(ws, env)
     }
+    fn insert(tx: &Tx, ws: i64, d: &DataSource) -> Result<i64> {
+        tx.insert_datasource(ws, d)
+    }
+    fn save(tx: &Tx, d: &DataSource) -> Result<()> {
+        tx.save_datasource(d)
+    }
+    fn delete(tx: &Tx, pk: i64) -> Result<()> {
+        tx.delete_datasource(pk)
+    }
+
+    fn independent(&self) -> bool {
+        self.origin == Origin::Manual
+    }
+
+    fn insert_new(s: &mut Session, w: &Workspace, cfg: Config) -> Result<DataSource> {
+        let manual = AsSource {
+            origin: Origin::Manual,
+            last_test: None,
+        };
+        insert(s, w, cfg, manual)
+    }
+
+    fn refuse_alone(d: &DataSource, doing: &str) -> Result<()> {
+        let Some(c) = d.kind.origin.compute() else {
+            return Ok(());
+        };
+        Err(Error::refused(format!(
+            "data source {} belongs to compute resource {c}: it cannot {doing} on its own",
+            d.name
+        ))
+        .with_hint(format!(
+            "use dwctl compute {} {} {c} --env {}",
+            if doing == "be removed" {
+                "detach"
+            } else {
+                "update"
+            },
+            d.workspace,
+            d.env
+        )))
+    }
+}
+
+impl<K> Target for Connection<K> {
+    fn target_name<'a>(&'a self, _: &'a Workspace) -> &'a str {
+        &self.name
+    }
+}
+
+/// Insert a new connection made by the actor now, in the caller's transaction.
+fn insert<K: ConnectionKind>(
+    s: &mut Session,
+    w: &Workspace,
+    cfg: Config,
+    kind: K,
+) -> Result<Connection<K>> {
+    let by = s.actor.name.to_string();
+    let mut c = Connection {
+        pk: 0,
+        workspace: w.name.clone(),
+        name: cfg.name,
+        env: cfg.env,
+        type_key: cfg.type_key,
+        mode: cfg.mode,
+        properties: Some(cfg.properties),
+        description: cfg.description,
+        kind,
+        created_at: s.now,
+        created_by: by.clone(),
+        updated_at: s.now,
+        updated_by: by,
+    };
+    c.pk = K::insert(s.tx(), w.id, &c)?;
+    Ok(c)
 }
 
 /// The one way objects leave the domain: secrets redacted, or no properties at all.
-pub fn present<T: HasProperties>(mut obj: T, can_read: bool) -> T {
-    let p = obj.properties_mut();
-    *p = if can_read {
-        p.as_ref().map(types::redact)
+pub fn present<K>(mut c: Connection<K>, can_read: bool) -> Connection<K> {
+    c.properties = if can_read {
+        c.properties.as_ref().map(types::redact)
     } else {
         None
     };
-    obj
+    c
 }
 
-fn raw_props<T: HasProperties + Clone>(obj: &T) -> Properties {
-    obj.clone().properties_mut().clone().unwrap_or_default()
+fn raw_props<K>(c: &Connection<K>) -> Properties {
+    c.properties.clone().unwrap_or_default()
 }
 
-fn redacted_json<T: HasProperties + Serialize>(obj: T) -> Value {
-    serde_json::to_value(present(obj, true)).unwrap_or(Value::Null)
+fn redacted_json<K: Serialize>(c: Connection<K>) -> Value {
+    serde_json::to_value(present(c, true)).unwrap_or(Value::Null)
 }
 
 /// The details of an update event: the redacted before and after, plus the secret keys
 /// whose value changed (redacted, such a change would not show at all).
-fn update_details<T: HasProperties + Serialize + Clone>(before: &T, after: &T) -> Value {
+fn update_details<K: ConnectionKind>(before: &Connection<K>, after: &Connection<K>) -> Value {
     let mut details = super::session::diff(
         &redacted_json(before.clone()),
         &redacted_json(after.clone()),
@@ -167,54 +496,30 @@ pub struct NewObject {
     pub description: String,
 }
 
-fn pick_env<T>(found: Vec<(Env, T)>, what: &str, ws: &Workspace, name: &str) -> Result<T> {
-    let mut found = found;
+/// The connection of kind `K` named `name` in `w`, in `env` or the only env it exists in.
+fn find<K: ConnectionKind>(
+    s: &mut Session,
+    w: &Workspace,
+    name: &str,
+    env: Option<Env>,
+) -> Result<Connection<K>> {
+    let mut found = K::named(s.tx(), w.id, name, env)?;
     match found.len() {
-        0 => Err(
-            Error::not_found(format!("{what} {} not found in {}", shown(name), ws.name)).with_hint(
-                format!(
-                    "list them with dwctl {} list {}",
-                    if what == "compute resource" {
-                        "compute"
-                    } else {
-                        "datasource"
-                    },
-                    ws.name
-                ),
-            ),
-        ),
-        1 => Ok(found.pop().expect("one").1),
+        0 => Err(Error::not_found(format!(
+            "{} {} not found in {}",
+            K::NOUN,
+            shown(name),
+            w.name
+        ))
+        .with_hint(format!("list them with dwctl {} list {}", K::KIND, w.name))),
+        1 => Ok(found.pop().expect("one")),
         _ => Err(Error::invalid(format!(
-            "{what} {name} exists in both prod and dev in {}",
-            ws.name
+            "{} {name} exists in both prod and dev in {}",
+            K::NOUN,
+            w.name
         ))
         .with_hint("pass --env prod or --env dev")),
     }
-}
-
-fn find_compute(s: &mut Session, ws: &Workspace, name: &str, env: Option<Env>) -> Result<Compute> {
-    let found = s.tx().computes_named(ws.id, name, env)?;
-    pick_env(
-        found.into_iter().map(|c| (c.env, c)).collect(),
-        "compute resource",
-        ws,
-        name,
-    )
-}
-
-fn find_datasource(
-    s: &mut Session,
-    ws: &Workspace,
-    name: &str,
-    env: Option<Env>,
-) -> Result<DataSource> {
-    let found = s.tx().datasources_named(ws.id, name, env)?;
-    pick_env(
-        found.into_iter().map(|d| (d.env, d)).collect(),
-        "data source",
-        ws,
-        name,
-    )
 }
 
 /// Environments by mode: basic workspaces have prod only.
@@ -278,21 +583,19 @@ pub fn literal_secret_warning(key: &str) -> Warning {
     )
 }
 
-/// An object already exists under the name asked for: `--if-not-exists` returns it as it
-/// is, with an `exists_differs` warning naming what was asked differently; otherwise a
+/// A connection already exists under the name asked for: `--if-not-exists` returns it as
+/// it is, with an `exists_differs` warning naming what was asked differently; otherwise a
 /// conflict (exit 4).
-#[allow(clippy::too_many_arguments)]
-fn already_exists<T: HasProperties + Clone>(
+fn already_exists<K: ConnectionKind>(
     s: &mut Session,
     w: &Workspace,
     roles: RoleSet,
-    existing: T,
-    what: &str,
+    existing: Connection<K>,
     req: &NewObject,
     v: &types::Validated,
     if_not_exists: bool,
-) -> Result<Outcome<T>> {
-    let (name, type_key, mode, description) = existing.shape();
+) -> Result<Outcome<Connection<K>>> {
+    let (what, name) = (K::NOUN, &existing.name);
     if !if_not_exists {
         return Err(Error::conflict(format!(
             "{what} {name} already exists in {} ({})",
@@ -301,17 +604,17 @@ fn already_exists<T: HasProperties + Clone>(
         .with_hint("choose another name, or pass --if-not-exists"));
     }
     let mut differs = Vec::new();
-    if !type_key.eq_ignore_ascii_case(req.spec.key) {
+    if !existing.type_key.eq_ignore_ascii_case(req.spec.key) {
         differs.push("type");
     }
-    if mode != v.mode {
+    if existing.mode != v.mode {
         differs.push("mode");
     }
     if raw_props(&existing) != v.properties {
         differs.push("properties");
     }
     // An empty description is "not asked for": the flag was left out.
-    if !req.description.is_empty() && description != req.description {
+    if !req.description.is_empty() && existing.description != req.description {
         differs.push("description");
     }
     if !differs.is_empty() {
@@ -330,81 +633,37 @@ fn can_read(s: &Session, roles: RoleSet) -> bool {
     policy::has_right(&s.actor, roles, Right::ReadProperties)
 }
 
-// ---- compute ----
-
-/// The checks a new compute resource or data source passes, in this order: its
-/// properties, the workspace as the actor sees it, the right (`doing` + " to"), the
-/// workspace's state, and the environment.
-fn admit_new(
-    s: &mut Session,
-    ws: &WorkspaceName,
-    req: &NewObject,
-    action: Action,
-) -> Result<(types::Validated, Workspace, RoleSet)> {
-    let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
-    let name = req.name.as_str();
-    let Admitted { w, roles, .. } = admit(s, action, ws, name, |_, _| Ok(name))?;
-    check_env(&w, req.env)?;
-    Ok((v, w, roles))
-}
-
-pub fn attach(
+/// `compute attach` and `datasource add`. The checks, in this order: the type, the
+/// properties, the workspace as the actor sees it, the right, the workspace's state, the
+/// environment; then whether the name is free.
+pub fn add<K: ConnectionKind>(
     s: &mut Session,
     ws: &WorkspaceName,
     req: NewObject,
     if_not_exists: bool,
-) -> Result<Outcome<Compute>> {
-    if !req.spec.compute {
-        return Err(Error::invalid(format!(
-            "{} cannot be attached as a compute resource",
-            req.spec.key
-        ))
-        .with_hint(format!(
-            "compute types are: {}; add it as a data source instead (dwctl datasource add)",
-            types::compute_types()
-                .iter()
-                .map(|t| t.key)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
-    let (v, w, roles) = admit_new(s, ws, &req, Action::ComputeAttach)?;
+) -> Result<Outcome<Connection<K>>> {
+    K::check_type(req.spec)?;
+    let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
     let name = req.name.as_str();
-    if let Some(existing) = s.tx().computes_named(w.id, name, Some(req.env))?.pop() {
-        return already_exists(
-            s,
-            &w,
-            roles,
-            existing,
-            "compute resource",
-            &req,
-            &v,
-            if_not_exists,
-        );
+    let Admitted { w, roles, .. } = admit(s, K::ADD, ws, name, |_, _| Ok(name))?;
+    check_env(&w, req.env)?;
+    if let Some(existing) = K::named(s.tx(), w.id, name, Some(req.env))?.pop() {
+        return already_exists(s, &w, roles, existing, &req, &v, if_not_exists);
     }
-    if let Some(d) = s.tx().datasources_named(w.id, name, Some(req.env))?.pop() {
-        return Err(Error::conflict(format!(
-            "a data source named {} already exists in {} ({}): attaching would create another",
-            d.name, w.name, req.env
-        ))
-        .with_hint("choose another name for the compute resource"));
-    }
+    K::check_free(s, &w, name, req.env)?;
     check_type_across_envs(s, &w, name, req.env, req.spec.key)?;
-    warn_default_workspace(s, &w, req.env, "compute");
-    let is_default = !s.tx().has_compute_of_type(w.id, req.env, req.spec.key)?;
-    let c = insert_compute(
-        s,
-        &w,
-        name,
-        req.env,
-        req.spec.key,
-        v.mode,
-        v.properties,
-        req.description,
-        is_default,
-    )?;
+    warn_default_workspace(s, &w, req.env, K::USE);
+    let cfg = Config {
+        name: name.to_string(),
+        env: req.env,
+        type_key: req.spec.key.to_string(),
+        mode: v.mode,
+        properties: v.properties,
+        description: req.description,
+    };
+    let c = K::insert_new(s, &w, cfg)?;
     s.record(
-        Action::ComputeAttach,
+        K::ADD,
         Some(w.name.as_str()),
         Some(&c.name),
         serde_json::json!({ "env": c.env, "after": redacted_json(c.clone()) }),
@@ -412,68 +671,46 @@ pub fn attach(
     Ok(Outcome::changed(present(c, can_read(s, roles))))
 }
 
-/// Insert a compute resource and the data source it brings, in the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-fn insert_compute(
-    s: &mut Session,
-    w: &Workspace,
-    name: &str,
-    env: Env,
-    type_key: &str,
-    mode: ConnMode,
-    properties: Properties,
-    description: String,
-    is_default: bool,
-) -> Result<Compute> {
-    let by = s.actor.name.to_string();
-    let mut c = Compute {
-        pk: 0,
-        workspace: w.name.clone(),
-        name: name.to_string(),
-        env,
-        type_key: type_key.to_string(),
-        mode,
-        properties: Some(properties.clone()),
-        description: description.clone(),
-        is_default,
-        created_at: s.now,
-        created_by: by.clone(),
-        updated_at: s.now,
-        updated_by: by,
-    };
-    c.pk = s.tx().insert_compute(w.id, &c)?;
-    insert_datasource(
-        s,
-        w,
-        name,
-        env,
-        type_key,
-        mode,
-        properties,
-        description,
-        &format!("compute:{name}"),
-    )?;
-    Ok(c)
+/// Filters of `compute list` and `datasource list`.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub env: Option<Env>,
+    pub type_key: Option<String>,
+    pub name_contains: Option<String>,
 }
 
-pub fn list_compute(s: &mut Session, ws: &WorkspaceName, env: Option<Env>) -> Result<Vec<Compute>> {
-    let (w, roles) = admit::visible(s, ws)?;
+pub fn list<K: ConnectionKind>(
+    s: &mut Session,
+    ws: &WorkspaceName,
+    f: &Filter,
+) -> Result<Vec<Connection<K>>> {
+    let (w, roles) = super::admit::visible(s, ws)?;
     let read = can_read(s, roles);
-    Ok(s.tx()
-        .computes(w.id, env)?
+    let needle = f.name_contains.as_ref().map(|n| n.to_ascii_lowercase());
+    Ok(K::all(s.tx(), w.id, f.env)?
         .into_iter()
+        .filter(|c| {
+            f.type_key
+                .as_ref()
+                .is_none_or(|t| c.type_key.eq_ignore_ascii_case(t))
+        })
+        .filter(|c| {
+            needle
+                .as_ref()
+                .is_none_or(|n| c.name.to_ascii_lowercase().contains(n))
+        })
         .map(|c| present(c, read))
         .collect())
 }
 
-pub fn show_compute(
+pub fn show<K: ConnectionKind>(
     s: &mut Session,
     ws: &WorkspaceName,
     name: &str,
     env: Option<Env>,
-) -> Result<Compute> {
-    let (w, roles) = admit::visible(s, ws)?;
-    let c = find_compute(s, &w, name, env)?;
+) -> Result<Connection<K>> {
+    let (w, roles) = super::admit::visible(s, ws)?;
+    let c = find::<K>(s, &w, name, env)?;
     Ok(present(c, can_read(s, roles)))
 }
 
@@ -488,21 +725,21 @@ fn revalidate(
     Ok(types::validate(spec, Some(mode), props, &s.tenant.region)?.properties)
 }
 
-pub fn update_compute(
+/// `compute update` and `datasource update`: properties and description.
+pub fn update<K: ConnectionKind>(
     s: &mut Session,
     ws: &WorkspaceName,
     name: &str,
     env: Option<Env>,
     change: &PropChange,
     description: Option<String>,
-) -> Result<Outcome<Compute>> {
+) -> Result<Outcome<Connection<K>>> {
     let Admitted {
         w,
         roles,
         target: before,
-    } = admit(s, Action::ComputeUpdate, ws, name, |s, w| {
-        find_compute(s, w, name, env)
-    })?;
+    } = admit(s, K::UPDATE, ws, name, |s, w| find::<K>(s, w, name, env))?;
+    K::refuse_alone(&before, "be changed")?;
     let props = revalidate(
         s,
         &before.type_key,
@@ -510,7 +747,7 @@ pub fn update_compute(
         &change.apply(&raw_props(&before)),
     )?;
     let mut c = before.clone();
-    c.properties = Some(props.clone());
+    c.properties = Some(props);
     if let Some(d) = description {
         c.description = d;
     }
@@ -519,74 +756,40 @@ pub fn update_compute(
     }
     c.updated_at = s.now;
     c.updated_by = s.actor.name.to_string();
-    s.tx().save_compute(&c)?;
-    // The data source the compute resource brought follows it.
-    let origin = format!("compute:{}", c.name);
-    if let Some(mut d) = s.tx().datasources_named(w.id, &c.name, Some(c.env))?.pop() {
-        if d.origin.eq_ignore_ascii_case(&origin) {
-            d.properties = Some(props);
-            d.description = c.description.clone();
-            d.updated_at = s.now;
-            d.updated_by = c.updated_by.clone();
-            s.tx().save_datasource(&d)?;
-        }
-    }
+    K::save(s.tx(), &c)?;
+    K::updated(s, &w, &c)?;
     let details = update_details(&before, &c);
-    s.record(
-        Action::ComputeUpdate,
-        Some(w.name.as_str()),
-        Some(&c.name),
-        details,
-    )?;
+    s.record(K::UPDATE, Some(w.name.as_str()), Some(&c.name), details)?;
     Ok(Outcome::changed(present(c, can_read(s, roles))))
 }
 
-pub fn detach(
+/// `compute detach` (`keep_datasource`: the data source it brought stays, as an ordinary
+/// one) and `datasource remove`.
+pub fn remove<K: ConnectionKind>(
     s: &mut Session,
     ws: &WorkspaceName,
     name: &str,
     env: Option<Env>,
     keep_datasource: bool,
-) -> Result<Outcome<Compute>> {
+) -> Result<Outcome<Connection<K>>> {
     let Admitted {
         w,
         roles,
         target: c,
-    } = admit(s, Action::ComputeDetach, ws, name, |s, w| {
-        find_compute(s, w, name, env).map_err(Error::of_target)
+    } = admit(s, K::REMOVE, ws, name, |s, w| {
+        find::<K>(s, w, name, env).map_err(Error::of_target)
     })?;
-    s.tx().delete_compute(c.pk)?;
-    let origin = format!("compute:{}", c.name);
-    if let Some(mut d) = s.tx().datasources_named(w.id, &c.name, Some(c.env))?.pop() {
-        if d.origin.eq_ignore_ascii_case(&origin) {
-            if keep_datasource {
-                d.origin = "manual".into();
-                d.updated_at = s.now;
-                d.updated_by = s.actor.name.to_string();
-                s.tx().save_datasource(&d)?;
-            } else {
-                s.tx().delete_datasource(d.pk)?;
-            }
-        }
-    }
-    let mut promoted = None;
-    if c.is_default {
-        if let Some(mut next) = s
-            .tx()
-            .computes(w.id, Some(c.env))?
-            .into_iter()
-            .find(|o| o.type_key == c.type_key)
-        {
-            next.is_default = true;
-            s.tx().save_compute(&next)?;
-            promoted = Some(next.name);
-        }
-    }
+    K::refuse_alone(&c, "be removed")?;
+    K::delete(s.tx(), c.pk)?;
+    let mut details = serde_json::Map::new();
+    details.insert("env".into(), serde_json::json!(c.env));
+    details.insert("before".into(), redacted_json(c.clone()));
+    details.extend(K::removed(s, &w, &c, keep_datasource)?);
     s.record(
-        Action::ComputeDetach,
+        K::REMOVE,
         Some(w.name.as_str()),
         Some(&c.name),
-        serde_json::json!({ "env": c.env, "before": redacted_json(c.clone()), "kept_datasource": keep_datasource, "promoted_default": promoted }),
+        Value::Object(details),
     )?;
     Ok(Outcome::changed(present(c, can_read(s, roles))))
 }
@@ -602,21 +805,21 @@ pub fn set_default(
         roles,
         target: c,
     } = admit(s, Action::ComputeSetDefault, ws, name, |s, w| {
-        find_compute(s, w, name, env)
+        find::<AsCompute>(s, w, name, env)
     })?;
-    if c.is_default {
+    if c.kind.is_default {
         return Ok(Outcome::unchanged(present(c, can_read(s, roles))));
     }
     let mut previous = None;
     for mut o in s.tx().computes(w.id, Some(c.env))? {
-        if o.type_key == c.type_key && o.is_default {
-            o.is_default = false;
+        if o.type_key == c.type_key && o.kind.is_default {
+            o.kind.is_default = false;
             s.tx().save_compute(&o)?;
             previous = Some(o.name);
         }
     }
     let mut c = c;
-    c.is_default = true;
+    c.kind.is_default = true;
     s.tx().save_compute(&c)?;
     s.record(
         Action::ComputeSetDefault,
@@ -625,226 +828,6 @@ pub fn set_default(
         serde_json::json!({ "env": c.env, "type": c.type_key, "before": previous, "after": c.name }),
     )?;
     Ok(Outcome::changed(present(c, can_read(s, roles))))
-}
-
-// ---- data sources ----
-
-pub fn add(
-    s: &mut Session,
-    ws: &WorkspaceName,
-    req: NewObject,
-    if_not_exists: bool,
-) -> Result<Outcome<DataSource>> {
-    let (v, w, roles) = admit_new(s, ws, &req, Action::DatasourceAdd)?;
-    let name = req.name.as_str();
-    if let Some(existing) = s.tx().datasources_named(w.id, name, Some(req.env))?.pop() {
-        return already_exists(
-            s,
-            &w,
-            roles,
-            existing,
-            "data source",
-            &req,
-            &v,
-            if_not_exists,
-        );
-    }
-    check_type_across_envs(s, &w, name, req.env, req.spec.key)?;
-    warn_default_workspace(s, &w, req.env, "data sources");
-    let d = insert_datasource(
-        s,
-        &w,
-        name,
-        req.env,
-        req.spec.key,
-        v.mode,
-        v.properties,
-        req.description,
-        "manual",
-    )?;
-    s.record(
-        Action::DatasourceAdd,
-        Some(w.name.as_str()),
-        Some(&d.name),
-        serde_json::json!({ "env": d.env, "after": redacted_json(d.clone()) }),
-    )?;
-    Ok(Outcome::changed(present(d, can_read(s, roles))))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn insert_datasource(
-    s: &mut Session,
-    w: &Workspace,
-    name: &str,
-    env: Env,
-    type_key: &str,
-    mode: ConnMode,
-    properties: Properties,
-    description: String,
-    origin: &str,
-) -> Result<DataSource> {
-    let by = s.actor.name.to_string();
-    let mut d = DataSource {
-        pk: 0,
-        workspace: w.name.clone(),
-        name: name.to_string(),
-        env,
-        type_key: type_key.to_string(),
-        mode,
-        properties: Some(properties),
-        description,
-        origin: origin.to_string(),
-        last_test: None,
-        created_at: s.now,
-        created_by: by.clone(),
-        updated_at: s.now,
-        updated_by: by,
-    };
-    d.pk = s.tx().insert_datasource(w.id, &d)?;
-    Ok(d)
-}
-
-/// Filters of `datasource list`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSourceFilter {
-    pub env: Option<Env>,
-    pub type_key: Option<String>,
-    pub name_contains: Option<String>,
-}
-
-pub fn list_datasources(
-    s: &mut Session,
-    ws: &WorkspaceName,
-    f: &DataSourceFilter,
-) -> Result<Vec<DataSource>> {
-    let (w, roles) = admit::visible(s, ws)?;
-    let read = can_read(s, roles);
-    let needle = f.name_contains.as_ref().map(|n| n.to_ascii_lowercase());
-    Ok(s.tx()
-        .datasources(w.id, f.env)?
-        .into_iter()
-        .filter(|d| {
-            f.type_key
-                .as_ref()
-                .is_none_or(|t| d.type_key.eq_ignore_ascii_case(t))
-        })
-        .filter(|d| {
-            needle
-                .as_ref()
-                .is_none_or(|n| d.name.to_ascii_lowercase().contains(n))
-        })
-        .map(|d| present(d, read))
-        .collect())
-}
-
-pub fn show_datasource(
-    s: &mut Session,
-    ws: &WorkspaceName,
-    name: &str,
-    env: Option<Env>,
-) -> Result<DataSource> {
-    let (w, roles) = admit::visible(s, ws)?;
-    let d = find_datasource(s, &w, name, env)?;
-    Ok(present(d, can_read(s, roles)))
-}
-
-fn refuse_compute_owned(d: &DataSource, doing: &str) -> Result<()> {
-    if let Some(c) = d.origin.strip_prefix("compute:") {
-        return Err(Error::refused(format!(
-            "data source {} belongs to compute resource {c}: it cannot {doing} on its own",
-            d.name
-        ))
-        .with_hint(format!(
-            "use dwctl compute {} {} {c} --env {}",
-            if doing == "be removed" {
-                "detach"
-            } else {
-                "update"
-            },
-            d.workspace,
-            d.env
-        )));
-    }
-    Ok(())
-}
-
-pub fn update_datasource(
-    s: &mut Session,
-    ws: &WorkspaceName,
-    name: &str,
-    env: Option<Env>,
-    change: &PropChange,
-    description: Option<String>,
-) -> Result<Outcome<DataSource>> {
-    let Admitted {
-        w,
-        roles,
-        target: before,
-    } = admit(s, Action::DatasourceUpdate, ws, name, |s, w| {
-        find_datasource(s, w, name, env)
-    })?;
-    refuse_compute_owned(&before, "be changed")?;
-    let props = revalidate(
-        s,
-        &before.type_key,
-        before.mode,
-        &change.apply(&raw_props(&before)),
-    )?;
-    let mut d = before.clone();
-    d.properties = Some(props);
-    if let Some(desc) = description {
-        d.description = desc;
-    }
-    if d == before {
-        return Ok(Outcome::unchanged(present(before, can_read(s, roles))));
-    }
-    d.updated_at = s.now;
-    d.updated_by = s.actor.name.to_string();
-    s.tx().save_datasource(&d)?;
-    let details = update_details(&before, &d);
-    s.record(
-        Action::DatasourceUpdate,
-        Some(w.name.as_str()),
-        Some(&d.name),
-        details,
-    )?;
-    Ok(Outcome::changed(present(d, can_read(s, roles))))
-}
-
-pub fn remove(
-    s: &mut Session,
-    ws: &WorkspaceName,
-    name: &str,
-    env: Option<Env>,
-) -> Result<Outcome<DataSource>> {
-    let Admitted {
-        w,
-        roles,
-        target: d,
-    } = admit(s, Action::DatasourceRemove, ws, name, |s, w| {
-        find_datasource(s, w, name, env).map_err(Error::of_target)
-    })?;
-    refuse_compute_owned(&d, "be removed")?;
-    s.tx().delete_datasource(d.pk)?;
-    s.record(
-        Action::DatasourceRemove,
-        Some(w.name.as_str()),
-        Some(&d.name),
-        serde_json::json!({ "env": d.env, "before": redacted_json(d.clone()) }),
-    )?;
-    Ok(Outcome::changed(present(d, can_read(s, roles))))
-}
-
-impl Target for Compute {
-    fn target_name<'a>(&'a self, _: &'a Workspace) -> &'a str {
-        &self.name
-    }
-}
-
-impl Target for DataSource {
-    fn target_name<'a>(&'a self, _: &'a Workspace) -> &'a str {
-        &self.name
-    }
 }
 
 /// What a connectivity test needs, read (and authorised) before any connection is made.
@@ -865,7 +848,7 @@ pub fn test_target(
     env: Option<Env>,
 ) -> Result<TestTarget> {
     let d = admit(s, Action::DatasourceTest, ws, name, |s, w| {
-        find_datasource(s, w, name, env)
+        find::<AsSource>(s, w, name, env)
     })?
     .target;
     Ok(TestTarget {
@@ -885,8 +868,8 @@ pub fn store_test(
     env: Env,
     result: &ProbeResult,
 ) -> Result<Outcome<DataSource>> {
-    let (w, roles) = admit::see(s, Action::DatasourceTest, ws, name)?;
-    let mut d = find_datasource(s, &w, name, Some(env))?;
+    let (w, roles) = super::admit::see(s, Action::DatasourceTest, ws, name)?;
+    let mut d = find::<AsSource>(s, &w, name, Some(env))?;
     let test = LastTest {
         state: result.state,
         at: s.now,
@@ -894,7 +877,7 @@ pub fn store_test(
         message: result.message.clone(),
     };
     s.tx().save_test(d.pk, &test)?;
-    d.last_test = Some(test.clone());
+    d.kind.last_test = Some(test.clone());
     s.record(
         Action::DatasourceTest,
         Some(w.name.as_str()),
@@ -909,74 +892,125 @@ pub fn store_test(
 /// gets its own `<project>_dev` project and the `Executor` auth type.
 pub fn upgrade_copies(s: &mut Session, w: &Workspace) -> Result<Vec<UpgradeCopy>> {
     let mut copies = Vec::new();
-    let dev_props = |c_type: &str, props: &Properties| -> Properties {
-        let mut p = props.clone();
-        if c_type.eq_ignore_ascii_case("maxcompute") {
-            if let Some(project) = p.get("project").cloned() {
-                p.insert("project".into(), format!("{project}_dev"));
-            }
-            p.insert("authType".into(), "Executor".into());
-        }
-        p
-    };
-    for c in s.tx().computes(w.id, Some(Env::Prod))? {
-        if !s
-            .tx()
-            .computes_named(w.id, &c.name, Some(Env::Dev))?
-            .is_empty()
-        {
+    copy_to_dev::<AsCompute>(s, w, &mut copies)?;
+    copy_to_dev::<AsSource>(s, w, &mut copies)?;
+    Ok(copies)
+}
+
+fn copy_to_dev<K: ConnectionKind>(
+    s: &mut Session,
+    w: &Workspace,
+    copies: &mut Vec<UpgradeCopy>,
+) -> Result<()> {
+    for c in K::all(s.tx(), w.id, Some(Env::Prod))? {
+        if !c.kind.independent() || !K::named(s.tx(), w.id, &c.name, Some(Env::Dev))?.is_empty() {
             continue;
         }
-        let props = dev_props(&c.type_key, &raw_props(&c));
-        let is_default = !s.tx().has_compute_of_type(w.id, Env::Dev, &c.type_key)?;
-        insert_compute(
-            s,
-            w,
-            &c.name,
-            Env::Dev,
-            &c.type_key,
-            c.mode,
-            props,
-            c.description.clone(),
-            is_default,
-        )?;
-        copies.push(UpgradeCopy {
-            kind: "compute",
+        let mut properties = raw_props(&c);
+        if c.type_key.eq_ignore_ascii_case("maxcompute") {
+            if let Some(project) = properties.get("project").cloned() {
+                properties.insert("project".into(), format!("{project}_dev"));
+            }
+            properties.insert("authType".into(), "Executor".into());
+        }
+        let cfg = Config {
             name: c.name.clone(),
             env: Env::Dev,
-        });
-    }
-    for d in s.tx().datasources(w.id, Some(Env::Prod))? {
-        if d.origin != "manual"
-            || !s
-                .tx()
-                .datasources_named(w.id, &d.name, Some(Env::Dev))?
-                .is_empty()
-        {
-            continue;
-        }
-        let props = dev_props(&d.type_key, &raw_props(&d));
-        insert_datasource(
-            s,
-            w,
-            &d.name,
-            Env::Dev,
-            &d.type_key,
-            d.mode,
-            props,
-            d.description.clone(),
-            "manual",
-        )?;
+            type_key: c.type_key,
+            mode: c.mode,
+            properties,
+            description: c.description,
+        };
+        K::insert_new(s, w, cfg)?;
         copies.push(UpgradeCopy {
-            kind: "datasource",
-            name: d.name.clone(),
+            kind: K::KIND,
+            name: c.name,
             env: Env::Dev,
         });
     }
-    Ok(copies)
+    Ok(())
 }
 
 /// A description given on the command line or in a manifest.
 pub fn parse_description(s: &str) -> Result<String> {
     parse_text(s, 3000, "description")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_reads_what_it_writes_and_nothing_else() {
+        for stored in ["manual", "compute:mc_fin"] {
+            let o = Origin::from_stored(stored).expect(stored);
+            assert_eq!(o.to_string(), stored);
+            assert_eq!(serde_json::to_value(&o).unwrap(), stored);
+        }
+        for bad in ["Manual", "compute:", "compute:9x", "COMPUTE:mc", "auto", ""] {
+            assert_eq!(Origin::from_stored(bad), None, "{bad}");
+        }
+        let o = Origin::Compute("MC_fin".into());
+        assert!(o.brought_by("mc_FIN"));
+        assert!(!o.brought_by("mc"));
+        assert!(!Origin::Manual.brought_by("mc_fin"));
+        assert_eq!(o.compute(), Some("MC_fin"));
+    }
+
+    fn connection<K>(kind: K) -> Connection<K> {
+        let at = Timestamp::from_millis(0);
+        Connection {
+            pk: 1,
+            workspace: WorkspaceName::from_stored("w".into()),
+            name: "c".into(),
+            env: Env::Prod,
+            type_key: "mysql".into(),
+            mode: ConnMode::Instance,
+            properties: None,
+            description: String::new(),
+            kind,
+            created_at: at,
+            created_by: "root".into(),
+            updated_at: at,
+            updated_by: "root".into(),
+        }
+    }
+
+    fn keys(v: Value) -> Vec<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    }
+
+    /// The kind's fields sit between the description and the timestamps, as they did
+    /// when compute resources and data sources were two structs.
+    #[test]
+    fn kinds_serialize_in_place() {
+        let c = serde_json::to_value(connection(AsCompute { is_default: true })).unwrap();
+        assert_eq!(
+            keys(c),
+            [
+                "workspace",
+                "name",
+                "env",
+                "type",
+                "mode",
+                "properties",
+                "description",
+                "is_default",
+                "created_at",
+                "created_by",
+                "updated_at",
+                "updated_by"
+            ]
+        );
+        let d = serde_json::to_value(connection(AsSource {
+            origin: Origin::Compute("c".into()),
+            last_test: None,
+        }))
+        .unwrap();
+        assert_eq!(d["origin"], "compute:c");
+        assert_eq!(
+            keys(d)[6..10],
+            ["description", "origin", "last_test", "created_at"]
+        );
+    }
 }
