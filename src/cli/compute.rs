@@ -48,15 +48,10 @@ pub struct ComputeAttachArgs {
     pub type_key: String,
     #[command(flatten)]
     pub object: ObjectInput,
-    /// Succeed without change when it exists
-    #[arg(long)]
-    pub if_not_exists: bool,
-    /// Check everything and show the result, but write nothing
-    #[arg(long)]
-    pub dry_run: bool,
 }
 
-// Environment, mode, properties and description of a new object (a plain comment: a doc
+// Environment, mode, properties and description of a new object, and how to add it (a
+// plain comment: a doc
 // comment would become the `about` of every command that flattens it, as subcommands are
 // built on demand; see `defer` in mod.rs).
 #[derive(Debug, Args)]
@@ -76,6 +71,12 @@ pub struct ObjectInput {
     /// Description (0-3000 characters)
     #[arg(long)]
     pub description: Option<String>,
+    /// Succeed without change when it exists
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -88,12 +89,14 @@ pub struct ObjectListArgs {
     pub env: Option<String>,
 }
 
+// The workspace, name and environment of one compute resource or data source (a plain
+// comment: see ObjectInput). Its names complete from the command's kind.
 #[derive(Debug, Args)]
-pub struct ObjectRef {
+pub struct ObjectAt {
     /// Workspace name
     #[arg(add = complete::workspaces())]
     pub workspace: String,
-    /// Name (a compute resource or data source)
+    /// Name
     #[arg(add = complete::objects())]
     pub name: String,
     /// prod or dev (needed only when the name exists in both)
@@ -101,17 +104,21 @@ pub struct ObjectRef {
     pub env: Option<String>,
 }
 
+/// How the name reads where both kinds share the command's arguments.
+const ANY_NAME: &str = "Name (a compute resource or data source)";
+
 #[derive(Debug, Args)]
+#[command(mut_arg("name", |a| a.help(ANY_NAME)))]
+pub struct ObjectRef {
+    #[command(flatten)]
+    pub at: ObjectAt,
+}
+
+#[derive(Debug, Args)]
+#[command(mut_arg("name", |a| a.help(ANY_NAME)))]
 pub struct ObjectUpdateArgs {
-    /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
-    /// Name (a compute resource or data source)
-    #[arg(add = complete::objects())]
-    pub name: String,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub at: ObjectAt,
     /// Set a property KEY=VALUE (KEY=-, KEY=@FILE, KEY=env:VAR read it from stdin or a terminal prompt, a file, a variable; each key once)
     #[arg(long = "prop", value_name = "KEY=VALUE")]
     pub props: Vec<String>,
@@ -131,15 +138,8 @@ pub struct ObjectUpdateArgs {
 
 #[derive(Debug, Args)]
 pub struct ObjectMutateArgs {
-    /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
-    /// Name
-    #[arg(add = complete::computes())]
-    pub name: String,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub at: ObjectAt,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -147,15 +147,8 @@ pub struct ObjectMutateArgs {
 
 #[derive(Debug, Args)]
 pub struct ComputeDetachArgs {
-    /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
-    /// Name
-    #[arg(add = complete::computes())]
-    pub name: String,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub at: ObjectAt,
     /// Keep the data source it brought, as an ordinary data source
     #[arg(long)]
     pub keep_datasource: bool,

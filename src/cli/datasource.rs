@@ -2,7 +2,7 @@ use clap::{Args, Subcommand};
 
 use super::complete;
 
-use super::{ObjectInput, ObjectRef, ObjectUpdateArgs};
+use super::{ObjectAt, ObjectInput, ObjectRef, ObjectUpdateArgs};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -56,12 +56,6 @@ pub struct DsAddArgs {
     pub type_key: Option<String>,
     #[command(flatten)]
     pub object: ObjectInput,
-    /// Succeed without change when it exists
-    #[arg(long)]
-    pub if_not_exists: bool,
-    /// Check everything and show the result, but write nothing
-    #[arg(long)]
-    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -82,15 +76,8 @@ pub struct DsListArgs {
 
 #[derive(Debug, Args)]
 pub struct DsRemoveArgs {
-    /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
-    /// Name
-    #[arg(add = complete::datasources())]
-    pub name: String,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub at: ObjectAt,
     /// Succeed without change when it does not exist (a missing workspace is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
@@ -101,15 +88,8 @@ pub struct DsRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct DsTestArgs {
-    /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
-    /// Name
-    #[arg(add = complete::datasources())]
-    pub name: String,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[command(flatten)]
+    pub at: ObjectAt,
     /// Seconds for resolving and connecting [default: 3]
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,

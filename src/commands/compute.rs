@@ -30,7 +30,7 @@ pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
             let ws = WorkspaceName::parse(&a.workspace)?;
             let spec = types::resolve_compute_type(&a.type_key)?;
             let name = ObjectName::parse(&a.name, "compute resource")?;
-            conn::add::<AsCompute>(ctx, &ws, name, spec, &a.object, a.if_not_exists, a.dry_run)
+            conn::add::<AsCompute>(ctx, &ws, name, spec, &a.object)
         }
         ComputeCommand::List(a) => {
             let f = Filter {
@@ -39,26 +39,20 @@ pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
             };
             conn::list::<AsCompute>(ctx, &a.workspace, &f)
         }
-        ComputeCommand::Show(r) => {
-            conn::show::<AsCompute>(ctx, &r.workspace, &r.name, r.env.as_deref())
-        }
+        ComputeCommand::Show(r) => conn::show::<AsCompute>(ctx, &r.at),
         ComputeCommand::Update(a) => conn::update::<AsCompute>(ctx, a),
         ComputeCommand::Detach(a) => conn::remove::<AsCompute>(
             ctx,
             Removal {
-                workspace: &a.workspace,
-                name: &a.name,
-                env: a.env.as_deref(),
+                at: &a.at,
                 keep_datasource: a.keep_datasource,
                 if_exists: a.if_exists,
                 dry_run: a.dry_run,
             },
         ),
         ComputeCommand::SetDefault(a) => {
-            let ws = WorkspaceName::parse(&a.workspace)?;
-            ObjectName::parse(&a.name, "compute resource")?;
-            let env = conn::parse_env(a.env.as_deref())?;
-            let done = ctx.write(a.dry_run, |s| res::set_default(s, &ws, &a.name, env))?;
+            let (ws, env) = conn::located::<AsCompute>(&a.at)?;
+            let done = ctx.write(a.dry_run, |s| res::set_default(s, &ws, &a.at.name, env))?;
             let msg = format!(
                 "{} is now the default {} compute resource in {ws} ({}).",
                 done.value.value.name, done.value.value.type_key, done.value.value.env

@@ -3,7 +3,7 @@
 //! input or a property change.
 
 use super::{if_exists, props, Ctx};
-use crate::cli::{ObjectInput, ObjectUpdateArgs};
+use crate::cli::{ObjectAt, ObjectInput, ObjectUpdateArgs};
 use crate::domain::error::Error;
 use crate::domain::model::{named, Env, ObjectName, Warning, WorkspaceName};
 use crate::domain::resources::{
@@ -34,19 +34,20 @@ pub fn parse_env(e: Option<&str>) -> Result<Option<Env>, Error> {
     e.map(Env::parse).transpose()
 }
 
-/// The name as a `K` name (checked before anything is read).
-fn parse_name<K: ConnectionKind>(name: &str) -> Result<ObjectName, Error> {
-    ObjectName::parse(name, K::NOUN)
+/// The workspace and the environment of `at`, its name checked as a `K` name, before
+/// anything is read.
+pub fn located<K: ConnectionKind>(at: &ObjectAt) -> Result<(WorkspaceName, Option<Env>), Error> {
+    let ws = WorkspaceName::parse(&at.workspace)?;
+    ObjectName::parse(&at.name, K::NOUN)?;
+    Ok((ws, parse_env(at.env.as_deref())?))
 }
 
-pub fn show<K: Said>(ctx: &mut Ctx, ws: &str, name: &str, env: Option<&str>) -> anyhow::Result<()>
+pub fn show<K: Said>(ctx: &mut Ctx, at: &ObjectAt) -> anyhow::Result<()>
 where
     Connection<K>: View,
 {
-    let ws = WorkspaceName::parse(ws)?;
-    parse_name::<K>(name)?;
-    let env = parse_env(env)?;
-    let c = ctx.read(|s| res::show::<K>(s, &ws, name, env))?;
+    let (ws, env) = located::<K>(at)?;
+    let c = ctx.read(|s| res::show::<K>(s, &ws, &at.name, env))?;
     ctx.printer.object(&c)?;
     Ok(())
 }
@@ -70,14 +71,13 @@ pub fn add<K: Said>(
     name: ObjectName,
     spec: &'static types::TypeSpec,
     object: &ObjectInput,
-    if_not_exists: bool,
-    dry_run: bool,
 ) -> anyhow::Result<()>
 where
     Connection<K>: View,
 {
     let (req, warnings) = new_object(ctx, name, spec, object)?;
-    let mut done = ctx.write(dry_run, |s| res::add::<K>(s, ws, req, if_not_exists))?;
+    let dry_run = object.dry_run;
+    let mut done = ctx.write(dry_run, |s| res::add::<K>(s, ws, req, object.if_not_exists))?;
     done.warnings.splice(0..0, warnings);
     let c = &done.value.value;
     let msg = if done.value.changed {
@@ -126,8 +126,8 @@ fn prop_change(
     let asking = props::Asking {
         settings: &ctx.settings,
         object: match env {
-            Some(e) => format!("{} ({e})", named(&a.name)),
-            None => named(&a.name),
+            Some(e) => format!("{} ({e})", named(&a.at.name)),
+            None => named(&a.at.name),
         },
     };
     let input = props::read(&a.props, a.props_file.as_deref(), &a.unprops, &asking)?;
@@ -145,9 +145,7 @@ pub fn update<K: Said>(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()>
 where
     Connection<K>: View,
 {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    parse_name::<K>(&a.name)?;
-    let env = parse_env(a.env.as_deref())?;
+    let (ws, env) = located::<K>(&a.at)?;
     let (change, warnings) = prop_change(ctx, &a, env)?;
     let description = a
         .description
@@ -155,23 +153,21 @@ where
         .map(res::parse_description)
         .transpose()?;
     let mut done = ctx.write(a.dry_run, |s| {
-        res::update::<K>(s, &ws, &a.name, env, &change, description.clone())
+        res::update::<K>(s, &ws, &a.at.name, env, &change, description.clone())
     })?;
     done.warnings.splice(0..0, warnings);
-    let msg = format!(
-        "Updated {} {} in {ws} ({}).",
-        K::NOUN,
-        done.value.value.name,
-        done.value.value.env
-    );
+    let msg = told("Updated", &done.value.value, "in", &ws);
     ctx.print_mutation(K::UPDATE.name(), a.dry_run, done, &msg)
+}
+
+/// "{did} compute resource NAME {prep} WORKSPACE (ENV)."
+fn told<K: ConnectionKind>(did: &str, c: &Connection<K>, prep: &str, ws: &WorkspaceName) -> String {
+    format!("{did} {} {} {prep} {ws} ({}).", K::NOUN, c.name, c.env)
 }
 
 /// What `compute detach` and `datasource remove` name.
 pub struct Removal<'a> {
-    pub workspace: &'a str,
-    pub name: &'a str,
-    pub env: Option<&'a str>,
+    pub at: &'a ObjectAt,
     pub keep_datasource: bool,
     pub if_exists: bool,
     pub dry_run: bool,
@@ -181,9 +177,8 @@ pub fn remove<K: Said>(ctx: &mut Ctx, a: Removal) -> anyhow::Result<()>
 where
     Connection<K>: View,
 {
-    let ws = WorkspaceName::parse(a.workspace)?;
-    parse_name::<K>(a.name)?;
-    let env = parse_env(a.env)?;
+    let (ws, env) = located::<K>(a.at)?;
+    let name = &a.at.name;
     let (verb, done_verb) = K::REMOVING;
     let also = K::removing_also(a.keep_datasource);
     let r = ctx.confirmed_write(
@@ -200,16 +195,11 @@ where
                 ),
             )
         },
-        |s| res::remove::<K>(s, &ws, a.name, env, a.keep_datasource),
+        |s| res::remove::<K>(s, &ws, name, env, a.keep_datasource),
     );
     match if_exists(a.if_exists, r)? {
         Some(done) => {
-            let msg = format!(
-                "{done_verb} {} {} from {ws} ({}).",
-                K::NOUN,
-                done.value.value.name,
-                done.value.value.env
-            );
+            let msg = told(done_verb, &done.value.value, "from", &ws);
             ctx.print_mutation(K::REMOVE.name(), a.dry_run, done, &msg)
         }
         None => {
@@ -219,7 +209,7 @@ where
                 a.dry_run,
                 &serde_json::Value::Null,
                 &[],
-                &format!("{} {} does not exist in {ws}.", K::CAPITAL, a.name),
+                &format!("{} {} does not exist in {ws}.", K::CAPITAL, name),
             )?;
             Ok(())
         }

@@ -27,16 +27,12 @@ pub fn run(ctx: &mut Ctx, cmd: DataSourceCommand) -> anyhow::Result<()> {
     match cmd {
         DataSourceCommand::Add(a) => add(ctx, a),
         DataSourceCommand::List(a) => list(ctx, a),
-        DataSourceCommand::Show(r) => {
-            conn::show::<AsSource>(ctx, &r.workspace, &r.name, r.env.as_deref())
-        }
+        DataSourceCommand::Show(r) => conn::show::<AsSource>(ctx, &r.at),
         DataSourceCommand::Update(a) => conn::update::<AsSource>(ctx, a),
         DataSourceCommand::Remove(a) => conn::remove::<AsSource>(
             ctx,
             Removal {
-                workspace: &a.workspace,
-                name: &a.name,
-                env: a.env.as_deref(),
+                at: &a.at,
                 keep_datasource: false,
                 if_exists: a.if_exists,
                 dry_run: a.dry_run,
@@ -71,7 +67,7 @@ fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
         None => prompt::select_type(&ctx.settings)?,
     };
     let spec = types::resolve_type(&type_key)?;
-    conn::add::<AsSource>(ctx, &ws, name, spec, &a.object, a.if_not_exists, a.dry_run)
+    conn::add::<AsSource>(ctx, &ws, name, spec, &a.object)
 }
 
 fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
@@ -90,9 +86,7 @@ fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
 /// Three steps, so that no transaction is open while connecting: authorise and read the
 /// properties; connect; store the result with its audit event.
 fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    ObjectName::parse(&a.name, "data source")?;
-    let env = parse_env(a.env.as_deref())?;
+    let (ws, env) = conn::located::<AsSource>(&a.at)?;
     let timeout = match a.timeout {
         None => probe::DEFAULT_TIMEOUT,
         Some(t) if t > 0.0 && t <= 600.0 => Duration::from_secs_f64(t),
@@ -103,7 +97,7 @@ fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
         }
     };
     let target = ctx
-        .write(false, |s| res::test_target(s, &ws, &a.name, env))?
+        .write(false, |s| res::test_target(s, &ws, &a.at.name, env))?
         .value;
     let result = probe::probe(target.spec, target.mode, &target.properties, timeout);
     let done = ctx.write(false, |s| {

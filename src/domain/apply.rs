@@ -117,29 +117,20 @@ struct DeclRef<'a> {
     default: Option<bool>,
 }
 
-impl<'a> DeclRef<'a> {
-    fn compute(d: &'a ComputeDecl) -> Self {
+/// The [`DeclRef`] of a compute or data-source declaration (the manifest's two tables
+/// share these fields; `default` is the compute table's alone).
+macro_rules! decl_ref {
+    ($d:expr, $default:expr) => {
         DeclRef {
-            name: &d.name,
-            type_key: &d.type_,
-            env: &d.env,
-            mode: &d.mode,
-            properties: &d.properties,
-            description: &d.description,
-            default: d.default,
+            name: &$d.name,
+            type_key: &$d.type_,
+            env: &$d.env,
+            mode: &$d.mode,
+            properties: &$d.properties,
+            description: &$d.description,
+            default: $default,
         }
-    }
-    fn datasource(d: &'a DataSourceDecl) -> Self {
-        DeclRef {
-            name: &d.name,
-            type_key: &d.type_,
-            env: &d.env,
-            mode: &d.mode,
-            properties: &d.properties,
-            description: &d.description,
-            default: None,
-        }
-    }
+    };
 }
 
 /// A declaration's values, parsed.
@@ -675,9 +666,9 @@ impl Applier<'_, '_, '_> {
         let w = self.current(&ws, &mut loaded)?;
         let wid = w.id;
         self.members(w, &name, &d.member)?;
-        let computes: Vec<DeclRef> = d.compute.iter().map(DeclRef::compute).collect();
+        let computes: Vec<DeclRef> = d.compute.iter().map(|c| decl_ref!(c, c.default)).collect();
         self.objects::<AsCompute>(&name, wid, &computes)?;
-        let datasources: Vec<DeclRef> = d.datasource.iter().map(DeclRef::datasource).collect();
+        let datasources: Vec<DeclRef> = d.datasource.iter().map(|x| decl_ref!(x, None)).collect();
         self.objects::<AsSource>(&name, wid, &datasources)?;
 
         // Late settings: the strict ones, once the members are as wanted.

@@ -215,4 +215,43 @@ mod tests {
         columns_are_fields::<crate::domain::types::TypeView>();
         columns_are_fields::<crate::domain::apply::PlanChange>();
     }
+
+    fn fields_are_keys<T: View + serde::Serialize>(item: T) {
+        let v = serde_json::to_value(item).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, T::FIELDS, "{}", std::any::type_name::<T>());
+    }
+
+    /// A compute resource and a data source are one connection model with what makes
+    /// each what it is: they show their fields in the order they always had.
+    #[test]
+    fn connections_serialize_their_fields_in_order() {
+        use crate::domain::clock::Timestamp;
+        use crate::domain::model::{Env, WorkspaceName};
+        use crate::domain::resources::{AsCompute, AsSource, Connection, Origin};
+        use crate::domain::types::ConnMode;
+        fn connection<K>(kind: K) -> Connection<K> {
+            let at = Timestamp::from_millis(0);
+            Connection {
+                pk: 1,
+                workspace: WorkspaceName::from_stored("w".into()),
+                name: "c".into(),
+                env: Env::Prod,
+                type_key: "mysql".into(),
+                mode: ConnMode::Instance,
+                properties: None,
+                description: String::new(),
+                kind,
+                created_at: at,
+                created_by: "root".into(),
+                updated_at: at,
+                updated_by: "root".into(),
+            }
+        }
+        fields_are_keys(connection(AsCompute { is_default: true }));
+        fields_are_keys(connection(AsSource {
+            origin: Origin::Compute("c".into()),
+            last_test: None,
+        }));
+    }
 }
