@@ -85,43 +85,22 @@ fn small_tenant() -> Env {
             "--tag",
             "team=finance",
         ],
-        &["member", "add", "fin_ws", "alice", "--role", "admin,dev"],
-        &["member", "add", "fin_ws", "etl_bot", "--role", "ops"],
-        &["resourcegroup", "create", "rg_etl"],
-        &["resourcegroup", "bind", "rg_etl", "fin_ws"],
-        &[
-            "compute",
-            "attach",
-            "fin_ws",
-            "mc",
-            "--type",
-            "maxcompute",
-            "--prop",
-            "project=tax",
-        ],
     ] {
         env.run(args).ok();
     }
-    for e in ["dev", "prod"] {
-        env.run(&[
-            "datasource",
-            "add",
-            "fin_ws",
-            "orders",
-            "--type",
-            "mysql",
-            "--env",
-            e,
-            "--prop",
-            "address=db.internal:3306",
-            "--prop",
-            "database=orders",
-            "--prop",
-            "username=etl",
-            "--prop",
-            "password=env:PW",
-        ])
-        .ok();
+    // The rest as command lines (no argument has a space).
+    for line in [
+        "member add fin_ws alice --role admin,dev",
+        "member add fin_ws etl_bot --role ops",
+        "resourcegroup create rg_etl",
+        "resourcegroup bind rg_etl fin_ws",
+        "compute attach fin_ws mc --type maxcompute --prop project=tax",
+        "datasource add fin_ws orders --type mysql --env dev --prop address=db.internal:3306 \
+         --prop database=orders --prop username=etl --prop password=env:PW",
+        "datasource add fin_ws orders --type mysql --env prod --prop address=db.internal:3306 \
+         --prop database=orders --prop username=etl --prop password=env:PW",
+    ] {
+        env.run(&line.split_whitespace().collect::<Vec<_>>()).ok();
     }
     env
 }
