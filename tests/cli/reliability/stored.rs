@@ -181,6 +181,7 @@ const CASES: &[Case] = &[
     ("datasource", DS, "test_latency_ms", "UPDATE datasource SET test_latency_ms = -5 WHERE name = 'orders'", DS_READS),
     ("datasource", DS, "mode", "UPDATE datasource SET mode = 'cdh' WHERE name = 'orders'", DS_READS),
     ("datasource", DS, "origin", "UPDATE datasource SET origin = 'imported' WHERE name = 'orders'", DS_READS),
+    ("datasource", DS, "origin", "UPDATE datasource SET origin = 'compute:' WHERE name = 'orders'", DS_READS),
     ("datasource", "workspace=sales_ws name=orders env=qa", "env", "UPDATE datasource SET env = 'qa' WHERE name = 'orders'", &["datasource list sales_ws", "datasource show sales_ws orders", "export --all", "check"]),
     // resource_group
     ("resource_group", RG, "type", "UPDATE resource_group SET type = 'gpu' WHERE name = 'rg_etl'", RG_READS),
