@@ -5,9 +5,9 @@ use rusqlite::{params, Row};
 
 use super::stored::Cells;
 use super::Tx;
-use crate::domain::audit::AuditEvent;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Result;
+use crate::model::audit::AuditEvent;
+use crate::model::clock::Timestamp;
+use crate::model::error::Result;
 
 /// Filters of `audit list`.
 #[derive(Debug, Default, Clone)]
@@ -72,7 +72,7 @@ impl Tx<'_> {
                         "it is not a hash as dwctl writes it (64 lower-case hex digits)",
                     ));
                 }
-                Ok::<_, crate::domain::error::Error>((seq, hash))
+                Ok::<_, crate::model::error::Error>((seq, hash))
             })?
             .next()
             .transpose()?;

@@ -21,12 +21,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::domain::error::{Error, Kind, Result};
+use crate::model::error::{Error, Kind, Result};
 
 pub use audit::AuditFilter;
 pub use file::{probe, ModeCheck, Probe};
 pub use names::open_for_names;
-pub use principals::Tenant;
 pub use workspaces::WorkspaceFilter;
 
 /// Marks a SQLite file as a dwctl catalog (`PRAGMA application_id`, "dwct").
@@ -55,7 +54,7 @@ pub struct Catalog {
     path: PathBuf,
     read_only: bool,
     lock_timeout: Duration,
-    warnings: Vec<crate::domain::model::Warning>,
+    warnings: Vec<crate::model::Warning>,
 }
 
 /// The catalog this process opened, so that an SQLite error met anywhere names it.
@@ -407,7 +406,7 @@ impl Catalog {
     }
 
     /// Warnings about the file itself (its mode), for the caller to print.
-    pub fn take_warnings(&mut self) -> Vec<crate::domain::model::Warning> {
+    pub fn take_warnings(&mut self) -> Vec<crate::model::Warning> {
         std::mem::take(&mut self.warnings)
     }
 

@@ -11,16 +11,16 @@ use rusqlite::ffi;
 
 use super::{in_memory, tune, AuditFilter, Catalog};
 use crate::domain::apply;
-use crate::domain::clock::Timestamp;
 use crate::domain::member;
-use crate::domain::model::{PrincipalKind, PrincipalName, WorkspaceName};
 use crate::domain::names::{self, NameKind};
 use crate::domain::principal::{self, NewPrincipal};
-use crate::domain::roles::{RoleCode, RoleSet};
 use crate::domain::session::{self, Request, Session};
 use crate::domain::workspace::{self, ListFilter, NewWorkspace};
 use crate::domain::{audit, tenant};
 use crate::manifest::format::MemberDecl;
+use crate::model::clock::Timestamp;
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{PrincipalKind, PrincipalName, WorkspaceName};
 
 /// Every statement SQLite starts on the connection, as written (parameters unbound).
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());

@@ -4,17 +4,9 @@ use rusqlite::{params, Row};
 
 use super::stored::{first, Cells};
 use super::Tx;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Result;
-use crate::domain::model::{
-    parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName,
-};
-
-pub struct Tenant {
-    pub account_id: String,
-    pub region: String,
-    pub created_at: Timestamp,
-}
+use crate::model::error::Result;
+use crate::model::Tenant;
+use crate::model::{parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName};
 
 const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at";
 
@@ -63,7 +55,7 @@ impl Tx<'_> {
         }
     }
 
-    fn damaged(&self, why: &str) -> crate::domain::error::Error {
+    fn damaged(&self, why: &str) -> crate::model::error::Error {
         let path = self.conn.path().unwrap_or("");
         super::corrupt(std::path::Path::new(path), why)
     }

@@ -4,12 +4,11 @@ use rusqlite::{params, Row};
 
 use super::stored::{first, Cells};
 use super::Tx;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Result;
-use crate::domain::model::GroupName;
-use crate::domain::resource_group::{
-    parse_group_ref, parse_network_id, DurationUnit, GroupType, Payment, ResourceGroup,
-};
+use crate::domain::resource_group::{parse_group_ref, parse_network_id};
+use crate::model::clock::Timestamp;
+use crate::model::error::Result;
+use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
+use crate::model::GroupName;
 
 const COLS: &str = "pk, id, name, type, spec, payment, duration, duration_unit, vpc, vswitch, remark, status, created_at, created_by";
 

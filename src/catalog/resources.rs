@@ -4,11 +4,11 @@ use rusqlite::{params, Row};
 
 use super::stored::Cells;
 use super::Tx;
-use crate::domain::error::Result;
-use crate::domain::model::{Env, ObjectName, WorkspaceName};
-use crate::domain::probe::ProbeState;
-use crate::domain::resources::{Compute, DataSource, LastTest};
 use crate::domain::types::{self, ConnMode, Properties};
+use crate::model::error::Result;
+use crate::model::resources::ProbeState;
+use crate::model::resources::{Compute, DataSource, LastTest};
+use crate::model::{Env, ObjectName, WorkspaceName};
 
 const PROPS_WHAT: &str = "a JSON object of string values";
 

@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::stored::{first, Cells};
 use super::Tx;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Result;
-use crate::domain::model::{
+use crate::model::clock::Timestamp;
+use crate::model::error::Result;
+use crate::model::roles::RoleSet;
+use crate::model::{
     Member, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
     RETENTION_DAYS,
 };
-use crate::domain::roles::RoleSet;
 
 const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.status, w.owner, \
     w.is_default, w.dev_role_disabled, w.pai_tasks_enabled, w.sod_policy, rg.name, w.created_at, \

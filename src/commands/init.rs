@@ -1,10 +1,10 @@
 use super::Ctx;
 use crate::catalog::{NewCatalog, Placed};
 use crate::cli::InitArgs;
-use crate::domain::error::Error;
-use crate::domain::model::{parse_account_id, parse_region};
 use crate::domain::session::Outcome;
 use crate::domain::tenant;
+use crate::model::error::Error;
+use crate::model::{parse_account_id, parse_region};
 
 pub const DEFAULT_REGION: &str = "cn-hangzhou";
 

@@ -22,9 +22,9 @@ use serde::Serialize;
 use crate::catalog::{Catalog, NewCatalog, Placed, Probe};
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
-use crate::domain::error::{Error, Kind, Result};
-use crate::domain::model::Warning;
 use crate::domain::session::{self, Done, Outcome, Request, Session};
+use crate::model::error::{Error, Kind, Result};
+use crate::model::Warning;
 use crate::output::Printer;
 
 /// Carries an output error out of a catalog visitor (whose errors are domain errors), so

@@ -6,18 +6,11 @@
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::error::{Error, Result};
 use super::member::{self, RoleChange};
-use super::model::{
-    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
-    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
-    SodPolicy, Status, Workspace, WorkspaceName,
-};
 use super::policy;
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
-use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
+use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, NewObject, PropChange};
-use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
 use super::types::{self, ConnMode, Properties};
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
@@ -25,6 +18,14 @@ use crate::catalog::Tx;
 use crate::manifest::format::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
     ResourceGroupDecl, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+};
+use crate::model::error::{Error, Result};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{
+    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
+    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
+    SodPolicy, Status, Workspace, WorkspaceName,
 };
 
 /// One change of a plan (cli.md 3, the `plan change` object).
@@ -159,8 +160,8 @@ struct Existing {
     is_default: bool,
 }
 
-impl From<res::Compute> for Existing {
-    fn from(c: res::Compute) -> Self {
+impl From<crate::model::resources::Compute> for Existing {
+    fn from(c: crate::model::resources::Compute) -> Self {
         Existing {
             type_key: c.type_key,
             mode: c.mode,
@@ -171,8 +172,8 @@ impl From<res::Compute> for Existing {
     }
 }
 
-impl From<res::DataSource> for Existing {
-    fn from(d: res::DataSource) -> Self {
+impl From<crate::model::resources::DataSource> for Existing {
+    fn from(d: crate::model::resources::DataSource) -> Self {
         Existing {
             type_key: d.type_key,
             mode: d.mode,
@@ -1092,7 +1093,7 @@ fn check_region(m: &Manifest, catalog: &str) -> Result<()> {
     };
     // A region id as `init --region` takes it, in any case (exit 2 otherwise, before any
     // refusal): `Mars`, `""` or `cn-hangzhou ` are typos, not another region.
-    if crate::domain::model::parse_region(&region.to_ascii_lowercase()).is_err() {
+    if crate::model::parse_region(&region.to_ascii_lowercase()).is_err() {
         return Err(Error::invalid(format!("invalid region {}", shown(region))).with_hint(
             "a region id looks like cn-hangzhou or ap-southeast-1 (export writes the catalog's)",
         ));
@@ -1127,7 +1128,7 @@ pub fn apply(
         if let Some(pos) = locate(&[Step::Key("region")]) {
             e.message = format!("{pos}: {}", e.message);
         }
-        if e.kind == crate::domain::error::Kind::Refused {
+        if e.kind == crate::model::error::Kind::Refused {
             s.attempt("apply", None, Some(source));
         }
         return Err(e);
@@ -1420,7 +1421,7 @@ mod tests {
             ..Default::default()
         });
         let e = check_secret_names(&m).unwrap_err();
-        assert_eq!(e.kind, super::super::error::Kind::Internal);
+        assert_eq!(e.kind, crate::model::error::Kind::Internal);
         assert!(
             e.message.contains("sec_ws/a_b (prod) password")
                 && e.message.contains("sec_ws_a/b (prod) password")

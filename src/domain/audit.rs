@@ -1,29 +1,16 @@
 //! The audit log's events and their hash chain (domain.md 8).
 
 use serde::Serialize;
+
+use crate::model::audit::{Anchor, AuditEvent};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::clock::Timestamp;
-use super::error::{Error, Result};
 use super::policy;
 use super::session::Session;
-use super::words;
 use crate::catalog::AuditFilter;
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AuditEvent {
-    pub seq: i64,
-    pub at: Timestamp,
-    pub actor: String,
-    pub actor_id: String,
-    pub action: String,
-    pub workspace: Option<String>,
-    pub target: Option<String>,
-    pub outcome: String,
-    pub details: Value,
-    pub hash: String,
-}
+use crate::model::error::{Error, Result};
+use crate::model::words;
 
 /// Compact JSON with object keys sorted at every level, independent of how serde_json
 /// was built (its `preserve_order` feature would otherwise change the bytes).
@@ -121,66 +108,6 @@ pub struct Verification {
     /// What to do about a failure (for the error's hint).
     #[serde(skip)]
     pub hint: Option<String>,
-}
-
-/// The newest event's seq and hash: an anchor to keep outside the catalog (`audit head`),
-/// and to give back to `audit verify --expect`. An empty log's head is `0` and the chain's
-/// starting value (64 `0`s).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Anchor {
-    pub seq: i64,
-    pub hash: String,
-}
-
-impl std::fmt::Display for Anchor {
-    /// `SEQ:HASH`, the form `--expect` takes.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.seq, self.hash)
-    }
-}
-
-const ANCHOR_HINT: &str = "an anchor is SEQ:HASH as dwctl audit head prints it, e.g. 42:9f86d081884c7d65...: a sequence number and 64 hex digits";
-
-impl Anchor {
-    /// `SEQ:HASH`: a seq of digits (0 or more) and 64 hex digits (any case).
-    pub fn parse(s: &str) -> Result<Anchor> {
-        let bad = || {
-            Error::invalid(format!("invalid anchor {}", super::model::shown(s)))
-                .with_hint(ANCHOR_HINT)
-        };
-        // An anchor is exact; but spaces or a line end around it (`\r` from a file written
-        // on Windows) hide past the message's excerpt: say so.
-        if s.trim() != s && Anchor::parse(s.trim()).is_ok() {
-            return Err(Error::invalid(format!(
-                "invalid anchor {}: it has spaces or a line end around it",
-                super::model::shown(s)
-            ))
-            .with_hint(
-                "pass it exactly as dwctl audit head printed it, without spaces or line ends",
-            ));
-        }
-        let (seq, hash) = s.split_once(':').ok_or_else(bad)?;
-        if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let seq: i64 = seq.parse().map_err(|_| bad())?;
-        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad());
-        }
-        // Seq 0 is the start of every chain, whose hash is 64 `0`s (the head of an empty
-        // log): any other is no anchor dwctl printed, not a sign that the log was rewritten.
-        if seq == 0 && hash.bytes().any(|b| b != b'0') {
-            return Err(Error::invalid(format!(
-                "invalid anchor {}: event 0 is the start of every chain, and its hash is 64 zeros",
-                super::model::shown(s)
-            ))
-            .with_hint(ANCHOR_HINT));
-        }
-        Ok(Anchor {
-            seq,
-            hash: hash.to_ascii_lowercase(),
-        })
-    }
 }
 
 /// Reading the whole log (verifying it, or its head) needs the tenant-level right to read it.
@@ -337,6 +264,7 @@ pub fn verify(s: &mut Session, expect: &[Anchor]) -> Result<Verification> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::clock::Timestamp;
 
     #[test]
     fn canonical_json_sorts_keys_everywhere() {
@@ -434,7 +362,7 @@ mod tests {
             format!("0:{}1", "0".repeat(63)),
         ] {
             let e = Anchor::parse(&bad).unwrap_err();
-            assert_eq!(e.kind, super::super::error::Kind::Invalid, "{bad}");
+            assert_eq!(e.kind, crate::model::error::Kind::Invalid, "{bad}");
         }
     }
 }

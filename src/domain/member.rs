@@ -1,13 +1,13 @@
 //! Members and their roles (domain.md 4, permissions.md 5).
 
-use super::error::{Error, Result};
-use super::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
 use super::policy::{self, Right};
 use super::principal;
-use super::roles::{RoleCode, RoleSet};
 use super::session::{Outcome, Session};
-use super::words;
 use super::workspace;
+use crate::model::error::{Error, Result};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::words;
+use crate::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
 
 fn not_member(w: &Workspace, p: &Principal) -> Error {
     Error::not_found(format!("{} is not a member of {}", p.name, w.name)).with_hint(format!(

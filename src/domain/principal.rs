@@ -2,12 +2,12 @@
 
 use serde_json::Value;
 
-use super::error::{Error, Result};
-use super::model::{
-    named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Warning,
-};
 use super::policy::{self, TenantRight};
 use super::session::{diff, Outcome, Session};
+use crate::model::error::{Error, Result};
+use crate::model::{
+    named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Warning,
+};
 
 #[derive(Debug, Clone)]
 pub struct NewPrincipal {

@@ -1,53 +1,14 @@
 //! Resource groups: tenant-level compute power, bound to workspaces (domain.md 7).
 
-use serde::Serialize;
+use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
 use serde_json::Value;
 use std::collections::HashSet;
 
-use super::clock::Timestamp;
-use super::error::{Error, Result};
-use super::model::{shown, str_enum, GroupName, Warning, WorkspaceName};
 use super::policy::{self, Right, TenantRight};
 use super::session::{diff, Outcome, Session};
 use super::workspace;
-
-str_enum!(GroupType, "resource group type" {
-    Serverless => "serverless", Scheduler => "scheduler", Integration => "integration", Dataservice => "dataservice"
-});
-str_enum!(Payment, "payment" { Postpaid => "postpaid", Prepaid => "prepaid" });
-str_enum!(DurationUnit, "duration unit" { Month => "month", Year => "year" });
-
-impl GroupType {
-    fn id_prefix(self) -> &'static str {
-        match self {
-            GroupType::Serverless => "Serverless_res_group_",
-            GroupType::Scheduler => "S_res_group_",
-            GroupType::Integration => "di_res_group_",
-            GroupType::Dataservice => "ds_res_group_",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ResourceGroup {
-    #[serde(skip)]
-    pub pk: i64,
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub group_type: GroupType,
-    pub spec: i64,
-    pub payment: Payment,
-    pub duration: Option<i64>,
-    pub duration_unit: Option<String>,
-    pub vpc: Option<String>,
-    pub vswitch: Option<String>,
-    pub remark: String,
-    pub status: String,
-    pub workspaces: Vec<String>,
-    pub created_at: Timestamp,
-    pub created_by: String,
-}
+use crate::model::error::{Error, Result};
+use crate::model::{shown, GroupName, Warning, WorkspaceName};
 
 fn to_json(g: &ResourceGroup) -> Value {
     serde_json::to_value(g).unwrap_or(Value::Null)

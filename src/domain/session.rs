@@ -5,11 +5,13 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::audit::{event_hash, AuditEvent};
-use super::clock::Timestamp;
-use super::error::{Error, Kind, Result};
-use super::model::{shown, Principal, Warning};
-use crate::catalog::{Catalog, Tenant, Tx};
+use super::audit::event_hash;
+use crate::catalog::{Catalog, Tx};
+use crate::model::audit::AuditEvent;
+use crate::model::clock::Timestamp;
+use crate::model::error::{Error, Kind, Result};
+use crate::model::Tenant;
+use crate::model::{shown, Principal, Warning};
 
 /// What every command brings: who acts, what time it is, whether to roll back.
 #[derive(Debug, Clone)]

@@ -3,17 +3,18 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::clock::Timestamp;
-use super::error::Result;
-use super::model::{
-    Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
-};
 use super::policy;
-use super::resource_group::{GroupType, Payment, ResourceGroup};
-use super::roles::RoleSet;
 use super::session::Session;
 use super::workspace::{self, to_json};
-use crate::catalog::{Tenant, Tx};
+use crate::catalog::Tx;
+use crate::model::clock::Timestamp;
+use crate::model::error::Result;
+use crate::model::resource_group::{GroupType, Payment, ResourceGroup};
+use crate::model::roles::RoleSet;
+use crate::model::Tenant;
+use crate::model::{
+    Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
+};
 
 pub const DEFAULT_GROUP: &str = "default_serverless_group";
 

@@ -1,15 +1,15 @@
 //! Domain use cases on an in-memory catalog: no mocks, the real SQL.
 
-use super::clock::Timestamp;
-use super::error::Kind;
 use super::member::{self, RoleChange};
-use super::model::{Mode, PrincipalKind, PrincipalName, SodPolicy, Status, WorkspaceName};
 use super::principal::{self, NewPrincipal};
-use super::roles::{RoleCode, RoleSet};
 use super::session::{self, Request};
 use super::workspace::{self, ListFilter, NewWorkspace, WorkspaceUpdate};
 use super::{resource_group, tenant};
 use crate::catalog::{self, Catalog};
+use crate::model::clock::Timestamp;
+use crate::model::error::Kind;
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{Mode, PrincipalKind, PrincipalName, SodPolicy, Status, WorkspaceName};
 
 fn now() -> Timestamp {
     Timestamp::parse("2026-11-28T10:00:00Z").unwrap()
@@ -517,11 +517,11 @@ fn a_tag_filter_lists_what_filtering_every_workspace_did() {
 /// visitor's error stops the read at that row.
 #[test]
 fn the_principal_list_is_visited_row_by_row_never_returned() {
-    type Visit = fn(super::model::Principal) -> super::error::Result<()>;
+    type Visit = fn(crate::model::Principal) -> crate::model::error::Result<()>;
     let _streams: for<'a, 'b, 'c> fn(
         &'a mut session::Session<'b, 'c>,
         Visit,
-    ) -> super::error::Result<()> = principal::list;
+    ) -> crate::model::error::Result<()> = principal::list;
     let mut cat = setup();
     add_user(&mut cat, "zed", false);
     add_user(&mut cat, "Amy", false);
@@ -539,7 +539,7 @@ fn the_principal_list_is_visited_row_by_row_never_returned() {
     let e = session::read(&mut cat, &req(None, now()), |s| {
         principal::list(s, |_| {
             visited += 1;
-            Err(super::error::Error::internal("stop"))
+            Err(crate::model::error::Error::internal("stop"))
         })
     })
     .unwrap_err();
@@ -552,12 +552,12 @@ fn the_principal_list_is_visited_row_by_row_never_returned() {
 /// goes back to returning the findings.
 #[test]
 fn check_findings_are_visited_workspace_by_workspace_in_name_order() {
-    type Visit = fn(super::check::Finding) -> super::error::Result<()>;
+    type Visit = fn(super::check::Finding) -> crate::model::error::Result<()>;
     let _streams: for<'a, 'b, 'c, 'd> fn(
         &'a mut session::Session<'b, 'c>,
         &'d super::check::Plan,
         Visit,
-    ) -> super::error::Result<()> = super::check::run;
+    ) -> crate::model::error::Result<()> = super::check::run;
     let mut cat = setup();
     for name in ["test_2", "Test_1", "demo_3"] {
         create(&mut cat, None, name).unwrap();

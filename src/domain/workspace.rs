@@ -4,16 +4,16 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
-use super::error::{Error, Result};
-use super::model::{
+use super::policy::{self, Right, TenantRight};
+use super::session::{diff, Outcome, Session};
+use crate::catalog::WorkspaceFilter;
+use crate::model::error::{Error, Result};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::words;
+use crate::model::{
     parse_display_name, parse_text, Env, Mode, SodPolicy, Status, Warning, Workspace,
     WorkspaceName, MAX_TAGS,
 };
-use super::policy::{self, Right, TenantRight};
-use super::roles::{RoleCode, RoleSet};
-use super::session::{diff, Outcome, Session};
-use super::words;
-use crate::catalog::WorkspaceFilter;
 
 /// What `workspace create` asks for; `None` takes the default.
 #[derive(Debug, Clone, Default)]
@@ -524,7 +524,7 @@ pub fn delete(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace
     }
     let retention_until = s
         .now
-        .plus_days(super::model::RETENTION_DAYS)
+        .plus_days(crate::model::RETENTION_DAYS)
         .ok_or_else(|| {
             Error::invalid(format!(
                 "the time is {}: a workspace deleted now would be kept until after 9999-12-31T23:59:59.999Z",
