@@ -7,11 +7,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::catalog::{Location, ModeCheck};
 use crate::cli::GlobalArgs;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Result};
 use crate::output::{ColorChoice, Format};
+use crate::storage::{Location, ModeCheck};
 
 /// The environment variables dwctl reads, captured once at start-up.
 #[derive(Debug, Clone, Default)]

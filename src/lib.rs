@@ -3,7 +3,6 @@
 //! The spine: `cli` (clap types) -> `commands` (thin) -> `domain` (rights and rules) ->
 //! `catalog` (SQL, one transaction per command) -> `output` (the only printer).
 
-pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -15,6 +14,10 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod prompt;
+pub mod storage;
+
+#[cfg(test)]
+mod tests;
 
 use clap::{CommandFactory, FromArgMatches};
 

@@ -148,7 +148,7 @@ fn catalog_names(kind: NameKind, prefix: &OsStr) -> Vec<CompletionCandidate> {
     let (Some(path), Some(now)) = (&ctx.catalog, ctx.now) else {
         return Vec::new();
     };
-    let Ok(Some(mut catalog)) = crate::catalog::open_for_names(path) else {
+    let Ok(Some(mut catalog)) = crate::storage::Catalog::open_for_names(path) else {
         return Vec::new();
     };
     let req = Request {

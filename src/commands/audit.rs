@@ -1,8 +1,8 @@
 use super::Ctx;
-use crate::catalog::AuditFilter;
 use crate::cli::{AuditCommand, AuditListArgs};
 use crate::domain::audit;
 use crate::domain::session;
+use crate::domain::store::AuditFilter;
 use crate::model::audit::{Anchor, AuditEvent};
 use crate::model::clock::Timestamp;
 use crate::model::error::Error;

@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
                         &format!("Upgrade {name} to standard mode? This cannot be undone."),
                     )
                 },
-                |s| ws::upgrade(s, &name),
+                |s| crate::domain::upgrade::upgrade(s, &name),
             )?;
             let copies = words::count(done.value.value.copies.len(), "dev copy", "dev copies");
             ctx.print_mutation(

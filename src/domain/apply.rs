@@ -12,9 +12,9 @@ use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, NewObject, PropChange};
 use super::session::Session;
+use super::store::Tx;
 use super::types::{self, ConnMode, Properties};
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
-use crate::catalog::Tx;
 use crate::manifest::format::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
     ResourceGroupDecl, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
@@ -199,11 +199,11 @@ struct ObjectOps {
     noun: &'static str,
     /// What to do instead of changing the type or mode.
     replace_hint: &'static str,
-    find: fn(&Tx, i64, &str, Env) -> Result<Option<Existing>>,
+    find: fn(&dyn Tx, i64, &str, Env) -> Result<Option<Existing>>,
     create: fn(&mut Session, &WorkspaceName, NewObject) -> Result<()>,
     update: Update,
     /// The objects `--prune` may remove, as (name, env).
-    prunable: fn(&Tx, i64) -> Result<Vec<Named>>,
+    prunable: fn(&dyn Tx, i64) -> Result<Vec<Named>>,
     remove: ByName,
     /// `default = true` moves the default there (compute resources).
     set_default: Option<ByName>,
@@ -304,7 +304,7 @@ impl Principals {
     }
 
     /// The principal named `name_or_id`, from the cache or else read by its key.
-    fn get(&mut self, tx: &Tx, name_or_id: &str) -> Result<Option<&Principal>> {
+    fn get(&mut self, tx: &dyn Tx, name_or_id: &str) -> Result<Option<&Principal>> {
         let key = name_or_id.to_ascii_lowercase();
         let i = match self.by_name_or_id.get(&key) {
             Some(&i) => i,
@@ -323,7 +323,7 @@ impl Principals {
     }
 
     /// The principal with key `pk`, from the cache or else read by its key.
-    fn by_pk(&mut self, tx: &Tx, pk: i64) -> Result<Option<&Principal>> {
+    fn by_pk(&mut self, tx: &dyn Tx, pk: i64) -> Result<Option<&Principal>> {
         let i = match self.by_pk.get(&pk) {
             Some(&i) => i,
             None => match tx.principal_by_pk(pk)? {
@@ -698,7 +698,7 @@ impl Applier<'_, '_, '_> {
                             "~ {what}: a standard-mode workspace cannot go back to basic mode"
                         )));
                     }
-                    self.step(&format!("~ {what}"), |s| workspace::upgrade(s, &name))?;
+                    self.step(&format!("~ {what}"), |s| super::upgrade::upgrade(s, &name))?;
                     self.push("update", "workspace", None, &ws, None, vec!["mode".into()]);
                 }
             }

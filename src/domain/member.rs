@@ -280,7 +280,7 @@ pub fn list(
     mut visit: impl FnMut(Member) -> Result<()>,
 ) -> Result<()> {
     let (w, _) = workspace::visible(s, ws)?;
-    s.tx().for_each_member(w.id, |m| match role {
+    s.tx().for_each_member(w.id, &mut |m| match role {
         Some(r) if !m.roles.contains(r) => Ok(()),
         _ => visit(m),
     })

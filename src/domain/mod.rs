@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod chain;
 pub mod check;
 pub mod member;
 pub mod names;
@@ -12,9 +13,8 @@ pub mod probe;
 pub mod resource_group;
 pub mod resources;
 pub mod session;
+pub mod store;
 pub mod tenant;
 pub mod types;
+pub mod upgrade;
 pub mod workspace;
-
-#[cfg(test)]
-mod tests;

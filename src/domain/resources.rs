@@ -13,7 +13,7 @@ use super::policy::{self, Right};
 use super::probe::ProbeResult;
 use super::session::{Outcome, Session};
 use super::types::{self, ConnMode, Properties, TypeSpec};
-use super::workspace::{self, UpgradeCopy};
+use super::workspace;
 use crate::model::error::{Error, Result};
 use crate::model::roles::RoleSet;
 use crate::model::{parse_text, shown, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
@@ -898,6 +898,14 @@ pub fn store_test(
         serde_json::json!({ "env": d.env, "result": test }),
     )?;
     Ok(Outcome::changed(present(d, can_read(s, roles))))
+}
+
+/// One dev copy made by an upgrade.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UpgradeCopy {
+    pub kind: &'static str,
+    pub name: String,
+    pub env: Env,
 }
 
 /// The dev copies an upgrade makes of the workspace's prod compute resources and data

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::policy;
 use super::session::Session;
+use super::store::Tx;
 use super::workspace::{self, to_json};
-use crate::catalog::Tx;
 use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::resource_group::{GroupType, Payment, ResourceGroup};
@@ -45,7 +45,7 @@ pub fn authorize_backup(s: &Session) -> Result<()> {
 /// Fill a new catalog with what a new DataWorks user gets: the account principal `root`,
 /// the default workspace (basic mode), and a pay-as-you-go serverless group bound to it.
 /// Runs in the new catalog's one transaction; its audit event is the log's first.
-pub fn init(tx: &mut Tx, account_id: &str, region: &str, now: Timestamp) -> Result<InitResult> {
+pub fn init(tx: &mut dyn Tx, account_id: &str, region: &str, now: Timestamp) -> Result<InitResult> {
     let tenant = Tenant {
         account_id: account_id.to_string(),
         region: region.to_string(),

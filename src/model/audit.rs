@@ -77,3 +77,55 @@ impl Anchor {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_parse_as_head_prints_them() {
+        let h = "9F86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let a = Anchor::parse(&format!("42:{h}")).unwrap();
+        assert_eq!(
+            (a.seq, a.hash.as_str()),
+            (42, h.to_ascii_lowercase().as_str())
+        );
+        assert_eq!(Anchor::parse(&a.to_string()).unwrap(), a);
+        assert_eq!(
+            Anchor::parse(&format!("0:{}", "0".repeat(64))).unwrap().seq,
+            0
+        );
+        for padded in [
+            format!(" 1:{h}"),
+            format!("1:{h} "),
+            format!("1:{h}\r"),
+            format!("1:{h}\n"),
+        ] {
+            let e = Anchor::parse(&padded).unwrap_err();
+            assert!(
+                e.message.ends_with("it has spaces or a line end around it"),
+                "{padded:?}: {}",
+                e.message
+            );
+        }
+        for bad in [
+            String::new(),
+            "42".into(),
+            format!(":{h}"),
+            format!("+1:{h}"),
+            format!("-1:{h}"),
+            format!(" 1:{h}"),
+            format!("1:{h} "),
+            format!("1:{}", &h[1..]),
+            format!("1:{h}0"),
+            format!("1:{h}:2"),
+            format!("99999999999999999999:{h}"),
+            format!("1:{}", "é".repeat(32)),
+            format!("0:{h}"),
+            format!("0:{}1", "0".repeat(63)),
+        ] {
+            let e = Anchor::parse(&bad).unwrap_err();
+            assert_eq!(e.kind, super::super::error::Kind::Invalid, "{bad}");
+        }
+    }
+}

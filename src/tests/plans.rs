@@ -9,18 +9,19 @@ use std::sync::Mutex;
 
 use rusqlite::ffi;
 
-use super::{in_memory, tune, AuditFilter, Catalog};
 use crate::domain::apply;
 use crate::domain::member;
 use crate::domain::names::{self, NameKind};
 use crate::domain::principal::{self, NewPrincipal};
 use crate::domain::session::{self, Request, Session};
+use crate::domain::store::AuditFilter;
 use crate::domain::workspace::{self, ListFilter, NewWorkspace};
 use crate::domain::{audit, tenant};
 use crate::manifest::format::MemberDecl;
 use crate::model::clock::Timestamp;
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::{PrincipalKind, PrincipalName, WorkspaceName};
+use crate::storage::sqlite::{in_memory, tune, Catalog};
 
 /// Every statement SQLite starts on the connection, as written (parameters unbound).
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -60,7 +61,7 @@ fn ws(name: &str) -> WorkspaceName {
 /// A small tenant: alice and bob, two tagged workspaces with members, their audit events.
 fn tenant_with_data() -> Catalog {
     let mut cat = in_memory();
-    tune(&cat.conn).unwrap();
+    tune(cat.conn()).unwrap();
     {
         let mut tx = cat.write().unwrap();
         tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now()).unwrap();
@@ -116,7 +117,7 @@ fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, V
     // statement it is given, and is removed before `cat` can be dropped.
     unsafe {
         ffi::sqlite3_trace_v2(
-            cat.conn.handle(),
+            cat.conn().handle(),
             ffi::SQLITE_TRACE_STMT as c_uint,
             Some(record),
             std::ptr::null_mut(),
@@ -125,7 +126,7 @@ fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, V
     LOG.lock().unwrap().clear();
     run(cat);
     unsafe {
-        ffi::sqlite3_trace_v2(cat.conn.handle(), 0, None, std::ptr::null_mut());
+        ffi::sqlite3_trace_v2(cat.conn().handle(), 0, None, std::ptr::null_mut());
     }
     let sqls: Vec<String> = std::mem::take(&mut *LOG.lock().unwrap());
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
@@ -138,7 +139,7 @@ fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, V
             continue;
         }
         let mut st = cat
-            .conn
+            .conn()
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap();
         // Parameters stay unbound (NULL): the plan does not depend on them (QPSG).
@@ -444,7 +445,7 @@ fn the_checks_catch_a_scan_and_a_sorted_read() {
     let plans = plans_of(&mut cat, |c| {
         // The account as it was found before schema 2 (`kind` had no index), through an
         // alias as most statements name their tables.
-        c.conn
+        c.conn()
             .query_row(
                 "SELECT pk FROM principal p WHERE +p.kind = 'account'",
                 [],
@@ -452,7 +453,7 @@ fn the_checks_catch_a_scan_and_a_sorted_read() {
             )
             .unwrap();
         // audit list --action NOUN --limit as one range read.
-        c.conn
+        c.conn()
             .query_row(
                 "SELECT count(*) FROM (SELECT seq FROM audit WHERE action >= 'member' COLLATE NOCASE \
                  AND action < 'member/' COLLATE NOCASE ORDER BY seq DESC LIMIT 100)",
@@ -463,41 +464,4 @@ fn the_checks_catch_a_scan_and_a_sorted_read() {
     });
     assert_eq!(scans(&plans).len(), 1, "{plans:?}");
     assert_eq!(sorted_reads(&plans).len(), 1, "{plans:?}");
-}
-
-#[test]
-fn a_schema_1_catalog_gets_the_indexes() {
-    let conn = rusqlite::Connection::open_in_memory().unwrap();
-    conn.execute_batch(super::MIGRATIONS[0]).unwrap();
-    conn.pragma_update(None, "user_version", 1).unwrap();
-    let mut cat = Catalog {
-        conn,
-        path: ":memory:".into(),
-        read_only: false,
-        lock_timeout: std::time::Duration::ZERO,
-        warnings: Vec::new(),
-    };
-    cat.migrate().unwrap();
-    let version: i32 = cat
-        .conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, super::SCHEMA_VERSION);
-    let indexes: Vec<String> = cat
-        .conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    for name in [
-        "audit_by_action",
-        "audit_by_actor",
-        "audit_by_actor_id",
-        "principal_account",
-        "workspace_tag_by_value",
-    ] {
-        assert!(indexes.iter().any(|i| i == name), "{name} in {indexes:?}");
-    }
 }

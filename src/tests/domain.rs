@@ -1,15 +1,15 @@
 //! Domain use cases on an in-memory catalog: no mocks, the real SQL.
 
-use super::member::{self, RoleChange};
-use super::principal::{self, NewPrincipal};
-use super::session::{self, Request};
-use super::workspace::{self, ListFilter, NewWorkspace, WorkspaceUpdate};
-use super::{resource_group, tenant};
-use crate::catalog::{self, Catalog};
+use crate::domain::member::{self, RoleChange};
+use crate::domain::principal::{self, NewPrincipal};
+use crate::domain::session::{self, Request};
+use crate::domain::workspace::{self, ListFilter, NewWorkspace, WorkspaceUpdate};
+use crate::domain::{resource_group, tenant};
 use crate::model::clock::Timestamp;
 use crate::model::error::Kind;
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::{Mode, PrincipalKind, PrincipalName, SodPolicy, Status, WorkspaceName};
+use crate::storage::sqlite::{self as catalog, Catalog};
 
 fn now() -> Timestamp {
     Timestamp::parse("2026-11-28T10:00:00Z").unwrap()
@@ -72,7 +72,7 @@ fn add_user(cat: &mut Catalog, name: &str, full: bool) {
 fn audit_count(cat: &mut Catalog) -> i64 {
     session::read(cat, &req(None, now()), |s| {
         let mut n = 0;
-        s.tx().for_each_event(|_| {
+        s.tx().for_each_event(&mut |_| {
             n += 1;
             Ok(())
         })?;
@@ -313,7 +313,7 @@ fn the_audit_chain_verifies() {
     let mut cat = setup();
     create(&mut cat, None, "chain_ws").unwrap();
     let v = session::read(&mut cat, &req(None, now()), |s| {
-        super::audit::verify(s, &[])
+        crate::domain::audit::verify(s, &[])
     })
     .unwrap();
     assert!(v.ok, "{}", v.message);
@@ -323,7 +323,7 @@ fn the_audit_chain_verifies() {
 /// Completion names: a few words about each, and only what the actor may see.
 #[test]
 fn completion_names_carry_a_few_words_and_follow_visibility() {
-    use super::names::{names, NameKind, Named};
+    use crate::domain::names::{names, NameKind, Named};
     let mut cat = setup();
     create(&mut cat, None, "sales_ws").unwrap();
     create(&mut cat, None, "secret_ws").unwrap();
@@ -375,7 +375,7 @@ fn completion_names_carry_a_few_words_and_follow_visibility() {
 /// does (case-sensitively) offered, to every actor.
 #[test]
 fn completion_of_a_prefix_offers_what_filtering_every_name_did() {
-    use super::names::{names, names_starting, NameKind};
+    use crate::domain::names::{names, names_starting, NameKind};
     let mut cat = setup();
     for name in ["alice", "Alan", "al@x", "ALBERT", "bob", "zed"] {
         add_user(&mut cat, name, false);
@@ -552,12 +552,12 @@ fn the_principal_list_is_visited_row_by_row_never_returned() {
 /// goes back to returning the findings.
 #[test]
 fn check_findings_are_visited_workspace_by_workspace_in_name_order() {
-    type Visit = fn(super::check::Finding) -> crate::model::error::Result<()>;
+    type Visit = fn(crate::domain::check::Finding) -> crate::model::error::Result<()>;
     let _streams: for<'a, 'b, 'c, 'd> fn(
         &'a mut session::Session<'b, 'c>,
-        &'d super::check::Plan,
+        &'d crate::domain::check::Plan,
         Visit,
-    ) -> crate::model::error::Result<()> = super::check::run;
+    ) -> crate::model::error::Result<()> = crate::domain::check::run;
     let mut cat = setup();
     for name in ["test_2", "Test_1", "demo_3"] {
         create(&mut cat, None, name).unwrap();
@@ -565,8 +565,8 @@ fn check_findings_are_visited_workspace_by_workspace_in_name_order() {
     for named in [vec![], vec![ws("test_2"), ws("demo_3"), ws("Test_1")]] {
         let mut seen = Vec::new();
         session::read(&mut cat, &req(None, now()), |s| {
-            let plan = super::check::plan(s, &named)?;
-            super::check::run(s, &plan, |f| {
+            let plan = crate::domain::check::plan(s, &named)?;
+            crate::domain::check::run(s, &plan, |f| {
                 seen.push((f.workspace.map(|w| w.as_str().to_string()), f.rule));
                 Ok(())
             })

@@ -1,0 +1,5 @@
+//! Tests that run the domain on the real SQLite backend: they sit above both, so that
+//! neither the domain nor a backend imports the other.
+
+mod domain;
+mod plans;
