@@ -2,9 +2,9 @@ use super::{if_exists, Ctx};
 use crate::cli::{
     WorkspaceCommand, WsCreateArgs, WsListArgs, WsPurgeArgs, WsRemoveArgs, WsUpdateArgs,
 };
-use crate::domain::resource_group::parse_group_ref;
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::error::Error;
+use crate::model::resource_group::parse_group_ref;
 use crate::model::words;
 use crate::model::{
     parse_display_name, parse_tag, parse_tag_key, parse_text, Mode, SodPolicy, Status, Workspace,

@@ -472,13 +472,15 @@ impl Applier<'_, '_, '_> {
             opt_parse(&d.duration_unit, DurationUnit::parse).map_err(|e| prefix(&what, e))?;
         let spec = d
             .spec
-            .map(|v| rg::parse_spec(v as i64))
+            .map(|v| crate::model::resource_group::parse_spec(v as i64))
             .transpose()
             .map_err(|e| prefix(&what, e))?;
-        let vpc = opt_parse(&d.vpc, |v| rg::parse_network_id(v, "vpc-", "VPC id"))
-            .map_err(|e| prefix(&what, e))?;
+        let vpc = opt_parse(&d.vpc, |v| {
+            crate::model::resource_group::parse_network_id(v, "vpc-", "VPC id")
+        })
+        .map_err(|e| prefix(&what, e))?;
         let vswitch = opt_parse(&d.vswitch, |v| {
-            rg::parse_network_id(v, "vsw-", "vSwitch id")
+            crate::model::resource_group::parse_network_id(v, "vsw-", "vSwitch id")
         })
         .map_err(|e| prefix(&what, e))?;
         let remark =

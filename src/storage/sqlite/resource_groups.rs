@@ -4,10 +4,10 @@ use rusqlite::{params, Row};
 
 use super::stored::{first, Cells};
 use super::Tx;
-use crate::domain::resource_group::{parse_group_ref, parse_network_id};
 use crate::domain::store::GroupStore;
 use crate::model::clock::Timestamp;
 use crate::model::error::Result;
+use crate::model::resource_group::{parse_group_ref, parse_network_id};
 use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
 use crate::model::GroupName;
 
