@@ -1,7 +1,10 @@
 //! dwctl: administer DataWorks-style workspaces on a local SQLite catalog.
 //!
-//! The spine: `cli` (clap types) -> `commands` (thin) -> `domain` (rights and rules) ->
-//! `catalog` (SQL, one transaction per command) -> `output` (the only printer).
+//! The spine: `cli` (clap types) -> `commands` (thin) -> `domain` (rights and rules; it
+//! owns the storage interface `domain::store`) -> `storage` (a backend implementing it:
+//! SQL, one transaction per command) ; `output` (the only printer). `model` holds the
+//! entities, text helpers and the error type every layer uses, and uses none of them.
+//! README "Architecture" has the picture; `cargo test architecture` checks it.
 
 pub mod cli;
 pub mod commands;

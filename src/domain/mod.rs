@@ -1,5 +1,7 @@
-//! The domain: model types, the permission table and the rules. No clap, no terminal,
-//! no environment reads; SQL stays in `crate::catalog`.
+//! The domain: the permission table, the rules and the use cases, on the entities of
+//! `crate::model`. No clap, no terminal, no environment reads. It reads and writes
+//! through the storage interface it owns (`store`), never through a backend: SQL stays
+//! in `crate::storage`.
 
 pub mod apply;
 pub mod audit;
