@@ -1,19 +1,16 @@
 //! Domain use cases on an in-memory catalog: no mocks, the real SQL.
 
+use super::{add_user, new_tenant as setup, now, ws};
 use crate::domain::member::{self, RoleChange};
-use crate::domain::principal::{self, NewPrincipal};
+use crate::domain::principal::{self};
+use crate::domain::resource_group;
 use crate::domain::session::{self, Request};
 use crate::domain::workspace::{self, ListFilter, NewWorkspace, WorkspaceUpdate};
-use crate::domain::{resource_group, tenant};
 use crate::model::clock::Timestamp;
 use crate::model::error::Kind;
 use crate::model::roles::{RoleCode, RoleSet};
-use crate::model::{Mode, PrincipalKind, PrincipalName, SodPolicy, Status, WorkspaceName};
-use crate::storage::sqlite::{self as catalog, Catalog};
-
-fn now() -> Timestamp {
-    Timestamp::parse("2026-11-28T10:00:00Z").unwrap()
-}
+use crate::model::{Mode, SodPolicy, Status};
+use crate::storage::sqlite::Catalog;
 
 fn req(actor: Option<&str>, at: Timestamp) -> Request {
     Request {
@@ -21,20 +18,6 @@ fn req(actor: Option<&str>, at: Timestamp) -> Request {
         now: at,
         dry_run: false,
     }
-}
-
-fn setup() -> Catalog {
-    let mut cat = catalog::in_memory();
-    {
-        let mut tx = cat.write().unwrap();
-        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now()).unwrap();
-        tx.commit().unwrap();
-    }
-    cat
-}
-
-fn ws(name: &str) -> WorkspaceName {
-    WorkspaceName::parse(name).unwrap()
 }
 
 fn create(cat: &mut Catalog, actor: Option<&str>, name: &str) -> Result<(), Kind> {
@@ -50,23 +33,6 @@ fn create(cat: &mut Catalog, actor: Option<&str>, name: &str) -> Result<(), Kind
     })
     .map(|_| ())
     .map_err(|e| e.kind)
-}
-
-fn add_user(cat: &mut Catalog, name: &str, full: bool) {
-    session::write(cat, &req(None, now()), |s| {
-        principal::add(
-            s,
-            NewPrincipal {
-                name: PrincipalName::parse(name).unwrap(),
-                kind: PrincipalKind::RamUser,
-                id: None,
-                display_name: None,
-                full_access: full,
-            },
-            false,
-        )
-    })
-    .unwrap();
 }
 
 fn audit_count(cat: &mut Catalog) -> i64 {

@@ -9,19 +9,19 @@ use std::sync::Mutex;
 
 use rusqlite::ffi;
 
+use super::{add_user, new_tenant, now, ws};
 use crate::domain::apply;
+use crate::domain::audit;
 use crate::domain::member;
 use crate::domain::names::{self, NameKind};
-use crate::domain::principal::{self, NewPrincipal};
+use crate::domain::principal::{self};
 use crate::domain::session::{self, Request, Session};
 use crate::domain::store::AuditFilter;
 use crate::domain::workspace::{self, ListFilter, NewWorkspace};
-use crate::domain::{audit, tenant};
 use crate::manifest::format::MemberDecl;
 use crate::model::clock::Timestamp;
 use crate::model::roles::{RoleCode, RoleSet};
-use crate::model::{PrincipalKind, PrincipalName, WorkspaceName};
-use crate::storage::sqlite::{in_memory, tune, Catalog};
+use crate::storage::sqlite::{tune, Catalog};
 
 /// Every statement SQLite starts on the connection, as written (parameters unbound).
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -42,10 +42,6 @@ unsafe extern "C" fn record(_: c_uint, _: *mut c_void, stmt: *mut c_void, _: *mu
     0
 }
 
-fn now() -> Timestamp {
-    Timestamp::parse("2026-11-28T10:00:00Z").unwrap()
-}
-
 fn req(actor: Option<&str>) -> Request {
     Request {
         actor: actor.map(str::to_string),
@@ -54,34 +50,12 @@ fn req(actor: Option<&str>) -> Request {
     }
 }
 
-fn ws(name: &str) -> WorkspaceName {
-    WorkspaceName::parse(name).unwrap()
-}
-
 /// A small tenant: alice and bob, two tagged workspaces with members, their audit events.
 fn tenant_with_data() -> Catalog {
-    let mut cat = in_memory();
+    let mut cat = new_tenant();
     tune(cat.conn()).unwrap();
-    {
-        let mut tx = cat.write().unwrap();
-        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now()).unwrap();
-        tx.commit().unwrap();
-    }
     for name in ["alice", "bob"] {
-        session::write(&mut cat, &req(None), |s| {
-            principal::add(
-                s,
-                NewPrincipal {
-                    name: PrincipalName::parse(name).unwrap(),
-                    kind: PrincipalKind::RamUser,
-                    id: None,
-                    display_name: None,
-                    full_access: false,
-                },
-                false,
-            )
-        })
-        .unwrap();
+        add_user(&mut cat, name, false);
     }
     for (name, team) in [("sales_ws", "sales"), ("ops_ws", "ops")] {
         session::write(&mut cat, &req(None), |s| {
