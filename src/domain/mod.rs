@@ -7,6 +7,7 @@ pub mod apply;
 pub mod audit;
 pub mod chain;
 pub mod check;
+pub mod ids;
 pub mod member;
 pub mod names;
 pub mod policy;

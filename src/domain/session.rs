@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::chain::event_hash;
+use super::ids::Ids;
 use super::store::{Catalog, Tx};
 use crate::model::audit::AuditEvent;
 use crate::model::clock::Timestamp;
@@ -20,6 +21,8 @@ pub struct Request {
     pub actor: Option<String>,
     pub now: Timestamp,
     pub dry_run: bool,
+    /// `DWCTL_SEED`: pins the ids a change makes (see [`Ids`]).
+    pub seed: Option<u64>,
 }
 
 /// A change's result: `changed: false` for no-ops (already disabled, `--if-not-exists`).
@@ -58,6 +61,8 @@ pub struct Session<'t, 'c> {
     pub now: Timestamp,
     pub tenant: Tenant,
     pub dry_run: bool,
+    /// Where the ids this transaction makes come from.
+    pub ids: Ids,
     warnings: Vec<Warning>,
     attempt: Option<Attempt>,
     writable: bool,
@@ -128,6 +133,7 @@ impl<'t, 'c> Session<'t, 'c> {
         actor: Principal,
         now: Timestamp,
         tenant: Tenant,
+        ids: Ids,
     ) -> Self {
         Session {
             tx,
@@ -135,6 +141,7 @@ impl<'t, 'c> Session<'t, 'c> {
             now,
             tenant,
             dry_run: false,
+            ids,
             warnings: Vec::new(),
             attempt: None,
             writable: true,
@@ -171,6 +178,15 @@ pub fn write<T>(
     let mut tx = catalog.write()?;
     let tenant = tx.tenant()?;
     let actor = resolve_actor(&*tx, req.actor.as_deref())?;
+    // A seeded stream starts from where the audit chain ends, read in this transaction:
+    // each process of a seeded sequence gets its own ids.
+    let ids = match req.seed {
+        Some(_) => {
+            let (seq, hash) = tx.newest_audit()?;
+            Ids::new(req.seed, seq, &hash)
+        }
+        None => Ids::random(),
+    };
     tx.savepoint()?;
     let mut s = Session {
         tx: &mut *tx,
@@ -178,6 +194,7 @@ pub fn write<T>(
         now: req.now,
         tenant,
         dry_run: req.dry_run,
+        ids,
         warnings: Vec::new(),
         attempt: None,
         writable: true,
@@ -231,6 +248,8 @@ pub fn read<T>(
         now: req.now,
         tenant,
         dry_run: false,
+        // A read makes no ids.
+        ids: Ids::random(),
         warnings: Vec::new(),
         attempt: None,
         writable: false,

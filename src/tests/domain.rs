@@ -17,6 +17,7 @@ fn req(actor: Option<&str>, at: Timestamp) -> Request {
         actor: actor.map(str::to_string),
         now: at,
         dry_run: false,
+        seed: None,
     }
 }
 

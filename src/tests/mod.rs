@@ -6,6 +6,7 @@ mod architecture;
 mod domain;
 mod plans;
 
+use crate::domain::ids::Ids;
 use crate::domain::principal::{self, NewPrincipal};
 use crate::domain::session::{self, Request};
 use crate::domain::tenant;
@@ -27,7 +28,8 @@ fn new_tenant() -> Catalog {
     let mut cat = in_memory();
     {
         let mut tx = cat.write().unwrap();
-        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now()).unwrap();
+        let ids = Ids::random();
+        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now(), ids).unwrap();
         tx.commit().unwrap();
     }
     cat
@@ -39,6 +41,7 @@ fn add_user(cat: &mut Catalog, name: &str, full_access: bool) {
         actor: None,
         now: now(),
         dry_run: false,
+        seed: None,
     };
     session::write(cat, &req, |s| {
         principal::add(

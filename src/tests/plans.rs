@@ -47,6 +47,7 @@ fn req(actor: Option<&str>) -> Request {
         actor: actor.map(str::to_string),
         now: now(),
         dry_run: false,
+        seed: None,
     }
 }
 
