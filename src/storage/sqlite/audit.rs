@@ -168,7 +168,7 @@ fn audit_query(f: &AuditFilter, actions: Option<&[String]>) -> (String, Vec<Valu
         served = true;
     }
     if let Some(a) = &f.actor {
-        // Principal ids are all digits and names never are (domain::model), so a value
+        // Principal ids are all digits and names never are (model), so a value
         // matches one column only: the one whose index serves it.
         let by_id = !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit());
         cond.push(match (by_id, served) {
