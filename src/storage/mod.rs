@@ -14,6 +14,7 @@ use crate::domain::store;
 use crate::model::error::Result;
 use crate::model::Warning;
 
+// Where a catalog is, and creating one on first use: a SQLite file's, today.
 pub use sqlite::{check_header, probe, Location, ModeCheck, NewCatalog, Placed, Probe};
 
 /// A catalog a command opened: one variant per backend.
