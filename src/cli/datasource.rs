@@ -2,7 +2,7 @@ use clap::{Args, Subcommand};
 
 use super::complete;
 
-use super::{ObjectAt, ObjectInput, ObjectRef, ObjectUpdateArgs};
+use super::compute::{ObjectAt, ObjectInput, ObjectRef, ObjectUpdateArgs};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

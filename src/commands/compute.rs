@@ -1,10 +1,11 @@
 use super::connection::{self as conn, Removal, Said};
 use super::Ctx;
 use crate::cli::ComputeCommand;
-use crate::domain::model::{ObjectName, WorkspaceName};
 use crate::domain::policy::Action;
-use crate::domain::resources::{self as res, AsCompute, Compute, Filter};
+use crate::domain::resources::{self as res, Filter};
 use crate::domain::types;
+use crate::model::resources::{AsCompute, Compute};
+use crate::model::{ObjectName, WorkspaceName};
 
 impl Said for AsCompute {
     const CAPITAL: &'static str = "Compute resource";

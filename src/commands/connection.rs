@@ -4,12 +4,11 @@
 
 use super::{if_exists, props, Ctx};
 use crate::cli::{ObjectAt, ObjectInput, ObjectUpdateArgs};
-use crate::domain::error::Error;
-use crate::domain::model::{named, Env, ObjectName, Warning, WorkspaceName};
-use crate::domain::resources::{
-    self as res, Connection, ConnectionKind, Filter, NewObject, PropChange,
-};
+use crate::domain::resources::{self as res, ConnectionKind, Filter, NewObject, PropChange};
 use crate::domain::types::{self, ConnMode};
+use crate::model::error::Error;
+use crate::model::resources::Connection;
+use crate::model::{named, Env, ObjectName, Warning, WorkspaceName};
 use crate::output::View;
 use crate::prompt;
 

@@ -3,12 +3,13 @@ use std::time::Duration;
 use super::connection::{self as conn, parse_env, Removal, Said};
 use super::Ctx;
 use crate::cli::{DataSourceCommand, DsAddArgs, DsListArgs, DsTestArgs};
-use crate::domain::error::Error;
-use crate::domain::model::{ObjectName, WorkspaceName};
 use crate::domain::policy::Action;
 use crate::domain::probe;
-use crate::domain::resources::{self as res, AsSource, DataSource, Filter};
+use crate::domain::resources::{self as res, Filter};
 use crate::domain::types;
+use crate::model::error::Error;
+use crate::model::resources::{AsSource, DataSource};
+use crate::model::{ObjectName, WorkspaceName};
 use crate::output::View;
 use crate::prompt;
 
@@ -121,7 +122,7 @@ fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
             result.message
         ))
         .with_hint(match result.state {
-            probe::ProbeState::ConfigError => format!(
+            crate::model::resources::ProbeState::ConfigError => format!(
                 "fix its properties: dwctl datasource update {ws} {} --env {}",
                 target.name, target.env
             ),

@@ -5,11 +5,11 @@
 //! audit event), the target is found, the attempt is declared again under the stored
 //! names, then the right and then the workspace's state are checked.
 
-use super::error::{Error, Result};
-use super::model::{Status, Workspace, WorkspaceName};
 use super::policy::{self, Action, Needs, Requires, Right};
-use super::roles::RoleSet;
 use super::session::Session;
+use crate::model::error::{Error, Result};
+use crate::model::roles::RoleSet;
+use crate::model::{Status, Workspace, WorkspaceName};
 
 /// A workspace-level action admitted: the workspace as the actor sees it, the actor's
 /// roles there, and the target the use case found.

@@ -6,27 +6,27 @@
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::error::{Error, Result};
 use super::member::{self, RoleChange};
-use super::model::{
-    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
-    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
-    SodPolicy, Status, Workspace, WorkspaceName,
-};
 use super::policy::{self, Action};
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
-use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
-use super::resources::{
-    self as res, AsCompute, AsSource, Connection, ConnectionKind, NewObject, PropChange,
-};
-use super::roles::{RoleCode, RoleSet};
+use super::resource_group::{self as rg, GroupUpdate, NewGroup};
+use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
 use super::session::Session;
+use super::store::Tx;
 use super::types::{self, ConnMode, Properties};
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
-use crate::catalog::Tx;
 use crate::manifest::format::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
     ResourceGroupDecl, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+};
+use crate::model::error::{Error, Result};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::resources::{AsCompute, AsSource, Connection};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{
+    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
+    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
+    SodPolicy, Status, Workspace, WorkspaceName,
 };
 
 /// One change of a plan (cli.md 3, the `plan change` object).
@@ -206,7 +206,7 @@ impl Principals {
     }
 
     /// The principal named `name_or_id`, from the cache or else read by its key.
-    fn get(&mut self, tx: &Tx, name_or_id: &str) -> Result<Option<&Principal>> {
+    fn get(&mut self, tx: &dyn Tx, name_or_id: &str) -> Result<Option<&Principal>> {
         let key = name_or_id.to_ascii_lowercase();
         let i = match self.by_name_or_id.get(&key) {
             Some(&i) => i,
@@ -225,7 +225,7 @@ impl Principals {
     }
 
     /// The principal with key `pk`, from the cache or else read by its key.
-    fn by_pk(&mut self, tx: &Tx, pk: i64) -> Result<Option<&Principal>> {
+    fn by_pk(&mut self, tx: &dyn Tx, pk: i64) -> Result<Option<&Principal>> {
         let i = match self.by_pk.get(&pk) {
             Some(&i) => i,
             None => match tx.principal_by_pk(pk)? {
@@ -374,13 +374,15 @@ impl Applier<'_, '_, '_> {
             opt_parse(&d.duration_unit, DurationUnit::parse).map_err(|e| prefix(&what, e))?;
         let spec = d
             .spec
-            .map(|v| rg::parse_spec(v as i64))
+            .map(|v| crate::model::resource_group::parse_spec(v as i64))
             .transpose()
             .map_err(|e| prefix(&what, e))?;
-        let vpc = opt_parse(&d.vpc, |v| rg::parse_network_id(v, "vpc-", "VPC id"))
-            .map_err(|e| prefix(&what, e))?;
+        let vpc = opt_parse(&d.vpc, |v| {
+            crate::model::resource_group::parse_network_id(v, "vpc-", "VPC id")
+        })
+        .map_err(|e| prefix(&what, e))?;
         let vswitch = opt_parse(&d.vswitch, |v| {
-            rg::parse_network_id(v, "vsw-", "vSwitch id")
+            crate::model::resource_group::parse_network_id(v, "vsw-", "vSwitch id")
         })
         .map_err(|e| prefix(&what, e))?;
         let remark =
@@ -600,7 +602,7 @@ impl Applier<'_, '_, '_> {
                             "~ {what}: a standard-mode workspace cannot go back to basic mode"
                         )));
                     }
-                    self.step(&format!("~ {what}"), |s| workspace::upgrade(s, &name))?;
+                    self.step(&format!("~ {what}"), |s| super::upgrade::upgrade(s, &name))?;
                     self.push("update", "workspace", None, &ws, None, vec!["mode".into()]);
                 }
             }
@@ -840,7 +842,7 @@ impl Applier<'_, '_, '_> {
         wid: i64,
         decls: &[DeclRef],
     ) -> Result<()> {
-        let find = |tx: &Tx, name: &str, env: Env| -> Result<Option<Existing>> {
+        let find = |tx: &dyn Tx, name: &str, env: Env| -> Result<Option<Existing>> {
             Ok(K::named(tx, wid, name, Some(env))?
                 .pop()
                 .map(Existing::from))
@@ -1015,7 +1017,7 @@ fn check_region(m: &Manifest, catalog: &str) -> Result<()> {
     };
     // A region id as `init --region` takes it, in any case (exit 2 otherwise, before any
     // refusal): `Mars`, `""` or `cn-hangzhou ` are typos, not another region.
-    if crate::domain::model::parse_region(&region.to_ascii_lowercase()).is_err() {
+    if crate::model::parse_region(&region.to_ascii_lowercase()).is_err() {
         return Err(Error::invalid(format!("invalid region {}", shown(region))).with_hint(
             "a region id looks like cn-hangzhou or ap-southeast-1 (export writes the catalog's)",
         ));
@@ -1050,7 +1052,7 @@ pub fn apply(
         if let Some(pos) = locate(&[Step::Key("region")]) {
             e.message = format!("{pos}: {}", e.message);
         }
-        if e.kind == crate::domain::error::Kind::Refused {
+        if e.kind == crate::model::error::Kind::Refused {
             s.attempt(Action::Apply, None, Some(source));
         }
         return Err(e);
@@ -1343,7 +1345,7 @@ mod tests {
             ..Default::default()
         });
         let e = check_secret_names(&m).unwrap_err();
-        assert_eq!(e.kind, super::super::error::Kind::Internal);
+        assert_eq!(e.kind, crate::model::error::Kind::Internal);
         assert!(
             e.message.contains("sec_ws/a_b (prod) password")
                 && e.message.contains("sec_ws_a/b (prod) password")

@@ -1,13 +1,13 @@
 //! Members and their roles (domain.md 4, permissions.md 5).
 
 use super::admit::{self, admit, Admitted, Target};
-use super::error::{Error, Result};
-use super::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
 use super::policy::Action;
 use super::principal;
-use super::roles::{RoleCode, RoleSet};
 use super::session::{Outcome, Session};
-use super::words;
+use crate::model::error::{Error, Result};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::words;
+use crate::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
 
 /// A member's target in the audit log is its principal.
 impl Target for (Principal, Member) {
@@ -269,7 +269,7 @@ pub fn list(
     mut visit: impl FnMut(Member) -> Result<()>,
 ) -> Result<()> {
     let (w, _) = admit::visible(s, ws)?;
-    s.tx().for_each_member(w.id, |m| match role {
+    s.tx().for_each_member(w.id, &mut |m| match role {
         Some(r) if !m.roles.contains(r) => Ok(()),
         _ => visit(m),
     })

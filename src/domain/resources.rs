@@ -8,120 +8,22 @@
 //! domain only through `present`, which redacts secrets, or hides the properties entirely
 //! from actors without the right to read connection properties.
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 
 use super::admit::{admit, Admitted, Target};
-use super::clock::Timestamp;
-use super::error::{Error, Result};
-use super::model::{parse_text, shown, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
 use super::policy::{self, Action, Right};
-use super::probe::{ProbeResult, ProbeState};
-use super::roles::RoleSet;
+use super::probe::ProbeResult;
 use super::session::{Outcome, Session};
+use super::store::Tx;
 use super::types::{self, ConnMode, Properties, TypeSpec};
-use super::workspace::UpgradeCopy;
-use crate::catalog::Tx;
-
-/// The last connectivity test of a data source.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LastTest {
-    pub state: ProbeState,
-    pub at: Timestamp,
-    pub latency_ms: Option<u64>,
-    pub message: String,
-}
-
-/// A connection of a workspace: a compute resource or a data source, by its kind `K`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Connection<K> {
-    #[serde(skip)]
-    pub pk: i64,
-    pub workspace: WorkspaceName,
-    pub name: String,
-    pub env: Env,
-    #[serde(rename = "type")]
-    pub type_key: String,
-    pub mode: ConnMode,
-    /// Redacted, or `None` for actors who may not read connection properties.
-    pub properties: Option<Properties>,
-    pub description: String,
-    /// What makes it a compute resource or a data source.
-    #[serde(flatten)]
-    pub kind: K,
-    pub created_at: Timestamp,
-    pub created_by: String,
-    pub updated_at: Timestamp,
-    pub updated_by: String,
-}
-
-/// What makes a connection a compute resource.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AsCompute {
-    /// The default of its type in its environment.
-    pub is_default: bool,
-}
-
-/// What makes a connection a data source.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AsSource {
-    pub origin: Origin,
-    pub last_test: Option<LastTest>,
-}
-
-pub type Compute = Connection<AsCompute>;
-pub type DataSource = Connection<AsSource>;
-
-/// Where a data source came from: added on its own, or brought by the compute resource of
-/// its name (stored as `manual` / `compute:NAME`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    Manual,
-    Compute(String),
-}
-
-impl Origin {
-    const COMPUTE_PREFIX: &'static str = "compute:";
-
-    /// The stored form, as dwctl writes it; anything else is `None`.
-    pub fn from_stored(s: &str) -> Option<Origin> {
-        if s == "manual" {
-            return Some(Origin::Manual);
-        }
-        let name = s.strip_prefix(Self::COMPUTE_PREFIX)?;
-        ObjectName::parse(name, "compute resource").ok()?;
-        Some(Origin::Compute(name.to_string()))
-    }
-
-    /// The compute resource that brought it.
-    pub fn compute(&self) -> Option<&str> {
-        match self {
-            Origin::Manual => None,
-            Origin::Compute(name) => Some(name),
-        }
-    }
-
-    /// Whether the compute resource `name` brought it (names compare case-insensitively).
-    pub fn brought_by(&self, name: &str) -> bool {
-        self.compute().is_some_and(|c| c.eq_ignore_ascii_case(name))
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Origin::Manual => f.write_str("manual"),
-            Origin::Compute(name) => write!(f, "{}{name}", Self::COMPUTE_PREFIX),
-        }
-    }
-}
-
-impl Serialize for Origin {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+use crate::model::error::{Error, Result};
+use crate::model::resources::{
+    AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Origin,
+};
+use crate::model::roles::RoleSet;
+use crate::model::{parse_text, shown, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
 
 /// What a new connection is made of: its name, environment and configuration.
 #[derive(Debug, Clone)]
@@ -151,12 +53,12 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
     const REMOVE: Action;
 
     /// Those of workspace `ws` named `name` (case-insensitively), in one or both envs.
-    fn named(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Connection<Self>>>;
+    fn named(tx: &dyn Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Connection<Self>>>;
     /// Those of workspace `ws`, in the catalog's order.
-    fn all(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<Self>>>;
-    fn insert(tx: &Tx, ws: i64, c: &Connection<Self>) -> Result<i64>;
-    fn save(tx: &Tx, c: &Connection<Self>) -> Result<()>;
-    fn delete(tx: &Tx, pk: i64) -> Result<()>;
+    fn all(tx: &dyn Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<Self>>>;
+    fn insert(tx: &dyn Tx, ws: i64, c: &Connection<Self>) -> Result<i64>;
+    fn save(tx: &dyn Tx, c: &Connection<Self>) -> Result<()>;
+    fn delete(tx: &dyn Tx, pk: i64) -> Result<()>;
 
     /// Whether it stands on its own: `--prune` may remove it, an upgrade copies it and
     /// `export` lists it (a data source a compute resource brought follows it).
@@ -204,19 +106,19 @@ impl ConnectionKind for AsCompute {
     const UPDATE: Action = Action::ComputeUpdate;
     const REMOVE: Action = Action::ComputeDetach;
 
-    fn named(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
+    fn named(tx: &dyn Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
         tx.computes_named(ws, name, env)
     }
-    fn all(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
+    fn all(tx: &dyn Tx, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
         tx.computes(ws, env)
     }
-    fn insert(tx: &Tx, ws: i64, c: &Compute) -> Result<i64> {
+    fn insert(tx: &dyn Tx, ws: i64, c: &Compute) -> Result<i64> {
         tx.insert_compute(ws, c)
     }
-    fn save(tx: &Tx, c: &Compute) -> Result<()> {
+    fn save(tx: &dyn Tx, c: &Compute) -> Result<()> {
         tx.save_compute(c)
     }
-    fn delete(tx: &Tx, pk: i64) -> Result<()> {
+    fn delete(tx: &dyn Tx, pk: i64) -> Result<()> {
         tx.delete_compute(pk)
     }
 
@@ -338,19 +240,19 @@ impl ConnectionKind for AsSource {
     const UPDATE: Action = Action::DatasourceUpdate;
     const REMOVE: Action = Action::DatasourceRemove;
 
-    fn named(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<DataSource>> {
+    fn named(tx: &dyn Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<DataSource>> {
         tx.datasources_named(ws, name, env)
     }
-    fn all(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
+    fn all(tx: &dyn Tx, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
         tx.datasources(ws, env)
     }
-    fn insert(tx: &Tx, ws: i64, d: &DataSource) -> Result<i64> {
+    fn insert(tx: &dyn Tx, ws: i64, d: &DataSource) -> Result<i64> {
         tx.insert_datasource(ws, d)
     }
-    fn save(tx: &Tx, d: &DataSource) -> Result<()> {
+    fn save(tx: &dyn Tx, d: &DataSource) -> Result<()> {
         tx.save_datasource(d)
     }
-    fn delete(tx: &Tx, pk: i64) -> Result<()> {
+    fn delete(tx: &dyn Tx, pk: i64) -> Result<()> {
         tx.delete_datasource(pk)
     }
 
@@ -887,6 +789,14 @@ pub fn store_test(
     Ok(Outcome::changed(present(d, can_read(s, roles))))
 }
 
+/// One dev copy made by an upgrade.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UpgradeCopy {
+    pub kind: &'static str,
+    pub name: String,
+    pub env: Env,
+}
+
 /// The dev copies an upgrade makes of the workspace's prod compute resources and data
 /// sources (domain.md 3.4): same name, type, mode and properties, except that MaxCompute
 /// gets its own `<project>_dev` project and the `Executor` auth type.
@@ -934,26 +844,4 @@ fn copy_to_dev<K: ConnectionKind>(
 /// A description given on the command line or in a manifest.
 pub fn parse_description(s: &str) -> Result<String> {
     parse_text(s, 3000, "description")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn origin_reads_what_it_writes_and_nothing_else() {
-        for stored in ["manual", "compute:mc_fin"] {
-            let o = Origin::from_stored(stored).expect(stored);
-            assert_eq!(o.to_string(), stored);
-            assert_eq!(serde_json::to_value(&o).unwrap(), stored);
-        }
-        for bad in ["Manual", "compute:", "compute:9x", "COMPUTE:mc", "auto", ""] {
-            assert_eq!(Origin::from_stored(bad), None, "{bad}");
-        }
-        let o = Origin::Compute("MC_fin".into());
-        assert!(o.brought_by("mc_FIN"));
-        assert!(!o.brought_by("mc"));
-        assert!(!Origin::Manual.brought_by("mc_fin"));
-        assert_eq!(o.compute(), Some("MC_fin"));
-    }
 }

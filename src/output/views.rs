@@ -1,11 +1,11 @@
 //! Each object's fields (JSON and CSV show every one) and those a table shows as columns.
 
 use super::View;
-use crate::domain::audit::AuditEvent;
 use crate::domain::check::Finding;
-use crate::domain::model::{Member, Principal, Workspace};
-use crate::domain::resource_group::ResourceGroup;
-use crate::domain::resources::{Compute, DataSource};
+use crate::model::audit::AuditEvent;
+use crate::model::resource_group::ResourceGroup;
+use crate::model::resources::{Compute, DataSource};
+use crate::model::{Member, Principal, Workspace};
 
 impl View for Workspace {
     const FIELDS: &'static [&'static str] = &[
@@ -226,10 +226,10 @@ mod tests {
     /// each what it is: they show their fields in the order they always had.
     #[test]
     fn connections_serialize_their_fields_in_order() {
-        use crate::domain::clock::Timestamp;
-        use crate::domain::model::{Env, WorkspaceName};
-        use crate::domain::resources::{AsCompute, AsSource, Connection, Origin};
         use crate::domain::types::ConnMode;
+        use crate::model::clock::Timestamp;
+        use crate::model::resources::{AsCompute, AsSource, Connection, Origin};
+        use crate::model::{Env, WorkspaceName};
         fn connection<K>(kind: K) -> Connection<K> {
             let at = Timestamp::from_millis(0);
             Connection {

@@ -5,13 +5,13 @@ use rusqlite::{params, Row};
 
 use super::stored::Cells;
 use super::Tx;
-use crate::domain::error::Result;
-use crate::domain::model::{Env, ObjectName, WorkspaceName};
-use crate::domain::probe::ProbeState;
-use crate::domain::resources::{
-    AsCompute, AsSource, Compute, Connection, ConnectionKind, DataSource, LastTest, Origin,
-};
+use crate::domain::store::ResourceStore;
 use crate::domain::types::{self, ConnMode, Properties};
+use crate::model::error::Result;
+use crate::model::resources::{
+    AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Origin, ProbeState,
+};
+use crate::model::{Env, ObjectName, WorkspaceName};
 
 const PROPS_WHAT: &str = "a JSON object of string values";
 
@@ -49,7 +49,8 @@ fn mode_of(c: &Cells, type_key: &str) -> Result<ConnMode> {
 
 /// What the two tables of connections differ in: their name, their own columns, and
 /// how a row's own columns read. The columns they share come first, in one order.
-trait Table: ConnectionKind {
+trait Table: Sized {
+    const NOUN: &'static str;
     const TABLE: &'static str;
     /// Only types that can be compute resources.
     const COMPUTE_ONLY: bool;
@@ -73,6 +74,7 @@ const OWN_AT: usize = 12;
 
 impl Table for AsCompute {
     const TABLE: &'static str = "compute";
+    const NOUN: &'static str = "compute resource";
     const COMPUTE_ONLY: bool = true;
     const TYPE_WHAT: &'static str = "a compute resource type";
     const NAME_WHAT: &'static str = "a compute resource name";
@@ -95,6 +97,7 @@ fn probe_state(s: &str) -> Option<ProbeState> {
 
 impl Table for AsSource {
     const TABLE: &'static str = "datasource";
+    const NOUN: &'static str = "data source";
     const COMPUTE_ONLY: bool = false;
     const TYPE_WHAT: &'static str = "a data source type";
     const NAME_WHAT: &'static str = "a data source name";
@@ -231,63 +234,58 @@ fn delete<K: Table>(tx: &Tx, pk: i64) -> Result<()> {
     Ok(())
 }
 
-impl Tx<'_> {
+impl ResourceStore for Tx<'_> {
     /// Compute resources of a workspace named `name` (case-insensitively), in one or both envs.
-    pub fn computes_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
+    fn computes_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
         named(self, ws, name, env)
     }
 
     /// Compute resources of a workspace, oldest first (creation order decides ties).
-    pub fn computes(&self, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
+    fn computes(&self, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
         all(self, ws, env)
     }
 
-    pub fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
+    fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
         let mut st = self.conn.prepare_cached(
             "SELECT 1 FROM compute WHERE workspace_id = ?1 AND env = ?2 AND type = ?3",
         )?;
         Ok(st.exists(params![ws, env.as_str(), type_key])?)
     }
 
-    pub fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64> {
+    fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64> {
         insert(self, ws, c)
     }
 
-    pub fn save_compute(&self, c: &Compute) -> Result<()> {
+    fn save_compute(&self, c: &Compute) -> Result<()> {
         save(self, c)
     }
 
-    pub fn delete_compute(&self, pk: i64) -> Result<()> {
+    fn delete_compute(&self, pk: i64) -> Result<()> {
         delete::<AsCompute>(self, pk)
     }
 
-    pub fn datasources_named(
-        &self,
-        ws: i64,
-        name: &str,
-        env: Option<Env>,
-    ) -> Result<Vec<DataSource>> {
+    fn datasources_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<DataSource>> {
         named(self, ws, name, env)
     }
 
     /// Data sources of a workspace, by name then env (prod first).
-    pub fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
+    fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
         all(self, ws, env)
     }
 
-    pub fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
+    fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
         insert(self, ws, d)
     }
 
-    pub fn save_datasource(&self, d: &DataSource) -> Result<()> {
+    fn save_datasource(&self, d: &DataSource) -> Result<()> {
         save(self, d)
     }
 
-    pub fn delete_datasource(&self, pk: i64) -> Result<()> {
+    fn delete_datasource(&self, pk: i64) -> Result<()> {
         delete::<AsSource>(self, pk)
     }
 
-    pub fn save_test(&self, pk: i64, t: &LastTest) -> Result<()> {
+    fn save_test(&self, pk: i64, t: &LastTest) -> Result<()> {
         self.conn.execute(
             "UPDATE datasource SET test_state = ?2, test_at = ?3, test_latency_ms = ?4, test_message = ?5 WHERE pk = ?1",
             params![pk, t.state.as_str(), t.at.to_string(), t.latency_ms.map(|v| v as i64), t.message],
