@@ -97,6 +97,32 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
     }
 }
 
+/// The storage calls of a kind: the store's methods for its table.
+macro_rules! stored_by {
+    ($named:ident, $all:ident, $insert:ident, $save:ident, $delete:ident) => {
+        fn named(
+            tx: &dyn Tx,
+            ws: i64,
+            name: &str,
+            env: Option<Env>,
+        ) -> Result<Vec<Connection<Self>>> {
+            tx.$named(ws, name, env)
+        }
+        fn all(tx: &dyn Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<Self>>> {
+            tx.$all(ws, env)
+        }
+        fn insert(tx: &dyn Tx, ws: i64, c: &Connection<Self>) -> Result<i64> {
+            tx.$insert(ws, c)
+        }
+        fn save(tx: &dyn Tx, c: &Connection<Self>) -> Result<()> {
+            tx.$save(c)
+        }
+        fn delete(tx: &dyn Tx, pk: i64) -> Result<()> {
+            tx.$delete(pk)
+        }
+    };
+}
+
 impl ConnectionKind for AsCompute {
     const KIND: &'static str = "compute";
     const NOUN: &'static str = "compute resource";
@@ -106,21 +132,13 @@ impl ConnectionKind for AsCompute {
     const UPDATE: Action = Action::ComputeUpdate;
     const REMOVE: Action = Action::ComputeDetach;
 
-    fn named(tx: &dyn Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
-        tx.computes_named(ws, name, env)
-    }
-    fn all(tx: &dyn Tx, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
-        tx.computes(ws, env)
-    }
-    fn insert(tx: &dyn Tx, ws: i64, c: &Compute) -> Result<i64> {
-        tx.insert_compute(ws, c)
-    }
-    fn save(tx: &dyn Tx, c: &Compute) -> Result<()> {
-        tx.save_compute(c)
-    }
-    fn delete(tx: &dyn Tx, pk: i64) -> Result<()> {
-        tx.delete_compute(pk)
-    }
+    stored_by!(
+        computes_named,
+        computes,
+        insert_compute,
+        save_compute,
+        delete_compute
+    );
 
     fn is_default(&self) -> bool {
         self.is_default
@@ -240,21 +258,13 @@ impl ConnectionKind for AsSource {
     const UPDATE: Action = Action::DatasourceUpdate;
     const REMOVE: Action = Action::DatasourceRemove;
 
-    fn named(tx: &dyn Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<DataSource>> {
-        tx.datasources_named(ws, name, env)
-    }
-    fn all(tx: &dyn Tx, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
-        tx.datasources(ws, env)
-    }
-    fn insert(tx: &dyn Tx, ws: i64, d: &DataSource) -> Result<i64> {
-        tx.insert_datasource(ws, d)
-    }
-    fn save(tx: &dyn Tx, d: &DataSource) -> Result<()> {
-        tx.save_datasource(d)
-    }
-    fn delete(tx: &dyn Tx, pk: i64) -> Result<()> {
-        tx.delete_datasource(pk)
-    }
+    stored_by!(
+        datasources_named,
+        datasources,
+        insert_datasource,
+        save_datasource,
+        delete_datasource
+    );
 
     fn independent(&self) -> bool {
         self.origin == Origin::Manual
