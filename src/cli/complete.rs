@@ -9,16 +9,15 @@ use clap::{CommandFactory, FromArgMatches};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
 use clap_complete::env::{Bash, CompleteEnv, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 use std::ffi::{OsStr, OsString};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use super::{Cli, GlobalArgs, Shell};
-use crate::domain::clock::Timestamp;
-use crate::domain::model::{excerpt_of, needs_escape, Env, Mode, PrincipalKind, SodPolicy, Status};
-use crate::domain::names::NameKind;
+use crate::domain::model::{
+    excerpt_of, needs_escape, Env, Mode, PrincipalKind, SodPolicy, Status, WorkspaceName,
+};
+use crate::domain::names::{NameKind, Named};
 use crate::domain::resource_group::{DurationUnit, GroupType, Payment};
 use crate::domain::roles::RoleCode;
-use crate::domain::session::{self, Request};
 
 /// The variable that turns a run of dwctl into a completion request (the scripts set it).
 pub const ENV_VAR: &str = "DWCTL_COMPLETE";
@@ -47,11 +46,18 @@ impl Shell {
     }
 }
 
+/// Where a TAB finds the names in the catalog: given the global options typed (which
+/// catalog, who acts), the kind of name, the workspace typed (for what is inside one) and
+/// the word typed so far, the names that start with it, as the actor's `list` shows them.
+/// `lib.rs` supplies it (settings, then the domain); any failure is no names.
+pub type NameSource =
+    dyn Fn(&GlobalArgs, NameKind, Option<&WorkspaceName>, &str) -> Vec<Named> + Send + Sync;
+
 /// Answer a completion request if this run is one (`DWCTL_COMPLETE` set by a script):
 /// `Some(exit code)`, else `None` and dwctl runs as usual. The protocol's variables
 /// (`DWCTL_COMPLETE`, `_CLAP_COMPLETE_INDEX`, ...) are clap_complete's business, read here
 /// rather than in config.rs.
-pub fn complete_if_requested(args: &[OsString]) -> Option<i32> {
+pub fn complete_if_requested(args: &[OsString], names: Box<NameSource>) -> Option<i32> {
     let shell = std::env::var_os(ENV_VAR)?;
     if shell.is_empty() || shell == "0" {
         return None;
@@ -66,7 +72,10 @@ pub fn complete_if_requested(args: &[OsString]) -> Option<i32> {
         .and_then(|i| i.parse::<usize>().ok())
         .unwrap_or(words.len().saturating_sub(1))
         .min(words.len());
-    let _ = CONTEXT.set(Context::from_words(&words[..cursor]));
+    let _ = CONTEXT.set(Context {
+        names: Some(names),
+        ..Context::from_words(&words[..cursor])
+    });
     let cwd = std::env::current_dir().ok();
     let done = CompleteEnv::with_factory(Cli::command)
         .var(ENV_VAR)
@@ -81,15 +90,14 @@ pub fn complete_if_requested(args: &[OsString]) -> Option<i32> {
     }
 }
 
-/// What the words already typed say: which catalog, who acts (`--as`, `DWCTL_ACTOR`, the
-/// config's `actor`), the command (`compute show`), and which workspace.
-#[derive(Debug, Default)]
+/// What the words already typed say: the global options (which catalog, who acts), the
+/// command (`compute show`), and which workspace; and where names come from.
+#[derive(Default)]
 struct Context {
-    catalog: Option<PathBuf>,
-    actor: Option<String>,
-    now: Option<Timestamp>,
+    global: GlobalArgs,
     command: Vec<String>,
-    workspace: Option<String>,
+    workspace: Option<WorkspaceName>,
+    names: Option<Box<NameSource>>,
 }
 
 static CONTEXT: OnceLock<Context> = OnceLock::new();
@@ -114,19 +122,16 @@ impl Context {
                 command.push(name.to_string());
                 m = sub;
             }
-            m.try_get_one::<String>("workspace").ok().flatten().cloned()
+            m.try_get_one::<WorkspaceName>("workspace")
+                .ok()
+                .flatten()
+                .cloned()
         });
-        // The catalog and the actor are found exactly as a command would find them (flag,
-        // environment, config file, default); whether the catalog exists is
-        // `catalog::open_for_names`'s question.
-        let settings =
-            crate::config::Settings::resolve(&global, &crate::config::Env::capture()).ok();
         Context {
-            catalog: settings.as_ref().map(|s| s.catalog.path.clone()),
-            actor: settings.as_ref().and_then(|s| s.actor.clone()),
-            now: settings.as_ref().map(|s| s.now),
+            global,
             command,
             workspace,
+            names: None,
         }
     }
 }
@@ -135,43 +140,28 @@ fn context() -> &'static Context {
     CONTEXT.get_or_init(Context::default)
 }
 
-/// The names of one kind that the actor may see, read through the domain as `list` reads
-/// them. Any failure (no catalog, an unknown actor, a busy catalog) offers none.
-///
-/// Only names that start with `prefix` (the word being completed), as the shell offers
-/// them: workspaces and principals are read by index range, so that a TAB costs the same
-/// in a tenant of any size.
+/// The names of one kind that the actor may see, from the context's name source. Only
+/// names that start with `prefix` (the word being completed), as the shell offers them.
 fn catalog_names(kind: NameKind, prefix: &OsStr) -> Vec<CompletionCandidate> {
     // What clap_complete compares candidates with.
     let prefix = prefix.to_string_lossy();
     let ctx = context();
-    let (Some(path), Some(now)) = (&ctx.catalog, ctx.now) else {
+    let Some(names) = &ctx.names else {
         return Vec::new();
     };
-    let Ok(Some(mut catalog)) = crate::catalog::open_for_names(path) else {
-        return Vec::new();
-    };
-    let req = Request {
-        actor: ctx.actor.clone(),
-        now,
-        dry_run: false,
-    };
-    session::read(&mut catalog, &req, |s| {
-        crate::domain::names::names_starting(s, kind, ctx.workspace.as_deref(), &prefix)
-    })
-    .unwrap_or_default()
-    .into_iter()
-    // A name the shell would insert with a control character in it is no candidate (a
-    // damaged row: dwctl never writes one).
-    .filter(|n| !n.name.chars().any(needs_escape))
-    .map(|n| {
-        // zsh, fish and PowerShell print the description beside the name: it is text from
-        // the catalog (a display name), so control and format characters are escaped as
-        // everywhere else output reaches a terminal.
-        let about = (!n.about.is_empty()).then(|| excerpt_of(&n.about, ABOUT_CHARS).into());
-        CompletionCandidate::new(n.name).help(about)
-    })
-    .collect()
+    names(&ctx.global, kind, ctx.workspace.as_ref(), &prefix)
+        .into_iter()
+        // A name the shell would insert with a control character in it is no candidate (a
+        // damaged row: dwctl never writes one).
+        .filter(|n| !n.name.chars().any(needs_escape))
+        .map(|n| {
+            // zsh, fish and PowerShell print the description beside the name: it is text from
+            // the catalog (a display name), so control and format characters are escaped as
+            // everywhere else output reaches a terminal.
+            let about = (!n.about.is_empty()).then(|| excerpt_of(&n.about, ABOUT_CHARS).into());
+            CompletionCandidate::new(n.name).help(about)
+        })
+        .collect()
 }
 
 /// Workspace names from the catalog.
@@ -353,6 +343,7 @@ pub fn conn_modes() -> ArgValueCandidates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn values(c: Vec<CompletionCandidate>) -> Vec<String> {
         c.iter()
@@ -403,11 +394,15 @@ mod tests {
         .map(OsString::from)
         .collect();
         let ctx = Context::from_words(&words);
-        assert_eq!(ctx.catalog, Some(PathBuf::from("/tmp/x.db")));
-        assert_eq!(ctx.workspace.as_deref(), Some("sales_ws"));
+        assert_eq!(ctx.global.catalog, Some(PathBuf::from("/tmp/x.db")));
+        assert_eq!(ctx.workspace.as_ref().map(|w| w.as_str()), Some("sales_ws"));
         // Half-typed lines parse as far as they go.
         let ctx = Context::from_words(&words[..4]);
         assert_eq!(ctx.workspace, None);
+        // A workspace that is no workspace name scopes nothing.
+        let mut bad = words[..4].to_vec();
+        bad.push(OsString::from("no such"));
+        assert_eq!(Context::from_words(&bad).workspace, None);
         let ctx = Context::from_words(&[OsString::from("dwctl"), OsString::from("--as")]);
         assert_eq!(ctx.workspace, None);
     }

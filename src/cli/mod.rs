@@ -19,6 +19,7 @@ mod member;
 mod resource_group;
 mod role;
 mod user;
+pub mod values;
 mod workspace;
 
 pub use audit::*;
@@ -246,12 +247,42 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The account id: 16 digits [default: random]
-    #[arg(long, value_name = "UID")]
+    #[arg(long, value_name = "UID", value_parser = values::account_id)]
     pub account_id: Option<String>,
     /// The region [default: cn-hangzhou]
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = values::region)]
     pub region: Option<String>,
     /// Succeed without change when the catalog exists
     #[arg(long)]
     pub if_not_exists: bool,
+}
+
+/// Parse a command line whose values the domain may refuse: the line, and the domain's
+/// error for the first value it refused, if any. When a value was refused, the line is
+/// parsed again leniently (see `values::leniently`), so that clap's own usage error (or
+/// help), which comes first, is still clap's, as when commands parsed their arguments;
+/// without one, the line's global options resolve the settings the refusal is reported
+/// with.
+pub fn parse(
+    args: &[std::ffi::OsString],
+) -> Result<(Cli, Option<crate::domain::error::Error>), clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let once = || {
+        // What `Cli::try_parse_from` does, except that the command tree is left for the
+        // process's exit to reclaim: it is thousands of small allocations, and freeing
+        // them was a quarter of the instructions of `dwctl --version` (quality.md P5).
+        let mut command = Cli::command();
+        let parsed = command
+            .try_get_matches_from_mut(args)
+            .and_then(|mut m| Cli::from_arg_matches_mut(&mut m));
+        std::mem::forget(command);
+        parsed
+    };
+    match once() {
+        Ok(cli) => Ok((cli, None)),
+        Err(e) => match values::refused(&e).cloned() {
+            None => Err(e),
+            Some(refused) => values::leniently(once).map(|cli| (cli, Some(refused))),
+        },
+    }
 }

@@ -1,8 +1,6 @@
 use super::Ctx;
 use crate::catalog::{NewCatalog, Placed};
-use crate::cli::InitArgs;
 use crate::domain::error::Error;
-use crate::domain::model::{parse_account_id, parse_region};
 use crate::domain::session::Outcome;
 use crate::domain::tenant;
 
@@ -15,15 +13,18 @@ pub fn random_account_id() -> String {
     )
 }
 
-pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
-    let account_id = match &args.account_id {
-        Some(a) => parse_account_id(a)?,
-        None => random_account_id(),
-    };
-    let region = parse_region(args.region.as_deref().unwrap_or(DEFAULT_REGION))?;
+/// `init`: `account_id` and `region` valid when given (random and the default when not).
+pub fn run(
+    ctx: &mut Ctx,
+    account_id: Option<String>,
+    region: Option<String>,
+    if_not_exists: bool,
+) -> anyhow::Result<()> {
+    let account_id = account_id.unwrap_or_else(random_account_id);
+    let region = region.unwrap_or_else(|| DEFAULT_REGION.to_string());
     let path = ctx.settings.catalog.path.clone();
     let exists = |ctx: &mut Ctx| -> anyhow::Result<()> {
-        if !args.if_not_exists {
+        if !if_not_exists {
             return Err(
                 Error::conflict(format!("a catalog already exists at {}", path.display()))
                     .with_hint(
@@ -62,7 +63,7 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
         // A file that is there but is no catalog (notes, an empty file, another SQLite
         // database) is exit 7 as for every command, never "a catalog already exists".
         crate::catalog::check_header(&path)?;
-        if !args.if_not_exists {
+        if !if_not_exists {
             for w in &warnings {
                 ctx.printer.warning_even_if_quiet(w);
             }
