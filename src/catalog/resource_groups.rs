@@ -108,6 +108,19 @@ impl Tx<'_> {
         Ok(list)
     }
 
+    /// The resource groups whose names may start with `prefix` (case-insensitively: a
+    /// superset the caller narrows), by a range of the name's index, without their
+    /// bindings: what completion shows of them.
+    pub fn resource_groups_from(&self, prefix: &str) -> Result<Vec<ResourceGroup>> {
+        let (args, bounded) = super::names::range_params(&[], prefix);
+        let upper = if bounded { " AND name < ?2" } else { "" };
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM resource_group WHERE name >= ?1{upper} ORDER BY name COLLATE NOCASE"
+        ))?;
+        let rows = st.query_and_then(rusqlite::params_from_iter(args), group_row)?;
+        rows.collect()
+    }
+
     pub fn resource_group_id_taken(&self, id: &str) -> Result<bool> {
         let mut st = self
             .conn

@@ -150,6 +150,45 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// The compute resources of one workspace whose names may start with `prefix`
+    /// (case-insensitively: a superset the caller narrows), for completion: a range of the
+    /// (workspace, env, name) key in each environment.
+    pub fn computes_from(&self, ws: i64, prefix: &str) -> Result<Vec<Compute>> {
+        self.objects_from(
+            &format!("SELECT {COMPUTE_COLS} FROM compute c"),
+            "c",
+            "c.created_at, c.pk",
+            (ws, prefix),
+            compute_row,
+        )
+    }
+
+    /// Compute resources or data sources (`select` names the table as `alias`) of one
+    /// workspace whose names may start with a prefix, in `order`.
+    fn objects_from<T>(
+        &self,
+        select: &str,
+        alias: &str,
+        order: &str,
+        (ws, prefix): (i64, &str),
+        row: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let (args, bounded) = super::names::range_params(&[ws], prefix);
+        let a = alias;
+        let upper = if bounded {
+            format!(" AND {a}.name < ?3")
+        } else {
+            String::new()
+        };
+        let mut st = self.conn.prepare_cached(&format!(
+            "{select} JOIN workspace w ON w.id = {a}.workspace_id \
+             WHERE {a}.workspace_id = ?1 AND {a}.env IN ('prod', 'dev') AND {a}.name >= ?2{upper} \
+             ORDER BY {order}"
+        ))?;
+        let rows = st.query_and_then(rusqlite::params_from_iter(args), row)?;
+        rows.collect()
+    }
+
     pub fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
         let mut st = self.conn.prepare_cached(
             "SELECT 1 FROM compute WHERE workspace_id = ?1 AND env = ?2 AND type = ?3",
@@ -222,6 +261,18 @@ impl Tx<'_> {
         ))?;
         let rows = st.query_and_then(params![ws, env.map(|e| e.as_str())], datasource_row)?;
         rows.collect()
+    }
+
+    /// The data sources of one workspace whose names may start with `prefix`, as
+    /// `computes_from` reads compute resources.
+    pub fn datasources_from(&self, ws: i64, prefix: &str) -> Result<Vec<DataSource>> {
+        self.objects_from(
+            &format!("SELECT {DS_COLS} FROM datasource d"),
+            "d",
+            "d.name COLLATE NOCASE, d.env DESC",
+            (ws, prefix),
+            datasource_row,
+        )
     }
 
     pub fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {

@@ -407,6 +407,24 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The members of one workspace whose names may start with `prefix`
+    /// (case-insensitively: a superset the caller narrows), for completion. The principals
+    /// are read by a range of the name's index and each is looked up by the member key, so
+    /// that a TAB costs what the prefix matches, not the size of the workspace.
+    pub fn members_from(&self, workspace_id: i64, prefix: &str) -> Result<Vec<Member>> {
+        let (args, bounded) = super::names::range_params(&[workspace_id], prefix);
+        let upper = if bounded { " AND p.name < ?3" } else { "" };
+        // CROSS JOIN keeps the principal's name range as the outer loop.
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk \
+             FROM principal p CROSS JOIN member m ON m.principal_pk = p.pk AND m.workspace_id = ?1 \
+             JOIN workspace w ON w.id = m.workspace_id WHERE p.name >= ?2{upper} \
+             ORDER BY p.kind <> 'account', p.name COLLATE NOCASE"
+        ))?;
+        let rows = st.query_and_then(rusqlite::params_from_iter(args), member_row)?;
+        rows.collect()
+    }
+
     /// Names of the workspaces (any status) where the principal is a member.
     pub fn memberships_of(&self, principal_pk: i64) -> Result<Vec<String>> {
         let mut st = self.conn.prepare_cached(
