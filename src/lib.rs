@@ -225,7 +225,7 @@ fn workspace(ctx: &mut commands::Ctx, c: cli::WorkspaceCommand) -> anyhow::Resul
                 dry_run: a.dry_run,
             },
         ),
-        C::List(a) => ws::list(ctx, a.all, a.status, a.mode, &a.tags),
+        C::List(a) => ws::list(ctx, a.all, a.status, a.mode, a.tags),
         C::Show(r) => ws::show(ctx, &r.workspace),
         C::Update(a) => ws::update(
             ctx,

@@ -112,6 +112,10 @@ parsers! {
     compute_type -> &'static TypeSpec = crate::domain::types::resolve_compute_type, |_| &crate::domain::types::all()[0];
     /// A time (RFC 3339).
     timestamp -> Timestamp = Timestamp::parse, |_| Timestamp::MAX;
+    /// A tag, KEY=VALUE.
+    tag -> (String, String) = crate::domain::model::parse_tag, |s: &str| (same(s), String::new());
+    /// A tag's key.
+    tag_key -> String = crate::domain::model::parse_tag_key, same;
     /// An audit anchor, SEQ:HASH.
     anchor -> Anchor = Anchor::parse, |s: &str| Anchor { seq: 0, hash: same(s) };
 }

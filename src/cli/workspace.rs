@@ -80,8 +80,8 @@ pub struct WsCreateArgs {
     #[arg(long, value_name = "on|off", value_parser = values::on_off, add = complete::on_off())]
     pub pai_tasks: Option<bool>,
     /// A tag key=value (repeatable, up to 20)
-    #[arg(long = "tag", value_name = "KEY=VALUE")]
-    pub tags: Vec<String>,
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = values::tag)]
+    pub tags: Vec<(String, String)>,
     /// Succeed without change when the workspace exists
     #[arg(long)]
     pub if_not_exists: bool,
@@ -102,8 +102,8 @@ pub struct WsListArgs {
     #[arg(long, value_name = "MODE", value_parser = values::mode, add = complete::modes())]
     pub mode: Option<Mode>,
     /// Only workspaces with this tag (repeatable: all must match)
-    #[arg(long = "tag", value_name = "KEY=VALUE")]
-    pub tags: Vec<String>,
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = values::tag)]
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Args)]
@@ -118,10 +118,10 @@ pub struct WsUpdateArgs {
     #[arg(long)]
     pub description: Option<String>,
     /// Add or replace a tag key=value (repeatable; each key once)
-    #[arg(long = "tag", value_name = "KEY=VALUE")]
-    pub tags: Vec<String>,
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = values::tag)]
+    pub tags: Vec<(String, String)>,
     /// Remove a tag by key (repeatable; not one --tag sets)
-    #[arg(long = "untag", value_name = "KEY")]
+    #[arg(long = "untag", value_name = "KEY", value_parser = values::tag_key)]
     pub untag: Vec<String>,
     /// Allow PAI tasks: on or off
     #[arg(long, value_name = "on|off", value_parser = values::on_off, add = complete::on_off())]

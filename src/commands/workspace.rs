@@ -1,8 +1,7 @@
 use super::{if_exists as excused, Ctx};
 use crate::domain::error::Error;
 use crate::domain::model::{
-    parse_display_name, parse_tag, parse_tag_key, parse_text, Mode, SodPolicy, Status, Workspace,
-    WorkspaceName,
+    parse_display_name, parse_text, Mode, SodPolicy, Status, Workspace, WorkspaceName,
 };
 use crate::domain::words;
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
@@ -118,7 +117,7 @@ pub struct Create {
     pub mode: Option<Mode>,
     pub sod_policy: Option<SodPolicy>,
     pub pai_tasks: Option<bool>,
-    pub tags: Vec<String>,
+    pub tags: Vec<(String, String)>,
     pub if_not_exists: bool,
     pub dry_run: bool,
 }
@@ -143,7 +142,7 @@ pub fn create(ctx: &mut Ctx, a: Create) -> anyhow::Result<()> {
     req.mode = mode;
     req.sod_policy = a.sod_policy;
     req.pai_tasks_enabled = a.pai_tasks;
-    for (k, v) in parse_tags(&a.tags)? {
+    for (k, v) in one_value_each(a.tags)? {
         req.tags.insert(k, v);
     }
     let done = ctx.write(a.dry_run, |s| ws::create(s, req, a.if_not_exists))?;
@@ -161,16 +160,13 @@ pub fn list(
     all: bool,
     status: Option<Status>,
     mode: Option<Mode>,
-    tags: &[String],
+    tags: Vec<(String, String)>,
 ) -> anyhow::Result<()> {
     let f = ListFilter {
         all,
         status,
         mode,
-        tags: tags
-            .iter()
-            .map(|t| parse_tag(t))
-            .collect::<Result<_, _>>()?,
+        tags,
         name_prefix: None,
     };
     let list: Vec<Workspace> = ctx.read(|s| ws::list(s, &f))?;
@@ -183,7 +179,7 @@ pub struct Update {
     pub workspace: WorkspaceName,
     pub display_name: Option<String>,
     pub description: Option<String>,
-    pub tags: Vec<String>,
+    pub tags: Vec<(String, String)>,
     pub untag: Vec<String>,
     pub pai_tasks: Option<bool>,
     pub sod_policy: Option<SodPolicy>,
@@ -198,12 +194,8 @@ pub fn update(ctx: &mut Ctx, a: Update) -> anyhow::Result<()> {
     let u = WorkspaceUpdate {
         display_name: a.display_name.as_deref().map(display_name).transpose()?,
         description: a.description.as_deref().map(description_text).transpose()?,
-        set_tags: parse_tags(&a.tags)?,
-        untag: a
-            .untag
-            .iter()
-            .map(|k| parse_tag_key(k))
-            .collect::<Result<_, _>>()?,
+        set_tags: one_value_each(a.tags)?,
+        untag: a.untag,
         pai_tasks_enabled: a.pai_tasks,
         sod_policy: a.sod_policy,
         default_resource_group: a.default_resource_group,
@@ -347,10 +339,9 @@ pub fn purge(
 
 /// `--tag KEY=VALUE` arguments. A key given twice with two values is a contradiction
 /// (exit 2), not "the last one wins"; the same pair twice is harmless.
-fn parse_tags(args: &[String]) -> Result<Vec<(String, String)>, Error> {
+fn one_value_each(tags: Vec<(String, String)>) -> Result<Vec<(String, String)>, Error> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for t in args {
-        let (k, v) = parse_tag(t)?;
+    for (k, v) in tags {
         match out.iter().find(|(k2, _)| *k2 == k) {
             Some((_, v2)) if *v2 == v => {}
             Some(_) => {
