@@ -31,6 +31,8 @@ pub fn names(
         actor: settings.actor.clone(),
         now: settings.now,
         dry_run: false,
+        // A read: no ids to generate.
+        seed: None,
     };
     session::read(&mut catalog, &req, |s| {
         names::names_starting(s, kind, workspace.map(|w| w.as_str()), prefix)

@@ -1,17 +1,11 @@
 use super::Ctx;
 use crate::catalog::{NewCatalog, Placed};
 use crate::domain::error::Error;
+use crate::domain::ids::Ids;
 use crate::domain::session::Outcome;
 use crate::domain::tenant;
 
 pub const DEFAULT_REGION: &str = "cn-hangzhou";
-
-pub fn random_account_id() -> String {
-    format!(
-        "{}",
-        fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
-    )
-}
 
 /// `init`: `account_id` and `region` valid when given (random and the default when not).
 pub fn run(
@@ -20,7 +14,8 @@ pub fn run(
     region: Option<String>,
     if_not_exists: bool,
 ) -> anyhow::Result<()> {
-    let account_id = account_id.unwrap_or_else(random_account_id);
+    let mut ids = Ids::for_new_catalog(ctx.settings.seed);
+    let account_id = account_id.unwrap_or_else(|| ids.digits());
     let region = region.unwrap_or_else(|| DEFAULT_REGION.to_string());
     let path = ctx.settings.catalog.path.clone();
     let exists = |ctx: &mut Ctx| -> anyhow::Result<()> {
@@ -80,7 +75,7 @@ pub fn run(
     let mut new = NewCatalog::create(&path)?;
     let result = {
         let mut tx = new.write()?;
-        let r = tenant::init(&mut tx, &account_id, &region, ctx.settings.now)?;
+        let r = tenant::init(&mut tx, &account_id, &region, ctx.settings.now, ids)?;
         tx.commit()?;
         r
     };
