@@ -107,10 +107,14 @@ const ABOUT_CHARS: usize = 80;
 
 impl Context {
     fn from_words(words: &[OsString]) -> Context {
-        let matches = Cli::command()
-            .ignore_errors(true)
-            .try_get_matches_from(words)
-            .ok();
+        // Leniently: a value the domain refuses does not end the parse, so that the
+        // options after it (`--catalog`, `--as`) still count.
+        let matches = super::values::leniently(|| {
+            Cli::command()
+                .ignore_errors(true)
+                .try_get_matches_from(words)
+                .ok()
+        });
         let global = matches
             .as_ref()
             .and_then(|m| GlobalArgs::from_arg_matches(m).ok())
@@ -125,6 +129,8 @@ impl Context {
             m.try_get_one::<WorkspaceName>("workspace")
                 .ok()
                 .flatten()
+                // A lenient parse's placeholder for a refused name scopes nothing.
+                .filter(|w| WorkspaceName::parse(w.as_str()).is_ok())
                 .cloned()
         });
         Context {
@@ -400,9 +406,12 @@ mod tests {
         let ctx = Context::from_words(&words[..4]);
         assert_eq!(ctx.workspace, None);
         // A workspace that is no workspace name scopes nothing.
-        let mut bad = words[..4].to_vec();
-        bad.push(OsString::from("no such"));
-        assert_eq!(Context::from_words(&bad).workspace, None);
+        // ... and the options after it still count.
+        let mut bad = words.to_vec();
+        bad[4] = OsString::from("no such");
+        let ctx = Context::from_words(&bad);
+        assert_eq!(ctx.workspace, None);
+        assert_eq!(ctx.global.catalog, Some(PathBuf::from("/tmp/x.db")));
         let ctx = Context::from_words(&[OsString::from("dwctl"), OsString::from("--as")]);
         assert_eq!(ctx.workspace, None);
     }
