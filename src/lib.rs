@@ -1,12 +1,14 @@
 //! dwctl: administer DataWorks-style workspaces on a local SQLite catalog.
 //!
 //! The spine: `cli` (clap types; arguments parsed into domain types) -> `commands` (thin)
-//! -> `domain` (rights and rules) -> `catalog` (SQL, one transaction per command) ->
-//! `output` (the only printer). Only this file knows both `cli` and `commands`: it turns
-//! the parsed command line into calls of command functions with typed values (`run`), and
-//! the global options into the settings' overrides (`overrides`).
+//! -> `domain` (rights and rules; it owns the storage interface `domain::store`) ->
+//! `storage` (a backend implementing it: SQL, one transaction per command) ; `output` (the
+//! only printer). `model` holds the entities, text helpers and the error type every layer
+//! uses, and uses none of them. README "Architecture" has the picture; `cargo test
+//! architecture` checks it. Only this file knows both `cli` and `commands`: it turns the
+//! parsed command line into calls of command functions with typed values (`run`), and the
+//! global options into the settings' overrides (`overrides`).
 
-pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -15,8 +17,13 @@ pub mod error;
 pub mod gen;
 pub mod input;
 pub mod manifest;
+pub mod model;
 pub mod output;
 pub mod prompt;
+pub mod storage;
+
+#[cfg(test)]
+mod tests;
 
 /// Parse, run, and map the outcome to an exit code. clap's own usage errors keep exit 2
 /// (and `--help`/`--version` exit 0).
@@ -30,7 +37,7 @@ where
     let names_env = env.clone();
     let names = move |global: &cli::GlobalArgs,
                       kind: domain::names::NameKind,
-                      workspace: Option<&domain::model::WorkspaceName>,
+                      workspace: Option<&model::WorkspaceName>,
                       prefix: &str| {
         // The catalog and the actor are found exactly as a command would find them.
         match config::Settings::resolve(&overrides(global), &names_env) {
@@ -437,13 +444,13 @@ fn usage_error_format(args: &[std::ffi::OsString], env: &config::Env) -> Option<
 fn hostile_args(args: &[std::ffi::OsString]) -> bool {
     args.iter().any(|a| {
         let a = a.to_string_lossy();
-        a.len() > 256 || a.chars().any(domain::model::needs_escape)
+        a.len() > 256 || a.chars().any(model::needs_escape)
     })
 }
 
 /// clap's usage error as dwctl's: its first paragraph is the message, its tip (or the
 /// usage line) the hint.
-fn clap_error(e: &clap::Error) -> domain::error::Error {
+fn clap_error(e: &clap::Error) -> model::error::Error {
     let text = e.render().to_string();
     let mut message = String::new();
     let mut tip = None;
@@ -463,5 +470,5 @@ fn clap_error(e: &clap::Error) -> domain::error::Error {
         message = "a subcommand is required".into();
     }
     let hint = tip.or(usage).unwrap_or_else(|| "see dwctl --help".into());
-    domain::error::Error::invalid(message).with_hint(hint)
+    model::error::Error::invalid(message).with_hint(hint)
 }

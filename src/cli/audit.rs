@@ -1,9 +1,9 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::domain::audit::Anchor;
-use crate::domain::clock::Timestamp;
-use crate::domain::model::WorkspaceName;
+use crate::model::audit::Anchor;
+use crate::model::clock::Timestamp;
+use crate::model::WorkspaceName;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

@@ -1,7 +1,7 @@
 use clap::Args;
 
 use super::{complete, values};
-use crate::domain::model::WorkspaceName;
+use crate::model::WorkspaceName;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {

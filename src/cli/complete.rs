@@ -12,12 +12,12 @@ use std::ffi::{OsStr, OsString};
 use std::sync::OnceLock;
 
 use super::{Cli, GlobalArgs, Shell};
-use crate::domain::model::{
+use crate::domain::names::{NameKind, Named};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::roles::RoleCode;
+use crate::model::{
     excerpt_of, needs_escape, Env, Mode, PrincipalKind, SodPolicy, Status, WorkspaceName,
 };
-use crate::domain::names::{NameKind, Named};
-use crate::domain::resource_group::{DurationUnit, GroupType, Payment};
-use crate::domain::roles::RoleCode;
 
 /// The variable that turns a run of dwctl into a completion request (the scripts set it).
 pub const ENV_VAR: &str = "DWCTL_COMPLETE";

@@ -1,9 +1,9 @@
 use clap::{Args, Subcommand, ValueHint};
 
 use super::{complete, values};
-use crate::domain::error::Result;
-use crate::domain::model::{Env, ObjectName, WorkspaceName};
 use crate::domain::types::{ConnMode, TypeSpec};
+use crate::model::error::Result;
+use crate::model::{Env, ObjectName, WorkspaceName};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

@@ -1,10 +1,10 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::domain::model::{Env, ObjectName, WorkspaceName};
 use crate::domain::types::TypeSpec;
+use crate::model::{Env, ObjectName, WorkspaceName};
 
-use super::{DataSource, ObjectInput, ObjectRef, ObjectUpdateArgs};
+use super::compute::{DataSource, ObjectInput, ObjectRef, ObjectUpdateArgs};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

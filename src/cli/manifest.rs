@@ -1,7 +1,7 @@
 use clap::{Args, ValueHint};
 
 use super::{complete, values};
-use crate::domain::model::WorkspaceName;
+use crate::model::WorkspaceName;
 
 /// `man dwctl-export`: what an export holds beyond the manifest's keys.
 pub const EXPORT_ABOUT: &str = "\

@@ -1,8 +1,8 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::domain::model::WorkspaceName;
-use crate::domain::roles::{RoleCode, RoleSet};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::WorkspaceName;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

@@ -1,8 +1,8 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::domain::model::{GroupName, WorkspaceName};
-use crate::domain::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::{GroupName, WorkspaceName};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

@@ -1,7 +1,7 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::domain::roles::RoleCode;
+use crate::model::roles::RoleCode;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

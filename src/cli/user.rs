@@ -1,7 +1,7 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::domain::model::{PrincipalKind, PrincipalName};
+use crate::model::{PrincipalKind, PrincipalName};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

@@ -12,16 +12,16 @@
 
 use std::cell::Cell;
 
-use crate::domain::audit::Anchor;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::{Error, Result};
-use crate::domain::model::{
+use crate::domain::types::{ConnMode, TypeSpec};
+use crate::model::audit::Anchor;
+use crate::model::clock::Timestamp;
+use crate::model::error::{Error, Result};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{
     Env, GroupName, Mode, ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status,
     WorkspaceName,
 };
-use crate::domain::resource_group::{DurationUnit, GroupType, Payment};
-use crate::domain::roles::{RoleCode, RoleSet};
-use crate::domain::types::{ConnMode, TypeSpec};
 
 thread_local! {
     static LENIENT: Cell<bool> = const { Cell::new(false) };
@@ -69,15 +69,15 @@ parsers! {
     /// A principal named by name or by id: one that is neither can never exist (exit 2).
     principal -> String = crate::domain::principal::parse_principal_ref, same;
     /// A principal's id (digits).
-    principal_id -> String = crate::domain::model::parse_principal_id, same;
+    principal_id -> String = crate::model::parse_principal_id, same;
     /// The account's id (16 digits).
-    account_id -> String = crate::domain::model::parse_account_id, same;
+    account_id -> String = crate::model::parse_account_id, same;
     /// A region id.
-    region -> String = crate::domain::model::parse_region, same;
+    region -> String = crate::model::parse_region, same;
     /// The name of a resource group to create or rename to.
     group_name -> GroupName = GroupName::parse, |s: &str| GroupName::from_stored(same(s));
     /// A resource group named by name or by id.
-    group -> String = crate::domain::resource_group::parse_group_ref, same;
+    group -> String = crate::model::resource_group::parse_group_ref, same;
     /// A compute resource's name.
     compute_name -> ObjectName = |s| ObjectName::parse(s, "compute resource"), |s: &str| ObjectName::from_stored(same(s));
     /// A data source's name.
@@ -113,9 +113,9 @@ parsers! {
     /// A time (RFC 3339).
     timestamp -> Timestamp = Timestamp::parse, |_| Timestamp::MAX;
     /// A tag, KEY=VALUE.
-    tag -> (String, String) = crate::domain::model::parse_tag, |s: &str| (same(s), String::new());
+    tag -> (String, String) = crate::model::parse_tag, |s: &str| (same(s), String::new());
     /// A tag's key.
-    tag_key -> String = crate::domain::model::parse_tag_key, same;
+    tag_key -> String = crate::model::parse_tag_key, same;
     /// An audit anchor, SEQ:HASH.
     anchor -> Anchor = Anchor::parse, |s: &str| Anchor { seq: 0, hash: same(s) };
 }
@@ -133,7 +133,7 @@ fn parse_on_off(s: &str) -> Result<bool> {
         "on" | "true" | "yes" => Ok(true),
         "off" | "false" | "no" => Ok(false),
         _ => Err(
-            Error::invalid(format!("invalid value {}", crate::domain::model::shown(s)))
+            Error::invalid(format!("invalid value {}", crate::model::shown(s)))
                 .with_hint("expected on or off"),
         ),
     }
@@ -145,77 +145,4 @@ pub fn refused(e: &clap::Error) -> Option<&Error> {
         return None;
     }
     std::error::Error::source(e)?.downcast_ref::<Error>()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::parse;
-    use clap::error::ErrorKind;
-    use std::ffi::OsString;
-
-    fn line(args: &[&str]) -> Vec<OsString> {
-        std::iter::once("dwctl")
-            .chain(args.iter().copied())
-            .map(OsString::from)
-            .collect()
-    }
-
-    #[test]
-    fn a_refused_value_is_the_domains_error() {
-        let (cli, refused) = parse(&line(&["workspace", "show", "ab"])).unwrap();
-        let refused = refused.expect("refused");
-        assert_eq!(refused.message, "invalid workspace name 'ab'");
-        assert!(refused
-            .hint
-            .unwrap()
-            .starts_with("a workspace name is 3-28"));
-        assert!(matches!(cli.command, super::super::Command::Workspace(_)));
-        // The next parse is strict again.
-        assert!(parse(&line(&["workspace", "show", "ab"]))
-            .unwrap()
-            .1
-            .is_some());
-    }
-
-    #[test]
-    fn clap_usage_errors_and_help_come_before_a_refused_value() {
-        let missing = parse(&line(&["member", "add", "ab"])).err().unwrap();
-        assert_eq!(missing.kind(), ErrorKind::MissingRequiredArgument);
-        let conflict = parse(&line(&["workspace", "purge", "ab", "--expired"]))
-            .err()
-            .unwrap();
-        assert_eq!(conflict.kind(), ErrorKind::ArgumentConflict);
-        let help = parse(&line(&["workspace", "show", "ab", "--help"]))
-            .err()
-            .unwrap();
-        assert_eq!(help.kind(), ErrorKind::DisplayHelp);
-    }
-
-    #[test]
-    fn global_options_after_a_refused_value_still_count() {
-        let (cli, refused) = parse(&line(&[
-            "member", "add", "ab", "x y", "--role", "bogus", "--as", "alice", "-o", "json",
-        ]))
-        .unwrap();
-        // The first refused value, in the order of the line.
-        assert_eq!(refused.unwrap().message, "invalid workspace name 'ab'");
-        assert_eq!(cli.global.actor.as_deref(), Some("alice"));
-        assert_eq!(cli.global.output, Some(crate::output::Format::Json));
-    }
-
-    #[test]
-    fn values_become_domain_types() {
-        let (cli, refused) = parse(&line(&[
-            "member", "role", "fin_ws", "alice", "--grant", "dev,ops", "--revoke", "analyst",
-        ]))
-        .unwrap();
-        assert!(refused.is_none());
-        let super::super::Command::Member(super::super::MemberCommand::Role(a)) = cli.command
-        else {
-            panic!("member role");
-        };
-        assert_eq!(a.workspace.as_str(), "fin_ws");
-        assert_eq!(a.grant[0].codes(), ["role_project_dev", "role_project_pe"]);
-        assert_eq!(a.revoke[0].codes(), ["role_project_data_analyst"]);
-    }
 }

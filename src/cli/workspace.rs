@@ -1,7 +1,7 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::domain::model::{Mode, SodPolicy, Status, WorkspaceName};
+use crate::model::{Mode, SodPolicy, Status, WorkspaceName};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

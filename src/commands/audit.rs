@@ -1,10 +1,11 @@
 use super::{Ctx, OutputError};
-use crate::catalog::AuditFilter;
-use crate::domain::audit::{self, Anchor, AuditEvent};
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Error;
-use crate::domain::model::WorkspaceName;
+use crate::domain::audit;
 use crate::domain::session;
+use crate::domain::store::AuditFilter;
+use crate::model::audit::{Anchor, AuditEvent};
+use crate::model::clock::Timestamp;
+use crate::model::error::Error;
+use crate::model::WorkspaceName;
 
 /// `audit verify`, also against anchors kept outside the catalog.
 pub fn verify(ctx: &mut Ctx, expect: &[Anchor]) -> anyhow::Result<()> {

@@ -2,8 +2,8 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 use super::Ctx;
-use crate::domain::clock::Timestamp;
 use crate::domain::tenant;
+use crate::model::clock::Timestamp;
 
 #[derive(Serialize)]
 struct Backup {

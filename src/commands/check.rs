@@ -1,9 +1,9 @@
 use super::{Ctx, OutputError};
 use crate::domain::check::{self, Finding, Severity};
-use crate::domain::error::Error;
-use crate::domain::model::WorkspaceName;
 use crate::domain::session;
-use crate::domain::words;
+use crate::model::error::Error;
+use crate::model::words;
+use crate::model::WorkspaceName;
 
 /// `check` of some workspaces (none: every one the actor can see); with `strict`, a
 /// warning is exit 9.

@@ -3,9 +3,9 @@
 
 use super::Ctx;
 use crate::config::Settings;
-use crate::domain::model::WorkspaceName;
 use crate::domain::names::{self, NameKind, Named};
 use crate::domain::session::{self, Request};
+use crate::model::WorkspaceName;
 
 /// Print a shell's completion script (written by the command-line layer, which knows the
 /// shells).
@@ -24,7 +24,8 @@ pub fn names(
     workspace: Option<&WorkspaceName>,
     prefix: &str,
 ) -> Vec<Named> {
-    let Ok(Some(mut catalog)) = crate::catalog::open_for_names(&settings.catalog.path) else {
+    let Ok(Some(mut catalog)) = crate::storage::Catalog::open_for_names(&settings.catalog.path)
+    else {
         return Vec::new();
     };
     let req = Request {

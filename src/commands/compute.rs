@@ -1,7 +1,8 @@
 use super::{if_exists as excused, props, Ctx};
-use crate::domain::model::{named, Env, ObjectName, Warning, WorkspaceName};
-use crate::domain::resources::{self as res, Compute, NewObject, PropChange};
+use crate::domain::resources::{self as res, NewObject, PropChange};
 use crate::domain::types::{self, ConnMode};
+use crate::model::resources::Compute;
+use crate::model::{named, Env, ObjectName, Warning, WorkspaceName};
 use crate::prompt;
 
 /// `compute list`, of one environment or both.
@@ -122,7 +123,7 @@ pub fn prop_change(
     ctx: &Ctx,
     a: &ObjectUpdate,
     env: Option<Env>,
-) -> anyhow::Result<(PropChange, Vec<crate::domain::model::Warning>)> {
+) -> anyhow::Result<(PropChange, Vec<crate::model::Warning>)> {
     let asking = props::Asking {
         settings: &ctx.settings,
         object: match env {

@@ -2,11 +2,12 @@ use std::time::Duration;
 
 use super::compute::{new_object, prop_change, ObjectInput, ObjectUpdate};
 use super::{if_exists as excused, Ctx};
-use crate::domain::error::Error;
-use crate::domain::model::{Env, ObjectName, WorkspaceName};
 use crate::domain::probe;
-use crate::domain::resources::{self as res, DataSource, DataSourceFilter};
+use crate::domain::resources::{self as res, DataSourceFilter};
 use crate::domain::types;
+use crate::model::error::Error;
+use crate::model::resources::DataSource;
+use crate::model::{Env, ObjectName, WorkspaceName};
 use crate::output::View;
 use crate::prompt;
 
@@ -199,7 +200,7 @@ pub fn test(
             result.message
         ))
         .with_hint(match result.state {
-            probe::ProbeState::ConfigError => format!(
+            crate::model::resources::ProbeState::ConfigError => format!(
                 "fix its properties: dwctl datasource update {ws} {} --env {}",
                 target.name, target.env
             ),

@@ -1,8 +1,8 @@
 use super::{if_exists as excused, Ctx, OutputError};
-use crate::domain::error::Error;
 use crate::domain::member::{self, RoleChange};
-use crate::domain::model::{Member, WorkspaceName};
-use crate::domain::roles::{RoleCode, RoleSet};
+use crate::model::error::Error;
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{Member, WorkspaceName};
 use crate::prompt;
 
 /// `member list`, printed row by row as the catalog reads it.

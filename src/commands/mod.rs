@@ -20,12 +20,12 @@ pub mod workspace;
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, NewCatalog, Placed, Probe};
 use crate::config::Settings;
-use crate::domain::error::{Error, Kind, Result};
-use crate::domain::model::Warning;
 use crate::domain::session::{self, Done, Outcome, Request, Session};
+use crate::model::error::{Error, Kind, Result};
+use crate::model::Warning;
 use crate::output::Printer;
+use crate::storage::{Catalog, NewCatalog, Placed, Probe};
 
 /// Carries an output error out of a catalog visitor (whose errors are domain errors), so
 /// that a list printed row by row as the catalog reads it reports a failed write as itself.
@@ -47,6 +47,10 @@ impl OutputError {
         }
     }
 }
+
+/// The region of a catalog `init` (or the first command at the default path) creates
+/// without `--region`.
+pub const DEFAULT_REGION: &str = "cn-hangzhou";
 
 /// Whether this process already warned about the catalog file's mode.
 static FILE_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -74,7 +78,7 @@ impl Ctx {
     /// `--quiet` does not silence.
     pub fn catalog(&mut self) -> Result<Catalog> {
         let loc = self.settings.catalog.clone();
-        if !loc.explicit && matches!(crate::catalog::probe(&loc.path, loc.mode)?, Probe::Missing) {
+        if !loc.explicit && matches!(crate::storage::probe(&loc.path, loc.mode)?, Probe::Missing) {
             if let Some(dir) = loc.path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     Error::catalog(format!("cannot create {}", dir.display()))
@@ -89,7 +93,7 @@ impl Ctx {
                 crate::domain::tenant::init(
                     &mut tx,
                     &account_id,
-                    init::DEFAULT_REGION,
+                    DEFAULT_REGION,
                     self.settings.now,
                     ids,
                 )?;
@@ -101,7 +105,7 @@ impl Ctx {
                     format!(
                         "created a new catalog at {} (account {account_id}, region {})",
                         loc.path.display(),
-                        init::DEFAULT_REGION
+                        DEFAULT_REGION
                     ),
                 ));
             }

@@ -1,7 +1,7 @@
 use super::{if_exists as excused, Ctx, OutputError};
-use crate::domain::model::{parse_line, Principal, PrincipalKind, PrincipalName};
 use crate::domain::principal::{self, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
+use crate::model::{parse_line, Principal, PrincipalKind, PrincipalName};
 use crate::prompt;
 
 /// `user list`, row by row: JSON, JSON lines and CSV never hold the tenant's principals.
@@ -100,7 +100,7 @@ pub fn remove(
 ) -> anyhow::Result<()> {
     let r = ctx.confirmed_write(
         dry_run,
-        |settings, p: &crate::domain::model::Principal| {
+        |settings, p: &crate::model::Principal| {
             prompt::confirm(settings, &format!("Remove principal {}?", p.name))
         },
         |s| principal::remove(s, user, cascade),

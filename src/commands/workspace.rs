@@ -1,10 +1,10 @@
 use super::{if_exists as excused, Ctx};
-use crate::domain::error::Error;
-use crate::domain::model::{
+use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
+use crate::model::error::Error;
+use crate::model::words;
+use crate::model::{
     parse_display_name, parse_text, Mode, SodPolicy, Status, Workspace, WorkspaceName,
 };
-use crate::domain::words;
-use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::prompt;
 
 /// `workspace show`.
@@ -57,7 +57,7 @@ pub fn upgrade(ctx: &mut Ctx, name: &WorkspaceName, dry_run: bool) -> anyhow::Re
                 &format!("Upgrade {name} to standard mode? This cannot be undone."),
             )
         },
-        |s| ws::upgrade(s, name),
+        |s| crate::domain::upgrade::upgrade(s, name),
     )?;
     let copies = words::count(done.value.value.copies.len(), "dev copy", "dev copies");
     ctx.print_mutation(

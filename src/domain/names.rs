@@ -2,10 +2,10 @@
 //! `DWCTL_ACTOR`, the config's `actor`): a TAB offers exactly what that actor's `list`
 //! commands show, never a workspace it cannot see or what is inside one.
 
-use super::error::Result;
-use super::model::{Member, Status, WorkspaceName};
 use super::session::Session;
 use super::{principal, workspace};
+use crate::model::error::Result;
+use crate::model::{Member, Status, WorkspaceName};
 
 /// What kind of names to offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +118,7 @@ pub fn names_starting(
 /// A workspace that is not there, or not visible to the actor, has nothing to offer.
 fn or_none(found: Result<Vec<Named>>) -> Result<Vec<Named>> {
     match found {
-        Err(e) if e.kind == super::error::Kind::NotFound => Ok(Vec::new()),
+        Err(e) if e.kind == crate::model::error::Kind::NotFound => Ok(Vec::new()),
         other => other,
     }
 }
@@ -137,7 +137,7 @@ fn in_workspace(
     let mut objects: Vec<(String, String, String)> = Vec::new();
     let member = |m: Member| Named::new(m.user.as_str(), m.roles.codes().join(", "));
     match kind {
-        NameKind::Member if prefix.is_empty() => s.tx().for_each_member(w.id, |m| {
+        NameKind::Member if prefix.is_empty() => s.tx().for_each_member(w.id, &mut |m| {
             out.push(member(m));
             Ok(())
         })?,
