@@ -45,7 +45,7 @@ where
             Err(_) => Vec::new(),
         }
     };
-    if let Some(code) = cli::complete::complete_if_requested(&args, Box::new(names)) {
+    if let Some(code) = cli::answer::complete_if_requested(&args, Box::new(names)) {
         return code;
     }
     // A value the domain refused (a bad workspace name...) is dwctl's own error, reported

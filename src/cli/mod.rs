@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::output::{ColorChoice, Format};
 
+pub mod answer;
 mod audit;
 mod catalog;
 mod check;
