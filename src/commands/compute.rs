@@ -1,11 +1,13 @@
-use super::connection::{self as conn, Removal, Said};
+//! `compute`: what differs from `datasource` (its sentences, `set-default`); the rest is
+//! `connection`'s.
+
+use super::connection::{self as conn, NewConnection, Removal, Said};
+pub use super::connection::{ObjectInput, ObjectUpdate};
 use super::Ctx;
-use crate::cli::ComputeCommand;
 use crate::domain::policy::Action;
 use crate::domain::resources::{self as res, Filter};
-use crate::domain::types;
 use crate::model::resources::{AsCompute, Compute};
-use crate::model::{ObjectName, WorkspaceName};
+use crate::model::{Env, ObjectName, WorkspaceName};
 
 impl Said for AsCompute {
     const CAPITAL: &'static str = "Compute resource";
@@ -25,40 +27,71 @@ impl Said for AsCompute {
     }
 }
 
-pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
-    match cmd {
-        ComputeCommand::Attach(a) => {
-            let ws = WorkspaceName::parse(&a.workspace)?;
-            let spec = types::resolve_compute_type(&a.type_key)?;
-            let name = ObjectName::parse(&a.name, "compute resource")?;
-            conn::add::<AsCompute>(ctx, &ws, name, spec, &a.object)
-        }
-        ComputeCommand::List(a) => {
-            let f = Filter {
-                env: conn::parse_env(a.env.as_deref())?,
-                ..Filter::default()
-            };
-            conn::list::<AsCompute>(ctx, &a.workspace, &f)
-        }
-        ComputeCommand::Show(r) => conn::show::<AsCompute>(ctx, &r.at),
-        ComputeCommand::Update(a) => conn::update::<AsCompute>(ctx, a),
-        ComputeCommand::Detach(a) => conn::remove::<AsCompute>(
-            ctx,
-            Removal {
-                at: &a.at,
-                keep_datasource: a.keep_datasource,
-                if_exists: a.if_exists,
-                dry_run: a.dry_run,
-            },
-        ),
-        ComputeCommand::SetDefault(a) => {
-            let (ws, env) = conn::located::<AsCompute>(&a.at)?;
-            let done = ctx.write(a.dry_run, |s| res::set_default(s, &ws, &a.at.name, env))?;
-            let msg = format!(
-                "{} is now the default {} compute resource in {ws} ({}).",
-                done.value.value.name, done.value.value.type_key, done.value.value.env
-            );
-            ctx.print_mutation(Action::ComputeSetDefault.name(), a.dry_run, done, &msg)
-        }
-    }
+/// What `compute attach` takes.
+pub type Attach = NewConnection;
+
+/// `compute list`, of one environment or both.
+pub fn list(ctx: &mut Ctx, ws: &WorkspaceName, env: Option<Env>) -> anyhow::Result<()> {
+    let f = Filter {
+        env,
+        ..Filter::default()
+    };
+    conn::list::<AsCompute>(ctx, ws, &f)
+}
+
+/// `compute show`.
+pub fn show(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+) -> anyhow::Result<()> {
+    conn::show::<AsCompute>(ctx, ws, name, env)
+}
+
+/// `compute set-default`.
+pub fn set_default(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| res::set_default(s, ws, name.as_str(), env))?;
+    let msg = format!(
+        "{} is now the default {} compute resource in {ws} ({}).",
+        done.value.value.name, done.value.value.type_key, done.value.value.env
+    );
+    ctx.print_mutation(Action::ComputeSetDefault.name(), dry_run, done, &msg)
+}
+
+pub fn attach(ctx: &mut Ctx, a: Attach) -> anyhow::Result<()> {
+    conn::add::<AsCompute>(ctx, a)
+}
+
+pub fn update(ctx: &mut Ctx, a: ObjectUpdate) -> anyhow::Result<()> {
+    conn::update::<AsCompute>(ctx, a)
+}
+
+/// `compute detach`; its data source too unless `keep`.
+pub fn detach(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+    keep: bool,
+    if_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    conn::remove::<AsCompute>(
+        ctx,
+        Removal {
+            workspace: ws,
+            name,
+            env,
+            keep_datasource: keep,
+            if_exists,
+            dry_run,
+        },
+    )
 }

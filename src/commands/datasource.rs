@@ -1,15 +1,14 @@
 use std::time::Duration;
 
-use super::connection::{self as conn, parse_env, Removal, Said};
+use super::connection::{self as conn, NewConnection, ObjectInput, ObjectUpdate, Removal, Said};
 use super::Ctx;
-use crate::cli::{DataSourceCommand, DsAddArgs, DsListArgs, DsTestArgs};
 use crate::domain::policy::Action;
 use crate::domain::probe;
 use crate::domain::resources::{self as res, Filter};
 use crate::domain::types;
 use crate::model::error::Error;
 use crate::model::resources::{AsSource, DataSource};
-use crate::model::{ObjectName, WorkspaceName};
+use crate::model::{Env, ObjectName, WorkspaceName};
 use crate::output::View;
 use crate::prompt;
 
@@ -24,27 +23,30 @@ impl Said for AsSource {
     }
 }
 
-pub fn run(ctx: &mut Ctx, cmd: DataSourceCommand) -> anyhow::Result<()> {
-    match cmd {
-        DataSourceCommand::Add(a) => add(ctx, a),
-        DataSourceCommand::List(a) => list(ctx, a),
-        DataSourceCommand::Show(r) => conn::show::<AsSource>(ctx, &r.at),
-        DataSourceCommand::Update(a) => conn::update::<AsSource>(ctx, a),
-        DataSourceCommand::Remove(a) => conn::remove::<AsSource>(
-            ctx,
-            Removal {
-                at: &a.at,
-                keep_datasource: false,
-                if_exists: a.if_exists,
-                dry_run: a.dry_run,
-            },
-        ),
-        DataSourceCommand::Test(a) => test(ctx, a),
-        DataSourceCommand::Types => {
-            ctx.printer.list(&types::catalog_view())?;
-            Ok(())
-        }
-    }
+/// `datasource show`.
+pub fn show(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+) -> anyhow::Result<()> {
+    conn::show::<AsSource>(ctx, ws, name, env)
+}
+
+/// `datasource types`.
+pub fn types(ctx: &mut Ctx) -> anyhow::Result<()> {
+    ctx.printer.list(&types::catalog_view())?;
+    Ok(())
+}
+
+/// What `datasource add` takes; with no type, a terminal asks for it.
+pub struct Add {
+    pub workspace: WorkspaceName,
+    pub name: ObjectName,
+    pub spec: Option<&'static types::TypeSpec>,
+    pub object: ObjectInput,
+    pub if_not_exists: bool,
+    pub dry_run: bool,
 }
 
 impl View for types::TypeView {
@@ -60,35 +62,74 @@ impl View for types::TypeView {
         &["type", "compute", "modes", "usual_port", "secret_keys"];
 }
 
-fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    let name = ObjectName::parse(&a.name, "data source")?;
-    let type_key = match &a.type_key {
-        Some(t) => t.clone(),
-        None => prompt::select_type(&ctx.settings)?,
+pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {
+    let spec = match a.spec {
+        Some(t) => t,
+        None => types::resolve_type(&prompt::select_type(&ctx.settings)?)?,
     };
-    let spec = types::resolve_type(&type_key)?;
-    conn::add::<AsSource>(ctx, &ws, name, spec, &a.object)
+    let a = NewConnection {
+        workspace: a.workspace,
+        name: a.name,
+        spec,
+        object: a.object,
+        if_not_exists: a.if_not_exists,
+        dry_run: a.dry_run,
+    };
+    conn::add::<AsSource>(ctx, a)
 }
 
-fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
+/// `datasource list`, filtered by environment, type and a part of the name.
+pub fn list(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    env: Option<Env>,
+    spec: Option<&'static types::TypeSpec>,
+    name_contains: Option<String>,
+) -> anyhow::Result<()> {
     let f = Filter {
-        env: parse_env(a.env.as_deref())?,
-        type_key: a
-            .type_key
-            .as_deref()
-            .map(|t| types::resolve_type(t).map(|s| s.key.to_string()))
-            .transpose()?,
-        name_contains: a.name.clone(),
+        env,
+        type_key: spec.map(|s| s.key.to_string()),
+        name_contains,
     };
-    conn::list::<AsSource>(ctx, &a.workspace, &f)
+    conn::list::<AsSource>(ctx, ws, &f)
+}
+
+pub fn update(ctx: &mut Ctx, a: ObjectUpdate) -> anyhow::Result<()> {
+    conn::update::<AsSource>(ctx, a)
+}
+
+/// `datasource remove`.
+pub fn remove(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+    if_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    conn::remove::<AsSource>(
+        ctx,
+        Removal {
+            workspace: ws,
+            name,
+            env,
+            keep_datasource: false,
+            if_exists,
+            dry_run,
+        },
+    )
 }
 
 /// Three steps, so that no transaction is open while connecting: authorise and read the
 /// properties; connect; store the result with its audit event.
-fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
-    let (ws, env) = conn::located::<AsSource>(&a.at)?;
-    let timeout = match a.timeout {
+pub fn test(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+    timeout: Option<f64>,
+) -> anyhow::Result<()> {
+    let timeout = match timeout {
         None => probe::DEFAULT_TIMEOUT,
         Some(t) if t > 0.0 && t <= 600.0 => Duration::from_secs_f64(t),
         Some(t) => {
@@ -98,11 +139,11 @@ fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
         }
     };
     let target = ctx
-        .write(false, |s| res::test_target(s, &ws, &a.at.name, env))?
+        .write(false, |s| res::test_target(s, ws, name.as_str(), env))?
         .value;
     let result = probe::probe(target.spec, target.mode, &target.properties, timeout);
     let done = ctx.write(false, |s| {
-        res::store_test(s, &ws, &target.name, target.env, &result)
+        res::store_test(s, ws, &target.name, target.env, &result)
     })?;
     let negative = result.state.is_negative();
     let msg = format!(

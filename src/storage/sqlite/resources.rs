@@ -185,6 +185,19 @@ fn all<K: Table>(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<K>
     )
 }
 
+/// Those of one workspace whose names may start with `prefix`, in the list order: a range
+/// of the (workspace, env, name) key in each environment.
+fn from<K: Table>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K>>> {
+    let (args, bounded) = super::names::range_params(&[ws], prefix);
+    let upper = if bounded { " AND t.name < ?3" } else { "" };
+    select(
+        tx,
+        &format!("t.env IN ('prod', 'dev') AND t.name >= ?2{upper}"),
+        K::LIST_ORDER,
+        rusqlite::params_from_iter(args),
+    )
+}
+
 fn insert<K: Table>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
     let mut st = tx.conn.prepare_cached(&format!(
         "INSERT INTO {} (workspace_id, env, name, type, mode, properties, description, \
@@ -245,6 +258,10 @@ impl ResourceStore for Tx<'_> {
         all(self, ws, env)
     }
 
+    fn computes_from(&self, ws: i64, prefix: &str) -> Result<Vec<Compute>> {
+        from(self, ws, prefix)
+    }
+
     fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
         let mut st = self.conn.prepare_cached(
             "SELECT 1 FROM compute WHERE workspace_id = ?1 AND env = ?2 AND type = ?3",
@@ -271,6 +288,10 @@ impl ResourceStore for Tx<'_> {
     /// Data sources of a workspace, by name then env (prod first).
     fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
         all(self, ws, env)
+    }
+
+    fn datasources_from(&self, ws: i64, prefix: &str) -> Result<Vec<DataSource>> {
+        from(self, ws, prefix)
     }
 
     fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
