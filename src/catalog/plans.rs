@@ -20,7 +20,7 @@ use crate::domain::roles::{RoleCode, RoleSet};
 use crate::domain::session::{self, Request, Session};
 use crate::domain::workspace::{self, ListFilter, NewWorkspace};
 use crate::domain::{audit, tenant};
-use crate::manifest::format::MemberDecl;
+use crate::manifest::{Manifest, MemberDecl};
 
 /// Every statement SQLite starts on the connection, as written (parameters unbound).
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -400,7 +400,8 @@ fn commands_about_one_object_search_and_never_scan() {
             "export of one workspace",
             Box::new(|c| {
                 reading(c, None, |s| {
-                    let m = apply::export(s, &[ws("sales_ws")], &mut |_, _| {}).unwrap();
+                    let mut m = Manifest::default();
+                    apply::export(s, &[ws("sales_ws")], &mut m, &mut |_, _| {}).unwrap();
                     assert_eq!(m.principal.len(), 1);
                 })
             }),
@@ -408,8 +409,9 @@ fn commands_about_one_object_search_and_never_scan() {
         (
             "plan and apply of a one-workspace manifest, with --prune",
             Box::new(|c| {
-                let mut m = session::read(c, &req(None), |s| {
-                    apply::export(s, &[ws("sales_ws")], &mut |_, _| {})
+                let mut m = Manifest::default();
+                session::read(c, &req(None), |s| {
+                    apply::export(s, &[ws("sales_ws")], &mut m, &mut |_, _| {})
                 })
                 .unwrap();
                 // bob added by name, alice pruned: every lookup of the applier runs.
