@@ -280,11 +280,14 @@ impl<S: Sink> Sink for Counted<S> {
     }
     fn item(&mut self, item: Item) -> Result<()> {
         let i = match item {
-            Item::Workspace(_) => 0,
-            Item::Principal(_) => 1,
-            Item::ResourceGroup(_) => 2,
+            Item::WorkspaceOpen(_) => Some(0),
+            Item::Principal(_) => Some(1),
+            Item::ResourceGroup(_) => Some(2),
+            Item::Member(_) | Item::WorkspaceClose(_) => None,
         };
-        self.counts[i] += 1;
+        if let Some(i) = i {
+            self.counts[i] += 1;
+        }
         self.inner.item(item)
     }
 }

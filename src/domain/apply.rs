@@ -1398,7 +1398,19 @@ pub fn export(
         progress(i, workspaces.len());
         let d = workspace_decl(s, w)?;
         secrets.check(&d)?;
-        out.item(Item::Workspace(&d))?;
+        out.item(Item::WorkspaceOpen(&d))?;
+        // One member at a time, in the catalog's order (case-insensitive, as every list
+        // of a manifest): the owner is implied.
+        s.tx().for_each_member(w.id, |m| {
+            if m.roles.contains(RoleCode::Owner) {
+                return Ok(());
+            }
+            out.item(Item::Member(&MemberDecl {
+                user: m.user.to_string(),
+                roles: m.roles.codes().into_iter().map(str::to_string).collect(),
+            }))
+        })?;
+        out.item(Item::WorkspaceClose(&d))?;
     }
     progress(workspaces.len(), workspaces.len());
     Ok(())
@@ -1428,7 +1440,8 @@ fn group_decl(g: rg::ResourceGroup) -> ResourceGroupDecl {
     }
 }
 
-/// One workspace as the manifest declares it, as far as the actor may read it.
+/// One workspace as the manifest declares it, as far as the actor may read it, but for its
+/// members, which [`export`] hands over one at a time.
 fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
     let roles = s.tx().roles_in(w.id, s.actor.pk)?;
     let read = super::policy::has_right(&s.actor, roles, super::policy::Right::ReadProperties);
@@ -1450,20 +1463,6 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
         tags: Some(w.tags.clone()),
         ..Default::default()
     };
-    s.tx().for_each_member(w.id, |m| {
-        if !m.roles.contains(RoleCode::Owner) {
-            d.member.push(MemberDecl {
-                user: m.user.to_string(),
-                roles: m.roles.codes().into_iter().map(str::to_string).collect(),
-            });
-        }
-        Ok(())
-    })?;
-    // Already in this order (the catalog's, case-insensitive); sorting again copies nothing.
-    d.member.sort_by(|a, b| {
-        let fold = |c: u8| c.to_ascii_lowercase();
-        a.user.bytes().map(fold).cmp(b.user.bytes().map(fold))
-    });
     let secret_props =
         |name: &str, env: Env, props: Option<Properties>| -> Option<BTreeMap<String, PropValue>> {
             props.map(|p| {

@@ -17,7 +17,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::domain::error::Result;
+use crate::domain::error::{Error, Result};
 
 /// The only manifest version this dwctl reads and writes.
 pub const VERSION: u32 = 1;
@@ -100,12 +100,26 @@ impl Default for Manifest {
 }
 
 /// One item of a manifest, as `export` reads them from the catalog and a [`Sink`] takes
-/// them: principals, then resource groups, then workspaces.
+/// them: principals, then resource groups, then workspaces. A workspace comes in three
+/// parts, so that its members (a million, in a large tenant) go by one at a time:
+/// `WorkspaceOpen` (its settings; its lists are not read), each `Member`, then
+/// `WorkspaceClose` (its compute resources and data sources; its members are not read).
 #[derive(Debug, Clone, Copy)]
 pub enum Item<'a> {
     Principal(&'a PrincipalDecl),
     ResourceGroup(&'a ResourceGroupDecl),
-    Workspace(&'a WorkspaceDecl),
+    WorkspaceOpen(&'a WorkspaceDecl),
+    Member(&'a MemberDecl),
+    WorkspaceClose(&'a WorkspaceDecl),
+}
+
+impl<'a> Item<'a> {
+    /// A whole workspace as its three parts.
+    pub fn workspace(w: &'a WorkspaceDecl) -> impl Iterator<Item = Item<'a>> {
+        std::iter::once(Item::WorkspaceOpen(w))
+            .chain(w.member.iter().map(Item::Member))
+            .chain(std::iter::once(Item::WorkspaceClose(w)))
+    }
 }
 
 /// Where a manifest goes item by item: `head` once, then each [`Item`] in order. A
@@ -124,7 +138,23 @@ impl Sink for Manifest {
         match item {
             Item::Principal(p) => self.principal.push(p.clone()),
             Item::ResourceGroup(g) => self.resource_group.push(g.clone()),
-            Item::Workspace(w) => self.workspace.push(w.clone()),
+            Item::WorkspaceOpen(w) => self.workspace.push(WorkspaceDecl {
+                member: Vec::new(),
+                compute: Vec::new(),
+                datasource: Vec::new(),
+                ..w.clone()
+            }),
+            Item::Member(mb) => match self.workspace.last_mut() {
+                Some(w) => w.member.push(mb.clone()),
+                None => return Err(Error::internal("a member before its workspace")),
+            },
+            Item::WorkspaceClose(w) => match self.workspace.last_mut() {
+                Some(last) => {
+                    last.compute = w.compute.clone();
+                    last.datasource = w.datasource.clone();
+                }
+                None => return Err(Error::internal("a workspace closed before it opened")),
+            },
         }
         Ok(())
     }
@@ -209,13 +239,14 @@ pub struct WorkspaceDecl {
         skip_serializing_if = "Option::is_none"
     )]
     pub tags: Option<BTreeMap<String, String>>,
+    // The lists are written by `super::Writer`, one item at a time, after the settings.
     /// Members other than the owner (implied).
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub member: Vec<MemberDecl>,
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub compute: Vec<ComputeDecl>,
     /// Data sources other than those compute resources bring (implied).
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub datasource: Vec<DataSourceDecl>,
 }
 

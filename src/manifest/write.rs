@@ -42,8 +42,8 @@ pub fn emit(m: &Manifest, format: Format) -> String {
         for g in &m.resource_group {
             w.write_item(Item::ResourceGroup(g))?;
         }
-        for ws in &m.workspace {
-            w.write_item(Item::Workspace(ws))?;
+        for item in m.workspace.iter().flat_map(Item::workspace) {
+            w.write_item(item)?;
         }
         w.finish()
     })()
@@ -53,12 +53,14 @@ pub fn emit(m: &Manifest, format: Format) -> String {
 
 /// A manifest written item by item, as `export` reads the catalog: what is written is
 /// [`emit`]'s bytes for the manifest of those items, and what is held at any time is one
-/// item (and, for a large workspace, at most [`FLUSH_AT`] bytes of its text).
+/// item (a workspace's member at a time).
 pub struct Writer<W: io::Write> {
     out: Held<W>,
     format: Format,
     /// JSON: the list being written, and whether it has an item yet.
     list: Option<(ListKind, bool)>,
+    /// JSON: the members of the open workspace written so far.
+    members: usize,
     /// The first error of `out`, kept for the caller: see [`Writer::take_error`].
     failed: Option<io::Error>,
 }
@@ -84,9 +86,6 @@ impl ListKind {
         }
     }
 }
-
-/// A large workspace's TOML goes out in parts of about this size.
-const FLUSH_AT: usize = 64 * 1024;
 
 /// What a [`Writer`] holds back before it writes anything, so that an export that fails
 /// early (a damaged row, exit 7) writes nothing, as it did when it was written whole; a
@@ -140,6 +139,7 @@ impl<W: io::Write> Writer<W> {
             },
             format,
             list: None,
+            members: 0,
             failed: None,
         }
     }
@@ -169,35 +169,66 @@ impl<W: io::Write> Writer<W> {
     pub fn write_item(&mut self, item: Item) -> io::Result<()> {
         match self.format {
             Format::Toml => toml_item(&mut TomlOut::new(&mut self.out), item),
-            Format::Json => {
-                let kind = match item {
-                    Item::Principal(_) => ListKind::Principal,
-                    Item::ResourceGroup(_) => ListKind::ResourceGroup,
-                    Item::Workspace(_) => ListKind::Workspace,
-                };
-                self.json_open(kind)?;
-                let text = match item {
-                    Item::Principal(p) => json_text(p)?,
-                    Item::ResourceGroup(g) => json_text(g)?,
-                    Item::Workspace(w) => json_text(w)?,
-                };
-                let sep: &[u8] = if self.list == Some((kind, true)) {
-                    b",\n    "
-                } else {
-                    b"\n    "
-                };
-                self.out.write_all(sep)?;
-                self.list = Some((kind, true));
-                // One level deeper than serde_json puts it.
-                for (i, line) in text.split('\n').enumerate() {
-                    if i > 0 {
-                        self.out.write_all(b"\n    ")?;
-                    }
-                    self.out.write_all(line.as_bytes())?;
-                }
-                Ok(())
-            }
+            Format::Json => self.json_item(item),
         }
+    }
+
+    /// JSON: a principal, group or workspace one level deeper than serde_json puts it, in
+    /// its list; a workspace's lists, one level deeper again.
+    fn json_item(&mut self, item: Item) -> io::Result<()> {
+        let (kind, text) = match item {
+            Item::Principal(p) => (ListKind::Principal, json_text(p)?),
+            Item::ResourceGroup(g) => (ListKind::ResourceGroup, json_text(g)?),
+            Item::WorkspaceOpen(w) => {
+                // Its settings, then its `member` list, left open.
+                let settings = json_text(w)?;
+                let settings = settings.strip_suffix("\n}").unwrap_or(&settings);
+                (ListKind::Workspace, format!("{settings},\n  \"member\": ["))
+            }
+            Item::Member(mb) => {
+                let sep: &[u8] = if self.members > 0 { b",\n" } else { b"\n" };
+                self.out.write_all(sep)?;
+                self.members += 1;
+                return self.json_indented(&json_text(mb)?, "        ");
+            }
+            Item::WorkspaceClose(w) => {
+                let close: &[u8] = if self.members > 0 { b"\n      ]" } else { b"]" };
+                self.out.write_all(close)?;
+                self.members = 0;
+                self.out.write_all(b",\n      \"compute\": ")?;
+                self.json_continued(&json_text(&w.compute)?, "      ")?;
+                self.out.write_all(b",\n      \"datasource\": ")?;
+                self.json_continued(&json_text(&w.datasource)?, "      ")?;
+                return self.out.write_all(b"\n    }");
+            }
+        };
+        self.json_open(kind)?;
+        let sep: &[u8] = if self.list == Some((kind, true)) {
+            b",\n"
+        } else {
+            b"\n"
+        };
+        self.out.write_all(sep)?;
+        self.list = Some((kind, true));
+        self.json_indented(&text, "    ")
+    }
+
+    /// `text` with each of its lines at `indent`.
+    fn json_indented(&mut self, text: &str, indent: &str) -> io::Result<()> {
+        self.out.write_all(indent.as_bytes())?;
+        self.json_continued(text, indent)
+    }
+
+    /// `text` where it is, with each line after its first at `indent`.
+    fn json_continued(&mut self, text: &str, indent: &str) -> io::Result<()> {
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+                self.out.write_all(indent.as_bytes())?;
+            }
+            self.out.write_all(line.as_bytes())?;
+        }
+        Ok(())
     }
 
     /// JSON: opens `kind`'s list unless it is open, closing the one before and writing
@@ -291,7 +322,7 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             w.opt_str("vswitch", &g.vswitch);
             w.opt_str("remark", &g.remark);
         }
-        Item::Workspace(ws) => {
+        Item::WorkspaceOpen(ws) => {
             w.header("workspace");
             w.str("name", &ws.name);
             w.opt_str("display_name", &ws.display_name);
@@ -306,14 +337,13 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             }
             w.opt_str("default_resource_group", &ws.default_resource_group);
             w.opt_map("tags", &ws.tags, |out, v: &String| push_str_lit(out, v));
-            for mb in &ws.member {
-                w.header("workspace.member");
-                w.str("user", &mb.user);
-                w.str_list("roles", &mb.roles);
-                if w.buf.len() >= FLUSH_AT {
-                    w.flush()?;
-                }
-            }
+        }
+        Item::Member(mb) => {
+            w.header("workspace.member");
+            w.str("user", &mb.user);
+            w.str_list("roles", &mb.roles);
+        }
+        Item::WorkspaceClose(ws) => {
             for c in &ws.compute {
                 w.header("workspace.compute");
                 w.connection(&c.name, &c.type_, &c.env, &c.mode, &c.properties);
