@@ -1531,6 +1531,12 @@ fn generated_manifests_round_trip() {
             Ok(back) => assert_eq!(back, m, "case {case}:\n{toml}"),
             Err(e) => panic!("case {case}: {}\n{toml}", e.message),
         }
+        // Read table by table, never the whole text at once.
+        assert_eq!(
+            super::pieces::parse(&toml).as_ref(),
+            Some(&m),
+            "case {case}: not read piece by piece\n{toml}"
+        );
         // Any TOML reader sees the same document, not just ours.
         toml::from_str::<toml::Table>(&toml).unwrap();
         assert_eq!(to_toml(&ok(&toml, T)), toml, "case {case}: stable");
