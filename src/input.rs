@@ -4,8 +4,8 @@
 
 use std::io::Read;
 
-use crate::domain::error::{Error, Result};
 use crate::domain::types::MAX_VALUE_CHARS;
+use crate::model::error::{Error, Result};
 
 /// A property value read from a file or stdin: 4,096 characters of up to 4 bytes each, and
 /// the newline (`\r\n`) that is stripped.

@@ -1,12 +1,12 @@
-//! Name and value parsers (src/domain/model.rs, roles, clock): never panic, and whatever
+//! Name and value parsers (src/model/: mod.rs, roles, clock): never panic, and whatever
 //! they accept must be accepted again as stored (the catalog re-reads what they wrote).
 #![no_main]
 
-use dwctl::domain::clock::Timestamp;
-use dwctl::domain::model::{
+use dwctl::model::clock::Timestamp;
+use dwctl::model::{
     self, GroupName, ObjectName, PrincipalName, WorkspaceName,
 };
-use dwctl::domain::roles::{RoleCode, RoleSet};
+use dwctl::model::roles::{RoleCode, RoleSet};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,15 +3,15 @@
 use super::Ctx;
 use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
 use crate::domain::apply::{self, Op, PlanChange};
-use crate::domain::error::{Error, Result};
-use crate::domain::model::{named, shown, WorkspaceName};
 use crate::domain::session::{self, Done};
 use crate::domain::types::strip_one_trailing_newline;
-use crate::domain::words;
 use crate::input::{self, ReadError, MANIFEST_LIMIT, VALUE_LIMIT};
 use crate::manifest::{
     self as format, Format, Item, Manifest, PropValue, Sink, Step, Writer, STDIN_SOURCE,
 };
+use crate::model::error::{Error, Result};
+use crate::model::words;
+use crate::model::{named, shown, WorkspaceName};
 use crate::output::{View, NO_CHANGES};
 use crate::prompt;
 
@@ -390,7 +390,7 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
             Err(e)
                 if matches!(
                     e.kind,
-                    crate::domain::error::Kind::Denied | crate::domain::error::Kind::Refused
+                    crate::model::error::Kind::Denied | crate::model::error::Kind::Refused
                 ) => {}
             Err(e) => return Err(e.into()),
         }

@@ -6,13 +6,13 @@
 use std::io::IsTerminal;
 
 use crate::config::Settings;
-use crate::domain::error::{Error, Result};
-use crate::domain::model::{named, shown, Warning};
 use crate::domain::resources::literal_secret_warning;
 use crate::domain::types::{
     self, parse_prop_arg, strip_one_trailing_newline, PropSource, Properties,
 };
 use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
+use crate::model::error::{Error, Result};
+use crate::model::{named, shown, Warning};
 
 const VALUE_LIMIT_HINT: &str =
     "a property value is at most 4,096 characters (a file or stdin: 16,386 bytes)";

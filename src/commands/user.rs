@@ -1,10 +1,8 @@
 use super::{if_exists, Ctx, OutputError};
 use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
-use crate::domain::model::{
-    parse_line, parse_principal_id, Principal, PrincipalKind, PrincipalName,
-};
 use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
+use crate::model::{parse_line, parse_principal_id, Principal, PrincipalKind, PrincipalName};
 use crate::prompt;
 
 pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
@@ -90,7 +88,7 @@ fn remove(ctx: &mut Ctx, a: UserRemoveArgs) -> anyhow::Result<()> {
     parse_principal_ref(&a.user)?;
     let r = ctx.confirmed_write(
         a.dry_run,
-        |settings, p: &crate::domain::model::Principal| {
+        |settings, p: &crate::model::Principal| {
             prompt::confirm(settings, &format!("Remove principal {}?", p.name))
         },
         |s| principal::remove(s, &a.user, a.cascade),

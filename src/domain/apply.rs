@@ -6,25 +6,26 @@
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::error::{Error, Result};
 use super::member::{self, RoleChange};
-use super::model::{
-    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
-    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
-    SodPolicy, Status, Workspace, WorkspaceName,
-};
 use super::policy;
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
-use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
+use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, NewObject, PropChange};
-use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
+use super::store::Tx;
 use super::types::{self, ConnMode, Properties};
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
-use crate::catalog::Tx;
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
     PropValue, ResourceGroupDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+};
+use crate::model::error::{Error, Result};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{
+    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
+    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
+    SodPolicy, Status, Workspace, WorkspaceName,
 };
 
 /// What a change of a plan does to its object; written `create`, `update`, `delete`.
@@ -185,10 +186,15 @@ impl GroupInput {
             gtype: opt_parse(&d.type_, GroupType::parse)?,
             payment: opt_parse(&d.payment, Payment::parse)?,
             unit: opt_parse(&d.duration_unit, DurationUnit::parse)?,
-            spec: d.spec.map(|v| rg::parse_spec(v as i64)).transpose()?,
-            vpc: opt_parse(&d.vpc, |v| rg::parse_network_id(v, "vpc-", "VPC id"))?,
+            spec: d
+                .spec
+                .map(|v| crate::model::resource_group::parse_spec(v as i64))
+                .transpose()?,
+            vpc: opt_parse(&d.vpc, |v| {
+                crate::model::resource_group::parse_network_id(v, "vpc-", "VPC id")
+            })?,
             vswitch: opt_parse(&d.vswitch, |v| {
-                rg::parse_network_id(v, "vsw-", "vSwitch id")
+                crate::model::resource_group::parse_network_id(v, "vsw-", "vSwitch id")
             })?,
             remark: opt_parse(&d.remark, |r| parse_line(r, 128, "remark"))?,
         })
@@ -294,8 +300,8 @@ struct Existing {
     is_default: bool,
 }
 
-impl From<res::Compute> for Existing {
-    fn from(c: res::Compute) -> Self {
+impl From<crate::model::resources::Compute> for Existing {
+    fn from(c: crate::model::resources::Compute) -> Self {
         Existing {
             type_key: c.type_key,
             mode: c.mode,
@@ -306,8 +312,8 @@ impl From<res::Compute> for Existing {
     }
 }
 
-impl From<res::DataSource> for Existing {
-    fn from(d: res::DataSource) -> Self {
+impl From<crate::model::resources::DataSource> for Existing {
+    fn from(d: crate::model::resources::DataSource) -> Self {
         Existing {
             type_key: d.type_key,
             mode: d.mode,
@@ -333,11 +339,11 @@ struct ObjectOps {
     noun: &'static str,
     /// What to do instead of changing the type or mode.
     replace_hint: &'static str,
-    find: fn(&Tx, i64, &str, Env) -> Result<Option<Existing>>,
+    find: fn(&dyn Tx, i64, &str, Env) -> Result<Option<Existing>>,
     create: fn(&mut Session, &WorkspaceName, NewObject) -> Result<()>,
     update: Update,
     /// The objects `--prune` may remove, as (name, env).
-    prunable: fn(&Tx, i64) -> Result<Vec<Named>>,
+    prunable: fn(&dyn Tx, i64) -> Result<Vec<Named>>,
     remove: ByName,
     /// `default = true` moves the default there (compute resources).
     set_default: Option<ByName>,
@@ -438,7 +444,7 @@ impl Principals {
     }
 
     /// The principal named `name_or_id`, from the cache or else read by its key.
-    fn get(&mut self, tx: &Tx, name_or_id: &str) -> Result<Option<&Principal>> {
+    fn get(&mut self, tx: &dyn Tx, name_or_id: &str) -> Result<Option<&Principal>> {
         let key = name_or_id.to_ascii_lowercase();
         let i = match self.by_name_or_id.get(&key) {
             Some(&i) => i,
@@ -457,7 +463,7 @@ impl Principals {
     }
 
     /// The principal with key `pk`, from the cache or else read by its key.
-    fn by_pk(&mut self, tx: &Tx, pk: i64) -> Result<Option<&Principal>> {
+    fn by_pk(&mut self, tx: &dyn Tx, pk: i64) -> Result<Option<&Principal>> {
         let i = match self.by_pk.get(&pk) {
             Some(&i) => i,
             None => match tx.principal_by_pk(pk)? {
@@ -792,7 +798,7 @@ impl Applier<'_, '_, '_> {
                             "~ {what}: a standard-mode workspace cannot go back to basic mode"
                         )));
                     }
-                    self.step(&format!("~ {what}"), |s| workspace::upgrade(s, &name))?;
+                    self.step(&format!("~ {what}"), |s| super::upgrade::upgrade(s, &name))?;
                     self.push(
                         Op::Update,
                         "workspace",
@@ -1201,7 +1207,7 @@ fn check_region(m: &Manifest, catalog: &str) -> Result<()> {
     };
     // A region id as `init --region` takes it, in any case (exit 2 otherwise, before any
     // refusal): `Mars`, `""` or `cn-hangzhou ` are typos, not another region.
-    if crate::domain::model::parse_region(&region.to_ascii_lowercase()).is_err() {
+    if crate::model::parse_region(&region.to_ascii_lowercase()).is_err() {
         return Err(Error::invalid(format!("invalid region {}", shown(region))).with_hint(
             "a region id looks like cn-hangzhou or ap-southeast-1 (export writes the catalog's)",
         ));
@@ -1236,7 +1242,7 @@ pub fn apply(
         if let Some(pos) = locate(&[Step::Key("region")]) {
             e.message = format!("{pos}: {}", e.message);
         }
-        if e.kind == crate::domain::error::Kind::Refused {
+        if e.kind == crate::model::error::Kind::Refused {
             s.attempt("apply", None, Some(source));
         }
         return Err(e);
@@ -1350,7 +1356,7 @@ pub fn export(
 
     let all = names.is_empty() && s.actor.is_tenant_admin();
     if all {
-        s.tx().for_each_principal(|p| {
+        s.tx().for_each_principal(&mut |p| {
             if p.is_account() {
                 return Ok(());
             }
@@ -1401,7 +1407,7 @@ pub fn export(
         out.item(Item::WorkspaceOpen(&d))?;
         // One member at a time, in the catalog's order (case-insensitive, as every list
         // of a manifest): the owner is implied.
-        s.tx().for_each_member(w.id, |m| {
+        s.tx().for_each_member(w.id, &mut |m| {
             if m.roles.contains(RoleCode::Owner) {
                 return Ok(());
             }
@@ -1426,7 +1432,7 @@ fn principal_decl(p: Principal) -> PrincipalDecl {
     }
 }
 
-fn group_decl(g: rg::ResourceGroup) -> ResourceGroupDecl {
+fn group_decl(g: crate::model::resource_group::ResourceGroup) -> ResourceGroupDecl {
     ResourceGroupDecl {
         name: g.name,
         type_: Some(g.group_type.to_string()),
@@ -1544,7 +1550,7 @@ mod tests {
             ..Default::default()
         });
         let e = names.check(&m.workspace[1]).unwrap_err();
-        assert_eq!(e.kind, super::super::error::Kind::Internal);
+        assert_eq!(e.kind, crate::model::error::Kind::Internal);
         assert!(
             e.message.contains("sec_ws/a_b (prod) password")
                 && e.message.contains("sec_ws_a/b (prod) password")

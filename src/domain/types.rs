@@ -13,8 +13,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::error::{Error, Result};
-use crate::domain::words;
+use crate::model::error::{Error, Result};
+use crate::model::words;
 
 /// Property values are always strings, as in the DataWorks API; a sorted map keeps output
 /// and exports stable.
@@ -1548,15 +1548,15 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-/// User input made safe to quote in a one-line message: [`crate::domain::model::excerpt`].
+/// User input made safe to quote in a one-line message: [`crate::model::excerpt`].
 fn show(text: &str) -> String {
-    crate::domain::model::excerpt(text)
+    crate::model::excerpt(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::error::Kind;
+    use crate::model::error::Kind;
 
     const REGION: &str = "cn-hangzhou";
 

@@ -17,7 +17,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::domain::error::{Error, Result};
+use crate::model::error::{Error, Result};
 
 /// The only manifest version this dwctl reads and writes.
 pub const VERSION: u32 = 1;

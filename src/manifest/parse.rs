@@ -6,7 +6,7 @@ use super::duplicates::find_problem;
 use super::model::*;
 use super::pieces;
 use super::position::{json_position, json_token_start, locate, position_at, Position};
-use crate::domain::error::{Error, Result};
+use crate::model::error::{Error, Result};
 
 /// Parses a manifest. `source` names it in errors (a path, or [`STDIN_SOURCE`]). Every
 /// error is `Kind::Invalid` with the message `SOURCE:LINE:COL: what is wrong, expected ...`.
@@ -75,7 +75,7 @@ pub fn error_at(source: &str, pos: Option<Position>, message: &str) -> Error {
 
 fn at(source: &str, pos: Position, message: &str) -> Error {
     // Parser messages sometimes span lines; an error is one line.
-    let message = crate::domain::model::cut_quoted(&message.trim().replace('\n', "; "));
+    let message = crate::model::cut_quoted(&message.trim().replace('\n', "; "));
     Error::invalid(format!("{source}:{pos}: {message}"))
 }
 

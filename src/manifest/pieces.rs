@@ -419,7 +419,7 @@ impl<'de> Visitor<'de> for Locate<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::EXAMPLE;
+    use crate::manifest::example::EXAMPLE;
 
     fn whole(text: &str) -> Option<Manifest> {
         toml::from_str(text).ok()

@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::model::{Format, Step};
 use super::pieces;
-use crate::domain::model::line_column;
+use crate::model::line_column;
 
 /// A place in a manifest's text, 1-based. Columns count characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

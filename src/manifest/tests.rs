@@ -6,7 +6,7 @@ use super::model::*;
 use super::position::*;
 use super::write::*;
 use super::*;
-use crate::domain::error::Kind;
+use crate::model::error::Kind;
 
 const T: Format = Format::Toml;
 const J: Format = Format::Json;

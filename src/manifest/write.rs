@@ -13,8 +13,8 @@ use std::fmt;
 use std::io::{self, Write as _};
 
 use super::model::*;
-use crate::domain::error::{Error, Result};
-use crate::domain::model::json_without_invisibles;
+use crate::model::error::{Error, Result};
+use crate::model::json_without_invisibles;
 
 /// Writes `m` as TOML in the style of cli.md section 8. Objects are written in the order
 /// they are in `m` (the caller sorts them); keys in a fixed order, map keys sorted, absent
