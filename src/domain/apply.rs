@@ -501,6 +501,11 @@ impl Applier<'_, '_, '_> {
         });
     }
 
+    /// A workspace's settings changed: `~ workspace NAME: fields`.
+    fn workspace_updated(&mut self, ws: &str, fields: Vec<String>) {
+        self.push(Op::Update, "workspace", None, ws, None, fields);
+    }
+
     /// Run one change; a failure names it.
     fn step<T>(&mut self, what: &str, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         self.steps += 1;
@@ -741,14 +746,7 @@ impl Applier<'_, '_, '_> {
         let w = self.current(&ws, &mut loaded)?;
         if w.status == Status::Disabled && status == Some(Status::Available) {
             self.step(&format!("~ {what}"), |s| workspace::enable(s, &name))?;
-            self.push(
-                Op::Update,
-                "workspace",
-                None,
-                &ws,
-                None,
-                vec!["status".into()],
-            );
+            self.workspace_updated(&ws, vec!["status".into()]);
         }
 
         // Early settings.
@@ -789,7 +787,7 @@ impl Applier<'_, '_, '_> {
             }
             if !fields.is_empty() {
                 self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
-                self.push(Op::Update, "workspace", None, &ws, None, fields);
+                self.workspace_updated(&ws, fields);
             }
             if let Some(m) = mode {
                 if m != w.mode {
@@ -799,14 +797,7 @@ impl Applier<'_, '_, '_> {
                         )));
                     }
                     self.step(&format!("~ {what}"), |s| super::upgrade::upgrade(s, &name))?;
-                    self.push(
-                        Op::Update,
-                        "workspace",
-                        None,
-                        &ws,
-                        None,
-                        vec!["mode".into()],
-                    );
+                    self.workspace_updated(&ws, vec!["mode".into()]);
                 }
             }
         }
@@ -857,14 +848,7 @@ impl Applier<'_, '_, '_> {
                     ..Default::default()
                 };
                 self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
-                self.push(
-                    Op::Update,
-                    "workspace",
-                    None,
-                    &ws,
-                    None,
-                    vec!["default_resource_group".into()],
-                );
+                self.workspace_updated(&ws, vec!["default_resource_group".into()]);
             }
         }
 
@@ -898,18 +882,11 @@ impl Applier<'_, '_, '_> {
         }
         if !fields.is_empty() {
             self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
-            self.push(Op::Update, "workspace", None, &ws, None, fields);
+            self.workspace_updated(&ws, fields);
         }
         if status == Some(Status::Disabled) && w.status == Status::Available {
             self.step(&format!("~ {what}"), |s| workspace::disable(s, &name))?;
-            self.push(
-                Op::Update,
-                "workspace",
-                None,
-                &ws,
-                None,
-                vec!["status".into()],
-            );
+            self.workspace_updated(&ws, vec!["status".into()]);
         }
         Ok(())
     }
