@@ -7,7 +7,6 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::GlobalArgs;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Result};
 use crate::output::{ColorChoice, Format};
@@ -209,6 +208,22 @@ impl Source {
     }
 }
 
+/// What the command line says about the settings (its global options): the first of
+/// flag > environment > config file > default. `lib.rs` builds it from the parsed line.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub catalog: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub no_config: bool,
+    pub actor: Option<String>,
+    pub output: Option<Format>,
+    pub yes: bool,
+    pub no_input: bool,
+    pub color: Option<ColorChoice>,
+    pub quiet: bool,
+    pub lock_timeout: Option<f64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub catalog: Location,
@@ -257,10 +272,10 @@ pub fn parse_lock_timeout_str(s: &str) -> Result<Duration> {
 }
 
 impl Settings {
-    /// Resolve every setting once. Destructuring `GlobalArgs` whole means a new flag
+    /// Resolve every setting once. Destructuring `Overrides` whole means a new flag
     /// cannot be added without being resolved here.
-    pub fn resolve(args: &GlobalArgs, env: &Env) -> Result<Settings> {
-        let GlobalArgs {
+    pub fn resolve(args: &Overrides, env: &Env) -> Result<Settings> {
+        let Overrides {
             catalog,
             config,
             no_config,

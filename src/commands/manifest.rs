@@ -1,7 +1,6 @@
 //! `export`, `plan` and `apply`.
 
 use super::Ctx;
-use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
 use crate::domain::apply::{self, Op, PlanChange};
 use crate::domain::session::{self, Done};
 use crate::domain::types::strip_one_trailing_newline;
@@ -185,7 +184,28 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
     Err(e)
 }
 
-pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
+/// What `export` takes: some workspaces, or `all`; into `file` or onto stdout.
+pub struct Export {
+    pub workspaces: Vec<WorkspaceName>,
+    pub all: bool,
+    pub file: Option<String>,
+}
+
+/// What `plan` takes.
+pub struct Plan {
+    pub file: String,
+    pub prune: bool,
+    pub exit_code: bool,
+}
+
+/// What `apply` takes.
+pub struct Apply {
+    pub file: String,
+    pub prune: bool,
+    pub dry_run: bool,
+}
+
+pub fn export(ctx: &mut Ctx, a: Export) -> anyhow::Result<()> {
     if a.workspaces.is_empty() && !a.all {
         return Err(
             Error::invalid("name the workspaces to export, or pass --all")
@@ -193,11 +213,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
                 .into(),
         );
     }
-    let names = a
-        .workspaces
-        .iter()
-        .map(|n| WorkspaceName::parse(n))
-        .collect::<Result<Vec<_>>>()?;
+    let names = a.workspaces;
     let format = match &a.file {
         Some(path) => format::format_for_path(path),
         None if ctx.printer.format().is_json() => Format::Json,
@@ -337,7 +353,7 @@ fn summary(changes: &[PlanChange]) -> String {
     )
 }
 
-pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
+pub fn plan(ctx: &mut Ctx, a: Plan) -> anyhow::Result<()> {
     let l = load(&a.file)?;
     let (m, source) = (&l.manifest, &l.source);
     let locate = |p: &[Step]| l.locate(p);
@@ -360,7 +376,7 @@ pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
+pub fn apply(ctx: &mut Ctx, a: Apply) -> anyhow::Result<()> {
     // The manifest lives until the process exits: freeing a large one declaration by
     // declaration is work nobody waits for (3% of re-applying the benchmark manifest).
     let l: &Loaded = Box::leak(Box::new(load(&a.file)?));

@@ -416,6 +416,36 @@ fn commands_about_one_object_search_and_never_scan() {
     }
 }
 
+/// A TAB reads the names of every kind by a range of their index (issue 17, "completion
+/// of a prefix"), as the actor's `list` sees them: what the prefix matches, not the
+/// tenant nor the workspace.
+#[test]
+fn completion_reads_each_kind_by_a_range_of_its_names() {
+    let mut cat = tenant_with_data();
+    for (kind, workspace) in [
+        (NameKind::Workspace, None),
+        (NameKind::Principal, None),
+        (NameKind::ResourceGroup, None),
+        (NameKind::Member, Some("sales_ws")),
+        (NameKind::NonMember, Some("sales_ws")),
+        (NameKind::Compute, Some("sales_ws")),
+        (NameKind::DataSource, Some("sales_ws")),
+    ] {
+        let plans = plans_of(&mut cat, |c| {
+            reading(c, Some("alice"), |s| {
+                names::names_starting(s, kind, workspace, "al").unwrap()
+            })
+        });
+        let what = format!("completion of {kind:?}");
+        assert_searches(&what, &plans);
+        let ranged = plans
+            .iter()
+            .flat_map(|(_, plan)| plan)
+            .any(|step| step.starts_with("SEARCH ") && step.contains("name>? AND name<?"));
+        assert!(ranged, "{what} reads no range of names: {plans:?}");
+    }
+}
+
 #[test]
 fn the_checks_catch_a_scan_and_a_sorted_read() {
     let mut cat = tenant_with_data();
