@@ -133,18 +133,6 @@ struct ConfigFile {
     mode_check: Option<bool>,
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
-
 /// A path in a message: escaped and cut like any user input, but unquoted when plain.
 fn shown_path(path: &Path) -> String {
     crate::model::named(&path.to_string_lossy())
@@ -166,7 +154,10 @@ fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
         }
     };
     let cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+        let (line, col) = e
+            .span()
+            .map(|s| crate::model::line_column(&text, s.start))
+            .unwrap_or((1, 1));
         Error::invalid(format!(
             "{}:{line}:{col}: {}",
             shown_path(path),
@@ -461,12 +452,6 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_and_column() {
-        assert_eq!(line_col("a = 1\nbb = 2\n", 7), (2, 2));
-        assert_eq!(line_col("x", 0), (1, 1));
-    }
 
     #[test]
     fn env_flags() {

@@ -18,7 +18,7 @@ use crate::domain::principal::{self};
 use crate::domain::session::{self, Request, Session};
 use crate::domain::store::AuditFilter;
 use crate::domain::workspace::{self, ListFilter, NewWorkspace};
-use crate::manifest::format::MemberDecl;
+use crate::manifest::{Manifest, MemberDecl};
 use crate::model::clock::Timestamp;
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::storage::sqlite::{tune, Catalog};
@@ -376,7 +376,8 @@ fn commands_about_one_object_search_and_never_scan() {
             "export of one workspace",
             Box::new(|c| {
                 reading(c, None, |s| {
-                    let m = apply::export(s, &[ws("sales_ws")], &mut |_, _| {}).unwrap();
+                    let mut m = Manifest::default();
+                    apply::export(s, &[ws("sales_ws")], &mut m, &mut |_, _| {}).unwrap();
                     assert_eq!(m.principal.len(), 1);
                 })
             }),
@@ -384,8 +385,9 @@ fn commands_about_one_object_search_and_never_scan() {
         (
             "plan and apply of a one-workspace manifest, with --prune",
             Box::new(|c| {
-                let mut m = session::read(c, &req(None), |s| {
-                    apply::export(s, &[ws("sales_ws")], &mut |_, _| {})
+                let mut m = Manifest::default();
+                session::read(c, &req(None), |s| {
+                    apply::export(s, &[ws("sales_ws")], &mut m, &mut |_, _| {})
                 })
                 .unwrap();
                 // bob added by name, alice pruned: every lookup of the applier runs.
