@@ -335,8 +335,8 @@ fn resource_group(ctx: &mut commands::Ctx, c: cli::ResourceGroupCommand) -> anyh
 
 /// The environment, mode, properties and description of a new compute resource or data
 /// source.
-fn object_input(o: cli::ObjectInput) -> commands::compute::ObjectInput {
-    commands::compute::ObjectInput {
+fn object_input(o: cli::ObjectInput) -> commands::connection::ObjectInput {
+    commands::connection::ObjectInput {
         env: o.env,
         mode: o.mode,
         props: o.props,
@@ -345,8 +345,8 @@ fn object_input(o: cli::ObjectInput) -> commands::compute::ObjectInput {
     }
 }
 
-fn object_update<N: cli::Noun>(a: cli::ObjectUpdateArgs<N>) -> commands::compute::ObjectUpdate {
-    commands::compute::ObjectUpdate {
+fn object_update<N: cli::Noun>(a: cli::ObjectUpdateArgs<N>) -> commands::connection::ObjectUpdate {
+    commands::connection::ObjectUpdate {
         workspace: a.workspace,
         name: a.name,
         env: a.env,
@@ -360,11 +360,12 @@ fn object_update<N: cli::Noun>(a: cli::ObjectUpdateArgs<N>) -> commands::compute
 
 fn compute(ctx: &mut commands::Ctx, c: cli::ComputeCommand) -> anyhow::Result<()> {
     use cli::ComputeCommand as C;
-    use commands::compute;
+    use commands::{compute, connection as conn};
+    use model::resources::AsCompute;
     match c {
-        C::Attach(a) => compute::attach(
+        C::Attach(a) => conn::add::<AsCompute>(
             ctx,
-            compute::Attach {
+            conn::NewConnection {
                 workspace: a.workspace,
                 name: a.name,
                 spec: a.type_key,
@@ -374,16 +375,18 @@ fn compute(ctx: &mut commands::Ctx, c: cli::ComputeCommand) -> anyhow::Result<()
             },
         ),
         C::List(a) => compute::list(ctx, &a.workspace, a.env),
-        C::Show(r) => compute::show(ctx, &r.workspace, &r.name, r.env),
-        C::Update(a) => compute::update(ctx, object_update(a)),
-        C::Detach(a) => compute::detach(
+        C::Show(r) => conn::show::<AsCompute>(ctx, &r.workspace, &r.name, r.env),
+        C::Update(a) => conn::update::<AsCompute>(ctx, object_update(a)),
+        C::Detach(a) => conn::remove::<AsCompute>(
             ctx,
-            &a.workspace,
-            &a.name,
-            a.env,
-            a.keep_datasource,
-            a.if_exists,
-            a.dry_run,
+            conn::Removal {
+                workspace: &a.workspace,
+                name: &a.name,
+                env: a.env,
+                keep_datasource: a.keep_datasource,
+                if_exists: a.if_exists,
+                dry_run: a.dry_run,
+            },
         ),
         C::SetDefault(a) => compute::set_default(ctx, &a.workspace, &a.name, a.env, a.dry_run),
     }
@@ -391,7 +394,8 @@ fn compute(ctx: &mut commands::Ctx, c: cli::ComputeCommand) -> anyhow::Result<()
 
 fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Result<()> {
     use cli::DataSourceCommand as C;
-    use commands::datasource as ds;
+    use commands::{connection as conn, datasource as ds};
+    use model::resources::AsSource;
     match c {
         C::Add(a) => ds::add(
             ctx,
@@ -405,9 +409,19 @@ fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Res
             },
         ),
         C::List(a) => ds::list(ctx, &a.workspace, a.env, a.type_key, a.name),
-        C::Show(r) => ds::show(ctx, &r.workspace, &r.name, r.env),
-        C::Update(a) => ds::update(ctx, object_update(a)),
-        C::Remove(a) => ds::remove(ctx, &a.workspace, &a.name, a.env, a.if_exists, a.dry_run),
+        C::Show(r) => conn::show::<AsSource>(ctx, &r.workspace, &r.name, r.env),
+        C::Update(a) => conn::update::<AsSource>(ctx, object_update(a)),
+        C::Remove(a) => conn::remove::<AsSource>(
+            ctx,
+            conn::Removal {
+                workspace: &a.workspace,
+                name: &a.name,
+                env: a.env,
+                keep_datasource: false,
+                if_exists: a.if_exists,
+                dry_run: a.dry_run,
+            },
+        ),
         C::Test(a) => ds::test(ctx, &a.workspace, &a.name, a.env, a.timeout),
         C::Types => ds::types(ctx),
     }

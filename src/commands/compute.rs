@@ -1,8 +1,7 @@
 //! `compute`: what differs from `datasource` (its sentences, `set-default`); the rest is
 //! `connection`'s.
 
-use super::connection::{self as conn, NewConnection, Removal, Said};
-pub use super::connection::{ObjectInput, ObjectUpdate};
+use super::connection::{self as conn, Said};
 use super::Ctx;
 use crate::domain::policy::Action;
 use crate::domain::resources::{self as res, Filter};
@@ -27,9 +26,6 @@ impl Said for AsCompute {
     }
 }
 
-/// What `compute attach` takes.
-pub type Attach = NewConnection;
-
 /// `compute list`, of one environment or both.
 pub fn list(ctx: &mut Ctx, ws: &WorkspaceName, env: Option<Env>) -> anyhow::Result<()> {
     let f = Filter {
@@ -37,16 +33,6 @@ pub fn list(ctx: &mut Ctx, ws: &WorkspaceName, env: Option<Env>) -> anyhow::Resu
         ..Filter::default()
     };
     conn::list::<AsCompute>(ctx, ws, &f)
-}
-
-/// `compute show`.
-pub fn show(
-    ctx: &mut Ctx,
-    ws: &WorkspaceName,
-    name: &ObjectName,
-    env: Option<Env>,
-) -> anyhow::Result<()> {
-    conn::show::<AsCompute>(ctx, ws, name, env)
 }
 
 /// `compute set-default`.
@@ -63,35 +49,4 @@ pub fn set_default(
         done.value.value.name, done.value.value.type_key, done.value.value.env
     );
     ctx.print_mutation(Action::ComputeSetDefault.name(), dry_run, done, &msg)
-}
-
-pub fn attach(ctx: &mut Ctx, a: Attach) -> anyhow::Result<()> {
-    conn::add::<AsCompute>(ctx, a)
-}
-
-pub fn update(ctx: &mut Ctx, a: ObjectUpdate) -> anyhow::Result<()> {
-    conn::update::<AsCompute>(ctx, a)
-}
-
-/// `compute detach`; its data source too unless `keep`.
-pub fn detach(
-    ctx: &mut Ctx,
-    ws: &WorkspaceName,
-    name: &ObjectName,
-    env: Option<Env>,
-    keep: bool,
-    if_exists: bool,
-    dry_run: bool,
-) -> anyhow::Result<()> {
-    conn::remove::<AsCompute>(
-        ctx,
-        Removal {
-            workspace: ws,
-            name,
-            env,
-            keep_datasource: keep,
-            if_exists,
-            dry_run,
-        },
-    )
 }

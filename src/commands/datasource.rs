@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use super::connection::{self as conn, NewConnection, ObjectInput, ObjectUpdate, Removal, Said};
+use super::connection::{self as conn, NewConnection, ObjectInput, Said};
 use super::Ctx;
 use crate::domain::policy::Action;
 use crate::domain::probe;
@@ -21,16 +21,6 @@ impl Said for AsSource {
             d.type_key, d.name, d.env
         )
     }
-}
-
-/// `datasource show`.
-pub fn show(
-    ctx: &mut Ctx,
-    ws: &WorkspaceName,
-    name: &ObjectName,
-    env: Option<Env>,
-) -> anyhow::Result<()> {
-    conn::show::<AsSource>(ctx, ws, name, env)
 }
 
 /// `datasource types`.
@@ -92,32 +82,6 @@ pub fn list(
         name_contains,
     };
     conn::list::<AsSource>(ctx, ws, &f)
-}
-
-pub fn update(ctx: &mut Ctx, a: ObjectUpdate) -> anyhow::Result<()> {
-    conn::update::<AsSource>(ctx, a)
-}
-
-/// `datasource remove`.
-pub fn remove(
-    ctx: &mut Ctx,
-    ws: &WorkspaceName,
-    name: &ObjectName,
-    env: Option<Env>,
-    if_exists: bool,
-    dry_run: bool,
-) -> anyhow::Result<()> {
-    conn::remove::<AsSource>(
-        ctx,
-        Removal {
-            workspace: ws,
-            name,
-            env,
-            keep_datasource: false,
-            if_exists,
-            dry_run,
-        },
-    )
 }
 
 /// Three steps, so that no transaction is open while connecting: authorise and read the
