@@ -5,11 +5,11 @@
 use std::io::Read;
 
 use crate::domain::error::{Error, Result};
-use crate::domain::types::MAX_VALUE_CHARS;
+use crate::domain::types::property::PropertyValue;
 
 /// A property value read from a file or stdin: 4,096 characters of up to 4 bytes each, and
 /// the newline (`\r\n`) that is stripped.
-pub const VALUE_LIMIT: usize = MAX_VALUE_CHARS * 4 + 2;
+pub const VALUE_LIMIT: usize = PropertyValue::MAX_CHARS * 4 + 2;
 
 /// A `--props` file: a JSON object of property values.
 pub const PROPS_LIMIT: usize = 1 << 20;

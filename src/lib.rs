@@ -12,6 +12,7 @@ pub mod error;
 pub mod gen;
 pub mod input;
 pub mod manifest;
+pub mod model;
 pub mod output;
 pub mod prompt;
 

@@ -8,7 +8,7 @@ use crate::domain::error::Result;
 use crate::domain::model::{Env, ObjectName, WorkspaceName};
 use crate::domain::probe::ProbeState;
 use crate::domain::resources::{Compute, DataSource, LastTest};
-use crate::domain::types::{self, ConnMode, Properties};
+use crate::model::types::{self, ConnMode, Properties};
 
 const PROPS_WHAT: &str = "a JSON object of string values";
 

@@ -4,7 +4,8 @@ use crate::cli::{
 };
 use crate::domain::model::{named, Env, ObjectName, Warning, WorkspaceName};
 use crate::domain::resources::{self as res, Compute, NewObject, PropChange};
-use crate::domain::types::{self, ConnMode};
+use crate::domain::types::validate::resolve_compute_type;
+use crate::model::types::{self, ConnMode};
 use crate::prompt;
 
 pub fn parse_env(e: Option<&str>) -> Result<Option<Env>, crate::domain::error::Error> {
@@ -75,7 +76,7 @@ pub fn new_object(
 
 fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
     let ws = WorkspaceName::parse(&a.workspace)?;
-    let spec = types::resolve_compute_type(&a.type_key)?;
+    let spec = resolve_compute_type(&a.type_key)?;
     let name = ObjectName::parse(&a.name, "compute resource")?;
     let (req, warnings) = new_object(ctx, name, spec, &a.object)?;
     let mut done = ctx.write(a.dry_run, |s| res::attach(s, &ws, req, a.if_not_exists))?;

@@ -9,8 +9,8 @@ use crate::domain::error::Error;
 use crate::domain::model::{ObjectName, WorkspaceName};
 use crate::domain::probe;
 use crate::domain::resources::{self as res, DataSource, DataSourceFilter};
-use crate::domain::types;
-use crate::output::View;
+use crate::domain::types::validate::resolve_type;
+use crate::output::type_catalog::catalog_view;
 use crate::prompt;
 
 pub fn run(ctx: &mut Ctx, cmd: DataSourceCommand) -> anyhow::Result<()> {
@@ -29,23 +29,10 @@ pub fn run(ctx: &mut Ctx, cmd: DataSourceCommand) -> anyhow::Result<()> {
         DataSourceCommand::Remove(a) => remove(ctx, a),
         DataSourceCommand::Test(a) => test(ctx, a),
         DataSourceCommand::Types => {
-            ctx.printer.list(&types::catalog_view())?;
+            ctx.printer.list(&catalog_view())?;
             Ok(())
         }
     }
-}
-
-impl View for types::TypeView {
-    const FIELDS: &'static [&'static str] = &[
-        "type",
-        "compute",
-        "summary",
-        "modes",
-        "usual_port",
-        "secret_keys",
-    ];
-    const COLUMNS: &'static [&'static str] =
-        &["type", "compute", "modes", "usual_port", "secret_keys"];
 }
 
 fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
@@ -55,7 +42,7 @@ fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
         Some(t) => t.clone(),
         None => prompt::select_type(&ctx.settings)?,
     };
-    let spec = types::resolve_type(&type_key)?;
+    let spec = resolve_type(&type_key)?;
     let (req, warnings) = new_object(ctx, name, spec, &a.object)?;
     let mut done = ctx.write(a.dry_run, |s| res::add(s, &ws, req, a.if_not_exists))?;
     done.warnings.splice(0..0, warnings);
@@ -80,7 +67,7 @@ fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
         type_key: a
             .type_key
             .as_deref()
-            .map(|t| types::resolve_type(t).map(|s| s.key.to_string()))
+            .map(|t| resolve_type(t).map(|s| s.key.to_string()))
             .transpose()?,
         name_contains: a.name.clone(),
     };

@@ -6,7 +6,7 @@ use crate::domain::apply::{self, PlanChange};
 use crate::domain::error::{Error, Result};
 use crate::domain::model::{named, shown, WorkspaceName};
 use crate::domain::session::Done;
-use crate::domain::types::strip_one_trailing_newline;
+use crate::domain::types::prop_arg::strip_one_trailing_newline;
 use crate::domain::words;
 use crate::input::{self, ReadError, MANIFEST_LIMIT, VALUE_LIMIT};
 use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};

@@ -9,10 +9,11 @@ use crate::config::Settings;
 use crate::domain::error::{Error, Result};
 use crate::domain::model::{named, shown, Warning};
 use crate::domain::resources::literal_secret_warning;
-use crate::domain::types::{
-    self, parse_prop_arg, strip_one_trailing_newline, PropSource, Properties,
+use crate::domain::types::prop_arg::{
+    parse_prop_arg, parse_prop_key, strip_one_trailing_newline, PropSource,
 };
 use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
+use crate::model::types::{is_secret_key, Properties};
 
 const VALUE_LIMIT_HINT: &str =
     "a property value is at most 4,096 characters (a file or stdin: 16,386 bytes)";
@@ -67,7 +68,7 @@ impl Stdin<'_> {
                 )));
             }
             let question = format!("{key} for {}", self.asking.object);
-            return crate::prompt::value_line(settings, &question, types::is_secret_key(key));
+            return crate::prompt::value_line(settings, &question, is_secret_key(key));
         }
         input::read_stdin(VALUE_LIMIT, false)
             .map(strip_one_trailing_newline)
@@ -91,7 +92,7 @@ pub fn read(
     asking: &Asking,
 ) -> Result<PropInput> {
     for k in unset {
-        types::parse_prop_key(k, "--unprop")?;
+        parse_prop_key(k, "--unprop")?;
     }
     let mut keys: Vec<String> = Vec::new();
     for (i, arg) in props.iter().enumerate() {
@@ -175,7 +176,7 @@ pub fn read(
         let (key, source) = parse_prop_arg(arg, i + 1)?;
         let value = match source {
             PropSource::Literal(v) => {
-                if types::is_secret_key(&key) && !v.is_empty() {
+                if is_secret_key(&key) && !v.is_empty() {
                     warnings.push(literal_secret_warning(&key));
                 }
                 v

@@ -19,13 +19,14 @@ use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, Ne
 use super::resources::{self as res, NewObject, PropChange};
 use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
-use super::types::{self, ConnMode, Properties};
+use super::types::validate::{resolve_type, validate};
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::catalog::Tx;
 use crate::manifest::format::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
     ResourceGroupDecl, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
 };
+use crate::model::types::{self, ConnMode, Properties};
 
 /// One change of a plan (cli.md 3, the `plan change` object).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -918,7 +919,7 @@ impl Applier<'_, '_, '_> {
         let p = |e| prefix(what, e);
         Ok(ObjectInput {
             name: ObjectName::parse(d.name, kind).map_err(p)?,
-            spec: types::resolve_type(d.type_key).map_err(p)?,
+            spec: resolve_type(d.type_key).map_err(p)?,
             env: Env::parse(d.env).map_err(p)?,
             mode: opt_parse(d.mode, ConnMode::parse).map_err(p)?,
             props: d.properties.as_ref().map(plain_props).transpose()?,
@@ -1063,7 +1064,7 @@ impl Applier<'_, '_, '_> {
     ) -> Result<Vec<String>> {
         let mut fields = Vec::new();
         if let Some(p) = props {
-            let wanted = types::validate(spec, Some(mode), p, &self.s.tenant.region)?.properties;
+            let wanted = validate(spec, Some(mode), p, &self.s.tenant.region)?.properties;
             if Some(&wanted) != current {
                 fields.push("properties".to_string());
             }

@@ -37,9 +37,10 @@ use super::policy::{self, Right};
 use super::resources::{Compute, DataSource};
 use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
-use super::types;
+use super::types::location::location;
 use super::words;
 use super::workspace::{self, ListFilter};
+use crate::model::types;
 
 str_enum!(Severity, "severity" { Warning => "warning", Info => "info" });
 
@@ -415,7 +416,7 @@ fn check_same_place(f: &mut Findings, datasources: &[DataSource], can_read: bool
 fn place(d: &DataSource) -> Option<String> {
     let spec = types::lookup(&d.type_key)?;
     let props = d.properties.clone().unwrap_or_default();
-    types::location(spec, d.mode, &props)
+    location(spec, d.mode, &props)
 }
 
 /// A suggested dev container: the prod one with `_dev` when the actor may read the

@@ -396,15 +396,33 @@ pub fn parse_account_id(s: &str) -> Result<String> {
     }
 }
 
-/// Region ids look like `cn-hangzhou`, `ap-southeast-1`, `us-west-1`.
+/// Longest region id.
+pub const REGION_MAX_CHARS: usize = 32;
+
+/// The one region rule, for `init --region`, a manifest's `region` and the `regionId`
+/// property: `cn-hangzhou`, `ap-southeast-1`, `cn-shanghai-finance-1`: at most
+/// [`REGION_MAX_CHARS`], a prefix of two or more lowercase letters, then one or more
+/// `-`-separated parts of lowercase letters and digits. (Two rules were merged; each part
+/// of the stricter one holds: the property's old rule allowed 64 characters, the region's
+/// allowed a one-letter or digit-holding prefix and empty parts.)
+pub fn is_region_id(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let prefix = parts.next().unwrap_or("");
+    let mut rest = parts.peekable();
+    s.len() <= REGION_MAX_CHARS
+        && prefix.len() >= 2
+        && prefix.chars().all(|c| c.is_ascii_lowercase())
+        && rest.peek().is_some()
+        && rest.all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// Region ids look like `cn-hangzhou`, `ap-southeast-1`, `us-west-1` ([`is_region_id`]).
 pub fn parse_region(s: &str) -> Result<String> {
-    let ok = (2..=32).contains(&s.len())
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.contains('-')
-        && !s.ends_with('-')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if ok {
+    if is_region_id(s) {
         Ok(s.to_string())
     } else {
         Err(Error::invalid(format!("invalid region {}", shown(s)))
@@ -673,6 +691,24 @@ mod tests {
         assert!(parse_region("cn-hangzhou").is_ok());
         assert!(parse_region("ap-southeast-1").is_ok());
         assert!(parse_region("hangzhou").is_err());
+        assert!(parse_region("cn-shanghai-finance-1").is_ok());
+        assert!(parse_region("Cn-hangzhou").is_err());
+    }
+
+    /// The region rule and the `regionId` rule were two; the stricter part of each holds.
+    #[test]
+    fn one_region_rule_takes_the_stricter_part_of_both() {
+        // Refused before by the regionId rule only: a short or digit-holding prefix,
+        // empty parts.
+        for bad in ["a-b", "c1-x", "cn--x", "-cn", "cn-"] {
+            assert!(!is_region_id(bad), "{bad}");
+        }
+        // Refused before by the region rule only: more than 32 characters.
+        let long = format!("cn-{}", "x".repeat(REGION_MAX_CHARS - 2));
+        assert_eq!(long.len(), REGION_MAX_CHARS + 1);
+        assert!(!is_region_id(&long));
+        assert!(is_region_id(&long[..REGION_MAX_CHARS]));
+        assert!(is_region_id("ap-southeast-1"));
         assert!(parse_account_id("1234567890123456").is_ok());
         assert!(parse_account_id("123").is_err());
     }

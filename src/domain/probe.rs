@@ -14,10 +14,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::error::{Error, Result};
-use crate::domain::types::{
-    parse_address, parse_address_list, parse_endpoint, ConnMode, HostPort, Properties, TypeSpec,
-    ValueFormat,
-};
+use crate::domain::types::network::{parse_address, parse_address_list, parse_endpoint, HostPort};
+use crate::model::types::{ConnMode, Properties, TypeSpec, ValueFormat};
 
 /// The outcome of a test, as stored on the data source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -325,7 +323,7 @@ fn describe(e: &io::Error, budget_ms: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::types::lookup;
+    use crate::model::types::lookup;
     use std::net::TcpListener;
 
     /// Generous: tests against local listeners finish in well under a millisecond; the

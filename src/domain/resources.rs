@@ -14,8 +14,9 @@ use super::policy::{self, Right};
 use super::probe::{ProbeResult, ProbeState};
 use super::roles::RoleSet;
 use super::session::{Outcome, Session};
-use super::types::{self, ConnMode, Properties, TypeSpec};
+use super::types::validate::{self, resolve_type, Validated};
 use super::workspace::{self, UpgradeCopy};
+use crate::model::types::{self, ConnMode, Properties, TypeSpec};
 
 /// The last connectivity test of a data source.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -288,7 +289,7 @@ fn already_exists<T: HasProperties + Clone>(
     existing: T,
     what: &str,
     req: &NewObject,
-    v: &types::Validated,
+    v: &Validated,
     if_not_exists: bool,
 ) -> Result<Outcome<T>> {
     let (name, type_key, mode, description) = existing.shape();
@@ -341,8 +342,8 @@ fn admit_new(
     action: &str,
     right: Right,
     doing: &str,
-) -> Result<(types::Validated, Workspace, RoleSet)> {
-    let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
+) -> Result<(Validated, Workspace, RoleSet)> {
+    let v = validate::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
     let (w, roles) = workspace::visible(s, ws)?;
     s.attempt(action, Some(w.name.as_str()), Some(req.name.as_str()));
     policy::require(&s.actor, roles, &w, right, &format!("{doing} to"))?;
@@ -495,8 +496,8 @@ fn revalidate(
     mode: ConnMode,
     props: &Properties,
 ) -> Result<Properties> {
-    let spec = types::resolve_type(type_key)?;
-    Ok(types::validate(spec, Some(mode), props, &s.tenant.region)?.properties)
+    let spec = resolve_type(type_key)?;
+    Ok(validate::validate(spec, Some(mode), props, &s.tenant.region)?.properties)
 }
 
 pub fn update_compute(
@@ -913,7 +914,7 @@ pub fn test_target(
     )?;
     workspace::require_available(&w, "test data sources")?;
     Ok(TestTarget {
-        spec: types::resolve_type(&d.type_key)?,
+        spec: resolve_type(&d.type_key)?,
         mode: d.mode,
         properties: raw_props(&d),
         env: d.env,

@@ -212,7 +212,7 @@ mod tests {
         columns_are_fields::<Compute>();
         columns_are_fields::<DataSource>();
         columns_are_fields::<Finding>();
-        columns_are_fields::<crate::domain::types::TypeView>();
+        columns_are_fields::<crate::output::type_catalog::TypeView>();
         columns_are_fields::<crate::domain::apply::PlanChange>();
     }
 }
