@@ -19,6 +19,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::domain::error::{Error, Result};
+use crate::domain::model::needs_escape;
 
 /// The only manifest version this dwctl reads and writes.
 pub const VERSION: u32 = 1;
@@ -1285,32 +1286,17 @@ fn push_str_lit(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\u{c}' => out.push_str("\\f"),
             '\r' => out.push_str("\\r"),
-            c if is_hidden(c) => {
-                // Writing into a String cannot fail.
+            // Writing into a String cannot fail. Beyond the BMP, TOML's `\U` takes 8 digits.
+            c if needs_escape(c) && (c as u32) < 0x10000 => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\U{:08X}", c as u32);
             }
             c => out.push(c),
         }
     }
     out.push('"');
-}
-
-/// Control characters (Cc) and the usual invisible format characters (Cf), line and
-/// paragraph separators. All are in the Basic Multilingual Plane, so `\uXXXX` suffices.
-fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{206F}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-        )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2661,6 +2647,13 @@ properties = { address = "10.0.0.5:3306", database = "orders", password = { env 
             r#""a\u202Eb\u200Bc\uFEFF\u2028""#
         );
         assert_eq!(lit("'''\"\"\""), r#""'''\"\"\"""#);
+        // The table of messages (model::needs_escape), stricter than the one this writer
+        // had: Arabic number signs, the Egyptian, shorthand and musical format characters and
+        // language tags are escaped too, beyond the BMP with TOML's `\U`.
+        assert_eq!(
+            lit("n\u{600}1\u{e0001}t\u{1d173}"),
+            r#""n\u06001\U000E0001t\U0001D173""#
+        );
         assert_eq!(lit("\\u0041"), r#""\\u0041""#);
     }
 
@@ -2848,6 +2841,7 @@ properties = {}
         "zw\u{200b}sp",
         "bom\u{feff}",
         "ls\u{2028}ps\u{2029}",
+        "tag\u{e0001}\u{e0041} n\u{600}1 m\u{1d173}",
         "'''",
         "\"\"\"",
         "a = 1\n[x]",
