@@ -130,8 +130,12 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                             ))
                             .caused_by(e.to_string()),
                             e => e.into_error(
-                                &format!("the file {} that {what}: {} reads", shown(path), named(key)),
-                                "a property value is at most 4,096 characters (a file: 16,386 bytes)",
+                                &format!(
+                                    "the file {} that {what}: {} reads",
+                                    shown(path),
+                                    named(key)
+                                ),
+                                &crate::input::value_limit_hint("a file"),
                             ),
                         }),
                 };

@@ -15,9 +15,6 @@ use crate::domain::types::prop_arg::{
 use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
 use crate::model::types::{is_secret_key, Properties};
 
-const VALUE_LIMIT_HINT: &str =
-    "a property value is at most 4,096 characters (a file or stdin: 16,386 bytes)";
-
 /// What a `KEY=-` at a terminal needs to ask for the value: the settings (may it prompt,
 /// in which colours) and the object the value is for (`orders (prod)`).
 pub struct Asking<'a> {
@@ -72,7 +69,12 @@ impl Stdin<'_> {
         }
         input::read_stdin(VALUE_LIMIT, false)
             .map(strip_one_trailing_newline)
-            .map_err(|e| e.into_error(&format!("--prop {key}=- (stdin)"), VALUE_LIMIT_HINT))
+            .map_err(|e| {
+                e.into_error(
+                    &format!("--prop {key}=- (stdin)"),
+                    &input::value_limit_hint("a file or stdin"),
+                )
+            })
     }
 }
 
@@ -185,7 +187,10 @@ pub fn read(
             PropSource::File(path) => input::read_file(&path, VALUE_LIMIT, false)
                 .map(strip_one_trailing_newline)
                 .map_err(|e| {
-                    e.into_error(&format!("--prop {key}=@{}", shown(&path)), VALUE_LIMIT_HINT)
+                    e.into_error(
+                        &format!("--prop {key}=@{}", shown(&path)),
+                        &input::value_limit_hint("a file or stdin"),
+                    )
                 })?,
             PropSource::Env(var) => std::env::var(&var).map_err(|_| {
                 let var = named(&var);

@@ -3,7 +3,7 @@ use crate::cli::{
     ResourceGroupCommand, RgBindArgs, RgCreateArgs, RgDeleteArgs, RgUnbindArgs, RgUpdateArgs,
 };
 use crate::domain::error::Error;
-use crate::domain::model::{parse_line, GroupName, WorkspaceName};
+use crate::domain::model::{GroupName, Remark, WorkspaceName};
 use crate::domain::resource_group::{
     self as rg, parse_group_ref, parse_network_id, parse_spec, DurationUnit, GroupType,
     GroupUpdate, NewGroup, Payment, ResourceGroup,
@@ -70,7 +70,7 @@ fn create(ctx: &mut Ctx, a: RgCreateArgs) -> anyhow::Result<()> {
             .as_deref()
             .map(|v| parse_network_id(v, "vsw-", "vSwitch id"))
             .transpose()?,
-        remark: parse_line(a.remark.as_deref().unwrap_or(""), 128, "remark")?,
+        remark: remark(a.remark.as_deref().unwrap_or(""))?,
     };
     req.check_payment()?;
     let done = ctx.write(a.dry_run, |s| rg::create(s, req, a.if_not_exists))?;
@@ -89,11 +89,7 @@ fn update(ctx: &mut Ctx, a: RgUpdateArgs) -> anyhow::Result<()> {
     let group = parse_group_ref(&a.group)?;
     let u = GroupUpdate {
         name: a.name.as_deref().map(GroupName::parse).transpose()?,
-        remark: a
-            .remark
-            .as_deref()
-            .map(|r| parse_line(r, 128, "remark"))
-            .transpose()?,
+        remark: a.remark.as_deref().map(remark).transpose()?,
         spec: a.spec.map(parse_spec).transpose()?,
     };
     let done = ctx.write(a.dry_run, |s| rg::update(s, &group, &u))?;
@@ -175,4 +171,8 @@ fn unbind(ctx: &mut Ctx, a: RgUnbindArgs) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn remark(r: &str) -> Result<String, Error> {
+    Ok(Remark::parse(r)?.into_string())
 }

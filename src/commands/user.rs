@@ -1,7 +1,7 @@
 use super::{if_exists, Ctx, OutputError};
 use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
 use crate::domain::model::{
-    parse_line, parse_principal_id, Principal, PrincipalKind, PrincipalName,
+    parse_principal_id, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName,
 };
 use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
@@ -36,7 +36,9 @@ pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
 }
 
 fn display_name(d: &str) -> anyhow::Result<String> {
-    Ok(parse_line(d, 128, "display name")?)
+    Ok(PrincipalDisplayName::parse(d)
+        .map_err(crate::domain::error::Error::from)?
+        .into_string())
 }
 
 fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {

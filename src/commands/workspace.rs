@@ -4,7 +4,7 @@ use crate::cli::{
 };
 use crate::domain::error::Error;
 use crate::domain::model::{
-    parse_display_name, parse_tag, parse_tag_key, parse_text, Mode, SodPolicy, Status, Workspace,
+    parse_tag, parse_tag_key, Description, DisplayName, Mode, SodPolicy, Status, Workspace,
     WorkspaceName,
 };
 use crate::domain::resource_group::parse_group_ref;
@@ -91,11 +91,11 @@ fn on_off(s: &str) -> Result<bool, Error> {
 
 /// A workspace's display name and description, as every command (and the wizard) takes them.
 fn display_name(d: &str) -> Result<String, Error> {
-    parse_display_name(d, 64, "display name")
+    Ok(DisplayName::parse(d)?.into_string())
 }
 
 fn description_text(d: &str) -> Result<String, Error> {
-    parse_text(d, 3000, "description")
+    Ok(Description::parse(d)?.into_string())
 }
 
 /// The wizard of `workspace create` with no name. An actor who may not create workspaces

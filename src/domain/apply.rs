@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::error::{Error, Result};
 use super::member::{self, RoleChange};
 use super::model::{
-    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
-    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
+    named, parse_principal_id, parse_tag_key, parse_tag_value, shown, DisplayName, Env, GroupName,
+    Mode, ObjectName, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName, Remark,
     SodPolicy, Status, Workspace, WorkspaceName,
 };
 use super::policy;
@@ -406,7 +406,9 @@ impl Applier<'_, '_, '_> {
             None => None,
             Some("") => Some(None),
             Some(x) => Some(Some(
-                parse_line(x, 128, "display name").map_err(|e| prefix(&what, e))?,
+                PrincipalDisplayName::parse(x)
+                    .map_err(|e| prefix(&what, e.into()))?
+                    .into_string(),
             )),
         };
         match self.principal_named(name.as_str())? {
@@ -481,8 +483,8 @@ impl Applier<'_, '_, '_> {
             rg::parse_network_id(v, "vsw-", "vSwitch id")
         })
         .map_err(|e| prefix(&what, e))?;
-        let remark =
-            opt_parse(&d.remark, |r| parse_line(r, 128, "remark")).map_err(|e| prefix(&what, e))?;
+        let remark = opt_parse(&d.remark, |r| Ok(Remark::parse(r)?.into_string()))
+            .map_err(|e| prefix(&what, e))?;
         match self.s.tx().resource_group(name.as_str())? {
             None => {
                 let duration = match (d.duration, unit) {
@@ -585,12 +587,13 @@ impl Applier<'_, '_, '_> {
             },
         };
         let sod = opt_parse(&d.sod_policy, SodPolicy::parse).map_err(|e| prefix(&what, e))?;
-        let display = opt_parse(&d.display_name, |x| {
-            parse_display_name(x, 64, "display name")
-        })
+        let display = opt_parse(
+            &d.display_name,
+            |x| Ok(DisplayName::parse(x)?.into_string()),
+        )
         .map_err(|e| prefix(&what, e))?;
-        let description = opt_parse(&d.description, |x| parse_text(x, 3000, "description"))
-            .map_err(|e| prefix(&what, e))?;
+        let description =
+            opt_parse(&d.description, res::parse_description).map_err(|e| prefix(&what, e))?;
         let tags = match &d.tags {
             None => None,
             Some(t) => Some(
@@ -923,8 +926,7 @@ impl Applier<'_, '_, '_> {
             env: Env::parse(d.env).map_err(p)?,
             mode: opt_parse(d.mode, ConnMode::parse).map_err(p)?,
             props: d.properties.as_ref().map(plain_props).transpose()?,
-            description: opt_parse(d.description, |x| parse_text(x, 3000, "description"))
-                .map_err(p)?,
+            description: opt_parse(d.description, res::parse_description).map_err(p)?,
         })
     }
 

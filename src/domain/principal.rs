@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::error::{Error, Result};
 use super::model::{
     named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Warning,
+    PRINCIPAL_ID_MAX_DIGITS,
 };
 use super::policy::{self, TenantRight};
 use super::session::{diff, Outcome, Session};
@@ -30,7 +31,12 @@ pub fn parse_principal_ref(s: &str) -> Result<String> {
     }
     PrincipalName::parse(s)
         .map(|n| n.to_string())
-        .map_err(|e| e.with_hint("a principal is named by its name (1-64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-', starting with a letter or digit) or by its id (1-32 digits)"))
+        .map_err(|e| {
+            e.with_hint(format!(
+                "a principal is named by its name ({}) or by its id (1-{PRINCIPAL_ID_MAX_DIGITS} digits)",
+                PrincipalName::rule()
+            ))
+        })
 }
 
 pub fn find(s: &mut Session, name_or_id: &str) -> Result<Principal> {

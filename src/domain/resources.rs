@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::clock::Timestamp;
 use super::error::{Error, Result};
-use super::model::{parse_text, shown, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
+use super::model::{shown, Description, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
 use super::policy::{self, Right};
 use super::probe::{ProbeResult, ProbeState};
 use super::roles::RoleSet;
@@ -1024,5 +1024,5 @@ pub fn upgrade_copies(s: &mut Session, w: &Workspace) -> Result<Vec<UpgradeCopy>
 
 /// A description given on the command line or in a manifest.
 pub fn parse_description(s: &str) -> Result<String> {
-    parse_text(s, 3000, "description")
+    Ok(Description::parse(s)?.into_string())
 }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::error::{Error, Result};
 use super::model::{
-    parse_display_name, parse_text, Env, Mode, SodPolicy, Status, Warning, Workspace,
-    WorkspaceName, MAX_TAGS,
+    Description, DisplayName, Env, Mode, SodPolicy, Status, Warning, Workspace, WorkspaceName,
+    MAX_TAGS,
 };
 use super::policy::{self, Right, TenantRight};
 use super::roles::{RoleCode, RoleSet};
@@ -335,10 +335,10 @@ pub fn update(
     require_available(&before, "change its settings")?;
     let mut w = before.clone();
     if let Some(d) = &u.display_name {
-        w.display_name = parse_display_name(d, 64, "display name")?;
+        w.display_name = DisplayName::parse(d)?.into_string();
     }
     if let Some(d) = &u.description {
-        w.description = parse_text(d, 3000, "description")?;
+        w.description = Description::parse(d)?.into_string();
     }
     if let Some(tags) = &u.replace_tags {
         w.tags = tags.clone();
