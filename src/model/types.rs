@@ -570,21 +570,30 @@ pub fn mode_rules(type_key: &str, mode: ConnMode) -> &'static [&'static str] {
 /// Keys that name the container inside the place (database, project, bucket, namespace).
 pub const CONTAINER_KEYS: &[&str] = &["database", "project", "bucket", "namespace"];
 
+/// Shorthands for tests over the registry.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use ConnMode::{Cdh, Instance, Url};
+pub(crate) mod test_support {
+    use super::{lookup, Properties, TypeSpec};
 
-    fn spec(key: &str) -> &'static TypeSpec {
+    /// The type named `key`, which a test knows exists.
+    pub fn spec(key: &str) -> &'static TypeSpec {
         lookup(key).expect("known type")
     }
 
-    fn props(pairs: &[(&str, &str)]) -> Properties {
+    pub fn props(pairs: &[(&str, &str)]) -> Properties {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ConnMode::{Cdh, Instance, Url};
+
+    use super::test_support::{props, spec};
 
     /// types.md, transcribed independently of the table in the module.
     #[test]

@@ -62,26 +62,11 @@ pub fn location(spec: &TypeSpec, mode: ConnMode, props: &Properties) -> Option<S
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Helpers
-// ---------------------------------------------------------------------------------------
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::types::lookup;
+    use crate::model::types::test_support::{props, spec};
     use ConnMode::{Cdh, Instance, Url};
-
-    fn spec(key: &str) -> &'static TypeSpec {
-        lookup(key).expect("known type")
-    }
-
-    fn props(pairs: &[(&str, &str)]) -> Properties {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn location_names_the_place_and_compares_equal_places_equal() {

@@ -484,20 +484,10 @@ enum FormatError {
 mod tests {
     use super::*;
     use crate::domain::error::Kind;
+    use crate::model::types::test_support::{props, spec};
     use crate::model::types::COMMON_KEYS;
 
     const REGION: &str = "cn-hangzhou";
-
-    fn props(pairs: &[(&str, &str)]) -> Properties {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    fn spec(key: &str) -> &'static TypeSpec {
-        lookup(key).expect("known type")
-    }
 
     fn check(key: &str, mode: Option<ConnMode>, pairs: &[(&str, &str)]) -> Result<Validated> {
         validate(spec(key), mode, &props(pairs), REGION)
