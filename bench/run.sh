@@ -22,36 +22,7 @@ root=$PWD
 runs=${BENCH_RUNS:-15}
 heavy=${BENCH_HEAVY_RUNS:-5}
 
-if ! command -v sqlite3 >/dev/null; then
-  echo "bench: installing sqlite3" >&2
-  apt-get install -y sqlite3 >/dev/null
-fi
-
-cargo build --release --quiet
-dw=$root/target/release/dwctl
-work=${BENCH_DIR:-$(mktemp -d -t dwctl-bench.XXXXXX)}
-mkdir -p "$work"
-if [[ -z "${BENCH_DIR:-}" && -z "${BENCH_KEEP:-}" ]]; then trap 'rm -rf "$work"' EXIT; fi
-cd "$work"
-
-# dwctl sees only what it needs: no config file, no prompts, the manifest's secret.
-unset DWCTL_CATALOG DWCTL_ACTOR DWCTL_OUTPUT DWCTL_NOW DWCTL_LOCK_TIMEOUT
-export DWCTL_NO_CONFIG=1 DWCTL_NO_INPUT=1 BENCH_DS_PASSWORD=bench-secret-value
-
-fail() { echo "bench: $*" >&2; exit 1; }
-
-# ---- timing ---------------------------------------------------------------------------
-# elapsed microseconds of one command, in $us (EPOCHREALTIME: no fork to read the clock).
-us=0
-timed() {
-  local t0=$EPOCHREALTIME
-  "$@" >/dev/null 2>"$work/last.err" || fail "failed: $* ($(head -c 500 "$work/last.err"))"
-  local t1=$EPOCHREALTIME
-  us=$(( ${t1/./} - ${t0/./} ))
-}
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-ms() { awk -v u="$1" 'BEGIN { printf "%.2f ms", u / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+source "$root/bench/common.sh"
 # holds, line (which remembers the cases that missed) and verdict.
 source "$root/bench/verdict.sh"
 
@@ -138,11 +109,6 @@ a=$(median "${dw_t[@]}"); b=$(median "${sq_t[@]}"); r=$(ratio "$a" "$b")
 line P5 "--version (start-up)" "$(ms "$a")" "$(ms "$b")" "$r" "<= 1.2x" "$(holds "$r" 1.2)"
 
 # ---- P6: peak memory ------------------------------------------------------------------
-rss() { # peak RSS in KiB of one command
-  /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1 || fail "failed: $*"
-  cat "$work/rss"
-}
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 if [[ -x /usr/bin/time ]]; then
   a=$(rss "$dw" --catalog large.db member list ws_0000 -o json)
   b=$(rss sqlite3 -json large.db ".read $root/bench/sql/p2_member_list.sql")

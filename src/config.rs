@@ -28,6 +28,7 @@ pub const ENV_VARS: &[&str] = &[
     "DWCTL_NO_INPUT",
     "DWCTL_LOCK_TIMEOUT",
     "DWCTL_NOW",
+    "DWCTL_SEED",
     "DWCTL_NO_MODE_CHECK",
     "CI",
     "NO_COLOR",
@@ -94,6 +95,20 @@ impl Env {
                 "{key} takes 1, true, yes or on (0, false, no or off: as if unset)"
             ))),
         }
+    }
+
+    /// `DWCTL_SEED`: a whole number from 0 to 2^64-1, or exit 2 naming it.
+    fn seed(&self) -> Result<Option<u64>> {
+        let Some(v) = self.get("DWCTL_SEED") else {
+            return Ok(None);
+        };
+        crate::domain::ids::parse_seed(v).map(Some).ok_or_else(|| {
+            Error::invalid(format!(
+                "DWCTL_SEED is set to {}, which is not a whole number",
+                crate::domain::model::shown(v)
+            ))
+            .with_hint("DWCTL_SEED takes digits only, from 0 to 18446744073709551615")
+        })
     }
 
     /// `1`, `true`, `yes` (any case) count as set; `0`, `false`, `no`, empty do not.
@@ -219,6 +234,8 @@ pub struct Settings {
     pub now: Timestamp,
     /// Where the clock came from (`DWCTL_NOW` pins it for tests).
     pub pinned_clock: bool,
+    /// `DWCTL_SEED`: pins the random ids (for tests; see `domain::ids`).
+    pub seed: Option<u64>,
 }
 
 pub fn default_dirs() -> Option<directories::ProjectDirs> {
@@ -410,6 +427,7 @@ impl Settings {
             ),
             None => (Timestamp::now_system()?, false),
         };
+        let seed = env.seed()?;
 
         Ok(Settings {
             catalog,
@@ -423,6 +441,7 @@ impl Settings {
             lock_timeout,
             now,
             pinned_clock,
+            seed,
         })
     }
 }

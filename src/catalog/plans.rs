@@ -12,6 +12,7 @@ use rusqlite::ffi;
 use super::{in_memory, tune, AuditFilter, Catalog};
 use crate::domain::apply;
 use crate::domain::clock::Timestamp;
+use crate::domain::ids::Ids;
 use crate::domain::member;
 use crate::domain::model::{PrincipalKind, PrincipalName, WorkspaceName};
 use crate::domain::names::{self, NameKind};
@@ -50,6 +51,7 @@ fn req(actor: Option<&str>) -> Request {
         actor: actor.map(str::to_string),
         now: now(),
         dry_run: false,
+        seed: None,
     }
 }
 
@@ -63,7 +65,8 @@ fn tenant_with_data() -> Catalog {
     tune(&cat.conn).unwrap();
     {
         let mut tx = cat.write().unwrap();
-        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now()).unwrap();
+        let ids = Ids::random();
+        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now(), ids).unwrap();
         tx.commit().unwrap();
     }
     for name in ["alice", "bob"] {

@@ -155,6 +155,7 @@ fn catalog_names(kind: NameKind, prefix: &OsStr) -> Vec<CompletionCandidate> {
         actor: ctx.actor.clone(),
         now,
         dry_run: false,
+        seed: None,
     };
     session::read(&mut catalog, &req, |s| {
         crate::domain::names::names_starting(s, kind, ctx.workspace.as_deref(), &prefix)

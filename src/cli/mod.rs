@@ -69,6 +69,7 @@ ENVIRONMENT:
   CI                   set (not empty, false or 0): never prompt
   DWCTL_LOCK_TIMEOUT   seconds a change waits for another process writing the catalog
   DWCTL_NOW            RFC 3339 time that replaces the clock (for tests)
+  DWCTL_SEED           number that pins the random ids: same seed and commands, same ids (for tests)
   DWCTL_NO_MODE_CHECK  1: accept a catalog file group or others may read or write (1 or 0 only)
   DWCTL_COMPLETE       set by the completion scripts: answer a TAB (see dwctl completions)
   NO_COLOR             set: no colour

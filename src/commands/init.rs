@@ -2,23 +2,18 @@ use super::Ctx;
 use crate::catalog::{NewCatalog, Placed};
 use crate::cli::InitArgs;
 use crate::domain::error::Error;
+use crate::domain::ids::Ids;
 use crate::domain::model::{parse_account_id, parse_region};
 use crate::domain::session::Outcome;
 use crate::domain::tenant;
 
 pub const DEFAULT_REGION: &str = "cn-hangzhou";
 
-pub fn random_account_id() -> String {
-    format!(
-        "{}",
-        fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
-    )
-}
-
 pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
+    let mut ids = Ids::for_new_catalog(ctx.settings.seed);
     let account_id = match &args.account_id {
         Some(a) => parse_account_id(a)?,
-        None => random_account_id(),
+        None => ids.digits(),
     };
     let region = parse_region(args.region.as_deref().unwrap_or(DEFAULT_REGION))?;
     let path = ctx.settings.catalog.path.clone();
@@ -79,7 +74,7 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
     let mut new = NewCatalog::create(&path)?;
     let result = {
         let mut tx = new.write()?;
-        let r = tenant::init(&mut tx, &account_id, &region, ctx.settings.now)?;
+        let r = tenant::init(&mut tx, &account_id, &region, ctx.settings.now, ids)?;
         tx.commit()?;
         r
     };

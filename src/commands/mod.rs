@@ -63,6 +63,7 @@ impl Ctx {
             actor: self.settings.actor.clone(),
             now: self.settings.now,
             dry_run,
+            seed: self.settings.seed,
         }
     }
 
@@ -80,7 +81,8 @@ impl Ctx {
                         .caused_by(e.to_string())
                 })?;
             }
-            let account_id = init::random_account_id();
+            let mut ids = crate::domain::ids::Ids::for_new_catalog(self.settings.seed);
+            let account_id = ids.digits();
             let mut new = NewCatalog::create(&loc.path)?;
             {
                 let mut tx = new.write()?;
@@ -89,6 +91,7 @@ impl Ctx {
                     &account_id,
                     init::DEFAULT_REGION,
                     self.settings.now,
+                    ids,
                 )?;
                 tx.commit()?;
             }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod check;
 pub mod clock;
 pub mod error;
+pub mod ids;
 pub mod member;
 pub mod model;
 pub mod names;

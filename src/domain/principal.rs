@@ -59,10 +59,7 @@ pub fn not_found(name_or_id: &str) -> Error {
 /// A fresh 16-digit id that no principal has.
 fn generate_id(s: &mut Session) -> Result<String> {
     loop {
-        let id = format!(
-            "{}",
-            fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
-        );
+        let id = s.ids.digits();
         if !s.tx().principal_id_taken(&id)? {
             return Ok(id);
         }

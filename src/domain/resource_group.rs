@@ -158,13 +158,10 @@ pub fn find(s: &mut Session, name_or_id: &str) -> Result<ResourceGroup> {
     })
 }
 
-fn generate_id(s: &mut Session, t: GroupType) -> Result<String> {
+/// A fresh id of a group of type `t` that no group has.
+pub(super) fn generate_id(s: &mut Session, t: GroupType) -> Result<String> {
     loop {
-        let id = format!(
-            "{}{}",
-            t.id_prefix(),
-            fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
-        );
+        let id = format!("{}{}", t.id_prefix(), s.ids.digits());
         if !s.tx().resource_group_id_taken(&id)? {
             return Ok(id);
         }

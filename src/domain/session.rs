@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::audit::{event_hash, AuditEvent};
 use super::clock::Timestamp;
 use super::error::{Error, Kind, Result};
+use super::ids::Ids;
 use super::model::{shown, Principal, Warning};
 use crate::catalog::{Catalog, Tenant, Tx};
 
@@ -18,6 +19,8 @@ pub struct Request {
     pub actor: Option<String>,
     pub now: Timestamp,
     pub dry_run: bool,
+    /// `DWCTL_SEED`: pins the ids a change makes (see [`Ids`]).
+    pub seed: Option<u64>,
 }
 
 /// A change's result: `changed: false` for no-ops (already disabled, `--if-not-exists`).
@@ -56,6 +59,8 @@ pub struct Session<'t, 'c> {
     pub now: Timestamp,
     pub tenant: Tenant,
     pub dry_run: bool,
+    /// Where the ids this transaction makes come from.
+    pub ids: Ids,
     warnings: Vec<Warning>,
     attempt: Option<Attempt>,
     writable: bool,
@@ -121,13 +126,20 @@ impl<'t, 'c> Session<'t, 'c> {
 
 impl<'t, 'c> Session<'t, 'c> {
     /// The session of `init`, whose actor (the account) it has just created.
-    pub fn for_init(tx: &'t mut Tx<'c>, actor: Principal, now: Timestamp, tenant: Tenant) -> Self {
+    pub fn for_init(
+        tx: &'t mut Tx<'c>,
+        actor: Principal,
+        now: Timestamp,
+        tenant: Tenant,
+        ids: Ids,
+    ) -> Self {
         Session {
             tx,
             actor,
             now,
             tenant,
             dry_run: false,
+            ids,
             warnings: Vec::new(),
             attempt: None,
             writable: true,
@@ -164,6 +176,15 @@ pub fn write<T>(
     let mut tx = catalog.write()?;
     let tenant = tx.tenant()?;
     let actor = resolve_actor(&tx, req.actor.as_deref())?;
+    // A seeded stream starts from where the audit chain ends, read in this transaction:
+    // each process of a seeded sequence gets its own ids.
+    let ids = match req.seed {
+        Some(_) => {
+            let (seq, hash) = tx.newest_audit()?;
+            Ids::new(req.seed, seq, &hash)
+        }
+        None => Ids::random(),
+    };
     tx.savepoint()?;
     let mut s = Session {
         tx: &mut tx,
@@ -171,6 +192,7 @@ pub fn write<T>(
         now: req.now,
         tenant,
         dry_run: req.dry_run,
+        ids,
         warnings: Vec::new(),
         attempt: None,
         writable: true,
@@ -224,6 +246,8 @@ pub fn read<T>(
         now: req.now,
         tenant,
         dry_run: false,
+        // A read makes no ids.
+        ids: Ids::random(),
         warnings: Vec::new(),
         attempt: None,
         writable: false,

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 
 use super::clock::Timestamp;
 use super::error::Result;
+use super::ids::Ids;
 use super::model::{
     Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
 };
 use super::policy;
-use super::resource_group::{GroupType, Payment, ResourceGroup};
+use super::resource_group::{self, GroupType, Payment, ResourceGroup};
 use super::roles::RoleSet;
 use super::session::Session;
 use super::workspace::{self, to_json};
@@ -43,8 +44,15 @@ pub fn authorize_backup(s: &Session) -> Result<()> {
 
 /// Fill a new catalog with what a new DataWorks user gets: the account principal `root`,
 /// the default workspace (basic mode), and a pay-as-you-go serverless group bound to it.
-/// Runs in the new catalog's one transaction; its audit event is the log's first.
-pub fn init(tx: &mut Tx, account_id: &str, region: &str, now: Timestamp) -> Result<InitResult> {
+/// Runs in the new catalog's one transaction; its audit event is the log's first. `ids`
+/// is the stream the account id came from, if it did (see [`Ids`]).
+pub fn init(
+    tx: &mut Tx,
+    account_id: &str,
+    region: &str,
+    now: Timestamp,
+    ids: Ids,
+) -> Result<InitResult> {
     let tenant = Tenant {
         account_id: account_id.to_string(),
         region: region.to_string(),
@@ -61,7 +69,7 @@ pub fn init(tx: &mut Tx, account_id: &str, region: &str, now: Timestamp) -> Resu
         created_at: now,
     };
     root.pk = tx.insert_principal(&root)?;
-    let mut s = Session::for_init(tx, root, now, tenant);
+    let mut s = Session::for_init(tx, root, now, tenant, ids);
     let name = default_workspace_name(account_id);
     let mut w = Workspace {
         id: 0,
@@ -89,10 +97,7 @@ pub fn init(tx: &mut Tx, account_id: &str, region: &str, now: Timestamp) -> Resu
     workspace::insert_with_members(&mut s, &mut w)?;
     let mut g = ResourceGroup {
         pk: 0,
-        id: format!(
-            "Serverless_res_group_{}",
-            fastrand::u64(1_000_000_000_000_000..10_000_000_000_000_000)
-        ),
+        id: resource_group::generate_id(&mut s, GroupType::Serverless)?,
         name: DEFAULT_GROUP.into(),
         group_type: GroupType::Serverless,
         spec: 2,

@@ -2,6 +2,7 @@
 
 use super::clock::Timestamp;
 use super::error::Kind;
+use super::ids::Ids;
 use super::member::{self, RoleChange};
 use super::model::{Mode, PrincipalKind, PrincipalName, SodPolicy, Status, WorkspaceName};
 use super::principal::{self, NewPrincipal};
@@ -20,6 +21,7 @@ fn req(actor: Option<&str>, at: Timestamp) -> Request {
         actor: actor.map(str::to_string),
         now: at,
         dry_run: false,
+        seed: None,
     }
 }
 
@@ -27,7 +29,8 @@ fn setup() -> Catalog {
     let mut cat = catalog::in_memory();
     {
         let mut tx = cat.write().unwrap();
-        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now()).unwrap();
+        let ids = Ids::random();
+        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now(), ids).unwrap();
         tx.commit().unwrap();
     }
     cat

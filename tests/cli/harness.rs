@@ -226,11 +226,35 @@ impl Env {
         }
     }
 
-    /// Run dwctl on a pseudo-terminal (through util-linux `script`), so that stdin, stdout
-    /// and stderr are all terminals. `steps` are (text to wait for, text to type).
-    /// stdout of the result holds everything the terminal showed.
+    /// Run dwctl on a pseudo-terminal (see [`Tty`]), so that stdin, stdout and stderr are
+    /// all terminals. `steps` are (text to wait for, text to type). stdout of the result
+    /// holds everything the terminal showed.
     pub fn pty(&self, args: &[&str], steps: &[(&str, &str)]) -> Run {
-        self.pty_line(&Self::shell_line(args), steps)
+        self.tty(args).steps(steps).finish()
+    }
+
+    /// [`Env::pty`] for a shell command line (dwctl and, e.g., `stty -a` after it on the
+    /// same terminal).
+    pub fn pty_line(&self, line: &str, steps: &[(&str, &str)]) -> Run {
+        self.tty_line(line).steps(steps).finish()
+    }
+
+    /// dwctl ARGS started on a pseudo-terminal of unknown size, with the environment of
+    /// `cmd`.
+    pub fn tty(&self, args: &[&str]) -> Tty {
+        Tty::spawn(self.cmd(args), None)
+    }
+
+    /// dwctl ARGS on a pseudo-terminal of `cols` columns (and 200 rows).
+    pub fn tty_cols(&self, args: &[&str], cols: u16) -> Tty {
+        Tty::spawn(self.cmd(args), Some(cols))
+    }
+
+    /// A shell command line (`sh -c LINE`) on a pseudo-terminal.
+    pub fn tty_line(&self, line: &str) -> Tty {
+        let mut c = self.hermetic(Command::new("sh"));
+        c.args(["-c", line]);
+        Tty::spawn(c, None)
     }
 
     /// `dwctl ARGS` as a shell command line (each argument quoted).
@@ -242,83 +266,6 @@ impl Env {
             line.push_str(&quote(a));
         }
         line
-    }
-
-    /// [`Env::pty`] for a shell command line (dwctl and, e.g., `stty -a` after it on the
-    /// same terminal).
-    pub fn pty_line(&self, line: &str, steps: &[(&str, &str)]) -> Run {
-        use std::io::{Read, Write};
-        use std::sync::{Arc, Mutex};
-        use std::time::{Duration, Instant};
-        let mut c = self.hermetic(Command::new("script"));
-        c.args(["-qec", line, "/dev/null"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = c
-            .spawn()
-            .expect("spawn util-linux script (the pty tests need it)");
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let reader = {
-            let seen = Arc::clone(&seen);
-            let mut out = child.stdout.take().unwrap();
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = out.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    seen.lock().unwrap().extend_from_slice(&buf[..n]);
-                }
-            })
-        };
-        let mut stdin = child.stdin.take().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        for (wait_for, input) in steps {
-            loop {
-                let text = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
-                if text.contains(wait_for) {
-                    break;
-                }
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    panic!("the terminal never showed {wait_for:?}; it showed:\n{text}");
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            // A prompt is drawn before it reads (and, for a password, before it turns the
-            // echo off): typing at once can race it on a loaded machine, as a person never
-            // does. Give it a moment.
-            std::thread::sleep(Duration::from_millis(150));
-            stdin.write_all(input.as_bytes()).unwrap();
-            stdin.flush().unwrap();
-        }
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let text = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
-                panic!("dwctl on a terminal did not finish; it showed:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        drop(stdin);
-        reader.join().unwrap();
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
-        Run {
-            code: status.code().unwrap_or(-1),
-            stdout,
-            stderr,
-        }
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
@@ -541,5 +488,143 @@ pub fn bounded(mut c: Command) -> Run {
             panic!("dwctl hung: {c:?}");
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// A program on a pseudo-terminal: the one pty driver of the tests (rexpect). Its stdin,
+/// stdout and stderr are the terminal, which starts as a terminal does (echo on, line
+/// mode; rexpect turns echo off, which would hide what a prompt echoes), of unknown size
+/// (0 columns) unless given one. Everything it shows is kept, so a step may wait for text
+/// shown before the previous step's.
+pub struct Tty {
+    p: rexpect::session::PtySession,
+    /// What the terminal showed so far, one char per byte (as rexpect reads).
+    seen: String,
+    deadline: std::time::Instant,
+}
+
+/// How long a terminal run may take, start to end.
+const TTY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl Tty {
+    /// Start `c` (set up by the harness) on a fresh pseudo-terminal.
+    pub fn spawn(mut c: Command, cols: Option<u16>) -> Tty {
+        use std::os::unix::process::CommandExt;
+        c.stdin(Stdio::inherit())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        // SAFETY: only tcgetattr/tcsetattr/ioctl on stdin between fork and exec.
+        unsafe {
+            c.pre_exec(move || {
+                let mut t: libc::termios = std::mem::zeroed();
+                if libc::tcgetattr(0, &mut t) == 0 {
+                    t.c_lflag |= libc::ECHO;
+                    libc::tcsetattr(0, libc::TCSANOW, &t);
+                }
+                if let Some(cols) = cols {
+                    let size = libc::winsize {
+                        ws_row: 200,
+                        ws_col: cols,
+                        ws_xpixel: 0,
+                        ws_ypixel: 0,
+                    };
+                    libc::ioctl(0, libc::TIOCSWINSZ, &size);
+                }
+                Ok(())
+            });
+        }
+        let timeout = TTY_TIMEOUT.as_millis() as u64;
+        let p = rexpect::session::spawn_command(c, Some(timeout)).expect("spawn on a pty");
+        Tty {
+            p,
+            seen: String::new(),
+            deadline: std::time::Instant::now() + TTY_TIMEOUT,
+        }
+    }
+
+    /// What the terminal showed so far, as UTF-8 (lossy).
+    pub fn shown(&self) -> String {
+        let bytes: Vec<u8> = self.seen.chars().map(|c| c as u32 as u8).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// Wait until the terminal has shown `text` (at any time since the start).
+    #[track_caller]
+    pub fn expect(&mut self, text: &str) -> &mut Self {
+        let needle: String = text.bytes().map(char::from).collect();
+        while !self.seen.contains(&needle) {
+            let before = self.seen.len();
+            while let Some(c) = self.p.try_read() {
+                self.seen.push(c);
+            }
+            if self.seen.len() == before {
+                if std::time::Instant::now() > self.deadline {
+                    panic!(
+                        "the terminal never showed {text:?}; it showed:\n{}",
+                        self.shown()
+                    )
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+        self
+    }
+
+    /// Type `text`.
+    pub fn send(&mut self, text: &str) -> &mut Self {
+        self.p.send(text).expect("type on the pty");
+        self.p.flush().expect("type on the pty");
+        self
+    }
+
+    /// For each (text to wait for, text to type): wait, then type. A prompt is drawn
+    /// before it reads (and, for a password, before it turns the echo off): typing at
+    /// once can race it on a loaded machine, as a person never does, so each step gives
+    /// it a moment.
+    pub fn steps(mut self, steps: &[(&str, &str)]) -> Self {
+        for (wait_for, input) in steps {
+            self.expect(wait_for);
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            self.send(input);
+        }
+        self
+    }
+
+    /// Send `signal` to the program (not through the terminal).
+    pub fn signal(&mut self, signal: rexpect::process::Signal) {
+        self.p
+            .process_mut()
+            .signal(signal)
+            .expect("signal the program");
+    }
+
+    /// Read to the end and wait: how the program ended and everything the terminal showed.
+    pub fn wait(mut self) -> (rexpect::process::WaitStatus, String) {
+        let rest = self.p.exp_eof().unwrap_or_else(|e| {
+            panic!(
+                "the program on the terminal did not finish ({e}); it showed:\n{}",
+                self.shown()
+            )
+        });
+        self.seen.push_str(&rest);
+        let status = self.p.process().wait().expect("wait for the program");
+        (status, self.shown())
+    }
+
+    /// [`Tty::wait`] as a [`Run`]: stdout is everything the terminal showed (stderr
+    /// included), the code is the exit status, or minus the signal that ended it.
+    pub fn finish(self) -> Run {
+        use rexpect::process::WaitStatus;
+        let (status, stdout) = self.wait();
+        let code = match status {
+            WaitStatus::Exited(_, code) => code,
+            WaitStatus::Signaled(_, signal, _) => -(signal as i32),
+            other => panic!("the program on the terminal did not end: {other:?}"),
+        };
+        Run {
+            code,
+            stdout,
+            stderr: String::new(),
+        }
     }
 }

@@ -26,6 +26,7 @@ mod smoke;
 mod terminal;
 mod upgrade;
 mod users;
+mod whole_outputs;
 mod words;
 mod workspace;
 

@@ -319,6 +319,21 @@ fn bad_values_in_the_environment_are_usage_errors() {
         ("DWCTL_OUTPUT", "yaml", "invalid output format 'yaml'"),
         ("DWCTL_NOW", "tomorrow", "invalid timestamp 'tomorrow'"),
         ("DWCTL_LOCK_TIMEOUT", "soon", "invalid lock timeout 'soon'"),
+        (
+            "DWCTL_SEED",
+            "seven",
+            "DWCTL_SEED is set to 'seven', which is not a whole number",
+        ),
+        (
+            "DWCTL_SEED",
+            "-1",
+            "DWCTL_SEED is set to '-1', which is not a whole number",
+        ),
+        (
+            "DWCTL_SEED",
+            "18446744073709551616",
+            "DWCTL_SEED is set to '18446744073709551616', which is not a whole number",
+        ),
     ];
     for (k, v, want) in cases {
         let mut c = env.cmd(&["user", "add", "alice"]);
@@ -346,6 +361,7 @@ fn blank_settings_are_usage_errors_too() {
         "DWCTL_NO_INPUT",
         "DWCTL_LOCK_TIMEOUT",
         "DWCTL_NOW",
+        "DWCTL_SEED",
         "DWCTL_NO_MODE_CHECK",
     ] {
         for value in [" ", "\t", " \n "] {
@@ -435,6 +451,7 @@ fn empty_settings_are_usage_errors() {
         "DWCTL_NO_INPUT",
         "DWCTL_LOCK_TIMEOUT",
         "DWCTL_NOW",
+        "DWCTL_SEED",
     ] {
         for args in [
             &["user", "add", "carol"][..],

@@ -1,29 +1,28 @@
-//! Prompts and wizards on a real pseudo-terminal (rexpect), and what happens without one:
+//! Prompts and wizards on a real pseudo-terminal (the harness's `Tty`), and what happens
+//! without one:
 //! a missing value is a usage error (exit 2), a confirmation exit 8.
 
 use crate::harness::*;
 use rexpect::process::WaitStatus;
-use rexpect::session::PtySession;
-use std::process::Stdio;
 
-/// Run dwctl on a fresh pseudo-terminal (stdin, stdout and stderr), with the harness's
-/// cleared environment. CI is removed explicitly: CI runs set it, and it forbids prompts.
-fn tty(env: &Env, args: &[&str]) -> PtySession {
+/// `env.cmd(args)` on a terminal that says it has colours. CI is removed explicitly: CI
+/// runs set it, and it forbids prompts.
+fn term(env: &Env, args: &[&str]) -> std::process::Command {
     let mut c = env.cmd(args);
-    c.stdin(Stdio::inherit())
-        .env_remove("CI")
-        .env("TERM", "xterm-256color");
-    rexpect::session::spawn_command(c, Some(20_000)).expect("spawn dwctl on a pty")
+    c.env_remove("CI").env("TERM", "xterm-256color");
+    c
 }
 
-/// Read to the end and return the exit code with everything printed.
-fn finish(mut p: PtySession) -> (i32, String) {
-    let rest = p.exp_eof().expect("dwctl ends");
-    let code = match p.process().wait().expect("wait for dwctl") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("dwctl did not exit normally: {other:?}"),
-    };
-    (code, rest)
+/// Run dwctl on a fresh pseudo-terminal (stdin, stdout and stderr), with the harness's
+/// cleared environment.
+fn tty(env: &Env, args: &[&str]) -> Tty {
+    Tty::spawn(term(env, args), None)
+}
+
+/// Read to the end and return the exit code with everything the terminal showed.
+fn finish(p: Tty) -> (i32, String) {
+    let r = p.finish();
+    (r.code, r.stdout)
 }
 
 const DOWN: &str = "\x1b[B";
@@ -32,18 +31,18 @@ const DOWN: &str = "\x1b[B";
 fn workspace_create_without_a_name_runs_the_wizard() {
     let env = Env::new();
     let mut p = tty(&env, &["workspace", "create"]);
-    p.exp_string("Workspace name").unwrap();
+    p.expect("Workspace name");
     // Live validation: a bad name is answered at once, and asked again.
-    p.send_line("1bad").unwrap();
-    p.exp_string("invalid workspace name").unwrap();
-    p.send_line("finance_tax_report").unwrap();
-    p.exp_string("Display name").unwrap();
-    p.send_line("").unwrap(); // the default: the name
-    p.exp_string("Mode").unwrap();
-    p.send(DOWN).unwrap(); // standard is first; basic second
-    p.send_line("").unwrap();
-    p.exp_string("Description").unwrap();
-    p.send_line("Monthly tax reports").unwrap();
+    p.send("1bad\r");
+    p.expect("invalid workspace name");
+    p.send("finance_tax_report\r");
+    p.expect("Display name");
+    p.send("\r"); // the default: the name
+    p.expect("Mode");
+    p.send(DOWN); // standard is first; basic second
+    p.send("\r");
+    p.expect("Description");
+    p.send("Monthly tax reports\r");
     let (code, out) = finish(p);
     assert_eq!(code, 0, "{out}");
     assert!(
@@ -66,18 +65,16 @@ fn workspace_delete_asks_to_type_the_name() {
     let rows = env.rows();
 
     let mut p = tty(&env, &["workspace", "delete", "finance_tax_report"]);
-    p.exp_string("Type the workspace name (finance_tax_report) to confirm")
-        .unwrap();
-    p.send_line("finance").unwrap();
+    p.expect("Type the workspace name (finance_tax_report) to confirm");
+    p.send("finance\r");
     let (code, out) = finish(p);
     assert_eq!(code, 8, "{out}");
     assert!(out.contains("not confirmed; nothing was changed"), "{out}");
     assert_eq!(rows, env.rows(), "a declined delete changed the catalog");
 
     let mut p = tty(&env, &["workspace", "delete", "finance_tax_report"]);
-    p.exp_string("Type the workspace name (finance_tax_report) to confirm")
-        .unwrap();
-    p.send_line("finance_tax_report").unwrap();
+    p.expect("Type the workspace name (finance_tax_report) to confirm");
+    p.send("finance_tax_report\r");
     let (code, out) = finish(p);
     assert_eq!(code, 0, "{out}");
     let ws = env
@@ -91,12 +88,12 @@ fn member_add_without_roles_offers_a_multi_select() {
     let env = Env::new();
     env.run(&["user", "add", "alice"]).ok();
     let mut p = tty(&env, &["member", "add", DEFAULT_WS, "alice"]);
-    p.exp_string("Roles").unwrap();
-    p.send(" ").unwrap(); // the first: admin
-    p.send(DOWN).unwrap();
-    p.send(DOWN).unwrap();
-    p.send(" ").unwrap(); // the third: ops
-    p.send_line("").unwrap();
+    p.expect("Roles");
+    p.send(" "); // the first: admin
+    p.send(DOWN);
+    p.send(DOWN);
+    p.send(" "); // the third: ops
+    p.send("\r");
     let (code, out) = finish(p);
     assert_eq!(code, 0, "{out}");
     let m = env
@@ -125,12 +122,9 @@ fn ci_forbids_prompts_even_at_a_terminal() {
             "a workspace name is required",
         ),
     ] {
-        let mut c = env.cmd(args);
-        c.stdin(Stdio::inherit())
-            .env("CI", "true")
-            .env("TERM", "xterm-256color");
-        let p = rexpect::session::spawn_command(c, Some(20_000)).unwrap();
-        let (got, out) = finish(p);
+        let mut c = term(&env, args);
+        c.env("CI", "true");
+        let (got, out) = finish(Tty::spawn(c, None));
         assert_eq!(got, code, "{args:?}: {out}");
         assert!(out.contains(needle), "{args:?}: {out}");
     }
@@ -176,10 +170,10 @@ fn without_a_terminal_omissions_are_usage_errors_and_confirmations_exit_8() {
         env.refused(args, code, needle);
     }
     // --no-input at a terminal too.
-    let mut c = env.cmd(&["--no-input", "workspace", "delete", "finance_tax_report"]);
-    c.stdin(Stdio::inherit()).env("TERM", "xterm-256color");
-    let p = rexpect::session::spawn_command(c, Some(20_000)).unwrap();
-    let (code, out) = finish(p);
+    let (code, out) = finish(tty(
+        &env,
+        &["--no-input", "workspace", "delete", "finance_tax_report"],
+    ));
     assert_eq!(code, 8, "{out}");
     // --yes answers.
     env.run(&["workspace", "delete", "finance_tax_report", "--yes"])
@@ -220,11 +214,13 @@ fn a_signal_at_a_prompt_restores_the_terminal_and_exits_130_for_sigint() {
     let events = env.events();
     for sig in [Signal::SIGINT, Signal::SIGTERM] {
         let mut p = tty(&env, &["workspace", "upgrade", "lab_ws"]);
-        p.exp_string("Upgrade lab_ws to standard mode?").unwrap();
-        p.exp_string("\x1b[?25l").unwrap(); // the yes/no hides the cursor
-        p.process_mut().signal(sig).unwrap();
-        let rest = p.exp_eof().expect("dwctl ends");
-        match p.process().wait().expect("wait for dwctl") {
+        p.expect("Upgrade lab_ws to standard mode?");
+        p.expect("\x1b[?25l"); // the yes/no hides the cursor
+        p.signal(sig);
+        let (status, out) = p.wait();
+        // What the terminal showed once the prompt had hidden the cursor.
+        let rest = &out[out.find("\x1b[?25l").unwrap()..];
+        match status {
             WaitStatus::Exited(_, 130) if sig == Signal::SIGINT => {}
             WaitStatus::Signaled(_, s, _) if sig == Signal::SIGTERM => assert_eq!(s, sig),
             other => panic!("{sig:?}: dwctl ended with {other:?}: {rest:?}"),
@@ -248,10 +244,7 @@ fn ctrl_c_with_sigint_ignored_is_the_interrupted_error() {
     env.run(&["workspace", "create", "lab_ws", "--mode", "basic"])
         .ok();
     let rows = env.rows();
-    let mut c = env.cmd(&["workspace", "upgrade", "lab_ws", "-o", "json"]);
-    c.stdin(Stdio::inherit())
-        .env_remove("CI")
-        .env("TERM", "xterm-256color");
+    let mut c = term(&env, &["workspace", "upgrade", "lab_ws", "-o", "json"]);
     // SAFETY: only signal(2) between fork and exec.
     unsafe {
         c.pre_exec(|| {
@@ -259,13 +252,12 @@ fn ctrl_c_with_sigint_ignored_is_the_interrupted_error() {
             Ok(())
         });
     }
-    let mut p = rexpect::session::spawn_command(c, Some(20_000)).expect("spawn dwctl");
-    p.exp_string("\x1b[?25l").unwrap();
+    let mut p = Tty::spawn(c, None);
+    p.expect("\x1b[?25l");
     // Let the prompt put the terminal in raw mode: in line mode the terminal would turn
     // the byte into the (ignored) signal.
     std::thread::sleep(std::time::Duration::from_millis(300));
-    p.send("\x03").unwrap();
-    p.flush().unwrap();
+    p.send("\x03");
     let (code, out) = finish(p);
     assert_eq!(code, 130, "{out:?}");
     assert!(out.contains("\x1b[?25h"), "{out:?}");
@@ -276,32 +268,13 @@ fn ctrl_c_with_sigint_ignored_is_the_interrupted_error() {
     assert_eq!(env.rows(), rows);
 }
 
-/// Run dwctl on a pseudo-terminal of `cols` columns (sized with stty before dwctl starts)
-/// and return what it printed, lines without their `\r`.
+/// Run dwctl on a pseudo-terminal of `cols` columns (sized before dwctl starts) and return
+/// what it printed, lines without their `\r`.
 fn sized(env: &Env, cols: u16, args: &[&str]) -> String {
-    let base = env.cmd(args);
-    let mut c = std::process::Command::new("sh");
-    c.env_clear();
-    for (k, v) in base.get_envs() {
-        if let Some(v) = v {
-            c.env(k, v);
-        }
-    }
-    if let Some(dir) = base.get_current_dir() {
-        c.current_dir(dir);
-    }
-    c.env("TERM", "xterm-256color").args([
-        "-c",
-        &format!("stty cols {cols} rows 200 && exec \"$0\" \"$@\""),
-        base.get_program().to_str().unwrap(),
-    ]);
-    c.args(["--color", "never"]).args(args);
-    let p = rexpect::session::spawn_command(c, Some(20_000)).expect("spawn dwctl on a pty");
-    let (code, out) = finish(p);
+    let all: Vec<&str> = ["--color", "never"].iter().chain(args).copied().collect();
+    let (code, out) = finish(Tty::spawn(term(env, &all), Some(cols)));
     assert_eq!(code, 0, "{args:?}: {out}");
-    // rexpect reads bytes as Latin-1 characters: make them UTF-8 again.
-    let bytes: Vec<u8> = out.chars().map(|c| c as u32 as u8).collect();
-    String::from_utf8(bytes).unwrap().replace("\r\n", "\n")
+    out.replace("\r\n", "\n")
 }
 
 /// Tables on a terminal of 60 and 80 columns (issue 11): identifiers (names, ids, role
