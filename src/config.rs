@@ -7,11 +7,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::catalog::{Location, ModeCheck};
 use crate::cli::GlobalArgs;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::{Error, Result};
+use crate::model::clock::Timestamp;
+use crate::model::error::{Error, Result};
 use crate::output::{ColorChoice, Format};
+use crate::storage::{Location, ModeCheck};
 
 /// The environment variables dwctl reads, captured once at start-up.
 #[derive(Debug, Clone, Default)]
@@ -89,7 +89,7 @@ impl Env {
             "0" | "false" | "no" | "off" => Ok(false),
             _ => Err(Error::invalid(format!(
                 "{key} is set to {}, which is neither on nor off",
-                crate::domain::model::shown(v)
+                crate::model::shown(v)
             ))
             .with_hint(format!(
                 "{key} takes 1, true, yes or on (0, false, no or off: as if unset)"
@@ -105,7 +105,7 @@ impl Env {
         crate::domain::ids::parse_seed(v).map(Some).ok_or_else(|| {
             Error::invalid(format!(
                 "DWCTL_SEED is set to {}, which is not a whole number",
-                crate::domain::model::shown(v)
+                crate::model::shown(v)
             ))
             .with_hint("DWCTL_SEED takes digits only, from 0 to 18446744073709551615")
         })
@@ -148,7 +148,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// A path in a message: escaped and cut like any user input, but unquoted when plain.
 fn shown_path(path: &Path) -> String {
-    crate::domain::model::named(&path.to_string_lossy())
+    crate::model::named(&path.to_string_lossy())
 }
 
 fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
@@ -171,7 +171,7 @@ fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
         Error::invalid(format!(
             "{}:{line}:{col}: {}",
             shown_path(path),
-            crate::domain::model::cut_quoted(e.message().trim_end())
+            crate::model::cut_quoted(e.message().trim_end())
         ))
         .with_hint("the config file takes: catalog, actor, output, color, lock_timeout, mode_check")
     })?;
@@ -259,11 +259,8 @@ fn parse_lock_timeout(v: f64) -> Result<Duration> {
 
 pub fn parse_lock_timeout_str(s: &str) -> Result<Duration> {
     let v: f64 = s.trim().parse().map_err(|_| {
-        Error::invalid(format!(
-            "invalid lock timeout {}",
-            crate::domain::model::shown(s)
-        ))
-        .with_hint("a number of seconds, e.g. 10 or 0.5")
+        Error::invalid(format!("invalid lock timeout {}", crate::model::shown(s)))
+            .with_hint("a number of seconds, e.g. 10 or 0.5")
     })?;
     parse_lock_timeout(v)
 }

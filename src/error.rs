@@ -1,7 +1,7 @@
 //! The one place where errors become exit codes, JSON error codes and printed messages
 //! (cli.md 4).
 
-use crate::domain::error::{Error, Kind};
+use crate::model::error::{Error, Kind};
 use crate::output::Printer;
 
 pub fn exit_code(kind: Kind) -> i32 {

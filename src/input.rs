@@ -4,8 +4,8 @@
 
 use std::io::Read;
 
-use crate::domain::error::{Error, Result};
-use crate::domain::types::property::PropertyValue;
+use crate::model::error::{Error, Result};
+use crate::model::property::PropertyValue;
 
 /// A property value read from a file or stdin: 4,096 characters of up to 4 bytes each, and
 /// the newline (`\r\n`) that is stripped.

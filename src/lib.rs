@@ -1,9 +1,11 @@
 //! dwctl: administer DataWorks-style workspaces on a local SQLite catalog.
 //!
-//! The spine: `cli` (clap types) -> `commands` (thin) -> `domain` (rights and rules) ->
-//! `catalog` (SQL, one transaction per command) -> `output` (the only printer).
+//! The spine: `cli` (clap types) -> `commands` (thin) -> `domain` (rights and rules; it
+//! owns the storage interface `domain::store`) -> `storage` (a backend implementing it:
+//! SQL, one transaction per command) ; `output` (the only printer). `model` holds the
+//! entities, text helpers and the error type every layer uses, and uses none of them.
+//! README "Architecture" has the picture; `cargo test architecture` checks it.
 
-pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -15,6 +17,10 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod prompt;
+pub mod storage;
+
+#[cfg(test)]
+mod tests;
 
 use clap::{CommandFactory, FromArgMatches};
 
@@ -109,13 +115,13 @@ fn usage_error_format(args: &[std::ffi::OsString], env: &config::Env) -> Option<
 fn hostile_args(args: &[std::ffi::OsString]) -> bool {
     args.iter().any(|a| {
         let a = a.to_string_lossy();
-        a.len() > 256 || a.chars().any(domain::model::needs_escape)
+        a.len() > 256 || a.chars().any(model::needs_escape)
     })
 }
 
 /// clap's usage error as dwctl's: its first paragraph is the message, its tip (or the
 /// usage line) the hint.
-fn clap_error(e: &clap::Error) -> domain::error::Error {
+fn clap_error(e: &clap::Error) -> model::error::Error {
     let text = e.render().to_string();
     let mut message = String::new();
     let mut tip = None;
@@ -135,5 +141,5 @@ fn clap_error(e: &clap::Error) -> domain::error::Error {
         message = "a subcommand is required".into();
     }
     let hint = tip.or(usage).unwrap_or_else(|| "see dwctl --help".into());
-    domain::error::Error::invalid(message).with_hint(hint)
+    model::error::Error::invalid(message).with_hint(hint)
 }

@@ -12,7 +12,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input};
 
 use crate::config::Settings;
-use crate::domain::error::{Error, Kind, Result};
+use crate::model::error::{Error, Kind, Result};
 
 /// Prompts are coloured like the rest of stderr: `--color never` and `NO_COLOR` reach them.
 fn theme(settings: &Settings) -> Box<dyn Theme> {
@@ -333,9 +333,9 @@ pub fn select_roles(settings: &Settings) -> Result<Vec<String>> {
         return Err(Error::invalid("at least one --role is required")
             .with_hint("pass --role ROLE (see dwctl role list)"));
     }
-    let roles: Vec<crate::domain::roles::RoleCode> = crate::domain::roles::RoleCode::ALL
+    let roles: Vec<crate::model::roles::RoleCode> = crate::model::roles::RoleCode::ALL
         .into_iter()
-        .filter(|r| *r != crate::domain::roles::RoleCode::Owner)
+        .filter(|r| *r != crate::model::roles::RoleCode::Owner)
         .collect();
     let items: Vec<String> = roles
         .iter()

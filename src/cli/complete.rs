@@ -13,12 +13,12 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use super::{Cli, GlobalArgs, Shell};
-use crate::domain::clock::Timestamp;
-use crate::domain::model::{excerpt_of, needs_escape, Env, Mode, PrincipalKind, SodPolicy, Status};
 use crate::domain::names::NameKind;
-use crate::domain::resource_group::{DurationUnit, GroupType, Payment};
-use crate::domain::roles::RoleCode;
 use crate::domain::session::{self, Request};
+use crate::model::clock::Timestamp;
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::roles::RoleCode;
+use crate::model::{excerpt_of, needs_escape, Env, Mode, PrincipalKind, SodPolicy, Status};
 
 /// The variable that turns a run of dwctl into a completion request (the scripts set it).
 pub const ENV_VAR: &str = "DWCTL_COMPLETE";
@@ -148,7 +148,7 @@ fn catalog_names(kind: NameKind, prefix: &OsStr) -> Vec<CompletionCandidate> {
     let (Some(path), Some(now)) = (&ctx.catalog, ctx.now) else {
         return Vec::new();
     };
-    let Ok(Some(mut catalog)) = crate::catalog::open_for_names(path) else {
+    let Ok(Some(mut catalog)) = crate::storage::Catalog::open_for_names(path) else {
         return Vec::new();
     };
     let req = Request {

@@ -2,7 +2,7 @@ use clap::{Args, Subcommand};
 
 use super::complete;
 
-use super::{ObjectInput, ObjectRef, ObjectUpdateArgs};
+use super::compute::{ObjectInput, ObjectRef, ObjectUpdateArgs};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]

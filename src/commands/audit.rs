@@ -1,10 +1,11 @@
 use super::Ctx;
-use crate::catalog::AuditFilter;
 use crate::cli::{AuditCommand, AuditListArgs};
-use crate::domain::audit::{self, Anchor, AuditEvent};
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Error;
+use crate::domain::audit;
 use crate::domain::session;
+use crate::domain::store::AuditFilter;
+use crate::model::audit::{Anchor, AuditEvent};
+use crate::model::clock::Timestamp;
+use crate::model::error::Error;
 
 pub fn run(ctx: &mut Ctx, cmd: AuditCommand) -> anyhow::Result<()> {
     match cmd {
@@ -38,7 +39,7 @@ pub fn run(ctx: &mut Ctx, cmd: AuditCommand) -> anyhow::Result<()> {
 fn list(ctx: &mut Ctx, a: AuditListArgs) -> anyhow::Result<()> {
     // A filter that could never match is a mistake, not an empty answer.
     if let Some(w) = &a.workspace {
-        crate::domain::model::WorkspaceName::parse(w)?;
+        crate::model::WorkspaceName::parse(w)?;
     }
     if let Some(p) = &a.actor {
         crate::domain::principal::parse_principal_ref(p)?;

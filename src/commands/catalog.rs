@@ -3,8 +3,8 @@ use std::path::PathBuf;
 
 use super::Ctx;
 use crate::cli::CatalogCommand;
-use crate::domain::clock::Timestamp;
 use crate::domain::tenant;
+use crate::model::clock::Timestamp;
 
 #[derive(Serialize)]
 struct Backup {

@@ -1,10 +1,10 @@
 use super::{Ctx, OutputError};
 use crate::cli::CheckArgs;
 use crate::domain::check::{self, Finding, Severity};
-use crate::domain::error::Error;
-use crate::domain::model::WorkspaceName;
 use crate::domain::session;
-use crate::domain::words;
+use crate::model::error::Error;
+use crate::model::words;
+use crate::model::WorkspaceName;
 
 pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<()> {
     let names = a

@@ -2,13 +2,13 @@ use super::{if_exists, props, Ctx};
 use crate::cli::{
     ComputeAttachArgs, ComputeCommand, ComputeDetachArgs, ObjectInput, ObjectUpdateArgs,
 };
-use crate::domain::model::{named, Env, ObjectName, Warning, WorkspaceName};
-use crate::domain::resources::{self as res, Compute, NewObject, PropChange};
-use crate::domain::types::validate::resolve_compute_type;
-use crate::model::types::{self, ConnMode};
+use crate::domain::resources::{self as res, NewObject, PropChange};
+use crate::model::resources::Compute;
+use crate::model::types::{self, resolve_compute_type, ConnMode};
+use crate::model::{named, Env, ObjectName, Warning, WorkspaceName};
 use crate::prompt;
 
-pub fn parse_env(e: Option<&str>) -> Result<Option<Env>, crate::domain::error::Error> {
+pub fn parse_env(e: Option<&str>) -> Result<Option<Env>, crate::model::error::Error> {
     e.map(Env::parse).transpose()
 }
 
@@ -99,7 +99,7 @@ pub fn prop_change(
     ctx: &Ctx,
     a: &ObjectUpdateArgs,
     env: Option<Env>,
-) -> anyhow::Result<(PropChange, Vec<crate::domain::model::Warning>)> {
+) -> anyhow::Result<(PropChange, Vec<crate::model::Warning>)> {
     let asking = props::Asking {
         settings: &ctx.settings,
         object: match env {

@@ -5,11 +5,12 @@ use super::{if_exists, Ctx};
 use crate::cli::{
     DataSourceCommand, DsAddArgs, DsListArgs, DsRemoveArgs, DsTestArgs, ObjectUpdateArgs,
 };
-use crate::domain::error::Error;
-use crate::domain::model::{ObjectName, WorkspaceName};
 use crate::domain::probe;
-use crate::domain::resources::{self as res, DataSource, DataSourceFilter};
-use crate::domain::types::validate::resolve_type;
+use crate::domain::resources::{self as res, DataSourceFilter};
+use crate::model::error::Error;
+use crate::model::resources::DataSource;
+use crate::model::types::resolve_type;
+use crate::model::{ObjectName, WorkspaceName};
 use crate::output::type_catalog::catalog_view;
 use crate::prompt;
 
@@ -176,7 +177,7 @@ fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
             result.message
         ))
         .with_hint(match result.state {
-            probe::ProbeState::ConfigError => format!(
+            crate::model::resources::ProbeState::ConfigError => format!(
                 "fix its properties: dwctl datasource update {ws} {} --env {}",
                 target.name, target.env
             ),

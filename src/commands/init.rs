@@ -1,11 +1,11 @@
 use super::Ctx;
-use crate::catalog::{NewCatalog, Placed};
 use crate::cli::InitArgs;
-use crate::domain::error::Error;
 use crate::domain::ids::Ids;
-use crate::domain::model::{parse_account_id, parse_region};
 use crate::domain::session::Outcome;
 use crate::domain::tenant;
+use crate::model::error::Error;
+use crate::model::{parse_account_id, parse_region};
+use crate::storage::{NewCatalog, Placed};
 
 pub const DEFAULT_REGION: &str = "cn-hangzhou";
 
@@ -51,12 +51,12 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
     };
     // Only a regular file is a catalog that exists; anything else at the path (a FIFO, a
     // directory, a link to nothing) is exit 7, never "already exists" nor created over.
-    if let crate::catalog::Probe::File(warnings) =
-        crate::catalog::probe(&path, ctx.settings.catalog.mode)?
+    if let crate::storage::Probe::File(warnings) =
+        crate::storage::probe(&path, ctx.settings.catalog.mode)?
     {
         // A file that is there but is no catalog (notes, an empty file, another SQLite
         // database) is exit 7 as for every command, never "a catalog already exists".
-        crate::catalog::check_header(&path)?;
+        crate::storage::check_header(&path)?;
         if !args.if_not_exists {
             for w in &warnings {
                 ctx.printer.warning_even_if_quiet(w);

@@ -3,13 +3,13 @@
 use super::Ctx;
 use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
 use crate::domain::apply::{self, PlanChange};
-use crate::domain::error::{Error, Result};
-use crate::domain::model::{named, shown, WorkspaceName};
 use crate::domain::session::Done;
 use crate::domain::types::prop_arg::strip_one_trailing_newline;
-use crate::domain::words;
 use crate::input::{self, ReadError, MANIFEST_LIMIT, VALUE_LIMIT};
 use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};
+use crate::model::error::{Error, Result};
+use crate::model::words;
+use crate::model::{named, shown, WorkspaceName};
 use crate::output::{View, NO_CHANGES};
 use crate::prompt;
 
@@ -296,7 +296,7 @@ pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
             Err(e)
                 if matches!(
                     e.kind,
-                    crate::domain::error::Kind::Denied | crate::domain::error::Kind::Refused
+                    crate::model::error::Kind::Denied | crate::model::error::Kind::Refused
                 ) => {}
             Err(e) => return Err(e.into()),
         }

@@ -1,10 +1,10 @@
 use super::{if_exists, Ctx};
 use crate::cli::{MemberAddArgs, MemberCommand, MemberRemoveArgs, MemberRoleArgs};
-use crate::domain::error::Error;
 use crate::domain::member::{self, RoleChange};
-use crate::domain::model::{Member, WorkspaceName};
 use crate::domain::principal::parse_principal_ref;
-use crate::domain::roles::{RoleCode, RoleSet};
+use crate::model::error::Error;
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{Member, WorkspaceName};
 use crate::prompt;
 
 pub fn run(ctx: &mut Ctx, cmd: MemberCommand) -> anyhow::Result<()> {

@@ -19,13 +19,13 @@ mod workspace;
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, NewCatalog, Placed, Probe};
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
-use crate::domain::error::{Error, Kind, Result};
-use crate::domain::model::Warning;
 use crate::domain::session::{self, Done, Outcome, Request, Session};
+use crate::model::error::{Error, Kind, Result};
+use crate::model::Warning;
 use crate::output::Printer;
+use crate::storage::{Catalog, NewCatalog, Placed, Probe};
 
 /// Carries an output error out of a catalog visitor (whose errors are domain errors), so
 /// that a list printed row by row as the catalog reads it reports a failed write as itself.
@@ -74,7 +74,7 @@ impl Ctx {
     /// `--quiet` does not silence.
     pub fn catalog(&mut self) -> Result<Catalog> {
         let loc = self.settings.catalog.clone();
-        if !loc.explicit && matches!(crate::catalog::probe(&loc.path, loc.mode)?, Probe::Missing) {
+        if !loc.explicit && matches!(crate::storage::probe(&loc.path, loc.mode)?, Probe::Missing) {
             if let Some(dir) = loc.path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     Error::catalog(format!("cannot create {}", dir.display()))

@@ -6,14 +6,14 @@
 use std::io::IsTerminal;
 
 use crate::config::Settings;
-use crate::domain::error::{Error, Result};
-use crate::domain::model::{named, shown, Warning};
 use crate::domain::resources::literal_secret_warning;
 use crate::domain::types::prop_arg::{
     parse_prop_arg, parse_prop_key, strip_one_trailing_newline, PropSource,
 };
 use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
+use crate::model::error::{Error, Result};
 use crate::model::types::{is_secret_key, Properties};
+use crate::model::{named, shown, Warning};
 
 /// What a `KEY=-` at a terminal needs to ask for the value: the settings (may it prompt,
 /// in which colours) and the object the value is for (`orders (prod)`).

@@ -2,12 +2,11 @@ use super::{if_exists, Ctx};
 use crate::cli::{
     ResourceGroupCommand, RgBindArgs, RgCreateArgs, RgDeleteArgs, RgUnbindArgs, RgUpdateArgs,
 };
-use crate::domain::error::Error;
-use crate::domain::model::{GroupName, Remark, WorkspaceName};
-use crate::domain::resource_group::{
-    self as rg, parse_group_ref, parse_network_id, parse_spec, DurationUnit, GroupType,
-    GroupUpdate, NewGroup, Payment, ResourceGroup,
-};
+use crate::domain::resource_group::{self as rg, GroupUpdate, NewGroup};
+use crate::model::error::Error;
+use crate::model::resource_group::{parse_group_ref, parse_network_id, parse_spec};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
+use crate::model::{GroupName, Remark, WorkspaceName};
 use crate::prompt;
 
 pub fn run(ctx: &mut Ctx, cmd: ResourceGroupCommand) -> anyhow::Result<()> {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::cli::RoleCommand;
 use crate::domain::policy::rights_of;
-use crate::domain::roles::RoleCode;
+use crate::model::roles::RoleCode;
 use crate::output::View;
 
 #[derive(Serialize)]

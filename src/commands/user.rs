@@ -1,10 +1,10 @@
 use super::{if_exists, Ctx, OutputError};
 use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
-use crate::domain::model::{
-    parse_principal_id, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName,
-};
 use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
+use crate::model::{
+    parse_principal_id, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName,
+};
 use crate::prompt;
 
 pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
@@ -37,7 +37,7 @@ pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
 
 fn display_name(d: &str) -> anyhow::Result<String> {
     Ok(PrincipalDisplayName::parse(d)
-        .map_err(crate::domain::error::Error::from)?
+        .map_err(crate::model::error::Error::from)?
         .into_string())
 }
 
@@ -92,7 +92,7 @@ fn remove(ctx: &mut Ctx, a: UserRemoveArgs) -> anyhow::Result<()> {
     parse_principal_ref(&a.user)?;
     let r = ctx.confirmed_write(
         a.dry_run,
-        |settings, p: &crate::domain::model::Principal| {
+        |settings, p: &crate::model::Principal| {
             prompt::confirm(settings, &format!("Remove principal {}?", p.name))
         },
         |s| principal::remove(s, &a.user, a.cascade),

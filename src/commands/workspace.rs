@@ -2,14 +2,14 @@ use super::{if_exists, Ctx};
 use crate::cli::{
     WorkspaceCommand, WsCreateArgs, WsListArgs, WsPurgeArgs, WsRemoveArgs, WsUpdateArgs,
 };
-use crate::domain::error::Error;
-use crate::domain::model::{
+use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
+use crate::model::error::Error;
+use crate::model::resource_group::parse_group_ref;
+use crate::model::words;
+use crate::model::{
     parse_tag, parse_tag_key, Description, DisplayName, Mode, SodPolicy, Status, Workspace,
     WorkspaceName,
 };
-use crate::domain::resource_group::parse_group_ref;
-use crate::domain::words;
-use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::prompt;
 
 pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
                         &format!("Upgrade {name} to standard mode? This cannot be undone."),
                     )
                 },
-                |s| ws::upgrade(s, &name),
+                |s| crate::domain::upgrade::upgrade(s, &name),
             )?;
             let copies = words::count(done.value.value.copies.len(), "dev copy", "dev copies");
             ctx.print_mutation(
@@ -83,7 +83,7 @@ fn on_off(s: &str) -> Result<bool, Error> {
         "on" | "true" | "yes" => Ok(true),
         "off" | "false" | "no" => Ok(false),
         _ => Err(
-            Error::invalid(format!("invalid value {}", crate::domain::model::shown(s)))
+            Error::invalid(format!("invalid value {}", crate::model::shown(s)))
                 .with_hint("expected on or off"),
         ),
     }

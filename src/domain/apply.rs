@@ -6,27 +6,28 @@
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::error::{Error, Result};
 use super::member::{self, RoleChange};
-use super::model::{
-    named, parse_principal_id, parse_tag_key, parse_tag_value, shown, DisplayName, Env, GroupName,
-    Mode, ObjectName, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName, Remark,
-    SodPolicy, Status, Workspace, WorkspaceName,
-};
 use super::policy;
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
-use super::resource_group::{self as rg, DurationUnit, GroupType, GroupUpdate, NewGroup, Payment};
+use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, NewObject, PropChange};
-use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
-use super::types::validate::{resolve_type, validate};
+use super::store::Tx;
+use super::types::validate::validate;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
-use crate::catalog::Tx;
 use crate::manifest::format::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
     ResourceGroupDecl, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
 };
-use crate::model::types::{self, ConnMode, Properties};
+use crate::model::error::{Error, Result};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::types::{self, resolve_type, ConnMode, Properties};
+use crate::model::{
+    named, parse_principal_id, parse_tag_key, parse_tag_value, shown, DisplayName, Env, GroupName,
+    Mode, ObjectName, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName, Remark,
+    SodPolicy, Status, Workspace, WorkspaceName,
+};
 
 /// One change of a plan (cli.md 3, the `plan change` object).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -160,8 +161,8 @@ struct Existing {
     is_default: bool,
 }
 
-impl From<res::Compute> for Existing {
-    fn from(c: res::Compute) -> Self {
+impl From<crate::model::resources::Compute> for Existing {
+    fn from(c: crate::model::resources::Compute) -> Self {
         Existing {
             type_key: c.type_key,
             mode: c.mode,
@@ -172,8 +173,8 @@ impl From<res::Compute> for Existing {
     }
 }
 
-impl From<res::DataSource> for Existing {
-    fn from(d: res::DataSource) -> Self {
+impl From<crate::model::resources::DataSource> for Existing {
+    fn from(d: crate::model::resources::DataSource) -> Self {
         Existing {
             type_key: d.type_key,
             mode: d.mode,
@@ -199,11 +200,11 @@ struct ObjectOps {
     noun: &'static str,
     /// What to do instead of changing the type or mode.
     replace_hint: &'static str,
-    find: fn(&Tx, i64, &str, Env) -> Result<Option<Existing>>,
+    find: fn(&dyn Tx, i64, &str, Env) -> Result<Option<Existing>>,
     create: fn(&mut Session, &WorkspaceName, NewObject) -> Result<()>,
     update: Update,
     /// The objects `--prune` may remove, as (name, env).
-    prunable: fn(&Tx, i64) -> Result<Vec<Named>>,
+    prunable: fn(&dyn Tx, i64) -> Result<Vec<Named>>,
     remove: ByName,
     /// `default = true` moves the default there (compute resources).
     set_default: Option<ByName>,
@@ -304,7 +305,7 @@ impl Principals {
     }
 
     /// The principal named `name_or_id`, from the cache or else read by its key.
-    fn get(&mut self, tx: &Tx, name_or_id: &str) -> Result<Option<&Principal>> {
+    fn get(&mut self, tx: &dyn Tx, name_or_id: &str) -> Result<Option<&Principal>> {
         let key = name_or_id.to_ascii_lowercase();
         let i = match self.by_name_or_id.get(&key) {
             Some(&i) => i,
@@ -323,7 +324,7 @@ impl Principals {
     }
 
     /// The principal with key `pk`, from the cache or else read by its key.
-    fn by_pk(&mut self, tx: &Tx, pk: i64) -> Result<Option<&Principal>> {
+    fn by_pk(&mut self, tx: &dyn Tx, pk: i64) -> Result<Option<&Principal>> {
         let i = match self.by_pk.get(&pk) {
             Some(&i) => i,
             None => match tx.principal_by_pk(pk)? {
@@ -474,13 +475,15 @@ impl Applier<'_, '_, '_> {
             opt_parse(&d.duration_unit, DurationUnit::parse).map_err(|e| prefix(&what, e))?;
         let spec = d
             .spec
-            .map(|v| rg::parse_spec(v as i64))
+            .map(|v| crate::model::resource_group::parse_spec(v as i64))
             .transpose()
             .map_err(|e| prefix(&what, e))?;
-        let vpc = opt_parse(&d.vpc, |v| rg::parse_network_id(v, "vpc-", "VPC id"))
-            .map_err(|e| prefix(&what, e))?;
+        let vpc = opt_parse(&d.vpc, |v| {
+            crate::model::resource_group::parse_network_id(v, "vpc-", "VPC id")
+        })
+        .map_err(|e| prefix(&what, e))?;
         let vswitch = opt_parse(&d.vswitch, |v| {
-            rg::parse_network_id(v, "vsw-", "vSwitch id")
+            crate::model::resource_group::parse_network_id(v, "vsw-", "vSwitch id")
         })
         .map_err(|e| prefix(&what, e))?;
         let remark = opt_parse(&d.remark, |r| Ok(Remark::parse(r)?.into_string()))
@@ -701,7 +704,7 @@ impl Applier<'_, '_, '_> {
                             "~ {what}: a standard-mode workspace cannot go back to basic mode"
                         )));
                     }
-                    self.step(&format!("~ {what}"), |s| workspace::upgrade(s, &name))?;
+                    self.step(&format!("~ {what}"), |s| super::upgrade::upgrade(s, &name))?;
                     self.push("update", "workspace", None, &ws, None, vec!["mode".into()]);
                 }
             }
@@ -1095,7 +1098,7 @@ fn check_region(m: &Manifest, catalog: &str) -> Result<()> {
     };
     // A region id as `init --region` takes it, in any case (exit 2 otherwise, before any
     // refusal): `Mars`, `""` or `cn-hangzhou ` are typos, not another region.
-    if crate::domain::model::parse_region(&region.to_ascii_lowercase()).is_err() {
+    if crate::model::parse_region(&region.to_ascii_lowercase()).is_err() {
         return Err(Error::invalid(format!("invalid region {}", shown(region))).with_hint(
             "a region id looks like cn-hangzhou or ap-southeast-1 (export writes the catalog's)",
         ));
@@ -1130,7 +1133,7 @@ pub fn apply(
         if let Some(pos) = locate(&[Step::Key("region")]) {
             e.message = format!("{pos}: {}", e.message);
         }
-        if e.kind == crate::domain::error::Kind::Refused {
+        if e.kind == crate::model::error::Kind::Refused {
             s.attempt("apply", None, Some(source));
         }
         return Err(e);
@@ -1423,7 +1426,7 @@ mod tests {
             ..Default::default()
         });
         let e = check_secret_names(&m).unwrap_err();
-        assert_eq!(e.kind, super::super::error::Kind::Internal);
+        assert_eq!(e.kind, crate::model::error::Kind::Internal);
         assert!(
             e.message.contains("sec_ws/a_b (prod) password")
                 && e.message.contains("sec_ws_a/b (prod) password")

@@ -1,113 +1,15 @@
 //! The audit log's events and their hash chain (domain.md 8).
 
 use serde::Serialize;
-use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-use super::clock::Timestamp;
-use super::error::{Error, Result};
+use crate::model::audit::{Anchor, AuditEvent};
+
+use super::chain::event_hash;
 use super::policy;
 use super::session::Session;
-use super::words;
-use crate::catalog::AuditFilter;
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AuditEvent {
-    pub seq: i64,
-    pub at: Timestamp,
-    pub actor: String,
-    pub actor_id: String,
-    pub action: String,
-    pub workspace: Option<String>,
-    pub target: Option<String>,
-    pub outcome: String,
-    pub details: Value,
-    pub hash: String,
-}
-
-/// Compact JSON with object keys sorted at every level, independent of how serde_json
-/// was built (its `preserve_order` feature would otherwise change the bytes).
-pub fn canonical_json(v: &Value, out: &mut String) {
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::to_string(k).unwrap_or_default());
-                out.push(':');
-                canonical_json(&map[k.as_str()], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical_json(item, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-/// `hash` = hex SHA-256 of the previous hash followed by the event as compact JSON with
-/// sorted keys and without `hash`.
-pub fn event_hash(prev: &str, e: &AuditEvent) -> String {
-    let text = canonical_event(e);
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    h.update(text.as_bytes());
-    let digest = h.finalize();
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for b in digest.iter() {
-        hex.push(HEX[(b >> 4) as usize] as char);
-        hex.push(HEX[(b & 15) as usize] as char);
-    }
-    hex
-}
-
-/// The event as `canonical_json` would write it, written directly: the fields in sorted
-/// order, no intermediate value (this runs once per change, 100,000 times in a large apply).
-fn canonical_event(e: &AuditEvent) -> String {
-    fn text(out: &mut String, s: &str) {
-        out.push_str(&serde_json::to_string(s).unwrap_or_default());
-    }
-    fn opt(out: &mut String, s: &Option<String>) {
-        match s {
-            Some(s) => text(out, s),
-            None => out.push_str("null"),
-        }
-    }
-    let mut out = String::with_capacity(256);
-    out.push_str("{\"action\":");
-    text(&mut out, &e.action);
-    out.push_str(",\"actor\":");
-    text(&mut out, &e.actor);
-    out.push_str(",\"actor_id\":");
-    text(&mut out, &e.actor_id);
-    out.push_str(",\"at\":");
-    text(&mut out, &e.at.to_string());
-    out.push_str(",\"details\":");
-    canonical_json(&e.details, &mut out);
-    out.push_str(",\"outcome\":");
-    text(&mut out, &e.outcome);
-    out.push_str(",\"seq\":");
-    out.push_str(&e.seq.to_string());
-    out.push_str(",\"target\":");
-    opt(&mut out, &e.target);
-    out.push_str(",\"workspace\":");
-    opt(&mut out, &e.workspace);
-    out.push('}');
-    out
-}
+use crate::domain::store::AuditFilter;
+use crate::model::error::{Error, Result};
+use crate::model::words;
 
 /// The outcome of `audit verify`.
 #[derive(Debug, Serialize)]
@@ -121,66 +23,6 @@ pub struct Verification {
     /// What to do about a failure (for the error's hint).
     #[serde(skip)]
     pub hint: Option<String>,
-}
-
-/// The newest event's seq and hash: an anchor to keep outside the catalog (`audit head`),
-/// and to give back to `audit verify --expect`. An empty log's head is `0` and the chain's
-/// starting value (64 `0`s).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Anchor {
-    pub seq: i64,
-    pub hash: String,
-}
-
-impl std::fmt::Display for Anchor {
-    /// `SEQ:HASH`, the form `--expect` takes.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.seq, self.hash)
-    }
-}
-
-const ANCHOR_HINT: &str = "an anchor is SEQ:HASH as dwctl audit head prints it, e.g. 42:9f86d081884c7d65...: a sequence number and 64 hex digits";
-
-impl Anchor {
-    /// `SEQ:HASH`: a seq of digits (0 or more) and 64 hex digits (any case).
-    pub fn parse(s: &str) -> Result<Anchor> {
-        let bad = || {
-            Error::invalid(format!("invalid anchor {}", super::model::shown(s)))
-                .with_hint(ANCHOR_HINT)
-        };
-        // An anchor is exact; but spaces or a line end around it (`\r` from a file written
-        // on Windows) hide past the message's excerpt: say so.
-        if s.trim() != s && Anchor::parse(s.trim()).is_ok() {
-            return Err(Error::invalid(format!(
-                "invalid anchor {}: it has spaces or a line end around it",
-                super::model::shown(s)
-            ))
-            .with_hint(
-                "pass it exactly as dwctl audit head printed it, without spaces or line ends",
-            ));
-        }
-        let (seq, hash) = s.split_once(':').ok_or_else(bad)?;
-        if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let seq: i64 = seq.parse().map_err(|_| bad())?;
-        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad());
-        }
-        // Seq 0 is the start of every chain, whose hash is 64 `0`s (the head of an empty
-        // log): any other is no anchor dwctl printed, not a sign that the log was rewritten.
-        if seq == 0 && hash.bytes().any(|b| b != b'0') {
-            return Err(Error::invalid(format!(
-                "invalid anchor {}: event 0 is the start of every chain, and its hash is 64 zeros",
-                super::model::shown(s)
-            ))
-            .with_hint(ANCHOR_HINT));
-        }
-        Ok(Anchor {
-            seq,
-            hash: hash.to_ascii_lowercase(),
-        })
-    }
 }
 
 /// Reading the whole log (verifying it, or its head) needs the tenant-level right to read it.
@@ -207,7 +49,7 @@ pub fn head(s: &mut Session) -> Result<Anchor> {
 pub fn list(
     s: &mut Session,
     mut filter: AuditFilter,
-    visit: impl FnMut(AuditEvent) -> Result<()>,
+    mut visit: impl FnMut(AuditEvent) -> Result<()>,
 ) -> Result<()> {
     if !s.actor.is_tenant_admin() {
         let mut visible = Vec::new();
@@ -220,7 +62,7 @@ pub fn list(
         }
         filter.visible_workspaces = Some(visible);
     }
-    s.tx().for_each_audit(&filter, visit)
+    s.tx().for_each_audit(&filter, &mut visit)
 }
 
 /// `audit verify`: recompute the chain and name the first event that does not match; then
@@ -241,7 +83,7 @@ pub fn verify(s: &mut Session, expect: &[Anchor]) -> Result<Verification> {
     let mut count = 0;
     let mut last_seq = 0;
     let mut bad: Option<(i64, String)> = None;
-    s.tx().for_each_event(|e| {
+    s.tx().for_each_event(&mut |e| {
         count += 1;
         last_seq = e.seq;
         if let Some(slot) = found.get_mut(&e.seq) {
@@ -332,109 +174,4 @@ pub fn verify(s: &mut Session, expect: &[Anchor]) -> Result<Verification> {
         message,
         hint: None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn canonical_json_sorts_keys_everywhere() {
-        let v = serde_json::json!({"b": 1, "a": {"d": [1, {"z": null, "y": "x"}], "c": true}});
-        let mut s = String::new();
-        canonical_json(&v, &mut s);
-        assert_eq!(s, r#"{"a":{"c":true,"d":[1,{"y":"x","z":null}]},"b":1}"#);
-    }
-
-    #[test]
-    fn the_direct_writer_equals_canonical_json_of_the_event() {
-        let e = AuditEvent {
-            seq: 7,
-            at: Timestamp::from_millis(1_700_000_000_123),
-            actor: "al\"ice".into(),
-            actor_id: "42".into(),
-            action: "member.add".into(),
-            workspace: None,
-            target: Some("b\u{e9}b\n".into()),
-            outcome: "ok".into(),
-            details: serde_json::json!({"z": [1, {"b": 2, "a": "x"}], "a": null}),
-            hash: "ignored".into(),
-        };
-        let mut v = serde_json::to_value(&e).unwrap();
-        v.as_object_mut().unwrap().remove("hash");
-        let mut want = String::new();
-        canonical_json(&v, &mut want);
-        assert_eq!(canonical_event(&e), want);
-    }
-
-    #[test]
-    fn hash_depends_on_previous_and_content() {
-        let e = AuditEvent {
-            seq: 1,
-            at: Timestamp::from_millis(0),
-            actor: "root".into(),
-            actor_id: "1".into(),
-            action: "workspace.create".into(),
-            workspace: Some("ws1".into()),
-            target: Some("ws1".into()),
-            outcome: "ok".into(),
-            details: serde_json::json!({"after": {"name": "ws1"}}),
-            hash: String::new(),
-        };
-        let h1 = event_hash(&"0".repeat(64), &e);
-        assert_eq!(h1.len(), 64);
-        assert_ne!(h1, event_hash(&"1".repeat(64), &e));
-        let mut e2 = e.clone();
-        e2.hash = "ignored".into();
-        assert_eq!(h1, event_hash(&"0".repeat(64), &e2));
-        e2.outcome = "denied".into();
-        assert_ne!(h1, event_hash(&"0".repeat(64), &e2));
-    }
-
-    #[test]
-    fn anchors_parse_as_head_prints_them() {
-        let h = "9F86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-        let a = Anchor::parse(&format!("42:{h}")).unwrap();
-        assert_eq!(
-            (a.seq, a.hash.as_str()),
-            (42, h.to_ascii_lowercase().as_str())
-        );
-        assert_eq!(Anchor::parse(&a.to_string()).unwrap(), a);
-        assert_eq!(
-            Anchor::parse(&format!("0:{}", "0".repeat(64))).unwrap().seq,
-            0
-        );
-        for padded in [
-            format!(" 1:{h}"),
-            format!("1:{h} "),
-            format!("1:{h}\r"),
-            format!("1:{h}\n"),
-        ] {
-            let e = Anchor::parse(&padded).unwrap_err();
-            assert!(
-                e.message.ends_with("it has spaces or a line end around it"),
-                "{padded:?}: {}",
-                e.message
-            );
-        }
-        for bad in [
-            String::new(),
-            "42".into(),
-            format!(":{h}"),
-            format!("+1:{h}"),
-            format!("-1:{h}"),
-            format!(" 1:{h}"),
-            format!("1:{h} "),
-            format!("1:{}", &h[1..]),
-            format!("1:{h}0"),
-            format!("1:{h}:2"),
-            format!("99999999999999999999:{h}"),
-            format!("1:{}", "é".repeat(32)),
-            format!("0:{h}"),
-            format!("0:{}1", "0".repeat(63)),
-        ] {
-            let e = Anchor::parse(&bad).unwrap_err();
-            assert_eq!(e.kind, super::super::error::Kind::Invalid, "{bad}");
-        }
-    }
 }

@@ -30,17 +30,17 @@
 use serde::Serialize;
 use std::collections::HashSet;
 
-use super::error::Result;
-use super::model::WorkspaceName;
-use super::model::{str_enum, Env, Member, Mode, PrincipalKind, Status, Warning, Workspace};
 use super::policy::{self, Right};
-use super::resources::{Compute, DataSource};
-use super::roles::{RoleCode, RoleSet};
 use super::session::Session;
 use super::types::location::location;
-use super::words;
 use super::workspace::{self, ListFilter};
+use crate::model::error::Result;
+use crate::model::resources::{Compute, DataSource};
+use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::types;
+use crate::model::words;
+use crate::model::WorkspaceName;
+use crate::model::{str_enum, Env, Member, Mode, PrincipalKind, Status, Warning, Workspace};
 
 str_enum!(Severity, "severity" { Warning => "warning", Info => "info" });
 

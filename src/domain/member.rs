@@ -1,13 +1,13 @@
 //! Members and their roles (domain.md 4, permissions.md 5).
 
-use super::error::{Error, Result};
-use super::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
 use super::policy::{self, Right};
 use super::principal;
-use super::roles::{RoleCode, RoleSet};
 use super::session::{Outcome, Session};
-use super::words;
 use super::workspace;
+use crate::model::error::{Error, Result};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::words;
+use crate::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
 
 fn not_member(w: &Workspace, p: &Principal) -> Error {
     Error::not_found(format!("{} is not a member of {}", p.name, w.name)).with_hint(format!(
@@ -280,7 +280,7 @@ pub fn list(
     mut visit: impl FnMut(Member) -> Result<()>,
 ) -> Result<()> {
     let (w, _) = workspace::visible(s, ws)?;
-    s.tx().for_each_member(w.id, |m| match role {
+    s.tx().for_each_member(w.id, &mut |m| match role {
         Some(r) if !m.roles.contains(r) => Ok(()),
         _ => visit(m),
     })

@@ -1,26 +1,23 @@
-//! The domain: model types, the permission table and the rules. No clap, no terminal,
-//! no environment reads; SQL stays in `crate::catalog`.
+//! The domain: the permission table, the rules and the use cases, on the entities of
+//! `crate::model`. No clap, no terminal, no environment reads. It reads and writes
+//! through the storage interface it owns (`store`), never through a backend: SQL stays
+//! in `crate::storage`.
 
 pub mod apply;
 pub mod audit;
+pub mod chain;
 pub mod check;
-pub mod clock;
-pub mod error;
 pub mod ids;
 pub mod member;
-pub mod model;
 pub mod names;
 pub mod policy;
 pub mod principal;
 pub mod probe;
 pub mod resource_group;
 pub mod resources;
-pub mod roles;
 pub mod session;
+pub mod store;
 pub mod tenant;
 pub mod types;
-pub mod words;
+pub mod upgrade;
 pub mod workspace;
-
-#[cfg(test)]
-mod tests;

@@ -2,11 +2,11 @@
 //! `DWCTL_ACTOR`, the config's `actor`): a TAB offers exactly what that actor's `list`
 //! commands show, never a workspace it cannot see or what is inside one.
 
-use super::error::Result;
-use super::model::{Status, WorkspaceName};
 use super::resources::{self as res, DataSourceFilter};
 use super::session::Session;
 use super::{member, principal, resource_group, workspace};
+use crate::model::error::Result;
+use crate::model::{Status, WorkspaceName};
 
 /// What kind of names to offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +95,7 @@ pub fn names_starting(
             let members = match &scope {
                 Some(ws) => match in_workspace(s, NameKind::Member, ws) {
                     Ok(v) => v,
-                    Err(e) if e.kind == super::error::Kind::NotFound => Vec::new(),
+                    Err(e) if e.kind == crate::model::error::Kind::NotFound => Vec::new(),
                     Err(e) => return Err(e),
                 },
                 None => Vec::new(),
@@ -112,7 +112,7 @@ pub fn names_starting(
             match in_workspace(s, kind, &ws) {
                 Ok(v) => out = v,
                 // Not there, or not visible: nothing to offer.
-                Err(e) if e.kind == super::error::Kind::NotFound => return Ok(Vec::new()),
+                Err(e) if e.kind == crate::model::error::Kind::NotFound => return Ok(Vec::new()),
                 Err(e) => return Err(e),
             }
         }

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::error::Error;
-use super::model::{Principal, Workspace};
-use super::roles::{RoleCode, RoleSet};
+use crate::model::error::Error;
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{Principal, Workspace};
 
 /// Tenant-level rights (permissions.md 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,8 +237,8 @@ pub fn tenant_rights_of(p: &Principal) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clock::Timestamp;
-    use crate::domain::model::{PrincipalKind, PrincipalName};
+    use crate::model::clock::Timestamp;
+    use crate::model::{PrincipalKind, PrincipalName};
 
     fn principal(kind: PrincipalKind, full: bool) -> Principal {
         Principal {

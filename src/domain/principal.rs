@@ -2,13 +2,13 @@
 
 use serde_json::Value;
 
-use super::error::{Error, Result};
-use super::model::{
+use super::policy::{self, TenantRight};
+use super::session::{diff, Outcome, Session};
+use crate::model::error::{Error, Result};
+use crate::model::{
     named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Warning,
     PRINCIPAL_ID_MAX_DIGITS,
 };
-use super::policy::{self, TenantRight};
-use super::session::{diff, Outcome, Session};
 
 #[derive(Debug, Clone)]
 pub struct NewPrincipal {
@@ -139,8 +139,8 @@ pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Ou
 
 /// Every principal may read the directory: adding members needs the names. Each
 /// principal is handed to `visit` as the catalog reads it (the list is never held).
-pub fn list(s: &mut Session, visit: impl FnMut(Principal) -> Result<()>) -> Result<()> {
-    s.tx().for_each_principal(visit)
+pub fn list(s: &mut Session, mut visit: impl FnMut(Principal) -> Result<()>) -> Result<()> {
+    s.tx().for_each_principal(&mut visit)
 }
 
 /// The principals whose names start with `prefix` (exactly), in `list`'s order.

@@ -5,70 +5,16 @@
 //! from a resource group in the cloud. The probe touches no catalog state, so the caller can
 //! run it outside any write transaction and store the result afterwards.
 
-use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+use crate::model::resources::ProbeState;
+use serde::Serialize;
 
-use crate::domain::error::{Error, Result};
 use crate::domain::types::network::{parse_address, parse_address_list, parse_endpoint, HostPort};
 use crate::model::types::{ConnMode, Properties, TypeSpec, ValueFormat};
-
-/// The outcome of a test, as stored on the data source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProbeState {
-    Connectable,
-    Unreachable,
-    ConfigError,
-    Unsupported,
-}
-
-impl ProbeState {
-    pub const ALL: [ProbeState; 4] = [
-        ProbeState::Connectable,
-        ProbeState::Unreachable,
-        ProbeState::ConfigError,
-        ProbeState::Unsupported,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProbeState::Connectable => "connectable",
-            ProbeState::Unreachable => "unreachable",
-            ProbeState::ConfigError => "config_error",
-            ProbeState::Unsupported => "unsupported",
-        }
-    }
-
-    /// Case-insensitive, for reading the stored state back.
-    pub fn parse(text: &str) -> Result<ProbeState> {
-        ProbeState::ALL
-            .into_iter()
-            .find(|s| s.as_str().eq_ignore_ascii_case(text))
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "unknown connectivity state `{}`",
-                    crate::domain::model::excerpt(text)
-                ))
-                .with_hint("states: connectable, unreachable, config_error, unsupported")
-            })
-    }
-
-    /// `unreachable` and `config_error` are negative answers: `datasource test` exits 9.
-    pub fn is_negative(self) -> bool {
-        matches!(self, ProbeState::Unreachable | ProbeState::ConfigError)
-    }
-}
-
-impl fmt::Display for ProbeState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// What a test found. `latency_ms` is set only for `connectable`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -301,7 +247,7 @@ fn quote(value: &str) -> String {
     if value.contains('@') {
         "(not shown: it may hold credentials)".to_string()
     } else {
-        format!("`{}`", crate::domain::model::excerpt(value))
+        format!("`{}`", crate::model::excerpt(value))
     }
 }
 

@@ -5,68 +5,19 @@
 //! from actors without the right to read connection properties.
 
 use serde::Serialize;
+
+use crate::model::resources::{Compute, DataSource, LastTest};
 use serde_json::Value;
 
-use super::clock::Timestamp;
-use super::error::{Error, Result};
-use super::model::{shown, Description, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
 use super::policy::{self, Right};
-use super::probe::{ProbeResult, ProbeState};
-use super::roles::RoleSet;
+use super::probe::ProbeResult;
 use super::session::{Outcome, Session};
-use super::types::validate::{self, resolve_type, Validated};
-use super::workspace::{self, UpgradeCopy};
-use crate::model::types::{self, ConnMode, Properties, TypeSpec};
-
-/// The last connectivity test of a data source.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LastTest {
-    pub state: ProbeState,
-    pub at: Timestamp,
-    pub latency_ms: Option<u64>,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Compute {
-    #[serde(skip)]
-    pub pk: i64,
-    pub workspace: WorkspaceName,
-    pub name: String,
-    pub env: Env,
-    #[serde(rename = "type")]
-    pub type_key: String,
-    pub mode: ConnMode,
-    /// Redacted, or `None` for actors who may not read connection properties.
-    pub properties: Option<Properties>,
-    pub description: String,
-    pub is_default: bool,
-    pub created_at: Timestamp,
-    pub created_by: String,
-    pub updated_at: Timestamp,
-    pub updated_by: String,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct DataSource {
-    #[serde(skip)]
-    pub pk: i64,
-    pub workspace: WorkspaceName,
-    pub name: String,
-    pub env: Env,
-    #[serde(rename = "type")]
-    pub type_key: String,
-    pub mode: ConnMode,
-    pub properties: Option<Properties>,
-    pub description: String,
-    /// `manual`, or `compute:<name>` for the data source a compute resource brought.
-    pub origin: String,
-    pub last_test: Option<LastTest>,
-    pub created_at: Timestamp,
-    pub created_by: String,
-    pub updated_at: Timestamp,
-    pub updated_by: String,
-}
+use super::types::validate::{self, Validated};
+use super::workspace;
+use crate::model::error::{Error, Result};
+use crate::model::roles::RoleSet;
+use crate::model::types::{self, resolve_type, ConnMode, Properties, TypeSpec};
+use crate::model::{shown, Description, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
 
 pub trait HasProperties {
     fn properties_mut(&mut self) -> &mut Option<Properties>;
@@ -948,6 +899,14 @@ pub fn store_test(
         serde_json::json!({ "env": d.env, "result": test }),
     )?;
     Ok(Outcome::changed(present(d, can_read(s, roles))))
+}
+
+/// One dev copy made by an upgrade.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UpgradeCopy {
+    pub kind: &'static str,
+    pub name: String,
+    pub env: Env,
 }
 
 /// The dev copies an upgrade makes of the workspace's prod compute resources and data

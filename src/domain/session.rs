@@ -5,12 +5,14 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::audit::{event_hash, AuditEvent};
-use super::clock::Timestamp;
-use super::error::{Error, Kind, Result};
+use super::chain::event_hash;
 use super::ids::Ids;
-use super::model::{shown, Principal, Warning};
-use crate::catalog::{Catalog, Tenant, Tx};
+use super::store::{Catalog, Tx};
+use crate::model::audit::AuditEvent;
+use crate::model::clock::Timestamp;
+use crate::model::error::{Error, Kind, Result};
+use crate::model::Tenant;
+use crate::model::{shown, Principal, Warning};
 
 /// What every command brings: who acts, what time it is, whether to roll back.
 #[derive(Debug, Clone)]
@@ -54,7 +56,7 @@ struct Attempt {
 }
 
 pub struct Session<'t, 'c> {
-    tx: &'t mut Tx<'c>,
+    tx: &'t mut (dyn Tx + 'c),
     pub actor: Principal,
     pub now: Timestamp,
     pub tenant: Tenant,
@@ -69,7 +71,7 @@ pub struct Session<'t, 'c> {
 impl<'t, 'c> Session<'t, 'c> {
     /// The transaction, for reads and writes through the catalog's methods. Audit events
     /// go through `record`, never directly.
-    pub fn tx(&self) -> &Tx<'c> {
+    pub fn tx(&self) -> &(dyn Tx + 'c) {
         self.tx
     }
 
@@ -127,7 +129,7 @@ impl<'t, 'c> Session<'t, 'c> {
 impl<'t, 'c> Session<'t, 'c> {
     /// The session of `init`, whose actor (the account) it has just created.
     pub fn for_init(
-        tx: &'t mut Tx<'c>,
+        tx: &'t mut (dyn Tx + 'c),
         actor: Principal,
         now: Timestamp,
         tenant: Tenant,
@@ -149,7 +151,7 @@ impl<'t, 'c> Session<'t, 'c> {
 
 /// The command's actor: `--as` (name or id) or the account. An actor that is not a
 /// principal of the tenant is refused before anything else is read (exit 5).
-fn resolve_actor(tx: &Tx, actor: Option<&str>) -> Result<Principal> {
+fn resolve_actor(tx: &dyn Tx, actor: Option<&str>) -> Result<Principal> {
     match actor {
         None => tx.account(),
         Some(r) => tx.principal(r)?.ok_or_else(|| {
@@ -169,13 +171,13 @@ pub struct Done<T> {
 /// events commit together (or roll back under `--dry-run`). A denial (5) or a rule's
 /// refusal (6) rolls the change back and commits only its `denied`/`refused` event.
 pub fn write<T>(
-    catalog: &mut Catalog,
+    catalog: &mut dyn Catalog,
     req: &Request,
     f: impl FnOnce(&mut Session) -> Result<T>,
 ) -> Result<Done<T>> {
     let mut tx = catalog.write()?;
     let tenant = tx.tenant()?;
-    let actor = resolve_actor(&tx, req.actor.as_deref())?;
+    let actor = resolve_actor(&*tx, req.actor.as_deref())?;
     // A seeded stream starts from where the audit chain ends, read in this transaction:
     // each process of a seeded sequence gets its own ids.
     let ids = match req.seed {
@@ -187,7 +189,7 @@ pub fn write<T>(
     };
     tx.savepoint()?;
     let mut s = Session {
-        tx: &mut tx,
+        tx: &mut *tx,
         actor,
         now: req.now,
         tenant,
@@ -233,15 +235,15 @@ pub fn write<T>(
 
 /// Run a read in one read transaction (a consistent snapshot).
 pub fn read<T>(
-    catalog: &mut Catalog,
+    catalog: &mut dyn Catalog,
     req: &Request,
     f: impl FnOnce(&mut Session) -> Result<T>,
 ) -> Result<T> {
     let mut tx = catalog.read()?;
     let tenant = tx.tenant()?;
-    let actor = resolve_actor(&tx, req.actor.as_deref())?;
+    let actor = resolve_actor(&*tx, req.actor.as_deref())?;
     let mut s = Session {
-        tx: &mut tx,
+        tx: &mut *tx,
         actor,
         now: req.now,
         tenant,

@@ -3,18 +3,20 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::clock::Timestamp;
-use super::error::Result;
 use super::ids::Ids;
-use super::model::{
+use super::policy;
+use super::resource_group;
+use super::session::Session;
+use super::store::Tx;
+use super::workspace::{self, to_json};
+use crate::model::clock::Timestamp;
+use crate::model::error::Result;
+use crate::model::resource_group::{GroupType, Payment, ResourceGroup};
+use crate::model::roles::RoleSet;
+use crate::model::Tenant;
+use crate::model::{
     Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
 };
-use super::policy;
-use super::resource_group::{self, GroupType, Payment, ResourceGroup};
-use super::roles::RoleSet;
-use super::session::Session;
-use super::workspace::{self, to_json};
-use crate::catalog::{Tenant, Tx};
 
 pub const DEFAULT_GROUP: &str = "default_serverless_group";
 
@@ -47,7 +49,7 @@ pub fn authorize_backup(s: &Session) -> Result<()> {
 /// Runs in the new catalog's one transaction; its audit event is the log's first. `ids`
 /// is the stream the account id came from, if it did (see [`Ids`]).
 pub fn init(
-    tx: &mut Tx,
+    tx: &mut dyn Tx,
     account_id: &str,
     region: &str,
     now: Timestamp,

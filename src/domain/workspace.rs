@@ -1,19 +1,17 @@
 //! Workspaces: create, list, show, update and the lifecycle (domain.md 3).
 
-use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
-use super::error::{Error, Result};
-use super::model::{
-    Description, DisplayName, Env, Mode, SodPolicy, Status, Warning, Workspace, WorkspaceName,
-    MAX_TAGS,
-};
 use super::policy::{self, Right, TenantRight};
-use super::roles::{RoleCode, RoleSet};
 use super::session::{diff, Outcome, Session};
-use super::words;
-use crate::catalog::WorkspaceFilter;
+use crate::domain::store::WorkspaceFilter;
+use crate::model::error::{Error, Result};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::words;
+use crate::model::{
+    Description, DisplayName, Mode, SodPolicy, Status, Warning, Workspace, WorkspaceName, MAX_TAGS,
+};
 
 /// What `workspace create` asks for; `None` takes the default.
 #[derive(Debug, Clone, Default)]
@@ -524,7 +522,7 @@ pub fn delete(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace
     }
     let retention_until = s
         .now
-        .plus_days(super::model::RETENTION_DAYS)
+        .plus_days(crate::model::RETENTION_DAYS)
         .ok_or_else(|| {
             Error::invalid(format!(
                 "the time is {}: a workspace deleted now would be kept until after 9999-12-31T23:59:59.999Z",
@@ -631,59 +629,4 @@ pub fn purge_expired(
         value: expired,
         changed,
     })
-}
-
-/// One dev copy made by an upgrade.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct UpgradeCopy {
-    pub kind: &'static str,
-    pub name: String,
-    pub env: Env,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Upgraded {
-    pub workspace: Workspace,
-    pub copies: Vec<UpgradeCopy>,
-}
-
-/// Basic -> standard: irreversible, the account's alone (domain.md 3.4).
-pub fn upgrade(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Upgraded>> {
-    s.attempt(
-        "workspace.upgrade",
-        Some(name.as_str()),
-        Some(name.as_str()),
-    );
-    let (before, _) = visible(s, name)?;
-    let stored = before.name.as_str();
-    s.attempt("workspace.upgrade", Some(stored), Some(stored));
-    policy::require_tenant(
-        &s.actor,
-        TenantRight::UpgradeWorkspace,
-        "upgrade workspaces",
-    )?;
-    require_available(&before, "upgrade it")?;
-    if before.mode == Mode::Standard {
-        return Err(Error::refused(format!(
-            "workspace {} is already in standard mode",
-            before.name
-        )));
-    }
-    let mut w = before.clone();
-    w.mode = Mode::Standard;
-    w.updated_at = s.now;
-    s.tx().save_workspace(&w)?;
-    let copies = super::resources::upgrade_copies(s, &w)?;
-    let mut details = diff(&to_json(&before), &to_json(&w));
-    details["copies"] = serde_json::to_value(&copies).unwrap_or(Value::Null);
-    s.record(
-        "workspace.upgrade",
-        Some(w.name.as_str()),
-        Some(w.name.as_str()),
-        details,
-    )?;
-    Ok(Outcome::changed(Upgraded {
-        workspace: w,
-        copies,
-    }))
 }

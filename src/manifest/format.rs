@@ -18,8 +18,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::domain::error::{Error, Result};
-use crate::domain::model::needs_escape;
+use crate::model::error::{Error, Result};
+use crate::model::needs_escape;
 
 /// The only manifest version this dwctl reads and writes.
 pub const VERSION: u32 = 1;
@@ -532,7 +532,7 @@ pub fn error_at(source: &str, pos: Option<Position>, message: &str) -> Error {
 
 fn at(source: &str, pos: Position, message: &str) -> Error {
     // Parser messages sometimes span lines; an error is one line.
-    let message = crate::domain::model::cut_quoted(&message.trim().replace('\n', "; "));
+    let message = crate::model::cut_quoted(&message.trim().replace('\n', "; "));
     Error::invalid(format!("{source}:{pos}: {message}"))
 }
 
@@ -1142,7 +1142,7 @@ pub fn to_toml(m: &Manifest) -> String {
 /// `jq '.workspace[].member[]'` needs no guard.
 pub fn to_json(m: &Manifest) -> String {
     // Serializing plain structs and string-keyed maps into a String cannot fail.
-    let mut out = crate::domain::model::json_without_invisibles(
+    let mut out = crate::model::json_without_invisibles(
         serde_json::to_string_pretty(m).expect("a manifest always serializes to JSON"),
     );
     out.push('\n');
@@ -1478,7 +1478,7 @@ properties = { address = "10.0.1.5:3306", database = "orders_dev", username = "e
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::error::Kind;
+    use crate::model::error::Kind;
 
     const T: Format = Format::Toml;
     const J: Format = Format::Json;

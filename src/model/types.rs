@@ -2,14 +2,18 @@
 //! type, the modes it supports and, per mode, the property keys it requires or allows.
 //!
 //! Static entity data that every layer reads: the domain checks properties against it
-//! (`domain::types::validate`), the output lists it (`datasource types`), completion offers
-//! its names. It imports nothing of dwctl, so that none of them depends on another to
-//! read it.
+//! (`domain::types::validate`), the output lists it (`datasource types`), completion and
+//! the value parsers offer and resolve its names. It imports nothing of dwctl but other
+//! model files, so that none of them depends on another to read it.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+use super::error::{Error, Result};
+use super::text::excerpt;
 
 /// Property values are always strings, as in the DataWorks API; a sorted map keeps output
 /// and exports stable.
@@ -45,18 +49,32 @@ impl ConnMode {
         }
     }
 
-    /// The mode named `text`, case-insensitively, like every other enum the CLI accepts
-    /// (`domain::types::validate` turns `None` into the exit-2 error).
+    /// The mode named `text`, case-insensitively, like every other enum the CLI accepts.
     pub fn from_name(text: &str) -> Option<ConnMode> {
         ConnMode::ALL
             .into_iter()
             .find(|m| m.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// [`ConnMode::from_name`], or exit 2 listing the modes.
+    pub fn parse(text: &str) -> Result<ConnMode> {
+        ConnMode::from_name(text).ok_or_else(|| {
+            Error::invalid(format!("unknown connection mode `{}`", excerpt(text)))
+                .with_hint("--mode is one of: instance, url, cdh")
+        })
     }
 }
 
 impl fmt::Display for ConnMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ConnMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        ConnMode::parse(s)
     }
 }
 
@@ -497,6 +515,37 @@ pub fn compute_types() -> Vec<&'static TypeSpec> {
     TYPES.iter().filter(|t| t.compute).collect()
 }
 
+/// [`lookup`], or exit 2 listing the known types.
+pub fn resolve_type(key: &str) -> Result<&'static TypeSpec> {
+    lookup(key).ok_or_else(|| {
+        Error::invalid(format!("unknown data source type `{}`", excerpt(key))).with_hint(format!(
+            "types: {} (`dwctl datasource types` describes them)",
+            join_keys(all().iter())
+        ))
+    })
+}
+
+/// [`lookup`] restricted to compute-capable types, or exit 2 listing them.
+pub fn resolve_compute_type(key: &str) -> Result<&'static TypeSpec> {
+    match lookup(key) {
+        Some(t) if t.compute => Ok(t),
+        found => {
+            let message = match found {
+                Some(t) => format!("type `{}` cannot be attached as a compute resource", t.key),
+                None => format!("unknown compute resource type `{}`", excerpt(key)),
+            };
+            Err(Error::invalid(message).with_hint(format!(
+                "compute types: {}",
+                join_keys(all().iter().filter(|t| t.compute))
+            )))
+        }
+    }
+}
+
+fn join_keys<'a>(types: impl Iterator<Item = &'a TypeSpec>) -> String {
+    types.map(|t| t.key).collect::<Vec<_>>().join(", ")
+}
+
 /// The keys `mode` of `spec` accepts: its own, then the common ones. Empty when the type
 /// does not support the mode. `extra.*` keys are accepted too but are not listed.
 pub fn allowed_keys(spec: &TypeSpec, mode: ConnMode) -> Vec<&'static str> {
@@ -594,6 +643,7 @@ mod tests {
     use ConnMode::{Cdh, Instance, Url};
 
     use super::test_support::{props, spec};
+    use crate::model::error::Kind;
 
     /// types.md, transcribed independently of the table in the module.
     #[test]
@@ -923,5 +973,34 @@ mod tests {
             ["address", "password", "database", "regionId"]
         );
         assert!(allowed_keys(spec("redis"), Instance).is_empty());
+    }
+
+    #[test]
+    fn resolve_type_errors_list_the_types() {
+        assert_eq!(resolve_type("ORACLE").unwrap().key, "oracle");
+        let e = resolve_type("sybase").unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        assert!(e.message.contains("sybase"));
+        assert!(e.hint.unwrap().contains("elasticsearch"));
+        assert_eq!(resolve_compute_type("Flink").unwrap().key, "flink");
+        let e = resolve_compute_type("mysql").unwrap_err();
+        assert!(e.message.contains("cannot be attached"), "{e:?}");
+        let hint = e.hint.unwrap();
+        assert!(
+            hint.contains("maxcompute") && !hint.split([' ', ',']).any(|w| w == "mysql"),
+            "{hint}"
+        );
+        let e = resolve_compute_type("nope\u{1b}[31m").unwrap_err();
+        assert!(!e.message.contains('\u{1b}'), "{e:?}");
+    }
+
+    #[test]
+    fn conn_mode_parse_is_exit_2_listing_the_modes() {
+        assert_eq!(ConnMode::parse("URL").unwrap(), Url);
+        assert_eq!("Instance".parse::<ConnMode>().unwrap(), Instance);
+        let e = ConnMode::parse("vpc\u{1b}").unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        assert_eq!(e.message, "unknown connection mode `vpc\\u001b`");
+        assert!(e.hint.unwrap().contains("instance, url, cdh"));
     }
 }

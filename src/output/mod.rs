@@ -15,8 +15,8 @@ use serde::Serialize;
 use serde_json::Value;
 use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 
-use crate::domain::error::{Error, Result};
-use crate::domain::model::Warning;
+use crate::model::error::{Error, Result};
+use crate::model::Warning;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -33,11 +33,10 @@ impl Format {
             "json" => Ok(Format::Json),
             "jsonl" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
-            _ => Err(Error::invalid(format!(
-                "invalid output format {}",
-                crate::domain::model::shown(s)
-            ))
-            .with_hint("expected one of: table, json, jsonl, csv")),
+            _ => Err(
+                Error::invalid(format!("invalid output format {}", crate::model::shown(s)))
+                    .with_hint("expected one of: table, json, jsonl, csv"),
+            ),
         }
     }
     pub fn is_json(self) -> bool {
@@ -58,11 +57,10 @@ impl ColorChoice {
             "auto" => Ok(ColorChoice::Auto),
             "always" => Ok(ColorChoice::Always),
             "never" => Ok(ColorChoice::Never),
-            _ => Err(Error::invalid(format!(
-                "invalid colour choice {}",
-                crate::domain::model::shown(s)
-            ))
-            .with_hint("expected one of: auto, always, never")),
+            _ => Err(
+                Error::invalid(format!("invalid colour choice {}", crate::model::shown(s)))
+                    .with_hint("expected one of: auto, always, never"),
+            ),
         }
     }
 }
@@ -408,7 +406,7 @@ impl Printer {
 
     /// `audit head`: one `SEQ:HASH` line under `table` (what `audit verify --expect` takes),
     /// the object under the other formats.
-    pub fn anchor(&mut self, a: &crate::domain::audit::Anchor) -> io::Result<()> {
+    pub fn anchor(&mut self, a: &crate::model::audit::Anchor) -> io::Result<()> {
         match self.format {
             Format::Table => writeln!(self.out, "{a}"),
             _ => self.object(a),
@@ -424,7 +422,7 @@ impl Printer {
 /// `text` with control characters escaped (as JSON does), cut to at most `max_bytes`
 /// bytes at a character boundary, with `…` when cut.
 fn clip(text: &str, max_bytes: usize) -> String {
-    let escaped = crate::domain::model::excerpt_of(text, usize::MAX);
+    let escaped = crate::model::excerpt_of(text, usize::MAX);
     if escaped.len() <= max_bytes {
         return escaped;
     }
@@ -453,7 +451,7 @@ fn clip_lines(text: &str, max_line_bytes: usize, max_bytes: usize) -> String {
             let rest = lines.len() - i;
             out.push(format!(
                 "… and {}",
-                crate::domain::words::count(rest, "more line", "more lines")
+                crate::model::words::count(rest, "more line", "more lines")
             ));
             break;
         }

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::domain::model::{needs_escape, push_escaped};
+use crate::model::{needs_escape, push_escaped};
 
 /// Which harmless control characters a rendering keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

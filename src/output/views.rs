@@ -1,11 +1,11 @@
 //! Each object's fields (JSON and CSV show every one) and those a table shows as columns.
 
 use super::View;
-use crate::domain::audit::AuditEvent;
 use crate::domain::check::Finding;
-use crate::domain::model::{Member, Principal, Workspace};
-use crate::domain::resource_group::ResourceGroup;
-use crate::domain::resources::{Compute, DataSource};
+use crate::model::audit::AuditEvent;
+use crate::model::resource_group::ResourceGroup;
+use crate::model::resources::{Compute, DataSource};
+use crate::model::{Member, Principal, Workspace};
 
 impl View for Workspace {
     const FIELDS: &'static [&'static str] = &[

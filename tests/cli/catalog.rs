@@ -331,7 +331,7 @@ fn a_catalog_of_a_newer_schema_is_exit_7_and_stays_byte_identical() {
             &format!(
                 "error: {} was written by a newer dwctl (schema 99; this dwctl knows up to {})",
                 env.catalog.display(),
-                dwctl::catalog::SCHEMA_VERSION
+                dwctl::storage::sqlite::SCHEMA_VERSION
             ),
         );
         assert!(r.stderr.contains("hint: upgrade dwctl"), "{}", r.stderr);

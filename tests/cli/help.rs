@@ -201,7 +201,7 @@ fn exit_status_9_names_every_negative_answer() {
 /// comments are literal text, so this test keeps them from drifting).
 #[test]
 fn help_states_the_limits_of_the_newtypes() {
-    use dwctl::domain::model::{
+    use dwctl::model::{
         Description, DisplayName, GroupName, ObjectName, PrincipalDisplayName, PrincipalName,
         Remark, WorkspaceName, MAX_TAGS,
     };

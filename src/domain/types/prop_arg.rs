@@ -1,10 +1,10 @@
 //! `--prop KEY=VALUE` (and `--unprop KEY`) arguments: the key and where the value comes
 //! from. Reading the value is `commands::props`' business.
 
-use super::property::PropertyKey;
-use crate::domain::error::{Error, Result};
-use crate::domain::model::excerpt;
-use crate::domain::words::ordinal;
+use crate::model::error::{Error, Result};
+use crate::model::excerpt;
+use crate::model::property::PropertyKey;
+use crate::model::words::ordinal;
 
 /// Where the value of a `--prop` comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +81,7 @@ pub fn parse_prop_key(key: &str, flag: &str) -> Result<String> {
     Ok(key.to_string())
 }
 
-fn bad_key(flag: &str, key: &str, reason: super::property::KeyError) -> Error {
+fn bad_key(flag: &str, key: &str, reason: crate::model::property::KeyError) -> Error {
     Error::invalid(format!("{flag} key `{}` {reason}", excerpt(key))).with_hint(
         "property keys are camelCase names such as instanceId; driver options are extra.NAME",
     )
@@ -101,7 +101,7 @@ pub fn strip_one_trailing_newline(mut s: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::error::Kind;
+    use crate::model::error::Kind;
 
     #[test]
     fn prop_args_name_their_source() {

@@ -2,67 +2,17 @@
 //! (`model::types`) for a type and mode, and normalised. Everything refused here is exit 2.
 
 use std::fmt;
-use std::str::FromStr;
 
 use super::network::AddressError;
 use super::network::{parse_address, parse_address_list, parse_endpoint, parse_thrift_uris};
-use super::property::{PropertyKey, PropertyValue, ValueTextError};
-use crate::domain::error::{Error, Result};
-use crate::domain::model::{excerpt, is_region_id};
-use crate::domain::words;
+use crate::model::error::{Error, Result};
+use crate::model::property::{PropertyKey, PropertyValue, ValueTextError};
 use crate::model::types::{
-    all, allowed_keys, is_secret_key, key_spec, lookup, ConnMode, KeySpec, ModeSpec, Properties,
-    TypeSpec, ValueFormat, ValueFormat as F, EXTRA_PREFIX, MODE_HINTS, RULE_MAXCOMPUTE,
-    RULE_ORACLE,
+    allowed_keys, is_secret_key, key_spec, ConnMode, KeySpec, ModeSpec, Properties, TypeSpec,
+    ValueFormat, ValueFormat as F, EXTRA_PREFIX, MODE_HINTS, RULE_MAXCOMPUTE, RULE_ORACLE,
 };
-
-impl ConnMode {
-    /// [`ConnMode::from_name`], or exit 2 listing the modes.
-    pub fn parse(text: &str) -> Result<ConnMode> {
-        ConnMode::from_name(text).ok_or_else(|| {
-            Error::invalid(format!("unknown connection mode `{}`", excerpt(text)))
-                .with_hint("--mode is one of: instance, url, cdh")
-        })
-    }
-}
-
-impl FromStr for ConnMode {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        ConnMode::parse(s)
-    }
-}
-
-/// [`lookup`], or exit 2 listing the known types.
-pub fn resolve_type(key: &str) -> Result<&'static TypeSpec> {
-    lookup(key).ok_or_else(|| {
-        Error::invalid(format!("unknown data source type `{}`", excerpt(key))).with_hint(format!(
-            "types: {} (`dwctl datasource types` describes them)",
-            join_keys(all().iter())
-        ))
-    })
-}
-
-/// [`lookup`] restricted to compute-capable types, or exit 2 listing them.
-pub fn resolve_compute_type(key: &str) -> Result<&'static TypeSpec> {
-    match lookup(key) {
-        Some(t) if t.compute => Ok(t),
-        found => {
-            let message = match found {
-                Some(t) => format!("type `{}` cannot be attached as a compute resource", t.key),
-                None => format!("unknown compute resource type `{}`", excerpt(key)),
-            };
-            Err(Error::invalid(message).with_hint(format!(
-                "compute types: {}",
-                join_keys(all().iter().filter(|t| t.compute))
-            )))
-        }
-    }
-}
-
-fn join_keys<'a>(types: impl Iterator<Item = &'a TypeSpec>) -> String {
-    types.map(|t| t.key).collect::<Vec<_>>().join(", ")
-}
+use crate::model::words;
+use crate::model::{excerpt, is_region_id};
 
 /// Properties that passed [`validate`], normalised, with the mode they were checked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -483,9 +433,9 @@ enum FormatError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::error::Kind;
+    use crate::model::error::Kind;
     use crate::model::types::test_support::{props, spec};
-    use crate::model::types::COMMON_KEYS;
+    use crate::model::types::{all, COMMON_KEYS};
 
     const REGION: &str = "cn-hangzhou";
 
@@ -718,35 +668,6 @@ mod tests {
     }
 
     // --- the table -------------------------------------------------------------------
-
-    #[test]
-    fn resolve_type_errors_list_the_types() {
-        assert_eq!(resolve_type("ORACLE").unwrap().key, "oracle");
-        let e = resolve_type("sybase").unwrap_err();
-        assert_eq!(e.kind, Kind::Invalid);
-        assert!(e.message.contains("sybase"));
-        assert!(e.hint.unwrap().contains("elasticsearch"));
-        assert_eq!(resolve_compute_type("Flink").unwrap().key, "flink");
-        let e = resolve_compute_type("mysql").unwrap_err();
-        assert!(e.message.contains("cannot be attached"), "{e:?}");
-        let hint = e.hint.unwrap();
-        assert!(
-            hint.contains("maxcompute") && !hint.split([' ', ',']).any(|w| w == "mysql"),
-            "{hint}"
-        );
-        let e = resolve_compute_type("nope\u{1b}[31m").unwrap_err();
-        assert!(!e.message.contains('\u{1b}'), "{e:?}");
-    }
-
-    #[test]
-    fn conn_mode_parse_is_exit_2_listing_the_modes() {
-        assert_eq!(ConnMode::parse("URL").unwrap(), Url);
-        assert_eq!("Instance".parse::<ConnMode>().unwrap(), Instance);
-        let e = ConnMode::parse("vpc\u{1b}").unwrap_err();
-        assert_eq!(e.kind, Kind::Invalid);
-        assert_eq!(e.message, "unknown connection mode `vpc\\u001b`");
-        assert!(e.hint.unwrap().contains("instance, url, cdh"));
-    }
 
     #[test]
     fn valid_sets_cover_every_type_and_mode() {

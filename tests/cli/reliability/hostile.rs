@@ -222,7 +222,7 @@ fn r4_a_negative_or_unknown_schema_version_is_exit_7_without_sql() {
         (i32::MIN, "is corrupt"),
         // One past this dwctl's schema.
         (
-            dwctl::catalog::SCHEMA_VERSION + 1,
+            dwctl::storage::sqlite::SCHEMA_VERSION + 1,
             "written by a newer dwctl",
         ),
         (i32::MAX, "written by a newer dwctl"),

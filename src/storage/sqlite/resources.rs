@@ -4,11 +4,12 @@ use rusqlite::{params, Row};
 
 use super::stored::Cells;
 use super::Tx;
-use crate::domain::error::Result;
-use crate::domain::model::{Env, ObjectName, WorkspaceName};
-use crate::domain::probe::ProbeState;
-use crate::domain::resources::{Compute, DataSource, LastTest};
+use crate::domain::store::ResourceStore;
+use crate::model::error::Result;
+use crate::model::resources::ProbeState;
+use crate::model::resources::{Compute, DataSource, LastTest};
 use crate::model::types::{self, ConnMode, Properties};
+use crate::model::{Env, ObjectName, WorkspaceName};
 
 const PROPS_WHAT: &str = "a JSON object of string values";
 
@@ -129,9 +130,8 @@ fn datasource_row(r: &Row) -> Result<DataSource> {
     })
 }
 
-impl Tx<'_> {
-    /// Compute resources of a workspace named `name` (case-insensitively), in one or both envs.
-    pub fn computes_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
+impl ResourceStore for Tx<'_> {
+    fn computes_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COMPUTE_COLS} FROM compute c JOIN workspace w ON w.id = c.workspace_id \
              WHERE c.workspace_id = ?1 AND c.name = ?2 AND (?3 IS NULL OR c.env = ?3) ORDER BY c.env DESC"
@@ -140,8 +140,7 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// Compute resources of a workspace, oldest first (creation order decides ties).
-    pub fn computes(&self, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
+    fn computes(&self, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COMPUTE_COLS} FROM compute c JOIN workspace w ON w.id = c.workspace_id \
              WHERE c.workspace_id = ?1 AND (?2 IS NULL OR c.env = ?2) ORDER BY c.created_at, c.pk"
@@ -150,14 +149,14 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    pub fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
+    fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
         let mut st = self.conn.prepare_cached(
             "SELECT 1 FROM compute WHERE workspace_id = ?1 AND env = ?2 AND type = ?3",
         )?;
         Ok(st.exists(params![ws, env.as_str(), type_key])?)
     }
 
-    pub fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64> {
+    fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO compute (workspace_id, env, name, type, mode, properties, description, is_default, \
              created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -179,7 +178,7 @@ impl Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn save_compute(&self, c: &Compute) -> Result<()> {
+    fn save_compute(&self, c: &Compute) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "UPDATE compute SET properties = ?2, description = ?3, is_default = ?4, updated_at = ?5, updated_by = ?6 WHERE pk = ?1",
         )?;
@@ -194,18 +193,13 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn delete_compute(&self, pk: i64) -> Result<()> {
+    fn delete_compute(&self, pk: i64) -> Result<()> {
         self.conn
             .execute("DELETE FROM compute WHERE pk = ?1", [pk])?;
         Ok(())
     }
 
-    pub fn datasources_named(
-        &self,
-        ws: i64,
-        name: &str,
-        env: Option<Env>,
-    ) -> Result<Vec<DataSource>> {
+    fn datasources_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<DataSource>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {DS_COLS} FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
              WHERE d.workspace_id = ?1 AND d.name = ?2 AND (?3 IS NULL OR d.env = ?3) ORDER BY d.env DESC"
@@ -214,8 +208,7 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// Data sources of a workspace, by name then env (prod first).
-    pub fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
+    fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {DS_COLS} FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
              WHERE d.workspace_id = ?1 AND (?2 IS NULL OR d.env = ?2) ORDER BY d.name COLLATE NOCASE, d.env DESC"
@@ -224,7 +217,7 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    pub fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
+    fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO datasource (workspace_id, env, name, type, mode, properties, description, origin, \
              created_at, created_by, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -246,7 +239,7 @@ impl Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn save_datasource(&self, d: &DataSource) -> Result<()> {
+    fn save_datasource(&self, d: &DataSource) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "UPDATE datasource SET properties = ?2, description = ?3, origin = ?4, updated_at = ?5, updated_by = ?6 WHERE pk = ?1",
         )?;
@@ -261,13 +254,13 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn delete_datasource(&self, pk: i64) -> Result<()> {
+    fn delete_datasource(&self, pk: i64) -> Result<()> {
         self.conn
             .execute("DELETE FROM datasource WHERE pk = ?1", [pk])?;
         Ok(())
     }
 
-    pub fn save_test(&self, pk: i64, t: &LastTest) -> Result<()> {
+    fn save_test(&self, pk: i64, t: &LastTest) -> Result<()> {
         self.conn.execute(
             "UPDATE datasource SET test_state = ?2, test_at = ?3, test_latency_ms = ?4, test_message = ?5 WHERE pk = ?1",
             params![pk, t.state.as_str(), t.at.to_string(), t.latency_ms.map(|v| v as i64), t.message],

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::{check_header, Catalog, SCHEMA_VERSION};
-use crate::domain::error::Result;
+use crate::model::error::Result;
 
 /// How long a TAB may wait for a writer holding the catalog.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(200);

@@ -9,19 +9,19 @@ use std::sync::Mutex;
 
 use rusqlite::ffi;
 
-use super::{in_memory, tune, AuditFilter, Catalog};
+use super::{add_user, new_tenant, now, ws};
 use crate::domain::apply;
-use crate::domain::clock::Timestamp;
-use crate::domain::ids::Ids;
+use crate::domain::audit;
 use crate::domain::member;
-use crate::domain::model::{PrincipalKind, PrincipalName, WorkspaceName};
 use crate::domain::names::{self, NameKind};
-use crate::domain::principal::{self, NewPrincipal};
-use crate::domain::roles::{RoleCode, RoleSet};
+use crate::domain::principal::{self};
 use crate::domain::session::{self, Request, Session};
+use crate::domain::store::AuditFilter;
 use crate::domain::workspace::{self, ListFilter, NewWorkspace};
-use crate::domain::{audit, tenant};
 use crate::manifest::format::MemberDecl;
+use crate::model::clock::Timestamp;
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::storage::sqlite::{tune, Catalog};
 
 /// Every statement SQLite starts on the connection, as written (parameters unbound).
 static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -42,10 +42,6 @@ unsafe extern "C" fn record(_: c_uint, _: *mut c_void, stmt: *mut c_void, _: *mu
     0
 }
 
-fn now() -> Timestamp {
-    Timestamp::parse("2026-11-28T10:00:00Z").unwrap()
-}
-
 fn req(actor: Option<&str>) -> Request {
     Request {
         actor: actor.map(str::to_string),
@@ -55,35 +51,12 @@ fn req(actor: Option<&str>) -> Request {
     }
 }
 
-fn ws(name: &str) -> WorkspaceName {
-    WorkspaceName::parse(name).unwrap()
-}
-
 /// A small tenant: alice and bob, two tagged workspaces with members, their audit events.
 fn tenant_with_data() -> Catalog {
-    let mut cat = in_memory();
-    tune(&cat.conn).unwrap();
-    {
-        let mut tx = cat.write().unwrap();
-        let ids = Ids::random();
-        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now(), ids).unwrap();
-        tx.commit().unwrap();
-    }
+    let mut cat = new_tenant();
+    tune(cat.conn()).unwrap();
     for name in ["alice", "bob"] {
-        session::write(&mut cat, &req(None), |s| {
-            principal::add(
-                s,
-                NewPrincipal {
-                    name: PrincipalName::parse(name).unwrap(),
-                    kind: PrincipalKind::RamUser,
-                    id: None,
-                    display_name: None,
-                    full_access: false,
-                },
-                false,
-            )
-        })
-        .unwrap();
+        add_user(&mut cat, name, false);
     }
     for (name, team) in [("sales_ws", "sales"), ("ops_ws", "ops")] {
         session::write(&mut cat, &req(None), |s| {
@@ -119,7 +92,7 @@ fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, V
     // statement it is given, and is removed before `cat` can be dropped.
     unsafe {
         ffi::sqlite3_trace_v2(
-            cat.conn.handle(),
+            cat.conn().handle(),
             ffi::SQLITE_TRACE_STMT as c_uint,
             Some(record),
             std::ptr::null_mut(),
@@ -128,7 +101,7 @@ fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, V
     LOG.lock().unwrap().clear();
     run(cat);
     unsafe {
-        ffi::sqlite3_trace_v2(cat.conn.handle(), 0, None, std::ptr::null_mut());
+        ffi::sqlite3_trace_v2(cat.conn().handle(), 0, None, std::ptr::null_mut());
     }
     let sqls: Vec<String> = std::mem::take(&mut *LOG.lock().unwrap());
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
@@ -141,7 +114,7 @@ fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, V
             continue;
         }
         let mut st = cat
-            .conn
+            .conn()
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap();
         // Parameters stay unbound (NULL): the plan does not depend on them (QPSG).
@@ -447,7 +420,7 @@ fn the_checks_catch_a_scan_and_a_sorted_read() {
     let plans = plans_of(&mut cat, |c| {
         // The account as it was found before schema 2 (`kind` had no index), through an
         // alias as most statements name their tables.
-        c.conn
+        c.conn()
             .query_row(
                 "SELECT pk FROM principal p WHERE +p.kind = 'account'",
                 [],
@@ -455,7 +428,7 @@ fn the_checks_catch_a_scan_and_a_sorted_read() {
             )
             .unwrap();
         // audit list --action NOUN --limit as one range read.
-        c.conn
+        c.conn()
             .query_row(
                 "SELECT count(*) FROM (SELECT seq FROM audit WHERE action >= 'member' COLLATE NOCASE \
                  AND action < 'member/' COLLATE NOCASE ORDER BY seq DESC LIMIT 100)",
@@ -466,41 +439,4 @@ fn the_checks_catch_a_scan_and_a_sorted_read() {
     });
     assert_eq!(scans(&plans).len(), 1, "{plans:?}");
     assert_eq!(sorted_reads(&plans).len(), 1, "{plans:?}");
-}
-
-#[test]
-fn a_schema_1_catalog_gets_the_indexes() {
-    let conn = rusqlite::Connection::open_in_memory().unwrap();
-    conn.execute_batch(super::MIGRATIONS[0]).unwrap();
-    conn.pragma_update(None, "user_version", 1).unwrap();
-    let mut cat = Catalog {
-        conn,
-        path: ":memory:".into(),
-        read_only: false,
-        lock_timeout: std::time::Duration::ZERO,
-        warnings: Vec::new(),
-    };
-    cat.migrate().unwrap();
-    let version: i32 = cat
-        .conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, super::SCHEMA_VERSION);
-    let indexes: Vec<String> = cat
-        .conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    for name in [
-        "audit_by_action",
-        "audit_by_actor",
-        "audit_by_actor_id",
-        "principal_account",
-        "workspace_tag_by_value",
-    ] {
-        assert!(indexes.iter().any(|i| i == name), "{name} in {indexes:?}");
-    }
 }

@@ -7,9 +7,9 @@
 use rusqlite::types::ValueRef;
 use rusqlite::Row;
 
-use crate::domain::clock::Timestamp;
-use crate::domain::error::{Error, Result};
-use crate::domain::model::{named, shown};
+use crate::model::clock::Timestamp;
+use crate::model::error::{Error, Result};
+use crate::model::{named, shown};
 
 /// The hint of every unexpected stored value.
 pub const RESTORE_HINT: &str =
@@ -272,7 +272,7 @@ pub fn first<T, P: rusqlite::Params>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::error::Kind;
+    use crate::model::error::Kind;
     use rusqlite::Connection;
 
     fn read<T>(value: &str, f: impl Fn(&Cells) -> Result<T>) -> Result<T> {

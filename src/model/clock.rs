@@ -58,11 +58,8 @@ impl Timestamp {
     /// which is what people type for `audit list --since`.
     pub fn parse(s: &str) -> Result<Self> {
         let bad = || {
-            Error::invalid(format!(
-                "invalid timestamp {}",
-                crate::domain::model::shown(s)
-            ))
-            .with_hint("use RFC 3339, e.g. 2026-11-28T22:52:19Z, or a date such as 2026-11-28")
+            Error::invalid(format!("invalid timestamp {}", super::text::shown(s)))
+                .with_hint("use RFC 3339, e.g. 2026-11-28T22:52:19Z, or a date such as 2026-11-28")
         };
         let dt = match OffsetDateTime::parse(s, &Rfc3339) {
             Ok(dt) => dt,
@@ -79,7 +76,7 @@ impl Timestamp {
             _ => {
                 return Err(Error::invalid(format!(
                     "timestamp {} is outside 0000-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z",
-                    crate::domain::model::shown(s)
+                    super::text::shown(s)
                 ))
                 .with_hint("dwctl keeps times with a four-digit year, in UTC"))
             }

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::Catalog;
-use crate::domain::error::{Error, Result};
-use crate::domain::model::shown;
+use crate::model::error::{Error, Result};
+use crate::model::shown;
 
 fn path_shown(p: &Path) -> String {
     shown(&p.to_string_lossy())

@@ -6,8 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::domain::error::{Error, Result};
-use crate::domain::model::Warning;
+use crate::model::error::{Error, Result};
+use crate::model::Warning;
 
 /// What is at the catalog path.
 #[derive(Debug)]

@@ -4,12 +4,12 @@ use rusqlite::{params, Row};
 
 use super::stored::{first, Cells};
 use super::Tx;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Result;
-use crate::domain::model::GroupName;
-use crate::domain::resource_group::{
-    parse_group_ref, parse_network_id, DurationUnit, GroupType, Payment, ResourceGroup,
-};
+use crate::domain::store::GroupStore;
+use crate::model::clock::Timestamp;
+use crate::model::error::Result;
+use crate::model::resource_group::{parse_group_ref, parse_network_id};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
+use crate::model::GroupName;
 
 const COLS: &str = "pk, id, name, type, spec, payment, duration, duration_unit, vpc, vswitch, remark, status, created_at, created_by";
 
@@ -55,19 +55,8 @@ fn bound_name(r: &Row, i: usize) -> Result<String> {
     Cells::new(r, "workspace", &[(i, "name")]).text(i)
 }
 
-impl Tx<'_> {
-    fn fill_group(&self, g: &mut ResourceGroup) -> Result<()> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT w.name FROM binding b JOIN workspace w ON w.id = b.workspace_id WHERE b.group_pk = ?1 ORDER BY w.name COLLATE NOCASE",
-        )?;
-        g.workspaces = st
-            .query_and_then([g.pk], |r| bound_name(r, 0))?
-            .collect::<Result<_>>()?;
-        Ok(())
-    }
-
-    /// A group by name or id, case-insensitively.
-    pub fn resource_group(&self, name_or_id: &str) -> Result<Option<ResourceGroup>> {
+impl GroupStore for Tx<'_> {
+    fn resource_group(&self, name_or_id: &str) -> Result<Option<ResourceGroup>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group WHERE name = ?1 OR id = ?1"
         ))?;
@@ -78,16 +67,14 @@ impl Tx<'_> {
         Ok(Some(g))
     }
 
-    /// A group by name, case-insensitively, without the workspaces bound to it (an export
-    /// of some workspaces needs only the groups they use).
-    pub fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>> {
+    fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group WHERE name = ?1"
         ))?;
         first(&mut st, [name], group_row)
     }
 
-    pub fn resource_groups(&self) -> Result<Vec<ResourceGroup>> {
+    fn resource_groups(&self) -> Result<Vec<ResourceGroup>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group ORDER BY name COLLATE NOCASE"
         ))?;
@@ -108,14 +95,14 @@ impl Tx<'_> {
         Ok(list)
     }
 
-    pub fn resource_group_id_taken(&self, id: &str) -> Result<bool> {
+    fn resource_group_id_taken(&self, id: &str) -> Result<bool> {
         let mut st = self
             .conn
             .prepare_cached("SELECT 1 FROM resource_group WHERE id = ?1")?;
         Ok(st.exists([id])?)
     }
 
-    pub fn insert_resource_group(&self, g: &ResourceGroup) -> Result<i64> {
+    fn insert_resource_group(&self, g: &ResourceGroup) -> Result<i64> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO resource_group (id, name, type, spec, payment, duration, duration_unit, vpc, vswitch, remark, status, created_at, created_by) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -138,7 +125,7 @@ impl Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn save_resource_group(&self, g: &ResourceGroup) -> Result<()> {
+    fn save_resource_group(&self, g: &ResourceGroup) -> Result<()> {
         self.conn.execute(
             "UPDATE resource_group SET name = ?2, spec = ?3, remark = ?4 WHERE pk = ?1",
             params![g.pk, g.name, g.spec, g.remark],
@@ -146,13 +133,13 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn delete_resource_group(&self, pk: i64) -> Result<()> {
+    fn delete_resource_group(&self, pk: i64) -> Result<()> {
         self.conn
             .execute("DELETE FROM resource_group WHERE pk = ?1", [pk])?;
         Ok(())
     }
 
-    pub fn insert_binding(
+    fn insert_binding(
         &self,
         group_pk: i64,
         workspace_id: i64,
@@ -166,11 +153,23 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn delete_binding(&self, group_pk: i64, workspace_id: i64) -> Result<()> {
+    fn delete_binding(&self, group_pk: i64, workspace_id: i64) -> Result<()> {
         self.conn.execute(
             "DELETE FROM binding WHERE group_pk = ?1 AND workspace_id = ?2",
             [group_pk, workspace_id],
         )?;
+        Ok(())
+    }
+}
+
+impl Tx<'_> {
+    fn fill_group(&self, g: &mut ResourceGroup) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT w.name FROM binding b JOIN workspace w ON w.id = b.workspace_id WHERE b.group_pk = ?1 ORDER BY w.name COLLATE NOCASE",
+        )?;
+        g.workspaces = st
+            .query_and_then([g.pk], |r| bound_name(r, 0))?
+            .collect::<Result<_>>()?;
         Ok(())
     }
 }

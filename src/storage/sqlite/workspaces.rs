@@ -6,13 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::stored::{first, Cells};
 use super::Tx;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Result;
-use crate::domain::model::{
+use crate::domain::store::WorkspaceFilter;
+use crate::domain::store::WorkspaceStore;
+use crate::model::clock::Timestamp;
+use crate::model::error::Result;
+use crate::model::roles::RoleSet;
+use crate::model::{
     Member, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
     RETENTION_DAYS,
 };
-use crate::domain::roles::RoleSet;
 
 const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.status, w.owner, \
     w.is_default, w.dev_role_disabled, w.pai_tasks_enabled, w.sod_policy, rg.name, w.created_at, \
@@ -123,41 +125,8 @@ fn tag_row(r: &Row, id: usize, key: usize) -> Result<(i64, String, String)> {
 const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk \
     FROM member m JOIN principal p ON p.pk = m.principal_pk JOIN workspace w ON w.id = m.workspace_id";
 
-/// Filters of `workspace list`, applied in SQL.
-#[derive(Debug, Default, Clone)]
-pub struct WorkspaceFilter {
-    pub include_deleted: bool,
-    pub status: Option<Status>,
-    pub mode: Option<Mode>,
-    /// Only workspaces with every one of these tags (key and value exactly).
-    pub tags: Vec<(String, String)>,
-    /// Only names that may start with this text, case-insensitively (a superset: the
-    /// caller keeps those that do, as it defines "start with").
-    pub name_prefix: Option<String>,
-}
-
-impl Tx<'_> {
-    fn fill_workspace(&self, w: &mut Workspace) -> Result<()> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT workspace_id, key, value FROM workspace_tag WHERE workspace_id = ?1",
-        )?;
-        w.tags = st
-            .query_and_then([w.id], |r| tag_row(r, 0, 1).map(|(_, k, v)| (k, v)))?
-            .collect::<Result<_>>()?;
-        let mut st = self.conn.prepare_cached(
-            "SELECT g.name FROM binding b JOIN resource_group g ON g.pk = b.group_pk \
-             WHERE b.workspace_id = ?1 ORDER BY g.name COLLATE NOCASE",
-        )?;
-        w.resource_groups = st
-            .query_and_then([w.id], |r| {
-                Cells::new(r, "resource_group", &[(0, "name")]).text(0)
-            })?
-            .collect::<Result<_>>()?;
-        Ok(())
-    }
-
-    /// A workspace by name, case-insensitively, whatever its status.
-    pub fn workspace(&self, name: &str) -> Result<Option<Workspace>> {
+impl WorkspaceStore for Tx<'_> {
+    fn workspace(&self, name: &str) -> Result<Option<Workspace>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {WS_COLS} FROM workspace w LEFT JOIN resource_group rg ON rg.pk = w.default_resource_group WHERE w.name = ?1"
         ))?;
@@ -168,7 +137,7 @@ impl Tx<'_> {
         Ok(Some(w))
     }
 
-    pub fn workspace_name_by_id(&self, id: i64) -> Result<Option<String>> {
+    fn workspace_name_by_id(&self, id: i64) -> Result<Option<String>> {
         let mut st = self
             .conn
             .prepare_cached("SELECT name FROM workspace WHERE id = ?1")?;
@@ -177,7 +146,7 @@ impl Tx<'_> {
         })
     }
 
-    pub fn workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>> {
+    fn workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>> {
         // The filters actually given, bound: each tag through `workspace_tag_by_value`, a
         // name prefix through the name's index, so that a narrow list reads what it lists.
         let mut cond: Vec<&str> = Vec::new();
@@ -232,33 +201,7 @@ impl Tx<'_> {
         Ok(list)
     }
 
-    /// Tags and bindings of every workspace listed, in two queries, not two per workspace.
-    fn fill_all(&self, list: &mut [Workspace]) -> Result<()> {
-        let index: HashMap<i64, usize> = list.iter().enumerate().map(|(i, w)| (w.id, i)).collect();
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT workspace_id, key, value FROM workspace_tag")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let (id, k, v) = tag_row(r, 0, 1)?;
-            if let Some(&i) = index.get(&id) {
-                list[i].tags.insert(k, v);
-            }
-        }
-        let mut st = self.conn.prepare_cached(
-            "SELECT b.workspace_id, g.name FROM binding b JOIN resource_group g ON g.pk = b.group_pk ORDER BY g.name COLLATE NOCASE",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let c = Cells::new(r, "binding", &[(0, "workspace_id"), (1, "group")]);
-            if let Some(&i) = index.get(&c.int(0)?) {
-                list[i].resource_groups.push(c.text(1)?);
-            }
-        }
-        Ok(())
-    }
-
-    pub fn insert_workspace(&self, w: &Workspace) -> Result<i64> {
+    fn insert_workspace(&self, w: &Workspace) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO workspace (name, display_name, description, mode, status, owner, is_default, \
              dev_role_disabled, pai_tasks_enabled, sod_policy, created_at, created_by, updated_at) \
@@ -284,8 +227,7 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    /// Write every mutable field of a workspace (the domain decided what changes).
-    pub fn save_workspace(&self, w: &Workspace) -> Result<()> {
+    fn save_workspace(&self, w: &Workspace) -> Result<()> {
         self.conn.execute(
             "UPDATE workspace SET display_name = ?2, description = ?3, mode = ?4, status = ?5, \
              status_before_delete = ?6, dev_role_disabled = ?7, pai_tasks_enabled = ?8, sod_policy = ?9, \
@@ -312,35 +254,20 @@ impl Tx<'_> {
         self.save_tags(w.id, &w.tags)
     }
 
-    fn save_tags(&self, id: i64, tags: &BTreeMap<String, String>) -> Result<()> {
-        let mut st = self.conn.prepare_cached(
-            "INSERT INTO workspace_tag (workspace_id, key, value) VALUES (?1, ?2, ?3)",
-        )?;
-        for (k, v) in tags {
-            st.execute(params![id, k, v])?;
-        }
-        Ok(())
-    }
-
-    /// Purge: the workspace and everything in it (cascades); audit events stay.
-    pub fn purge_workspace(&self, id: i64) -> Result<()> {
+    fn purge_workspace(&self, id: i64) -> Result<()> {
         self.conn
             .execute("DELETE FROM workspace WHERE id = ?1", [id])?;
         Ok(())
     }
 
-    /// Release every resource-group binding of a workspace (on delete).
-    pub fn unbind_all(&self, workspace_id: i64) -> Result<usize> {
+    fn unbind_all(&self, workspace_id: i64) -> Result<usize> {
         Ok(self.conn.execute(
             "DELETE FROM binding WHERE workspace_id = ?1",
             [workspace_id],
         )?)
     }
 
-    // ---- members ----
-
-    /// The actor's roles in one workspace (empty when not a member).
-    pub fn roles_in(&self, workspace_id: i64, principal_pk: i64) -> Result<RoleSet> {
+    fn roles_in(&self, workspace_id: i64, principal_pk: i64) -> Result<RoleSet> {
         let mut st = self.conn.prepare_cached(
             "SELECT roles FROM member WHERE workspace_id = ?1 AND principal_pk = ?2",
         )?;
@@ -351,8 +278,7 @@ impl Tx<'_> {
         Ok(roles.unwrap_or_default())
     }
 
-    /// The principal's roles in every workspace, by workspace id.
-    pub fn roles_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, RoleSet>> {
+    fn roles_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, RoleSet>> {
         let mut st = self
             .conn
             .prepare_cached("SELECT workspace_id, roles FROM member WHERE principal_pk = ?1")?;
@@ -363,14 +289,14 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    pub fn member(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Member>> {
+    fn member(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Member>> {
         let mut st = self.conn.prepare_cached(&format!(
             "{MEMBER_SELECT} WHERE m.workspace_id = ?1 AND m.principal_pk = ?2"
         ))?;
         first(&mut st, [workspace_id, principal_pk], member_row)
     }
 
-    pub fn members(&self, workspace_id: i64) -> Result<Vec<Member>> {
+    fn members(&self, workspace_id: i64) -> Result<Vec<Member>> {
         let mut st = self.conn.prepare_cached(&format!(
             "{MEMBER_SELECT} WHERE m.workspace_id = ?1 ORDER BY p.kind <> 'account', p.name COLLATE NOCASE"
         ))?;
@@ -378,9 +304,7 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// Every member's principal key and roles: what comparing a manifest needs, without
-    /// the rest of the member view (apply compares 100,000 of them).
-    pub fn member_roles(&self, workspace_id: i64) -> Result<Vec<(i64, RoleSet)>> {
+    fn member_roles(&self, workspace_id: i64) -> Result<Vec<(i64, RoleSet)>> {
         let mut st = self
             .conn
             .prepare_cached("SELECT principal_pk, roles FROM member WHERE workspace_id = ?1")?;
@@ -391,11 +315,10 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// Visit members one at a time (large lists stream to the output).
-    pub fn for_each_member(
+    fn for_each_member(
         &self,
         workspace_id: i64,
-        mut f: impl FnMut(Member) -> Result<()>,
+        f: &mut dyn FnMut(Member) -> Result<()>,
     ) -> Result<()> {
         let mut st = self.conn.prepare_cached(&format!(
             "{MEMBER_SELECT} WHERE m.workspace_id = ?1 ORDER BY p.kind <> 'account', p.name COLLATE NOCASE"
@@ -407,8 +330,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Names of the workspaces (any status) where the principal is a member.
-    pub fn memberships_of(&self, principal_pk: i64) -> Result<Vec<String>> {
+    fn memberships_of(&self, principal_pk: i64) -> Result<Vec<String>> {
         let mut st = self.conn.prepare_cached(
             "SELECT w.name FROM member m JOIN workspace w ON w.id = m.workspace_id \
              WHERE m.principal_pk = ?1 ORDER BY w.name COLLATE NOCASE",
@@ -419,7 +341,7 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    pub fn insert_member(
+    fn insert_member(
         &self,
         workspace_id: i64,
         principal_pk: i64,
@@ -440,12 +362,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn set_member_roles(
-        &self,
-        workspace_id: i64,
-        principal_pk: i64,
-        roles: RoleSet,
-    ) -> Result<()> {
+    fn set_member_roles(&self, workspace_id: i64, principal_pk: i64, roles: RoleSet) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "UPDATE member SET roles = ?3 WHERE workspace_id = ?1 AND principal_pk = ?2",
         )?;
@@ -453,7 +370,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn delete_member(&self, workspace_id: i64, principal_pk: i64) -> Result<()> {
+    fn delete_member(&self, workspace_id: i64, principal_pk: i64) -> Result<()> {
         let mut st = self
             .conn
             .prepare_cached("DELETE FROM member WHERE workspace_id = ?1 AND principal_pk = ?2")?;
@@ -461,8 +378,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Members of a workspace holding every role of `all_of` (for separation-of-duties).
-    pub fn members_holding(&self, workspace_id: i64, all_of: RoleSet) -> Result<Vec<String>> {
+    fn members_holding(&self, workspace_id: i64, all_of: RoleSet) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for m in self.members(workspace_id)? {
             if all_of.iter().all(|r| m.roles.contains(r)) {
@@ -470,5 +386,62 @@ impl Tx<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+impl Tx<'_> {
+    fn fill_workspace(&self, w: &mut Workspace) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT workspace_id, key, value FROM workspace_tag WHERE workspace_id = ?1",
+        )?;
+        w.tags = st
+            .query_and_then([w.id], |r| tag_row(r, 0, 1).map(|(_, k, v)| (k, v)))?
+            .collect::<Result<_>>()?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT g.name FROM binding b JOIN resource_group g ON g.pk = b.group_pk \
+             WHERE b.workspace_id = ?1 ORDER BY g.name COLLATE NOCASE",
+        )?;
+        w.resource_groups = st
+            .query_and_then([w.id], |r| {
+                Cells::new(r, "resource_group", &[(0, "name")]).text(0)
+            })?
+            .collect::<Result<_>>()?;
+        Ok(())
+    }
+
+    /// Tags and bindings of every workspace listed, in two queries, not two per workspace.
+    fn fill_all(&self, list: &mut [Workspace]) -> Result<()> {
+        let index: HashMap<i64, usize> = list.iter().enumerate().map(|(i, w)| (w.id, i)).collect();
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT workspace_id, key, value FROM workspace_tag")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, k, v) = tag_row(r, 0, 1)?;
+            if let Some(&i) = index.get(&id) {
+                list[i].tags.insert(k, v);
+            }
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT b.workspace_id, g.name FROM binding b JOIN resource_group g ON g.pk = b.group_pk ORDER BY g.name COLLATE NOCASE",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let c = Cells::new(r, "binding", &[(0, "workspace_id"), (1, "group")]);
+            if let Some(&i) = index.get(&c.int(0)?) {
+                list[i].resource_groups.push(c.text(1)?);
+            }
+        }
+        Ok(())
+    }
+
+    fn save_tags(&self, id: i64, tags: &BTreeMap<String, String>) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO workspace_tag (workspace_id, key, value) VALUES (?1, ?2, ?3)",
+        )?;
+        for (k, v) in tags {
+            st.execute(params![id, k, v])?;
+        }
+        Ok(())
     }
 }

@@ -2,11 +2,11 @@
 //! `--props`, a manifest), with their limits. The limits are spec-silent: a cap keeps huge
 //! input (R3) an exit 2 instead of a multi-megabyte catalog row.
 
-use crate::domain::model::is_printable;
-use crate::model::types::is_secret_key;
+use super::text::is_printable;
+use super::types::is_secret_key;
 
 /// A property key: at most [`PropertyKey::MAX_CHARS`] of `A-Za-z0-9._-`. Whether the type
-/// knows it is `validate`'s business.
+/// knows it is `domain::types::validate`'s business.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PropertyKey(String);
 

@@ -5,9 +5,7 @@
 mod audit;
 mod backup;
 mod file;
-mod names;
-#[cfg(test)]
-mod plans;
+pub mod names;
 mod principals;
 mod resource_groups;
 mod resources;
@@ -21,13 +19,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::domain::error::{Error, Kind, Result};
+use crate::domain::store;
+use crate::model::error::{Error, Kind, Result};
 
-pub use audit::AuditFilter;
 pub use file::{probe, ModeCheck, Probe};
-pub use names::open_for_names;
-pub use principals::Tenant;
-pub use workspaces::WorkspaceFilter;
 
 /// Marks a SQLite file as a dwctl catalog (`PRAGMA application_id`, "dwct").
 const APPLICATION_ID: i32 = 0x6477_6374;
@@ -55,7 +50,7 @@ pub struct Catalog {
     path: PathBuf,
     read_only: bool,
     lock_timeout: Duration,
-    warnings: Vec<crate::domain::model::Warning>,
+    warnings: Vec<crate::model::Warning>,
 }
 
 /// The catalog this process opened, so that an SQLite error met anywhere names it.
@@ -205,7 +200,7 @@ fn not_a_catalog(path: &Path) -> Error {
 }
 
 /// Settings of every connection dwctl opens.
-fn tune(conn: &Connection) -> Result<()> {
+pub(crate) fn tune(conn: &Connection) -> Result<()> {
     // Every statement dwctl runs stays prepared for the whole command (the default 16
     // is fewer than an apply uses).
     conn.set_prepared_statement_cache_capacity(256);
@@ -407,7 +402,7 @@ impl Catalog {
     }
 
     /// Warnings about the file itself (its mode), for the caller to print.
-    pub fn take_warnings(&mut self) -> Vec<crate::domain::model::Warning> {
+    pub fn take_warnings(&mut self) -> Vec<crate::model::Warning> {
         std::mem::take(&mut self.warnings)
     }
 
@@ -464,6 +459,16 @@ impl Catalog {
     }
 }
 
+impl store::Catalog for Catalog {
+    fn write(&mut self) -> Result<Box<dyn store::Tx + '_>> {
+        Ok(Box::new(Catalog::write(self)?))
+    }
+
+    fn read(&mut self) -> Result<Box<dyn store::Tx + '_>> {
+        Ok(Box::new(Catalog::read(self)?))
+    }
+}
+
 /// A transaction on the catalog. Dropping it without `commit` rolls it back.
 pub struct Tx<'c> {
     conn: &'c Connection,
@@ -473,16 +478,6 @@ pub struct Tx<'c> {
 }
 
 impl Tx<'_> {
-    /// `PRAGMA quick_check`: exit 7 naming the first problem when the file is not sound.
-    pub fn quick_check(&self) -> Result<()> {
-        match quick_check_problems(self.conn)? {
-            None => Ok(()),
-            Some(problems) => Err(Error::catalog(format!("{} is corrupt", the_file()))
-                .caused_by(problems)
-                .with_hint(RESTORE_HINT)),
-        }
-    }
-
     pub fn commit(mut self) -> Result<()> {
         self.open = false;
         self.conn.execute_batch("COMMIT")?;
@@ -494,21 +489,40 @@ impl Tx<'_> {
         self.conn.execute_batch("ROLLBACK")?;
         Ok(())
     }
+}
 
-    /// Savepoints let a refused or denied change be undone while its audit event is kept.
-    pub fn savepoint(&mut self) -> Result<()> {
+impl store::Tx for Tx<'_> {
+    /// `PRAGMA quick_check`.
+    fn quick_check(&self) -> Result<()> {
+        match quick_check_problems(self.conn)? {
+            None => Ok(()),
+            Some(problems) => Err(Error::catalog(format!("{} is corrupt", the_file()))
+                .caused_by(problems)
+                .with_hint(RESTORE_HINT)),
+        }
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        (*self).commit()
+    }
+
+    fn rollback(self: Box<Self>) -> Result<()> {
+        (*self).rollback()
+    }
+
+    fn savepoint(&mut self) -> Result<()> {
         self.conn.execute_batch("SAVEPOINT change")?;
         Ok(())
     }
 
-    pub fn rollback_to_savepoint(&mut self) -> Result<()> {
+    fn rollback_to_savepoint(&mut self) -> Result<()> {
         self.conn
             .execute_batch("ROLLBACK TO change; RELEASE change")?;
         self.last_hash = None;
         Ok(())
     }
 
-    pub fn release_savepoint(&mut self) -> Result<()> {
+    fn release_savepoint(&mut self) -> Result<()> {
         self.conn.execute_batch("RELEASE change")?;
         Ok(())
     }
@@ -620,6 +634,14 @@ pub fn is_catalog_error(e: &Error) -> bool {
     e.kind == Kind::Catalog
 }
 
+/// The connection, for tests that read query plans.
+#[cfg(test)]
+impl Catalog {
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn in_memory() -> Catalog {
     let conn = Connection::open_in_memory().expect("memory db");
@@ -705,5 +727,42 @@ mod tests {
         let cut = shorten(&long);
         assert_eq!(cut.chars().count(), 163);
         assert!(cut.ends_with("..."));
+    }
+
+    #[test]
+    fn a_schema_1_catalog_gets_the_indexes() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        let mut cat = Catalog {
+            conn,
+            path: ":memory:".into(),
+            read_only: false,
+            lock_timeout: std::time::Duration::ZERO,
+            warnings: Vec::new(),
+        };
+        cat.migrate().unwrap();
+        let version: i32 = cat
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let indexes: Vec<String> = cat
+            .conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for name in [
+            "audit_by_action",
+            "audit_by_actor",
+            "audit_by_actor_id",
+            "principal_account",
+            "workspace_tag_by_value",
+        ] {
+            assert!(indexes.iter().any(|i| i == name), "{name} in {indexes:?}");
+        }
     }
 }

@@ -4,17 +4,10 @@ use rusqlite::{params, Row};
 
 use super::stored::{first, Cells};
 use super::Tx;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Result;
-use crate::domain::model::{
-    parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName,
-};
-
-pub struct Tenant {
-    pub account_id: String,
-    pub region: String,
-    pub created_at: Timestamp,
-}
+use crate::domain::store::PrincipalStore;
+use crate::model::error::Result;
+use crate::model::Tenant;
+use crate::model::{parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName};
 
 const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at";
 
@@ -40,10 +33,8 @@ fn tenant_row(r: &Row) -> Result<Tenant> {
     })
 }
 
-impl Tx<'_> {
-    /// The tenant. Every command reads it first, so a file whose schema or tenant row is
-    /// missing is reported here as a damaged catalog (exit 7), not as a bug.
-    pub fn tenant(&self) -> Result<Tenant> {
+impl PrincipalStore for Tx<'_> {
+    fn tenant(&self) -> Result<Tenant> {
         let row = self
             .conn
             .prepare("SELECT account_id, region, created_at FROM tenant WHERE singleton = 1")
@@ -63,12 +54,7 @@ impl Tx<'_> {
         }
     }
 
-    fn damaged(&self, why: &str) -> crate::domain::error::Error {
-        let path = self.conn.path().unwrap_or("");
-        super::corrupt(std::path::Path::new(path), why)
-    }
-
-    pub fn insert_tenant(&self, t: &Tenant) -> Result<()> {
+    fn insert_tenant(&self, t: &Tenant) -> Result<()> {
         self.conn.execute(
             "INSERT INTO tenant (singleton, account_id, region, created_at) VALUES (1, ?1, ?2, ?3)",
             params![t.account_id, t.region, t.created_at.to_string()],
@@ -76,16 +62,14 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// A principal by name (case-insensitively) or id. Names are never all digits and ids
-    /// always are, so one lookup cannot match two principals.
-    pub fn principal(&self, name_or_id: &str) -> Result<Option<Principal>> {
+    fn principal(&self, name_or_id: &str) -> Result<Option<Principal>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE name = ?1 OR id = ?1"
         ))?;
         first(&mut st, [name_or_id], principal_row)
     }
 
-    pub fn account(&self) -> Result<Principal> {
+    fn account(&self) -> Result<Principal> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE kind = 'account'"
         ))?;
@@ -93,32 +77,30 @@ impl Tx<'_> {
             .ok_or_else(|| self.damaged("it has no account principal"))
     }
 
-    pub fn principal_by_pk(&self, pk: i64) -> Result<Option<Principal>> {
+    fn principal_by_pk(&self, pk: i64) -> Result<Option<Principal>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE pk = ?1"
         ))?;
         first(&mut st, [pk], principal_row)
     }
 
-    pub fn principal_id_taken(&self, id: &str) -> Result<bool> {
+    fn principal_id_taken(&self, id: &str) -> Result<bool> {
         let mut st = self
             .conn
             .prepare_cached("SELECT 1 FROM principal WHERE id = ?1")?;
         Ok(st.exists([id])?)
     }
 
-    pub fn principals(&self) -> Result<Vec<Principal>> {
+    fn principals(&self) -> Result<Vec<Principal>> {
         let mut all = Vec::new();
-        self.for_each_principal(|p| {
+        self.for_each_principal(&mut |p| {
             all.push(p);
             Ok(())
         })?;
         Ok(all)
     }
 
-    /// Every principal, the account first, then by name: each row is handed to `visit`
-    /// as it is read, so that a whole-tenant list is never held in memory.
-    pub fn for_each_principal(&self, mut visit: impl FnMut(Principal) -> Result<()>) -> Result<()> {
+    fn for_each_principal(&self, visit: &mut dyn FnMut(Principal) -> Result<()>) -> Result<()> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal ORDER BY kind = 'account' DESC, name COLLATE NOCASE, pk"
         ))?;
@@ -129,9 +111,7 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The principals whose names may start with `prefix` (case-insensitively: a superset
-    /// the caller narrows), read by a range of the name's index, in `principals`' order.
-    pub fn principals_from(&self, prefix: &str) -> Result<Vec<Principal>> {
+    fn principals_from(&self, prefix: &str) -> Result<Vec<Principal>> {
         let (low, high) = super::names::nocase_range(prefix);
         let upper = if high.is_some() { " AND name < ?2" } else { "" };
         let mut st = self.conn.prepare_cached(&format!(
@@ -144,9 +124,7 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// The principals that are members of one workspace (the account included), read by
-    /// the member key and each principal's key: what `export W` needs, not the tenant.
-    pub fn member_principals(&self, workspace_id: i64) -> Result<Vec<Principal>> {
+    fn member_principals(&self, workspace_id: i64) -> Result<Vec<Principal>> {
         let cols = PRINCIPAL_COLS
             .split(", ")
             .map(|c| format!("p.{c}"))
@@ -160,7 +138,7 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    pub fn insert_principal(&self, p: &Principal) -> Result<i64> {
+    fn insert_principal(&self, p: &Principal) -> Result<i64> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO principal (id, name, kind, display_name, full_access, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
@@ -175,7 +153,7 @@ impl Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn update_principal(&self, p: &Principal) -> Result<()> {
+    fn update_principal(&self, p: &Principal) -> Result<()> {
         self.conn.execute(
             "UPDATE principal SET display_name = ?2, full_access = ?3 WHERE pk = ?1",
             params![p.pk, p.display_name, p.full_access],
@@ -183,9 +161,16 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn delete_principal(&self, pk: i64) -> Result<()> {
+    fn delete_principal(&self, pk: i64) -> Result<()> {
         self.conn
             .execute("DELETE FROM principal WHERE pk = ?1", [pk])?;
         Ok(())
+    }
+}
+
+impl Tx<'_> {
+    fn damaged(&self, why: &str) -> crate::model::error::Error {
+        let path = self.conn.path().unwrap_or("");
+        super::corrupt(std::path::Path::new(path), why)
     }
 }

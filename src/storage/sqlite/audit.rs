@@ -5,22 +5,10 @@ use rusqlite::{params, Row};
 
 use super::stored::Cells;
 use super::Tx;
-use crate::domain::audit::AuditEvent;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::Result;
-
-/// Filters of `audit list`.
-#[derive(Debug, Default, Clone)]
-pub struct AuditFilter {
-    pub workspace: Option<String>,
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    pub since: Option<Timestamp>,
-    pub until: Option<Timestamp>,
-    /// When set, only events of these workspaces (the actor's audit visibility).
-    pub visible_workspaces: Option<Vec<String>>,
-    pub limit: Option<u64>,
-}
+use crate::domain::store::AuditFilter;
+use crate::domain::store::AuditStore;
+use crate::model::audit::AuditEvent;
+use crate::model::error::Result;
 
 fn event_row(r: &Row) -> Result<AuditEvent> {
     let c = Cells::new(r, "audit", &[(0, "seq")]);
@@ -40,10 +28,8 @@ fn event_row(r: &Row) -> Result<AuditEvent> {
 
 const COLS: &str = "seq, at, actor, actor_id, action, workspace, target, outcome, details, hash";
 
-impl Tx<'_> {
-    /// The seq and hash of the newest event ((0, 64 zeros) for an empty log), cached for
-    /// the transaction so that `apply` does not look it up per event.
-    pub fn last_audit(&mut self) -> Result<(i64, String)> {
+impl AuditStore for Tx<'_> {
+    fn last_audit(&mut self) -> Result<(i64, String)> {
         if let Some(last) = &self.last_hash {
             return Ok(last.clone());
         }
@@ -52,8 +38,7 @@ impl Tx<'_> {
         Ok(last)
     }
 
-    /// The seq and hash of the newest event as stored ((0, 64 zeros) for an empty log).
-    pub fn newest_audit(&self) -> Result<(i64, String)> {
+    fn newest_audit(&self) -> Result<(i64, String)> {
         let row: Option<(i64, String)> = self
             .conn
             .prepare_cached("SELECT seq, hash FROM audit WHERE seq = (SELECT max(seq) FROM audit)")?
@@ -72,14 +57,14 @@ impl Tx<'_> {
                         "it is not a hash as dwctl writes it (64 lower-case hex digits)",
                     ));
                 }
-                Ok::<_, crate::domain::error::Error>((seq, hash))
+                Ok::<_, crate::model::error::Error>((seq, hash))
             })?
             .next()
             .transpose()?;
         Ok(row.unwrap_or((0, "0".repeat(64))))
     }
 
-    pub fn insert_audit(&mut self, e: &AuditEvent) -> Result<()> {
+    fn insert_audit(&mut self, e: &AuditEvent) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO audit (seq, at, actor, actor_id, action, workspace, target, outcome, details, hash) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -100,11 +85,10 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Visit matching events, oldest first (the newest `limit` of them when limited).
-    pub fn for_each_audit(
+    fn for_each_audit(
         &self,
         f: &AuditFilter,
-        mut visit: impl FnMut(AuditEvent) -> Result<()>,
+        visit: &mut dyn FnMut(AuditEvent) -> Result<()>,
     ) -> Result<()> {
         // `--action` alone: the actions it can match, each read newest first by its own
         // range of the index (a range of several actions would come out of seq order).
@@ -124,6 +108,19 @@ impl Tx<'_> {
         Ok(())
     }
 
+    fn for_each_event(&self, visit: &mut dyn FnMut(AuditEvent) -> Result<()>) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLS} FROM audit ORDER BY seq"))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            visit(event_row(r)?)?;
+        }
+        Ok(())
+    }
+}
+
+impl Tx<'_> {
     /// The distinct actions (under NOCASE) in the index range that holds every action `a`
     /// can match, each found by one seek of `audit_by_action`; `None` when there is no such
     /// range, or more than `MAX_ACTIONS` of them (then one range read serves).
@@ -146,18 +143,6 @@ impl Tx<'_> {
             })?
             .collect::<Result<Vec<String>>>()?;
         Ok((found.len() <= MAX_ACTIONS).then_some(found))
-    }
-
-    /// Every event in order, for `audit verify`.
-    pub fn for_each_event(&self, mut visit: impl FnMut(AuditEvent) -> Result<()>) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLS} FROM audit ORDER BY seq"))?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            visit(event_row(r)?)?;
-        }
-        Ok(())
     }
 }
 
@@ -183,7 +168,7 @@ fn audit_query(f: &AuditFilter, actions: Option<&[String]>) -> (String, Vec<Valu
         served = true;
     }
     if let Some(a) = &f.actor {
-        // Principal ids are all digits and names never are (domain::model), so a value
+        // Principal ids are all digits and names never are (model), so a value
         // matches one column only: the one whose index serves it.
         let by_id = !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit());
         cond.push(match (by_id, served) {
@@ -281,6 +266,7 @@ fn action_range(a: &str) -> (Option<String>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::clock::Timestamp;
 
     /// `audit list` before schema 2: one statement for every filter combination.
     const OLD: &str = "SELECT seq FROM (SELECT seq FROM audit WHERE \
@@ -291,7 +277,7 @@ mod tests {
 
     #[test]
     fn each_filter_selects_what_the_single_statement_did() {
-        let mut cat = crate::catalog::in_memory();
+        let mut cat = crate::storage::sqlite::in_memory();
         let tx = cat.write().unwrap();
         let actions = [
             "member.add",
@@ -368,7 +354,7 @@ mod tests {
         let mut matched = 0;
         for f in filters {
             let mut new = Vec::new();
-            tx.for_each_audit(&f, |e| {
+            tx.for_each_audit(&f, &mut |e| {
                 new.push(e.seq);
                 Ok(())
             })

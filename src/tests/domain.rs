@@ -1,20 +1,16 @@
 //! Domain use cases on an in-memory catalog: no mocks, the real SQL.
 
-use super::clock::Timestamp;
-use super::error::Kind;
-use super::ids::Ids;
-use super::member::{self, RoleChange};
-use super::model::{Mode, PrincipalKind, PrincipalName, SodPolicy, Status, WorkspaceName};
-use super::principal::{self, NewPrincipal};
-use super::roles::{RoleCode, RoleSet};
-use super::session::{self, Request};
-use super::workspace::{self, ListFilter, NewWorkspace, WorkspaceUpdate};
-use super::{resource_group, tenant};
-use crate::catalog::{self, Catalog};
-
-fn now() -> Timestamp {
-    Timestamp::parse("2026-11-28T10:00:00Z").unwrap()
-}
+use super::{add_user, new_tenant as setup, now, ws};
+use crate::domain::member::{self, RoleChange};
+use crate::domain::principal::{self};
+use crate::domain::resource_group;
+use crate::domain::session::{self, Request};
+use crate::domain::workspace::{self, ListFilter, NewWorkspace, WorkspaceUpdate};
+use crate::model::clock::Timestamp;
+use crate::model::error::Kind;
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{Mode, SodPolicy, Status};
+use crate::storage::sqlite::Catalog;
 
 fn req(actor: Option<&str>, at: Timestamp) -> Request {
     Request {
@@ -23,21 +19,6 @@ fn req(actor: Option<&str>, at: Timestamp) -> Request {
         dry_run: false,
         seed: None,
     }
-}
-
-fn setup() -> Catalog {
-    let mut cat = catalog::in_memory();
-    {
-        let mut tx = cat.write().unwrap();
-        let ids = Ids::random();
-        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now(), ids).unwrap();
-        tx.commit().unwrap();
-    }
-    cat
-}
-
-fn ws(name: &str) -> WorkspaceName {
-    WorkspaceName::parse(name).unwrap()
 }
 
 fn create(cat: &mut Catalog, actor: Option<&str>, name: &str) -> Result<(), Kind> {
@@ -55,27 +36,10 @@ fn create(cat: &mut Catalog, actor: Option<&str>, name: &str) -> Result<(), Kind
     .map_err(|e| e.kind)
 }
 
-fn add_user(cat: &mut Catalog, name: &str, full: bool) {
-    session::write(cat, &req(None, now()), |s| {
-        principal::add(
-            s,
-            NewPrincipal {
-                name: PrincipalName::parse(name).unwrap(),
-                kind: PrincipalKind::RamUser,
-                id: None,
-                display_name: None,
-                full_access: full,
-            },
-            false,
-        )
-    })
-    .unwrap();
-}
-
 fn audit_count(cat: &mut Catalog) -> i64 {
     session::read(cat, &req(None, now()), |s| {
         let mut n = 0;
-        s.tx().for_each_event(|_| {
+        s.tx().for_each_event(&mut |_| {
             n += 1;
             Ok(())
         })?;
@@ -316,7 +280,7 @@ fn the_audit_chain_verifies() {
     let mut cat = setup();
     create(&mut cat, None, "chain_ws").unwrap();
     let v = session::read(&mut cat, &req(None, now()), |s| {
-        super::audit::verify(s, &[])
+        crate::domain::audit::verify(s, &[])
     })
     .unwrap();
     assert!(v.ok, "{}", v.message);
@@ -326,7 +290,7 @@ fn the_audit_chain_verifies() {
 /// Completion names: a few words about each, and only what the actor may see.
 #[test]
 fn completion_names_carry_a_few_words_and_follow_visibility() {
-    use super::names::{names, NameKind, Named};
+    use crate::domain::names::{names, NameKind, Named};
     let mut cat = setup();
     create(&mut cat, None, "sales_ws").unwrap();
     create(&mut cat, None, "secret_ws").unwrap();
@@ -378,7 +342,7 @@ fn completion_names_carry_a_few_words_and_follow_visibility() {
 /// does (case-sensitively) offered, to every actor.
 #[test]
 fn completion_of_a_prefix_offers_what_filtering_every_name_did() {
-    use super::names::{names, names_starting, NameKind};
+    use crate::domain::names::{names, names_starting, NameKind};
     let mut cat = setup();
     for name in ["alice", "Alan", "al@x", "ALBERT", "bob", "zed"] {
         add_user(&mut cat, name, false);
@@ -520,11 +484,11 @@ fn a_tag_filter_lists_what_filtering_every_workspace_did() {
 /// visitor's error stops the read at that row.
 #[test]
 fn the_principal_list_is_visited_row_by_row_never_returned() {
-    type Visit = fn(super::model::Principal) -> super::error::Result<()>;
+    type Visit = fn(crate::model::Principal) -> crate::model::error::Result<()>;
     let _streams: for<'a, 'b, 'c> fn(
         &'a mut session::Session<'b, 'c>,
         Visit,
-    ) -> super::error::Result<()> = principal::list;
+    ) -> crate::model::error::Result<()> = principal::list;
     let mut cat = setup();
     add_user(&mut cat, "zed", false);
     add_user(&mut cat, "Amy", false);
@@ -542,7 +506,7 @@ fn the_principal_list_is_visited_row_by_row_never_returned() {
     let e = session::read(&mut cat, &req(None, now()), |s| {
         principal::list(s, |_| {
             visited += 1;
-            Err(super::error::Error::internal("stop"))
+            Err(crate::model::error::Error::internal("stop"))
         })
     })
     .unwrap_err();
@@ -555,12 +519,12 @@ fn the_principal_list_is_visited_row_by_row_never_returned() {
 /// goes back to returning the findings.
 #[test]
 fn check_findings_are_visited_workspace_by_workspace_in_name_order() {
-    type Visit = fn(super::check::Finding) -> super::error::Result<()>;
+    type Visit = fn(crate::domain::check::Finding) -> crate::model::error::Result<()>;
     let _streams: for<'a, 'b, 'c, 'd> fn(
         &'a mut session::Session<'b, 'c>,
-        &'d super::check::Plan,
+        &'d crate::domain::check::Plan,
         Visit,
-    ) -> super::error::Result<()> = super::check::run;
+    ) -> crate::model::error::Result<()> = crate::domain::check::run;
     let mut cat = setup();
     for name in ["test_2", "Test_1", "demo_3"] {
         create(&mut cat, None, name).unwrap();
@@ -568,8 +532,8 @@ fn check_findings_are_visited_workspace_by_workspace_in_name_order() {
     for named in [vec![], vec![ws("test_2"), ws("demo_3"), ws("Test_1")]] {
         let mut seen = Vec::new();
         session::read(&mut cat, &req(None, now()), |s| {
-            let plan = super::check::plan(s, &named)?;
-            super::check::run(s, &plan, |f| {
+            let plan = crate::domain::check::plan(s, &named)?;
+            crate::domain::check::run(s, &plan, |f| {
                 seen.push((f.workspace.map(|w| w.as_str().to_string()), f.rule));
                 Ok(())
             })

@@ -1,0 +1,254 @@
+//! The storage interface the domain owns: what one transaction on a catalog can do, in
+//! the model's types. A backend (today `crate::storage::sqlite`) implements it; the domain
+//! names only these traits, never a backend, so a second backend (PostgreSQL) is a new
+//! folder under `src/storage/` and changes nothing here or above.
+//!
+//! Calls go through `dyn` (a command's cost is its SQL, not a virtual call): a
+//! transaction is a `&mut dyn Tx`, visitors are `&mut dyn FnMut`.
+
+use std::collections::HashMap;
+
+use crate::model::audit::AuditEvent;
+use crate::model::clock::Timestamp;
+use crate::model::error::Result;
+use crate::model::resource_group::ResourceGroup;
+use crate::model::resources::{Compute, DataSource, LastTest};
+use crate::model::roles::RoleSet;
+use crate::model::{Env, Member, Mode, Principal, Status, Tenant, Workspace};
+
+/// A catalog: opens the one transaction of a command.
+pub trait Catalog {
+    /// Start the one IMMEDIATE transaction of a mutating command (exit 7 when the
+    /// catalog is read-only).
+    fn write(&mut self) -> Result<Box<dyn Tx + '_>>;
+
+    /// A read transaction: one consistent snapshot for the whole command.
+    fn read(&mut self) -> Result<Box<dyn Tx + '_>>;
+}
+
+/// A transaction on a catalog: every read and write the domain needs. Dropping it without
+/// `commit` rolls it back.
+pub trait Tx: PrincipalStore + WorkspaceStore + ResourceStore + GroupStore + AuditStore {
+    /// Check the catalog's storage is sound: exit 7 naming the first problem if not.
+    fn quick_check(&self) -> Result<()>;
+
+    fn commit(self: Box<Self>) -> Result<()>;
+
+    fn rollback(self: Box<Self>) -> Result<()>;
+
+    /// Savepoints let a refused or denied change be undone while its audit event is kept.
+    fn savepoint(&mut self) -> Result<()>;
+
+    fn rollback_to_savepoint(&mut self) -> Result<()>;
+
+    fn release_savepoint(&mut self) -> Result<()>;
+}
+
+/// Filters of `workspace list`, applied in SQL.
+#[derive(Debug, Default, Clone)]
+pub struct WorkspaceFilter {
+    pub include_deleted: bool,
+    pub status: Option<Status>,
+    pub mode: Option<Mode>,
+    /// Only workspaces with every one of these tags (key and value exactly).
+    pub tags: Vec<(String, String)>,
+    /// Only names that may start with this text, case-insensitively (a superset: the
+    /// caller keeps those that do, as it defines "start with").
+    pub name_prefix: Option<String>,
+}
+
+/// Filters of `audit list`.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub workspace: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    /// When set, only events of these workspaces (the actor's audit visibility).
+    pub visible_workspaces: Option<Vec<String>>,
+    pub limit: Option<u64>,
+}
+
+/// The tenant and its principals.
+pub trait PrincipalStore {
+    /// The tenant. Every command reads it first, so a file whose schema or tenant row is
+    /// missing is reported here as a damaged catalog (exit 7), not as a bug.
+    fn tenant(&self) -> Result<Tenant>;
+
+    fn insert_tenant(&self, t: &Tenant) -> Result<()>;
+
+    /// A principal by name (case-insensitively) or id. Names are never all digits and ids
+    /// always are, so one lookup cannot match two principals.
+    fn principal(&self, name_or_id: &str) -> Result<Option<Principal>>;
+
+    fn account(&self) -> Result<Principal>;
+
+    fn principal_by_pk(&self, pk: i64) -> Result<Option<Principal>>;
+
+    fn principal_id_taken(&self, id: &str) -> Result<bool>;
+
+    fn principals(&self) -> Result<Vec<Principal>>;
+
+    /// Every principal, the account first, then by name: each row is handed to `visit`
+    /// as it is read, so that a whole-tenant list is never held in memory.
+    fn for_each_principal(&self, visit: &mut dyn FnMut(Principal) -> Result<()>) -> Result<()>;
+
+    /// The principals whose names may start with `prefix` (case-insensitively: a superset
+    /// the caller narrows), read by a range of the name's index, in `principals`' order.
+    fn principals_from(&self, prefix: &str) -> Result<Vec<Principal>>;
+
+    /// The principals that are members of one workspace (the account included), read by
+    /// the member key and each principal's key: what `export W` needs, not the tenant.
+    fn member_principals(&self, workspace_id: i64) -> Result<Vec<Principal>>;
+
+    fn insert_principal(&self, p: &Principal) -> Result<i64>;
+
+    fn update_principal(&self, p: &Principal) -> Result<()>;
+
+    fn delete_principal(&self, pk: i64) -> Result<()>;
+}
+
+/// Workspaces, their tags, members and resource-group bindings.
+pub trait WorkspaceStore {
+    /// A workspace by name, case-insensitively, whatever its status.
+    fn workspace(&self, name: &str) -> Result<Option<Workspace>>;
+
+    fn workspace_name_by_id(&self, id: i64) -> Result<Option<String>>;
+
+    fn workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>>;
+
+    fn insert_workspace(&self, w: &Workspace) -> Result<i64>;
+
+    /// Write every mutable field of a workspace (the domain decided what changes).
+    fn save_workspace(&self, w: &Workspace) -> Result<()>;
+
+    /// Purge: the workspace and everything in it (cascades); audit events stay.
+    fn purge_workspace(&self, id: i64) -> Result<()>;
+
+    /// Release every resource-group binding of a workspace (on delete).
+    fn unbind_all(&self, workspace_id: i64) -> Result<usize>;
+
+    // ---- members ----
+    /// The actor's roles in one workspace (empty when not a member).
+    fn roles_in(&self, workspace_id: i64, principal_pk: i64) -> Result<RoleSet>;
+
+    /// The principal's roles in every workspace, by workspace id.
+    fn roles_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, RoleSet>>;
+
+    fn member(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Member>>;
+
+    fn members(&self, workspace_id: i64) -> Result<Vec<Member>>;
+
+    /// Every member's principal key and roles: what comparing a manifest needs, without
+    /// the rest of the member view (apply compares 100,000 of them).
+    fn member_roles(&self, workspace_id: i64) -> Result<Vec<(i64, RoleSet)>>;
+
+    /// Visit members one at a time (large lists stream to the output).
+    fn for_each_member(
+        &self,
+        workspace_id: i64,
+        f: &mut dyn FnMut(Member) -> Result<()>,
+    ) -> Result<()>;
+
+    /// Names of the workspaces (any status) where the principal is a member.
+    fn memberships_of(&self, principal_pk: i64) -> Result<Vec<String>>;
+
+    fn insert_member(
+        &self,
+        workspace_id: i64,
+        principal_pk: i64,
+        roles: RoleSet,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<()>;
+
+    fn set_member_roles(&self, workspace_id: i64, principal_pk: i64, roles: RoleSet) -> Result<()>;
+
+    fn delete_member(&self, workspace_id: i64, principal_pk: i64) -> Result<()>;
+
+    /// Members of a workspace holding every role of `all_of` (for separation-of-duties).
+    fn members_holding(&self, workspace_id: i64, all_of: RoleSet) -> Result<Vec<String>>;
+}
+
+/// Compute resources and data sources of a workspace.
+pub trait ResourceStore {
+    /// Compute resources of a workspace named `name` (case-insensitively), in one or both envs.
+    fn computes_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>>;
+
+    /// Compute resources of a workspace, oldest first (creation order decides ties).
+    fn computes(&self, ws: i64, env: Option<Env>) -> Result<Vec<Compute>>;
+
+    fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool>;
+
+    fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64>;
+
+    fn save_compute(&self, c: &Compute) -> Result<()>;
+
+    fn delete_compute(&self, pk: i64) -> Result<()>;
+
+    fn datasources_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<DataSource>>;
+
+    /// Data sources of a workspace, by name then env (prod first).
+    fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>>;
+
+    fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64>;
+
+    fn save_datasource(&self, d: &DataSource) -> Result<()>;
+
+    fn delete_datasource(&self, pk: i64) -> Result<()>;
+
+    fn save_test(&self, pk: i64, t: &LastTest) -> Result<()>;
+}
+
+/// Resource groups and their bindings.
+pub trait GroupStore {
+    /// A group by name or id, case-insensitively.
+    fn resource_group(&self, name_or_id: &str) -> Result<Option<ResourceGroup>>;
+
+    /// A group by name, case-insensitively, without the workspaces bound to it (an export
+    /// of some workspaces needs only the groups they use).
+    fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>>;
+
+    fn resource_groups(&self) -> Result<Vec<ResourceGroup>>;
+
+    fn resource_group_id_taken(&self, id: &str) -> Result<bool>;
+
+    fn insert_resource_group(&self, g: &ResourceGroup) -> Result<i64>;
+
+    fn save_resource_group(&self, g: &ResourceGroup) -> Result<()>;
+
+    fn delete_resource_group(&self, pk: i64) -> Result<()>;
+
+    fn insert_binding(
+        &self,
+        group_pk: i64,
+        workspace_id: i64,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<()>;
+
+    fn delete_binding(&self, group_pk: i64, workspace_id: i64) -> Result<()>;
+}
+
+/// The audit log (hash-chained; events are only appended).
+pub trait AuditStore {
+    /// The seq and hash of the newest event ((0, 64 zeros) for an empty log), cached for
+    /// the transaction so that `apply` does not look it up per event.
+    fn last_audit(&mut self) -> Result<(i64, String)>;
+
+    /// The seq and hash of the newest event as stored ((0, 64 zeros) for an empty log).
+    fn newest_audit(&self) -> Result<(i64, String)>;
+
+    fn insert_audit(&mut self, e: &AuditEvent) -> Result<()>;
+
+    /// Visit matching events, oldest first (the newest `limit` of them when limited).
+    fn for_each_audit(
+        &self,
+        f: &AuditFilter,
+        visit: &mut dyn FnMut(AuditEvent) -> Result<()>,
+    ) -> Result<()>;
+
+    /// Every event in order, for `audit verify`.
+    fn for_each_event(&self, visit: &mut dyn FnMut(AuditEvent) -> Result<()>) -> Result<()>;
+}
