@@ -7,7 +7,6 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::GlobalArgs;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Result};
 use crate::output::{ColorChoice, Format};
@@ -134,18 +133,6 @@ struct ConfigFile {
     mode_check: Option<bool>,
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
-
 /// A path in a message: escaped and cut like any user input, but unquoted when plain.
 fn shown_path(path: &Path) -> String {
     crate::model::named(&path.to_string_lossy())
@@ -167,7 +154,10 @@ fn load_config(path: &Path, explicit: bool) -> Result<ConfigFile> {
         }
     };
     let cfg: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+        let (line, col) = e
+            .span()
+            .map(|s| crate::model::line_column(&text, s.start))
+            .unwrap_or((1, 1));
         Error::invalid(format!(
             "{}:{line}:{col}: {}",
             shown_path(path),
@@ -218,6 +208,22 @@ impl Source {
     }
 }
 
+/// What the command line says about the settings (its global options): the first of
+/// flag > environment > config file > default. `lib.rs` builds it from the parsed line.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub catalog: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub no_config: bool,
+    pub actor: Option<String>,
+    pub output: Option<Format>,
+    pub yes: bool,
+    pub no_input: bool,
+    pub color: Option<ColorChoice>,
+    pub quiet: bool,
+    pub lock_timeout: Option<f64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub catalog: Location,
@@ -266,10 +272,10 @@ pub fn parse_lock_timeout_str(s: &str) -> Result<Duration> {
 }
 
 impl Settings {
-    /// Resolve every setting once. Destructuring `GlobalArgs` whole means a new flag
+    /// Resolve every setting once. Destructuring `Overrides` whole means a new flag
     /// cannot be added without being resolved here.
-    pub fn resolve(args: &GlobalArgs, env: &Env) -> Result<Settings> {
-        let GlobalArgs {
+    pub fn resolve(args: &Overrides, env: &Env) -> Result<Settings> {
+        let Overrides {
             catalog,
             config,
             no_config,
@@ -446,12 +452,6 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_and_column() {
-        assert_eq!(line_col("a = 1\nbb = 2\n", 7), (2, 2));
-        assert_eq!(line_col("x", 0), (1, 1));
-    }
 
     #[test]
     fn env_flags() {

@@ -1,10 +1,13 @@
 //! dwctl: administer DataWorks-style workspaces on a local SQLite catalog.
 //!
-//! The spine: `cli` (clap types) -> `commands` (thin) -> `domain` (rights and rules; it
-//! owns the storage interface `domain::store`) -> `storage` (a backend implementing it:
-//! SQL, one transaction per command) ; `output` (the only printer). `model` holds the
-//! entities, text helpers and the error type every layer uses, and uses none of them.
-//! README "Architecture" has the picture; `cargo test architecture` checks it.
+//! The spine: `cli` (clap types; arguments parsed into domain types) -> `commands` (thin)
+//! -> `domain` (rights and rules; it owns the storage interface `domain::store`) ->
+//! `storage` (a backend implementing it: SQL, one transaction per command) ; `output` (the
+//! only printer). `model` holds the entities, text helpers and the error type every layer
+//! uses, and uses none of them. README "Architecture" has the picture; `cargo test
+//! architecture` checks it. Only this file knows both `cli` and `commands`: it turns the
+//! parsed command line into calls of command functions with typed values (`run`), and the
+//! global options into the settings' overrides (`overrides`).
 
 pub mod cli;
 pub mod commands;
@@ -22,8 +25,6 @@ pub mod storage;
 #[cfg(test)]
 mod tests;
 
-use clap::{CommandFactory, FromArgMatches};
-
 /// Parse, run, and map the outcome to an exit code. clap's own usage errors keep exit 2
 /// (and `--help`/`--version` exit 0).
 pub fn main_with<I, T>(args: I) -> i32
@@ -33,38 +34,28 @@ where
 {
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
     let env = config::Env::capture();
-    if let Some(code) = cli::complete::complete_if_requested(&args) {
-        return code;
-    }
-    // What `Cli::try_parse_from` does, except that the command tree is left for the
-    // process's exit to reclaim: it is thousands of small allocations, and freeing them was
-    // a quarter of the instructions of `dwctl --version` (quality.md P5).
-    let mut command = cli::Cli::command();
-    let parsed = command
-        .try_get_matches_from_mut(&args)
-        .and_then(|mut m| cli::Cli::from_arg_matches_mut(&mut m));
-    std::mem::forget(command);
-    let cli = match parsed {
-        Ok(c) => c,
-        Err(e) => {
-            let code = e.exit_code();
-            // Under -o json a usage error is a JSON error too (cli.md 4). clap repeats the
-            // offending argument whole and raw: when an argument is huge or holds control
-            // characters, dwctl's printer writes the error, escaped and cut short.
-            if code == 2 {
-                let format = usage_error_format(&args, &env)
-                    .or_else(|| hostile_args(&args).then_some(output::Format::Table));
-                if let Some(format) = format {
-                    let printer = output::Printer::new(format, output::ColorChoice::Never, false);
-                    return error::report(clap_error(&e).into(), &printer);
-                }
-            }
-            // Printing help or a usage error is clap's; a closed pipe is not an error.
-            let _ = e.print();
-            return code;
+    let names_env = env.clone();
+    let names = move |global: &cli::GlobalArgs,
+                      kind: domain::names::NameKind,
+                      workspace: Option<&model::WorkspaceName>,
+                      prefix: &str| {
+        // The catalog and the actor are found exactly as a command would find them.
+        match config::Settings::resolve(&overrides(global), &names_env) {
+            Ok(settings) => commands::completions::names(&settings, kind, workspace, prefix),
+            Err(_) => Vec::new(),
         }
     };
-    let settings = match config::Settings::resolve(&cli.global, &env) {
+    if let Some(code) = cli::answer::complete_if_requested(&args, Box::new(names)) {
+        return code;
+    }
+    // A value the domain refused (a bad workspace name...) is dwctl's own error, reported
+    // after clap's usage errors and the settings' errors, as when the commands parsed
+    // their arguments.
+    let (cli, refused) = match cli::parse(&args) {
+        Ok(parsed) => parsed,
+        Err(e) => return usage_error(&e, &args, &env),
+    };
+    let settings = match config::Settings::resolve(&overrides(&cli.global), &env) {
         Ok(s) => s,
         Err(e) => {
             let format = cli.global.output.unwrap_or(output::Format::Table);
@@ -72,15 +63,353 @@ where
             return error::report(e.into(), &printer);
         }
     };
+    if let Some(refused) = refused {
+        let printer = output::Printer::new(settings.format, settings.color, settings.quiet);
+        return error::report(refused.into(), &printer);
+    }
     let printer = output::Printer::new(settings.format, settings.color, settings.quiet);
     let mut ctx = commands::Ctx { settings, printer };
-    let result = commands::run(cli, &mut ctx).and_then(|()| Ok(ctx.printer.flush()?));
+    let result = run(cli.command, &mut ctx).and_then(|()| Ok(ctx.printer.flush()?));
     match result {
         Ok(()) => 0,
         Err(e) => {
             let _ = ctx.printer.flush();
             error::report(e, &ctx.printer)
         }
+    }
+}
+
+/// The global options as the settings' overrides. Destructured whole, so that a new global
+/// option cannot be added without being passed on.
+fn overrides(g: &cli::GlobalArgs) -> config::Overrides {
+    let cli::GlobalArgs {
+        catalog,
+        config,
+        no_config,
+        actor,
+        output,
+        yes,
+        no_input,
+        color,
+        quiet,
+        lock_timeout,
+    } = g.clone();
+    config::Overrides {
+        catalog,
+        config,
+        no_config,
+        actor,
+        output,
+        yes,
+        no_input,
+        color,
+        quiet,
+        lock_timeout,
+    }
+}
+
+/// Report clap's usage error (or print its help). clap's own usage errors keep exit 2.
+fn usage_error(e: &clap::Error, args: &[std::ffi::OsString], env: &config::Env) -> i32 {
+    let code = e.exit_code();
+    // Under -o json a usage error is a JSON error too (cli.md 4). clap repeats the
+    // offending argument whole and raw: when an argument is huge or holds control
+    // characters, dwctl's printer writes the error, escaped and cut short.
+    if code == 2 {
+        let format = usage_error_format(args, env)
+            .or_else(|| hostile_args(args).then_some(output::Format::Table));
+        if let Some(format) = format {
+            let printer = output::Printer::new(format, output::ColorChoice::Never, false);
+            return error::report(clap_error(e).into(), &printer);
+        }
+    }
+    // Printing help or a usage error is clap's; a closed pipe is not an error.
+    let _ = e.print();
+    code
+}
+
+/// Call the command the line names, with its arguments as typed values.
+fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
+    use cli::Command as C;
+    use commands as cmd;
+    match command {
+        C::Init(a) => cmd::init::run(ctx, a.account_id, a.region, a.if_not_exists),
+        C::Whoami => cmd::init::whoami(ctx),
+        C::User(c) => user(ctx, c),
+        C::Workspace(c) => workspace(ctx, c),
+        C::Member(c) => member(ctx, c),
+        C::Role(cli::RoleCommand::List) => cmd::role::list(ctx),
+        C::Role(cli::RoleCommand::Show(r)) => cmd::role::show(ctx, r.role),
+        C::ResourceGroup(c) => resource_group(ctx, c),
+        C::Compute(c) => compute(ctx, c),
+        C::DataSource(c) => datasource(ctx, c),
+        C::Audit(cli::AuditCommand::List(a)) => cmd::audit::list(
+            ctx,
+            cmd::audit::List {
+                workspace: a.workspace,
+                actor: a.actor,
+                action: a.action,
+                since: a.since,
+                until: a.until,
+                limit: a.limit,
+            },
+        ),
+        C::Audit(cli::AuditCommand::Verify(a)) => cmd::audit::verify(ctx, &a.expect),
+        C::Audit(cli::AuditCommand::Head) => cmd::audit::head(ctx),
+        C::Export(a) => cmd::manifest::export(
+            ctx,
+            cmd::manifest::Export {
+                workspaces: a.workspaces,
+                all: a.all,
+                file: a.file,
+            },
+        ),
+        C::Plan(a) => cmd::manifest::plan(
+            ctx,
+            cmd::manifest::Plan {
+                file: a.file,
+                prune: a.prune,
+                exit_code: a.exit_code,
+            },
+        ),
+        C::Apply(a) => cmd::manifest::apply(
+            ctx,
+            cmd::manifest::Apply {
+                file: a.file,
+                prune: a.prune,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::Completions(a) => cmd::completions::run(ctx, &a.shell.script()),
+        C::Check(a) => cmd::check::run(ctx, &a.workspaces, a.strict),
+        C::Catalog(cli::CatalogCommand::Backup(a)) => cmd::catalog::backup(ctx, &a.path),
+    }
+}
+
+fn user(ctx: &mut commands::Ctx, c: cli::UserCommand) -> anyhow::Result<()> {
+    use cli::UserCommand as C;
+    use commands::user;
+    match c {
+        C::Add(a) => user::add(
+            ctx,
+            user::Add {
+                name: a.name,
+                kind: a.kind,
+                id: a.id,
+                display_name: a.display_name,
+                full_access: a.full_access,
+                if_not_exists: a.if_not_exists,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::List => user::list(ctx),
+        C::Show(r) => user::show(ctx, &r.user),
+        C::Update(a) => user::update(
+            ctx,
+            &a.user,
+            a.display_name.as_deref(),
+            a.full_access,
+            a.dry_run,
+        ),
+        C::Remove(a) => user::remove(ctx, &a.user, a.cascade, a.if_exists, a.dry_run),
+    }
+}
+
+fn workspace(ctx: &mut commands::Ctx, c: cli::WorkspaceCommand) -> anyhow::Result<()> {
+    use cli::WorkspaceCommand as C;
+    use commands::workspace as ws;
+    match c {
+        C::Create(a) => ws::create(
+            ctx,
+            ws::Create {
+                name: a.name,
+                display_name: a.display_name,
+                description: a.description,
+                mode: a.mode,
+                sod_policy: a.sod_policy,
+                pai_tasks: a.pai_tasks,
+                tags: a.tags,
+                if_not_exists: a.if_not_exists,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::List(a) => ws::list(ctx, a.all, a.status, a.mode, a.tags),
+        C::Show(r) => ws::show(ctx, &r.workspace),
+        C::Update(a) => ws::update(
+            ctx,
+            ws::Update {
+                workspace: a.workspace,
+                display_name: a.display_name,
+                description: a.description,
+                tags: a.tags,
+                untag: a.untag,
+                pai_tasks: a.pai_tasks,
+                sod_policy: a.sod_policy,
+                default_resource_group: a.default_resource_group,
+                disable_dev_role: a.disable_dev_role,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::Disable(a) => ws::disable(ctx, &a.workspace, a.dry_run),
+        C::Enable(a) => ws::enable(ctx, &a.workspace, a.dry_run),
+        C::Delete(a) => ws::delete(ctx, &a.workspace, a.if_exists, a.dry_run),
+        C::Restore(a) => ws::restore(ctx, &a.workspace, a.dry_run),
+        // clap requires a workspace or --expired (not both): no workspace is --expired.
+        C::Purge(a) => ws::purge(ctx, a.workspace.as_ref(), a.if_exists, a.dry_run),
+        C::Upgrade(a) => ws::upgrade(ctx, &a.workspace, a.dry_run),
+    }
+}
+
+fn member(ctx: &mut commands::Ctx, c: cli::MemberCommand) -> anyhow::Result<()> {
+    use cli::MemberCommand as C;
+    use commands::member;
+    match c {
+        C::Add(a) => member::add(
+            ctx,
+            member::Add {
+                workspace: a.workspace,
+                user: a.user,
+                roles: a.roles,
+                if_not_exists: a.if_not_exists,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::List(a) => member::list(ctx, &a.workspace, a.role),
+        C::Show(r) => member::show(ctx, &r.workspace, &r.user),
+        C::Role(a) => member::role(
+            ctx,
+            &a.workspace,
+            &a.user,
+            a.set,
+            &a.grant,
+            &a.revoke,
+            a.dry_run,
+        ),
+        C::Remove(a) => member::remove(ctx, &a.workspace, &a.user, a.if_exists, a.dry_run),
+    }
+}
+
+fn resource_group(ctx: &mut commands::Ctx, c: cli::ResourceGroupCommand) -> anyhow::Result<()> {
+    use cli::ResourceGroupCommand as C;
+    use commands::resource_group as rg;
+    match c {
+        C::Create(a) => rg::create(
+            ctx,
+            rg::Create {
+                name: a.name,
+                group_type: a.group_type,
+                spec: a.spec,
+                payment: a.payment,
+                duration: a.duration,
+                duration_unit: a.duration_unit,
+                vpc: a.vpc,
+                vswitch: a.vswitch,
+                remark: a.remark,
+                if_not_exists: a.if_not_exists,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::List => rg::list(ctx),
+        C::Show(r) => rg::show(ctx, &r.group),
+        C::Update(a) => rg::update(
+            ctx,
+            rg::Update {
+                group: a.group,
+                name: a.name,
+                remark: a.remark,
+                spec: a.spec,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::Delete(a) => rg::delete(ctx, &a.group, a.if_exists, a.dry_run),
+        C::Bind(a) => rg::bind(
+            ctx,
+            &a.group,
+            &a.workspace,
+            a.default,
+            a.if_not_exists,
+            a.dry_run,
+        ),
+        C::Unbind(a) => rg::unbind(ctx, &a.group, &a.workspace, a.if_exists, a.dry_run),
+    }
+}
+
+/// The environment, mode, properties and description of a new compute resource or data
+/// source.
+fn object_input(o: cli::ObjectInput) -> commands::compute::ObjectInput {
+    commands::compute::ObjectInput {
+        env: o.env,
+        mode: o.mode,
+        props: o.props,
+        props_file: o.props_file,
+        description: o.description,
+    }
+}
+
+fn object_update<N: cli::Noun>(a: cli::ObjectUpdateArgs<N>) -> commands::compute::ObjectUpdate {
+    commands::compute::ObjectUpdate {
+        workspace: a.workspace,
+        name: a.name,
+        env: a.env,
+        props: a.props,
+        unprops: a.unprops,
+        props_file: a.props_file,
+        description: a.description,
+        dry_run: a.dry_run,
+    }
+}
+
+fn compute(ctx: &mut commands::Ctx, c: cli::ComputeCommand) -> anyhow::Result<()> {
+    use cli::ComputeCommand as C;
+    use commands::compute;
+    match c {
+        C::Attach(a) => compute::attach(
+            ctx,
+            compute::Attach {
+                workspace: a.workspace,
+                name: a.name,
+                spec: a.type_key,
+                object: object_input(a.object),
+                if_not_exists: a.if_not_exists,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::List(a) => compute::list(ctx, &a.workspace, a.env),
+        C::Show(r) => compute::show(ctx, &r.workspace, &r.name, r.env),
+        C::Update(a) => compute::update(ctx, object_update(a)),
+        C::Detach(a) => compute::detach(
+            ctx,
+            &a.workspace,
+            &a.name,
+            a.env,
+            a.keep_datasource,
+            a.if_exists,
+            a.dry_run,
+        ),
+        C::SetDefault(a) => compute::set_default(ctx, &a.workspace, &a.name, a.env, a.dry_run),
+    }
+}
+
+fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Result<()> {
+    use cli::DataSourceCommand as C;
+    use commands::datasource as ds;
+    match c {
+        C::Add(a) => ds::add(
+            ctx,
+            ds::Add {
+                workspace: a.workspace,
+                name: a.name,
+                spec: a.type_key,
+                object: object_input(a.object),
+                if_not_exists: a.if_not_exists,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::List(a) => ds::list(ctx, &a.workspace, a.env, a.type_key, a.name),
+        C::Show(r) => ds::show(ctx, &r.workspace, &r.name, r.env),
+        C::Update(a) => ds::update(ctx, object_update(a)),
+        C::Remove(a) => ds::remove(ctx, &a.workspace, &a.name, a.env, a.if_exists, a.dry_run),
+        C::Test(a) => ds::test(ctx, &a.workspace, &a.name, a.env, a.timeout),
+        C::Types => ds::types(ctx),
     }
 }
 

@@ -1,9 +1,9 @@
-//! The manifest parser (manifest::format::parse), TOML and JSON: never panics, errors name
+//! The manifest parser (manifest::parse), TOML and JSON: never panics, errors name
 //! the source, and every manifest it accepts survives the emitters: what `export` writes
 //! from it parses back to the same manifest, in both formats.
 #![no_main]
 
-use dwctl::manifest::format::{self, Format};
+use dwctl::manifest::{self as format, Format};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

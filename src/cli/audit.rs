@@ -1,6 +1,9 @@
 use clap::{Args, Subcommand};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::audit::Anchor;
+use crate::model::clock::Timestamp;
+use crate::model::WorkspaceName;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -47,28 +50,28 @@ it needs the account or a RAM user with full access.";
 #[derive(Debug, Args)]
 pub struct AuditVerifyArgs {
     /// Also check that the log still holds this event with this hash (as audit head printed it); repeatable
-    #[arg(long, value_name = "SEQ:HASH")]
-    pub expect: Vec<String>,
+    #[arg(long, value_name = "SEQ:HASH", value_parser = values::anchor)]
+    pub expect: Vec<Anchor>,
 }
 
 #[derive(Debug, Args)]
 pub struct AuditListArgs {
     /// Only events of this workspace
-    #[arg(long, add = complete::workspaces())]
-    pub workspace: Option<String>,
+    #[arg(long, value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: Option<WorkspaceName>,
     /// Only events by this actor (name or id)
     // Its own id: the global `--as` is also `actor`, and clap would merge the two.
-    #[arg(long = "actor", id = "actor_filter", value_name = "PRINCIPAL", add = complete::principals())]
+    #[arg(long = "actor", id = "actor_filter", value_name = "PRINCIPAL", value_parser = values::principal, add = complete::principals())]
     pub actor: Option<String>,
     /// Only this action (workspace.create) or noun (workspace)
     #[arg(long)]
     pub action: Option<String>,
     /// Only events at or after this time (RFC 3339 or a date)
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::timestamp)]
+    pub since: Option<Timestamp>,
     /// Only events before this time (RFC 3339 or a date)
-    #[arg(long, value_name = "TIME")]
-    pub until: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = values::timestamp)]
+    pub until: Option<Timestamp>,
     /// How many of the newest events [default: 100]
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,

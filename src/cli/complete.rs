@@ -1,21 +1,16 @@
-//! Shell completion, with clap_complete's dynamic engine. The scripts in completions/ only
-//! register a function that calls `dwctl` back with `DWCTL_COMPLETE=<shell>` and the words
-//! typed so far; dwctl answers from this clap definition. So nouns, verbs, flags and values
-//! complete alike in bash, zsh, fish, PowerShell and elvish, and names come from the
-//! catalog. The value hints below (`add = ...` on an argument) only complete: parsing and
-//! its error messages stay dwctl's own.
+//! Shell completion, with clap_complete's dynamic engine: the value hints (`add = ...` on
+//! an argument), which only complete (parsing and its error messages stay dwctl's own).
+//! The scripts in completions/ only register a function that calls `dwctl` back with
+//! `DWCTL_COMPLETE=<shell>` and the words typed so far; `cli::answer` answers from the
+//! clap definition, so nouns, verbs, flags and values complete alike in bash, zsh, fish,
+//! PowerShell and elvish, and names come from the catalog through what `answer` found
+//! in the words typed (`Typed`).
 
-use clap::{CommandFactory, FromArgMatches};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
-use clap_complete::env::{Bash, CompleteEnv, Elvish, EnvCompleter, Fish, Powershell, Zsh};
-use std::ffi::{OsStr, OsString};
-use std::path::PathBuf;
+use std::ffi::OsStr;
 use std::sync::OnceLock;
 
-use super::{Cli, GlobalArgs, Shell};
-use crate::domain::names::NameKind;
-use crate::domain::session::{self, Request};
-use crate::model::clock::Timestamp;
+use crate::domain::names::{NameKind, Named};
 use crate::model::resource_group::{DurationUnit, GroupType, Payment};
 use crate::model::roles::RoleCode;
 use crate::model::{excerpt_of, needs_escape, Env, Mode, PrincipalKind, SodPolicy, Status};
@@ -23,156 +18,48 @@ use crate::model::{excerpt_of, needs_escape, Env, Mode, PrincipalKind, SodPolicy
 /// The variable that turns a run of dwctl into a completion request (the scripts set it).
 pub const ENV_VAR: &str = "DWCTL_COMPLETE";
 
-/// The command the scripts complete, and the program they call back (found on PATH).
-const BIN: &str = "dwctl";
-
-impl Shell {
-    fn completer(self) -> &'static dyn EnvCompleter {
-        match self {
-            Shell::Bash => &Bash,
-            Shell::Zsh => &Zsh,
-            Shell::Fish => &Fish,
-            Shell::Powershell => &Powershell,
-            Shell::Elvish => &Elvish,
-        }
-    }
-
-    /// The completion script: what `dwctl completions SHELL` prints.
-    pub fn script(self) -> String {
-        let mut buf = Vec::new();
-        self.completer()
-            .write_registration(ENV_VAR, BIN, BIN, BIN, &mut buf)
-            .expect("writing to a Vec cannot fail");
-        String::from_utf8(buf).expect("the scripts are UTF-8")
-    }
+/// What the words already typed say, for the hints: the command (`compute show`), and
+/// the catalog's names of a kind that start with a prefix, as the actor typed (or
+/// configured) sees them in the workspace typed.
+pub struct Typed {
+    pub command: Vec<String>,
+    pub names: Box<Names>,
 }
 
-/// Answer a completion request if this run is one (`DWCTL_COMPLETE` set by a script):
-/// `Some(exit code)`, else `None` and dwctl runs as usual. The protocol's variables
-/// (`DWCTL_COMPLETE`, `_CLAP_COMPLETE_INDEX`, ...) are clap_complete's business, read here
-/// rather than in config.rs.
-pub fn complete_if_requested(args: &[OsString]) -> Option<i32> {
-    let shell = std::env::var_os(ENV_VAR)?;
-    if shell.is_empty() || shell == "0" {
-        return None;
-    }
-    // The words typed so far follow `--`; those before the cursor give the context.
-    let words: &[OsString] = match args.iter().position(|a| a == "--") {
-        Some(i) => &args[i + 1..],
-        None => &[],
-    };
-    let cursor = std::env::var("_CLAP_COMPLETE_INDEX")
-        .ok()
-        .and_then(|i| i.parse::<usize>().ok())
-        .unwrap_or(words.len().saturating_sub(1))
-        .min(words.len());
-    let _ = CONTEXT.set(Context::from_words(&words[..cursor]));
-    let cwd = std::env::current_dir().ok();
-    let done = CompleteEnv::with_factory(Cli::command)
-        .var(ENV_VAR)
-        .bin(BIN)
-        .completer(BIN)
-        .try_complete(args.iter().cloned(), cwd.as_deref());
-    match done {
-        Ok(true) => Some(0),
-        Ok(false) => None,
-        // A TAB prints no error into the command line being edited: no candidates.
-        Err(_) => Some(1),
-    }
-}
+/// The names of a kind that start with a prefix.
+pub type Names = dyn Fn(NameKind, &str) -> Vec<Named> + Send + Sync;
 
-/// What the words already typed say: which catalog, who acts (`--as`, `DWCTL_ACTOR`, the
-/// config's `actor`), the command (`compute show`), and which workspace.
-#[derive(Debug, Default)]
-struct Context {
-    catalog: Option<PathBuf>,
-    actor: Option<String>,
-    now: Option<Timestamp>,
-    command: Vec<String>,
-    workspace: Option<String>,
-}
+static TYPED: OnceLock<Typed> = OnceLock::new();
 
-static CONTEXT: OnceLock<Context> = OnceLock::new();
+/// Set what the words typed say, once, before clap_complete asks the hints.
+pub fn typed(t: Typed) {
+    let _ = TYPED.set(t);
+}
 
 /// How many characters of a description a completion shows (shells cut them further).
 const ABOUT_CHARS: usize = 80;
 
-impl Context {
-    fn from_words(words: &[OsString]) -> Context {
-        let matches = Cli::command()
-            .ignore_errors(true)
-            .try_get_matches_from(words)
-            .ok();
-        let global = matches
-            .as_ref()
-            .and_then(|m| GlobalArgs::from_arg_matches(m).ok())
-            .unwrap_or_default();
-        let mut command = Vec::new();
-        let workspace = matches.as_ref().and_then(|m| {
-            let mut m = m;
-            while let Some((name, sub)) = m.subcommand() {
-                command.push(name.to_string());
-                m = sub;
-            }
-            m.try_get_one::<String>("workspace").ok().flatten().cloned()
-        });
-        // The catalog and the actor are found exactly as a command would find them (flag,
-        // environment, config file, default); whether the catalog exists is
-        // `catalog::open_for_names`'s question.
-        let settings =
-            crate::config::Settings::resolve(&global, &crate::config::Env::capture()).ok();
-        Context {
-            catalog: settings.as_ref().map(|s| s.catalog.path.clone()),
-            actor: settings.as_ref().and_then(|s| s.actor.clone()),
-            now: settings.as_ref().map(|s| s.now),
-            command,
-            workspace,
-        }
-    }
-}
-
-fn context() -> &'static Context {
-    CONTEXT.get_or_init(Context::default)
-}
-
-/// The names of one kind that the actor may see, read through the domain as `list` reads
-/// them. Any failure (no catalog, an unknown actor, a busy catalog) offers none.
-///
-/// Only names that start with `prefix` (the word being completed), as the shell offers
-/// them: workspaces and principals are read by index range, so that a TAB costs the same
-/// in a tenant of any size.
+/// The names of one kind that the actor may see, from what the words typed say. Only
+/// names that start with `prefix` (the word being completed), as the shell offers them.
 fn catalog_names(kind: NameKind, prefix: &OsStr) -> Vec<CompletionCandidate> {
     // What clap_complete compares candidates with.
     let prefix = prefix.to_string_lossy();
-    let ctx = context();
-    let (Some(path), Some(now)) = (&ctx.catalog, ctx.now) else {
+    let Some(typed) = TYPED.get() else {
         return Vec::new();
     };
-    let Ok(Some(mut catalog)) = crate::storage::Catalog::open_for_names(path) else {
-        return Vec::new();
-    };
-    let req = Request {
-        actor: ctx.actor.clone(),
-        now,
-        dry_run: false,
-        seed: None,
-    };
-    session::read(&mut catalog, &req, |s| {
-        crate::domain::names::names_starting(s, kind, ctx.workspace.as_deref(), &prefix)
-    })
-    .unwrap_or_default()
-    .into_iter()
-    // A name the shell would insert with a control character in it is no candidate (a
-    // damaged row: dwctl never writes one).
-    .filter(|n| !n.name.chars().any(needs_escape))
-    .map(|n| {
-        // zsh, fish and PowerShell print the description beside the name: it is text from
-        // the catalog (a display name), so control and format characters are escaped as
-        // everywhere else output reaches a terminal.
-        let about = (!n.about.is_empty()).then(|| excerpt_of(&n.about, ABOUT_CHARS).into());
-        CompletionCandidate::new(n.name).help(about)
-    })
-    .collect()
+    (typed.names)(kind, &prefix)
+        .into_iter()
+        // A name the shell would insert with a control character in it is no candidate (a
+        // damaged row: dwctl never writes one).
+        .filter(|n| !n.name.chars().any(needs_escape))
+        .map(|n| {
+            // zsh, fish and PowerShell print the description beside the name: it is text from
+            // the catalog (a display name), so control and format characters are escaped as
+            // everywhere else output reaches a terminal.
+            let about = (!n.about.is_empty()).then(|| excerpt_of(&n.about, ABOUT_CHARS).into());
+            CompletionCandidate::new(n.name).help(about)
+        })
+        .collect()
 }
 
 /// Workspace names from the catalog.
@@ -215,7 +102,8 @@ pub fn non_members() -> ArgValueCompleter {
 /// (`compute show W` or `datasource show W`, which share their arguments).
 pub fn objects() -> ArgValueCompleter {
     ArgValueCompleter::new(|p: &OsStr| {
-        let kind = match context().command.first().map(String::as_str) {
+        let noun = TYPED.get().and_then(|t| t.command.first());
+        let kind = match noun.map(String::as_str) {
             Some("compute") => NameKind::Compute,
             _ => NameKind::DataSource,
         };
@@ -387,88 +275,5 @@ mod tests {
         assert_eq!(after, ["dev,admin", "dev,analyst"]);
         let no_repeat = values(role_candidates(OsStr::new("dev,d"), false, true));
         assert_eq!(no_repeat, ["dev,deploy"]);
-    }
-
-    #[test]
-    fn the_words_typed_give_the_catalog_and_the_workspace() {
-        let words: Vec<OsString> = [
-            "dwctl",
-            "--no-config",
-            "member",
-            "show",
-            "sales_ws",
-            "--catalog",
-            "/tmp/x.db",
-        ]
-        .iter()
-        .map(OsString::from)
-        .collect();
-        let ctx = Context::from_words(&words);
-        assert_eq!(ctx.catalog, Some(PathBuf::from("/tmp/x.db")));
-        assert_eq!(ctx.workspace.as_deref(), Some("sales_ws"));
-        // Half-typed lines parse as far as they go.
-        let ctx = Context::from_words(&words[..4]);
-        assert_eq!(ctx.workspace, None);
-        let ctx = Context::from_words(&[OsString::from("dwctl"), OsString::from("--as")]);
-        assert_eq!(ctx.workspace, None);
-    }
-
-    #[test]
-    fn every_shell_gets_a_script_that_calls_dwctl_back() {
-        for shell in Shell::ALL {
-            let s = shell.script();
-            assert!(s.contains(ENV_VAR), "{shell:?}: {s}");
-            assert!(s.contains("dwctl"), "{shell:?}: {s}");
-        }
-    }
-}
-
-#[cfg(test)]
-mod coverage {
-    use super::*;
-
-    /// Every positional argument that names something that exists completes (from the
-    /// catalog or a fixed list); only the names of things being created, files and
-    /// free text do not. Every option that takes a file completes paths.
-    #[test]
-    fn every_positional_argument_that_names_an_object_completes() {
-        fn walk(c: &clap::Command, path: Vec<String>, missing: &mut Vec<String>) {
-            let verb = path.last().cloned().unwrap_or_default();
-            for a in c.get_positionals() {
-                let new_name =
-                    matches!(verb.as_str(), "create" | "add" | "attach") && a.get_id() == "name";
-                let completes = a.get::<ArgValueCandidates>().is_some()
-                    || a.get::<ArgValueCompleter>().is_some()
-                    || !a.get_possible_values().is_empty()
-                    // A file's path: the shell completes it.
-                    || matches!(
-                        a.get_value_hint(),
-                        clap::ValueHint::FilePath | clap::ValueHint::AnyPath | clap::ValueHint::DirPath
-                    );
-                if !completes && !new_name {
-                    missing.push(format!("{} <{}>", path.join(" "), a.get_id()));
-                }
-            }
-            // An option that takes a file (`--file`, `--props`) completes paths.
-            for a in c.get_opts() {
-                let names = a.get_value_names().unwrap_or_default();
-                if names.iter().any(|n| *n == "PATH" || *n == "FILE")
-                    && a.get_value_hint() != clap::ValueHint::FilePath
-                {
-                    missing.push(format!("{} --{}", path.join(" "), a.get_id()));
-                }
-            }
-            for s in c.get_subcommands().filter(|s| s.get_name() != "help") {
-                let mut p = path.clone();
-                p.push(s.get_name().to_string());
-                walk(s, p, missing);
-            }
-        }
-        let mut missing = Vec::new();
-        // Subcommands' arguments are added when the command is built.
-        let mut cli = Cli::command();
-        cli.build();
-        walk(&cli, Vec::new(), &mut missing);
-        assert!(missing.is_empty(), "{missing:?}");
     }
 }

@@ -1,6 +1,9 @@
 use clap::{Args, Subcommand, ValueHint};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::error::Result;
+use crate::model::types::{ConnMode, TypeSpec};
+use crate::model::{Env, ObjectName, WorkspaceName};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -17,12 +20,12 @@ pub enum ComputeCommand {
     List(ObjectListArgs),
     /// Show a compute resource (secrets are never shown)
     #[command(after_help = "EXAMPLES:\n  dwctl compute show finance_tax_report mc_fin --env prod")]
-    Show(ObjectRef),
+    Show(ObjectRef<Compute>),
     /// Change a compute resource's properties or description
     #[command(
         after_help = "EXAMPLES:\n  dwctl compute update finance_tax_report mc_fin --env prod \\\n      --prop authType=TaskOwner\n  dwctl compute update finance_tax_report ch \\\n      --prop password=- < secret.txt"
     )]
-    Update(ObjectUpdateArgs),
+    Update(ObjectUpdateArgs<Compute>),
     /// Detach a compute resource (and its data source, unless --keep-datasource)
     #[command(
         after_help = "EXAMPLES:\n  dwctl compute detach finance_tax_report mc_fin --env dev --yes\n  dwctl compute detach finance_tax_report mc_fin \\\n      --keep-datasource --yes"
@@ -39,13 +42,14 @@ pub enum ComputeCommand {
 #[derive(Debug, Args)]
 pub struct ComputeAttachArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Compute resource name: 1-255 of A-Za-z0-9_, starting with a letter
-    pub name: String,
+    #[arg(value_parser = values::compute_name)]
+    pub name: ObjectName,
     /// Compute type (see dwctl datasource types)
-    #[arg(long = "type", value_name = "TYPE", add = complete::compute_types())]
-    pub type_key: String,
+    #[arg(long = "type", value_name = "TYPE", value_parser = values::compute_type, add = complete::compute_types())]
+    pub type_key: &'static TypeSpec,
     #[command(flatten)]
     pub object: ObjectInput,
     /// Succeed without change when it exists
@@ -62,11 +66,11 @@ pub struct ComputeAttachArgs {
 #[derive(Debug, Args)]
 pub struct ObjectInput {
     /// prod or dev [default: prod]
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
     /// Connection mode: instance, url or cdh [default: inferred from the type and properties]
-    #[arg(long, value_name = "MODE", add = complete::conn_modes())]
-    pub mode: Option<String>,
+    #[arg(long, value_name = "MODE", value_parser = values::conn_mode, add = complete::conn_modes())]
+    pub mode: Option<ConnMode>,
     /// A property KEY=VALUE; KEY=- reads stdin (at a terminal: asks, hidden for a secret), KEY=@FILE a file (at most 16 KiB), KEY=env:VAR a variable (repeatable, each key once)
     #[arg(long = "prop", value_name = "KEY=VALUE")]
     pub props: Vec<String>,
@@ -81,37 +85,65 @@ pub struct ObjectInput {
 #[derive(Debug, Args)]
 pub struct ObjectListArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Only this environment: prod or dev
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
+}
+
+/// What a shared argument struct names: its name parses (and its errors read) as a
+/// compute resource's or as a data source's.
+pub trait Noun: std::fmt::Debug + Clone + Send + Sync + 'static {
+    fn parse(s: &str) -> Result<ObjectName>;
+}
+
+#[derive(Debug, Clone)]
+pub struct Compute;
+
+impl Noun for Compute {
+    fn parse(s: &str) -> Result<ObjectName> {
+        values::compute_name(s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DataSource;
+
+impl Noun for DataSource {
+    fn parse(s: &str) -> Result<ObjectName> {
+        values::datasource_name(s)
+    }
 }
 
 #[derive(Debug, Args)]
-pub struct ObjectRef {
+pub struct ObjectRef<N: Noun> {
+    #[arg(skip)]
+    pub noun: std::marker::PhantomData<N>,
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Name (a compute resource or data source)
-    #[arg(add = complete::objects())]
-    pub name: String,
+    #[arg(value_parser = N::parse, add = complete::objects())]
+    pub name: ObjectName,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
 }
 
 #[derive(Debug, Args)]
-pub struct ObjectUpdateArgs {
+pub struct ObjectUpdateArgs<N: Noun> {
+    #[arg(skip)]
+    pub noun: std::marker::PhantomData<N>,
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Name (a compute resource or data source)
-    #[arg(add = complete::objects())]
-    pub name: String,
+    #[arg(value_parser = N::parse, add = complete::objects())]
+    pub name: ObjectName,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
     /// Set a property KEY=VALUE (KEY=-, KEY=@FILE, KEY=env:VAR read it from stdin or a terminal prompt, a file, a variable; each key once)
     #[arg(long = "prop", value_name = "KEY=VALUE")]
     pub props: Vec<String>,
@@ -132,14 +164,14 @@ pub struct ObjectUpdateArgs {
 #[derive(Debug, Args)]
 pub struct ObjectMutateArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Name
-    #[arg(add = complete::computes())]
-    pub name: String,
+    #[arg(value_parser = values::compute_name, add = complete::computes())]
+    pub name: ObjectName,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -148,14 +180,14 @@ pub struct ObjectMutateArgs {
 #[derive(Debug, Args)]
 pub struct ComputeDetachArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Name
-    #[arg(add = complete::computes())]
-    pub name: String,
+    #[arg(value_parser = values::compute_name, add = complete::computes())]
+    pub name: ObjectName,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
     /// Keep the data source it brought, as an ordinary data source
     #[arg(long)]
     pub keep_datasource: bool,

@@ -1,8 +1,10 @@
 use clap::{Args, Subcommand};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::types::TypeSpec;
+use crate::model::{Env, ObjectName, WorkspaceName};
 
-use super::compute::{ObjectInput, ObjectRef, ObjectUpdateArgs};
+use super::compute::{DataSource, ObjectInput, ObjectRef, ObjectUpdateArgs};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -21,12 +23,12 @@ pub enum DataSourceCommand {
     #[command(
         after_help = "EXAMPLES:\n  dwctl datasource show finance_tax_report orders --env prod"
     )]
-    Show(ObjectRef),
+    Show(ObjectRef<DataSource>),
     /// Change a data source's properties or description
     #[command(
         after_help = "EXAMPLES:\n  dwctl datasource update finance_tax_report orders --env dev \\\n      --prop address=10.0.1.5\n  dwctl datasource update finance_tax_report orders --env prod \\\n      --prop password=- < pw.txt"
     )]
-    Update(ObjectUpdateArgs),
+    Update(ObjectUpdateArgs<DataSource>),
     /// Remove a data source (not one a compute resource brought)
     #[command(
         after_help = "EXAMPLES:\n  dwctl datasource remove finance_tax_report orders --env dev --yes"
@@ -47,13 +49,14 @@ pub enum DataSourceCommand {
 #[derive(Debug, Args)]
 pub struct DsAddArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Data source name: 1-255 of A-Za-z0-9_, starting with a letter
-    pub name: String,
+    #[arg(value_parser = values::datasource_name)]
+    pub name: ObjectName,
     /// Type (see dwctl datasource types; asked for at a terminal when omitted)
-    #[arg(long = "type", value_name = "TYPE", add = complete::types())]
-    pub type_key: Option<String>,
+    #[arg(long = "type", value_name = "TYPE", value_parser = values::type_spec, add = complete::types())]
+    pub type_key: Option<&'static TypeSpec>,
     #[command(flatten)]
     pub object: ObjectInput,
     /// Succeed without change when it exists
@@ -67,14 +70,14 @@ pub struct DsAddArgs {
 #[derive(Debug, Args)]
 pub struct DsListArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Only this environment: prod or dev
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
     /// Only this type
-    #[arg(long = "type", value_name = "TYPE", add = complete::types())]
-    pub type_key: Option<String>,
+    #[arg(long = "type", value_name = "TYPE", value_parser = values::type_spec, add = complete::types())]
+    pub type_key: Option<&'static TypeSpec>,
     /// Only names containing this (case-insensitive)
     #[arg(long, value_name = "SUBSTRING")]
     pub name: Option<String>,
@@ -83,14 +86,14 @@ pub struct DsListArgs {
 #[derive(Debug, Args)]
 pub struct DsRemoveArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Name
-    #[arg(add = complete::datasources())]
-    pub name: String,
+    #[arg(value_parser = values::datasource_name, add = complete::datasources())]
+    pub name: ObjectName,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
     /// Succeed without change when it does not exist (a missing workspace is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
@@ -102,14 +105,14 @@ pub struct DsRemoveArgs {
 #[derive(Debug, Args)]
 pub struct DsTestArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Name
-    #[arg(add = complete::datasources())]
-    pub name: String,
+    #[arg(value_parser = values::datasource_name, add = complete::datasources())]
+    pub name: ObjectName,
     /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", add = complete::envs())]
-    pub env: Option<String>,
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
     /// Seconds for resolving and connecting [default: 3]
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,

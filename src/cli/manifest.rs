@@ -1,6 +1,7 @@
 use clap::{Args, ValueHint};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::WorkspaceName;
 
 /// `man dwctl-export`: what an export holds beyond the manifest's keys.
 pub const EXPORT_ABOUT: &str = "\
@@ -29,8 +30,8 @@ they name their variables themselves; new exports use the new names.";
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Workspaces to export (with the principals and resource groups they use)
-    #[arg(add = complete::workspaces())]
-    pub workspaces: Vec<String>,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspaces: Vec<WorkspaceName>,
     /// Export everything: every workspace, principal and resource group
     #[arg(long, conflicts_with = "workspaces")]
     pub all: bool,

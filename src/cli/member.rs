@@ -1,6 +1,8 @@
 use clap::{Args, Subcommand};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::WorkspaceName;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -31,24 +33,24 @@ pub enum MemberCommand {
 #[derive(Debug, Args)]
 pub struct MemberRef {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Principal name or id
-    #[arg(add = complete::members())]
+    #[arg(value_parser = values::principal, add = complete::members())]
     pub user: String,
 }
 
 #[derive(Debug, Args)]
 pub struct MemberAddArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Principal name or id
-    #[arg(add = complete::non_members())]
+    #[arg(value_parser = values::principal, add = complete::non_members())]
     pub user: String,
     /// Role code or alias (repeatable, or comma-separated)
-    #[arg(long = "role", value_name = "ROLE", add = complete::grantable_roles())]
-    pub roles: Vec<String>,
+    #[arg(long = "role", value_name = "ROLE", value_parser = values::roles, add = complete::grantable_roles())]
+    pub roles: Vec<RoleSet>,
     /// Succeed without change when already a member
     #[arg(long)]
     pub if_not_exists: bool,
@@ -60,30 +62,30 @@ pub struct MemberAddArgs {
 #[derive(Debug, Args)]
 pub struct MemberListArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Only members holding this role
-    #[arg(long, value_name = "ROLE", add = complete::any_role())]
-    pub role: Option<String>,
+    #[arg(long, value_name = "ROLE", value_parser = values::role, add = complete::any_role())]
+    pub role: Option<RoleCode>,
 }
 
 #[derive(Debug, Args)]
 pub struct MemberRoleArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Principal name or id
-    #[arg(add = complete::members())]
+    #[arg(value_parser = values::principal, add = complete::members())]
     pub user: String,
     /// Grant a role (repeatable)
-    #[arg(long, value_name = "ROLE", add = complete::grantable_roles())]
-    pub grant: Vec<String>,
+    #[arg(long, value_name = "ROLE", value_parser = values::roles, add = complete::grantable_roles())]
+    pub grant: Vec<RoleSet>,
     /// Revoke a role (repeatable; not one --grant grants)
-    #[arg(long, value_name = "ROLE", add = complete::grantable_roles())]
-    pub revoke: Vec<String>,
+    #[arg(long, value_name = "ROLE", value_parser = values::roles, add = complete::grantable_roles())]
+    pub revoke: Vec<RoleSet>,
     /// Replace the roles with exactly these (comma-separated)
-    #[arg(long, value_name = "ROLE,ROLE", conflicts_with_all = ["grant", "revoke"], required_unless_present_any = ["grant", "revoke"], add = complete::grantable_roles())]
-    pub set: Option<String>,
+    #[arg(long, value_name = "ROLE,ROLE", conflicts_with_all = ["grant", "revoke"], required_unless_present_any = ["grant", "revoke"], value_parser = values::roles, add = complete::grantable_roles())]
+    pub set: Option<RoleSet>,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -92,10 +94,10 @@ pub struct MemberRoleArgs {
 #[derive(Debug, Args)]
 pub struct MemberRemoveArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Principal name or id
-    #[arg(add = complete::members())]
+    #[arg(value_parser = values::principal, add = complete::members())]
     pub user: String,
     /// Succeed without change when not a member (a missing workspace or principal is still exit 3)
     #[arg(long)]

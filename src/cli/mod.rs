@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::output::{ColorChoice, Format};
 
+pub mod answer;
 mod audit;
 mod catalog;
 mod check;
@@ -19,6 +20,7 @@ mod member;
 mod resource_group;
 mod role;
 mod user;
+pub mod values;
 mod workspace;
 
 pub use audit::*;
@@ -247,12 +249,115 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The account id: 16 digits [default: random]
-    #[arg(long, value_name = "UID")]
+    #[arg(long, value_name = "UID", value_parser = values::account_id)]
     pub account_id: Option<String>,
     /// The region [default: cn-hangzhou]
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = values::region)]
     pub region: Option<String>,
     /// Succeed without change when the catalog exists
     #[arg(long)]
     pub if_not_exists: bool,
+}
+
+/// Parse a command line whose values the domain may refuse: the line, and the domain's
+/// error for the first value it refused, if any. When a value was refused, the line is
+/// parsed again leniently (see `values::leniently`), so that clap's own usage error (or
+/// help), which comes first, is still clap's, as when commands parsed their arguments;
+/// without one, the line's global options resolve the settings the refusal is reported
+/// with.
+pub fn parse(
+    args: &[std::ffi::OsString],
+) -> Result<(Cli, Option<crate::model::error::Error>), clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let once = || {
+        // What `Cli::try_parse_from` does, except that the command tree is left for the
+        // process's exit to reclaim: it is thousands of small allocations, and freeing
+        // them was a quarter of the instructions of `dwctl --version` (quality.md P5).
+        let mut command = Cli::command();
+        let parsed = command
+            .try_get_matches_from_mut(args)
+            .and_then(|mut m| Cli::from_arg_matches_mut(&mut m));
+        std::mem::forget(command);
+        parsed
+    };
+    match once() {
+        Ok(cli) => Ok((cli, None)),
+        Err(e) => match values::refused(&e).cloned() {
+            None => Err(e),
+            Some(refused) => values::leniently(once).map(|cli| (cli, Some(refused))),
+        },
+    }
+}
+
+/// Arguments parsed into domain types (`values`), and how a refused one is reported.
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use clap::error::ErrorKind;
+    use std::ffi::OsString;
+
+    fn line(args: &[&str]) -> Vec<OsString> {
+        std::iter::once("dwctl")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect()
+    }
+
+    #[test]
+    fn a_refused_value_is_the_domains_error() {
+        let (cli, refused) = parse(&line(&["workspace", "show", "ab"])).unwrap();
+        let refused = refused.expect("refused");
+        assert_eq!(refused.message, "invalid workspace name 'ab'");
+        assert!(refused
+            .hint
+            .unwrap()
+            .starts_with("a workspace name is 3-28"));
+        assert!(matches!(cli.command, super::Command::Workspace(_)));
+        // The next parse is strict again.
+        assert!(parse(&line(&["workspace", "show", "ab"]))
+            .unwrap()
+            .1
+            .is_some());
+    }
+
+    #[test]
+    fn clap_usage_errors_and_help_come_before_a_refused_value() {
+        let missing = parse(&line(&["member", "add", "ab"])).err().unwrap();
+        assert_eq!(missing.kind(), ErrorKind::MissingRequiredArgument);
+        let conflict = parse(&line(&["workspace", "purge", "ab", "--expired"]))
+            .err()
+            .unwrap();
+        assert_eq!(conflict.kind(), ErrorKind::ArgumentConflict);
+        let help = parse(&line(&["workspace", "show", "ab", "--help"]))
+            .err()
+            .unwrap();
+        assert_eq!(help.kind(), ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn global_options_after_a_refused_value_still_count() {
+        let (cli, refused) = parse(&line(&[
+            "member", "add", "ab", "x y", "--role", "bogus", "--as", "alice", "-o", "json",
+        ]))
+        .unwrap();
+        // The first refused value, in the order of the line.
+        assert_eq!(refused.unwrap().message, "invalid workspace name 'ab'");
+        assert_eq!(cli.global.actor.as_deref(), Some("alice"));
+        assert_eq!(cli.global.output, Some(crate::output::Format::Json));
+    }
+
+    #[test]
+    fn values_become_domain_types() {
+        let (cli, refused) = parse(&line(&[
+            "member", "role", "fin_ws", "alice", "--grant", "dev,ops", "--revoke", "analyst",
+        ]))
+        .unwrap();
+        assert!(refused.is_none());
+        let super::Command::Member(super::MemberCommand::Role(a)) = cli.command else {
+            panic!("member role");
+        };
+        assert_eq!(a.workspace.as_str(), "fin_ws");
+        assert_eq!(a.grant[0].codes(), ["role_project_dev", "role_project_pe"]);
+        assert_eq!(a.revoke[0].codes(), ["role_project_data_analyst"]);
+    }
 }

@@ -1,6 +1,8 @@
 use clap::{Args, Subcommand};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::{GroupName, WorkspaceName};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -37,29 +39,30 @@ pub enum ResourceGroupCommand {
 #[derive(Debug, Args)]
 pub struct RgRef {
     /// Resource group name or id
-    #[arg(add = complete::resource_groups())]
+    #[arg(value_parser = values::group, add = complete::resource_groups())]
     pub group: String,
 }
 
 #[derive(Debug, Args)]
 pub struct RgCreateArgs {
     /// Name: 1-128 of A-Za-z0-9_, starting with a letter
-    pub name: String,
+    #[arg(value_parser = values::group_name)]
+    pub name: GroupName,
     /// serverless, scheduler, integration or dataservice [default: serverless]
-    #[arg(long = "type", value_name = "TYPE", add = complete::group_types())]
-    pub group_type: Option<String>,
+    #[arg(long = "type", value_name = "TYPE", value_parser = values::group_type, add = complete::group_types())]
+    pub group_type: Option<GroupType>,
     /// Size in CU, at least 2 (1 CU = 1 vCPU + 4 GiB) [default: 2]
     #[arg(long)]
     pub spec: Option<i64>,
     /// postpaid or prepaid [default: postpaid]
-    #[arg(long, add = complete::payments())]
-    pub payment: Option<String>,
+    #[arg(long, value_parser = values::payment, add = complete::payments())]
+    pub payment: Option<Payment>,
     /// Prepaid duration
     #[arg(long, value_name = "N")]
     pub duration: Option<i64>,
     /// month or year
-    #[arg(long, value_name = "UNIT", add = complete::duration_units())]
-    pub duration_unit: Option<String>,
+    #[arg(long, value_name = "UNIT", value_parser = values::duration_unit, add = complete::duration_units())]
+    pub duration_unit: Option<DurationUnit>,
     /// VPC id (vpc-...)
     #[arg(long)]
     pub vpc: Option<String>,
@@ -80,11 +83,11 @@ pub struct RgCreateArgs {
 #[derive(Debug, Args)]
 pub struct RgUpdateArgs {
     /// Resource group name or id
-    #[arg(add = complete::resource_groups())]
+    #[arg(value_parser = values::group, add = complete::resource_groups())]
     pub group: String,
     /// New name
-    #[arg(long)]
-    pub name: Option<String>,
+    #[arg(long, value_parser = values::group_name)]
+    pub name: Option<GroupName>,
     /// New remark
     #[arg(long)]
     pub remark: Option<String>,
@@ -99,7 +102,7 @@ pub struct RgUpdateArgs {
 #[derive(Debug, Args)]
 pub struct RgDeleteArgs {
     /// Resource group name or id
-    #[arg(add = complete::resource_groups())]
+    #[arg(value_parser = values::group, add = complete::resource_groups())]
     pub group: String,
     /// Succeed without change when the group does not exist
     #[arg(long)]
@@ -112,11 +115,11 @@ pub struct RgDeleteArgs {
 #[derive(Debug, Args)]
 pub struct RgBindArgs {
     /// Resource group name or id
-    #[arg(add = complete::resource_groups())]
+    #[arg(value_parser = values::group, add = complete::resource_groups())]
     pub group: String,
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Also make it the workspace's default group
     #[arg(long)]
     pub default: bool,
@@ -131,11 +134,11 @@ pub struct RgBindArgs {
 #[derive(Debug, Args)]
 pub struct RgUnbindArgs {
     /// Resource group name or id
-    #[arg(add = complete::resource_groups())]
+    #[arg(value_parser = values::group, add = complete::resource_groups())]
     pub group: String,
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Succeed without change when not bound (a missing group or workspace is still exit 3)
     #[arg(long)]
     pub if_exists: bool,

@@ -1,6 +1,7 @@
 use clap::{Args, Subcommand};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::roles::RoleCode;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -18,6 +19,6 @@ pub enum RoleCommand {
 #[derive(Debug, Args)]
 pub struct RoleRef {
     /// Role code or alias
-    #[arg(add = complete::any_role())]
-    pub role: String,
+    #[arg(value_parser = values::role, add = complete::any_role())]
+    pub role: RoleCode,
 }

@@ -1,6 +1,7 @@
 use clap::{Args, Subcommand};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::{PrincipalKind, PrincipalName};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -31,19 +32,20 @@ pub enum UserCommand {
 #[derive(Debug, Args)]
 pub struct UserRef {
     /// Principal name or id
-    #[arg(add = complete::principals())]
+    #[arg(value_parser = values::principal, add = complete::principals())]
     pub user: String,
 }
 
 #[derive(Debug, Args)]
 pub struct UserAddArgs {
     /// Login name: 1-64 of A-Za-z0-9._@-, not all digits
-    pub name: String,
+    #[arg(value_parser = values::principal_name)]
+    pub name: PrincipalName,
     /// ram-user or ram-role [default: ram-user]
-    #[arg(long, value_name = "KIND", add = complete::principal_kinds())]
-    pub kind: Option<String>,
+    #[arg(long, value_name = "KIND", value_parser = values::principal_kind, add = complete::principal_kinds())]
+    pub kind: Option<PrincipalKind>,
     /// The principal's id (digits) [default: a generated 16-digit id]
-    #[arg(long)]
+    #[arg(long, value_parser = values::principal_id)]
     pub id: Option<String>,
     /// Display name (0-128 printable characters)
     #[arg(long)]
@@ -62,7 +64,7 @@ pub struct UserAddArgs {
 #[derive(Debug, Args)]
 pub struct UserUpdateArgs {
     /// Principal name or id
-    #[arg(add = complete::principals())]
+    #[arg(value_parser = values::principal, add = complete::principals())]
     pub user: String,
     /// New display name ('' clears it)
     #[arg(long)]
@@ -78,7 +80,7 @@ pub struct UserUpdateArgs {
 #[derive(Debug, Args)]
 pub struct UserRemoveArgs {
     /// Principal name or id
-    #[arg(add = complete::principals())]
+    #[arg(value_parser = values::principal, add = complete::principals())]
     pub user: String,
     /// Also remove its memberships, in the recycle bin too (each a member.remove event)
     #[arg(long)]

@@ -1,6 +1,7 @@
 use clap::{Args, Subcommand};
 
-use super::complete;
+use super::{complete, values};
+use crate::model::{Mode, SodPolicy, Status, WorkspaceName};
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -54,14 +55,15 @@ pub enum WorkspaceCommand {
 #[derive(Debug, Args)]
 pub struct WsRef {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
 }
 
 #[derive(Debug, Args)]
 pub struct WsCreateArgs {
     /// Workspace name: 3-28 of A-Za-z0-9_, starting with a letter (asked for at a terminal when omitted)
-    pub name: Option<String>,
+    #[arg(value_parser = values::workspace)]
+    pub name: Option<WorkspaceName>,
     /// Display name (1-64 printable characters) [default: the name]
     #[arg(long)]
     pub display_name: Option<String>,
@@ -69,17 +71,17 @@ pub struct WsCreateArgs {
     #[arg(long)]
     pub description: Option<String>,
     /// basic or standard [default: standard]
-    #[arg(long, value_name = "MODE", add = complete::modes())]
-    pub mode: Option<String>,
+    #[arg(long, value_name = "MODE", value_parser = values::mode, add = complete::modes())]
+    pub mode: Option<Mode>,
     /// Separation of duties: off, warn or enforce [default: warn]
-    #[arg(long, value_name = "POLICY", add = complete::sod_policies())]
-    pub sod_policy: Option<String>,
+    #[arg(long, value_name = "POLICY", value_parser = values::sod_policy, add = complete::sod_policies())]
+    pub sod_policy: Option<SodPolicy>,
     /// Allow PAI tasks: on or off [default: off]
-    #[arg(long, value_name = "on|off", add = complete::on_off())]
-    pub pai_tasks: Option<String>,
+    #[arg(long, value_name = "on|off", value_parser = values::on_off, add = complete::on_off())]
+    pub pai_tasks: Option<bool>,
     /// A tag key=value (repeatable, up to 20)
-    #[arg(long = "tag", value_name = "KEY=VALUE")]
-    pub tags: Vec<String>,
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = values::tag)]
+    pub tags: Vec<(String, String)>,
     /// Succeed without change when the workspace exists
     #[arg(long)]
     pub if_not_exists: bool,
@@ -94,21 +96,21 @@ pub struct WsListArgs {
     #[arg(long)]
     pub all: bool,
     /// Only this status: available, disabled or deleted
-    #[arg(long, value_name = "STATUS", add = complete::statuses())]
-    pub status: Option<String>,
+    #[arg(long, value_name = "STATUS", value_parser = values::status, add = complete::statuses())]
+    pub status: Option<Status>,
     /// Only this mode: basic or standard
-    #[arg(long, value_name = "MODE", add = complete::modes())]
-    pub mode: Option<String>,
+    #[arg(long, value_name = "MODE", value_parser = values::mode, add = complete::modes())]
+    pub mode: Option<Mode>,
     /// Only workspaces with this tag (repeatable: all must match)
-    #[arg(long = "tag", value_name = "KEY=VALUE")]
-    pub tags: Vec<String>,
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = values::tag)]
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, Args)]
 pub struct WsUpdateArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// New display name (1-64 printable characters)
     #[arg(long)]
     pub display_name: Option<String>,
@@ -116,20 +118,21 @@ pub struct WsUpdateArgs {
     #[arg(long)]
     pub description: Option<String>,
     /// Add or replace a tag key=value (repeatable; each key once)
-    #[arg(long = "tag", value_name = "KEY=VALUE")]
-    pub tags: Vec<String>,
+    #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = values::tag)]
+    pub tags: Vec<(String, String)>,
     /// Remove a tag by key (repeatable; not one --tag sets)
-    #[arg(long = "untag", value_name = "KEY")]
+    #[arg(long = "untag", value_name = "KEY", value_parser = values::tag_key)]
     pub untag: Vec<String>,
     /// Allow PAI tasks: on or off
-    #[arg(long, value_name = "on|off", add = complete::on_off())]
-    pub pai_tasks: Option<String>,
+    #[arg(long, value_name = "on|off", value_parser = values::on_off, add = complete::on_off())]
+    pub pai_tasks: Option<bool>,
     /// Separation of duties: off, warn or enforce
-    #[arg(long, value_name = "POLICY", add = complete::sod_policies())]
-    pub sod_policy: Option<String>,
+    #[arg(long, value_name = "POLICY", value_parser = values::sod_policy, add = complete::sod_policies())]
+    pub sod_policy: Option<SodPolicy>,
     /// Default resource group (bound to the workspace), or none
-    #[arg(long, value_name = "GROUP", add = complete::resource_groups_or_none())]
-    pub default_resource_group: Option<String>,
+    #[arg(long, value_name = "GROUP", value_parser = values::group_or_none, add = complete::resource_groups_or_none())]
+    // Spelled out: clap reads a bare `Option<Option<_>>` as a flag with an optional value.
+    pub default_resource_group: Option<std::option::Option<String>>,
     /// Disable the Develop role for good (refused while anyone holds it)
     #[arg(long)]
     pub disable_dev_role: bool,
@@ -141,8 +144,8 @@ pub struct WsUpdateArgs {
 #[derive(Debug, Args)]
 pub struct WsMutateArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -151,8 +154,8 @@ pub struct WsMutateArgs {
 #[derive(Debug, Args)]
 pub struct WsRemoveArgs {
     /// Workspace name
-    #[arg(add = complete::workspaces())]
-    pub workspace: String,
+    #[arg(value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: WorkspaceName,
     /// Succeed without change when the workspace does not exist
     #[arg(long)]
     pub if_exists: bool,
@@ -164,8 +167,8 @@ pub struct WsRemoveArgs {
 #[derive(Debug, Args)]
 pub struct WsPurgeArgs {
     /// Workspace name (in the recycle bin)
-    #[arg(required_unless_present = "expired", conflicts_with = "expired", add = complete::workspaces())]
-    pub workspace: Option<String>,
+    #[arg(required_unless_present = "expired", conflicts_with = "expired", value_parser = values::workspace, add = complete::workspaces())]
+    pub workspace: Option<WorkspaceName>,
     /// Purge every workspace whose 14-day retention is over
     #[arg(long)]
     pub expired: bool,

@@ -1,74 +1,63 @@
-use super::Ctx;
-use crate::cli::{AuditCommand, AuditListArgs};
+use super::{Ctx, OutputError};
 use crate::domain::audit;
 use crate::domain::session;
 use crate::domain::store::AuditFilter;
 use crate::model::audit::{Anchor, AuditEvent};
 use crate::model::clock::Timestamp;
 use crate::model::error::Error;
+use crate::model::WorkspaceName;
 
-pub fn run(ctx: &mut Ctx, cmd: AuditCommand) -> anyhow::Result<()> {
-    match cmd {
-        AuditCommand::List(a) => list(ctx, a),
-        AuditCommand::Verify(a) => {
-            let expect = a
-                .expect
-                .iter()
-                .map(|s| Anchor::parse(s))
-                .collect::<Result<Vec<_>, _>>()?;
-            let v = ctx.read(|s| audit::verify(s, &expect))?;
-            ctx.printer.object(&v)?;
-            if !v.ok {
-                let mut e = Error::negative(format!("the audit chain is broken: {}", v.message));
-                if let Some(h) = &v.hint {
-                    e = e.with_hint(h.clone());
-                }
-                return Err(e.into());
-            }
-            ctx.printer.status(&v.message);
-            Ok(())
+/// `audit verify`, also against anchors kept outside the catalog.
+pub fn verify(ctx: &mut Ctx, expect: &[Anchor]) -> anyhow::Result<()> {
+    let v = ctx.read(|s| audit::verify(s, expect))?;
+    ctx.printer.object(&v)?;
+    if !v.ok {
+        let mut e = Error::negative(format!("the audit chain is broken: {}", v.message));
+        if let Some(h) = &v.hint {
+            e = e.with_hint(h.clone());
         }
-        AuditCommand::Head => {
-            let head = ctx.read(audit::head)?;
-            ctx.printer.anchor(&head)?;
-            Ok(())
-        }
+        return Err(e.into());
     }
+    ctx.printer.status(&v.message);
+    Ok(())
 }
 
-fn list(ctx: &mut Ctx, a: AuditListArgs) -> anyhow::Result<()> {
-    // A filter that could never match is a mistake, not an empty answer.
-    if let Some(w) = &a.workspace {
-        crate::model::WorkspaceName::parse(w)?;
-    }
-    if let Some(p) = &a.actor {
-        crate::domain::principal::parse_principal_ref(p)?;
-    }
+/// `audit head`.
+pub fn head(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let head = ctx.read(audit::head)?;
+    ctx.printer.anchor(&head)?;
+    Ok(())
+}
+
+/// What `audit list` takes (`actor`: a principal's name or id). A filter that could never
+/// match (a malformed name) is a mistake, not an empty answer: the types say it is valid.
+pub struct List {
+    pub workspace: Option<WorkspaceName>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub limit: Option<u64>,
+}
+
+pub fn list(ctx: &mut Ctx, a: List) -> anyhow::Result<()> {
     let filter = AuditFilter {
-        workspace: a.workspace.clone(),
-        actor: a.actor.clone(),
-        action: a.action.clone(),
-        since: a.since.as_deref().map(Timestamp::parse).transpose()?,
-        until: a.until.as_deref().map(Timestamp::parse).transpose()?,
+        workspace: a.workspace.map(|w| w.as_str().to_string()),
+        actor: a.actor,
+        action: a.action,
+        since: a.since,
+        until: a.until,
         visible_workspaces: None,
         limit: Some(a.limit.unwrap_or(100)),
     };
     let mut cat = ctx.catalog()?;
     let req = ctx.request(false);
     let mut w = ctx.printer.list_writer::<AuditEvent>()?;
-    let mut io_error = None;
+    let mut out = OutputError::default();
     session::read(&mut cat, &req, |s| {
-        audit::list(s, filter, |e| {
-            w.row(&e).map_err(|err| {
-                io_error = Some(err);
-                Error::internal("output failed")
-            })
-        })
+        audit::list(s, filter, |e| out.keep(w.row(&e)))
     })
-    .map_err(|e| match io_error.take() {
-        Some(io) => anyhow::Error::from(io),
-        None => e.into(),
-    })?;
+    .map_err(|e| out.or(e))?;
     w.finish()?;
     Ok(())
 }

@@ -1,8 +1,7 @@
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Ctx;
-use crate::cli::CatalogCommand;
 use crate::domain::tenant;
 use crate::model::clock::Timestamp;
 
@@ -13,22 +12,19 @@ struct Backup {
     at: Timestamp,
 }
 
-pub fn run(ctx: &mut Ctx, c: CatalogCommand) -> anyhow::Result<()> {
-    match c {
-        CatalogCommand::Backup(a) => {
-            ctx.read(|s| tenant::authorize_backup(s))?;
-            let cat = ctx.catalog()?;
-            let bytes = cat.backup_to(&a.path)?;
-            ctx.printer.object(&Backup {
-                path: a.path.clone(),
-                bytes,
-                at: ctx.settings.now,
-            })?;
-            ctx.printer.status(&format!(
-                "Backed up the catalog to {} (mode 0600).",
-                a.path.display()
-            ));
-            Ok(())
-        }
-    }
+/// `catalog backup PATH`: a consistent copy, at a path that must not exist.
+pub fn backup(ctx: &mut Ctx, path: &Path) -> anyhow::Result<()> {
+    ctx.read(|s| tenant::authorize_backup(s))?;
+    let cat = ctx.catalog()?;
+    let bytes = cat.backup_to(path)?;
+    ctx.printer.object(&Backup {
+        path: path.to_path_buf(),
+        bytes,
+        at: ctx.settings.now,
+    })?;
+    ctx.printer.status(&format!(
+        "Backed up the catalog to {} (mode 0600).",
+        path.display()
+    ));
+    Ok(())
 }

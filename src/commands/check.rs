@@ -1,17 +1,13 @@
 use super::{Ctx, OutputError};
-use crate::cli::CheckArgs;
 use crate::domain::check::{self, Finding, Severity};
 use crate::domain::session;
 use crate::model::error::Error;
 use crate::model::words;
 use crate::model::WorkspaceName;
 
-pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<()> {
-    let names = a
-        .workspaces
-        .iter()
-        .map(|n| WorkspaceName::parse(n))
-        .collect::<Result<Vec<_>, _>>()?;
+/// `check` of some workspaces (none: every one the actor can see); with `strict`, a
+/// warning is exit 9.
+pub fn run(ctx: &mut Ctx, names: &[WorkspaceName], strict: bool) -> anyhow::Result<()> {
     // Findings are printed one workspace at a time as check finds them: JSON, JSON lines
     // and CSV never hold a whole tenant's findings.
     let mut cat = ctx.catalog()?;
@@ -20,7 +16,7 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<()> {
     let mut out = OutputError::default();
     let mut n = 0;
     session::read(&mut cat, &req, |s| {
-        let plan = check::plan(s, &names)?;
+        let plan = check::plan(s, names)?;
         for w in &plan.warnings {
             printer.warning(w);
         }
@@ -34,7 +30,7 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<()> {
         out.keep(w.finish())
     })
     .map_err(|e| out.or(e))?;
-    if a.strict && n > 0 {
+    if strict && n > 0 {
         return Err(Error::negative(format!(
             "check found {}",
             words::count(n, "warning", "warnings")

@@ -1,49 +1,75 @@
-use super::{if_exists, props, Ctx};
-use crate::cli::{
-    ComputeAttachArgs, ComputeCommand, ComputeDetachArgs, ObjectInput, ObjectUpdateArgs,
-};
+use super::{if_exists as excused, props, Ctx};
 use crate::domain::resources::{self as res, NewObject, PropChange};
 use crate::model::resources::Compute;
-use crate::model::types::{self, resolve_compute_type, ConnMode};
+use crate::model::types::{self, ConnMode};
 use crate::model::{named, Env, ObjectName, Warning, WorkspaceName};
 use crate::prompt;
 
-pub fn parse_env(e: Option<&str>) -> Result<Option<Env>, crate::model::error::Error> {
-    e.map(Env::parse).transpose()
+/// `compute list`, of one environment or both.
+pub fn list(ctx: &mut Ctx, ws: &WorkspaceName, env: Option<Env>) -> anyhow::Result<()> {
+    let list = ctx.read(|s| res::list_compute(s, ws, env))?;
+    ctx.printer.list(&list)?;
+    Ok(())
 }
 
-pub fn run(ctx: &mut Ctx, cmd: ComputeCommand) -> anyhow::Result<()> {
-    match cmd {
-        ComputeCommand::Attach(a) => attach(ctx, a),
-        ComputeCommand::List(a) => {
-            let ws = WorkspaceName::parse(&a.workspace)?;
-            let env = parse_env(a.env.as_deref())?;
-            let list = ctx.read(|s| res::list_compute(s, &ws, env))?;
-            ctx.printer.list(&list)?;
-            Ok(())
-        }
-        ComputeCommand::Show(r) => {
-            let ws = WorkspaceName::parse(&r.workspace)?;
-            ObjectName::parse(&r.name, "compute resource")?;
-            let env = parse_env(r.env.as_deref())?;
-            let c = ctx.read(|s| res::show_compute(s, &ws, &r.name, env))?;
-            ctx.printer.object(&c)?;
-            Ok(())
-        }
-        ComputeCommand::Update(a) => update(ctx, a),
-        ComputeCommand::Detach(a) => detach(ctx, a),
-        ComputeCommand::SetDefault(a) => {
-            let ws = WorkspaceName::parse(&a.workspace)?;
-            ObjectName::parse(&a.name, "compute resource")?;
-            let env = parse_env(a.env.as_deref())?;
-            let done = ctx.write(a.dry_run, |s| res::set_default(s, &ws, &a.name, env))?;
-            let msg = format!(
-                "{} is now the default {} compute resource in {ws} ({}).",
-                done.value.value.name, done.value.value.type_key, done.value.value.env
-            );
-            ctx.print_mutation("compute.set-default", a.dry_run, done, &msg)
-        }
-    }
+/// `compute show`.
+pub fn show(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+) -> anyhow::Result<()> {
+    let c = ctx.read(|s| res::show_compute(s, ws, name.as_str(), env))?;
+    ctx.printer.object(&c)?;
+    Ok(())
+}
+
+/// `compute set-default`.
+pub fn set_default(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| res::set_default(s, ws, name.as_str(), env))?;
+    let msg = format!(
+        "{} is now the default {} compute resource in {ws} ({}).",
+        done.value.value.name, done.value.value.type_key, done.value.value.env
+    );
+    ctx.print_mutation("compute.set-default", dry_run, done, &msg)
+}
+
+/// Environment, mode, properties and description of a new compute resource or data
+/// source (`--prop`, `--props FILE`: read, or asked for, by `new_object`).
+pub struct ObjectInput {
+    pub env: Option<Env>,
+    pub mode: Option<ConnMode>,
+    pub props: Vec<String>,
+    pub props_file: Option<String>,
+    pub description: Option<String>,
+}
+
+/// What `compute update` and `datasource update` take.
+pub struct ObjectUpdate {
+    pub workspace: WorkspaceName,
+    pub name: ObjectName,
+    pub env: Option<Env>,
+    pub props: Vec<String>,
+    pub unprops: Vec<String>,
+    pub props_file: Option<String>,
+    pub description: Option<String>,
+    pub dry_run: bool,
+}
+
+/// What `compute attach` takes.
+pub struct Attach {
+    pub workspace: WorkspaceName,
+    pub name: ObjectName,
+    pub spec: &'static types::TypeSpec,
+    pub object: ObjectInput,
+    pub if_not_exists: bool,
+    pub dry_run: bool,
 }
 
 /// What `compute attach` and `datasource add` take alike: env, mode, properties (`--props`
@@ -55,7 +81,7 @@ pub fn new_object(
     spec: &'static types::TypeSpec,
     object: &ObjectInput,
 ) -> anyhow::Result<(NewObject, Vec<Warning>)> {
-    let env = parse_env(object.env.as_deref())?.unwrap_or(Env::Prod);
+    let env = object.env.unwrap_or(Env::Prod);
     let asking = props::Asking {
         settings: &ctx.settings,
         object: format!("{name} ({env})"),
@@ -67,18 +93,16 @@ pub fn new_object(
         name,
         spec,
         env,
-        mode: object.mode.as_deref().map(ConnMode::parse).transpose()?,
+        mode: object.mode,
         properties,
         description: res::parse_description(object.description.as_deref().unwrap_or(""))?,
     };
     Ok((req, input.warnings))
 }
 
-fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    let spec = resolve_compute_type(&a.type_key)?;
-    let name = ObjectName::parse(&a.name, "compute resource")?;
-    let (req, warnings) = new_object(ctx, name, spec, &a.object)?;
+pub fn attach(ctx: &mut Ctx, a: Attach) -> anyhow::Result<()> {
+    let ws = a.workspace;
+    let (req, warnings) = new_object(ctx, a.name, a.spec, &a.object)?;
     let mut done = ctx.write(a.dry_run, |s| res::attach(s, &ws, req, a.if_not_exists))?;
     done.warnings.splice(0..0, warnings);
     let msg = if done.value.changed {
@@ -97,14 +121,14 @@ fn attach(ctx: &mut Ctx, a: ComputeAttachArgs) -> anyhow::Result<()> {
 
 pub fn prop_change(
     ctx: &Ctx,
-    a: &ObjectUpdateArgs,
+    a: &ObjectUpdate,
     env: Option<Env>,
 ) -> anyhow::Result<(PropChange, Vec<crate::model::Warning>)> {
     let asking = props::Asking {
         settings: &ctx.settings,
         object: match env {
-            Some(e) => format!("{} ({e})", named(&a.name)),
-            None => named(&a.name),
+            Some(e) => format!("{} ({e})", named(a.name.as_str())),
+            None => named(a.name.as_str()),
         },
     };
     let input = props::read(&a.props, a.props_file.as_deref(), &a.unprops, &asking)?;
@@ -118,10 +142,9 @@ pub fn prop_change(
     ))
 }
 
-fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    ObjectName::parse(&a.name, "compute resource")?;
-    let env = parse_env(a.env.as_deref())?;
+pub fn update(ctx: &mut Ctx, a: ObjectUpdate) -> anyhow::Result<()> {
+    let ws = &a.workspace;
+    let env = a.env;
     let (change, warnings) = prop_change(ctx, &a, env)?;
     let description = a
         .description
@@ -129,7 +152,7 @@ fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
         .map(res::parse_description)
         .transpose()?;
     let mut done = ctx.write(a.dry_run, |s| {
-        res::update_compute(s, &ws, &a.name, env, &change, description.clone())
+        res::update_compute(s, ws, a.name.as_str(), env, &change, description.clone())
     })?;
     done.warnings.splice(0..0, warnings);
     let msg = format!(
@@ -139,13 +162,18 @@ fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
     ctx.print_mutation("compute.update", a.dry_run, done, &msg)
 }
 
-fn detach(ctx: &mut Ctx, a: ComputeDetachArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    ObjectName::parse(&a.name, "compute resource")?;
-    let env = parse_env(a.env.as_deref())?;
-    let keep = a.keep_datasource;
+/// `compute detach`; its data source too unless `keep`.
+pub fn detach(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+    keep: bool,
+    if_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let r = ctx.confirmed_write(
-        a.dry_run,
+        dry_run,
         |settings, c: &Compute| {
             let what = if keep {
                 "(its data source stays)"
@@ -160,24 +188,24 @@ fn detach(ctx: &mut Ctx, a: ComputeDetachArgs) -> anyhow::Result<()> {
                 ),
             )
         },
-        |s| res::detach(s, &ws, &a.name, env, keep),
+        |s| res::detach(s, ws, name.as_str(), env, keep),
     );
-    match if_exists(a.if_exists, r)? {
+    match excused(if_exists, r)? {
         Some(done) => {
             let msg = format!(
                 "Detached compute resource {} from {ws} ({}).",
                 done.value.value.name, done.value.value.env
             );
-            ctx.print_mutation("compute.detach", a.dry_run, done, &msg)
+            ctx.print_mutation("compute.detach", dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
                 "compute.detach",
                 false,
-                a.dry_run,
+                dry_run,
                 &serde_json::Value::Null,
                 &[],
-                &format!("Compute resource {} does not exist in {ws}.", a.name),
+                &format!("Compute resource {name} does not exist in {ws}."),
             )?;
             Ok(())
         }

@@ -1,50 +1,51 @@
 use std::time::Duration;
 
-use super::compute::{new_object, parse_env, prop_change};
-use super::{if_exists, Ctx};
-use crate::cli::{
-    DataSourceCommand, DsAddArgs, DsListArgs, DsRemoveArgs, DsTestArgs, ObjectUpdateArgs,
-};
+use super::compute::{new_object, prop_change, ObjectInput, ObjectUpdate};
+use super::{if_exists as excused, Ctx};
 use crate::domain::probe;
 use crate::domain::resources::{self as res, DataSourceFilter};
 use crate::model::error::Error;
 use crate::model::resources::DataSource;
-use crate::model::types::resolve_type;
-use crate::model::{ObjectName, WorkspaceName};
+use crate::model::types::{resolve_type, TypeSpec};
+use crate::model::{Env, ObjectName, WorkspaceName};
 use crate::output::type_catalog::catalog_view;
 use crate::prompt;
 
-pub fn run(ctx: &mut Ctx, cmd: DataSourceCommand) -> anyhow::Result<()> {
-    match cmd {
-        DataSourceCommand::Add(a) => add(ctx, a),
-        DataSourceCommand::List(a) => list(ctx, a),
-        DataSourceCommand::Show(r) => {
-            let ws = WorkspaceName::parse(&r.workspace)?;
-            ObjectName::parse(&r.name, "data source")?;
-            let env = parse_env(r.env.as_deref())?;
-            let d = ctx.read(|s| res::show_datasource(s, &ws, &r.name, env))?;
-            ctx.printer.object(&d)?;
-            Ok(())
-        }
-        DataSourceCommand::Update(a) => update(ctx, a),
-        DataSourceCommand::Remove(a) => remove(ctx, a),
-        DataSourceCommand::Test(a) => test(ctx, a),
-        DataSourceCommand::Types => {
-            ctx.printer.list(&catalog_view())?;
-            Ok(())
-        }
-    }
+/// `datasource show`.
+pub fn show(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+) -> anyhow::Result<()> {
+    let d = ctx.read(|s| res::show_datasource(s, ws, name.as_str(), env))?;
+    ctx.printer.object(&d)?;
+    Ok(())
 }
 
-fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    let name = ObjectName::parse(&a.name, "data source")?;
-    let type_key = match &a.type_key {
-        Some(t) => t.clone(),
-        None => prompt::select_type(&ctx.settings)?,
+/// `datasource types`.
+pub fn types(ctx: &mut Ctx) -> anyhow::Result<()> {
+    ctx.printer.list(&catalog_view())?;
+    Ok(())
+}
+
+/// What `datasource add` takes; with no type, a terminal asks for it.
+pub struct Add {
+    pub workspace: WorkspaceName,
+    pub name: ObjectName,
+    pub spec: Option<&'static TypeSpec>,
+    pub object: ObjectInput,
+    pub if_not_exists: bool,
+    pub dry_run: bool,
+}
+
+pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {
+    let ws = a.workspace;
+    let spec = match a.spec {
+        Some(t) => t,
+        None => resolve_type(&prompt::select_type(&ctx.settings)?)?,
     };
-    let spec = resolve_type(&type_key)?;
-    let (req, warnings) = new_object(ctx, name, spec, &a.object)?;
+    let (req, warnings) = new_object(ctx, a.name, spec, &a.object)?;
     let mut done = ctx.write(a.dry_run, |s| res::add(s, &ws, req, a.if_not_exists))?;
     done.warnings.splice(0..0, warnings);
     let msg = if done.value.changed {
@@ -61,26 +62,27 @@ fn add(ctx: &mut Ctx, a: DsAddArgs) -> anyhow::Result<()> {
     ctx.print_mutation("datasource.add", a.dry_run, done, &msg)
 }
 
-fn list(ctx: &mut Ctx, a: DsListArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
+/// `datasource list`, filtered by environment, type and a part of the name.
+pub fn list(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    env: Option<Env>,
+    spec: Option<&'static TypeSpec>,
+    name_contains: Option<String>,
+) -> anyhow::Result<()> {
     let f = DataSourceFilter {
-        env: parse_env(a.env.as_deref())?,
-        type_key: a
-            .type_key
-            .as_deref()
-            .map(|t| resolve_type(t).map(|s| s.key.to_string()))
-            .transpose()?,
-        name_contains: a.name.clone(),
+        env,
+        type_key: spec.map(|s| s.key.to_string()),
+        name_contains,
     };
-    let list = ctx.read(|s| res::list_datasources(s, &ws, &f))?;
+    let list = ctx.read(|s| res::list_datasources(s, ws, &f))?;
     ctx.printer.list(&list)?;
     Ok(())
 }
 
-fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    ObjectName::parse(&a.name, "data source")?;
-    let env = parse_env(a.env.as_deref())?;
+pub fn update(ctx: &mut Ctx, a: ObjectUpdate) -> anyhow::Result<()> {
+    let ws = &a.workspace;
+    let env = a.env;
     let (change, warnings) = prop_change(ctx, &a, env)?;
     let description = a
         .description
@@ -88,7 +90,7 @@ fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
         .map(res::parse_description)
         .transpose()?;
     let mut done = ctx.write(a.dry_run, |s| {
-        res::update_datasource(s, &ws, &a.name, env, &change, description.clone())
+        res::update_datasource(s, ws, a.name.as_str(), env, &change, description.clone())
     })?;
     done.warnings.splice(0..0, warnings);
     let msg = format!(
@@ -98,12 +100,17 @@ fn update(ctx: &mut Ctx, a: ObjectUpdateArgs) -> anyhow::Result<()> {
     ctx.print_mutation("datasource.update", a.dry_run, done, &msg)
 }
 
-fn remove(ctx: &mut Ctx, a: DsRemoveArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    ObjectName::parse(&a.name, "data source")?;
-    let env = parse_env(a.env.as_deref())?;
+/// `datasource remove`.
+pub fn remove(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+    if_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let r = ctx.confirmed_write(
-        a.dry_run,
+        dry_run,
         |settings, d: &DataSource| {
             prompt::confirm(
                 settings,
@@ -113,24 +120,24 @@ fn remove(ctx: &mut Ctx, a: DsRemoveArgs) -> anyhow::Result<()> {
                 ),
             )
         },
-        |s| res::remove(s, &ws, &a.name, env),
+        |s| res::remove(s, ws, name.as_str(), env),
     );
-    match if_exists(a.if_exists, r)? {
+    match excused(if_exists, r)? {
         Some(done) => {
             let msg = format!(
                 "Removed data source {} from {ws} ({}).",
                 done.value.value.name, done.value.value.env
             );
-            ctx.print_mutation("datasource.remove", a.dry_run, done, &msg)
+            ctx.print_mutation("datasource.remove", dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
                 "datasource.remove",
                 false,
-                a.dry_run,
+                dry_run,
                 &serde_json::Value::Null,
                 &[],
-                &format!("Data source {} does not exist in {ws}.", a.name),
+                &format!("Data source {name} does not exist in {ws}."),
             )?;
             Ok(())
         }
@@ -139,11 +146,14 @@ fn remove(ctx: &mut Ctx, a: DsRemoveArgs) -> anyhow::Result<()> {
 
 /// Three steps, so that no transaction is open while connecting: authorise and read the
 /// properties; connect; store the result with its audit event.
-fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    ObjectName::parse(&a.name, "data source")?;
-    let env = parse_env(a.env.as_deref())?;
-    let timeout = match a.timeout {
+pub fn test(
+    ctx: &mut Ctx,
+    ws: &WorkspaceName,
+    name: &ObjectName,
+    env: Option<Env>,
+    timeout: Option<f64>,
+) -> anyhow::Result<()> {
+    let timeout = match timeout {
         None => probe::DEFAULT_TIMEOUT,
         Some(t) if t > 0.0 && t <= 600.0 => Duration::from_secs_f64(t),
         Some(t) => {
@@ -153,11 +163,11 @@ fn test(ctx: &mut Ctx, a: DsTestArgs) -> anyhow::Result<()> {
         }
     };
     let target = ctx
-        .write(false, |s| res::test_target(s, &ws, &a.name, env))?
+        .write(false, |s| res::test_target(s, ws, name.as_str(), env))?
         .value;
     let result = probe::probe(target.spec, target.mode, &target.properties, timeout);
     let done = ctx.write(false, |s| {
-        res::store_test(s, &ws, &target.name, target.env, &result)
+        res::store_test(s, ws, &target.name, target.env, &result)
     })?;
     let negative = result.state.is_negative();
     let msg = format!(

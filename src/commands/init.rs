@@ -1,24 +1,23 @@
-use super::Ctx;
-use crate::cli::InitArgs;
+use super::{Ctx, DEFAULT_REGION};
 use crate::domain::ids::Ids;
 use crate::domain::session::Outcome;
 use crate::domain::tenant;
 use crate::model::error::Error;
-use crate::model::{parse_account_id, parse_region};
 use crate::storage::{NewCatalog, Placed};
 
-pub const DEFAULT_REGION: &str = "cn-hangzhou";
-
-pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
+/// `init`: `account_id` and `region` valid when given (random and the default when not).
+pub fn run(
+    ctx: &mut Ctx,
+    account_id: Option<String>,
+    region: Option<String>,
+    if_not_exists: bool,
+) -> anyhow::Result<()> {
     let mut ids = Ids::for_new_catalog(ctx.settings.seed);
-    let account_id = match &args.account_id {
-        Some(a) => parse_account_id(a)?,
-        None => ids.digits(),
-    };
-    let region = parse_region(args.region.as_deref().unwrap_or(DEFAULT_REGION))?;
+    let account_id = account_id.unwrap_or_else(|| ids.digits());
+    let region = region.unwrap_or_else(|| DEFAULT_REGION.to_string());
     let path = ctx.settings.catalog.path.clone();
     let exists = |ctx: &mut Ctx| -> anyhow::Result<()> {
-        if !args.if_not_exists {
+        if !if_not_exists {
             return Err(
                 Error::conflict(format!("a catalog already exists at {}", path.display()))
                     .with_hint(
@@ -57,7 +56,7 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> anyhow::Result<()> {
         // A file that is there but is no catalog (notes, an empty file, another SQLite
         // database) is exit 7 as for every command, never "a catalog already exists".
         crate::storage::check_header(&path)?;
-        if !args.if_not_exists {
+        if !if_not_exists {
             for w in &warnings {
                 ctx.printer.warning_even_if_quiet(w);
             }

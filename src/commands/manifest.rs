@@ -1,12 +1,13 @@
 //! `export`, `plan` and `apply`.
 
 use super::Ctx;
-use crate::cli::{ApplyArgs, ExportArgs, PlanArgs};
-use crate::domain::apply::{self, PlanChange};
-use crate::domain::session::Done;
+use crate::domain::apply::{self, Op, PlanChange};
+use crate::domain::session::{self, Done};
 use crate::domain::types::prop_arg::strip_one_trailing_newline;
 use crate::input::{self, ReadError, MANIFEST_LIMIT, VALUE_LIMIT};
-use crate::manifest::format::{self, Format, Manifest, PropValue, Step, STDIN_SOURCE};
+use crate::manifest::{
+    self as format, Format, Item, Manifest, PropValue, Sink, Step, Writer, STDIN_SOURCE,
+};
 use crate::model::error::{Error, Result};
 use crate::model::words;
 use crate::model::{named, shown, WorkspaceName};
@@ -187,7 +188,28 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
     Err(e)
 }
 
-pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
+/// What `export` takes: some workspaces, or `all`; into `file` or onto stdout.
+pub struct Export {
+    pub workspaces: Vec<WorkspaceName>,
+    pub all: bool,
+    pub file: Option<String>,
+}
+
+/// What `plan` takes.
+pub struct Plan {
+    pub file: String,
+    pub prune: bool,
+    pub exit_code: bool,
+}
+
+/// What `apply` takes.
+pub struct Apply {
+    pub file: String,
+    pub prune: bool,
+    pub dry_run: bool,
+}
+
+pub fn export(ctx: &mut Ctx, a: Export) -> anyhow::Result<()> {
     if a.workspaces.is_empty() && !a.all {
         return Err(
             Error::invalid("name the workspaces to export, or pass --all")
@@ -195,55 +217,147 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<()> {
                 .into(),
         );
     }
-    let names = a
-        .workspaces
-        .iter()
-        .map(|n| WorkspaceName::parse(n))
-        .collect::<Result<Vec<_>>>()?;
+    let names = a.workspaces;
+    let format = match &a.file {
+        Some(path) => format::format_for_path(path),
+        None if ctx.printer.format().is_json() => Format::Json,
+        None => Format::Toml,
+    };
+    // Written as the catalog is read, workspace by workspace: an export of the whole
+    // tenant never holds it (issue 17).
+    let mut cat = ctx.catalog()?;
+    let req = ctx.request(false);
     let progress = ctx.printer.progress();
-    let m = ctx.read(|s| apply::export(s, &names, &mut |n, total| progress.update(n, total)));
-    progress.finish();
-    let m = m?;
-    let json = match &a.file {
-        Some(path) => format::format_for_path(path) == Format::Json,
-        None => ctx.printer.format().is_json(),
-    };
-    let text = if json {
-        format::to_json(&m)
-    } else {
-        format::to_toml(&m)
-    };
+    let mut step = |n, total| progress.update(n, total);
     match &a.file {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| {
+            let cannot_write = |e: std::io::Error| {
                 Error::internal(format!("cannot write {}", shown(path))).caused_by(e.to_string())
-            })?;
+            };
+            let mut out = Counted::new(Writer::new(LazyFile::new(path), format));
+            let done = session::read(&mut cat, &req, |s| {
+                apply::export(s, &names, &mut out, &mut step)
+            });
+            progress.finish();
+            let failed = out.inner.take_error();
+            // A file not yet opened is as it was; one opened holds a part at most.
+            let opened = out.inner.get_mut().file.is_some();
+            let counts = out.counts;
+            let done = match (done, failed) {
+                (Ok(()), None) => out.inner.finish().map(drop).map_err(cannot_write),
+                (_, Some(io)) => Err(cannot_write(io)),
+                (Err(e), None) => Err(e),
+            };
+            if let Err(e) = done {
+                if opened {
+                    let _ = std::fs::remove_file(path);
+                }
+                return Err(e.into());
+            }
+            let [workspaces, principals, groups] = counts;
             ctx.printer.status(&format!(
                 "Wrote {path}: {}, {}, {}.",
-                words::count(m.workspace.len(), "workspace", "workspaces"),
-                words::count(m.principal.len(), "principal", "principals"),
-                words::count(m.resource_group.len(), "resource group", "resource groups")
+                words::count(workspaces, "workspace", "workspaces"),
+                words::count(principals, "principal", "principals"),
+                words::count(groups, "resource group", "resource groups")
             ));
         }
-        None => ctx.printer.raw(&text)?,
+        None => {
+            let mut out = Writer::new(ctx.printer.raw_writer(), format);
+            let done = session::read(&mut cat, &req, |s| {
+                apply::export(s, &names, &mut out, &mut step)
+            });
+            progress.finish();
+            if let Some(io) = out.take_error() {
+                return Err(io.into());
+            }
+            done?;
+            out.finish()?;
+        }
     }
     Ok(())
+}
+
+/// A sink that counts what it passes on: the summary of `export --file`.
+struct Counted<S> {
+    inner: S,
+    /// Workspaces, principals, resource groups.
+    counts: [usize; 3],
+}
+
+impl<S: Sink> Counted<S> {
+    fn new(inner: S) -> Self {
+        Counted {
+            inner,
+            counts: [0; 3],
+        }
+    }
+}
+
+impl<S: Sink> Sink for Counted<S> {
+    fn head(&mut self, region: Option<&str>) -> Result<()> {
+        self.inner.head(region)
+    }
+    fn item(&mut self, item: Item) -> Result<()> {
+        let i = match item {
+            Item::WorkspaceOpen(_) => Some(0),
+            Item::Principal(_) => Some(1),
+            Item::ResourceGroup(_) => Some(2),
+            Item::Member(_) | Item::WorkspaceClose(_) => None,
+        };
+        if let Some(i) = i {
+            self.counts[i] += 1;
+        }
+        self.inner.item(item)
+    }
+}
+
+/// A file created at its first write, so that an export refused before it writes
+/// anything leaves no file.
+struct LazyFile<'p> {
+    path: &'p str,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl<'p> LazyFile<'p> {
+    fn new(path: &'p str) -> Self {
+        LazyFile { path, file: None }
+    }
+}
+
+impl std::io::Write for LazyFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self
+                .file
+                .insert(std::io::BufWriter::new(std::fs::File::create(self.path)?)),
+        };
+        file.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            // An empty manifest is still a file.
+            None => std::fs::File::create(self.path).map(drop),
+        }
+    }
 }
 
 fn summary(changes: &[PlanChange]) -> String {
     if changes.is_empty() {
         return NO_CHANGES.into();
     }
-    let count = |op: &str| changes.iter().filter(|c| c.op == op).count();
+    let count = |op: Op| changes.iter().filter(|c| c.op == op).count();
     format!(
         "{} to create, {} to update, {} to delete.",
-        count("create"),
-        count("update"),
-        count("delete")
+        count(Op::Create),
+        count(Op::Update),
+        count(Op::Delete)
     )
 }
 
-pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
+pub fn plan(ctx: &mut Ctx, a: Plan) -> anyhow::Result<()> {
     let l = load(&a.file)?;
     let (m, source) = (&l.manifest, &l.source);
     let locate = |p: &[Step]| l.locate(p);
@@ -266,7 +380,7 @@ pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn apply(ctx: &mut Ctx, a: ApplyArgs) -> anyhow::Result<()> {
+pub fn apply(ctx: &mut Ctx, a: Apply) -> anyhow::Result<()> {
     // The manifest lives until the process exits: freeing a large one declaration by
     // declaration is work nobody waits for (3% of re-applying the benchmark manifest).
     let l: &Loaded = Box::leak(Box::new(load(&a.file)?));
@@ -326,7 +440,7 @@ fn irreversible(changes: &[PlanChange]) -> Option<String> {
         .collect();
     let deletes: Vec<String> = changes
         .iter()
-        .filter(|c| c.op == "delete")
+        .filter(|c| c.op == Op::Delete)
         .map(|c| c.line())
         .collect();
     if upgrades.is_empty() && deletes.is_empty() {

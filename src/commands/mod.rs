@@ -1,25 +1,25 @@
-//! Commands: thin. Each turns arguments into a request, confirms when needed, calls the
-//! domain in one transaction, and hands the view to the printer. `mod.rs` only dispatches
-//! and holds the plumbing every command shares.
+//! Commands: thin. Each takes its arguments as domain types (parsed at the edge, by the
+//! command line's value parsers), confirms when needed, calls the domain in one
+//! transaction, and hands the view to the printer. `lib.rs` dispatches the parsed command
+//! line to them; `mod.rs` holds the plumbing every command shares.
 
-mod audit;
-mod catalog;
-mod check;
-mod completions;
-mod compute;
-mod datasource;
-mod init;
-mod manifest;
-mod member;
+pub mod audit;
+pub mod catalog;
+pub mod check;
+pub mod completions;
+pub mod compute;
+pub mod datasource;
+pub mod init;
+pub mod manifest;
+pub mod member;
 mod props;
-mod resource_group;
-mod role;
-mod user;
-mod workspace;
+pub mod resource_group;
+pub mod role;
+pub mod user;
+pub mod workspace;
 
 use serde::Serialize;
 
-use crate::cli::{Cli, Command};
 use crate::config::Settings;
 use crate::domain::session::{self, Done, Outcome, Request, Session};
 use crate::model::error::{Error, Kind, Result};
@@ -47,6 +47,10 @@ impl OutputError {
         }
     }
 }
+
+/// The region of a catalog `init` (or the first command at the default path) creates
+/// without `--region`.
+pub const DEFAULT_REGION: &str = "cn-hangzhou";
 
 /// Whether this process already warned about the catalog file's mode.
 static FILE_WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -89,7 +93,7 @@ impl Ctx {
                 crate::domain::tenant::init(
                     &mut tx,
                     &account_id,
-                    init::DEFAULT_REGION,
+                    DEFAULT_REGION,
                     self.settings.now,
                     ids,
                 )?;
@@ -101,7 +105,7 @@ impl Ctx {
                     format!(
                         "created a new catalog at {} (account {account_id}, region {})",
                         loc.path.display(),
-                        init::DEFAULT_REGION
+                        DEFAULT_REGION
                     ),
                 ));
             }
@@ -186,26 +190,5 @@ pub fn if_exists<T>(flag: bool, r: Result<Done<Outcome<T>>>) -> Result<Option<Do
     match r {
         Err(e) if flag && e.kind == Kind::NotFound && e.missing_target => Ok(None),
         other => other.map(Some),
-    }
-}
-
-pub fn run(cli: Cli, ctx: &mut Ctx) -> anyhow::Result<()> {
-    match cli.command {
-        Command::Init(args) => init::run(ctx, args),
-        Command::Whoami => init::whoami(ctx),
-        Command::User(c) => user::run(ctx, c),
-        Command::Workspace(c) => workspace::run(ctx, c),
-        Command::Member(c) => member::run(ctx, c),
-        Command::Role(c) => role::run(ctx, c),
-        Command::ResourceGroup(c) => resource_group::run(ctx, c),
-        Command::Compute(c) => compute::run(ctx, c),
-        Command::DataSource(c) => datasource::run(ctx, c),
-        Command::Audit(c) => audit::run(ctx, c),
-        Command::Export(a) => manifest::export(ctx, a),
-        Command::Plan(a) => manifest::plan(ctx, a),
-        Command::Apply(a) => manifest::apply(ctx, a),
-        Command::Completions(a) => completions::run(ctx, a),
-        Command::Check(a) => check::run(ctx, a),
-        Command::Catalog(c) => catalog::run(ctx, c),
     }
 }

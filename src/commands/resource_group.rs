@@ -1,38 +1,52 @@
-use super::{if_exists, Ctx};
-use crate::cli::{
-    ResourceGroupCommand, RgBindArgs, RgCreateArgs, RgDeleteArgs, RgUnbindArgs, RgUpdateArgs,
-};
+use super::{if_exists as excused, Ctx};
 use crate::domain::resource_group::{self as rg, GroupUpdate, NewGroup};
 use crate::model::error::Error;
-use crate::model::resource_group::{parse_group_ref, parse_network_id, parse_spec};
+use crate::model::resource_group::{parse_network_id, parse_spec};
 use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
 use crate::model::{GroupName, Remark, WorkspaceName};
 use crate::prompt;
 
-pub fn run(ctx: &mut Ctx, cmd: ResourceGroupCommand) -> anyhow::Result<()> {
-    match cmd {
-        ResourceGroupCommand::Create(a) => create(ctx, a),
-        ResourceGroupCommand::List => {
-            let list = ctx.read(rg::list)?;
-            ctx.printer.list(&list)?;
-            Ok(())
-        }
-        ResourceGroupCommand::Show(r) => {
-            let group = parse_group_ref(&r.group)?;
-            let g = ctx.read(|s| rg::show(s, &group))?;
-            ctx.printer.object(&g)?;
-            Ok(())
-        }
-        ResourceGroupCommand::Update(a) => update(ctx, a),
-        ResourceGroupCommand::Delete(a) => delete(ctx, a),
-        ResourceGroupCommand::Bind(a) => bind(ctx, a),
-        ResourceGroupCommand::Unbind(a) => unbind(ctx, a),
-    }
+/// `resourcegroup list`.
+pub fn list(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let list = ctx.read(rg::list)?;
+    ctx.printer.list(&list)?;
+    Ok(())
 }
 
-fn create(ctx: &mut Ctx, a: RgCreateArgs) -> anyhow::Result<()> {
-    let duration = match (a.duration, a.duration_unit.as_deref()) {
-        (Some(n), Some(u)) => Some((n, DurationUnit::parse(u)?)),
+/// `resourcegroup show`; `group` is a name or an id.
+pub fn show(ctx: &mut Ctx, group: &str) -> anyhow::Result<()> {
+    let g = ctx.read(|s| rg::show(s, group))?;
+    ctx.printer.object(&g)?;
+    Ok(())
+}
+
+/// What `resourcegroup create` takes.
+pub struct Create {
+    pub name: GroupName,
+    pub group_type: Option<GroupType>,
+    pub spec: Option<i64>,
+    pub payment: Option<Payment>,
+    pub duration: Option<i64>,
+    pub duration_unit: Option<DurationUnit>,
+    pub vpc: Option<String>,
+    pub vswitch: Option<String>,
+    pub remark: Option<String>,
+    pub if_not_exists: bool,
+    pub dry_run: bool,
+}
+
+/// What `resourcegroup update` takes; `group` is a name or an id.
+pub struct Update {
+    pub group: String,
+    pub name: Option<GroupName>,
+    pub remark: Option<String>,
+    pub spec: Option<i64>,
+    pub dry_run: bool,
+}
+
+pub fn create(ctx: &mut Ctx, a: Create) -> anyhow::Result<()> {
+    let duration = match (a.duration, a.duration_unit) {
+        (Some(n), Some(u)) => Some((n, u)),
         (None, None) => None,
         (Some(_), None) => {
             return Err(
@@ -44,20 +58,10 @@ fn create(ctx: &mut Ctx, a: RgCreateArgs) -> anyhow::Result<()> {
         (None, Some(_)) => return Err(Error::invalid("--duration-unit needs --duration N").into()),
     };
     let req = NewGroup {
-        name: GroupName::parse(&a.name)?,
-        group_type: a
-            .group_type
-            .as_deref()
-            .map(GroupType::parse)
-            .transpose()?
-            .unwrap_or(GroupType::Serverless),
+        name: a.name,
+        group_type: a.group_type.unwrap_or(GroupType::Serverless),
         spec: parse_spec(a.spec.unwrap_or(2))?,
-        payment: a
-            .payment
-            .as_deref()
-            .map(Payment::parse)
-            .transpose()?
-            .unwrap_or(Payment::Postpaid),
+        payment: a.payment.unwrap_or(Payment::Postpaid),
         duration,
         vpc: a
             .vpc
@@ -84,10 +88,10 @@ fn create(ctx: &mut Ctx, a: RgCreateArgs) -> anyhow::Result<()> {
     ctx.print_mutation("resourcegroup.create", a.dry_run, done, &msg)
 }
 
-fn update(ctx: &mut Ctx, a: RgUpdateArgs) -> anyhow::Result<()> {
-    let group = parse_group_ref(&a.group)?;
+pub fn update(ctx: &mut Ctx, a: Update) -> anyhow::Result<()> {
+    let group = a.group;
     let u = GroupUpdate {
-        name: a.name.as_deref().map(GroupName::parse).transpose()?,
+        name: a.name,
         remark: a.remark.as_deref().map(remark).transpose()?,
         spec: a.spec.map(parse_spec).transpose()?,
     };
@@ -96,25 +100,25 @@ fn update(ctx: &mut Ctx, a: RgUpdateArgs) -> anyhow::Result<()> {
     ctx.print_mutation("resourcegroup.update", a.dry_run, done, &msg)
 }
 
-fn delete(ctx: &mut Ctx, a: RgDeleteArgs) -> anyhow::Result<()> {
-    let group = parse_group_ref(&a.group)?;
+/// `resourcegroup delete`.
+pub fn delete(ctx: &mut Ctx, group: &str, if_exists: bool, dry_run: bool) -> anyhow::Result<()> {
     let r = ctx.confirmed_write(
-        a.dry_run,
+        dry_run,
         |settings, g: &ResourceGroup| {
             prompt::confirm(settings, &format!("Delete resource group {}?", g.name))
         },
-        |s| rg::delete(s, &group),
+        |s| rg::delete(s, group),
     );
-    match if_exists(a.if_exists, r)? {
+    match excused(if_exists, r)? {
         Some(done) => {
             let msg = format!("Deleted resource group {}.", done.value.value.name);
-            ctx.print_mutation("resourcegroup.delete", a.dry_run, done, &msg)
+            ctx.print_mutation("resourcegroup.delete", dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
                 "resourcegroup.delete",
                 false,
-                a.dry_run,
+                dry_run,
                 &serde_json::Value::Null,
                 &[],
                 &format!("Resource group {group} does not exist."),
@@ -124,45 +128,54 @@ fn delete(ctx: &mut Ctx, a: RgDeleteArgs) -> anyhow::Result<()> {
     }
 }
 
-fn bind(ctx: &mut Ctx, a: RgBindArgs) -> anyhow::Result<()> {
-    let group = parse_group_ref(&a.group)?;
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    let done = ctx.write(a.dry_run, |s| {
-        rg::bind(s, &group, &ws, a.default, a.if_not_exists)
-    })?;
+/// `resourcegroup bind`, as the workspace's default group with `default`.
+pub fn bind(
+    ctx: &mut Ctx,
+    group: &str,
+    ws: &WorkspaceName,
+    default: bool,
+    if_not_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| rg::bind(s, group, ws, default, if_not_exists))?;
     let msg = if done.value.changed {
         format!(
             "Bound resource group {} to {ws}{}.",
             done.value.value.name,
-            if a.default { " as its default" } else { "" }
+            if default { " as its default" } else { "" }
         )
     } else {
         format!(
             "Resource group {} is already bound to {ws}{}.",
             done.value.value.name,
-            if a.default { " as its default" } else { "" }
+            if default { " as its default" } else { "" }
         )
     };
-    ctx.print_mutation("resourcegroup.bind", a.dry_run, done, &msg)
+    ctx.print_mutation("resourcegroup.bind", dry_run, done, &msg)
 }
 
-fn unbind(ctx: &mut Ctx, a: RgUnbindArgs) -> anyhow::Result<()> {
-    let group = parse_group_ref(&a.group)?;
-    let ws = WorkspaceName::parse(&a.workspace)?;
-    let r = ctx.write(a.dry_run, |s| rg::unbind(s, &group, &ws));
-    match if_exists(a.if_exists, r)? {
+/// `resourcegroup unbind`.
+pub fn unbind(
+    ctx: &mut Ctx,
+    group: &str,
+    ws: &WorkspaceName,
+    if_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let r = ctx.write(dry_run, |s| rg::unbind(s, group, ws));
+    match excused(if_exists, r)? {
         Some(done) => {
             let msg = format!(
                 "Released resource group {} from {ws}.",
                 done.value.value.name
             );
-            ctx.print_mutation("resourcegroup.unbind", a.dry_run, done, &msg)
+            ctx.print_mutation("resourcegroup.unbind", dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
                 "resourcegroup.unbind",
                 false,
-                a.dry_run,
+                dry_run,
                 &serde_json::Value::Null,
                 &[],
                 &format!("Resource group {group} is not bound to {ws}."),

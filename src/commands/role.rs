@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use super::Ctx;
-use crate::cli::RoleCommand;
 use crate::domain::policy::rights_of;
 use crate::model::roles::RoleCode;
 use crate::output::View;
@@ -43,16 +42,15 @@ fn view(r: RoleCode) -> RoleView {
     }
 }
 
-pub fn run(ctx: &mut Ctx, cmd: RoleCommand) -> anyhow::Result<()> {
-    match cmd {
-        RoleCommand::List => {
-            let list: Vec<RoleView> = RoleCode::ALL.into_iter().map(view).collect();
-            ctx.printer.list(&list)?;
-        }
-        RoleCommand::Show(r) => {
-            let role = RoleCode::parse(&r.role)?;
-            ctx.printer.object(&view(role))?;
-        }
-    }
+/// `role list`.
+pub fn list(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let list: Vec<RoleView> = RoleCode::ALL.into_iter().map(view).collect();
+    ctx.printer.list(&list)?;
+    Ok(())
+}
+
+/// `role show`.
+pub fn show(ctx: &mut Ctx, role: RoleCode) -> anyhow::Result<()> {
+    ctx.printer.object(&view(role))?;
     Ok(())
 }

@@ -1,60 +1,60 @@
-use super::{if_exists, Ctx, OutputError};
-use crate::cli::{UserAddArgs, UserCommand, UserRemoveArgs, UserUpdateArgs};
-use crate::domain::principal::{self, parse_principal_ref, NewPrincipal, PrincipalUpdate};
+use super::{if_exists as excused, Ctx, OutputError};
+use crate::domain::principal::{self, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
-use crate::model::{
-    parse_principal_id, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName,
-};
+use crate::model::{Principal, PrincipalDisplayName, PrincipalKind, PrincipalName};
 use crate::prompt;
 
-pub fn run(ctx: &mut Ctx, cmd: UserCommand) -> anyhow::Result<()> {
-    match cmd {
-        UserCommand::Add(a) => add(ctx, a),
-        UserCommand::List => {
-            // Row by row: JSON, JSON lines and CSV never hold the tenant's principals.
-            let mut cat = ctx.catalog()?;
-            let req = ctx.request(false);
-            let printer = &mut ctx.printer;
-            let mut out = OutputError::default();
-            session::read(&mut cat, &req, |s| {
-                let mut w = out.keep(printer.list_writer::<Principal>())?;
-                principal::list(s, |p| out.keep(w.row(&p)))?;
-                out.keep(w.finish())
-            })
-            .map_err(|e| out.or(e))?;
-            Ok(())
-        }
-        UserCommand::Show(r) => {
-            parse_principal_ref(&r.user)?;
-            let p = ctx.read(|s| principal::show(s, &r.user))?;
-            ctx.printer.object(&p)?;
-            Ok(())
-        }
-        UserCommand::Update(a) => update(ctx, a),
-        UserCommand::Remove(a) => remove(ctx, a),
-    }
+/// `user list`, row by row: JSON, JSON lines and CSV never hold the tenant's principals.
+pub fn list(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let mut cat = ctx.catalog()?;
+    let req = ctx.request(false);
+    let printer = &mut ctx.printer;
+    let mut out = OutputError::default();
+    session::read(&mut cat, &req, |s| {
+        let mut w = out.keep(printer.list_writer::<Principal>())?;
+        principal::list(s, |p| out.keep(w.row(&p)))?;
+        out.keep(w.finish())
+    })
+    .map_err(|e| out.or(e))?;
+    Ok(())
 }
 
-fn display_name(d: &str) -> anyhow::Result<String> {
+/// `user show`; `user` is a name or an id.
+pub fn show(ctx: &mut Ctx, user: &str) -> anyhow::Result<()> {
+    let p = ctx.read(|s| principal::show(s, user))?;
+    ctx.printer.object(&p)?;
+    Ok(())
+}
+
+/// What `user add` takes.
+pub struct Add {
+    pub name: PrincipalName,
+    pub kind: Option<PrincipalKind>,
+    /// A valid principal id.
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+    pub full_access: bool,
+    pub if_not_exists: bool,
+    pub dry_run: bool,
+}
+
+fn parse_display_name(d: &str) -> anyhow::Result<String> {
     Ok(PrincipalDisplayName::parse(d)
         .map_err(crate::model::error::Error::from)?
         .into_string())
 }
 
-fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {
+pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {
     let req = NewPrincipal {
-        name: PrincipalName::parse(&a.name)?,
-        kind: match &a.kind {
-            Some(k) => PrincipalKind::parse(k)?,
-            None => PrincipalKind::RamUser,
-        },
-        id: a.id.as_deref().map(parse_principal_id).transpose()?,
+        name: a.name,
+        kind: a.kind.unwrap_or(PrincipalKind::RamUser),
+        id: a.id,
         // An empty display name is no display name, as in `user update`.
         display_name: a
             .display_name
             .as_deref()
             .filter(|d| !d.is_empty())
-            .map(display_name)
+            .map(parse_display_name)
             .transpose()?,
         full_access: a.full_access,
     };
@@ -67,49 +67,59 @@ fn add(ctx: &mut Ctx, a: UserAddArgs) -> anyhow::Result<()> {
     ctx.print_mutation("user.add", a.dry_run, done, &msg)
 }
 
-fn update(ctx: &mut Ctx, a: UserUpdateArgs) -> anyhow::Result<()> {
-    parse_principal_ref(&a.user)?;
+/// `user update`: an empty display name removes it.
+pub fn update(
+    ctx: &mut Ctx,
+    user: &str,
+    display_name: Option<&str>,
+    full_access: Option<bool>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let u = PrincipalUpdate {
-        display_name: a
-            .display_name
-            .as_deref()
+        display_name: display_name
             .map(|d| {
                 if d.is_empty() {
                     Ok(None)
                 } else {
-                    display_name(d).map(Some)
+                    parse_display_name(d).map(Some)
                 }
             })
             .transpose()?,
-        full_access: a.full_access,
+        full_access,
     };
-    let done = ctx.write(a.dry_run, |s| principal::update(s, &a.user, &u))?;
+    let done = ctx.write(dry_run, |s| principal::update(s, user, &u))?;
     let msg = format!("Updated principal {}.", done.value.value.name);
-    ctx.print_mutation("user.update", a.dry_run, done, &msg)
+    ctx.print_mutation("user.update", dry_run, done, &msg)
 }
 
-fn remove(ctx: &mut Ctx, a: UserRemoveArgs) -> anyhow::Result<()> {
-    parse_principal_ref(&a.user)?;
+/// `user remove`; with `cascade`, from every workspace first.
+pub fn remove(
+    ctx: &mut Ctx,
+    user: &str,
+    cascade: bool,
+    if_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let r = ctx.confirmed_write(
-        a.dry_run,
+        dry_run,
         |settings, p: &crate::model::Principal| {
             prompt::confirm(settings, &format!("Remove principal {}?", p.name))
         },
-        |s| principal::remove(s, &a.user, a.cascade),
+        |s| principal::remove(s, user, cascade),
     );
-    match if_exists(a.if_exists, r)? {
+    match excused(if_exists, r)? {
         Some(done) => {
             let msg = format!("Removed principal {}.", done.value.value.name);
-            ctx.print_mutation("user.remove", a.dry_run, done, &msg)
+            ctx.print_mutation("user.remove", dry_run, done, &msg)
         }
         None => {
             ctx.printer.mutation(
                 "user.remove",
                 false,
-                a.dry_run,
+                dry_run,
                 &serde_json::Value::Null,
                 &[],
-                &format!("Principal {} does not exist.", a.user),
+                &format!("Principal {user} does not exist."),
             )?;
             Ok(())
         }

@@ -1,92 +1,69 @@
-use super::{if_exists, Ctx};
-use crate::cli::{
-    WorkspaceCommand, WsCreateArgs, WsListArgs, WsPurgeArgs, WsRemoveArgs, WsUpdateArgs,
-};
+use super::{if_exists as excused, Ctx};
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::error::Error;
-use crate::model::resource_group::parse_group_ref;
 use crate::model::words;
-use crate::model::{
-    parse_tag, parse_tag_key, Description, DisplayName, Mode, SodPolicy, Status, Workspace,
-    WorkspaceName,
-};
+use crate::model::{Description, DisplayName, Mode, SodPolicy, Status, Workspace, WorkspaceName};
 use crate::prompt;
 
-pub fn run(ctx: &mut Ctx, cmd: WorkspaceCommand) -> anyhow::Result<()> {
-    match cmd {
-        WorkspaceCommand::Create(a) => create(ctx, a),
-        WorkspaceCommand::List(a) => list(ctx, a),
-        WorkspaceCommand::Show(r) => {
-            let name = WorkspaceName::parse(&r.workspace)?;
-            let w = ctx.read(|s| ws::show(s, &name))?;
-            ctx.printer.object(&w)?;
-            Ok(())
-        }
-        WorkspaceCommand::Update(a) => update(ctx, a),
-        WorkspaceCommand::Disable(a) => {
-            let name = WorkspaceName::parse(&a.workspace)?;
-            let done = ctx.write(a.dry_run, |s| ws::disable(s, &name))?;
-            ctx.print_mutation(
-                "workspace.disable",
-                a.dry_run,
-                done,
-                &format!("Disabled workspace {name}."),
-            )
-        }
-        WorkspaceCommand::Enable(a) => {
-            let name = WorkspaceName::parse(&a.workspace)?;
-            let done = ctx.write(a.dry_run, |s| ws::enable(s, &name))?;
-            ctx.print_mutation(
-                "workspace.enable",
-                a.dry_run,
-                done,
-                &format!("Enabled workspace {name}."),
-            )
-        }
-        WorkspaceCommand::Delete(a) => delete(ctx, a),
-        WorkspaceCommand::Restore(a) => {
-            let name = WorkspaceName::parse(&a.workspace)?;
-            let done = ctx.write(a.dry_run, |s| ws::restore(s, &name))?;
-            ctx.print_mutation(
-                "workspace.restore",
-                a.dry_run,
-                done,
-                &format!("Restored workspace {name}."),
-            )
-        }
-        WorkspaceCommand::Purge(a) => purge(ctx, a),
-        WorkspaceCommand::Upgrade(a) => {
-            let name = WorkspaceName::parse(&a.workspace)?;
-            let done = ctx.confirmed_write(
-                a.dry_run,
-                |settings, _| {
-                    prompt::confirm(
-                        settings,
-                        &format!("Upgrade {name} to standard mode? This cannot be undone."),
-                    )
-                },
-                |s| crate::domain::upgrade::upgrade(s, &name),
-            )?;
-            let copies = words::count(done.value.value.copies.len(), "dev copy", "dev copies");
-            ctx.print_mutation(
-                "workspace.upgrade",
-                a.dry_run,
-                done,
-                &format!("Upgraded workspace {name} to standard mode ({copies})."),
-            )
-        }
-    }
+/// `workspace show`.
+pub fn show(ctx: &mut Ctx, name: &WorkspaceName) -> anyhow::Result<()> {
+    let w = ctx.read(|s| ws::show(s, name))?;
+    ctx.printer.object(&w)?;
+    Ok(())
 }
 
-fn on_off(s: &str) -> Result<bool, Error> {
-    match s.to_ascii_lowercase().as_str() {
-        "on" | "true" | "yes" => Ok(true),
-        "off" | "false" | "no" => Ok(false),
-        _ => Err(
-            Error::invalid(format!("invalid value {}", crate::model::shown(s)))
-                .with_hint("expected on or off"),
-        ),
-    }
+/// `workspace disable`.
+pub fn disable(ctx: &mut Ctx, name: &WorkspaceName, dry_run: bool) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| ws::disable(s, name))?;
+    ctx.print_mutation(
+        "workspace.disable",
+        dry_run,
+        done,
+        &format!("Disabled workspace {name}."),
+    )
+}
+
+/// `workspace enable`.
+pub fn enable(ctx: &mut Ctx, name: &WorkspaceName, dry_run: bool) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| ws::enable(s, name))?;
+    ctx.print_mutation(
+        "workspace.enable",
+        dry_run,
+        done,
+        &format!("Enabled workspace {name}."),
+    )
+}
+
+/// `workspace restore`.
+pub fn restore(ctx: &mut Ctx, name: &WorkspaceName, dry_run: bool) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| ws::restore(s, name))?;
+    ctx.print_mutation(
+        "workspace.restore",
+        dry_run,
+        done,
+        &format!("Restored workspace {name}."),
+    )
+}
+
+/// `workspace upgrade`.
+pub fn upgrade(ctx: &mut Ctx, name: &WorkspaceName, dry_run: bool) -> anyhow::Result<()> {
+    let done = ctx.confirmed_write(
+        dry_run,
+        |settings, _| {
+            prompt::confirm(
+                settings,
+                &format!("Upgrade {name} to standard mode? This cannot be undone."),
+            )
+        },
+        |s| crate::domain::upgrade::upgrade(s, name),
+    )?;
+    let copies = words::count(done.value.value.copies.len(), "dev copy", "dev copies");
+    ctx.print_mutation(
+        "workspace.upgrade",
+        dry_run,
+        done,
+        &format!("Upgraded workspace {name} to standard mode ({copies})."),
+    )
 }
 
 /// A workspace's display name and description, as every command (and the wizard) takes them.
@@ -129,32 +106,41 @@ fn wizard(ctx: &mut Ctx) -> anyhow::Result<prompt::WorkspaceAnswers> {
     )?)
 }
 
-fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
+/// What `workspace create` takes; with no name, the wizard asks for name, display name,
+/// mode and description.
+pub struct Create {
+    pub name: Option<WorkspaceName>,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub mode: Option<Mode>,
+    pub sod_policy: Option<SodPolicy>,
+    pub pai_tasks: Option<bool>,
+    pub tags: Vec<(String, String)>,
+    pub if_not_exists: bool,
+    pub dry_run: bool,
+}
+
+pub fn create(ctx: &mut Ctx, a: Create) -> anyhow::Result<()> {
     let mut req = NewWorkspace::default();
-    let (name, display, mode, description) = match &a.name {
-        Some(n) => (
-            n.clone(),
-            a.display_name.clone(),
-            a.mode.clone(),
-            a.description.clone(),
-        ),
+    let (name, display, mode, description) = match a.name {
+        Some(n) => (n, a.display_name, a.mode, a.description),
         None => {
             let w = wizard(ctx)?;
             (
-                w.name,
+                WorkspaceName::parse(&w.name)?,
                 Some(w.display_name),
-                Some(w.mode),
+                Some(Mode::parse(&w.mode)?),
                 Some(w.description),
             )
         }
     };
-    req.name = Some(WorkspaceName::parse(&name)?);
+    req.name = Some(name);
     req.display_name = display.as_deref().map(display_name).transpose()?;
     req.description = description.as_deref().map(description_text).transpose()?;
-    req.mode = mode.as_deref().map(Mode::parse).transpose()?;
-    req.sod_policy = a.sod_policy.as_deref().map(SodPolicy::parse).transpose()?;
-    req.pai_tasks_enabled = a.pai_tasks.as_deref().map(on_off).transpose()?;
-    for (k, v) in parse_tags(&a.tags)? {
+    req.mode = mode;
+    req.sod_policy = a.sod_policy;
+    req.pai_tasks_enabled = a.pai_tasks;
+    for (k, v) in one_value_each(a.tags)? {
         req.tags.insert(k, v);
     }
     let done = ctx.write(a.dry_run, |s| ws::create(s, req, a.if_not_exists))?;
@@ -166,16 +152,19 @@ fn create(ctx: &mut Ctx, a: WsCreateArgs) -> anyhow::Result<()> {
     ctx.print_mutation("workspace.create", a.dry_run, done, &msg)
 }
 
-fn list(ctx: &mut Ctx, a: WsListArgs) -> anyhow::Result<()> {
+/// `workspace list`: the recycle bin only with `all` or status deleted.
+pub fn list(
+    ctx: &mut Ctx,
+    all: bool,
+    status: Option<Status>,
+    mode: Option<Mode>,
+    tags: Vec<(String, String)>,
+) -> anyhow::Result<()> {
     let f = ListFilter {
-        all: a.all,
-        status: a.status.as_deref().map(Status::parse).transpose()?,
-        mode: a.mode.as_deref().map(Mode::parse).transpose()?,
-        tags: a
-            .tags
-            .iter()
-            .map(|t| parse_tag(t))
-            .collect::<Result<_, _>>()?,
+        all,
+        status,
+        mode,
+        tags,
         name_prefix: None,
     };
     let list: Vec<Workspace> = ctx.read(|s| ws::list(s, &f))?;
@@ -183,24 +172,31 @@ fn list(ctx: &mut Ctx, a: WsListArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn update(ctx: &mut Ctx, a: WsUpdateArgs) -> anyhow::Result<()> {
-    let name = WorkspaceName::parse(&a.workspace)?;
+/// What `workspace update` takes.
+pub struct Update {
+    pub workspace: WorkspaceName,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<(String, String)>,
+    pub untag: Vec<String>,
+    pub pai_tasks: Option<bool>,
+    pub sod_policy: Option<SodPolicy>,
+    /// `Some(None)`: no default group.
+    pub default_resource_group: Option<Option<String>>,
+    pub disable_dev_role: bool,
+    pub dry_run: bool,
+}
+
+pub fn update(ctx: &mut Ctx, a: Update) -> anyhow::Result<()> {
+    let name = a.workspace;
     let u = WorkspaceUpdate {
         display_name: a.display_name.as_deref().map(display_name).transpose()?,
         description: a.description.as_deref().map(description_text).transpose()?,
-        set_tags: parse_tags(&a.tags)?,
-        untag: a
-            .untag
-            .iter()
-            .map(|k| parse_tag_key(k))
-            .collect::<Result<_, _>>()?,
-        pai_tasks_enabled: a.pai_tasks.as_deref().map(on_off).transpose()?,
-        sod_policy: a.sod_policy.as_deref().map(SodPolicy::parse).transpose()?,
-        default_resource_group: match a.default_resource_group.as_deref() {
-            None => None,
-            Some(g) if g.eq_ignore_ascii_case("none") => Some(None),
-            Some(g) => Some(Some(parse_group_ref(g)?)),
-        },
+        set_tags: one_value_each(a.tags)?,
+        untag: a.untag,
+        pai_tasks_enabled: a.pai_tasks,
+        sod_policy: a.sod_policy,
+        default_resource_group: a.default_resource_group,
         disable_dev_role: a.disable_dev_role,
         replace_tags: None,
     };
@@ -220,10 +216,15 @@ fn update(ctx: &mut Ctx, a: WsUpdateArgs) -> anyhow::Result<()> {
     )
 }
 
-fn delete(ctx: &mut Ctx, a: WsRemoveArgs) -> anyhow::Result<()> {
-    let name = WorkspaceName::parse(&a.workspace)?;
+/// `workspace delete`: to the recycle bin, after typing its name.
+pub fn delete(
+    ctx: &mut Ctx,
+    name: &WorkspaceName,
+    if_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let r = ctx.confirmed_write(
-        a.dry_run,
+        dry_run,
         |settings, w: &Workspace| {
             prompt::confirm_by_name(
                 settings,
@@ -234,12 +235,12 @@ fn delete(ctx: &mut Ctx, a: WsRemoveArgs) -> anyhow::Result<()> {
                 w.name.as_str(),
             )
         },
-        |s| ws::delete(s, &name),
+        |s| ws::delete(s, name),
     );
-    match if_exists(a.if_exists, r)? {
+    match excused(if_exists, r)? {
         Some(done) => ctx.print_mutation(
             "workspace.delete",
-            a.dry_run,
+            dry_run,
             done,
             &format!("Deleted workspace {name} (restorable for 14 days)."),
         ),
@@ -247,7 +248,7 @@ fn delete(ctx: &mut Ctx, a: WsRemoveArgs) -> anyhow::Result<()> {
             ctx.printer.mutation(
                 "workspace.delete",
                 false,
-                a.dry_run,
+                dry_run,
                 &serde_json::Value::Null,
                 &[],
                 &format!("Workspace {name} does not exist."),
@@ -257,11 +258,17 @@ fn delete(ctx: &mut Ctx, a: WsRemoveArgs) -> anyhow::Result<()> {
     }
 }
 
-fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
-    if a.expired {
+/// `workspace purge`: one deleted workspace for good, or (`None`) every expired one.
+pub fn purge(
+    ctx: &mut Ctx,
+    workspace: Option<&WorkspaceName>,
+    if_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let Some(name) = workspace else {
         let progress = ctx.printer.progress();
         let done = ctx.confirmed_write(
-            a.dry_run,
+            dry_run,
             |settings, list: &Vec<Workspace>| {
                 let names: Vec<&str> = list.iter().map(|w| w.name.as_str()).collect();
                 prompt::confirm(
@@ -286,19 +293,15 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
         ctx.printer.mutation_list(
             "workspace.purge",
             done.value.changed,
-            a.dry_run,
+            dry_run,
             &done.value.value,
             &done.warnings,
             &format!("Purged {purged}."),
         )?;
         return Ok(());
-    }
-    let Some(raw) = &a.workspace else {
-        return Err(Error::invalid("name a workspace, or pass --expired").into());
     };
-    let name = WorkspaceName::parse(raw)?;
     let r = ctx.confirmed_write(
-        a.dry_run,
+        dry_run,
         |settings, w: &Workspace| {
             prompt::confirm_by_name(
                 settings,
@@ -309,12 +312,12 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
                 w.name.as_str(),
             )
         },
-        |s| ws::purge(s, &name),
+        |s| ws::purge(s, name),
     );
-    match if_exists(a.if_exists, r)? {
+    match excused(if_exists, r)? {
         Some(done) => ctx.print_mutation(
             "workspace.purge",
-            a.dry_run,
+            dry_run,
             done,
             &format!("Purged workspace {name}."),
         ),
@@ -322,7 +325,7 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
             ctx.printer.mutation(
                 "workspace.purge",
                 false,
-                a.dry_run,
+                dry_run,
                 &serde_json::Value::Null,
                 &[],
                 &format!("Workspace {name} does not exist."),
@@ -334,10 +337,9 @@ fn purge(ctx: &mut Ctx, a: WsPurgeArgs) -> anyhow::Result<()> {
 
 /// `--tag KEY=VALUE` arguments. A key given twice with two values is a contradiction
 /// (exit 2), not "the last one wins"; the same pair twice is harmless.
-fn parse_tags(args: &[String]) -> Result<Vec<(String, String)>, Error> {
+fn one_value_each(tags: Vec<(String, String)>) -> Result<Vec<(String, String)>, Error> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for t in args {
-        let (k, v) = parse_tag(t)?;
+    for (k, v) in tags {
         match out.iter().find(|(k2, _)| *k2 == k) {
             Some((_, v2)) if *v2 == v => {}
             Some(_) => {

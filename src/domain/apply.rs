@@ -15,9 +15,9 @@ use super::session::Session;
 use super::store::Tx;
 use super::types::validate::validate;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
-use crate::manifest::format::{
-    secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
-    ResourceGroupDecl, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+use crate::manifest::{
+    secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
+    PropValue, ResourceGroupDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
 };
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{DurationUnit, GroupType, Payment};
@@ -29,12 +29,32 @@ use crate::model::{
     SodPolicy, Status, Workspace, WorkspaceName,
 };
 
-/// One change of a plan (cli.md 3, the `plan change` object).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// What a change of a plan does to its object; written `create`, `update`, `delete`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Op {
+    /// The sign of its line: `+`, `~`, `-`.
+    pub fn sign(self) -> char {
+        match self {
+            Op::Create => '+',
+            Op::Update => '~',
+            Op::Delete => '-',
+        }
+    }
+}
+
+/// One change of a plan (cli.md 3, the `plan change` object). Written with its
+/// [`PlanChange::line`] first, as `change`: made when written, not kept for each of the
+/// million changes a large apply holds.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanChange {
-    /// The change as one line: `+ member ws/alice`, `~ workspace ws: tags`, `- ...`.
-    pub change: String,
-    pub op: &'static str,
+    pub op: Op,
     pub kind: &'static str,
     pub workspace: Option<String>,
     pub name: String,
@@ -42,15 +62,25 @@ pub struct PlanChange {
     pub fields: Vec<String>,
 }
 
+impl Serialize for PlanChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut o = s.serialize_struct("PlanChange", 7)?;
+        o.serialize_field("change", &self.line())?;
+        o.serialize_field("op", &self.op)?;
+        o.serialize_field("kind", self.kind)?;
+        o.serialize_field("workspace", &self.workspace)?;
+        o.serialize_field("name", &self.name)?;
+        o.serialize_field("env", &self.env)?;
+        o.serialize_field("fields", &self.fields)?;
+        o.end()
+    }
+}
+
 impl PlanChange {
     /// `+ member finance_tax_report/alice`, as the plan prints it.
     pub fn line(&self) -> String {
-        let sign = match self.op {
-            "create" => "+",
-            "update" => "~",
-            _ => "-",
-        };
-        let mut s = format!("{sign} {} ", self.kind);
+        let mut s = format!("{} {} ", self.op.sign(), self.kind);
         if let Some(w) = &self.workspace {
             s.push_str(w);
             s.push('/');
@@ -67,7 +97,7 @@ impl PlanChange {
 
     /// A basic workspace turned standard: it cannot be undone, so `apply` asks first.
     pub fn is_upgrade(&self) -> bool {
-        self.kind == "workspace" && self.op == "update" && self.fields.iter().any(|f| f == "mode")
+        self.kind == "workspace" && self.op == Op::Update && self.fields.iter().any(|f| f == "mode")
     }
 }
 
@@ -103,6 +133,117 @@ fn plain_props(props: &BTreeMap<String, PropValue>) -> Result<Properties> {
             ))),
         })
         .collect()
+}
+
+/// A principal's declaration, its values parsed.
+struct PrincipalInput {
+    name: PrincipalName,
+    kind: Option<PrincipalKind>,
+    id: Option<String>,
+    /// `Some(None)`: `display_name = ""`, none.
+    display: Option<Option<String>>,
+}
+
+impl PrincipalInput {
+    fn parse(d: &PrincipalDecl) -> Result<Self> {
+        let name = PrincipalName::parse(&d.name)?;
+        let kind = opt_parse(&d.kind, PrincipalKind::parse)?;
+        let id = opt_parse(&d.id, parse_principal_id)?;
+        if kind == Some(PrincipalKind::Account) {
+            return Err(Error::invalid(
+                "the account principal is implied; do not list it",
+            ));
+        }
+        let display = match d.display_name.as_deref() {
+            None => None,
+            Some("") => Some(None),
+            Some(x) => Some(Some(PrincipalDisplayName::parse(x)?.into_string())),
+        };
+        Ok(PrincipalInput {
+            name,
+            kind,
+            id,
+            display,
+        })
+    }
+}
+
+/// A resource group's declaration, its values parsed.
+struct GroupInput {
+    name: GroupName,
+    gtype: Option<GroupType>,
+    payment: Option<Payment>,
+    unit: Option<DurationUnit>,
+    spec: Option<i64>,
+    vpc: Option<String>,
+    vswitch: Option<String>,
+    remark: Option<String>,
+}
+
+impl GroupInput {
+    fn parse(d: &ResourceGroupDecl) -> Result<Self> {
+        Ok(GroupInput {
+            name: GroupName::parse(&d.name)?,
+            gtype: opt_parse(&d.type_, GroupType::parse)?,
+            payment: opt_parse(&d.payment, Payment::parse)?,
+            unit: opt_parse(&d.duration_unit, DurationUnit::parse)?,
+            spec: d
+                .spec
+                .map(|v| crate::model::resource_group::parse_spec(v as i64))
+                .transpose()?,
+            vpc: opt_parse(&d.vpc, |v| {
+                crate::model::resource_group::parse_network_id(v, "vpc-", "VPC id")
+            })?,
+            vswitch: opt_parse(&d.vswitch, |v| {
+                crate::model::resource_group::parse_network_id(v, "vsw-", "vSwitch id")
+            })?,
+            remark: opt_parse(&d.remark, |r| Ok(Remark::parse(r)?.into_string()))?,
+        })
+    }
+}
+
+/// A workspace's declaration, its settings parsed (its members and objects are parsed
+/// one by one as they are applied).
+struct WorkspaceInput {
+    name: WorkspaceName,
+    mode: Option<Mode>,
+    /// Available or disabled.
+    status: Option<Status>,
+    sod: Option<SodPolicy>,
+    display: Option<String>,
+    description: Option<String>,
+    tags: Option<BTreeMap<String, String>>,
+}
+
+impl WorkspaceInput {
+    fn parse(d: &WorkspaceDecl) -> Result<Self> {
+        let name = WorkspaceName::parse(&d.name)?;
+        let mode = opt_parse(&d.mode, Mode::parse)?;
+        let status = match opt_parse(&d.status, Status::parse)? {
+            Some(Status::Deleted) => return Err(Error::invalid("status is available or disabled")),
+            st => st,
+        };
+        Ok(WorkspaceInput {
+            name,
+            mode,
+            status,
+            sod: opt_parse(&d.sod_policy, SodPolicy::parse)?,
+            display: opt_parse(
+                &d.display_name,
+                |x| Ok(DisplayName::parse(x)?.into_string()),
+            )?,
+            description: opt_parse(&d.description, res::parse_description)?,
+            tags: d
+                .tags
+                .as_ref()
+                .map(|t| {
+                    t.iter()
+                        .map(|(k, v)| Ok((parse_tag_key(k)?, parse_tag_value(v)?)))
+                        .collect::<Result<BTreeMap<_, _>>>()
+                })
+                .transpose()?,
+        })
+    }
 }
 
 /// The fields compute and data-source declarations share.
@@ -345,24 +486,26 @@ type Loaded = Option<(usize, Workspace)>;
 impl Applier<'_, '_, '_> {
     fn push(
         &mut self,
-        op: &'static str,
+        op: Op,
         kind: &'static str,
         ws: Option<&str>,
         name: &str,
         env: Option<Env>,
         fields: Vec<String>,
     ) {
-        let mut c = PlanChange {
-            change: String::new(),
+        self.changes.push(PlanChange {
             op,
             kind,
             workspace: ws.map(str::to_string),
             name: name.to_string(),
             env,
             fields,
-        };
-        c.change = c.line();
-        self.changes.push(c);
+        });
+    }
+
+    /// A workspace's settings changed: `~ workspace NAME: fields`.
+    fn workspace_updated(&mut self, ws: &str, fields: Vec<String>) {
+        self.push(Op::Update, "workspace", None, ws, None, fields);
     }
 
     /// Run one change; a failure names it.
@@ -395,23 +538,12 @@ impl Applier<'_, '_, '_> {
 
     fn principal(&mut self, d: &PrincipalDecl) -> Result<()> {
         let what = format!("principal {}", named(&d.name));
-        let name = PrincipalName::parse(&d.name).map_err(|e| prefix(&what, e))?;
-        let kind = opt_parse(&d.kind, PrincipalKind::parse).map_err(|e| prefix(&what, e))?;
-        let id = opt_parse(&d.id, parse_principal_id).map_err(|e| prefix(&what, e))?;
-        if kind == Some(PrincipalKind::Account) {
-            return Err(Error::invalid(format!(
-                "{what}: the account principal is implied; do not list it"
-            )));
-        }
-        let display = match d.display_name.as_deref() {
-            None => None,
-            Some("") => Some(None),
-            Some(x) => Some(Some(
-                PrincipalDisplayName::parse(x)
-                    .map_err(|e| prefix(&what, e.into()))?
-                    .into_string(),
-            )),
-        };
+        let PrincipalInput {
+            name,
+            kind,
+            id,
+            display,
+        } = PrincipalInput::parse(d).map_err(|e| prefix(&what, e))?;
         match self.principal_named(name.as_str())? {
             None => {
                 let req = NewPrincipal {
@@ -423,7 +555,7 @@ impl Applier<'_, '_, '_> {
                 };
                 let added = self.step(&format!("+ {what}"), |s| principal::add(s, req, false))?;
                 self.principals.put(added.value);
-                self.push("create", "principal", None, name.as_str(), None, vec![]);
+                self.push(Op::Create, "principal", None, name.as_str(), None, vec![]);
             }
             Some(p) => {
                 if p.is_account() {
@@ -459,7 +591,7 @@ impl Applier<'_, '_, '_> {
                         principal::update(s, p.name.as_str(), &u)
                     })?;
                     self.principals.put(updated.value);
-                    self.push("update", "principal", None, p.name.as_str(), None, fields);
+                    self.push(Op::Update, "principal", None, p.name.as_str(), None, fields);
                 }
             }
         }
@@ -468,26 +600,16 @@ impl Applier<'_, '_, '_> {
 
     fn resource_group(&mut self, d: &ResourceGroupDecl) -> Result<()> {
         let what = format!("resource group {}", named(&d.name));
-        let name = GroupName::parse(&d.name).map_err(|e| prefix(&what, e))?;
-        let gtype = opt_parse(&d.type_, GroupType::parse).map_err(|e| prefix(&what, e))?;
-        let payment = opt_parse(&d.payment, Payment::parse).map_err(|e| prefix(&what, e))?;
-        let unit =
-            opt_parse(&d.duration_unit, DurationUnit::parse).map_err(|e| prefix(&what, e))?;
-        let spec = d
-            .spec
-            .map(|v| crate::model::resource_group::parse_spec(v as i64))
-            .transpose()
-            .map_err(|e| prefix(&what, e))?;
-        let vpc = opt_parse(&d.vpc, |v| {
-            crate::model::resource_group::parse_network_id(v, "vpc-", "VPC id")
-        })
-        .map_err(|e| prefix(&what, e))?;
-        let vswitch = opt_parse(&d.vswitch, |v| {
-            crate::model::resource_group::parse_network_id(v, "vsw-", "vSwitch id")
-        })
-        .map_err(|e| prefix(&what, e))?;
-        let remark = opt_parse(&d.remark, |r| Ok(Remark::parse(r)?.into_string()))
-            .map_err(|e| prefix(&what, e))?;
+        let GroupInput {
+            name,
+            gtype,
+            payment,
+            unit,
+            spec,
+            vpc,
+            vswitch,
+            remark,
+        } = GroupInput::parse(d).map_err(|e| prefix(&what, e))?;
         match self.s.tx().resource_group(name.as_str())? {
             None => {
                 let duration = match (d.duration, unit) {
@@ -517,7 +639,7 @@ impl Applier<'_, '_, '_> {
                 req.check_payment().map_err(|e| prefix(&what, e))?;
                 self.step(&format!("+ {what}"), |s| rg::create(s, req, false))?;
                 self.push(
-                    "create",
+                    Op::Create,
                     "resource_group",
                     None,
                     name.as_str(),
@@ -566,7 +688,7 @@ impl Applier<'_, '_, '_> {
                         spec,
                     };
                     self.step(&format!("~ {what}"), |s| rg::update(s, &g.id, &u))?;
-                    self.push("update", "resource_group", None, &g.name, None, fields);
+                    self.push(Op::Update, "resource_group", None, &g.name, None, fields);
                 }
             }
         }
@@ -575,37 +697,16 @@ impl Applier<'_, '_, '_> {
 
     fn workspace(&mut self, d: &WorkspaceDecl) -> Result<()> {
         let what = format!("workspace {}", named(&d.name));
-        let name = WorkspaceName::parse(&d.name).map_err(|e| prefix(&what, e))?;
+        let WorkspaceInput {
+            name,
+            mode,
+            status,
+            sod,
+            display,
+            description,
+            tags,
+        } = WorkspaceInput::parse(d).map_err(|e| prefix(&what, e))?;
         let ws = name.as_str().to_string();
-        let mode = opt_parse(&d.mode, Mode::parse).map_err(|e| prefix(&what, e))?;
-        let status = match d.status.as_deref() {
-            None => None,
-            Some(s) => match Status::parse(s).map_err(|e| prefix(&what, e))? {
-                Status::Deleted => {
-                    return Err(Error::invalid(format!(
-                        "{what}: status is available or disabled"
-                    )))
-                }
-                st => Some(st),
-            },
-        };
-        let sod = opt_parse(&d.sod_policy, SodPolicy::parse).map_err(|e| prefix(&what, e))?;
-        let display = opt_parse(
-            &d.display_name,
-            |x| Ok(DisplayName::parse(x)?.into_string()),
-        )
-        .map_err(|e| prefix(&what, e))?;
-        let description =
-            opt_parse(&d.description, res::parse_description).map_err(|e| prefix(&what, e))?;
-        let tags = match &d.tags {
-            None => None,
-            Some(t) => Some(
-                t.iter()
-                    .map(|(k, v)| Ok((parse_tag_key(k)?, parse_tag_value(v)?)))
-                    .collect::<Result<BTreeMap<_, _>>>()
-                    .map_err(|e| prefix(&what, e))?,
-            ),
-        };
 
         // A workspace the actor may not see is one that does not exist (permissions.md 2):
         // the manifest would create it, and that create is refused as for a new name.
@@ -637,7 +738,7 @@ impl Applier<'_, '_, '_> {
                     tags: tags.clone().unwrap_or_default(),
                 };
                 self.step(&format!("+ {what}"), |s| workspace::create(s, req, false))?;
-                self.push("create", "workspace", None, &ws, None, vec![]);
+                self.push(Op::Create, "workspace", None, &ws, None, vec![]);
                 true
             }
         };
@@ -647,14 +748,7 @@ impl Applier<'_, '_, '_> {
         let w = self.current(&ws, &mut loaded)?;
         if w.status == Status::Disabled && status == Some(Status::Available) {
             self.step(&format!("~ {what}"), |s| workspace::enable(s, &name))?;
-            self.push(
-                "update",
-                "workspace",
-                None,
-                &ws,
-                None,
-                vec!["status".into()],
-            );
+            self.workspace_updated(&ws, vec!["status".into()]);
         }
 
         // Early settings.
@@ -695,7 +789,7 @@ impl Applier<'_, '_, '_> {
             }
             if !fields.is_empty() {
                 self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
-                self.push("update", "workspace", None, &ws, None, fields);
+                self.workspace_updated(&ws, fields);
             }
             if let Some(m) = mode {
                 if m != w.mode {
@@ -705,7 +799,7 @@ impl Applier<'_, '_, '_> {
                         )));
                     }
                     self.step(&format!("~ {what}"), |s| super::upgrade::upgrade(s, &name))?;
-                    self.push("update", "workspace", None, &ws, None, vec!["mode".into()]);
+                    self.workspace_updated(&ws, vec!["mode".into()]);
                 }
             }
         }
@@ -724,7 +818,7 @@ impl Applier<'_, '_, '_> {
                     self.step(&format!("+ binding {g} -> {ws}"), |s| {
                         rg::bind(s, g, &name, false, false)
                     })?;
-                    self.push("create", "binding", Some(&ws), g, None, vec![]);
+                    self.push(Op::Create, "binding", Some(&ws), g, None, vec![]);
                 }
             }
             if self.prune {
@@ -733,7 +827,7 @@ impl Applier<'_, '_, '_> {
                         self.step(&format!("- binding {g} -> {ws}"), |s| {
                             rg::unbind(s, g, &name)
                         })?;
-                        self.push("delete", "binding", Some(&ws), g, None, vec![]);
+                        self.push(Op::Delete, "binding", Some(&ws), g, None, vec![]);
                     }
                 }
             }
@@ -756,14 +850,7 @@ impl Applier<'_, '_, '_> {
                     ..Default::default()
                 };
                 self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
-                self.push(
-                    "update",
-                    "workspace",
-                    None,
-                    &ws,
-                    None,
-                    vec!["default_resource_group".into()],
-                );
+                self.workspace_updated(&ws, vec!["default_resource_group".into()]);
             }
         }
 
@@ -797,18 +884,11 @@ impl Applier<'_, '_, '_> {
         }
         if !fields.is_empty() {
             self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
-            self.push("update", "workspace", None, &ws, None, fields);
+            self.workspace_updated(&ws, fields);
         }
         if status == Some(Status::Disabled) && w.status == Status::Available {
             self.step(&format!("~ {what}"), |s| workspace::disable(s, &name))?;
-            self.push(
-                "update",
-                "workspace",
-                None,
-                &ws,
-                None,
-                vec!["status".into()],
-            );
+            self.workspace_updated(&ws, vec!["status".into()]);
         }
         Ok(())
     }
@@ -861,7 +941,14 @@ impl Applier<'_, '_, '_> {
                         }
                         Ok(())
                     })?;
-                    self.push("create", "member", Some(ws.as_str()), &d.user, None, vec![]);
+                    self.push(
+                        Op::Create,
+                        "member",
+                        Some(ws.as_str()),
+                        &d.user,
+                        None,
+                        vec![],
+                    );
                 }
                 Some((before, named_here)) => {
                     *named_here = true;
@@ -873,7 +960,7 @@ impl Applier<'_, '_, '_> {
                             member::change_roles(s, ws, &d.user, &RoleChange::Set(roles))
                         })?;
                         self.push(
-                            "update",
+                            Op::Update,
                             "member",
                             Some(ws.as_str()),
                             &d.user,
@@ -915,7 +1002,7 @@ impl Applier<'_, '_, '_> {
                 self.step(&format!("- member {ws}/{user}"), |s| {
                     member::remove(s, ws, &user)
                 })?;
-                self.push("delete", "member", Some(ws.as_str()), &user, None, vec![]);
+                self.push(Op::Delete, "member", Some(ws.as_str()), &user, None, vec![]);
             }
         }
         Ok(())
@@ -970,7 +1057,7 @@ impl Applier<'_, '_, '_> {
                     };
                     self.step(&format!("+ {what}"), |s| (ops.create)(s, ws, req))?;
                     self.push(
-                        "create",
+                        Op::Create,
                         ops.kind,
                         Some(ws.as_str()),
                         name.as_str(),
@@ -1004,7 +1091,7 @@ impl Applier<'_, '_, '_> {
                             (ops.update)(s, ws, name.as_str(), env, &change, description.clone())
                         })?;
                         self.push(
-                            "update",
+                            Op::Update,
                             ops.kind,
                             Some(ws.as_str()),
                             name.as_str(),
@@ -1024,7 +1111,7 @@ impl Applier<'_, '_, '_> {
                         set_default(s, ws, name.as_str(), env)
                     })?;
                     self.push(
-                        "update",
+                        Op::Update,
                         ops.kind,
                         Some(ws.as_str()),
                         name.as_str(),
@@ -1044,7 +1131,7 @@ impl Applier<'_, '_, '_> {
                     (ops.remove)(s, ws, &name, env)
                 })?;
                 self.push(
-                    "delete",
+                    Op::Delete,
                     ops.kind,
                     Some(ws.as_str()),
                     &name,
@@ -1187,10 +1274,12 @@ pub fn apply(
 
 /// No two secrets of an export share a variable: [`secret_env_name`] is built so that they
 /// cannot, and this says so loudly (a bug, exit 1) rather than let one secret land in two
-/// places if it ever did.
-fn check_secret_names(m: &Manifest) -> Result<()> {
-    let mut seen: HashMap<&str, String> = HashMap::new();
-    for w in &m.workspace {
+/// places if it ever did. Fed workspace by workspace; what it keeps is the secrets' names.
+#[derive(Default)]
+struct SecretNames(HashMap<String, String>);
+
+impl SecretNames {
+    fn check(&mut self, w: &WorkspaceDecl) -> Result<()> {
         let objects = (w.compute.iter().map(|c| (&c.name, &c.env, &c.properties))).chain(
             w.datasource
                 .iter()
@@ -1200,28 +1289,30 @@ fn check_secret_names(m: &Manifest) -> Result<()> {
             for (key, value) in props.iter().flatten() {
                 let PropValue::Env(var) = value else { continue };
                 let here = format!("{}/{} ({env}) {key}", w.name, name);
-                if let Some(there) = seen.insert(var, here.clone()) {
+                if let Some(there) = self.0.insert(var.clone(), here.clone()) {
                     return Err(Error::internal(format!(
                         "export would name {there} and {here} both {var}"
                     )));
                 }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
-/// The catalog as a manifest: principals, resource groups and the chosen workspaces, in a
-/// fixed order (by kind, then name, then env), secrets as `{ env = "..." }` placeholders.
-/// With no workspace named, every workspace the actor can see (the recycle bin excepted),
-/// every principal and every group; with some named, those workspaces and the principals
-/// and groups they use.
+/// The catalog as a manifest, handed to `out` item by item as it is read (a whole-tenant
+/// export never holds the tenant): principals, resource groups and the chosen workspaces,
+/// in a fixed order (by kind, then name, then env), secrets as `{ env = "..." }`
+/// placeholders. With no workspace named, every workspace the actor can see (the recycle
+/// bin excepted), and every principal and group for a tenant administrator; otherwise the
+/// principals and groups those workspaces use.
 /// `progress` hears (workspaces exported, of) after each workspace.
 pub fn export(
     s: &mut Session,
     names: &[WorkspaceName],
+    out: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Manifest> {
+) -> Result<()> {
     let mut workspaces: Vec<Workspace> = Vec::new();
     if names.is_empty() {
         let visible = workspace::list(s, &workspace::ListFilter::default())?;
@@ -1239,53 +1330,125 @@ pub fn export(
         }
     }
     workspaces.sort_by_key(|w| w.name.as_str().to_ascii_lowercase());
-    let mut used_principals: HashSet<String> = HashSet::new();
-    let mut used_groups: HashSet<String> = HashSet::new();
-    let mut out = Manifest {
-        region: Some(s.tenant.region.clone()),
-        ..Manifest::default()
-    };
+    out.head(Some(&s.tenant.region))?;
+
+    let all = names.is_empty() && s.actor.is_tenant_admin();
+    if all {
+        s.tx().for_each_principal(&mut |p| {
+            if p.is_account() {
+                return Ok(());
+            }
+            out.item(Item::Principal(&principal_decl(p)))
+        })?;
+        for g in s.tx().resource_groups()? {
+            out.item(Item::ResourceGroup(&group_decl(g)))?;
+        }
+    } else {
+        // The principals of the chosen workspaces' members (owners are implied), each
+        // read by key: the cost follows the workspaces, not the tenant.
+        let mut used: BTreeMap<String, Principal> = BTreeMap::new();
+        for w in &workspaces {
+            let owners: HashSet<i64> = s
+                .tx()
+                .member_roles(w.id)?
+                .into_iter()
+                .filter(|(_, roles)| roles.contains(RoleCode::Owner))
+                .map(|(pk, _)| pk)
+                .collect();
+            for p in s.tx().member_principals(w.id)? {
+                if !p.is_account() && !owners.contains(&p.pk) {
+                    used.insert(p.name.as_str().to_ascii_lowercase(), p);
+                }
+            }
+        }
+        for p in used.into_values() {
+            out.item(Item::Principal(&principal_decl(p)))?;
+        }
+        let mut groups: Vec<String> = workspaces
+            .iter()
+            .flat_map(|w| w.resource_groups.iter().map(|g| g.to_ascii_lowercase()))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        for g in groups {
+            if let Some(g) = s.tx().resource_group_named(&g)? {
+                out.item(Item::ResourceGroup(&group_decl(g)))?;
+            }
+        }
+    }
+
+    let mut secrets = SecretNames::default();
     for (i, w) in workspaces.iter().enumerate() {
         progress(i, workspaces.len());
-        let roles = s.tx().roles_in(w.id, s.actor.pk)?;
-        let read = super::policy::has_right(&s.actor, roles, super::policy::Right::ReadProperties);
-        let mut d = WorkspaceDecl {
-            name: w.name.to_string(),
-            display_name: Some(w.display_name.clone()),
-            description: Some(w.description.clone()),
-            mode: Some(w.mode.to_string()),
-            status: Some(w.status.to_string()),
-            sod_policy: Some(w.sod_policy.to_string()),
-            dev_role_disabled: Some(w.dev_role_disabled),
-            pai_tasks_enabled: Some(w.pai_tasks_enabled),
-            resource_groups: Some(w.resource_groups.clone()),
-            default_resource_group: Some(
-                w.default_resource_group
-                    .clone()
-                    .unwrap_or_else(|| NO_DEFAULT_RESOURCE_GROUP.to_string()),
-            ),
-            tags: Some(w.tags.clone()),
-            ..Default::default()
-        };
-        for g in &w.resource_groups {
-            used_groups.insert(g.to_ascii_lowercase());
-        }
-        let mut members = s.tx().members(w.id)?;
-        members.sort_by_key(|m| m.user.as_str().to_ascii_lowercase());
-        for m in members {
+        let d = workspace_decl(s, w)?;
+        secrets.check(&d)?;
+        out.item(Item::WorkspaceOpen(&d))?;
+        // One member at a time, in the catalog's order (case-insensitive, as every list
+        // of a manifest): the owner is implied.
+        s.tx().for_each_member(w.id, &mut |m| {
             if m.roles.contains(RoleCode::Owner) {
-                continue;
+                return Ok(());
             }
-            used_principals.insert(m.user.as_str().to_ascii_lowercase());
-            d.member.push(MemberDecl {
+            out.item(Item::Member(&MemberDecl {
                 user: m.user.to_string(),
                 roles: m.roles.codes().into_iter().map(str::to_string).collect(),
-            });
-        }
-        let secret_props = |name: &str,
-                            env: Env,
-                            props: Option<Properties>|
-         -> Option<BTreeMap<String, PropValue>> {
+            }))
+        })?;
+        out.item(Item::WorkspaceClose(&d))?;
+    }
+    progress(workspaces.len(), workspaces.len());
+    Ok(())
+}
+
+fn principal_decl(p: Principal) -> PrincipalDecl {
+    PrincipalDecl {
+        name: p.name.to_string(),
+        id: Some(p.id),
+        kind: Some(p.kind.to_string()),
+        full_access: Some(p.full_access),
+        display_name: Some(p.display_name.unwrap_or_default()),
+    }
+}
+
+fn group_decl(g: crate::model::resource_group::ResourceGroup) -> ResourceGroupDecl {
+    ResourceGroupDecl {
+        name: g.name,
+        type_: Some(g.group_type.to_string()),
+        spec: Some(g.spec as u32),
+        payment: Some(g.payment.to_string()),
+        duration: g.duration.map(|d| d as u32),
+        duration_unit: g.duration_unit,
+        vpc: g.vpc,
+        vswitch: g.vswitch,
+        remark: Some(g.remark),
+    }
+}
+
+/// One workspace as the manifest declares it, as far as the actor may read it, but for its
+/// members, which [`export`] hands over one at a time.
+fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
+    let roles = s.tx().roles_in(w.id, s.actor.pk)?;
+    let read = super::policy::has_right(&s.actor, roles, super::policy::Right::ReadProperties);
+    let mut d = WorkspaceDecl {
+        name: w.name.to_string(),
+        display_name: Some(w.display_name.clone()),
+        description: Some(w.description.clone()),
+        mode: Some(w.mode.to_string()),
+        status: Some(w.status.to_string()),
+        sod_policy: Some(w.sod_policy.to_string()),
+        dev_role_disabled: Some(w.dev_role_disabled),
+        pai_tasks_enabled: Some(w.pai_tasks_enabled),
+        resource_groups: Some(w.resource_groups.clone()),
+        default_resource_group: Some(
+            w.default_resource_group
+                .clone()
+                .unwrap_or_else(|| NO_DEFAULT_RESOURCE_GROUP.to_string()),
+        ),
+        tags: Some(w.tags.clone()),
+        ..Default::default()
+    };
+    let secret_props =
+        |name: &str, env: Env, props: Option<Properties>| -> Option<BTreeMap<String, PropValue>> {
             props.map(|p| {
                 p.into_iter()
                     .map(|(k, v)| {
@@ -1299,99 +1462,37 @@ pub fn export(
                     .collect()
             })
         };
-        let mut computes = s.tx().computes(w.id, None)?;
-        computes.sort_by_key(|c| (c.name.to_ascii_lowercase(), c.env != Env::Prod));
-        for c in computes {
-            let props = if read { c.properties.clone() } else { None };
-            d.compute.push(ComputeDecl {
-                default: Some(c.is_default),
-                properties: secret_props(&c.name, c.env, props),
-                name: c.name,
-                type_: c.type_key,
-                env: c.env.to_string(),
-                mode: Some(c.mode.to_string()),
-                description: Some(c.description),
-            });
-        }
-        let mut sources = s.tx().datasources(w.id, None)?;
-        sources.sort_by_key(|x| (x.name.to_ascii_lowercase(), x.env != Env::Prod));
-        for x in sources {
-            if x.origin != "manual" {
-                continue;
-            }
-            let props = if read { x.properties.clone() } else { None };
-            d.datasource.push(DataSourceDecl {
-                properties: secret_props(&x.name, x.env, props),
-                name: x.name,
-                type_: x.type_key,
-                env: x.env.to_string(),
-                mode: Some(x.mode.to_string()),
-                description: Some(x.description),
-            });
-        }
-        out.workspace.push(d);
-    }
-    progress(workspaces.len(), workspaces.len());
-    check_secret_names(&out)?;
-    let all = names.is_empty() && s.actor.is_tenant_admin();
-    // With workspaces named, only their members' principals and the groups they use are
-    // read, each by key: the cost follows the workspaces, not the tenant.
-    let principals: Vec<Principal> = if names.is_empty() {
-        s.tx().principals()?
-    } else {
-        let mut by_pk: BTreeMap<i64, Principal> = BTreeMap::new();
-        for w in &workspaces {
-            for p in s.tx().member_principals(w.id)? {
-                by_pk.insert(p.pk, p);
-            }
-        }
-        by_pk.into_values().collect()
-    };
-    for p in principals {
-        if p.is_account()
-            || !(all || used_principals.contains(&p.name.as_str().to_ascii_lowercase()))
-        {
-            continue;
-        }
-        out.principal.push(PrincipalDecl {
-            name: p.name.to_string(),
-            id: Some(p.id.clone()),
-            kind: Some(p.kind.to_string()),
-            full_access: Some(p.full_access),
-            display_name: Some(p.display_name.unwrap_or_default()),
+    let mut computes = s.tx().computes(w.id, None)?;
+    computes.sort_by_key(|c| (c.name.to_ascii_lowercase(), c.env != Env::Prod));
+    for c in computes {
+        let props = if read { c.properties.clone() } else { None };
+        d.compute.push(ComputeDecl {
+            default: Some(c.is_default),
+            properties: secret_props(&c.name, c.env, props),
+            name: c.name,
+            type_: c.type_key,
+            env: c.env.to_string(),
+            mode: Some(c.mode.to_string()),
+            description: Some(c.description),
         });
     }
-    out.principal.sort_by_key(|p| p.name.to_ascii_lowercase());
-    let groups = if names.is_empty() {
-        s.tx().resource_groups()?
-    } else {
-        let mut used: Vec<&String> = used_groups.iter().collect();
-        used.sort();
-        let mut groups = Vec::new();
-        for g in used {
-            groups.extend(s.tx().resource_group_named(g)?);
-        }
-        groups
-    };
-    for g in groups {
-        if !(all || used_groups.contains(&g.name.to_ascii_lowercase())) {
+    let mut sources = s.tx().datasources(w.id, None)?;
+    sources.sort_by_key(|x| (x.name.to_ascii_lowercase(), x.env != Env::Prod));
+    for x in sources {
+        if x.origin != "manual" {
             continue;
         }
-        out.resource_group.push(ResourceGroupDecl {
-            name: g.name,
-            type_: Some(g.group_type.to_string()),
-            spec: Some(g.spec as u32),
-            payment: Some(g.payment.to_string()),
-            duration: g.duration.map(|d| d as u32),
-            duration_unit: g.duration_unit,
-            vpc: g.vpc,
-            vswitch: g.vswitch,
-            remark: Some(g.remark),
+        let props = if read { x.properties.clone() } else { None };
+        d.datasource.push(DataSourceDecl {
+            properties: secret_props(&x.name, x.env, props),
+            name: x.name,
+            type_: x.type_key,
+            env: x.env.to_string(),
+            mode: Some(x.mode.to_string()),
+            description: Some(x.description),
         });
     }
-    out.resource_group
-        .sort_by_key(|g| g.name.to_ascii_lowercase());
-    Ok(out)
+    Ok(d)
 }
 
 #[cfg(test)]
@@ -1419,13 +1520,14 @@ mod tests {
             datasource: vec![ds("a_b", "V1"), ds("c", "V2")],
             ..Default::default()
         });
-        assert!(check_secret_names(&m).is_ok());
+        let mut names = SecretNames::default();
+        assert!(names.check(&m.workspace[0]).is_ok());
         m.workspace.push(WorkspaceDecl {
             name: "sec_ws_a".into(),
             datasource: vec![ds("b", "V1")],
             ..Default::default()
         });
-        let e = check_secret_names(&m).unwrap_err();
+        let e = names.check(&m.workspace[1]).unwrap_err();
         assert_eq!(e.kind, crate::model::error::Kind::Internal);
         assert!(
             e.message.contains("sec_ws/a_b (prod) password")

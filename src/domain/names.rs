@@ -2,11 +2,10 @@
 //! `DWCTL_ACTOR`, the config's `actor`): a TAB offers exactly what that actor's `list`
 //! commands show, never a workspace it cannot see or what is inside one.
 
-use super::resources::{self as res, DataSourceFilter};
 use super::session::Session;
-use super::{member, principal, resource_group, workspace};
+use super::{principal, workspace};
 use crate::model::error::Result;
-use crate::model::{Status, WorkspaceName};
+use crate::model::{Member, Status, WorkspaceName};
 
 /// What kind of names to offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +50,9 @@ pub fn names(s: &mut Session, kind: NameKind, workspace: Option<&str>) -> Result
 }
 
 /// The names of one kind that start with `prefix` (exactly, as a shell matches the word
-/// typed), sorted as `names`. Workspaces and principals are read by an index range of
-/// their names, so that a TAB costs the same in a tenant of any size.
+/// typed), sorted as `names`. Every kind is read by an index range of its names, so that a
+/// TAB costs what the prefix matches, in a tenant (or a workspace) of any size; with no
+/// prefix, a workspace's members are read by the workspace's key.
 pub fn names_starting(
     s: &mut Session,
     kind: NameKind,
@@ -86,18 +86,16 @@ pub fn names_starting(
             }
         }
         NameKind::ResourceGroup => {
-            for g in resource_group::list(s)? {
+            // `resourcegroup list` shows every group to every actor.
+            for g in s.tx().resource_groups_from(prefix)? {
                 let about = format!("{} {} CU, {}", g.group_type, g.spec, g.id);
                 out.push(Named::new(g.name, about));
             }
         }
         NameKind::NonMember => {
+            // The members that could hide a principal: those with the same prefix.
             let members = match &scope {
-                Some(ws) => match in_workspace(s, NameKind::Member, ws) {
-                    Ok(v) => v,
-                    Err(e) if e.kind == crate::model::error::Kind::NotFound => Vec::new(),
-                    Err(e) => return Err(e),
-                },
+                Some(ws) => or_none(in_workspace(s, NameKind::Member, ws, prefix))?,
                 None => Vec::new(),
             };
             out = names_starting(s, NameKind::Principal, None, prefix)?
@@ -109,12 +107,7 @@ pub fn names_starting(
             let Some(ws) = scope else {
                 return Ok(Vec::new());
             };
-            match in_workspace(s, kind, &ws) {
-                Ok(v) => out = v,
-                // Not there, or not visible: nothing to offer.
-                Err(e) if e.kind == crate::model::error::Kind::NotFound => return Ok(Vec::new()),
-                Err(e) => return Err(e),
-            }
+            out = or_none(in_workspace(s, kind, &ws, prefix))?;
         }
     }
     out.retain(|n| n.name.starts_with(prefix));
@@ -122,22 +115,40 @@ pub fn names_starting(
     Ok(out)
 }
 
-fn in_workspace(s: &mut Session, kind: NameKind, ws: &WorkspaceName) -> Result<Vec<Named>> {
+/// A workspace that is not there, or not visible to the actor, has nothing to offer.
+fn or_none(found: Result<Vec<Named>>) -> Result<Vec<Named>> {
+    match found {
+        Err(e) if e.kind == crate::model::error::Kind::NotFound => Ok(Vec::new()),
+        other => other,
+    }
+}
+
+/// Members, compute resources or data sources of a workspace the actor can see (as its
+/// `list` commands read them), whose names may start with `prefix`.
+fn in_workspace(
+    s: &mut Session,
+    kind: NameKind,
+    ws: &WorkspaceName,
+    prefix: &str,
+) -> Result<Vec<Named>> {
+    let (w, _) = workspace::visible(s, ws)?;
     let mut out: Vec<Named> = Vec::new();
     // (name, type, env): a name in both environments is offered once.
     let mut objects: Vec<(String, String, String)> = Vec::new();
+    let member = |m: Member| Named::new(m.user.as_str(), m.roles.codes().join(", "));
     match kind {
-        NameKind::Member => member::list(s, ws, None, |m| {
-            out.push(Named::new(m.user.as_str(), m.roles.codes().join(", ")));
+        NameKind::Member if prefix.is_empty() => s.tx().for_each_member(w.id, &mut |m| {
+            out.push(member(m));
             Ok(())
         })?,
+        NameKind::Member => out.extend(s.tx().members_from(w.id, prefix)?.into_iter().map(member)),
         NameKind::Compute => {
-            for c in res::list_compute(s, ws, None)? {
+            for c in s.tx().computes_from(w.id, prefix)? {
                 objects.push((c.name, c.type_key, c.env.to_string()));
             }
         }
         _ => {
-            for d in res::list_datasources(s, ws, &DataSourceFilter::default())? {
+            for d in s.tx().datasources_from(w.id, prefix)? {
                 objects.push((d.name, d.type_key, d.env.to_string()));
             }
         }

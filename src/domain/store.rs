@@ -151,6 +151,12 @@ pub trait WorkspaceStore {
         f: &mut dyn FnMut(Member) -> Result<()>,
     ) -> Result<()>;
 
+    /// The members of one workspace whose names may start with `prefix`
+    /// (case-insensitively: a superset the caller narrows), for completion: read by the
+    /// principal's name range, each looked up by the member key, so that a TAB costs what
+    /// the prefix matches, not the size of the workspace.
+    fn members_from(&self, workspace_id: i64, prefix: &str) -> Result<Vec<Member>>;
+
     /// Names of the workspaces (any status) where the principal is a member.
     fn memberships_of(&self, principal_pk: i64) -> Result<Vec<String>>;
 
@@ -179,6 +185,11 @@ pub trait ResourceStore {
     /// Compute resources of a workspace, oldest first (creation order decides ties).
     fn computes(&self, ws: i64, env: Option<Env>) -> Result<Vec<Compute>>;
 
+    /// The compute resources of one workspace whose names may start with `prefix`
+    /// (case-insensitively: a superset the caller narrows), for completion, in `computes`'
+    /// order: a range of the names in each environment.
+    fn computes_from(&self, ws: i64, prefix: &str) -> Result<Vec<Compute>>;
+
     fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool>;
 
     fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64>;
@@ -191,6 +202,10 @@ pub trait ResourceStore {
 
     /// Data sources of a workspace, by name then env (prod first).
     fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>>;
+
+    /// The data sources of one workspace whose names may start with `prefix`, as
+    /// `computes_from` reads compute resources, in `datasources`' order.
+    fn datasources_from(&self, ws: i64, prefix: &str) -> Result<Vec<DataSource>>;
 
     fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64>;
 
@@ -211,6 +226,11 @@ pub trait GroupStore {
     fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>>;
 
     fn resource_groups(&self) -> Result<Vec<ResourceGroup>>;
+
+    /// The resource groups whose names may start with `prefix` (case-insensitively: a
+    /// superset the caller narrows), by a range of the name's index, without their
+    /// bindings: what completion shows of them.
+    fn resource_groups_from(&self, prefix: &str) -> Result<Vec<ResourceGroup>>;
 
     fn resource_group_id_taken(&self, id: &str) -> Result<bool>;
 

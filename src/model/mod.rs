@@ -23,7 +23,7 @@ use error::{Error, Result};
 use roles::RoleSet;
 pub use text::{
     char_len, cut_quoted, excerpt, excerpt_of, is_format_char, is_printable,
-    json_without_invisibles, named, needs_escape, push_escaped, shown, EXCERPT_CHARS,
+    json_without_invisibles, line_column, named, needs_escape, push_escaped, shown, EXCERPT_CHARS,
 };
 
 macro_rules! string_newtype {

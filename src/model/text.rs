@@ -137,3 +137,36 @@ pub fn named(s: &str) -> String {
         shown(s)
     }
 }
+
+/// The 1-based line and column (in characters, not bytes) of byte `offset` of `text`, as
+/// a message about a file names a place: an offset inside a character is that character,
+/// one past the end is the end.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters_and_never_splits_one() {
+        assert_eq!(line_column("a = 1\nbb = 2\n", 7), (2, 2));
+        assert_eq!(line_column("x", 0), (1, 1));
+        assert_eq!(line_column("x", 9), (1, 2));
+        // `é` is two bytes: an offset inside it is that character, not a panic (config's
+        // copy sliced at the offset and panicked there).
+        assert_eq!(line_column("é = 1", 1), (1, 1));
+        assert_eq!(line_column("aé\nb", 3), (1, 3));
+        assert_eq!(line_column("aé\nb", 5), (2, 2));
+    }
+}

@@ -417,6 +417,11 @@ impl Printer {
     pub fn raw(&mut self, text: &str) -> io::Result<()> {
         self.out.write_all(text.as_bytes())
     }
+
+    /// Standard output for text written as it is made (`export`'s manifest).
+    pub fn raw_writer(&mut self) -> &mut dyn Write {
+        &mut self.out
+    }
 }
 
 /// `text` with control characters escaped (as JSON does), cut to at most `max_bytes`

@@ -338,11 +338,39 @@ fn completion_names_carry_a_few_words_and_follow_visibility() {
         .starts_with("serverless 2 CU, Serverless_res_group_"));
 }
 
+/// What completion offers for each prefix, checked against the whole list filtered as
+/// the shell does (case-sensitively); how many names that was.
+fn offered_by_prefix(
+    cat: &mut Catalog,
+    actor: Option<&str>,
+    kind: crate::domain::names::NameKind,
+    scope: Option<&str>,
+    prefixes: &[&str],
+) -> usize {
+    use crate::domain::names::{names, names_starting};
+    let all = session::read(cat, &req(actor, now()), |s| names(s, kind, scope)).unwrap();
+    let mut offered = 0;
+    for p in prefixes {
+        let got = session::read(cat, &req(actor, now()), |s| {
+            names_starting(s, kind, scope, p)
+        })
+        .unwrap();
+        let want: Vec<_> = all
+            .iter()
+            .filter(|n| n.name.starts_with(p))
+            .cloned()
+            .collect();
+        assert_eq!(got, want, "{actor:?} {scope:?} {kind:?} {p:?}");
+        offered += got.len();
+    }
+    offered
+}
+
 /// A prefix read by index range offers exactly what the whole list filtered as the shell
 /// does (case-sensitively) offered, to every actor.
 #[test]
 fn completion_of_a_prefix_offers_what_filtering_every_name_did() {
-    use crate::domain::names::{names, names_starting, NameKind};
+    use crate::domain::names::NameKind;
     let mut cat = setup();
     for name in ["alice", "Alan", "al@x", "ALBERT", "bob", "zed"] {
         add_user(&mut cat, name, false);
@@ -363,24 +391,159 @@ fn completion_of_a_prefix_offers_what_filtering_every_name_did() {
     let mut offered = 0;
     for actor in [None, Some("bob")] {
         for kind in [NameKind::Principal, NameKind::Workspace] {
-            let all =
-                session::read(&mut cat, &req(actor, now()), |s| names(s, kind, None)).unwrap();
-            for p in prefixes {
-                let got = session::read(&mut cat, &req(actor, now()), |s| {
-                    names_starting(s, kind, None, p)
-                })
-                .unwrap();
-                let want: Vec<_> = all
-                    .iter()
-                    .filter(|n| n.name.starts_with(p))
-                    .cloned()
-                    .collect();
-                assert_eq!(got, want, "{actor:?} {kind:?} {p:?}");
-                offered += got.len();
-            }
+            offered += offered_by_prefix(&mut cat, actor, kind, None, &prefixes);
         }
     }
     assert!(offered > 50, "{offered}");
+}
+
+/// What is inside a workspace (members, compute resources, data sources) and resource
+/// groups complete by a range of their names too, offering what the whole list offers
+/// that starts with the prefix, and nothing of a workspace the actor cannot see.
+#[test]
+fn completion_inside_a_workspace_offers_what_the_list_offers() {
+    use crate::domain::names::{names_starting, NameKind};
+    use crate::domain::resource_group::NewGroup;
+    use crate::domain::resources::{self as res, NewObject};
+    use crate::model::resource_group::{GroupType, Payment};
+    use crate::model::{Env, GroupName, ObjectName};
+    let mut cat = setup();
+    for name in ["alice", "Alan", "al@x", "ALBERT", "bob", "zed"] {
+        add_user(&mut cat, name, false);
+    }
+    create(&mut cat, None, "sales_ws").unwrap();
+    create(&mut cat, None, "hidden_ws").unwrap();
+    for user in ["alice", "ALBERT", "zed"] {
+        session::write(&mut cat, &req(None, now()), |s| {
+            member::add(
+                s,
+                &ws("sales_ws"),
+                user,
+                RoleSet::of(&[RoleCode::Dev]),
+                false,
+            )
+        })
+        .unwrap();
+    }
+    let object = |name: &str, key: &str, env: Env, props: &[(&str, &str)]| NewObject {
+        name: ObjectName::parse(name, "object").unwrap(),
+        spec: crate::model::types::resolve_type(key).unwrap(),
+        env,
+        mode: None,
+        properties: props
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        description: String::new(),
+    };
+    let mysql = [
+        ("address", "10.0.0.5"),
+        ("database", "orders"),
+        ("username", "etl"),
+        ("password", "pw"),
+    ];
+    for (name, env) in [
+        ("orders", Env::Prod),
+        ("orders", Env::Dev),
+        ("Orbit", Env::Prod),
+        ("sales", Env::Dev),
+    ] {
+        session::write(&mut cat, &req(None, now()), |s| {
+            res::add(
+                s,
+                &ws("sales_ws"),
+                object(name, "mysql", env, &mysql),
+                false,
+            )
+        })
+        .unwrap();
+    }
+    for (name, env) in [
+        ("mc_fin", Env::Prod),
+        ("mc_fin", Env::Dev),
+        ("MC_x", Env::Prod),
+    ] {
+        session::write(&mut cat, &req(None, now()), |s| {
+            res::attach(
+                s,
+                &ws("sales_ws"),
+                object(name, "maxcompute", env, &[("project", "fin")]),
+                false,
+            )
+        })
+        .unwrap();
+    }
+    for name in ["rg_etl", "RG_x", "other"] {
+        session::write(&mut cat, &req(None, now()), |s| {
+            resource_group::create(
+                s,
+                NewGroup {
+                    name: GroupName::parse(name).unwrap(),
+                    group_type: GroupType::Serverless,
+                    spec: 2,
+                    payment: Payment::Postpaid,
+                    duration: None,
+                    vpc: None,
+                    vswitch: None,
+                    remark: String::new(),
+                },
+                false,
+            )
+        })
+        .unwrap();
+    }
+    let prefixes = [
+        "", "a", "A", "al", "AL", "o", "or", "Or", "orders", "m", "mc", "MC", "mc_", "r", "rg",
+        "RG", "s", "z", "~", "é",
+    ];
+    let kinds = [
+        NameKind::Member,
+        NameKind::NonMember,
+        NameKind::Compute,
+        NameKind::DataSource,
+        NameKind::ResourceGroup,
+    ];
+    let mut offered = 0;
+    for (actor, scope) in [
+        (None, "sales_ws"),
+        (Some("alice"), "sales_ws"),
+        (Some("alice"), "hidden_ws"),
+    ] {
+        for kind in kinds {
+            offered += offered_by_prefix(&mut cat, actor, kind, Some(scope), &prefixes);
+        }
+    }
+    assert!(offered > 40, "{offered}");
+    // A name in both environments is offered once; a workspace alice cannot see offers
+    // none of what is in it.
+    let read = |cat: &mut Catalog, actor, kind, scope, p| {
+        session::read(cat, &req(actor, now()), |s| {
+            names_starting(s, kind, Some(scope), p)
+        })
+        .unwrap()
+        .into_iter()
+        .map(|n| format!("{} {}", n.name, n.about))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        read(&mut cat, None, NameKind::DataSource, "sales_ws", "or"),
+        ["orders mysql (prod, dev)"]
+    );
+    assert_eq!(
+        read(&mut cat, None, NameKind::Member, "sales_ws", "al"),
+        ["alice role_project_dev"]
+    );
+    assert!(read(&mut cat, Some("alice"), NameKind::Compute, "hidden_ws", "").is_empty());
+    assert_eq!(
+        read(
+            &mut cat,
+            Some("alice"),
+            NameKind::NonMember,
+            "sales_ws",
+            "al"
+        ),
+        ["al@x ram-user"]
+    );
 }
 
 /// `workspace list --tag` filtered in SQL lists what filtering every workspace did: every

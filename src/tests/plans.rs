@@ -18,7 +18,7 @@ use crate::domain::principal::{self};
 use crate::domain::session::{self, Request, Session};
 use crate::domain::store::AuditFilter;
 use crate::domain::workspace::{self, ListFilter, NewWorkspace};
-use crate::manifest::format::MemberDecl;
+use crate::manifest::{Manifest, MemberDecl};
 use crate::model::clock::Timestamp;
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::storage::sqlite::{tune, Catalog};
@@ -376,7 +376,8 @@ fn commands_about_one_object_search_and_never_scan() {
             "export of one workspace",
             Box::new(|c| {
                 reading(c, None, |s| {
-                    let m = apply::export(s, &[ws("sales_ws")], &mut |_, _| {}).unwrap();
+                    let mut m = Manifest::default();
+                    apply::export(s, &[ws("sales_ws")], &mut m, &mut |_, _| {}).unwrap();
                     assert_eq!(m.principal.len(), 1);
                 })
             }),
@@ -384,8 +385,9 @@ fn commands_about_one_object_search_and_never_scan() {
         (
             "plan and apply of a one-workspace manifest, with --prune",
             Box::new(|c| {
-                let mut m = session::read(c, &req(None), |s| {
-                    apply::export(s, &[ws("sales_ws")], &mut |_, _| {})
+                let mut m = Manifest::default();
+                session::read(c, &req(None), |s| {
+                    apply::export(s, &[ws("sales_ws")], &mut m, &mut |_, _| {})
                 })
                 .unwrap();
                 // bob added by name, alice pruned: every lookup of the applier runs.
@@ -411,6 +413,36 @@ fn commands_about_one_object_search_and_never_scan() {
     for (what, run) in cases {
         let plans = plans_of(&mut cat, run);
         assert_searches(what, &plans);
+    }
+}
+
+/// A TAB reads the names of every kind by a range of their index (issue 17, "completion
+/// of a prefix"), as the actor's `list` sees them: what the prefix matches, not the
+/// tenant nor the workspace.
+#[test]
+fn completion_reads_each_kind_by_a_range_of_its_names() {
+    let mut cat = tenant_with_data();
+    for (kind, workspace) in [
+        (NameKind::Workspace, None),
+        (NameKind::Principal, None),
+        (NameKind::ResourceGroup, None),
+        (NameKind::Member, Some("sales_ws")),
+        (NameKind::NonMember, Some("sales_ws")),
+        (NameKind::Compute, Some("sales_ws")),
+        (NameKind::DataSource, Some("sales_ws")),
+    ] {
+        let plans = plans_of(&mut cat, |c| {
+            reading(c, Some("alice"), |s| {
+                names::names_starting(s, kind, workspace, "al").unwrap()
+            })
+        });
+        let what = format!("completion of {kind:?}");
+        assert_searches(&what, &plans);
+        let ranged = plans
+            .iter()
+            .flat_map(|(_, plan)| plan)
+            .any(|step| step.starts_with("SEARCH ") && step.contains("name>? AND name<?"));
+        assert!(ranged, "{what} reads no range of names: {plans:?}");
     }
 }
 

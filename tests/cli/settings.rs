@@ -647,3 +647,47 @@ fn no_command_argument_shares_an_id_with_a_global_option() {
     walk(&cmd, "dwctl".into(), &globals, &mut bad);
     assert_eq!(bad, Vec::<String>::new());
 }
+
+/// An argument value dwctl refuses (clap parses it into its domain type) is reported as
+/// dwctl's error, after clap's usage errors and the settings' errors, in the format the
+/// settings ask for, whichever side of it the global options are.
+#[test]
+fn a_refused_argument_is_reported_with_the_settings_of_the_whole_line() {
+    let env = Env::new();
+    let json = env.run(&["workspace", "show", "ab", "-o", "json"]);
+    assert_eq!(json.code, 2);
+    assert!(
+        json.stderr
+            .starts_with(r#"{"error":{"code":"invalid_input","exit_code":2,"message":"invalid workspace name 'ab'""#),
+        "{}",
+        json.stderr
+    );
+    // A bad actor after the refused value is the settings' error, reported first.
+    let actor = env.run(&["workspace", "show", "ab", "--as", "bad actor"]);
+    assert_eq!(actor.code, 2);
+    assert!(
+        actor
+            .stderr
+            .starts_with("error: --as: invalid principal name"),
+        "{}",
+        actor.stderr
+    );
+    // clap's own errors and help come first.
+    let missing = env.run(&["member", "add", "ab"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("required"), "{}", missing.stderr);
+    let help = env.run(&["workspace", "show", "ab", "--help"]);
+    assert_eq!(help.code, 0, "{}", help.stderr);
+    assert!(
+        help.stdout.contains("Show one workspace"),
+        "{}",
+        help.stdout
+    );
+    // The plain case: dwctl's message and hint, nothing of clap's.
+    let plain = env.run(&["member", "list", "fin ws"]);
+    assert_eq!(plain.code, 2);
+    assert_eq!(
+        plain.stderr,
+        "error: invalid workspace name 'fin ws'\nhint: a workspace name is 3-28 characters of A-Z, a-z, 0-9 and _, starting with a letter, e.g. finance_tax_report\n"
+    );
+}

@@ -58,6 +58,17 @@ pub(crate) fn nocase_range(prefix: &str) -> (String, Option<String>) {
     (prefix.to_string(), successor(&prefix.to_ascii_lowercase()))
 }
 
+/// The parameters of a query by a name range (`nocase_range` of `prefix`): the `scope`
+/// ones first (a workspace), then the range's bounds; and whether there is an upper bound.
+pub(crate) fn range_params(scope: &[i64], prefix: &str) -> (Vec<rusqlite::types::Value>, bool) {
+    let (low, high) = nocase_range(prefix);
+    let bounded = high.is_some();
+    let mut args: Vec<rusqlite::types::Value> = scope.iter().map(|&i| i.into()).collect();
+    args.push(low.into());
+    args.extend(high.map(Into::into));
+    (args, bounded)
+}
+
 /// A string greater (in code point order, which is UTF-8's byte order, which is how
 /// SQLite compares) than every string that starts with `s`, or `None` when there is none.
 pub(crate) fn successor(s: &str) -> Option<String> {

@@ -95,6 +95,16 @@ impl GroupStore for Tx<'_> {
         Ok(list)
     }
 
+    fn resource_groups_from(&self, prefix: &str) -> Result<Vec<ResourceGroup>> {
+        let (args, bounded) = super::names::range_params(&[], prefix);
+        let upper = if bounded { " AND name < ?2" } else { "" };
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM resource_group WHERE name >= ?1{upper} ORDER BY name COLLATE NOCASE"
+        ))?;
+        let rows = st.query_and_then(rusqlite::params_from_iter(args), group_row)?;
+        rows.collect()
+    }
+
     fn resource_group_id_taken(&self, id: &str) -> Result<bool> {
         let mut st = self
             .conn

@@ -130,6 +130,31 @@ fn datasource_row(r: &Row) -> Result<DataSource> {
     })
 }
 
+/// Compute resources or data sources (`select` names the table as `alias`) of one
+/// workspace whose names may start with a prefix, in `order`: a range of the (workspace,
+/// env, name) key in each environment.
+fn objects_from<T>(
+    tx: &Tx<'_>,
+    (select, alias, order): (&str, &str, &str),
+    (ws, prefix): (i64, &str),
+    row: impl FnMut(&Row) -> Result<T>,
+) -> Result<Vec<T>> {
+    let (args, bounded) = super::names::range_params(&[ws], prefix);
+    let a = alias;
+    let upper = if bounded {
+        format!(" AND {a}.name < ?3")
+    } else {
+        String::new()
+    };
+    let mut st = tx.conn.prepare_cached(&format!(
+        "{select} JOIN workspace w ON w.id = {a}.workspace_id \
+         WHERE {a}.workspace_id = ?1 AND {a}.env IN ('prod', 'dev') AND {a}.name >= ?2{upper} \
+         ORDER BY {order}"
+    ))?;
+    let rows = st.query_and_then(rusqlite::params_from_iter(args), row)?;
+    rows.collect()
+}
+
 impl ResourceStore for Tx<'_> {
     fn computes_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
         let mut st = self.conn.prepare_cached(&format!(
@@ -147,6 +172,19 @@ impl ResourceStore for Tx<'_> {
         ))?;
         let rows = st.query_and_then(params![ws, env.map(|e| e.as_str())], compute_row)?;
         rows.collect()
+    }
+
+    fn computes_from(&self, ws: i64, prefix: &str) -> Result<Vec<Compute>> {
+        objects_from(
+            self,
+            (
+                &format!("SELECT {COMPUTE_COLS} FROM compute c"),
+                "c",
+                "c.created_at, c.pk",
+            ),
+            (ws, prefix),
+            compute_row,
+        )
     }
 
     fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
@@ -215,6 +253,19 @@ impl ResourceStore for Tx<'_> {
         ))?;
         let rows = st.query_and_then(params![ws, env.map(|e| e.as_str())], datasource_row)?;
         rows.collect()
+    }
+
+    fn datasources_from(&self, ws: i64, prefix: &str) -> Result<Vec<DataSource>> {
+        objects_from(
+            self,
+            (
+                &format!("SELECT {DS_COLS} FROM datasource d"),
+                "d",
+                "d.name COLLATE NOCASE, d.env DESC",
+            ),
+            (ws, prefix),
+            datasource_row,
+        )
     }
 
     fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {

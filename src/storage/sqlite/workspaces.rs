@@ -330,6 +330,21 @@ impl WorkspaceStore for Tx<'_> {
         Ok(())
     }
 
+    fn members_from(&self, workspace_id: i64, prefix: &str) -> Result<Vec<Member>> {
+        let (args, bounded) = super::names::range_params(&[workspace_id], prefix);
+        let upper = if bounded { " AND p.name < ?3" } else { "" };
+        // CROSS JOIN keeps the principal's name range as the outer loop.
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk \
+             FROM principal p CROSS JOIN member m ON m.principal_pk = p.pk AND m.workspace_id = ?1 \
+             JOIN workspace w ON w.id = m.workspace_id WHERE p.name >= ?2{upper} \
+             ORDER BY p.kind <> 'account', p.name COLLATE NOCASE"
+        ))?;
+        let rows = st.query_and_then(rusqlite::params_from_iter(args), member_row)?;
+        rows.collect()
+    }
+
+    /// Names of the workspaces (any status) where the principal is a member.
     fn memberships_of(&self, principal_pk: i64) -> Result<Vec<String>> {
         let mut st = self.conn.prepare_cached(
             "SELECT w.name FROM member m JOIN workspace w ON w.id = m.workspace_id \

@@ -1,0 +1,226 @@
+//! Answering a TAB: what the words typed say (the global options, the command, the
+//! workspace), and clap_complete's dynamic engine run on the clap definition with the
+//! hints of `cli::complete`.
+
+use clap::{CommandFactory, FromArgMatches};
+use clap_complete::env::{Bash, CompleteEnv, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+use std::ffi::OsString;
+
+use super::complete::{self, ENV_VAR};
+use super::{Cli, GlobalArgs, Shell};
+use crate::domain::names::{NameKind, Named};
+use crate::model::WorkspaceName;
+
+/// The command the scripts complete, and the program they call back (found on PATH).
+const BIN: &str = "dwctl";
+
+impl Shell {
+    fn completer(self) -> &'static dyn EnvCompleter {
+        match self {
+            Shell::Bash => &Bash,
+            Shell::Zsh => &Zsh,
+            Shell::Fish => &Fish,
+            Shell::Powershell => &Powershell,
+            Shell::Elvish => &Elvish,
+        }
+    }
+
+    /// The completion script: what `dwctl completions SHELL` prints.
+    pub fn script(self) -> String {
+        let mut buf = Vec::new();
+        self.completer()
+            .write_registration(ENV_VAR, BIN, BIN, BIN, &mut buf)
+            .expect("writing to a Vec cannot fail");
+        String::from_utf8(buf).expect("the scripts are UTF-8")
+    }
+}
+
+/// Where a TAB finds the names in the catalog: given the global options typed (which
+/// catalog, who acts), the kind of name, the workspace typed (for what is inside one) and
+/// the word typed so far, the names that start with it, as the actor's `list` shows them.
+/// `lib.rs` supplies it (settings, then the domain); any failure is no names.
+pub type NameSource =
+    dyn Fn(&GlobalArgs, NameKind, Option<&WorkspaceName>, &str) -> Vec<Named> + Send + Sync;
+
+/// Answer a completion request if this run is one (`DWCTL_COMPLETE` set by a script):
+/// `Some(exit code)`, else `None` and dwctl runs as usual. The protocol's variables
+/// (`DWCTL_COMPLETE`, `_CLAP_COMPLETE_INDEX`, ...) are clap_complete's business, read here
+/// rather than in config.rs.
+pub fn complete_if_requested(args: &[OsString], names: Box<NameSource>) -> Option<i32> {
+    let shell = std::env::var_os(ENV_VAR)?;
+    if shell.is_empty() || shell == "0" {
+        return None;
+    }
+    // The words typed so far follow `--`; those before the cursor give the context.
+    let words: &[OsString] = match args.iter().position(|a| a == "--") {
+        Some(i) => &args[i + 1..],
+        None => &[],
+    };
+    let cursor = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse::<usize>().ok())
+        .unwrap_or(words.len().saturating_sub(1))
+        .min(words.len());
+    let Context {
+        global,
+        command,
+        workspace,
+    } = Context::from_words(&words[..cursor]);
+    complete::typed(complete::Typed {
+        command,
+        names: Box::new(move |kind, prefix| names(&global, kind, workspace.as_ref(), prefix)),
+    });
+    let cwd = std::env::current_dir().ok();
+    let done = CompleteEnv::with_factory(Cli::command)
+        .var(ENV_VAR)
+        .bin(BIN)
+        .completer(BIN)
+        .try_complete(args.iter().cloned(), cwd.as_deref());
+    match done {
+        Ok(true) => Some(0),
+        Ok(false) => None,
+        // A TAB prints no error into the command line being edited: no candidates.
+        Err(_) => Some(1),
+    }
+}
+
+/// What the words already typed say: the global options (which catalog, who acts), the
+/// command (`compute show`), and which workspace.
+struct Context {
+    global: GlobalArgs,
+    command: Vec<String>,
+    workspace: Option<WorkspaceName>,
+}
+
+impl Context {
+    fn from_words(words: &[OsString]) -> Context {
+        // Leniently: a value the domain refuses does not end the parse, so that the
+        // options after it (`--catalog`, `--as`) still count.
+        let matches = super::values::leniently(|| {
+            Cli::command()
+                .ignore_errors(true)
+                .try_get_matches_from(words)
+                .ok()
+        });
+        let global = matches
+            .as_ref()
+            .and_then(|m| GlobalArgs::from_arg_matches(m).ok())
+            .unwrap_or_default();
+        let mut command = Vec::new();
+        let workspace = matches.as_ref().and_then(|m| {
+            let mut m = m;
+            while let Some((name, sub)) = m.subcommand() {
+                command.push(name.to_string());
+                m = sub;
+            }
+            m.try_get_one::<WorkspaceName>("workspace")
+                .ok()
+                .flatten()
+                // A lenient parse's placeholder for a refused name scopes nothing.
+                .filter(|w| WorkspaceName::parse(w.as_str()).is_ok())
+                .cloned()
+        });
+        Context {
+            global,
+            command,
+            workspace,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_words_typed_give_the_catalog_and_the_workspace() {
+        let words: Vec<OsString> = [
+            "dwctl",
+            "--no-config",
+            "member",
+            "show",
+            "sales_ws",
+            "--catalog",
+            "/tmp/x.db",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        let ctx = Context::from_words(&words);
+        assert_eq!(ctx.global.catalog, Some(PathBuf::from("/tmp/x.db")));
+        assert_eq!(ctx.workspace.as_ref().map(|w| w.as_str()), Some("sales_ws"));
+        // Half-typed lines parse as far as they go.
+        let ctx = Context::from_words(&words[..4]);
+        assert_eq!(ctx.workspace, None);
+        // A workspace that is no workspace name scopes nothing.
+        // ... and the options after it still count.
+        let mut bad = words.to_vec();
+        bad[4] = OsString::from("no such");
+        let ctx = Context::from_words(&bad);
+        assert_eq!(ctx.workspace, None);
+        assert_eq!(ctx.global.catalog, Some(PathBuf::from("/tmp/x.db")));
+        let ctx = Context::from_words(&[OsString::from("dwctl"), OsString::from("--as")]);
+        assert_eq!(ctx.workspace, None);
+    }
+
+    #[test]
+    fn every_shell_gets_a_script_that_calls_dwctl_back() {
+        for shell in Shell::ALL {
+            let s = shell.script();
+            assert!(s.contains(ENV_VAR), "{shell:?}: {s}");
+            assert!(s.contains("dwctl"), "{shell:?}: {s}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod coverage {
+    use super::*;
+    use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+
+    /// Every positional argument that names something that exists completes (from the
+    /// catalog or a fixed list); only the names of things being created, files and
+    /// free text do not. Every option that takes a file completes paths.
+    #[test]
+    fn every_positional_argument_that_names_an_object_completes() {
+        fn walk(c: &clap::Command, path: Vec<String>, missing: &mut Vec<String>) {
+            let verb = path.last().cloned().unwrap_or_default();
+            for a in c.get_positionals() {
+                let new_name =
+                    matches!(verb.as_str(), "create" | "add" | "attach") && a.get_id() == "name";
+                let completes = a.get::<ArgValueCandidates>().is_some()
+                    || a.get::<ArgValueCompleter>().is_some()
+                    || !a.get_possible_values().is_empty()
+                    // A file's path: the shell completes it.
+                    || matches!(
+                        a.get_value_hint(),
+                        clap::ValueHint::FilePath | clap::ValueHint::AnyPath | clap::ValueHint::DirPath
+                    );
+                if !completes && !new_name {
+                    missing.push(format!("{} <{}>", path.join(" "), a.get_id()));
+                }
+            }
+            // An option that takes a file (`--file`, `--props`) completes paths.
+            for a in c.get_opts() {
+                let names = a.get_value_names().unwrap_or_default();
+                if names.iter().any(|n| *n == "PATH" || *n == "FILE")
+                    && a.get_value_hint() != clap::ValueHint::FilePath
+                {
+                    missing.push(format!("{} --{}", path.join(" "), a.get_id()));
+                }
+            }
+            for s in c.get_subcommands().filter(|s| s.get_name() != "help") {
+                let mut p = path.clone();
+                p.push(s.get_name().to_string());
+                walk(s, p, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        // Subcommands' arguments are added when the command is built.
+        let mut cli = Cli::command();
+        cli.build();
+        walk(&cli, Vec::new(), &mut missing);
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+}
