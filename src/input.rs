@@ -4,12 +4,22 @@
 
 use std::io::Read;
 
-use crate::domain::types::MAX_VALUE_CHARS;
 use crate::model::error::{Error, Result};
+use crate::model::property::PropertyValue;
 
 /// A property value read from a file or stdin: 4,096 characters of up to 4 bytes each, and
 /// the newline (`\r\n`) that is stripped.
-pub const VALUE_LIMIT: usize = MAX_VALUE_CHARS * 4 + 2;
+pub const VALUE_LIMIT: usize = PropertyValue::MAX_CHARS * 4 + 2;
+
+/// The hint of a value read from `source` ("a file", "a file or stdin") that is too long:
+/// "a property value is at most 4,096 characters (a file: 16,386 bytes)".
+pub fn value_limit_hint(source: &str) -> String {
+    format!(
+        "a property value is at most {} characters ({source}: {} bytes)",
+        group_digits(PropertyValue::MAX_CHARS),
+        group_digits(VALUE_LIMIT)
+    )
+}
 
 /// A `--props` file: a JSON object of property values.
 pub const PROPS_LIMIT: usize = 1 << 20;
@@ -111,6 +121,14 @@ pub fn read_stdin(limit: usize, strict: bool) -> Result<String, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_value_limit_hint_states_the_newtypes_limit() {
+        assert_eq!(
+            value_limit_hint("a file"),
+            "a property value is at most 4,096 characters (a file: 16,386 bytes)"
+        );
+    }
 
     #[test]
     fn endless_input_stops_one_chunk_past_the_limit() {

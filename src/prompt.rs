@@ -365,7 +365,7 @@ pub fn select_type(settings: &Settings) -> Result<String> {
         return Err(Error::invalid("--type is required")
             .with_hint("pass --type TYPE (see dwctl datasource types)"));
     }
-    let keys: Vec<&str> = crate::domain::types::all().iter().map(|t| t.key).collect();
+    let keys: Vec<&str> = crate::model::types::all().iter().map(|t| t.key).collect();
     let i = asking(settings, |theme| {
         dialoguer::Select::with_theme(theme)
             .with_prompt("Data source type")

@@ -4,7 +4,8 @@
 
 use dwctl::model::clock::Timestamp;
 use dwctl::model::{
-    self, GroupName, ObjectName, PrincipalName, WorkspaceName,
+    self, Description, DisplayName, GroupName, ObjectName, PrincipalDisplayName, PrincipalName,
+    Remark, WorkspaceName,
 };
 use dwctl::model::roles::{RoleCode, RoleSet};
 use libfuzzer_sys::fuzz_target;
@@ -14,25 +15,27 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(n) = WorkspaceName::parse(s) {
-        assert!((3..=28).contains(&n.as_str().len()));
+        assert!((WorkspaceName::MIN_CHARS..=WorkspaceName::MAX_CHARS).contains(&n.as_str().len()));
         assert!(WorkspaceName::parse(n.as_str()).is_ok());
     }
     if let Ok(n) = PrincipalName::parse(s) {
-        assert!((1..=64).contains(&n.as_str().len()));
+        assert!((1..=PrincipalName::MAX_CHARS).contains(&n.as_str().len()));
         assert!(!n.as_str().chars().all(|c| c.is_ascii_digit()));
     }
     if let Ok(n) = ObjectName::parse(s, "data source") {
-        assert!((1..=255).contains(&n.as_str().len()));
+        assert!((1..=ObjectName::MAX_CHARS).contains(&n.as_str().len()));
     }
     if let Ok(n) = GroupName::parse(s) {
-        assert!((1..=128).contains(&n.as_str().len()));
+        assert!((1..=GroupName::MAX_CHARS).contains(&n.as_str().len()));
     }
     let _ = model::parse_principal_id(s);
     let _ = model::parse_account_id(s);
     let _ = model::parse_region(s);
     let _ = model::parse_tag(s);
-    let _ = model::parse_display_name(s, 64, "display name");
-    let _ = model::parse_text(s, 3000, "description");
+    let _ = DisplayName::parse(s);
+    let _ = Description::parse(s);
+    let _ = PrincipalDisplayName::parse(s);
+    let _ = Remark::parse(s);
     let shown = model::shown(s);
     // 64 characters at most, each escaped to at most 10 (`\u{10ffff}`), quotes and `…`.
     assert!(shown.chars().count() <= 64 * 10 + 3, "shown() is bounded");

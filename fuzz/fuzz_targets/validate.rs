@@ -1,11 +1,13 @@
-//! Property validation (types::validate) on arbitrary key/value maps, for every type and
+//! Property validation (domain::types::validate) on arbitrary key/value maps, for every type and
 //! mode: never panics; what it accepts is a fixed point (a stored set of properties is
 //! validated again on every update, so normalising twice must change nothing); redaction
 //! keeps the keys and hides every secret.
 #![no_main]
 
 use arbitrary::Arbitrary;
-use dwctl::domain::types::{self, ConnMode, Properties};
+use dwctl::domain::types::location::location;
+use dwctl::domain::types::validate::validate;
+use dwctl::model::types::{self, ConnMode, Properties};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
@@ -77,13 +79,13 @@ fuzz_target!(|input: Input| {
         props.insert(k, value(v));
     }
     let region = if input.other_region { "ap-southeast-1" } else { "cn-hangzhou" };
-    let Ok(first) = types::validate(spec, mode, &props, region) else {
+    let Ok(first) = validate(spec, mode, &props, region) else {
         return;
     };
-    let again = types::validate(spec, Some(first.mode), &first.properties, region)
+    let again = validate(spec, Some(first.mode), &first.properties, region)
         .unwrap_or_else(|e| panic!("accepted {props:?} as {first:?}, then refused it: {e:?}"));
     assert_eq!(again, first, "normalising twice changed {props:?}");
-    let again = types::validate(spec, None, &first.properties, region);
+    let again = validate(spec, None, &first.properties, region);
     if let Ok(again) = again {
         assert_eq!(again.mode, first.mode);
     }
@@ -97,5 +99,5 @@ fuzz_target!(|input: Input| {
             assert_eq!(v, types::REDACTED);
         }
     }
-    let _ = types::location(spec, first.mode, &first.properties);
+    let _ = location(spec, first.mode, &first.properties);
 });

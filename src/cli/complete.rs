@@ -218,13 +218,13 @@ fn role_candidates(current: &OsStr, with_owner: bool, list: bool) -> Vec<Complet
 
 /// Data source types (types.md).
 pub fn types() -> ArgValueCandidates {
-    one_of(crate::domain::types::all().iter().map(|t| t.key))
+    one_of(crate::model::types::all().iter().map(|t| t.key))
 }
 
 /// Types that can be attached as compute resources.
 pub fn compute_types() -> ArgValueCandidates {
     one_of(
-        crate::domain::types::compute_types()
+        crate::model::types::compute_types()
             .into_iter()
             .map(|t| t.key),
     )
@@ -233,7 +233,7 @@ pub fn compute_types() -> ArgValueCandidates {
 /// instance, url, cdh
 pub fn conn_modes() -> ArgValueCandidates {
     one_of(
-        crate::domain::types::ConnMode::ALL
+        crate::model::types::ConnMode::ALL
             .iter()
             .map(|m| m.as_str()),
     )

@@ -1,8 +1,8 @@
 use clap::{Args, Subcommand, ValueHint};
 
 use super::{complete, values};
-use crate::domain::types::{ConnMode, TypeSpec};
 use crate::model::error::Result;
+use crate::model::types::{ConnMode, TypeSpec};
 use crate::model::{Env, ObjectName, WorkspaceName};
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::domain::types::TypeSpec;
+use crate::model::types::TypeSpec;
 use crate::model::{Env, ObjectName, WorkspaceName};
 
 use super::compute::{DataSource, ObjectInput, ObjectRef, ObjectUpdateArgs};

@@ -12,12 +12,12 @@
 
 use std::cell::Cell;
 
-use crate::domain::types::{ConnMode, TypeSpec};
 use crate::model::audit::Anchor;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{DurationUnit, GroupType, Payment};
 use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::types::{ConnMode, TypeSpec};
 use crate::model::{
     Env, GroupName, Mode, ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status,
     WorkspaceName,
@@ -107,9 +107,9 @@ parsers! {
     /// A connection mode.
     conn_mode -> ConnMode = ConnMode::parse, |_| ConnMode::ALL[0];
     /// A data source type.
-    type_spec -> &'static TypeSpec = crate::domain::types::resolve_type, |_| &crate::domain::types::all()[0];
+    type_spec -> &'static TypeSpec = crate::model::types::resolve_type, |_| &crate::model::types::all()[0];
     /// A type that can be attached as a compute resource.
-    compute_type -> &'static TypeSpec = crate::domain::types::resolve_compute_type, |_| &crate::domain::types::all()[0];
+    compute_type -> &'static TypeSpec = crate::model::types::resolve_compute_type, |_| &crate::model::types::all()[0];
     /// A time (RFC 3339).
     timestamp -> Timestamp = Timestamp::parse, |_| Timestamp::MAX;
     /// A tag, KEY=VALUE.

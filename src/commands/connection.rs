@@ -4,8 +4,8 @@
 
 use super::{if_exists as excused, props, Ctx};
 use crate::domain::resources::{self as res, ConnectionKind, Filter, NewObject, PropChange};
-use crate::domain::types::{self, ConnMode};
 use crate::model::resources::Connection;
+use crate::model::types::{self, ConnMode};
 use crate::model::{named, Env, ObjectName, Warning, WorkspaceName};
 use crate::output::View;
 use crate::prompt;

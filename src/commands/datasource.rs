@@ -5,11 +5,11 @@ use super::Ctx;
 use crate::domain::policy::Action;
 use crate::domain::probe;
 use crate::domain::resources::{self as res, Filter};
-use crate::domain::types;
 use crate::model::error::Error;
 use crate::model::resources::{AsSource, DataSource};
+use crate::model::types::{resolve_type, TypeSpec};
 use crate::model::{Env, ObjectName, WorkspaceName};
-use crate::output::View;
+use crate::output::type_catalog::catalog_view;
 use crate::prompt;
 
 impl Said for AsSource {
@@ -25,7 +25,7 @@ impl Said for AsSource {
 
 /// `datasource types`.
 pub fn types(ctx: &mut Ctx) -> anyhow::Result<()> {
-    ctx.printer.list(&types::catalog_view())?;
+    ctx.printer.list(&catalog_view())?;
     Ok(())
 }
 
@@ -33,29 +33,16 @@ pub fn types(ctx: &mut Ctx) -> anyhow::Result<()> {
 pub struct Add {
     pub workspace: WorkspaceName,
     pub name: ObjectName,
-    pub spec: Option<&'static types::TypeSpec>,
+    pub spec: Option<&'static TypeSpec>,
     pub object: ObjectInput,
     pub if_not_exists: bool,
     pub dry_run: bool,
 }
 
-impl View for types::TypeView {
-    const FIELDS: &'static [&'static str] = &[
-        "type",
-        "compute",
-        "summary",
-        "modes",
-        "usual_port",
-        "secret_keys",
-    ];
-    const COLUMNS: &'static [&'static str] =
-        &["type", "compute", "modes", "usual_port", "secret_keys"];
-}
-
 pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {
     let spec = match a.spec {
         Some(t) => t,
-        None => types::resolve_type(&prompt::select_type(&ctx.settings)?)?,
+        None => resolve_type(&prompt::select_type(&ctx.settings)?)?,
     };
     let a = NewConnection {
         workspace: a.workspace,
@@ -73,7 +60,7 @@ pub fn list(
     ctx: &mut Ctx,
     ws: &WorkspaceName,
     env: Option<Env>,
-    spec: Option<&'static types::TypeSpec>,
+    spec: Option<&'static TypeSpec>,
     name_contains: Option<String>,
 ) -> anyhow::Result<()> {
     let f = Filter {

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::domain::apply::{self, Op, PlanChange};
 use crate::domain::policy::Action;
 use crate::domain::session::{self, Done};
-use crate::domain::types::strip_one_trailing_newline;
+use crate::domain::types::prop_arg::strip_one_trailing_newline;
 use crate::input::{self, ReadError, MANIFEST_LIMIT, VALUE_LIMIT};
 use crate::manifest::{
     self as format, Format, Item, Manifest, PropValue, Sink, Step, Writer, STDIN_SOURCE,
@@ -132,8 +132,12 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                             ))
                             .caused_by(e.to_string()),
                             e => e.into_error(
-                                &format!("the file {} that {what}: {} reads", shown(path), named(key)),
-                                "a property value is at most 4,096 characters (a file: 16,386 bytes)",
+                                &format!(
+                                    "the file {} that {what}: {} reads",
+                                    shown(path),
+                                    named(key)
+                                ),
+                                &crate::input::value_limit_hint("a file"),
                             ),
                         }),
                 };

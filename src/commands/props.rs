@@ -7,15 +7,13 @@ use std::io::IsTerminal;
 
 use crate::config::Settings;
 use crate::domain::resources::literal_secret_warning;
-use crate::domain::types::{
-    self, parse_prop_arg, strip_one_trailing_newline, PropSource, Properties,
+use crate::domain::types::prop_arg::{
+    parse_prop_arg, parse_prop_key, strip_one_trailing_newline, PropSource,
 };
 use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
 use crate::model::error::{Error, Result};
+use crate::model::types::{is_secret_key, Properties};
 use crate::model::{named, shown, Warning};
-
-const VALUE_LIMIT_HINT: &str =
-    "a property value is at most 4,096 characters (a file or stdin: 16,386 bytes)";
 
 /// What a `KEY=-` at a terminal needs to ask for the value: the settings (may it prompt,
 /// in which colours) and the object the value is for (`orders (prod)`).
@@ -67,11 +65,16 @@ impl Stdin<'_> {
                 )));
             }
             let question = format!("{key} for {}", self.asking.object);
-            return crate::prompt::value_line(settings, &question, types::is_secret_key(key));
+            return crate::prompt::value_line(settings, &question, is_secret_key(key));
         }
         input::read_stdin(VALUE_LIMIT, false)
             .map(strip_one_trailing_newline)
-            .map_err(|e| e.into_error(&format!("--prop {key}=- (stdin)"), VALUE_LIMIT_HINT))
+            .map_err(|e| {
+                e.into_error(
+                    &format!("--prop {key}=- (stdin)"),
+                    &input::value_limit_hint("a file or stdin"),
+                )
+            })
     }
 }
 
@@ -91,7 +94,7 @@ pub fn read(
     asking: &Asking,
 ) -> Result<PropInput> {
     for k in unset {
-        types::parse_prop_key(k, "--unprop")?;
+        parse_prop_key(k, "--unprop")?;
     }
     let mut keys: Vec<String> = Vec::new();
     for (i, arg) in props.iter().enumerate() {
@@ -175,7 +178,7 @@ pub fn read(
         let (key, source) = parse_prop_arg(arg, i + 1)?;
         let value = match source {
             PropSource::Literal(v) => {
-                if types::is_secret_key(&key) && !v.is_empty() {
+                if is_secret_key(&key) && !v.is_empty() {
                     warnings.push(literal_secret_warning(&key));
                 }
                 v
@@ -184,7 +187,10 @@ pub fn read(
             PropSource::File(path) => input::read_file(&path, VALUE_LIMIT, false)
                 .map(strip_one_trailing_newline)
                 .map_err(|e| {
-                    e.into_error(&format!("--prop {key}=@{}", shown(&path)), VALUE_LIMIT_HINT)
+                    e.into_error(
+                        &format!("--prop {key}=@{}", shown(&path)),
+                        &input::value_limit_hint("a file or stdin"),
+                    )
                 })?,
             PropSource::Env(var) => std::env::var(&var).map_err(|_| {
                 let var = named(&var);

@@ -4,7 +4,7 @@ use crate::domain::resource_group::{self as rg, GroupUpdate, NewGroup};
 use crate::model::error::Error;
 use crate::model::resource_group::{parse_network_id, parse_spec};
 use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
-use crate::model::{parse_line, GroupName, WorkspaceName};
+use crate::model::{GroupName, Remark, WorkspaceName};
 use crate::prompt;
 
 /// `resourcegroup list`.
@@ -74,7 +74,7 @@ pub fn create(ctx: &mut Ctx, a: Create) -> anyhow::Result<()> {
             .as_deref()
             .map(|v| parse_network_id(v, "vsw-", "vSwitch id"))
             .transpose()?,
-        remark: parse_line(a.remark.as_deref().unwrap_or(""), 128, "remark")?,
+        remark: remark(a.remark.as_deref().unwrap_or(""))?,
     };
     req.check_payment()?;
     let done = ctx.write(a.dry_run, |s| rg::create(s, req, a.if_not_exists))?;
@@ -93,11 +93,7 @@ pub fn update(ctx: &mut Ctx, a: Update) -> anyhow::Result<()> {
     let group = a.group;
     let u = GroupUpdate {
         name: a.name,
-        remark: a
-            .remark
-            .as_deref()
-            .map(|r| parse_line(r, 128, "remark"))
-            .transpose()?,
+        remark: a.remark.as_deref().map(remark).transpose()?,
         spec: a.spec.map(parse_spec).transpose()?,
     };
     let done = ctx.write(a.dry_run, |s| rg::update(s, &group, &u))?;
@@ -188,4 +184,8 @@ pub fn unbind(
             Ok(())
         }
     }
+}
+
+fn remark(r: &str) -> Result<String, Error> {
+    Ok(Remark::parse(r)?.into_string())
 }

@@ -2,7 +2,7 @@ use super::{if_exists as excused, Ctx, OutputError};
 use crate::domain::policy::Action;
 use crate::domain::principal::{self, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
-use crate::model::{parse_line, Principal, PrincipalKind, PrincipalName};
+use crate::model::{Principal, PrincipalDisplayName, PrincipalKind, PrincipalName};
 use crate::prompt;
 
 /// `user list`, row by row: JSON, JSON lines and CSV never hold the tenant's principals.
@@ -40,7 +40,9 @@ pub struct Add {
 }
 
 fn parse_display_name(d: &str) -> anyhow::Result<String> {
-    Ok(parse_line(d, 128, "display name")?)
+    Ok(PrincipalDisplayName::parse(d)
+        .map_err(crate::model::error::Error::from)?
+        .into_string())
 }
 
 pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {

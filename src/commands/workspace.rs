@@ -3,9 +3,7 @@ use crate::domain::policy::Action;
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::error::Error;
 use crate::model::words;
-use crate::model::{
-    parse_display_name, parse_text, Mode, SodPolicy, Status, Workspace, WorkspaceName,
-};
+use crate::model::{Description, DisplayName, Mode, SodPolicy, Status, Workspace, WorkspaceName};
 use crate::prompt;
 
 /// `workspace show`.
@@ -71,11 +69,11 @@ pub fn upgrade(ctx: &mut Ctx, name: &WorkspaceName, dry_run: bool) -> anyhow::Re
 
 /// A workspace's display name and description, as every command (and the wizard) takes them.
 fn display_name(d: &str) -> Result<String, Error> {
-    parse_display_name(d, 64, "display name")
+    Ok(DisplayName::parse(d)?.into_string())
 }
 
 fn description_text(d: &str) -> Result<String, Error> {
-    parse_text(d, 3000, "description")
+    Ok(Description::parse(d)?.into_string())
 }
 
 /// The wizard of `workspace create` with no name. An actor who may not create workspaces

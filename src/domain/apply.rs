@@ -13,7 +13,7 @@ use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
 use super::session::Session;
 use super::store::Tx;
-use super::types::{self, ConnMode, Properties};
+use super::types::validate::validate;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
@@ -23,9 +23,10 @@ use crate::model::error::{Error, Result};
 use crate::model::resource_group::{DurationUnit, GroupType, Payment};
 use crate::model::resources::{AsCompute, AsSource, Connection};
 use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::types::{self, resolve_type, ConnMode, Properties};
 use crate::model::{
-    named, parse_display_name, parse_line, parse_principal_id, parse_tag_key, parse_tag_value,
-    parse_text, shown, Env, GroupName, Mode, ObjectName, Principal, PrincipalKind, PrincipalName,
+    named, parse_principal_id, parse_tag_key, parse_tag_value, shown, DisplayName, Env, GroupName,
+    Mode, ObjectName, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName, Remark,
     SodPolicy, Status, Workspace, WorkspaceName,
 };
 
@@ -157,7 +158,7 @@ impl PrincipalInput {
         let display = match d.display_name.as_deref() {
             None => None,
             Some("") => Some(None),
-            Some(x) => Some(Some(parse_line(x, 128, "display name")?)),
+            Some(x) => Some(Some(PrincipalDisplayName::parse(x)?.into_string())),
         };
         Ok(PrincipalInput {
             name,
@@ -197,7 +198,7 @@ impl GroupInput {
             vswitch: opt_parse(&d.vswitch, |v| {
                 crate::model::resource_group::parse_network_id(v, "vsw-", "vSwitch id")
             })?,
-            remark: opt_parse(&d.remark, |r| parse_line(r, 128, "remark"))?,
+            remark: opt_parse(&d.remark, |r| Ok(Remark::parse(r)?.into_string()))?,
         })
     }
 }
@@ -228,10 +229,11 @@ impl WorkspaceInput {
             mode,
             status,
             sod: opt_parse(&d.sod_policy, SodPolicy::parse)?,
-            display: opt_parse(&d.display_name, |x| {
-                parse_display_name(x, 64, "display name")
-            })?,
-            description: opt_parse(&d.description, |x| parse_text(x, 3000, "description"))?,
+            display: opt_parse(
+                &d.display_name,
+                |x| Ok(DisplayName::parse(x)?.into_string()),
+            )?,
+            description: opt_parse(&d.description, res::parse_description)?,
             tags: d
                 .tags
                 .as_ref()
@@ -912,12 +914,11 @@ impl Applier<'_, '_, '_> {
         let p = |e| prefix(what, e);
         Ok(ObjectInput {
             name: ObjectName::parse(d.name, kind).map_err(p)?,
-            spec: types::resolve_type(d.type_key).map_err(p)?,
+            spec: resolve_type(d.type_key).map_err(p)?,
             env: Env::parse(d.env).map_err(p)?,
             mode: opt_parse(d.mode, ConnMode::parse).map_err(p)?,
             props: d.properties.as_ref().map(plain_props).transpose()?,
-            description: opt_parse(d.description, |x| parse_text(x, 3000, "description"))
-                .map_err(p)?,
+            description: opt_parse(d.description, res::parse_description).map_err(p)?,
         })
     }
 
@@ -1077,7 +1078,7 @@ impl Applier<'_, '_, '_> {
     ) -> Result<Vec<String>> {
         let mut fields = Vec::new();
         if let Some(p) = props {
-            let wanted = types::validate(spec, Some(mode), p, &self.s.tenant.region)?.properties;
+            let wanted = validate(spec, Some(mode), p, &self.s.tenant.region)?.properties;
             if Some(&wanted) != current {
                 fields.push("properties".to_string());
             }

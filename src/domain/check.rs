@@ -32,11 +32,12 @@ use std::collections::HashSet;
 
 use super::policy::{self, Right};
 use super::session::Session;
-use super::types;
+use super::types::location::location;
 use super::workspace::{self, ListFilter};
 use crate::model::error::Result;
 use crate::model::resources::{Compute, DataSource};
 use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::types;
 use crate::model::words;
 use crate::model::WorkspaceName;
 use crate::model::{str_enum, Env, Member, Mode, PrincipalKind, Status, Warning, Workspace};
@@ -415,7 +416,7 @@ fn check_same_place(f: &mut Findings, datasources: &[DataSource], can_read: bool
 fn place(d: &DataSource) -> Option<String> {
     let spec = types::lookup(&d.type_key)?;
     let props = d.properties.clone().unwrap_or_default();
-    types::location(spec, d.mode, &props)
+    location(spec, d.mode, &props)
 }
 
 /// A suggested dev container: the prod one with `_dev` when the actor may read the

@@ -8,6 +8,7 @@ use super::session::{diff, Outcome, Session};
 use crate::model::error::{Error, Result};
 use crate::model::{
     named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Warning,
+    PRINCIPAL_ID_MAX_DIGITS,
 };
 
 #[derive(Debug, Clone)]
@@ -31,7 +32,12 @@ pub fn parse_principal_ref(s: &str) -> Result<String> {
     }
     PrincipalName::parse(s)
         .map(|n| n.to_string())
-        .map_err(|e| e.with_hint("a principal is named by its name (1-64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-', starting with a letter or digit) or by its id (1-32 digits)"))
+        .map_err(|e| {
+            e.with_hint(format!(
+                "a principal is named by its name ({}) or by its id (1-{PRINCIPAL_ID_MAX_DIGITS} digits)",
+                PrincipalName::rule()
+            ))
+        })
 }
 
 pub fn find(s: &mut Session, name_or_id: &str) -> Result<Principal> {

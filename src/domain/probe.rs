@@ -13,10 +13,8 @@ use std::time::{Duration, Instant};
 use crate::model::resources::ProbeState;
 use serde::Serialize;
 
-use crate::domain::types::{
-    parse_address, parse_address_list, parse_endpoint, ConnMode, HostPort, Properties, TypeSpec,
-    ValueFormat,
-};
+use crate::domain::types::network::{parse_address, parse_address_list, parse_endpoint, HostPort};
+use crate::model::types::{ConnMode, Properties, TypeSpec, ValueFormat};
 
 /// What a test found. `latency_ms` is set only for `connectable`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -271,7 +269,7 @@ fn describe(e: &io::Error, budget_ms: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::types::lookup;
+    use crate::model::types::lookup;
     use std::net::TcpListener;
 
     /// Generous: tests against local listeners finish in well under a millisecond; the

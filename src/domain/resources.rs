@@ -17,13 +17,14 @@ use super::policy::{self, Action, Right};
 use super::probe::ProbeResult;
 use super::session::{Outcome, Session};
 use super::store::Tx;
-use super::types::{self, ConnMode, Properties, TypeSpec};
+use super::types::validate::{self, Validated};
 use crate::model::error::{Error, Result};
 use crate::model::resources::{
     AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Origin,
 };
 use crate::model::roles::RoleSet;
-use crate::model::{parse_text, shown, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
+use crate::model::types::{self, resolve_type, ConnMode, Properties, TypeSpec};
+use crate::model::{shown, Description, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
 
 /// What a new connection is made of: its name, environment and configuration.
 #[derive(Debug, Clone)]
@@ -504,7 +505,7 @@ fn already_exists<K: ConnectionKind>(
     roles: RoleSet,
     existing: Connection<K>,
     req: &NewObject,
-    v: &types::Validated,
+    v: &Validated,
     if_not_exists: bool,
 ) -> Result<Outcome<Connection<K>>> {
     let (what, name) = (K::NOUN, &existing.name);
@@ -555,7 +556,7 @@ pub fn add<K: ConnectionKind>(
     if_not_exists: bool,
 ) -> Result<Outcome<Connection<K>>> {
     K::check_type(req.spec)?;
-    let v = types::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
+    let v = validate::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
     let name = req.name.as_str();
     let Admitted { w, roles, .. } = admit(s, K::ADD, ws, name, |_, _| Ok(name))?;
     check_env(&w, req.env)?;
@@ -633,8 +634,8 @@ fn revalidate(
     mode: ConnMode,
     props: &Properties,
 ) -> Result<Properties> {
-    let spec = types::resolve_type(type_key)?;
-    Ok(types::validate(spec, Some(mode), props, &s.tenant.region)?.properties)
+    let spec = resolve_type(type_key)?;
+    Ok(validate::validate(spec, Some(mode), props, &s.tenant.region)?.properties)
 }
 
 /// `compute update` and `datasource update`: properties and description.
@@ -764,7 +765,7 @@ pub fn test_target(
     })?
     .target;
     Ok(TestTarget {
-        spec: types::resolve_type(&d.type_key)?,
+        spec: resolve_type(&d.type_key)?,
         mode: d.mode,
         properties: raw_props(&d),
         env: d.env,
@@ -853,5 +854,5 @@ fn copy_to_dev<K: ConnectionKind>(
 
 /// A description given on the command line or in a manifest.
 pub fn parse_description(s: &str) -> Result<String> {
-    parse_text(s, 3000, "description")
+    Ok(Description::parse(s)?.into_string())
 }

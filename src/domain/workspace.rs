@@ -11,8 +11,7 @@ use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::words;
 use crate::model::{
-    parse_display_name, parse_text, Mode, SodPolicy, Status, Warning, Workspace, WorkspaceName,
-    MAX_TAGS,
+    Description, DisplayName, Mode, SodPolicy, Status, Warning, Workspace, WorkspaceName, MAX_TAGS,
 };
 
 /// What `workspace create` asks for; `None` takes the default.
@@ -284,10 +283,10 @@ pub fn update(
         })?;
     let mut w = before.clone();
     if let Some(d) = &u.display_name {
-        w.display_name = parse_display_name(d, 64, "display name")?;
+        w.display_name = DisplayName::parse(d)?.into_string();
     }
     if let Some(d) = &u.description {
-        w.description = parse_text(d, 3000, "description")?;
+        w.description = Description::parse(d)?.into_string();
     }
     if let Some(tags) = &u.replace_tags {
         w.tags = tags.clone();

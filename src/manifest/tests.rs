@@ -1174,6 +1174,13 @@ fn strings_are_escaped() {
         r#""a\u202Eb\u200Bc\uFEFF\u2028""#
     );
     assert_eq!(lit("'''\"\"\""), r#""'''\"\"\"""#);
+    // The table of messages (model::needs_escape), stricter than the one this writer
+    // had: Arabic number signs, the Egyptian, shorthand and musical format characters and
+    // language tags are escaped too, beyond the BMP with TOML's `\U`.
+    assert_eq!(
+        lit("n\u{600}1\u{e0001}t\u{1d173}"),
+        r#""n\u06001\U000E0001t\U0001D173""#
+    );
     assert_eq!(lit("\\u0041"), r#""\\u0041""#);
 }
 
@@ -1361,6 +1368,7 @@ const AWKWARD: &[&str] = &[
     "zw\u{200b}sp",
     "bom\u{feff}",
     "ls\u{2028}ps\u{2029}",
+    "tag\u{e0001}\u{e0041} n\u{600}1 m\u{1d173}",
     "'''",
     "\"\"\"",
     "a = 1\n[x]",

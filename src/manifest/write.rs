@@ -14,7 +14,7 @@ use std::io::{self, Write as _};
 
 use super::model::*;
 use crate::model::error::{Error, Result};
-use crate::model::json_without_invisibles;
+use crate::model::{json_without_invisibles, needs_escape};
 
 /// Writes `m` as TOML in the style of cli.md section 8. Objects are written in the order
 /// they are in `m` (the caller sorts them); keys in a fixed order, map keys sorted, absent
@@ -504,30 +504,15 @@ pub(super) fn push_str_lit(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\u{c}' => out.push_str("\\f"),
             '\r' => out.push_str("\\r"),
-            c if is_hidden(c) => {
-                // Writing into a String cannot fail.
+            // Writing into a String cannot fail. Beyond the BMP, TOML's `\U` takes 8 digits.
+            c if needs_escape(c) && (c as u32) < 0x10000 => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\U{:08X}", c as u32);
             }
             c => out.push(c),
         }
     }
     out.push('"');
-}
-
-/// Control characters (Cc) and the usual invisible format characters (Cf), line and
-/// paragraph separators. All are in the Basic Multilingual Plane, so `\uXXXX` suffices.
-fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{206F}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-        )
 }

@@ -6,10 +6,12 @@
 pub mod audit;
 pub mod clock;
 pub mod error;
+pub mod property;
 pub mod resource_group;
 pub mod resources;
 pub mod roles;
 pub mod text;
+pub mod types;
 pub mod words;
 
 use serde::{Serialize, Serializer};
@@ -56,25 +58,35 @@ string_newtype!(ObjectName);
 string_newtype!(GroupName);
 
 impl WorkspaceName {
+    pub const MIN_CHARS: usize = 3;
+    pub const MAX_CHARS: usize = 28;
+
     /// `^[A-Za-z][A-Za-z0-9_]{2,27}$` (domain.md 3.1).
     pub fn parse(s: &str) -> Result<Self> {
-        let ok = (3..=28).contains(&s.len())
+        let ok = (Self::MIN_CHARS..=Self::MAX_CHARS).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if ok {
             Ok(WorkspaceName(s.to_string()))
         } else {
             Err(Error::invalid(format!("invalid workspace name {}", shown(s))).with_hint(
-                "a workspace name is 3-28 characters of A-Z, a-z, 0-9 and _, starting with a letter, e.g. finance_tax_report",
+                format!("a workspace name is {}-{} characters of A-Z, a-z, 0-9 and _, starting with a letter, e.g. finance_tax_report", Self::MIN_CHARS, Self::MAX_CHARS),
             ))
         }
     }
 }
 
 impl PrincipalName {
+    pub const MAX_CHARS: usize = 64;
+
+    /// What a principal name is, for hints.
+    pub fn rule() -> String {
+        format!("1-{} characters of A-Z, a-z, 0-9, '.', '_', '@' and '-', starting with a letter or digit", Self::MAX_CHARS)
+    }
+
     /// 1-64 chars of `A-Za-z0-9._@-`, starts with a letter or digit, not all digits.
     pub fn parse(s: &str) -> Result<Self> {
-        let ok = (1..=64).contains(&s.len())
+        let ok = (1..=Self::MAX_CHARS).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_alphanumeric())
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c))
@@ -82,41 +94,49 @@ impl PrincipalName {
         if ok {
             Ok(PrincipalName(s.to_string()))
         } else {
-            Err(Error::invalid(format!("invalid principal name {}", shown(s))).with_hint(
-                "a principal name is 1-64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-', starting with a letter or digit, and not all digits",
-            ))
+            Err(
+                Error::invalid(format!("invalid principal name {}", shown(s))).with_hint(format!(
+                    "a principal name is {}, and not all digits",
+                    Self::rule()
+                )),
+            )
         }
     }
 }
 
 impl ObjectName {
+    pub const MAX_CHARS: usize = 255;
+
     /// Compute resources and data sources: 1-255 chars, `^[A-Za-z][A-Za-z0-9_]*$`.
     pub fn parse(s: &str, what: &str) -> Result<Self> {
-        let ok = (1..=255).contains(&s.len())
+        let ok = (1..=Self::MAX_CHARS).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if ok {
             Ok(ObjectName(s.to_string()))
         } else {
             Err(
-                Error::invalid(format!("invalid {what} name {}", shown(s))).with_hint(
-                    "a name is 1-255 characters of A-Z, a-z, 0-9 and _, starting with a letter",
-                ),
+                Error::invalid(format!("invalid {what} name {}", shown(s))).with_hint(format!(
+                    "a name is 1-{} characters of A-Z, a-z, 0-9 and _, starting with a letter",
+                    Self::MAX_CHARS
+                )),
             )
         }
     }
 }
 
 impl GroupName {
+    pub const MAX_CHARS: usize = 128;
+
     /// Resource groups: 1-128 chars, `^[A-Za-z][A-Za-z0-9_]*$`, and never shaped like a
     /// generated id (`..._res_group_<digits>`), so that name and id lookups cannot collide.
     pub fn parse(s: &str) -> Result<Self> {
-        let ok = (1..=128).contains(&s.len())
+        let ok = (1..=Self::MAX_CHARS).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !ok {
             return Err(Error::invalid(format!("invalid resource group name {}", shown(s)))
-                .with_hint("a resource group name is 1-128 characters of A-Z, a-z, 0-9 and _, starting with a letter"));
+                .with_hint(format!("a resource group name is 1-{} characters of A-Z, a-z, 0-9 and _, starting with a letter", Self::MAX_CHARS)));
         }
         let lower = s.to_ascii_lowercase();
         if let Some(pos) = lower.rfind("_res_group_") {
@@ -133,56 +153,136 @@ impl GroupName {
     }
 }
 
-/// Parse helpers for the free-text fields, with their limits.
-pub fn parse_display_name(s: &str, max: usize, what: &str) -> Result<String> {
-    let n = char_len(s);
-    if n == 0 || n > max || !is_printable(s) {
-        return Err(Error::invalid(format!(
-            "invalid {what}: it must be 1-{max} printable characters"
-        )));
+/// Why a piece of free text was refused. Its message names the field (`what`), never the
+/// text; [`TextError::hint`] says what the field may hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// A field that must hold 1 to `max` printable characters does not.
+    #[error("invalid {what}: it must be 1-{max} printable characters")]
+    Required { what: &'static str, max: usize },
+    #[error("{what} is too long: {len} characters, at most {max}")]
+    TooLong {
+        what: &'static str,
+        len: usize,
+        max: usize,
+    },
+    /// `position` counts characters from 1; `kind` is "control" or "format".
+    #[error("{what} holds the {kind} character U+{code:04X} at position {position}")]
+    Unprintable {
+        what: &'static str,
+        kind: &'static str,
+        code: u32,
+        position: usize,
+        multiline: bool,
+    },
+}
+
+impl TextError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            TextError::Unprintable {
+                what,
+                multiline: true,
+                ..
+            } => Some(format!(
+                "a {what} may hold line breaks and tabs, but no other control characters"
+            )),
+            TextError::Unprintable { what, .. } => {
+                Some(format!("a {what} is one line of printable characters"))
+            }
+            _ => None,
+        }
     }
-    Ok(s.to_string())
 }
 
-/// Free text on one line (a principal's display name, a resource group's remark): at
-/// most `max` printable characters, possibly none. Control characters (C0, DEL, C1) and
-/// format characters are refused, line breaks and tabs included: text that reaches a
-/// terminal must not be able to move its cursor, retitle it or hide what follows.
-pub fn parse_line(s: &str, max: usize, what: &str) -> Result<String> {
-    check_text(s, max, what, false)
-}
-
-/// Free text that may span lines (the descriptions of workspaces, compute resources and
-/// data sources): as [`parse_line`], except that line breaks (`\n`) and tabs are allowed.
-pub fn parse_text(s: &str, max: usize, what: &str) -> Result<String> {
-    check_text(s, max, what, true)
-}
-
-fn check_text(s: &str, max: usize, what: &str, multiline: bool) -> Result<String> {
-    if char_len(s) > max {
-        return Err(Error::invalid(format!(
-            "{what} is too long: {} characters, at most {max}",
-            char_len(s)
-        )));
+impl From<TextError> for Error {
+    fn from(e: TextError) -> Error {
+        let hint = e.hint();
+        let error = Error::invalid(e.to_string());
+        match hint {
+            Some(h) => error.with_hint(h),
+            None => error,
+        }
     }
-    let bad = s.char_indices().enumerate().find(|(_, (_, c))| {
+}
+
+/// A newtype of free text with its limit. Control characters (C0, DEL, C1) and format
+/// characters are refused (line breaks and tabs too, unless `multiline`): text that
+/// reaches a terminal must not be able to move its cursor, retitle it or hide what follows.
+macro_rules! text_newtype {
+    ($(#[$m:meta])* $name:ident, $what:literal, max $max:literal, multiline $multiline:literal) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+            pub fn parse(s: &str) -> std::result::Result<Self, TextError> {
+                check_text(s, Self::MAX_CHARS, $what, $multiline).map(|()| $name(s.to_string()))
+            }
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+    };
+}
+
+text_newtype!(
+    /// The description of a workspace, compute resource or data source: may span lines.
+    Description, "description", max 3000, multiline true
+);
+text_newtype!(
+    /// A principal's display name: one line, possibly empty.
+    PrincipalDisplayName, "display name", max 128, multiline false
+);
+text_newtype!(
+    /// A resource group's remark: one line, possibly empty.
+    Remark, "remark", max 128, multiline false
+);
+
+/// A workspace's display name: 1-[`DisplayName::MAX_CHARS`] printable characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 64;
+    pub fn parse(s: &str) -> std::result::Result<Self, TextError> {
+        let n = char_len(s);
+        if n == 0 || n > Self::MAX_CHARS || !is_printable(s) {
+            return Err(TextError::Required {
+                what: "display name",
+                max: Self::MAX_CHARS,
+            });
+        }
+        Ok(DisplayName(s.to_string()))
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+fn check_text(
+    s: &str,
+    max: usize,
+    what: &'static str,
+    multiline: bool,
+) -> std::result::Result<(), TextError> {
+    let len = char_len(s);
+    if len > max {
+        return Err(TextError::TooLong { what, len, max });
+    }
+    let bad = s.chars().enumerate().find(|(_, c)| {
         (c.is_control() && !(multiline && matches!(c, '\n' | '\t'))) || is_format_char(*c)
     });
-    if let Some((pos, (_, c))) = bad {
-        let kind = if c.is_control() { "control" } else { "format" };
-        let hint = if multiline {
-            format!("a {what} may hold line breaks and tabs, but no other control characters")
-        } else {
-            format!("a {what} is one line of printable characters")
-        };
-        return Err(Error::invalid(format!(
-            "{what} holds the {kind} character U+{:04X} at position {}",
-            c as u32,
-            pos + 1
-        ))
-        .with_hint(hint));
+    if let Some((pos, c)) = bad {
+        return Err(TextError::Unprintable {
+            what,
+            kind: if c.is_control() { "control" } else { "format" },
+            code: c as u32,
+            position: pos + 1,
+            multiline,
+        });
     }
-    Ok(s.to_string())
+    Ok(())
 }
 
 macro_rules! str_enum {
@@ -255,13 +355,19 @@ impl Principal {
     }
 }
 
+/// Most digits of a principal id (and of the digits of a generated resource group id).
+pub const PRINCIPAL_ID_MAX_DIGITS: usize = 32;
+
 /// Principal ids are digit strings: the account's is its account id, others 16 digits.
 pub fn parse_principal_id(s: &str) -> Result<String> {
-    if (1..=32).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit()) {
+    if (1..=PRINCIPAL_ID_MAX_DIGITS).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit()) {
         Ok(s.to_string())
     } else {
-        Err(Error::invalid(format!("invalid principal id {}", shown(s)))
-            .with_hint("a principal id is a string of 1-32 digits"))
+        Err(
+            Error::invalid(format!("invalid principal id {}", shown(s))).with_hint(format!(
+                "a principal id is a string of 1-{PRINCIPAL_ID_MAX_DIGITS} digits"
+            )),
+        )
     }
 }
 
@@ -274,15 +380,33 @@ pub fn parse_account_id(s: &str) -> Result<String> {
     }
 }
 
-/// Region ids look like `cn-hangzhou`, `ap-southeast-1`, `us-west-1`.
+/// Longest region id.
+pub const REGION_MAX_CHARS: usize = 32;
+
+/// The one region rule, for `init --region`, a manifest's `region` and the `regionId`
+/// property: `cn-hangzhou`, `ap-southeast-1`, `cn-shanghai-finance-1`: at most
+/// [`REGION_MAX_CHARS`], a prefix of two or more lowercase letters, then one or more
+/// `-`-separated parts of lowercase letters and digits. (Two rules were merged; each part
+/// of the stricter one holds: the property's old rule allowed 64 characters, the region's
+/// allowed a one-letter or digit-holding prefix and empty parts.)
+pub fn is_region_id(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let prefix = parts.next().unwrap_or("");
+    let mut rest = parts.peekable();
+    s.len() <= REGION_MAX_CHARS
+        && prefix.len() >= 2
+        && prefix.chars().all(|c| c.is_ascii_lowercase())
+        && rest.peek().is_some()
+        && rest.all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// Region ids look like `cn-hangzhou`, `ap-southeast-1`, `us-west-1` ([`is_region_id`]).
 pub fn parse_region(s: &str) -> Result<String> {
-    let ok = (2..=32).contains(&s.len())
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.contains('-')
-        && !s.ends_with('-')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if ok {
+    if is_region_id(s) {
         Ok(s.to_string())
     } else {
         Err(Error::invalid(format!("invalid region {}", shown(s)))
@@ -332,25 +456,28 @@ pub fn parse_tag(s: &str) -> Result<(String, String)> {
     Ok((parse_tag_key(k)?, parse_tag_value(v)?))
 }
 
+/// Longest tag key (bytes: a key is ASCII) and tag value (characters).
+pub const TAG_MAX_CHARS: usize = 128;
+
 pub fn parse_tag_key(k: &str) -> Result<String> {
-    let ok = (1..=128).contains(&k.len())
+    let ok = (1..=TAG_MAX_CHARS).contains(&k.len())
         && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || "._:/-".contains(c));
     if ok {
         Ok(k.to_string())
     } else {
         Err(
-            Error::invalid(format!("invalid tag key {}", shown(k))).with_hint(
-                "a tag key is 1-128 characters of A-Z, a-z, 0-9, '.', '_', ':', '/' and '-'",
-            ),
+            Error::invalid(format!("invalid tag key {}", shown(k))).with_hint(format!(
+                "a tag key is 1-{TAG_MAX_CHARS} characters of A-Z, a-z, 0-9, '.', '_', ':', '/' and '-'"
+            )),
         )
     }
 }
 
 pub fn parse_tag_value(v: &str) -> Result<String> {
-    if char_len(v) > 128 || !is_printable(v) {
+    if char_len(v) > TAG_MAX_CHARS || !is_printable(v) {
         return Err(Error::invalid(format!(
-            "invalid tag value {}: at most 128 printable characters",
+            "invalid tag value {}: at most {TAG_MAX_CHARS} printable characters",
             shown(v)
         )));
     }
@@ -468,28 +595,87 @@ mod tests {
         ] {
             for multiline in [false, true] {
                 let e = check_text(bad, 3000, "description", multiline).unwrap_err();
-                assert!(e.message.contains("character U+"), "{bad:?}: {}", e.message);
+                let message = e.to_string();
+                assert!(message.contains("character U+"), "{bad:?}: {message}");
                 // The value itself is not echoed.
-                assert!(!e.message.contains(bad), "{bad:?}");
+                assert!(!message.contains(bad), "{bad:?}");
             }
         }
-        let e = parse_text("ok\u{1b}x", 3000, "description").unwrap_err();
+        let e = Error::from(Description::parse("ok\u{1b}x").unwrap_err());
         assert_eq!(
             e.message,
             "description holds the control character U+001B at position 3"
         );
         assert_eq!(
-            parse_text("two\nlines\tand a tab", 3000, "d").unwrap(),
+            e.hint.as_deref(),
+            Some("a description may hold line breaks and tabs, but no other control characters")
+        );
+        let e = Error::from(Remark::parse("a\u{200b}").unwrap_err());
+        assert_eq!(
+            e.message,
+            "remark holds the format character U+200B at position 2"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("a remark is one line of printable characters")
+        );
+        assert_eq!(
+            Description::parse("two\nlines\tand a tab")
+                .unwrap()
+                .into_string(),
             "two\nlines\tand a tab"
         );
-        assert_eq!(parse_line("", 128, "remark").unwrap(), "");
+        assert_eq!(Remark::parse("").unwrap().into_string(), "");
         assert_eq!(
-            parse_line("nightly 财务 run", 128, "remark").unwrap(),
+            PrincipalDisplayName::parse("nightly 财务 run")
+                .unwrap()
+                .into_string(),
             "nightly 财务 run"
         );
-        assert!(parse_line("two\nlines", 128, "remark").is_err());
-        assert!(parse_line("a\ttab", 128, "remark").is_err());
-        assert!(parse_text(&"x".repeat(3001), 3000, "description").is_err());
+        assert!(Remark::parse("two\nlines").is_err());
+        assert!(PrincipalDisplayName::parse("a\ttab").is_err());
+    }
+
+    /// Each limit is the newtype's constant, and its message says it.
+    #[test]
+    fn free_text_limits_are_the_newtypes_constants() {
+        let at = |n: usize| "é".repeat(n);
+        assert!(Description::parse(&at(Description::MAX_CHARS)).is_ok());
+        let e = Error::from(Description::parse(&at(Description::MAX_CHARS + 1)).unwrap_err());
+        assert_eq!(
+            e.message,
+            "description is too long: 3001 characters, at most 3000"
+        );
+        assert!(Remark::parse(&at(Remark::MAX_CHARS)).is_ok());
+        assert!(Remark::parse(&at(Remark::MAX_CHARS + 1)).is_err());
+        assert!(PrincipalDisplayName::parse(&at(PrincipalDisplayName::MAX_CHARS)).is_ok());
+        assert!(PrincipalDisplayName::parse(&at(PrincipalDisplayName::MAX_CHARS + 1)).is_err());
+        assert!(DisplayName::parse(&at(DisplayName::MAX_CHARS)).is_ok());
+        for bad in [at(DisplayName::MAX_CHARS + 1), String::new(), "a\nb".into()] {
+            let e = Error::from(DisplayName::parse(&bad).unwrap_err());
+            assert_eq!(
+                e.message,
+                "invalid display name: it must be 1-64 printable characters"
+            );
+        }
+        let name = |n: usize| format!("a{}", "b".repeat(n - 1));
+        assert!(WorkspaceName::parse(&name(WorkspaceName::MAX_CHARS)).is_ok());
+        assert!(WorkspaceName::parse(&name(WorkspaceName::MAX_CHARS + 1)).is_err());
+        assert!(WorkspaceName::parse(&name(WorkspaceName::MIN_CHARS - 1)).is_err());
+        assert!(PrincipalName::parse(&name(PrincipalName::MAX_CHARS)).is_ok());
+        assert!(PrincipalName::parse(&name(PrincipalName::MAX_CHARS + 1)).is_err());
+        assert!(ObjectName::parse(&name(ObjectName::MAX_CHARS), "x").is_ok());
+        assert!(ObjectName::parse(&name(ObjectName::MAX_CHARS + 1), "x").is_err());
+        assert!(GroupName::parse(&name(GroupName::MAX_CHARS)).is_ok());
+        assert!(GroupName::parse(&name(GroupName::MAX_CHARS + 1)).is_err());
+        assert!(parse_tag_key(&name(TAG_MAX_CHARS)).is_ok());
+        assert!(parse_tag_key(&name(TAG_MAX_CHARS + 1)).is_err());
+        assert!(parse_tag_value(&at(TAG_MAX_CHARS)).is_ok());
+        assert!(parse_tag_value(&at(TAG_MAX_CHARS + 1)).is_err());
+        assert_eq!(
+            WorkspaceName::parse("x").unwrap_err().hint.as_deref(),
+            Some("a workspace name is 3-28 characters of A-Z, a-z, 0-9 and _, starting with a letter, e.g. finance_tax_report")
+        );
     }
 
     #[test]
@@ -558,6 +744,24 @@ mod tests {
         assert!(parse_region("cn-hangzhou").is_ok());
         assert!(parse_region("ap-southeast-1").is_ok());
         assert!(parse_region("hangzhou").is_err());
+        assert!(parse_region("cn-shanghai-finance-1").is_ok());
+        assert!(parse_region("Cn-hangzhou").is_err());
+    }
+
+    /// The region rule and the `regionId` rule were two; the stricter part of each holds.
+    #[test]
+    fn one_region_rule_takes_the_stricter_part_of_both() {
+        // Refused before by the regionId rule only: a short or digit-holding prefix,
+        // empty parts.
+        for bad in ["a-b", "c1-x", "cn--x", "-cn", "cn-"] {
+            assert!(!is_region_id(bad), "{bad}");
+        }
+        // Refused before by the region rule only: more than 32 characters.
+        let long = format!("cn-{}", "x".repeat(REGION_MAX_CHARS - 2));
+        assert_eq!(long.len(), REGION_MAX_CHARS + 1);
+        assert!(!is_region_id(&long));
+        assert!(is_region_id(&long[..REGION_MAX_CHARS]));
+        assert!(is_region_id("ap-southeast-1"));
         assert!(parse_account_id("1234567890123456").is_ok());
         assert!(parse_account_id("123").is_err());
     }

@@ -68,10 +68,13 @@ pub fn parse_group_ref(s: &str) -> Result<String> {
     }
 }
 
-/// `vpc-` / `vsw-` followed by 1-64 lowercase alphanumerics.
+/// Most characters after the `vpc-` / `vsw-` of a network id.
+pub const NETWORK_ID_MAX_CHARS: usize = 64;
+
+/// `vpc-` / `vsw-` followed by 1-[`NETWORK_ID_MAX_CHARS`] lowercase alphanumerics.
 pub fn parse_network_id(s: &str, prefix: &str, what: &str) -> Result<String> {
     let rest = s.strip_prefix(prefix).unwrap_or("");
-    if (1..=64).contains(&rest.len())
+    if (1..=NETWORK_ID_MAX_CHARS).contains(&rest.len())
         && rest
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -80,7 +83,7 @@ pub fn parse_network_id(s: &str, prefix: &str, what: &str) -> Result<String> {
     } else {
         Err(
             Error::invalid(format!("invalid {what} {}", shown(s))).with_hint(format!(
-                "a {what} is {prefix} followed by 1-64 lowercase letters and digits"
+                "a {what} is {prefix} followed by 1-{NETWORK_ID_MAX_CHARS} lowercase letters and digits"
             )),
         )
     }

@@ -9,8 +9,8 @@ use std::fmt;
 use super::clock::Timestamp;
 use super::error::{Error, Result};
 use super::text::excerpt;
+use super::types::{ConnMode, Properties};
 use super::{Env, ObjectName, WorkspaceName};
-use crate::domain::types::{ConnMode, Properties};
 
 /// The outcome of a test, as stored on the data source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

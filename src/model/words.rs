@@ -22,6 +22,18 @@ pub fn subject(names: &[String], one: &str, many: &str) -> String {
     format!("{} {}", names.join(", "), number(names.len(), one, many))
 }
 
+/// `1st`, `2nd`, `3rd`, `4th`, ... `11th`, `12th`, `13th`, `21st`.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +52,19 @@ mod tests {
         let two = vec!["bob".to_string(), "carol".to_string()];
         assert_eq!(subject(&one, "holds", "hold"), "bob holds");
         assert_eq!(subject(&two, "holds", "hold"), "bob, carol hold");
+    }
+
+    #[test]
+    fn ordinals_take_the_suffix_of_their_last_digits() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .map(ordinal)
+            .to_vec();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
     }
 }

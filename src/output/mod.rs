@@ -8,6 +8,7 @@
 mod cells;
 mod table;
 mod text;
+pub mod type_catalog;
 pub mod views;
 
 use serde::Serialize;

@@ -212,7 +212,7 @@ mod tests {
         columns_are_fields::<Compute>();
         columns_are_fields::<DataSource>();
         columns_are_fields::<Finding>();
-        columns_are_fields::<crate::domain::types::TypeView>();
+        columns_are_fields::<crate::output::type_catalog::TypeView>();
         columns_are_fields::<crate::domain::apply::PlanChange>();
     }
 
@@ -226,7 +226,7 @@ mod tests {
     /// each what it is: they show their fields in the order they always had.
     #[test]
     fn connections_serialize_their_fields_in_order() {
-        use crate::domain::types::ConnMode;
+        use crate::model::types::ConnMode;
         use crate::model::clock::Timestamp;
         use crate::model::resources::{AsCompute, AsSource, Connection, Origin};
         use crate::model::{Env, WorkspaceName};

@@ -428,7 +428,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
     }
     let object = |name: &str, key: &str, env: Env, props: &[(&str, &str)]| NewObject {
         name: ObjectName::parse(name, "object").unwrap(),
-        spec: crate::domain::types::resolve_type(key).unwrap(),
+        spec: crate::model::types::resolve_type(key).unwrap(),
         env,
         mode: None,
         properties: props

@@ -196,3 +196,114 @@ fn exit_status_9_names_every_negative_answer() {
         );
     }
 }
+
+/// Each limit a help text states is the constant of the newtype that enforces it (doc
+/// comments are literal text, so this test keeps them from drifting).
+#[test]
+fn help_states_the_limits_of_the_newtypes() {
+    use dwctl::model::{
+        Description, DisplayName, GroupName, ObjectName, PrincipalDisplayName, PrincipalName,
+        Remark, WorkspaceName, MAX_TAGS,
+    };
+    let optional = |max: usize| format!("(0-{max} characters)");
+    let cases: Vec<(&[&str], &str, String)> = vec![
+        (
+            &["workspace", "create"],
+            "name",
+            format!(
+                "{}-{} of",
+                WorkspaceName::MIN_CHARS,
+                WorkspaceName::MAX_CHARS
+            ),
+        ),
+        (
+            &["workspace", "create"],
+            "display_name",
+            format!("(1-{} printable characters)", DisplayName::MAX_CHARS),
+        ),
+        (
+            &["workspace", "update"],
+            "display_name",
+            format!("(1-{} printable characters)", DisplayName::MAX_CHARS),
+        ),
+        (
+            &["workspace", "create"],
+            "description",
+            optional(Description::MAX_CHARS),
+        ),
+        (
+            &["workspace", "update"],
+            "description",
+            optional(Description::MAX_CHARS),
+        ),
+        (
+            &["workspace", "create"],
+            "tags",
+            format!("up to {MAX_TAGS})"),
+        ),
+        (
+            &["compute", "attach"],
+            "name",
+            format!("1-{} of", ObjectName::MAX_CHARS),
+        ),
+        (
+            &["compute", "attach"],
+            "description",
+            optional(Description::MAX_CHARS),
+        ),
+        (
+            &["compute", "update"],
+            "description",
+            optional(Description::MAX_CHARS),
+        ),
+        (
+            &["datasource", "add"],
+            "name",
+            format!("1-{} of", ObjectName::MAX_CHARS),
+        ),
+        (
+            &["resourcegroup", "create"],
+            "name",
+            format!("1-{} of", GroupName::MAX_CHARS),
+        ),
+        (
+            &["resourcegroup", "create"],
+            "remark",
+            optional(Remark::MAX_CHARS),
+        ),
+        (
+            &["user", "add"],
+            "name",
+            format!("1-{} of", PrincipalName::MAX_CHARS),
+        ),
+        (
+            &["user", "add"],
+            "display_name",
+            format!(
+                "(0-{} printable characters)",
+                PrincipalDisplayName::MAX_CHARS
+            ),
+        ),
+    ];
+    // Subcommands are built on use (`dwctl --version` need not build them).
+    let mut root = dwctl::cli::Cli::command();
+    root.build();
+    for (path, id, want) in cases {
+        let mut cmd = &root;
+        for name in path {
+            cmd = cmd
+                .find_subcommand(name)
+                .unwrap_or_else(|| panic!("{path:?}"));
+        }
+        let help = cmd
+            .get_arguments()
+            .find(|a| a.get_id() == id)
+            .and_then(|a| a.get_help())
+            .unwrap_or_else(|| panic!("{path:?} has no documented {id}"))
+            .to_string();
+        assert!(
+            help.contains(&want),
+            "{path:?} {id}: {help:?} should say {want:?}"
+        );
+    }
+}

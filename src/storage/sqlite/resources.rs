@@ -6,11 +6,11 @@ use rusqlite::{params, Row};
 use super::stored::Cells;
 use super::Tx;
 use crate::domain::store::ResourceStore;
-use crate::domain::types::{self, ConnMode, Properties};
 use crate::model::error::Result;
 use crate::model::resources::{
     AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Origin, ProbeState,
 };
+use crate::model::types::{self, ConnMode, Properties};
 use crate::model::{Env, ObjectName, WorkspaceName};
 
 const PROPS_WHAT: &str = "a JSON object of string values";
