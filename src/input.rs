@@ -74,8 +74,20 @@ fn group_digits(n: usize) -> String {
 /// Read at most `limit` bytes of UTF-8 text. With `strict` (manifests, `--props`, the
 /// config file: formats in which a NUL byte or invalid UTF-8 can never be valid) the read
 /// stops at the first such byte instead of at the limit.
-pub fn read_text(mut r: impl Read, limit: usize, strict: bool) -> Result<String, ReadError> {
-    let mut buf: Vec<u8> = Vec::new();
+pub fn read_text(r: impl Read, limit: usize, strict: bool) -> Result<String, ReadError> {
+    read_text_sized(r, limit, strict, 0)
+}
+
+/// [`read_text`] into a buffer made for `size_hint` bytes (a file's length): a 100 MB
+/// manifest then takes 100 MB, not the 128 MB that doubling a buffer reaches (issue 17).
+fn read_text_sized(
+    mut r: impl Read,
+    limit: usize,
+    strict: bool,
+    size_hint: usize,
+) -> Result<String, ReadError> {
+    // One more byte than the file holds, so that its end is seen without growing.
+    let mut buf: Vec<u8> = Vec::with_capacity(size_hint.min(limit).saturating_add(1));
     let mut chunk = vec![0u8; (limit + 1).min(64 * 1024)];
     let mut checked = 0;
     loop {
@@ -110,7 +122,8 @@ pub fn read_file(
     strict: bool,
 ) -> Result<String, ReadError> {
     let f = std::fs::File::open(path).map_err(ReadError::Io)?;
-    read_text(f, limit, strict)
+    let size = f.metadata().map_or(0, |m| m.len());
+    read_text_sized(f, limit, strict, usize::try_from(size).unwrap_or(0))
 }
 
 /// Read stdin, at most `limit` bytes.
