@@ -1,7 +1,9 @@
 //! `export`, `plan` and `apply`.
 
+use std::borrow::Cow;
+
 use super::Ctx;
-use crate::domain::apply::{self, Op, PlanChange};
+use crate::domain::apply::{self, Changes, Op, PlanChange};
 use crate::domain::policy::Action;
 use crate::domain::session::{self, Done};
 use crate::domain::types::prop_arg::strip_one_trailing_newline;
@@ -12,7 +14,7 @@ use crate::manifest::{
 use crate::model::error::{Error, Result};
 use crate::model::words;
 use crate::model::{named, shown, WorkspaceName};
-use crate::output::{View, NO_CHANGES};
+use crate::output::{Rows, View, NO_CHANGES};
 use crate::prompt;
 
 impl View for PlanChange {
@@ -22,11 +24,16 @@ impl View for PlanChange {
     const COLUMNS: &'static [&'static str] = &["change"];
 }
 
+impl Rows<PlanChange> for Changes {
+    fn each(&self, f: &mut dyn FnMut(&PlanChange) -> std::io::Result<()>) -> std::io::Result<()> {
+        self.iter().try_for_each(|c| f(&c))
+    }
+}
+
 const MANIFEST_LIMIT_HINT: &str = "a manifest is at most 256 MiB (268,435,456 bytes)";
 
-/// A manifest read from its file, with what is needed to point at its lines.
+/// A manifest's text, kept to point at its lines while it is applied.
 struct Loaded {
-    manifest: Manifest,
     source: String,
     text: String,
     format: Format,
@@ -40,7 +47,7 @@ impl Loaded {
 }
 
 /// Read and parse a manifest, then read its secrets (`{ env = .. }`, `{ file = .. }`).
-fn load(path: &str) -> Result<Loaded> {
+fn load(path: &str) -> Result<(Manifest, Loaded)> {
     let (text, source) = if path == "-" {
         let t = input::read_stdin(MANIFEST_LIMIT, true)
             .map_err(|e| e.into_error("the manifest from stdin", MANIFEST_LIMIT_HINT))?;
@@ -57,12 +64,14 @@ fn load(path: &str) -> Result<Loaded> {
     };
     let mut m = format::parse(&text, &source, fmt)?;
     resolve_secrets(&mut m)?;
-    Ok(Loaded {
-        manifest: m,
-        source,
-        text,
-        format: fmt,
-    })
+    Ok((
+        m,
+        Loaded {
+            source,
+            text,
+            format: fmt,
+        },
+    ))
 }
 
 /// At most this many unreadable secrets are named one by one; the rest are counted.
@@ -345,29 +354,37 @@ impl std::io::Write for LazyFile<'_> {
     }
 }
 
-fn summary(changes: &[PlanChange]) -> String {
+fn summary(changes: &Changes) -> String {
     if changes.is_empty() {
         return NO_CHANGES.into();
     }
-    let count = |op: Op| changes.iter().filter(|c| c.op == op).count();
     format!(
         "{} to create, {} to update, {} to delete.",
-        count(Op::Create),
-        count(Op::Update),
-        count(Op::Delete)
+        changes.count(Op::Create),
+        changes.count(Op::Update),
+        changes.count(Op::Delete)
     )
 }
 
 pub fn plan(ctx: &mut Ctx, a: Plan) -> anyhow::Result<()> {
-    let l = load(&a.file)?;
-    let (m, source) = (&l.manifest, &l.source);
+    let (m, l) = load(&a.file)?;
     let locate = |p: &[Step]| l.locate(p);
     let changes = ctx
         .write(true, |s| {
-            apply::apply(s, m, a.prune, source, &locate, &mut |_, _| {})
+            apply::apply(
+                s,
+                Cow::Owned(m),
+                a.prune,
+                &l.source,
+                &locate,
+                &mut |_, _| {},
+            )
         })?
         .value;
-    ctx.printer.list(&changes)?;
+    drop(l);
+    let mut list = ctx.printer.list_writer::<PlanChange>()?;
+    changes.each(&mut |c| list.row(c))?;
+    list.finish()?;
     ctx.printer.status(&format!("Plan: {}", summary(&changes)));
     if a.exit_code && !changes.is_empty() {
         // Changes are the answer asked for, not an error: a status line, then exit 9.
@@ -382,24 +399,30 @@ pub fn plan(ctx: &mut Ctx, a: Plan) -> anyhow::Result<()> {
 }
 
 pub fn apply(ctx: &mut Ctx, a: Apply) -> anyhow::Result<()> {
-    // The manifest lives until the process exits: freeing a large one declaration by
-    // declaration is work nobody waits for (3% of re-applying the benchmark manifest).
-    let l: &Loaded = Box::leak(Box::new(load(&a.file)?));
-    let (m, source) = (&l.manifest, &l.source);
+    let (m, l) = load(&a.file)?;
+    let source = &l.source;
     let locate = |p: &[Step]| l.locate(p);
     if a.dry_run {
         let done = ctx.write(true, |s| {
-            apply::apply(s, m, a.prune, source, &locate, &mut |_, _| {})
+            apply::apply(s, Cow::Owned(m), a.prune, source, &locate, &mut |_, _| {})
         })?;
+        drop(l);
         return print(ctx, true, done);
     }
     // What cannot be undone (deletions under --prune, upgrades to standard mode) is asked
     // first, once for all: found with a dry run, which also reports a refusal before
     // anyone is asked. Upgrades are looked for cheaply first, so a manifest that cannot
     // upgrade anything is not planned twice.
-    if !ctx.settings.yes && (a.prune || ctx.read(|s| apply::may_upgrade(s, m))?) {
+    if !ctx.settings.yes && (a.prune || ctx.read(|s| apply::may_upgrade(s, &m))?) {
         let preview = ctx.write(true, |s| {
-            apply::apply(s, m, a.prune, source, &locate, &mut |_, _| {})
+            apply::apply(
+                s,
+                Cow::Borrowed(&m),
+                a.prune,
+                source,
+                &locate,
+                &mut |_, _| {},
+            )
         });
         match preview {
             Ok(p) => {
@@ -417,12 +440,20 @@ pub fn apply(ctx: &mut Ctx, a: Apply) -> anyhow::Result<()> {
         }
     }
     let progress = ctx.printer.progress();
+    // The last run over the manifest frees each declaration once applied (issue 17).
     let done = ctx.write(false, |s| {
-        apply::apply(s, m, a.prune, source, &locate, &mut |n, total| {
-            progress.update(n, total)
-        })
+        apply::apply(
+            s,
+            Cow::Owned(m),
+            a.prune,
+            source,
+            &locate,
+            &mut |n, total| progress.update(n, total),
+        )
     });
     progress.finish();
+    // The text only points at errors: what is printed next has no use for it.
+    drop(l);
     print(ctx, false, done?)
 }
 
@@ -433,11 +464,11 @@ const DELETIONS_LISTED: usize = 20;
 /// The question `apply` asks before changes that cannot be undone, if there are any:
 /// `Apply 6 changes, upgrading lab_ws to standard mode (this cannot be undone) and
 /// deleting:` and the deletions, one a line, then `Continue?`.
-fn irreversible(changes: &[PlanChange]) -> Option<String> {
-    let upgrades: Vec<&str> = changes
+fn irreversible(changes: &Changes) -> Option<String> {
+    let upgrades: Vec<String> = changes
         .iter()
         .filter(|c| c.is_upgrade())
-        .map(|c| c.name.as_str())
+        .map(|c| c.name)
         .collect();
     let deletes: Vec<String> = changes
         .iter()
@@ -475,7 +506,7 @@ fn irreversible(changes: &[PlanChange]) -> Option<String> {
 
 /// The applied changes: under JSON the envelope with every change, else one line per
 /// change as `plan` prints them, then the summary.
-fn print(ctx: &mut Ctx, dry_run: bool, done: Done<Vec<PlanChange>>) -> anyhow::Result<()> {
+fn print(ctx: &mut Ctx, dry_run: bool, done: Done<Changes>) -> anyhow::Result<()> {
     let changes = &done.value;
     ctx.printer.mutation_list(
         Action::Apply.name(),

@@ -4,6 +4,7 @@
 //! `apply` run in a transaction that is rolled back.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::member::{self, RoleChange};
@@ -99,6 +100,117 @@ impl PlanChange {
     /// A basic workspace turned standard: it cannot be undone, so `apply` asks first.
     pub fn is_upgrade(&self) -> bool {
         self.kind == "workspace" && self.op == Op::Update && self.fields.iter().any(|f| f == "mode")
+    }
+}
+
+/// The changes of a plan, in order. A large apply makes a million of them (issue 17), held
+/// until the transaction commits: each is kept in a few bytes, its names in one string,
+/// and made a [`PlanChange`] only when read.
+#[derive(Debug, Default)]
+pub struct Changes {
+    items: Vec<Compact>,
+    /// The names of every change, one after another.
+    text: String,
+    /// The distinct kinds and lists of fields the changes use (a handful).
+    kinds: Vec<&'static str>,
+    fields: Vec<Vec<String>>,
+}
+
+/// One change of [`Changes`]: its names as spans of [`Changes::text`].
+#[derive(Debug, Clone, Copy)]
+struct Compact {
+    /// `(start, len)` in the text; a change outside a workspace has none.
+    workspace: Option<(u32, u32)>,
+    name: (u32, u32),
+    fields: u16,
+    op: Op,
+    kind: u8,
+    env: Option<Env>,
+}
+
+/// The index of `value` in `list`, added at the end when new: a list of a few items.
+fn interned<T: PartialEq>(list: &mut Vec<T>, value: T) -> usize {
+    match list.iter().position(|v| *v == value) {
+        Some(i) => i,
+        None => {
+            list.push(value);
+            list.len() - 1
+        }
+    }
+}
+
+impl Changes {
+    fn push(
+        &mut self,
+        op: Op,
+        kind: &'static str,
+        ws: Option<&str>,
+        name: &str,
+        env: Option<Env>,
+        fields: Vec<String>,
+    ) {
+        // A workspace's changes follow one another: its name is written once for them.
+        let workspace = ws.map(|ws| match self.items.last().and_then(|c| c.workspace) {
+            Some(span) if self.span(span) == ws => span,
+            _ => self.add_text(ws),
+        });
+        let name = self.add_text(name);
+        let fields = if fields.is_empty() {
+            0
+        } else {
+            interned(&mut self.fields, fields) + 1
+        };
+        self.items.push(Compact {
+            workspace,
+            name,
+            fields: u16::try_from(fields).expect("a few lists of fields"),
+            op,
+            kind: u8::try_from(interned(&mut self.kinds, kind)).expect("a few kinds"),
+            env,
+        });
+    }
+
+    fn add_text(&mut self, s: &str) -> (u32, u32) {
+        let start = u32::try_from(self.text.len()).expect("a plan's names fit in 4 GiB");
+        self.text.push_str(s);
+        (start, s.len() as u32)
+    }
+
+    fn span(&self, (start, len): (u32, u32)) -> &str {
+        &self.text[start as usize..(start + len) as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// How many changes do `op`.
+    pub fn count(&self, op: Op) -> usize {
+        self.items.iter().filter(|c| c.op == op).count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = PlanChange> + '_ {
+        self.items.iter().map(|c| PlanChange {
+            op: c.op,
+            kind: self.kinds[c.kind as usize],
+            workspace: c.workspace.map(|w| self.span(w).to_string()),
+            name: self.span(c.name).to_string(),
+            env: c.env,
+            fields: match c.fields {
+                0 => Vec::new(),
+                i => self.fields[i as usize - 1].clone(),
+            },
+        })
+    }
+}
+
+impl Serialize for Changes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
     }
 }
 
@@ -309,7 +421,7 @@ impl<K: ConnectionKind> From<Connection<K>> for Existing {
 struct Applier<'s, 't, 'c> {
     s: &'s mut Session<'t, 'c>,
     prune: bool,
-    changes: Vec<PlanChange>,
+    changes: Changes,
     /// Where in the manifest the declaration being applied is (`workspace`, 3, `member`, 5),
     /// so that an error can name its line and column.
     at: Vec<(&'static str, usize)>,
@@ -395,14 +507,7 @@ impl Applier<'_, '_, '_> {
         env: Option<Env>,
         fields: Vec<String>,
     ) {
-        self.changes.push(PlanChange {
-            op,
-            kind,
-            workspace: ws.map(str::to_string),
-            name: name.to_string(),
-            env,
-            fields,
-        });
+        self.changes.push(op, kind, ws, name, env, fields);
     }
 
     /// A workspace's settings changed: `~ workspace NAME: fields`.
@@ -814,7 +919,7 @@ impl Applier<'_, '_, '_> {
             self.at.truncate(1);
             self.at.push(("member", i));
             let what = || format!("member {}/{}", ws, named(&d.user));
-            let roles = RoleSet::parse_list(&d.roles).map_err(|e| prefix(&what(), e))?;
+            let roles = d.roles.to_set().map_err(|e| prefix(&what(), e))?;
             if roles.is_empty() {
                 return Err(Error::invalid(format!(
                     "{}: roles must not be empty",
@@ -1130,15 +1235,18 @@ fn check_region(m: &Manifest, catalog: &str) -> Result<()> {
 
 /// Converge the catalog to the manifest, in the caller's one transaction. On a refusal the
 /// whole apply is refused, naming the change; its audit event is the apply's own.
+///
+/// A manifest given owned (the last run over it) is freed declaration by declaration as
+/// it is applied: a large one's members make room for the changes (issue 17).
 pub fn apply(
     s: &mut Session,
-    m: &Manifest,
+    m: Cow<Manifest>,
     prune: bool,
     source: &str,
     locate: &dyn Fn(&[Step]) -> Option<String>,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<PlanChange>> {
-    if let Err(mut e) = check_region(m, &s.tenant.region) {
+) -> Result<Changes> {
+    if let Err(mut e) = check_region(&m, &s.tenant.region) {
         if let Some(pos) = locate(&[Step::Key("region")]) {
             e.message = format!("{pos}: {}", e.message);
         }
@@ -1148,31 +1256,43 @@ pub fn apply(
         return Err(e);
     }
     let total = m.principal.len() + m.resource_group.len() + m.workspace.len();
+    let (principals, groups, workspaces) = match m {
+        Cow::Borrowed(m) => (
+            Cow::Borrowed(&m.principal[..]),
+            Cow::Borrowed(&m.resource_group[..]),
+            Cow::Borrowed(&m.workspace[..]),
+        ),
+        Cow::Owned(m) => (
+            Cow::Owned(m.principal),
+            Cow::Owned(m.resource_group),
+            Cow::Owned(m.workspace),
+        ),
+    };
     let mut a = Applier {
         s,
         prune,
-        changes: Vec::new(),
+        changes: Changes::default(),
         at: Vec::new(),
         steps: 0,
         principals: Principals::default(),
     };
     let mut done = 0;
     let result = (|| -> Result<()> {
-        for (i, d) in m.principal.iter().enumerate() {
+        for (i, d) in each(principals).enumerate() {
             a.at = vec![("principal", i)];
-            a.principal(d)?;
+            a.principal(&d)?;
             done += 1;
             progress(done, total);
         }
-        for (i, d) in m.resource_group.iter().enumerate() {
+        for (i, d) in each(groups).enumerate() {
             a.at = vec![("resource_group", i)];
-            a.resource_group(d)?;
+            a.resource_group(&d)?;
             done += 1;
             progress(done, total);
         }
-        for (i, d) in m.workspace.iter().enumerate() {
+        for (i, d) in each(workspaces).enumerate() {
             a.at = vec![("workspace", i)];
-            a.workspace(d)?;
+            a.workspace(&d)?;
             done += 1;
             progress(done, total);
         }
@@ -1191,6 +1311,14 @@ pub fn apply(
             a.s.attempt(Action::Apply, None, Some(source));
             Err(e)
         }
+    }
+}
+
+/// The items of a list, each dropped once used when the list is owned.
+fn each<'a, T: Clone>(list: Cow<'a, [T]>) -> Box<dyn Iterator<Item = Cow<'a, T>> + 'a> {
+    match list {
+        Cow::Borrowed(l) => Box::new(l.iter().map(Cow::Borrowed)),
+        Cow::Owned(l) => Box::new(l.into_iter().map(Cow::Owned)),
     }
 }
 
@@ -1313,7 +1441,7 @@ pub fn export(
             }
             out.item(Item::Member(&MemberDecl {
                 user: m.user.to_string(),
-                roles: m.roles.codes().into_iter().map(str::to_string).collect(),
+                roles: m.roles.into(),
             }))
         })?;
         out.item(Item::WorkspaceClose(&d))?;

@@ -121,7 +121,9 @@ pub(super) fn find_problem(m: &Manifest) -> Option<Problem> {
                 let at = |n| wsp(&[Key("member"), Index(k), Key("roles"), Index(n)]);
                 let msg = format!(
                     "role `{}` is listed twice for member `{}` of workspace `{}`",
-                    mb.roles[j], mb.user, ws.name
+                    mb.roles.iter().nth(j).unwrap_or_default(),
+                    mb.user,
+                    ws.name
                 );
                 return dup(at(j), at(i), msg, "list each role once");
             }

@@ -18,6 +18,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::error::{Error, Result};
+use crate::model::roles::{RoleCode, RoleSet};
 
 /// The only manifest version this dwctl reads and writes.
 pub const VERSION: u32 = 1;
@@ -255,7 +256,194 @@ pub struct WorkspaceDecl {
 #[serde(deny_unknown_fields, expecting = "a member table")]
 pub struct MemberDecl {
     pub user: String,
-    pub roles: Vec<String>,
+    pub roles: Roles,
+}
+
+/// A member's roles, as written. Most lists are role codes, each once, as `export` writes
+/// them: those are kept as the codes' numbers in the order written, so that a million
+/// members do not hold a million lists of strings (issue 17). Anything else (an alias,
+/// another case, a repeat, an unknown role, none) is kept as written, for the checks and
+/// the planner to read and report.
+#[derive(Clone)]
+pub struct Roles(RolesRepr);
+
+#[derive(Clone)]
+enum RolesRepr {
+    /// 4 bits a role, first written lowest: its index in [`RoleCode::ALL`] plus one.
+    Codes(u64),
+    Written(Vec<String>),
+}
+
+impl Roles {
+    /// The codes' list, or `None` when `roles` is not codes each given once.
+    fn codes<'a>(roles: impl IntoIterator<Item = &'a str>) -> Option<u64> {
+        let mut packed = 0u64;
+        let mut seen = RoleSet::empty();
+        for (i, role) in roles.into_iter().enumerate() {
+            let n = RoleCode::ALL.iter().position(|r| r.code() == role)?;
+            if seen.contains(RoleCode::ALL[n]) {
+                return None;
+            }
+            seen.insert(RoleCode::ALL[n]);
+            packed |= (n as u64 + 1) << (4 * i);
+        }
+        (packed != 0).then_some(packed)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let (packed, written) = match &self.0 {
+            RolesRepr::Codes(p) => (*p, &[][..]),
+            RolesRepr::Written(w) => (0, &w[..]),
+        };
+        let codes = (0..16)
+            .map(move |i| (packed >> (4 * i)) & 0xf)
+            .take_while(|n| *n != 0)
+            .map(|n| RoleCode::ALL[n as usize - 1].code());
+        codes.chain(written.iter().map(String::as_str))
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// The set the list names (codes or aliases, case-insensitively).
+    pub fn to_set(&self) -> Result<RoleSet> {
+        match &self.0 {
+            RolesRepr::Codes(_) => Ok(RoleSet::of(
+                &self
+                    .iter()
+                    .filter_map(|c| RoleCode::parse(c).ok())
+                    .collect::<Vec<_>>(),
+            )),
+            RolesRepr::Written(w) => RoleSet::parse_list(w),
+        }
+    }
+}
+
+impl Default for Roles {
+    fn default() -> Self {
+        Roles(RolesRepr::Written(Vec::new()))
+    }
+}
+
+impl From<Vec<String>> for Roles {
+    fn from(roles: Vec<String>) -> Self {
+        match Roles::codes(roles.iter().map(String::as_str)) {
+            Some(packed) => Roles(RolesRepr::Codes(packed)),
+            None => Roles(RolesRepr::Written(roles)),
+        }
+    }
+}
+
+/// A set's codes in canonical order, as `export` writes them.
+impl From<RoleSet> for Roles {
+    fn from(set: RoleSet) -> Self {
+        match Roles::codes(set.iter().map(RoleCode::code)) {
+            Some(packed) => Roles(RolesRepr::Codes(packed)),
+            None => Roles::default(),
+        }
+    }
+}
+
+impl PartialEq for Roles {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Roles {}
+
+impl fmt::Debug for Roles {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Roles {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// Read as a list of strings is (same errors), without a string for each code.
+impl<'de> Deserialize<'de> for Roles {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct List;
+        impl<'de> Visitor<'de> for List {
+            type Value = Roles;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Roles, A::Error> {
+                let mut b = Builder::default();
+                while seq.next_element_seed(&mut b)?.is_some() {}
+                Ok(match b.written {
+                    Some(w) => Roles(RolesRepr::Written(w)),
+                    None if b.packed != 0 => Roles(RolesRepr::Codes(b.packed)),
+                    None => Roles::default(),
+                })
+            }
+        }
+        /// The roles read so far: codes while they are, else every one as written.
+        #[derive(Default)]
+        struct Builder {
+            packed: u64,
+            len: usize,
+            written: Option<Vec<String>>,
+        }
+        impl Builder {
+            fn add(&mut self, role: &str) {
+                if self.written.is_none() {
+                    let code = RoleCode::ALL.iter().position(|r| r.code() == role);
+                    match code {
+                        Some(n) if !self.iter_packed().any(|k| k == n as u64 + 1) => {
+                            self.packed |= (n as u64 + 1) << (4 * self.len);
+                            self.len += 1;
+                            return;
+                        }
+                        _ => {
+                            let before = Roles(RolesRepr::Codes(self.packed));
+                            let mut w: Vec<String> = Vec::new();
+                            if self.packed != 0 {
+                                w.extend(before.iter().map(str::to_string));
+                            }
+                            self.written = Some(w);
+                        }
+                    }
+                }
+                if let Some(w) = &mut self.written {
+                    w.push(role.to_string());
+                }
+            }
+            fn iter_packed(&self) -> impl Iterator<Item = u64> + '_ {
+                (0..self.len).map(move |i| (self.packed >> (4 * i)) & 0xf)
+            }
+        }
+        impl<'de> de::DeserializeSeed<'de> for &mut Builder {
+            type Value = ();
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+                d.deserialize_string(self)
+            }
+        }
+        impl<'de> Visitor<'de> for &mut Builder {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<(), E> {
+                self.add(v);
+                Ok(())
+            }
+        }
+        d.deserialize_seq(List)
+    }
 }
 
 /// A compute resource; it brings a data source of the same name, which is not listed.

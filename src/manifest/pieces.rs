@@ -264,13 +264,24 @@ fn read(text: &str) -> Result<Manifest, Whole> {
             (Kind::Principal, (1, 0, 0)) => m.principal.extend(c.principal),
             (Kind::ResourceGroup, (0, 1, 0)) => m.resource_group.extend(c.resource_group),
             (Kind::Workspace, (0, 0, 1)) => {
+                fit_last(&mut m);
                 m.workspace.extend(c.workspace);
                 head = Some((part, None));
             }
             _ => return Err(Whole),
         }
     }
+    fit_last(&mut m);
+    m.principal.shrink_to_fit();
     Ok(m)
+}
+
+/// The last workspace's members take the room they need, not what growing one at a time
+/// left (up to twice: 10,000 workspaces of 80 members held room for 128; issue 17).
+fn fit_last(m: &mut Manifest) {
+    if let Some(w) = m.workspace.last_mut() {
+        w.member.shrink_to_fit();
+    }
 }
 
 /// Where the value at `path` starts, found in the one piece that holds it; `None` when it

@@ -1237,7 +1237,7 @@ fn emits_every_key_in_a_fixed_order() {
             ])),
             member: vec![MemberDecl {
                 user: "bob".into(),
-                roles: vec!["ops".into(), "dev".into()],
+                roles: vec!["ops".to_string(), "dev".to_string()].into(),
             }],
             compute: vec![ComputeDecl {
                 name: "c".into(),
@@ -1492,7 +1492,7 @@ impl Rng {
                         roles: {
                             let mut r = self.list(3);
                             r.push(format!("last-{}", self.s()));
-                            r
+                            r.into()
                         },
                     })
                     .collect(),
@@ -1578,7 +1578,7 @@ fn every_awkward_string_round_trips_in_every_place() {
                 tags: Some(tags),
                 member: vec![MemberDecl {
                     user: (*s).to_owned(),
-                    roles: vec![(*s).to_owned()],
+                    roles: vec![(*s).to_owned()].into(),
                 }],
                 datasource: vec![DataSourceDecl {
                     name: (*s).to_owned(),
@@ -1818,4 +1818,54 @@ fn secret_env_name_keys_are_injective() {
             panic!("{var} is both {other:?} and {key:?}");
         }
     }
+}
+
+#[test]
+fn roles_read_as_a_list_of_strings_reads() {
+    use crate::model::roles::{RoleCode, RoleSet};
+    #[derive(serde::Deserialize, Debug)]
+    struct Compact {
+        roles: Roles,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    struct Strings {
+        roles: Vec<String>,
+    }
+    for text in [
+        "roles = ['role_project_erd', 'role_project_dev']",
+        "roles = ['dev', 'role_project_pe']",
+        "roles = ['role_project_dev', 'role_project_dev']",
+        "roles = ['role_project_dev', 'DEV', 'nope']",
+        "roles = []",
+        "roles = 'dev'",
+        "roles = ['dev', 2]",
+        "roles = [['dev']]",
+    ] {
+        let compact = toml::from_str::<Compact>(text).map_err(|e| e.to_string());
+        let strings = toml::from_str::<Strings>(text).map_err(|e| e.to_string());
+        match (&compact, &strings) {
+            (Ok(c), Ok(s)) => {
+                assert!(
+                    c.roles.iter().eq(s.roles.iter().map(String::as_str)),
+                    "{text}"
+                );
+                assert_eq!(c.roles, Roles::from(s.roles.clone()), "{text}");
+                assert_eq!(
+                    c.roles.to_set().map_err(|e| e.message),
+                    RoleSet::parse_list(&s.roles).map_err(|e| e.message),
+                    "{text}"
+                );
+            }
+            (Err(c), Err(s)) => assert_eq!(c, s, "{text}"),
+            _ => panic!("{text}: {compact:?} / {strings:?}"),
+        }
+    }
+    let set = RoleSet::of(&[RoleCode::Pe, RoleCode::Admin]);
+    let roles = Roles::from(set);
+    assert!(roles.iter().eq(set.codes()));
+    assert_eq!(roles.to_set().unwrap(), set);
+    assert_eq!(
+        serde_json::to_string(&roles).unwrap(),
+        r#"["role_project_admin","role_project_pe"]"#
+    );
 }

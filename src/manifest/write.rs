@@ -333,7 +333,7 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             w.opt_bool("dev_role_disabled", ws.dev_role_disabled);
             w.opt_bool("pai_tasks_enabled", ws.pai_tasks_enabled);
             if let Some(groups) = &ws.resource_groups {
-                w.str_list("resource_groups", groups);
+                w.str_list("resource_groups", groups.iter().map(String::as_str));
             }
             w.opt_str("default_resource_group", &ws.default_resource_group);
             w.opt_map("tags", &ws.tags, |out, v: &String| push_str_lit(out, v));
@@ -341,7 +341,7 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
         Item::Member(mb) => {
             w.header("workspace.member");
             w.str("user", &mb.user);
-            w.str_list("roles", &mb.roles);
+            w.str_list("roles", mb.roles.iter());
         }
         Item::WorkspaceClose(ws) => {
             for c in &ws.compute {
@@ -409,9 +409,9 @@ impl<'w> TomlOut<'w> {
             self.raw_kv(key, &v.to_string());
         }
     }
-    fn str_list(&mut self, key: &str, items: &[String]) {
+    fn str_list<'a>(&mut self, key: &str, items: impl IntoIterator<Item = &'a str>) {
         let mut lit = String::from("[");
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in items.into_iter().enumerate() {
             if i > 0 {
                 lit.push_str(", ");
             }

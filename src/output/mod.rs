@@ -79,7 +79,7 @@ pub trait View: Serialize {
 
 /// The JSON envelope of a mutating command (cli.md 3).
 #[derive(Serialize)]
-struct Envelope<'a, T: Serialize> {
+struct Envelope<'a, T: Serialize + ?Sized> {
     action: &'a str,
     changed: bool,
     dry_run: bool,
@@ -193,7 +193,7 @@ impl Printer {
 
     /// The result of a mutating command: the envelope under JSON, its result otherwise,
     /// and a status line on stderr.
-    pub fn mutation<T: Serialize>(
+    pub fn mutation<T: Serialize + ?Sized>(
         &mut self,
         action: &str,
         changed: bool,
@@ -248,26 +248,24 @@ impl Printer {
     /// A mutation whose result is a list (`apply`'s changes): the envelope under JSON
     /// formats, else the rows as `list` prints them (nothing when there are none, the
     /// status line says so), then the status line.
-    pub fn mutation_list<T: View>(
+    pub fn mutation_list<T: View, L: Rows<T> + Serialize + ?Sized>(
         &mut self,
         action: &str,
         changed: bool,
         dry_run: bool,
-        items: &[T],
+        items: &L,
         warnings: &[Warning],
         status: &str,
     ) -> io::Result<()> {
         if self.format.is_json() {
-            return self.mutation(action, changed, dry_run, &items, warnings, status);
+            return self.mutation(action, changed, dry_run, items, warnings, status);
         }
         for w in warnings {
             self.warning(w);
         }
         let mut list = self.list_writer::<T>()?;
         list.empty = "";
-        for item in items {
-            list.row(item)?;
-        }
+        items.each(&mut |item| list.row(item))?;
         list.finish()?;
         self.mutation_status(changed, dry_run, status);
         Ok(())
@@ -512,6 +510,24 @@ pub struct ListWriter<'p, T: View> {
     /// What an empty table says on stderr.
     empty: &'static str,
     _t: std::marker::PhantomData<T>,
+}
+
+/// A list printed row by row: a slice, or a compact list that makes each row as it is
+/// read (`apply`'s changes, issue 17).
+pub trait Rows<T> {
+    fn each(&self, f: &mut dyn FnMut(&T) -> io::Result<()>) -> io::Result<()>;
+}
+
+impl<T> Rows<T> for [T] {
+    fn each(&self, f: &mut dyn FnMut(&T) -> io::Result<()>) -> io::Result<()> {
+        self.iter().try_for_each(f)
+    }
+}
+
+impl<T> Rows<T> for Vec<T> {
+    fn each(&self, f: &mut dyn FnMut(&T) -> io::Result<()>) -> io::Result<()> {
+        self.as_slice().each(f)
+    }
 }
 
 impl<T: View> ListWriter<'_, T> {

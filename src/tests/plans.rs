@@ -393,7 +393,7 @@ fn commands_about_one_object_search_and_never_scan() {
                 // bob added by name, alice pruned: every lookup of the applier runs.
                 m.workspace[0].member = vec![MemberDecl {
                     user: "bob".into(),
-                    roles: vec!["role_project_dev".into()],
+                    roles: vec!["role_project_dev".to_string()].into(),
                 }];
                 for dry_run in [true, false] {
                     let r = Request {
@@ -401,7 +401,14 @@ fn commands_about_one_object_search_and_never_scan() {
                         ..req(None)
                     };
                     let changes = session::write(c, &r, |s| {
-                        apply::apply(s, &m, true, "one.toml", &|_| None, &mut |_, _| {})
+                        apply::apply(
+                            s,
+                            std::borrow::Cow::Borrowed(&m),
+                            true,
+                            "one.toml",
+                            &|_| None,
+                            &mut |_, _| {},
+                        )
                     })
                     .unwrap()
                     .value;
