@@ -617,7 +617,7 @@ impl Applier<'_, '_, '_> {
             vswitch,
             remark,
         } = GroupInput::parse(d).map_err(|e| prefix(&what, e))?;
-        match self.s.tx().resource_group(name.as_str())? {
+        match self.s.tx().resource_group_unbound(name.as_str())? {
             None => {
                 let duration = match (d.duration, unit) {
                     (Some(n), Some(u)) => Some((n as i64, u)),

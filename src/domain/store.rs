@@ -221,6 +221,10 @@ pub trait GroupStore {
     /// A group by name or id, case-insensitively.
     fn resource_group(&self, name_or_id: &str) -> Result<Option<ResourceGroup>>;
 
+    /// A group by name or id, case-insensitively, without the workspaces bound to it
+    /// (`apply` compares a declared group's settings, not its thousands of bindings).
+    fn resource_group_unbound(&self, name_or_id: &str) -> Result<Option<ResourceGroup>>;
+
     /// A group by name, case-insensitively, without the workspaces bound to it (an export
     /// of some workspaces needs only the groups they use).
     fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>>;

@@ -57,14 +57,18 @@ fn bound_name(r: &Row, i: usize) -> Result<String> {
 
 impl GroupStore for Tx<'_> {
     fn resource_group(&self, name_or_id: &str) -> Result<Option<ResourceGroup>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {COLS} FROM resource_group WHERE name = ?1 OR id = ?1"
-        ))?;
-        let Some(mut g) = first(&mut st, [name_or_id], group_row)? else {
+        let Some(mut g) = self.resource_group_unbound(name_or_id)? else {
             return Ok(None);
         };
         self.fill_group(&mut g)?;
         Ok(Some(g))
+    }
+
+    fn resource_group_unbound(&self, name_or_id: &str) -> Result<Option<ResourceGroup>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM resource_group WHERE name = ?1 OR id = ?1"
+        ))?;
+        first(&mut st, [name_or_id], group_row)
     }
 
     fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>> {
