@@ -1828,10 +1828,10 @@ fn a_wrong_value_is_reported_where_apply_reaches_its_declaration() {
         ),
     ] {
         let path = write(&env, name, text);
+        let msg = format!("error: {}", msg.replace(name, &path));
         for verb in ["plan", "apply"] {
-            let msg = format!("error: {}", msg.replace(name, &path));
-            let r = env.run(&["--as", actor, verb, "--file", &path]);
-            r.fails(code, &msg);
+            env.run(&["--as", actor, verb, "--file", &path])
+                .fails(code, &msg);
         }
     }
 }
