@@ -498,21 +498,10 @@ impl Principals {
 type Loaded = Option<(usize, Workspace)>;
 
 impl Applier<'_, '_, '_> {
-    fn push(
-        &mut self,
-        op: Op,
-        kind: &'static str,
-        ws: Option<&str>,
-        name: &str,
-        env: Option<Env>,
-        fields: Vec<String>,
-    ) {
-        self.changes.push(op, kind, ws, name, env, fields);
-    }
-
     /// A workspace's settings changed: `~ workspace NAME: fields`.
     fn workspace_updated(&mut self, ws: &str, fields: Vec<String>) {
-        self.push(Op::Update, "workspace", None, ws, None, fields);
+        self.changes
+            .push(Op::Update, "workspace", None, ws, None, fields);
     }
 
     /// Run one change; a failure names it.
@@ -559,7 +548,8 @@ impl Applier<'_, '_, '_> {
                 };
                 let added = self.step(&format!("+ {what}"), |s| principal::add(s, req, false))?;
                 self.principals.put(added.value);
-                self.push(Op::Create, "principal", None, name.as_str(), None, vec![]);
+                self.changes
+                    .push(Op::Create, "principal", None, name.as_str(), None, vec![]);
             }
             Some(p) => {
                 if p.is_account() {
@@ -597,7 +587,8 @@ impl Applier<'_, '_, '_> {
                         principal::update(s, p.name.as_str(), &u)
                     })?;
                     self.principals.put(updated.value);
-                    self.push(Op::Update, "principal", None, p.name.as_str(), None, fields);
+                    self.changes
+                        .push(Op::Update, "principal", None, p.name.as_str(), None, fields);
                 }
             }
         }
@@ -643,7 +634,7 @@ impl Applier<'_, '_, '_> {
                 };
                 req.check_payment().map_err(|e| e.within(&what))?;
                 self.step(&format!("+ {what}"), |s| rg::create(s, req, false))?;
-                self.push(
+                self.changes.push(
                     Op::Create,
                     "resource_group",
                     None,
@@ -694,7 +685,8 @@ impl Applier<'_, '_, '_> {
                         spec,
                     };
                     self.step(&format!("~ {what}"), |s| rg::update(s, &g.id, &u))?;
-                    self.push(Op::Update, "resource_group", None, &g.name, None, fields);
+                    self.changes
+                        .push(Op::Update, "resource_group", None, &g.name, None, fields);
                 }
             }
         }
@@ -745,7 +737,8 @@ impl Applier<'_, '_, '_> {
                     tags: tags.clone().unwrap_or_default(),
                 };
                 self.step(&format!("+ {what}"), |s| workspace::create(s, req, false))?;
-                self.push(Op::Create, "workspace", None, &ws, None, vec![]);
+                self.changes
+                    .push(Op::Create, "workspace", None, &ws, None, vec![]);
                 true
             }
         };
@@ -826,7 +819,8 @@ impl Applier<'_, '_, '_> {
                     self.step(&format!("+ binding {g} -> {ws}"), |s| {
                         rg::bind(s, g, &name, false, false)
                     })?;
-                    self.push(Op::Create, "binding", Some(&ws), g, None, vec![]);
+                    self.changes
+                        .push(Op::Create, "binding", Some(&ws), g, None, vec![]);
                 }
             }
             if self.prune {
@@ -835,7 +829,8 @@ impl Applier<'_, '_, '_> {
                         self.step(&format!("- binding {g} -> {ws}"), |s| {
                             rg::unbind(s, g, &name)
                         })?;
-                        self.push(Op::Delete, "binding", Some(&ws), g, None, vec![]);
+                        self.changes
+                            .push(Op::Delete, "binding", Some(&ws), g, None, vec![]);
                     }
                 }
             }
@@ -947,7 +942,7 @@ impl Applier<'_, '_, '_> {
                         }
                         Ok(())
                     })?;
-                    self.push(
+                    self.changes.push(
                         Op::Create,
                         "member",
                         Some(ws.as_str()),
@@ -965,7 +960,7 @@ impl Applier<'_, '_, '_> {
                         self.step(&format!("~ {}", what()), |s| {
                             member::change_roles(s, ws, &d.user, &RoleChange::Set(roles))
                         })?;
-                        self.push(
+                        self.changes.push(
                             Op::Update,
                             "member",
                             Some(ws.as_str()),
@@ -1008,7 +1003,8 @@ impl Applier<'_, '_, '_> {
                 self.step(&format!("- member {ws}/{user}"), |s| {
                     member::remove(s, ws, &user)
                 })?;
-                self.push(Op::Delete, "member", Some(ws.as_str()), &user, None, vec![]);
+                self.changes
+                    .push(Op::Delete, "member", Some(ws.as_str()), &user, None, vec![]);
             }
         }
         Ok(())
@@ -1068,7 +1064,7 @@ impl Applier<'_, '_, '_> {
                     self.step(&format!("+ {what}"), |s| {
                         res::add::<K>(s, ws, req, false).map(drop)
                     })?;
-                    self.push(
+                    self.changes.push(
                         Op::Create,
                         K::KIND,
                         Some(ws.as_str()),
@@ -1109,7 +1105,7 @@ impl Applier<'_, '_, '_> {
                             )
                             .map(drop)
                         })?;
-                        self.push(
+                        self.changes.push(
                             Op::Update,
                             K::KIND,
                             Some(ws.as_str()),
@@ -1129,7 +1125,7 @@ impl Applier<'_, '_, '_> {
                     self.step(&format!("~ {what}"), |s| {
                         res::set_default(s, ws, name.as_str(), Some(env)).map(drop)
                     })?;
-                    self.push(
+                    self.changes.push(
                         Op::Update,
                         K::KIND,
                         Some(ws.as_str()),
@@ -1155,7 +1151,7 @@ impl Applier<'_, '_, '_> {
                 self.step(&format!("- {} {}/{} ({})", K::KIND, ws, name, env), |s| {
                     res::remove::<K>(s, ws, &name, Some(env), false).map(drop)
                 })?;
-                self.push(
+                self.changes.push(
                     Op::Delete,
                     K::KIND,
                     Some(ws.as_str()),
