@@ -641,6 +641,7 @@ impl Applier<'_, '_, '_> {
                     // A stricter separation-of-duties policy is set after the members.
                     sod_policy: sod.filter(|p| *p != SodPolicy::Enforce),
                     pai_tasks_enabled: d.pai_tasks_enabled,
+                    dev_role_disabled: d.dev_role_disabled,
                     tags: tags.clone().unwrap_or_default(),
                 };
                 self.step(&format!("+ {what}"), |s| workspace::create(s, req, false))?;
@@ -692,6 +693,12 @@ impl Applier<'_, '_, '_> {
                     u.replace_tags = Some(target);
                     fields.push("tags".to_string());
                 }
+            }
+            // Before the members, whose Develop grants need the role enabled; `true` on a
+            // workspace where it is enabled is refused by workspace::update.
+            if let Some(v) = d.dev_role_disabled.filter(|v| *v != w.dev_role_disabled) {
+                u.dev_role_disabled = Some(v);
+                fields.push("dev_role_disabled".to_string());
             }
             if !fields.is_empty() {
                 self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
@@ -775,18 +782,6 @@ impl Applier<'_, '_, '_> {
         if sod == Some(SodPolicy::Enforce) && w.sod_policy != SodPolicy::Enforce {
             u.sod_policy = Some(SodPolicy::Enforce);
             fields.push("sod_policy".to_string());
-        }
-        match d.dev_role_disabled {
-            Some(true) if !w.dev_role_disabled => {
-                u.disable_dev_role = true;
-                fields.push("dev_role_disabled".to_string());
-            }
-            Some(false) if w.dev_role_disabled => {
-                return Err(Error::refused(format!(
-                    "~ {what}: the Develop role, once disabled, cannot be enabled again"
-                )));
-            }
-            _ => {}
         }
         if !fields.is_empty() {
             self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
