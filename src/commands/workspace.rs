@@ -117,6 +117,7 @@ pub struct Create {
     pub sod_policy: Option<SodPolicy>,
     pub pai_tasks: Option<bool>,
     pub tags: Vec<(String, String)>,
+    pub disable_dev_role: bool,
     pub if_not_exists: bool,
     pub dry_run: bool,
 }
@@ -141,6 +142,7 @@ pub fn create(ctx: &mut Ctx, a: Create) -> anyhow::Result<()> {
     req.mode = mode;
     req.sod_policy = a.sod_policy;
     req.pai_tasks_enabled = a.pai_tasks;
+    req.dev_role_disabled = a.disable_dev_role.then_some(true);
     for (k, v) in one_value_each(a.tags)? {
         req.tags.insert(k, v);
     }
@@ -184,7 +186,9 @@ pub struct Update {
     pub sod_policy: Option<SodPolicy>,
     /// `Some(None)`: no default group.
     pub default_resource_group: Option<Option<String>>,
-    pub disable_dev_role: bool,
+    /// `Some(false)`: `--enable-dev-role`; `Some(true)`: the old `--disable-dev-role`,
+    /// which the domain refuses on a workspace where the role is enabled.
+    pub dev_role_disabled: Option<bool>,
     pub dry_run: bool,
 }
 
@@ -198,7 +202,7 @@ pub fn update(ctx: &mut Ctx, a: Update) -> anyhow::Result<()> {
         pai_tasks_enabled: a.pai_tasks,
         sod_policy: a.sod_policy,
         default_resource_group: a.default_resource_group,
-        disable_dev_role: a.disable_dev_role,
+        dev_role_disabled: a.dev_role_disabled,
         replace_tags: None,
     };
     if let Some((k, _)) = u.set_tags.iter().find(|(k, _)| u.untag.contains(k)) {
