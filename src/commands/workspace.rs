@@ -1,4 +1,4 @@
-use super::{if_exists as excused, Ctx};
+use super::Ctx;
 use crate::domain::policy::Action;
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::error::Error;
@@ -238,25 +238,14 @@ pub fn delete(
         },
         |s| ws::delete(s, name),
     );
-    match excused(if_exists, r)? {
-        Some(done) => ctx.print_mutation(
-            Action::WorkspaceDelete.name(),
-            dry_run,
-            done,
-            &format!("Deleted workspace {name} (restorable for 14 days)."),
-        ),
-        None => {
-            ctx.printer.mutation(
-                Action::WorkspaceDelete.name(),
-                false,
-                dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("Workspace {name} does not exist."),
-            )?;
-            Ok(())
-        }
-    }
+    ctx.print_removal(
+        Action::WorkspaceDelete.name(),
+        dry_run,
+        if_exists,
+        r,
+        |_| format!("Deleted workspace {name} (restorable for 14 days)."),
+        &format!("Workspace {name} does not exist."),
+    )
 }
 
 /// `workspace purge`: one deleted workspace for good, or (`None`) every expired one.
@@ -315,25 +304,14 @@ pub fn purge(
         },
         |s| ws::purge(s, name),
     );
-    match excused(if_exists, r)? {
-        Some(done) => ctx.print_mutation(
-            Action::WorkspacePurge.name(),
-            dry_run,
-            done,
-            &format!("Purged workspace {name}."),
-        ),
-        None => {
-            ctx.printer.mutation(
-                Action::WorkspacePurge.name(),
-                false,
-                dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("Workspace {name} does not exist."),
-            )?;
-            Ok(())
-        }
-    }
+    ctx.print_removal(
+        Action::WorkspacePurge.name(),
+        dry_run,
+        if_exists,
+        r,
+        |_| format!("Purged workspace {name}."),
+        &format!("Workspace {name} does not exist."),
+    )
 }
 
 /// `--tag KEY=VALUE` arguments. A key given twice with two values is a contradiction
