@@ -1,5 +1,6 @@
 use super::Ctx;
 use crate::domain::policy::Action;
+use crate::domain::session::{Outcome, Session};
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::error::Error;
 use crate::model::words;
@@ -224,26 +225,45 @@ pub fn delete(
     if_exists: bool,
     dry_run: bool,
 ) -> anyhow::Result<()> {
+    let removal = Removal {
+        action: Action::WorkspaceDelete,
+        question: |w| format!("Delete workspace {w}? It stays in the recycle bin for 14 days."),
+        run: ws::delete,
+        done: |w| format!("Deleted workspace {w} (restorable for 14 days)."),
+    };
+    remove_one(ctx, name, if_exists, dry_run, removal)
+}
+
+/// Removing one workspace, after typing its name (`delete`, `purge`).
+struct Removal {
+    action: Action,
+    /// The question, of the stored name.
+    question: fn(&WorkspaceName) -> String,
+    run: fn(&mut Session, &WorkspaceName) -> Result<Outcome<Workspace>, Error>,
+    /// The status line, of the name given.
+    done: fn(&WorkspaceName) -> String,
+}
+
+fn remove_one(
+    ctx: &mut Ctx,
+    name: &WorkspaceName,
+    if_exists: bool,
+    dry_run: bool,
+    how: Removal,
+) -> anyhow::Result<()> {
     let r = ctx.confirmed_write(
         dry_run,
         |settings, w: &Workspace| {
-            prompt::confirm_by_name(
-                settings,
-                &format!(
-                    "Delete workspace {}? It stays in the recycle bin for 14 days.",
-                    w.name
-                ),
-                w.name.as_str(),
-            )
+            prompt::confirm_by_name(settings, &(how.question)(&w.name), w.name.as_str())
         },
-        |s| ws::delete(s, name),
+        |s| (how.run)(s, name),
     );
     ctx.print_removal(
-        Action::WorkspaceDelete.name(),
+        how.action.name(),
         dry_run,
         if_exists,
         r,
-        |_| format!("Deleted workspace {name} (restorable for 14 days)."),
+        |_| (how.done)(name),
         &format!("Workspace {name} does not exist."),
     )
 }
@@ -290,28 +310,13 @@ pub fn purge(
         )?;
         return Ok(());
     };
-    let r = ctx.confirmed_write(
-        dry_run,
-        |settings, w: &Workspace| {
-            prompt::confirm_by_name(
-                settings,
-                &format!(
-                    "Purge workspace {} for good? Everything in it is lost.",
-                    w.name
-                ),
-                w.name.as_str(),
-            )
-        },
-        |s| ws::purge(s, name),
-    );
-    ctx.print_removal(
-        Action::WorkspacePurge.name(),
-        dry_run,
-        if_exists,
-        r,
-        |_| format!("Purged workspace {name}."),
-        &format!("Workspace {name} does not exist."),
-    )
+    let removal = Removal {
+        action: Action::WorkspacePurge,
+        question: |w| format!("Purge workspace {w} for good? Everything in it is lost."),
+        run: ws::purge,
+        done: |w| format!("Purged workspace {w}."),
+    };
+    remove_one(ctx, name, if_exists, dry_run, removal)
 }
 
 /// `--tag KEY=VALUE` arguments. A key given twice with two values is a contradiction
