@@ -352,9 +352,9 @@ fn object_input(o: cli::ObjectInput) -> commands::connection::ObjectInput {
 
 fn object_update<N: cli::Noun>(a: cli::ObjectUpdateArgs<N>) -> commands::connection::ObjectUpdate {
     commands::connection::ObjectUpdate {
-        workspace: a.workspace,
-        name: a.name,
-        env: a.env,
+        workspace: a.target.workspace,
+        name: a.target.name,
+        env: a.target.env,
         props: a.props,
         unprops: a.unprops,
         props_file: a.props_file,
@@ -385,15 +385,18 @@ fn compute(ctx: &mut commands::Ctx, c: cli::ComputeCommand) -> anyhow::Result<()
         C::Detach(a) => conn::remove::<AsCompute>(
             ctx,
             conn::Removal {
-                workspace: &a.workspace,
-                name: &a.name,
-                env: a.env,
+                workspace: &a.target.workspace,
+                name: &a.target.name,
+                env: a.target.env,
                 keep_datasource: a.keep_datasource,
                 if_exists: a.if_exists,
                 dry_run: a.dry_run,
             },
         ),
-        C::SetDefault(a) => compute::set_default(ctx, &a.workspace, &a.name, a.env, a.dry_run),
+        C::SetDefault(a) => {
+            let t = a.target;
+            compute::set_default(ctx, &t.workspace, &t.name, t.env, a.dry_run)
+        }
     }
 }
 
@@ -404,7 +407,7 @@ fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Res
     match c {
         C::Add(a) => ds::add(
             ctx,
-            ds::Add {
+            conn::NewConnection {
                 workspace: a.workspace,
                 name: a.name,
                 spec: a.type_key,
@@ -419,15 +422,18 @@ fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Res
         C::Remove(a) => conn::remove::<AsSource>(
             ctx,
             conn::Removal {
-                workspace: &a.workspace,
-                name: &a.name,
-                env: a.env,
+                workspace: &a.target.workspace,
+                name: &a.target.name,
+                env: a.target.env,
                 keep_datasource: false,
                 if_exists: a.if_exists,
                 dry_run: a.dry_run,
             },
         ),
-        C::Test(a) => ds::test(ctx, &a.workspace, &a.name, a.env, a.timeout),
+        C::Test(a) => {
+            let t = a.target;
+            ds::test(ctx, &t.workspace, &t.name, t.env, a.timeout)
+        }
         C::Types => ds::types(ctx),
     }
 }

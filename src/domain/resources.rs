@@ -530,15 +530,7 @@ fn already_exists<K: ConnectionKind>(
     if !req.description.is_empty() && existing.description != req.description {
         differs.push("description");
     }
-    if !differs.is_empty() {
-        s.warn(Warning::new(
-            "exists_differs",
-            format!(
-                "{what} {name} exists and differs in: {}",
-                differs.join(", ")
-            ),
-        ));
-    }
+    s.warn_differs(format_args!("{what} {name}"), &differs);
     Ok(Outcome::unchanged(present(existing, can_read(s, roles))))
 }
 

@@ -11,7 +11,7 @@ use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::words;
 use crate::model::{
-    Description, DisplayName, Mode, SodPolicy, Status, Warning, Workspace, WorkspaceName, MAX_TAGS,
+    Description, DisplayName, Mode, SodPolicy, Status, Workspace, WorkspaceName, MAX_TAGS,
 };
 
 /// What `workspace create` asks for; `None` takes the default.
@@ -59,16 +59,7 @@ pub fn create(
     if let Some(existing) = s.tx().workspace(name.as_str())? {
         if if_not_exists && existing.status != Status::Deleted {
             let differs = differing_fields(&existing, &req);
-            if !differs.is_empty() {
-                s.warn(Warning::new(
-                    "exists_differs",
-                    format!(
-                        "workspace {} exists and differs in: {}",
-                        existing.name,
-                        differs.join(", ")
-                    ),
-                ));
-            }
+            s.warn_differs(format_args!("workspace {}", existing.name), &differs);
             return Ok(Outcome::unchanged(existing));
         }
         return Err(taken(&existing));

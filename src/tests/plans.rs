@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use rusqlite::ffi;
 
-use super::{add_user, new_tenant, now, ws};
+use super::{add_user, new_tenant, req, ws};
 use crate::domain::apply;
 use crate::domain::audit;
 use crate::domain::member;
@@ -40,15 +40,6 @@ unsafe extern "C" fn record(_: c_uint, _: *mut c_void, stmt: *mut c_void, _: *mu
         LOG.lock().unwrap().push(text);
     }
     0
-}
-
-fn req(actor: Option<&str>) -> Request {
-    Request {
-        actor: actor.map(str::to_string),
-        now: now(),
-        dry_run: false,
-        seed: None,
-    }
 }
 
 /// A small tenant: alice and bob, two tagged workspaces with members, their audit events.
