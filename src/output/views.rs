@@ -226,9 +226,9 @@ mod tests {
     /// each what it is: they show their fields in the order they always had.
     #[test]
     fn connections_serialize_their_fields_in_order() {
-        use crate::model::types::ConnMode;
         use crate::model::clock::Timestamp;
         use crate::model::resources::{AsCompute, AsSource, Connection, Origin};
+        use crate::model::types::ConnMode;
         use crate::model::{Env, WorkspaceName};
         fn connection<K>(kind: K) -> Connection<K> {
             let at = Timestamp::from_millis(0);

@@ -365,6 +365,44 @@ fn commands_about_one_object_search_and_never_scan() {
             }),
         ),
         (
+            "audit list --limit, as a workspace administrator",
+            Box::new(|c| {
+                reading(c, Some("alice"), |s| {
+                    let f = AuditFilter {
+                        limit: Some(100),
+                        ..Default::default()
+                    };
+                    audit::list(s, f, |_| Ok(())).unwrap()
+                })
+            }),
+        ),
+        (
+            "audit list --action --since --limit, as a workspace administrator",
+            Box::new(|c| {
+                reading(c, Some("alice"), |s| {
+                    let f = AuditFilter {
+                        action: Some("member".into()),
+                        since: Some(Timestamp::parse("2026-01-01T00:00:00Z").unwrap()),
+                        limit: Some(100),
+                        ..Default::default()
+                    };
+                    audit::list(s, f, |_| Ok(())).unwrap()
+                })
+            }),
+        ),
+        (
+            "audit list --limit, as a user who administers no workspace",
+            Box::new(|c| {
+                reading(c, Some("bob"), |s| {
+                    let f = AuditFilter {
+                        limit: Some(100),
+                        ..Default::default()
+                    };
+                    audit::list(s, f, |_| Ok(())).unwrap()
+                })
+            }),
+        ),
+        (
             "completion of a member's name in one workspace",
             Box::new(|c| {
                 reading(c, None, |s| {
