@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::model::clock::Timestamp;
-use crate::model::error::{Error, Result};
+use crate::model::error::{Error, Kind, Result};
 use crate::output::{ColorChoice, Format};
 use crate::storage::{Location, ModeCheck};
 
@@ -178,14 +178,15 @@ fn config_value_error(path: &Path, text_key: &str, e: Error) -> Error {
                 .map(|i| i + 1)
         })
         .unwrap_or(1);
-    let mut out = Error::invalid(format!(
-        "{}:{line}: {}: {}",
-        shown_path(path),
-        text_key,
-        e.message
-    ));
-    out.hint = e.hint;
-    out
+    // Exit 2 whatever the value's own error was: the file is input.
+    Error {
+        kind: Kind::Invalid,
+        causes: Vec::new(),
+        missing_target: false,
+        ..e
+    }
+    .within(text_key)
+    .within(format!("{}:{line}", shown_path(path)))
 }
 
 /// Where the actor came from, for `whoami`.
@@ -373,14 +374,8 @@ impl Settings {
         // An actor that can never be a principal is bad input (2), not an unknown actor (5).
         if let Some(a) = &actor {
             crate::domain::principal::parse_principal_ref(a).map_err(|e| match actor_source {
-                Source::Flag => Error {
-                    message: format!("--as: {}", e.message),
-                    ..e
-                },
-                Source::Env => Error {
-                    message: format!("DWCTL_ACTOR: {}", e.message),
-                    ..e
-                },
+                Source::Flag => e.within("--as"),
+                Source::Env => e.within("DWCTL_ACTOR"),
                 _ => cfg_err("actor", e),
             })?;
         }

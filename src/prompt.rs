@@ -255,9 +255,9 @@ fn text(
                 match check(s) {
                     Ok(()) => Ok(()),
                     Err(e) if matches!(e.kind, Kind::Invalid | Kind::Conflict) => {
-                        Err(match e.hint {
-                            Some(h) => format!("{}: {h}", e.message),
-                            None => e.message,
+                        Err(match &e.hint {
+                            Some(h) => format!("{e}: {h}"),
+                            None => e.to_string(),
                         })
                     }
                     Err(e) => {

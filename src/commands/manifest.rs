@@ -156,7 +156,7 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
         failed.len()
     ));
     for f in failed.iter().take(SECRETS_NAMED) {
-        let mut line = f.message.clone();
+        let mut line = f.to_string();
         if let Some(cause) = f.causes.first() {
             line.push_str(&format!(" ({cause})"));
         }

@@ -413,10 +413,7 @@ impl Applier<'_, '_, '_> {
     /// Run one change; a failure names it.
     fn step<T>(&mut self, what: &str, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         self.steps += 1;
-        f(self.s).map_err(|mut e| {
-            e.message = format!("{what}: {}", e.message);
-            e
-        })
+        f(self.s).map_err(|e| e.within(what))
     }
 
     fn principal_named(&mut self, name_or_id: &str) -> Result<Option<Principal>> {
@@ -445,7 +442,7 @@ impl Applier<'_, '_, '_> {
             kind,
             id,
             display,
-        } = PrincipalInput::parse(d).map_err(|e| prefix(&what, e))?;
+        } = PrincipalInput::parse(d).map_err(|e| e.within(&what))?;
         match self.principal_named(name.as_str())? {
             None => {
                 let req = NewPrincipal {
@@ -461,21 +458,23 @@ impl Applier<'_, '_, '_> {
             }
             Some(p) => {
                 if p.is_account() {
-                    return Err(Error::invalid(format!(
-                        "{what}: the account principal is implied; do not list it"
-                    )));
+                    return Err(
+                        Error::invalid("the account principal is implied; do not list it")
+                            .within(what),
+                    );
                 }
                 if id.as_ref().is_some_and(|i| *i != p.id) {
-                    return Err(Error::refused(format!(
-                        "~ {what}: its id is {} and never changes",
-                        p.id
-                    )));
+                    return Err(
+                        Error::refused(format!("its id is {} and never changes", p.id))
+                            .within(format!("~ {what}")),
+                    );
                 }
                 if kind.is_some_and(|k| k != p.kind) {
                     return Err(Error::refused(format!(
-                        "~ {what}: its kind is {} and never changes",
+                        "its kind is {} and never changes",
                         p.kind
-                    )));
+                    ))
+                    .within(format!("~ {what}")));
                 }
                 let mut fields = Vec::new();
                 if display.as_ref().is_some_and(|v| *v != p.display_name) {
@@ -511,21 +510,20 @@ impl Applier<'_, '_, '_> {
             vpc,
             vswitch,
             remark,
-        } = GroupInput::parse(d).map_err(|e| prefix(&what, e))?;
+        } = GroupInput::parse(d).map_err(|e| e.within(&what))?;
         match self.s.tx().resource_group(name.as_str())? {
             None => {
                 let duration = match (d.duration, unit) {
                     (Some(n), Some(u)) => Some((n as i64, u)),
                     (None, None) => None,
                     (Some(_), None) => {
-                        return Err(Error::invalid(format!(
-                            "{what}: duration needs duration_unit (month or year)"
-                        )))
+                        return Err(
+                            Error::invalid("duration needs duration_unit (month or year)")
+                                .within(what),
+                        )
                     }
                     (None, Some(_)) => {
-                        return Err(Error::invalid(format!(
-                            "{what}: duration_unit needs duration"
-                        )))
+                        return Err(Error::invalid("duration_unit needs duration").within(what))
                     }
                 };
                 let req = NewGroup {
@@ -538,7 +536,7 @@ impl Applier<'_, '_, '_> {
                     vswitch,
                     remark: remark.unwrap_or_default(),
                 };
-                req.check_payment().map_err(|e| prefix(&what, e))?;
+                req.check_payment().map_err(|e| e.within(&what))?;
                 self.step(&format!("+ {what}"), |s| rg::create(s, req, false))?;
                 self.push(
                     Op::Create,
@@ -571,9 +569,10 @@ impl Applier<'_, '_, '_> {
                 }
                 if !fixed.is_empty() {
                     return Err(Error::refused(format!(
-                        "~ {what}: {} cannot change (only spec and remark do)",
+                        "{} cannot change (only spec and remark do)",
                         fixed.join(", ")
                     ))
+                    .within(format!("~ {what}"))
                     .with_hint("create a new group and bind it instead"));
                 }
                 let mut fields = Vec::new();
@@ -607,7 +606,7 @@ impl Applier<'_, '_, '_> {
             display,
             description,
             tags,
-        } = WorkspaceInput::parse(d).map_err(|e| prefix(&what, e))?;
+        } = WorkspaceInput::parse(d).map_err(|e| e.within(&what))?;
         let ws = name.as_str().to_string();
 
         // A workspace the actor may not see is one that does not exist (permissions.md 2):
@@ -622,9 +621,10 @@ impl Applier<'_, '_, '_> {
         let created = match &existing {
             Some(w) if w.status == Status::Deleted => {
                 return Err(Error::conflict(format!(
-                    "+ {what}: the name is held by a deleted workspace until {}",
+                    "the name is held by a deleted workspace until {}",
                     w.retention_until.map(|t| t.to_string()).unwrap_or_default()
                 ))
+                .within(format!("+ {what}"))
                 .with_hint(format!("restore it (dwctl workspace restore {0}) or purge it (dwctl workspace purge {0})", w.name)));
             }
             Some(_) => false,
@@ -696,9 +696,10 @@ impl Applier<'_, '_, '_> {
             if let Some(m) = mode {
                 if m != w.mode {
                     if m == Mode::Basic {
-                        return Err(Error::refused(format!(
-                            "~ {what}: a standard-mode workspace cannot go back to basic mode"
-                        )));
+                        return Err(Error::refused(
+                            "a standard-mode workspace cannot go back to basic mode",
+                        )
+                        .within(format!("~ {what}")));
                     }
                     self.step(&format!("~ {what}"), |s| super::upgrade::upgrade(s, &name))?;
                     self.workspace_updated(&ws, vec!["mode".into()]);
@@ -778,9 +779,10 @@ impl Applier<'_, '_, '_> {
                 fields.push("dev_role_disabled".to_string());
             }
             Some(false) if w.dev_role_disabled => {
-                return Err(Error::refused(format!(
-                    "~ {what}: the Develop role, once disabled, cannot be enabled again"
-                )));
+                return Err(Error::refused(
+                    "the Develop role, once disabled, cannot be enabled again",
+                )
+                .within(format!("~ {what}")));
             }
             _ => {}
         }
@@ -814,18 +816,15 @@ impl Applier<'_, '_, '_> {
             self.at.truncate(1);
             self.at.push(("member", i));
             let what = || format!("member {}/{}", ws, named(&d.user));
-            let roles = RoleSet::parse_list(&d.roles).map_err(|e| prefix(&what(), e))?;
+            let roles = RoleSet::parse_list(&d.roles).map_err(|e| e.within(what()))?;
             if roles.is_empty() {
-                return Err(Error::invalid(format!(
-                    "{}: roles must not be empty",
-                    what()
-                )));
+                return Err(Error::invalid("roles must not be empty").within(what()));
             }
             if roles.contains(RoleCode::Owner) {
-                return Err(Error::invalid(format!(
-                    "{}: role_project_owner is the account's, implied in every workspace; do not list it",
-                    what()
-                )));
+                return Err(Error::invalid(
+                    "role_project_owner is the account's, implied in every workspace; do not list it",
+                )
+                .within(what()));
             }
             let p = self.principal_named(&d.user)?;
             match p.as_ref().and_then(|p| have.get_mut(&p.pk)) {
@@ -911,7 +910,7 @@ impl Applier<'_, '_, '_> {
     }
 
     fn object_input(&self, what: &str, kind: &str, d: &DeclRef) -> Result<ObjectInput> {
-        let p = |e| prefix(what, e);
+        let p = |e: Error| e.within(what);
         Ok(ObjectInput {
             name: ObjectName::parse(d.name, kind).map_err(p)?,
             spec: resolve_type(d.type_key).map_err(p)?,
@@ -977,10 +976,9 @@ impl Applier<'_, '_, '_> {
                     if !c.type_key.eq_ignore_ascii_case(spec.key)
                         || mode.is_some_and(|m| m != c.mode)
                     {
-                        return Err(Error::refused(format!(
-                            "~ {what}: its type and mode never change"
-                        ))
-                        .with_hint(K::REPLACE_HINT));
+                        return Err(Error::refused("its type and mode never change")
+                            .within(format!("~ {what}"))
+                            .with_hint(K::REPLACE_HINT));
                     }
                     let fields = self.object_fields(
                         spec,
@@ -1093,11 +1091,6 @@ impl Applier<'_, '_, '_> {
     }
 }
 
-fn prefix(what: &str, mut e: Error) -> Error {
-    e.message = format!("{what}: {}", e.message);
-    e
-}
-
 /// A manifest that says its region (every export does) applies only to a catalog of that
 /// region: its compute resources and data sources were set up for it (`regionId` left out
 /// means "the catalog's region"), and would quietly point at another one.
@@ -1138,10 +1131,11 @@ pub fn apply(
     locate: &dyn Fn(&[Step]) -> Option<String>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<PlanChange>> {
-    if let Err(mut e) = check_region(m, &s.tenant.region) {
-        if let Some(pos) = locate(&[Step::Key("region")]) {
-            e.message = format!("{pos}: {}", e.message);
-        }
+    if let Err(e) = check_region(m, &s.tenant.region) {
+        let e = match locate(&[Step::Key("region")]) {
+            Some(pos) => e.within(pos),
+            None => e,
+        };
         if e.kind == crate::model::error::Kind::Refused {
             s.attempt(Action::Apply, None, Some(source));
         }
@@ -1180,14 +1174,15 @@ pub fn apply(
     })();
     match result {
         Ok(()) => Ok(a.changes),
-        Err(mut e) => {
+        Err(e) => {
             let path: Vec<Step> =
                 a.at.iter()
                     .flat_map(|(k, i)| [Step::Key(k), Step::Index(*i)])
                     .collect();
-            if let Some(pos) = locate(&path) {
-                e.message = format!("{pos}: {}", e.message);
-            }
+            let e = match locate(&path) {
+                Some(pos) => e.within(pos),
+                None => e,
+            };
             a.s.attempt(Action::Apply, None, Some(source));
             Err(e)
         }

@@ -225,7 +225,7 @@ pub fn write<T>(
                     a.workspace.as_deref(),
                     a.target.as_deref(),
                     outcome,
-                    serde_json::json!({ "error": e.message }),
+                    serde_json::json!({ "error": e.to_string() }),
                 )?;
                 tx.commit()?;
             }

@@ -1,6 +1,8 @@
 //! Typed errors of the domain. Every error carries its kind (which decides the exit code
 //! in `crate::error`), a one-line message and an optional hint naming the flag or command
-//! that would fix it.
+//! that would fix it. Where it happened (`<stdin>:3:1`, `+ workspace 'x'`, `--as`) is its
+//! context, kept apart from the message and printed before it: a caller adds a place with
+//! [`Error::within`] and never rewrites the message.
 
 use std::fmt;
 
@@ -32,7 +34,11 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub kind: Kind,
+    /// What is wrong, without where (see `context`).
     pub message: String,
+    /// Where it happened, outermost first, each printed before the message and followed
+    /// by `: ` (`<stdin>:3:1: + workspace 'x': ` ...). [`fmt::Display`] gives the whole line.
+    pub context: Vec<String>,
     pub hint: Option<String>,
     /// `caused by:` lines, outermost first.
     pub causes: Vec<String>,
@@ -49,6 +55,7 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            context: Vec::new(),
             hint: None,
             causes: Vec::new(),
             missing_target: false,
@@ -94,6 +101,12 @@ impl Error {
         self.missing_target = self.kind == Kind::NotFound;
         self
     }
+    /// The error as it happened in `place` (outside any place it already names):
+    /// printed `place: ` before what it already prints.
+    pub fn within(mut self, place: impl Into<String>) -> Self {
+        self.context.insert(0, place.into());
+        self
+    }
     pub fn caused_by(mut self, cause: impl Into<String>) -> Self {
         self.causes.push(cause.into());
         self
@@ -102,8 +115,29 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for place in &self.context {
+            write!(f, "{place}: ")?;
+        }
         f.write_str(&self.message)
     }
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_is_printed_outermost_first_before_the_message() {
+        let e = Error::invalid("invalid workspace name 'a b'")
+            .within("workspace 'a b'")
+            .within("m.toml:3:1");
+        assert_eq!(e.message, "invalid workspace name 'a b'");
+        assert_eq!(
+            e.to_string(),
+            "m.toml:3:1: workspace 'a b': invalid workspace name 'a b'"
+        );
+        assert_eq!(Error::invalid("x").to_string(), "x");
+    }
+}

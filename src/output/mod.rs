@@ -354,7 +354,8 @@ impl Printer {
         let mut t = String::new();
         let e = &Error {
             kind: e.kind,
-            message: clip_lines(&e.message, budget.min(1024), budget),
+            message: clip_lines(&e.to_string(), budget.min(1024), budget),
+            context: Vec::new(),
             hint: e
                 .hint
                 .as_deref()
@@ -704,6 +705,26 @@ mod tests {
                 assert!(t.contains("member ws/user_0") || t.contains("\\\\"), "{t}");
             }
         }
+    }
+
+    #[test]
+    fn an_error_is_printed_with_its_context_before_its_message() {
+        let e = Error::invalid("invalid workspace name 'a b'")
+            .within("workspace 'a b'")
+            .within("m.toml:3:1")
+            .with_hint("a workspace name is ...");
+        let table = Printer::new(Format::Table, ColorChoice::Never, false);
+        assert_eq!(
+            table.error_text(&e, "invalid_input", 2),
+            "error: m.toml:3:1: workspace 'a b': invalid workspace name 'a b'\nhint: a workspace name is ...\n"
+        );
+        let json = Printer::new(Format::Json, ColorChoice::Never, false);
+        let v: serde_json::Value =
+            serde_json::from_str(&json.error_text(&e, "invalid_input", 2)).unwrap();
+        assert_eq!(
+            v["error"]["message"],
+            "m.toml:3:1: workspace 'a b': invalid workspace name 'a b'"
+        );
     }
 
     #[test]

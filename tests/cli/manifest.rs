@@ -1787,3 +1787,51 @@ fn a_prune_of_many_objects_asks_with_the_first_twenty_and_stays_under_4_kib() {
     }
     assert_eq!((env.rows(), env.events()), (rows, events));
 }
+
+/// A declaration's values are checked when `apply` reaches it, in a fixed order of its
+/// fields, and named with their declaration: so a wrong value is reported after the
+/// manifest's shape, its duplicates, its region and the refusals of the declarations
+/// before it, and a wrong name before a wrong mode written above it. (Typing the
+/// manifest's fields as they are read must keep this order.)
+#[test]
+fn a_wrong_value_is_reported_where_apply_reaches_its_declaration() {
+    let env = Env::new();
+    env.run(&["user", "add", "bob"]).ok();
+    for (name, text, actor, code, msg) in [
+        (
+            "region.toml",
+            "version = 1\nregion = \"cn-shanghai\"\n[[workspace]]\nmode = \"bogus\"\nname = \"ok_ws\"\n",
+            "root",
+            6,
+            "region.toml:2:10: the manifest is for region cn-shanghai, and this catalog is in cn-hangzhou",
+        ),
+        (
+            "denied.toml",
+            "version = 1\n[[principal]]\nname = \"carol\"\n[[workspace]]\nname = \"ok_ws\"\nmode = \"bogus\"\n",
+            "bob",
+            5,
+            "denied.toml:2:1: + principal carol: bob may not manage principals",
+        ),
+        (
+            "dup.toml",
+            "version = 1\n[[workspace]]\nname = \"ok_ws\"\nmode = \"bogus\"\n[[workspace]]\nname = \"OK_WS\"\n",
+            "root",
+            2,
+            "dup.toml:6:8: duplicate workspace `OK_WS` (first at 3:8)",
+        ),
+        (
+            "name.toml",
+            "version = 1\n[[workspace]]\nmode = \"bogus\"\nname = \"x\"\n",
+            "root",
+            2,
+            "name.toml:2:1: workspace x: invalid workspace name 'x'",
+        ),
+    ] {
+        let path = write(&env, name, text);
+        let msg = format!("error: {}", msg.replace(name, &path));
+        for verb in ["plan", "apply"] {
+            env.run(&["--as", actor, verb, "--file", &path])
+                .fails(code, &msg);
+        }
+    }
+}

@@ -358,7 +358,7 @@ impl Catalog {
                 Kind::Catalog => e,
                 _ => corrupt(
                     path,
-                    &format!("its schema cannot be upgraded: {}", shorten(&e.message)),
+                    &format!("its schema cannot be upgraded: {}", shorten(&e.to_string())),
                 ),
             })?;
         }
