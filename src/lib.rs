@@ -228,6 +228,7 @@ fn workspace(ctx: &mut commands::Ctx, c: cli::WorkspaceCommand) -> anyhow::Resul
                 sod_policy: a.sod_policy,
                 pai_tasks: a.pai_tasks,
                 tags: a.tags,
+                disable_dev_role: a.disable_dev_role,
                 if_not_exists: a.if_not_exists,
                 dry_run: a.dry_run,
             },
@@ -245,7 +246,11 @@ fn workspace(ctx: &mut commands::Ctx, c: cli::WorkspaceCommand) -> anyhow::Resul
                 pai_tasks: a.pai_tasks,
                 sod_policy: a.sod_policy,
                 default_resource_group: a.default_resource_group,
-                disable_dev_role: a.disable_dev_role,
+                dev_role_disabled: match (a.enable_dev_role, a.disable_dev_role) {
+                    (true, _) => Some(false),
+                    (_, true) => Some(true),
+                    _ => None,
+                },
                 dry_run: a.dry_run,
             },
         ),
@@ -347,9 +352,9 @@ fn object_input(o: cli::ObjectInput) -> commands::connection::ObjectInput {
 
 fn object_update<N: cli::Noun>(a: cli::ObjectUpdateArgs<N>) -> commands::connection::ObjectUpdate {
     commands::connection::ObjectUpdate {
-        workspace: a.workspace,
-        name: a.name,
-        env: a.env,
+        workspace: a.target.workspace,
+        name: a.target.name,
+        env: a.target.env,
         props: a.props,
         unprops: a.unprops,
         props_file: a.props_file,
@@ -380,15 +385,18 @@ fn compute(ctx: &mut commands::Ctx, c: cli::ComputeCommand) -> anyhow::Result<()
         C::Detach(a) => conn::remove::<AsCompute>(
             ctx,
             conn::Removal {
-                workspace: &a.workspace,
-                name: &a.name,
-                env: a.env,
+                workspace: &a.target.workspace,
+                name: &a.target.name,
+                env: a.target.env,
                 keep_datasource: a.keep_datasource,
                 if_exists: a.if_exists,
                 dry_run: a.dry_run,
             },
         ),
-        C::SetDefault(a) => compute::set_default(ctx, &a.workspace, &a.name, a.env, a.dry_run),
+        C::SetDefault(a) => {
+            let t = a.target;
+            compute::set_default(ctx, &t.workspace, &t.name, t.env, a.dry_run)
+        }
     }
 }
 
@@ -399,7 +407,7 @@ fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Res
     match c {
         C::Add(a) => ds::add(
             ctx,
-            ds::Add {
+            conn::NewConnection {
                 workspace: a.workspace,
                 name: a.name,
                 spec: a.type_key,
@@ -414,15 +422,18 @@ fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Res
         C::Remove(a) => conn::remove::<AsSource>(
             ctx,
             conn::Removal {
-                workspace: &a.workspace,
-                name: &a.name,
-                env: a.env,
+                workspace: &a.target.workspace,
+                name: &a.target.name,
+                env: a.target.env,
                 keep_datasource: false,
                 if_exists: a.if_exists,
                 dry_run: a.dry_run,
             },
         ),
-        C::Test(a) => ds::test(ctx, &a.workspace, &a.name, a.env, a.timeout),
+        C::Test(a) => {
+            let t = a.target;
+            ds::test(ctx, &t.workspace, &t.name, t.env, a.timeout)
+        }
         C::Types => ds::types(ctx),
     }
 }

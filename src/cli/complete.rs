@@ -98,19 +98,6 @@ pub fn non_members() -> ArgValueCompleter {
     ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::NonMember, p))
 }
 
-/// Compute resources or data sources of the workspace already typed, by the noun typed
-/// (`compute show W` or `datasource show W`, which share their arguments).
-pub fn objects() -> ArgValueCompleter {
-    ArgValueCompleter::new(|p: &OsStr| {
-        let noun = TYPED.get().and_then(|t| t.command.first());
-        let kind = match noun.map(String::as_str) {
-            Some("compute") => NameKind::Compute,
-            _ => NameKind::DataSource,
-        };
-        catalog_names(kind, p)
-    })
-}
-
 /// Compute resource names of the workspace already typed.
 pub fn computes() -> ArgValueCompleter {
     ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::Compute, p))

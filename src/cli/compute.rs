@@ -1,4 +1,5 @@
 use clap::{Args, Subcommand, ValueHint};
+use clap_complete::engine::ArgValueCompleter;
 
 use super::{complete, values};
 use crate::model::error::Result;
@@ -36,7 +37,7 @@ pub enum ComputeCommand {
         name = "set-default",
         after_help = "EXAMPLES:\n  dwctl compute set-default finance_tax_report mc_fin2 --env prod"
     )]
-    SetDefault(ObjectMutateArgs),
+    SetDefault(SetDefaultArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,9 +94,10 @@ pub struct ObjectListArgs {
 }
 
 /// What a shared argument struct names: its name parses (and its errors read) as a
-/// compute resource's or as a data source's.
+/// compute resource's or as a data source's, and completes from those names.
 pub trait Noun: std::fmt::Debug + Clone + Send + Sync + 'static {
     fn parse(s: &str) -> Result<ObjectName>;
+    fn complete() -> ArgValueCompleter;
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +106,9 @@ pub struct Compute;
 impl Noun for Compute {
     fn parse(s: &str) -> Result<ObjectName> {
         values::compute_name(s)
+    }
+    fn complete() -> ArgValueCompleter {
+        complete::computes()
     }
 }
 
@@ -114,8 +119,13 @@ impl Noun for DataSource {
     fn parse(s: &str) -> Result<ObjectName> {
         values::datasource_name(s)
     }
+    fn complete() -> ArgValueCompleter {
+        complete::datasources()
+    }
 }
 
+// One compute resource or data source of a workspace: every command on one names it so
+// (a plain comment, as on `ObjectInput`).
 #[derive(Debug, Args)]
 pub struct ObjectRef<N: Noun> {
     #[arg(skip)]
@@ -123,8 +133,8 @@ pub struct ObjectRef<N: Noun> {
     /// Workspace name
     #[arg(value_parser = values::workspace, add = complete::workspaces())]
     pub workspace: WorkspaceName,
-    /// Name (a compute resource or data source)
-    #[arg(value_parser = N::parse, add = complete::objects())]
+    /// Name
+    #[arg(value_parser = N::parse, add = N::complete())]
     pub name: ObjectName,
     /// prod or dev (needed only when the name exists in both)
     #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
@@ -133,17 +143,8 @@ pub struct ObjectRef<N: Noun> {
 
 #[derive(Debug, Args)]
 pub struct ObjectUpdateArgs<N: Noun> {
-    #[arg(skip)]
-    pub noun: std::marker::PhantomData<N>,
-    /// Workspace name
-    #[arg(value_parser = values::workspace, add = complete::workspaces())]
-    pub workspace: WorkspaceName,
-    /// Name (a compute resource or data source)
-    #[arg(value_parser = N::parse, add = complete::objects())]
-    pub name: ObjectName,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
-    pub env: Option<Env>,
+    #[command(flatten)]
+    pub target: ObjectRef<N>,
     /// Set a property KEY=VALUE (KEY=-, KEY=@FILE, KEY=env:VAR read it from stdin or a terminal prompt, a file, a variable; each key once)
     #[arg(long = "prop", value_name = "KEY=VALUE")]
     pub props: Vec<String>,
@@ -162,16 +163,9 @@ pub struct ObjectUpdateArgs<N: Noun> {
 }
 
 #[derive(Debug, Args)]
-pub struct ObjectMutateArgs {
-    /// Workspace name
-    #[arg(value_parser = values::workspace, add = complete::workspaces())]
-    pub workspace: WorkspaceName,
-    /// Name
-    #[arg(value_parser = values::compute_name, add = complete::computes())]
-    pub name: ObjectName,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
-    pub env: Option<Env>,
+pub struct SetDefaultArgs {
+    #[command(flatten)]
+    pub target: ObjectRef<Compute>,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -179,15 +173,8 @@ pub struct ObjectMutateArgs {
 
 #[derive(Debug, Args)]
 pub struct ComputeDetachArgs {
-    /// Workspace name
-    #[arg(value_parser = values::workspace, add = complete::workspaces())]
-    pub workspace: WorkspaceName,
-    /// Name
-    #[arg(value_parser = values::compute_name, add = complete::computes())]
-    pub name: ObjectName,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
-    pub env: Option<Env>,
+    #[command(flatten)]
+    pub target: ObjectRef<Compute>,
     /// Keep the data source it brought, as an ordinary data source
     #[arg(long)]
     pub keep_datasource: bool,

@@ -85,15 +85,8 @@ pub struct DsListArgs {
 
 #[derive(Debug, Args)]
 pub struct DsRemoveArgs {
-    /// Workspace name
-    #[arg(value_parser = values::workspace, add = complete::workspaces())]
-    pub workspace: WorkspaceName,
-    /// Name
-    #[arg(value_parser = values::datasource_name, add = complete::datasources())]
-    pub name: ObjectName,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
-    pub env: Option<Env>,
+    #[command(flatten)]
+    pub target: ObjectRef<DataSource>,
     /// Succeed without change when it does not exist (a missing workspace is still exit 3)
     #[arg(long)]
     pub if_exists: bool,
@@ -104,15 +97,8 @@ pub struct DsRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct DsTestArgs {
-    /// Workspace name
-    #[arg(value_parser = values::workspace, add = complete::workspaces())]
-    pub workspace: WorkspaceName,
-    /// Name
-    #[arg(value_parser = values::datasource_name, add = complete::datasources())]
-    pub name: ObjectName,
-    /// prod or dev (needed only when the name exists in both)
-    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
-    pub env: Option<Env>,
+    #[command(flatten)]
+    pub target: ObjectRef<DataSource>,
     /// Seconds for resolving and connecting [default: 3]
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<f64>,

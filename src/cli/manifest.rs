@@ -13,7 +13,8 @@ apply refuse it (exit 6) in a catalog of another region, since its compute resou
 data sources would quietly reach another region there. A manifest without region applies
 anywhere.
 
-Each secret property (a key ending in password, secret or token) is written as
+Each secret property (a key its type's API page names as a secret, such as accessKey, or
+one ending in password, secret or token) is written as
 { env = \"VAR\" }, to be set when the manifest is applied, with VAR =
 DWCTL_SECRET_<WORKSPACE>_<NAME>_<ENV>_<KEY>. The parts are joined by one _ and written so
 that two different secrets never share a variable: workspace, object name and env are

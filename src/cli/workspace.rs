@@ -82,6 +82,9 @@ pub struct WsCreateArgs {
     /// A tag key=value (repeatable, up to 20)
     #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = values::tag)]
     pub tags: Vec<(String, String)>,
+    /// Create it with the development role (role_project_dev) disabled; workspace update --enable-dev-role enables it later, for good
+    #[arg(long)]
+    pub disable_dev_role: bool,
     /// Succeed without change when the workspace exists
     #[arg(long)]
     pub if_not_exists: bool,
@@ -133,8 +136,11 @@ pub struct WsUpdateArgs {
     #[arg(long, value_name = "GROUP", value_parser = values::group_or_none, add = complete::resource_groups_or_none())]
     // Spelled out: clap reads a bare `Option<Option<_>>` as a flag with an optional value.
     pub default_resource_group: Option<std::option::Option<String>>,
-    /// Disable the Develop role for good (refused while anyone holds it)
+    /// Enable the development role (role_project_dev) of a workspace created with it disabled; one way: it cannot be disabled again
     #[arg(long)]
+    pub enable_dev_role: bool,
+    /// Refused (exit 6): the development role can be disabled only at creation (workspace create --disable-dev-role)
+    #[arg(long, hide = true, conflicts_with = "enable_dev_role")]
     pub disable_dev_role: bool,
     /// Check everything and show the result, but write nothing
     #[arg(long)]

@@ -2,7 +2,7 @@
 //! kind: show, list, add (attach), update, remove (detach), and reading a new object's
 //! input or a property change.
 
-use super::{if_exists as excused, props, Ctx};
+use super::{props, Ctx};
 use crate::domain::resources::{self as res, ConnectionKind, Filter, NewObject, PropChange};
 use crate::model::resources::Connection;
 use crate::model::types::{self, ConnMode};
@@ -49,14 +49,29 @@ pub struct ObjectUpdate {
     pub dry_run: bool,
 }
 
-/// What `compute attach` and `datasource add` take.
-pub struct NewConnection {
+/// What `compute attach` and `datasource add` take; `S`, the type, is an `Option` where
+/// a terminal may ask for it (`datasource add`).
+pub struct NewConnection<S = &'static types::TypeSpec> {
     pub workspace: WorkspaceName,
     pub name: ObjectName,
-    pub spec: &'static types::TypeSpec,
+    pub spec: S,
     pub object: ObjectInput,
     pub if_not_exists: bool,
     pub dry_run: bool,
+}
+
+impl<S> NewConnection<S> {
+    /// The same, of the type found.
+    pub fn with_spec(self, spec: &'static types::TypeSpec) -> NewConnection {
+        NewConnection {
+            workspace: self.workspace,
+            name: self.name,
+            spec,
+            object: self.object,
+            if_not_exists: self.if_not_exists,
+            dry_run: self.dry_run,
+        }
+    }
 }
 
 pub fn show<K: Said>(
@@ -209,21 +224,12 @@ where
         },
         |s| res::remove::<K>(s, ws, name.as_str(), a.env, a.keep_datasource),
     );
-    match excused(a.if_exists, r)? {
-        Some(done) => {
-            let msg = told(done_verb, &done.value.value, "from", ws);
-            ctx.print_mutation(K::REMOVE.name(), a.dry_run, done, &msg)
-        }
-        None => {
-            ctx.printer.mutation(
-                K::REMOVE.name(),
-                false,
-                a.dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("{} {name} does not exist in {ws}.", K::CAPITAL),
-            )?;
-            Ok(())
-        }
-    }
+    ctx.print_removal(
+        K::REMOVE.name(),
+        a.dry_run,
+        a.if_exists,
+        r,
+        |c| told(done_verb, c, "from", ws),
+        &format!("{} {name} does not exist in {ws}.", K::CAPITAL),
+    )
 }

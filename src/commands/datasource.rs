@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use super::connection::{self as conn, NewConnection, ObjectInput, Said};
+use super::connection::{self as conn, NewConnection, Said};
 use super::Ctx;
 use crate::domain::policy::Action;
 use crate::domain::probe;
@@ -29,30 +29,13 @@ pub fn types(ctx: &mut Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What `datasource add` takes; with no type, a terminal asks for it.
-pub struct Add {
-    pub workspace: WorkspaceName,
-    pub name: ObjectName,
-    pub spec: Option<&'static TypeSpec>,
-    pub object: ObjectInput,
-    pub if_not_exists: bool,
-    pub dry_run: bool,
-}
-
-pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {
+/// `datasource add`; with no type, a terminal asks for it.
+pub fn add(ctx: &mut Ctx, a: NewConnection<Option<&'static TypeSpec>>) -> anyhow::Result<()> {
     let spec = match a.spec {
         Some(t) => t,
         None => resolve_type(&prompt::select_type(&ctx.settings)?)?,
     };
-    let a = NewConnection {
-        workspace: a.workspace,
-        name: a.name,
-        spec,
-        object: a.object,
-        if_not_exists: a.if_not_exists,
-        dry_run: a.dry_run,
-    };
-    conn::add::<AsSource>(ctx, a)
+    conn::add::<AsSource>(ctx, a.with_spec(spec))
 }
 
 /// `datasource list`, filtered by environment, type and a part of the name.

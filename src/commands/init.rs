@@ -1,10 +1,10 @@
-use super::{Ctx, DEFAULT_REGION};
+use super::{new_catalog, Ctx, DEFAULT_REGION};
 use crate::domain::ids::Ids;
 use crate::domain::policy::Action;
-use crate::domain::session::Outcome;
+use crate::domain::session::{Done, Outcome};
 use crate::domain::tenant;
 use crate::model::error::Error;
-use crate::storage::{NewCatalog, Placed};
+use crate::storage::Placed;
 
 /// `init`: `account_id` and `region` valid when given (random and the default when not).
 pub fn run(
@@ -38,14 +38,9 @@ pub fn run(
                 created_at: s.tenant.created_at,
             })
         })?;
-        let done = crate::domain::session::Done {
-            value: Outcome::unchanged(info),
-            warnings: vec![],
-        };
-        ctx.print_mutation(
-            Action::CatalogInit.name(),
-            false,
-            done,
+        said(
+            ctx,
+            Outcome::unchanged(info),
             &format!("Catalog {} exists.", path.display()),
         )
     };
@@ -64,35 +59,24 @@ pub fn run(
         }
         return exists(ctx);
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Error::catalog(format!("cannot create {}", dir.display())).caused_by(e.to_string())
-            })?;
-        }
-    }
-    let mut new = NewCatalog::create(&path)?;
-    let result = {
-        let mut tx = new.write()?;
-        let r = tenant::init(&mut tx, &account_id, &region, ctx.settings.now, ids)?;
-        tx.commit()?;
-        r
-    };
+    let (new, result) = new_catalog(&path, &account_id, &region, ctx.settings.now, ids)?;
     match new.place()? {
-        Placed::Created => {
-            let done = crate::domain::session::Done {
-                value: Outcome::changed(result),
-                warnings: vec![],
-            };
-            ctx.print_mutation(
-                Action::CatalogInit.name(),
-                false,
-                done,
-                &format!("Created catalog {}.", path.display()),
-            )
-        }
+        Placed::Created => said(
+            ctx,
+            Outcome::changed(result),
+            &format!("Created catalog {}.", path.display()),
+        ),
         Placed::AlreadyExisted => exists(ctx),
     }
+}
+
+/// Print what `init` did (it runs outside a session: no warnings to carry).
+fn said(ctx: &mut Ctx, outcome: Outcome<tenant::InitResult>, status: &str) -> anyhow::Result<()> {
+    let done = Done {
+        value: outcome,
+        warnings: vec![],
+    };
+    ctx.print_mutation(Action::CatalogInit.name(), false, done, status)
 }
 
 pub fn whoami(ctx: &mut Ctx) -> anyhow::Result<()> {

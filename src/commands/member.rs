@@ -1,4 +1,4 @@
-use super::{if_exists as excused, Ctx, OutputError};
+use super::{Ctx, OutputError};
 use crate::domain::member::{self, RoleChange};
 use crate::domain::policy::Action;
 use crate::model::error::Error;
@@ -128,23 +128,14 @@ pub fn remove(
         },
         |s| member::remove(s, name, user),
     );
-    match excused(if_exists, r)? {
-        Some(done) => {
-            let msg = format!("Removed {} from {name}.", done.value.value.user);
-            ctx.print_mutation(Action::MemberRemove.name(), dry_run, done, &msg)
-        }
-        None => {
-            ctx.printer.mutation(
-                Action::MemberRemove.name(),
-                false,
-                dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("{user} is not a member of {name}."),
-            )?;
-            Ok(())
-        }
-    }
+    ctx.print_removal(
+        Action::MemberRemove.name(),
+        dry_run,
+        if_exists,
+        r,
+        |m| format!("Removed {} from {name}.", m.user),
+        &format!("{user} is not a member of {name}."),
+    )
 }
 
 /// The roles of every `--role` (each may list several).

@@ -22,7 +22,9 @@ pub mod workspace;
 use serde::Serialize;
 
 use crate::config::Settings;
+use crate::domain::ids::Ids;
 use crate::domain::session::{self, Done, Outcome, Request, Session};
+use crate::domain::tenant;
 use crate::model::error::{Error, Kind, Result};
 use crate::model::Warning;
 use crate::output::Printer;
@@ -80,26 +82,15 @@ impl Ctx {
     pub fn catalog(&mut self) -> Result<Catalog> {
         let loc = self.settings.catalog.clone();
         if !loc.explicit && matches!(crate::storage::probe(&loc.path, loc.mode)?, Probe::Missing) {
-            if let Some(dir) = loc.path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    Error::catalog(format!("cannot create {}", dir.display()))
-                        .caused_by(e.to_string())
-                })?;
-            }
-            let mut ids = crate::domain::ids::Ids::for_new_catalog(self.settings.seed);
+            let mut ids = Ids::for_new_catalog(self.settings.seed);
             let account_id = ids.digits();
-            let mut new = NewCatalog::create(&loc.path)?;
-            {
-                let mut tx = new.write()?;
-                crate::domain::tenant::init(
-                    &mut tx,
-                    &account_id,
-                    DEFAULT_REGION,
-                    self.settings.now,
-                    ids,
-                )?;
-                tx.commit()?;
-            }
+            let (new, _) = new_catalog(
+                &loc.path,
+                &account_id,
+                DEFAULT_REGION,
+                self.settings.now,
+                ids,
+            )?;
             if let Placed::Created = new.place()? {
                 self.printer.warning(&Warning::new(
                     "catalog_created",
@@ -182,12 +173,68 @@ impl Ctx {
         )?;
         Ok(())
     }
+
+    /// Print the result of a removal `--if-exists` may excuse (`if_exists`): as done, with
+    /// `status` of what was removed, or, when the object was missing, as no change, with
+    /// `missing` for the status line.
+    pub fn print_removal<T: Serialize>(
+        &mut self,
+        action: &str,
+        dry_run: bool,
+        flag: bool,
+        r: Result<Done<Outcome<T>>>,
+        status: impl FnOnce(&T) -> String,
+        missing: &str,
+    ) -> anyhow::Result<()> {
+        match if_exists(flag, r)? {
+            Some(done) => {
+                let status = status(&done.value.value);
+                self.print_mutation(action, dry_run, done, &status)
+            }
+            None => {
+                self.printer.mutation(
+                    action,
+                    false,
+                    dry_run,
+                    &serde_json::Value::Null,
+                    &[],
+                    missing,
+                )?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A new catalog file at `path` (and its folder), holding the tenant `init` makes, not yet
+/// in place (`NewCatalog::place`): what `init` and the implicit creation at the default
+/// path share.
+fn new_catalog(
+    path: &std::path::Path,
+    account_id: &str,
+    region: &str,
+    now: crate::model::clock::Timestamp,
+    ids: Ids,
+) -> Result<(NewCatalog, tenant::InitResult)> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::catalog(format!("cannot create {}", dir.display())).caused_by(e.to_string())
+        })?;
+    }
+    let mut new = NewCatalog::create(path)?;
+    let result = {
+        let mut tx = new.write()?;
+        let r = tenant::init(&mut tx, account_id, region, now, ids)?;
+        tx.commit()?;
+        r
+    };
+    Ok((new, result))
 }
 
 /// `--if-exists`: a missing object is success with `"changed": false`. Only the object
 /// the command acts on: a missing workspace, principal or group it is looked up in is
 /// still "not found" (exit 3).
-pub fn if_exists<T>(flag: bool, r: Result<Done<Outcome<T>>>) -> Result<Option<Done<Outcome<T>>>> {
+fn if_exists<T>(flag: bool, r: Result<Done<Outcome<T>>>) -> Result<Option<Done<Outcome<T>>>> {
     match r {
         Err(e) if flag && e.kind == Kind::NotFound && e.missing_target => Ok(None),
         other => other.map(Some),

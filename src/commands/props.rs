@@ -12,7 +12,7 @@ use crate::domain::types::prop_arg::{
 };
 use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
 use crate::model::error::{Error, Result};
-use crate::model::types::{is_secret_key, Properties};
+use crate::model::types::{is_secret_key, refuse_mask, Properties};
 use crate::model::{named, shown, Warning};
 
 /// What a `KEY=-` at a terminal needs to ask for the value: the settings (may it prompt,
@@ -159,6 +159,7 @@ pub fn read(
                         )))
                     }
                 };
+                refuse_mask(is_secret_key(&k), &k, &value)?;
                 out.insert(k, value);
             }
             if let Some(k) = unset.iter().find(|k| out.contains_key(k.as_str())) {
@@ -198,6 +199,7 @@ pub fn read(
                     .with_hint(format!("export {var}=... first"))
             })?,
         };
+        refuse_mask(is_secret_key(&key), &key, &value)?;
         set.insert(key, value);
     }
     Ok(PropInput {

@@ -1,4 +1,4 @@
-use super::{if_exists as excused, Ctx};
+use super::Ctx;
 use crate::domain::policy::Action;
 use crate::domain::resource_group::{self as rg, GroupUpdate, NewGroup};
 use crate::model::error::Error;
@@ -110,23 +110,14 @@ pub fn delete(ctx: &mut Ctx, group: &str, if_exists: bool, dry_run: bool) -> any
         },
         |s| rg::delete(s, group),
     );
-    match excused(if_exists, r)? {
-        Some(done) => {
-            let msg = format!("Deleted resource group {}.", done.value.value.name);
-            ctx.print_mutation(Action::ResourceGroupDelete.name(), dry_run, done, &msg)
-        }
-        None => {
-            ctx.printer.mutation(
-                Action::ResourceGroupDelete.name(),
-                false,
-                dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("Resource group {group} does not exist."),
-            )?;
-            Ok(())
-        }
-    }
+    ctx.print_removal(
+        Action::ResourceGroupDelete.name(),
+        dry_run,
+        if_exists,
+        r,
+        |g| format!("Deleted resource group {}.", g.name),
+        &format!("Resource group {group} does not exist."),
+    )
 }
 
 /// `resourcegroup bind`, as the workspace's default group with `default`.
@@ -164,26 +155,14 @@ pub fn unbind(
     dry_run: bool,
 ) -> anyhow::Result<()> {
     let r = ctx.write(dry_run, |s| rg::unbind(s, group, ws));
-    match excused(if_exists, r)? {
-        Some(done) => {
-            let msg = format!(
-                "Released resource group {} from {ws}.",
-                done.value.value.name
-            );
-            ctx.print_mutation(Action::ResourceGroupUnbind.name(), dry_run, done, &msg)
-        }
-        None => {
-            ctx.printer.mutation(
-                Action::ResourceGroupUnbind.name(),
-                false,
-                dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("Resource group {group} is not bound to {ws}."),
-            )?;
-            Ok(())
-        }
-    }
+    ctx.print_removal(
+        Action::ResourceGroupUnbind.name(),
+        dry_run,
+        if_exists,
+        r,
+        |g| format!("Released resource group {} from {ws}.", g.name),
+        &format!("Resource group {group} is not bound to {ws}."),
+    )
 }
 
 fn remark(r: &str) -> Result<String, Error> {

@@ -1,4 +1,4 @@
-use super::{if_exists as excused, Ctx, OutputError};
+use super::{Ctx, OutputError};
 use crate::domain::policy::Action;
 use crate::domain::principal::{self, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
@@ -108,21 +108,12 @@ pub fn remove(
         },
         |s| principal::remove(s, user, cascade),
     );
-    match excused(if_exists, r)? {
-        Some(done) => {
-            let msg = format!("Removed principal {}.", done.value.value.name);
-            ctx.print_mutation(Action::UserRemove.name(), dry_run, done, &msg)
-        }
-        None => {
-            ctx.printer.mutation(
-                Action::UserRemove.name(),
-                false,
-                dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("Principal {user} does not exist."),
-            )?;
-            Ok(())
-        }
-    }
+    ctx.print_removal(
+        Action::UserRemove.name(),
+        dry_run,
+        if_exists,
+        r,
+        |p| format!("Removed principal {}.", p.name),
+        &format!("Principal {user} does not exist."),
+    )
 }

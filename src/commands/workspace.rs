@@ -1,5 +1,6 @@
-use super::{if_exists as excused, Ctx};
+use super::Ctx;
 use crate::domain::policy::Action;
+use crate::domain::session::{Outcome, Session};
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::error::Error;
 use crate::model::words;
@@ -117,6 +118,7 @@ pub struct Create {
     pub sod_policy: Option<SodPolicy>,
     pub pai_tasks: Option<bool>,
     pub tags: Vec<(String, String)>,
+    pub disable_dev_role: bool,
     pub if_not_exists: bool,
     pub dry_run: bool,
 }
@@ -141,6 +143,7 @@ pub fn create(ctx: &mut Ctx, a: Create) -> anyhow::Result<()> {
     req.mode = mode;
     req.sod_policy = a.sod_policy;
     req.pai_tasks_enabled = a.pai_tasks;
+    req.dev_role_disabled = a.disable_dev_role.then_some(true);
     for (k, v) in one_value_each(a.tags)? {
         req.tags.insert(k, v);
     }
@@ -184,7 +187,9 @@ pub struct Update {
     pub sod_policy: Option<SodPolicy>,
     /// `Some(None)`: no default group.
     pub default_resource_group: Option<Option<String>>,
-    pub disable_dev_role: bool,
+    /// `Some(false)`: `--enable-dev-role`; `Some(true)`: the old `--disable-dev-role`,
+    /// which the domain refuses on a workspace where the role is enabled.
+    pub dev_role_disabled: Option<bool>,
     pub dry_run: bool,
 }
 
@@ -198,7 +203,7 @@ pub fn update(ctx: &mut Ctx, a: Update) -> anyhow::Result<()> {
         pai_tasks_enabled: a.pai_tasks,
         sod_policy: a.sod_policy,
         default_resource_group: a.default_resource_group,
-        disable_dev_role: a.disable_dev_role,
+        dev_role_disabled: a.dev_role_disabled,
         replace_tags: None,
     };
     if let Some((k, _)) = u.set_tags.iter().find(|(k, _)| u.untag.contains(k)) {
@@ -224,39 +229,47 @@ pub fn delete(
     if_exists: bool,
     dry_run: bool,
 ) -> anyhow::Result<()> {
+    let removal = Removal {
+        action: Action::WorkspaceDelete,
+        question: |w| format!("Delete workspace {w}? It stays in the recycle bin for 14 days."),
+        run: ws::delete,
+        done: |w| format!("Deleted workspace {w} (restorable for 14 days)."),
+    };
+    remove_one(ctx, name, if_exists, dry_run, removal)
+}
+
+/// Removing one workspace, after typing its name (`delete`, `purge`).
+struct Removal {
+    action: Action,
+    /// The question, of the stored name.
+    question: fn(&WorkspaceName) -> String,
+    run: fn(&mut Session, &WorkspaceName) -> Result<Outcome<Workspace>, Error>,
+    /// The status line, of the name given.
+    done: fn(&WorkspaceName) -> String,
+}
+
+fn remove_one(
+    ctx: &mut Ctx,
+    name: &WorkspaceName,
+    if_exists: bool,
+    dry_run: bool,
+    how: Removal,
+) -> anyhow::Result<()> {
     let r = ctx.confirmed_write(
         dry_run,
         |settings, w: &Workspace| {
-            prompt::confirm_by_name(
-                settings,
-                &format!(
-                    "Delete workspace {}? It stays in the recycle bin for 14 days.",
-                    w.name
-                ),
-                w.name.as_str(),
-            )
+            prompt::confirm_by_name(settings, &(how.question)(&w.name), w.name.as_str())
         },
-        |s| ws::delete(s, name),
+        |s| (how.run)(s, name),
     );
-    match excused(if_exists, r)? {
-        Some(done) => ctx.print_mutation(
-            Action::WorkspaceDelete.name(),
-            dry_run,
-            done,
-            &format!("Deleted workspace {name} (restorable for 14 days)."),
-        ),
-        None => {
-            ctx.printer.mutation(
-                Action::WorkspaceDelete.name(),
-                false,
-                dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("Workspace {name} does not exist."),
-            )?;
-            Ok(())
-        }
-    }
+    ctx.print_removal(
+        how.action.name(),
+        dry_run,
+        if_exists,
+        r,
+        |_| (how.done)(name),
+        &format!("Workspace {name} does not exist."),
+    )
 }
 
 /// `workspace purge`: one deleted workspace for good, or (`None`) every expired one.
@@ -301,39 +314,13 @@ pub fn purge(
         )?;
         return Ok(());
     };
-    let r = ctx.confirmed_write(
-        dry_run,
-        |settings, w: &Workspace| {
-            prompt::confirm_by_name(
-                settings,
-                &format!(
-                    "Purge workspace {} for good? Everything in it is lost.",
-                    w.name
-                ),
-                w.name.as_str(),
-            )
-        },
-        |s| ws::purge(s, name),
-    );
-    match excused(if_exists, r)? {
-        Some(done) => ctx.print_mutation(
-            Action::WorkspacePurge.name(),
-            dry_run,
-            done,
-            &format!("Purged workspace {name}."),
-        ),
-        None => {
-            ctx.printer.mutation(
-                Action::WorkspacePurge.name(),
-                false,
-                dry_run,
-                &serde_json::Value::Null,
-                &[],
-                &format!("Workspace {name} does not exist."),
-            )?;
-            Ok(())
-        }
-    }
+    let removal = Removal {
+        action: Action::WorkspacePurge,
+        question: |w| format!("Purge workspace {w} for good? Everything in it is lost."),
+        run: ws::purge,
+        done: |w| format!("Purged workspace {w}."),
+    };
+    remove_one(ctx, name, if_exists, dry_run, removal)
 }
 
 /// `--tag KEY=VALUE` arguments. A key given twice with two values is a contradiction

@@ -235,12 +235,16 @@ fn opt_parse<T>(v: &Option<String>, f: impl Fn(&str) -> Result<T>) -> Result<Opt
     v.as_deref().map(f).transpose()
 }
 
-/// A property set of a manifest, whose secrets the caller has already read.
-fn plain_props(props: &BTreeMap<String, PropValue>) -> Result<Properties> {
+/// A property set of a manifest for `spec`, whose secrets the caller has already read. A
+/// secret given as the mask is refused.
+fn plain_props(spec: &types::TypeSpec, props: &BTreeMap<String, PropValue>) -> Result<Properties> {
     props
         .iter()
         .map(|(k, v)| match v {
-            PropValue::Plain(s) => Ok((k.clone(), s.clone())),
+            PropValue::Plain(s) => {
+                types::refuse_mask(spec.is_secret(k), k, s)?;
+                Ok((k.clone(), s.clone()))
+            }
             _ => Err(Error::internal(format!(
                 "property {k} was not read before apply"
             ))),
@@ -734,6 +738,7 @@ impl Applier<'_, '_, '_> {
                     // A stricter separation-of-duties policy is set after the members.
                     sod_policy: sod.filter(|p| *p != SodPolicy::Enforce),
                     pai_tasks_enabled: d.pai_tasks_enabled,
+                    dev_role_disabled: d.dev_role_disabled,
                     tags: tags.clone().unwrap_or_default(),
                 };
                 self.step(&format!("+ {what}"), |s| workspace::create(s, req, false))?;
@@ -786,6 +791,12 @@ impl Applier<'_, '_, '_> {
                     u.replace_tags = Some(target);
                     fields.push("tags".to_string());
                 }
+            }
+            // Before the members, whose Develop grants need the role enabled; `true` on a
+            // workspace where it is enabled is refused by workspace::update.
+            if let Some(v) = d.dev_role_disabled.filter(|v| *v != w.dev_role_disabled) {
+                u.dev_role_disabled = Some(v);
+                fields.push("dev_role_disabled".to_string());
             }
             if !fields.is_empty() {
                 self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
@@ -872,19 +883,6 @@ impl Applier<'_, '_, '_> {
         if sod == Some(SodPolicy::Enforce) && w.sod_policy != SodPolicy::Enforce {
             u.sod_policy = Some(SodPolicy::Enforce);
             fields.push("sod_policy".to_string());
-        }
-        match d.dev_role_disabled {
-            Some(true) if !w.dev_role_disabled => {
-                u.disable_dev_role = true;
-                fields.push("dev_role_disabled".to_string());
-            }
-            Some(false) if w.dev_role_disabled => {
-                return Err(Error::refused(
-                    "the Develop role, once disabled, cannot be enabled again",
-                )
-                .within(format!("~ {what}")));
-            }
-            _ => {}
         }
         if !fields.is_empty() {
             self.step(&format!("~ {what}"), |s| workspace::update(s, &name, &u))?;
@@ -1012,12 +1010,18 @@ impl Applier<'_, '_, '_> {
 
     fn object_input(&self, what: &str, kind: &str, d: &DeclRef) -> Result<ObjectInput> {
         let p = |e: Error| e.within(what);
+        let spec = resolve_type(d.type_key).map_err(p)?;
         Ok(ObjectInput {
             name: ObjectName::parse(d.name, kind).map_err(p)?,
-            spec: resolve_type(d.type_key).map_err(p)?,
+            spec,
             env: Env::parse(d.env).map_err(p)?,
             mode: opt_parse(d.mode, ConnMode::parse).map_err(p)?,
-            props: d.properties.as_ref().map(plain_props).transpose()?,
+            props: d
+                .properties
+                .as_ref()
+                .map(|props| plain_props(spec, props))
+                .transpose()
+                .map_err(p)?,
             description: opt_parse(d.description, res::parse_description).map_err(p)?,
         })
     }
@@ -1488,28 +1492,31 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
         tags: Some(w.tags.clone()),
         ..Default::default()
     };
-    let secret_props =
-        |name: &str, env: Env, props: Option<Properties>| -> Option<BTreeMap<String, PropValue>> {
-            props.map(|p| {
-                p.into_iter()
-                    .map(|(k, v)| {
-                        let value = if types::is_secret_key(&k) {
-                            PropValue::Env(secret_env_name(w.name.as_str(), name, env.as_str(), &k))
-                        } else {
-                            PropValue::Plain(v)
-                        };
-                        (k, value)
-                    })
-                    .collect()
-            })
-        };
+    let secret_props = |name: &str,
+                        env: Env,
+                        type_key: &str,
+                        props: Option<Properties>|
+     -> Option<BTreeMap<String, PropValue>> {
+        props.map(|p| {
+            p.into_iter()
+                .map(|(k, v)| {
+                    let value = if types::is_secret_in(type_key, &k) {
+                        PropValue::Env(secret_env_name(w.name.as_str(), name, env.as_str(), &k))
+                    } else {
+                        PropValue::Plain(v)
+                    };
+                    (k, value)
+                })
+                .collect()
+        })
+    };
     let mut computes = s.tx().computes(w.id, None)?;
     computes.sort_by_key(|c| (c.name.to_ascii_lowercase(), c.env != Env::Prod));
     for c in computes {
         let props = if read { c.properties.clone() } else { None };
         d.compute.push(ComputeDecl {
             default: Some(c.kind.is_default),
-            properties: secret_props(&c.name, c.env, props),
+            properties: secret_props(&c.name, c.env, &c.type_key, props),
             name: c.name,
             type_: c.type_key,
             env: c.env.to_string(),
@@ -1525,7 +1532,7 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
         }
         let props = if read { x.properties.clone() } else { None };
         d.datasource.push(DataSourceDecl {
-            properties: secret_props(&x.name, x.env, props),
+            properties: secret_props(&x.name, x.env, &x.type_key, props),
             name: x.name,
             type_: x.type_key,
             env: x.env.to_string(),

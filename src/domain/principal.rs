@@ -7,7 +7,7 @@ use super::policy::Action;
 use super::session::{diff, Outcome, Session};
 use crate::model::error::{Error, Result};
 use crate::model::{
-    named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName, Warning,
+    named, parse_principal_id, shown, Principal, PrincipalKind, PrincipalName,
     PRINCIPAL_ID_MAX_DIGITS,
 };
 
@@ -90,16 +90,7 @@ pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Ou
             if req.id.as_ref().is_some_and(|id| *id != existing.id) {
                 differs.push("id");
             }
-            if !differs.is_empty() {
-                s.warn(Warning::new(
-                    "exists_differs",
-                    format!(
-                        "principal {} exists and differs in: {}",
-                        existing.name,
-                        differs.join(", ")
-                    ),
-                ));
-            }
+            s.warn_differs(format_args!("principal {}", existing.name), &differs);
             return Ok(Outcome::unchanged(existing));
         }
         return Err(

@@ -103,16 +103,7 @@ pub fn create(
             if existing.vswitch != req.vswitch {
                 differs.push("vswitch");
             }
-            if !differs.is_empty() {
-                s.warn(Warning::new(
-                    "exists_differs",
-                    format!(
-                        "resource group {} exists and differs in: {}",
-                        existing.name,
-                        differs.join(", ")
-                    ),
-                ));
-            }
+            s.warn_differs(format_args!("resource group {}", existing.name), &differs);
             return Ok(Outcome::unchanged(existing));
         }
         return Err(

@@ -336,7 +336,7 @@ fn insert<K: ConnectionKind>(
 /// The one way objects leave the domain: secrets redacted, or no properties at all.
 pub fn present<K>(mut c: Connection<K>, can_read: bool) -> Connection<K> {
     c.properties = if can_read {
-        c.properties.as_ref().map(types::redact)
+        c.properties.as_ref().map(|p| types::redact(&c.type_key, p))
     } else {
         None
     };
@@ -362,7 +362,7 @@ fn update_details<K: ConnectionKind>(before: &Connection<K>, after: &Connection<
     let mut changed: Vec<&String> = b
         .keys()
         .chain(a.keys().filter(|k| !b.contains_key(*k)))
-        .filter(|k| types::is_secret_key(k) && b.get(*k) != a.get(*k))
+        .filter(|k| types::is_secret_in(&after.type_key, k) && b.get(*k) != a.get(*k))
         .collect();
     changed.sort();
     if !changed.is_empty() {
@@ -530,15 +530,7 @@ fn already_exists<K: ConnectionKind>(
     if !req.description.is_empty() && existing.description != req.description {
         differs.push("description");
     }
-    if !differs.is_empty() {
-        s.warn(Warning::new(
-            "exists_differs",
-            format!(
-                "{what} {name} exists and differs in: {}",
-                differs.join(", ")
-            ),
-        ));
-    }
+    s.warn_differs(format_args!("{what} {name}"), &differs);
     Ok(Outcome::unchanged(present(existing, can_read(s, roles))))
 }
 

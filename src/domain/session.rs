@@ -90,6 +90,17 @@ impl<'t, 'c> Session<'t, 'c> {
         self.warnings.push(w);
     }
 
+    /// `--if-not-exists` found `what` (`principal alice`) asked for differently: warn,
+    /// naming the fields that differ, if any.
+    pub fn warn_differs(&mut self, what: std::fmt::Arguments, differs: &[&str]) {
+        if !differs.is_empty() {
+            self.warn(Warning::new(
+                "exists_differs",
+                format!("{what} exists and differs in: {}", differs.join(", ")),
+            ));
+        }
+    }
+
     /// Append one audit event for a change made in this transaction.
     pub fn record(
         &mut self,

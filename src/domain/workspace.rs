@@ -11,7 +11,7 @@ use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::words;
 use crate::model::{
-    Description, DisplayName, Mode, SodPolicy, Status, Warning, Workspace, WorkspaceName, MAX_TAGS,
+    Description, DisplayName, Mode, SodPolicy, Status, Workspace, WorkspaceName, MAX_TAGS,
 };
 
 /// What `workspace create` asks for; `None` takes the default.
@@ -23,6 +23,9 @@ pub struct NewWorkspace {
     pub mode: Option<Mode>,
     pub sod_policy: Option<SodPolicy>,
     pub pai_tasks_enabled: Option<bool>,
+    /// `Some(true)`: created with the development role disabled (it may be enabled later,
+    /// never disabled again).
+    pub dev_role_disabled: Option<bool>,
     pub tags: BTreeMap<String, String>,
 }
 
@@ -56,16 +59,7 @@ pub fn create(
     if let Some(existing) = s.tx().workspace(name.as_str())? {
         if if_not_exists && existing.status != Status::Deleted {
             let differs = differing_fields(&existing, &req);
-            if !differs.is_empty() {
-                s.warn(Warning::new(
-                    "exists_differs",
-                    format!(
-                        "workspace {} exists and differs in: {}",
-                        existing.name,
-                        differs.join(", ")
-                    ),
-                ));
-            }
+            s.warn_differs(format_args!("workspace {}", existing.name), &differs);
             return Ok(Outcome::unchanged(existing));
         }
         return Err(taken(&existing));
@@ -80,7 +74,7 @@ pub fn create(
         status: Status::Available,
         owner: s.tenant.account_id.clone(),
         is_default: false,
-        dev_role_disabled: false,
+        dev_role_disabled: req.dev_role_disabled.unwrap_or(false),
         pai_tasks_enabled: req.pai_tasks_enabled.unwrap_or(false),
         sod_policy: req.sod_policy.unwrap_or(SodPolicy::Warn),
         default_resource_group: None,
@@ -181,6 +175,12 @@ fn differing_fields(w: &Workspace, req: &NewWorkspace) -> Vec<&'static str> {
         out.push("sod_policy");
     }
     if req
+        .dev_role_disabled
+        .is_some_and(|d| d != w.dev_role_disabled)
+    {
+        out.push("dev_role_disabled");
+    }
+    if req
         .pai_tasks_enabled
         .is_some_and(|p| p != w.pai_tasks_enabled)
     {
@@ -259,7 +259,9 @@ pub struct WorkspaceUpdate {
     pub sod_policy: Option<SodPolicy>,
     /// `Some(None)` clears it (`--default-resource-group none`).
     pub default_resource_group: Option<Option<String>>,
-    pub disable_dev_role: bool,
+    /// `Some(false)` enables the development role; `Some(true)` on a workspace where it is
+    /// enabled is refused (the API's way: once enabled, it cannot be disabled).
+    pub dev_role_disabled: Option<bool>,
     /// From a manifest: the tags exactly (replaces all).
     pub replace_tags: Option<BTreeMap<String, String>>,
 }
@@ -355,27 +357,18 @@ pub fn update(
             }
         }
     }
-    if u.disable_dev_role && !w.dev_role_disabled {
-        let holders = s
-            .tx()
-            .members_holding(w.id, RoleSet::of(&[RoleCode::Dev]))?;
-        if !holders.is_empty() {
+    match u.dev_role_disabled {
+        Some(false) => w.dev_role_disabled = false,
+        Some(true) if !before.dev_role_disabled => {
             return Err(Error::refused(format!(
-                "cannot disable the Develop role in {}: {} role_project_dev",
-                w.name,
-                words::subject(&holders, "still holds", "still hold")
+                "cannot disable the development role of {}: once enabled it stays enabled (the DataWorks API does not allow disabling it)",
+                w.name
             ))
-            .with_hint(format!(
-                "revoke it first: dwctl member role {} {} --revoke dev",
-                w.name,
-                if holders.len() == 1 {
-                    holders[0].as_str()
-                } else {
-                    "USER"
-                }
-            )));
+            .with_hint(
+                "a workspace is created with the role disabled by dwctl workspace create NAME --disable-dev-role",
+            ));
         }
-        w.dev_role_disabled = true;
+        _ => {}
     }
     if w == before {
         return Ok(Outcome::unchanged(before));

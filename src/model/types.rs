@@ -140,6 +140,10 @@ pub struct TypeSpec {
     /// Filled into a bare-host `address`.
     pub usual_port: Option<u16>,
     pub summary: &'static str,
+    /// The keys the API's data-source page for this type names as secrets (its
+    /// `password`, `accessKey`, keystore passwords ...), whether or not dwctl allows them
+    /// yet. With the suffix rule they decide [`TypeSpec::is_secret`].
+    pub secrets: &'static [&'static str],
 }
 
 impl TypeSpec {
@@ -235,6 +239,10 @@ const DB_INSTANCE: &[KeySpec] = &[INSTANCE_ID, DATABASE, USERNAME, PASSWORD];
 /// url: `address`, `database`, `username`, `password`.
 const DB_URL: &[KeySpec] = &[ADDRESS, DATABASE, USERNAME, PASSWORD];
 
+/// mysql and postgresql: the password, and those of the truststore and keystore files of
+/// their SSL settings (their API pages).
+const DB_STORE_SECRETS: &[&str] = &["password", "truststorePassword", "keystorePassword"];
+
 static TYPES: &[TypeSpec] = &[
     TypeSpec {
         key: "maxcompute",
@@ -262,6 +270,7 @@ static TYPES: &[TypeSpec] = &[
         ])],
         usual_port: None,
         summary: "MaxCompute project (cloud data warehouse)",
+        secrets: &["accessKey"],
     },
     TypeSpec {
         key: "hologres",
@@ -284,6 +293,7 @@ static TYPES: &[TypeSpec] = &[
         ],
         usual_port: Some(80),
         summary: "Hologres real-time data warehouse",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "emr_serverless_spark",
@@ -295,6 +305,7 @@ static TYPES: &[TypeSpec] = &[
         ])],
         usual_port: None,
         summary: "EMR Serverless Spark workspace",
+        secrets: &[],
     },
     TypeSpec {
         key: "emr",
@@ -302,6 +313,7 @@ static TYPES: &[TypeSpec] = &[
         modes: &[instance(&[CLUSTER_ID, opt("authType", F::Text)])],
         usual_port: None,
         summary: "E-MapReduce cluster",
+        secrets: &[],
     },
     TypeSpec {
         key: "clickhouse",
@@ -309,6 +321,7 @@ static TYPES: &[TypeSpec] = &[
         modes: &[instance(&[INSTANCE_ID, USERNAME, PASSWORD]), url(DB_URL)],
         usual_port: Some(8123),
         summary: "ClickHouse",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "analyticdb_for_postgresql",
@@ -316,6 +329,7 @@ static TYPES: &[TypeSpec] = &[
         modes: &[instance(DB_INSTANCE), url(DB_URL)],
         usual_port: Some(5432),
         summary: "AnalyticDB for PostgreSQL",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "analyticdb_for_mysql",
@@ -323,6 +337,7 @@ static TYPES: &[TypeSpec] = &[
         modes: &[instance(DB_INSTANCE), url(DB_URL)],
         usual_port: Some(3306),
         summary: "AnalyticDB for MySQL",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "starrocks",
@@ -333,6 +348,7 @@ static TYPES: &[TypeSpec] = &[
         ],
         usual_port: Some(9030),
         summary: "StarRocks",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "flink",
@@ -340,6 +356,7 @@ static TYPES: &[TypeSpec] = &[
         modes: &[instance(&[WORKSPACE_ID, req("namespace", F::Text)])],
         usual_port: None,
         summary: "Realtime Compute for Apache Flink workspace",
+        secrets: &[],
     },
     TypeSpec {
         key: "cdh",
@@ -347,6 +364,7 @@ static TYPES: &[TypeSpec] = &[
         modes: &[cdh(&[CLUSTER_IDENTIFIER, opt("version", F::Text)])],
         usual_port: None,
         summary: "CDH/CDP cluster registered in the workspace",
+        secrets: &[],
     },
     TypeSpec {
         key: "mysql",
@@ -371,6 +389,7 @@ static TYPES: &[TypeSpec] = &[
         ],
         usual_port: Some(3306),
         summary: "MySQL (RDS or self-managed)",
+        secrets: DB_STORE_SECRETS,
     },
     TypeSpec {
         key: "postgresql",
@@ -381,6 +400,7 @@ static TYPES: &[TypeSpec] = &[
         ],
         usual_port: Some(5432),
         summary: "PostgreSQL (RDS or self-managed)",
+        secrets: DB_STORE_SECRETS,
     },
     TypeSpec {
         key: "sqlserver",
@@ -391,6 +411,7 @@ static TYPES: &[TypeSpec] = &[
         ],
         usual_port: Some(1433),
         summary: "SQL Server (RDS or self-managed)",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "oracle",
@@ -404,6 +425,7 @@ static TYPES: &[TypeSpec] = &[
         ])],
         usual_port: Some(1521),
         summary: "Oracle Database",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "polardb",
@@ -417,6 +439,7 @@ static TYPES: &[TypeSpec] = &[
         ])],
         usual_port: None,
         summary: "PolarDB cluster (MySQL or PostgreSQL edition)",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "hive",
@@ -439,6 +462,7 @@ static TYPES: &[TypeSpec] = &[
         ],
         usual_port: Some(10000),
         summary: "Hive (HiveServer2 and metastore)",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "doris",
@@ -446,6 +470,7 @@ static TYPES: &[TypeSpec] = &[
         modes: &[url(&[ADDRESS, LOAD_ADDRESS, DATABASE, USERNAME, PASSWORD])],
         usual_port: Some(9030),
         summary: "Apache Doris",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "oss",
@@ -458,6 +483,7 @@ static TYPES: &[TypeSpec] = &[
         ])],
         usual_port: None,
         summary: "OSS bucket (object storage)",
+        secrets: &["accessKey", "accessKeySecret"],
     },
     TypeSpec {
         key: "kafka",
@@ -468,6 +494,7 @@ static TYPES: &[TypeSpec] = &[
         ],
         usual_port: Some(9092),
         summary: "Kafka (ApsaraMQ for Kafka or self-managed)",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "mongodb",
@@ -475,6 +502,7 @@ static TYPES: &[TypeSpec] = &[
         modes: &[url(DB_URL)],
         usual_port: Some(27017),
         summary: "MongoDB",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "redis",
@@ -486,6 +514,7 @@ static TYPES: &[TypeSpec] = &[
         ])],
         usual_port: Some(6379),
         summary: "Redis",
+        secrets: &["password"],
     },
     TypeSpec {
         key: "elasticsearch",
@@ -497,6 +526,7 @@ static TYPES: &[TypeSpec] = &[
         ])],
         usual_port: None,
         summary: "Elasticsearch",
+        secrets: &["password"],
     },
 ];
 
@@ -564,22 +594,60 @@ pub fn key_spec(mode: &ModeSpec, key: &str) -> Option<&'static KeySpec> {
 // Secrets
 // ---------------------------------------------------------------------------------------
 
-/// A key holds a secret when its name ends, case-insensitively, in `password`, `secret` or
-/// `token` (types.md). Decided by name alone so that `extra.*` keys are covered too.
-pub fn is_secret_key(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    ["password", "secret", "token"]
-        .iter()
-        .any(|suffix| lower.ends_with(suffix))
+/// The suffix rule (types.md): a key whose name ends, case-insensitively, in one of these
+/// holds a secret, whatever its type.
+pub const SECRET_SUFFIXES: [&str; 3] = ["password", "secret", "token"];
+
+fn ends_with_ci(key: &str, suffix: &str) -> bool {
+    key.len() >= suffix.len()
+        && key.is_char_boundary(key.len() - suffix.len())
+        && key[key.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
 }
 
-/// A copy of `props` with every secret value replaced by [`REDACTED`]. This is the only
-/// place redaction happens: outputs, audit details and exports all go through it.
-pub fn redact(props: &Properties) -> Properties {
+/// The suffix rule, with every type's secret names as further suffixes
+/// (`extra.accessKey`, `extra.oss.accessKey`).
+fn secret_by_any_type(key: &str) -> bool {
+    SECRET_SUFFIXES
+        .iter()
+        .chain(TYPES.iter().flat_map(|t| t.secrets))
+        .any(|s| ends_with_ci(key, s))
+}
+
+impl TypeSpec {
+    /// Whether `key` holds a secret in this type: it is on the type's list (compared
+    /// case-insensitively) or ends in a secret suffix; an `extra.*` key, which any type
+    /// may carry, is a secret when it ends in any type's secret name (the union of the
+    /// lists), so `extra.accessKey` is a secret everywhere.
+    pub fn is_secret(&self, key: &str) -> bool {
+        if key.starts_with(EXTRA_PREFIX) {
+            return secret_by_any_type(key);
+        }
+        SECRET_SUFFIXES.iter().any(|s| ends_with_ci(key, s))
+            || self.secrets.iter().any(|s| s.eq_ignore_ascii_case(key))
+    }
+}
+
+/// Whether `key` holds a secret where no type is known (a prompt, a value's own checks):
+/// the suffix rule, or the end of the key is any type's secret name. Never narrower than
+/// [`TypeSpec::is_secret`] for any type.
+pub fn is_secret_key(key: &str) -> bool {
+    secret_by_any_type(key)
+}
+
+/// Whether `key` holds a secret in the type named `type_key` ([`TypeSpec::is_secret`]);
+/// a type the registry does not know (none is stored) gets [`is_secret_key`].
+pub fn is_secret_in(type_key: &str, key: &str) -> bool {
+    lookup(type_key).map_or_else(|| is_secret_key(key), |t| t.is_secret(key))
+}
+
+/// A copy of `props` (of the type named `type_key`) with every secret value replaced by
+/// [`REDACTED`]. This is the only place redaction happens: outputs, audit details and
+/// exports all go through it.
+pub fn redact(type_key: &str, props: &Properties) -> Properties {
     props
         .iter()
         .map(|(k, v)| {
-            let v = if is_secret_key(k) {
+            let v = if is_secret_in(type_key, k) {
                 REDACTED.to_string()
             } else {
                 v.clone()
@@ -587,6 +655,20 @@ pub fn redact(props: &Properties) -> Properties {
             (k.clone(), v)
         })
         .collect()
+}
+
+/// Refuses (exit 2) a secret given as [`REDACTED`]: the mask is what dwctl prints in place
+/// of a secret, and storing it as the password is never what anyone meant (it comes from
+/// copying an output back). Names the key, never a value.
+pub fn refuse_mask(secret: bool, key: &str, value: &str) -> Result<()> {
+    if secret && value == REDACTED {
+        return Err(Error::invalid(format!(
+            "`{}` is a secret given as the mask {REDACTED}, which dwctl prints in place of secrets",
+            excerpt(key)
+        ))
+        .with_hint("give the secret itself (from stdin, a file or an environment variable)"));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -956,7 +1038,7 @@ mod tests {
             ("extra.db.password", "x"),
             ("username", "etl"),
         ]);
-        let r = redact(&p);
+        let r = redact("mysql", &p);
         assert_eq!(r["address"], "db:3306");
         assert_eq!(r["username"], "etl");
         assert_eq!(r["password"], REDACTED);
@@ -964,6 +1046,61 @@ mod tests {
         assert_eq!(r["extra.db.password"], REDACTED);
         assert_eq!(r.len(), p.len());
         assert_eq!(REDACTED, "********");
+    }
+
+    #[test]
+    fn each_type_has_the_apis_secrets_and_extra_keys_take_every_types() {
+        assert!(spec("oss").is_secret("accessKey"));
+        assert!(spec("oss").is_secret("ACCESSKEY"));
+        assert!(spec("maxcompute").is_secret("accessKey"));
+        assert!(spec("mysql").is_secret("keystorePassword"));
+        assert!(!spec("oss").is_secret("accessKeyId"));
+        assert!(!spec("oss").is_secret("accessId"));
+        // Not a secret name of mysql's page: mysql has no such key.
+        assert!(!spec("mysql").is_secret("accessKey"));
+        for t in all() {
+            for s in t.secrets {
+                assert!(t.is_secret(s), "{} {s}", t.key);
+                assert!(is_secret_key(s), "{s}");
+                assert!(t.is_secret(&format!("extra.{s}")), "{} {s}", t.key);
+            }
+            for k in [
+                "extra.accessKey",
+                "extra.oss.AccessKey",
+                "extra.db.password",
+            ] {
+                assert!(t.is_secret(k), "{} {k}", t.key);
+                assert!(is_secret_in(t.key, k), "{} {k}", t.key);
+            }
+            for k in ["extra.accessKeyId", "extra.connectTimeout", "username"] {
+                assert!(!t.is_secret(k), "{} {k}", t.key);
+            }
+        }
+        assert!(is_secret_key("accessKey") && is_secret_in("nosuchtype", "accessKey"));
+    }
+
+    #[test]
+    fn redact_follows_the_type() {
+        let p = props(&[
+            ("accessKey", "k"),
+            ("accessKeyId", "id"),
+            ("extra.accessKey", "e"),
+            ("bucket", "b"),
+        ]);
+        let r = redact("oss", &p);
+        assert_eq!(r["accessKey"], REDACTED);
+        assert_eq!(r["extra.accessKey"], REDACTED);
+        assert_eq!(r["accessKeyId"], "id");
+        assert_eq!(r["bucket"], "b");
+    }
+
+    #[test]
+    fn a_secret_given_as_the_mask_is_exit_2_naming_the_key() {
+        let e = refuse_mask(true, "password", REDACTED).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        assert!(e.message.contains("`password`"), "{e:?}");
+        assert!(refuse_mask(true, "password", "********x").is_ok());
+        assert!(refuse_mask(false, "username", REDACTED).is_ok());
     }
 
     #[test]

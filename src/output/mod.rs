@@ -153,6 +153,7 @@ impl Printer {
             printer: self,
             count: 0,
             rows: Vec::new(),
+            layout: None,
             empty: "(none)",
             _t: std::marker::PhantomData,
         })
@@ -502,12 +503,19 @@ impl Progress {
     }
 }
 
+/// How many rows of a table its columns are sized from (a few screenfuls): a longer table
+/// prints them, then each later row as it comes, with the same widths (README
+/// "Decisions where the spec is silent").
+const TABLE_LAYOUT_ROWS: usize = 200;
+
 pub struct ListWriter<'p, T: View> {
     printer: &'p mut Printer,
     count: usize,
-    /// A table's rows, as cells: a table is as wide as its widest cells, so it is drawn
-    /// at the end.
+    /// A table's first rows, as cells: a table is as wide as its widest cells, so it is
+    /// drawn once they are all in, or once there are `TABLE_LAYOUT_ROWS` of them.
     rows: Vec<Vec<String>>,
+    /// How the rows of a long table after its first `TABLE_LAYOUT_ROWS` are drawn.
+    layout: Option<table::Layout>,
     /// What an empty table says on stderr.
     empty: &'static str,
     _t: std::marker::PhantomData<T>,
@@ -558,10 +566,25 @@ impl<T: View> ListWriter<'_, T> {
                 );
                 write_csv_values(out, &v, T::FIELDS)?;
             }
-            Format::Table => self.rows.push(match cells::row(item, T::COLUMNS) {
-                Some(cells) => cells,
-                None => table::value_cells(&serde_json::to_value(item)?, T::COLUMNS),
-            }),
+            Format::Table => {
+                let row = match cells::row(item, T::COLUMNS) {
+                    Some(cells) => cells,
+                    None => table::value_cells(&serde_json::to_value(item)?, T::COLUMNS),
+                };
+                let p = &mut *self.printer;
+                if let Some(layout) = &self.layout {
+                    writeln!(p.out, "{}", layout.row(row))?;
+                } else if self.rows.len() == TABLE_LAYOUT_ROWS {
+                    // A long table: laid out from its first rows, printed, then row by row.
+                    let first = std::mem::take(&mut self.rows);
+                    let (layout, t) = table::Layout::new(T::COLUMNS, first, p.color_out, p.width);
+                    writeln!(p.out, "{t}")?;
+                    writeln!(p.out, "{}", layout.row(row))?;
+                    self.layout = Some(layout);
+                } else {
+                    self.rows.push(row);
+                }
+            }
         }
         self.count += 1;
         Ok(())
@@ -580,6 +603,7 @@ impl<T: View> ListWriter<'_, T> {
                 }
                 Ok(())
             }
+            Format::Table if self.layout.is_some() => Ok(()),
             Format::Table => {
                 if self.rows.is_empty() {
                     p.status(self.empty);

@@ -10,7 +10,9 @@
 //! than the whole value column is shortened with `…`; only an identifier wider than the
 //! terminal by itself makes a line wider than it.
 
-use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use comfy_table::{
+    presets, Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width,
+};
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
@@ -242,44 +244,148 @@ pub fn render(
     color: bool,
     width: Option<u16>,
 ) -> String {
-    if !color && width.is_none() {
-        if let Some(plain) = plain_rows(columns, &cells) {
-            return plain;
-        }
-    }
-    let mut names: Vec<String> = columns.iter().map(|c| header_name(c)).collect();
-    let mut cells = cells;
-    if let Some(width) = width {
-        let mut mins: Vec<usize> = names.iter().map(|n| longest_word(n)).collect();
-        let mut fulls: Vec<usize> = names.iter().map(|n| widest_line(n)).collect();
-        // No word is shortened in a table: free text often names identifiers (a check's
-        // message). A list whose words cannot all fit is one block per row instead.
-        for row in &cells {
-            for (i, text) in row.iter().enumerate() {
-                mins[i] = mins[i].max(longest_word(text));
-                fulls[i] = fulls[i].max(widest_line(text));
-            }
-        }
-        let Some(widths) = fit(&mins, &fulls, width as usize) else {
-            return expanded(&names, columns, &cells, color, width as usize);
-        };
-        for (i, name) in names.iter_mut().enumerate() {
-            *name = wrap(name, widths[i], false);
-        }
-        for row in &mut cells {
-            for (i, text) in row.iter_mut().enumerate() {
-                if widest_line(text) > widths[i] {
-                    *text = wrap(text, widths[i], false);
+    Layout::new(columns, cells, color, width).1
+}
+
+/// How the rows of a long table are drawn once its first rows are printed: laid out from
+/// those (fitted, or one block per row), each later row drawn alone with the same column
+/// widths. A later cell wider than its column (a word longer than any before it) keeps
+/// its words whole and pushes the rest of its own row to the right.
+pub struct Layout {
+    columns: Vec<String>,
+    names: Vec<String>,
+    color: bool,
+    kind: Kind,
+}
+
+enum Kind {
+    /// Columns this wide (their text, without the padding), each cell first wrapped to
+    /// `wrap` when there is a terminal to fit.
+    Table {
+        widths: Vec<usize>,
+        wrap: Option<Vec<usize>>,
+    },
+    /// One FIELD/VALUE block per row, on a terminal this wide.
+    Expanded { width: usize },
+}
+
+impl Layout {
+    /// The layout of a table of these rows, and the table (header and rows) drawn.
+    pub fn new(
+        columns: &[&str],
+        mut cells: Vec<Vec<String>>,
+        color: bool,
+        width: Option<u16>,
+    ) -> (Layout, String) {
+        let mut names: Vec<String> = columns.iter().map(|c| header_name(c)).collect();
+        let mut wrap_to = None;
+        if let Some(width) = width {
+            let mut mins: Vec<usize> = names.iter().map(|n| longest_word(n)).collect();
+            let mut fulls: Vec<usize> = names.iter().map(|n| widest_line(n)).collect();
+            // No word is shortened in a table: free text often names identifiers (a
+            // check's message). A list whose words cannot all fit is one block per row.
+            for row in &cells {
+                for (i, text) in row.iter().enumerate() {
+                    mins[i] = mins[i].max(longest_word(text));
+                    fulls[i] = fulls[i].max(widest_line(text));
                 }
             }
+            let Some(widths) = fit(&mins, &fulls, width as usize) else {
+                let layout = Layout {
+                    columns: columns.iter().map(|c| c.to_string()).collect(),
+                    names,
+                    color,
+                    kind: Kind::Expanded {
+                        width: width as usize,
+                    },
+                };
+                let text = layout.blocks(&cells);
+                return (layout, text);
+            };
+            for (i, name) in names.iter_mut().enumerate() {
+                *name = wrap(name, widths[i], false);
+            }
+            for row in &mut cells {
+                wrap_cells(row, &widths);
+            }
+            wrap_to = Some(widths);
+        }
+        // As wide as the widest text of each column (comfy-table's measure).
+        let mut widths: Vec<usize> = names.iter().map(|n| widest_line(n)).collect();
+        for row in &cells {
+            for (w, text) in widths.iter_mut().zip(row) {
+                *w = (*w).max(widest_line(text));
+            }
+        }
+        let layout = Layout {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            names,
+            color,
+            kind: Kind::Table {
+                widths,
+                wrap: wrap_to,
+            },
+        };
+        let text = layout.draw(true, cells);
+        (layout, text)
+    }
+
+    /// One more row, drawn as the rows before it.
+    pub fn row(&self, mut cells: Vec<String>) -> String {
+        match &self.kind {
+            Kind::Table { wrap, .. } => {
+                if let Some(widths) = wrap {
+                    wrap_cells(&mut cells, widths);
+                }
+                self.draw(false, vec![cells])
+            }
+            Kind::Expanded { .. } => format!("\n{}", self.blocks(&[cells])),
         }
     }
-    let mut t = new_table(color);
-    t.set_header(header(&names, color));
-    for row in cells {
-        t.add_row(row.into_iter().map(|text| styled(text, color)));
+
+    /// Rows as a table with the layout's widths, under the header if `header`.
+    fn draw(&self, with_header: bool, cells: Vec<Vec<String>>) -> String {
+        let Kind::Table { widths, .. } = &self.kind else {
+            return self.blocks(&cells);
+        };
+        if !self.color {
+            let head = with_header.then_some(&self.names);
+            if let Some(plain) = plain_rows(head, &cells, widths) {
+                return plain;
+            }
+        }
+        let mut t = new_table(self.color);
+        if with_header {
+            t.set_header(header(&self.names, self.color));
+        }
+        for row in cells {
+            t.add_row(row.into_iter().map(|text| styled(text, self.color)));
+        }
+        // Each column at least as wide as the layout's (wider for a longer word); set once
+        // the rows have made the columns.
+        t.set_constraints(widths.iter().map(|w| {
+            ColumnConstraint::LowerBoundary(Width::Fixed(u16::try_from(w + 2).unwrap_or(u16::MAX)))
+        }));
+        trim_lines(t.to_string())
     }
-    trim_lines(t.to_string())
+
+    /// Rows as FIELD/VALUE blocks, a blank line between.
+    fn blocks(&self, cells: &[Vec<String>]) -> String {
+        let Kind::Expanded { width } = self.kind else {
+            return String::new();
+        };
+        let columns: Vec<&str> = self.columns.iter().map(String::as_str).collect();
+        expanded(&self.names, &columns, cells, self.color, width)
+    }
+}
+
+/// The cells of a row wrapped to the widths of their columns, where wider.
+fn wrap_cells(row: &mut [String], widths: &[usize]) {
+    for (i, text) in row.iter_mut().enumerate() {
+        if widest_line(text) > widths[i] {
+            *text = wrap(text, widths[i], false);
+        }
+    }
 }
 
 /// A list too wide for the terminal: one FIELD/VALUE block per row, a blank line between.
@@ -306,20 +412,20 @@ fn expanded(
     blocks.join("\n\n")
 }
 
-/// What comfy-table writes for an unfitted, uncoloured table of one-line printable ASCII
-/// cells (each cell padded with a space on either side, columns as wide as their widest
-/// cell, trailing blanks trimmed), written directly. Listing the 128,000 changes of a
-/// large apply through comfy-table took a quarter of the apply; this takes a few percent.
-/// `None` for any other text (wide or combining characters, line breaks), which
-/// comfy-table measures.
-fn plain_rows(columns: &[&str], cells: &[Vec<String>]) -> Option<String> {
+/// What comfy-table writes for an uncoloured table of one-line printable ASCII cells
+/// (each cell padded with a space on either side, each column as wide as `widths` says or
+/// its widest cell, trailing blanks trimmed), under the header `head` if given, written
+/// directly. Listing the 128,000 changes of a large apply through comfy-table took a
+/// quarter of the apply; this takes a few percent. `None` for any other text (wide or
+/// combining characters, line breaks), which comfy-table measures.
+fn plain_rows(
+    head: Option<&Vec<String>>,
+    cells: &[Vec<String>],
+    widths: &[usize],
+) -> Option<String> {
     let plain = |s: &str| s.bytes().all(|b| (b' '..=b'~').contains(&b));
-    let head: Vec<String> = columns
-        .iter()
-        .map(|n| n.to_ascii_uppercase().replace('_', " "))
-        .collect();
-    let mut widths: Vec<usize> = head.iter().map(String::len).collect();
-    for row in cells {
+    let mut widths = widths.to_vec();
+    for row in head.into_iter().chain(cells) {
         for (w, text) in widths.iter_mut().zip(row) {
             if !plain(text) {
                 return None;
@@ -329,7 +435,7 @@ fn plain_rows(columns: &[&str], cells: &[Vec<String>]) -> Option<String> {
     }
     let line_len = widths.iter().map(|w| w + 2).sum::<usize>() + 1;
     let mut out = String::with_capacity(line_len * (cells.len() + 1));
-    for row in std::iter::once(&head).chain(cells) {
+    for row in head.into_iter().chain(cells) {
         let start = out.len();
         for (text, w) in row.iter().zip(&widths) {
             out.push(' ');
@@ -474,12 +580,16 @@ mod tests {
                     t.add_row(row.iter().map(|text| styled(text.clone(), false)));
                 }
                 let comfy = trim_lines(t.to_string());
-                assert_eq!(plain_rows(columns, &cells).as_deref(), Some(comfy.as_str()));
+                let names: Vec<String> = columns.iter().map(|c| header_name(c)).collect();
+                assert_eq!(
+                    plain_rows(Some(&names), &cells, &vec![0; columns.len()]).as_deref(),
+                    Some(comfy.as_str())
+                );
             }
         }
         // Anything but one-line printable ASCII is left to comfy-table.
-        assert_eq!(plain_rows(&["a"], &[vec!["two\nlines".into()]]), None);
-        assert_eq!(plain_rows(&["a"], &[vec!["工作".into()]]), None);
+        assert_eq!(plain_rows(None, &[vec!["two\nlines".into()]], &[1]), None);
+        assert_eq!(plain_rows(None, &[vec!["工作".into()]], &[1]), None);
     }
 
     #[test]
@@ -530,6 +640,38 @@ mod tests {
         assert!(out.starts_with(" NAME "), "{out}");
         assert!(out.lines().all(|l| l.chars().count() <= 68), "{out}");
         assert!(out.contains(" default_workspace_3456 "), "{out}");
+    }
+
+    /// A long table is laid out from its first rows: a later row no wider than them is
+    /// drawn as the whole table would draw it; a wider word pushes only its own row.
+    #[test]
+    fn later_rows_are_drawn_with_the_first_rows_widths() {
+        let items = [
+            serde_json::json!({"name": "default_workspace_3456", "status": "available", "display_name": "Default Workspace"}),
+            serde_json::json!({"name": "fin_ws", "status": "deleted", "display_name": "财务 Finance"}),
+            serde_json::json!({"name": "ops", "status": "ok", "display_name": "two\nlines"}),
+            serde_json::json!({"name": "a_much_longer_workspace_name", "status": "ok", "display_name": "-"}),
+        ];
+        let cols = ["name", "status", "display_name"];
+        let cells: Vec<Vec<String>> = items.iter().map(|i| value_cells(i, &cols)).collect();
+        for color in [false, true] {
+            for width in [None, Some(200), Some(50), Some(30)] {
+                let (layout, first) = Layout::new(&cols, cells[..2].to_vec(), color, width);
+                assert_eq!(first, render(&cols, cells[..2].to_vec(), color, width));
+                let streamed = format!("{first}\n{}", layout.row(cells[2].clone()));
+                assert_eq!(
+                    streamed,
+                    render(&cols, cells[..3].to_vec(), color, width),
+                    "{color} {width:?}"
+                );
+                // Wider than the first rows: only its own line is longer.
+                let last = layout.row(cells[3].clone());
+                assert!(last.contains("a_much_longer_workspace_name"), "{last}");
+                if width != Some(30) {
+                    assert_eq!(last.lines().count(), 1, "{last}");
+                }
+            }
+        }
     }
 
     #[test]

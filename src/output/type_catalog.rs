@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::View;
-use crate::model::types::{
-    all, is_secret_key, mode_rules, ConnMode, TypeSpec, ValueFormat as F, COMMON_KEYS,
-};
+use crate::model::types::{all, mode_rules, ConnMode, TypeSpec, ValueFormat as F, COMMON_KEYS};
 
 /// One type as `dwctl datasource types` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,7 +62,7 @@ fn type_view(spec: &TypeSpec) -> TypeView {
         .collect();
     let mut secret_keys: Vec<&'static str> = Vec::new();
     for k in spec.modes.iter().flat_map(|m| m.keys) {
-        if is_secret_key(k.key) && !secret_keys.contains(&k.key) {
+        if spec.is_secret(k.key) && !secret_keys.contains(&k.key) {
             secret_keys.push(k.key);
         }
     }

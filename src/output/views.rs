@@ -51,14 +51,8 @@ impl View for Principal {
         "full_access",
         "created_at",
     ];
-    const COLUMNS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "kind",
-        "display_name",
-        "full_access",
-        "created_at",
-    ];
+    /// A table shows every field.
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
 }
 
 impl View for Member {
@@ -127,64 +121,45 @@ impl View for AuditEvent {
     ];
 }
 
-impl View for Compute {
-    const FIELDS: &'static [&'static str] = &[
-        "workspace",
-        "name",
-        "env",
-        "type",
-        "mode",
-        "properties",
-        "description",
-        "is_default",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-    ];
-    const COLUMNS: &'static [&'static str] = &[
-        "name",
-        "env",
-        "type",
-        "mode",
-        "is_default",
-        "properties",
-        "updated_at",
-    ];
+/// A connection's fields: those every connection has, around what makes it a compute
+/// resource or a data source (`kind`, flattened where `Connection` puts it); its columns:
+/// name, env, type, mode, then the kind's columns before and after the properties.
+macro_rules! connection_view {
+    ($t:ty, kind: [$($k:literal),*], columns: [$($c:literal),*], then: [$($d:literal),*]) => {
+        impl View for $t {
+            const FIELDS: &'static [&'static str] = &[
+                "workspace",
+                "name",
+                "env",
+                "type",
+                "mode",
+                "properties",
+                "description",
+                $($k,)*
+                "created_at",
+                "created_by",
+                "updated_at",
+                "updated_by",
+            ];
+            const COLUMNS: &'static [&'static str] =
+                &["name", "env", "type", "mode", $($c,)* "properties", $($d,)*];
+        }
+    };
 }
 
-impl View for DataSource {
-    const FIELDS: &'static [&'static str] = &[
-        "workspace",
-        "name",
-        "env",
-        "type",
-        "mode",
-        "properties",
-        "description",
-        "origin",
-        "last_test",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-    ];
-    const COLUMNS: &'static [&'static str] = &[
-        "name",
-        "env",
-        "type",
-        "mode",
-        "origin",
-        "properties",
-        "last_test",
-    ];
-}
+connection_view!(Compute, kind: ["is_default"], columns: ["is_default"], then: ["updated_at"]);
+connection_view!(
+    DataSource,
+    kind: ["origin", "last_test"],
+    columns: ["origin"],
+    then: ["last_test"]
+);
 
 impl View for Finding {
     const FIELDS: &'static [&'static str] =
         &["rule", "severity", "workspace", "object", "message", "hint"];
-    const COLUMNS: &'static [&'static str] =
-        &["rule", "severity", "workspace", "object", "message", "hint"];
+    /// A table shows every field.
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
 }
 
 #[cfg(test)]

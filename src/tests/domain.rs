@@ -1,28 +1,39 @@
 //! Domain use cases on an in-memory catalog: no mocks, the real SQL.
 
-use super::{add_user, new_tenant as setup, now, ws};
+use super::{add_user, new_tenant as setup, now, req, ws};
 use crate::domain::member::{self, RoleChange};
 use crate::domain::principal::{self};
 use crate::domain::resource_group;
-use crate::domain::session::{self, Request};
+use crate::domain::session::{self, Request, Session};
 use crate::domain::workspace::{self, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::clock::Timestamp;
-use crate::model::error::Kind;
+use crate::model::error::{Error, Kind};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::{Mode, SodPolicy, Status};
 use crate::storage::sqlite::Catalog;
 
-fn req(actor: Option<&str>, at: Timestamp) -> Request {
+/// `req` at another time.
+fn req_at(actor: Option<&str>, at: Timestamp) -> Request {
     Request {
-        actor: actor.map(str::to_string),
         now: at,
-        dry_run: false,
-        seed: None,
+        ..req(actor)
     }
 }
 
+/// Make `user` a developer of `workspace`, as the actor of `s`.
+fn add_dev(s: &mut Session, workspace: &str, user: &str) -> Result<(), Error> {
+    member::add(
+        s,
+        &ws(workspace),
+        user,
+        RoleSet::of(&[RoleCode::Dev]),
+        false,
+    )
+    .map(drop)
+}
+
 fn create(cat: &mut Catalog, actor: Option<&str>, name: &str) -> Result<(), Kind> {
-    session::write(cat, &req(actor, now()), |s| {
+    session::write(cat, &req(actor), |s| {
         workspace::create(
             s,
             NewWorkspace {
@@ -37,7 +48,7 @@ fn create(cat: &mut Catalog, actor: Option<&str>, name: &str) -> Result<(), Kind
 }
 
 fn audit_count(cat: &mut Catalog) -> i64 {
-    session::read(cat, &req(None, now()), |s| {
+    session::read(cat, &req(None), |s| {
         let mut n = 0;
         s.tx().for_each_event(&mut |_| {
             n += 1;
@@ -51,7 +62,7 @@ fn audit_count(cat: &mut Catalog) -> i64 {
 #[test]
 fn init_creates_the_default_workspace_and_group() {
     let mut cat = setup();
-    let list = session::read(&mut cat, &req(None, now()), |s| {
+    let list = session::read(&mut cat, &req(None), |s| {
         workspace::list(s, &ListFilter::default())
     })
     .unwrap();
@@ -72,11 +83,11 @@ fn names_are_reserved_while_in_the_recycle_bin_and_restore_returns_the_state() {
     let mut cat = setup();
     create(&mut cat, None, "sales_report").unwrap();
     assert_eq!(create(&mut cat, None, "SALES_REPORT"), Err(Kind::Conflict));
-    session::write(&mut cat, &req(None, now()), |s| {
+    session::write(&mut cat, &req(None), |s| {
         workspace::disable(s, &ws("sales_report"))
     })
     .unwrap();
-    let done = session::write(&mut cat, &req(None, now()), |s| {
+    let done = session::write(&mut cat, &req(None), |s| {
         workspace::delete(s, &ws("sales_report"))
     })
     .unwrap();
@@ -84,24 +95,24 @@ fn names_are_reserved_while_in_the_recycle_bin_and_restore_returns_the_state() {
     assert_eq!(create(&mut cat, None, "sales_report"), Err(Kind::Conflict));
     // Day 14 is still inside retention; day 15 is not.
     let day14 = now().plus_days(14).unwrap();
-    let r = session::write(&mut cat, &req(None, day14), |s| {
+    let r = session::write(&mut cat, &req_at(None, day14), |s| {
         workspace::restore(s, &ws("sales_report"))
     })
     .unwrap();
     assert_eq!(r.value.value.status, Status::Disabled);
-    session::write(&mut cat, &req(None, now()), |s| {
+    session::write(&mut cat, &req(None), |s| {
         workspace::delete(s, &ws("sales_report"))
     })
     .unwrap();
     let late = now().plus_days(15).unwrap();
-    let e = session::write(&mut cat, &req(None, late), |s| {
+    let e = session::write(&mut cat, &req_at(None, late), |s| {
         workspace::restore(s, &ws("sales_report"))
     })
     .err()
     .unwrap();
     assert_eq!(e.kind, Kind::Refused);
     let mut heard = Vec::new();
-    let purged = session::write(&mut cat, &req(None, late), |s| {
+    let purged = session::write(&mut cat, &req_at(None, late), |s| {
         workspace::purge_expired(s, &mut |n, total| heard.push((n, total)))
     })
     .unwrap();
@@ -120,7 +131,7 @@ fn a_denied_change_leaves_only_its_audit_event() {
         Err(Kind::Denied)
     );
     assert_eq!(audit_count(&mut cat), before + 1);
-    let list = session::read(&mut cat, &req(None, now()), |s| {
+    let list = session::read(&mut cat, &req(None), |s| {
         workspace::list(
             s,
             &ListFilter {
@@ -139,17 +150,17 @@ fn a_ram_user_who_creates_a_workspace_becomes_its_admin_and_others_do_not_see_it
     add_user(&mut cat, "bob", true);
     add_user(&mut cat, "carol", false);
     create(&mut cat, Some("bob"), "bob_ws").unwrap();
-    let m = session::read(&mut cat, &req(None, now()), |s| {
+    let m = session::read(&mut cat, &req(None), |s| {
         member::show(s, &ws("bob_ws"), "bob")
     })
     .unwrap();
     assert_eq!(m.roles, RoleSet::of(&[RoleCode::Admin]));
-    let seen = session::read(&mut cat, &req(Some("carol"), now()), |s| {
+    let seen = session::read(&mut cat, &req(Some("carol")), |s| {
         workspace::list(s, &ListFilter::default())
     })
     .unwrap();
     assert!(seen.is_empty());
-    let e = session::read(&mut cat, &req(Some("carol"), now()), |s| {
+    let e = session::read(&mut cat, &req(Some("carol")), |s| {
         workspace::show(s, &ws("bob_ws"))
     })
     .err()
@@ -164,7 +175,7 @@ fn member_rules() {
     create(&mut cat, None, "team_ws").unwrap();
     let w = ws("team_ws");
     let add = |cat: &mut Catalog, roles: &[RoleCode]| {
-        session::write(cat, &req(None, now()), |s| {
+        session::write(cat, &req(None), |s| {
             member::add(s, &w, "dana", RoleSet::of(roles), false)
         })
         .map(|d| d.warnings)
@@ -180,7 +191,7 @@ fn member_rules() {
         Kind::Conflict
     );
     // enforce is refused while dana holds both.
-    let e = session::write(&mut cat, &req(None, now()), |s| {
+    let e = session::write(&mut cat, &req(None), |s| {
         workspace::update(
             s,
             &w,
@@ -195,10 +206,8 @@ fn member_rules() {
     assert_eq!(e.kind, Kind::Refused);
     assert!(e.message.contains("dana"));
     let change = |cat: &mut Catalog, c: RoleChange| {
-        session::write(cat, &req(None, now()), |s| {
-            member::change_roles(s, &w, "dana", &c)
-        })
-        .map(|d| d.value)
+        session::write(cat, &req(None), |s| member::change_roles(s, &w, "dana", &c))
+            .map(|d| d.value)
     };
     let last = change(&mut cat, RoleChange::Set(RoleSet::empty()))
         .err()
@@ -222,18 +231,16 @@ fn member_rules() {
     )
     .unwrap();
     assert!(!o.changed);
-    let e = session::write(&mut cat, &req(None, now()), |s| {
-        member::remove(s, &w, "root")
-    })
-    .err()
-    .unwrap();
+    let e = session::write(&mut cat, &req(None), |s| member::remove(s, &w, "root"))
+        .err()
+        .unwrap();
     assert_eq!(e.kind, Kind::Refused);
 }
 
 #[test]
 fn resource_groups_bind_and_refuse_delete_while_bound() {
     let mut cat = setup();
-    let e = session::write(&mut cat, &req(None, now()), |s| {
+    let e = session::write(&mut cat, &req(None), |s| {
         resource_group::delete(s, "default_serverless_group")
     })
     .err()
@@ -241,9 +248,9 @@ fn resource_groups_bind_and_refuse_delete_while_bound() {
     assert_eq!(e.kind, Kind::Conflict);
     assert!(e.message.contains("default_workspace_3456"));
     let d = ws("default_workspace_3456");
-    session::write(&mut cat, &req(None, now()), |s| workspace::delete(s, &d)).unwrap();
+    session::write(&mut cat, &req(None), |s| workspace::delete(s, &d)).unwrap();
     // Deleting the workspace released the binding.
-    session::write(&mut cat, &req(None, now()), |s| {
+    session::write(&mut cat, &req(None), |s| {
         resource_group::delete(s, "default_serverless_group")
     })
     .unwrap();
@@ -253,7 +260,7 @@ fn resource_groups_bind_and_refuse_delete_while_bound() {
 fn dry_run_writes_nothing() {
     let mut cat = setup();
     let before = audit_count(&mut cat);
-    let mut r = req(None, now());
+    let mut r = req(None);
     r.dry_run = true;
     session::write(&mut cat, &r, |s| {
         workspace::create(
@@ -267,11 +274,9 @@ fn dry_run_writes_nothing() {
     })
     .unwrap();
     assert_eq!(audit_count(&mut cat), before);
-    let e = session::read(&mut cat, &req(None, now()), |s| {
-        workspace::show(s, &ws("dry_ws"))
-    })
-    .err()
-    .unwrap();
+    let e = session::read(&mut cat, &req(None), |s| workspace::show(s, &ws("dry_ws")))
+        .err()
+        .unwrap();
     assert_eq!(e.kind, Kind::NotFound);
 }
 
@@ -279,7 +284,7 @@ fn dry_run_writes_nothing() {
 fn the_audit_chain_verifies() {
     let mut cat = setup();
     create(&mut cat, None, "chain_ws").unwrap();
-    let v = session::read(&mut cat, &req(None, now()), |s| {
+    let v = session::read(&mut cat, &req(None), |s| {
         crate::domain::audit::verify(s, &[])
     })
     .unwrap();
@@ -295,19 +300,13 @@ fn completion_names_carry_a_few_words_and_follow_visibility() {
     create(&mut cat, None, "sales_ws").unwrap();
     create(&mut cat, None, "secret_ws").unwrap();
     add_user(&mut cat, "bob", false);
-    session::write(&mut cat, &req(None, now()), |s| {
-        member::add(
-            s,
-            &ws("sales_ws"),
-            "bob",
-            RoleSet::of(&[RoleCode::Dev]),
-            false,
-        )?;
+    session::write(&mut cat, &req(None), |s| {
+        add_dev(s, "sales_ws", "bob")?;
         workspace::disable(s, &ws("sales_ws"))
     })
     .unwrap();
     let read = |cat: &mut Catalog, actor: Option<&str>, kind, w: Option<&str>| {
-        session::read(cat, &req(actor, now()), |s| names(s, kind, w)).unwrap()
+        session::read(cat, &req(actor), |s| names(s, kind, w)).unwrap()
     };
     let list = read(&mut cat, None, NameKind::Workspace, None);
     assert_eq!(list.len(), 3, "{list:?}");
@@ -348,13 +347,10 @@ fn offered_by_prefix(
     prefixes: &[&str],
 ) -> usize {
     use crate::domain::names::{names, names_starting};
-    let all = session::read(cat, &req(actor, now()), |s| names(s, kind, scope)).unwrap();
+    let all = session::read(cat, &req(actor), |s| names(s, kind, scope)).unwrap();
     let mut offered = 0;
     for p in prefixes {
-        let got = session::read(cat, &req(actor, now()), |s| {
-            names_starting(s, kind, scope, p)
-        })
-        .unwrap();
+        let got = session::read(cat, &req(actor), |s| names_starting(s, kind, scope, p)).unwrap();
         let want: Vec<_> = all
             .iter()
             .filter(|n| n.name.starts_with(p))
@@ -379,10 +375,7 @@ fn completion_of_a_prefix_offers_what_filtering_every_name_did() {
         create(&mut cat, None, name).unwrap();
     }
     for w in ["sales_ws", "SALES_x", "s_z"] {
-        session::write(&mut cat, &req(None, now()), |s| {
-            member::add(s, &ws(w), "bob", RoleSet::of(&[RoleCode::Dev]), false)
-        })
-        .unwrap();
+        session::write(&mut cat, &req(None), |s| add_dev(s, w, "bob")).unwrap();
     }
     let prefixes = [
         "", "a", "A", "al", "Al", "AL", "al@", "ali", "alice", "alicex", "b", "z", "s", "S", "sa",
@@ -415,16 +408,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
     create(&mut cat, None, "sales_ws").unwrap();
     create(&mut cat, None, "hidden_ws").unwrap();
     for user in ["alice", "ALBERT", "zed"] {
-        session::write(&mut cat, &req(None, now()), |s| {
-            member::add(
-                s,
-                &ws("sales_ws"),
-                user,
-                RoleSet::of(&[RoleCode::Dev]),
-                false,
-            )
-        })
-        .unwrap();
+        session::write(&mut cat, &req(None), |s| add_dev(s, "sales_ws", user)).unwrap();
     }
     let object = |name: &str, key: &str, env: Env, props: &[(&str, &str)]| NewObject {
         name: ObjectName::parse(name, "object").unwrap(),
@@ -449,7 +433,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
         ("Orbit", Env::Prod),
         ("sales", Env::Dev),
     ] {
-        session::write(&mut cat, &req(None, now()), |s| {
+        session::write(&mut cat, &req(None), |s| {
             res::add::<AsSource>(
                 s,
                 &ws("sales_ws"),
@@ -464,7 +448,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
         ("mc_fin", Env::Dev),
         ("MC_x", Env::Prod),
     ] {
-        session::write(&mut cat, &req(None, now()), |s| {
+        session::write(&mut cat, &req(None), |s| {
             res::add::<AsCompute>(
                 s,
                 &ws("sales_ws"),
@@ -475,7 +459,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
         .unwrap();
     }
     for name in ["rg_etl", "RG_x", "other"] {
-        session::write(&mut cat, &req(None, now()), |s| {
+        session::write(&mut cat, &req(None), |s| {
             resource_group::create(
                 s,
                 NewGroup {
@@ -518,7 +502,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
     // A name in both environments is offered once; a workspace alice cannot see offers
     // none of what is in it.
     let read = |cat: &mut Catalog, actor, kind, scope, p| {
-        session::read(cat, &req(actor, now()), |s| {
+        session::read(cat, &req(actor), |s| {
             names_starting(s, kind, Some(scope), p)
         })
         .unwrap()
@@ -561,7 +545,7 @@ fn a_tag_filter_lists_what_filtering_every_workspace_did() {
         ("bare_ws", &[]),
     ];
     for (name, tags) in tagged {
-        session::write(&mut cat, &req(None, now()), |s| {
+        session::write(&mut cat, &req(None), |s| {
             workspace::create(
                 s,
                 NewWorkspace {
@@ -577,14 +561,8 @@ fn a_tag_filter_lists_what_filtering_every_workspace_did() {
         })
         .unwrap();
     }
-    session::write(&mut cat, &req(None, now()), |s| {
-        member::add(
-            s,
-            &ws("sales_ws"),
-            "bob",
-            RoleSet::of(&[RoleCode::Dev]),
-            false,
-        )?;
+    session::write(&mut cat, &req(None), |s| {
+        add_dev(s, "sales_ws", "bob")?;
         workspace::delete(s, &ws("ops_ws"))
     })
     .unwrap();
@@ -605,7 +583,7 @@ fn a_tag_filter_lists_what_filtering_every_workspace_did() {
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect();
-                let (got, every) = session::read(&mut cat, &req(actor, now()), |s| {
+                let (got, every) = session::read(&mut cat, &req(actor), |s| {
                     let got = workspace::list(
                         s,
                         &ListFilter {
@@ -657,7 +635,7 @@ fn the_principal_list_is_visited_row_by_row_never_returned() {
     add_user(&mut cat, "zed", false);
     add_user(&mut cat, "Amy", false);
     let mut seen = Vec::new();
-    session::read(&mut cat, &req(None, now()), |s| {
+    session::read(&mut cat, &req(None), |s| {
         principal::list(s, |p| {
             seen.push(p.name.as_str().to_string());
             Ok(())
@@ -667,7 +645,7 @@ fn the_principal_list_is_visited_row_by_row_never_returned() {
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert_eq!(&seen[1..], ["Amy", "zed"]);
     let mut visited = 0;
-    let e = session::read(&mut cat, &req(None, now()), |s| {
+    let e = session::read(&mut cat, &req(None), |s| {
         principal::list(s, |_| {
             visited += 1;
             Err(crate::model::error::Error::internal("stop"))
@@ -695,7 +673,7 @@ fn check_findings_are_visited_workspace_by_workspace_in_name_order() {
     }
     for named in [vec![], vec![ws("test_2"), ws("demo_3"), ws("Test_1")]] {
         let mut seen = Vec::new();
-        session::read(&mut cat, &req(None, now()), |s| {
+        session::read(&mut cat, &req(None), |s| {
             let plan = crate::domain::check::plan(s, &named)?;
             crate::domain::check::run(s, &plan, |f| {
                 seen.push((f.workspace.map(|w| w.as_str().to_string()), f.rule));

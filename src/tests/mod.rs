@@ -35,15 +35,19 @@ fn new_tenant() -> Catalog {
     cat
 }
 
-/// Add a RAM user as the account.
-fn add_user(cat: &mut Catalog, name: &str, full_access: bool) {
-    let req = Request {
-        actor: None,
+/// A request of `actor` (`None`: the account) at the tests' clock.
+fn req(actor: Option<&str>) -> Request {
+    Request {
+        actor: actor.map(str::to_string),
         now: now(),
         dry_run: false,
         seed: None,
-    };
-    session::write(cat, &req, |s| {
+    }
+}
+
+/// Add a RAM user as the account.
+fn add_user(cat: &mut Catalog, name: &str, full_access: bool) {
+    session::write(cat, &req(None), |s| {
         principal::add(
             s,
             NewPrincipal {

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use rusqlite::ffi;
 
-use super::{add_user, new_tenant, now, ws};
+use super::{add_user, new_tenant, req, ws};
 use crate::domain::apply;
 use crate::domain::audit;
 use crate::domain::member;
@@ -40,15 +40,6 @@ unsafe extern "C" fn record(_: c_uint, _: *mut c_void, stmt: *mut c_void, _: *mu
         LOG.lock().unwrap().push(text);
     }
     0
-}
-
-fn req(actor: Option<&str>) -> Request {
-    Request {
-        actor: actor.map(str::to_string),
-        now: now(),
-        dry_run: false,
-        seed: None,
-    }
 }
 
 /// A small tenant: alice and bob, two tagged workspaces with members, their audit events.
@@ -198,11 +189,12 @@ type Use = Box<dyn FnOnce(&mut Catalog)>;
 #[test]
 fn commands_about_one_object_search_and_never_scan() {
     let mut cat = tenant_with_data();
-    let audit_of = |f: AuditFilter| {
+    let audit_as = |actor: Option<&'static str>, f: AuditFilter| {
         move |c: &mut Catalog| {
-            reading(c, None, |s| audit::list(s, f, |_| Ok(())).unwrap());
+            reading(c, actor, |s| audit::list(s, f, |_| Ok(())).unwrap());
         }
     };
+    let audit_of = |f: AuditFilter| audit_as(None, f);
     let limited = |f: AuditFilter| AuditFilter {
         limit: Some(100),
         ..f
@@ -340,29 +332,57 @@ fn commands_about_one_object_search_and_never_scan() {
         ),
         (
             "audit list --workspace --limit, as a workspace administrator",
-            Box::new(|c| {
-                reading(c, Some("alice"), |s| {
-                    let f = AuditFilter {
-                        workspace: Some("sales_ws".into()),
-                        limit: Some(100),
-                        ..Default::default()
-                    };
-                    audit::list(s, f, |_| Ok(())).unwrap()
-                })
-            }),
+            Box::new(audit_as(
+                Some("alice"),
+                AuditFilter {
+                    workspace: Some("sales_ws".into()),
+                    limit: Some(100),
+                    ..Default::default()
+                },
+            )),
         ),
         (
             "audit list --actor --limit, as a workspace administrator",
-            Box::new(|c| {
-                reading(c, Some("alice"), |s| {
-                    let f = AuditFilter {
-                        actor: Some("root".into()),
-                        limit: Some(100),
-                        ..Default::default()
-                    };
-                    audit::list(s, f, |_| Ok(())).unwrap()
-                })
-            }),
+            Box::new(audit_as(
+                Some("alice"),
+                AuditFilter {
+                    actor: Some("root".into()),
+                    limit: Some(100),
+                    ..Default::default()
+                },
+            )),
+        ),
+        (
+            "audit list --limit, as a workspace administrator",
+            Box::new(audit_as(
+                Some("alice"),
+                AuditFilter {
+                    limit: Some(100),
+                    ..Default::default()
+                },
+            )),
+        ),
+        (
+            "audit list --action --since --limit, as a workspace administrator",
+            Box::new(audit_as(
+                Some("alice"),
+                AuditFilter {
+                    action: Some("member".into()),
+                    since: Some(Timestamp::parse("2026-01-01T00:00:00Z").unwrap()),
+                    limit: Some(100),
+                    ..Default::default()
+                },
+            )),
+        ),
+        (
+            "audit list --limit, as a user who administers no workspace",
+            Box::new(audit_as(
+                Some("bob"),
+                AuditFilter {
+                    limit: Some(100),
+                    ..Default::default()
+                },
+            )),
         ),
         (
             "completion of a member's name in one workspace",

@@ -1,6 +1,5 @@
 //! The hermetic harness: a temporary catalog, a cleared environment, a pinned clock.
 //! Every end-to-end test runs the real binary through `Env::run`.
-#![allow(dead_code)] // not every module uses every helper
 
 use assert_cmd::cargo::cargo_bin;
 use std::collections::BTreeMap;
@@ -243,11 +242,6 @@ impl Env {
     /// `cmd`.
     pub fn tty(&self, args: &[&str]) -> Tty {
         Tty::spawn(self.cmd(args), None)
-    }
-
-    /// dwctl ARGS on a pseudo-terminal of `cols` columns (and 200 rows).
-    pub fn tty_cols(&self, args: &[&str], cols: u16) -> Tty {
-        Tty::spawn(self.cmd(args), Some(cols))
     }
 
     /// A shell command line (`sh -c LINE`) on a pseudo-terminal.

@@ -119,8 +119,14 @@ fn varied() -> Env {
             "project=lab_b",
         ],
         vec!["compute", "set-default", "lab_ws", "mc_b"],
-        vec!["workspace", "create", "old_ws", "--sod-policy", "off"],
-        vec!["workspace", "update", "old_ws", "--disable-dev-role"],
+        vec![
+            "workspace",
+            "create",
+            "old_ws",
+            "--sod-policy",
+            "off",
+            "--disable-dev-role",
+        ],
         vec!["member", "add", "old_ws", "alice", "--role", "guest"],
         vec!["resourcegroup", "bind", "rg_sched", "old_ws"],
         vec![
@@ -479,8 +485,7 @@ fn a_refused_last_change_refuses_the_whole_apply() {
     for args in [
         &["workspace", "create", "fin_ws"][..],
         &["workspace", "create", "lab_ws", "--mode", "basic"],
-        &["workspace", "create", "old_ws"],
-        &["workspace", "update", "old_ws", "--disable-dev-role"],
+        &["workspace", "create", "old_ws", "--disable-dev-role"],
         &["user", "add", "alice"],
     ] {
         env.run(args).ok();
@@ -517,9 +522,9 @@ name = "new_ws"
             "",
         ),
         (
-            "\n[[workspace]]\nname = \"old_ws\"\ndev_role_disabled = false\n",
-            ": ~ workspace old_ws: the Develop role, once disabled, cannot be enabled again",
-            "",
+            "\n[[workspace]]\nname = \"lab_ws\"\ndev_role_disabled = true\n",
+            ": ~ workspace lab_ws: cannot disable the development role of lab_ws: once enabled it stays enabled (the DataWorks API does not allow disabling it)",
+            "hint: a workspace is created with the role disabled by dwctl workspace create NAME --disable-dev-role",
         ),
     ] {
         let path = write(&env, "m.toml", &format!("{lead}{last}"));
@@ -1834,4 +1839,47 @@ fn a_wrong_value_is_reported_where_apply_reaches_its_declaration() {
                 .fails(code, &msg);
         }
     }
+}
+
+/// Issue 14: `dev_role_disabled = true` creates a workspace with the development role
+/// disabled; `false` enables it on an existing one, before the members, so the same
+/// manifest may grant Develop; `true` on a workspace where it is enabled is refused (a
+/// refused apply, tested with the other last changes).
+#[test]
+fn the_development_role_follows_the_manifest_one_way() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    let created = write(
+        &env,
+        "c.toml",
+        "version = 1\n[[workspace]]\nname = \"nodev_ws\"\ndev_role_disabled = true\n",
+    );
+    env.run(&["apply", "--file", &created]).ok();
+    let show = |ws: &str| env.json(&["workspace", "show", ws, "-o", "json"]);
+    assert_eq!(show("nodev_ws")["dev_role_disabled"], true);
+    env.run(&["plan", "--file", &created, "--exit-code"]).ok();
+    let enable = write(
+        &env,
+        "e.toml",
+        "version = 1\n[[workspace]]\nname = \"nodev_ws\"\ndev_role_disabled = false\n\n[[workspace.member]]\nuser = \"alice\"\nroles = [\"dev\"]\n",
+    );
+    let r = env.run(&["plan", "--file", &enable]);
+    assert!(
+        r.ok().contains("~ workspace nodev_ws: dev_role_disabled"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(show("nodev_ws")["dev_role_disabled"], true);
+    env.run(&["apply", "--file", &enable]).ok();
+    assert_eq!(show("nodev_ws")["dev_role_disabled"], false);
+    let m = env.json(&["member", "show", "nodev_ws", "alice", "-o", "json"]);
+    assert!(m.to_string().contains("role_project_dev"), "{m}");
+    let rows = env.rows();
+    for verb in ["plan", "apply"] {
+        env.run(&[verb, "--file", &created]).fails(
+            6,
+            "~ workspace nodev_ws: cannot disable the development role of nodev_ws",
+        );
+    }
+    assert_eq!(rows, env.rows());
 }

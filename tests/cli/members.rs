@@ -444,28 +444,35 @@ fn an_admin_grants_and_revokes_every_role_but_owner() {
 #[test]
 fn the_develop_role_cannot_be_granted_where_it_is_disabled() {
     let env = setup();
-    env.run(&["member", "add", "fin_ws", "alice", "--role", "guest"])
+    env.run(&["workspace", "create", "nodev_ws", "--disable-dev-role"])
         .ok();
-    env.run(&["workspace", "update", "fin_ws", "--disable-dev-role"])
+    env.run(&["member", "add", "nodev_ws", "alice", "--role", "guest"])
         .ok();
-    let msg = "error: the Develop role is disabled in fin_ws: role_project_dev cannot be granted";
+    let msg = "error: the Develop role is disabled in nodev_ws: role_project_dev cannot be granted";
     env.refused_event(
-        &["member", "add", "fin_ws", "bob", "--role", "dev"],
+        &["member", "add", "nodev_ws", "bob", "--role", "dev"],
         6,
         msg,
-        ("member.add", Some("fin_ws"), Some("bob")),
+        ("member.add", Some("nodev_ws"), Some("bob")),
     );
     env.refused_event(
-        &["member", "role", "fin_ws", "alice", "--grant", "dev"],
+        &["member", "role", "nodev_ws", "alice", "--grant", "dev"],
         6,
         msg,
-        ("member.role", Some("fin_ws"), Some("alice")),
+        ("member.role", Some("nodev_ws"), Some("alice")),
     );
     env.refused_event(
-        &["member", "role", "fin_ws", "alice", "--set", "analyst,dev"],
+        &[
+            "member",
+            "role",
+            "nodev_ws",
+            "alice",
+            "--set",
+            "analyst,dev",
+        ],
         6,
         msg,
-        ("member.role", Some("fin_ws"), Some("alice")),
+        ("member.role", Some("nodev_ws"), Some("alice")),
     );
     // Elsewhere it still can.
     env.changes(&["member", "add", "lab_ws", "bob", "--role", "dev"]);

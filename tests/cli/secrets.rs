@@ -3,6 +3,7 @@
 //! exactly as given (less one trailing newline when read from stdin or a file).
 
 use crate::harness::*;
+use dwctl::model::types::{self, ValueFormat};
 use serde_json::{json, Value};
 
 const LIT: &str = "lit-S3cr3t-0001";
@@ -997,5 +998,213 @@ fn missing_secret_variables_are_named_whole() {
             );
         }
         assert!(r.stderr.len() < 4096, "{}", r.stderr.len());
+    }
+}
+
+/// A value of `format` that the registry accepts (never a secret: none holds `S3cr3t`).
+fn sample(format: ValueFormat) -> String {
+    match format {
+        ValueFormat::Text => "x".into(),
+        ValueFormat::Address | ValueFormat::AddressWithPort | ValueFormat::AddressList => {
+            "db.example.com:1234".into()
+        }
+        ValueFormat::Id => "id-1".into(),
+        ValueFormat::Enum(values) => values[0].into(),
+        ValueFormat::HttpUrl => "https://es.example.com".into(),
+        ValueFormat::Endpoint => "oss-cn-hangzhou.aliyuncs.com".into(),
+        ValueFormat::ThriftUris => "thrift://hms.example.com:9083".into(),
+        ValueFormat::IntRange { min, .. } => min.to_string(),
+        ValueFormat::RegionId => "cn-hangzhou".into(),
+    }
+}
+
+/// Issue 14: every type, every mode, every secret key of the type's list (as a key of its
+/// own where the mode allows it, and as `extra.<key>` always), plus `extra.accessKey`: the
+/// value is stored as given and never printed by show, list, export or audit, in json or
+/// table; export names a variable for each.
+#[test]
+fn every_secret_of_every_types_list_is_masked_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env::new();
+    env.run(&["workspace", "create", "walk_ws"]).ok();
+    let mut w = Watch {
+        env: &env,
+        runs: Vec::new(),
+    };
+    let mut stored_secrets = Vec::new();
+    let mut n = 0;
+    for t in types::all() {
+        for m in t.modes {
+            n += 1;
+            let name = format!("s{n}");
+            let mut props = serde_json::Map::new();
+            for k in m.keys.iter().filter(|k| k.required) {
+                props.insert(k.key.into(), json!(sample(k.format)));
+            }
+            for rule in types::mode_rules(t.key, m.mode) {
+                if *rule == types::RULE_ORACLE {
+                    props.insert("serviceName".into(), json!("orcl"));
+                }
+            }
+            let allowed = types::allowed_keys(t, m.mode);
+            let mut secrets: Vec<String> = t
+                .secrets
+                .iter()
+                .filter(|s| allowed.contains(s))
+                .map(|s| s.to_string())
+                .collect();
+            secrets.extend(t.secrets.iter().map(|s| format!("extra.{s}")));
+            secrets.push("extra.accessKey".into());
+            secrets.push("extra.oss.AccessKey".into());
+            for s in &secrets {
+                props.insert(s.clone(), json!(format!("S3cr3t-{n}-{s}")));
+            }
+            let file = dir.path().join(format!("{name}.json"));
+            std::fs::write(&file, Value::Object(props).to_string()).unwrap();
+            w.ok(&[
+                "datasource",
+                "add",
+                "walk_ws",
+                &name,
+                "--type",
+                t.key,
+                "--mode",
+                m.mode.as_str(),
+                "--props",
+                file.to_str().unwrap(),
+            ]);
+            let kept = stored(&env, "datasource", "walk_ws", &name, "prod");
+            for s in &secrets {
+                assert_eq!(kept[s], format!("S3cr3t-{n}-{s}"), "{} {s}", t.key);
+                stored_secrets.push((name.clone(), s.clone()));
+            }
+            for fmt in ["json", "table"] {
+                let r = w.ok(&["datasource", "show", "walk_ws", &name, "-o", fmt]);
+                assert!(r.stdout.contains("********"), "{}: {}", t.key, r.stdout);
+            }
+            // An update that changes a secret shows it changed, not its value.
+            let r = w.ok(&[
+                "datasource",
+                "update",
+                "walk_ws",
+                &name,
+                "--prop",
+                &format!("extra.accessKey=S3cr3t-{n}-new"),
+                "-o",
+                "json",
+            ]);
+            assert_eq!(
+                r.json()["result"]["properties"]["extra.accessKey"],
+                "********"
+            );
+        }
+    }
+    for fmt in ["json", "table"] {
+        w.ok(&["datasource", "list", "walk_ws", "-o", fmt]);
+        w.ok(&["audit", "list", "-o", fmt]);
+    }
+    let exported = w.ok(&["export", "walk_ws"]).stdout.clone();
+    w.ok(&["export", "walk_ws", "-o", "json"]);
+    for (name, key) in &stored_secrets {
+        let var = dwctl::manifest::secret_env_name("walk_ws", name, "prod", key);
+        assert!(
+            exported.contains(&format!("{{ env = \"{var}\" }}")),
+            "{name} {key} not exported as a variable:\n{exported}"
+        );
+    }
+    let details = audit_details(&env);
+    assert!(!details.contains("S3cr3t"), "{details}");
+    for (what, r) in &w.runs {
+        assert!(
+            !r.stdout.contains("S3cr3t") && !r.stderr.contains("S3cr3t"),
+            "a secret leaked by {what}:\nstdout: {}\nstderr: {}",
+            r.stdout,
+            r.stderr
+        );
+    }
+}
+
+/// Issue 14: a secret given as the mask is exit 2 naming the key, whatever the input form
+/// (`--prop`, stdin, `--props`, a manifest's literal or variable), and nothing changes; a
+/// non-secret value that happens to be the mask is kept.
+#[test]
+fn a_secret_given_as_the_mask_is_refused_everywhere() {
+    let env = Env::new().with_var("MASKED", "********");
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    let base = [
+        "datasource",
+        "add",
+        "fin_ws",
+        "oss1",
+        "--type",
+        "oss",
+        "--prop",
+        "endpoint=oss-cn-hangzhou.aliyuncs.com",
+        "--prop",
+        "bucket=b",
+        "--prop",
+        "accessKeyId=id",
+        "--prop",
+        "accessKeySecret=env:MASKED",
+    ];
+    let r = env.refused(
+        &base,
+        2,
+        "`accessKeySecret` is a secret given as the mask ********",
+    );
+    assert!(
+        r.stderr.contains("hint: give the secret itself"),
+        "{}",
+        r.stderr
+    );
+    let mut extra = base.to_vec();
+    let last = extra.len() - 1;
+    extra[last] = "accessKeySecret=real-one";
+    extra.extend(["--prop", "extra.accessKey=********"]);
+    env.refused(&extra, 2, "`extra.accessKey` is a secret given as the mask");
+    let mut ok = extra.clone();
+    ok.truncate(ok.len() - 2);
+    ok.extend(["--prop", "extra.label=********"]);
+    env.run(&ok).ok();
+    let upd = [
+        "datasource",
+        "update",
+        "fin_ws",
+        "oss1",
+        "--prop",
+        "accessKeySecret=-",
+    ];
+    let rows = env.rows();
+    env.run_stdin(&upd, "********\n")
+        .fails(2, "`accessKeySecret` is a secret given as the mask");
+    assert_eq!(rows, env.rows());
+    let props = env.path().join("p.json");
+    std::fs::write(&props, r#"{"endpoint": "oss-cn-hangzhou.aliyuncs.com", "bucket": "b", "accessKeyId": "id", "accessKeySecret": "********"}"#).unwrap();
+    env.refused(
+        &[
+            "datasource",
+            "update",
+            "fin_ws",
+            "oss1",
+            "--props",
+            props.to_str().unwrap(),
+        ],
+        2,
+        "`accessKeySecret` is a secret given as the mask",
+    );
+    let m = env.path().join("m.toml");
+    for pw in ["\"********\"", "{ env = \"MASKED\" }"] {
+        std::fs::write(
+            &m,
+            format!("version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = {{ address = \"c\", password = {pw} }}\n"),
+        )
+        .unwrap();
+        for verb in ["plan", "apply"] {
+            env.refused(
+                &[verb, "--file", m.to_str().unwrap()],
+                2,
+                "m.toml:4:1: datasource fin_ws/r (prod): `password` is a secret given as the mask",
+            );
+        }
     }
 }

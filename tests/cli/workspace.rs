@@ -237,8 +237,8 @@ fn invalid_input_is_exit_2_and_changes_nothing() {
         (vec!["--owner", "1"], "unexpected argument '--owner'"),
         (vec!["--id", "9"], "unexpected argument '--id'"),
         (
-            vec!["--enable-dev-role"],
-            "unexpected argument '--enable-dev-role'",
+            vec!["--enable-dev-role", "--disable-dev-role"],
+            "the argument '--enable-dev-role' cannot be used with '--disable-dev-role'",
         ),
         (
             vec!["--sod-policy", "maybe"],
@@ -1091,70 +1091,90 @@ fn a_workspace_holds_at_most_20_tags() {
 }
 
 #[test]
-fn the_develop_role_can_be_disabled_once_and_only_when_nobody_holds_it() {
+fn the_development_role_is_disabled_at_creation_and_enabled_for_good() {
     let env = Env::new();
-    env.run(&["user", "add", "alice"]).ok();
     env.run(&["user", "add", "bob"]).ok();
-    env.run(&["workspace", "create", "fin_ws"]).ok();
-    env.run(&["member", "add", "fin_ws", "alice", "--role", "dev"])
-        .ok();
-    env.run(&["member", "add", "fin_ws", "bob", "--role", "dev,analyst"])
-        .ok();
-    let r = env.refused_event(
-        &["workspace", "update", "fin_ws", "--disable-dev-role"],
-        6,
-        "error: cannot disable the Develop role in fin_ws: alice, bob still hold role_project_dev",
-        ("workspace.update", Some("fin_ws"), Some("fin_ws")),
-    );
-    assert!(r
-        .stderr
-        .contains("hint: revoke it first: dwctl member role fin_ws USER --revoke dev"));
-    env.run(&["member", "remove", "fin_ws", "alice", "--yes"])
-        .ok();
-    // One holder left: the verb agrees.
-    env.refused_event(
-        &["workspace", "update", "fin_ws", "--disable-dev-role"],
-        6,
-        "error: cannot disable the Develop role in fin_ws: bob still holds role_project_dev\n\
-         hint: revoke it first: dwctl member role fin_ws bob --revoke dev",
-        ("workspace.update", Some("fin_ws"), Some("fin_ws")),
-    );
-    env.run(&["member", "role", "fin_ws", "bob", "--revoke", "dev"])
-        .ok();
-    let (r, e) = env.changes(&[
-        "workspace",
-        "update",
-        "fin_ws",
-        "--disable-dev-role",
-        "-o",
-        "json",
-    ]);
-    assert_eq!(r.json()["result"]["dev_role_disabled"], true);
-    assert_eq!(
-        e.details,
-        json!({"before": {"dev_role_disabled": false}, "after": {"dev_role_disabled": true}})
-    );
-    // Again: no change. There is no way back.
     let v = env.json(&[
         "workspace",
-        "update",
+        "create",
         "fin_ws",
         "--disable-dev-role",
         "-o",
         "json",
     ]);
-    assert_eq!(v["changed"], false);
-    env.refused(
-        &["workspace", "update", "fin_ws", "--enable-dev-role"],
-        2,
-        "unexpected argument '--enable-dev-role'",
+    assert_eq!(v["result"]["dev_role_disabled"], true);
+    env.run(&["workspace", "create", "open_ws"]).ok();
+    assert_eq!(
+        env.json(&["workspace", "show", "open_ws", "-o", "json"])["dev_role_disabled"],
+        false
     );
+    // --if-not-exists names the setting that differs.
+    let r = env.run(&[
+        "workspace",
+        "create",
+        "open_ws",
+        "--disable-dev-role",
+        "--if-not-exists",
+    ]);
+    r.ok();
+    assert!(
+        r.stderr.contains("differs in: dev_role_disabled"),
+        "{}",
+        r.stderr
+    );
+    // While disabled, no Develop grant.
+    env.run(&["member", "add", "fin_ws", "bob", "--role", "analyst"])
+        .ok();
     env.refused_event(
         &["member", "role", "fin_ws", "bob", "--grant", "dev"],
         6,
         "error: the Develop role is disabled in fin_ws: role_project_dev cannot be granted",
         ("member.role", Some("fin_ws"), Some("bob")),
     );
+    // Enabling is one way.
+    let (r, e) = env.changes(&[
+        "workspace",
+        "update",
+        "fin_ws",
+        "--enable-dev-role",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(r.json()["result"]["dev_role_disabled"], false);
+    assert_eq!(
+        e.details,
+        json!({"before": {"dev_role_disabled": true}, "after": {"dev_role_disabled": false}})
+    );
+    let v = env.json(&[
+        "workspace",
+        "update",
+        "fin_ws",
+        "--enable-dev-role",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(v["changed"], false);
+    env.run(&["member", "role", "fin_ws", "bob", "--grant", "dev"])
+        .ok();
+    // Disabling after creation is refused, with or without holders, and changes nothing.
+    for ws in ["fin_ws", "open_ws"] {
+        let r = env.refused_event(
+            &["workspace", "update", ws, "--disable-dev-role"],
+            6,
+            &format!("error: cannot disable the development role of {ws}: once enabled it stays enabled (the DataWorks API does not allow disabling it)"),
+            ("workspace.update", Some(ws), Some(ws)),
+        );
+        assert!(
+            r.stderr
+                .contains("hint: a workspace is created with the role disabled by dwctl workspace create NAME --disable-dev-role"),
+            "{}",
+            r.stderr
+        );
+    }
+    // The flag is not offered on update any more.
+    let help = env.run(&["workspace", "update", "--help"]);
+    assert!(!help.ok().contains("--disable-dev-role"), "{}", help.stdout);
+    assert!(help.stdout.contains("--enable-dev-role"));
 }
 
 #[test]

@@ -8,8 +8,8 @@ use super::network::{parse_address, parse_address_list, parse_endpoint, parse_th
 use crate::model::error::{Error, Result};
 use crate::model::property::{PropertyKey, PropertyValue, ValueTextError};
 use crate::model::types::{
-    allowed_keys, is_secret_key, key_spec, ConnMode, KeySpec, ModeSpec, Properties, TypeSpec,
-    ValueFormat, ValueFormat as F, EXTRA_PREFIX, MODE_HINTS, RULE_MAXCOMPUTE, RULE_ORACLE,
+    allowed_keys, key_spec, ConnMode, KeySpec, ModeSpec, Properties, TypeSpec, ValueFormat,
+    ValueFormat as F, EXTRA_PREFIX, MODE_HINTS, RULE_MAXCOMPUTE, RULE_ORACLE,
 };
 use crate::model::words;
 use crate::model::{excerpt, is_region_id};
@@ -230,7 +230,7 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
             ctx.what(),
             ks.key
         ))
-        .with_hint(if is_secret_key(ks.key) {
+        .with_hint(if ctx.spec.is_secret(ks.key) {
             // Not on the command line, where a secret stays in the shell's history.
             format!(
                 "give `{0}` a value with --prop {0}=- (stdin, or asked for at a terminal), {0}=@FILE or {0}=env:VAR",
@@ -313,7 +313,7 @@ fn value_error(
     reason: &dyn fmt::Display,
     format: Option<ValueFormat>,
 ) -> Error {
-    let message = if is_secret_key(key) {
+    let message = if ctx.spec.is_secret(key) {
         let reason: &dyn fmt::Display = match format {
             None | Some(F::Text) => reason,
             Some(_) => &"is not in the expected format",
@@ -756,7 +756,7 @@ mod tests {
             for ks in m.keys.iter().chain(COMMON_KEYS) {
                 let mut values: Vec<&str> = bad_values(ks.format).to_vec();
                 if ks.format == F::Text {
-                    if is_secret_key(ks.key) {
+                    if spec(key).is_secret(ks.key) {
                         values.clear(); // secrets are free-form
                     }
                     if ks.required {
@@ -1374,12 +1374,12 @@ mod tests {
             let secrets: Vec<&str> = pairs
                 .iter()
                 .map(|(k, _)| *k)
-                .filter(|k| is_secret_key(k))
+                .filter(|k| spec(key).is_secret(k))
                 .collect();
             let with_secret: Vec<(&str, &str)> = pairs
                 .iter()
                 .map(|(k, v)| {
-                    if is_secret_key(k) {
+                    if spec(key).is_secret(k) {
                         (*k, SECRET)
                     } else {
                         (*k, *v)
@@ -1391,6 +1391,7 @@ mod tests {
             unknown.push(("bogus", "1"));
             unknown.push(("extra.trustToken", SECRET));
             unknown.push(("passwd", SECRET));
+            unknown.push(("extra.accessKey", SECRET));
             cases.push(unknown);
             let mut bad_region = with_secret.clone();
             bad_region.push(("regionId", "nowhere"));

@@ -90,16 +90,21 @@ impl AuditStore for Tx<'_> {
         f: &AuditFilter,
         visit: &mut dyn FnMut(AuditEvent) -> Result<()>,
     ) -> Result<()> {
-        // `--action` alone: the actions it can match, each read newest first by its own
-        // range of the index (a range of several actions would come out of seq order).
-        let actions = match (&f.workspace, &f.actor, &f.action) {
-            (None, None, Some(a)) => self.actions_matching(a)?,
+        let each = match (&f.workspace, &f.actor, &f.action, &f.visible_workspaces) {
+            // Without `--workspace` or `--actor`, an actor who sees some workspaces only:
+            // the events of each, newest first by its range of `audit_by_workspace` (a
+            // few, for most; many, and their events are found soon enough newest first).
+            (None, None, _, Some(v)) if v.len() <= MAX_VISIBLE => Some(Each::Workspace(v.clone())),
+            // `--action` alone: the actions it can match, each read newest first by its
+            // own range of the index (a range of several actions would come out of seq
+            // order).
+            (None, None, Some(a), None) => self.actions_matching(a)?.map(Each::Action),
             _ => None,
         };
-        if actions.as_ref().is_some_and(|a| a.is_empty()) {
+        if each.as_ref().is_some_and(|e| e.keys().is_empty()) {
             return Ok(());
         }
-        let (sql, args) = audit_query(f, actions.as_deref());
+        let (sql, args) = audit_query(f, each.as_ref());
         let mut st = self.conn.prepare_cached(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(args))?;
         while let Some(r) = rows.next()? {
@@ -149,12 +154,43 @@ impl Tx<'_> {
 /// How many distinct actions `audit list --action` reads one by one (a noun has a few).
 const MAX_ACTIONS: usize = 32;
 
+/// How many visible workspaces `audit list` reads one by one: each is one branch of a
+/// compound SELECT (SQLite allows 500). An actor who sees more finds their events soon
+/// enough reading the log newest first.
+const MAX_VISIBLE: usize = 256;
+
+/// The keys whose ranges of an index are read one by one, newest first, then merged.
+enum Each {
+    /// Of `audit_by_action`: the actions `--action` can match.
+    Action(Vec<String>),
+    /// Of `audit_by_workspace`: the workspaces the actor sees.
+    Workspace(Vec<String>),
+}
+
+impl Each {
+    fn keys(&self) -> &[String] {
+        match self {
+            Each::Action(k) | Each::Workspace(k) => k,
+        }
+    }
+
+    /// The condition of one range (its column first in its index, then seq).
+    fn cond(&self) -> &'static str {
+        match self {
+            Each::Action(_) => "action = ? COLLATE NOCASE",
+            Each::Workspace(_) => "workspace = ? COLLATE NOCASE",
+        }
+    }
+}
+
 /// The statement of `audit list` and its parameters, built from the filters actually
 /// given (bound parameters only), so that each filter is served by its index, newest
 /// first, and `--limit` stops the read early: `--workspace` by `audit_by_workspace`,
 /// `--actor` by `audit_by_actor` or `audit_by_actor_id`, `--action` by `audit_by_action`,
-/// once per action it can match (`actions`, when known).
-fn audit_query(f: &AuditFilter, actions: Option<&[String]>) -> (String, Vec<Value>) {
+/// once per action it can match (`each`, when known); without any of them, the actor's
+/// visible workspaces by `audit_by_workspace`, once per workspace (`each`, when there
+/// are few enough).
+fn audit_query(f: &AuditFilter, each: Option<&Each>) -> (String, Vec<Value>) {
     // The condition whose index serves the read (its column first in that index, then
     // seq), and the others, checked on the rows it yields. One index serves: the first
     // filter given of workspace, actor, action (the narrowest, usually); the others are
@@ -182,9 +218,9 @@ fn audit_query(f: &AuditFilter, actions: Option<&[String]>) -> (String, Vec<Valu
     }
     if let Some(a) = &f.action {
         // The action itself, or its noun (`member` is `member.*`), matched as always (LIKE:
-        // ASCII case folded, `%` and `_` wildcards). Without `actions`, the range of the
+        // ASCII case folded, `%` and `_` wildcards). Without `each`, the range of the
         // index that holds every such action narrows the read to them.
-        if !served && actions.is_none() {
+        if !served && each.is_none() {
             let (low, high) = action_range(a);
             if let Some(low) = low {
                 cond.push("action >= ? COLLATE NOCASE");
@@ -207,15 +243,17 @@ fn audit_query(f: &AuditFilter, actions: Option<&[String]>) -> (String, Vec<Valu
         cond.push("at < ?");
         args.push(Value::Text(t.to_string()));
     }
-    if let Some(v) = &f.visible_workspaces {
-        // The actor's audit visibility, checked on the rows read: alone, the log is read
-        // newest first until `limit` visible events are found, as before schema 2 (its
-        // index would read every event of every visible workspace, then sort them).
+    let by_workspace = matches!(each, Some(Each::Workspace(_)));
+    if let Some(v) = f.visible_workspaces.as_ref().filter(|_| !by_workspace) {
+        // The actor's audit visibility, checked on the rows read (when the ranges of the
+        // visible workspaces do not serve): after `--workspace` or `--actor`, or alone
+        // for an actor who sees very many workspaces, reading the log newest first until
+        // `limit` visible events are found.
         cond.push("(+workspace) COLLATE NOCASE IN (SELECT value FROM json_each(?))");
         args.push(Value::Text(serde_json::to_string(v).unwrap_or_default()));
     }
     let limit = Value::Integer(f.limit.map(|l| l.min(i64::MAX as u64) as i64).unwrap_or(-1));
-    let newest = match actions {
+    let newest = match each {
         None => {
             let filter = if cond.is_empty() {
                 String::new()
@@ -225,18 +263,21 @@ fn audit_query(f: &AuditFilter, actions: Option<&[String]>) -> (String, Vec<Valu
             args.push(limit);
             format!("SELECT {COLS} FROM audit{filter} ORDER BY seq DESC LIMIT ?")
         }
-        Some(actions) => {
-            // The newest `limit` of each action, then the newest `limit` of them all.
+        Some(each) => {
+            // The newest `limit` of each key, then the newest `limit` of them all.
             let rest = args;
             args = Vec::new();
             let mut branches = Vec::new();
-            for a in actions {
+            let filter: String = std::iter::once(each.cond())
+                .chain(cond.iter().copied())
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            for key in each.keys() {
                 branches.push(format!(
-                    "SELECT {COLS} FROM (SELECT {COLS} FROM audit WHERE action = ? COLLATE NOCASE AND {} \
-                     ORDER BY seq DESC LIMIT ?)",
-                    cond.join(" AND ")
+                    "SELECT {COLS} FROM (SELECT {COLS} FROM audit WHERE {filter} \
+                     ORDER BY seq DESC LIMIT ?)"
                 ));
-                args.push(Value::Text(a.clone()));
+                args.push(Value::Text(key.clone()));
                 args.extend(rest.iter().cloned());
                 args.push(limit.clone());
             }
@@ -334,6 +375,11 @@ mod tests {
                         (None, None),
                         (Some((since, until)), None),
                         (None, Some(vec!["SALES_WS".to_string()])),
+                        (
+                            None,
+                            Some(vec!["ops_ws".to_string(), "SALES_WS".to_string()]),
+                        ),
+                        (Some((since, until)), Some(vec!["ops_ws".to_string()])),
                         (None, Some(vec![])),
                     ] {
                         for limit in [None, Some(1), Some(7)] {
