@@ -3,8 +3,10 @@
 //! hints of `cli::complete`.
 
 use clap::{CommandFactory, FromArgMatches};
-use clap_complete::env::{Bash, CompleteEnv, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+use clap_complete::env::{Bash, CompleteEnv, Elvish, EnvCompleter, Fish, Powershell, Shells, Zsh};
 use std::ffi::OsString;
+use std::io::Write;
+use std::path::Path;
 
 use super::complete::{self, ENV_VAR};
 use super::{Cli, GlobalArgs, Shell};
@@ -71,6 +73,31 @@ pub fn complete_if_requested(args: &[OsString], names: Box<NameSource>) -> Optio
         names: Box::new(move |kind, prefix| names(&global, kind, workspace.as_ref(), prefix)),
     });
     let cwd = std::env::current_dir().ok();
+    if !words.is_empty() {
+        // Answering a TAB: what CompleteEnv does below, except that the command tree is
+        // left for the process's exit to reclaim (as lib.rs does): freeing it was a fifth
+        // of a completion's instructions, which is start-up cost P12 counts.
+        // (As clap_complete finds it: the shell's name, or a path to it.)
+        let path = Path::new(&shell);
+        let name = path
+            .file_stem()
+            .unwrap_or(path.as_os_str())
+            .to_string_lossy();
+        let shells = Shells::builtins();
+        let Some(shell) = shells.completer(&name) else {
+            return Some(1);
+        };
+        let mut cli = Cli::command();
+        cli.build();
+        let mut buf = Vec::new();
+        let written = shell.write_complete(&mut cli, words.to_vec(), cwd.as_deref(), &mut buf);
+        std::mem::forget(cli);
+        return match written.and_then(|()| std::io::stdout().write_all(&buf)) {
+            Ok(()) => Some(0),
+            Err(_) => Some(1),
+        };
+    }
+    // The registration script (`DWCTL_COMPLETE=bash dwctl`, no words).
     let done = CompleteEnv::with_factory(Cli::command)
         .var(ENV_VAR)
         .bin(BIN)
@@ -96,11 +123,13 @@ impl Context {
     fn from_words(words: &[OsString]) -> Context {
         // Leniently: a value the domain refuses does not end the parse, so that the
         // options after it (`--catalog`, `--as`) still count.
+        // The command tree is left for the process's exit to reclaim, as lib.rs does:
+        // freeing it was a tenth of a completion's instructions (quality.md P12).
         let matches = super::values::leniently(|| {
-            Cli::command()
-                .ignore_errors(true)
-                .try_get_matches_from(words)
-                .ok()
+            let mut cli = Cli::command().ignore_errors(true);
+            let matches = cli.try_get_matches_from_mut(words).ok();
+            std::mem::forget(cli);
+            matches
         });
         let global = matches
             .as_ref()
