@@ -68,6 +68,8 @@ pub fn complete_if_requested(args: &[OsString], names: Box<NameSource>) -> Optio
         command,
         workspace,
     } = Context::from_words(&words[..cursor]);
+    // The top-level subcommand typed before the cursor, if any: only its tree is needed.
+    let typed_top = command.first().cloned();
     complete::typed(complete::Typed {
         command,
         names: Box::new(move |kind, prefix| names(&global, kind, workspace.as_ref(), prefix)),
@@ -87,7 +89,7 @@ pub fn complete_if_requested(args: &[OsString], names: Box<NameSource>) -> Optio
         let Some(shell) = shells.completer(&name) else {
             return Some(1);
         };
-        let mut cli = Cli::command();
+        let mut cli = pruned(Cli::command(), typed_top.as_deref());
         cli.build();
         let mut buf = Vec::new();
         let written = shell.write_complete(&mut cli, words.to_vec(), cwd.as_deref(), &mut buf);
@@ -109,6 +111,26 @@ pub fn complete_if_requested(args: &[OsString], names: Box<NameSource>) -> Optio
         // A TAB prints no error into the command line being edited: no candidates.
         Err(_) => Some(1),
     }
+}
+
+/// The command tree a TAB needs: once a top-level subcommand is typed before the cursor,
+/// the other top-level subcommands are only their names (clap_complete builds every
+/// argument of the tree it is given, which was a third of a completion's instructions:
+/// quality.md P12 counts that start-up against sqlite3's one query). With nothing typed,
+/// the whole tree, whose subcommands (with their descriptions) are the candidates.
+fn pruned(cli: clap::Command, typed_top: Option<&str>) -> clap::Command {
+    let Some(top) = typed_top else {
+        return cli;
+    };
+    cli.mut_subcommands(|sub| {
+        if sub.get_name() == top {
+            sub
+        } else {
+            // (The process ends right after answering: the leaked names are its own.)
+            let name: &'static str = Box::leak(sub.get_name().to_owned().into_boxed_str());
+            clap::Command::new(name)
+        }
+    })
 }
 
 /// What the words already typed say: the global options (which catalog, who acts), the
@@ -160,6 +182,35 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A TAB after `member` builds only `member`'s tree; the others keep their names
+    /// (still offered) and nothing else; with nothing typed the tree is whole.
+    #[test]
+    fn completion_prunes_the_tree_to_the_typed_subcommand() {
+        let mut cli = pruned(Cli::command(), Some("member"));
+        cli.build();
+        let sub = |c: &clap::Command, n: &str| c.find_subcommand(n).cloned().unwrap();
+        assert!(sub(&cli, "member").get_subcommands().count() > 1);
+        let ws = sub(&cli, "workspace");
+        assert_eq!(ws.get_subcommands().count(), 0);
+        // (what is left is the root's options, propagated, and --help)
+        let root: Vec<_> = cli.get_arguments().map(|a| a.get_id().clone()).collect();
+        let own: Vec<_> = ws
+            .get_arguments()
+            .map(|a| a.get_id().clone())
+            .filter(|id| !root.contains(id) && id != "help")
+            .collect();
+        assert!(own.is_empty(), "{own:?}");
+        let mut whole = pruned(Cli::command(), None);
+        whole.build();
+        assert!(sub(&whole, "workspace").get_subcommands().count() > 1);
+        let names = |c: &clap::Command| {
+            c.get_subcommands()
+                .map(|s| s.get_name().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&cli), names(&whole));
+    }
     use std::path::PathBuf;
 
     #[test]
