@@ -50,7 +50,7 @@ for ((i = 0; i < runs; i++)); do
     if [[ $side == dw ]]; then
       timed "$dw" --catalog large.db -q member add ws_0500 "$dw_user" --role dev; dw_t+=("$us")
     else
-      timed sqlite3 -cmd ".parameter set @user '$sq_user'" large.db ".read $root/bench/sql/p1_member_add.sql"; sq_t+=("$us")
+      timed sqlite3 -cmd ".parameter set @ws 'ws_0500'" -cmd ".parameter set @user '$sq_user'" large.db ".read $root/bench/sql/p1_member_add.sql"; sq_t+=("$us")
     fi
   done
 done
@@ -64,7 +64,7 @@ for ((i = 0; i < runs; i++)); do
     if [[ $side == dw ]]; then
       timed "$dw" --catalog large.db member list ws_0000 -o json; dw_t+=("$us")
     else
-      timed sqlite3 -json large.db ".read $root/bench/sql/p2_member_list.sql"; sq_t+=("$us")
+      timed sqlite3 -json -cmd ".parameter set @ws 'ws_0000'" large.db ".read $root/bench/sql/p2_member_list.sql"; sq_t+=("$us")
     fi
   done
 done
@@ -111,7 +111,7 @@ line P5 "--version (start-up)" "$(ms "$a")" "$(ms "$b")" "$r" "<= 1.2x" "$(holds
 # ---- P6: peak memory ------------------------------------------------------------------
 if [[ -x /usr/bin/time ]]; then
   a=$(rss "$dw" --catalog large.db member list ws_0000 -o json)
-  b=$(rss sqlite3 -json large.db ".read $root/bench/sql/p2_member_list.sql")
+  b=$(rss sqlite3 -json -cmd ".parameter set @ws 'ws_0000'" large.db ".read $root/bench/sql/p2_member_list.sql")
   line P6a "peak RSS: member list ws_0000 -o json" "$(mib "$a")" "$(mib "$b")" "-" "<= 30 MiB" "$(holds "$a" 30720)"
   a=$(rss "$dw" --catalog large.db audit list --limit 100000 -o jsonl)
   b=$(rss sqlite3 -json large.db "SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT 100000) ORDER BY seq")

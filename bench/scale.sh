@@ -112,7 +112,7 @@ sq() { sqp -json -cmd "$(param @ws $ws)" xl.db ".read $root/bench/sql/p12_show.s
 case12 P12a "workspace show $ws -o json"
 
 dwside() { timed "$dw" --catalog "$1.db" -q member add "$ws" "$(printf 'p1_user_%03d' $((2 * i)))" --role dev; }
-sq() { sqp -cmd "$(param @ws $ws)" -cmd "$(param @user "$(printf 'p1_user_%03d' $((2 * i + 1)))")" xl.db ".read $root/bench/sql/p12_member_add.sql"; }
+sq() { sqp -cmd "$(param @ws $ws)" -cmd "$(param @user "$(printf 'p1_user_%03d' $((2 * i + 1)))")" xl.db ".read $root/bench/sql/p1_member_add.sql"; }
 case12 P12b "member add $ws USER --role dev"
 
 dwside() { timed "$dw" --catalog "$1.db" -q member remove "$ws" "$(printf 'p1_user_%03d' $((2 * i)))" --yes; }
@@ -120,7 +120,7 @@ sq() { sqp -cmd "$(param @ws $ws)" -cmd "$(param @user "$(printf 'p1_user_%03d' 
 case12 P12c "member remove $ws USER --yes"
 
 dwside() { timed "$dw" --catalog "$1.db" member list "$ws" -o json; }
-sq() { sqp -json -cmd "$(param @ws $ws)" xl.db ".read $root/bench/sql/p12_member_list.sql"; }
+sq() { sqp -json -cmd "$(param @ws $ws)" xl.db ".read $root/bench/sql/p2_member_list.sql"; }
 case12 P12d "member list $ws -o json"
 
 dwside() { timed "$dw" --catalog "$1.db" export "$ws"; }
