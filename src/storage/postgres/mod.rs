@@ -951,3 +951,6 @@ mod tests {
         assert!(e.message.contains("is locked by dwctl "), "{}", e.message);
     }
 }
+
+#[cfg(test)]
+mod family_tests;
