@@ -74,7 +74,11 @@ ENVIRONMENT:
   DWCTL_SEED           number that pins the random ids: same seed and commands, same ids (for tests)
   DWCTL_NO_MODE_CHECK  1: accept a catalog file group or others may read or write (1 or 0 only)
   DWCTL_COMPLETE       set by the completion scripts: answer a TAB (see dwctl completions)
-  PGPASSWORD, PGPASSFILE  a PostgreSQL catalog's password, as libpq reads them
+  PGPASSWORD           a PostgreSQL catalog's password, when its URL has none
+  PGPASSFILE           a PostgreSQL catalog's password file [default: ~/.pgpass]
+  HOME                 where ~/.pgpass and ~/.postgresql/root.crt (TLS roots) are
+  USER                 a PostgreSQL catalog's login when its URL names none
+  LOGNAME              the same, when USER is not set
   NO_COLOR             set: no colour
   CLICOLOR_FORCE       set: colour even into a pipe
 A DWCTL_ variable set to the empty string (or to blanks only) is an error (exit 2), never
