@@ -13,18 +13,20 @@ use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Result};
 use crate::model::{named, shown};
 
-/// The hint of every unexpected stored value.
-pub const RESTORE_HINT: &str =
-    "the row was changed outside dwctl: restore the catalog from a backup \
-(dwctl catalog backup PATH makes one), or put back the value dwctl wrote";
-
-/// Exit 7: `table`'s row `key` holds in `column` what dwctl never writes; `why` says what.
-pub fn unexpected(table: &str, key: &str, column: &str, why: impl Into<String>) -> Error {
+/// Exit 7: `table`'s row `key` holds in `column` what dwctl never writes; `why` says what,
+/// `hint` how to repair it (the backend's way of restoring a catalog).
+pub fn unexpected(
+    hint: &str,
+    table: &str,
+    key: &str,
+    column: &str,
+    why: impl Into<String>,
+) -> Error {
     Error::catalog(format!(
         "the catalog holds an unexpected value in table {table}, row {key}, column {column}"
     ))
     .caused_by(why)
-    .with_hint(RESTORE_HINT)
+    .with_hint(hint)
 }
 
 /// One stored cell, as the backend holds it (text as bytes: a backend may hold text that
@@ -37,12 +39,15 @@ pub enum Cell<'v> {
     Text(&'v [u8]),
     Blob(usize),
     /// A value of a type dwctl never stores in any column (a column whose type was
-    /// changed outside dwctl), named for the message.
-    Other(&'static str),
+    /// changed outside dwctl): the type's name, for the message.
+    Other(&'v str),
 }
 
 /// A row of a backend, read cell by cell.
 pub trait StoredRow {
+    /// How to repair a catalog holding an unexpected value (every message says it).
+    const RESTORE_HINT: &'static str;
+
     /// Cell `i`; an error when the backend cannot read it at all.
     fn cell(&self, i: usize) -> Result<Cell<'_>>;
 
@@ -61,7 +66,7 @@ fn describe(v: Cell) -> String {
             Err(_) => "text that is not UTF-8".into(),
         },
         Cell::Blob(n) => format!("a blob of {n} bytes"),
-        Cell::Other(what) => what.to_string(),
+        Cell::Other(ty) => format!("a value of type {ty}"),
     }
 }
 
@@ -143,7 +148,13 @@ impl<'a, 'k, R: StoredRow + ?Sized> Cells<'a, 'k, R> {
 
     /// Exit 7 for column `i` of this row.
     pub fn bad(&self, i: usize, why: impl Into<String>) -> Error {
-        unexpected(self.table, &self.key(), &self.column(i), why)
+        unexpected(
+            R::RESTORE_HINT,
+            self.table,
+            &self.key(),
+            &self.column(i),
+            why,
+        )
     }
 
     fn value(&self, i: usize) -> Result<Cell<'a>> {

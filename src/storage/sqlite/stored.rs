@@ -6,13 +6,19 @@ use rusqlite::types::ValueRef;
 use rusqlite::Row;
 
 use crate::model::error::Result;
-pub use crate::storage::checked::RESTORE_HINT;
 use crate::storage::checked::{Cell, StoredRow};
+
+/// The hint of every unexpected stored value.
+pub const RESTORE_HINT: &str =
+    "the row was changed outside dwctl: restore the catalog from a backup \
+(dwctl catalog backup PATH makes one), or put back the value dwctl wrote";
 
 /// One row of one table, with its key for messages.
 pub type Cells<'a, 'r, 'k> = crate::storage::checked::Cells<'a, 'k, Row<'r>>;
 
 impl StoredRow for Row<'_> {
+    const RESTORE_HINT: &'static str = RESTORE_HINT;
+
     fn cell(&self, i: usize) -> Result<Cell<'_>> {
         Ok(match self.get_ref(i)? {
             ValueRef::Null => Cell::Null,
