@@ -22,9 +22,7 @@ impl AuditStore for Tx<'_> {
     }
 
     fn newest_audit(&self) -> Result<(i64, String)> {
-        let row = self.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            &[],
-        )?;
+        let row = self.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])?;
         Ok(match row {
             Some(r) => audit_head(&r)?,
             None => (0, "0".repeat(64)),
@@ -55,13 +53,12 @@ impl AuditStore for Tx<'_> {
         }
         let mut args = Args::default();
         let sql = audit_query(f, each.as_ref(), &mut args);
-        self.for_each_row(&sql, &args.refs(), &mut |r| {
-            visit(event_row(r)?)
-        })
+        self.for_each_row(&sql, &args.refs(), &mut |r| visit(event_row(r)?))
     }
 
     fn for_each_event(&self, visit: &mut dyn FnMut(AuditEvent) -> Result<()>) -> Result<()> {
-        self.for_each_row(&format!("SELECT {COLS} FROM audit ORDER BY seq"),
+        self.for_each_row(
+            &format!("SELECT {COLS} FROM audit ORDER BY seq"),
             &[],
             &mut |r| visit(event_row(r)?),
         )

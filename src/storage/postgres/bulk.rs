@@ -66,7 +66,14 @@ const AUDIT: usize = 3;
 
 /// The tables no row refers to (no foreign key names them): deleting from one deletes
 /// nothing elsewhere.
-const LEAVES: [&str; 6] = ["workspace_tag", "member", "binding", "compute", "datasource", "audit"];
+const LEAVES: [&str; 6] = [
+    "workspace_tag",
+    "member",
+    "binding",
+    "compute",
+    "datasource",
+    "audit",
+];
 
 /// A buffer is sent once it holds this many bytes, whatever reads next.
 const FLUSH_AT: usize = 8 << 20;
@@ -412,9 +419,13 @@ fn touched(sql: &str) -> Option<Vec<&'static str>> {
     if is(first, "DELETE") {
         // A DELETE from a table no row refers to reaches that table only.
         return match (words.next(), words.next()) {
-            (Some(from), Some(table)) if is(from, "FROM") && LEAVES.contains(&table) => {
-                Some(TABLES.iter().map(|(t, _)| *t).filter(|t| *t == table).collect())
-            }
+            (Some(from), Some(table)) if is(from, "FROM") && LEAVES.contains(&table) => Some(
+                TABLES
+                    .iter()
+                    .map(|(t, _)| *t)
+                    .filter(|t| *t == table)
+                    .collect(),
+            ),
             _ => None,
         };
     }
@@ -471,7 +482,10 @@ mod tests {
     #[test]
     fn copy_text_escapes_what_copy_reads_specially() {
         let mut out = Vec::new();
-        line(&mut out, &[Some("a\tb\\c\nd\re"), None, Some(""), Some("\\N")]);
+        line(
+            &mut out,
+            &[Some("a\tb\\c\nd\re"), None, Some(""), Some("\\N")],
+        );
         assert_eq!(out, b"a\\tb\\\\c\\nd\\re\t\\N\t\t\\\\N\n");
     }
 }

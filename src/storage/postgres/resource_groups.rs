@@ -30,7 +30,8 @@ impl GroupStore for Tx<'_> {
     }
 
     fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>> {
-        self.query_opt(&format!("SELECT {COLS} FROM resource_group WHERE lower(name) = lower($1)"),
+        self.query_opt(
+            &format!("SELECT {COLS} FROM resource_group WHERE lower(name) = lower($1)"),
             &[&name],
         )?
         .map(|r| group_row(&r))
@@ -39,7 +40,8 @@ impl GroupStore for Tx<'_> {
 
     fn resource_groups(&self) -> Result<Vec<ResourceGroup>> {
         let mut list: Vec<ResourceGroup> = self
-            .query(&format!("SELECT {COLS} FROM resource_group ORDER BY lower(name)"),
+            .query(
+                &format!("SELECT {COLS} FROM resource_group ORDER BY lower(name)"),
                 &[],
             )?
             .iter()
@@ -78,7 +80,8 @@ impl GroupStore for Tx<'_> {
 
     fn resource_group_id_taken(&self, id: &str) -> Result<bool> {
         Ok(self
-            .query_opt("SELECT 1 FROM resource_group WHERE lower(id) = lower($1)",
+            .query_opt(
+                "SELECT 1 FROM resource_group WHERE lower(id) = lower($1)",
                 &[&id],
             )?
             .is_some())
@@ -113,7 +116,8 @@ impl GroupStore for Tx<'_> {
     }
 
     fn save_resource_group(&self, g: &ResourceGroup) -> Result<()> {
-        self.execute("UPDATE resource_group SET name = $2, spec = $3, remark = $4 WHERE pk = $1",
+        self.execute(
+            "UPDATE resource_group SET name = $2, spec = $3, remark = $4 WHERE pk = $1",
             &[&g.pk, &g.name, &g.spec, &g.remark],
         )?;
         Ok(())
@@ -140,7 +144,8 @@ impl GroupStore for Tx<'_> {
     }
 
     fn delete_binding(&self, group_pk: i64, workspace_id: i64) -> Result<()> {
-        self.execute("DELETE FROM binding WHERE group_pk = $1 AND workspace_id = $2",
+        self.execute(
+            "DELETE FROM binding WHERE group_pk = $1 AND workspace_id = $2",
             &[&group_pk, &workspace_id],
         )?;
         Ok(())

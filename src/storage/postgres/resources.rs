@@ -41,7 +41,12 @@ fn select<K: ConnTable>(
         .collect()
 }
 
-fn named<K: ConnTable>(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Connection<K>>> {
+fn named<K: ConnTable>(
+    tx: &Tx,
+    ws: i64,
+    name: &str,
+    env: Option<Env>,
+) -> Result<Vec<Connection<K>>> {
     if tx.objects_absent(K::TABLE, ws, env.map(|e| e.as_str()), Some(name)) {
         return Ok(Vec::new());
     }
@@ -134,8 +139,7 @@ fn save<K: ConnTable>(tx: &Tx, c: &Connection<K>) -> Result<()> {
     );
     let props = props_text(&c.properties);
     let updated = c.updated_at.to_string();
-    let head: [&(dyn ToSql + Sync); 5] =
-        [&c.pk, &props, &c.description, &updated, &c.updated_by];
+    let head: [&(dyn ToSql + Sync); 5] = [&c.pk, &props, &c.description, &updated, &c.updated_by];
     match c.kind.written() {
         Written::Int(n) => tx.execute(&sql, &[&head[..], &[&(n != 0)]].concat())?,
         Written::Text(t) => tx.execute(&sql, &[&head[..], &[&t]].concat())?,
@@ -166,7 +170,8 @@ impl ResourceStore for Tx<'_> {
             return Ok(false);
         }
         Ok(self
-            .query_opt("SELECT 1 FROM compute WHERE workspace_id = $1 AND env = $2 AND type = $3 LIMIT 1",
+            .query_opt(
+                "SELECT 1 FROM compute WHERE workspace_id = $1 AND env = $2 AND type = $3 LIMIT 1",
                 &[&ws, &env.as_str(), &type_key],
             )?
             .is_some())
