@@ -14,6 +14,7 @@
 
 mod audit;
 mod bulk;
+mod pending;
 mod principals;
 mod resource_groups;
 mod resources;
@@ -645,7 +646,7 @@ pub struct Tx<'c> {
     /// The newest audit event, cached so that `apply` does not look it up per event.
     pub(crate) last_hash: Option<(i64, String)>,
     /// The rows buffered for the next COPY (`bulk.rs`).
-    pending: RefCell<bulk::Pending>,
+    pending: RefCell<pending::Pending>,
 }
 
 /// The statement prepared for `sql` on this connection.
@@ -665,7 +666,7 @@ impl<'c> Tx<'c> {
             open: true,
             now,
             last_hash: None,
-            pending: bulk::Pending::new(),
+            pending: pending::Pending::new(),
         }
     }
 

@@ -398,7 +398,7 @@ impl WorkspaceStore for Tx<'_> {
         by: &str,
     ) -> Result<()> {
         // Appended by the next COPY (bulk.rs).
-        self.bulk_insert(super::bulk::Row::Member {
+        self.bulk_insert(super::pending::Row::Member {
             workspace_id,
             principal_pk,
             roles: roles.to_stored(),
