@@ -255,7 +255,7 @@ the key's owner, under the same rules and audit log as the command line.\n\n\
 It listens on loopback unless told otherwise; another address needs --tls-cert and --tls-key, or \
 --insecure-http. The first line on stdout is the address it listens on; one line per request goes \
 to stderr. SIGTERM or SIGINT stops it after the requests in flight (exit 0).",
-        after_help = "EXAMPLES:\n  dwctl serve\n  dwctl serve --listen 127.0.0.1:0 --log-format json\n  dwctl serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem"
+        after_help = "EXAMPLES:\n  dwctl serve\n  dwctl serve --listen 127.0.0.1:0 --log-format json\n  dwctl serve --listen 0.0.0.0:8443 --tls-cert c.pem --tls-key k.pem"
     )]
     Serve(ServeArgs),
 }

@@ -68,6 +68,7 @@ pub struct AccessKeyRef {
     #[arg(value_parser = values::principal, add = complete::principals())]
     pub user: String,
     /// The AccessKey id (LTAI...)
+    #[arg(add = complete::access_keys())]
     pub access_key_id: String,
 }
 

@@ -288,6 +288,9 @@ pub trait AccessKeyStore {
     /// The keys of one principal, oldest first; never their secrets.
     fn access_keys_of(&self, principal_pk: i64) -> Result<Vec<AccessKey>>;
 
+    /// Every key whose id starts with `prefix` (shell completion), by id; never secrets.
+    fn access_keys_from(&self, prefix: &str) -> Result<Vec<AccessKey>>;
+
     fn insert_access_key(&self, k: &AccessKey, secret: &str) -> Result<()>;
 
     fn set_access_key_enabled(&self, id: &str, enabled: bool) -> Result<()>;

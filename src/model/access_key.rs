@@ -27,6 +27,15 @@ pub enum AccessKeyStatus {
     Disabled,
 }
 
+impl AccessKeyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessKeyStatus::Enabled => "enabled",
+            AccessKeyStatus::Disabled => "disabled",
+        }
+    }
+}
+
 /// A new pair, shown once: the field names are the SDK config's.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewAccessKey {

@@ -47,6 +47,16 @@ impl AccessKeyStore for Tx<'_> {
         rows.collect()
     }
 
+    fn access_keys_from(&self, prefix: &str) -> Result<Vec<AccessKey>> {
+        // Ids are ASCII: the range [prefix, prefix + U+007F) holds exactly those starting with it.
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {KEY_COLS} FROM access_key k JOIN principal p ON p.pk = k.principal_pk \
+             WHERE k.id >= ?1 AND k.id < ?1 || char(127) ORDER BY k.id"
+        ))?;
+        let rows = st.query_and_then([prefix], |r| key_row(r).map(|(k, _)| k))?;
+        rows.collect()
+    }
+
     fn insert_access_key(&self, k: &AccessKey, secret: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO access_key (id, principal_pk, secret, enabled, created_at, created_by) \

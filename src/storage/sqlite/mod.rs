@@ -258,6 +258,7 @@ fn shorten(detail: &str) -> String {
 
 /// The tables every catalog of this schema has (a missing one is a damaged file).
 const TABLES: &[&str] = &[
+    "access_key",
     "audit",
     "binding",
     "compute",
