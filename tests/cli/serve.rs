@@ -505,6 +505,7 @@ fn a_non_loopback_address_needs_tls_or_insecure_http() {
 /// The official SDK (alibabacloud-dataworks-public20240518) drives every action served:
 /// tests/sdk/serve_sdk.py, with the Python that DWCTL_TEST_PYTHON names.
 #[test]
+#[allow(clippy::print_stderr)] // the visible note of a skipped run
 fn sdk_drives_every_action() {
     let Ok(python) = std::env::var("DWCTL_TEST_PYTHON") else {
         eprintln!("skipped: DWCTL_TEST_PYTHON is not set (a Python with alibabacloud-dataworks-public20240518==9.11.0)");
