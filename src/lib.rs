@@ -9,6 +9,7 @@
 //! parsed command line into calls of command functions with typed values (`run`), and the
 //! global options into the settings' overrides (`overrides`).
 
+pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;

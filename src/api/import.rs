@@ -1,0 +1,1 @@
+//! Response bodies of the API to a manifest (`dwctl import --from-api`).
