@@ -180,6 +180,15 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
                 dry_run: a.dry_run,
             },
         ),
+        C::Import(a) => cmd::import::run(
+            ctx,
+            cmd::import::Import {
+                dir: a.from_api,
+                file: a.file,
+                apply: a.apply,
+                dry_run: a.dry_run,
+            },
+        ),
         C::Completions(a) => cmd::completions::run(ctx, &a.shell.script()),
         C::Check(a) => cmd::check::run(ctx, &a.workspaces, a.strict),
         C::Catalog(cli::CatalogCommand::Backup(a)) => cmd::catalog::backup(ctx, &a.path),

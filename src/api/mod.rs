@@ -16,6 +16,7 @@
 
 pub mod convert;
 pub mod import;
+mod json_path;
 pub mod shapes;
 
 pub use shapes::*;
