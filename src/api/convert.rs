@@ -10,20 +10,17 @@
 //! | ResourceGroupType CommonV2 / ExclusiveScheduler / ExclusiveDataIntegration / ExclusiveDataService | serverless / scheduler / integration / dataservice |
 //! | PaymentType PostPaid / PrePaid | payment postpaid / prepaid |
 //! | Spec {Amount n, Standard "kCU"} | spec n*k |
-//! | ConnectionPropertiesMode InstanceMode / UrlMode / CdhMode | mode instance / url / cdh |
-//! | envType Prod / Dev | env prod / dev |
+//! | ConnectionPropertiesMode, ConnectionProperties (`envType` inside) | mode, properties, env: `model::api_datasource` |
 //! | CreateTime, ModifyTime (epoch ms) | created_at, updated_at |
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
-
+use crate::model::api_datasource;
 use crate::model::clock::Timestamp;
 use crate::model::resource_group::{DurationUnit, GroupType, Payment};
 use crate::model::resources::{Compute, DataSource};
 use crate::model::roles::RoleCode;
-use crate::model::types::{ConnMode, Properties};
-use crate::model::{Env, Member, Mode, Status, Workspace};
+use crate::model::{Member, Mode, Status, Workspace};
 
 use super::shapes;
 
@@ -164,31 +161,6 @@ pub fn spec_from_api(spec: &shapes::Spec) -> Option<i64> {
     per.checked_mul(spec.amount.unwrap_or(1))
 }
 
-const CONN_MODES: &[(ConnMode, &str)] = &[
-    (ConnMode::Instance, "InstanceMode"),
-    (ConnMode::Url, "UrlMode"),
-    (ConnMode::Cdh, "CdhMode"),
-];
-
-pub fn conn_mode_to_api(m: ConnMode) -> &'static str {
-    to_api(CONN_MODES, m)
-}
-
-pub fn conn_mode_from_api(s: &str) -> Option<ConnMode> {
-    from_api(CONN_MODES, s)
-}
-
-const ENVS: &[(Env, &str)] = &[(Env::Prod, "Prod"), (Env::Dev, "Dev")];
-
-/// `envType` inside ConnectionProperties.
-pub fn env_to_api(e: Env) -> &'static str {
-    to_api(ENVS, e)
-}
-
-pub fn env_from_api(s: &str) -> Option<Env> {
-    from_api(ENVS, s)
-}
-
 /// Epoch milliseconds (CreateTime, ModifyTime).
 pub fn time_to_api(t: Timestamp) -> i64 {
     t.millis()
@@ -274,27 +246,18 @@ pub fn resource_group(g: &crate::model::resource_group::ResourceGroup) -> shapes
     }
 }
 
-/// dwctl's properties (as given: redact them first for output) as the API's
-/// ConnectionProperties object, `envType` inside. Until the fidelity mapping (issue 14)
-/// lands, keys and values go across as strings.
-pub fn properties_to_api(props: &Properties, env: Env) -> Value {
-    let mut out = Map::new();
-    for (k, v) in props {
-        out.insert(k.clone(), Value::String(v.clone()));
-    }
-    out.insert("envType".to_string(), Value::String(env_to_api(env).into()));
-    Value::Object(out)
-}
-
 /// A compute resource of the workspace `project_id` in one environment, as
 /// GetComputeResource shows it (clear `Name`, `Type`, `ProjectId` and `QualifiedName` for a
-/// ListComputeResources entry). Properties as the connection holds them (redacted for
-/// output); `CreateUser`/`ModifyUser` are user ids, which the caller fills (dwctl keeps
-/// names).
-pub fn compute_resource(c: &Compute, project_id: i64) -> shapes::ComputeResource {
+/// ListComputeResources entry). Properties through `api_datasource::to_api` (secrets
+/// masked; `region` is the catalog's); `CreateUser`/`ModifyUser` are user ids, which the
+/// caller fills (dwctl keeps names).
+pub fn compute_resource(c: &Compute, project_id: i64, region: &str) -> shapes::ComputeResource {
     shapes::ComputeResource {
-        connection_properties: c.properties.as_ref().map(|p| properties_to_api(p, c.env)),
-        connection_properties_mode: Some(conn_mode_to_api(c.mode).to_string()),
+        connection_properties: c
+            .properties
+            .as_ref()
+            .map(|p| api_datasource::to_api(&c.type_key, c.mode, c.env, p, region, false)),
+        connection_properties_mode: Some(api_datasource::api_mode(c.mode).to_string()),
         create_time: Some(time_to_api(c.created_at)),
         create_user: None,
         description: Some(c.description.clone()),
@@ -310,10 +273,13 @@ pub fn compute_resource(c: &Compute, project_id: i64) -> shapes::ComputeResource
 }
 
 /// A data source, as [`compute_resource`] a compute resource (GetDataSource's fields).
-pub fn data_source(x: &DataSource, project_id: i64) -> shapes::DataSource {
+pub fn data_source(x: &DataSource, project_id: i64, region: &str) -> shapes::DataSource {
     shapes::DataSource {
-        connection_properties: x.properties.as_ref().map(|p| properties_to_api(p, x.env)),
-        connection_properties_mode: Some(conn_mode_to_api(x.mode).to_string()),
+        connection_properties: x
+            .properties
+            .as_ref()
+            .map(|p| api_datasource::to_api(&x.type_key, x.mode, x.env, p, region, false)),
+        connection_properties_mode: Some(api_datasource::api_mode(x.mode).to_string()),
         create_time: Some(time_to_api(x.created_at)),
         create_user: None,
         description: Some(x.description.clone()),
@@ -327,83 +293,9 @@ pub fn data_source(x: &DataSource, project_id: i64) -> shapes::DataSource {
     }
 }
 
-/// What [`properties_from_api`] read: the environment (`envType`), the properties as
-/// dwctl's strings, and the keys it could not carry (with why).
-#[derive(Debug, Default, PartialEq)]
-pub struct ReadProperties {
-    pub env: Option<Env>,
-    pub properties: Properties,
-    pub dropped: Vec<(String, String)>,
-}
-
-/// The API's ConnectionProperties (an object) as dwctl's flat string properties: strings
-/// as they are, numbers and booleans as text, `address` as a list of `{host, port}` joined
-/// into `host:port,host:port`, `envType` taken out as the environment. Anything else
-/// nested is dropped and named in `dropped`.
-pub fn properties_from_api(value: &Value) -> ReadProperties {
-    let mut out = ReadProperties::default();
-    let Some(map) = value.as_object() else {
-        out.dropped.push((
-            String::new(),
-            "ConnectionProperties is not an object".into(),
-        ));
-        return out;
-    };
-    for (k, v) in map {
-        if k == "envType" {
-            match v.as_str().and_then(env_from_api) {
-                Some(e) => out.env = Some(e),
-                None => out.dropped.push((k.clone(), "not Prod or Dev".to_string())),
-            }
-            continue;
-        }
-        match scalar(v) {
-            Some(s) => {
-                out.properties.insert(k.clone(), s);
-            }
-            None => match (k.as_str(), v) {
-                ("address", Value::Array(items)) => match addresses(items) {
-                    Some(a) => {
-                        out.properties.insert(k.clone(), a);
-                    }
-                    None => out
-                        .dropped
-                        .push((k.clone(), "not a list of {host, port}".to_string())),
-                },
-                _ => out
-                    .dropped
-                    .push((k.clone(), "a nested value dwctl cannot hold".to_string())),
-            },
-        }
-    }
-    out
-}
-
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn addresses(items: &[Value]) -> Option<String> {
-    let mut out = Vec::new();
-    for item in items {
-        let host = item.get("host").and_then(scalar)?;
-        match item.get("port").and_then(scalar) {
-            Some(port) => out.push(format!("{host}:{port}")),
-            None => out.push(host),
-        }
-    }
-    (!out.is_empty()).then(|| out.join(","))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn enums_map_both_ways_as_api_md_says() {
@@ -421,9 +313,6 @@ mod tests {
         }
         assert_eq!(group_type_to_api(GroupType::Serverless), "CommonV2");
         assert_eq!(payment_from_api("PrePaid"), Some(Payment::Prepaid));
-        assert_eq!(conn_mode_from_api("UrlMode"), Some(ConnMode::Url));
-        assert_eq!(conn_mode_to_api(ConnMode::Cdh), "CdhMode");
-        assert_eq!(env_from_api("Dev"), Some(Env::Dev));
         assert_eq!(duration_unit_from_api("Year"), Some(DurationUnit::Year));
         assert_eq!(group_status_to_api("createfailed"), Some("CreateFailed"));
         assert_eq!(group_status_from_api("Normal").as_deref(), Some("normal"));
@@ -443,24 +332,5 @@ mod tests {
             standard: Some("large".into()),
         };
         assert_eq!(spec_from_api(&bad), None);
-    }
-
-    #[test]
-    fn properties_flatten_and_name_what_they_drop() {
-        let read = properties_from_api(&json!({
-            "envType": "Dev",
-            "address": [{"host": "10.0.0.5", "port": 3306}, {"host": "10.0.0.6", "port": "3307"}],
-            "database": "orders",
-            "useSsl": true,
-            "properties": {"connectTimeout": 10}
-        }));
-        assert_eq!(read.env, Some(Env::Dev));
-        assert_eq!(read.properties["address"], "10.0.0.5:3306,10.0.0.6:3307");
-        assert_eq!(read.properties["useSsl"], "true");
-        assert_eq!(read.dropped.len(), 1);
-        assert_eq!(read.dropped[0].0, "properties");
-        let back = properties_to_api(&read.properties, Env::Dev);
-        assert_eq!(back["envType"], "Dev");
-        assert_eq!(back["database"], "orders");
     }
 }

@@ -26,16 +26,17 @@ use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
     ResourceGroupDecl, WorkspaceDecl,
 };
+use crate::model::api_datasource;
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::parse_network_id;
 use crate::model::roles::{RoleCode, RoleSet};
-use crate::model::types::{self, ConnMode, TypeSpec};
+use crate::model::types::{self, ConnMode, TypeSpec, REDACTED};
 use crate::model::{
     named, parse_principal_id, parse_tag_key, parse_tag_value, DisplayName, Env, GroupName,
     ObjectName, PrincipalName, Warning, WorkspaceName, MAX_TAGS,
 };
 
-use super::convert::{self, ReadProperties};
+use super::convert;
 use super::json_path;
 use super::shapes::*;
 
@@ -813,7 +814,7 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                 }
             };
             let ws = workspaces[i].name.clone();
-            let Some(x) = connection(c, &ws, is_compute, &mut w) else {
+            let Some(x) = connection(c, &ws, is_compute, &mut w)? else {
                 continue;
             };
             if is_compute {
@@ -1107,7 +1108,9 @@ struct ConnDecl {
     description: Option<String>,
 }
 
-fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Option<ConnDecl> {
+/// A compute resource or a data source as declared, or `None` (warned) when dwctl cannot
+/// carry it; exit 2 for ConnectionProperties of a shape that cannot be converted.
+fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Result<Option<ConnDecl>> {
     let what = if is_compute {
         "compute resource"
     } else {
@@ -1117,7 +1120,7 @@ fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Option<
     let name = c.name.clone().unwrap_or_default();
     if let Err(e) = ObjectName::parse(&name, what) {
         w.push(INVALID_NAME, format!("{a}: {}: left out", e.message));
-        return None;
+        return Ok(None);
     }
     let type_name = c.type_.clone().unwrap_or_default();
     let spec: &TypeSpec = match types::lookup(&type_name) {
@@ -1127,7 +1130,7 @@ fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Option<
                 UNKNOWN_TYPE,
                 format!("{a}: {what} {ws}/{name}: type {} cannot be a compute resource in dwctl: left out", t.key),
             );
-            return None;
+            return Ok(None);
         }
         None => {
             w.push(
@@ -1137,13 +1140,14 @@ fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Option<
                     named(&type_name)
                 ),
             );
-            return None;
+            return Ok(None);
         }
     };
-    let mode = match c.mode.as_deref() {
-        Some(m) => match convert::conn_mode_from_api(m) {
-            Some(m) => Some(m),
-            None => {
+    // The mode first, so that one dwctl does not know is a warning, not an exit 2.
+    let mode = match c.mode.as_deref().filter(|m| !m.is_empty()) {
+        Some(m) => match api_datasource::mode_from_api(m) {
+            Ok(m) => Some(m),
+            Err(_) => {
                 w.push(
                     UNMAPPED,
                     format!("{a}: {what} {ws}/{name}: ConnectionPropertiesMode {} is not one dwctl knows: left out (dwctl infers the mode)", named(m)),
@@ -1153,18 +1157,15 @@ fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Option<
         },
         None => None,
     };
-    let read = match &c.properties {
-        Some(v) => convert::properties_from_api(v),
-        None => ReadProperties::default(),
-    };
-    for (key, why) in &read.dropped {
-        w.push(
-            UNMAPPED,
-            format!(
-                "{a}: {what} {ws}/{name}: property {} left out: {why}",
-                named(key)
-            ),
-        );
+    let empty = Value::Object(Default::default());
+    let read = api_datasource::from_api(
+        spec.key,
+        mode.map(api_datasource::api_mode),
+        c.properties.as_ref().unwrap_or(&empty),
+    )
+    .map_err(|e| e.within(format!("{} at {}.ConnectionProperties", a.source, a.path)))?;
+    for x in &read.warnings {
+        w.push(UNMAPPED, format!("{a}: {what} {ws}/{name}: {}", x.message));
     }
     let env = read.env.unwrap_or_else(|| {
         w.push(
@@ -1174,18 +1175,24 @@ fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Option<
         Env::Prod
     });
     let placeholder = |key: &str| PropValue::Env(secret_env_name(ws, &name, env.as_str(), key));
-    let mut properties: BTreeMap<String, PropValue> = read
-        .properties
-        .into_iter()
-        .map(|(k, v)| {
-            let value = if spec.is_secret(&k) {
-                placeholder(&k)
-            } else {
-                PropValue::Plain(v)
-            };
-            (k, value)
-        })
-        .collect();
+    let mut properties: BTreeMap<String, PropValue> = BTreeMap::new();
+    for (k, v) in read.properties {
+        // A secret of the type's page (or the mask, which the API may send in its place)
+        // is a placeholder: the API never returns secrets. A key dwctl does not know came
+        // in clear, so it is kept as it is (dwctl then treats it as a secret).
+        let value = if v == REDACTED || (spec.knows(&k) && spec.is_secret(&k)) {
+            placeholder(&k)
+        } else {
+            if !spec.knows(&k) {
+                w.push(
+                    UNMAPPED,
+                    format!("{a}: {what} {ws}/{name}: property {} is not one dwctl knows for {}: kept, and treated as a secret", named(&k), spec.key),
+                );
+            }
+            PropValue::Plain(v)
+        };
+        properties.insert(k, value);
+    }
     // The secrets the mode requires, which the API never returns.
     let mode_spec = mode
         .and_then(|m| spec.mode(m))
@@ -1201,14 +1208,14 @@ fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Option<
             }
         }
     }
-    Some(ConnDecl {
+    Ok(Some(ConnDecl {
         name,
         type_: spec.key.to_string(),
         env: env.to_string(),
         mode: mode.map(|m| m.to_string()),
         properties,
         description: c.description.clone(),
-    })
+    }))
 }
 
 /// The mode the keys show when the body does not say (the registry's hints), else the
