@@ -9,6 +9,7 @@
 //! parsed command line into calls of command functions with typed values (`run`), and the
 //! global options into the settings' overrides (`overrides`).
 
+pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -177,6 +178,15 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
             cmd::manifest::Apply {
                 file: a.file,
                 prune: a.prune,
+                dry_run: a.dry_run,
+            },
+        ),
+        C::Import(a) => cmd::import::run(
+            ctx,
+            cmd::import::Import {
+                dir: a.from_api,
+                file: a.file,
+                apply: a.apply,
                 dry_run: a.dry_run,
             },
         ),

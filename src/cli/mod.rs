@@ -232,6 +232,12 @@ pub enum Command {
         after_help = "EXAMPLES:\n  dwctl apply --file dwctl.toml --dry-run\n  ORDERS_PROD_PASSWORD=... dwctl apply --file dwctl.toml\n  dwctl apply --file dwctl.toml --prune --yes\n  dwctl export --all | dwctl --catalog other.db apply --file -"
     )]
     Apply(ApplyArgs),
+    /// Turn DataWorks OpenAPI responses (a real tenant's) into a manifest, or apply them
+    #[command(
+        long_about = manifest::IMPORT_ABOUT,
+        after_help = "EXAMPLES:\n  dwctl import --from-api ./tenant > tenant.toml\n  dwctl import --from-api ./tenant --file tenant.toml\n  dwctl import --from-api ./tenant --apply --dry-run"
+    )]
+    Import(ImportArgs),
     /// Print a shell completion script (it completes catalog names too)
     #[command(long_about = COMPLETIONS_ABOUT, after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),

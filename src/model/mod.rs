@@ -4,6 +4,7 @@
 //! storage backend and the printer can all use it without using each other.
 
 pub mod access_key;
+pub mod api_datasource;
 pub mod audit;
 pub mod clock;
 pub mod error;

@@ -4,15 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::error::ApiError;
+use crate::api::{convert, shapes};
 use crate::domain::member::{self, RoleChange};
 use crate::domain::session::Session;
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
-use crate::model::{Member, Mode, Status, Workspace, WorkspaceName};
+use crate::model::{Mode, WorkspaceName};
 
 /// The request's parameters: the query's and the form body's, by name.
 pub type Params = BTreeMap<String, String>;
@@ -182,65 +183,18 @@ fn workspace_name(s: &mut Session, id: i64) -> Result<WorkspaceName, ApiError> {
     }
 }
 
-// ---- shapes ----
+// ---- shapes: the API's response bodies (crate::api) ----
 
-fn status_value(s: Status) -> &'static str {
-    match s {
-        Status::Available => "Available",
-        Status::Disabled => "Forbidden",
-        // The recycle bin has no value of its own in the API: it is being deleted.
-        Status::Deleted => "Deleting",
-    }
-}
-
-fn project(w: &Workspace) -> Value {
-    json!({
-        "Id": w.id,
-        "Name": w.name.as_str(),
-        "DisplayName": w.display_name,
-        "Description": w.description,
-        "Status": status_value(w.status),
-        "Owner": w.owner,
-        "DevEnvironmentEnabled": w.mode == Mode::Standard,
-        "DevRoleDisabled": w.dev_role_disabled,
-        "PaiTaskEnabled": w.pai_tasks_enabled,
-        "AliyunResourceTags": w.tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect::<Vec<_>>(),
+/// A response body as JSON; the server adds `RequestId`.
+fn body(b: impl serde::Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(b).map_err(|e| {
+        ApiError::new(
+            500,
+            "InternalError",
+            format!("cannot write the response: {e}"),
+        )
     })
 }
-
-fn role(code: RoleCode) -> Value {
-    json!({ "Code": code.code(), "Name": code.info().name, "Type": "System" })
-}
-
-fn project_member(project_id: i64, m: &Member) -> Value {
-    json!({
-        "ProjectId": project_id,
-        "UserId": m.user_id,
-        "UserName": m.user.as_str(),
-        "Status": "Normal",
-        "Roles": m.roles.iter().map(role).collect::<Vec<_>>(),
-    })
-}
-
-fn project_role(project_id: i64, code: RoleCode) -> Value {
-    json!({
-        "ProjectId": project_id,
-        "Code": code.code(),
-        "Name": code.info().name,
-        "Type": "System",
-        "ModulePermissions": [],
-    })
-}
-
-fn object(pairs: Vec<(&str, Value)>) -> Value {
-    let mut m = Map::new();
-    for (k, v) in pairs {
-        m.insert(k.to_string(), v);
-    }
-    Value::Object(m)
-}
-
-// ---- projects ----
 
 fn create_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let name = WorkspaceName::parse(req(p, "Name")?).map_err(ApiError::from)?;
@@ -248,41 +202,36 @@ fn create_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
         name: Some(name),
         display_name: opt(p, "DisplayName").map(str::to_string),
         description: opt(p, "Description").map(str::to_string),
-        mode: opt_bool(p, "DevEnvironmentEnabled")?.map(|on| {
-            if on {
-                Mode::Standard
-            } else {
-                Mode::Basic
-            }
-        }),
+        mode: opt_bool(p, "DevEnvironmentEnabled")?.map(convert::mode_from_api),
         sod_policy: None,
         pai_tasks_enabled: opt_bool(p, "PaiTaskEnabled")?,
         dev_role_disabled: opt_bool(p, "DevRoleDisabled")?,
         tags: tags(p)?.unwrap_or_default().into_iter().collect(),
     };
     let w = ws::create(s, req, false)?.value;
-    Ok(object(vec![
-        ("Id", json!(w.id)),
-        ("ProjectId", json!(w.id)),
-    ]))
+    body(shapes::CreateProjectResponseBody {
+        id: Some(w.id),
+        project_id: Some(w.id),
+        request_id: None,
+    })
 }
 
 fn get_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let name = workspace_name(s, req_int(p, "Id")?)?;
     let w = ws::show(s, &name)?;
-    Ok(object(vec![("Project", project(&w))]))
+    body(shapes::GetProjectResponseBody {
+        project: Some(convert::project(&w)),
+        request_id: None,
+    })
 }
 
 fn list_projects(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let (number, size) = paging(p)?;
     let status = opt(p, "Status")
-        .map(|v| match v {
-            "Available" => Ok(Status::Available),
-            "Forbidden" => Ok(Status::Disabled),
-            other => Err(ApiError::invalid(
-                "Status",
-                format!("{other:?} is not Available or Forbidden"),
-            )),
+        .map(|v| {
+            convert::project_status_from_api(v).ok_or_else(|| {
+                ApiError::invalid("Status", format!("{v:?} is not Available or Forbidden"))
+            })
         })
         .transpose()?;
     let ids: Option<Vec<i64>> = string_list(p, "Ids")?
@@ -316,11 +265,18 @@ fn list_projects(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     });
     all.sort_by_key(|w| w.id);
     let total = all.len();
-    let projects: Vec<Value> = page(all, number, size).iter().map(project).collect();
-    Ok(object(vec![(
-        "PagingInfo",
-        json!({ "PageNumber": number, "PageSize": size, "TotalCount": total, "Projects": projects }),
-    )]))
+    body(shapes::ListProjectsResponseBody {
+        paging_info: Some(shapes::ListProjectsPagingInfo {
+            page_number: Some(number as i64),
+            page_size: Some(size as i64),
+            total_count: Some(total as i64),
+            projects: page(all, number, size)
+                .iter()
+                .map(convert::project)
+                .collect(),
+        }),
+        request_id: None,
+    })
 }
 
 fn update_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
@@ -373,13 +329,13 @@ fn update_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     if status == Some("Forbidden") {
         ws::disable(s, &name)?;
     }
-    Ok(object(vec![]))
+    Ok(Value::Null)
 }
 
 fn delete_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let name = workspace_name(s, req_int(p, "Id")?)?;
     ws::delete(s, &name)?;
-    Ok(object(vec![]))
+    Ok(Value::Null)
 }
 
 // ---- members ----
@@ -395,13 +351,16 @@ fn create_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError>
     let (_, name, user) = member_target(s, p)?;
     let roles = role_codes(p, "RoleCodes")?.ok_or_else(|| ApiError::missing("RoleCodes"))?;
     member::add(s, &name, &user, roles, false)?;
-    Ok(object(vec![]))
+    Ok(Value::Null)
 }
 
 fn get_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let (id, name, user) = member_target(s, p)?;
     let m = member::show(s, &name, &user)?;
-    Ok(object(vec![("ProjectMember", project_member(id, &m))]))
+    body(shapes::GetProjectMemberResponseBody {
+        project_member: Some(convert::project_member(&m, id)),
+        request_id: None,
+    })
 }
 
 fn list_project_members(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
@@ -420,20 +379,24 @@ fn list_project_members(s: &mut Session, p: &Params) -> Result<Value, ApiError> 
         Ok(())
     })?;
     let total = all.len();
-    let members: Vec<Value> = page(all, number, size)
-        .iter()
-        .map(|m| project_member(id, m))
-        .collect();
-    Ok(object(vec![(
-        "PagingInfo",
-        json!({ "PageNumber": number, "PageSize": size, "TotalCount": total, "ProjectMembers": members }),
-    )]))
+    body(shapes::ListProjectMembersResponseBody {
+        paging_info: Some(shapes::ListProjectMembersPagingInfo {
+            page_number: Some(number as i64),
+            page_size: Some(size as i64),
+            total_count: Some(total as i64),
+            project_members: page(all, number, size)
+                .iter()
+                .map(|m| convert::project_member(m, id))
+                .collect(),
+        }),
+        request_id: None,
+    })
 }
 
 fn delete_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let (_, name, user) = member_target(s, p)?;
     member::remove(s, &name, &user)?;
-    Ok(object(vec![]))
+    Ok(Value::Null)
 }
 
 fn change_roles(s: &mut Session, p: &Params, grant: bool) -> Result<Value, ApiError> {
@@ -451,7 +414,7 @@ fn change_roles(s: &mut Session, p: &Params, grant: bool) -> Result<Value, ApiEr
         }
     };
     member::change_roles(s, &name, &user, &change)?;
-    Ok(object(vec![]))
+    Ok(Value::Null)
 }
 
 fn grant_member_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
@@ -485,20 +448,19 @@ fn list_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
         })
         .collect();
     let total = all.len();
-    let roles: Vec<Value> = page(all, number, size)
-        .into_iter()
-        .map(|r| project_role(id, r))
-        .collect();
     // This model's paging fields are strings.
-    Ok(object(vec![(
-        "PagingInfo",
-        json!({
-            "PageNumber": number.to_string(),
-            "PageSize": size.to_string(),
-            "TotalCount": total.to_string(),
-            "ProjectRoles": roles,
+    body(shapes::ListProjectRolesResponseBody {
+        paging_info: Some(shapes::ListProjectRolesPagingInfo {
+            page_number: Some(number.to_string()),
+            page_size: Some(size.to_string()),
+            total_count: Some(total.to_string()),
+            project_roles: page(all, number, size)
+                .into_iter()
+                .map(convert::project_role)
+                .collect(),
         }),
-    )]))
+        request_id: None,
+    })
 }
 
 fn get_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
@@ -510,5 +472,8 @@ fn get_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
         .into_iter()
         .find(|r| r.code() == code)
         .ok_or_else(|| ApiError::new(404, "NotFound", format!("role {code:?} not found")))?;
-    Ok(object(vec![("ProjectRole", project_role(id, role))]))
+    body(shapes::GetProjectRoleResponseBody {
+        project_role: Some(convert::project_role(role)),
+        request_id: None,
+    })
 }

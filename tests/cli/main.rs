@@ -11,6 +11,7 @@ mod compute;
 mod connectivity;
 mod datasource;
 mod help;
+mod import;
 mod invalid;
 mod manifest;
 mod members;

@@ -1005,9 +1005,10 @@ fn missing_secret_variables_are_named_whole() {
 fn sample(format: ValueFormat) -> String {
     match format {
         ValueFormat::Text => "x".into(),
-        ValueFormat::Address | ValueFormat::AddressWithPort | ValueFormat::AddressList => {
-            "db.example.com:1234".into()
-        }
+        ValueFormat::Address
+        | ValueFormat::AddressWithPort
+        | ValueFormat::AddressList
+        | ValueFormat::AddressWithPortList => "db.example.com:1234".into(),
         ValueFormat::Id => "id-1".into(),
         ValueFormat::Enum(values) => values[0].into(),
         ValueFormat::HttpUrl => "https://es.example.com".into(),
