@@ -534,3 +534,31 @@ fn sdk_drives_every_action() {
     let (code, _) = server.stop();
     assert_eq!(code, 0);
 }
+
+#[test]
+fn many_concurrent_connections_are_served() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let server = Server::start(&env);
+    let before = env.rows();
+    // 256 connections open at once, each then sending an unsigned request: every one gets
+    // the documented error, and a signed request is still served meanwhile.
+    let mut conns: Vec<TcpStream> = (0..256)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    let (s, _) = server.call(&root, "ListProjects", &[]);
+    assert_eq!(s, 200);
+    let request = b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+    for c in &mut conns {
+        c.write_all(request).unwrap();
+    }
+    for c in &mut conns {
+        let mut out = String::new();
+        c.read_to_string(&mut out).unwrap();
+        assert!(out.starts_with("HTTP/1.1 400"), "{out}");
+        assert!(out.contains("IncompleteSignature"), "{out}");
+    }
+    assert_eq!(env.rows(), before);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+}
