@@ -1,6 +1,8 @@
 //! Resource groups: tenant-level compute power, bound to workspaces (domain.md 7).
 
-use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
+use crate::model::resource_group::{
+    group_id, DurationUnit, GroupStatus, GroupType, Payment, ResourceGroup,
+};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -66,7 +68,7 @@ pub fn find(s: &mut Session, name_or_id: &str) -> Result<ResourceGroup> {
 /// A fresh id of a group of type `t` that no group has.
 pub(super) fn generate_id(s: &mut Session, t: GroupType) -> Result<String> {
     loop {
-        let id = format!("{}{}", t.id_prefix(), s.ids.digits());
+        let id = group_id(t, &s.tenant.account_id, &s.ids.digits());
         if !s.tx().resource_group_id_taken(&id)? {
             return Ok(id);
         }
@@ -124,7 +126,7 @@ pub fn create(
         vpc: req.vpc,
         vswitch: req.vswitch,
         remark: req.remark,
-        status: "normal".into(),
+        status: GroupStatus::Normal,
         workspaces: Vec::new(),
         created_at: s.now,
         created_by: s.actor.name.to_string(),

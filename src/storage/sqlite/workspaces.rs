@@ -12,8 +12,8 @@ use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::roles::RoleSet;
 use crate::model::{
-    Member, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
-    RETENTION_DAYS,
+    Member, MemberStatus, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
+    WorkspaceName, RETENTION_DAYS,
 };
 
 const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.status, w.owner, \
@@ -93,6 +93,7 @@ fn member_row(r: &Row) -> Result<Member> {
         user_id: p.text(2)?,
         kind: p.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
         roles: c.parsed(4, ROLES_WHAT, RoleSet::from_stored)?,
+        status: MemberStatus::Normal,
         added_at: c.ts(5)?,
         added_by: c.text(6)?,
     })
