@@ -1146,12 +1146,22 @@ fn ids_are_never_reused() {
     let env = setup().with_var("PW", "pw-1");
     let id = |name: &str| show(&env, "fin_ws", name, "prod")["id"].clone();
     for name in ["a", "b"] {
-        env.run(&mysql("fin_ws", name, "prod", "address=10.0.0.5")).ok();
+        env.run(&mysql("fin_ws", name, "prod", "address=10.0.0.5"))
+            .ok();
     }
     assert_eq!((id("a"), id("b")), (json!(1), json!(2)));
-    env.run(&["datasource", "remove", "fin_ws", "b", "--env", "prod", "--yes"])
+    env.run(&[
+        "datasource",
+        "remove",
+        "fin_ws",
+        "b",
+        "--env",
+        "prod",
+        "--yes",
+    ])
+    .ok();
+    env.run(&mysql("fin_ws", "c", "prod", "address=10.0.0.5"))
         .ok();
-    env.run(&mysql("fin_ws", "c", "prod", "address=10.0.0.5")).ok();
     assert_eq!(id("c"), json!(3));
     let list = env.json(&["datasource", "list", "fin_ws", "-o", "json"]);
     let ids: Vec<&Value> = list.as_array().unwrap().iter().map(|d| &d["id"]).collect();
@@ -1160,19 +1170,31 @@ fn ids_are_never_reused() {
     // A compute resource brings a data source: each table counts on its own.
     let attach = |name: &str| {
         env.run(&[
-            "compute", "attach", "fin_ws", name, "--type", "maxcompute", "--prop", "project=p",
+            "compute",
+            "attach",
+            "fin_ws",
+            name,
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=p",
         ])
         .ok();
     };
     let compute_id = |name: &str| {
-        env.json(&["compute", "show", "fin_ws", name, "--env", "prod", "-o", "json"])["id"].clone()
+        env.json(&[
+            "compute", "show", "fin_ws", name, "--env", "prod", "-o", "json",
+        ])["id"]
+            .clone()
     };
     attach("mc1");
     attach("mc2");
     assert_eq!((compute_id("mc1"), compute_id("mc2")), (json!(1), json!(2)));
     assert_eq!(id("mc2"), json!(5));
-    env.run(&["compute", "detach", "fin_ws", "mc2", "--env", "prod", "--yes"])
-        .ok();
+    env.run(&[
+        "compute", "detach", "fin_ws", "mc2", "--env", "prod", "--yes",
+    ])
+    .ok();
     attach("mc3");
     assert_eq!((compute_id("mc3"), id("mc3")), (json!(3), json!(6)));
 }
