@@ -199,13 +199,39 @@ fn apply_into_an_empty_catalog_then_export_agrees() {
     let again = env.run(&["import", "--from-api", &tenant(), "--apply"]);
     again.ok();
     assert!(again.stderr.contains("No changes."), "{}", again.stderr);
+    // An export of the result applies elsewhere to the same catalog (ids aside: export
+    // writes none, they are each catalog's own).
     let fresh = target();
     fresh
         .run(&["apply", "--file", exported.to_str().unwrap()])
         .ok();
-    let r = fresh.run(&["import", "--from-api", &tenant(), "--apply", "--dry-run"]);
-    r.ok();
-    assert!(r.stderr.contains("No changes."), "{}", r.stderr);
+    let copy = fresh.path().join("again.toml");
+    fresh
+        .run(&["export", "--all", "--file", copy.to_str().unwrap()])
+        .ok();
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), text);
+    // The real ids were kept where the manifest carries them.
+    assert_eq!(ws["id"], 10001);
+    let groups = env.json(&["resourcegroup", "list", "-o", "json"]);
+    assert!(
+        groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["id"] == "Serverless_res_group_524257424564736_6831777003425280"),
+        "{groups}"
+    );
+    let ds = env.json(&[
+        "datasource",
+        "show",
+        "sora_finance",
+        "orders",
+        "--env",
+        "dev",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(ds["id"], 16036);
 }
 
 #[test]
