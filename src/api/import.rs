@@ -28,7 +28,7 @@ use crate::manifest::{
 };
 use crate::model::api_datasource;
 use crate::model::error::{Error, Result};
-use crate::model::resource_group::parse_network_id;
+use crate::model::resource_group::{is_group_id, parse_network_id};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::types::{self, ConnMode, TypeSpec, REDACTED};
 use crate::model::{
@@ -298,6 +298,7 @@ struct Conn {
     properties: Option<Value>,
     description: Option<String>,
     default: Option<bool>,
+    id: Option<i64>,
 }
 
 /// Everything read, flattened out of the pages, in the order read.
@@ -424,6 +425,7 @@ impl Gathered {
                             properties: c.connection_properties.clone(),
                             description: c.description.clone(),
                             default: c.whether_default,
+                            id: c.id,
                         });
                     }
                 }
@@ -443,6 +445,7 @@ impl Gathered {
                         properties: c.connection_properties.clone(),
                         description: c.description.clone(),
                         default: c.whether_default,
+                        id: c.id,
                     });
                 }
             }
@@ -466,6 +469,7 @@ impl Gathered {
                             properties: x.connection_properties.clone(),
                             description: x.description.clone(),
                             default: None,
+                            id: x.id,
                         });
                     }
                 }
@@ -485,6 +489,7 @@ impl Gathered {
                         properties: x.connection_properties.clone(),
                         description: x.description.clone(),
                         default: None,
+                        id: x.id,
                     });
                 }
             }
@@ -823,6 +828,7 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                     .any(|d| d.name.eq_ignore_ascii_case(&x.name) && d.env == x.env);
                 if !dup {
                     computes[i].push(ComputeDecl {
+                        id: c.id,
                         name: x.name,
                         type_: x.type_,
                         env: x.env,
@@ -841,6 +847,7 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                     .any(|d| d.name.eq_ignore_ascii_case(&x.name) && d.env == x.env);
                 if !brought && !dup {
                     sources[i].push(DataSourceDecl {
+                        id: c.id,
                         name: x.name,
                         type_: x.type_,
                         env: x.env,
@@ -952,6 +959,7 @@ fn workspace_decl(a: &At, p: &Project, w: &mut Warnings) -> Option<WorkspaceDecl
     }
     let mut d = WorkspaceDecl {
         name: name.clone(),
+        id: p.id,
         description: p.description.clone(),
         mode: p
             .dev_environment_enabled
@@ -973,12 +981,12 @@ fn workspace_decl(a: &At, p: &Project, w: &mut Warnings) -> Option<WorkspaceDecl
         }
     }
     if let Some(s) = &p.status {
-        match convert::project_status_from_api(s) {
+        match convert::workspace_status_from_api(s) {
             Some(st) => d.status = Some(st.to_string()),
             None => w.push(
                 UNMAPPED,
                 format!(
-                    "{a}: workspace {name} is {}, which dwctl does not have (only Available and Forbidden): its status is left out",
+                    "{a}: workspace {name} is {}, which dwctl does not have: its status is left out",
                     named(s)
                 ),
             ),
@@ -1054,10 +1062,21 @@ fn group_decl(a: &At, g: &ResourceGroup, w: &mut Warnings) -> Option<ResourceGro
         remark: g.remark.clone(),
         ..Default::default()
     };
+    match g.id.as_deref() {
+        Some(id) if is_group_id(id) => d.id = Some(id.to_string()),
+        Some(id) => w.push(
+            UNMAPPED,
+            format!(
+                "{a}: resource group {name}: Id {} is not of a shape dwctl keeps: a new id is generated",
+                named(id)
+            ),
+        ),
+        None => {}
+    }
     if !status.eq_ignore_ascii_case("Normal") {
         w.push(
             UNMAPPED,
-            format!("{a}: resource group {name} is {status}; dwctl's groups are always normal"),
+            format!("{a}: resource group {name} is {status}; a manifest does not carry a group's status (a new group is normal)"),
         );
     }
     if let Some(spec) = &g.spec {

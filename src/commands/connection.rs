@@ -138,6 +138,7 @@ fn new_object(
     let mut properties = input.file.unwrap_or_default();
     properties.extend(input.set);
     let req = NewObject {
+        id: None,
         name,
         spec,
         env,

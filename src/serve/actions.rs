@@ -199,6 +199,7 @@ fn body(b: impl serde::Serialize) -> Result<Value, ApiError> {
 fn create_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let name = WorkspaceName::parse(req(p, "Name")?).map_err(ApiError::from)?;
     let req = NewWorkspace {
+        id: None,
         name: Some(name),
         display_name: opt(p, "DisplayName").map(str::to_string),
         description: opt(p, "Description").map(str::to_string),
@@ -220,7 +221,14 @@ fn get_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let name = workspace_name(s, req_int(p, "Id")?)?;
     let w = ws::show(s, &name)?;
     body(shapes::GetProjectResponseBody {
-        project: Some(convert::project(&w)),
+        // The API does not show a workspace in the recycle bin: not found.
+        project: Some(convert::project(&w)?.ok_or_else(|| {
+            ApiError::new(
+                404,
+                "NotFound",
+                format!("workspace {name} is deleted (in the recycle bin)"),
+            )
+        })?),
         request_id: None,
     })
 }
@@ -229,7 +237,7 @@ fn list_projects(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let (number, size) = paging(p)?;
     let status = opt(p, "Status")
         .map(|v| {
-            convert::project_status_from_api(v).ok_or_else(|| {
+            convert::workspace_status_from_api(v).ok_or_else(|| {
                 ApiError::invalid("Status", format!("{v:?} is not Available or Forbidden"))
             })
         })
@@ -273,7 +281,8 @@ fn list_projects(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
             projects: page(all, number, size)
                 .iter()
                 .map(convert::project)
-                .collect(),
+                .filter_map(Result::transpose)
+                .collect::<Result<_, _>>()?,
         }),
         request_id: None,
     })
@@ -358,7 +367,7 @@ fn get_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let (id, name, user) = member_target(s, p)?;
     let m = member::show(s, &name, &user)?;
     body(shapes::GetProjectMemberResponseBody {
-        project_member: Some(convert::project_member(&m, id)),
+        project_member: Some(convert::project_member(&m, id)?),
         request_id: None,
     })
 }
@@ -387,7 +396,7 @@ fn list_project_members(s: &mut Session, p: &Params) -> Result<Value, ApiError> 
             project_members: page(all, number, size)
                 .iter()
                 .map(|m| convert::project_member(m, id))
-                .collect(),
+                .collect::<Result<_, _>>()?,
         }),
         request_id: None,
     })
@@ -427,6 +436,9 @@ fn revoke_member_project_roles(s: &mut Session, p: &Params) -> Result<Value, Api
 
 // ---- roles ----
 
+/// The `ProjectId` of a system role, as the API shows the built-in roles.
+const SYSTEM_ROLE_PROJECT: i64 = -1;
+
 fn list_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let id = req_int(p, "ProjectId")?;
     let name = workspace_name(s, id)?;
@@ -456,8 +468,8 @@ fn list_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
             total_count: Some(total.to_string()),
             project_roles: page(all, number, size)
                 .into_iter()
-                .map(convert::project_role)
-                .collect(),
+                .map(|r| convert::project_role(r, SYSTEM_ROLE_PROJECT))
+                .collect::<Result<_, _>>()?,
         }),
         request_id: None,
     })
@@ -473,7 +485,7 @@ fn get_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
         .find(|r| r.code() == code)
         .ok_or_else(|| ApiError::new(404, "NotFound", format!("role {code:?} not found")))?;
     body(shapes::GetProjectRoleResponseBody {
-        project_role: Some(convert::project_role(role)),
+        project_role: Some(convert::project_role(role, SYSTEM_ROLE_PROJECT)?),
         request_id: None,
     })
 }

@@ -167,9 +167,9 @@ while True:
 assert info.total_count == len(names), (info.total_count, len(names))
 assert len([n for n in names if n.startswith("page_")]) == 250 and len(set(names)) == len(names)
 
-# Delete last: the workspace goes to the recycle bin, which has no API status.
+# Delete last: the workspace goes to the recycle bin, which the API does not show.
 root.delete_project(m.DeleteProjectRequest(id=pid))
-gone = root.get_project(m.GetProjectRequest(id=pid)).body.project
-assert gone.name == "sdk_proj" and gone.status is None, gone.to_map()
+refused(lambda: root.get_project(m.GetProjectRequest(id=pid)), 404, "NotFound")
+assert root.list_projects(m.ListProjectsRequest(ids=[pid])).body.paging_info.total_count == 0
 
 print("ALL OK")
