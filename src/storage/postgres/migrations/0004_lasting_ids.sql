@@ -5,7 +5,8 @@
 -- dwctl_meta, started past every id there is. An insert without an id takes
 --   UPDATE dwctl_meta SET value = value + 1 WHERE key = 'compute_seq' RETURNING value
 -- and one that keeps an id (import; the domain checked it is free) moves the counter past
--- it: SET value = GREATEST(value, $id), as SQLite's AUTOINCREMENT does. Never edit or reorder an applied migration: add a new file.
+-- it: SET value = GREATEST(value, $id), as SQLite's AUTOINCREMENT does.
+-- Never edit or reorder an applied migration: add a new file.
 INSERT INTO dwctl_meta (key, value)
 SELECT 'compute_seq', COALESCE(max(pk), 0) FROM compute;
 INSERT INTO dwctl_meta (key, value)
