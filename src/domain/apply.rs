@@ -14,7 +14,7 @@ use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
 use super::session::Session;
 use super::store::Tx;
-use super::types::validate::validate;
+use super::types::validate::validate_open;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
@@ -1062,6 +1062,7 @@ impl Applier<'_, '_, '_> {
                         spec,
                         env,
                         mode,
+                        open_keys: props.iter().flat_map(|p| p.keys().cloned()).collect(),
                         properties: props.unwrap_or_default(),
                         description: description.unwrap_or_default(),
                     };
@@ -1181,7 +1182,8 @@ impl Applier<'_, '_, '_> {
     ) -> Result<Vec<String>> {
         let mut fields = Vec::new();
         if let Some(p) = props {
-            let wanted = validate(spec, Some(mode), p, &self.s.tenant.region)?.properties;
+            let wanted =
+                validate_open(spec, Some(mode), p, &self.s.tenant.region, &|_| true)?.properties;
             if Some(&wanted) != current {
                 fields.push("properties".to_string());
             }
