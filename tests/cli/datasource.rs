@@ -1317,6 +1317,30 @@ fn unknown_keys_are_kept_from_props_as_secrets_and_refused_from_prop() {
         2,
         "error: redis (url mode): unknown property `vendorOption`",
     );
+    // A manifest: the API's address list and envType, and an unknown key kept.
+    let m = env.path().join("m.toml");
+    std::fs::write(
+        &m,
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r4\"\ntype = \"redis\"\nenv = \"dev\"\nproperties = { address = [{ host = \"r\", port = \"6380\" }], envType = \"Dev\", vendorFlag = \"m-S3cr3t\" }\n",
+    )
+    .unwrap();
+    let r = env.run(&["apply", "--file", m.to_str().unwrap(), "--yes"]);
+    r.ok();
+    assert!(r.stderr.contains("`vendorFlag`"), "{}", r.stderr);
+    let v = show(&env, "fin_ws", "r4", "dev");
+    assert_eq!(v["properties"]["address"], "r:6380");
+    assert_eq!(v["properties"]["vendorFlag"], "********");
+    assert!(v["properties"].get("envType").is_none(), "{v}");
+    std::fs::write(
+        &m,
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r5\"\ntype = \"redis\"\nenv = \"dev\"\nproperties = { address = \"r\", envType = \"Prod\" }\n",
+    )
+    .unwrap();
+    env.refused(
+        &["apply", "--file", m.to_str().unwrap(), "--yes"],
+        2,
+        "envType `Prod` is not the env `dev` of the declaration",
+    );
     // --env and an envType that disagree are refused.
     env.refused(
         &[
