@@ -145,6 +145,7 @@ fn new_object(
         .collect();
     properties.extend(input.set);
     let req = NewObject {
+        id: None,
         name,
         spec,
         env,

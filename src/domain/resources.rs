@@ -30,6 +30,8 @@ use crate::model::{shown, Description, Env, Mode, ObjectName, Warning, Workspace
 /// What a new connection is made of: its name, environment and configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Its id: one kept from elsewhere (import), or 0 for the next one.
+    pub id: i64,
     pub name: String,
     pub env: Env,
     pub type_key: String,
@@ -59,6 +61,7 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
     /// Those of workspace `ws`, in the catalog's order.
     fn all(tx: &dyn Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<Self>>>;
     fn insert(tx: &dyn Tx, ws: i64, c: &Connection<Self>) -> Result<i64>;
+    fn id_taken(tx: &dyn Tx, id: i64) -> Result<bool>;
     fn save(tx: &dyn Tx, c: &Connection<Self>) -> Result<()>;
     fn delete(tx: &dyn Tx, pk: i64) -> Result<()>;
 
@@ -101,7 +104,7 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
 
 /// The storage calls of a kind: the store's methods for its table.
 macro_rules! stored_by {
-    ($named:ident, $all:ident, $insert:ident, $save:ident, $delete:ident) => {
+    ($named:ident, $all:ident, $insert:ident, $taken:ident, $save:ident, $delete:ident) => {
         fn named(
             tx: &dyn Tx,
             ws: i64,
@@ -115,6 +118,9 @@ macro_rules! stored_by {
         }
         fn insert(tx: &dyn Tx, ws: i64, c: &Connection<Self>) -> Result<i64> {
             tx.$insert(ws, c)
+        }
+        fn id_taken(tx: &dyn Tx, id: i64) -> Result<bool> {
+            tx.$taken(id)
         }
         fn save(tx: &dyn Tx, c: &Connection<Self>) -> Result<()> {
             tx.$save(c)
@@ -138,6 +144,7 @@ impl ConnectionKind for AsCompute {
         computes_named,
         computes,
         insert_compute,
+        compute_id_taken,
         save_compute,
         delete_compute
     );
@@ -181,10 +188,12 @@ impl ConnectionKind for AsCompute {
         let is_default = !s.tx().has_compute_of_type(w.id, cfg.env, &cfg.type_key)?;
         let c = insert(s, w, cfg.clone(), AsCompute { is_default })?;
         let origin = Origin::Compute(c.name.clone());
+        // The data source it brings gets the next data source id: the id kept is the
+        // compute resource's.
         insert(
             s,
             w,
-            cfg,
+            Config { id: 0, ..cfg },
             AsSource {
                 origin,
                 last_test: None,
@@ -264,6 +273,7 @@ impl ConnectionKind for AsSource {
         datasources_named,
         datasources,
         insert_datasource,
+        datasource_id_taken,
         save_datasource,
         delete_datasource
     );
@@ -316,7 +326,7 @@ fn insert<K: ConnectionKind>(
 ) -> Result<Connection<K>> {
     let by = s.actor.name.to_string();
     let mut c = Connection {
-        pk: 0,
+        pk: cfg.id,
         workspace: w.name.clone(),
         name: cfg.name,
         env: cfg.env,
@@ -399,9 +409,31 @@ impl PropChange {
     }
 }
 
+/// An id that a new connection is to keep (import): a positive one that no other of its
+/// kind has (exit 4).
+fn checked_id<K: ConnectionKind>(s: &mut Session, id: i64) -> Result<i64> {
+    if id < 1 {
+        return Err(Error::invalid(format!(
+            "invalid {} id {id}: ids are whole numbers from 1",
+            K::NOUN
+        )));
+    }
+    if K::id_taken(s.tx(), id)? {
+        return Err(
+            Error::conflict(format!("{} id {id} is taken", K::NOUN)).with_hint(format!(
+                "leave the id out to get the next one (dwctl {} list shows ids)",
+                K::KIND
+            )),
+        );
+    }
+    Ok(id)
+}
+
 /// What `compute attach` and `datasource add` ask for.
 #[derive(Debug, Clone)]
 pub struct NewObject {
+    /// An id to keep (import); `None` for the next one.
+    pub id: Option<i64>,
     pub name: ObjectName,
     pub spec: &'static TypeSpec,
     pub env: Env,
@@ -567,9 +599,14 @@ pub fn add<K: ConnectionKind>(
     }
     K::check_free(s, &w, name, req.env)?;
     check_type_across_envs(s, &w, name, req.env, req.spec.key)?;
+    let id = match req.id {
+        Some(id) => checked_id::<K>(s, id)?,
+        None => 0,
+    };
     warn_default_workspace(s, &w, req.env, K::USE);
     let unknown_warning = v.unknown_warning(req.spec);
     let cfg = Config {
+        id,
         name: name.to_string(),
         env: req.env,
         type_key: req.spec.key.to_string(),
@@ -861,6 +898,7 @@ fn copy_to_dev<K: ConnectionKind>(
             properties.insert("authType".into(), "Executor".into());
         }
         let cfg = Config {
+            id: 0,
             name: c.name.clone(),
             env: Env::Dev,
             type_key: c.type_key,

@@ -118,6 +118,7 @@ pub trait WorkspaceStore {
 
     fn workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>>;
 
+    /// Insert with `w.id` as its id, or (0) the next id; returns the id.
     fn insert_workspace(&self, w: &Workspace) -> Result<i64>;
 
     /// Write every mutable field of a workspace (the domain decided what changes).
@@ -192,7 +193,11 @@ pub trait ResourceStore {
 
     fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool>;
 
+    /// Insert with `c.pk` as its id, or (0) the next id; returns the id.
     fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64>;
+
+    /// Whether a compute resource (of any workspace) has the id.
+    fn compute_id_taken(&self, id: i64) -> Result<bool>;
 
     fn save_compute(&self, c: &Compute) -> Result<()>;
 
@@ -207,7 +212,11 @@ pub trait ResourceStore {
     /// `computes_from` reads compute resources, in `datasources`' order.
     fn datasources_from(&self, ws: i64, prefix: &str) -> Result<Vec<DataSource>>;
 
+    /// Insert with `d.pk` as its id, or (0) the next id; returns the id.
     fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64>;
+
+    /// Whether a data source (of any workspace) has the id.
+    fn datasource_id_taken(&self, id: i64) -> Result<bool>;
 
     fn save_datasource(&self, d: &DataSource) -> Result<()>;
 

@@ -183,6 +183,11 @@ pub struct PrincipalDecl {
 #[serde(deny_unknown_fields, expecting = "a resource group table")]
 pub struct ResourceGroupDecl {
     pub name: String,
+    /// Its id (`Serverless_res_group_<digits>_<digits>`, ...), kept from another catalog or
+    /// a real tenant (import). Optional: left out, a new group gets a generated id; an
+    /// existing group's id never changes. `export` never writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     #[serde(
@@ -214,6 +219,11 @@ pub struct ResourceGroupDecl {
 #[serde(deny_unknown_fields, expecting = "a workspace table")]
 pub struct WorkspaceDecl {
     pub name: String,
+    /// Its id, kept from another catalog or a real tenant (import). Optional: left out, a
+    /// new one gets the next id; an existing one's id never changes. `export` never writes
+    /// it (ids are the catalog's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,6 +461,11 @@ impl<'de> Deserialize<'de> for Roles {
 #[serde(deny_unknown_fields, expecting = "a compute table")]
 pub struct ComputeDecl {
     pub name: String,
+    /// Its id, kept from another catalog or a real tenant (import). Optional: left out, a
+    /// new one gets the next id; an existing one's id never changes. `export` never writes
+    /// it (ids are the catalog's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     #[serde(rename = "type")]
     pub type_: String,
     pub env: String,
@@ -475,6 +490,11 @@ pub struct ComputeDecl {
 #[serde(deny_unknown_fields, expecting = "a datasource table")]
 pub struct DataSourceDecl {
     pub name: String,
+    /// Its id, kept from another catalog or a real tenant (import). Optional: left out, a
+    /// new one gets the next id; an existing one's id never changes. `export` never writes
+    /// it (ids are the catalog's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     #[serde(rename = "type")]
     pub type_: String,
     pub env: String,

@@ -62,6 +62,7 @@ impl View for Member {
         "user_id",
         "kind",
         "roles",
+        "status",
         "added_at",
         "added_by",
     ];
@@ -128,6 +129,7 @@ macro_rules! connection_view {
     ($t:ty, kind: [$($k:literal),*], columns: [$($c:literal),*], then: [$($d:literal),*]) => {
         impl View for $t {
             const FIELDS: &'static [&'static str] = &[
+                "id",
                 "workspace",
                 "name",
                 "env",

@@ -72,7 +72,7 @@ fn add_show_update_and_remove() {
     args.extend(["--description", "the orders", "-o", "json"]);
     let (r, e) = env.changes(&args);
     let want = json!({
-        "workspace": "fin_ws", "name": "orders", "env": "prod", "type": "mysql", "mode": "url",
+        "id": 1, "workspace": "fin_ws", "name": "orders", "env": "prod", "type": "mysql", "mode": "url",
         "properties": {"address": "10.0.0.5:3306", "database": "orders", "password": "********", "username": "etl"},
         "description": "the orders", "origin": "manual", "last_test": null,
         "created_at": "2026-11-28T10:00:00.000Z", "created_by": "root",
@@ -1149,7 +1149,7 @@ fn every_verb_in_every_format() {
         // The same header as a list with rows: every field, not the table's columns.
         (
             "csv",
-            "workspace,name,env,type,mode,properties,description,origin,last_test,created_at,created_by,updated_at,updated_by\n",
+            "id,workspace,name,env,type,mode,properties,description,origin,last_test,created_at,created_by,updated_at,updated_by\n",
         ),
     ] {
         let r = base.run(&["datasource", "list", "lab_ws", "-o", fmt]);
@@ -1358,4 +1358,64 @@ fn unknown_keys_are_kept_from_props_as_secrets_and_refused_from_prop() {
         2,
         "--env dev and the --props file's envType (Prod) disagree",
     );
+}
+
+/// Ids only increase: removing the newest data source or compute resource never hands its
+/// id to the next one (issue 14), and a list shows each row's own id.
+#[test]
+fn ids_are_never_reused() {
+    let env = setup().with_var("PW", "pw-1");
+    let id = |name: &str| show(&env, "fin_ws", name, "prod")["id"].clone();
+    for name in ["a", "b"] {
+        env.run(&mysql("fin_ws", name, "prod", "address=10.0.0.5"))
+            .ok();
+    }
+    assert_eq!((id("a"), id("b")), (json!(1), json!(2)));
+    env.run(&[
+        "datasource",
+        "remove",
+        "fin_ws",
+        "b",
+        "--env",
+        "prod",
+        "--yes",
+    ])
+    .ok();
+    env.run(&mysql("fin_ws", "c", "prod", "address=10.0.0.5"))
+        .ok();
+    assert_eq!(id("c"), json!(3));
+    let list = env.json(&["datasource", "list", "fin_ws", "-o", "json"]);
+    let ids: Vec<&Value> = list.as_array().unwrap().iter().map(|d| &d["id"]).collect();
+    assert_eq!(ids, [&json!(1), &json!(3)]);
+
+    // A compute resource brings a data source: each table counts on its own.
+    let attach = |name: &str| {
+        env.run(&[
+            "compute",
+            "attach",
+            "fin_ws",
+            name,
+            "--type",
+            "maxcompute",
+            "--prop",
+            "project=p",
+        ])
+        .ok();
+    };
+    let compute_id = |name: &str| {
+        env.json(&[
+            "compute", "show", "fin_ws", name, "--env", "prod", "-o", "json",
+        ])["id"]
+            .clone()
+    };
+    attach("mc1");
+    attach("mc2");
+    assert_eq!((compute_id("mc1"), compute_id("mc2")), (json!(1), json!(2)));
+    assert_eq!(id("mc2"), json!(5));
+    env.run(&[
+        "compute", "detach", "fin_ws", "mc2", "--env", "prod", "--yes",
+    ])
+    .ok();
+    attach("mc3");
+    assert_eq!((compute_id("mc3"), id("mc3")), (json!(3), json!(6)));
 }

@@ -8,7 +8,7 @@ use crate::domain::store::GroupStore;
 use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::resource_group::{parse_group_ref, parse_network_id};
-use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
+use crate::model::resource_group::{DurationUnit, GroupStatus, GroupType, Payment, ResourceGroup};
 use crate::model::GroupName;
 
 const COLS: &str = "pk, id, name, type, spec, payment, duration, duration_unit, vpc, vswitch, remark, status, created_at, created_by";
@@ -42,9 +42,7 @@ fn group_row(r: &Row) -> Result<ResourceGroup> {
         vpc: network(8, "vpc-", "VPC")?,
         vswitch: network(9, "vsw-", "vSwitch")?,
         remark: c.text(10)?,
-        status: c.parsed(11, "a resource group status (normal)", |s| {
-            (s == "normal").then(|| s.to_string())
-        })?,
+        status: c.parsed(11, GroupStatus::stored_what(), GroupStatus::from_stored)?,
         workspaces: Vec::new(),
         created_at: c.ts(12)?,
         created_by: c.text(13)?,
@@ -132,7 +130,7 @@ impl GroupStore for Tx<'_> {
             g.vpc,
             g.vswitch,
             g.remark,
-            g.status,
+            g.status.as_str(),
             g.created_at.to_string(),
             g.created_by
         ])?;

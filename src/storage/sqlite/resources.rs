@@ -201,8 +201,8 @@ fn from<K: Table>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K>>> 
 fn insert<K: Table>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
     let mut st = tx.conn.prepare_cached(&format!(
         "INSERT INTO {} (workspace_id, env, name, type, mode, properties, description, \
-         created_at, created_by, updated_at, updated_by, {}) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         created_at, created_by, updated_at, updated_by, {}, pk) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULLIF(?13, 0))",
         K::TABLE,
         K::OWN_WRITTEN
     ))?;
@@ -218,7 +218,8 @@ fn insert<K: Table>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
         c.created_by,
         c.updated_at.to_string(),
         c.updated_by,
-        c.kind.written()
+        c.kind.written(),
+        c.pk
     ])?;
     Ok(tx.conn.last_insert_rowid())
 }
@@ -239,6 +240,13 @@ fn save<K: Table>(tx: &Tx, c: &Connection<K>) -> Result<()> {
         c.kind.written()
     ])?;
     Ok(())
+}
+
+fn id_taken<K: Table>(tx: &Tx, id: i64) -> Result<bool> {
+    let mut st = tx
+        .conn
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE pk = ?1", K::TABLE))?;
+    Ok(st.exists([id])?)
 }
 
 fn delete<K: Table>(tx: &Tx, pk: i64) -> Result<()> {
@@ -273,6 +281,10 @@ impl ResourceStore for Tx<'_> {
         insert(self, ws, c)
     }
 
+    fn compute_id_taken(&self, id: i64) -> Result<bool> {
+        id_taken::<AsCompute>(self, id)
+    }
+
     fn save_compute(&self, c: &Compute) -> Result<()> {
         save(self, c)
     }
@@ -296,6 +308,10 @@ impl ResourceStore for Tx<'_> {
 
     fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
         insert(self, ws, d)
+    }
+
+    fn datasource_id_taken(&self, id: i64) -> Result<bool> {
+        id_taken::<AsSource>(self, id)
     }
 
     fn save_datasource(&self, d: &DataSource) -> Result<()> {
