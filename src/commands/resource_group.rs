@@ -59,6 +59,7 @@ pub fn create(ctx: &mut Ctx, a: Create) -> anyhow::Result<()> {
         (None, Some(_)) => return Err(Error::invalid("--duration-unit needs --duration N").into()),
     };
     let req = NewGroup {
+        id: None,
         name: a.name,
         group_type: a.group_type.unwrap_or(GroupType::Serverless),
         spec: parse_spec(a.spec.unwrap_or(2))?,

@@ -14,14 +14,15 @@ use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
 use super::session::Session;
 use super::store::Tx;
-use super::types::validate::validate;
+use super::types::validate::validate_open;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
     PropValue, ResourceGroupDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
 };
+use crate::model::api_datasource::{api_env, ENV_TYPE};
 use crate::model::error::{Error, Result};
-use crate::model::resource_group::{DurationUnit, GroupType, Payment};
+use crate::model::resource_group::{is_group_id, DurationUnit, GroupType, Payment};
 use crate::model::resources::{AsCompute, AsSource, Connection};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::types::{self, resolve_type, ConnMode, Properties};
@@ -365,6 +366,7 @@ impl WorkspaceInput {
 
 /// The fields compute and data-source declarations share.
 struct DeclRef<'a> {
+    id: Option<i64>,
     name: &'a str,
     type_key: &'a str,
     env: &'a str,
@@ -380,6 +382,7 @@ struct DeclRef<'a> {
 macro_rules! decl_ref {
     ($d:expr, $default:expr) => {
         DeclRef {
+            id: $d.id,
             name: &$d.name,
             type_key: &$d.type_,
             env: &$d.env,
@@ -403,6 +406,7 @@ struct ObjectInput {
 
 /// An object as the catalog has it, as far as applying a declaration compares it.
 struct Existing {
+    id: i64,
     type_key: String,
     mode: ConnMode,
     properties: Option<Properties>,
@@ -413,6 +417,7 @@ struct Existing {
 impl<K: ConnectionKind> From<Connection<K>> for Existing {
     fn from(c: Connection<K>) -> Self {
         Existing {
+            id: c.pk,
             is_default: c.kind.is_default(),
             type_key: c.type_key,
             mode: c.mode,
@@ -611,6 +616,13 @@ impl Applier<'_, '_, '_> {
             vswitch,
             remark,
         } = GroupInput::parse(d).map_err(|e| e.within(&what))?;
+        if let Some(id) = d.id.as_deref().filter(|id| !is_group_id(id)) {
+            return Err(Error::invalid(format!("invalid id {}", shown(id)))
+                .within(what)
+                .with_hint(
+                    "a resource group id looks like Serverless_res_group_<digits>_<digits>",
+                ));
+        }
         match self.s.tx().resource_group_unbound(name.as_str())? {
             None => {
                 let duration = match (d.duration, unit) {
@@ -627,6 +639,7 @@ impl Applier<'_, '_, '_> {
                     }
                 };
                 let req = NewGroup {
+                    id: d.id.clone(),
                     name: name.clone(),
                     group_type: gtype.unwrap_or(GroupType::Serverless),
                     spec: spec.unwrap_or(2),
@@ -648,6 +661,15 @@ impl Applier<'_, '_, '_> {
                 );
             }
             Some(g) => {
+                if d.id
+                    .as_ref()
+                    .is_some_and(|i| !i.eq_ignore_ascii_case(&g.id))
+                {
+                    return Err(
+                        Error::refused(format!("its id is {} and never changes", g.id))
+                            .within(format!("~ {what}")),
+                    );
+                }
                 let mut fixed = Vec::new();
                 if gtype.is_some_and(|t| t != g.group_type) {
                     fixed.push("type");
@@ -708,6 +730,7 @@ impl Applier<'_, '_, '_> {
             description,
             tags,
         } = WorkspaceInput::parse(d).map_err(|e| e.within(&what))?;
+        positive_id(d.id).map_err(|e| e.within(&what))?;
         let ws = name.as_str().to_string();
 
         // A workspace the actor may not see is one that does not exist (permissions.md 2):
@@ -728,9 +751,18 @@ impl Applier<'_, '_, '_> {
                 .within(format!("+ {what}"))
                 .with_hint(format!("restore it (dwctl workspace restore {0}) or purge it (dwctl workspace purge {0})", w.name)));
             }
-            Some(_) => false,
+            Some(w) => {
+                if d.id.is_some_and(|i| i != w.id) {
+                    return Err(
+                        Error::refused(format!("its id is {} and never changes", w.id))
+                            .within(format!("~ {what}")),
+                    );
+                }
+                false
+            }
             None => {
                 let req = NewWorkspace {
+                    id: d.id,
                     name: Some(name.clone()),
                     display_name: display.clone(),
                     description: description.clone(),
@@ -1011,17 +1043,29 @@ impl Applier<'_, '_, '_> {
     fn object_input(&self, what: &str, kind: &str, d: &DeclRef) -> Result<ObjectInput> {
         let p = |e: Error| e.within(what);
         let spec = resolve_type(d.type_key).map_err(p)?;
+        let env = Env::parse(d.env).map_err(p)?;
+        let mut props = d
+            .properties
+            .as_ref()
+            .map(|props| plain_props(spec, props))
+            .transpose()
+            .map_err(p)?;
+        // The API's envType inside the properties: the declaration's env says it already.
+        if let Some(given) = props.as_mut().and_then(|p| p.remove(ENV_TYPE)) {
+            if !api_env(env).eq_ignore_ascii_case(&given) {
+                return Err(p(Error::invalid(format!(
+                    "envType `{}` is not the env `{env}` of the declaration",
+                    crate::model::excerpt(&given)
+                ))
+                .with_hint("leave envType out: `env` says the environment")));
+            }
+        }
         Ok(ObjectInput {
             name: ObjectName::parse(d.name, kind).map_err(p)?,
             spec,
-            env: Env::parse(d.env).map_err(p)?,
+            env,
             mode: opt_parse(d.mode, ConnMode::parse).map_err(p)?,
-            props: d
-                .properties
-                .as_ref()
-                .map(|props| plain_props(spec, props))
-                .transpose()
-                .map_err(p)?,
+            props,
             description: opt_parse(d.description, res::parse_description).map_err(p)?,
         })
     }
@@ -1054,14 +1098,17 @@ impl Applier<'_, '_, '_> {
                 props,
                 description,
             } = self.object_input(&what, K::NOUN, d)?;
+            positive_id(d.id).map_err(|e| e.within(&what))?;
             wanted.insert((name.as_str().to_ascii_lowercase(), env));
             match find(self.s.tx(), name.as_str(), env)? {
                 None => {
                     let req = NewObject {
+                        id: d.id,
                         name: name.clone(),
                         spec,
                         env,
                         mode,
+                        open_keys: props.iter().flat_map(|p| p.keys().cloned()).collect(),
                         properties: props.unwrap_or_default(),
                         description: description.unwrap_or_default(),
                     };
@@ -1078,6 +1125,13 @@ impl Applier<'_, '_, '_> {
                     );
                 }
                 Some(c) => {
+                    if d.id.is_some_and(|id| id != c.id) {
+                        return Err(Error::refused(format!(
+                            "its id is {} and never changes",
+                            c.id
+                        ))
+                        .within(format!("~ {what}")));
+                    }
                     if !c.type_key.eq_ignore_ascii_case(spec.key)
                         || mode.is_some_and(|m| m != c.mode)
                     {
@@ -1181,7 +1235,8 @@ impl Applier<'_, '_, '_> {
     ) -> Result<Vec<String>> {
         let mut fields = Vec::new();
         if let Some(p) = props {
-            let wanted = validate(spec, Some(mode), p, &self.s.tenant.region)?.properties;
+            let wanted =
+                validate_open(spec, Some(mode), p, &self.s.tenant.region, &|_| true)?.properties;
             if Some(&wanted) != current {
                 fields.push("properties".to_string());
             }
@@ -1445,6 +1500,17 @@ pub fn export(
     Ok(())
 }
 
+/// An integer id of a declaration (workspace, compute, data source): 1 or more.
+fn positive_id(id: Option<i64>) -> Result<()> {
+    match id {
+        Some(id) if id < 1 => Err(Error::invalid(format!(
+            "invalid id {id}: ids are whole numbers from 1"
+        ))
+        .with_hint("leave the id out to get the next one")),
+        _ => Ok(()),
+    }
+}
+
 fn principal_decl(p: Principal) -> PrincipalDecl {
     PrincipalDecl {
         name: p.name.to_string(),
@@ -1456,8 +1522,11 @@ fn principal_decl(p: Principal) -> PrincipalDecl {
 }
 
 fn group_decl(g: crate::model::resource_group::ResourceGroup) -> ResourceGroupDecl {
+    // Ids are not exported (README "Declarative manifests"): the default group of every
+    // catalog has its own, and another catalog's would clash.
     ResourceGroupDecl {
         name: g.name,
+        id: None,
         type_: Some(g.group_type.to_string()),
         spec: Some(g.spec as u32),
         payment: Some(g.payment.to_string()),
@@ -1517,6 +1586,7 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
         d.compute.push(ComputeDecl {
             default: Some(c.kind.is_default),
             properties: secret_props(&c.name, c.env, &c.type_key, props),
+            id: None,
             name: c.name,
             type_: c.type_key,
             env: c.env.to_string(),
@@ -1533,6 +1603,7 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
         let props = if read { x.properties.clone() } else { None };
         d.datasource.push(DataSourceDecl {
             properties: secret_props(&x.name, x.env, &x.type_key, props),
+            id: None,
             name: x.name,
             type_: x.type_key,
             env: x.env.to_string(),

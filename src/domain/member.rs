@@ -7,7 +7,9 @@ use super::session::{Outcome, Session};
 use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::words;
-use crate::model::{Member, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName};
+use crate::model::{
+    Member, MemberStatus, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName,
+};
 
 /// A member's target in the audit log is its principal.
 impl Target for (Principal, Member) {
@@ -168,6 +170,7 @@ pub fn add_to(
         user_id: p.id.clone(),
         kind: p.kind,
         roles,
+        status: MemberStatus::Normal,
         added_at: now,
         added_by: by,
     };

@@ -1,6 +1,8 @@
 //! Resource groups: tenant-level compute power, bound to workspaces (domain.md 7).
 
-use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
+use crate::model::resource_group::{
+    group_id, is_group_id, DurationUnit, GroupStatus, GroupType, Payment, ResourceGroup,
+};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -18,6 +20,8 @@ fn to_json(g: &ResourceGroup) -> Value {
 /// What `resourcegroup create` asks for.
 #[derive(Debug, Clone)]
 pub struct NewGroup {
+    /// An id to keep (import), in a group id's shape; `None` for a generated one.
+    pub id: Option<String>,
     pub name: GroupName,
     pub group_type: GroupType,
     pub spec: i64,
@@ -66,7 +70,7 @@ pub fn find(s: &mut Session, name_or_id: &str) -> Result<ResourceGroup> {
 /// A fresh id of a group of type `t` that no group has.
 pub(super) fn generate_id(s: &mut Session, t: GroupType) -> Result<String> {
     loop {
-        let id = format!("{}{}", t.id_prefix(), s.ids.digits());
+        let id = group_id(t, &s.tenant.account_id, &s.ids.digits());
         if !s.tx().resource_group_id_taken(&id)? {
             return Ok(id);
         }
@@ -79,6 +83,12 @@ pub fn create(
     if_not_exists: bool,
 ) -> Result<Outcome<ResourceGroup>> {
     req.check_payment()?;
+    if let Some(id) = req.id.as_deref().filter(|id| !is_group_id(id)) {
+        return Err(
+            Error::invalid(format!("invalid resource group id {}", shown(id)))
+                .with_hint("a resource group id looks like Serverless_res_group_<digits>_<digits>"),
+        );
+    }
     admit::admit_tenant(
         s,
         Action::ResourceGroupCreate,
@@ -111,7 +121,16 @@ pub fn create(
                 .with_hint("choose another name, or pass --if-not-exists"),
         );
     }
-    let id = generate_id(s, req.group_type)?;
+    let id = match req.id {
+        Some(id) => {
+            if s.tx().resource_group_id_taken(&id)? {
+                return Err(Error::conflict(format!("resource group id {id} is taken"))
+                    .with_hint("leave the id out to get a generated one"));
+            }
+            id
+        }
+        None => generate_id(s, req.group_type)?,
+    };
     let mut g = ResourceGroup {
         pk: 0,
         id,
@@ -124,7 +143,7 @@ pub fn create(
         vpc: req.vpc,
         vswitch: req.vswitch,
         remark: req.remark,
-        status: "normal".into(),
+        status: GroupStatus::Normal,
         workspaces: Vec::new(),
         created_at: s.now,
         created_by: s.actor.name.to_string(),

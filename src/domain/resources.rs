@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::fmt;
 
 use super::admit::{admit, Admitted, Target};
@@ -29,6 +30,8 @@ use crate::model::{shown, Description, Env, Mode, ObjectName, Warning, Workspace
 /// What a new connection is made of: its name, environment and configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Its id: one kept from elsewhere (import), or 0 for the next one.
+    pub id: i64,
     pub name: String,
     pub env: Env,
     pub type_key: String,
@@ -58,6 +61,7 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
     /// Those of workspace `ws`, in the catalog's order.
     fn all(tx: &dyn Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<Self>>>;
     fn insert(tx: &dyn Tx, ws: i64, c: &Connection<Self>) -> Result<i64>;
+    fn id_taken(tx: &dyn Tx, id: i64) -> Result<bool>;
     fn save(tx: &dyn Tx, c: &Connection<Self>) -> Result<()>;
     fn delete(tx: &dyn Tx, pk: i64) -> Result<()>;
 
@@ -100,7 +104,7 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
 
 /// The storage calls of a kind: the store's methods for its table.
 macro_rules! stored_by {
-    ($named:ident, $all:ident, $insert:ident, $save:ident, $delete:ident) => {
+    ($named:ident, $all:ident, $insert:ident, $taken:ident, $save:ident, $delete:ident) => {
         fn named(
             tx: &dyn Tx,
             ws: i64,
@@ -114,6 +118,9 @@ macro_rules! stored_by {
         }
         fn insert(tx: &dyn Tx, ws: i64, c: &Connection<Self>) -> Result<i64> {
             tx.$insert(ws, c)
+        }
+        fn id_taken(tx: &dyn Tx, id: i64) -> Result<bool> {
+            tx.$taken(id)
         }
         fn save(tx: &dyn Tx, c: &Connection<Self>) -> Result<()> {
             tx.$save(c)
@@ -137,6 +144,7 @@ impl ConnectionKind for AsCompute {
         computes_named,
         computes,
         insert_compute,
+        compute_id_taken,
         save_compute,
         delete_compute
     );
@@ -180,10 +188,12 @@ impl ConnectionKind for AsCompute {
         let is_default = !s.tx().has_compute_of_type(w.id, cfg.env, &cfg.type_key)?;
         let c = insert(s, w, cfg.clone(), AsCompute { is_default })?;
         let origin = Origin::Compute(c.name.clone());
+        // The data source it brings gets the next data source id: the id kept is the
+        // compute resource's.
         insert(
             s,
             w,
-            cfg,
+            Config { id: 0, ..cfg },
             AsSource {
                 origin,
                 last_test: None,
@@ -263,6 +273,7 @@ impl ConnectionKind for AsSource {
         datasources_named,
         datasources,
         insert_datasource,
+        datasource_id_taken,
         save_datasource,
         delete_datasource
     );
@@ -315,7 +326,7 @@ fn insert<K: ConnectionKind>(
 ) -> Result<Connection<K>> {
     let by = s.actor.name.to_string();
     let mut c = Connection {
-        pk: 0,
+        pk: cfg.id,
         workspace: w.name.clone(),
         name: cfg.name,
         env: cfg.env,
@@ -398,14 +409,39 @@ impl PropChange {
     }
 }
 
+/// An id that a new connection is to keep (import): a positive one that no other of its
+/// kind has (exit 4).
+fn checked_id<K: ConnectionKind>(s: &mut Session, id: i64) -> Result<i64> {
+    if id < 1 {
+        return Err(Error::invalid(format!(
+            "invalid {} id {id}: ids are whole numbers from 1",
+            K::NOUN
+        )));
+    }
+    if K::id_taken(s.tx(), id)? {
+        return Err(
+            Error::conflict(format!("{} id {id} is taken", K::NOUN)).with_hint(format!(
+                "leave the id out to get the next one (dwctl {} list shows ids)",
+                K::KIND
+            )),
+        );
+    }
+    Ok(id)
+}
+
 /// What `compute attach` and `datasource add` ask for.
 #[derive(Debug, Clone)]
 pub struct NewObject {
+    /// An id to keep (import); `None` for the next one.
+    pub id: Option<i64>,
     pub name: ObjectName,
     pub spec: &'static TypeSpec,
     pub env: Env,
     pub mode: Option<ConnMode>,
     pub properties: Properties,
+    /// The keys that may be unknown to the type and are then kept, with a warning: those
+    /// of `--props` and manifests (not `--prop`, where a typo is the likelier cause).
+    pub open_keys: BTreeSet<String>,
     pub description: String,
 }
 
@@ -548,7 +584,13 @@ pub fn add<K: ConnectionKind>(
     if_not_exists: bool,
 ) -> Result<Outcome<Connection<K>>> {
     K::check_type(req.spec)?;
-    let v = validate::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
+    let v = validate::validate_open(
+        req.spec,
+        req.mode,
+        &req.properties,
+        &s.tenant.region,
+        &|k| req.open_keys.contains(k),
+    )?;
     let name = req.name.as_str();
     let Admitted { w, roles, .. } = admit(s, K::ADD, ws, name, |_, _| Ok(name))?;
     check_env(&w, req.env)?;
@@ -557,8 +599,14 @@ pub fn add<K: ConnectionKind>(
     }
     K::check_free(s, &w, name, req.env)?;
     check_type_across_envs(s, &w, name, req.env, req.spec.key)?;
+    let id = match req.id {
+        Some(id) => checked_id::<K>(s, id)?,
+        None => 0,
+    };
     warn_default_workspace(s, &w, req.env, K::USE);
+    let unknown_warning = v.unknown_warning(req.spec);
     let cfg = Config {
+        id,
         name: name.to_string(),
         env: req.env,
         type_key: req.spec.key.to_string(),
@@ -567,6 +615,9 @@ pub fn add<K: ConnectionKind>(
         description: req.description,
     };
     let c = K::insert_new(s, &w, cfg)?;
+    if let Some(warning) = unknown_warning {
+        s.warn(warning);
+    }
     s.record(
         K::ADD,
         Some(w.name.as_str()),
@@ -619,15 +670,34 @@ pub fn show<K: ConnectionKind>(
     Ok(present(c, can_read(s, roles)))
 }
 
-/// Validate a changed property set against the object's type and mode.
+/// Validate a changed property set against the object's type and mode. Keys the type does
+/// not know are kept when they are stored already or come from the whole new set
+/// (`--props`, a manifest), not from `--prop`; newly kept ones are warned about.
 fn revalidate(
-    s: &Session,
+    s: &mut Session,
     type_key: &str,
     mode: ConnMode,
-    props: &Properties,
+    stored: &Properties,
+    change: &PropChange,
 ) -> Result<Properties> {
     let spec = resolve_type(type_key)?;
-    Ok(validate::validate(spec, Some(mode), props, &s.tenant.region)?.properties)
+    let open = |k: &str| {
+        stored.contains_key(k)
+            || (change.replace.as_ref().is_some_and(|r| r.contains_key(k))
+                && !change.set.contains_key(k))
+    };
+    let mut v = validate::validate_open(
+        spec,
+        Some(mode),
+        &change.apply(stored),
+        &s.tenant.region,
+        &open,
+    )?;
+    v.kept_unknown.retain(|k| !stored.contains_key(k));
+    if let Some(warning) = v.unknown_warning(spec) {
+        s.warn(warning);
+    }
+    Ok(v.properties)
 }
 
 /// `compute update` and `datasource update`: properties and description.
@@ -649,7 +719,8 @@ pub fn update<K: ConnectionKind>(
         s,
         &before.type_key,
         before.mode,
-        &change.apply(&raw_props(&before)),
+        &raw_props(&before),
+        change,
     )?;
     let mut c = before.clone();
     c.properties = Some(props);
@@ -827,6 +898,7 @@ fn copy_to_dev<K: ConnectionKind>(
             properties.insert("authType".into(), "Executor".into());
         }
         let cfg = Config {
+            id: 0,
             name: c.name.clone(),
             env: Env::Dev,
             type_key: c.type_key,

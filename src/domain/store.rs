@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::model::access_key::AccessKey;
 use crate::model::audit::AuditEvent;
 use crate::model::clock::Timestamp;
 use crate::model::error::Result;
@@ -28,7 +29,9 @@ pub trait Catalog {
 
 /// A transaction on a catalog: every read and write the domain needs. Dropping it without
 /// `commit` rolls it back.
-pub trait Tx: PrincipalStore + WorkspaceStore + ResourceStore + GroupStore + AuditStore {
+pub trait Tx:
+    PrincipalStore + WorkspaceStore + ResourceStore + GroupStore + AuditStore + AccessKeyStore
+{
     /// Check the catalog's storage is sound: exit 7 naming the first problem if not.
     fn quick_check(&self) -> Result<()>;
 
@@ -126,6 +129,7 @@ pub trait WorkspaceStore {
 
     fn workspaces(&self, f: &WorkspaceFilter) -> Result<Vec<Workspace>>;
 
+    /// Insert with `w.id` as its id, or (0) the next id; returns the id.
     fn insert_workspace(&self, w: &Workspace) -> Result<i64>;
 
     /// Write every mutable field of a workspace (the domain decided what changes).
@@ -200,7 +204,11 @@ pub trait ResourceStore {
 
     fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool>;
 
+    /// Insert with `c.pk` as its id, or (0) the next id; returns the id.
     fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64>;
+
+    /// Whether a compute resource (of any workspace) has the id.
+    fn compute_id_taken(&self, id: i64) -> Result<bool>;
 
     fn save_compute(&self, c: &Compute) -> Result<()>;
 
@@ -215,7 +223,11 @@ pub trait ResourceStore {
     /// `computes_from` reads compute resources, in `datasources`' order.
     fn datasources_from(&self, ws: i64, prefix: &str) -> Result<Vec<DataSource>>;
 
+    /// Insert with `d.pk` as its id, or (0) the next id; returns the id.
     fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64>;
+
+    /// Whether a data source (of any workspace) has the id.
+    fn datasource_id_taken(&self, id: i64) -> Result<bool>;
 
     fn save_datasource(&self, d: &DataSource) -> Result<()>;
 
@@ -283,4 +295,22 @@ pub trait AuditStore {
 
     /// Every event in order, for `audit verify`.
     fn for_each_event(&self, visit: &mut dyn FnMut(AuditEvent) -> Result<()>) -> Result<()>;
+}
+
+/// AccessKey pairs of principals (`dwctl user accesskey`, `dwctl serve`).
+pub trait AccessKeyStore {
+    /// One key by id, with its secret (the server checks signatures with it).
+    fn access_key(&self, id: &str) -> Result<Option<(AccessKey, String)>>;
+
+    /// The keys of one principal, oldest first; never their secrets.
+    fn access_keys_of(&self, principal_pk: i64) -> Result<Vec<AccessKey>>;
+
+    /// Every key whose id starts with `prefix` (shell completion), by id; never secrets.
+    fn access_keys_from(&self, prefix: &str) -> Result<Vec<AccessKey>>;
+
+    fn insert_access_key(&self, k: &AccessKey, secret: &str) -> Result<()>;
+
+    fn set_access_key_enabled(&self, id: &str, enabled: bool) -> Result<()>;
+
+    fn delete_access_key(&self, id: &str) -> Result<()>;
 }

@@ -11,7 +11,7 @@ use super::store::Tx;
 use super::workspace::{self, to_json};
 use crate::model::clock::Timestamp;
 use crate::model::error::Result;
-use crate::model::resource_group::{GroupType, Payment, ResourceGroup};
+use crate::model::resource_group::{GroupStatus, GroupType, Payment, ResourceGroup};
 use crate::model::roles::RoleSet;
 use crate::model::Tenant;
 use crate::model::{
@@ -109,7 +109,7 @@ pub fn init(
         vpc: None,
         vswitch: None,
         remark: "created with the catalog".into(),
-        status: "normal".into(),
+        status: GroupStatus::Normal,
         workspaces: vec![name.to_string()],
         created_at: now,
         created_by: "root".into(),

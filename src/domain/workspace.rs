@@ -17,6 +17,8 @@ use crate::model::{
 /// What `workspace create` asks for; `None` takes the default.
 #[derive(Debug, Clone, Default)]
 pub struct NewWorkspace {
+    /// An id to keep (import); `None` for the next one.
+    pub id: Option<i64>,
     pub name: Option<WorkspaceName>,
     pub display_name: Option<String>,
     pub description: Option<String>,
@@ -50,6 +52,11 @@ pub fn create(
             "a workspace holds at most {MAX_TAGS} tags"
         )));
     }
+    if let Some(id) = req.id.filter(|id| *id < 1) {
+        return Err(Error::invalid(format!(
+            "invalid workspace id {id}: ids are whole numbers from 1"
+        )));
+    }
     admit::admit_tenant(
         s,
         Action::WorkspaceCreate,
@@ -64,9 +71,17 @@ pub fn create(
         }
         return Err(taken(&existing));
     }
+    if let Some(id) = req.id {
+        if let Some(holder) = s.tx().workspace_name_by_id(id)? {
+            return Err(
+                Error::conflict(format!("workspace id {id} is taken by {holder}"))
+                    .with_hint("leave the id out to get the next one"),
+            );
+        }
+    }
     let now = s.now;
     let mut w = Workspace {
-        id: 0,
+        id: req.id.unwrap_or(0),
         display_name: req.display_name.clone().unwrap_or_else(|| name.to_string()),
         name,
         description: req.description.clone().unwrap_or_default(),

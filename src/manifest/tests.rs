@@ -349,11 +349,11 @@ fn unknown_key_at_every_level_toml() {
             ),
             (
                 "version = 1\n[[resource_group]]\nname = \"g\"\nsize = 4\n",
-                "4:1: unknown field `size`, expected one of `name`, `type`, `spec`, `payment`, `duration`, `duration_unit`, `vpc`, `vswitch`, `remark`",
+                "4:1: unknown field `size`, expected one of `name`, `id`, `type`, `spec`, `payment`, `duration`, `duration_unit`, `vpc`, `vswitch`, `remark`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\nowner = \"x\"\n",
-                "4:1: unknown field `owner`, expected one of `name`, `display_name`, `description`, `mode`, `status`, `sod_policy`, `dev_role_disabled`, `pai_tasks_enabled`, `resource_groups`, `default_resource_group`, `tags`, `member`, `compute`, `datasource`",
+                "4:1: unknown field `owner`, expected one of `name`, `id`, `display_name`, `description`, `mode`, `status`, `sod_policy`, `dev_role_disabled`, `pai_tasks_enabled`, `resource_groups`, `default_resource_group`, `tags`, `member`, `compute`, `datasource`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\nroles = [\"dev\"]\nrole = \"x\"\n",
@@ -361,11 +361,11 @@ fn unknown_key_at_every_level_toml() {
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"c\"\ntype = \"emr\"\nenv = \"prod\"\nprops = {}\n",
-                "8:1: unknown field `props`, expected one of `name`, `type`, `env`, `mode`, `properties`, `default`, `description`",
+                "8:1: unknown field `props`, expected one of `name`, `id`, `type`, `env`, `mode`, `properties`, `default`, `description`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.datasource]]\nname = \"d\"\ntype = \"mysql\"\nenv = \"prod\"\norigin = \"manual\"\n",
-                "8:1: unknown field `origin`, expected one of `name`, `type`, `env`, `mode`, `properties`, `description`",
+                "8:1: unknown field `origin`, expected one of `name`, `id`, `type`, `env`, `mode`, `properties`, `description`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.typo]]\nname = \"d\"\n",
@@ -817,6 +817,27 @@ fn props_of(m: &Manifest) -> &BTreeMap<String, PropValue> {
 }
 
 #[test]
+fn address_lists_in_the_apis_shape_become_host_port_lists() {
+    let m = ok(
+        &props_toml(
+            r#"{ address = [{ host = "127.0.0.1", port = "3306" }], loadAddress = [{ host = "fe1", port = 8030 }, { host = "::1", port = 8031 }, { host = "fe3", port = 8030 }] }"#,
+        ),
+        T,
+    );
+    let p = props_of(&m);
+    assert_eq!(p["address"], PropValue::Plain("127.0.0.1:3306".into()));
+    assert_eq!(
+        p["loadAddress"],
+        PropValue::Plain("fe1:8030,[::1]:8031,fe3:8030".into())
+    );
+    let json = r#"{"version": 1, "workspace": [{"name": "w", "datasource": [{"name": "d", "type": "mysql", "env": "prod",
+            "properties": {"address": [{"host": "127.0.0.1", "port": 3306}], "loadAddress": [{"host": "fe1", "port": "8030"}, {"host": "::1", "port": 8031}, {"host": "fe3", "port": 8030}]}}]}]}"#;
+    assert_eq!(ok(json, J), m);
+    err(&props_toml("{ address = [] }"), T);
+    err(&props_toml("{ address = [{ port = 1 }] }"), T);
+}
+
+#[test]
 fn prop_value_forms() {
     let m = ok(
         &props_toml(
@@ -871,7 +892,7 @@ fn prop_value_errors() {
         (
             r#"{ a = ["x"] }"#,
             "[\"x\"]",
-            format!("invalid type: sequence, {WHAT}"),
+            format!("a list as a property value is an address list of {{ host = \"...\", port = N }} tables; otherwise {WHAT}"),
         ),
         (
             r#"{ password = { env = 5 } }"#,
@@ -1211,6 +1232,7 @@ fn emits_every_key_in_a_fixed_order() {
         }],
         resource_group: vec![ResourceGroupDecl {
             name: "g".into(),
+            id: Some("S_res_group_1_2".into()),
             type_: Some("scheduler".into()),
             spec: Some(8),
             payment: Some("prepaid".into()),
@@ -1222,6 +1244,7 @@ fn emits_every_key_in_a_fixed_order() {
         }],
         workspace: vec![WorkspaceDecl {
             name: "w".into(),
+            id: Some(42),
             display_name: Some("W".into()),
             description: Some("d\n2".into()),
             mode: Some("basic".into()),
@@ -1241,6 +1264,7 @@ fn emits_every_key_in_a_fixed_order() {
             }],
             compute: vec![ComputeDecl {
                 name: "c".into(),
+                id: Some(7),
                 type_: "hologres".into(),
                 env: "prod".into(),
                 mode: Some("url".into()),
@@ -1253,6 +1277,7 @@ fn emits_every_key_in_a_fixed_order() {
             }],
             datasource: vec![DataSourceDecl {
                 name: "d".into(),
+                id: None,
                 type_: "redis".into(),
                 env: "prod".into(),
                 mode: None,
@@ -1273,6 +1298,7 @@ display_name = ""
 
 [[resource_group]]
 name = "g"
+id = "S_res_group_1_2"
 type = "scheduler"
 spec = 8
 payment = "prepaid"
@@ -1284,6 +1310,7 @@ remark = "r"
 
 [[workspace]]
 name = "w"
+id = 42
 display_name = "W"
 description = "d\n2"
 mode = "basic"
@@ -1301,6 +1328,7 @@ roles = ["ops", "dev"]
 
 [[workspace.compute]]
 name = "c"
+id = 7
 type = "hologres"
 env = "prod"
 mode = "url"
@@ -1422,6 +1450,13 @@ impl Rng {
     fn opt_b(&mut self) -> Option<bool> {
         self.coin().then(|| self.coin())
     }
+    fn opt_i(&mut self) -> Option<i64> {
+        self.coin().then(|| match self.below(3) {
+            0 => 0,
+            1 => i64::MAX,
+            _ => self.next() as i64,
+        })
+    }
     fn opt_u(&mut self) -> Option<u32> {
         self.coin().then(|| match self.below(3) {
             0 => 0,
@@ -1463,6 +1498,7 @@ impl Rng {
         let resource_group = (0..self.below(3))
             .map(|i| ResourceGroupDecl {
                 name: self.name(i),
+                id: self.opt_s(),
                 type_: self.opt_s(),
                 spec: self.opt_u(),
                 payment: self.opt_s(),
@@ -1476,6 +1512,7 @@ impl Rng {
         let workspace = (0..self.below(3))
             .map(|i| WorkspaceDecl {
                 name: self.name(i),
+                id: self.opt_i(),
                 display_name: self.opt_s(),
                 description: self.opt_s(),
                 mode: self.opt_s(),
@@ -1499,6 +1536,7 @@ impl Rng {
                 compute: (0..self.below(3))
                     .map(|j| ComputeDecl {
                         name: format!("c{}", self.name(j)),
+                        id: self.opt_i(),
                         type_: self.s(),
                         env: self.s(),
                         mode: self.opt_s(),
@@ -1510,6 +1548,7 @@ impl Rng {
                 datasource: (0..self.below(3))
                     .map(|j| DataSourceDecl {
                         name: format!("d{}", self.name(j)),
+                        id: self.opt_i(),
                         type_: self.s(),
                         env: self.s(),
                         mode: self.opt_s(),

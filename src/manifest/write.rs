@@ -313,6 +313,7 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
         Item::ResourceGroup(g) => {
             w.header("resource_group");
             w.str("name", &g.name);
+            w.opt_str("id", &g.id);
             w.opt_str("type", &g.type_);
             w.opt_u32("spec", g.spec);
             w.opt_str("payment", &g.payment);
@@ -325,6 +326,7 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
         Item::WorkspaceOpen(ws) => {
             w.header("workspace");
             w.str("name", &ws.name);
+            w.opt_i64("id", ws.id);
             w.opt_str("display_name", &ws.display_name);
             w.opt_str("description", &ws.description);
             w.opt_str("mode", &ws.mode);
@@ -346,13 +348,13 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
         Item::WorkspaceClose(ws) => {
             for c in &ws.compute {
                 w.header("workspace.compute");
-                w.connection(&c.name, &c.type_, &c.env, &c.mode, &c.properties);
+                w.connection(&c.name, c.id, &c.type_, &c.env, &c.mode, &c.properties);
                 w.opt_bool("default", c.default);
                 w.opt_str("description", &c.description);
             }
             for d in &ws.datasource {
                 w.header("workspace.datasource");
-                w.connection(&d.name, &d.type_, &d.env, &d.mode, &d.properties);
+                w.connection(&d.name, d.id, &d.type_, &d.env, &d.mode, &d.properties);
                 w.opt_str("description", &d.description);
             }
         }
@@ -404,6 +406,11 @@ impl<'w> TomlOut<'w> {
             self.raw_kv(key, if v { "true" } else { "false" });
         }
     }
+    fn opt_i64(&mut self, key: &str, v: Option<i64>) {
+        if let Some(v) = v {
+            self.raw_kv(key, &v.to_string());
+        }
+    }
     fn opt_u32(&mut self, key: &str, v: Option<u32>) {
         if let Some(v) = v {
             self.raw_kv(key, &v.to_string());
@@ -449,12 +456,14 @@ impl<'w> TomlOut<'w> {
     fn connection(
         &mut self,
         name: &str,
+        id: Option<i64>,
         type_: &str,
         env: &str,
         mode: &Option<String>,
         properties: &Option<BTreeMap<String, PropValue>>,
     ) {
         self.str("name", name);
+        self.opt_i64("id", id);
         self.str("type", type_);
         self.str("env", env);
         self.opt_str("mode", mode);

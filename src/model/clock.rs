@@ -32,6 +32,12 @@ impl Timestamp {
         self.0
     }
 
+    /// Epoch milliseconds as the OpenAPI sends times (`CreateTime`), if dwctl can print
+    /// them (1970 to 9999).
+    pub fn from_epoch_millis(ms: i64) -> Option<Self> {
+        (MIN_MS..=MAX_MS).contains(&ms).then_some(Timestamp(ms))
+    }
+
     /// The system clock; exit 2 when it is past 9999-12-31T23:59:59.999Z (or before 1970).
     pub fn now_system() -> Result<Self> {
         std::time::SystemTime::now()

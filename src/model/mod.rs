@@ -3,6 +3,9 @@
 //! everywhere it is seen. A leaf: it imports nothing of dwctl above it, so the domain, a
 //! storage backend and the printer can all use it without using each other.
 
+pub mod access_key;
+pub mod api;
+pub mod api_datasource;
 pub mod audit;
 pub mod clock;
 pub mod error;
@@ -125,6 +128,17 @@ impl ObjectName {
     }
 }
 
+/// Whether `tail`, what follows `_res_group_`, is shaped like a group id's: `<digits>` (as
+/// dwctl wrote ids before issue 14) or `<digits>_<digits>` (the API's shape, which dwctl
+/// writes now).
+pub fn is_group_id_tail(tail: &str) -> bool {
+    let part = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    match tail.split_once('_') {
+        Some((a, b)) => part(a) && part(b),
+        None => part(tail),
+    }
+}
+
 impl GroupName {
     pub const MAX_CHARS: usize = 128;
 
@@ -138,16 +152,19 @@ impl GroupName {
             return Err(Error::invalid(format!("invalid resource group name {}", shown(s)))
                 .with_hint(format!("a resource group name is 1-{} characters of A-Z, a-z, 0-9 and _, starting with a letter", Self::MAX_CHARS)));
         }
+        // Every `_res_group_` in it: `a_res_group_1_res_group_2` ends in an id's tail too.
         let lower = s.to_ascii_lowercase();
-        if let Some(pos) = lower.rfind("_res_group_") {
-            let rest = &lower[pos + "_res_group_".len()..];
-            if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
-                return Err(Error::invalid(format!(
-                    "resource group name {} looks like a generated id",
-                    shown(s)
-                ))
-                .with_hint("choose a name that does not end in _res_group_<digits>"));
-            }
+        let looks_like_id = lower
+            .match_indices("_res_group_")
+            .any(|(pos, m)| is_group_id_tail(&lower[pos + m.len()..]));
+        if looks_like_id {
+            return Err(Error::invalid(format!(
+                "resource group name {} looks like a resource group id",
+                shown(s)
+            ))
+            .with_hint(
+                "choose a name that does not end in _res_group_<digits> or _res_group_<digits>_<digits>",
+            ));
         }
         Ok(GroupName(s.to_string()))
     }
@@ -331,6 +348,19 @@ str_enum!(Status, "workspace status" { Available => "available", Disabled => "di
 str_enum!(SodPolicy, "separation-of-duties policy" { Off => "off", Warn => "warn", Enforce => "enforce" });
 str_enum!(Env, "environment" { Prod => "prod", Dev => "dev" });
 str_enum!(PrincipalKind, "principal kind" { Account => "account", RamUser => "ram-user", RamRole => "ram-role" });
+str_enum!(
+    /// A member's status, the API's ProjectMember `Status` in dwctl's lower case. Every
+    /// member is `normal` today (not stored); `forbidden` arrives with suspension.
+    MemberStatus, "member status" { Normal => "normal" });
+
+impl MemberStatus {
+    /// The API's spelling.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            MemberStatus::Normal => "Normal",
+        }
+    }
+}
 
 /// A principal of the tenant (domain.md 2).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -494,6 +524,7 @@ pub struct Member {
     pub user_id: String,
     pub kind: PrincipalKind,
     pub roles: RoleSet,
+    pub status: MemberStatus,
     pub added_at: Timestamp,
     pub added_by: String,
 }
@@ -566,6 +597,26 @@ mod tests {
         assert!(GroupName::parse("my_res_group_x").is_ok());
         assert!(GroupName::parse("Serverless_res_group_1234").is_err());
         assert!(GroupName::parse("x_RES_GROUP_9").is_err());
+        // The API's shape, and dwctl's older one, of every type.
+        for id in [
+            "Serverless_res_group_524257424564736_6831777003123456",
+            "S_res_group_7708_1667792816832",
+            "di_res_group_1_2",
+            "ds_res_group_1234567890123456",
+            "anything_res_group_12_34",
+        ] {
+            let e = GroupName::parse(id).unwrap_err();
+            assert_eq!(e.kind, crate::model::error::Kind::Invalid, "{id}");
+            assert!(e.message.contains("looks like a resource group id"), "{id}");
+        }
+        for ok in [
+            "a_res_group_1_x",
+            "a_res_group_1__2",
+            "a_res_group__1",
+            "res_group_1_2",
+        ] {
+            assert!(GroupName::parse(ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]

@@ -6,13 +6,47 @@ use super::clock::Timestamp;
 use super::error::{Error, Result};
 use super::str_enum;
 use super::text::shown;
-use super::GroupName;
+use super::{is_group_id_tail, GroupName};
 
 str_enum!(GroupType, "resource group type" {
     Serverless => "serverless", Scheduler => "scheduler", Integration => "integration", Dataservice => "dataservice"
 });
 str_enum!(Payment, "payment" { Postpaid => "postpaid", Prepaid => "prepaid" });
 str_enum!(DurationUnit, "duration unit" { Month => "month", Year => "year" });
+str_enum!(
+    /// The API's twelve group statuses (GetResourceGroup's `Status`), in dwctl's lower case.
+    /// dwctl creates groups `normal` and changes no status yet: the others arrive by import.
+    GroupStatus, "resource group status" {
+    Normal => "normal", Stop => "stop", Deleted => "deleted", Creating => "creating",
+    CreateFailed => "create_failed", Updating => "updating", UpdateFailed => "update_failed",
+    Deleting => "deleting", DeleteFailed => "delete_failed", Timeout => "timeout",
+    Freezed => "freezed", Starting => "starting"
+});
+
+impl GroupStatus {
+    /// The API's spelling (`Normal`, `CreateFailed`, ...).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            GroupStatus::Normal => "Normal",
+            GroupStatus::Stop => "Stop",
+            GroupStatus::Deleted => "Deleted",
+            GroupStatus::Creating => "Creating",
+            GroupStatus::CreateFailed => "CreateFailed",
+            GroupStatus::Updating => "Updating",
+            GroupStatus::UpdateFailed => "UpdateFailed",
+            GroupStatus::Deleting => "Deleting",
+            GroupStatus::DeleteFailed => "DeleteFailed",
+            GroupStatus::Timeout => "Timeout",
+            GroupStatus::Freezed => "Freezed",
+            GroupStatus::Starting => "Starting",
+        }
+    }
+
+    /// From the API's spelling, exactly (`None` for anything else).
+    pub fn from_api(s: &str) -> Option<GroupStatus> {
+        GroupStatus::ALL.iter().copied().find(|g| g.api_name() == s)
+    }
+}
 
 impl GroupType {
     /// What a generated id of this type starts with.
@@ -41,27 +75,39 @@ pub struct ResourceGroup {
     pub vpc: Option<String>,
     pub vswitch: Option<String>,
     pub remark: String,
-    pub status: String,
+    pub status: GroupStatus,
     pub workspaces: Vec<String>,
     pub created_at: Timestamp,
     pub created_by: String,
 }
 
+/// Most digits in one part of a group id: dwctl writes 16; more can never be one (such a
+/// string is then read as a name, which its shape refuses: exit 2).
+const ID_PART_MAX_DIGITS: usize = 32;
+
+/// Whether `s` is a group id: a type's prefix (`Serverless_res_group_`, `S_res_group_`,
+/// ..., in any case) and an id tail ([`is_group_id_tail`]).
+pub fn is_group_id(s: &str) -> bool {
+    // `get`, not slicing: the input may split a multi-byte character at the prefix's end.
+    GroupType::ALL.iter().any(|t| {
+        let n = t.id_prefix().len();
+        s.get(..n)
+            .is_some_and(|p| p.eq_ignore_ascii_case(t.id_prefix()))
+            && s.get(n..).is_some_and(|tail| {
+                is_group_id_tail(tail) && tail.split('_').all(|d| d.len() <= ID_PART_MAX_DIGITS)
+            })
+    })
+}
+
+/// A group id as dwctl makes one, in the API's shape: the type's prefix, the account id,
+/// `_`, and `digits` (`Serverless_res_group_<account>_<16 digits>`).
+pub fn group_id(t: GroupType, account_id: &str, digits: &str) -> String {
+    format!("{}{account_id}_{digits}", t.id_prefix())
+}
+
 /// A group named by name or by id (`Serverless_res_group_...`).
 pub fn parse_group_ref(s: &str) -> Result<String> {
-    // `get`, not slicing: the input may split a multi-byte character at the prefix's end.
-    let is_id = GroupType::ALL.iter().any(|t| {
-        let n = t.id_prefix().len();
-        s.len() > n
-            && s.get(..n)
-                .is_some_and(|p| p.eq_ignore_ascii_case(t.id_prefix()))
-            && s.get(n..).is_some_and(|d| {
-                // dwctl makes ids of 16 digits; more than 32 can never be one (and such a
-                // string is then checked as a name: too long for one, it is exit 2).
-                d.len() <= 32 && d.chars().all(|c| c.is_ascii_digit())
-            })
-    });
-    if is_id {
+    if is_group_id(s) {
         Ok(s.to_string())
     } else {
         GroupName::parse(s).map(|n| n.to_string())

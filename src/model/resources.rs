@@ -74,7 +74,9 @@ pub struct LastTest {
 /// A connection of a workspace: a compute resource or a data source, by its kind `K`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Connection<K> {
-    #[serde(skip)]
+    /// Its id (the API's `Id`): assigned in increasing order, never reused (0 before it is
+    /// stored, unless an import keeps a tenant's id).
+    #[serde(rename = "id")]
     pub pk: i64,
     pub workspace: WorkspaceName,
     pub name: String,

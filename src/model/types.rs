@@ -96,6 +96,9 @@ pub enum ValueFormat {
     AddressWithPort,
     /// One or more [`ValueFormat::Address`], comma-separated (kafka brokers).
     AddressList,
+    /// One or more [`ValueFormat::AddressWithPort`], comma-separated (StarRocks/Doris
+    /// `loadAddress`, a list in the API).
+    AddressWithPortList,
     /// 1-64 of `A-Za-z0-9-_` (instance, cluster and workspace ids).
     Id,
     /// One of these values, matched case-insensitively, stored as written here.
@@ -199,7 +202,7 @@ const CLUSTER_ID: KeySpec = req("clusterId", F::Id);
 const WORKSPACE_ID: KeySpec = req("workspaceId", F::Id);
 const CLUSTER_IDENTIFIER: KeySpec = req("clusterIdentifier", F::Text);
 const ADDRESS: KeySpec = req("address", F::Address);
-const LOAD_ADDRESS: KeySpec = opt("loadAddress", F::AddressWithPort);
+const LOAD_ADDRESS: KeySpec = opt("loadAddress", F::AddressWithPortList);
 const DATABASE: KeySpec = req("database", F::Text);
 const USERNAME: KeySpec = req("username", F::Text);
 const PASSWORD: KeySpec = req("password", F::Text);
@@ -212,6 +215,35 @@ const SECURITY_PROTOCOL: KeySpec = opt(
     F::Enum(&["authTypeNone", "authTypeSsl"]),
 );
 const DRIVER_VERSION: KeySpec = opt("driverVersion", F::Enum(&["8.2.0", "5.1.49", "5.1.46"]));
+/// postgresql's page spells the two values with a capital A.
+const PG_SECURITY_PROTOCOL: KeySpec = opt(
+    "securityProtocol",
+    F::Enum(&["AuthTypeNone", "AuthTypeSsl"]),
+);
+const TRUSTSTORE_FILE: KeySpec = opt("truststoreFile", F::Text);
+const TRUSTSTORE_PASSWORD: KeySpec = opt("truststorePassword", F::Text);
+const KEYSTORE_FILE: KeySpec = opt("keystoreFile", F::Text);
+const KEYSTORE_PASSWORD: KeySpec = opt("keystorePassword", F::Text);
+const READ_ONLY_INSTANCE: KeySpec = opt("readOnlyDBInstance", F::Id);
+const CROSS_OWNER: KeySpec = opt("crossAccountOwnerId", F::Text);
+const CROSS_ROLE: KeySpec = opt("crossAccountRoleName", F::Text);
+const AUTH_IDENTITY: KeySpec = opt("authIdentity", F::Text);
+/// The identities of the pages that reach a cloud instance on the workspace's behalf
+/// (mysql binlogs in OSS, hive on EMR).
+const ACCOUNT_AUTH_TYPE: KeySpec = opt(
+    "authType",
+    F::Enum(&["Executor", "PrimaryAccount", "SubAccount", "RamRole"]),
+);
+/// OSS and OSS-HDFS: an AccessKey pair (`Ak`, dwctl's default: the keys it always asked
+/// for) or a RAM role.
+const OSS_KEYS: &[KeySpec] = &[
+    req("endpoint", F::Endpoint),
+    req("bucket", F::Text),
+    dflt("authType", F::Enum(&["Ak", "RamRole"]), "Ak"),
+    AUTH_IDENTITY,
+    opt("accessId", F::Text),
+    opt("accessKey", F::Text),
+];
 
 const fn url(keys: &'static [KeySpec]) -> ModeSpec {
     ModeSpec {
@@ -234,6 +266,10 @@ const fn cdh(keys: &'static [KeySpec]) -> ModeSpec {
     }
 }
 
+const HOLO_WAREHOUSE: KeySpec = opt("warehouseName", F::Text);
+/// The page lists `require` only; free text, since it names the SSL check asked for.
+const HOLO_SSL_MODE: KeySpec = opt("sslMode", F::Text);
+
 /// instance: `instanceId`, `database`, `username`, `password` (adb, mysql family).
 const DB_INSTANCE: &[KeySpec] = &[INSTANCE_ID, DATABASE, USERNAME, PASSWORD];
 /// url: `address`, `database`, `username`, `password`.
@@ -255,6 +291,7 @@ static TYPES: &[TypeSpec] = &[
                 "SelfAdaption",
             ),
             opt("endpoint", F::Endpoint),
+            opt("tunnelServer", F::Endpoint),
             dflt(
                 "authType",
                 F::Enum(&[
@@ -263,10 +300,16 @@ static TYPES: &[TypeSpec] = &[
                     "PrimaryAccount",
                     "SubAccount",
                     "RamRole",
+                    "HadoopUser",
+                    "Ak",
                 ]),
                 "Executor",
             ),
-            opt("authIdentity", F::Text),
+            AUTH_IDENTITY,
+            opt("accessId", F::Text),
+            opt("accessKey", F::Text),
+            CROSS_OWNER,
+            CROSS_ROLE,
         ])],
         usual_port: None,
         summary: "MaxCompute project (cloud data warehouse)",
@@ -281,6 +324,11 @@ static TYPES: &[TypeSpec] = &[
                 DATABASE,
                 opt("authType", F::Text),
                 SECURITY_PROTOCOL,
+                AUTH_IDENTITY,
+                HOLO_WAREHOUSE,
+                HOLO_SSL_MODE,
+                CROSS_OWNER,
+                CROSS_ROLE,
             ]),
             url(&[
                 ADDRESS,
@@ -289,6 +337,9 @@ static TYPES: &[TypeSpec] = &[
                 PASSWORD,
                 opt("authType", F::Text),
                 SECURITY_PROTOCOL,
+                AUTH_IDENTITY,
+                HOLO_WAREHOUSE,
+                HOLO_SSL_MODE,
             ]),
         ],
         usual_port: Some(80),
@@ -318,7 +369,17 @@ static TYPES: &[TypeSpec] = &[
     TypeSpec {
         key: "clickhouse",
         compute: true,
-        modes: &[instance(&[INSTANCE_ID, USERNAME, PASSWORD]), url(DB_URL)],
+        modes: &[
+            instance(&[INSTANCE_ID, USERNAME, PASSWORD]),
+            url(&[
+                ADDRESS,
+                DATABASE,
+                USERNAME,
+                PASSWORD,
+                SECURITY_PROTOCOL,
+                opt("sslRootCertificateFile", F::Text),
+            ]),
+        ],
         usual_port: Some(8123),
         summary: "ClickHouse",
         secrets: &["password"],
@@ -343,7 +404,15 @@ static TYPES: &[TypeSpec] = &[
         key: "starrocks",
         compute: true,
         modes: &[
-            instance(&[INSTANCE_ID, USERNAME, PASSWORD]),
+            instance(&[
+                INSTANCE_ID,
+                USERNAME,
+                PASSWORD,
+                opt("database", F::Text),
+                opt("instanceType", F::Enum(&["emr-olap", "serverless"])),
+                CROSS_OWNER,
+                CROSS_ROLE,
+            ]),
             url(&[ADDRESS, LOAD_ADDRESS, DATABASE, USERNAME, PASSWORD]),
         ],
         usual_port: Some(9030),
@@ -377,6 +446,15 @@ static TYPES: &[TypeSpec] = &[
                 PASSWORD,
                 SECURITY_PROTOCOL,
                 DRIVER_VERSION,
+                TRUSTSTORE_FILE,
+                TRUSTSTORE_PASSWORD,
+                KEYSTORE_FILE,
+                KEYSTORE_PASSWORD,
+                ACCOUNT_AUTH_TYPE,
+                AUTH_IDENTITY,
+                READ_ONLY_INSTANCE,
+                CROSS_OWNER,
+                CROSS_ROLE,
             ]),
             url(&[
                 ADDRESS,
@@ -385,6 +463,10 @@ static TYPES: &[TypeSpec] = &[
                 PASSWORD,
                 SECURITY_PROTOCOL,
                 DRIVER_VERSION,
+                TRUSTSTORE_FILE,
+                TRUSTSTORE_PASSWORD,
+                KEYSTORE_FILE,
+                KEYSTORE_PASSWORD,
             ]),
         ],
         usual_port: Some(3306),
@@ -395,23 +477,70 @@ static TYPES: &[TypeSpec] = &[
         key: "postgresql",
         compute: false,
         modes: &[
-            instance(&[INSTANCE_ID, DATABASE, USERNAME, PASSWORD, SECURITY_PROTOCOL]),
-            url(&[ADDRESS, DATABASE, USERNAME, PASSWORD, SECURITY_PROTOCOL]),
+            instance(&[
+                INSTANCE_ID,
+                DATABASE,
+                USERNAME,
+                PASSWORD,
+                PG_SECURITY_PROTOCOL,
+                TRUSTSTORE_FILE,
+                KEYSTORE_FILE,
+                opt("keyFile", F::Text),
+                opt("clientPassword", F::Text),
+                READ_ONLY_INSTANCE,
+                CROSS_OWNER,
+                CROSS_ROLE,
+            ]),
+            url(&[
+                ADDRESS,
+                DATABASE,
+                USERNAME,
+                PASSWORD,
+                PG_SECURITY_PROTOCOL,
+                TRUSTSTORE_FILE,
+                KEYSTORE_FILE,
+                opt("keyFile", F::Text),
+                opt("clientPassword", F::Text),
+            ]),
         ],
         usual_port: Some(5432),
         summary: "PostgreSQL (RDS or self-managed)",
-        secrets: DB_STORE_SECRETS,
+        secrets: &[
+            "password",
+            "clientPassword",
+            "truststorePassword",
+            "keystorePassword",
+        ],
     },
     TypeSpec {
         key: "sqlserver",
         compute: false,
         modes: &[
-            instance(&[INSTANCE_ID, DATABASE, USERNAME, PASSWORD, SECURITY_PROTOCOL]),
-            url(&[ADDRESS, DATABASE, USERNAME, PASSWORD, SECURITY_PROTOCOL]),
+            instance(&[
+                INSTANCE_ID,
+                DATABASE,
+                USERNAME,
+                PASSWORD,
+                SECURITY_PROTOCOL,
+                TRUSTSTORE_FILE,
+                TRUSTSTORE_PASSWORD,
+                READ_ONLY_INSTANCE,
+                CROSS_OWNER,
+                CROSS_ROLE,
+            ]),
+            url(&[
+                ADDRESS,
+                DATABASE,
+                USERNAME,
+                PASSWORD,
+                SECURITY_PROTOCOL,
+                TRUSTSTORE_FILE,
+                TRUSTSTORE_PASSWORD,
+            ]),
         ],
         usual_port: Some(1433),
         summary: "SQL Server (RDS or self-managed)",
-        secrets: &["password"],
+        secrets: &["password", "truststorePassword"],
     },
     TypeSpec {
         key: "oracle",
@@ -459,10 +588,37 @@ static TYPES: &[TypeSpec] = &[
                 OPT_PASSWORD,
             ]),
             cdh(&[CLUSTER_IDENTIFIER, DATABASE]),
+            instance(&[
+                CLUSTER_ID,
+                DATABASE,
+                opt("version", F::Text),
+                ACCOUNT_AUTH_TYPE,
+                AUTH_IDENTITY,
+                dflt(
+                    "loginMode",
+                    F::Enum(&["Anonymous", "LDAP", "Kerberos"]),
+                    "Anonymous",
+                ),
+                OPT_USERNAME,
+                OPT_PASSWORD,
+                opt(
+                    "securityProtocol",
+                    F::Enum(&["authTypeNone", "authTypeSsl", "authTypeKerberos"]),
+                ),
+                TRUSTSTORE_FILE,
+                TRUSTSTORE_PASSWORD,
+                KEYSTORE_FILE,
+                KEYSTORE_PASSWORD,
+                opt("kerberosFileConf", F::Text),
+                opt("kerberosFileKeytab", F::Text),
+                opt("principal", F::Text),
+                CROSS_OWNER,
+                CROSS_ROLE,
+            ]),
         ],
         usual_port: Some(10000),
-        summary: "Hive (HiveServer2 and metastore)",
-        secrets: &["password"],
+        summary: "Hive (HiveServer2 and metastore, or an EMR cluster)",
+        secrets: &["password", "truststorePassword", "keystorePassword"],
     },
     TypeSpec {
         key: "doris",
@@ -475,12 +631,7 @@ static TYPES: &[TypeSpec] = &[
     TypeSpec {
         key: "oss",
         compute: false,
-        modes: &[url(&[
-            req("endpoint", F::Endpoint),
-            req("bucket", F::Text),
-            req("accessKeyId", F::Text),
-            req("accessKeySecret", F::Text),
-        ])],
+        modes: &[url(OSS_KEYS)],
         usual_port: None,
         summary: "OSS bucket (object storage)",
         secrets: &["accessKey", "accessKeySecret"],
@@ -528,7 +679,70 @@ static TYPES: &[TypeSpec] = &[
         summary: "Elasticsearch",
         secrets: &["password"],
     },
+    TypeSpec {
+        key: "oss_hdfs",
+        compute: false,
+        modes: &[url(OSS_KEYS)],
+        usual_port: None,
+        summary: "OSS-HDFS (JindoFS) bucket",
+        secrets: &["accessKey"],
+    },
+    TypeSpec {
+        key: "dm",
+        compute: false,
+        modes: &[url(&[ADDRESS, USERNAME, PASSWORD])],
+        usual_port: Some(5236),
+        summary: "DM (Dameng) database",
+        secrets: &["password"],
+    },
+    TypeSpec {
+        key: "db2",
+        compute: false,
+        modes: &[url(&[
+            ADDRESS,
+            DATABASE,
+            req("jdbcDriver", F::Enum(&["db2_1", "as400_1", "db2_2"])),
+            USERNAME,
+            PASSWORD,
+        ])],
+        usual_port: Some(50000),
+        summary: "IBM Db2",
+        secrets: &["password"],
+    },
+    TypeSpec {
+        key: "milvus",
+        compute: false,
+        modes: &[
+            instance(&[INSTANCE_ID, opt("database", F::Text), USERNAME, PASSWORD]),
+            url(&[
+                req("endpoint", F::HttpUrl),
+                opt("database", F::Text),
+                USERNAME,
+                PASSWORD,
+                opt("authType", F::Text),
+            ]),
+        ],
+        usual_port: None,
+        summary: "Milvus vector database",
+        secrets: &["password"],
+    },
 ];
+
+/// Older names dwctl still accepts for a key, per type: `(type, alias, key)`. Validation
+/// stores the key; rows stored under the alias stay readable (and are renamed when next
+/// updated).
+pub const ALIASES: &[(&str, &str, &str)] = &[
+    ("oss", "accessKeyId", "accessId"),
+    ("oss", "accessKeySecret", "accessKey"),
+];
+
+/// The key `alias` stands for in `spec`, if it is one of [`ALIASES`].
+pub fn alias_target(spec: &TypeSpec, alias: &str) -> Option<&'static str> {
+    ALIASES
+        .iter()
+        .find(|(t, a, _)| *t == spec.key && *a == alias)
+        .map(|(_, _, k)| *k)
+}
 
 /// Every type, in the order of types.md.
 pub fn all() -> &'static [TypeSpec] {
@@ -618,12 +832,29 @@ impl TypeSpec {
     /// case-insensitively) or ends in a secret suffix; an `extra.*` key, which any type
     /// may carry, is a secret when it ends in any type's secret name (the union of the
     /// lists), so `extra.accessKey` is a secret everywhere.
+    ///
+    /// A key the type does not know at all (kept from `--props`, a manifest or an import)
+    /// is a secret too: dwctl cannot tell what it holds.
     pub fn is_secret(&self, key: &str) -> bool {
         if key.starts_with(EXTRA_PREFIX) {
             return secret_by_any_type(key);
         }
         SECRET_SUFFIXES.iter().any(|s| ends_with_ci(key, s))
             || self.secrets.iter().any(|s| s.eq_ignore_ascii_case(key))
+            || !self.knows(key)
+    }
+
+    /// Whether `key` is one of this type's keys in any of its modes, a common key, an
+    /// alias of one ([`ALIASES`]) or a driver option (`extra.*`).
+    pub fn knows(&self, key: &str) -> bool {
+        key.starts_with(EXTRA_PREFIX)
+            || alias_target(self, key).is_some()
+            || self
+                .modes
+                .iter()
+                .flat_map(|m| m.keys.iter())
+                .chain(COMMON_KEYS)
+                .any(|k| k.key == key)
     }
 }
 
@@ -687,13 +918,16 @@ pub const MODE_HINTS: &[(&str, ConnMode)] = &[
 
 pub const RULE_ORACLE: &str = "exactly one of serviceName or sid is required";
 pub const RULE_MAXCOMPUTE: &str = "endpoint is required when endpointMode is Custom";
+pub const RULE_AK: &str = "accessId and accessKey are required when authType is Ak";
+pub const RULE_RAM_ROLE: &str = "authIdentity is required when authType is RamRole";
 
 /// Rules that a per-key table cannot express, as shown by `datasource types`; they are
 /// enforced by `domain::types::validate`.
 pub fn mode_rules(type_key: &str, mode: ConnMode) -> &'static [&'static str] {
     match (type_key, mode) {
         ("oracle", ConnMode::Url) => &[RULE_ORACLE],
-        ("maxcompute", ConnMode::Url) => &[RULE_MAXCOMPUTE],
+        ("maxcompute", ConnMode::Url) => &[RULE_MAXCOMPUTE, RULE_AK],
+        ("oss" | "oss_hdfs", ConnMode::Url) => &[RULE_AK, RULE_RAM_ROLE],
         _ => &[],
     }
 }
@@ -740,7 +974,7 @@ mod tests {
                 &[(
                     "url",
                     "project",
-                    "endpointMode endpoint authType authIdentity",
+                    "endpointMode endpoint tunnelServer authType authIdentity accessId accessKey crossAccountOwnerId crossAccountRoleName",
                 )],
             ),
             (
@@ -751,12 +985,12 @@ mod tests {
                     (
                         "instance",
                         "instanceId database",
-                        "authType securityProtocol",
+                        "authType securityProtocol authIdentity warehouseName sslMode crossAccountOwnerId crossAccountRoleName",
                     ),
                     (
                         "url",
                         "address database username password",
-                        "authType securityProtocol",
+                        "authType securityProtocol authIdentity warehouseName sslMode",
                     ),
                 ],
             ),
@@ -773,7 +1007,11 @@ mod tests {
                 Some(8123),
                 &[
                     ("instance", "instanceId username password", ""),
-                    ("url", "address database username password", ""),
+                    (
+                        "url",
+                        "address database username password",
+                        "securityProtocol sslRootCertificateFile",
+                    ),
                 ],
             ),
             (
@@ -799,7 +1037,11 @@ mod tests {
                 true,
                 Some(9030),
                 &[
-                    ("instance", "instanceId username password", ""),
+                    (
+                        "instance",
+                        "instanceId username password",
+                        "database instanceType crossAccountOwnerId crossAccountRoleName",
+                    ),
                     ("url", "address database username password", "loadAddress"),
                 ],
             ),
@@ -823,12 +1065,12 @@ mod tests {
                     (
                         "instance",
                         "instanceId database username password",
-                        "securityProtocol driverVersion",
+                        "securityProtocol driverVersion truststoreFile truststorePassword keystoreFile keystorePassword authType authIdentity readOnlyDBInstance crossAccountOwnerId crossAccountRoleName",
                     ),
                     (
                         "url",
                         "address database username password",
-                        "securityProtocol driverVersion",
+                        "securityProtocol driverVersion truststoreFile truststorePassword keystoreFile keystorePassword",
                     ),
                 ],
             ),
@@ -840,12 +1082,12 @@ mod tests {
                     (
                         "instance",
                         "instanceId database username password",
-                        "securityProtocol",
+                        "securityProtocol truststoreFile keystoreFile keyFile clientPassword readOnlyDBInstance crossAccountOwnerId crossAccountRoleName",
                     ),
                     (
                         "url",
                         "address database username password",
-                        "securityProtocol",
+                        "securityProtocol truststoreFile keystoreFile keyFile clientPassword",
                     ),
                 ],
             ),
@@ -857,12 +1099,12 @@ mod tests {
                     (
                         "instance",
                         "instanceId database username password",
-                        "securityProtocol",
+                        "securityProtocol truststoreFile truststorePassword readOnlyDBInstance crossAccountOwnerId crossAccountRoleName",
                     ),
                     (
                         "url",
                         "address database username password",
-                        "securityProtocol",
+                        "securityProtocol truststoreFile truststorePassword",
                     ),
                 ],
             ),
@@ -893,6 +1135,11 @@ mod tests {
                         "version loginMode username password",
                     ),
                     ("cdh", "clusterIdentifier database", ""),
+                    (
+                        "instance",
+                        "clusterId database",
+                        "version authType authIdentity loginMode username password securityProtocol truststoreFile truststorePassword keystoreFile keystorePassword kerberosFileConf kerberosFileKeytab principal crossAccountOwnerId crossAccountRoleName",
+                    ),
                 ],
             ),
             (
@@ -905,7 +1152,7 @@ mod tests {
                 "oss",
                 false,
                 None,
-                &[("url", "endpoint bucket accessKeyId accessKeySecret", "")],
+                &[("url", "endpoint bucket", "authType authIdentity accessId accessKey")],
             ),
             (
                 "kafka",
@@ -933,6 +1180,33 @@ mod tests {
                 false,
                 None,
                 &[("url", "endpoint", "username password")],
+            ),
+            (
+                "oss_hdfs",
+                false,
+                None,
+                &[("url", "endpoint bucket", "authType authIdentity accessId accessKey")],
+            ),
+            (
+                "dm",
+                false,
+                Some(5236),
+                &[("url", "address username password", "")],
+            ),
+            (
+                "db2",
+                false,
+                Some(50000),
+                &[("url", "address database jdbcDriver username password", "")],
+            ),
+            (
+                "milvus",
+                false,
+                None,
+                &[
+                    ("instance", "instanceId username password", "database"),
+                    ("url", "endpoint username password", "database authType"),
+                ],
             ),
         ];
         assert_eq!(all().len(), expected.len());
@@ -1056,8 +1330,10 @@ mod tests {
         assert!(spec("mysql").is_secret("keystorePassword"));
         assert!(!spec("oss").is_secret("accessKeyId"));
         assert!(!spec("oss").is_secret("accessId"));
-        // Not a secret name of mysql's page: mysql has no such key.
-        assert!(!spec("mysql").is_secret("accessKey"));
+        // Not a key of mysql's page: unknown to mysql, so a secret (dwctl cannot tell).
+        assert!(spec("mysql").is_secret("accessKey"));
+        assert!(!spec("mysql").is_secret("readOnlyDBInstance"));
+        assert!(spec("postgresql").is_secret("clientPassword"));
         for t in all() {
             for s in t.secrets {
                 assert!(t.is_secret(s), "{} {s}", t.key);
@@ -1072,9 +1348,18 @@ mod tests {
                 assert!(t.is_secret(k), "{} {k}", t.key);
                 assert!(is_secret_in(t.key, k), "{} {k}", t.key);
             }
-            for k in ["extra.accessKeyId", "extra.connectTimeout", "username"] {
+            for k in ["extra.accessKeyId", "extra.connectTimeout"] {
                 assert!(!t.is_secret(k), "{} {k}", t.key);
             }
+            // Every key of the type is known; one that is not is a secret.
+            for k in t.modes.iter().flat_map(|m| m.keys) {
+                assert!(t.knows(k.key), "{} {}", t.key, k.key);
+            }
+            assert!(
+                t.is_secret("noSuchKey") && !t.knows("noSuchKey"),
+                "{}",
+                t.key
+            );
         }
         assert!(is_secret_key("accessKey") && is_secret_in("nosuchtype", "accessKey"));
     }

@@ -92,21 +92,21 @@ impl View for TypeView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::types::{RULE_MAXCOMPUTE, RULE_ORACLE};
+    use crate::model::types::{RULE_AK, RULE_MAXCOMPUTE, RULE_ORACLE};
 
     #[test]
     fn catalog_view_describes_every_type() {
         let view = catalog_view();
         assert_eq!(view.len(), all().len());
         assert_eq!(view[0].type_key, "maxcompute");
-        assert_eq!(view.last().unwrap().type_key, "elasticsearch");
+        assert_eq!(view.last().unwrap().type_key, "milvus");
         for tv in &view {
             for m in &tv.modes {
                 assert!(m.optional.contains(&"regionId"), "{}", tv.type_key);
             }
         }
         let oss = view.iter().find(|t| t.type_key == "oss").unwrap();
-        assert_eq!(oss.secret_keys, ["accessKeySecret"]);
+        assert_eq!(oss.secret_keys, ["accessKey"]);
         let kafka = view.iter().find(|t| t.type_key == "kafka").unwrap();
         assert_eq!(kafka.secret_keys, ["password"]);
         let flink = view.iter().find(|t| t.type_key == "flink").unwrap();
@@ -128,7 +128,7 @@ mod tests {
         );
         assert_eq!(
             mc["modes"][0]["rules"],
-            serde_json::json!([RULE_MAXCOMPUTE])
+            serde_json::json!([RULE_MAXCOMPUTE, RULE_AK])
         );
         let mysql = json
             .as_array()
@@ -144,7 +144,15 @@ mod tests {
         );
         assert_eq!(
             mysql["modes"][1]["optional"],
-            serde_json::json!(["securityProtocol", "driverVersion", "regionId"])
+            serde_json::json!([
+                "securityProtocol",
+                "driverVersion",
+                "truststoreFile",
+                "truststorePassword",
+                "keystoreFile",
+                "keystorePassword",
+                "regionId"
+            ])
         );
     }
 }

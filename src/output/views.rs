@@ -55,6 +55,17 @@ impl View for Principal {
     const COLUMNS: &'static [&'static str] = Self::FIELDS;
 }
 
+impl View for crate::model::access_key::AccessKey {
+    const FIELDS: &'static [&'static str] = &[
+        "access_key_id",
+        "user",
+        "status",
+        "created_at",
+        "created_by",
+    ];
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
+}
+
 impl View for Member {
     const FIELDS: &'static [&'static str] = &[
         "workspace",
@@ -62,6 +73,7 @@ impl View for Member {
         "user_id",
         "kind",
         "roles",
+        "status",
         "added_at",
         "added_by",
     ];
@@ -128,6 +140,7 @@ macro_rules! connection_view {
     ($t:ty, kind: [$($k:literal),*], columns: [$($c:literal),*], then: [$($d:literal),*]) => {
         impl View for $t {
             const FIELDS: &'static [&'static str] = &[
+                "id",
                 "workspace",
                 "name",
                 "env",

@@ -71,7 +71,7 @@ impl fmt::Display for Location {
 /// A catalog a command opened: one variant per backend.
 pub enum Catalog {
     Sqlite(sqlite::Catalog),
-    Postgres(postgres::Catalog),
+    Postgres(Box<postgres::Catalog>),
 }
 
 impl Catalog {
@@ -80,9 +80,10 @@ impl Catalog {
     pub fn open(loc: &Location, lock_timeout: Duration) -> Result<Catalog> {
         match loc {
             Location::File(f) => Ok(Catalog::Sqlite(sqlite::Catalog::open(f, lock_timeout)?)),
-            Location::Postgres(t) => {
-                Ok(Catalog::Postgres(postgres::Catalog::open(t, lock_timeout)?))
-            }
+            Location::Postgres(t) => Ok(Catalog::Postgres(Box::new(postgres::Catalog::open(
+                t,
+                lock_timeout,
+            )?))),
         }
     }
 
@@ -92,7 +93,7 @@ impl Catalog {
         match loc {
             Location::File(f) => Ok(sqlite::names::open_for_names(&f.path)?.map(Catalog::Sqlite)),
             Location::Postgres(t) => {
-                Ok(postgres::Catalog::open_for_names(t).map(Catalog::Postgres))
+                Ok(postgres::Catalog::open_for_names(t).map(|c| Catalog::Postgres(Box::new(c))))
             }
         }
     }
@@ -130,14 +131,14 @@ impl store::Catalog for Catalog {
     fn write(&mut self) -> Result<Box<dyn store::Tx + '_>> {
         match self {
             Catalog::Sqlite(c) => store::Catalog::write(c),
-            Catalog::Postgres(c) => store::Catalog::write(c),
+            Catalog::Postgres(c) => store::Catalog::write(&mut **c),
         }
     }
 
     fn read(&mut self) -> Result<Box<dyn store::Tx + '_>> {
         match self {
             Catalog::Sqlite(c) => store::Catalog::read(c),
-            Catalog::Postgres(c) => store::Catalog::read(c),
+            Catalog::Postgres(c) => store::Catalog::read(&mut **c),
         }
     }
 }

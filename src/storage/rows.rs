@@ -7,7 +7,7 @@ use super::checked::{Cells, StoredRow};
 use crate::model::audit::AuditEvent;
 use crate::model::error::Result;
 use crate::model::resource_group::{parse_group_ref, parse_network_id};
-use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
+use crate::model::resource_group::{DurationUnit, GroupStatus, GroupType, Payment, ResourceGroup};
 use crate::model::resources::{AsCompute, AsSource, Connection, LastTest, Origin, ProbeState};
 use crate::model::types::{self, ConnMode, Properties};
 use crate::model::{Env, GroupName, ObjectName, WorkspaceName};
@@ -80,9 +80,7 @@ pub fn group_row<R: StoredRow + ?Sized>(r: &R) -> Result<ResourceGroup> {
         vpc: network(8, "vpc-", "VPC")?,
         vswitch: network(9, "vsw-", "vSwitch")?,
         remark: c.text(10)?,
-        status: c.parsed(11, "a resource group status (normal)", |s| {
-            (s == "normal").then(|| s.to_string())
-        })?,
+        status: c.parsed(11, GroupStatus::stored_what(), GroupStatus::from_stored)?,
         workspaces: Vec::new(),
         created_at: c.ts(12)?,
         created_by: c.text(13)?,

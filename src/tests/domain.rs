@@ -411,6 +411,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
         session::write(&mut cat, &req(None), |s| add_dev(s, "sales_ws", user)).unwrap();
     }
     let object = |name: &str, key: &str, env: Env, props: &[(&str, &str)]| NewObject {
+        id: None,
         name: ObjectName::parse(name, "object").unwrap(),
         spec: crate::model::types::resolve_type(key).unwrap(),
         env,
@@ -419,6 +420,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        open_keys: Default::default(),
         description: String::new(),
     };
     let mysql = [
@@ -463,6 +465,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
             resource_group::create(
                 s,
                 NewGroup {
+                    id: None,
                     name: GroupName::parse(name).unwrap(),
                     group_type: GroupType::Serverless,
                     spec: 2,

@@ -88,7 +88,10 @@ fn init_creates_the_account_the_default_workspace_and_its_group() {
             .as_str()
             .unwrap()
             .strip_prefix("Serverless_res_group_")
-            .is_some_and(|d| d.len() == 16 && d.chars().all(|c| c.is_ascii_digit())),
+            .and_then(|t| t.split_once('_'))
+            .is_some_and(|(a, d)| a.len() == 16
+                && d.len() == 16
+                && (a.to_string() + d).chars().all(|c| c.is_ascii_digit())),
         "{rg}"
     );
     let members = env.json(&["member", "list", DEFAULT_WS, "-o", "json"]);

@@ -94,7 +94,7 @@ fn attach_brings_a_data_source_of_the_same_name_in_one_event() {
     let (r, e) = env.changes(&args);
     let v = r.json();
     let want = json!({
-        "workspace": "fin_ws", "name": "mc_fin", "env": "prod", "type": "maxcompute",
+        "id": 1, "workspace": "fin_ws", "name": "mc_fin", "env": "prod", "type": "maxcompute",
         "mode": "url",
         "properties": {"authType": "Executor", "endpointMode": "SelfAdaption", "project": "fin"},
         "description": "the warehouse", "is_default": true,
@@ -122,7 +122,7 @@ fn attach_brings_a_data_source_of_the_same_name_in_one_event() {
     assert_eq!(
         datasource(&env, "fin_ws", "mc_fin", "prod"),
         json!({
-            "workspace": "fin_ws", "name": "mc_fin", "env": "prod", "type": "maxcompute",
+            "id": 1, "workspace": "fin_ws", "name": "mc_fin", "env": "prod", "type": "maxcompute",
             "mode": "url", "properties": want["properties"], "description": "the warehouse",
             "origin": "compute:mc_fin", "last_test": null,
             "created_at": "2026-11-28T10:00:00.000Z", "created_by": "root",
@@ -237,7 +237,7 @@ fn properties_are_checked_against_the_type_and_mode() {
         "error: hologres (instance mode): unknown property `colour`",
     );
     assert!(
-        r.stderr.contains("hint: allowed keys for hologres (instance mode): instanceId, database, authType, securityProtocol, regionId; keys starting with `extra.` pass through as driver options"),
+        r.stderr.contains("hint: allowed keys for hologres (instance mode): instanceId, database, authType, securityProtocol, authIdentity, warehouseName, sslMode, crossAccountOwnerId, crossAccountRoleName, regionId; keys starting with `extra.` pass through as driver options"),
         "{}",
         r.stderr
     );

@@ -13,10 +13,7 @@ const SECRETS: [(&str, &str); 5] = [
         "orders-prod-pw",
     ),
     ("DWCTL_SECRET_FIN__WS_ORDERS_DEV_PASSWORD", "orders-dev-pw"),
-    (
-        "DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY_SECRET",
-        "lake-secret",
-    ),
+    ("DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY", "lake-secret"),
     (
         "DWCTL_SECRET_FIN__WS_LAKE_PROD_EXTRA__DB__PASSWORD",
         "lake-db-pw",
@@ -1218,8 +1215,8 @@ fn manifest_errors_name_the_file_line_and_column() {
             ": principal root: the account principal is implied; do not list it",
         ),
         (
-            "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = { address = \"c\", colour = \"red\" }\n",
-            "redis (url mode): unknown property `colour`",
+            "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = { address = \"c\", database = \"16\" }\n",
+            "redis (url mode): invalid `database` value",
         ),
         (
             "version = 1\n[[resource_group]]\nname = \"rg_x\"\npayment = \"prepaid\"\nduration = 2\n",
@@ -1882,4 +1879,144 @@ fn the_development_role_follows_the_manifest_one_way() {
         );
     }
     assert_eq!(rows, env.rows());
+}
+
+/// A manifest may give workspaces, resource groups, compute resources and data sources
+/// the ids they have elsewhere (import keeps a real tenant's): new objects take them, an
+/// id another object holds is exit 4, an existing object's id never changes (exit 6), and
+/// `export` writes none of them, so an export still applies to any catalog.
+#[test]
+fn declared_ids_are_kept_and_never_clash() {
+    let env = Env::new().with_var("PW", "pw");
+    let group_id = "Serverless_res_group_524257424564736_6831777003123456";
+    let text = format!(
+        r#"version = 1
+
+[[resource_group]]
+name = "rg_kept"
+id = "{group_id}"
+
+[[workspace]]
+name = "kept_ws"
+id = 42
+mode = "standard"
+resource_groups = ["rg_kept"]
+
+[[workspace.compute]]
+name = "mc"
+id = 7
+type = "maxcompute"
+env = "prod"
+properties = {{ project = "p" }}
+
+[[workspace.datasource]]
+name = "orders"
+id = 100
+type = "mysql"
+env = "prod"
+properties = {{ address = "10.0.0.5:3306", database = "d", username = "u", password = {{ env = "PW" }} }}
+"#
+    );
+    let path = write(&env, "ids.toml", &text);
+    env.run(&["apply", "--file", &path]).ok();
+    let show = |args: &[&str]| env.json(args)["id"].clone();
+    assert_eq!(
+        show(&["resourcegroup", "show", "rg_kept", "-o", "json"]),
+        json!(group_id)
+    );
+    assert_eq!(
+        show(&["workspace", "show", "kept_ws", "-o", "json"]),
+        json!(42)
+    );
+    assert_eq!(
+        show(&["compute", "show", "kept_ws", "mc", "-o", "json"]),
+        json!(7)
+    );
+    assert_eq!(
+        show(&["datasource", "show", "kept_ws", "orders", "-o", "json"]),
+        json!(100)
+    );
+    // The group is found by its id too; ids go on from the largest.
+    assert_eq!(
+        show(&[
+            "resourcegroup",
+            "show",
+            &group_id.to_lowercase(),
+            "-o",
+            "json"
+        ]),
+        json!(group_id)
+    );
+    env.run(&["workspace", "create", "next_ws"]).ok();
+    assert_eq!(
+        show(&["workspace", "show", "next_ws", "-o", "json"]),
+        json!(43)
+    );
+    // Applying it again changes nothing; the export names no id.
+    let v = env.json(&["apply", "--file", &path, "-o", "json"]);
+    assert_eq!(v["changed"], json!(false), "{v}");
+    let exported = export(&env, "out.toml");
+    assert!(
+        !exported
+            .lines()
+            .any(|l| l.starts_with("id = ") && !l.contains('"')),
+        "{exported}"
+    );
+    assert!(!exported.contains(group_id), "{exported}");
+
+    // Another object with a taken id: exit 4, nothing changed.
+    for (decl, msg) in [
+        (
+            "[[workspace]]\nname = \"other_ws\"\nid = 42\n",
+            "workspace id 42 is taken by kept_ws",
+        ),
+        (
+            &format!("[[resource_group]]\nname = \"rg_other\"\nid = \"{group_id}\"\n") as &str,
+            "is taken",
+        ),
+        (
+            "[[workspace]]\nname = \"kept_ws\"\n[[workspace.datasource]]\nname = \"o2\"\nid = 100\ntype = \"mysql\"\nenv = \"dev\"\nproperties = { address = \"h:1\", database = \"d\", username = \"u\", password = { env = \"PW\" } }\n",
+            "data source id 100 is taken",
+        ),
+        (
+            "[[workspace]]\nname = \"kept_ws\"\n[[workspace.compute]]\nname = \"mc2\"\nid = 7\ntype = \"maxcompute\"\nenv = \"dev\"\nproperties = { project = \"q\" }\n",
+            "compute resource id 7 is taken",
+        ),
+    ] {
+        let p = write(&env, "clash.toml", &format!("version = 1\n{decl}"));
+        env.refused(&["apply", "--file", &p], 4, msg);
+    }
+    // An existing object's id never changes.
+    for decl in [
+        "[[workspace]]\nname = \"kept_ws\"\nid = 41\n",
+        "[[resource_group]]\nname = \"rg_kept\"\nid = \"Serverless_res_group_1_2\"\n",
+        "[[workspace]]\nname = \"kept_ws\"\n[[workspace.compute]]\nname = \"mc\"\nid = 8\ntype = \"maxcompute\"\nenv = \"prod\"\n",
+        "[[workspace]]\nname = \"kept_ws\"\n[[workspace.datasource]]\nname = \"orders\"\nid = 1\ntype = \"mysql\"\nenv = \"prod\"\n",
+    ] {
+        let p = write(&env, "moved.toml", &format!("version = 1\n{decl}"));
+        env.refused(&["apply", "--file", &p], 6, "and never changes");
+    }
+    // Ids that cannot be ids: exit 2.
+    for (decl, msg) in [
+        (
+            "[[workspace]]\nname = \"zero_ws\"\nid = 0\n",
+            "invalid id 0",
+        ),
+        (
+            "[[resource_group]]\nname = \"rg_bad\"\nid = \"rg_1\"\n",
+            "invalid id 'rg_1'",
+        ),
+        // A name shaped like a group id, of either shape, is no name.
+        (
+            "[[resource_group]]\nname = \"rg_res_group_1_2\"\n",
+            "looks like a resource group id",
+        ),
+        (
+            "[[resource_group]]\nname = \"Serverless_res_group_524257424564736_6831777003123456\"\n",
+            "looks like a resource group id",
+        ),
+    ] {
+        let p = write(&env, "bad.toml", &format!("version = 1\n{decl}"));
+        env.refused(&["apply", "--file", &p], 2, msg);
+    }
 }

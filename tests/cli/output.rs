@@ -474,8 +474,11 @@ fn normalize(s: &str) -> String {
     let mut out = s.to_string();
     for prefix in ["Serverless_res_group_", "S_res_group_"] {
         while let Some(i) = out.find(prefix) {
-            let end = i + prefix.len() + 16;
-            out.replace_range(i..end, "<rg-id>");
+            let tail = &out[i + prefix.len()..];
+            let len = tail
+                .find(|c: char| !c.is_ascii_digit() && c != '_')
+                .unwrap_or(tail.len());
+            out.replace_range(i..i + prefix.len() + len, "<rg-id>");
         }
     }
     out

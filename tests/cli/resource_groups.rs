@@ -28,11 +28,16 @@ fn ws(env: &Env, w: &str) -> Value {
     env.json(&["workspace", "show", w, "-o", "json"])
 }
 
-/// `prefix` followed by exactly 16 digits.
+/// `prefix`, the account id, `_` and 16 digits: the API's shape.
 fn assert_id(id: &str, prefix: &str) {
-    let digits = id
+    let tail = id
         .strip_prefix(prefix)
         .unwrap_or_else(|| panic!("{id} does not start with {prefix}"));
+    let (account, digits) = tail.split_once('_').unwrap_or_else(|| panic!("{id}"));
+    assert!(
+        !account.is_empty() && account.chars().all(|c| c.is_ascii_digit()),
+        "{id}"
+    );
     assert!(
         digits.len() == 16 && digits.chars().all(|c| c.is_ascii_digit()),
         "{id}"
@@ -141,17 +146,30 @@ fn names_are_checked_and_never_look_like_ids() {
         (long.as_str(), "invalid resource group name"),
         (
             "Serverless_res_group_1234",
-            "resource group name 'Serverless_res_group_1234' looks like a generated id",
+            "resource group name 'Serverless_res_group_1234' looks like a resource group id",
         ),
-        ("my_res_group_1", "looks like a generated id"),
-        ("MY_RES_GROUP_42", "looks like a generated id"),
-        ("a_res_group_x_res_group_12", "looks like a generated id"),
+        ("my_res_group_1", "looks like a resource group id"),
+        ("MY_RES_GROUP_42", "looks like a resource group id"),
+        (
+            "a_res_group_x_res_group_12",
+            "looks like a resource group id",
+        ),
+        // The API's shape (issue 14).
+        (
+            "Serverless_res_group_524257424564736_6831777003123456",
+            "looks like a resource group id",
+        ),
+        (
+            "S_res_group_7708_1667792816832",
+            "looks like a resource group id",
+        ),
+        ("my_res_group_1_2", "looks like a resource group id"),
     ] {
         let r = env.refused(&["resourcegroup", "create", bad], 2, msg);
-        if msg.contains("generated id") {
+        if msg.contains("resource group id") {
             assert!(
                 r.stderr
-                    .contains("hint: choose a name that does not end in _res_group_<digits>"),
+                    .contains("hint: choose a name that does not end in _res_group_<digits> or _res_group_<digits>_<digits>"),
                 "{}",
                 r.stderr
             );
@@ -176,7 +194,7 @@ fn names_are_checked_and_never_look_like_ids() {
             "x_res_group_7",
         ],
         2,
-        "looks like a generated id",
+        "looks like a resource group id",
     );
     env.refused(
         &[

@@ -8,8 +8,9 @@ use super::network::{parse_address, parse_address_list, parse_endpoint, parse_th
 use crate::model::error::{Error, Result};
 use crate::model::property::{PropertyKey, PropertyValue, ValueTextError};
 use crate::model::types::{
-    allowed_keys, key_spec, ConnMode, KeySpec, ModeSpec, Properties, TypeSpec, ValueFormat,
-    ValueFormat as F, EXTRA_PREFIX, MODE_HINTS, RULE_MAXCOMPUTE, RULE_ORACLE,
+    alias_target, allowed_keys, key_spec, ConnMode, KeySpec, ModeSpec, Properties, TypeSpec,
+    ValueFormat, ValueFormat as F, EXTRA_PREFIX, MODE_HINTS, RULE_AK, RULE_MAXCOMPUTE, RULE_ORACLE,
+    RULE_RAM_ROLE,
 };
 use crate::model::words;
 use crate::model::{excerpt, is_region_id};
@@ -19,6 +20,34 @@ use crate::model::{excerpt, is_region_id};
 pub struct Validated {
     pub mode: ConnMode,
     pub properties: Properties,
+    /// Keys the type does not know, kept because they were open ([`validate_open`]): the
+    /// caller warns about each.
+    pub kept_unknown: Vec<String>,
+}
+
+impl Validated {
+    /// The warning about the unknown keys kept, if any: it names them (never a value).
+    pub fn unknown_warning(&self, spec: &TypeSpec) -> Option<crate::model::Warning> {
+        if self.kept_unknown.is_empty() {
+            return None;
+        }
+        let keys = self
+            .kept_unknown
+            .iter()
+            .map(|k| format!("`{}`", excerpt(k)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(crate::model::Warning::new(
+            "unknown_property",
+            format!(
+                "{} ({} mode): kept {} that dwctl does not know: {keys}; treated as {} (masked, exported as placeholders)",
+                spec.key,
+                self.mode,
+                words::number(self.kept_unknown.len(), "property", "properties"),
+                if self.kept_unknown.len() == 1 { "a secret" } else { "secrets" }
+            ),
+        ))
+    }
 }
 
 /// Check `props` against `spec` in `mode` (inferred when `None`) for a catalog whose region
@@ -50,6 +79,22 @@ pub fn validate(
     props: &Properties,
     region: &str,
 ) -> Result<Validated> {
+    validate_open(spec, mode, props, region, &|_| false)
+}
+
+/// [`validate`], keeping the keys the type does not know for which `open` says yes (they
+/// came from `--props`, a manifest, an import or the stored row, not from `--prop`, where
+/// a typo is the likelier cause): they are listed in [`Validated::kept_unknown`] and their
+/// values obey only the rules of every value. An alias of a key ([`ALIASES`]) is stored
+/// under the key; giving both is exit 2.
+pub fn validate_open(
+    spec: &TypeSpec,
+    mode: Option<ConnMode>,
+    props: &Properties,
+    region: &str,
+    open: &dyn Fn(&str) -> bool,
+) -> Result<Validated> {
+    let props = &resolve_aliases(spec, props)?;
     let mode = resolve_mode(spec, mode, props)?;
     let mode_spec = spec.mode(mode).ok_or_else(|| {
         Error::invalid(format!("type {} has no `{}` mode", spec.key, mode)).with_hint(format!(
@@ -64,7 +109,7 @@ pub fn validate(
     })?;
     let ctx = Ctx { spec, mode };
 
-    check_keys(&ctx, mode_spec, props)?;
+    let kept_unknown = check_keys(&ctx, mode_spec, props, open)?;
 
     let missing: Vec<&str> = mode_spec
         .keys
@@ -96,7 +141,7 @@ pub fn validate(
     for (key, value) in props {
         let normalised = match key_spec(mode_spec, key) {
             Some(ks) => check_value(&ctx, ks, value, region)?,
-            // An extra.* key (check_keys refused everything else).
+            // An extra.* key, or an unknown one kept (check_keys refused the others).
             None => PropertyValue::parse(key, value)
                 .map_err(|reason| value_error(&ctx, key, &reason, None))?
                 .into_string(),
@@ -114,7 +159,25 @@ pub fn validate(
     Ok(Validated {
         mode,
         properties: out,
+        kept_unknown,
     })
+}
+
+/// `props` with every alias renamed to its key.
+fn resolve_aliases(spec: &TypeSpec, props: &Properties) -> Result<Properties> {
+    let mut out = Properties::new();
+    for (key, value) in props {
+        let target = alias_target(spec, key).unwrap_or(key);
+        if target != key && props.contains_key(target) {
+            return Err(Error::invalid(format!(
+                "{}: `{key}` and `{target}` are the same property (`{key}` is its older name)",
+                spec.key
+            ))
+            .with_hint(format!("give only `{target}`")));
+        }
+        out.insert(target.to_string(), value.clone());
+    }
+    Ok(out)
 }
 
 /// What a message is about: the type and mode being checked.
@@ -168,9 +231,15 @@ fn resolve_mode(spec: &TypeSpec, mode: Option<ConnMode>, props: &Properties) -> 
     )))
 }
 
-fn check_keys(ctx: &Ctx, mode_spec: &ModeSpec, props: &Properties) -> Result<()> {
+fn check_keys(
+    ctx: &Ctx,
+    mode_spec: &ModeSpec,
+    props: &Properties,
+    open: &dyn Fn(&str) -> bool,
+) -> Result<Vec<String>> {
     let allowed = allowed_keys(ctx.spec, ctx.mode);
     let mut unknown = Vec::new();
+    let mut kept = Vec::new();
     let mut suggestions = Vec::new();
     for key in props.keys() {
         if let Some(rest) = key.strip_prefix(EXTRA_PREFIX) {
@@ -187,6 +256,12 @@ fn check_keys(ctx: &Ctx, mode_spec: &ModeSpec, props: &Properties) -> Result<()>
         if key_spec(mode_spec, key).is_some() {
             continue;
         }
+        // Kept when open, unless it is a key of another mode of the type (a mistake about
+        // the mode, not a key dwctl has never heard of) or not even a well-formed key.
+        if open(key) && !ctx.spec.knows(key) && PropertyKey::parse(key).is_ok() {
+            kept.push(key.clone());
+            continue;
+        }
         unknown.push(excerpt(key));
         if let Some(a) = allowed.iter().find(|a| a.eq_ignore_ascii_case(key)) {
             suggestions.push(format!("`{a}` for `{}`", excerpt(key)));
@@ -195,7 +270,7 @@ fn check_keys(ctx: &Ctx, mode_spec: &ModeSpec, props: &Properties) -> Result<()>
         }
     }
     if unknown.is_empty() {
-        return Ok(());
+        return Ok(kept);
     }
     const SHOWN: usize = 5;
     let mut list = unknown
@@ -250,14 +325,18 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
         F::AddressWithPort => parse_address(value, None)
             .map(|a| a.to_string())
             .map_err(FormatError::from),
-        F::AddressList => parse_address_list(value, usual_port)
-            .map(|list| {
-                list.iter()
-                    .map(|a| a.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .map_err(FormatError::from),
+        F::AddressList | F::AddressWithPortList => {
+            // loadAddress lists take no usual port: that is the query port's.
+            let port = usual_port.filter(|_| ks.format == F::AddressList);
+            parse_address_list(value, port)
+                .map(|list| {
+                    list.iter()
+                        .map(|a| a.to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .map_err(FormatError::from)
+        }
         F::Id => match is_cloud_id(value) {
             true => Ok(value.to_string()),
             false => Err(FormatError::Id),
@@ -336,6 +415,9 @@ fn value_error(
         Some(F::AddressWithPort) => {
             "write host:port with the port, e.g. fe.example.com:8030 or [::1]:8030".to_string()
         }
+        Some(F::AddressWithPortList) => {
+            "write one or more host:port with the port, comma-separated, e.g. fe1.example.com:8030,fe2.example.com:8030".to_string()
+        }
         Some(F::AddressList) => {
             let p = ctx.spec.usual_port.unwrap_or(9092);
             format!("write one or more host:port, comma-separated, e.g. b1.example.com:{p},b2.example.com:{p}")
@@ -382,11 +464,39 @@ fn check_rules(ctx: &Ctx, props: &Properties) -> Result<()> {
                     "--prop endpoint=URL, or --prop endpointMode=SelfAdaption to let the region decide",
                 ))
             } else {
-                Ok(())
+                check_auth(ctx, props)
             }
         }
+        ("oss" | "oss_hdfs", ConnMode::Url) => check_auth(ctx, props),
         _ => Ok(()),
     }
+}
+
+/// `authType` Ak needs the AccessKey pair; RamRole (where the page says so) a role id.
+fn check_auth(ctx: &Ctx, props: &Properties) -> Result<()> {
+    let auth = props.get("authType").map(String::as_str);
+    let (rule, needed): (&str, &[&str]) = match auth {
+        Some("Ak") => (RULE_AK, &["accessId", "accessKey"]),
+        Some("RamRole") if ctx.spec.key != "maxcompute" => (RULE_RAM_ROLE, &["authIdentity"]),
+        _ => return Ok(()),
+    };
+    let missing: Vec<&str> = needed
+        .iter()
+        .copied()
+        .filter(|k| props.get(*k).is_none_or(|v| v.is_empty()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{}: {rule}; missing {}",
+        ctx.what(),
+        missing.join(", ")
+    ))
+    .with_hint(format!(
+        "set them with --prop KEY=VALUE (secrets: KEY=-, KEY=@FILE or KEY=env:VAR), or choose another authType ({})",
+        if ctx.spec.key == "maxcompute" { "Executor is the default" } else { "RamRole with authIdentity" }
+    )))
 }
 
 /// Longest instance, cluster or workspace id (types.md "Value formats").
@@ -615,8 +725,8 @@ mod tests {
                 vec![
                     ("endpoint", "oss-cn-hangzhou.aliyuncs.com"),
                     ("bucket", "sales-raw"),
-                    ("accessKeyId", "LTAI5tExample"),
-                    ("accessKeySecret", "sk"),
+                    ("accessId", "LTAI5tExample"),
+                    ("accessKey", "sk"),
                 ],
             ),
             (
@@ -640,6 +750,59 @@ mod tests {
                 Url,
                 vec![("endpoint", "https://es.example.com:9200")],
             ),
+            (
+                "hive",
+                Instance,
+                vec![("clusterId", "c-d1a993bbcd298315"), ("database", "db1")],
+            ),
+            (
+                "oss_hdfs",
+                Url,
+                vec![
+                    ("endpoint", "cn-beijing.oss-dls.aliyuncs.com"),
+                    ("bucket", "lake"),
+                    ("authType", "RamRole"),
+                    ("authIdentity", "1123456"),
+                ],
+            ),
+            (
+                "dm",
+                Url,
+                vec![
+                    ("address", "dm.example.com:5236"),
+                    ("username", "u"),
+                    ("password", "pw"),
+                ],
+            ),
+            (
+                "db2",
+                Url,
+                vec![
+                    ("address", "db2.example.com:50000"),
+                    ("database", "sample"),
+                    ("jdbcDriver", "db2_1"),
+                    ("username", "u"),
+                    ("password", "pw"),
+                ],
+            ),
+            (
+                "milvus",
+                Instance,
+                vec![
+                    ("instanceId", "c-dd8f71372"),
+                    ("username", "root"),
+                    ("password", "pw"),
+                ],
+            ),
+            (
+                "milvus",
+                Url,
+                vec![
+                    ("endpoint", "http://milvus.example.com:19530"),
+                    ("username", "root"),
+                    ("password", "pw"),
+                ],
+            ),
         ]
     }
 
@@ -656,6 +819,7 @@ mod tests {
                 "",
             ],
             F::AddressWithPort => &["fe.example.com", "fe:0"],
+            F::AddressWithPortList => &["fe.example.com", "fe:8030,fe", ""],
             F::AddressList => &["b1:9092,,b2:9092", "b1:99999", ""],
             F::Id => &["has space", "", "x/y"],
             F::Enum(_) => &["nope", ""],
@@ -833,9 +997,12 @@ mod tests {
         let e = err("oracle", Some(Instance), &[("instanceId", "i")]);
         assert!(e.message.contains("has no `instance` mode"), "{e:?}");
         assert!(e.hint.unwrap().contains("--mode url"));
-        let e = err("hive", None, &[("instanceId", "i")]);
+        let e = err("doris", Some(Instance), &[("instanceId", "i")]);
         assert!(e.message.contains("has no `instance` mode"), "{e:?}");
-        assert!(e.hint.unwrap().contains("--mode url or --mode cdh"));
+        assert!(e.hint.unwrap().contains("--mode url"));
+        let e = err("kafka", None, &[("clusterIdentifier", "c")]);
+        assert!(e.message.contains("has no `cdh` mode"), "{e:?}");
+        assert!(e.hint.unwrap().contains("--mode instance or --mode url"));
     }
 
     #[test]

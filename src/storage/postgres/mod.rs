@@ -12,6 +12,7 @@
 //! - Event times come from the server's clock, read once per transaction after the lock.
 //! - Errors are mapped by SQLSTATE; the password never appears in a message.
 
+mod access_keys;
 mod audit;
 mod bulk;
 mod pending;
@@ -43,6 +44,8 @@ pub use target::{is_url, PgEnv, Target};
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_indexes.sql"),
+    include_str!("migrations/0004_lasting_ids.sql"),
+    include_str!("migrations/0005_access_keys.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -56,6 +59,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The tables every catalog of this schema has (a missing one is a damaged catalog).
 const TABLES: &[&str] = &[
+    "access_key",
     "audit",
     "binding",
     "compute",

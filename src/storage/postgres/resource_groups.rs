@@ -107,7 +107,7 @@ impl GroupStore for Tx<'_> {
                 &g.vpc,
                 &g.vswitch,
                 &g.remark,
-                &g.status,
+                &g.status.as_str(),
                 &at,
                 &g.created_by,
             ],

@@ -99,10 +99,15 @@ fn from<K: ConnTable>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K
 /// Keys are max + 1 under the catalog's write lock, as SQLite's rowids.
 fn insert<K: ConnTable>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
     let sql = format!(
-        "INSERT INTO {0} (pk, workspace_id, env, name, type, mode, properties, description, \
+        // Ids last (0004): a new id comes from the table's counter in dwctl_meta; a
+        // declared one ($13, checked free by the domain) moves the counter past it.
+        "WITH n AS (UPDATE dwctl_meta SET value = GREATEST(value, \
+           (SELECT COALESCE(max(pk), 0) FROM {0}), $13) + CASE WHEN $13 = 0 THEN 1 ELSE 0 END \
+           WHERE key = '{0}_seq' RETURNING value) \
+         INSERT INTO {0} (pk, workspace_id, env, name, type, mode, properties, description, \
          created_at, created_by, updated_at, updated_by, {1}) \
-         VALUES ((SELECT COALESCE(max(pk), 0) + 1 FROM {0}), \
-         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING pk",
+         SELECT CASE WHEN $13 = 0 THEN n.value ELSE $13 END, \
+         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM n RETURNING pk",
         K::TABLE,
         K::OWN_WRITTEN
     );
@@ -123,8 +128,8 @@ fn insert<K: ConnTable>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
         &c.updated_by,
     ];
     let row = match c.kind.written() {
-        Written::Int(n) => tx.query_one(&sql, &[&head[..], &[&(n != 0)]].concat())?,
-        Written::Text(t) => tx.query_one(&sql, &[&head[..], &[&t]].concat())?,
+        Written::Int(n) => tx.query_one(&sql, &[&head[..], &[&(n != 0), &c.pk]].concat())?,
+        Written::Text(t) => tx.query_one(&sql, &[&head[..], &[&t, &c.pk]].concat())?,
     };
     tx.note_object(K::TABLE, ws, env, &c.name);
     Cells::new(&row, K::TABLE, &[(0, "pk")]).int(0)
@@ -145,6 +150,12 @@ fn save<K: ConnTable>(tx: &Tx, c: &Connection<K>) -> Result<()> {
         Written::Text(t) => tx.execute(&sql, &[&head[..], &[&t]].concat())?,
     };
     Ok(())
+}
+
+fn id_taken<K: ConnTable>(tx: &Tx, id: i64) -> Result<bool> {
+    Ok(tx
+        .query_opt(&format!("SELECT 1 FROM {} WHERE pk = $1", K::TABLE), &[&id])?
+        .is_some())
 }
 
 fn delete<K: ConnTable>(tx: &Tx, pk: i64) -> Result<()> {
@@ -175,6 +186,14 @@ impl ResourceStore for Tx<'_> {
                 &[&ws, &env.as_str(), &type_key],
             )?
             .is_some())
+    }
+
+    fn compute_id_taken(&self, id: i64) -> Result<bool> {
+        id_taken::<AsCompute>(self, id)
+    }
+
+    fn datasource_id_taken(&self, id: i64) -> Result<bool> {
+        id_taken::<AsSource>(self, id)
     }
 
     fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64> {

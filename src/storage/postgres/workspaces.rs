@@ -13,8 +13,8 @@ use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::roles::RoleSet;
 use crate::model::{
-    Member, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
-    RETENTION_DAYS,
+    Member, MemberStatus, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
+    WorkspaceName, RETENTION_DAYS,
 };
 
 const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.status, w.owner, \
@@ -94,6 +94,7 @@ fn member_row(r: &Row) -> Result<Member> {
         user_id: p.text(2)?,
         kind: p.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
         roles: c.parsed(4, ROLES_WHAT, RoleSet::from_stored)?,
+        status: MemberStatus::Normal,
         added_at: c.ts(5)?,
         added_by: c.text(6)?,
     })
@@ -213,12 +214,14 @@ impl WorkspaceStore for Tx<'_> {
         // Ids are never reused, even after purge (SQLite's AUTOINCREMENT): the counter
         // in dwctl_meta, kept past every id in the table.
         let r = self.query_one(
+            // A declared id ($14, checked free by the domain) moves the counter past it.
             "WITH n AS (UPDATE dwctl_meta SET value = GREATEST(value, \
-               (SELECT COALESCE(max(id), 0) FROM workspace)) + 1 \
+               (SELECT COALESCE(max(id), 0) FROM workspace), $14) + CASE WHEN $14 = 0 THEN 1 ELSE 0 END \
                WHERE key = 'workspace_seq' RETURNING value) \
              INSERT INTO workspace (id, name, display_name, description, mode, status, owner, is_default, \
              dev_role_disabled, pai_tasks_enabled, sod_policy, created_at, created_by, updated_at) \
-             SELECT n.value, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM n RETURNING id",
+             SELECT CASE WHEN $14 = 0 THEN n.value ELSE $14 END, \
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM n RETURNING id",
             &[
                 &w.name.as_str(),
                 &w.display_name,
@@ -233,6 +236,7 @@ impl WorkspaceStore for Tx<'_> {
                 &w.created_at.to_string(),
                 &w.created_by,
                 &w.updated_at.to_string(),
+                &w.id,
             ],
         )?;
         let id: i64 = r.get(0);

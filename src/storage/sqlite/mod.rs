@@ -2,6 +2,7 @@
 //! only code that knows SQL. Opening checks the file before SQLite may touch it, migrates
 //! append-only on `PRAGMA user_version`, and refuses catalogs it must not use (exit 7).
 
+mod access_keys;
 mod audit;
 mod backup;
 mod file;
@@ -31,6 +32,8 @@ const APPLICATION_ID: i32 = 0x6477_6374;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_indexes.sql"),
+    include_str!("migrations/0004_lasting_ids.sql"),
+    include_str!("migrations/0005_access_keys.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -254,6 +257,7 @@ fn shorten(detail: &str) -> String {
 
 /// The tables every catalog of this schema has (a missing one is a damaged file).
 const TABLES: &[&str] = &[
+    "access_key",
     "audit",
     "binding",
     "compute",
@@ -746,11 +750,8 @@ mod tests {
         assert!(cut.ends_with("..."));
     }
 
-    #[test]
-    fn a_schema_1_catalog_gets_the_indexes() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
-        conn.pragma_update(None, "user_version", 1).unwrap();
+    /// An in-memory catalog of an older schema, migrated to this one.
+    fn migrated(conn: rusqlite::Connection) -> Catalog {
         let mut cat = Catalog {
             conn,
             path: ":memory:".into(),
@@ -759,6 +760,77 @@ mod tests {
             warnings: Vec::new(),
         };
         cat.migrate().unwrap();
+        cat
+    }
+
+    #[test]
+    fn a_schema_2_catalog_keeps_its_connection_ids_and_never_reuses_one() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO workspace (name, display_name, mode, status, owner, created_at, created_by, updated_at) \
+               VALUES ('ws', 'ws', 'basic', 'available', '1', 't', 'root', 't');
+             INSERT INTO compute (pk, workspace_id, env, name, type, mode, properties, created_at, created_by, updated_at, updated_by) \
+               VALUES (7, 1, 'prod', 'mc', 'maxcompute', 'instance', '{}', 't', 'root', 't', 'root');
+             INSERT INTO datasource (pk, workspace_id, env, name, type, mode, properties, test_state, created_at, created_by, updated_at, updated_by) \
+               VALUES (3, 1, 'prod', 'a', 'mysql', 'url', '{}', 'unsupported', 't', 'root', 't', 'root'), \
+                      (9, 1, 'prod', 'b', 'mysql', 'url', '{}', NULL, 't', 'root', 't', 'root');",
+        )
+        .unwrap();
+        let cat = migrated(conn);
+        let ids = |conn: &rusqlite::Connection, table: &str| -> Vec<(i64, String)> {
+            conn.prepare(&format!("SELECT pk, name FROM {table} ORDER BY pk"))
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(ids(&cat.conn, "compute"), [(7, "mc".to_string())]);
+        assert_eq!(
+            ids(&cat.conn, "datasource"),
+            [(3, "a".to_string()), (9, "b".to_string())]
+        );
+        let state: Option<String> = cat
+            .conn
+            .query_row("SELECT test_state FROM datasource WHERE pk = 3", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(state.as_deref(), Some("unsupported"));
+        // The newest row deleted, the next one still gets a larger id.
+        for (table, newest) in [("compute", 7), ("datasource", 9)] {
+            cat.conn
+                .execute(&format!("DELETE FROM {table} WHERE pk = ?1"), [newest])
+                .unwrap();
+            cat.conn
+                .execute(
+                    &format!(
+                        "INSERT INTO {table} (workspace_id, env, name, type, mode, properties, created_at, created_by, updated_at, updated_by) \
+                         VALUES (1, 'prod', 'c', 'mysql', 'url', '{{}}', 't', 'root', 't', 'root')"
+                    ),
+                    [],
+                )
+                .unwrap();
+            assert_eq!(cat.conn.last_insert_rowid(), newest + 1, "{table}");
+        }
+        // The name is still unique within (workspace, env), without regard to case.
+        let again = cat.conn.execute(
+            "INSERT INTO datasource (workspace_id, env, name, type, mode, properties, created_at, created_by, updated_at, updated_by) \
+             VALUES (1, 'prod', 'A', 'mysql', 'url', '{}', 't', 'root', 't', 'root')",
+            [],
+        );
+        assert!(again.is_err());
+    }
+
+    #[test]
+    fn a_schema_1_catalog_gets_the_indexes() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        let cat = migrated(conn);
         let version: i32 = cat
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))

@@ -88,7 +88,7 @@ impl GroupStore for Tx<'_> {
             g.vpc,
             g.vswitch,
             g.remark,
-            g.status,
+            g.status.as_str(),
             g.created_at.to_string(),
             g.created_by
         ])?;

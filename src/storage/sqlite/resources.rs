@@ -82,8 +82,8 @@ fn from<K: ConnTable>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K
 fn insert<K: ConnTable>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
     let mut st = tx.conn.prepare_cached(&format!(
         "INSERT INTO {} (workspace_id, env, name, type, mode, properties, description, \
-         created_at, created_by, updated_at, updated_by, {}) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         created_at, created_by, updated_at, updated_by, {}, pk) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULLIF(?13, 0))",
         K::TABLE,
         K::OWN_WRITTEN
     ))?;
@@ -99,7 +99,8 @@ fn insert<K: ConnTable>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
         c.created_by,
         c.updated_at.to_string(),
         c.updated_by,
-        written(c)
+        written(c),
+        c.pk
     ])?;
     Ok(tx.conn.last_insert_rowid())
 }
@@ -120,6 +121,13 @@ fn save<K: ConnTable>(tx: &Tx, c: &Connection<K>) -> Result<()> {
         written(c)
     ])?;
     Ok(())
+}
+
+fn id_taken<K: ConnTable>(tx: &Tx, id: i64) -> Result<bool> {
+    let mut st = tx
+        .conn
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE pk = ?1", K::TABLE))?;
+    Ok(st.exists([id])?)
 }
 
 fn delete<K: ConnTable>(tx: &Tx, pk: i64) -> Result<()> {
@@ -154,6 +162,10 @@ impl ResourceStore for Tx<'_> {
         insert(self, ws, c)
     }
 
+    fn compute_id_taken(&self, id: i64) -> Result<bool> {
+        id_taken::<AsCompute>(self, id)
+    }
+
     fn save_compute(&self, c: &Compute) -> Result<()> {
         save(self, c)
     }
@@ -177,6 +189,10 @@ impl ResourceStore for Tx<'_> {
 
     fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
         insert(self, ws, d)
+    }
+
+    fn datasource_id_taken(&self, id: i64) -> Result<bool> {
+        id_taken::<AsSource>(self, id)
     }
 
     fn save_datasource(&self, d: &DataSource) -> Result<()> {

@@ -12,8 +12,8 @@ use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::roles::RoleSet;
 use crate::model::{
-    Member, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
-    RETENTION_DAYS,
+    Member, MemberStatus, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
+    WorkspaceName, RETENTION_DAYS,
 };
 
 const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.status, w.owner, \
@@ -93,6 +93,7 @@ fn member_row(r: &Row) -> Result<Member> {
         user_id: p.text(2)?,
         kind: p.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
         roles: c.parsed(4, ROLES_WHAT, RoleSet::from_stored)?,
+        status: MemberStatus::Normal,
         added_at: c.ts(5)?,
         added_by: c.text(6)?,
     })
@@ -204,8 +205,8 @@ impl WorkspaceStore for Tx<'_> {
     fn insert_workspace(&self, w: &Workspace) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO workspace (name, display_name, description, mode, status, owner, is_default, \
-             dev_role_disabled, pai_tasks_enabled, sod_policy, created_at, created_by, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             dev_role_disabled, pai_tasks_enabled, sod_policy, created_at, created_by, updated_at, id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULLIF(?14, 0))",
             params![
                 w.name.as_str(),
                 w.display_name,
@@ -219,7 +220,8 @@ impl WorkspaceStore for Tx<'_> {
                 w.sod_policy.as_str(),
                 w.created_at.to_string(),
                 w.created_by,
-                w.updated_at.to_string()
+                w.updated_at.to_string(),
+                w.id
             ],
         )?;
         let id = self.conn.last_insert_rowid();
