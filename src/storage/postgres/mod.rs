@@ -943,7 +943,13 @@ mod tests {
             .as_mut()
             .unwrap()
             .client
-            .batch_execute("UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account")
+            // Back to schema 1: what 0002 and later add goes.
+            .batch_execute(
+                "UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; \
+                 DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account; \
+                 DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq'); \
+                 DROP TABLE access_key",
+            )
             .unwrap();
         let e = Catalog::open(&s.target, Duration::ZERO).err().unwrap();
         assert_eq!(e.kind, Kind::Catalog);
