@@ -5,13 +5,14 @@
 //! A backend is added as a folder beside `sqlite/` implementing `store::Catalog` and
 //! `store::Tx`, a variant of [`Catalog`], and its arm in each `match` below.
 
+pub mod copy;
 pub mod sqlite;
 
 use std::path::Path;
 use std::time::Duration;
 
 use crate::domain::store;
-use crate::model::error::Result;
+use crate::model::error::{Error, Result};
 use crate::model::Warning;
 
 // Where a catalog is, and creating one on first use: a SQLite file's, today.
@@ -42,6 +43,14 @@ impl Catalog {
         }
     }
 
+    /// `catalog copy`'s source side: every row of every table to `sink`, from one
+    /// snapshot, table by table (see [`copy`]).
+    pub fn dump(&mut self, sink: &mut dyn copy::Sink) -> Result<()> {
+        match self {
+            Catalog::Sqlite(c) => c.dump(sink),
+        }
+    }
+
     /// Copy the whole catalog to `dest`; the bytes written.
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
         match self {
@@ -62,4 +71,58 @@ impl store::Catalog for Catalog {
             Catalog::Sqlite(c) => store::Catalog::read(c),
         }
     }
+}
+
+/// `catalog copy`'s target: a new, empty catalog (schema, no rows), filled in one
+/// transaction by a [`copy::Loader`], then put in place.
+pub enum CopyTarget {
+    Sqlite(sqlite::NewCatalog),
+}
+
+impl CopyTarget {
+    /// A new catalog at `loc`. A target that is not empty is refused (exit 4): a file that
+    /// exists (whatever it holds).
+    pub fn create(loc: &Location) -> Result<CopyTarget> {
+        let path = &loc.path;
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(not_empty(&path.display().to_string()));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::catalog(format!("cannot create {}", dir.display())).caused_by(e.to_string())
+            })?;
+        }
+        Ok(CopyTarget::Sqlite(sqlite::NewCatalog::create(path)?))
+    }
+
+    /// Run `fill` with a loader in the target's one transaction; commit when it succeeds.
+    pub fn load(
+        &mut self,
+        fill: &mut dyn FnMut(&mut dyn copy::Loader) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            CopyTarget::Sqlite(new) => {
+                let mut load = new.loader()?;
+                fill(&mut load)?;
+                load.commit()
+            }
+        }
+    }
+
+    /// Make the loaded catalog the target's (a file appears at its path only now, and
+    /// never replaces one that appeared meanwhile: exit 4).
+    pub fn place(self, name: &str) -> Result<()> {
+        match self {
+            CopyTarget::Sqlite(new) => match new.place()? {
+                Placed::Created => Ok(()),
+                Placed::AlreadyExisted => Err(not_empty(name)),
+            },
+        }
+    }
+}
+
+/// Exit 4: `catalog copy` writes only into a new file or an empty schema.
+fn not_empty(target: &str) -> Error {
+    Error::conflict(format!("the copy's target {target} is not empty"))
+        .with_hint("catalog copy writes a new catalog: name a file that does not exist, or an empty PostgreSQL schema")
 }
