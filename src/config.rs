@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Kind, Result};
 use crate::output::{ColorChoice, Format};
+use crate::storage::postgres::{is_url, PgEnv, Target};
 use crate::storage::{Location, ModeCheck};
 
 /// The environment variables dwctl reads, captured once at start-up.
@@ -32,6 +33,12 @@ pub const ENV_VARS: &[&str] = &[
     "CI",
     "NO_COLOR",
     "CLICOLOR_FORCE",
+    // A PostgreSQL catalog's password and login, as libpq reads them.
+    "PGPASSWORD",
+    "PGPASSFILE",
+    "HOME",
+    "USER",
+    "LOGNAME",
 ];
 
 impl Env {
@@ -49,6 +56,25 @@ impl Env {
             .get(key)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
+    }
+
+    /// What a PostgreSQL catalog's connection takes from the environment.
+    fn pg(&self) -> PgEnv {
+        let home = self.get("HOME").map(PathBuf::from);
+        PgEnv {
+            password: self.get("PGPASSWORD").map(str::to_string),
+            passfile: self
+                .get("PGPASSFILE")
+                .map(PathBuf::from)
+                .or_else(|| home.as_ref().map(|h| h.join(".pgpass"))),
+            default_root_cert: home
+                .as_ref()
+                .map(|h| h.join(".postgresql").join("root.crt")),
+            os_user: self
+                .get("USER")
+                .or_else(|| self.get("LOGNAME"))
+                .map(str::to_string),
+        }
     }
 
     /// The first of dwctl's own settings that is set to the empty string, or to blanks
@@ -225,9 +251,43 @@ pub struct Overrides {
     pub lock_timeout: Option<f64>,
 }
 
+/// How a catalog named on the command line (a path, or a `postgres://` URL) becomes a
+/// [`Location`]: what the environment and the config file add to it.
+#[derive(Clone)]
+pub struct Locator {
+    pg: PgEnv,
+    mode: ModeCheck,
+}
+
+impl std::fmt::Debug for Locator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Locator")
+    }
+}
+
+impl Locator {
+    /// A path names a file; a postgres:// or postgresql:// URL a PostgreSQL catalog.
+    /// Either is named, never created implicitly.
+    pub fn locate(&self, p: &std::path::Path) -> Result<Location> {
+        match p.to_str() {
+            Some(url) if is_url(url) => Ok(Location::Postgres(Box::new(Target::parse(
+                url,
+                self.pg.clone(),
+            )?))),
+            _ => Ok(Location::File(crate::storage::sqlite::Location {
+                path: p.to_path_buf(),
+                explicit: true,
+                mode: self.mode,
+            })),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub catalog: Location,
+    /// Turns other catalogs a command names (`catalog copy --from/--to`) into locations.
+    pub locator: Locator,
     pub actor: Option<String>,
     pub actor_source: Source,
     pub format: Format,
@@ -322,18 +382,13 @@ impl Settings {
         } else {
             ModeCheck::On
         };
+        let locator = Locator { pg: env.pg(), mode };
         let catalog = if let Some(p) = catalog {
-            Location {
-                path: p.clone(),
-                explicit: true,
-                mode,
-            }
+            locator.locate(p).map_err(|e| e.within("--catalog"))?
         } else if let Some(p) = env.get("DWCTL_CATALOG") {
-            Location {
-                path: PathBuf::from(p),
-                explicit: true,
-                mode,
-            }
+            locator
+                .locate(std::path::Path::new(p))
+                .map_err(|e| e.within("DWCTL_CATALOG"))?
         } else if let Some(p) = &cfg.catalog {
             if p.to_string_lossy().trim().is_empty() {
                 return Err(cfg_err(
@@ -342,11 +397,7 @@ impl Settings {
                         .with_hint("name the catalog file, or leave the key out for the default"),
                 ));
             }
-            Location {
-                path: p.clone(),
-                explicit: true,
-                mode,
-            }
+            locator.locate(p).map_err(|e| cfg_err("catalog", e))?
         } else {
             let data = dirs
                 .as_ref()
@@ -355,11 +406,11 @@ impl Settings {
                     Error::catalog("cannot find a home directory for the default catalog")
                         .with_hint("name the catalog with --catalog PATH or DWCTL_CATALOG")
                 })?;
-            Location {
+            Location::File(crate::storage::sqlite::Location {
                 path: data.join("catalog.db"),
                 explicit: false,
                 mode,
-            }
+            })
         };
 
         let (actor, actor_source) = if let Some(a) = actor {
@@ -429,6 +480,7 @@ impl Settings {
 
         Ok(Settings {
             catalog,
+            locator,
             actor,
             actor_source,
             format,

@@ -185,6 +185,7 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
         C::Catalog(cli::CatalogCommand::Copy(a)) => {
             cmd::catalog::copy(ctx, a.from.as_deref(), &a.to)
         }
+        C::Catalog(cli::CatalogCommand::Migrate) => cmd::catalog::migrate(ctx),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::domain::session;
 use crate::domain::tenant;
 use crate::model::clock::Timestamp;
 use crate::storage::copy::{Counted, Loader};
-use crate::storage::{Catalog, CopyTarget, Location};
+use crate::storage::{Catalog, CopyTarget};
 
 #[derive(Serialize)]
 struct Backup {
@@ -17,6 +17,10 @@ struct Backup {
 
 /// `catalog backup PATH`: a consistent copy, at a path that must not exist.
 pub fn backup(ctx: &mut Ctx, path: &Path) -> anyhow::Result<()> {
+    ctx.settings.catalog.file_only(
+        "catalog backup",
+        "back a PostgreSQL catalog up with the server's tools: pg_dump --schema=SCHEMA DATABASE (see README, Team catalog on PostgreSQL)",
+    )?;
     ctx.read(|s| tenant::authorize_backup(s))?;
     let cat = ctx.catalog()?;
     let bytes = cat.backup_to(path)?;
@@ -46,18 +50,18 @@ struct Copied {
 /// backup needs (tenant administrators).
 pub fn copy(ctx: &mut Ctx, from: Option<&Path>, to: &Path) -> anyhow::Result<()> {
     let from_loc = match from {
-        Some(p) => Location {
-            path: p.to_path_buf(),
-            explicit: true,
-            mode: ctx.settings.catalog.mode,
-        },
+        Some(p) => ctx
+            .settings
+            .locator
+            .locate(p)
+            .map_err(|e| e.within("--from"))?,
         None => ctx.settings.catalog.clone(),
     };
-    let to_loc = Location {
-        path: to.to_path_buf(),
-        explicit: true,
-        mode: ctx.settings.catalog.mode,
-    };
+    let to_loc = ctx
+        .settings
+        .locator
+        .locate(to)
+        .map_err(|e| e.within("--to"))?;
     let mut source = match from {
         Some(_) => Catalog::open(&from_loc, ctx.settings.lock_timeout)?,
         None => ctx.catalog()?,
@@ -76,16 +80,15 @@ pub fn copy(ctx: &mut Ctx, from: Option<&Path>, to: &Path) -> anyhow::Result<()>
         rows = counted.rows;
         tenant::map_copying_login(load.tx())
     })?;
-    let to_name = to_loc.path.display().to_string();
-    target.place(&to_name)?;
+    target.place(&to_loc)?;
     let total = rows.iter().map(|(_, n)| n).sum();
     let events = rows
         .iter()
         .find(|(t, _)| *t == "audit")
         .map_or(0, |(_, n)| *n);
     ctx.printer.object(&Copied {
-        from: from_loc.path.display().to_string(),
-        to: to_name.clone(),
+        from: from_loc.to_string(),
+        to: to_loc.to_string(),
         tables: rows
             .iter()
             .map(|(t, n)| (t.to_string(), serde_json::Value::from(*n)))
@@ -93,8 +96,38 @@ pub fn copy(ctx: &mut Ctx, from: Option<&Path>, to: &Path) -> anyhow::Result<()>
         rows: total,
     })?;
     ctx.printer.status(&format!(
-        "Copied the catalog {} to {to_name}: {total} rows, {events} audit events.",
-        from_loc.path.display()
+        "Copied the catalog {from_loc} to {to_loc}: {total} rows, {events} audit events."
     ));
     Ok(())
+}
+
+#[derive(Serialize)]
+struct Migrated {
+    catalog: String,
+    from: i64,
+    to: i64,
+}
+
+/// `catalog migrate`: bring the catalog's schema to this dwctl's.
+pub fn migrate(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let loc = ctx.settings.catalog.clone();
+    let (from, to) = crate::storage::migrate(&loc, ctx.settings.lock_timeout)?;
+    let changed = from != to;
+    let status = if changed {
+        format!("Migrated catalog {loc} from schema {from} to schema {to}.")
+    } else {
+        format!("Catalog {loc} is at schema {to} already.")
+    };
+    let done = crate::domain::session::Done {
+        value: crate::domain::session::Outcome {
+            value: Migrated {
+                catalog: loc.to_string(),
+                from,
+                to,
+            },
+            changed,
+        },
+        warnings: vec![],
+    };
+    ctx.print_mutation("catalog.migrate", false, done, &status)
 }

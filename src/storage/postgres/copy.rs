@@ -1,0 +1,190 @@
+//! `catalog copy` for PostgreSQL: streaming every row out of one snapshot, and loading rows
+//! into a new schema with `COPY ... FROM STDIN` in batches (see `storage::copy`).
+
+use super::{Catalog, NewCatalog, Tx};
+use crate::domain::store;
+use crate::model::error::Result;
+use crate::storage::copy::{Cell, Loader, Sink, Table, Ty, TABLES};
+
+/// Rows sent to the server per `COPY` (a batch is all that is held in memory).
+const BATCH_ROWS: usize = 5000;
+
+/// A column as the neutral form reads it: integers and booleans as `bigint`, text as is.
+fn select_cell(c: &crate::storage::copy::Column) -> String {
+    match c.ty {
+        Ty::Int => format!("{}::bigint", c.name),
+        Ty::Bool => format!("{}::integer::bigint", c.name),
+        Ty::Text => c.name.to_string(),
+    }
+}
+
+impl Catalog {
+    /// Hand every row of every table to `sink`, from one REPEATABLE READ snapshot, each
+    /// table in its key's order (streamed: never held); then the workspace ids used.
+    pub fn dump(&mut self, sink: &mut dyn Sink) -> Result<()> {
+        let tx = self.begin_read()?;
+        let mut cells = Vec::new();
+        for table in TABLES {
+            sink.table(table)?;
+            let cols: Vec<String> = table.columns.iter().map(select_cell).collect();
+            let sql = format!(
+                "SELECT {} FROM {} ORDER BY {}",
+                cols.join(", "),
+                table.name,
+                table.key_list()
+            );
+            tx.for_each_row(&sql, &[], &mut |r| {
+                cells.clear();
+                for (i, c) in table.columns.iter().enumerate() {
+                    cells.push(match c.ty {
+                        Ty::Int | Ty::Bool => r
+                            .try_get::<_, Option<i64>>(i)
+                            .map_err(super::pg_err)?
+                            .map_or(Cell::Null, Cell::Int),
+                        Ty::Text => r
+                            .try_get::<_, Option<String>>(i)
+                            .map_err(super::pg_err)?
+                            .map_or(Cell::Null, Cell::Text),
+                    });
+                }
+                sink.row(&cells)
+            })?;
+            sink.end_table()?;
+        }
+        let last: i64 = tx
+            .query_one(
+                "SELECT value FROM dwctl_meta WHERE key = 'workspace_seq'",
+                &[],
+            )?
+            .get(0);
+        sink.workspace_ids_used(last)?;
+        tx.finish("COMMIT")
+    }
+}
+
+/// Loads rows into a new schema, in the transaction that created it.
+pub struct Load<'c> {
+    tx: Tx<'c>,
+    copy: String,
+    /// The batch, in COPY's text format.
+    data: Vec<u8>,
+    rows: usize,
+}
+
+impl NewCatalog {
+    /// A loader in the new schema's one transaction: `commit` it when every row is in.
+    pub fn loader(&mut self) -> Result<Load<'_>> {
+        Ok(Load {
+            tx: self.write()?,
+            copy: String::new(),
+            data: Vec::new(),
+            rows: 0,
+        })
+    }
+}
+
+impl Load<'_> {
+    pub fn commit(self) -> Result<()> {
+        self.tx.finish("COMMIT")
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.rows > 0 {
+            self.tx.copy_in(&self.copy, &self.data)?;
+            self.data.clear();
+            self.rows = 0;
+        }
+        Ok(())
+    }
+}
+
+/// One value in COPY's text format: `\N` for NULL, and `\`, tab, newline and carriage
+/// return escaped.
+fn put_cell(out: &mut Vec<u8>, c: &Cell) {
+    match c {
+        Cell::Null => out.extend_from_slice(b"\\N"),
+        Cell::Int(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        Cell::Text(s) => {
+            for b in s.bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b => out.push(b),
+                }
+            }
+        }
+    }
+}
+
+impl Sink for Load<'_> {
+    fn table(&mut self, table: &'static Table) -> Result<()> {
+        self.flush()?;
+        self.copy = format!("COPY {} ({}) FROM STDIN", table.name, table.column_list());
+        Ok(())
+    }
+
+    /// Booleans travel as 0/1, which PostgreSQL's boolean input reads.
+    fn row(&mut self, cells: &[Cell]) -> Result<()> {
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                self.data.push(b'\t');
+            }
+            put_cell(&mut self.data, c);
+        }
+        self.data.push(b'\n');
+        self.rows += 1;
+        if self.rows >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn end_table(&mut self) -> Result<()> {
+        self.flush()
+    }
+
+    /// The copy's next workspace id is the source's (ids are never reused).
+    fn workspace_ids_used(&mut self, last: i64) -> Result<()> {
+        self.tx.execute(
+            "UPDATE dwctl_meta SET value = greatest(value, $1) WHERE key = 'workspace_seq'",
+            &[&last],
+        )?;
+        Ok(())
+    }
+}
+
+impl Loader for Load<'_> {
+    fn tx(&mut self) -> &mut dyn store::Tx {
+        &mut self.tx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_what_it_must() {
+        let mut out = Vec::new();
+        for (i, c) in [
+            Cell::Null,
+            Cell::Int(-7),
+            Cell::Text("a\\b\tc\nd\re é \\N".into()),
+            Cell::Text(String::new()),
+        ]
+        .iter()
+        .enumerate()
+        {
+            if i > 0 {
+                out.push(b'\t');
+            }
+            put_cell(&mut out, c);
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\\N\t-7\ta\\\\b\\tc\\nd\\re é \\\\N\t"
+        );
+    }
+}
