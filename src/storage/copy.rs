@@ -7,12 +7,13 @@
 //! Every row of every table is copied verbatim: keys and ids, the audit chain with its
 //! hashes. A copy appends nothing (it is not a change to the tenant).
 
+use super::checked::{Cells, StoredRow};
 use crate::domain::store;
 use crate::model::error::Result;
 
 /// One stored value. Booleans travel as `Int` 0/1 (see [`Ty::Bool`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
+pub enum Value {
     Null,
     Int(i64),
     Text(String),
@@ -55,6 +56,44 @@ impl Table {
     /// `a, b`: the key's column list.
     pub fn key_list(&self) -> String {
         self.key.join(", ")
+    }
+
+    /// The key's columns as (index, name), naming a row in messages.
+    pub fn key_columns(&self) -> Vec<(usize, &'static str)> {
+        self.key
+            .iter()
+            .filter_map(|k| {
+                self.columns
+                    .iter()
+                    .position(|c| c.name == *k)
+                    .map(|i| (i, *k))
+            })
+            .collect()
+    }
+
+    /// One row read by a backend (this table's columns, in order) in the neutral form,
+    /// into `out`. A value dwctl never writes in such a column (a real, a blob, text in an
+    /// integer column, a boolean other than 0 or 1) is exit 7 naming the table, the row's
+    /// key and the column, as every read of the catalog says it.
+    pub fn neutral<R: StoredRow + ?Sized>(
+        &self,
+        row: &R,
+        key: &[(usize, &str)],
+        out: &mut Vec<Value>,
+    ) -> Result<()> {
+        let c = Cells::new(row, self.name, key);
+        out.clear();
+        for (i, col) in self.columns.iter().enumerate() {
+            out.push(match col.ty {
+                Ty::Int => c.opt_int(i)?.map_or(Value::Null, Value::Int),
+                Ty::Bool => match c.opt_int(i)? {
+                    None => Value::Null,
+                    Some(_) => Value::Int(c.bool(i)? as i64),
+                },
+                Ty::Text => c.opt_text(i)?.map_or(Value::Null, Value::Text),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -231,7 +270,7 @@ pub trait Sink {
     fn table(&mut self, table: &'static Table) -> Result<()>;
 
     /// One row: one cell per column of the current table, in its order.
-    fn row(&mut self, cells: &[Cell]) -> Result<()>;
+    fn row(&mut self, cells: &[Value]) -> Result<()>;
 
     /// The current table is complete (write what is batched).
     fn end_table(&mut self) -> Result<()>;
@@ -259,7 +298,7 @@ impl Sink for Counted<'_> {
         self.inner.table(table)
     }
 
-    fn row(&mut self, cells: &[Cell]) -> Result<()> {
+    fn row(&mut self, cells: &[Value]) -> Result<()> {
         if let Some(last) = self.rows.last_mut() {
             last.1 += 1;
         }

@@ -5,8 +5,10 @@
 //! A backend is added as a folder beside `sqlite/` implementing `store::Catalog` and
 //! `store::Tx`, a variant of [`Catalog`], and its arm in each `match` below.
 
+pub mod checked;
 pub mod copy;
 pub mod postgres;
+pub mod rows;
 pub mod sqlite;
 
 use std::fmt;

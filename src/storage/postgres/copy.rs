@@ -4,19 +4,10 @@
 use super::{Catalog, NewCatalog, Tx};
 use crate::domain::store;
 use crate::model::error::Result;
-use crate::storage::copy::{Cell, Loader, Sink, Table, Ty, TABLES};
+use crate::storage::copy::{Loader, Sink, Table, Value, TABLES};
 
 /// Rows sent to the server per `COPY` (a batch is all that is held in memory).
 const BATCH_ROWS: usize = 5000;
-
-/// A column as the neutral form reads it: integers and booleans as `bigint`, text as is.
-fn select_cell(c: &crate::storage::copy::Column) -> String {
-    match c.ty {
-        Ty::Int => format!("{}::bigint", c.name),
-        Ty::Bool => format!("{}::integer::bigint", c.name),
-        Ty::Text => c.name.to_string(),
-    }
-}
 
 impl Catalog {
     /// Hand every row of every table to `sink`, from one REPEATABLE READ snapshot, each
@@ -26,27 +17,15 @@ impl Catalog {
         let mut cells = Vec::new();
         for table in TABLES {
             sink.table(table)?;
-            let cols: Vec<String> = table.columns.iter().map(select_cell).collect();
             let sql = format!(
                 "SELECT {} FROM {} ORDER BY {}",
-                cols.join(", "),
+                table.column_list(),
                 table.name,
                 table.key_list()
             );
+            let key = table.key_columns();
             tx.for_each_row(&sql, &[], &mut |r| {
-                cells.clear();
-                for (i, c) in table.columns.iter().enumerate() {
-                    cells.push(match c.ty {
-                        Ty::Int | Ty::Bool => r
-                            .try_get::<_, Option<i64>>(i)
-                            .map_err(super::pg_err)?
-                            .map_or(Cell::Null, Cell::Int),
-                        Ty::Text => r
-                            .try_get::<_, Option<String>>(i)
-                            .map_err(super::pg_err)?
-                            .map_or(Cell::Null, Cell::Text),
-                    });
-                }
+                table.neutral(r, &key, &mut cells)?;
                 sink.row(&cells)
             })?;
             sink.end_table()?;
@@ -98,23 +77,12 @@ impl Load<'_> {
     }
 }
 
-/// One value in COPY's text format: `\N` for NULL, and `\`, tab, newline and carriage
-/// return escaped.
-fn put_cell(out: &mut Vec<u8>, c: &Cell) {
-    match c {
-        Cell::Null => out.extend_from_slice(b"\\N"),
-        Cell::Int(n) => out.extend_from_slice(n.to_string().as_bytes()),
-        Cell::Text(s) => {
-            for b in s.bytes() {
-                match b {
-                    b'\\' => out.extend_from_slice(b"\\\\"),
-                    b'\t' => out.extend_from_slice(b"\\t"),
-                    b'\n' => out.extend_from_slice(b"\\n"),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    b => out.push(b),
-                }
-            }
-        }
+/// One value in COPY's text format (`bulk.rs` writes it).
+fn put_cell(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::Null => super::bulk::field(out, None),
+        Value::Int(n) => super::bulk::field(out, Some(&n.to_string())),
+        Value::Text(s) => super::bulk::field(out, Some(s)),
     }
 }
 
@@ -126,7 +94,7 @@ impl Sink for Load<'_> {
     }
 
     /// Booleans travel as 0/1, which PostgreSQL's boolean input reads.
-    fn row(&mut self, cells: &[Cell]) -> Result<()> {
+    fn row(&mut self, cells: &[Value]) -> Result<()> {
         for (i, c) in cells.iter().enumerate() {
             if i > 0 {
                 self.data.push(b'\t');
@@ -169,10 +137,10 @@ mod tests {
     fn copy_text_escapes_what_it_must() {
         let mut out = Vec::new();
         for (i, c) in [
-            Cell::Null,
-            Cell::Int(-7),
-            Cell::Text("a\\b\tc\nd\re é \\N".into()),
-            Cell::Text(String::new()),
+            Value::Null,
+            Value::Int(-7),
+            Value::Text("a\\b\tc\nd\re é \\N".into()),
+            Value::Text(String::new()),
         ]
         .iter()
         .enumerate()

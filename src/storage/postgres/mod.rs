@@ -13,6 +13,7 @@
 //! - Errors are mapped by SQLSTATE; the password never appears in a message.
 
 mod audit;
+mod bulk;
 mod copy;
 mod principals;
 mod resource_groups;
@@ -428,7 +429,7 @@ impl Catalog {
                     statements: HashMap::new(),
                     lock_timeout: Duration::ZERO,
                     schema: t.schema.clone(),
-                    })
+                })
             }
             _ => None,
         }
@@ -495,7 +496,7 @@ impl Catalog {
         let holders = simple_rows(
             &mut self.client,
             "SELECT a.pid::text, a.application_name, a.usename::text, \
-             COALESCE(a.client_addr::text, 'local'), \
+             COALESCE(host(a.client_addr), 'local'), \
              (extract(epoch FROM (clock_timestamp() - a.xact_start)))::bigint::text \
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
              WHERE l.locktype = 'relation' AND l.relation = to_regclass('dwctl_lock') \
@@ -656,6 +657,8 @@ pub struct Tx<'c> {
     /// The login the server authenticated (`current_user`), read with the clock as the
     /// transaction began: who acts (README "Who is acting").
     login: Option<String>,
+    /// The rows buffered for the next COPY (`bulk.rs`).
+    pending: RefCell<bulk::Pending>,
 }
 
 /// The statement prepared for `sql` on this connection.
@@ -676,6 +679,7 @@ impl<'c> Tx<'c> {
             now,
             last_hash: None,
             login: None,
+            pending: bulk::Pending::new(),
         }
     }
 
@@ -690,8 +694,14 @@ impl<'c> Tx<'c> {
             .map_err(|_| Error::internal("a catalog query was made while a streamed read was open"))
     }
 
-    /// Run `sql` with `params`; every row.
+    /// Run `sql` with `params`; every row. The rows buffered for COPY that it could see
+    /// are sent first (bulk.rs).
     pub(crate) fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        self.flush_touched(sql)?;
+        self.run_query(sql, params)
+    }
+
+    fn run_query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
         let mut c = self.conn()?;
         let st = prepared(&mut c, sql)?;
         c.client.query(&st, params).map_err(pg_err)
@@ -714,6 +724,11 @@ impl<'c> Tx<'c> {
 
     /// Run a statement; the rows it changed.
     pub(crate) fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        self.flush_touched(sql)?;
+        self.run_execute(sql, params)
+    }
+
+    fn run_execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let mut c = self.conn()?;
         let st = prepared(&mut c, sql)?;
         c.client.execute(&st, params).map_err(pg_err)
@@ -722,6 +737,16 @@ impl<'c> Tx<'c> {
     /// Hand each row to `f` as the server sends it: whole-tenant lists are never held in
     /// memory. `f` must not query this transaction (the connection is busy streaming).
     pub(crate) fn for_each_row(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        f: &mut dyn FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
+        self.flush_touched(sql)?;
+        self.run_for_each_row(sql, params, f)
+    }
+
+    fn run_for_each_row(
         &self,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
@@ -739,8 +764,10 @@ impl<'c> Tx<'c> {
         Ok(())
     }
 
-    /// Run statements without parameters (the simple protocol).
+    /// Run statements without parameters (the simple protocol), after the rows buffered
+    /// for COPY.
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        self.flush_touched(sql)?;
         self.conn()?.client.batch_execute(sql).map_err(pg_err)
     }
 
@@ -758,6 +785,9 @@ impl<'c> Tx<'c> {
     }
 
     fn finish(mut self, sql: &str) -> Result<()> {
+        if sql == "ROLLBACK" {
+            self.discard_pending();
+        }
         self.open = false;
         self.batch(sql)
     }
@@ -793,6 +823,8 @@ impl store::Tx for Tx<'_> {
     }
 
     fn rollback_to_savepoint(&mut self) -> Result<()> {
+        // Buffered rows are all newer than the savepoint (taken with none buffered).
+        self.discard_pending();
         self.batch("ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change")?;
         self.last_hash = None;
         Ok(())
@@ -918,7 +950,7 @@ mod tests {
         }
         // No tenant yet: the schema is there but the catalog is damaged.
         let tx = store::Catalog::read(cat).unwrap();
-        assert_eq!(tx.tenant().err().map(|e| e.kind), Some(Kind::Catalog));
+        assert_eq!(tx.tenant().unwrap_err().kind, Kind::Catalog);
     }
 
     #[test]
@@ -930,7 +962,7 @@ mod tests {
             .as_mut()
             .unwrap()
             .client
-            .batch_execute("UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account")
+            .batch_execute("UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; ALTER TABLE principal DROP COLUMN db_role")
             .unwrap();
         let e = Catalog::open(&s.target, Duration::ZERO).err().unwrap();
         assert_eq!(e.kind, Kind::Catalog);
@@ -975,3 +1007,6 @@ mod tests {
         assert!(e.message.contains("is locked by dwctl "), "{}", e.message);
     }
 }
+
+#[cfg(test)]
+mod family_tests;

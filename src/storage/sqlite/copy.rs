@@ -3,74 +3,19 @@
 
 use rusqlite::types::{ToSql, ToSqlOutput, ValueRef};
 
-use super::stored::unexpected;
 use super::{Catalog, NewCatalog, Tx};
 use crate::domain::store;
 use crate::model::error::Result;
-use crate::model::shown;
-use crate::storage::copy::{Cell, Loader, Sink, Table, Ty, TABLES};
+use crate::storage::copy::{Loader, Sink, Table, Value, TABLES};
 
-impl ToSql for Cell {
+impl ToSql for Value {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match self {
-            Cell::Null => ToSqlOutput::Borrowed(ValueRef::Null),
-            Cell::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
-            Cell::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
         })
     }
-}
-
-/// A stored value in the neutral form; anything dwctl never writes in such a column
-/// (a real, a blob, text in an integer column, a boolean other than 0 or 1) is exit 7
-/// naming the table, the row's key and the column.
-fn cell(table: &Table, i: usize, v: ValueRef, key: &dyn Fn() -> String) -> Result<Cell> {
-    let c = &table.columns[i];
-    let bad = |why: String| unexpected(table.name, &key(), c.name, why);
-    Ok(match (v, c.ty) {
-        (ValueRef::Null, _) => Cell::Null,
-        (ValueRef::Integer(n), Ty::Int) => Cell::Int(n),
-        (ValueRef::Integer(n @ (0 | 1)), Ty::Bool) => Cell::Int(n),
-        (ValueRef::Text(t), Ty::Text) => Cell::Text(
-            String::from_utf8(t.to_vec())
-                .map_err(|_| bad("it holds text that is not UTF-8".into()))?,
-        ),
-        (v, ty) => {
-            return Err(bad(format!(
-                "it holds {}, where dwctl writes {}",
-                match v {
-                    ValueRef::Integer(n) => format!("the integer {n}"),
-                    ValueRef::Real(f) => format!("the number {f}"),
-                    ValueRef::Text(_) => "text".into(),
-                    ValueRef::Blob(b) => format!("a blob of {} bytes", b.len()),
-                    ValueRef::Null => "NULL".into(),
-                },
-                match ty {
-                    Ty::Int => "an integer",
-                    Ty::Bool => "0 or 1",
-                    Ty::Text => "text",
-                }
-            )))
-        }
-    })
-}
-
-/// `pk=3`, `workspace_id=2 key='team'`: a row named in a message.
-fn row_key(table: &Table, r: &rusqlite::Row) -> String {
-    table
-        .key
-        .iter()
-        .map(|k| {
-            let at = table.columns.iter().position(|c| c.name == *k);
-            match at.map(|i| r.get_ref(i)) {
-                Some(Ok(ValueRef::Integer(n))) => format!("{k}={n}"),
-                Some(Ok(ValueRef::Text(t))) => {
-                    format!("{k}={}", shown(&String::from_utf8_lossy(t)))
-                }
-                _ => format!("{k}=?"),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 impl Catalog {
@@ -87,13 +32,10 @@ impl Catalog {
                 table.name,
                 table.key_list()
             ))?;
+            let key = table.key_columns();
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
-                cells.clear();
-                let key = || row_key(table, r);
-                for i in 0..table.columns.len() {
-                    cells.push(cell(table, i, r.get_ref(i)?, &key)?);
-                }
+                table.neutral(r, &key, &mut cells)?;
                 sink.row(&cells)?;
             }
             sink.end_table()?;
@@ -146,7 +88,7 @@ impl Sink for Load<'_> {
 
     /// One prepared insert per row, in the one transaction: SQLite has no round trips
     /// to save, and its page cache holds the batch.
-    fn row(&mut self, cells: &[Cell]) -> Result<()> {
+    fn row(&mut self, cells: &[Value]) -> Result<()> {
         let mut st = self.tx.conn.prepare_cached(&self.insert)?;
         st.execute(rusqlite::params_from_iter(cells))?;
         Ok(())
@@ -223,7 +165,11 @@ mod tests {
             assert_eq!(key, t.key, "{}'s key", t.name);
             for c in t.columns {
                 let declared = &cols.iter().find(|x| x.0 == c.name).unwrap().1;
-                let want = if c.ty == Ty::Text { "TEXT" } else { "INTEGER" };
+                let want = if c.ty == crate::storage::copy::Ty::Text {
+                    "TEXT"
+                } else {
+                    "INTEGER"
+                };
                 assert_eq!(declared, want, "{}.{}", t.name, c.name);
             }
         }
