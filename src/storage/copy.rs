@@ -1,7 +1,8 @@
 //! `catalog copy`: the neutral form in which every backend streams its rows and loads
 //! them. A source reads one snapshot, table by table in [`TABLES`]' order (references
 //! first) and each table in its key's order, handing each row to a [`Sink`] as it is read;
-//! a target's loader writes them in one transaction, in batches. Nothing is held but a
+//! a target's loader writes them in one transaction, in batches; then the high-water mark
+//! of every table whose keys are never reused. Nothing is held but a
 //! batch, so a catalog of a million memberships copies in constant memory.
 //!
 //! Every row of every table is copied verbatim: keys and ids, the audit chain with its
@@ -275,9 +276,10 @@ pub trait Sink {
     /// The current table is complete (write what is batched).
     fn end_table(&mut self) -> Result<()>;
 
-    /// The highest workspace id ever handed out (ids are never reused, even after purge),
-    /// after every table.
-    fn workspace_ids_used(&mut self, last: i64) -> Result<()>;
+    /// The highest key `table` ever handed out, for each table whose keys are never
+    /// reused (workspaces: even after purge), after every table: the copy's next key is
+    /// the source's.
+    fn ids_used(&mut self, table: &str, last: i64) -> Result<()>;
 }
 
 /// A target's loader: a [`Sink`] in the target's one transaction, which the caller may
@@ -309,7 +311,7 @@ impl Sink for Counted<'_> {
         self.inner.end_table()
     }
 
-    fn workspace_ids_used(&mut self, last: i64) -> Result<()> {
-        self.inner.workspace_ids_used(last)
+    fn ids_used(&mut self, table: &str, last: i64) -> Result<()> {
+        self.inner.ids_used(table, last)
     }
 }

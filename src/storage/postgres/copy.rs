@@ -30,13 +30,14 @@ impl Catalog {
             })?;
             sink.end_table()?;
         }
-        let last: i64 = tx
-            .query_one(
-                "SELECT value FROM dwctl_meta WHERE key = 'workspace_seq'",
-                &[],
-            )?
-            .get(0);
-        sink.workspace_ids_used(last)?;
+        // Every never-reused key's high-water mark: `dwctl_meta`'s `TABLE_seq` counters.
+        for r in tx.query(
+            "SELECT left(key, -4), value FROM dwctl_meta WHERE key LIKE '%\\_seq' ORDER BY key",
+            &[],
+        )? {
+            let table: String = r.get(0);
+            sink.ids_used(&table, r.get(1))?;
+        }
         tx.finish("COMMIT")
     }
 }
@@ -113,11 +114,12 @@ impl Sink for Load<'_> {
         self.flush()
     }
 
-    /// The copy's next workspace id is the source's (ids are never reused).
-    fn workspace_ids_used(&mut self, last: i64) -> Result<()> {
+    /// A never-reused key's counter is `dwctl_meta`'s `TABLE_seq` (ids are never reused).
+    fn ids_used(&mut self, table: &str, last: i64) -> Result<()> {
         self.tx.execute(
-            "UPDATE dwctl_meta SET value = greatest(value, $1) WHERE key = 'workspace_seq'",
-            &[&last],
+            "INSERT INTO dwctl_meta (key, value) VALUES ($1 || '_seq', $2) \
+             ON CONFLICT (key) DO UPDATE SET value = greatest(dwctl_meta.value, EXCLUDED.value)",
+            &[&table, &last],
         )?;
         Ok(())
     }

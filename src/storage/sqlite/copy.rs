@@ -40,12 +40,17 @@ impl Catalog {
             }
             sink.end_table()?;
         }
-        let last: i64 = tx.conn.query_row(
-            "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'workspace'",
-            [],
-            |r| r.get(0),
-        )?;
-        sink.workspace_ids_used(last)?;
+        // Every AUTOINCREMENT table's high-water mark (SQLite's `sqlite_sequence`).
+        let mut st = tx
+            .conn
+            .prepare("SELECT name, seq FROM sqlite_sequence ORDER BY name")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let name: String = r.get(0)?;
+            sink.ids_used(&name, r.get(1)?)?;
+        }
+        drop(rows);
+        drop(st);
         tx.commit()
     }
 }
@@ -98,18 +103,17 @@ impl Sink for Load<'_> {
         Ok(())
     }
 
-    /// SQLite keeps an AUTOINCREMENT table's high-water mark in `sqlite_sequence`: the
-    /// copy's next workspace id is the source's.
-    fn workspace_ids_used(&mut self, last: i64) -> Result<()> {
+    /// SQLite keeps an AUTOINCREMENT table's high-water mark in `sqlite_sequence`.
+    fn ids_used(&mut self, table: &str, last: i64) -> Result<()> {
         let c = self.tx.conn;
         let updated = c.execute(
-            "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'workspace'",
-            [last],
+            "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1",
+            rusqlite::params![table, last],
         )?;
         if updated == 0 && last > 0 {
             c.execute(
-                "INSERT INTO sqlite_sequence (name, seq) VALUES ('workspace', ?1)",
-                [last],
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+                rusqlite::params![table, last],
             )?;
         }
         Ok(())
