@@ -135,6 +135,34 @@ impl Loader for Load<'_> {
 mod tests {
     use super::*;
 
+    /// The neutral form names every column of every table of the PostgreSQL schema too
+    /// (a migration that adds a column must add it to `storage::copy::TABLES`).
+    #[test]
+    fn the_neutral_tables_are_the_schema() {
+        let Some(mut s) = super::super::testing::schema("the_neutral_tables_are_the_schema") else {
+            return;
+        };
+        let schema = s.target.schema.clone();
+        let cat = s.catalog.as_mut().unwrap();
+        for t in TABLES {
+            let mut cols: Vec<String> = cat
+                .client
+                .query(
+                    "SELECT column_name::text FROM information_schema.columns \
+                     WHERE table_schema = $1 AND table_name = $2",
+                    &[&schema, &t.name],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            cols.sort();
+            let mut mine: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+            mine.sort();
+            assert_eq!(cols, mine, "{}", t.name);
+        }
+    }
+
     #[test]
     fn copy_text_escapes_what_it_must() {
         let mut out = Vec::new();
