@@ -30,7 +30,7 @@ impl AuditStore for Tx<'_> {
     }
 
     fn insert_audit(&mut self, e: &AuditEvent) -> Result<()> {
-        self.bulk_insert(super::bulk::Row::Audit(e))?;
+        self.bulk_insert(super::pending::Row::Audit(e))?;
         self.last_hash = Some((e.seq, e.hash.clone()));
         Ok(())
     }

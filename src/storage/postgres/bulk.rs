@@ -9,156 +9,15 @@
 //! commit; a rollback to the savepoint drops what was buffered after it. The domain
 //! decides everything as before; only when the rows travel changes.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 
 use postgres::types::ToSql;
 
+use super::pending::*;
 use super::Tx;
-use crate::model::audit::AuditEvent;
 use crate::model::error::Result;
-use crate::model::Principal;
+use crate::model::Workspace;
 use crate::storage::rows::details_text;
-
-/// A row to append.
-pub(super) enum Row<'e> {
-    Audit(&'e AuditEvent),
-    Principal(&'e Principal),
-    Member {
-        workspace_id: i64,
-        principal_pk: i64,
-        roles: String,
-        at: String,
-        by: String,
-    },
-    Binding {
-        group_pk: i64,
-        workspace_id: i64,
-        at: String,
-        by: String,
-    },
-}
-
-/// The buffered tables, in the order they are flushed (a row's references first: a
-/// table's buffer is sent after those of every table before it).
-const TABLES: [(&str, &str); 4] = [
-    (
-        "principal",
-        "COPY principal (pk, id, name, kind, display_name, full_access, created_at, db_role) FROM STDIN",
-    ),
-    (
-        "binding",
-        "COPY binding (group_pk, workspace_id, bound_at, bound_by) FROM STDIN",
-    ),
-    (
-        "member",
-        "COPY member (workspace_id, principal_pk, roles, added_at, added_by) FROM STDIN",
-    ),
-    (
-        "audit",
-        "COPY audit (seq, at, actor, actor_id, action, workspace, target, outcome, details, hash) FROM STDIN",
-    ),
-];
-const PRINCIPAL: usize = 0;
-const BINDING: usize = 1;
-const MEMBER: usize = 2;
-const AUDIT: usize = 3;
-
-/// The tables no row refers to (no foreign key names them): deleting from one deletes
-/// nothing elsewhere.
-const LEAVES: [&str; 6] = [
-    "workspace_tag",
-    "member",
-    "binding",
-    "compute",
-    "datasource",
-    "audit",
-];
-
-/// A buffer is sent once it holds this many bytes, whatever reads next.
-const FLUSH_AT: usize = 8 << 20;
-
-/// The rows buffered in one transaction, and what the transaction knows of the rows it
-/// wrote (see [`Known`]).
-#[derive(Default)]
-pub(super) struct Pending {
-    data: [Vec<u8>; 4],
-    /// The (workspace_id, principal_pk) of the buffered members: a lookup of one member
-    /// flushes only when it is among them.
-    members: HashSet<(i64, i64)>,
-    known: Known,
-}
-
-/// What a transaction knows without asking the server, so that `apply`'s lookups of the
-/// objects it is about to create (each one absent) cost no round trip. Every answer taken
-/// from here is one the server would give: the catalog's write lock serialises changes
-/// and a transaction reads one snapshot, so the only rows that change under it are its
-/// own, and it notes each one it adds. The sets may hold more than the catalog (a row
-/// deleted, a change rolled back to the savepoint): then the server is asked, as without
-/// them; an absence is only ever answered from a set that holds every row.
-#[derive(Default)]
-struct Known {
-    /// The next principal key (max + 1 as SQLite's rowids), once read.
-    next_principal: Option<i64>,
-    /// Principal lookups so far; past [`LOAD_NAMES_AFTER`] the names and ids are loaded.
-    lookups: usize,
-    /// Every principal's lower-cased name and id, once loaded.
-    principals: Option<(HashSet<String>, HashSet<String>)>,
-    /// Workspaces created in this transaction: their members, compute resources and
-    /// data sources are exactly those noted below.
-    fresh: HashSet<i64>,
-    /// Members added in this transaction.
-    members: HashSet<(i64, i64)>,
-    /// Compute resources and data sources added: (table, workspace, env, lower-cased name).
-    objects: HashSet<(&'static str, i64, String, String)>,
-}
-
-/// How many principal lookups one transaction makes before it reads every principal's
-/// name and id once (apply names thousands; a command names a few).
-const LOAD_NAMES_AFTER: usize = 256;
-
-impl Pending {
-    pub(super) fn new() -> RefCell<Pending> {
-        RefCell::new(Pending::default())
-    }
-
-    fn is_empty(&self) -> bool {
-        self.data.iter().all(Vec::is_empty)
-    }
-
-    fn has_fresh(&self, ws: i64) -> bool {
-        self.known.fresh.contains(&ws)
-    }
-}
-
-/// One field in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage
-/// return escaped.
-pub(super) fn field(out: &mut Vec<u8>, v: Option<&str>) {
-    let Some(s) = v else {
-        out.extend_from_slice(b"\\N");
-        return;
-    };
-    for &b in s.as_bytes() {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.push(b),
-        }
-    }
-}
-
-/// One line of fields.
-fn line(out: &mut Vec<u8>, fields: &[Option<&str>]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(b'\t');
-        }
-        field(out, *f);
-    }
-    out.push(b'\n');
-}
 
 impl Tx<'_> {
     /// Buffer `row` for its table's next COPY.
@@ -231,6 +90,7 @@ impl Tx<'_> {
                     at,
                     by,
                 } => {
+                    p.known.workspaces.clear();
                     let (g, w) = (group_pk.to_string(), workspace_id.to_string());
                     line(
                         &mut p.data[BINDING],
@@ -384,6 +244,31 @@ impl Tx<'_> {
             .contains(&(workspace_id, principal_pk))
     }
 
+    /// What every statement of the family files does first: forget the workspaces it may
+    /// change, and send the buffered rows it could see.
+    pub(super) fn before(&self, sql: &str) -> Result<()> {
+        if changes_workspaces(sql) {
+            self.pending.borrow_mut().known.workspaces.clear();
+        }
+        self.flush_touched(sql)
+    }
+
+    /// The workspace named `name` as read earlier in this transaction, if nothing that
+    /// could change it ran since (`Some(None)`: there is none).
+    pub(super) fn cached_workspace(&self, name: &str) -> Option<Option<Workspace>> {
+        let p = self.pending.borrow();
+        p.known.workspaces.get(&name.to_ascii_lowercase()).cloned()
+    }
+
+    pub(super) fn cache_workspace(&self, name: &str, w: &Option<Workspace>) {
+        if name.is_ascii() {
+            let mut p = self.pending.borrow_mut();
+            p.known
+                .workspaces
+                .insert(name.to_ascii_lowercase(), w.clone());
+        }
+    }
+
     /// Send the buffered rows that statement `sql` could see or depend on: those of the
     /// buffered tables it names, or all of them for a statement that may reach a table it
     /// does not name (a DELETE cascades; anything but SELECT, INSERT, UPDATE or WITH is
@@ -407,6 +292,26 @@ impl Tx<'_> {
     ) -> Result<Option<postgres::Row>> {
         Ok(self.run_query(sql, params)?.into_iter().next())
     }
+}
+
+/// Whether `sql` may change what a workspace reads as (its row, tags, bindings or groups):
+/// anything but a SELECT that names one of those tables, or a statement not looked into.
+fn changes_workspaces(sql: &str) -> bool {
+    let mut words = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    let is = |w: &str, k: &str| w.eq_ignore_ascii_case(k);
+    if is(first, "SELECT") {
+        return false;
+    }
+    if !["INSERT", "UPDATE", "WITH", "DELETE"]
+        .iter()
+        .any(|k| is(first, k))
+    {
+        return true;
+    }
+    words.any(|w| ["workspace", "workspace_tag", "binding", "resource_group"].contains(&w))
 }
 
 /// The buffered tables that `sql` names (as whole words), or `None` when it may touch
@@ -478,6 +383,26 @@ mod tests {
         assert_eq!(touched("WITH d AS (DELETE FROM principal) SELECT 1"), None);
         assert_eq!(touched("LOCK TABLE dwctl_lock IN EXCLUSIVE MODE"), None);
         assert_eq!(touched("SAVEPOINT change"), None);
+    }
+
+    #[test]
+    fn a_workspace_read_is_kept_until_a_statement_may_change_it() {
+        assert!(!changes_workspaces("SELECT * FROM workspace"));
+        assert!(!changes_workspaces(
+            "INSERT INTO datasource (pk) VALUES ($1)"
+        ));
+        assert!(!changes_workspaces(
+            "DELETE FROM member WHERE workspace_id = $1"
+        ));
+        assert!(changes_workspaces("UPDATE workspace SET x = 1"));
+        assert!(changes_workspaces(
+            "DELETE FROM workspace_tag WHERE workspace_id = $1"
+        ));
+        assert!(changes_workspaces(
+            "WITH n AS (UPDATE dwctl_meta SET value = 1) INSERT INTO workspace SELECT 1"
+        ));
+        assert!(changes_workspaces("UPDATE resource_group SET name = $2"));
+        assert!(changes_workspaces("ROLLBACK TO SAVEPOINT change"));
     }
 
     #[test]

@@ -78,12 +78,12 @@ impl Load<'_> {
     }
 }
 
-/// One value in COPY's text format (`bulk.rs` writes it).
+/// One value in COPY's text format (as `pending.rs` writes it).
 fn put_cell(out: &mut Vec<u8>, v: &Value) {
     match v {
-        Value::Null => super::bulk::field(out, None),
-        Value::Int(n) => super::bulk::field(out, Some(&n.to_string())),
-        Value::Text(s) => super::bulk::field(out, Some(s)),
+        Value::Null => super::pending::field(out, None),
+        Value::Int(n) => super::pending::field(out, Some(&n.to_string())),
+        Value::Text(s) => super::pending::field(out, Some(s)),
     }
 }
 

@@ -15,6 +15,7 @@
 mod audit;
 mod bulk;
 mod copy;
+mod pending;
 mod principals;
 mod resource_groups;
 mod resources;
@@ -658,7 +659,7 @@ pub struct Tx<'c> {
     /// transaction began: who acts (README "Who is acting").
     login: Option<String>,
     /// The rows buffered for the next COPY (`bulk.rs`).
-    pending: RefCell<bulk::Pending>,
+    pending: RefCell<pending::Pending>,
 }
 
 /// The statement prepared for `sql` on this connection.
@@ -679,7 +680,7 @@ impl<'c> Tx<'c> {
             now,
             last_hash: None,
             login: None,
-            pending: bulk::Pending::new(),
+            pending: pending::Pending::new(),
         }
     }
 
@@ -697,7 +698,7 @@ impl<'c> Tx<'c> {
     /// Run `sql` with `params`; every row. The rows buffered for COPY that it could see
     /// are sent first (bulk.rs).
     pub(crate) fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-        self.flush_touched(sql)?;
+        self.before(sql)?;
         self.run_query(sql, params)
     }
 
@@ -724,7 +725,7 @@ impl<'c> Tx<'c> {
 
     /// Run a statement; the rows it changed.
     pub(crate) fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
-        self.flush_touched(sql)?;
+        self.before(sql)?;
         self.run_execute(sql, params)
     }
 
@@ -742,7 +743,7 @@ impl<'c> Tx<'c> {
         params: &[&(dyn ToSql + Sync)],
         f: &mut dyn FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
-        self.flush_touched(sql)?;
+        self.before(sql)?;
         self.run_for_each_row(sql, params, f)
     }
 
@@ -767,7 +768,7 @@ impl<'c> Tx<'c> {
     /// Run statements without parameters (the simple protocol), after the rows buffered
     /// for COPY.
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
-        self.flush_touched(sql)?;
+        self.before(sql)?;
         self.conn()?.client.batch_execute(sql).map_err(pg_err)
     }
 

@@ -176,7 +176,7 @@ impl PrincipalStore for Tx<'_> {
         // catalog's write lock). The row is appended by the next COPY (bulk.rs).
         let pk = self.next_principal_pk()?;
         let row = Principal { pk, ..p.clone() };
-        self.bulk_insert(super::bulk::Row::Principal(&row))?;
+        self.bulk_insert(super::pending::Row::Principal(&row))?;
         Ok(pk)
     }
 

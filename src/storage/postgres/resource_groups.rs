@@ -135,7 +135,7 @@ impl GroupStore for Tx<'_> {
         at: Timestamp,
         by: &str,
     ) -> Result<()> {
-        self.bulk_insert(super::bulk::Row::Binding {
+        self.bulk_insert(super::pending::Row::Binding {
             group_pk,
             workspace_id,
             at: at.to_string(),
