@@ -251,9 +251,43 @@ pub struct Overrides {
     pub lock_timeout: Option<f64>,
 }
 
+/// How a catalog named on the command line (a path, or a `postgres://` URL) becomes a
+/// [`Location`]: what the environment and the config file add to it.
+#[derive(Clone)]
+pub struct Locator {
+    pg: PgEnv,
+    mode: ModeCheck,
+}
+
+impl std::fmt::Debug for Locator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Locator")
+    }
+}
+
+impl Locator {
+    /// A path names a file; a postgres:// or postgresql:// URL a PostgreSQL catalog.
+    /// Either is named, never created implicitly.
+    pub fn locate(&self, p: &std::path::Path) -> Result<Location> {
+        match p.to_str() {
+            Some(url) if is_url(url) => Ok(Location::Postgres(Box::new(Target::parse(
+                url,
+                self.pg.clone(),
+            )?))),
+            _ => Ok(Location::File(crate::storage::sqlite::Location {
+                path: p.to_path_buf(),
+                explicit: true,
+                mode: self.mode,
+            })),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub catalog: Location,
+    /// Turns other catalogs a command names (`catalog copy --from/--to`) into locations.
+    pub locator: Locator,
     pub actor: Option<String>,
     pub actor_source: Source,
     pub format: Format,
@@ -348,23 +382,13 @@ impl Settings {
         } else {
             ModeCheck::On
         };
-        // A path names a file; a postgres:// or postgresql:// URL a PostgreSQL catalog.
-        let at = |p: &std::path::Path, explicit: bool| -> Result<Location> {
-            match p.to_str() {
-                Some(url) if is_url(url) => {
-                    Ok(Location::Postgres(Box::new(Target::parse(url, env.pg())?)))
-                }
-                _ => Ok(Location::File(crate::storage::sqlite::Location {
-                    path: p.to_path_buf(),
-                    explicit,
-                    mode,
-                })),
-            }
-        };
+        let locator = Locator { pg: env.pg(), mode };
         let catalog = if let Some(p) = catalog {
-            at(p, true).map_err(|e| e.within("--catalog"))?
+            locator.locate(p).map_err(|e| e.within("--catalog"))?
         } else if let Some(p) = env.get("DWCTL_CATALOG") {
-            at(std::path::Path::new(p), true).map_err(|e| e.within("DWCTL_CATALOG"))?
+            locator
+                .locate(std::path::Path::new(p))
+                .map_err(|e| e.within("DWCTL_CATALOG"))?
         } else if let Some(p) = &cfg.catalog {
             if p.to_string_lossy().trim().is_empty() {
                 return Err(cfg_err(
@@ -373,7 +397,7 @@ impl Settings {
                         .with_hint("name the catalog file, or leave the key out for the default"),
                 ));
             }
-            at(p, true).map_err(|e| cfg_err("catalog", e))?
+            locator.locate(p).map_err(|e| cfg_err("catalog", e))?
         } else {
             let data = dirs
                 .as_ref()
@@ -382,7 +406,11 @@ impl Settings {
                     Error::catalog("cannot find a home directory for the default catalog")
                         .with_hint("name the catalog with --catalog PATH or DWCTL_CATALOG")
                 })?;
-            at(&data.join("catalog.db"), false)?
+            Location::File(crate::storage::sqlite::Location {
+                path: data.join("catalog.db"),
+                explicit: false,
+                mode,
+            })
         };
 
         let (actor, actor_source) = if let Some(a) = actor {
@@ -452,6 +480,7 @@ impl Settings {
 
         Ok(Settings {
             catalog,
+            locator,
             actor,
             actor_source,
             format,

@@ -193,6 +193,9 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
         C::Completions(a) => cmd::completions::run(ctx, &a.shell.script()),
         C::Check(a) => cmd::check::run(ctx, &a.workspaces, a.strict),
         C::Catalog(cli::CatalogCommand::Backup(a)) => cmd::catalog::backup(ctx, &a.path),
+        C::Catalog(cli::CatalogCommand::Copy(a)) => {
+            cmd::catalog::copy(ctx, a.from.as_deref(), &a.to)
+        }
         C::Catalog(cli::CatalogCommand::Migrate) => cmd::catalog::migrate(ctx),
         C::Serve(a) => serve_api(
             ctx,
@@ -274,6 +277,7 @@ fn user(ctx: &mut commands::Ctx, c: cli::UserCommand) -> anyhow::Result<()> {
                 id: a.id,
                 display_name: a.display_name,
                 full_access: a.full_access,
+                db_role: a.db_role,
                 if_not_exists: a.if_not_exists,
                 dry_run: a.dry_run,
             },
@@ -285,6 +289,11 @@ fn user(ctx: &mut commands::Ctx, c: cli::UserCommand) -> anyhow::Result<()> {
             &a.user,
             a.display_name.as_deref(),
             a.full_access,
+            match (a.db_role, a.no_db_role) {
+                (Some(r), _) => Some(Some(r)),
+                (None, true) => Some(None),
+                (None, false) => None,
+            },
             a.dry_run,
         ),
         C::Remove(a) => user::remove(ctx, &a.user, a.cascade, a.if_exists, a.dry_run),

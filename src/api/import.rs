@@ -939,6 +939,7 @@ fn principal(
             kind: Some("ram-user".into()),
             full_access: None,
             display_name: None,
+            db_role: None,
         },
     );
     Some(user_name)

@@ -20,6 +20,25 @@ dwctl audit verify.",
         after_help = "EXAMPLES:\n  dwctl catalog backup ~/backups/dwctl-$(date +%F).db\n  dwctl --catalog ./backup.db audit verify"
     )]
     Backup(CatalogBackupArgs),
+    /// Copy a whole catalog, verbatim, into a new file or an empty PostgreSQL schema
+    #[command(
+        long_about = "Copy every row of every table of the catalog FROM (default: the catalog in use) into \
+TO, a new catalog: principals, workspaces, members, resource groups, compute resources, data \
+sources and the whole audit log with its hashes, keys and ids unchanged, so that dwctl audit \
+verify passes on the copy and dwctl export --all prints the same bytes for both. Either side may \
+be a file or (once PostgreSQL catalogs exist) a postgres:// URL: this is how a team moves onto a \
+shared catalog, or takes a file out of one.\n\n\
+TO must be new: a file that does not exist (created 0600, as init creates one, without init's \
+own rows), or an empty schema. A target that is not empty is refused (exit 4). The copy is one \
+transaction on TO: interrupted, it leaves nothing. The source is read from one snapshot, table by \
+table in key order, and written in batches: a large catalog is never held in memory.\n\n\
+The copy holds every secret in clear and the whole audit log, so, like catalog backup, it needs \
+the account or a RAM user with full access (on FROM). A copy is not a change to the tenant: it \
+writes no audit event on either side. Copied into PostgreSQL, the login that runs the copy is \
+mapped to the account (see README \"Who is acting\").",
+        after_help = "EXAMPLES:\n  dwctl catalog copy --to ./copy.db\n  dwctl catalog copy --from ./old.db --to ./team.db\n  dwctl --catalog ./copy.db audit verify"
+    )]
+    Copy(CatalogCopyArgs),
     /// Bring the catalog's schema up to this dwctl's version
     #[command(
         long_about = "Bring the catalog's schema up to this dwctl's version, in one transaction under the \
@@ -31,6 +50,16 @@ change), and on PostgreSQL the login needs the right to change the schema's tabl
         after_help = "EXAMPLES:\n  dwctl catalog migrate --catalog postgres://db/team"
     )]
     Migrate,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogCopyArgs {
+    /// The catalog to copy [default: the catalog in use]
+    #[arg(long, value_name = "CATALOG", value_hint = ValueHint::FilePath)]
+    pub from: Option<PathBuf>,
+    /// The new catalog to write (a file that does not exist, or an empty schema)
+    #[arg(long, value_name = "CATALOG", value_hint = ValueHint::FilePath)]
+    pub to: PathBuf,
 }
 
 #[derive(Debug, Args)]

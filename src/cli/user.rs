@@ -17,9 +17,9 @@ pub enum UserCommand {
     /// Show one principal
     #[command(after_help = "EXAMPLES:\n  dwctl user show alice")]
     Show(UserRef),
-    /// Change a principal's display name or full access
+    /// Change a principal's display name, full access or database login
     #[command(
-        after_help = "EXAMPLES:\n  dwctl user update alice --full-access true\n  dwctl user update alice --display-name ''"
+        after_help = "EXAMPLES:\n  dwctl user update alice --full-access true\n  dwctl user update alice --display-name ''\n  dwctl user update alice --db-role alice"
     )]
     Update(UserUpdateArgs),
     /// Remove a principal (refused while it is a member anywhere, unless --cascade)
@@ -96,6 +96,9 @@ pub struct UserAddArgs {
     /// Grant AliyunDataWorksFullAccess: a tenant administrator
     #[arg(long)]
     pub full_access: bool,
+    /// The PostgreSQL login that acts as this principal on a shared catalog (only the account may set it)
+    #[arg(long, value_name = "LOGIN", value_parser = values::db_role)]
+    pub db_role: Option<String>,
     /// Succeed without change when the principal exists
     #[arg(long)]
     pub if_not_exists: bool,
@@ -115,6 +118,12 @@ pub struct UserUpdateArgs {
     /// Tenant full access on or off
     #[arg(long, value_name = "BOOL", action = clap::ArgAction::Set)]
     pub full_access: Option<bool>,
+    /// Map the principal to the PostgreSQL login that acts as it on a shared catalog (only the account may)
+    #[arg(long, value_name = "LOGIN", value_parser = values::db_role, conflicts_with = "no_db_role")]
+    pub db_role: Option<String>,
+    /// Clear the principal's PostgreSQL login (only the account may)
+    #[arg(long)]
+    pub no_db_role: bool,
     /// Check everything and show the result, but write nothing
     #[arg(long)]
     pub dry_run: bool,

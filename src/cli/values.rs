@@ -70,6 +70,8 @@ parsers! {
     principal -> String = crate::domain::principal::parse_principal_ref, same;
     /// A principal's id (digits).
     principal_id -> String = crate::model::parse_principal_id, same;
+    /// A database login (a PostgreSQL role name).
+    db_role -> String = crate::model::parse_db_role, same;
     /// The account's id (16 digits).
     account_id -> String = crate::model::parse_account_id, same;
     /// A region id.

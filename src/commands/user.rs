@@ -36,6 +36,8 @@ pub struct Add {
     pub id: Option<String>,
     pub display_name: Option<String>,
     pub full_access: bool,
+    /// A valid database login.
+    pub db_role: Option<String>,
     pub if_not_exists: bool,
     pub dry_run: bool,
 }
@@ -59,6 +61,7 @@ pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {
             .map(parse_display_name)
             .transpose()?,
         full_access: a.full_access,
+        db_role: a.db_role,
     };
     let done = ctx.write(a.dry_run, |s| principal::add(s, req, a.if_not_exists))?;
     let msg = if done.value.changed {
@@ -69,12 +72,14 @@ pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {
     ctx.print_mutation(Action::UserAdd.name(), a.dry_run, done, &msg)
 }
 
-/// `user update`: an empty display name removes it.
+/// `user update`: an empty display name removes it; `db_role` `Some(None)` clears the
+/// login (a valid one when set).
 pub fn update(
     ctx: &mut Ctx,
     user: &str,
     display_name: Option<&str>,
     full_access: Option<bool>,
+    db_role: Option<Option<String>>,
     dry_run: bool,
 ) -> anyhow::Result<()> {
     let u = PrincipalUpdate {
@@ -88,6 +93,7 @@ pub fn update(
             })
             .transpose()?,
         full_access,
+        db_role,
     };
     let done = ctx.write(dry_run, |s| principal::update(s, user, &u))?;
     let msg = format!("Updated principal {}.", done.value.value.name);

@@ -27,9 +27,9 @@ use crate::model::resources::{AsCompute, AsSource, Connection};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::types::{self, resolve_type, ConnMode, Properties};
 use crate::model::{
-    named, parse_principal_id, parse_tag_key, parse_tag_value, shown, DisplayName, Env, GroupName,
-    Mode, ObjectName, Principal, PrincipalDisplayName, PrincipalKind, PrincipalName, Remark,
-    SodPolicy, Status, Workspace, WorkspaceName,
+    named, parse_db_role, parse_principal_id, parse_tag_key, parse_tag_value, shown, DisplayName,
+    Env, GroupName, Mode, ObjectName, Principal, PrincipalDisplayName, PrincipalKind,
+    PrincipalName, Remark, SodPolicy, Status, Workspace, WorkspaceName,
 };
 
 /// What a change of a plan does to its object; written `create`, `update`, `delete`.
@@ -260,6 +260,8 @@ struct PrincipalInput {
     id: Option<String>,
     /// `Some(None)`: `display_name = ""`, none.
     display: Option<Option<String>>,
+    /// `Some(None)`: `db_role = ""`, none.
+    db_role: Option<Option<String>>,
 }
 
 impl PrincipalInput {
@@ -277,11 +279,17 @@ impl PrincipalInput {
             Some("") => Some(None),
             Some(x) => Some(Some(PrincipalDisplayName::parse(x)?.into_string())),
         };
+        let db_role = match d.db_role.as_deref() {
+            None => None,
+            Some("") => Some(None),
+            Some(x) => Some(Some(parse_db_role(x)?)),
+        };
         Ok(PrincipalInput {
             name,
             kind,
             id,
             display,
+            db_role,
         })
     }
 }
@@ -545,6 +553,7 @@ impl Applier<'_, '_, '_> {
             kind,
             id,
             display,
+            db_role,
         } = PrincipalInput::parse(d).map_err(|e| e.within(&what))?;
         match self.principal_named(name.as_str())? {
             None => {
@@ -554,6 +563,7 @@ impl Applier<'_, '_, '_> {
                     id: id.clone(),
                     display_name: display.flatten(),
                     full_access: d.full_access.unwrap_or(false),
+                    db_role: db_role.flatten(),
                 };
                 let added = self.step(&format!("+ {what}"), |s| principal::add(s, req, false))?;
                 self.principals.put(added.value);
@@ -587,10 +597,14 @@ impl Applier<'_, '_, '_> {
                 if d.full_access.is_some_and(|f| f != p.full_access) {
                     fields.push("full_access".to_string());
                 }
+                if db_role.as_ref().is_some_and(|v| *v != p.db_role) {
+                    fields.push("db_role".to_string());
+                }
                 if !fields.is_empty() {
                     let u = PrincipalUpdate {
                         display_name: display,
                         full_access: d.full_access,
+                        db_role,
                     };
                     let updated = self.step(&format!("~ {what}"), |s| {
                         principal::update(s, p.name.as_str(), &u)
@@ -1518,6 +1532,7 @@ fn principal_decl(p: Principal) -> PrincipalDecl {
         kind: Some(p.kind.to_string()),
         full_access: Some(p.full_access),
         display_name: Some(p.display_name.unwrap_or_default()),
+        db_role: p.db_role,
     }
 }
 

@@ -4,6 +4,7 @@
 //! in `crate::storage`.
 
 pub mod access_key;
+pub mod actor;
 pub mod admit;
 pub mod apply;
 pub mod audit;

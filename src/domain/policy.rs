@@ -17,10 +17,12 @@ pub enum TenantRight {
     ManageResourceGroups,
     SeeEveryWorkspace,
     ReadWholeAuditLog,
+    /// Map principals to database logins (`--db-role`): who acts on a PostgreSQL catalog.
+    MapLogins,
 }
 
 impl TenantRight {
-    pub const ALL: [TenantRight; 7] = [
+    pub const ALL: [TenantRight; 8] = [
         TenantRight::CreateWorkspace,
         TenantRight::WorkspaceLifecycle,
         TenantRight::UpgradeWorkspace,
@@ -28,6 +30,7 @@ impl TenantRight {
         TenantRight::ManageResourceGroups,
         TenantRight::SeeEveryWorkspace,
         TenantRight::ReadWholeAuditLog,
+        TenantRight::MapLogins,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,20 +42,23 @@ impl TenantRight {
             TenantRight::ManageResourceGroups => "resourcegroup.manage",
             TenantRight::SeeEveryWorkspace => "workspace.see_all",
             TenantRight::ReadWholeAuditLog => "audit.read_all",
+            TenantRight::MapLogins => "user.db_role",
         }
     }
 
     /// Who holds it: the account always; a full-access RAM identity all but upgrade.
     pub fn held_by(self, p: &Principal) -> bool {
         match self {
-            TenantRight::UpgradeWorkspace => p.is_account(),
+            TenantRight::UpgradeWorkspace | TenantRight::MapLogins => p.is_account(),
             _ => p.is_tenant_admin(),
         }
     }
 
     fn granted_by(self) -> &'static str {
         match self {
-            TenantRight::UpgradeWorkspace => "only the account (root) may do this",
+            TenantRight::UpgradeWorkspace | TenantRight::MapLogins => {
+                "only the account (root) may do this"
+            }
             _ => "this needs the account or a RAM user with full access (dwctl user update NAME --full-access true)",
         }
     }
@@ -366,6 +372,7 @@ mod tests {
             kind,
             display_name: None,
             full_access: full,
+            db_role: None,
             created_at: Timestamp::from_millis(0),
         }
     }

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::admit;
-use super::policy::Action;
+use super::policy::{self, Action};
 use super::session::{diff, Outcome, Session};
 use crate::model::error::{Error, Result};
 use crate::model::{
@@ -18,6 +18,8 @@ pub struct NewPrincipal {
     pub id: Option<String>,
     pub display_name: Option<String>,
     pub full_access: bool,
+    /// The database login it acts as on a PostgreSQL catalog (only the account maps).
+    pub db_role: Option<String>,
 }
 
 fn to_json(p: &Principal) -> Value {
@@ -90,6 +92,9 @@ pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Ou
             if req.id.as_ref().is_some_and(|id| *id != existing.id) {
                 differs.push("id");
             }
+            if req.db_role.is_some() && existing.db_role != req.db_role {
+                differs.push("db_role");
+            }
             s.warn_differs(format_args!("principal {}", existing.name), &differs);
             return Ok(Outcome::unchanged(existing));
         }
@@ -109,6 +114,9 @@ pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Ou
         }
         None => generate_id(s)?,
     };
+    if let Some(login) = &req.db_role {
+        map_login(s, login, None)?;
+    }
     let mut p = Principal {
         pk: 0,
         id,
@@ -116,6 +124,7 @@ pub fn add(s: &mut Session, req: NewPrincipal, if_not_exists: bool) -> Result<Ou
         kind: req.kind,
         display_name: req.display_name,
         full_access: req.full_access,
+        db_role: req.db_role,
         created_at: s.now,
     };
     p.pk = s.tx().insert_principal(&p)?;
@@ -153,6 +162,8 @@ pub struct PrincipalUpdate {
     /// `Some(None)` clears the display name.
     pub display_name: Option<Option<String>>,
     pub full_access: Option<bool>,
+    /// `Some(None)` clears the database login (`--no-db-role`).
+    pub db_role: Option<Option<String>>,
 }
 
 pub fn update(
@@ -174,6 +185,15 @@ pub fn update(
             p.full_access = f;
         }
     }
+    if let Some(r) = &u.db_role {
+        if *r != before.db_role {
+            match r {
+                Some(login) => map_login(s, login, Some(&before))?,
+                None => unmap_login(s, &before)?,
+            }
+            p.db_role = r.clone();
+        }
+    }
     if p == before {
         return Ok(Outcome::unchanged(before));
     }
@@ -185,6 +205,47 @@ pub fn update(
         diff(&to_json(&before), &to_json(&p)),
     )?;
     Ok(Outcome::changed(p))
+}
+
+/// Map `login` to a principal (`who`, or the one being added): only the account may (exit
+/// 5, audited), and a login maps to one principal at most (exit 4 naming the other).
+fn map_login(s: &mut Session, login: &str, who: Option<&Principal>) -> Result<()> {
+    policy::require_tenant(
+        &s.actor,
+        policy::TenantRight::MapLogins,
+        "map principals to database logins",
+    )?;
+    if let Some(other) = s.tx().principal_by_db_role(login)? {
+        if who.is_none_or(|w| w.pk != other.pk) {
+            return Err(Error::conflict(format!(
+                "database login {} is already mapped to principal {}",
+                shown(login),
+                other.name
+            ))
+            .with_hint(format!(
+                "a login acts as one principal: clear it first with dwctl user update {} --no-db-role",
+                other.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Clear a principal's login (`--no-db-role`): only the account may, and never the
+/// account's own on a catalog that authenticates logins (no one could map logins again).
+fn unmap_login(s: &mut Session, who: &Principal) -> Result<()> {
+    policy::require_tenant(
+        &s.actor,
+        policy::TenantRight::MapLogins,
+        "map principals to database logins",
+    )?;
+    if who.is_account() && s.login.is_some() {
+        return Err(Error::refused(
+            "the account's database login cannot be cleared on this catalog: no login could then map the others",
+        )
+        .with_hint("map the account to another login instead: dwctl user update root --db-role LOGIN"));
+    }
+    Ok(())
 }
 
 /// Refused while the principal is a member anywhere (exit 4, naming the workspaces),

@@ -5,15 +5,16 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::actor;
 use super::chain::event_hash;
 use super::ids::Ids;
 use super::policy::Action;
 use super::store::{Catalog, Tx};
 use crate::model::audit::AuditEvent;
 use crate::model::clock::Timestamp;
-use crate::model::error::{Error, Kind, Result};
+use crate::model::error::{Kind, Result};
 use crate::model::Tenant;
-use crate::model::{shown, Principal, Warning};
+use crate::model::{Principal, Warning};
 
 /// What every command brings: who acts, what time it is, whether to roll back.
 #[derive(Debug, Clone)]
@@ -61,6 +62,8 @@ struct Attempt {
 pub struct Session<'t, 'c> {
     tx: &'t mut (dyn Tx + 'c),
     pub actor: Principal,
+    /// The database login the actor is bound to (`None` on a file catalog).
+    pub login: Option<String>,
     pub now: Timestamp,
     pub tenant: Tenant,
     pub dry_run: bool,
@@ -150,9 +153,11 @@ impl<'t, 'c> Session<'t, 'c> {
         tenant: Tenant,
         ids: Ids,
     ) -> Self {
+        let login = tx.login().ok().flatten();
         Session {
             tx,
             actor,
+            login,
             now,
             tenant,
             dry_run: false,
@@ -161,18 +166,6 @@ impl<'t, 'c> Session<'t, 'c> {
             attempt: None,
             writable: true,
         }
-    }
-}
-
-/// The command's actor: `--as` (name or id) or the account. An actor that is not a
-/// principal of the tenant is refused before anything else is read (exit 5).
-fn resolve_actor(tx: &dyn Tx, actor: Option<&str>) -> Result<Principal> {
-    match actor {
-        None => tx.account(),
-        Some(r) => tx.principal(r)?.ok_or_else(|| {
-            Error::denied(format!("unknown actor {}: not a principal of this tenant", shown(r)))
-                .with_hint("name an existing principal with --as (dwctl user list), or drop --as to act as the account")
-        }),
     }
 }
 
@@ -202,7 +195,7 @@ pub fn write<T>(
     let mut tx = catalog.write()?;
     let now = clock(&*tx, req)?;
     let tenant = tx.tenant()?;
-    let actor = resolve_actor(&*tx, req.actor.as_deref())?;
+    let actor = actor::resolve(&*tx, req.actor.as_deref())?;
     // A seeded stream starts from where the audit chain ends, read in this transaction:
     // each process of a seeded sequence gets its own ids.
     let ids = match req.seed {
@@ -215,7 +208,8 @@ pub fn write<T>(
     tx.savepoint()?;
     let mut s = Session {
         tx: &mut *tx,
-        actor,
+        actor: actor.principal,
+        login: actor.login,
         now,
         tenant,
         dry_run: req.dry_run,
@@ -267,10 +261,11 @@ pub fn read<T>(
     let mut tx = catalog.read()?;
     let now = clock(&*tx, req)?;
     let tenant = tx.tenant()?;
-    let actor = resolve_actor(&*tx, req.actor.as_deref())?;
+    let actor = actor::resolve(&*tx, req.actor.as_deref())?;
     let mut s = Session {
         tx: &mut *tx,
-        actor,
+        actor: actor.principal,
+        login: actor.login,
         now,
         tenant,
         dry_run: false,

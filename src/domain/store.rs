@@ -35,6 +35,11 @@ pub trait Tx:
     /// Check the catalog's storage is sound: exit 7 naming the first problem if not.
     fn quick_check(&self) -> Result<()>;
 
+    /// The database login this transaction runs as, when the catalog's server
+    /// authenticates one (PostgreSQL's `current_user`); `None` on a file, where `--as`
+    /// chooses the actor (README "Who is acting").
+    fn login(&self) -> Result<Option<String>>;
+
     fn commit(self: Box<Self>) -> Result<()>;
 
     fn rollback(self: Box<Self>) -> Result<()>;
@@ -96,6 +101,9 @@ pub trait PrincipalStore {
     fn account(&self) -> Result<Principal>;
 
     fn principal_by_pk(&self, pk: i64) -> Result<Option<Principal>>;
+
+    /// The principal mapped to a database login (exactly: logins are case-sensitive).
+    fn principal_by_db_role(&self, login: &str) -> Result<Option<Principal>>;
 
     fn principal_id_taken(&self, id: &str) -> Result<bool>;
 

@@ -10,10 +10,10 @@ use super::session::Session;
 use super::store::Tx;
 use super::workspace::{self, to_json};
 use crate::model::clock::Timestamp;
-use crate::model::error::Result;
+use crate::model::error::{Error, Result};
 use crate::model::resource_group::{GroupStatus, GroupType, Payment, ResourceGroup};
 use crate::model::roles::RoleSet;
-use crate::model::Tenant;
+use crate::model::{shown, Tenant};
 use crate::model::{
     Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace, WorkspaceName,
 };
@@ -39,9 +39,46 @@ pub fn default_workspace_name(account_id: &str) -> WorkspaceName {
 /// `catalog backup`: the copy holds every workspace, every secret in clear and the whole
 /// audit log, so it needs what reading all of that needs: the account or full access.
 pub fn authorize_backup(s: &Session) -> Result<()> {
-    let doing = "back up the catalog";
+    authorize_whole_read(s, "back up the catalog")
+}
+
+/// `catalog copy`: the copy holds what a backup holds, so it needs the same rights of the
+/// source's actor (the target is new: no one acts there yet).
+pub fn authorize_copy(s: &Session) -> Result<()> {
+    authorize_whole_read(s, "copy the catalog")
+}
+
+fn authorize_whole_read(s: &Session, doing: &str) -> Result<()> {
     policy::require_tenant(&s.actor, policy::TenantRight::SeeEveryWorkspace, doing)?;
     policy::require_tenant(&s.actor, policy::TenantRight::ReadWholeAuditLog, doing)
+}
+
+/// After `catalog copy` loaded its rows, in the target's transaction: on a catalog that
+/// authenticates logins, the login running the copy becomes the account's (as `init`
+/// maps it), so that someone can act on the copy. A login the source maps to another
+/// principal is refused (exit 4): the copy would bind it to two. Writes no audit event (a
+/// copy is not a change to the tenant); on a file it does nothing.
+pub fn map_copying_login(tx: &dyn Tx) -> Result<()> {
+    let Some(login) = tx.login()? else {
+        return Ok(());
+    };
+    let mut account = tx.account()?;
+    match tx.principal_by_db_role(&login)? {
+        Some(p) if p.is_account() => Ok(()),
+        Some(p) => Err(Error::conflict(format!(
+            "database login {} is mapped to principal {} in the source, and the copy maps the login that runs it to the account",
+            shown(&login),
+            p.name
+        ))
+        .with_hint(format!(
+            "run the copy as another login (the account's), or clear the mapping in the source first: dwctl user update {} --no-db-role",
+            p.name
+        ))),
+        None => {
+            account.db_role = Some(login);
+            tx.update_principal(&account)
+        }
+    }
 }
 
 /// Fill a new catalog with what a new DataWorks user gets: the account principal `root`,
@@ -68,6 +105,9 @@ pub fn init(
         kind: PrincipalKind::Account,
         display_name: Some("Alibaba Cloud account".into()),
         full_access: true,
+        // On a catalog that authenticates logins, the login that creates it is the
+        // account's: someone must be able to map the others.
+        db_role: tx.login()?,
         created_at: now,
     };
     root.pk = tx.insert_principal(&root)?;
@@ -149,7 +189,8 @@ pub struct WhoAmI {
     pub actor_id: String,
     pub kind: PrincipalKind,
     pub full_access: bool,
-    /// Where the actor came from: `flag`, `env`, `config`, or `default` (the account).
+    /// Where the actor came from: `flag`, `env`, `config`, `default` (the account), or
+    /// `login` (the principal mapped to the database login, on PostgreSQL).
     pub source: String,
     pub account_id: String,
     pub region: String,
@@ -174,7 +215,10 @@ pub fn whoami(s: &mut Session, source: &str) -> Result<WhoAmI> {
         actor_id: s.actor.id.clone(),
         kind: s.actor.kind,
         full_access: s.actor.is_tenant_admin(),
-        source: source.to_string(),
+        source: match (&s.login, source) {
+            (Some(_), "default") => "login".to_string(),
+            _ => source.to_string(),
+        },
         account_id: s.tenant.account_id.clone(),
         region: s.tenant.region.clone(),
         tenant_rights: policy::tenant_rights_of(&s.actor),

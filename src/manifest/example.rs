@@ -15,6 +15,7 @@ name = "alice"
 kind = "ram-user"                     # ram-user | ram-role
 full_access = false                   # true: tenant administrator (AliyunDataWorksFullAccess)
 display_name = "Alice"
+db_role = "alice"                     # the PostgreSQL login acting as alice; only the account sets it
 
 [[principal]]
 name = "etl-bot"

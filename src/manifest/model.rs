@@ -176,6 +176,10 @@ pub struct PrincipalDecl {
     pub full_access: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// The PostgreSQL login that acts as the principal on a shared catalog; `""` clears
+    /// it. Only the account may set it. Export writes it only when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_role: Option<String>,
 }
 
 /// A resource group (domain.md 7).

@@ -345,7 +345,7 @@ fn unknown_key_at_every_level_toml() {
             ),
             (
                 "version = 1\n\n[[principal]]\nname = \"a\"\n  colour = 1\n",
-                "5:3: unknown field `colour`, expected one of `name`, `id`, `kind`, `full_access`, `display_name`",
+                "5:3: unknown field `colour`, expected one of `name`, `id`, `kind`, `full_access`, `display_name`, `db_role`",
             ),
             (
                 "version = 1\n[[resource_group]]\nname = \"g\"\nsize = 4\n",
@@ -1229,6 +1229,7 @@ fn emits_every_key_in_a_fixed_order() {
             kind: Some("ram-role".into()),
             full_access: Some(true),
             display_name: Some(String::new()),
+            db_role: Some("bob".into()),
         }],
         resource_group: vec![ResourceGroupDecl {
             name: "g".into(),
@@ -1295,6 +1296,7 @@ id = "2000000000000001"
 kind = "ram-role"
 full_access = true
 display_name = ""
+db_role = "bob"
 
 [[resource_group]]
 name = "g"
@@ -1493,6 +1495,7 @@ impl Rng {
                 kind: self.opt_s(),
                 full_access: self.opt_b(),
                 display_name: self.opt_s(),
+                db_role: self.opt_s(),
             })
             .collect();
         let resource_group = (0..self.below(3))

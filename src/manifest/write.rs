@@ -309,6 +309,7 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             w.opt_str("kind", &p.kind);
             w.opt_bool("full_access", p.full_access);
             w.opt_str("display_name", &p.display_name);
+            w.opt_str("db_role", &p.db_role);
         }
         Item::ResourceGroup(g) => {
             w.header("resource_group");

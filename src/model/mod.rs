@@ -372,6 +372,9 @@ pub struct Principal {
     pub kind: PrincipalKind,
     pub display_name: Option<String>,
     pub full_access: bool,
+    /// The database login (a PostgreSQL role) that acts as this principal on a shared
+    /// catalog (README "Who is acting"); at most one principal per login.
+    pub db_role: Option<String>,
     pub created_at: Timestamp,
 }
 
@@ -396,6 +399,29 @@ pub fn parse_principal_id(s: &str) -> Result<String> {
         Err(
             Error::invalid(format!("invalid principal id {}", shown(s))).with_hint(format!(
                 "a principal id is a string of 1-{PRINCIPAL_ID_MAX_DIGITS} digits"
+            )),
+        )
+    }
+}
+
+/// Longest database login: PostgreSQL's role names are at most 63 bytes.
+pub const DB_ROLE_MAX_BYTES: usize = 63;
+
+/// A database login to map a principal to (`user update --db-role`, a manifest's
+/// `db_role`): what PostgreSQL's `current_user` can be, 1-63 bytes, no control characters
+/// and no spaces at either end. Compared exactly (PostgreSQL role names are
+/// case-sensitive).
+pub fn parse_db_role(s: &str) -> Result<String> {
+    if !s.is_empty()
+        && s.len() <= DB_ROLE_MAX_BYTES
+        && !s.chars().any(char::is_control)
+        && s.trim() == s
+    {
+        Ok(s.to_string())
+    } else {
+        Err(
+            Error::invalid(format!("invalid database login {}", shown(s))).with_hint(format!(
+                "a database login is a PostgreSQL role name: 1-{DB_ROLE_MAX_BYTES} bytes, no control characters, no spaces at either end"
             )),
         )
     }
@@ -555,6 +581,32 @@ impl Warning {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn database_logins_are_postgresql_role_names() {
+        for ok in [
+            "alice",
+            "Alice",
+            "team lead",
+            "a.b@c-d",
+            &"é".repeat(31),
+            &"x".repeat(63),
+        ] {
+            assert_eq!(parse_db_role(ok).unwrap(), ok);
+        }
+        for bad in [
+            "",
+            " a",
+            "a ",
+            "a\nb",
+            "a\u{7f}",
+            &"x".repeat(64),
+            &"é".repeat(32),
+        ] {
+            let e = parse_db_role(bad).unwrap_err();
+            assert!(e.message.starts_with("invalid database login"), "{bad:?}");
+        }
+    }
     use super::*;
 
     #[test]

@@ -49,6 +49,7 @@ impl View for Principal {
         "kind",
         "display_name",
         "full_access",
+        "db_role",
         "created_at",
     ];
     /// A table shows every field.

@@ -6,6 +6,7 @@
 //! `store::Tx`, a variant of [`Catalog`], and its arm in each `match` below.
 
 pub mod checked;
+pub mod copy;
 pub mod postgres;
 pub mod rows;
 pub mod sqlite;
@@ -106,6 +107,15 @@ impl Catalog {
         }
     }
 
+    /// `catalog copy`'s source side: every row of every table to `sink`, from one
+    /// snapshot, table by table (see [`copy`]).
+    pub fn dump(&mut self, sink: &mut dyn copy::Sink) -> Result<()> {
+        match self {
+            Catalog::Sqlite(c) => c.dump(sink),
+            Catalog::Postgres(c) => c.dump(sink),
+        }
+    }
+
     /// Copy the whole catalog to `dest`; the bytes written. Files only (the command
     /// refuses a PostgreSQL catalog before opening it).
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
@@ -180,4 +190,76 @@ impl NewCatalog {
             NewCatalog::Postgres(_) => Ok(Placed::Created),
         }
     }
+}
+
+/// `catalog copy`'s target: a new, empty catalog (schema, no rows), filled in one
+/// transaction by a [`copy::Loader`], then put in place.
+pub enum CopyTarget {
+    Sqlite(sqlite::NewCatalog),
+    Postgres(Box<postgres::NewCatalog>),
+}
+
+impl CopyTarget {
+    /// A new catalog at `loc`, made as `init` makes one but without its rows. A target
+    /// that is not empty is refused (exit 4): a file that exists (whatever it holds), a
+    /// schema that holds a catalog.
+    pub fn create(loc: &Location) -> Result<CopyTarget> {
+        match loc {
+            Location::File(f) => {
+                let path = &f.path;
+                if std::fs::symlink_metadata(path).is_ok() {
+                    return Err(not_empty(loc));
+                }
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        Error::catalog(format!("cannot create {}", dir.display()))
+                            .caused_by(e.to_string())
+                    })?;
+                }
+                Ok(CopyTarget::Sqlite(sqlite::NewCatalog::create(path)?))
+            }
+            Location::Postgres(t) => match postgres::NewCatalog::create(t)? {
+                Some(new) => Ok(CopyTarget::Postgres(Box::new(new))),
+                None => Err(not_empty(loc)),
+            },
+        }
+    }
+
+    /// Run `fill` with a loader in the target's one transaction; commit when it succeeds.
+    pub fn load(
+        &mut self,
+        fill: &mut dyn FnMut(&mut dyn copy::Loader) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            CopyTarget::Sqlite(new) => {
+                let mut load = new.loader()?;
+                fill(&mut load)?;
+                load.commit()
+            }
+            CopyTarget::Postgres(new) => {
+                let mut load = new.loader()?;
+                fill(&mut load)?;
+                load.commit()
+            }
+        }
+    }
+
+    /// Make the loaded catalog the target's (a file appears at its path only now, and
+    /// never replaces one that appeared meanwhile: exit 4; a schema was committed by
+    /// `load`).
+    pub fn place(self, loc: &Location) -> Result<()> {
+        match self {
+            CopyTarget::Sqlite(new) => match new.place()? {
+                Placed::Created => Ok(()),
+                Placed::AlreadyExisted => Err(not_empty(loc)),
+            },
+            CopyTarget::Postgres(_) => Ok(()),
+        }
+    }
+}
+
+/// Exit 4: `catalog copy` writes only into a new file or an empty schema.
+fn not_empty(target: &Location) -> Error {
+    Error::conflict(format!("the copy's target {target} is not empty"))
+        .with_hint("catalog copy writes a new catalog: name a file that does not exist, or a schema that holds no catalog")
 }

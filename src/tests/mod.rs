@@ -59,6 +59,7 @@ fn add_user(cat: &mut Catalog, name: &str, full_access: bool) {
                 id: None,
                 display_name: None,
                 full_access,
+                db_role: None,
             },
             false,
         )

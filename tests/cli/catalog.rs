@@ -63,7 +63,7 @@ fn init_creates_the_account_the_default_workspace_and_its_group() {
         users,
         json!([{ "id": ACCOUNT, "name": "root", "kind": "account",
                  "display_name": "Alibaba Cloud account", "full_access": true,
-                 "created_at": "2026-11-28T10:00:00.000Z" }])
+                 "db_role": null, "created_at": "2026-11-28T10:00:00.000Z" }])
     );
     let ws = env.json(&["workspace", "show", DEFAULT_WS, "-o", "json"]);
     assert_eq!(ws["display_name"], "Default Workspace");

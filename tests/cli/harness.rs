@@ -285,39 +285,7 @@ impl Env {
 
     /// Every row of every table except the audit log, for "nothing changed" checks.
     pub fn rows(&self) -> BTreeMap<String, Vec<String>> {
-        let conn = rusqlite::Connection::open_with_flags(
-            &self.catalog,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )
-        .expect("open catalog");
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit', 'sqlite_sequence') ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let mut out = BTreeMap::new();
-        for t in tables {
-            let mut st = conn
-                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))
-                .unwrap();
-            let n = st.column_count();
-            let rows: Vec<String> = st
-                .query_map([], |r| {
-                    let mut cells = Vec::new();
-                    for i in 0..n {
-                        let v: rusqlite::types::Value = r.get(i)?;
-                        cells.push(format!("{v:?}"));
-                    }
-                    Ok(cells.join("|"))
-                })
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            out.insert(t, rows);
-        }
-        out
+        table_rows(&self.catalog, &["audit", "sqlite_sequence"])
     }
 
     /// The audit events as (seq, action, outcome).
@@ -621,4 +589,43 @@ impl Tty {
             stderr: String::new(),
         }
     }
+}
+
+/// Every row of every table of the catalog file at `path` but those of `except`, as text,
+/// by table.
+pub fn table_rows(path: &Path, except: &[&str]) -> BTreeMap<String, Vec<String>> {
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open catalog");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<Vec<String>, _>>()
+        .unwrap()
+        .into_iter()
+        .filter(|t| !except.contains(&t.as_str()))
+        .collect();
+    let mut out = BTreeMap::new();
+    for t in tables {
+        let mut st = conn
+            .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))
+            .unwrap();
+        let n = st.column_count();
+        let rows: Vec<String> = st
+            .query_map([], |r| {
+                let mut cells = Vec::new();
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    cells.push(format!("{v:?}"));
+                }
+                Ok(cells.join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        out.insert(t, rows);
+    }
+    out
 }

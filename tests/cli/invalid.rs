@@ -628,8 +628,9 @@ fn every_positional_name_is_checked_escaped_and_cut() {
 
 /// The same for every option that takes a value (global ones have their own tests): a
 /// hostile value is refused (exit 2) in a short message with no raw control character.
-/// Filters that match text anywhere (`--name`, `--action`) and `export --file` (a path to
-/// write) are the only options where any text may be fine.
+/// Filters that match text anywhere (`--name`, `--action`), `export --file` (a path to
+/// write) and `catalog copy --from/--to` (catalogs: paths or URLs) are the only options
+/// where any text may be fine.
 #[test]
 fn every_option_value_is_escaped_and_cut_in_messages() {
     let env = corpus_env();
@@ -648,7 +649,10 @@ fn every_option_value_is_escaped_and_cut_in_messages() {
             }
             if matches!(
                 (path.join(" ").as_str(), long),
-                ("datasource list", "name") | ("audit list", "action") | ("export", "file")
+                ("datasource list", "name")
+                    | ("audit list", "action")
+                    | ("export", "file")
+                    | ("catalog copy", "from" | "to")
             ) {
                 continue;
             }

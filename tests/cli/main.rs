@@ -9,6 +9,7 @@ mod catalog;
 mod check;
 mod compute;
 mod connectivity;
+mod copy;
 mod datasource;
 mod help;
 mod import;

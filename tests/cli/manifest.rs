@@ -21,7 +21,7 @@ const SECRETS: [(&str, &str); 5] = [
 ];
 
 /// A catalog with something of every kind, built with the single commands.
-fn varied() -> Env {
+pub(crate) fn varied() -> Env {
     let mut env = Env::new().with_var("PW", "unused");
     for (k, v) in SECRETS {
         env = env.with_var(k, v);

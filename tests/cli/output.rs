@@ -193,6 +193,7 @@ fn reads() -> Vec<ReadVerb> {
                 "kind",
                 "display_name",
                 "full_access",
+                "db_role",
                 "created_at",
             ]),
         },

@@ -595,12 +595,13 @@ fn the_expectations_match_the_spec_tables() {
     );
 }
 
-/// Commands that change nothing, or need no actor's right (`catalog backup` changes
-/// nothing; its right is tested in tests/cli/backup.rs).
+/// Commands that change nothing, or need no actor's right (`catalog backup` and `catalog
+/// copy` change nothing in the catalog; their rights are tested in tests/cli/backup.rs and
+/// tests/cli/copy.rs).
 fn is_read_only(path: &[&str]) -> bool {
     matches!(
         path.last(),
-        Some(&("list" | "show" | "verify" | "head" | "types" | "backup"))
+        Some(&("list" | "show" | "verify" | "head" | "types" | "backup" | "copy"))
     ) || matches!(
         path.first(),
         Some(&("whoami" | "init" | "role" | "completions" | "export" | "plan" | "check"))

@@ -582,7 +582,8 @@ fn whoami_shows_the_actor_its_rights_and_its_roles() {
             "actor": "root", "actor_id": ACCOUNT, "kind": "account", "full_access": true,
             "source": "default", "account_id": ACCOUNT, "region": "cn-hangzhou",
             "tenant_rights": ["workspace.create", "workspace.lifecycle", "workspace.upgrade",
-                "user.manage", "resourcegroup.manage", "workspace.see_all", "audit.read_all"],
+                "user.manage", "resourcegroup.manage", "workspace.see_all", "audit.read_all",
+                "user.db_role"],
             "workspaces": [
                 {"workspace": DEFAULT_WS, "roles": ["role_project_owner"]},
                 {"workspace": "fin_ws", "roles": ["role_project_owner"]}

@@ -20,7 +20,7 @@ fn add_fills_every_field() {
     assert_eq!(
         p,
         json!({"id": id, "name": "alice", "kind": "ram-user", "display_name": null,
-               "full_access": false, "created_at": "2026-11-28T10:00:00.000Z"})
+               "full_access": false, "db_role": null, "created_at": "2026-11-28T10:00:00.000Z"})
     );
     assert_eq!(e.key(), ("root", "user.add", None, Some("alice"), "ok"));
     assert_eq!(e.details, json!({ "after": p }));
@@ -41,7 +41,7 @@ fn add_fills_every_field() {
     assert_eq!(
         v["result"],
         json!({"id": "2000000000000001", "name": "etl-role", "kind": "ram-role",
-               "display_name": "ETL 作业", "full_access": true,
+               "display_name": "ETL 作业", "full_access": true, "db_role": null,
                "created_at": "2026-11-28T10:00:00.000Z"})
     );
     // By name (any case) or by id.
@@ -547,4 +547,167 @@ fn cascade_removes_memberships_in_the_recycle_bin_too() {
         .unwrap()
         .iter()
         .any(|e| e["action"] == "member.remove" && e["target"] == "bob"));
+}
+
+/// `--db-role` maps a principal to the PostgreSQL login that acts as it on a shared
+/// catalog: shown in JSON, set and cleared by the account only, one principal per login.
+#[test]
+fn db_roles_are_mapped_by_the_account_one_principal_per_login() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    env.run(&["user", "add", "bob", "--full-access"]).ok();
+    assert_eq!(user(&env, "alice")["db_role"], Value::Null);
+    let set = [
+        "user",
+        "update",
+        "alice",
+        "--db-role",
+        "alice_pg",
+        "-o",
+        "json",
+    ];
+    let (r, e) = env.changes(&set);
+    assert_eq!(r.json()["result"]["db_role"], "alice_pg");
+    assert_eq!(e.key(), ("root", "user.update", None, Some("alice"), "ok"));
+    assert_eq!(
+        e.details,
+        json!({"before": {"db_role": null}, "after": {"db_role": "alice_pg"}})
+    );
+    assert_eq!(user(&env, "alice")["db_role"], "alice_pg");
+    let list = env.json(&["user", "list", "-o", "json"]);
+    assert_eq!(list[1]["name"], "alice");
+    assert_eq!(list[1]["db_role"], "alice_pg");
+    // Setting it again changes nothing.
+    let same = env.json(&set);
+    assert_eq!(same["changed"], false);
+    // A login maps to one principal: exit 4 naming the other.
+    let r = env.refused(
+        &["user", "update", "bob", "--db-role", "alice_pg"],
+        4,
+        "error: database login 'alice_pg' is already mapped to principal alice",
+    );
+    assert!(r.stderr.contains("--no-db-role"), "{}", r.stderr);
+    env.refused(
+        &["user", "add", "carol", "--db-role", "alice_pg"],
+        4,
+        "already mapped to principal alice",
+    );
+    // Logins are case-sensitive, as PostgreSQL's roles are.
+    env.run(&["user", "update", "bob", "--db-role", "ALICE_PG"])
+        .ok();
+    // Only the account maps logins: a full-access user is denied (5), audited.
+    env.refused_event(
+        &["--as", "bob", "user", "update", "alice", "--db-role", "x"],
+        5,
+        "error: bob may not map principals to database logins",
+        ("user.update", None, Some("alice")),
+    );
+    env.refused(
+        &["--as", "bob", "user", "update", "alice", "--no-db-role"],
+        5,
+        "bob may not map principals to database logins",
+    );
+    env.refused(
+        &["--as", "bob", "user", "add", "dave", "--db-role", "dave"],
+        5,
+        "bob may not map principals to database logins",
+    );
+    // ...but may change what else it may.
+    env.run(&[
+        "--as",
+        "bob",
+        "user",
+        "update",
+        "alice",
+        "--display-name",
+        "A",
+    ])
+    .ok();
+    // Cleared by the account; on a file the account's own may be cleared too.
+    env.run(&["user", "update", "alice", "--no-db-role"]).ok();
+    assert_eq!(user(&env, "alice")["db_role"], Value::Null);
+    env.run(&["user", "update", "root", "--db-role", "postgres"])
+        .ok();
+    env.run(&["user", "update", "root", "--no-db-role"]).ok();
+    // Added with one.
+    let v = env.json(&["user", "add", "erin", "--db-role", "erin", "-o", "json"]);
+    assert_eq!(v["result"]["db_role"], "erin");
+}
+
+#[test]
+fn invalid_db_roles_are_exit_2() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice"]).ok();
+    let long = "a".repeat(64);
+    for bad in ["", " alice", "alice ", "a\tb", long.as_str()] {
+        let r = env.refused(
+            &["user", "update", "alice", "--db-role", bad],
+            2,
+            "error: invalid database login",
+        );
+        assert!(r.stderr.contains("1-63 bytes"), "{bad:?}: {}", r.stderr);
+    }
+    env.refused(
+        &["user", "update", "alice", "--db-role", "a", "--no-db-role"],
+        2,
+        "cannot be used with",
+    );
+    // Any role name PostgreSQL takes (quoted), up to 63 bytes.
+    let max = "é".repeat(31);
+    env.run(&["user", "update", "alice", "--db-role", &max])
+        .ok();
+    env.run(&["user", "update", "alice", "--db-role", "Team Lead"])
+        .ok();
+}
+
+/// A principal's login travels in manifests: export writes it when set, apply sets and
+/// clears it (`db_role = ""`), only for the account, and the round trip is byte-identical.
+#[test]
+fn db_roles_round_trip_through_manifests() {
+    let env = Env::new();
+    env.run(&["user", "add", "alice", "--db-role", "alice"])
+        .ok();
+    env.run(&["user", "add", "bob", "--full-access"]).ok();
+    let exported = env.run(&["export", "--all"]);
+    let text = exported.ok();
+    assert!(text.contains("name = \"alice\"\n"), "{text}");
+    assert!(text.contains("db_role = \"alice\"\n"), "{text}");
+    assert_eq!(text.matches("db_role").count(), 1, "{text}");
+    let file = env.path().join("m.toml");
+    std::fs::write(&file, text).unwrap();
+    let other = Env::new();
+    other
+        .run(&["apply", "--file", file.to_str().unwrap(), "--yes"])
+        .ok();
+    assert_eq!(other.run(&["export", "--all"]).ok(), text);
+    assert_eq!(
+        other.json(&["user", "show", "alice", "-o", "json"])["db_role"],
+        "alice"
+    );
+    // Clearing in a manifest; only the account may.
+    std::fs::write(
+        &file,
+        "version = 1\n[[principal]]\nname = \"alice\"\ndb_role = \"\"\n",
+    )
+    .unwrap();
+    let r = other.run(&[
+        "--as",
+        "bob",
+        "apply",
+        "--file",
+        file.to_str().unwrap(),
+        "--yes",
+    ]);
+    r.fails(5, "bob may not map principals to database logins");
+    assert_eq!(
+        other.json(&["user", "show", "alice", "-o", "json"])["db_role"],
+        "alice"
+    );
+    other
+        .run(&["apply", "--file", file.to_str().unwrap(), "--yes"])
+        .ok();
+    assert_eq!(
+        other.json(&["user", "show", "alice", "-o", "json"])["db_role"],
+        Value::Null
+    );
 }

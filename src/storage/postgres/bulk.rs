@@ -59,6 +59,7 @@ impl Tx<'_> {
                             pr.display_name.as_deref(),
                             Some(full),
                             Some(&at),
+                            pr.db_role.as_deref(),
                         ],
                     );
                     if let Some((names, ids)) = &mut p.known.principals {

@@ -29,6 +29,7 @@ fn principal(name: &str, id: &str, kind: PrincipalKind) -> Principal {
             .is_multiple_of(2)
             .then(|| format!("{name} shown")),
         full_access: name.starts_with('A'),
+        db_role: name.starts_with('b').then(|| format!("{name}_login")),
         created_at: at("2026-01-02T03:04:05.678Z"),
     }
 }

@@ -15,6 +15,7 @@
 mod access_keys;
 mod audit;
 mod bulk;
+mod copy;
 mod pending;
 mod principals;
 mod resource_groups;
@@ -44,8 +45,9 @@ pub use target::{is_url, PgEnv, Target};
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_indexes.sql"),
-    include_str!("migrations/0004_lasting_ids.sql"),
-    include_str!("migrations/0005_access_keys.sql"),
+    include_str!("migrations/0003_lasting_ids.sql"),
+    include_str!("migrations/0004_access_keys.sql"),
+    include_str!("migrations/0005_db_role.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -76,7 +78,7 @@ const TABLES: &[&str] = &[
 
 /// The server's clock, as dwctl stores times (UTC, milliseconds).
 const NOW_MS: &str =
-    "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+    "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), current_user";
 
 /// The catalog this process opened (its URL, without the password), so that an error met
 /// anywhere names it.
@@ -481,14 +483,14 @@ impl Catalog {
             "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL lock_timeout = '{timeout}'; \
              LOCK TABLE dwctl_lock IN EXCLUSIVE MODE{nowait}; {NOW_MS}"
         );
-        let now = match simple_rows(&mut self.client, &sql) {
-            Ok(rows) => parse_now(&rows)?,
+        let (now, login) = match simple_rows(&mut self.client, &sql) {
+            Ok(rows) => (parse_now(&rows)?, parse_login(&rows)),
             Err(e) => {
                 let _ = self.client.batch_execute("ROLLBACK");
                 return Err(self.lock_error(e));
             }
         };
-        Ok(Tx::new(self, now))
+        Ok(Tx::new(self, now).with_login(login))
     }
 
     /// A lock timeout, naming the sessions that hold the catalog's lock.
@@ -542,7 +544,7 @@ impl Catalog {
             &format!("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; {NOW_MS}"),
         )?;
         let now = parse_now(&rows)?;
-        Ok(Tx::new(self, now))
+        Ok(Tx::new(self, now).with_login(parse_login(&rows)))
     }
 
     /// The schema holding the catalog.
@@ -556,6 +558,11 @@ fn parse_now(rows: &[Vec<Option<String>>]) -> Result<Timestamp> {
         .and_then(|r| r.first().cloned().flatten())
         .and_then(|s| Timestamp::from_stored(&s))
         .ok_or_else(|| Error::catalog(format!("{} did not say what time it is", the_catalog())))
+}
+
+/// The login of [`NOW_MS`]'s row.
+fn parse_login(rows: &[Vec<Option<String>>]) -> Option<String> {
+    rows.last().and_then(|r| r.get(1).cloned().flatten())
 }
 
 fn run_migrations(tx: &Tx<'_>, from: i64) -> Result<()> {
@@ -588,6 +595,8 @@ impl store::Catalog for Catalog {
 pub struct NewCatalog {
     cat: Catalog,
     now: Timestamp,
+    /// `current_user`: the login `init` maps to the account.
+    login: Option<String>,
 }
 
 impl NewCatalog {
@@ -624,6 +633,7 @@ impl NewCatalog {
             lock_timeout: Duration::ZERO,
             schema: t.schema.clone(),
         };
+        let login = parse_login(&rows);
         {
             let mut tx = Tx::new(&mut cat, now);
             run_migrations(&tx, 0)?;
@@ -631,13 +641,13 @@ impl NewCatalog {
             // Kept open: `write` hands it to `init`, whose commit commits it all.
             tx.open = false;
         }
-        Ok(Some(NewCatalog { cat, now }))
+        Ok(Some(NewCatalog { cat, now, login }))
     }
 
     /// The open transaction that made the schema: `init` writes the tenant in it and
     /// commits.
     pub fn write(&mut self) -> Result<Tx<'_>> {
-        Ok(Tx::new(&mut self.cat, self.now))
+        Ok(Tx::new(&mut self.cat, self.now).with_login(self.login.clone()))
     }
 }
 
@@ -649,6 +659,9 @@ pub struct Tx<'c> {
     now: Timestamp,
     /// The newest audit event, cached so that `apply` does not look it up per event.
     pub(crate) last_hash: Option<(i64, String)>,
+    /// The login the server authenticated (`current_user`), read with the clock as the
+    /// transaction began: who acts (README "Who is acting").
+    login: Option<String>,
     /// The rows buffered for the next COPY (`bulk.rs`).
     pending: RefCell<pending::Pending>,
 }
@@ -670,8 +683,14 @@ impl<'c> Tx<'c> {
             open: true,
             now,
             last_hash: None,
+            login: None,
             pending: pending::Pending::new(),
         }
+    }
+
+    fn with_login(mut self, login: Option<String>) -> Tx<'c> {
+        self.login = login;
+        self
     }
 
     fn conn(&self) -> Result<std::cell::RefMut<'_, &'c mut Catalog>> {
@@ -823,6 +842,11 @@ impl store::Tx for Tx<'_> {
     fn now(&self) -> Result<Option<Timestamp>> {
         Ok(Some(self.now))
     }
+
+    /// `current_user`, as the transaction began.
+    fn login(&self) -> Result<Option<String>> {
+        Ok(self.login.clone())
+    }
 }
 
 impl Drop for Tx<'_> {
@@ -946,9 +970,10 @@ mod tests {
             // Back to schema 1: what 0002 and later add goes.
             .batch_execute(
                 "UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; \
-                 DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account; \
+                 DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; \
                  DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq'); \
-                 DROP TABLE access_key",
+                 DROP TABLE access_key; \
+                 ALTER TABLE principal DROP COLUMN db_role",
             )
             .unwrap();
         let e = Catalog::open(&s.target, Duration::ZERO).err().unwrap();

@@ -33,7 +33,7 @@ pub(super) enum Row<'e> {
 pub(super) const TABLES: [(&str, &str); 4] = [
     (
         "principal",
-        "COPY principal (pk, id, name, kind, display_name, full_access, created_at) FROM STDIN",
+        "COPY principal (pk, id, name, kind, display_name, full_access, created_at, db_role) FROM STDIN",
     ),
     (
         "binding",

@@ -8,9 +8,11 @@ use super::{damaged, Tx};
 use crate::domain::store::PrincipalStore;
 use crate::model::error::Result;
 use crate::model::Tenant;
-use crate::model::{parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName};
+use crate::model::{
+    parse_db_role, parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName,
+};
 
-const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at";
+const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at, db_role";
 
 /// The order of every list of principals: the account first, then by name as SQLite's
 /// NOCASE sorts it (lower(name) under "C": ASCII folded, then bytes).
@@ -26,6 +28,7 @@ fn principal_row(r: &Row) -> Result<Principal> {
         display_name: c.opt_text(4)?,
         full_access: c.bool(5)?,
         created_at: c.ts(6)?,
+        db_role: c.opt_parsed(7, "a database login", |s| parse_db_role(s).ok())?,
     })
 }
 
@@ -93,6 +96,15 @@ impl PrincipalStore for Tx<'_> {
         self.query_opt(
             &format!("SELECT {PRINCIPAL_COLS} FROM principal WHERE pk = $1"),
             &[&pk],
+        )?
+        .map(|r| principal_row(&r))
+        .transpose()
+    }
+
+    fn principal_by_db_role(&self, login: &str) -> Result<Option<Principal>> {
+        self.query_opt(
+            &format!("SELECT {PRINCIPAL_COLS} FROM principal WHERE db_role = $1"),
+            &[&login],
         )?
         .map(|r| principal_row(&r))
         .transpose()
@@ -170,8 +182,8 @@ impl PrincipalStore for Tx<'_> {
 
     fn update_principal(&self, p: &Principal) -> Result<()> {
         self.execute(
-            "UPDATE principal SET display_name = $2, full_access = $3 WHERE pk = $1",
-            &[&p.pk, &p.display_name, &p.full_access],
+            "UPDATE principal SET display_name = $2, full_access = $3, db_role = $4 WHERE pk = $1",
+            &[&p.pk, &p.display_name, &p.full_access, &p.db_role],
         )?;
         Ok(())
     }

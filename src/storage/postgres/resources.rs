@@ -99,7 +99,7 @@ fn from<K: ConnTable>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K
 /// Keys are max + 1 under the catalog's write lock, as SQLite's rowids.
 fn insert<K: ConnTable>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
     let sql = format!(
-        // Ids last (0004): a new id comes from the table's counter in dwctl_meta; a
+        // Ids last (0003): a new id comes from the table's counter in dwctl_meta; a
         // declared one ($13, checked free by the domain) moves the counter past it.
         "WITH n AS (UPDATE dwctl_meta SET value = GREATEST(value, \
            (SELECT COALESCE(max(pk), 0) FROM {0}), $13) + CASE WHEN $13 = 0 THEN 1 ELSE 0 END \

@@ -5,6 +5,7 @@
 mod access_keys;
 mod audit;
 mod backup;
+mod copy;
 mod file;
 pub mod names;
 mod principals;
@@ -32,8 +33,9 @@ const APPLICATION_ID: i32 = 0x6477_6374;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_indexes.sql"),
-    include_str!("migrations/0004_lasting_ids.sql"),
-    include_str!("migrations/0005_access_keys.sql"),
+    include_str!("migrations/0003_lasting_ids.sql"),
+    include_str!("migrations/0004_access_keys.sql"),
+    include_str!("migrations/0005_db_role.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -521,6 +523,11 @@ impl store::Tx for Tx<'_> {
                 .caused_by(problems)
                 .with_hint(RESTORE_HINT)),
         }
+    }
+
+    /// A file authenticates no one: `--as` chooses the actor.
+    fn login(&self) -> Result<Option<String>> {
+        Ok(None)
     }
 
     fn commit(self: Box<Self>) -> Result<()> {

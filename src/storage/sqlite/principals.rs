@@ -7,9 +7,11 @@ use super::Tx;
 use crate::domain::store::PrincipalStore;
 use crate::model::error::Result;
 use crate::model::Tenant;
-use crate::model::{parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName};
+use crate::model::{
+    parse_db_role, parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName,
+};
 
-const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at";
+const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at, db_role";
 
 fn principal_row(r: &Row) -> Result<Principal> {
     let c = Cells::new(r, "principal", &[(0, "pk"), (2, "name")]);
@@ -21,6 +23,7 @@ fn principal_row(r: &Row) -> Result<Principal> {
         display_name: c.opt_text(4)?,
         full_access: c.bool(5)?,
         created_at: c.ts(6)?,
+        db_role: c.opt_parsed(7, "a database login", |s| parse_db_role(s).ok())?,
     })
 }
 
@@ -84,6 +87,13 @@ impl PrincipalStore for Tx<'_> {
         first(&mut st, [pk], principal_row)
     }
 
+    fn principal_by_db_role(&self, login: &str) -> Result<Option<Principal>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {PRINCIPAL_COLS} FROM principal WHERE db_role = ?1"
+        ))?;
+        first(&mut st, [login], principal_row)
+    }
+
     fn principal_id_taken(&self, id: &str) -> Result<bool> {
         let mut st = self
             .conn
@@ -140,7 +150,7 @@ impl PrincipalStore for Tx<'_> {
 
     fn insert_principal(&self, p: &Principal) -> Result<i64> {
         let mut st = self.conn.prepare_cached(
-            "INSERT INTO principal (id, name, kind, display_name, full_access, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO principal (id, name, kind, display_name, full_access, created_at, db_role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         st.execute(params![
             p.id,
@@ -148,15 +158,16 @@ impl PrincipalStore for Tx<'_> {
             p.kind.as_str(),
             p.display_name,
             p.full_access,
-            p.created_at.to_string()
+            p.created_at.to_string(),
+            p.db_role
         ])?;
         Ok(self.conn.last_insert_rowid())
     }
 
     fn update_principal(&self, p: &Principal) -> Result<()> {
         self.conn.execute(
-            "UPDATE principal SET display_name = ?2, full_access = ?3 WHERE pk = ?1",
-            params![p.pk, p.display_name, p.full_access],
+            "UPDATE principal SET display_name = ?2, full_access = ?3, db_role = ?4 WHERE pk = ?1",
+            params![p.pk, p.display_name, p.full_access, p.db_role],
         )?;
         Ok(())
     }

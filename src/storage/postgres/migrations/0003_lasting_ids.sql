@@ -1,4 +1,4 @@
--- dwctl catalog on PostgreSQL: ids that last (issue 14), SQLite's 0004_lasting_ids. A
+-- dwctl catalog on PostgreSQL: ids that last (issue 14), SQLite's 0003_lasting_ids. A
 -- compute resource's and a data source's `pk` is its id (the API's Id) and must never be
 -- handed out twice. 0001 assigns them as max(pk) + 1, which gives a deleted newest row's
 -- id to the next one: like workspace ids (workspace_seq), they now come from a counter in

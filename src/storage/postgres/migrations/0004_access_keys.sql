@@ -1,5 +1,5 @@
 -- dwctl catalog on PostgreSQL: AccessKey pairs of principals, for `dwctl serve` (issue 15),
--- SQLite's 0005_access_keys. The secret is kept as data-source secrets are (the server
+-- SQLite's 0004_access_keys. The secret is kept as data-source secrets are (the server
 -- needs it to check signatures). A principal's keys go with it. Never edit or reorder an
 -- applied migration: add a new file.
 CREATE TABLE access_key (
