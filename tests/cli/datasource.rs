@@ -1019,7 +1019,7 @@ fn types_lists_every_type_of_the_registry_without_a_catalog() {
             "{line}"
         );
     }
-    assert!(!env.catalog.exists());
+    assert!(!env.exists());
     // The other formats render the same data.
     check_read(
         &env,
@@ -1027,7 +1027,7 @@ fn types_lists_every_type_of_the_registry_without_a_catalog() {
         Some(&["type", "compute", "modes", "usual_port", "secret_keys"]),
         "",
     );
-    assert!(!env.catalog.exists());
+    assert!(!env.exists());
 }
 
 #[test]

