@@ -300,6 +300,14 @@ impl PgSchema {
         serde_json::from_value(v).expect("pids")
     }
 
+    /// Every row of `table` (as PostgreSQL's text form of the row), sorted.
+    pub fn table(&self, table: &str) -> Vec<String> {
+        let v = self.json(&format!(
+            "SELECT coalesce(json_agg(x::text ORDER BY x::text), '[]') FROM \"{table}\" x"
+        ));
+        serde_json::from_value(v).expect("rows")
+    }
+
     /// Whether the schema holds any table (a catalog).
     pub fn exists(&self) -> bool {
         self.psql(&format!(
@@ -556,27 +564,42 @@ impl Env {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        let mut out = BTreeMap::new();
-        for t in tables {
-            let mut st = conn
-                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))
-                .unwrap();
-            let n = st.column_count();
-            let rows: Vec<String> = st
-                .query_map([], |r| {
-                    let mut cells = Vec::new();
-                    for i in 0..n {
-                        let v: rusqlite::types::Value = r.get(i)?;
-                        cells.push(format!("{v:?}"));
-                    }
-                    Ok(cells.join("|"))
-                })
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            out.insert(t, rows);
+        tables
+            .into_iter()
+            .map(|t| {
+                let rows = sqlite_table(&conn, &t);
+                (t, rows)
+            })
+            .collect()
+    }
+
+    /// Every row of one table, each a line of its values (sorted, in a form of the
+    /// backend's own): for searching what is stored, not for comparing backends.
+    pub fn table_rows(&self, table: &str) -> Vec<String> {
+        if let Some(pg) = &self.pg {
+            return pg.table(table);
         }
-        out
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.catalog,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open catalog");
+        sqlite_table(&conn, table)
+    }
+
+    /// Run SQL statements on the catalog behind dwctl's back, on either backend (portable
+    /// SQL only; quote values with [`sql_text`]): for tests of what dwctl does with rows it
+    /// never writes, as a hand edit or another tool leaves them.
+    pub fn sql(&self, sql: &str) {
+        match &self.pg {
+            Some(pg) => {
+                pg.psql(sql);
+            }
+            None => rusqlite::Connection::open(&self.catalog)
+                .expect("open catalog")
+                .execute_batch(sql)
+                .unwrap_or_else(|e| panic!("{e}: {sql}")),
+        }
     }
 
     /// The audit events as (seq, action, outcome).
@@ -743,6 +766,30 @@ impl Env {
         }
         r
     }
+}
+
+/// Every row of a SQLite table, its values joined by `|`, in key order.
+fn sqlite_table(conn: &rusqlite::Connection, table: &str) -> Vec<String> {
+    let mut st = conn
+        .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))
+        .unwrap();
+    let n = st.column_count();
+    st.query_map([], |r| {
+        let mut cells = Vec::new();
+        for i in 0..n {
+            let v: rusqlite::types::Value = r.get(i)?;
+            cells.push(format!("{v:?}"));
+        }
+        Ok(cells.join("|"))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// `s` as an SQL string literal (for [`Env::sql`]).
+pub fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// Run `c` (from `Env::cmd`) with a deadline of 20 s: a dwctl still running then is

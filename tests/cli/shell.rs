@@ -538,23 +538,13 @@ fn zsh_instructions_say_how_compinit_finds_the_script() {
 /// reaches the terminal escaped there as everywhere else, never raw.
 #[test]
 fn completion_descriptions_escape_control_characters_from_the_catalog() {
-    if file_only() {
-        return;
-    }
     let env = catalog_with_names();
     let hostile = "X\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}\r\u{7f}Y";
-    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
-    conn.execute(
-        "UPDATE principal SET display_name = ?1 WHERE name = 'alice'",
-        [hostile],
-    )
-    .unwrap();
-    conn.execute(
-        "UPDATE workspace SET display_name = ?1 WHERE name = 'finance_tax_report'",
-        [hostile],
-    )
-    .unwrap();
-    drop(conn);
+    let hostile_sql = sql_text(hostile);
+    env.sql(&format!(
+        "UPDATE principal SET display_name = {hostile_sql} WHERE name = 'alice'; \
+         UPDATE workspace SET display_name = {hostile_sql} WHERE name = 'finance_tax_report'"
+    ));
     // (elvish shows names only)
     for shell in ["zsh", "fish", "powershell"] {
         for line in [
