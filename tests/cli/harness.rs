@@ -291,14 +291,17 @@ impl PgSchema {
         serde_json::from_value(v).expect("rows by table")
     }
 
-    /// The server processes (backend pids) holding a granted lock on a table of this
-    /// schema: the dwctl writing this catalog (its write lock), seen from outside.
+    /// The server processes (backend pids) of clients holding a granted lock on a table
+    /// of this schema (autovacuum aside): the dwctl working on this catalog, seen from
+    /// outside.
     pub fn lock_holders(&self) -> Vec<i32> {
         let v = self.json(&format!(
             "SELECT coalesce(json_agg(DISTINCT l.pid), '[]') FROM pg_locks l \
              JOIN pg_class c ON c.oid = l.relation \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname = '{}' AND l.granted AND l.pid <> pg_backend_pid()",
+             JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE n.nspname = '{}' AND l.granted AND l.pid <> pg_backend_pid() \
+             AND a.backend_type = 'client backend'",
             self.name
         ));
         serde_json::from_value(v).expect("pids")
