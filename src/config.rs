@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Kind, Result};
 use crate::output::{ColorChoice, Format};
+use crate::storage::postgres::{is_url, PgEnv, Target};
 use crate::storage::{Location, ModeCheck};
 
 /// The environment variables dwctl reads, captured once at start-up.
@@ -32,6 +33,12 @@ pub const ENV_VARS: &[&str] = &[
     "CI",
     "NO_COLOR",
     "CLICOLOR_FORCE",
+    // A PostgreSQL catalog's password and login, as libpq reads them.
+    "PGPASSWORD",
+    "PGPASSFILE",
+    "HOME",
+    "USER",
+    "LOGNAME",
 ];
 
 impl Env {
@@ -49,6 +56,25 @@ impl Env {
             .get(key)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
+    }
+
+    /// What a PostgreSQL catalog's connection takes from the environment.
+    fn pg(&self) -> PgEnv {
+        let home = self.get("HOME").map(PathBuf::from);
+        PgEnv {
+            password: self.get("PGPASSWORD").map(str::to_string),
+            passfile: self
+                .get("PGPASSFILE")
+                .map(PathBuf::from)
+                .or_else(|| home.as_ref().map(|h| h.join(".pgpass"))),
+            default_root_cert: home
+                .as_ref()
+                .map(|h| h.join(".postgresql").join("root.crt")),
+            os_user: self
+                .get("USER")
+                .or_else(|| self.get("LOGNAME"))
+                .map(str::to_string),
+        }
     }
 
     /// The first of dwctl's own settings that is set to the empty string, or to blanks
@@ -322,18 +348,23 @@ impl Settings {
         } else {
             ModeCheck::On
         };
+        // A path names a file; a postgres:// or postgresql:// URL a PostgreSQL catalog.
+        let at = |p: &std::path::Path, explicit: bool| -> Result<Location> {
+            match p.to_str() {
+                Some(url) if is_url(url) => {
+                    Ok(Location::Postgres(Box::new(Target::parse(url, env.pg())?)))
+                }
+                _ => Ok(Location::File(crate::storage::sqlite::Location {
+                    path: p.to_path_buf(),
+                    explicit,
+                    mode,
+                })),
+            }
+        };
         let catalog = if let Some(p) = catalog {
-            Location {
-                path: p.clone(),
-                explicit: true,
-                mode,
-            }
+            at(p, true).map_err(|e| e.within("--catalog"))?
         } else if let Some(p) = env.get("DWCTL_CATALOG") {
-            Location {
-                path: PathBuf::from(p),
-                explicit: true,
-                mode,
-            }
+            at(std::path::Path::new(p), true).map_err(|e| e.within("DWCTL_CATALOG"))?
         } else if let Some(p) = &cfg.catalog {
             if p.to_string_lossy().trim().is_empty() {
                 return Err(cfg_err(
@@ -342,11 +373,7 @@ impl Settings {
                         .with_hint("name the catalog file, or leave the key out for the default"),
                 ));
             }
-            Location {
-                path: p.clone(),
-                explicit: true,
-                mode,
-            }
+            at(p, true).map_err(|e| cfg_err("catalog", e))?
         } else {
             let data = dirs
                 .as_ref()
@@ -355,11 +382,7 @@ impl Settings {
                     Error::catalog("cannot find a home directory for the default catalog")
                         .with_hint("name the catalog with --catalog PATH or DWCTL_CATALOG")
                 })?;
-            Location {
-                path: data.join("catalog.db"),
-                explicit: false,
-                mode,
-            }
+            at(&data.join("catalog.db"), false)?
         };
 
         let (actor, actor_source) = if let Some(a) = actor {

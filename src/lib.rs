@@ -182,6 +182,7 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
         C::Completions(a) => cmd::completions::run(ctx, &a.shell.script()),
         C::Check(a) => cmd::check::run(ctx, &a.workspaces, a.strict),
         C::Catalog(cli::CatalogCommand::Backup(a)) => cmd::catalog::backup(ctx, &a.path),
+        C::Catalog(cli::CatalogCommand::Migrate) => cmd::catalog::migrate(ctx),
     }
 }
 

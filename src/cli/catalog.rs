@@ -20,6 +20,17 @@ dwctl audit verify.",
         after_help = "EXAMPLES:\n  dwctl catalog backup ~/backups/dwctl-$(date +%F).db\n  dwctl --catalog ./backup.db audit verify"
     )]
     Backup(CatalogBackupArgs),
+    /// Bring the catalog's schema up to this dwctl's version
+    #[command(
+        long_about = "Bring the catalog's schema up to this dwctl's version, in one transaction under the \
+catalog's write lock. A PostgreSQL catalog is never migrated by merely opening it (a team shares it, \
+and older dwctls would then stop working): every other command on an older schema exits 7 naming \
+this command. A catalog file is migrated whenever this dwctl opens it; on a file this command does \
+that and says so. Running it again changes nothing. It writes no audit event (the tenant does not \
+change), and on PostgreSQL the login needs the right to change the schema's tables.",
+        after_help = "EXAMPLES:\n  dwctl catalog migrate --catalog postgres://dwctl@db.internal/platform?schema=dwctl"
+    )]
+    Migrate,
 }
 
 #[derive(Debug, Args)]

@@ -24,13 +24,13 @@ pub fn names(
     workspace: Option<&WorkspaceName>,
     prefix: &str,
 ) -> Vec<Named> {
-    let Ok(Some(mut catalog)) = crate::storage::Catalog::open_for_names(&settings.catalog.path)
-    else {
+    let Ok(Some(mut catalog)) = crate::storage::Catalog::open_for_names(&settings.catalog) else {
         return Vec::new();
     };
     let req = Request {
         actor: settings.actor.clone(),
         now: settings.now,
+        pinned_clock: settings.pinned_clock,
         dry_run: false,
         // A read: no ids to generate.
         seed: None,

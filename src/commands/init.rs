@@ -16,11 +16,11 @@ pub fn run(
     let mut ids = Ids::for_new_catalog(ctx.settings.seed);
     let account_id = account_id.unwrap_or_else(|| ids.digits());
     let region = region.unwrap_or_else(|| DEFAULT_REGION.to_string());
-    let path = ctx.settings.catalog.path.clone();
+    let loc = ctx.settings.catalog.clone();
     let exists = |ctx: &mut Ctx| -> anyhow::Result<()> {
         if !if_not_exists {
             return Err(
-                Error::conflict(format!("a catalog already exists at {}", path.display()))
+                Error::conflict(format!("a catalog already exists at {loc}"))
                     .with_hint(
                         "pass --if-not-exists to accept it, or name another file with --catalog",
                     )
@@ -41,30 +41,34 @@ pub fn run(
         said(
             ctx,
             Outcome::unchanged(info),
-            &format!("Catalog {} exists.", path.display()),
+            &format!("Catalog {loc} exists."),
         )
     };
     // Only a regular file is a catalog that exists; anything else at the path (a FIFO, a
     // directory, a link to nothing) is exit 7, never "already exists" nor created over.
-    if let crate::storage::Probe::File(warnings) =
-        crate::storage::probe(&path, ctx.settings.catalog.mode)?
-    {
-        // A file that is there but is no catalog (notes, an empty file, another SQLite
-        // database) is exit 7 as for every command, never "a catalog already exists".
-        crate::storage::check_header(&path)?;
-        if !if_not_exists {
-            for w in &warnings {
-                ctx.printer.warning_even_if_quiet(w);
+    if let Some(file) = loc.file() {
+        if let crate::storage::Probe::File(warnings) = crate::storage::probe(&file.path, file.mode)?
+        {
+            // A file that is there but is no catalog (notes, an empty file, another SQLite
+            // database) is exit 7 as for every command, never "a catalog already exists".
+            crate::storage::check_header(&file.path)?;
+            if !if_not_exists {
+                for w in &warnings {
+                    ctx.printer.warning_even_if_quiet(w);
+                }
             }
+            return exists(ctx);
         }
-        return exists(ctx);
     }
-    let (new, result) = new_catalog(&path, &account_id, &region, ctx.settings.now, ids)?;
+    let Some((new, result)) = new_catalog(&loc, &account_id, &region, &ctx.settings, ids)? else {
+        // A PostgreSQL schema that already holds a catalog.
+        return exists(ctx);
+    };
     match new.place()? {
         Placed::Created => said(
             ctx,
             Outcome::changed(result),
-            &format!("Created catalog {}.", path.display()),
+            &format!("Created catalog {loc}."),
         ),
         Placed::AlreadyExisted => exists(ctx),
     }

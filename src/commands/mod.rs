@@ -28,7 +28,7 @@ use crate::domain::tenant;
 use crate::model::error::{Error, Kind, Result};
 use crate::model::Warning;
 use crate::output::Printer;
-use crate::storage::{Catalog, NewCatalog, Placed, Probe};
+use crate::storage::{Catalog, Location, NewCatalog, Placed, Probe};
 
 /// Carries an output error out of a catalog visitor (whose errors are domain errors), so
 /// that a list printed row by row as the catalog reads it reports a failed write as itself.
@@ -69,6 +69,7 @@ impl Ctx {
         Request {
             actor: self.settings.actor.clone(),
             now: self.settings.now,
+            pinned_clock: self.settings.pinned_clock,
             dry_run,
             seed: self.settings.seed,
         }
@@ -81,25 +82,27 @@ impl Ctx {
     /// `--quiet` does not silence.
     pub fn catalog(&mut self) -> Result<Catalog> {
         let loc = self.settings.catalog.clone();
-        if !loc.explicit && matches!(crate::storage::probe(&loc.path, loc.mode)?, Probe::Missing) {
-            let mut ids = Ids::for_new_catalog(self.settings.seed);
-            let account_id = ids.digits();
-            let (new, _) = new_catalog(
-                &loc.path,
-                &account_id,
-                DEFAULT_REGION,
-                self.settings.now,
-                ids,
-            )?;
-            if let Placed::Created = new.place()? {
-                self.printer.warning(&Warning::new(
-                    "catalog_created",
-                    format!(
-                        "created a new catalog at {} (account {account_id}, region {})",
-                        loc.path.display(),
-                        DEFAULT_REGION
-                    ),
-                ));
+        if let Some(file) = loc.file() {
+            if !file.explicit
+                && matches!(
+                    crate::storage::probe(&file.path, file.mode)?,
+                    Probe::Missing
+                )
+            {
+                let mut ids = Ids::for_new_catalog(self.settings.seed);
+                let account_id = ids.digits();
+                let (new, _) = new_catalog(&loc, &account_id, DEFAULT_REGION, &self.settings, ids)?
+                    .ok_or_else(|| Error::internal("a new catalog file was found existing"))?;
+                if let Placed::Created = new.place()? {
+                    self.printer.warning(&Warning::new(
+                        "catalog_created",
+                        format!(
+                            "created a new catalog at {} (account {account_id}, region {})",
+                            file.path.display(),
+                            DEFAULT_REGION
+                        ),
+                    ));
+                }
             }
         }
         let mut cat = Catalog::open(&loc, self.settings.lock_timeout)?;
@@ -206,29 +209,37 @@ impl Ctx {
     }
 }
 
-/// A new catalog file at `path` (and its folder), holding the tenant `init` makes, not yet
-/// in place (`NewCatalog::place`): what `init` and the implicit creation at the default
-/// path share.
+/// A new catalog at `loc` (a file, and its folder; or a PostgreSQL schema, made if
+/// missing), holding the tenant `init` makes, not yet in place (`NewCatalog::place`): what
+/// `init` and the implicit creation at the default path share. `None` when a PostgreSQL
+/// schema already holds a catalog.
 fn new_catalog(
-    path: &std::path::Path,
+    loc: &Location,
     account_id: &str,
     region: &str,
-    now: crate::model::clock::Timestamp,
+    settings: &Settings,
     ids: Ids,
-) -> Result<(NewCatalog, tenant::InitResult)> {
-    if let Some(dir) = path.parent() {
+) -> Result<Option<(NewCatalog, tenant::InitResult)>> {
+    if let Some(dir) = loc.file().and_then(|f| f.path.parent()) {
         std::fs::create_dir_all(dir).map_err(|e| {
             Error::catalog(format!("cannot create {}", dir.display())).caused_by(e.to_string())
         })?;
     }
-    let mut new = NewCatalog::create(path)?;
+    let Some(mut new) = NewCatalog::create(loc)? else {
+        return Ok(None);
+    };
     let result = {
         let mut tx = new.write()?;
-        let r = tenant::init(&mut tx, account_id, region, now, ids)?;
+        // A shared server's clock, unless DWCTL_NOW pins it.
+        let now = match tx.now()? {
+            Some(t) if !settings.pinned_clock => t,
+            _ => settings.now,
+        };
+        let r = tenant::init(&mut *tx, account_id, region, now, ids)?;
         tx.commit()?;
         r
     };
-    Ok((new, result))
+    Ok(Some((new, result)))
 }
 
 /// `--if-exists`: a missing object is success with `"changed": false`. Only the object

@@ -21,6 +21,8 @@ pub struct Request {
     /// `--as` / `DWCTL_ACTOR` / config `actor`; `None` means the account.
     pub actor: Option<String>,
     pub now: Timestamp,
+    /// `now` was pinned (`DWCTL_NOW`): it wins over the catalog's clock.
+    pub pinned_clock: bool,
     pub dry_run: bool,
     /// `DWCTL_SEED`: pins the ids a change makes (see [`Ids`]).
     pub seed: Option<u64>,
@@ -174,6 +176,15 @@ fn resolve_actor(tx: &dyn Tx, actor: Option<&str>) -> Result<Principal> {
     }
 }
 
+/// The command's time: `DWCTL_NOW` when pinned, else the catalog's clock if it has one
+/// (a shared server's), else the machine's.
+fn clock(tx: &dyn Tx, req: &Request) -> Result<Timestamp> {
+    if req.pinned_clock {
+        return Ok(req.now);
+    }
+    Ok(tx.now()?.unwrap_or(req.now))
+}
+
 /// The result of a write: the value, its warnings, and whether it was rolled back.
 pub struct Done<T> {
     pub value: T,
@@ -189,6 +200,7 @@ pub fn write<T>(
     f: impl FnOnce(&mut Session) -> Result<T>,
 ) -> Result<Done<T>> {
     let mut tx = catalog.write()?;
+    let now = clock(&*tx, req)?;
     let tenant = tx.tenant()?;
     let actor = resolve_actor(&*tx, req.actor.as_deref())?;
     // A seeded stream starts from where the audit chain ends, read in this transaction:
@@ -204,7 +216,7 @@ pub fn write<T>(
     let mut s = Session {
         tx: &mut *tx,
         actor,
-        now: req.now,
+        now,
         tenant,
         dry_run: req.dry_run,
         ids,
@@ -253,12 +265,13 @@ pub fn read<T>(
     f: impl FnOnce(&mut Session) -> Result<T>,
 ) -> Result<T> {
     let mut tx = catalog.read()?;
+    let now = clock(&*tx, req)?;
     let tenant = tx.tenant()?;
     let actor = resolve_actor(&*tx, req.actor.as_deref())?;
     let mut s = Session {
         tx: &mut *tx,
         actor,
-        now: req.now,
+        now,
         tenant,
         dry_run: false,
         // A read makes no ids.

@@ -42,6 +42,14 @@ pub trait Tx: PrincipalStore + WorkspaceStore + ResourceStore + GroupStore + Aud
     fn rollback_to_savepoint(&mut self) -> Result<()>;
 
     fn release_savepoint(&mut self) -> Result<()>;
+
+    /// The catalog's clock, when it has one that every client shares (PostgreSQL's server
+    /// clock, read once per transaction after the write lock): event times and retention
+    /// use it, so that admins with skewed clocks do not disorder the log. `None` (a file)
+    /// means the machine's clock.
+    fn now(&self) -> Result<Option<Timestamp>> {
+        Ok(None)
+    }
 }
 
 /// Filters of `workspace list`, applied in SQL.

@@ -5,48 +5,122 @@
 //! A backend is added as a folder beside `sqlite/` implementing `store::Catalog` and
 //! `store::Tx`, a variant of [`Catalog`], and its arm in each `match` below.
 
+pub mod postgres;
 pub mod sqlite;
 
+use std::fmt;
 use std::path::Path;
 use std::time::Duration;
 
 use crate::domain::store;
-use crate::model::error::Result;
+use crate::model::error::{Error, Result};
 use crate::model::Warning;
 
-// Where a catalog is, and creating one on first use: a SQLite file's, today.
-pub use sqlite::{check_header, probe, Location, ModeCheck, NewCatalog, Placed, Probe};
+// Where a catalog file is, and creating one on first use.
+pub use sqlite::{check_header, probe, ModeCheck, Placed, Probe};
+
+/// Where the catalog is: a file, or a schema of a PostgreSQL database (a URL).
+#[derive(Debug, Clone)]
+pub enum Location {
+    File(sqlite::Location),
+    Postgres(Box<postgres::Target>),
+}
+
+impl Location {
+    /// Whether the user named it (a named catalog is never created implicitly; a URL is
+    /// always named).
+    pub fn explicit(&self) -> bool {
+        match self {
+            Location::File(f) => f.explicit,
+            Location::Postgres(_) => true,
+        }
+    }
+
+    /// The file, when the catalog is one.
+    pub fn file(&self) -> Option<&sqlite::Location> {
+        match self {
+            Location::File(f) => Some(f),
+            Location::Postgres(_) => None,
+        }
+    }
+
+    /// Exit 2 for a feature of catalog files (`what`) asked of a PostgreSQL catalog.
+    pub fn file_only(&self, what: &str, instead: &str) -> Result<&sqlite::Location> {
+        match self {
+            Location::File(f) => Ok(f),
+            Location::Postgres(t) => Err(Error::invalid(format!(
+                "{what} works on a catalog file; {t} is a PostgreSQL catalog"
+            ))
+            .with_hint(instead.to_string())),
+        }
+    }
+}
+
+/// The catalog as messages name it: a file's path, or the URL without its password.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File(l) => write!(f, "{}", l.path.display()),
+            Location::Postgres(t) => write!(f, "{t}"),
+        }
+    }
+}
 
 /// A catalog a command opened: one variant per backend.
 pub enum Catalog {
     Sqlite(sqlite::Catalog),
+    Postgres(postgres::Catalog),
 }
 
 impl Catalog {
     /// Open an existing catalog. Missing files are the caller's business (see
     /// `commands::Ctx::catalog`), which decides between implicit init and exit 7.
     pub fn open(loc: &Location, lock_timeout: Duration) -> Result<Catalog> {
-        Ok(Catalog::Sqlite(sqlite::Catalog::open(loc, lock_timeout)?))
+        match loc {
+            Location::File(f) => Ok(Catalog::Sqlite(sqlite::Catalog::open(f, lock_timeout)?)),
+            Location::Postgres(t) => {
+                Ok(Catalog::Postgres(postgres::Catalog::open(t, lock_timeout)?))
+            }
+        }
     }
 
-    /// The catalog at `path` for shell completion: `None` when there is none, and never
-    /// created, migrated or waited for.
-    pub fn open_for_names(path: &Path) -> Result<Option<Catalog>> {
-        Ok(sqlite::names::open_for_names(path)?.map(Catalog::Sqlite))
+    /// The catalog at `loc` for shell completion: `None` when there is none, and never
+    /// created, migrated or waited for (a server is given a short connect timeout).
+    pub fn open_for_names(loc: &Location) -> Result<Option<Catalog>> {
+        match loc {
+            Location::File(f) => Ok(sqlite::names::open_for_names(&f.path)?.map(Catalog::Sqlite)),
+            Location::Postgres(t) => {
+                Ok(postgres::Catalog::open_for_names(t).map(Catalog::Postgres))
+            }
+        }
     }
 
     /// Warnings about the catalog itself (a file's mode), for the caller to print.
     pub fn take_warnings(&mut self) -> Vec<Warning> {
         match self {
             Catalog::Sqlite(c) => c.take_warnings(),
+            Catalog::Postgres(_) => Vec::new(),
         }
     }
 
-    /// Copy the whole catalog to `dest`; the bytes written.
+    /// Copy the whole catalog to `dest`; the bytes written. Files only (the command
+    /// refuses a PostgreSQL catalog before opening it).
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
         match self {
             Catalog::Sqlite(c) => c.backup_to(dest),
+            Catalog::Postgres(_) => {
+                Err(Error::internal("a PostgreSQL catalog has no file to copy"))
+            }
         }
+    }
+}
+
+/// `dwctl catalog migrate`: bring the catalog to this dwctl's schema; the schema version
+/// before and after. A file is migrated as opening it does; PostgreSQL only here.
+pub fn migrate(loc: &Location, lock_timeout: Duration) -> Result<(i64, i64)> {
+    match loc {
+        Location::File(f) => sqlite::Catalog::migrate_file(f, lock_timeout),
+        Location::Postgres(t) => postgres::Catalog::migrate(t, lock_timeout),
     }
 }
 
@@ -54,12 +128,53 @@ impl store::Catalog for Catalog {
     fn write(&mut self) -> Result<Box<dyn store::Tx + '_>> {
         match self {
             Catalog::Sqlite(c) => store::Catalog::write(c),
+            Catalog::Postgres(c) => store::Catalog::write(c),
         }
     }
 
     fn read(&mut self) -> Result<Box<dyn store::Tx + '_>> {
         match self {
             Catalog::Sqlite(c) => store::Catalog::read(c),
+            Catalog::Postgres(c) => store::Catalog::read(c),
+        }
+    }
+}
+
+/// A catalog being created (by `init`, or a first command at the default path): its
+/// schema and tenant are written in one transaction, then it is put in place.
+pub enum NewCatalog {
+    Sqlite(sqlite::NewCatalog),
+    Postgres(Box<postgres::NewCatalog>),
+}
+
+impl NewCatalog {
+    /// Start creating the catalog at `loc`; `None` when a PostgreSQL schema already holds
+    /// one (a file's existence is the caller's to check, and `place` tells a race).
+    pub fn create(loc: &Location) -> Result<Option<NewCatalog>> {
+        match loc {
+            Location::File(f) => Ok(Some(NewCatalog::Sqlite(sqlite::NewCatalog::create(
+                &f.path,
+            )?))),
+            Location::Postgres(t) => {
+                Ok(postgres::NewCatalog::create(t)?.map(|n| NewCatalog::Postgres(Box::new(n))))
+            }
+        }
+    }
+
+    /// The transaction the tenant is written in.
+    pub fn write(&mut self) -> Result<Box<dyn store::Tx + '_>> {
+        match self {
+            NewCatalog::Sqlite(n) => Ok(Box::new(n.write()?)),
+            NewCatalog::Postgres(n) => Ok(Box::new(n.write()?)),
+        }
+    }
+
+    /// Put the catalog in place (a file is linked; a schema was committed by `write`'s
+    /// transaction).
+    pub fn place(self) -> Result<Placed> {
+        match self {
+            NewCatalog::Sqlite(n) => n.place(),
+            NewCatalog::Postgres(_) => Ok(Placed::Created),
         }
     }
 }

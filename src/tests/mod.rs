@@ -40,6 +40,7 @@ fn req(actor: Option<&str>) -> Request {
     Request {
         actor: actor.map(str::to_string),
         now: now(),
+        pinned_clock: true,
         dry_run: false,
         seed: None,
     }

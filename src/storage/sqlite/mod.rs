@@ -378,6 +378,23 @@ impl Catalog {
         Ok(cat)
     }
 
+    /// `dwctl catalog migrate` on a file: migrate as opening does (idempotent); the schema
+    /// version before and after.
+    pub fn migrate_file(loc: &Location, lock_timeout: Duration) -> Result<(i64, i64)> {
+        let mut before = i64::from(SCHEMA_VERSION);
+        if let Probe::File(_) = probe(&loc.path, loc.mode)? {
+            check_header(&loc.path)?;
+            let conn = Connection::open_with_flags(
+                &loc.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(OPEN_WAIT)?;
+            before = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?;
+        }
+        Catalog::open(loc, lock_timeout)?;
+        Ok((before, i64::from(SCHEMA_VERSION)))
+    }
+
     /// Every table of the schema is there (a file with a table dropped is damaged, not a
     /// bug of the command that meets it).
     fn check_tables(&self) -> Result<()> {

@@ -1,0 +1,187 @@
+//! Tenant and principals, as `sqlite::principals` reads and writes them (same results,
+//! same orders).
+
+use postgres::Row;
+
+use super::stored::Cells;
+use super::{damaged, Tx};
+use crate::domain::store::PrincipalStore;
+use crate::model::error::Result;
+use crate::model::Tenant;
+use crate::model::{parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName};
+
+const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at";
+
+/// The order of every list of principals: the account first, then by name as SQLite's
+/// NOCASE sorts it (lower(name) under "C": ASCII folded, then bytes).
+const PRINCIPAL_ORDER: &str = "ORDER BY kind = 'account' DESC, lower(name), pk";
+
+fn principal_row(r: &Row) -> Result<Principal> {
+    let c = Cells::new(r, "principal", &[(0, "pk"), (2, "name")]);
+    Ok(Principal {
+        pk: c.int(0)?,
+        id: c.parsed(1, "a principal id (digits)", |s| parse_principal_id(s).ok())?,
+        name: c.parsed(2, "a principal name", |s| PrincipalName::parse(s).ok())?,
+        kind: c.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
+        display_name: c.opt_text(4)?,
+        full_access: c.bool(5)?,
+        created_at: c.ts(6)?,
+    })
+}
+
+fn tenant_row(r: &Row) -> Result<Tenant> {
+    let c = Cells::fixed(r, "tenant", "singleton=1");
+    Ok(Tenant {
+        account_id: c.parsed(0, "an account id (digits)", |s| parse_principal_id(s).ok())?,
+        region: c.parsed(1, "a region id", |s| parse_region(s).ok())?,
+        created_at: c.ts(2)?,
+    })
+}
+
+/// The bounds of `lower(name)` for names that start with `prefix` case-insensitively.
+pub(super) fn prefix_range(prefix: &str) -> (String, Option<String>) {
+    let low = prefix.to_ascii_lowercase();
+    let high = crate::storage::sqlite::names::successor(&low);
+    (low, high)
+}
+
+impl PrincipalStore for Tx<'_> {
+    fn tenant(&self) -> Result<Tenant> {
+        match self.query_opt(
+            "SELECT account_id, region, created_at FROM tenant WHERE singleton = 1",
+            &[],
+        )? {
+            Some(r) => tenant_row(&r),
+            None => Err(damaged("it has no tenant row")),
+        }
+    }
+
+    fn insert_tenant(&self, t: &Tenant) -> Result<()> {
+        self.execute(
+            "INSERT INTO tenant (singleton, account_id, region, created_at) VALUES (1, $1, $2, $3)",
+            &[&t.account_id, &t.region, &t.created_at.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn principal(&self, name_or_id: &str) -> Result<Option<Principal>> {
+        self.query_opt(
+            &format!(
+                "SELECT {PRINCIPAL_COLS} FROM principal WHERE lower(name) = lower($1) OR id = $1"
+            ),
+            &[&name_or_id],
+        )?
+        .map(|r| principal_row(&r))
+        .transpose()
+    }
+
+    fn account(&self) -> Result<Principal> {
+        let r = self.query_opt(
+            &format!("SELECT {PRINCIPAL_COLS} FROM principal WHERE kind = 'account'"),
+            &[],
+        )?;
+        match r {
+            Some(r) => principal_row(&r),
+            None => Err(damaged("it has no account principal")),
+        }
+    }
+
+    fn principal_by_pk(&self, pk: i64) -> Result<Option<Principal>> {
+        self.query_opt(
+            &format!("SELECT {PRINCIPAL_COLS} FROM principal WHERE pk = $1"),
+            &[&pk],
+        )?
+        .map(|r| principal_row(&r))
+        .transpose()
+    }
+
+    fn principal_id_taken(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .query_opt("SELECT 1 FROM principal WHERE id = $1", &[&id])?
+            .is_some())
+    }
+
+    fn principals(&self) -> Result<Vec<Principal>> {
+        let mut all = Vec::new();
+        self.for_each_principal(&mut |p| {
+            all.push(p);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    fn for_each_principal(&self, visit: &mut dyn FnMut(Principal) -> Result<()>) -> Result<()> {
+        self.for_each_row(
+            &format!("SELECT {PRINCIPAL_COLS} FROM principal {PRINCIPAL_ORDER}"),
+            &[],
+            &mut |r| visit(principal_row(r)?),
+        )
+    }
+
+    fn principals_from(&self, prefix: &str) -> Result<Vec<Principal>> {
+        let (low, high) = prefix_range(prefix);
+        let rows = match &high {
+            Some(high) => self.query(
+                &format!(
+                    "SELECT {PRINCIPAL_COLS} FROM principal WHERE lower(name) >= $1 AND lower(name) < $2 {PRINCIPAL_ORDER}"
+                ),
+                &[&low, high],
+            )?,
+            None => self.query(
+                &format!(
+                    "SELECT {PRINCIPAL_COLS} FROM principal WHERE lower(name) >= $1 {PRINCIPAL_ORDER}"
+                ),
+                &[&low],
+            )?,
+        };
+        rows.iter().map(principal_row).collect()
+    }
+
+    fn member_principals(&self, workspace_id: i64) -> Result<Vec<Principal>> {
+        let cols = PRINCIPAL_COLS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = self.query(
+            &format!(
+                "SELECT {cols} FROM member m JOIN principal p ON p.pk = m.principal_pk \
+                 WHERE m.workspace_id = $1"
+            ),
+            &[&workspace_id],
+        )?;
+        rows.iter().map(principal_row).collect()
+    }
+
+    fn insert_principal(&self, p: &Principal) -> Result<i64> {
+        // Keys as SQLite's rowids: one past the largest (changes are serialised by the
+        // catalog's write lock).
+        let r = self.query_one(
+            "INSERT INTO principal (pk, id, name, kind, display_name, full_access, created_at) \
+             VALUES ((SELECT COALESCE(max(pk), 0) + 1 FROM principal), $1, $2, $3, $4, $5, $6) \
+             RETURNING pk",
+            &[
+                &p.id,
+                &p.name.as_str(),
+                &p.kind.as_str(),
+                &p.display_name,
+                &p.full_access,
+                &p.created_at.to_string(),
+            ],
+        )?;
+        Ok(r.get(0))
+    }
+
+    fn update_principal(&self, p: &Principal) -> Result<()> {
+        self.execute(
+            "UPDATE principal SET display_name = $2, full_access = $3 WHERE pk = $1",
+            &[&p.pk, &p.display_name, &p.full_access],
+        )?;
+        Ok(())
+    }
+
+    fn delete_principal(&self, pk: i64) -> Result<()> {
+        self.execute("DELETE FROM principal WHERE pk = $1", &[&pk])?;
+        Ok(())
+    }
+}
