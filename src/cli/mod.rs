@@ -62,7 +62,7 @@ EXIT STATUS:
   130  interrupted: Ctrl-C at a prompt (nothing changed)
 
 ENVIRONMENT:
-  DWCTL_CATALOG        catalog file (like --catalog)
+  DWCTL_CATALOG        catalog file or postgres:// URL (like --catalog)
   DWCTL_CONFIG         config file (like --config)
   DWCTL_NO_CONFIG      1: ignore the config file
   DWCTL_ACTOR          who is acting (like --as)
@@ -74,6 +74,11 @@ ENVIRONMENT:
   DWCTL_SEED           number that pins the random ids: same seed and commands, same ids (for tests)
   DWCTL_NO_MODE_CHECK  1: accept a catalog file group or others may read or write (1 or 0 only)
   DWCTL_COMPLETE       set by the completion scripts: answer a TAB (see dwctl completions)
+  PGPASSWORD           a PostgreSQL catalog's password, when its URL has none
+  PGPASSFILE           a PostgreSQL catalog's password file [default: ~/.pgpass]
+  HOME                 where ~/.pgpass and ~/.postgresql/root.crt (TLS roots) are
+  USER                 a PostgreSQL catalog's login when its URL names none
+  LOGNAME              the same, when USER is not set
   NO_COLOR             set: no colour
   CLICOLOR_FORCE       set: colour even into a pipe
 A DWCTL_ variable set to the empty string (or to blanks only) is an error (exit 2), never
@@ -114,8 +119,8 @@ pub struct Cli {
 /// Options every command takes (cli.md 2).
 #[derive(Debug, Clone, Args, Default)]
 pub struct GlobalArgs {
-    /// Catalog file [env: DWCTL_CATALOG] [default: <data dir>/dwctl/catalog.db]
-    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    /// Catalog file, or a PostgreSQL catalog's postgres:// URL [env: DWCTL_CATALOG] [default: <data dir>/dwctl/catalog.db]
+    #[arg(long, global = true, value_name = "PATH|URL", value_hint = ValueHint::FilePath)]
     pub catalog: Option<PathBuf>,
     /// Config file (TOML) [env: DWCTL_CONFIG] [default: <config dir>/dwctl/config.toml]
     #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::FilePath)]
@@ -238,10 +243,10 @@ pub enum Command {
         after_help = "RULES:\n  DW001 warning  the default workspace holds a prod compute resource or data source\n  DW002 warning  a basic-mode workspace holds a prod compute resource\n  DW003 warning  a member holds both Develop and O&M\n  DW004 warning  a generic workspace name (test, tmp, demo, ws1, ...)\n  DW005 warning  a standard-mode prod data source or compute resource has no dev counterpart\n  DW006 warning  a data source's dev and prod point at the same place\n  DW007 warning  an available workspace with compute resources has no resource group\n  DW008 info     a resource group is bound to no workspace\n  DW009 info     a disabled workspace still has resource groups bound\n  DW010 info     no RAM user is Workspace Administrator\n\nEXAMPLES:\n  dwctl check\n  dwctl check finance_tax_report --strict\n  dwctl check -o json | jq '.[] | select(.severity == \"warning\")'"
     )]
     Check(CheckArgs),
-    /// The catalog file itself: consistent backups
+    /// The catalog itself: consistent backups of a file, schema migrations
     #[command(
         subcommand,
-        after_help = "EXAMPLES:\n  dwctl catalog backup ./catalog-backup.db"
+        after_help = "EXAMPLES:\n  dwctl catalog backup ./catalog-backup.db\n  dwctl catalog migrate --catalog postgres://dwctl@db.internal/platform?schema=dwctl"
     )]
     Catalog(CatalogCommand),
 }

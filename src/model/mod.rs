@@ -499,6 +499,7 @@ pub struct Member {
 }
 
 /// The tenant a catalog holds: its account and region.
+#[derive(Debug)]
 pub struct Tenant {
     pub account_id: String,
     pub region: String,

@@ -5,7 +5,9 @@
 //! A backend is added as a folder beside `sqlite/` implementing `store::Catalog` and
 //! `store::Tx`, a variant of [`Catalog`], and its arm in each `match` below.
 
+pub mod checked;
 pub mod postgres;
+pub mod rows;
 pub mod sqlite;
 
 use std::fmt;

@@ -13,6 +13,7 @@
 //! - Errors are mapped by SQLSTATE; the password never appears in a message.
 
 mod audit;
+mod bulk;
 mod principals;
 mod resource_groups;
 mod resources;
@@ -643,6 +644,8 @@ pub struct Tx<'c> {
     now: Timestamp,
     /// The newest audit event, cached so that `apply` does not look it up per event.
     pub(crate) last_hash: Option<(i64, String)>,
+    /// The rows buffered for the next COPY (`bulk.rs`).
+    pending: RefCell<bulk::Pending>,
 }
 
 /// The statement prepared for `sql` on this connection.
@@ -662,6 +665,7 @@ impl<'c> Tx<'c> {
             open: true,
             now,
             last_hash: None,
+            pending: bulk::Pending::new(),
         }
     }
 
@@ -671,8 +675,14 @@ impl<'c> Tx<'c> {
             .map_err(|_| Error::internal("a catalog query was made while a streamed read was open"))
     }
 
-    /// Run `sql` with `params`; every row.
+    /// Run `sql` with `params`; every row. The rows buffered for COPY that it could see
+    /// are sent first (bulk.rs).
     pub(crate) fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        self.flush_touched(sql)?;
+        self.run_query(sql, params)
+    }
+
+    fn run_query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
         let mut c = self.conn()?;
         let st = prepared(&mut c, sql)?;
         c.client.query(&st, params).map_err(pg_err)
@@ -695,6 +705,11 @@ impl<'c> Tx<'c> {
 
     /// Run a statement; the rows it changed.
     pub(crate) fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        self.flush_touched(sql)?;
+        self.run_execute(sql, params)
+    }
+
+    fn run_execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let mut c = self.conn()?;
         let st = prepared(&mut c, sql)?;
         c.client.execute(&st, params).map_err(pg_err)
@@ -703,6 +718,16 @@ impl<'c> Tx<'c> {
     /// Hand each row to `f` as the server sends it: whole-tenant lists are never held in
     /// memory. `f` must not query this transaction (the connection is busy streaming).
     pub(crate) fn for_each_row(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        f: &mut dyn FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
+        self.flush_touched(sql)?;
+        self.run_for_each_row(sql, params, f)
+    }
+
+    fn run_for_each_row(
         &self,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
@@ -720,8 +745,10 @@ impl<'c> Tx<'c> {
         Ok(())
     }
 
-    /// Run statements without parameters (the simple protocol).
+    /// Run statements without parameters (the simple protocol), after the rows buffered
+    /// for COPY.
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        self.flush_touched(sql)?;
         self.conn()?.client.batch_execute(sql).map_err(pg_err)
     }
 
@@ -739,6 +766,9 @@ impl<'c> Tx<'c> {
     }
 
     fn finish(mut self, sql: &str) -> Result<()> {
+        if sql == "ROLLBACK" {
+            self.discard_pending();
+        }
         self.open = false;
         self.batch(sql)
     }
@@ -774,6 +804,8 @@ impl store::Tx for Tx<'_> {
     }
 
     fn rollback_to_savepoint(&mut self) -> Result<()> {
+        // Buffered rows are all newer than the savepoint (taken with none buffered).
+        self.discard_pending();
         self.batch("ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change")?;
         self.last_hash = None;
         Ok(())
@@ -894,7 +926,7 @@ mod tests {
         }
         // No tenant yet: the schema is there but the catalog is damaged.
         let tx = store::Catalog::read(cat).unwrap();
-        assert_eq!(tx.tenant().err().map(|e| e.kind), Some(Kind::Catalog));
+        assert_eq!(tx.tenant().unwrap_err().kind, Kind::Catalog);
     }
 
     #[test]
@@ -951,3 +983,6 @@ mod tests {
         assert!(e.message.contains("is locked by dwctl "), "{}", e.message);
     }
 }
+
+#[cfg(test)]
+mod family_tests;

@@ -65,6 +65,9 @@ impl PrincipalStore for Tx<'_> {
     }
 
     fn principal(&self, name_or_id: &str) -> Result<Option<Principal>> {
+        if self.principal_absent(name_or_id)? {
+            return Ok(None);
+        }
         self.query_opt(
             &format!(
                 "SELECT {PRINCIPAL_COLS} FROM principal WHERE lower(name) = lower($1) OR id = $1"
@@ -96,6 +99,9 @@ impl PrincipalStore for Tx<'_> {
     }
 
     fn principal_id_taken(&self, id: &str) -> Result<bool> {
+        if let Some(taken) = self.principal_id_known(id) {
+            return Ok(taken);
+        }
         Ok(self
             .query_opt("SELECT 1 FROM principal WHERE id = $1", &[&id])?
             .is_some())
@@ -155,21 +161,11 @@ impl PrincipalStore for Tx<'_> {
 
     fn insert_principal(&self, p: &Principal) -> Result<i64> {
         // Keys as SQLite's rowids: one past the largest (changes are serialised by the
-        // catalog's write lock).
-        let r = self.query_one(
-            "INSERT INTO principal (pk, id, name, kind, display_name, full_access, created_at) \
-             VALUES ((SELECT COALESCE(max(pk), 0) + 1 FROM principal), $1, $2, $3, $4, $5, $6) \
-             RETURNING pk",
-            &[
-                &p.id,
-                &p.name.as_str(),
-                &p.kind.as_str(),
-                &p.display_name,
-                &p.full_access,
-                &p.created_at.to_string(),
-            ],
-        )?;
-        Ok(r.get(0))
+        // catalog's write lock). The row is appended by the next COPY (bulk.rs).
+        let pk = self.next_principal_pk()?;
+        let row = Principal { pk, ..p.clone() };
+        self.bulk_insert(super::bulk::Row::Principal(&row))?;
+        Ok(pk)
     }
 
     fn update_principal(&self, p: &Principal) -> Result<()> {

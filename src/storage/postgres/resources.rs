@@ -1,57 +1,224 @@
-//! Compute resources and data sources (helper pgb writes this file).
+//! Compute resources and data sources, in SQLite's orders: names compared and sorted by
+//! `lower(name)` (ASCII folding under "C", as NOCASE), read by the unique index on
+//! (workspace_id, env, lower(name)).
 
+use postgres::types::ToSql;
+
+use super::principals::prefix_range;
+use super::stored::Cells;
 use super::Tx;
 use crate::domain::store::ResourceStore;
 use crate::model::error::Result;
-use crate::model::resources::{Compute, DataSource, LastTest};
+use crate::model::resources::{AsCompute, AsSource, Compute, Connection, DataSource, LastTest};
 use crate::model::Env;
+use crate::storage::rows::{connection_row, props_text, ConnTable, Written, SHARED_COLS};
+
+/// The order of [`Tx::computes`] and [`Tx::datasources`], as SQLite's.
+fn list_order<K: ConnTable>() -> &'static str {
+    if K::BY_NAME {
+        "lower(t.name), t.env DESC"
+    } else {
+        "t.created_at, t.pk"
+    }
+}
+
+/// The one SELECT of both tables: the workspace's connections ($1), by `filter` and `order`.
+fn select<K: ConnTable>(
+    tx: &Tx,
+    filter: &str,
+    order: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Connection<K>>> {
+    let sql = format!(
+        "SELECT {SHARED_COLS}, {} FROM {} t JOIN workspace w ON w.id = t.workspace_id \
+         WHERE t.workspace_id = $1 AND {filter} ORDER BY {order}",
+        K::OWN_COLS,
+        K::TABLE
+    );
+    tx.query(&sql, params)?
+        .iter()
+        .map(connection_row::<K, _>)
+        .collect()
+}
+
+fn named<K: ConnTable>(
+    tx: &Tx,
+    ws: i64,
+    name: &str,
+    env: Option<Env>,
+) -> Result<Vec<Connection<K>>> {
+    if tx.objects_absent(K::TABLE, ws, env.map(|e| e.as_str()), Some(name)) {
+        return Ok(Vec::new());
+    }
+    match env {
+        Some(env) => select(
+            tx,
+            "t.env = $3 AND lower(t.name) = lower($2)",
+            "t.env DESC",
+            &[&ws, &name, &env.as_str()],
+        ),
+        None => select(
+            tx,
+            "t.env IN ('prod', 'dev') AND lower(t.name) = lower($2)",
+            "t.env DESC",
+            &[&ws, &name],
+        ),
+    }
+}
+
+fn all<K: ConnTable>(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<K>>> {
+    if tx.objects_absent(K::TABLE, ws, env.map(|e| e.as_str()), None) {
+        return Ok(Vec::new());
+    }
+    match env {
+        Some(env) => select(tx, "t.env = $2", list_order::<K>(), &[&ws, &env.as_str()]),
+        None => select(tx, "TRUE", list_order::<K>(), &[&ws]),
+    }
+}
+
+/// Those of one workspace whose names may start with `prefix`, in the list order: a range
+/// of the (workspace, env, lower(name)) key in each environment.
+fn from<K: ConnTable>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K>>> {
+    let (low, high) = prefix_range(prefix);
+    match &high {
+        Some(high) => select(
+            tx,
+            "t.env IN ('prod', 'dev') AND lower(t.name) >= $2 AND lower(t.name) < $3",
+            list_order::<K>(),
+            &[&ws, &low, high],
+        ),
+        None => select(
+            tx,
+            "t.env IN ('prod', 'dev') AND lower(t.name) >= $2",
+            list_order::<K>(),
+            &[&ws, &low],
+        ),
+    }
+}
+
+/// Keys are max + 1 under the catalog's write lock, as SQLite's rowids.
+fn insert<K: ConnTable>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
+    let sql = format!(
+        "INSERT INTO {0} (pk, workspace_id, env, name, type, mode, properties, description, \
+         created_at, created_by, updated_at, updated_by, {1}) \
+         VALUES ((SELECT COALESCE(max(pk), 0) + 1 FROM {0}), \
+         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING pk",
+        K::TABLE,
+        K::OWN_WRITTEN
+    );
+    let (env, mode) = (c.env.as_str(), c.mode.as_str());
+    let props = props_text(&c.properties);
+    let (created, updated) = (c.created_at.to_string(), c.updated_at.to_string());
+    let head: [&(dyn ToSql + Sync); 11] = [
+        &ws,
+        &env,
+        &c.name,
+        &c.type_key,
+        &mode,
+        &props,
+        &c.description,
+        &created,
+        &c.created_by,
+        &updated,
+        &c.updated_by,
+    ];
+    let row = match c.kind.written() {
+        Written::Int(n) => tx.query_one(&sql, &[&head[..], &[&(n != 0)]].concat())?,
+        Written::Text(t) => tx.query_one(&sql, &[&head[..], &[&t]].concat())?,
+    };
+    tx.note_object(K::TABLE, ws, env, &c.name);
+    Cells::new(&row, K::TABLE, &[(0, "pk")]).int(0)
+}
+
+fn save<K: ConnTable>(tx: &Tx, c: &Connection<K>) -> Result<()> {
+    let sql = format!(
+        "UPDATE {} SET properties = $2, description = $3, updated_at = $4, updated_by = $5, \
+         {} = $6 WHERE pk = $1",
+        K::TABLE,
+        K::OWN_WRITTEN
+    );
+    let props = props_text(&c.properties);
+    let updated = c.updated_at.to_string();
+    let head: [&(dyn ToSql + Sync); 5] = [&c.pk, &props, &c.description, &updated, &c.updated_by];
+    match c.kind.written() {
+        Written::Int(n) => tx.execute(&sql, &[&head[..], &[&(n != 0)]].concat())?,
+        Written::Text(t) => tx.execute(&sql, &[&head[..], &[&t]].concat())?,
+    };
+    Ok(())
+}
+
+fn delete<K: ConnTable>(tx: &Tx, pk: i64) -> Result<()> {
+    tx.execute(&format!("DELETE FROM {} WHERE pk = $1", K::TABLE), &[&pk])?;
+    Ok(())
+}
 
 impl ResourceStore for Tx<'_> {
-    fn computes_named(&self, _ws: i64, _name: &str, _env: Option<Env>) -> Result<Vec<Compute>> {
-        unimplemented!("pgb")
+    fn computes_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Compute>> {
+        named(self, ws, name, env)
     }
-    fn computes(&self, _ws: i64, _env: Option<Env>) -> Result<Vec<Compute>> {
-        unimplemented!("pgb")
+
+    fn computes(&self, ws: i64, env: Option<Env>) -> Result<Vec<Compute>> {
+        all(self, ws, env)
     }
-    fn computes_from(&self, _ws: i64, _prefix: &str) -> Result<Vec<Compute>> {
-        unimplemented!("pgb")
+
+    fn computes_from(&self, ws: i64, prefix: &str) -> Result<Vec<Compute>> {
+        from(self, ws, prefix)
     }
-    fn has_compute_of_type(&self, _ws: i64, _env: Env, _type_key: &str) -> Result<bool> {
-        unimplemented!("pgb")
+
+    fn has_compute_of_type(&self, ws: i64, env: Env, type_key: &str) -> Result<bool> {
+        if self.objects_absent("compute", ws, Some(env.as_str()), None) {
+            return Ok(false);
+        }
+        Ok(self
+            .query_opt(
+                "SELECT 1 FROM compute WHERE workspace_id = $1 AND env = $2 AND type = $3 LIMIT 1",
+                &[&ws, &env.as_str(), &type_key],
+            )?
+            .is_some())
     }
-    fn insert_compute(&self, _ws: i64, _c: &Compute) -> Result<i64> {
-        unimplemented!("pgb")
+
+    fn insert_compute(&self, ws: i64, c: &Compute) -> Result<i64> {
+        insert(self, ws, c)
     }
-    fn save_compute(&self, _c: &Compute) -> Result<()> {
-        unimplemented!("pgb")
+
+    fn save_compute(&self, c: &Compute) -> Result<()> {
+        save(self, c)
     }
-    fn delete_compute(&self, _pk: i64) -> Result<()> {
-        unimplemented!("pgb")
+
+    fn delete_compute(&self, pk: i64) -> Result<()> {
+        delete::<AsCompute>(self, pk)
     }
-    fn datasources_named(
-        &self,
-        _ws: i64,
-        _name: &str,
-        _env: Option<Env>,
-    ) -> Result<Vec<DataSource>> {
-        unimplemented!("pgb")
+
+    fn datasources_named(&self, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<DataSource>> {
+        named(self, ws, name, env)
     }
-    fn datasources(&self, _ws: i64, _env: Option<Env>) -> Result<Vec<DataSource>> {
-        unimplemented!("pgb")
+
+    fn datasources(&self, ws: i64, env: Option<Env>) -> Result<Vec<DataSource>> {
+        all(self, ws, env)
     }
-    fn datasources_from(&self, _ws: i64, _prefix: &str) -> Result<Vec<DataSource>> {
-        unimplemented!("pgb")
+
+    fn datasources_from(&self, ws: i64, prefix: &str) -> Result<Vec<DataSource>> {
+        from(self, ws, prefix)
     }
-    fn insert_datasource(&self, _ws: i64, _d: &DataSource) -> Result<i64> {
-        unimplemented!("pgb")
+
+    fn insert_datasource(&self, ws: i64, d: &DataSource) -> Result<i64> {
+        insert(self, ws, d)
     }
-    fn save_datasource(&self, _d: &DataSource) -> Result<()> {
-        unimplemented!("pgb")
+
+    fn save_datasource(&self, d: &DataSource) -> Result<()> {
+        save(self, d)
     }
-    fn delete_datasource(&self, _pk: i64) -> Result<()> {
-        unimplemented!("pgb")
+
+    fn delete_datasource(&self, pk: i64) -> Result<()> {
+        delete::<AsSource>(self, pk)
     }
-    fn save_test(&self, _pk: i64, _t: &LastTest) -> Result<()> {
-        unimplemented!("pgb")
+
+    fn save_test(&self, pk: i64, t: &LastTest) -> Result<()> {
+        let at = t.at.to_string();
+        let latency = t.latency_ms.map(|v| v as i64);
+        self.execute("UPDATE datasource SET test_state = $2, test_at = $3, test_latency_ms = $4, test_message = $5 WHERE pk = $1",
+            &[&pk, &t.state.as_str(), &at, &latency, &t.message],
+        )?;
+        Ok(())
     }
 }

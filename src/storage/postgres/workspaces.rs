@@ -230,6 +230,7 @@ impl WorkspaceStore for Tx<'_> {
             ],
         )?;
         let id: i64 = r.get(0);
+        self.note_fresh_workspace(id);
         self.save_tags(id, &w.tags)?;
         Ok(id)
     }
@@ -300,12 +301,19 @@ impl WorkspaceStore for Tx<'_> {
     }
 
     fn member(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Member>> {
-        self.query_opt(
-            &format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 AND m.principal_pk = $2"),
-            &[&workspace_id, &principal_pk],
-        )?
-        .map(|r| member_row(&r))
-        .transpose()
+        if self.member_absent(workspace_id, principal_pk) {
+            return Ok(None);
+        }
+        // Only this member's buffered row could change the answer (apply adds thousands
+        // of members, each looked up first: the others stay buffered).
+        let sql = format!("{MEMBER_SELECT} WHERE m.workspace_id = $1 AND m.principal_pk = $2");
+        let params: [&(dyn ToSql + Sync); 2] = [&workspace_id, &principal_pk];
+        let row = if self.member_pending(workspace_id, principal_pk) {
+            self.query_opt(&sql, &params)?
+        } else {
+            self.query_opt_unbuffered(&sql, &params)?
+        };
+        row.map(|r| member_row(&r)).transpose()
     }
 
     fn members(&self, workspace_id: i64) -> Result<Vec<Member>> {
@@ -376,17 +384,14 @@ impl WorkspaceStore for Tx<'_> {
         at: Timestamp,
         by: &str,
     ) -> Result<()> {
-        self.execute(
-            "INSERT INTO member (workspace_id, principal_pk, roles, added_at, added_by) VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &workspace_id,
-                &principal_pk,
-                &roles.to_stored(),
-                &at.to_string(),
-                &by,
-            ],
-        )?;
-        Ok(())
+        // Appended by the next COPY (bulk.rs).
+        self.bulk_insert(super::bulk::Row::Member {
+            workspace_id,
+            principal_pk,
+            roles: roles.to_stored(),
+            at: at.to_string(),
+            by: by.to_string(),
+        })
     }
 
     fn set_member_roles(&self, workspace_id: i64, principal_pk: i64, roles: RoleSet) -> Result<()> {

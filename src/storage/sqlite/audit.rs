@@ -1,7 +1,7 @@
 //! The audit log: append and read. Hashing is the domain's (domain::audit); this stores.
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{params, Row};
 
 use super::stored::Cells;
 use super::Tx;
@@ -9,24 +9,7 @@ use crate::domain::store::AuditFilter;
 use crate::domain::store::AuditStore;
 use crate::model::audit::AuditEvent;
 use crate::model::error::Result;
-
-fn event_row(r: &Row) -> Result<AuditEvent> {
-    let c = Cells::new(r, "audit", &[(0, "seq")]);
-    Ok(AuditEvent {
-        seq: c.int(0)?,
-        at: c.ts(1)?,
-        actor: c.text(2)?,
-        actor_id: c.text(3)?,
-        action: c.text(4)?,
-        workspace: c.opt_text(5)?,
-        target: c.opt_text(6)?,
-        outcome: c.text(7)?,
-        details: c.json(8, "a JSON document")?,
-        hash: c.text(9)?,
-    })
-}
-
-const COLS: &str = "seq, at, actor, actor_id, action, workspace, target, outcome, details, hash";
+use crate::storage::rows::{audit_head, details_text, event_row, AUDIT_COLS as COLS};
 
 impl AuditStore for Tx<'_> {
     fn last_audit(&mut self) -> Result<(i64, String)> {
@@ -42,23 +25,7 @@ impl AuditStore for Tx<'_> {
         let row: Option<(i64, String)> = self
             .conn
             .prepare_cached("SELECT seq, hash FROM audit WHERE seq = (SELECT max(seq) FROM audit)")?
-            .query_and_then([], |r| {
-                let c = Cells::new(r, "audit", &[(0, "seq")]);
-                // The head is printed as an anchor and chained to by the next event: a seq
-                // or a hash dwctl never writes is exit 7 here, never an anchor that
-                // `--expect` would refuse, nor a chain extended from garbage.
-                let seq = c.int_in(0, 1..=i64::MAX)?;
-                let hash = c.text(1)?;
-                let is_hash = hash.len() == 64
-                    && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-                if !is_hash {
-                    return Err(c.bad(
-                        1,
-                        "it is not a hash as dwctl writes it (64 lower-case hex digits)",
-                    ));
-                }
-                Ok::<_, crate::model::error::Error>((seq, hash))
-            })?
+            .query_and_then([], |r| audit_head(r))?
             .next()
             .transpose()?;
         Ok(row.unwrap_or((0, "0".repeat(64))))
@@ -78,7 +45,7 @@ impl AuditStore for Tx<'_> {
             e.workspace,
             e.target,
             e.outcome,
-            serde_json::to_string(&e.details).unwrap_or_default(),
+            details_text(e),
             e.hash
         ])?;
         self.last_hash = Some((e.seq, e.hash.clone()));

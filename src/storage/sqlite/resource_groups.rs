@@ -1,59 +1,14 @@
 //! Resource groups and their bindings to workspaces.
 
-use rusqlite::{params, Row};
+use rusqlite::params;
 
-use super::stored::{first, Cells};
+use super::stored::first;
 use super::Tx;
 use crate::domain::store::GroupStore;
 use crate::model::clock::Timestamp;
 use crate::model::error::Result;
-use crate::model::resource_group::{parse_group_ref, parse_network_id};
-use crate::model::resource_group::{DurationUnit, GroupType, Payment, ResourceGroup};
-use crate::model::GroupName;
-
-const COLS: &str = "pk, id, name, type, spec, payment, duration, duration_unit, vpc, vswitch, remark, status, created_at, created_by";
-
-fn duration_unit(s: &str) -> Option<String> {
-    DurationUnit::from_stored(s).map(|u| u.as_str().to_string())
-}
-
-fn group_row(r: &Row) -> Result<ResourceGroup> {
-    let c = Cells::new(r, "resource_group", &[(1, "id"), (2, "name")]);
-    let network = |i: usize, prefix: &str, what: &str| {
-        c.opt_parsed(i, &format!("a {what} ({prefix}...)"), |s| {
-            parse_network_id(s, prefix, what).ok()
-        })
-    };
-    Ok(ResourceGroup {
-        pk: c.int(0)?,
-        id: c.parsed(1, "a resource group id", |s| {
-            parse_group_ref(s)
-                .ok()
-                .filter(|id| id != s || GroupName::parse(s).is_err())
-        })?,
-        name: c.parsed(2, "a resource group name", |s| {
-            GroupName::parse(s).ok().map(|n| n.to_string())
-        })?,
-        group_type: c.parsed(3, GroupType::stored_what(), GroupType::from_stored)?,
-        spec: c.int_in(4, 2..=100_000)?,
-        payment: c.parsed(5, Payment::stored_what(), Payment::from_stored)?,
-        duration: c.opt_int_in(6, 1..=11)?,
-        duration_unit: c.opt_parsed(7, DurationUnit::stored_what(), duration_unit)?,
-        vpc: network(8, "vpc-", "VPC")?,
-        vswitch: network(9, "vsw-", "vSwitch")?,
-        remark: c.text(10)?,
-        status: c.parsed(11, "a resource group status (normal)", |s| {
-            (s == "normal").then(|| s.to_string())
-        })?,
-        workspaces: Vec::new(),
-        created_at: c.ts(12)?,
-        created_by: c.text(13)?,
-    })
-}
-
-fn bound_name(r: &Row, i: usize) -> Result<String> {
-    Cells::new(r, "workspace", &[(i, "name")]).text(i)
-}
+use crate::model::resource_group::ResourceGroup;
+use crate::storage::rows::{binding_group, bound_name, group_row, GROUP_COLS as COLS};
 
 impl GroupStore for Tx<'_> {
     fn resource_group(&self, name_or_id: &str) -> Result<Option<ResourceGroup>> {
@@ -68,22 +23,23 @@ impl GroupStore for Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group WHERE name = ?1 OR id = ?1"
         ))?;
-        first(&mut st, [name_or_id], group_row)
+        first(&mut st, [name_or_id], |r| group_row(r))
     }
 
     fn resource_group_named(&self, name: &str) -> Result<Option<ResourceGroup>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group WHERE name = ?1"
         ))?;
-        first(&mut st, [name], group_row)
+        first(&mut st, [name], |r| group_row(r))
     }
 
     fn resource_groups(&self) -> Result<Vec<ResourceGroup>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group ORDER BY name COLLATE NOCASE"
         ))?;
-        let mut list: Vec<ResourceGroup> =
-            st.query_and_then([], group_row)?.collect::<Result<_>>()?;
+        let mut list: Vec<ResourceGroup> = st
+            .query_and_then([], |r| group_row(r))?
+            .collect::<Result<_>>()?;
         let mut st = self.conn.prepare_cached(
             "SELECT b.group_pk, w.name FROM binding b JOIN workspace w ON w.id = b.workspace_id ORDER BY w.name COLLATE NOCASE",
         )?;
@@ -91,7 +47,7 @@ impl GroupStore for Tx<'_> {
             list.iter().enumerate().map(|(i, g)| (g.pk, i)).collect();
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            let pk = Cells::new(r, "binding", &[(0, "group_pk")]).int(0)?;
+            let pk = binding_group(r, 0)?;
             if let Some(&i) = index.get(&pk) {
                 list[i].workspaces.push(bound_name(r, 1)?);
             }
@@ -105,7 +61,7 @@ impl GroupStore for Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {COLS} FROM resource_group WHERE name >= ?1{upper} ORDER BY name COLLATE NOCASE"
         ))?;
-        let rows = st.query_and_then(rusqlite::params_from_iter(args), group_row)?;
+        let rows = st.query_and_then(rusqlite::params_from_iter(args), |r| group_row(r))?;
         rows.collect()
     }
 

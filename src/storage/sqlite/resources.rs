@@ -1,157 +1,33 @@
 //! Compute resources and data sources.
 
+use rusqlite::params;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Row};
 
-use super::stored::Cells;
 use super::Tx;
 use crate::domain::store::ResourceStore;
 use crate::model::error::Result;
-use crate::model::resources::{
-    AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Origin, ProbeState,
-};
-use crate::model::types::{self, ConnMode, Properties};
-use crate::model::{Env, ObjectName, WorkspaceName};
+use crate::model::resources::{AsCompute, AsSource, Compute, Connection, DataSource, LastTest};
+use crate::model::Env;
+use crate::storage::rows::{connection_row, props_text, ConnTable, Written, SHARED_COLS};
 
-const PROPS_WHAT: &str = "a JSON object of string values";
-
-fn props_text(p: &Option<Properties>) -> String {
-    serde_json::to_string(&p.clone().unwrap_or_default()).unwrap_or_else(|_| "{}".into())
-}
-
-fn conn_mode(s: &str) -> Option<ConnMode> {
-    ConnMode::ALL.into_iter().find(|m| m.as_str() == s)
-}
-
-const MODE_WHAT: &str = "a connection mode (instance, url, cdh)";
-
-/// A type key of the type table (`compute`: one that can be a compute resource).
-fn type_key(s: &str, compute: bool) -> Option<String> {
-    types::lookup(s)
-        .filter(|t| t.compute || !compute)
-        .map(|_| s.to_string())
-}
-
-/// The connection mode, one that the row's type supports.
-fn mode_of(c: &Cells, type_key: &str) -> Result<ConnMode> {
-    let mode = c.parsed(5, MODE_WHAT, conn_mode)?;
-    match types::lookup(type_key) {
-        Some(t) if t.mode(mode).is_none() => Err(c.bad(
-            5,
-            format!(
-                "{type_key} has no mode {mode} (its modes: {})",
-                t.mode_names()
-            ),
-        )),
-        _ => Ok(mode),
+/// The order of [`Tx::computes`] and [`Tx::datasources`].
+fn list_order<K: ConnTable>() -> &'static str {
+    if K::BY_NAME {
+        "t.name COLLATE NOCASE, t.env DESC"
+    } else {
+        "t.created_at, t.pk"
     }
 }
 
-/// What the two tables of connections differ in: their name, their own columns, and
-/// how a row's own columns read. The columns they share come first, in one order.
-trait Table: Sized {
-    const NOUN: &'static str;
-    const TABLE: &'static str;
-    /// Only types that can be compute resources.
-    const COMPUTE_ONLY: bool;
-    const TYPE_WHAT: &'static str;
-    const NAME_WHAT: &'static str;
-    /// The table's own columns (alias `t`), read from index [`OWN_AT`] on.
-    const OWN_COLS: &'static str;
-    /// The own columns written on insert and on save (the connectivity test is saved apart).
-    const OWN_WRITTEN: &'static str;
-    /// The order of [`Tx::computes`] and [`Tx::datasources`].
-    const LIST_ORDER: &'static str;
-    fn read(c: &Cells, at: usize) -> Result<Self>;
-    /// The values of [`Table::OWN_WRITTEN`].
-    fn written(&self) -> SqlValue;
-}
-
-const SHARED_COLS: &str =
-    "t.pk, w.name, t.name, t.env, t.type, t.mode, t.properties, t.description, \
-    t.created_at, t.created_by, t.updated_at, t.updated_by";
-const OWN_AT: usize = 12;
-
-impl Table for AsCompute {
-    const TABLE: &'static str = "compute";
-    const NOUN: &'static str = "compute resource";
-    const COMPUTE_ONLY: bool = true;
-    const TYPE_WHAT: &'static str = "a compute resource type";
-    const NAME_WHAT: &'static str = "a compute resource name";
-    const OWN_COLS: &'static str = "t.is_default";
-    const OWN_WRITTEN: &'static str = "is_default";
-    const LIST_ORDER: &'static str = "t.created_at, t.pk";
-    fn read(c: &Cells, at: usize) -> Result<Self> {
-        Ok(AsCompute {
-            is_default: c.bool(at)?,
-        })
+fn written<K: ConnTable>(c: &Connection<K>) -> SqlValue {
+    match c.kind.written() {
+        Written::Int(n) => SqlValue::Integer(n),
+        Written::Text(t) => SqlValue::Text(t),
     }
-    fn written(&self) -> SqlValue {
-        SqlValue::Integer(self.is_default.into())
-    }
-}
-
-fn probe_state(s: &str) -> Option<ProbeState> {
-    ProbeState::ALL.into_iter().find(|p| p.as_str() == s)
-}
-
-impl Table for AsSource {
-    const TABLE: &'static str = "datasource";
-    const NOUN: &'static str = "data source";
-    const COMPUTE_ONLY: bool = false;
-    const TYPE_WHAT: &'static str = "a data source type";
-    const NAME_WHAT: &'static str = "a data source name";
-    const OWN_COLS: &'static str =
-        "t.origin, t.test_state, t.test_at, t.test_latency_ms, t.test_message";
-    const OWN_WRITTEN: &'static str = "origin";
-    const LIST_ORDER: &'static str = "t.name COLLATE NOCASE, t.env DESC";
-    fn read(c: &Cells, at: usize) -> Result<Self> {
-        let origin = c.parsed(at, "manual or compute:NAME", Origin::from_stored)?;
-        let state = c.opt_parsed(
-            at + 1,
-            "a connectivity state (connectable, unreachable, config_error, unsupported)",
-            probe_state,
-        )?;
-        let last_test = match state {
-            Some(state) => Some(LastTest {
-                state,
-                at: c.ts(at + 2)?,
-                latency_ms: c.opt_int_in(at + 3, 0..=i64::MAX)?.map(|v| v as u64),
-                message: c.opt_text(at + 4)?.unwrap_or_default(),
-            }),
-            None => None,
-        };
-        Ok(AsSource { origin, last_test })
-    }
-    fn written(&self) -> SqlValue {
-        SqlValue::Text(self.origin.to_string())
-    }
-}
-
-fn row<K: Table>(r: &Row) -> Result<Connection<K>> {
-    let c = Cells::new(r, K::TABLE, &[(1, "workspace"), (2, "name"), (3, "env")]);
-    let type_key = c.parsed(4, K::TYPE_WHAT, |s| type_key(s, K::COMPUTE_ONLY))?;
-    Ok(Connection {
-        pk: c.int(0)?,
-        workspace: WorkspaceName::from_stored(c.text(1)?),
-        name: c.parsed(2, K::NAME_WHAT, |s| {
-            ObjectName::parse(s, K::NOUN).ok().map(|n| n.to_string())
-        })?,
-        env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
-        mode: mode_of(&c, &type_key)?,
-        type_key,
-        properties: Some(c.json(6, PROPS_WHAT)?),
-        description: c.text(7)?,
-        kind: K::read(&c, OWN_AT)?,
-        created_at: c.ts(8)?,
-        created_by: c.text(9)?,
-        updated_at: c.ts(10)?,
-        updated_by: c.text(11)?,
-    })
 }
 
 /// The one SELECT of both tables: the workspace's connections, by `filter` and `order`.
-fn select<K: Table, P: rusqlite::Params>(
+fn select<K: ConnTable, P: rusqlite::Params>(
     tx: &Tx,
     filter: &str,
     order: &str,
@@ -163,11 +39,16 @@ fn select<K: Table, P: rusqlite::Params>(
         K::OWN_COLS,
         K::TABLE
     ))?;
-    let rows = st.query_and_then(params, row::<K>)?;
+    let rows = st.query_and_then(params, |r| connection_row::<K, _>(r))?;
     rows.collect()
 }
 
-fn named<K: Table>(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec<Connection<K>>> {
+fn named<K: ConnTable>(
+    tx: &Tx,
+    ws: i64,
+    name: &str,
+    env: Option<Env>,
+) -> Result<Vec<Connection<K>>> {
     select(
         tx,
         "t.name = ?2 AND (?3 IS NULL OR t.env = ?3)",
@@ -176,29 +57,29 @@ fn named<K: Table>(tx: &Tx, ws: i64, name: &str, env: Option<Env>) -> Result<Vec
     )
 }
 
-fn all<K: Table>(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<K>>> {
+fn all<K: ConnTable>(tx: &Tx, ws: i64, env: Option<Env>) -> Result<Vec<Connection<K>>> {
     select(
         tx,
         "(?2 IS NULL OR t.env = ?2)",
-        K::LIST_ORDER,
+        list_order::<K>(),
         params![ws, env.map(|e| e.as_str())],
     )
 }
 
 /// Those of one workspace whose names may start with `prefix`, in the list order: a range
 /// of the (workspace, env, name) key in each environment.
-fn from<K: Table>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K>>> {
+fn from<K: ConnTable>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K>>> {
     let (args, bounded) = super::names::range_params(&[ws], prefix);
     let upper = if bounded { " AND t.name < ?3" } else { "" };
     select(
         tx,
         &format!("t.env IN ('prod', 'dev') AND t.name >= ?2{upper}"),
-        K::LIST_ORDER,
+        list_order::<K>(),
         rusqlite::params_from_iter(args),
     )
 }
 
-fn insert<K: Table>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
+fn insert<K: ConnTable>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
     let mut st = tx.conn.prepare_cached(&format!(
         "INSERT INTO {} (workspace_id, env, name, type, mode, properties, description, \
          created_at, created_by, updated_at, updated_by, {}) \
@@ -218,12 +99,12 @@ fn insert<K: Table>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
         c.created_by,
         c.updated_at.to_string(),
         c.updated_by,
-        c.kind.written()
+        written(c)
     ])?;
     Ok(tx.conn.last_insert_rowid())
 }
 
-fn save<K: Table>(tx: &Tx, c: &Connection<K>) -> Result<()> {
+fn save<K: ConnTable>(tx: &Tx, c: &Connection<K>) -> Result<()> {
     let mut st = tx.conn.prepare_cached(&format!(
         "UPDATE {} SET properties = ?2, description = ?3, updated_at = ?4, updated_by = ?5, \
          {} = ?6 WHERE pk = ?1",
@@ -236,12 +117,12 @@ fn save<K: Table>(tx: &Tx, c: &Connection<K>) -> Result<()> {
         c.description,
         c.updated_at.to_string(),
         c.updated_by,
-        c.kind.written()
+        written(c)
     ])?;
     Ok(())
 }
 
-fn delete<K: Table>(tx: &Tx, pk: i64) -> Result<()> {
+fn delete<K: ConnTable>(tx: &Tx, pk: i64) -> Result<()> {
     tx.conn
         .execute(&format!("DELETE FROM {} WHERE pk = ?1", K::TABLE), [pk])?;
     Ok(())

@@ -1,0 +1,491 @@
+//! Batched writes: what makes a large `apply` a few hundred round trips instead of a few
+//! hundred thousand (issue 13, P8).
+//!
+//! The rows a change only ever appends (audit events, members, bindings) are not sent one
+//! INSERT at a time: the transaction buffers them, encoded in COPY's text format, and
+//! sends each table's buffer as one `COPY ... FROM STDIN`. Correctness first: a table's
+//! buffer is flushed before any statement that reads or writes that table (every helper
+//! of `Tx` names the tables it touches, or flushes all), before a savepoint, and before
+//! commit; a rollback to the savepoint drops what was buffered after it. The domain
+//! decides everything as before; only when the rows travel changes.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use postgres::types::ToSql;
+
+use super::Tx;
+use crate::model::audit::AuditEvent;
+use crate::model::error::Result;
+use crate::model::Principal;
+use crate::storage::rows::details_text;
+
+/// A row to append.
+pub(super) enum Row<'e> {
+    Audit(&'e AuditEvent),
+    Principal(&'e Principal),
+    Member {
+        workspace_id: i64,
+        principal_pk: i64,
+        roles: String,
+        at: String,
+        by: String,
+    },
+    Binding {
+        group_pk: i64,
+        workspace_id: i64,
+        at: String,
+        by: String,
+    },
+}
+
+/// The buffered tables, in the order they are flushed (a row's references first: a
+/// table's buffer is sent after those of every table before it).
+const TABLES: [(&str, &str); 4] = [
+    (
+        "principal",
+        "COPY principal (pk, id, name, kind, display_name, full_access, created_at) FROM STDIN",
+    ),
+    (
+        "binding",
+        "COPY binding (group_pk, workspace_id, bound_at, bound_by) FROM STDIN",
+    ),
+    (
+        "member",
+        "COPY member (workspace_id, principal_pk, roles, added_at, added_by) FROM STDIN",
+    ),
+    (
+        "audit",
+        "COPY audit (seq, at, actor, actor_id, action, workspace, target, outcome, details, hash) FROM STDIN",
+    ),
+];
+const PRINCIPAL: usize = 0;
+const BINDING: usize = 1;
+const MEMBER: usize = 2;
+const AUDIT: usize = 3;
+
+/// The tables no row refers to (no foreign key names them): deleting from one deletes
+/// nothing elsewhere.
+const LEAVES: [&str; 6] = [
+    "workspace_tag",
+    "member",
+    "binding",
+    "compute",
+    "datasource",
+    "audit",
+];
+
+/// A buffer is sent once it holds this many bytes, whatever reads next.
+const FLUSH_AT: usize = 8 << 20;
+
+/// The rows buffered in one transaction, and what the transaction knows of the rows it
+/// wrote (see [`Known`]).
+#[derive(Default)]
+pub(super) struct Pending {
+    data: [Vec<u8>; 4],
+    /// The (workspace_id, principal_pk) of the buffered members: a lookup of one member
+    /// flushes only when it is among them.
+    members: HashSet<(i64, i64)>,
+    known: Known,
+}
+
+/// What a transaction knows without asking the server, so that `apply`'s lookups of the
+/// objects it is about to create (each one absent) cost no round trip. Every answer taken
+/// from here is one the server would give: the catalog's write lock serialises changes
+/// and a transaction reads one snapshot, so the only rows that change under it are its
+/// own, and it notes each one it adds. The sets may hold more than the catalog (a row
+/// deleted, a change rolled back to the savepoint): then the server is asked, as without
+/// them; an absence is only ever answered from a set that holds every row.
+#[derive(Default)]
+struct Known {
+    /// The next principal key (max + 1 as SQLite's rowids), once read.
+    next_principal: Option<i64>,
+    /// Principal lookups so far; past [`LOAD_NAMES_AFTER`] the names and ids are loaded.
+    lookups: usize,
+    /// Every principal's lower-cased name and id, once loaded.
+    principals: Option<(HashSet<String>, HashSet<String>)>,
+    /// Workspaces created in this transaction: their members, compute resources and
+    /// data sources are exactly those noted below.
+    fresh: HashSet<i64>,
+    /// Members added in this transaction.
+    members: HashSet<(i64, i64)>,
+    /// Compute resources and data sources added: (table, workspace, env, lower-cased name).
+    objects: HashSet<(&'static str, i64, String, String)>,
+}
+
+/// How many principal lookups one transaction makes before it reads every principal's
+/// name and id once (apply names thousands; a command names a few).
+const LOAD_NAMES_AFTER: usize = 256;
+
+impl Pending {
+    pub(super) fn new() -> RefCell<Pending> {
+        RefCell::new(Pending::default())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.data.iter().all(Vec::is_empty)
+    }
+
+    fn has_fresh(&self, ws: i64) -> bool {
+        self.known.fresh.contains(&ws)
+    }
+}
+
+/// One field in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage
+/// return escaped.
+fn field(out: &mut Vec<u8>, v: Option<&str>) {
+    let Some(s) = v else {
+        out.extend_from_slice(b"\\N");
+        return;
+    };
+    for &b in s.as_bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+/// One line of fields.
+fn line(out: &mut Vec<u8>, fields: &[Option<&str>]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        field(out, *f);
+    }
+    out.push(b'\n');
+}
+
+impl Tx<'_> {
+    /// Buffer `row` for its table's next COPY.
+    pub(super) fn bulk_insert(&self, row: Row) -> Result<()> {
+        let full = {
+            let mut p = self.pending.borrow_mut();
+            let i = match row {
+                Row::Audit(e) => {
+                    let (seq, at) = (e.seq.to_string(), e.at.to_string());
+                    let details = details_text(e);
+                    line(
+                        &mut p.data[AUDIT],
+                        &[
+                            Some(&seq),
+                            Some(&at),
+                            Some(&e.actor),
+                            Some(&e.actor_id),
+                            Some(&e.action),
+                            e.workspace.as_deref(),
+                            e.target.as_deref(),
+                            Some(&e.outcome),
+                            Some(&details),
+                            Some(&e.hash),
+                        ],
+                    );
+                    AUDIT
+                }
+                Row::Principal(pr) => {
+                    let pk = pr.pk.to_string();
+                    let at = pr.created_at.to_string();
+                    let full = if pr.full_access { "t" } else { "f" };
+                    line(
+                        &mut p.data[PRINCIPAL],
+                        &[
+                            Some(&pk),
+                            Some(&pr.id),
+                            Some(pr.name.as_str()),
+                            Some(pr.kind.as_str()),
+                            pr.display_name.as_deref(),
+                            Some(full),
+                            Some(&at),
+                        ],
+                    );
+                    if let Some((names, ids)) = &mut p.known.principals {
+                        names.insert(pr.name.as_str().to_ascii_lowercase());
+                        ids.insert(pr.id.clone());
+                    }
+                    PRINCIPAL
+                }
+                Row::Member {
+                    workspace_id,
+                    principal_pk,
+                    roles,
+                    at,
+                    by,
+                } => {
+                    let (w, pk) = (workspace_id.to_string(), principal_pk.to_string());
+                    line(
+                        &mut p.data[MEMBER],
+                        &[Some(&w), Some(&pk), Some(&roles), Some(&at), Some(&by)],
+                    );
+                    p.members.insert((workspace_id, principal_pk));
+                    p.known.members.insert((workspace_id, principal_pk));
+                    MEMBER
+                }
+                Row::Binding {
+                    group_pk,
+                    workspace_id,
+                    at,
+                    by,
+                } => {
+                    let (g, w) = (group_pk.to_string(), workspace_id.to_string());
+                    line(
+                        &mut p.data[BINDING],
+                        &[Some(&g), Some(&w), Some(&at), Some(&by)],
+                    );
+                    BINDING
+                }
+            };
+            (p.data[i].len() >= FLUSH_AT).then_some(TABLES[i].0)
+        };
+        match full {
+            Some(table) => self.flush_for(&[table]),
+            None => Ok(()),
+        }
+    }
+
+    /// Send the buffered rows of `tables` (each table's as one COPY), after those of the
+    /// tables they may reference.
+    pub(super) fn flush_for(&self, tables: &[&str]) -> Result<()> {
+        let Some(last) = TABLES.iter().rposition(|(t, _)| tables.contains(t)) else {
+            return Ok(());
+        };
+        for (i, (_, copy)) in TABLES.iter().enumerate().take(last + 1) {
+            let data = {
+                let mut p = self.pending.borrow_mut();
+                if p.data[i].is_empty() {
+                    continue;
+                }
+                if i == MEMBER {
+                    p.members.clear();
+                }
+                std::mem::take(&mut p.data[i])
+            };
+            self.copy_in(copy, &data)?;
+        }
+        Ok(())
+    }
+
+    /// Send every buffered row: before a statement that does not say what it touches, a
+    /// savepoint, and commit.
+    pub(super) fn flush_all(&self) -> Result<()> {
+        if self.pending.borrow().is_empty() {
+            return Ok(());
+        }
+        self.flush_for(&TABLES.map(|(t, _)| t))
+    }
+
+    /// Forget the buffered rows (a rollback, or a rollback to the savepoint, which was
+    /// taken with nothing buffered), and what was known of the rows written.
+    pub(super) fn discard_pending(&self) {
+        *self.pending.borrow_mut() = Pending::default();
+    }
+
+    // ---- what the transaction knows of its own rows ----
+
+    /// The key of a new principal: one past the largest, read once per transaction.
+    pub(super) fn next_principal_pk(&self) -> Result<i64> {
+        let next = self.pending.borrow().known.next_principal;
+        if let Some(pk) = next {
+            self.pending.borrow_mut().known.next_principal = Some(pk + 1);
+            return Ok(pk);
+        }
+        let r = self.query_one("SELECT COALESCE(max(pk), 0) + 1 FROM principal", &[])?;
+        let pk = super::stored::Cells::new(&r, "principal", &[]).int(0)?;
+        self.pending.borrow_mut().known.next_principal = Some(pk + 1);
+        Ok(pk)
+    }
+
+    /// Whether no principal has the name or id `name_or_id` (`false`: ask the server).
+    /// Past [`LOAD_NAMES_AFTER`] lookups, every name and id is read once.
+    pub(super) fn principal_absent(&self, name_or_id: &str) -> Result<bool> {
+        if !name_or_id.is_ascii() {
+            return Ok(false);
+        }
+        let load = {
+            let mut p = self.pending.borrow_mut();
+            p.known.lookups += 1;
+            p.known.principals.is_none() && p.known.lookups > LOAD_NAMES_AFTER
+        };
+        if load {
+            let mut names = HashSet::new();
+            let mut ids = HashSet::new();
+            self.for_each_row("SELECT name, id FROM principal", &[], &mut |r| {
+                let c = super::stored::Cells::new(r, "principal", &[(1, "id")]);
+                names.insert(c.text(0)?.to_ascii_lowercase());
+                ids.insert(c.text(1)?);
+                Ok(())
+            })?;
+            self.pending.borrow_mut().known.principals = Some((names, ids));
+        }
+        Ok(match &self.pending.borrow().known.principals {
+            Some((names, ids)) => {
+                !names.contains(&name_or_id.to_ascii_lowercase()) && !ids.contains(name_or_id)
+            }
+            None => false,
+        })
+    }
+
+    /// Whether a principal has the id `id`, when every id is known.
+    pub(super) fn principal_id_known(&self, id: &str) -> Option<bool> {
+        let p = self.pending.borrow();
+        p.known.principals.as_ref().map(|(_, ids)| ids.contains(id))
+    }
+
+    /// A workspace created by this transaction: it has no member, compute resource or
+    /// data source but those noted from now on.
+    pub(super) fn note_fresh_workspace(&self, id: i64) {
+        self.pending.borrow_mut().known.fresh.insert(id);
+    }
+
+    /// Whether the member (workspace_id, principal_pk) certainly does not exist.
+    pub(super) fn member_absent(&self, workspace_id: i64, principal_pk: i64) -> bool {
+        let p = self.pending.borrow();
+        p.has_fresh(workspace_id) && !p.known.members.contains(&(workspace_id, principal_pk))
+    }
+
+    /// A compute resource or data source added.
+    pub(super) fn note_object(&self, table: &'static str, ws: i64, env: &str, name: &str) {
+        let key = (table, ws, env.to_string(), name.to_ascii_lowercase());
+        self.pending.borrow_mut().known.objects.insert(key);
+    }
+
+    /// Whether `table` certainly has no row of workspace `ws` named `name` (in `env`, or
+    /// in any env); `name` `None`: no row of `ws` at all.
+    pub(super) fn objects_absent(
+        &self,
+        table: &'static str,
+        ws: i64,
+        env: Option<&str>,
+        name: Option<&str>,
+    ) -> bool {
+        let p = self.pending.borrow();
+        if !p.has_fresh(ws) {
+            return false;
+        }
+        let name = name.map(str::to_ascii_lowercase);
+        !p.known.objects.iter().any(|(t, w, e, n)| {
+            *t == table
+                && *w == ws
+                && env.is_none_or(|env| env == e)
+                && name.as_ref().is_none_or(|name| name == n)
+        })
+    }
+
+    /// Whether the member (workspace_id, principal_pk) is buffered (a read of that member
+    /// must flush first; a read of another one need not).
+    pub(super) fn member_pending(&self, workspace_id: i64, principal_pk: i64) -> bool {
+        self.pending
+            .borrow()
+            .members
+            .contains(&(workspace_id, principal_pk))
+    }
+
+    /// Send the buffered rows that statement `sql` could see or depend on: those of the
+    /// buffered tables it names, or all of them for a statement that may reach a table it
+    /// does not name (a DELETE cascades; anything but SELECT, INSERT, UPDATE or WITH is
+    /// not looked into).
+    pub(super) fn flush_touched(&self, sql: &str) -> Result<()> {
+        if self.pending.borrow().is_empty() {
+            return Ok(());
+        }
+        match touched(sql) {
+            None => self.flush_all(),
+            Some(tables) => self.flush_for(&tables),
+        }
+    }
+
+    /// A read of known rows that the buffered ones cannot change (a member looked up by
+    /// its key when that key is not buffered): nothing is flushed.
+    pub(crate) fn query_opt_unbuffered(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<postgres::Row>> {
+        Ok(self.run_query(sql, params)?.into_iter().next())
+    }
+}
+
+/// The buffered tables that `sql` names (as whole words), or `None` when it may touch
+/// others than it names.
+fn touched(sql: &str) -> Option<Vec<&'static str>> {
+    let mut words = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    let is = |w: &str, k: &str| w.eq_ignore_ascii_case(k);
+    if is(first, "DELETE") {
+        // A DELETE from a table no row refers to reaches that table only.
+        return match (words.next(), words.next()) {
+            (Some(from), Some(table)) if is(from, "FROM") && LEAVES.contains(&table) => Some(
+                TABLES
+                    .iter()
+                    .map(|(t, _)| *t)
+                    .filter(|t| *t == table)
+                    .collect(),
+            ),
+            _ => None,
+        };
+    }
+    if !["SELECT", "INSERT", "UPDATE", "WITH"]
+        .iter()
+        .any(|k| is(first, k))
+    {
+        return None;
+    }
+    let words: HashSet<&str> = words.chain([first]).collect();
+    // A WITH may hide a DELETE.
+    if words.iter().any(|w| is(w, "DELETE")) {
+        return None;
+    }
+    Some(
+        TABLES
+            .iter()
+            .map(|(t, _)| *t)
+            .filter(|t| words.contains(t))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_flushes_the_buffered_tables_it_names_or_all() {
+        assert_eq!(
+            touched("SELECT w.name FROM member m JOIN workspace w ON w.id = m.workspace_id"),
+            Some(vec!["member"])
+        );
+        assert_eq!(touched("select 1 from members_x"), Some(vec![]));
+        assert_eq!(
+            touched("INSERT INTO audit (seq) SELECT 1 FROM binding"),
+            Some(vec!["binding", "audit"])
+        );
+        assert_eq!(touched("DELETE FROM workspace WHERE id = $1"), None);
+        assert_eq!(touched("DELETE FROM principal WHERE pk = $1"), None);
+        assert_eq!(
+            touched("DELETE FROM member WHERE workspace_id = $1"),
+            Some(vec!["member"])
+        );
+        assert_eq!(
+            touched("DELETE FROM workspace_tag WHERE workspace_id = $1"),
+            Some(vec![])
+        );
+        assert_eq!(touched("WITH d AS (DELETE FROM principal) SELECT 1"), None);
+        assert_eq!(touched("LOCK TABLE dwctl_lock IN EXCLUSIVE MODE"), None);
+        assert_eq!(touched("SAVEPOINT change"), None);
+    }
+
+    #[test]
+    fn copy_text_escapes_what_copy_reads_specially() {
+        let mut out = Vec::new();
+        line(
+            &mut out,
+            &[Some("a\tb\\c\nd\re"), None, Some(""), Some("\\N")],
+        );
+        assert_eq!(out, b"a\\tb\\\\c\\nd\\re\t\\N\t\t\\\\N\n");
+    }
+}
