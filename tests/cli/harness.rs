@@ -190,12 +190,13 @@ pub fn needs_pg() -> Option<String> {
 }
 
 /// A schema of its own in the tests' PostgreSQL database, dropped (with everything in it)
-/// when the last Env using it goes.
-#[derive(Debug)]
+/// when the last Env using it goes. The harness reads it through a connection of its own
+/// (the `postgres` crate, no TLS: the tests' server is local), opened at first use.
 pub struct PgSchema {
     /// The database URL as given (no `schema` parameter).
     pub base: String,
     pub name: String,
+    client: std::sync::Mutex<Option<postgres::Client>>,
 }
 
 impl PgSchema {
@@ -212,7 +213,45 @@ impl PgSchema {
         PgSchema {
             base: base.to_string(),
             name,
+            client: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Run `f` on the harness's connection (search_path: this schema), connecting first.
+    fn with_client<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> Result<T, String> {
+        let mut guard = self.client.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            let mut c = postgres::Client::connect(&self.base, postgres::NoTls)
+                .unwrap_or_else(|e| panic!("connect to DWCTL_TEST_PG_URL: {e}"));
+            c.batch_execute(&format!("SET search_path TO \"{}\"", self.name))
+                .expect("set search_path");
+            *guard = Some(c);
+        }
+        f(guard.as_mut().unwrap()).map_err(|e| match e.as_db_error() {
+            Some(db) => format!("{}: {}", db.severity(), db.message()),
+            None => e.to_string(),
+        })
+    }
+
+    /// Run SQL statements (no psql commands) on this schema.
+    pub fn execute(&self, sql: &str) -> Result<(), String> {
+        self.with_client(|c| c.batch_execute(sql))
+    }
+
+    /// The first column of the first row of `query`, as text.
+    fn text(&self, query: &str) -> String {
+        self.with_client(|c| {
+            let rows = c.simple_query(query)?;
+            Ok(rows.into_iter().find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                _ => None,
+            }))
+        })
+        .unwrap_or_else(|e| panic!("{e}\n{query}"))
+        .unwrap_or_else(|| panic!("no value: {query}"))
     }
 
     /// The catalog URL dwctl is given: the database URL with `schema=NAME`.
@@ -221,16 +260,16 @@ impl PgSchema {
         format!("{}{sep}schema={}", self.base, self.name)
     }
 
-    /// Run SQL (statements, or psql's backslash commands) with psql on the tests' database,
-    /// with `search_path` set to this schema; stdout, unaligned and without headers. Panics
-    /// when psql fails.
+    /// Run a script (SQL and psql's backslash commands, as pg_dump writes) with psql on
+    /// the tests' database, `search_path` set to this schema; stdout, unaligned and
+    /// without headers. Panics when psql fails.
     pub fn psql(&self, sql: &str) -> String {
         self.try_psql(sql)
             .unwrap_or_else(|e| panic!("psql failed: {e}\n{sql}"))
     }
 
     /// [`PgSchema::psql`], returning psql's error message when it fails.
-    pub fn try_psql(&self, sql: &str) -> Result<String, String> {
+    fn try_psql(&self, sql: &str) -> Result<String, String> {
         use std::io::Write;
         let mut child = Command::new("psql")
             .args([
@@ -262,11 +301,11 @@ impl PgSchema {
         Ok(String::from_utf8(o.stdout).expect("psql's output is UTF-8"))
     }
 
-    /// One JSON value computed by `query` (psql prints it on one line).
+    /// One JSON value computed by `query`.
     pub fn json(&self, query: &str) -> serde_json::Value {
-        let out = self.psql(query);
-        serde_json::from_str(out.trim())
-            .unwrap_or_else(|e| panic!("psql's answer is not JSON ({e}): {out}\n{query}"))
+        let out = self.text(query);
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("the answer is not JSON ({e}): {out}\n{query}"))
     }
 
     /// Every row of every table of the schema (as PostgreSQL's text form of the row,
@@ -278,17 +317,16 @@ impl PgSchema {
         } else {
             except.join(", ")
         };
-        // One query over every table, written by PostgreSQL itself (\gexec).
-        let v = self.json(&format!(
+        // One query over every table, written by PostgreSQL itself.
+        let query = self.text(&format!(
             "SELECT 'SELECT json_build_object(' || coalesce(string_agg(format( \
                '%L, (SELECT coalesce(json_agg(x::text ORDER BY x::text), ''[]'') FROM %I.%I x)', \
                table_name, table_schema, table_name), ', ' ORDER BY table_name), '') || ')' \
              FROM information_schema.tables \
-             WHERE table_schema = '{}' AND table_type = 'BASE TABLE' AND table_name NOT IN ({except}) \
-             \\gexec",
+             WHERE table_schema = '{}' AND table_type = 'BASE TABLE' AND table_name NOT IN ({except})",
             self.name
         ));
-        serde_json::from_value(v).expect("rows by table")
+        serde_json::from_value(self.json(&query)).expect("rows by table")
     }
 
     /// The server processes (backend pids) of clients holding a granted lock on a table
@@ -317,25 +355,25 @@ impl PgSchema {
 
     /// Whether the schema holds any table (a catalog).
     pub fn exists(&self) -> bool {
-        self.psql(&format!(
+        self.text(&format!(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = '{}'",
             self.name
-        ))
-        .trim()
-            != "0"
+        )) != "0"
     }
 }
 
 impl Drop for PgSchema {
     fn drop(&mut self) {
-        // Not psql(): a panic in drop would hide the test's own failure.
-        let _ = Command::new("psql")
-            .args(["-X", "-q", "-d", &self.base, "-c"])
-            .arg(format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        // Never a panic here: it would hide the test's own failure.
+        let client = self
+            .client
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let client = client.or_else(|| postgres::Client::connect(&self.base, postgres::NoTls).ok());
+        if let Some(mut c) = client {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name));
+        }
     }
 }
 
@@ -473,10 +511,11 @@ impl Env {
                 "pg_dump failed: {}",
                 String::from_utf8_lossy(&dump.stderr)
             );
-            from.psql(&format!(
+            from.execute(&format!(
                 "ALTER SCHEMA \"{}\" RENAME TO \"{}\"",
                 from.name, to.name
-            ));
+            ))
+            .unwrap();
             from.psql(&String::from_utf8(dump.stdout).expect("a UTF-8 dump"));
             return Env {
                 vars: self.vars.clone(),
@@ -604,12 +643,45 @@ impl Env {
     /// [`Env::sql`], returning the database's error message when it refuses.
     pub fn try_sql(&self, sql: &str) -> Result<(), String> {
         match &self.pg {
-            Some(pg) => pg.try_psql(sql).map(drop),
+            Some(pg) => pg.execute(sql),
             None => rusqlite::Connection::open(&self.catalog)
                 .expect("open catalog")
                 .execute_batch(sql)
                 .map_err(|e| e.to_string()),
         }
+    }
+
+    /// The first column of every row of `query` (portable SQL returning text; quote values
+    /// with [`sql_text`]), on either backend: for reading what is stored, unredacted.
+    pub fn query_texts(&self, query: &str) -> Vec<String> {
+        match &self.pg {
+            Some(pg) => {
+                let v = pg.json(&format!(
+                    "SELECT coalesce(json_agg(t.v), '[]') FROM ({query}) AS t(v)"
+                ));
+                serde_json::from_value(v).expect("texts")
+            }
+            None => {
+                let conn = rusqlite::Connection::open_with_flags(
+                    &self.catalog,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                )
+                .expect("open catalog");
+                let mut st = conn.prepare(query).unwrap();
+                st.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+        }
+    }
+
+    /// The one value of `query` (see [`Env::query_texts`]).
+    #[track_caller]
+    pub fn query_text(&self, query: &str) -> String {
+        let mut v = self.query_texts(query);
+        assert_eq!(v.len(), 1, "{query}: {v:?}");
+        v.pop().unwrap()
     }
 
     /// Let [`Env::sql`] edit and delete audit events (the catalog's append-only triggers

@@ -71,12 +71,12 @@ fn r7_an_apply_whose_connection_is_cut_leaves_the_catalog_before_or_after() {
         };
         let pg = trial.pg.as_ref().unwrap();
         let pids = pg.lock_holders();
-        let killed = pg.psql(&format!(
+        let killed = pg.json(&format!(
             "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM unnest(ARRAY{pids:?}::int[]) pid) t"
         ));
         let r = Env::output_of(child);
         let now = snapshot(&trial);
-        let ctx = format!("attempt {attempt}: terminated {} ({pids:?})", killed.trim());
+        let ctx = format!("attempt {attempt}: terminated {killed} ({pids:?})");
         if r.code == 0 {
             assert_eq!(
                 now, after,
