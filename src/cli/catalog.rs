@@ -28,7 +28,7 @@ and older dwctls would then stop working): every other command on an older schem
 this command. A catalog file is migrated whenever this dwctl opens it; on a file this command does \
 that and says so. Running it again changes nothing. It writes no audit event (the tenant does not \
 change), and on PostgreSQL the login needs the right to change the schema's tables.",
-        after_help = "EXAMPLES:\n  dwctl catalog migrate --catalog postgres://dwctl@db.internal/platform?schema=dwctl"
+        after_help = "EXAMPLES:\n  dwctl catalog migrate --catalog postgres://db/team"
     )]
     Migrate,
 }

@@ -246,7 +246,7 @@ pub enum Command {
     /// The catalog itself: consistent backups of a file, schema migrations
     #[command(
         subcommand,
-        after_help = "EXAMPLES:\n  dwctl catalog backup ./catalog-backup.db\n  dwctl catalog migrate --catalog postgres://dwctl@db.internal/platform?schema=dwctl"
+        after_help = "EXAMPLES:\n  dwctl catalog backup ./catalog-backup.db\n  dwctl catalog migrate --catalog postgres://db/team"
     )]
     Catalog(CatalogCommand),
 }

@@ -702,3 +702,83 @@ fn the_default_path_holding_a_fifo_a_folder_or_a_dangling_link_is_exit_7() {
         assert!(!env.path().join(".local/share/dwctl/gone.db").exists());
     }
 }
+
+#[test]
+fn catalog_migrate_on_a_file_of_this_schema_changes_nothing_and_says_so() {
+    let env = Env::new();
+    let before = std::fs::read(&env.catalog).unwrap();
+    let out = env.run(&["catalog", "migrate", "-o", "json"]);
+    let v = out.json();
+    assert_eq!(v["changed"], false, "{v}");
+    assert_eq!(v["result"]["from"], v["result"]["to"], "{v}");
+    let out = env.run(&["catalog", "migrate"]);
+    assert!(out.stderr.contains("is at schema"), "{}", out.stderr);
+    env.run(&["audit", "verify"]).ok();
+    assert_eq!(std::fs::read(&env.catalog).unwrap().len(), before.len());
+    // A catalog that is not there is not created by it.
+    let missing = env.path().join("nope.db");
+    env.run(&["--catalog", missing.to_str().unwrap(), "catalog", "migrate"])
+        .fails(7, "no catalog at");
+    assert!(!missing.exists());
+}
+
+/// Unreachable on purpose: nothing listens on port 1.
+const NO_SERVER: &str = "postgres://dw:hunter2@127.0.0.1:1/platform?schema=team";
+
+#[test]
+fn catalog_backup_of_a_postgresql_catalog_is_exit_2_and_names_pg_dump() {
+    let env = Env::empty().with_var("DWCTL_CATALOG", NO_SERVER);
+    let out = env.run(&["catalog", "backup", "copy.db"]);
+    out.fails(2, "catalog backup works on a catalog file");
+    assert!(out.stderr.contains("pg_dump"), "{}", out.stderr);
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+    assert!(!env.path().join("copy.db").exists());
+}
+
+#[test]
+fn a_postgresql_url_is_checked_and_its_password_never_shown() {
+    let env = Env::empty();
+    for (url, needle) in [
+        ("postgres://dw:hunter2@db/platform?bogus=1", "bogus"),
+        (
+            "postgresql://dw:hunter2@db/platform?application_name=x",
+            "application_name",
+        ),
+        (
+            "postgres://dw:hunter2@db/platform?sslmode=sometimes",
+            "sslmode",
+        ),
+        ("postgres://dw:hunter2@db:99999/platform", "port 99999"),
+    ] {
+        let out = env.run(&["--catalog", url, "workspace", "list"]);
+        out.fails(2, needle);
+        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+        let out = env
+            .cmd(&["workspace", "list"])
+            .env("DWCTL_CATALOG", url)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("DWCTL_CATALOG"));
+    }
+}
+
+#[test]
+fn an_unreachable_server_is_exit_7_naming_host_and_database_not_the_password() {
+    let env = Env::empty().with_var("DWCTL_CATALOG", NO_SERVER);
+    for args in [
+        &["workspace", "list"][..],
+        &["init"],
+        &["catalog", "migrate"],
+    ] {
+        let out = env.run(args);
+        out.fails(
+            7,
+            "cannot connect to the catalog postgres://dw@127.0.0.1:1/platform?schema=team",
+        );
+        assert!(out.stderr.contains("database platform"), "{}", out.stderr);
+        assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+    }
+    // Nothing is created anywhere, not even the default catalog file.
+    assert!(!env.catalog.exists());
+}

@@ -494,7 +494,7 @@ impl Catalog {
         let holders = simple_rows(
             &mut self.client,
             "SELECT a.pid::text, a.application_name, a.usename::text, \
-             COALESCE(a.client_addr::text, 'local'), \
+             COALESCE(host(a.client_addr), 'local'), \
              (extract(epoch FROM (clock_timestamp() - a.xact_start)))::bigint::text \
              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
              WHERE l.locktype = 'relation' AND l.relation = to_regclass('dwctl_lock') \

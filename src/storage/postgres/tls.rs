@@ -199,3 +199,47 @@ impl ServerCertVerifier for Unchecked {
         self.0.signature_verification_algorithms.supported_schemes()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::error::Kind;
+    use crate::storage::postgres::target::PgEnv;
+
+    fn target(q: &str) -> Target {
+        Target::parse(&format!("postgres://u@db.example/d?{q}"), PgEnv::default()).unwrap()
+    }
+
+    #[test]
+    fn require_and_prefer_need_no_roots() {
+        client_config(&target("sslmode=require")).unwrap();
+        client_config(&target("sslmode=prefer")).unwrap();
+    }
+
+    #[test]
+    fn checking_a_certificate_needs_a_readable_root_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope.crt");
+        let e = client_config(&target(&format!(
+            "sslmode=verify-full&sslrootcert={}",
+            missing.display()
+        )))
+        .err()
+        .unwrap();
+        assert_eq!(e.kind, Kind::Catalog);
+        assert!(e.message.contains("nope.crt"), "{}", e.message);
+        // No default root file known: say how to name one.
+        let e = client_config(&target("sslmode=verify-ca")).err().unwrap();
+        assert!(e.hint.as_deref().unwrap().contains("sslrootcert"), "{e:?}");
+        // A file without a certificate (a key, notes) is refused too.
+        let notes = dir.path().join("notes.pem");
+        std::fs::write(&notes, "not a certificate\n").unwrap();
+        let e = client_config(&target(&format!(
+            "sslmode=require&sslrootcert={}",
+            notes.display()
+        )))
+        .err()
+        .unwrap();
+        assert!(e.message.contains("holds no certificate"), "{}", e.message);
+    }
+}
