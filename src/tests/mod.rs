@@ -3,6 +3,7 @@
 //! the domain nor a backend imports the other.
 
 mod architecture;
+mod backends;
 mod domain;
 mod plans;
 

@@ -10,14 +10,14 @@
 //! decides everything as before; only when the rows travel changes.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use postgres::types::ToSql;
 
 use super::Tx;
 use crate::model::audit::AuditEvent;
 use crate::model::error::Result;
-use crate::model::Principal;
+use crate::model::{Principal, Workspace};
 use crate::storage::rows::details_text;
 
 /// A row to append.
@@ -111,6 +111,10 @@ struct Known {
     members: HashSet<(i64, i64)>,
     /// Compute resources and data sources added: (table, workspace, env, lower-cased name).
     objects: HashSet<(&'static str, i64, String, String)>,
+    /// Workspaces as read, by lower-cased name (`None`: there is none), until a statement
+    /// that may change one runs (apply reads a workspace again after each change, and a
+    /// member or data source added changes none of its fields).
+    workspaces: HashMap<String, Option<Workspace>>,
 }
 
 /// How many principal lookups one transaction makes before it reads every principal's
@@ -230,6 +234,7 @@ impl Tx<'_> {
                     at,
                     by,
                 } => {
+                    p.known.workspaces.clear();
                     let (g, w) = (group_pk.to_string(), workspace_id.to_string());
                     line(
                         &mut p.data[BINDING],
@@ -383,6 +388,31 @@ impl Tx<'_> {
             .contains(&(workspace_id, principal_pk))
     }
 
+    /// What every statement of the family files does first: forget the workspaces it may
+    /// change, and send the buffered rows it could see.
+    pub(super) fn before(&self, sql: &str) -> Result<()> {
+        if changes_workspaces(sql) {
+            self.pending.borrow_mut().known.workspaces.clear();
+        }
+        self.flush_touched(sql)
+    }
+
+    /// The workspace named `name` as read earlier in this transaction, if nothing that
+    /// could change it ran since (`Some(None)`: there is none).
+    pub(super) fn cached_workspace(&self, name: &str) -> Option<Option<Workspace>> {
+        let p = self.pending.borrow();
+        p.known.workspaces.get(&name.to_ascii_lowercase()).cloned()
+    }
+
+    pub(super) fn cache_workspace(&self, name: &str, w: &Option<Workspace>) {
+        if name.is_ascii() {
+            let mut p = self.pending.borrow_mut();
+            p.known
+                .workspaces
+                .insert(name.to_ascii_lowercase(), w.clone());
+        }
+    }
+
     /// Send the buffered rows that statement `sql` could see or depend on: those of the
     /// buffered tables it names, or all of them for a statement that may reach a table it
     /// does not name (a DELETE cascades; anything but SELECT, INSERT, UPDATE or WITH is
@@ -406,6 +436,26 @@ impl Tx<'_> {
     ) -> Result<Option<postgres::Row>> {
         Ok(self.run_query(sql, params)?.into_iter().next())
     }
+}
+
+/// Whether `sql` may change what a workspace reads as (its row, tags, bindings or groups):
+/// anything but a SELECT that names one of those tables, or a statement not looked into.
+fn changes_workspaces(sql: &str) -> bool {
+    let mut words = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    let is = |w: &str, k: &str| w.eq_ignore_ascii_case(k);
+    if is(first, "SELECT") {
+        return false;
+    }
+    if !["INSERT", "UPDATE", "WITH", "DELETE"]
+        .iter()
+        .any(|k| is(first, k))
+    {
+        return true;
+    }
+    words.any(|w| ["workspace", "workspace_tag", "binding", "resource_group"].contains(&w))
 }
 
 /// The buffered tables that `sql` names (as whole words), or `None` when it may touch
@@ -477,6 +527,26 @@ mod tests {
         assert_eq!(touched("WITH d AS (DELETE FROM principal) SELECT 1"), None);
         assert_eq!(touched("LOCK TABLE dwctl_lock IN EXCLUSIVE MODE"), None);
         assert_eq!(touched("SAVEPOINT change"), None);
+    }
+
+    #[test]
+    fn a_workspace_read_is_kept_until_a_statement_may_change_it() {
+        assert!(!changes_workspaces("SELECT * FROM workspace"));
+        assert!(!changes_workspaces(
+            "INSERT INTO datasource (pk) VALUES ($1)"
+        ));
+        assert!(!changes_workspaces(
+            "DELETE FROM member WHERE workspace_id = $1"
+        ));
+        assert!(changes_workspaces("UPDATE workspace SET x = 1"));
+        assert!(changes_workspaces(
+            "DELETE FROM workspace_tag WHERE workspace_id = $1"
+        ));
+        assert!(changes_workspaces(
+            "WITH n AS (UPDATE dwctl_meta SET value = 1) INSERT INTO workspace SELECT 1"
+        ));
+        assert!(changes_workspaces("UPDATE resource_group SET name = $2"));
+        assert!(changes_workspaces("ROLLBACK TO SAVEPOINT change"));
     }
 
     #[test]

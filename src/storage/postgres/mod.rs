@@ -678,7 +678,7 @@ impl<'c> Tx<'c> {
     /// Run `sql` with `params`; every row. The rows buffered for COPY that it could see
     /// are sent first (bulk.rs).
     pub(crate) fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-        self.flush_touched(sql)?;
+        self.before(sql)?;
         self.run_query(sql, params)
     }
 
@@ -705,7 +705,7 @@ impl<'c> Tx<'c> {
 
     /// Run a statement; the rows it changed.
     pub(crate) fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
-        self.flush_touched(sql)?;
+        self.before(sql)?;
         self.run_execute(sql, params)
     }
 
@@ -723,7 +723,7 @@ impl<'c> Tx<'c> {
         params: &[&(dyn ToSql + Sync)],
         f: &mut dyn FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
-        self.flush_touched(sql)?;
+        self.before(sql)?;
         self.run_for_each_row(sql, params, f)
     }
 
@@ -748,7 +748,7 @@ impl<'c> Tx<'c> {
     /// Run statements without parameters (the simple protocol), after the rows buffered
     /// for COPY.
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
-        self.flush_touched(sql)?;
+        self.before(sql)?;
         self.conn()?.client.batch_execute(sql).map_err(pg_err)
     }
 

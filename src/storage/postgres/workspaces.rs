@@ -132,16 +132,22 @@ const MEMBER_ORDER: &str = "ORDER BY p.kind <> 'account', lower(p.name)";
 
 impl WorkspaceStore for Tx<'_> {
     fn workspace(&self, name: &str) -> Result<Option<Workspace>> {
-        let Some(r) = self.query_opt(
+        if let Some(w) = self.cached_workspace(name) {
+            return Ok(w);
+        }
+        let w = match self.query_opt(
             &format!("SELECT {WS_COLS} {WS_FROM} WHERE lower(w.name) = lower($1)"),
             &[&name],
-        )?
-        else {
-            return Ok(None);
+        )? {
+            None => None,
+            Some(r) => {
+                let mut w = workspace_row(&r)?;
+                self.fill_workspace(&mut w)?;
+                Some(w)
+            }
         };
-        let mut w = workspace_row(&r)?;
-        self.fill_workspace(&mut w)?;
-        Ok(Some(w))
+        self.cache_workspace(name, &w);
+        Ok(w)
     }
 
     fn workspace_name_by_id(&self, id: i64) -> Result<Option<String>> {
@@ -277,10 +283,17 @@ impl WorkspaceStore for Tx<'_> {
     }
 
     fn roles_in(&self, workspace_id: i64, principal_pk: i64) -> Result<RoleSet> {
-        let r = self.query_opt(
-            "SELECT roles FROM member WHERE workspace_id = $1 AND principal_pk = $2",
-            &[&workspace_id, &principal_pk],
-        )?;
+        // As `member`: known absent, or read without sending the other buffered members.
+        if self.member_absent(workspace_id, principal_pk) {
+            return Ok(RoleSet::default());
+        }
+        let sql = "SELECT roles FROM member WHERE workspace_id = $1 AND principal_pk = $2";
+        let params: [&(dyn ToSql + Sync); 2] = [&workspace_id, &principal_pk];
+        let r = if self.member_pending(workspace_id, principal_pk) {
+            self.query_opt(sql, &params)?
+        } else {
+            self.query_opt_unbuffered(sql, &params)?
+        };
         match r {
             Some(r) => member_roles_cell(&r, 0, workspace_id, principal_pk),
             None => Ok(RoleSet::default()),
