@@ -369,9 +369,8 @@ fn tampered(sql: &str) -> (Env, Run) {
     env.run(&["workspace", "create", "fin_ws"]).ok();
     env.run(&["member", "add", "fin_ws", "alice", "--role", "dev"])
         .ok();
-    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
-    conn.execute_batch(sql).unwrap();
-    drop(conn);
+    env.make_audit_editable();
+    env.sql(sql);
     let r = env.run(&["audit", "verify"]);
     (env, r)
 }
@@ -380,24 +379,17 @@ fn tampered(sql: &str) -> (Env, Run) {
 fn audit_verify_names_the_first_event_that_does_not_match() {
     // The log refuses edits as it is.
     let env = Env::new();
-    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
-    let e = conn
-        .execute("UPDATE audit SET outcome = 'denied' WHERE seq = 1", [])
-        .unwrap_err();
-    assert!(
-        e.to_string().contains("audit events are append-only"),
-        "{e}"
-    );
-    let e = conn.execute("DELETE FROM audit", []).unwrap_err();
-    assert!(
-        e.to_string().contains("audit events are append-only"),
-        "{e}"
-    );
-    drop(conn);
+    for sql in [
+        "UPDATE audit SET outcome = 'denied' WHERE seq = 1",
+        "DELETE FROM audit",
+    ] {
+        let e = env.try_sql(sql).unwrap_err();
+        assert!(e.contains("audit events are append-only"), "{e}");
+    }
 
     // Details changed behind dwctl's back.
     let (env, r) = tampered(
-        "DROP TRIGGER audit_no_update; UPDATE audit SET details = '{\"after\":{\"roles\":[\"role_project_admin\"]}}' WHERE seq = 4;",
+        "UPDATE audit SET details = '{\"after\":{\"roles\":[\"role_project_admin\"]}}' WHERE seq = 4;",
     );
     assert_eq!(r.code, 9, "{}", r.stderr);
     assert_eq!(
@@ -414,8 +406,7 @@ fn audit_verify_names_the_first_event_that_does_not_match() {
     );
     assert_eq!(v.json_error()["code"], "negative_result");
     // An earlier event changed: the first bad one is named, not the last.
-    let (_, r) =
-        tampered("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'alice' WHERE seq = 2;");
+    let (_, r) = tampered("UPDATE audit SET actor = 'alice' WHERE seq = 2;");
     r.negative(
         "event 2 does not match its hash",
         &verdict(
@@ -426,7 +417,7 @@ fn audit_verify_names_the_first_event_that_does_not_match() {
     );
     // A hash rewritten: that event fails.
     let (_, r) = tampered(&format!(
-        "DROP TRIGGER audit_no_update; UPDATE audit SET hash = '{}' WHERE seq = 3;",
+        "UPDATE audit SET hash = '{}' WHERE seq = 3;",
         "a".repeat(64)
     ));
     r.negative(
@@ -438,13 +429,13 @@ fn audit_verify_names_the_first_event_that_does_not_match() {
         ),
     );
     // An event removed.
-    let (_, r) = tampered("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;");
+    let (_, r) = tampered("DELETE FROM audit WHERE seq = 2;");
     r.negative(
         "error: the audit chain is broken: event 3 follows event 1 (an event is missing)",
         &verdict(3, 3, "event 3 follows event 1 (an event is missing)"),
     );
     // The last one removed cannot be seen by the chain alone; the rest still verifies.
-    let (_, r) = tampered("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 4;");
+    let (_, r) = tampered("DELETE FROM audit WHERE seq = 4;");
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
@@ -674,13 +665,8 @@ fn audit_head_anchors_the_log_outside_the_file() {
 
     // The newest events deleted: the chain still verifies; the anchor does not.
     let cut = env.fork();
-    let conn = rusqlite::Connection::open(&cut.catalog).unwrap();
-    conn.execute_batch(&format!(
-        "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > {};",
-        n - 2
-    ))
-    .unwrap();
-    drop(conn);
+    cut.make_audit_editable();
+    cut.sql(&format!("DELETE FROM audit WHERE seq > {};", n - 2));
     cut.run(&["audit", "verify"]).ok();
     let r = cut.run(&["audit", "verify", "--expect", &head]);
     assert_eq!(r.code, 9, "{}", r.stderr);
@@ -705,20 +691,15 @@ fn audit_head_anchors_the_log_outside_the_file() {
     let mut rewritten = events.clone();
     rewritten[1]["actor"] = json!("mallory");
     rehash(&mut rewritten, 2);
-    let conn = rusqlite::Connection::open(&forged.catalog).unwrap();
-    conn.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
+    forged.make_audit_editable();
     for e in &rewritten[1..] {
-        conn.execute(
-            "UPDATE audit SET actor = ?1, hash = ?2 WHERE seq = ?3",
-            rusqlite::params![
-                e["actor"].as_str().unwrap(),
-                e["hash"].as_str().unwrap(),
-                e["seq"].as_i64().unwrap()
-            ],
-        )
-        .unwrap();
+        forged.sql(&format!(
+            "UPDATE audit SET actor = {}, hash = {} WHERE seq = {}",
+            sql_text(e["actor"].as_str().unwrap()),
+            sql_text(e["hash"].as_str().unwrap()),
+            e["seq"].as_i64().unwrap()
+        ));
     }
-    drop(conn);
     forged.run(&["audit", "verify"]).ok();
     assert_eq!(all_events(&forged)[1]["actor"], "mallory");
     let r = forged.run(&["audit", "verify", "--expect", &head]);
@@ -773,6 +754,9 @@ fn audit_head_anchors_the_log_outside_the_file() {
 /// and a change refuses to chain its event to it (nothing written).
 #[test]
 fn a_head_dwctl_never_wrote_is_exit_7_not_an_anchor() {
+    if file_only() {
+        return;
+    }
     let base = Env::new();
     base.run(&["user", "add", "alice"]).ok();
     let n = base.events().len();

@@ -1,7 +1,7 @@
 //! `dwctl catalog backup PATH`: a consistent copy, mode 0600, never over an existing file,
 //! while other processes keep writing.
 
-use crate::harness::Env;
+use crate::harness::{file_only, Env};
 use std::path::Path;
 
 #[cfg(unix)]
@@ -31,6 +31,9 @@ fn same_catalog(env: &Env, copy: &Path) {
 
 #[test]
 fn a_backup_is_the_catalog_in_a_new_0600_file_and_writes_no_event() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     env.run(&["user", "add", "alice"]).ok();
     env.run(&["workspace", "create", "sales_ws"]).ok();
@@ -59,6 +62,9 @@ fn a_backup_is_the_catalog_in_a_new_0600_file_and_writes_no_event() {
 #[test]
 #[cfg(unix)]
 fn a_backup_is_0600_whatever_the_umask_allows() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let copy = env.path().join("open.db");
     let c = env.cmd(&["catalog", "backup", copy.to_str().unwrap()]);
@@ -83,6 +89,9 @@ fn a_backup_is_0600_whatever_the_umask_allows() {
 
 #[test]
 fn an_existing_path_is_never_replaced() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let target = env.path().join("precious.txt");
     std::fs::write(&target, "keep me").unwrap();
@@ -104,6 +113,9 @@ fn an_existing_path_is_never_replaced() {
 
 #[test]
 fn a_backup_needs_the_account_or_full_access() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     env.run(&["user", "add", "alice"]).ok();
     env.run(&["workspace", "create", "sales_ws"]).ok();
@@ -124,6 +136,9 @@ fn a_backup_needs_the_account_or_full_access() {
 
 #[test]
 fn a_backup_while_another_process_writes_is_consistent() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     env.run(&["workspace", "create", "sales_ws"]).ok();
     let before = (env.rows(), env.audit());
@@ -154,6 +169,9 @@ fn a_backup_while_another_process_writes_is_consistent() {
 
 #[test]
 fn a_backup_into_a_missing_folder_fails_and_leaves_nothing() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let copy = env.path().join("no_such_folder").join("b.db");
     // A PATH that cannot be created is bad input (2), named with the OS's reason.
@@ -172,6 +190,9 @@ fn a_backup_into_a_missing_folder_fails_and_leaves_nothing() {
 /// else (a live process's, another file's).
 #[test]
 fn a_backup_removes_the_temporary_copies_of_killed_backups() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let copy = env.path().join("b.db");
     // PID 0x7fff_fff0 exists nowhere (Linux caps PIDs at 2^22).
@@ -197,6 +218,9 @@ fn a_backup_removes_the_temporary_copies_of_killed_backups() {
 /// into the catalog). Refused (exit 2), whichever path names them; nothing written.
 #[test]
 fn a_backup_is_never_written_as_the_catalogs_own_log() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let dir = env.path().display().to_string();
     for dest in [

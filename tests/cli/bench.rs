@@ -64,21 +64,30 @@ line P3 "apply" "6000.00 ms" "3000.00 ms" 2.00 "<= 2x and < 5 s" NO"#,
 }
 
 #[test]
-fn run_sh_takes_its_verdict_from_verdict_sh() {
-    let run = std::fs::read_to_string(repo().join("bench/run.sh")).unwrap();
-    assert!(run.contains("\nsource \"$root/bench/verdict.sh\"\n"));
-    assert!(
-        !run.contains("\nline()") && !run.contains("\nholds()"),
-        "run.sh defines its own line or holds"
-    );
-    assert_eq!(run.trim_end().lines().last(), Some("verdict || exit 1"));
-    // Every row of a case states whether it holds, through holds or a variable set by it.
-    for row in run.lines().filter(|l| l.trim_start().starts_with("line P")) {
-        // The last argument: after the last `" "` between two quoted arguments.
-        let last = row.rsplit("\" \"").next().unwrap();
+fn run_sh_and_pg_sh_take_their_verdict_from_verdict_sh() {
+    for script in ["bench/run.sh", "bench/pg.sh"] {
+        let run = std::fs::read_to_string(repo().join(script)).unwrap();
         assert!(
-            last.starts_with("$(holds ") || last == "$ok\"" || last == "n/a\"",
-            "a row whose verdict is not computed: {row}"
+            run.contains("\nsource \"$root/bench/verdict.sh\"\n"),
+            "{script}"
         );
+        assert!(
+            !run.contains("\nline()") && !run.contains("\nholds()"),
+            "{script} defines its own line or holds"
+        );
+        assert_eq!(
+            run.trim_end().lines().last(),
+            Some("verdict || exit 1"),
+            "{script}"
+        );
+        // Every row of a case states whether it holds, through holds or a variable set by it.
+        for row in run.lines().filter(|l| l.trim_start().starts_with("line P")) {
+            // The last argument: after the last `" "` between two quoted arguments.
+            let last = row.rsplit("\" \"").next().unwrap();
+            assert!(
+                last.starts_with("$(holds ") || last == "$ok\"" || last == "n/a\"",
+                "{script}: a row whose verdict is not computed: {row}"
+            );
+        }
     }
 }

@@ -29,6 +29,9 @@ fn default_catalog(env: &Env) -> PathBuf {
 
 #[test]
 fn init_creates_the_account_the_default_workspace_and_its_group() {
+    if file_only() {
+        return;
+    }
     let env = Env::empty();
     let r = env.run(&[
         "init",
@@ -164,6 +167,9 @@ fn init_twice_is_a_conflict_unless_if_not_exists() {
 
 #[test]
 fn the_first_command_at_the_default_path_creates_the_catalog_and_says_so() {
+    if file_only() {
+        return;
+    }
     let env = Env::empty();
     let path = default_catalog(&env);
     let mut c = env.cmd(&["workspace", "list", "-o", "json"]);
@@ -214,6 +220,9 @@ fn the_first_command_at_the_default_path_creates_the_catalog_and_says_so() {
 
 #[test]
 fn a_named_catalog_that_does_not_exist_is_exit_7_and_is_never_created() {
+    if file_only() {
+        return;
+    }
     let env = Env::empty();
     for args in [
         &["workspace", "list"][..],
@@ -269,6 +278,9 @@ fn catalog_bytes() -> Vec<u8> {
 
 #[test]
 fn files_that_are_not_dwctl_catalogs_are_exit_7_and_stay_byte_identical() {
+    if file_only() {
+        return;
+    }
     let other_sqlite = {
         let env = Env::empty();
         let conn = rusqlite::Connection::open(&env.catalog).unwrap();
@@ -309,6 +321,9 @@ fn files_that_are_not_dwctl_catalogs_are_exit_7_and_stay_byte_identical() {
 
 #[test]
 fn init_does_not_touch_a_file_that_is_already_there() {
+    if file_only() {
+        return;
+    }
     // `init` on a file that is not a catalog: exit 7 as for every command (it is not "a
     // catalog that already exists"), untouched.
     let env = Env::empty();
@@ -321,6 +336,9 @@ fn init_does_not_touch_a_file_that_is_already_there() {
 
 #[test]
 fn a_catalog_of_a_newer_schema_is_exit_7_and_stays_byte_identical() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     {
         let conn = rusqlite::Connection::open(&env.catalog).unwrap();
@@ -344,6 +362,9 @@ fn a_catalog_of_a_newer_schema_is_exit_7_and_stays_byte_identical() {
 
 #[test]
 fn a_read_only_catalog_refuses_writes_with_exit_7_and_serves_reads() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     env.run(&["user", "add", "alice"]).ok();
     std::fs::set_permissions(&env.catalog, std::fs::Permissions::from_mode(0o444)).unwrap();
@@ -379,6 +400,9 @@ fn a_read_only_catalog_refuses_writes_with_exit_7_and_serves_reads() {
 
 #[test]
 fn two_first_runs_at_once_end_with_one_valid_catalog() {
+    if file_only() {
+        return;
+    }
     // Implicit init at the default path: every run succeeds on the same tenant, and only
     // one of them says it created the catalog.
     let env = Env::empty();
@@ -454,6 +478,9 @@ fn two_first_runs_at_once_end_with_one_valid_catalog() {
 
 #[test]
 fn commands_that_need_no_catalog_never_create_one() {
+    if file_only() {
+        return;
+    }
     let env = Env::empty();
     for args in [
         &["--version"][..],
@@ -485,6 +512,9 @@ fn commands_that_need_no_catalog_never_create_one() {
 
 #[test]
 fn a_catalog_locked_past_the_lock_timeout_is_exit_7() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let conn = rusqlite::Connection::open(&env.catalog).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -542,6 +572,9 @@ fn dead_pid() -> u32 {
 /// command at that path removes those of dead processes, and only those.
 #[test]
 fn the_next_command_removes_what_a_killed_init_left() {
+    if file_only() {
+        return;
+    }
     let env = Env::empty();
     let dead = dead_pid();
     let stale = [
@@ -594,6 +627,9 @@ fn the_next_command_removes_what_a_killed_init_left() {
 /// catalog (or nothing) and no temporary file.
 #[test]
 fn killing_init_at_any_moment_leaves_no_temporary_file_after_the_next_command() {
+    if file_only() {
+        return;
+    }
     for delay_ms in [0u64, 2, 5, 10, 20, 40] {
         let env = Env::empty();
         let mut child = env
@@ -619,6 +655,9 @@ fn killing_init_at_any_moment_leaves_no_temporary_file_after_the_next_command() 
 /// implicit init neither creates over it nor opens it.
 #[test]
 fn the_default_path_holding_a_fifo_a_folder_or_a_dangling_link_is_exit_7() {
+    if file_only() {
+        return;
+    }
     for (what, make, needle) in [
         (
             "fifo",

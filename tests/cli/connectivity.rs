@@ -199,13 +199,9 @@ fn a_closed_port_is_unreachable_exit_9() {
 fn properties_that_cannot_be_parsed_are_a_config_error() {
     let env = setup("cache.example.com:6379");
     // The single commands never store such a value; a catalog edited by hand can hold one.
-    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
-    conn.execute(
-        "UPDATE datasource SET properties = ?1 WHERE name = 'cache'",
-        [r#"{"address": "cache.example.com:notaport"}"#],
-    )
-    .unwrap();
-    drop(conn);
+    env.sql(
+        r#"UPDATE datasource SET properties = '{"address": "cache.example.com:notaport"}' WHERE name = 'cache'"#,
+    );
     let r = env.run(&["datasource", "test", "fin_ws", "cache", "-o", "json"]);
     assert_eq!(r.code, 9, "{}", r.stderr);
     let t = r.json()["result"]["last_test"].clone();
@@ -228,13 +224,7 @@ fn properties_that_cannot_be_parsed_are_a_config_error() {
     );
     assert_eq!(last_test(&env, "cache")["state"], "config_error");
     // No address at all.
-    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
-    conn.execute(
-        "UPDATE datasource SET properties = '{}' WHERE name = 'cache'",
-        [],
-    )
-    .unwrap();
-    drop(conn);
+    env.sql("UPDATE datasource SET properties = '{}' WHERE name = 'cache'");
     let r = env.run(&["datasource", "test", "fin_ws", "cache", "-o", "json"]);
     assert_eq!(r.code, 9);
     assert_eq!(

@@ -39,6 +39,9 @@ fn source() -> Env {
 
 #[test]
 fn a_copy_holds_every_row_verbatim_and_appends_nothing() {
+    if file_only() {
+        return;
+    }
     let env = source();
     let before = everything(&env.catalog);
     let export = env.run(&["export", "--all"]).ok().to_string();
@@ -72,6 +75,7 @@ fn a_copy_holds_every_row_verbatim_and_appends_nothing() {
         dir: tempfile::tempdir().unwrap(),
         catalog: to.clone(),
         vars: env.vars.clone(),
+        pg: None,
     };
     copy.run(&["audit", "verify"]).ok();
     assert_eq!(copy.run(&["export", "--all"]).ok(), export);
@@ -86,6 +90,9 @@ fn a_copy_holds_every_row_verbatim_and_appends_nothing() {
 
 #[test]
 fn a_target_that_is_not_empty_is_refused() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let other = Env::new();
     // Another catalog, an empty file, a folder: exit 4, untouched.
@@ -115,6 +122,9 @@ fn a_target_that_is_not_empty_is_refused() {
 
 #[test]
 fn copying_needs_a_tenant_administrator() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     env.run(&["user", "add", "alice"]).ok();
     let to = env.path().join("stolen.db");
@@ -140,6 +150,9 @@ fn copying_needs_a_tenant_administrator() {
 
 #[test]
 fn a_source_that_is_missing_or_damaged_is_exit_7_and_writes_nothing() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let to = env.path().join("copy.db");
     let missing = env.path().join("missing.db");
@@ -161,18 +174,6 @@ fn a_source_that_is_missing_or_damaged_is_exit_7_and_writes_nothing() {
 mod pg {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
-
-    /// The server's URL, or a visible note that the test is skipped.
-    #[allow(clippy::print_stderr)]
-    fn url(test: &str) -> Option<String> {
-        match std::env::var("DWCTL_TEST_PG_URL") {
-            Ok(u) if !u.is_empty() => Some(u),
-            _ => {
-                eprintln!("skipped: copy::pg::{test} needs PostgreSQL (set DWCTL_TEST_PG_URL)");
-                None
-            }
-        }
-    }
 
     /// Schemas and roles of one test, dropped when it ends.
     struct Server {
@@ -252,7 +253,7 @@ mod pg {
 
     #[test]
     fn file_to_postgresql_and_back_is_verbatim() {
-        let Some(base) = url("file_to_postgresql_and_back_is_verbatim") else {
+        let Some(base) = needs_pg() else {
             return;
         };
         let mut server = Server::new(base);
@@ -315,7 +316,7 @@ mod pg {
 
     #[test]
     fn the_actor_is_the_principal_mapped_to_the_login() {
-        let Some(base) = url("the_actor_is_the_principal_mapped_to_the_login") else {
+        let Some(base) = needs_pg() else {
             return;
         };
         let mut server = Server::new(base);

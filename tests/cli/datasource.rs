@@ -1037,7 +1037,7 @@ fn types_lists_every_type_of_the_registry_without_a_catalog() {
             "{line}"
         );
     }
-    assert!(!env.catalog.exists());
+    assert!(!env.exists());
     // The other formats render the same data.
     check_read(
         &env,
@@ -1045,7 +1045,7 @@ fn types_lists_every_type_of_the_registry_without_a_catalog() {
         Some(&["type", "compute", "modes", "usual_port", "secret_keys"]),
         "",
     );
-    assert!(!env.catalog.exists());
+    assert!(!env.exists());
 }
 
 #[test]

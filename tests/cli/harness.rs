@@ -126,34 +126,319 @@ impl Event {
     }
 }
 
-/// A temporary home with a catalog path inside it.
+/// Whether this run of the suite keeps its catalogs in PostgreSQL: `DWCTL_TEST_BACKEND=postgres`
+/// with `DWCTL_TEST_PG_URL` (a database URL; each test gets its own schema in it). Without
+/// them (the default) every catalog is a SQLite file.
+pub fn postgres_mode() -> bool {
+    match std::env::var("DWCTL_TEST_BACKEND").as_deref() {
+        Ok("postgres") => {
+            assert!(
+                pg_url().is_some(),
+                "DWCTL_TEST_BACKEND=postgres needs DWCTL_TEST_PG_URL (see README, Development)"
+            );
+            true
+        }
+        Ok("sqlite") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("DWCTL_TEST_BACKEND={other}: expected sqlite or postgres"),
+    }
+}
+
+/// The PostgreSQL server of the tests that need one whatever the mode (`DWCTL_TEST_PG_URL`,
+/// e.g. `postgresql://postgres@127.0.0.1:5432/dwctl`), or None.
+pub fn pg_url() -> Option<String> {
+    std::env::var("DWCTL_TEST_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// The name the test harness gave the running test (libtest names its thread so).
+fn test_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("this test")
+        .to_string()
+}
+
+/// For a test about the catalog *file* (its mode, its bytes, its journal, FIFOs and paths,
+/// kill tests of a file, backup, direct SQLite edits): `if file_only() { return; }` as its
+/// first line. In PostgreSQL mode it prints a note and the test returns (skipped); with
+/// SQLite files it returns false. The one mechanism marking SQLite-only tests.
+#[allow(clippy::print_stderr)] // the visible note of a skipped test
+pub fn file_only() -> bool {
+    if postgres_mode() {
+        eprintln!(
+            "skipped on PostgreSQL: {} is about the SQLite catalog file",
+            test_name()
+        );
+        return true;
+    }
+    false
+}
+
+/// For a test that needs PostgreSQL whatever the mode: the server's URL, or None after a
+/// note (then the test returns: skipped), so that `cargo test` passes without one.
+#[allow(clippy::print_stderr)] // the visible note of a skipped test
+pub fn needs_pg() -> Option<String> {
+    let url = pg_url();
+    if url.is_none() {
+        eprintln!(
+            "skipped: {} needs PostgreSQL: set DWCTL_TEST_PG_URL (see README, Development)",
+            test_name()
+        );
+    }
+    url
+}
+
+/// A schema of its own in the tests' PostgreSQL database, dropped (with everything in it)
+/// when the last Env using it goes. The harness reads it through a connection of its own
+/// (the `postgres` crate, no TLS: the tests' server is local), opened at first use.
+pub struct PgSchema {
+    /// The database URL as given (no `schema` parameter).
+    pub base: String,
+    pub name: String,
+    client: std::sync::Mutex<Option<postgres::Client>>,
+}
+
+impl PgSchema {
+    /// A fresh name; the schema itself is created by `dwctl init`, as a user's is.
+    pub fn fresh(base: &str) -> PgSchema {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "t_{}_{}_{:06x}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed),
+            fastrand::u32(..0x100_0000)
+        );
+        PgSchema {
+            base: base.to_string(),
+            name,
+            client: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Run `f` on the harness's connection (search_path: this schema), connecting first.
+    fn with_client<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> Result<T, String> {
+        let mut guard = self.client.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            let mut c = postgres::Client::connect(&self.base, postgres::NoTls)
+                .unwrap_or_else(|e| panic!("connect to DWCTL_TEST_PG_URL: {e}"));
+            c.batch_execute(&format!("SET search_path TO \"{}\"", self.name))
+                .expect("set search_path");
+            *guard = Some(c);
+        }
+        f(guard.as_mut().unwrap()).map_err(|e| match e.as_db_error() {
+            Some(db) => format!("{}: {}", db.severity(), db.message()),
+            None => e.to_string(),
+        })
+    }
+
+    /// Run SQL statements (no psql commands) on this schema.
+    pub fn execute(&self, sql: &str) -> Result<(), String> {
+        self.with_client(|c| c.batch_execute(sql))
+    }
+
+    /// The first column of the first row of `query`, as text.
+    fn text(&self, query: &str) -> String {
+        self.with_client(|c| {
+            let rows = c.simple_query(query)?;
+            Ok(rows.into_iter().find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                _ => None,
+            }))
+        })
+        .unwrap_or_else(|e| panic!("{e}\n{query}"))
+        .unwrap_or_else(|| panic!("no value: {query}"))
+    }
+
+    /// The catalog URL dwctl is given: the database URL with `schema=NAME`.
+    pub fn url(&self) -> String {
+        let sep = if self.base.contains('?') { '&' } else { '?' };
+        format!("{}{sep}schema={}", self.base, self.name)
+    }
+
+    /// Run a script (SQL and psql's backslash commands, as pg_dump writes) with psql on
+    /// the tests' database, `search_path` set to this schema; stdout, unaligned and
+    /// without headers. Panics when psql fails.
+    pub fn psql(&self, sql: &str) -> String {
+        self.try_psql(sql)
+            .unwrap_or_else(|e| panic!("psql failed: {e}\n{sql}"))
+    }
+
+    /// [`PgSchema::psql`], returning psql's error message when it fails.
+    fn try_psql(&self, sql: &str) -> Result<String, String> {
+        use std::io::Write;
+        let mut child = Command::new("psql")
+            .args([
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                &self.base,
+            ])
+            .env("PGOPTIONS", format!("-c search_path={}", self.name))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run psql (PostgreSQL's client must be on PATH in PostgreSQL mode)");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(sql.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+        }
+        Ok(String::from_utf8(o.stdout).expect("psql's output is UTF-8"))
+    }
+
+    /// One JSON value computed by `query`.
+    pub fn json(&self, query: &str) -> serde_json::Value {
+        let out = self.text(query);
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("the answer is not JSON ({e}): {out}\n{query}"))
+    }
+
+    /// Every row of every table of the schema (as PostgreSQL's text form of the row,
+    /// sorted), by table, except the tables in `except`.
+    pub fn tables(&self, except: &[&str]) -> BTreeMap<String, Vec<String>> {
+        let except: Vec<String> = except.iter().map(|t| format!("'{t}'")).collect();
+        let except = if except.is_empty() {
+            "''".to_string()
+        } else {
+            except.join(", ")
+        };
+        // One query over every table, written by PostgreSQL itself.
+        let query = self.text(&format!(
+            "SELECT 'SELECT json_build_object(' || coalesce(string_agg(format( \
+               '%L, (SELECT coalesce(json_agg(x::text ORDER BY x::text), ''[]'') FROM %I.%I x)', \
+               table_name, table_schema, table_name), ', ' ORDER BY table_name), '') || ')' \
+             FROM information_schema.tables \
+             WHERE table_schema = '{}' AND table_type = 'BASE TABLE' AND table_name NOT IN ({except})",
+            self.name
+        ));
+        serde_json::from_value(self.json(&query)).expect("rows by table")
+    }
+
+    /// The server processes (backend pids) of clients holding a granted lock on a table
+    /// of this schema (autovacuum aside): the dwctl working on this catalog, seen from
+    /// outside.
+    pub fn lock_holders(&self) -> Vec<i32> {
+        let v = self.json(&format!(
+            "SELECT coalesce(json_agg(DISTINCT l.pid), '[]') FROM pg_locks l \
+             JOIN pg_class c ON c.oid = l.relation \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE n.nspname = '{}' AND l.granted AND l.pid <> pg_backend_pid() \
+             AND a.backend_type = 'client backend'",
+            self.name
+        ));
+        serde_json::from_value(v).expect("pids")
+    }
+
+    /// Every row of `table` (as PostgreSQL's text form of the row), sorted.
+    pub fn table(&self, table: &str) -> Vec<String> {
+        let v = self.json(&format!(
+            "SELECT coalesce(json_agg(x::text ORDER BY x::text), '[]') FROM \"{table}\" x"
+        ));
+        serde_json::from_value(v).expect("rows")
+    }
+
+    /// Whether the schema holds any table (a catalog).
+    pub fn exists(&self) -> bool {
+        self.text(&format!(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = '{}'",
+            self.name
+        )) != "0"
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        // Never a panic here: it would hide the test's own failure.
+        let client = self
+            .client
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let client = client.or_else(|| postgres::Client::connect(&self.base, postgres::NoTls).ok());
+        if let Some(mut c) = client {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name));
+        }
+    }
+}
+
+/// A temporary home with a catalog inside it: a SQLite file in the home, or in PostgreSQL
+/// mode ([`postgres_mode`]) a schema of its own (then `catalog` holds its URL).
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub catalog: PathBuf,
     pub vars: Vec<(String, String)>,
+    /// The schema, in PostgreSQL mode.
+    pub pg: Option<std::sync::Arc<PgSchema>>,
 }
 
 impl Env {
     /// A fresh folder; no catalog yet. On Linux the folder is in memory (/dev/shm) when
     /// it can be: every write ends with fsync, which a disk makes slow.
     pub fn empty() -> Env {
+        Env::empty_in(if postgres_mode() { pg_url() } else { None })
+    }
+
+    /// [`Env::empty`] with a catalog in PostgreSQL (a fresh schema in the database at
+    /// `url`) whatever the mode, or a SQLite file for None.
+    pub fn empty_in(url: Option<String>) -> Env {
         let shm = std::path::Path::new("/dev/shm");
         let dir = tempfile::Builder::new()
             .prefix("dwctl-test-")
             .tempdir_in(shm)
             .or_else(|_| tempfile::tempdir())
             .expect("tempdir");
+        if let Some(url) = url {
+            let schema = PgSchema::fresh(&url);
+            return Env {
+                dir,
+                catalog: PathBuf::from(schema.url()),
+                vars: Vec::new(),
+                pg: Some(std::sync::Arc::new(schema)),
+            };
+        }
         let catalog = dir.path().join("catalog.db");
         Env {
             dir,
             catalog,
             vars: Vec::new(),
+            pg: None,
+        }
+    }
+
+    /// Whether the catalog exists (a file, or a schema with tables).
+    pub fn exists(&self) -> bool {
+        match &self.pg {
+            Some(pg) => pg.exists(),
+            None => self.catalog.exists(),
         }
     }
 
     /// A catalog made by `init` with the fixed account id.
     pub fn new() -> Env {
         let env = Env::empty();
+        env.run(&["init", "--account-id", ACCOUNT]).ok();
+        env
+    }
+
+    /// [`Env::new`] on PostgreSQL (the database at `url`) whatever the mode.
+    pub fn new_on_pg(url: &str) -> Env {
+        let env = Env::empty_in(Some(url.to_string()));
         env.run(&["init", "--account-id", ACCOUNT]).ok();
         env
     }
@@ -211,7 +496,28 @@ impl Env {
     /// A copy of this catalog in a fresh folder, for tests that try many things on the
     /// same starting state.
     pub fn fork(&self) -> Env {
-        let env = Env::empty();
+        let env = Env::empty_in(self.pg.as_ref().map(|pg| pg.base.clone()));
+        if let (Some(from), Some(to)) = (&self.pg, &env.pg) {
+            // pg_dump the schema and load the dump under the fork's name (schema names are
+            // unique and appear nowhere in a catalog's rows, so the text can be renamed).
+            // The original is only read: tests fork one template from several threads.
+            let dump = Command::new("pg_dump")
+                .args(["-O", "-x", "-n", &from.name, "-d", &from.base])
+                .stdin(Stdio::null())
+                .output()
+                .expect("run pg_dump (it must be on PATH in PostgreSQL mode)");
+            assert!(
+                dump.status.success(),
+                "pg_dump failed: {}",
+                String::from_utf8_lossy(&dump.stderr)
+            );
+            let dump = String::from_utf8(dump.stdout).expect("a UTF-8 dump");
+            to.psql(&dump.replace(&from.name, &to.name));
+            return Env {
+                vars: self.vars.clone(),
+                ..env
+            };
+        }
         for suffix in ["", "-wal", "-shm"] {
             let from = PathBuf::from(format!("{}{suffix}", self.catalog.display()));
             if from.exists() {
@@ -285,11 +591,96 @@ impl Env {
 
     /// Every row of every table except the audit log, for "nothing changed" checks.
     pub fn rows(&self) -> BTreeMap<String, Vec<String>> {
+        if let Some(pg) = &self.pg {
+            // dwctl_meta holds the schema version and the workspace id counter: what
+            // SQLite keeps in its header and sqlite_sequence.
+            return pg.tables(&["audit", "dwctl_meta"]);
+        }
         table_rows(&self.catalog, &["audit", "sqlite_sequence"])
+    }
+
+    /// Every row of one table, each a line of its values (sorted, in a form of the
+    /// backend's own): for searching what is stored, not for comparing backends.
+    pub fn table_rows(&self, table: &str) -> Vec<String> {
+        if let Some(pg) = &self.pg {
+            return pg.table(table);
+        }
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.catalog,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open catalog");
+        sqlite_table(&conn, table)
+    }
+
+    /// Run SQL statements on the catalog behind dwctl's back, on either backend (portable
+    /// SQL only; quote values with [`sql_text`]): for tests of what dwctl does with rows it
+    /// never writes, as a hand edit or another tool leaves them.
+    pub fn sql(&self, sql: &str) {
+        self.try_sql(sql).unwrap_or_else(|e| panic!("{e}: {sql}"))
+    }
+
+    /// [`Env::sql`], returning the database's error message when it refuses.
+    pub fn try_sql(&self, sql: &str) -> Result<(), String> {
+        match &self.pg {
+            Some(pg) => pg.execute(sql),
+            None => rusqlite::Connection::open(&self.catalog)
+                .expect("open catalog")
+                .execute_batch(sql)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The first column of every row of `query` (portable SQL returning text; quote values
+    /// with [`sql_text`]), on either backend: for reading what is stored, unredacted.
+    pub fn query_texts(&self, query: &str) -> Vec<String> {
+        match &self.pg {
+            Some(pg) => {
+                let v = pg.json(&format!(
+                    "SELECT coalesce(json_agg(t.v), '[]') FROM ({query}) AS t(v)"
+                ));
+                serde_json::from_value(v).expect("texts")
+            }
+            None => {
+                let conn = rusqlite::Connection::open_with_flags(
+                    &self.catalog,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                )
+                .expect("open catalog");
+                let mut st = conn.prepare(query).unwrap();
+                st.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+        }
+    }
+
+    /// The one value of `query` (see [`Env::query_texts`]).
+    #[track_caller]
+    pub fn query_text(&self, query: &str) -> String {
+        let mut v = self.query_texts(query);
+        assert_eq!(v.len(), 1, "{query}: {v:?}");
+        v.pop().unwrap()
+    }
+
+    /// Let [`Env::sql`] edit and delete audit events (the catalog's append-only triggers
+    /// refuse it), as someone with the file or the database's owner could.
+    pub fn make_audit_editable(&self) {
+        self.sql(match self.pg {
+            Some(_) => "ALTER TABLE audit DISABLE TRIGGER USER",
+            None => "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;",
+        })
     }
 
     /// The audit events as (seq, action, outcome).
     pub fn audit(&self) -> Vec<(i64, String, String)> {
+        if let Some(pg) = &self.pg {
+            let v = pg.json(
+                "SELECT coalesce(json_agg(json_build_array(seq, action, outcome) ORDER BY seq), '[]') FROM audit",
+            );
+            return serde_json::from_value(v).expect("audit rows");
+        }
         let conn = rusqlite::Connection::open_with_flags(
             &self.catalog,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -306,6 +697,25 @@ impl Env {
 
     /// Every audit event, oldest first.
     pub fn events(&self) -> Vec<Event> {
+        if let Some(pg) = &self.pg {
+            let v = pg.json(
+                "SELECT coalesce(json_agg(json_build_array(seq, actor, action, workspace, target, outcome, details) ORDER BY seq), '[]') FROM audit",
+            );
+            return v
+                .as_array()
+                .expect("audit rows")
+                .iter()
+                .map(|r| Event {
+                    seq: r[0].as_i64().unwrap(),
+                    actor: r[1].as_str().unwrap().to_string(),
+                    action: r[2].as_str().unwrap().to_string(),
+                    workspace: r[3].as_str().map(str::to_string),
+                    target: r[4].as_str().map(str::to_string),
+                    outcome: r[5].as_str().unwrap().to_string(),
+                    details: serde_json::from_str(r[6].as_str().unwrap()).unwrap(),
+                })
+                .collect();
+        }
         let conn = rusqlite::Connection::open_with_flags(
             &self.catalog,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -377,7 +787,12 @@ impl Env {
         r
     }
 
+    /// The whole catalog, for "nothing changed, not a byte" checks: the file's bytes, or in
+    /// PostgreSQL mode a dump of every row of every table (the audit log included).
     pub fn bytes(&self) -> Vec<u8> {
+        if let Some(pg) = &self.pg {
+            return serde_json::to_vec(&pg.tables(&[])).unwrap();
+        }
         std::fs::read(&self.catalog).expect("read catalog")
     }
 
@@ -424,11 +839,41 @@ impl Env {
     }
 }
 
+/// Every row of a SQLite table, its values joined by `|`, in key order.
+fn sqlite_table(conn: &rusqlite::Connection, table: &str) -> Vec<String> {
+    let mut st = conn
+        .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))
+        .unwrap();
+    let n = st.column_count();
+    st.query_map([], |r| {
+        let mut cells = Vec::new();
+        for i in 0..n {
+            let v: rusqlite::types::Value = r.get(i)?;
+            cells.push(format!("{v:?}"));
+        }
+        Ok(cells.join("|"))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// `s` as an SQL string literal (for [`Env::sql`]).
+pub fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
 /// Run `c` (from `Env::cmd`) with a deadline of 20 s: a dwctl still running then is
 /// killed and the test fails, rather than hanging the suite. For commands whose output is
 /// small (the pipes are read once the process has ended).
 #[track_caller]
-pub fn bounded(mut c: Command) -> Run {
+pub fn bounded(c: Command) -> Run {
+    bounded_for(c, std::time::Duration::from_secs(20))
+}
+
+/// [`bounded`] with a deadline of `limit`.
+#[track_caller]
+pub fn bounded_for(mut c: Command, limit: std::time::Duration) -> Run {
     let mut child = c
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -444,10 +889,10 @@ pub fn bounded(mut c: Command) -> Run {
                 stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
             };
         }
-        if start.elapsed() > std::time::Duration::from_secs(20) {
+        if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("dwctl hung: {c:?}");
+            panic!("dwctl hung (still running after {limit:?}): {c:?}");
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
@@ -607,25 +1052,11 @@ pub fn table_rows(path: &Path, except: &[&str]) -> BTreeMap<String, Vec<String>>
         .into_iter()
         .filter(|t| !except.contains(&t.as_str()))
         .collect();
-    let mut out = BTreeMap::new();
-    for t in tables {
-        let mut st = conn
-            .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))
-            .unwrap();
-        let n = st.column_count();
-        let rows: Vec<String> = st
-            .query_map([], |r| {
-                let mut cells = Vec::new();
-                for i in 0..n {
-                    let v: rusqlite::types::Value = r.get(i)?;
-                    cells.push(format!("{v:?}"));
-                }
-                Ok(cells.join("|"))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        out.insert(t, rows);
-    }
-    out
+    tables
+        .into_iter()
+        .map(|t| {
+            let rows = sqlite_table(&conn, &t);
+            (t, rows)
+        })
+        .collect()
 }

@@ -304,19 +304,13 @@ fn export(env: &Env, file: &str) -> String {
 }
 
 fn stored_secret(env: &Env, ws: &str, name: &str, e: &str, key: &str) -> Value {
-    let conn = rusqlite::Connection::open_with_flags(
-        &env.catalog,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let text: String = conn
-        .query_row(
-            "SELECT d.properties FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
-             WHERE w.name = ?1 AND d.name = ?2 AND d.env = ?3",
-            [ws, name, e],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let text = env.query_text(&format!(
+        "SELECT d.properties FROM datasource d JOIN workspace w ON w.id = d.workspace_id \
+         WHERE w.name = {} AND d.name = {} AND d.env = {}",
+        sql_text(ws),
+        sql_text(name),
+        sql_text(e)
+    ));
     serde_json::from_str::<Value>(&text).unwrap()[key].clone()
 }
 

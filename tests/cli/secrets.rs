@@ -82,23 +82,15 @@ impl Watch<'_> {
     }
 }
 
-/// The stored properties of a data source (or compute resource), read from the file.
+/// The stored properties of a data source (or compute resource), read from the catalog.
 fn stored(env: &Env, table: &str, ws: &str, name: &str, e: &str) -> Value {
-    let conn = rusqlite::Connection::open_with_flags(
-        &env.catalog,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let text: String = conn
-        .query_row(
-            &format!(
-                "SELECT t.properties FROM {table} t JOIN workspace w ON w.id = t.workspace_id \
-                 WHERE w.name = ?1 AND t.name = ?2 AND t.env = ?3"
-            ),
-            [ws, name, e],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let text = env.query_text(&format!(
+        "SELECT t.properties FROM {table} t JOIN workspace w ON w.id = t.workspace_id \
+         WHERE w.name = {} AND t.name = {} AND t.env = {}",
+        sql_text(ws),
+        sql_text(name),
+        sql_text(e)
+    ));
     serde_json::from_str(&text).unwrap()
 }
 
@@ -108,20 +100,10 @@ fn password(env: &Env, ws: &str, name: &str, e: &str) -> Value {
 
 /// Every audit event's details as stored.
 fn audit_details(env: &Env) -> String {
-    let conn = rusqlite::Connection::open_with_flags(
-        &env.catalog,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    env.query_texts(
+        "SELECT details || ' ' || coalesce(target, '') || ' ' || coalesce(workspace, '') FROM audit ORDER BY seq",
     )
-    .unwrap();
-    let mut st = conn
-        .prepare("SELECT details || ' ' || coalesce(target, '') || ' ' || coalesce(workspace, '') FROM audit ORDER BY seq")
-        .unwrap();
-    let rows: Vec<String> = st
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    rows.join("\n")
+    .join("\n")
 }
 
 /// mysql in url mode with everything but the password, which the caller adds.

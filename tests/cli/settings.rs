@@ -142,6 +142,9 @@ fn an_actor_that_is_not_a_principal_is_exit_5_before_anything_is_read() {
 
 #[test]
 fn catalog_flag_then_env_then_config_then_the_default_path() {
+    if file_only() {
+        return;
+    }
     let env = Env::empty();
     let init = |name: &str, id: &str| {
         let p = env.path().join(name);

@@ -116,7 +116,7 @@ fn bash_completes_verbs_and_aliases() {
         complete(&env, "dwctl member add ws alice --if-n"),
         ["--if-not-exists"]
     );
-    assert!(!env.catalog.exists(), "completion created the catalog");
+    assert!(!env.exists(), "completion created the catalog");
 }
 
 #[test]
@@ -225,7 +225,7 @@ fn completion_never_creates_a_catalog() {
     let env = Env::empty();
     let got = complete(&env, "dwctl member add ");
     assert!(got.iter().all(|g| g.starts_with('-')), "{got:?}");
-    assert!(!env.catalog.exists());
+    assert!(!env.exists());
 
     // The default path (no --catalog, no DWCTL_CATALOG): nothing appears under HOME.
     let env = Env::empty();
@@ -540,18 +540,11 @@ fn zsh_instructions_say_how_compinit_finds_the_script() {
 fn completion_descriptions_escape_control_characters_from_the_catalog() {
     let env = catalog_with_names();
     let hostile = "X\u{1b}]0;pwned\u{7}\u{9b}2J\u{202e}\r\u{7f}Y";
-    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
-    conn.execute(
-        "UPDATE principal SET display_name = ?1 WHERE name = 'alice'",
-        [hostile],
-    )
-    .unwrap();
-    conn.execute(
-        "UPDATE workspace SET display_name = ?1 WHERE name = 'finance_tax_report'",
-        [hostile],
-    )
-    .unwrap();
-    drop(conn);
+    let hostile_sql = sql_text(hostile);
+    env.sql(&format!(
+        "UPDATE principal SET display_name = {hostile_sql} WHERE name = 'alice'; \
+         UPDATE workspace SET display_name = {hostile_sql} WHERE name = 'finance_tax_report'"
+    ));
     // (elvish shows names only)
     for shell in ["zsh", "fish", "powershell"] {
         for line in [

@@ -110,18 +110,11 @@ fn props(env: &Env, noun: &str, name: &str, e: &str) -> Value {
 
 /// The stored (unredacted) properties of a data source.
 fn stored(env: &Env, name: &str, e: &str) -> Value {
-    let conn = rusqlite::Connection::open_with_flags(
-        &env.catalog,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let text: String = conn
-        .query_row(
-            "SELECT properties FROM datasource WHERE name = ?1 AND env = ?2",
-            [name, e],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let text = env.query_text(&format!(
+        "SELECT properties FROM datasource WHERE name = {} AND env = {}",
+        sql_text(name),
+        sql_text(e)
+    ));
     serde_json::from_str(&text).unwrap()
 }
 

@@ -1,18 +1,20 @@
 //! Project chores. `cargo xtask gen` writes completions/ and man/ from the clap definition;
 //! `cargo xtask gen --check` exits 1 when they differ from freshly generated files.
 //! `cargo xtask bench` and `cargo xtask stress` run bench/run.sh and bench/stress.sh;
-//! `cargo xtask bench --size xl` runs bench/scale.sh.
+//! `cargo xtask bench --size xl` runs bench/scale.sh; `cargo xtask bench --pg` bench/pg.sh.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | bench [--size l|xl] | stress
+const USAGE: &str = "usage: cargo xtask gen [--check] | bench [--size l|xl | --pg] | stress
   gen          write completions/ and man/ from the clap definition
   gen --check  exit 1 when completions/ or man/ differ from freshly generated files
   bench        the performance cases P1-P6 beside sqlite3 (bench/run.sh)
   bench --size xl
                the scale cases P12-P14 on S and XL catalogs (bench/scale.sh; minutes)
+  bench --pg   the PostgreSQL cases P7-P9 beside psql (bench/pg.sh; BENCH_PG_URL or
+               a throwaway cluster of its own)
   stress       the reliability tests R1 and R2 at full size (bench/stress.sh)";
 
 /// The benchmark and the stress run are shell scripts (they time and kill processes);
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         },
         ["bench"] | ["bench", "--size", "l"] => script("bench/run.sh", &[]),
         ["bench", "--size", "xl"] => script("bench/scale.sh", &[]),
+        ["bench", "--pg"] => script("bench/pg.sh", &[]),
         ["stress", rest @ ..] => script("bench/stress.sh", rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

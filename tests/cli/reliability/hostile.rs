@@ -83,6 +83,9 @@ fn refuse_every_command_and_init(env: &Env, file: &Path) {
 
 #[test]
 fn r4_a_file_that_is_not_sqlite_is_refused_untouched() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let text = env.path().join("notes.db");
     std::fs::write(&text, "this is not a database\n".repeat(200)).unwrap();
@@ -106,6 +109,9 @@ fn r4_a_file_that_is_not_sqlite_is_refused_untouched() {
 
 #[test]
 fn r4_another_programs_sqlite_database_is_refused_untouched() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let other = env.path().join("other.db");
     {
@@ -118,6 +124,9 @@ fn r4_another_programs_sqlite_database_is_refused_untouched() {
 
 #[test]
 fn r4_a_truncated_catalog_is_refused_untouched() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let copy = copy_of_real_catalog(&env, "truncated.db");
     let bytes = std::fs::read(&copy).unwrap();
@@ -136,6 +145,9 @@ fn r4_a_truncated_catalog_is_refused_untouched() {
 
 #[test]
 fn r4_a_catalog_of_a_newer_schema_is_refused_untouched() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let copy = copy_of_real_catalog(&env, "newer.db");
     {
@@ -147,6 +159,9 @@ fn r4_a_catalog_of_a_newer_schema_is_refused_untouched() {
 
 #[test]
 fn r4_a_read_only_catalog_reads_but_refuses_writes_untouched() {
+    if file_only() {
+        return;
+    }
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     let copy = copy_of_real_catalog(&env, "readonly.db");
@@ -169,6 +184,9 @@ fn r4_a_read_only_catalog_reads_but_refuses_writes_untouched() {
 
 #[test]
 fn r4_a_catalog_in_a_missing_folder_is_not_created() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let missing = env.path().join("no_such_folder").join("catalog.db");
     refuse_every_command(&env, &missing, "no catalog at");
@@ -180,6 +198,9 @@ fn r4_a_catalog_in_a_missing_folder_is_not_created() {
 
 #[test]
 fn r4_a_catalog_locked_past_the_timeout_is_exit_7_and_unchanged() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let conn = rusqlite::Connection::open(&env.catalog).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -195,6 +216,9 @@ fn r4_a_catalog_locked_past_the_timeout_is_exit_7_and_unchanged() {
 /// hand-made file): not a catalog dwctl can use, and not one it may "repair".
 #[test]
 fn r4_a_file_with_our_id_but_no_catalog_inside_is_refused_untouched() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     for (name, version) in [("v0.db", 0), ("v1.db", 1)] {
         let path = env.path().join(name);
@@ -214,6 +238,9 @@ fn r4_a_file_with_our_id_but_no_catalog_inside_is_refused_untouched() {
 /// migration's SQL with exit 1).
 #[test]
 fn r4_a_negative_or_unknown_schema_version_is_exit_7_without_sql() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let base = copy_of_real_catalog(&env, "base.db");
     for (version, needle) in [
@@ -249,6 +276,9 @@ fn r4_a_negative_or_unknown_schema_version_is_exit_7_without_sql() {
 /// restore hint for every command, whichever table it reads.
 #[test]
 fn r4_a_catalog_missing_a_table_or_a_column_is_exit_7() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let base = copy_of_real_catalog(&env, "base.db");
     for table in ["audit", "binding", "workspace_tag", "datasource", "tenant"] {
@@ -300,6 +330,9 @@ fn r4_a_catalog_missing_a_table_or_a_column_is_exit_7() {
 /// `audit verify` checks the whole file and is exit 7 whenever SQLite finds it unsound.
 #[test]
 fn r4_corrupted_pages_are_exit_7_and_audit_verify_checks_the_file() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     for i in 0..20 {
         env.run(&["user", "add", &format!("user{i}")]).ok();
@@ -393,6 +426,9 @@ fn r4_corrupted_pages_are_exit_7_and_audit_verify_checks_the_file() {
 /// sound file, or exit 7; never a panic, never exit 1.
 #[test]
 fn r4_a_truncated_write_ahead_log_is_recovered_or_refused() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let wal = std::path::PathBuf::from(format!("{}-wal", env.catalog.display()));
     // A reader kept open stops dwctl from folding the log into the file on close.

@@ -8,6 +8,7 @@ mod corpus;
 mod crash;
 mod hostile;
 mod paths;
+mod postgres;
 mod secrets;
 mod stored;
 

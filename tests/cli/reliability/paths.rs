@@ -108,6 +108,9 @@ fn completion_is_silent(env: &Env, path: &Path) {
 
 #[test]
 fn r9_a_fifo_socket_device_directory_or_dangling_link_is_exit_7_for_every_command() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let dir = env.path().join("odd");
     std::fs::create_dir(&dir).unwrap();
@@ -158,6 +161,9 @@ fn r9_a_fifo_socket_device_directory_or_dangling_link_is_exit_7_for_every_comman
 /// (or a directory, or a link) would block or break every command.
 #[test]
 fn r9_sqlite_side_files_of_the_wrong_kind_are_exit_7_not_a_hang() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let dir = env.path().join("side");
     std::fs::create_dir(&dir).unwrap();
@@ -201,6 +207,9 @@ fn set_mode(p: &Path, mode: u32) {
 /// `DWCTL_NO_MODE_CHECK` or `mode_check = false` serves filesystems without modes.
 #[test]
 fn r9_a_catalog_others_can_write_is_refused_and_one_they_can_read_warns() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let path = env.path().join("shared.db");
     std::fs::copy(&env.catalog, &path).unwrap();
@@ -336,6 +345,9 @@ fn completion_is_silent_or_names(env: &Env, path: &Path) {
 /// The catalogs the harness and `init` make are 0600, and stay so through commands.
 #[test]
 fn r9_catalogs_dwctl_makes_are_0600() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     env.run(&["user", "add", "alice"]).ok();
     for suffix in ["", "-wal", "-shm"] {
@@ -354,6 +366,9 @@ fn r9_catalogs_dwctl_makes_are_0600() {
 /// "off", and the catalog is not opened.
 #[test]
 fn r9_an_unknown_mode_check_override_is_a_usage_error() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let path = env.path().join("shared.db");
     std::fs::copy(&env.catalog, &path).unwrap();
@@ -382,6 +397,9 @@ fn r9_an_unknown_mode_check_override_is_a_usage_error() {
 /// root with setpriv(1), else skipped.
 #[test]
 fn r9_a_catalog_in_a_folder_one_may_not_write_names_the_folder() {
+    if file_only() {
+        return;
+    }
     let root = unsafe { libc::geteuid() } == 0;
     let setpriv = std::process::Command::new("setpriv")
         .arg("--version")
@@ -430,6 +448,9 @@ fn r9_a_catalog_in_a_folder_one_may_not_write_names_the_folder() {
 /// catalog (naming the file and its fix); one they can write is refused as the catalog is.
 #[test]
 fn r9_a_log_others_can_read_warns_as_the_catalog_does() {
+    if file_only() {
+        return;
+    }
     let env = Env::new();
     let path = env.path().join("c.db");
     std::fs::copy(&env.catalog, &path).unwrap();

@@ -1,8 +1,6 @@
 //! R5: a secret property's value never appears in any stdout, stderr or audit event,
 //! whichever way it was given and whichever command reads it back.
 
-use std::collections::BTreeMap;
-
 use crate::harness::*;
 
 const WS: &str = "sec_ws";
@@ -369,31 +367,17 @@ fn r5_secrets_never_leak_through_any_input_or_output() {
     seen.ok(&env, &["datasource", "show", WS, "by_env", "-o", "json"]);
 
     // The audit table itself, every column of every row.
-    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
-    let mut st = conn.prepare("SELECT * FROM audit ORDER BY seq").unwrap();
-    let n = st.column_count();
-    let rows: Vec<(String, String)> = st
-        .query_map([], |r| {
-            let seq: i64 = r.get(0)?;
-            let mut cells = BTreeMap::new();
-            for i in 0..n {
-                let v: rusqlite::types::Value = r.get(i)?;
-                cells.insert(i, format!("{v:?}"));
-            }
-            Ok((format!("audit row {seq}"), format!("{cells:?}")))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows: Vec<(String, String)> = env
+        .table_rows("audit")
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| (format!("audit row {}", i + 1), row))
+        .collect();
     assert!(rows.len() > 20, "the changes were audited");
     seen.0.extend(rows);
 
     // The secrets did get stored: otherwise "not shown" would prove nothing.
-    let stored: String = conn
-        .prepare("SELECT group_concat(properties, ' ') FROM datasource")
-        .unwrap()
-        .query_row([], |r| r.get(0))
-        .unwrap();
+    let stored = env.table_rows("datasource").join(" ");
     for form in [
         "update",
         "stdin",
@@ -486,22 +470,9 @@ properties = {{ address = "holo.local:80", database = "d", username = "u", passw
         seen.ok(&env, &["compute", "show", WS, "holo", "-o", fmt]);
         seen.ok(&env, &["audit", "list", "-o", fmt]);
     }
-    let conn = rusqlite::Connection::open(&env.catalog).unwrap();
-    let audit: String = conn
-        .query_row(
-            "SELECT group_concat(actor || action || coalesce(target, '') || details || hash, ' ') FROM audit",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let audit = env.table_rows("audit").join(" ");
     seen.0.push(("the audit table".to_string(), audit));
-    let stored: String = conn
-        .query_row(
-            "SELECT group_concat(properties, ' ') FROM datasource",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let stored = env.table_rows("datasource").join(" ");
     for s in &secrets {
         assert!(stored.contains(s.as_str()), "{s} not stored: {stored}");
     }
