@@ -27,6 +27,12 @@ pub const PROPS_LIMIT: usize = 1 << 20;
 /// A manifest (`apply`/`plan --file`).
 pub const MANIFEST_LIMIT: usize = 256 << 20;
 
+/// One API response body (`import --from-api`): a page of at most 100 objects.
+pub const API_RESPONSE_LIMIT: usize = 16 << 20;
+
+/// All the response bodies of one `import --from-api`: as much as a manifest.
+pub const API_RESPONSES_LIMIT: usize = MANIFEST_LIMIT;
+
 /// The config file.
 pub const CONFIG_LIMIT: usize = 1 << 20;
 

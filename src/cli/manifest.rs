@@ -66,3 +66,40 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub dry_run: bool,
 }
+
+/// `man dwctl-import`: what import reads and how it maps it.
+pub const IMPORT_ABOUT: &str = "\
+Turn the DataWorks OpenAPI's responses (what `aliyun dataworks-public ListProjects ...`
+prints) into a manifest that plan and apply accept, or apply it.
+
+DIR holds one JSON response body per file (*.json; several pages of one list are several
+files): ListProjects, ListProjectMembers, ListProjectRoles, ListComputeResources,
+ListDataSources, ListResourceGroups, ListResourceGroupAssociateProjects (and the Get*
+responses of the same objects). Each is recognised by its content, not its name. A
+response that does not name its workspace (ListDataSources, ListComputeResources) or its
+resource group (ListResourceGroupAssociateProjects) goes in a directory named after it:
+DIR/<workspace Id or Name>/, DIR/<ResourceGroupId>/.
+
+Members become principals (UserName -> name, UserId -> id) and memberships; the member
+whose UserId is the workspaces' Owner (the Alibaba Cloud account) is the catalog's account
+and is implied. What cannot be carried (an unknown type, a role that is not one of the
+ten, a name dwctl refuses, a status dwctl does not have) is left out with a warning.
+Secrets, which the API never returns, become { env = \"DWCTL_SECRET_...\" } placeholders,
+named as export names them. Malformed input is exit 2 naming the file, line, column and
+JSON path; nothing is written then.";
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The directory of API response bodies (*.json; subdirectories name a workspace or group; at most 16 MiB a file)
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub from_api: String,
+    /// Write the manifest to this file instead of stdout (.json writes JSON)
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath, conflicts_with = "apply")]
+    pub file: Option<String>,
+    /// Apply the manifest to the catalog instead of writing it (as apply: one transaction)
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: check everything and show the changes, but write nothing
+    #[arg(long, requires = "apply")]
+    pub dry_run: bool,
+}

@@ -33,7 +33,7 @@ impl Rows<PlanChange> for Changes {
 const MANIFEST_LIMIT_HINT: &str = "a manifest is at most 256 MiB (268,435,456 bytes)";
 
 /// A manifest's text, kept to point at its lines while it is applied.
-struct Loaded {
+pub(super) struct Loaded {
     source: String,
     text: String,
     format: Format,
@@ -62,6 +62,11 @@ fn load(path: &str) -> Result<(Manifest, Loaded)> {
     } else {
         format::format_for_path(path)
     };
+    load_text(text, source, fmt)
+}
+
+/// Parse a manifest's text (from `source`), then read its secrets.
+pub(super) fn load_text(text: String, source: String, fmt: Format) -> Result<(Manifest, Loaded)> {
     let mut m = format::parse(&text, &source, fmt)?;
     resolve_secrets(&mut m)?;
     Ok((
@@ -400,11 +405,23 @@ pub fn plan(ctx: &mut Ctx, a: Plan) -> anyhow::Result<()> {
 
 pub fn apply(ctx: &mut Ctx, a: Apply) -> anyhow::Result<()> {
     let (m, l) = load(&a.file)?;
+    apply_loaded(ctx, m, l, a.prune, a.dry_run)
+}
+
+/// `apply` of a manifest read (`load`, `load_text`): the dry run, the question before what
+/// cannot be undone, the changes, the summary.
+pub(super) fn apply_loaded(
+    ctx: &mut Ctx,
+    m: Manifest,
+    l: Loaded,
+    prune: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let source = &l.source;
     let locate = |p: &[Step]| l.locate(p);
-    if a.dry_run {
+    if dry_run {
         let done = ctx.write(true, |s| {
-            apply::apply(s, Cow::Owned(m), a.prune, source, &locate, &mut |_, _| {})
+            apply::apply(s, Cow::Owned(m), prune, source, &locate, &mut |_, _| {})
         })?;
         drop(l);
         return print(ctx, true, done);
@@ -413,16 +430,9 @@ pub fn apply(ctx: &mut Ctx, a: Apply) -> anyhow::Result<()> {
     // first, once for all: found with a dry run, which also reports a refusal before
     // anyone is asked. Upgrades are looked for cheaply first, so a manifest that cannot
     // upgrade anything is not planned twice.
-    if !ctx.settings.yes && (a.prune || ctx.read(|s| apply::may_upgrade(s, &m))?) {
+    if !ctx.settings.yes && (prune || ctx.read(|s| apply::may_upgrade(s, &m))?) {
         let preview = ctx.write(true, |s| {
-            apply::apply(
-                s,
-                Cow::Borrowed(&m),
-                a.prune,
-                source,
-                &locate,
-                &mut |_, _| {},
-            )
+            apply::apply(s, Cow::Borrowed(&m), prune, source, &locate, &mut |_, _| {})
         });
         match preview {
             Ok(p) => {
@@ -442,14 +452,9 @@ pub fn apply(ctx: &mut Ctx, a: Apply) -> anyhow::Result<()> {
     let progress = ctx.printer.progress();
     // The last run over the manifest frees each declaration once applied (issue 17).
     let done = ctx.write(false, |s| {
-        apply::apply(
-            s,
-            Cow::Owned(m),
-            a.prune,
-            source,
-            &locate,
-            &mut |n, total| progress.update(n, total),
-        )
+        apply::apply(s, Cow::Owned(m), prune, source, &locate, &mut |n, total| {
+            progress.update(n, total)
+        })
     });
     progress.finish();
     // The text only points at errors: what is printed next has no use for it.

@@ -10,6 +10,7 @@ pub mod completions;
 pub mod compute;
 pub mod connection;
 pub mod datasource;
+pub mod import;
 pub mod init;
 pub mod manifest;
 pub mod member;

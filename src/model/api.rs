@@ -319,7 +319,7 @@ pub fn group_to_api(g: &ResourceGroup) -> Value {
 
 /// The CUs of a `Spec`: `{Amount, Standard "<n>CU"}` (Get and List) is Amount x n; a
 /// plain number (CreateResourceGroup's) is the CUs.
-fn spec_from_api(v: Option<&Value>) -> Option<i64> {
+pub fn spec_from_api(v: Option<&Value>) -> Option<i64> {
     match v? {
         Value::Number(n) => n.as_i64(),
         Value::Object(o) => {
