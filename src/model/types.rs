@@ -272,6 +272,15 @@ const HOLO_SSL_MODE: KeySpec = opt("sslMode", F::Text);
 
 /// instance: `instanceId`, `database`, `username`, `password` (adb, mysql family).
 const DB_INSTANCE: &[KeySpec] = &[INSTANCE_ID, DATABASE, USERNAME, PASSWORD];
+/// analyticdb_for_mysql instance mode: [`DB_INSTANCE`] and its page's cross-account keys.
+const ADB_MYSQL_INSTANCE: &[KeySpec] = &[
+    INSTANCE_ID,
+    DATABASE,
+    USERNAME,
+    PASSWORD,
+    CROSS_OWNER,
+    CROSS_ROLE,
+];
 /// url: `address`, `database`, `username`, `password`.
 const DB_URL: &[KeySpec] = &[ADDRESS, DATABASE, USERNAME, PASSWORD];
 
@@ -395,17 +404,7 @@ static TYPES: &[TypeSpec] = &[
     TypeSpec {
         key: "analyticdb_for_mysql",
         compute: true,
-        modes: &[
-            instance(&[
-                INSTANCE_ID,
-                DATABASE,
-                USERNAME,
-                PASSWORD,
-                CROSS_OWNER,
-                CROSS_ROLE,
-            ]),
-            url(DB_URL),
-        ],
+        modes: &[instance(ADB_MYSQL_INSTANCE), url(DB_URL)],
         usual_port: Some(3306),
         summary: "AnalyticDB for MySQL",
         secrets: &["password"],
