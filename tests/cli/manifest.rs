@@ -2009,6 +2009,15 @@ properties = {{ address = "10.0.0.5:3306", database = "d", username = "u", passw
             "[[resource_group]]\nname = \"rg_bad\"\nid = \"rg_1\"\n",
             "invalid id 'rg_1'",
         ),
+        // A name shaped like a group id, of either shape, is no name.
+        (
+            "[[resource_group]]\nname = \"rg_res_group_1_2\"\n",
+            "looks like a resource group id",
+        ),
+        (
+            "[[resource_group]]\nname = \"Serverless_res_group_524257424564736_6831777003123456\"\n",
+            "looks like a resource group id",
+        ),
     ] {
         let p = write(&env, "bad.toml", &format!("version = 1\n{decl}"));
         env.refused(&["apply", "--file", &p], 2, msg);

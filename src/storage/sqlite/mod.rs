@@ -730,6 +730,19 @@ mod tests {
         assert!(cut.ends_with("..."));
     }
 
+    /// An in-memory catalog of an older schema, migrated to this one.
+    fn migrated(conn: rusqlite::Connection) -> Catalog {
+        let mut cat = Catalog {
+            conn,
+            path: ":memory:".into(),
+            read_only: false,
+            lock_timeout: std::time::Duration::ZERO,
+            warnings: Vec::new(),
+        };
+        cat.migrate().unwrap();
+        cat
+    }
+
     #[test]
     fn a_schema_2_catalog_keeps_its_connection_ids_and_never_reuses_one() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
@@ -746,14 +759,7 @@ mod tests {
                       (9, 1, 'prod', 'b', 'mysql', 'url', '{}', NULL, 't', 'root', 't', 'root');",
         )
         .unwrap();
-        let mut cat = Catalog {
-            conn,
-            path: ":memory:".into(),
-            read_only: false,
-            lock_timeout: std::time::Duration::ZERO,
-            warnings: Vec::new(),
-        };
-        cat.migrate().unwrap();
+        let cat = migrated(conn);
         let ids = |conn: &rusqlite::Connection, table: &str| -> Vec<(i64, String)> {
             conn.prepare(&format!("SELECT pk, name FROM {table} ORDER BY pk"))
                 .unwrap()
@@ -804,14 +810,7 @@ mod tests {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch(MIGRATIONS[0]).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
-        let mut cat = Catalog {
-            conn,
-            path: ":memory:".into(),
-            read_only: false,
-            lock_timeout: std::time::Duration::ZERO,
-            warnings: Vec::new(),
-        };
-        cat.migrate().unwrap();
+        let cat = migrated(conn);
         let version: i32 = cat
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
