@@ -4,6 +4,7 @@
 
 use super::{props, Ctx};
 use crate::domain::resources::{self as res, ConnectionKind, Filter, NewObject, PropChange};
+use crate::model::error::{Error, Result};
 use crate::model::resources::Connection;
 use crate::model::types::{self, ConnMode};
 use crate::model::{named, Env, ObjectName, Warning, WorkspaceName};
@@ -135,7 +136,13 @@ fn new_object(
         object: format!("{name} ({env})"),
     };
     let input = props::read(&object.props, object.props_file.as_deref(), &[], &asking)?;
+    let env = env_of(object.env, input.env)?.unwrap_or(Env::Prod);
     let mut properties = input.file.unwrap_or_default();
+    let open_keys = properties
+        .keys()
+        .filter(|k| !input.set.contains_key(*k))
+        .cloned()
+        .collect();
     properties.extend(input.set);
     let req = NewObject {
         id: None,
@@ -144,12 +151,29 @@ fn new_object(
         env,
         mode: object.mode,
         properties,
+        open_keys,
         description: res::parse_description(object.description.as_deref().unwrap_or(""))?,
     };
     Ok((req, input.warnings))
 }
 
-fn prop_change(ctx: &Ctx, a: &ObjectUpdate) -> anyhow::Result<(PropChange, Vec<Warning>)> {
+/// The environment `--env` names and the one a `--props` file in the API's shape names
+/// (`envType`): either, or both when they agree (exit 2 otherwise).
+fn env_of(given: Option<Env>, file: Option<Env>) -> Result<Option<Env>> {
+    match (given, file) {
+        (Some(g), Some(f)) if g != f => Err(Error::invalid(format!(
+            "--env {g} and the --props file's envType ({}) disagree",
+            crate::model::api_datasource::api_env(f)
+        ))
+        .with_hint("leave envType out of the file, or give the --env it names")),
+        (g, f) => Ok(g.or(f)),
+    }
+}
+
+fn prop_change(
+    ctx: &Ctx,
+    a: &ObjectUpdate,
+) -> anyhow::Result<(PropChange, Option<Env>, Vec<Warning>)> {
     let asking = props::Asking {
         settings: &ctx.settings,
         object: match a.env {
@@ -158,12 +182,14 @@ fn prop_change(ctx: &Ctx, a: &ObjectUpdate) -> anyhow::Result<(PropChange, Vec<W
         },
     };
     let input = props::read(&a.props, a.props_file.as_deref(), &a.unprops, &asking)?;
+    let env = env_of(a.env, input.env)?;
     Ok((
         PropChange {
             replace: input.file,
             set: input.set,
             unset: a.unprops.clone(),
         },
+        env,
         input.warnings,
     ))
 }
@@ -172,8 +198,8 @@ pub fn update<K: Said>(ctx: &mut Ctx, a: ObjectUpdate) -> anyhow::Result<()>
 where
     Connection<K>: View,
 {
-    let (ws, env) = (&a.workspace, a.env);
-    let (change, warnings) = prop_change(ctx, &a)?;
+    let ws = &a.workspace;
+    let (change, env, warnings) = prop_change(ctx, &a)?;
     let description = a
         .description
         .as_deref()

@@ -1,5 +1,6 @@
 //! Reading property values from where the user put them: `--prop K=V`, `K=-` (stdin),
-//! `K=@FILE`, `K=env:VAR`, and `--props FILE` (a JSON object; `-` for stdin).
+//! `K=@FILE`, `K=env:VAR`, and `--props FILE` (a JSON object; `-` for stdin), flat or in
+//! the API's shape (`model::api_datasource::flatten`).
 //! `env:VAR` reads a variable the user named on the command line: that is input, not
 //! configuration, so it is read here rather than with the settings.
 
@@ -11,9 +12,10 @@ use crate::domain::types::prop_arg::{
     parse_prop_arg, parse_prop_key, strip_one_trailing_newline, PropSource,
 };
 use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
+use crate::model::api_datasource::flatten;
 use crate::model::error::{Error, Result};
 use crate::model::types::{is_secret_key, refuse_mask, Properties};
-use crate::model::{named, shown, Warning};
+use crate::model::{named, shown, Env, Warning};
 
 /// What a `KEY=-` at a terminal needs to ask for the value: the settings (may it prompt,
 /// in which colours) and the object the value is for (`orders (prod)`).
@@ -81,6 +83,8 @@ impl Stdin<'_> {
 /// The properties given on the command line, and the warnings they deserve.
 pub struct PropInput {
     pub file: Option<Properties>,
+    /// The `envType` of a `--props` file in the API's shape (`Dev`, `Prod`).
+    pub env: Option<Env>,
     pub set: Properties,
     pub warnings: Vec<Warning>,
 }
@@ -115,6 +119,8 @@ pub fn read(
         used_by: None,
         asking,
     };
+    let mut file_env = None;
+    let mut file_warnings = Vec::new();
     let file = match props_file {
         None => None,
         Some(path) => {
@@ -145,22 +151,14 @@ pub fn read(
                     shown(path)
                 )));
             };
-            let mut out = Properties::new();
-            for (k, v) in map {
-                let value = match v {
-                    serde_json::Value::String(s) => s,
-                    serde_json::Value::Number(n) => n.to_string(),
-                    serde_json::Value::Bool(b) => b.to_string(),
-                    _ => {
-                        return Err(Error::invalid(format!(
-                            "--props {}: the value of {} must be a string",
-                            shown(path),
-                            shown(&k)
-                        )))
-                    }
-                };
-                refuse_mask(is_secret_key(&k), &k, &value)?;
-                out.insert(k, value);
+            // The API's shapes too: address lists, a nested `properties` object, envType.
+            let flat =
+                flatten(None, &map).map_err(|e| e.within(format!("--props {}", shown(path))))?;
+            file_env = flat.env;
+            file_warnings = flat.warnings;
+            let out = flat.properties;
+            for (k, value) in &out {
+                refuse_mask(is_secret_key(k), k, value)?;
             }
             if let Some(k) = unset.iter().find(|k| out.contains_key(k.as_str())) {
                 return Err(Error::invalid(format!(
@@ -174,7 +172,7 @@ pub fn read(
         }
     };
     let mut set = Properties::new();
-    let mut warnings = Vec::new();
+    let mut warnings = file_warnings;
     for (i, arg) in props.iter().enumerate() {
         let (key, source) = parse_prop_arg(arg, i + 1)?;
         let value = match source {
@@ -204,6 +202,7 @@ pub fn read(
     }
     Ok(PropInput {
         file,
+        env: file_env,
         set,
         warnings,
     })

@@ -14,12 +14,13 @@ use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
 use super::session::Session;
 use super::store::Tx;
-use super::types::validate::validate;
+use super::types::validate::validate_open;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
     PropValue, ResourceGroupDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
 };
+use crate::model::api_datasource::{api_env, ENV_TYPE};
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{is_group_id, DurationUnit, GroupType, Payment};
 use crate::model::resources::{AsCompute, AsSource, Connection};
@@ -1042,17 +1043,29 @@ impl Applier<'_, '_, '_> {
     fn object_input(&self, what: &str, kind: &str, d: &DeclRef) -> Result<ObjectInput> {
         let p = |e: Error| e.within(what);
         let spec = resolve_type(d.type_key).map_err(p)?;
+        let env = Env::parse(d.env).map_err(p)?;
+        let mut props = d
+            .properties
+            .as_ref()
+            .map(|props| plain_props(spec, props))
+            .transpose()
+            .map_err(p)?;
+        // The API's envType inside the properties: the declaration's env says it already.
+        if let Some(given) = props.as_mut().and_then(|p| p.remove(ENV_TYPE)) {
+            if !api_env(env).eq_ignore_ascii_case(&given) {
+                return Err(p(Error::invalid(format!(
+                    "envType `{}` is not the env `{env}` of the declaration",
+                    crate::model::excerpt(&given)
+                ))
+                .with_hint("leave envType out: `env` says the environment")));
+            }
+        }
         Ok(ObjectInput {
             name: ObjectName::parse(d.name, kind).map_err(p)?,
             spec,
-            env: Env::parse(d.env).map_err(p)?,
+            env,
             mode: opt_parse(d.mode, ConnMode::parse).map_err(p)?,
-            props: d
-                .properties
-                .as_ref()
-                .map(|props| plain_props(spec, props))
-                .transpose()
-                .map_err(p)?,
+            props,
             description: opt_parse(d.description, res::parse_description).map_err(p)?,
         })
     }
@@ -1095,6 +1108,7 @@ impl Applier<'_, '_, '_> {
                         spec,
                         env,
                         mode,
+                        open_keys: props.iter().flat_map(|p| p.keys().cloned()).collect(),
                         properties: props.unwrap_or_default(),
                         description: description.unwrap_or_default(),
                     };
@@ -1221,7 +1235,8 @@ impl Applier<'_, '_, '_> {
     ) -> Result<Vec<String>> {
         let mut fields = Vec::new();
         if let Some(p) = props {
-            let wanted = validate(spec, Some(mode), p, &self.s.tenant.region)?.properties;
+            let wanted =
+                validate_open(spec, Some(mode), p, &self.s.tenant.region, &|_| true)?.properties;
             if Some(&wanted) != current {
                 fields.push("properties".to_string());
             }

@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::fmt;
 
 use super::admit::{admit, Admitted, Target};
@@ -438,6 +439,9 @@ pub struct NewObject {
     pub env: Env,
     pub mode: Option<ConnMode>,
     pub properties: Properties,
+    /// The keys that may be unknown to the type and are then kept, with a warning: those
+    /// of `--props` and manifests (not `--prop`, where a typo is the likelier cause).
+    pub open_keys: BTreeSet<String>,
     pub description: String,
 }
 
@@ -580,7 +584,13 @@ pub fn add<K: ConnectionKind>(
     if_not_exists: bool,
 ) -> Result<Outcome<Connection<K>>> {
     K::check_type(req.spec)?;
-    let v = validate::validate(req.spec, req.mode, &req.properties, &s.tenant.region)?;
+    let v = validate::validate_open(
+        req.spec,
+        req.mode,
+        &req.properties,
+        &s.tenant.region,
+        &|k| req.open_keys.contains(k),
+    )?;
     let name = req.name.as_str();
     let Admitted { w, roles, .. } = admit(s, K::ADD, ws, name, |_, _| Ok(name))?;
     check_env(&w, req.env)?;
@@ -594,6 +604,7 @@ pub fn add<K: ConnectionKind>(
         None => 0,
     };
     warn_default_workspace(s, &w, req.env, K::USE);
+    let unknown_warning = v.unknown_warning(req.spec);
     let cfg = Config {
         id,
         name: name.to_string(),
@@ -604,6 +615,9 @@ pub fn add<K: ConnectionKind>(
         description: req.description,
     };
     let c = K::insert_new(s, &w, cfg)?;
+    if let Some(warning) = unknown_warning {
+        s.warn(warning);
+    }
     s.record(
         K::ADD,
         Some(w.name.as_str()),
@@ -656,15 +670,34 @@ pub fn show<K: ConnectionKind>(
     Ok(present(c, can_read(s, roles)))
 }
 
-/// Validate a changed property set against the object's type and mode.
+/// Validate a changed property set against the object's type and mode. Keys the type does
+/// not know are kept when they are stored already or come from the whole new set
+/// (`--props`, a manifest), not from `--prop`; newly kept ones are warned about.
 fn revalidate(
-    s: &Session,
+    s: &mut Session,
     type_key: &str,
     mode: ConnMode,
-    props: &Properties,
+    stored: &Properties,
+    change: &PropChange,
 ) -> Result<Properties> {
     let spec = resolve_type(type_key)?;
-    Ok(validate::validate(spec, Some(mode), props, &s.tenant.region)?.properties)
+    let open = |k: &str| {
+        stored.contains_key(k)
+            || (change.replace.as_ref().is_some_and(|r| r.contains_key(k))
+                && !change.set.contains_key(k))
+    };
+    let mut v = validate::validate_open(
+        spec,
+        Some(mode),
+        &change.apply(stored),
+        &s.tenant.region,
+        &open,
+    )?;
+    v.kept_unknown.retain(|k| !stored.contains_key(k));
+    if let Some(warning) = v.unknown_warning(spec) {
+        s.warn(warning);
+    }
+    Ok(v.properties)
 }
 
 /// `compute update` and `datasource update`: properties and description.
@@ -686,7 +719,8 @@ pub fn update<K: ConnectionKind>(
         s,
         &before.type_key,
         before.mode,
-        &change.apply(&raw_props(&before)),
+        &raw_props(&before),
+        change,
     )?;
     let mut c = before.clone();
     c.properties = Some(props);

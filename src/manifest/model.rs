@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use serde::de::{self, MapAccess, Visitor};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -564,6 +564,50 @@ impl<'de> Visitor<'de> for PropValueVisitor {
 
     fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<PropValue, E> {
         Ok(PropValue::Plain(v))
+    }
+
+    /// The API's address lists (`address = [{ host = "db", port = 3306 }]`, ports numbers
+    /// or strings): dwctl's `host:port,host:port`
+    /// (`model::api_datasource` documents the mapping).
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<PropValue, A::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Port {
+            N(u64),
+            S(String),
+        }
+        #[derive(Deserialize)]
+        struct Item {
+            host: String,
+            port: Option<Port>,
+        }
+        let mut parts = Vec::new();
+        loop {
+            let item = seq.next_element::<Item>().map_err(|_| {
+                de::Error::custom(format!(
+                    "a list as a property value is an address list of {{ host = \"...\", port = N }} tables; otherwise expected {PROP_EXPECTED}"
+                ))
+            })?;
+            let Some(Item { host, port }) = item else {
+                break;
+            };
+            let host = if host.contains(':') && !host.starts_with('[') {
+                format!("[{host}]")
+            } else {
+                host
+            };
+            parts.push(match port {
+                None => host,
+                Some(Port::N(n)) => format!("{host}:{n}"),
+                Some(Port::S(p)) => format!("{host}:{p}"),
+            });
+        }
+        if parts.is_empty() {
+            return Err(de::Error::custom(format!(
+                "empty list as a property value, expected {PROP_EXPECTED}"
+            )));
+        }
+        Ok(PropValue::Plain(parts.join(",")))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<PropValue, A::Error> {

@@ -817,6 +817,27 @@ fn props_of(m: &Manifest) -> &BTreeMap<String, PropValue> {
 }
 
 #[test]
+fn address_lists_in_the_apis_shape_become_host_port_lists() {
+    let m = ok(
+        &props_toml(
+            r#"{ address = [{ host = "127.0.0.1", port = "3306" }], loadAddress = [{ host = "fe1", port = 8030 }, { host = "::1", port = 8031 }, { host = "fe3", port = 8030 }] }"#,
+        ),
+        T,
+    );
+    let p = props_of(&m);
+    assert_eq!(p["address"], PropValue::Plain("127.0.0.1:3306".into()));
+    assert_eq!(
+        p["loadAddress"],
+        PropValue::Plain("fe1:8030,[::1]:8031,fe3:8030".into())
+    );
+    let json = r#"{"version": 1, "workspace": [{"name": "w", "datasource": [{"name": "d", "type": "mysql", "env": "prod",
+            "properties": {"address": [{"host": "127.0.0.1", "port": 3306}], "loadAddress": [{"host": "fe1", "port": "8030"}, {"host": "::1", "port": 8031}, {"host": "fe3", "port": 8030}]}}]}]}"#;
+    assert_eq!(ok(json, J), m);
+    err(&props_toml("{ address = [] }"), T);
+    err(&props_toml("{ address = [{ port = 1 }] }"), T);
+}
+
+#[test]
 fn prop_value_forms() {
     let m = ok(
         &props_toml(
@@ -871,7 +892,7 @@ fn prop_value_errors() {
         (
             r#"{ a = ["x"] }"#,
             "[\"x\"]",
-            format!("invalid type: sequence, {WHAT}"),
+            format!("a list as a property value is an address list of {{ host = \"...\", port = N }} tables; otherwise {WHAT}"),
         ),
         (
             r#"{ password = { env = 5 } }"#,

@@ -149,7 +149,18 @@ pub fn flatten(spec: Option<&TypeSpec>, map: &Map<String, Value>) -> Result<Flat
                 let list = address_list(&key, items)?;
                 insert(&mut out.properties, key, list)?;
             }
-            (_, Value::Null) => {}
+            (_, Value::Object(_)) if is_address_key(spec, &key) => {
+                return Err(Error::invalid(format!(
+                    "the value of `{key}` must be a string or a list of {{\"host\": ..., \"port\": ...}}"
+                )));
+            }
+            (_, Value::Null) => {
+                return Err(Error::invalid(format!(
+                    "the value of `{}` must be a string, not null",
+                    excerpt(&key)
+                ))
+                .with_hint("leave the key out instead"));
+            }
             (_, v) => {
                 let text = match scalar_text(v) {
                     Some(t) => t,

@@ -420,6 +420,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        open_keys: Default::default(),
         description: String::new(),
     };
     let mysql = [

@@ -2,6 +2,7 @@
 //! on the real SQLite backend (`domain`, `plans`), which sit above both so that neither
 //! the domain nor a backend imports the other.
 
+mod api_fixtures;
 mod architecture;
 mod domain;
 mod plans;

@@ -237,7 +237,7 @@ fn properties_are_checked_against_the_type_and_mode() {
         "error: hologres (instance mode): unknown property `colour`",
     );
     assert!(
-        r.stderr.contains("hint: allowed keys for hologres (instance mode): instanceId, database, authType, securityProtocol, regionId; keys starting with `extra.` pass through as driver options"),
+        r.stderr.contains("hint: allowed keys for hologres (instance mode): instanceId, database, authType, securityProtocol, authIdentity, warehouseName, sslMode, crossAccountOwnerId, crossAccountRoleName, regionId; keys starting with `extra.` pass through as driver options"),
         "{}",
         r.stderr
     );

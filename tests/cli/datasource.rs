@@ -299,9 +299,9 @@ fn add_checks_its_input_and_conflicts() {
         "error: --type is required",
     );
     let r = env.refused(
-        &["datasource", "add", "fin_ws", "x", "--type", "db2"],
+        &["datasource", "add", "fin_ws", "x", "--type", "sybase"],
         2,
-        "error: unknown data source type `db2`",
+        "error: unknown data source type `sybase`",
     );
     assert!(
         r.stderr
@@ -683,9 +683,9 @@ fn list_filters_by_env_type_and_name() {
     assert_eq!(list(&["--type", "oss"]), Vec::<(String, String)>::new());
     assert_eq!(list(&["--name", "zzz"]), Vec::<(String, String)>::new());
     env.refused(
-        &["datasource", "list", "fin_ws", "--type", "db2"],
+        &["datasource", "list", "fin_ws", "--type", "sybase"],
         2,
-        "unknown data source type `db2`",
+        "unknown data source type `sybase`",
     );
     env.refused(&["datasource", "list", "fin_ws", "--env", "qa"], 2, "qa");
     // Origins show which ones a compute resource brought.
@@ -848,7 +848,7 @@ type TypeRow = (
 type TypeSeen = (String, bool, Vec<String>, Option<u64>, Vec<String>);
 
 const TYPES: &[TypeRow] = &[
-    ("maxcompute", true, &["url"], None, &[]),
+    ("maxcompute", true, &["url"], None, &["accessKey"]),
     (
         "hologres",
         true,
@@ -893,27 +893,33 @@ const TYPES: &[TypeRow] = &[
         false,
         &["instance", "url"],
         Some(3306),
-        &["password"],
+        &["password", "truststorePassword", "keystorePassword"],
     ),
     (
         "postgresql",
         false,
         &["instance", "url"],
         Some(5432),
-        &["password"],
+        &["password", "clientPassword"],
     ),
     (
         "sqlserver",
         false,
         &["instance", "url"],
         Some(1433),
-        &["password"],
+        &["password", "truststorePassword"],
     ),
     ("oracle", false, &["url"], Some(1521), &["password"]),
     ("polardb", false, &["instance"], None, &["password"]),
-    ("hive", false, &["url", "cdh"], Some(10000), &["password"]),
+    (
+        "hive",
+        false,
+        &["url", "cdh", "instance"],
+        Some(10000),
+        &["password", "truststorePassword", "keystorePassword"],
+    ),
     ("doris", false, &["url"], Some(9030), &["password"]),
-    ("oss", false, &["url"], None, &["accessKeySecret"]),
+    ("oss", false, &["url"], None, &["accessKey"]),
     (
         "kafka",
         false,
@@ -924,6 +930,10 @@ const TYPES: &[TypeRow] = &[
     ("mongodb", false, &["url"], Some(27017), &["password"]),
     ("redis", false, &["url"], Some(6379), &["password"]),
     ("elasticsearch", false, &["url"], None, &["password"]),
+    ("oss_hdfs", false, &["url"], None, &["accessKey"]),
+    ("dm", false, &["url"], Some(5236), &["password"]),
+    ("db2", false, &["url"], Some(50000), &["password"]),
+    ("milvus", false, &["instance", "url"], None, &["password"]),
 ];
 
 #[test]
@@ -991,11 +1001,19 @@ fn types_lists_every_type_of_the_registry_without_a_catalog() {
     );
     assert_eq!(
         mysql_url["optional"],
-        json!(["securityProtocol", "driverVersion", "regionId"])
+        json!([
+            "securityProtocol",
+            "driverVersion",
+            "truststoreFile",
+            "truststorePassword",
+            "keystoreFile",
+            "keystorePassword",
+            "regionId"
+        ])
     );
     assert_eq!(
         by_type("oss")["modes"][0]["required"],
-        json!(["endpoint", "bucket", "accessKeyId", "accessKeySecret"])
+        json!(["endpoint", "bucket"])
     );
     assert_eq!(
         by_type("maxcompute")["modes"][0]["defaults"],
@@ -1137,6 +1155,209 @@ fn every_verb_in_every_format() {
         let r = base.run(&["datasource", "list", "lab_ws", "-o", fmt]);
         assert_eq!((r.code, r.stdout.as_str()), (0, out), "{fmt}");
     }
+}
+
+/// Issue 14: every fixture of tests/fixtures/api/datasource (the API's examples, one per
+/// type and mode) is accepted by `datasource add --props` in the API's shape (envType,
+/// address lists, the driver `properties` object), shown with its secrets masked, and
+/// exported with a placeholder for each; `regionId` of instance mode is the catalog's.
+#[test]
+fn the_apis_examples_are_accepted_by_props_and_never_print_their_secrets() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "api_ws"]).ok();
+    // `init`'s default region: an instance must be in the catalog's.
+    let region = "cn-hangzhou";
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api/datasource");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "{}", files.len());
+    let mut secrets: Vec<String> = Vec::new();
+    for (i, path) in files.iter().enumerate() {
+        let f: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let type_ = f["type"].as_str().unwrap();
+        let spec = dwctl::model::types::lookup(type_).unwrap();
+        let mode =
+            dwctl::model::api_datasource::mode_from_api(f["mode"].as_str().unwrap()).unwrap();
+        let mut props = f["properties"].clone();
+        if mode == dwctl::model::types::ConnMode::Instance {
+            if let Some(o) = props.as_object_mut() {
+                o.insert("regionId".into(), json!(region));
+            }
+        }
+        let file = env.path().join(format!("p{i}.json"));
+        std::fs::write(&file, props.to_string()).unwrap();
+        let name = format!("api{i}");
+        let r = env.run(&[
+            "datasource",
+            "add",
+            "api_ws",
+            &name,
+            "--type",
+            type_,
+            "--mode",
+            mode.as_str(),
+            "--props",
+            file.to_str().unwrap(),
+            "-o",
+            "json",
+        ]);
+        r.ok();
+        let e = if f["properties"]["envType"] == "Dev" {
+            "dev"
+        } else {
+            "prod"
+        };
+        let shown = show(&env, "api_ws", &name, e);
+        assert_eq!(shown["type"], type_, "{}", path.display());
+        let flat =
+            dwctl::model::api_datasource::flatten(Some(spec), f["properties"].as_object().unwrap())
+                .unwrap();
+        for (k, v) in &flat.properties {
+            if spec.is_secret(k) {
+                assert_eq!(shown["properties"][k], "********", "{} {k}", path.display());
+                secrets.push(v.clone());
+            } else if k != "address" && k != "loadAddress" && k != "regionId" {
+                assert_eq!(
+                    shown["properties"][k].as_str().map(str::to_lowercase),
+                    Some(v.to_lowercase()),
+                    "{} {k}",
+                    path.display()
+                );
+            }
+        }
+    }
+    let mut printed = String::new();
+    for args in [
+        &["datasource", "list", "api_ws", "-o", "json"][..],
+        &["datasource", "list", "api_ws", "-o", "csv"],
+        &["datasource", "list", "api_ws"],
+        &["export", "api_ws"],
+        &["export", "api_ws", "-o", "json"],
+        &["audit", "list", "-o", "json"],
+    ] {
+        let r = env.run(args);
+        r.ok();
+        printed.push_str(&r.stdout);
+        printed.push_str(&r.stderr);
+    }
+    for s in secrets.iter().filter(|s| s.len() > 5) {
+        assert!(!printed.contains(s.as_str()), "printed: {s}");
+    }
+}
+
+/// Issue 14: a key dwctl does not know is kept from `--props` (and a manifest), with a
+/// warning naming it, and treated as a secret; `--prop` still refuses it.
+#[test]
+fn unknown_keys_are_kept_from_props_as_secrets_and_refused_from_prop() {
+    let env = setup();
+    let file = env.path().join("p.json");
+    std::fs::write(
+        &file,
+        r#"{"address": [{"host": "r", "port": "6379"}], "vendorOption": "v-S3cr3t", "envType": "Prod"}"#,
+    )
+    .unwrap();
+    let r = env.run(&[
+        "datasource",
+        "add",
+        "fin_ws",
+        "r1",
+        "--type",
+        "redis",
+        "--props",
+        file.to_str().unwrap(),
+    ]);
+    r.ok();
+    assert!(
+        r.stderr.contains(
+            "warning: redis (url mode): kept property that dwctl does not know: `vendorOption`"
+        ),
+        "{}",
+        r.stderr
+    );
+    let v = show(&env, "fin_ws", "r1", "prod");
+    assert_eq!(v["properties"]["vendorOption"], "********");
+    assert_eq!(v["properties"]["address"], "r:6379");
+    let exported = env.run(&["export", "fin_ws"]);
+    assert!(!exported.stdout.contains("v-S3cr3t"));
+    assert!(
+        exported.stdout.contains("vendorOption = { env = "),
+        "{}",
+        exported.stdout
+    );
+    // An update by --prop of another key keeps it, without a new warning.
+    let r = env.run(&[
+        "datasource",
+        "update",
+        "fin_ws",
+        "r1",
+        "--prop",
+        "database=2",
+    ]);
+    r.ok();
+    assert!(!r.stderr.contains("vendorOption"), "{}", r.stderr);
+    // --prop refuses an unknown key, and nothing changes.
+    env.refused(
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "r2",
+            "--type",
+            "redis",
+            "--prop",
+            "address=r",
+            "--prop",
+            "vendorOption=x",
+        ],
+        2,
+        "error: redis (url mode): unknown property `vendorOption`",
+    );
+    // A manifest: the API's address list and envType, and an unknown key kept.
+    let m = env.path().join("m.toml");
+    std::fs::write(
+        &m,
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r4\"\ntype = \"redis\"\nenv = \"dev\"\nproperties = { address = [{ host = \"r\", port = \"6380\" }], envType = \"Dev\", vendorFlag = \"m-S3cr3t\" }\n",
+    )
+    .unwrap();
+    let r = env.run(&["apply", "--file", m.to_str().unwrap(), "--yes"]);
+    r.ok();
+    assert!(r.stderr.contains("`vendorFlag`"), "{}", r.stderr);
+    let v = show(&env, "fin_ws", "r4", "dev");
+    assert_eq!(v["properties"]["address"], "r:6380");
+    assert_eq!(v["properties"]["vendorFlag"], "********");
+    assert!(v["properties"].get("envType").is_none(), "{v}");
+    std::fs::write(
+        &m,
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r5\"\ntype = \"redis\"\nenv = \"dev\"\nproperties = { address = \"r\", envType = \"Prod\" }\n",
+    )
+    .unwrap();
+    env.refused(
+        &["apply", "--file", m.to_str().unwrap(), "--yes"],
+        2,
+        "envType `Prod` is not the env `dev` of the declaration",
+    );
+    // --env and an envType that disagree are refused.
+    env.refused(
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "r3",
+            "--type",
+            "redis",
+            "--env",
+            "dev",
+            "--props",
+            file.to_str().unwrap(),
+        ],
+        2,
+        "--env dev and the --props file's envType (Prod) disagree",
+    );
 }
 
 /// Ids only increase: removing the newest data source or compute resource never hands its

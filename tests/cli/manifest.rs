@@ -13,10 +13,7 @@ const SECRETS: [(&str, &str); 5] = [
         "orders-prod-pw",
     ),
     ("DWCTL_SECRET_FIN__WS_ORDERS_DEV_PASSWORD", "orders-dev-pw"),
-    (
-        "DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY_SECRET",
-        "lake-secret",
-    ),
+    ("DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY", "lake-secret"),
     (
         "DWCTL_SECRET_FIN__WS_LAKE_PROD_EXTRA__DB__PASSWORD",
         "lake-db-pw",
@@ -1218,8 +1215,8 @@ fn manifest_errors_name_the_file_line_and_column() {
             ": principal root: the account principal is implied; do not list it",
         ),
         (
-            "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = { address = \"c\", colour = \"red\" }\n",
-            "redis (url mode): unknown property `colour`",
+            "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"r\"\ntype = \"redis\"\nenv = \"prod\"\nproperties = { address = \"c\", database = \"16\" }\n",
+            "redis (url mode): invalid `database` value",
         ),
         (
             "version = 1\n[[resource_group]]\nname = \"rg_x\"\npayment = \"prepaid\"\nduration = 2\n",

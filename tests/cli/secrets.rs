@@ -286,7 +286,8 @@ fn a_secret_never_leaves_the_catalog_in_clear() {
     let lake = stored(&env, "datasource", "fin_ws", "lake", "prod");
     assert_eq!(
         (
-            lake["accessKeySecret"].clone(),
+            // Given as accessKeySecret, dwctl's older name: stored as the API's accessKey.
+            lake["accessKey"].clone(),
             lake["extra.db.password"].clone()
         ),
         (json!(OSS), json!(OSS))
@@ -311,7 +312,7 @@ fn a_secret_never_leaves_the_catalog_in_clear() {
     let v = env.json(&["datasource", "show", "fin_ws", "lake", "-o", "json"]);
     assert_eq!(
         v["properties"],
-        json!({"accessKeyId": "AK", "accessKeySecret": "********", "bucket": "b",
+        json!({"accessId": "AK", "accessKey": "********", "authType": "Ak", "bucket": "b",
                "endpoint": "https://oss-cn-hangzhou.aliyuncs.com", "extra.db.password": "********"})
     );
 
@@ -500,7 +501,7 @@ properties = {{ address = "cache", password = {{ file = "{}" }} }}
         "\"extra.authToken\" = { env = \"DWCTL_SECRET_FIN__WS_LIT_DEV_EXTRA__AUTH_TOKEN\" }",
         "password = { env = \"DWCTL_SECRET_FIN__WS_FROM__STDIN_PROD_PASSWORD\" }",
         "password = { env = \"DWCTL_SECRET_FIN__WS_CH_PROD_PASSWORD\" }",
-        "accessKeySecret = { env = \"DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY_SECRET\" }",
+        "accessKey = { env = \"DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY\" }",
         "\"extra.db.password\" = { env = \"DWCTL_SECRET_FIN__WS_LAKE_PROD_EXTRA__DB__PASSWORD\" }",
         "password = { env = \"DWCTL_SECRET_FIN__WS_M__FILE_DEV_PASSWORD\" }",
         "password = { env = \"DWCTL_SECRET_LAB__WS_ORDERS_DEV_PASSWORD\" }",
@@ -526,7 +527,7 @@ properties = {{ address = "cache", password = {{ file = "{}" }} }}
         .with_var("DWCTL_SECRET_FIN__WS_FROM__ENV_PROD_PASSWORD", ENV)
         .with_var("DWCTL_SECRET_FIN__WS_FROM__PROPS_PROD_PASSWORD", PROPS)
         .with_var("DWCTL_SECRET_FIN__WS_CH_PROD_PASSWORD", ENV)
-        .with_var("DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY_SECRET", OSS)
+        .with_var("DWCTL_SECRET_FIN__WS_LAKE_PROD_ACCESS_KEY", OSS)
         .with_var("DWCTL_SECRET_FIN__WS_LAKE_PROD_EXTRA__DB__PASSWORD", OSS)
         .with_var("DWCTL_SECRET_FIN__WS_M__ENV_PROD_PASSWORD", MENV)
         .with_var("DWCTL_SECRET_FIN__WS_M__FILE_DEV_PASSWORD", MFILE)
@@ -1046,6 +1047,9 @@ fn every_secret_of_every_types_list_is_masked_everywhere() {
                 if *rule == types::RULE_ORACLE {
                     props.insert("serviceName".into(), json!("orcl"));
                 }
+                if *rule == types::RULE_AK && t.key != "maxcompute" {
+                    props.insert("accessId".into(), json!("LTAI-id"));
+                }
             }
             let allowed = types::allowed_keys(t, m.mode);
             let mut secrets: Vec<String> = t
@@ -1057,6 +1061,8 @@ fn every_secret_of_every_types_list_is_masked_everywhere() {
             secrets.extend(t.secrets.iter().map(|s| format!("extra.{s}")));
             secrets.push("extra.accessKey".into());
             secrets.push("extra.oss.AccessKey".into());
+            // A key dwctl does not know, kept from --props: a secret too.
+            secrets.push("vendorOption".into());
             for s in &secrets {
                 props.insert(s.clone(), json!(format!("S3cr3t-{n}-{s}")));
             }

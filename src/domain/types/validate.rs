@@ -325,22 +325,18 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
         F::AddressWithPort => parse_address(value, None)
             .map(|a| a.to_string())
             .map_err(FormatError::from),
-        F::AddressList => parse_address_list(value, usual_port)
-            .map(|list| {
-                list.iter()
-                    .map(|a| a.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .map_err(FormatError::from),
-        F::AddressWithPortList => parse_address_list(value, None)
-            .map(|list| {
-                list.iter()
-                    .map(|a| a.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .map_err(FormatError::from),
+        F::AddressList | F::AddressWithPortList => {
+            // loadAddress lists take no usual port: that is the query port's.
+            let port = usual_port.filter(|_| ks.format == F::AddressList);
+            parse_address_list(value, port)
+                .map(|list| {
+                    list.iter()
+                        .map(|a| a.to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .map_err(FormatError::from)
+        }
         F::Id => match is_cloud_id(value) {
             true => Ok(value.to_string()),
             false => Err(FormatError::Id),
