@@ -1295,3 +1295,118 @@ fn guess_mode(
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn response(source: &str, dir: Option<&str>, body: Value) -> Response {
+        Response {
+            source: source.into(),
+            dir: dir.map(str::to_string),
+            body: read(&body.to_string(), source).expect("reads"),
+        }
+    }
+
+    #[test]
+    fn each_body_is_recognised_by_its_keys() {
+        let cases = [
+            (json!({"PagingInfo": {"Projects": []}}), Kind::ListProjects),
+            (
+                json!({"PagingInfo": {"ProjectRoles": []}}),
+                Kind::ListProjectRoles,
+            ),
+            (
+                json!({"PagingInfo": {"ResourceGroupList": []}, "Success": true}),
+                Kind::ListResourceGroups,
+            ),
+            (
+                json!({"ProjectIdList": [], "RequestId": "R"}),
+                Kind::ListResourceGroupAssociateProjects,
+            ),
+            (json!({"DataSource": {"Id": 1}}), Kind::GetDataSource),
+            (
+                json!({"ComputeResource": {"Id": 1}}),
+                Kind::GetComputeResource,
+            ),
+            (json!({"Project": {"Id": 1}}), Kind::GetProject),
+        ];
+        for (body, kind) in cases {
+            assert_eq!(Kind::of(&body), Some(kind), "{body}");
+        }
+        assert_eq!(Kind::of(&json!({"PagingInfo": {"TotalCount": 0}})), None);
+        assert_eq!(Kind::of(&json!([1, 2])), None);
+    }
+
+    #[test]
+    fn bodies_that_name_their_workspace_need_no_directory() {
+        let out = to_manifest(vec![
+            response(
+                "p.json",
+                None,
+                json!({"Project": {"Id": 7, "Name": "fin_ws", "Owner": "1111111111111111", "Status": "Frozen"}}),
+            ),
+            response(
+                "m.json",
+                None,
+                json!({"ProjectMember": {"ProjectId": 7, "UserId": "22", "UserName": "ann",
+                    "Roles": [{"Code": "role_project_dev", "Type": "System"}], "Status": "Normal"}}),
+            ),
+            response(
+                "d.json",
+                None,
+                json!({"DataSource": {"ProjectId": 7, "Name": "pg", "Type": "postgresql", "Id": 9,
+                    "ConnectionPropertiesMode": "UrlMode",
+                    "ConnectionProperties": {"envType": "Prod", "address": [{"host": "db", "port": 5432}], "database": "d", "username": "u"}}}),
+            ),
+        ])
+        .unwrap();
+        let w = &out.manifest.workspace[0];
+        assert_eq!((w.name.as_str(), w.id), ("fin_ws", Some(7)));
+        // Frozen (overdue) is disabled, as model::api maps it.
+        assert_eq!(w.status.as_deref(), Some("disabled"));
+        assert_eq!(w.member[0].user, "ann");
+        let d = &w.datasource[0];
+        assert_eq!(
+            (d.name.as_str(), d.id, d.env.as_str()),
+            ("pg", Some(9), "prod")
+        );
+        let props = d.properties.as_ref().unwrap();
+        assert_eq!(props["address"], PropValue::Plain("db:5432".into()));
+        assert_eq!(
+            props["password"],
+            PropValue::Env("DWCTL_SECRET_FIN__WS_PG_PROD_PASSWORD".into())
+        );
+        assert_eq!(out.account.as_deref(), Some("1111111111111111"));
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    }
+
+    #[test]
+    fn pages_read_twice_count_once_and_owners_that_differ_are_named() {
+        let page = json!({"PagingInfo": {"Projects": [
+            {"Id": 1, "Name": "one_ws", "Owner": "1111111111111111"},
+            {"Id": 2, "Name": "two_ws", "Owner": "2222222222222222"}
+        ]}});
+        let out = to_manifest(vec![
+            response("a.json", None, page.clone()),
+            response("b.json", None, page),
+        ])
+        .unwrap();
+        assert_eq!(out.manifest.workspace.len(), 2);
+        assert_eq!(out.account.as_deref(), Some("1111111111111111"));
+        assert_eq!(out.warnings.len(), 1);
+        assert!(out.warnings[0].message.contains("2 accounts"));
+    }
+
+    #[test]
+    fn a_list_without_its_workspace_is_refused() {
+        let body = json!({"PagingInfo": {"ComputeResources": [{"Name": "mc", "Type": "maxcompute", "ComputeResource": [{"Id": 1}]}]}});
+        let e = to_manifest(vec![response("c.json", None, body)]).unwrap_err();
+        assert!(
+            e.message.contains("cannot tell which workspace"),
+            "{}",
+            e.message
+        );
+    }
+}
