@@ -235,6 +235,18 @@ fn apply_into_an_empty_catalog_then_export_agrees() {
 }
 
 #[test]
+fn an_actor_without_the_rights_is_denied_the_whole_import() {
+    let env = target();
+    env.run(&["user", "add", "eve"]).ok();
+    let r = env.refused(
+        &["import", "--from-api", &tenant(), "--apply", "--as", "eve"],
+        5,
+        "eve may not",
+    );
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
 fn apply_needs_the_secrets_the_api_never_returns() {
     let env = Env::new();
     let r = env.refused(
