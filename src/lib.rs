@@ -21,6 +21,7 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod prompt;
+pub mod serve;
 pub mod storage;
 
 #[cfg(test)]
@@ -192,7 +193,72 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
         C::Completions(a) => cmd::completions::run(ctx, &a.shell.script()),
         C::Check(a) => cmd::check::run(ctx, &a.workspaces, a.strict),
         C::Catalog(cli::CatalogCommand::Backup(a)) => cmd::catalog::backup(ctx, &a.path),
+        C::Serve(a) => serve_api(
+            ctx,
+            serve::Options {
+                listen: a.listen,
+                tls: a.tls_cert.zip(a.tls_key),
+                insecure_http: a.insecure_http,
+                log_format: match a.log_format {
+                    cli::LogFormatArg::Json => output::serve_log::LogFormat::Json,
+                    cli::LogFormatArg::Text => output::serve_log::LogFormat::Text,
+                },
+            },
+        ),
     }
+}
+
+/// The server `dwctl serve` runs: `serve::run`, set by the `dwctl-serve` executable.
+pub type Server = fn(config::Settings, serve::Options) -> model::error::Result<()>;
+
+static SERVER: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+
+/// [`main_with`] in the executable that holds the HTTP stack (`dwctl-serve`, which `dwctl
+/// serve` runs in its place): `dwctl` itself never links the server, so that its start-up
+/// pays nothing for it (quality.md P5).
+pub fn main_with_server<I, T>(args: I, server: Server) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let _ = SERVER.set(server);
+    main_with(args)
+}
+
+/// `serve`: in `dwctl`, replace this process with `dwctl-serve` (beside it) and the same
+/// arguments; there, open the catalog (at the default path, create it) as any command
+/// does, then serve until SIGTERM or SIGINT.
+fn serve_api(ctx: &mut commands::Ctx, opts: serve::Options) -> anyhow::Result<()> {
+    let Some(server) = SERVER.get() else {
+        return Err(exec_server().into());
+    };
+    drop(ctx.catalog()?);
+    ctx.printer.flush()?;
+    server(ctx.settings.clone(), opts)?;
+    Ok(())
+}
+
+/// Replace this process with `dwctl-serve`; returns only the error of not doing so.
+fn exec_server() -> model::error::Error {
+    let exe = match std::env::current_exe() {
+        Ok(p) => p.with_file_name(format!("dwctl-serve{}", std::env::consts::EXE_SUFFIX)),
+        Err(e) => {
+            return model::error::Error::internal("cannot find dwctl's own path")
+                .caused_by(e.to_string())
+        }
+    };
+    let mut cmd = std::process::Command::new(&exe);
+    cmd.args(std::env::args_os().skip(1));
+    #[cfg(unix)]
+    let e = std::os::unix::process::CommandExt::exec(&mut cmd);
+    #[cfg(not(unix))]
+    let e = match cmd.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(e) => e,
+    };
+    model::error::Error::internal(format!("cannot run {}", exe.display()))
+        .caused_by(e.to_string())
+        .with_hint("dwctl serve runs dwctl-serve, installed beside dwctl: install both")
 }
 
 fn user(ctx: &mut commands::Ctx, c: cli::UserCommand) -> anyhow::Result<()> {
@@ -221,6 +287,16 @@ fn user(ctx: &mut commands::Ctx, c: cli::UserCommand) -> anyhow::Result<()> {
             a.dry_run,
         ),
         C::Remove(a) => user::remove(ctx, &a.user, a.cascade, a.if_exists, a.dry_run),
+        C::AccessKey(k) => {
+            use cli::AccessKeyCommand as K;
+            match k {
+                K::Create(r) => user::accesskey_create(ctx, &r.user),
+                K::List(r) => user::accesskey_list(ctx, &r.user),
+                K::Enable(r) => user::accesskey_set_enabled(ctx, &r.user, &r.access_key_id, true),
+                K::Disable(r) => user::accesskey_set_enabled(ctx, &r.user, &r.access_key_id, false),
+                K::Delete(r) => user::accesskey_delete(ctx, &r.user, &r.access_key_id),
+            }
+        }
     }
 }
 

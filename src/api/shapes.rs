@@ -145,6 +145,15 @@ shape! {
 list_body!(ListProjectsResponseBody, ListProjectsPagingInfo { projects: Project } i64, "lenient_int");
 get_body!(GetProjectResponseBody { project: Project });
 
+shape! {
+    /// `_create_project_response_body.py`: `ProjectId` is the deprecated copy of `Id`.
+    pub struct CreateProjectResponseBody {
+        pub id: Option<i64>,
+        pub project_id: Option<i64>,
+        pub request_id: Option<String>,
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Members (`_list_project_members_response_body.py`, `_get_project_member_response_body.py`)
 // ---------------------------------------------------------------------------------------

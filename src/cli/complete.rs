@@ -67,6 +67,11 @@ pub fn workspaces() -> ArgValueCompleter {
     ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::Workspace, p))
 }
 
+/// AccessKey ids the actor may manage.
+pub fn access_keys() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::AccessKey, p))
+}
+
 /// Principal names from the catalog.
 pub fn principals() -> ArgValueCompleter {
     ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::Principal, p))

@@ -19,6 +19,7 @@ pub mod manual;
 mod member;
 mod resource_group;
 mod role;
+mod serve;
 mod user;
 pub mod values;
 mod workspace;
@@ -33,6 +34,7 @@ pub use manifest::*;
 pub use member::*;
 pub use resource_group::*;
 pub use role::*;
+pub use serve::*;
 pub use user::*;
 pub use workspace::*;
 
@@ -250,6 +252,18 @@ pub enum Command {
         after_help = "EXAMPLES:\n  dwctl catalog backup ./catalog-backup.db"
     )]
     Catalog(CatalogCommand),
+    /// Serve the DataWorks OpenAPI (2024-05-18) on the catalog, for the official SDKs and the aliyun CLI
+    #[command(
+        long_about = "Serve the DataWorks OpenAPI (version 2024-05-18, RPC style) on the catalog, so that the \
+official SDKs, the aliyun CLI and other clients of DataWorks work against it offline. Requests are \
+signed with ACS3-HMAC-SHA256 and an AccessKey that dwctl user accesskey create issued; each acts as \
+the key's owner, under the same rules and audit log as the command line.\n\n\
+It listens on loopback unless told otherwise; another address needs --tls-cert and --tls-key, or \
+--insecure-http. The first line on stdout is the address it listens on; one line per request goes \
+to stderr. SIGTERM or SIGINT stops it after the requests in flight (exit 0).",
+        after_help = "EXAMPLES:\n  dwctl serve\n  dwctl serve --listen 127.0.0.1:0 --log-format json\n  dwctl serve --listen 0.0.0.0:8443 --tls-cert c.pem --tls-key k.pem"
+    )]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,49 @@ pub enum UserCommand {
         after_help = "EXAMPLES:\n  dwctl user remove alice --yes\n  dwctl user remove alice --cascade --yes"
     )]
     Remove(UserRemoveArgs),
+    /// AccessKey pairs of a principal, for clients of dwctl serve
+    #[command(
+        subcommand,
+        name = "accesskey",
+        after_help = "EXAMPLES:\n  dwctl user accesskey create alice -o json\n  dwctl user accesskey list alice\n  dwctl user accesskey disable alice LTAI0123456789abcdefABCD"
+    )]
+    AccessKey(AccessKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+#[command(defer = true)]
+pub enum AccessKeyCommand {
+    /// Issue a new pair: the secret is shown this once (JSON: access_key_id, access_key_secret)
+    #[command(after_help = "EXAMPLES:\n  dwctl user accesskey create alice -o json")]
+    Create(UserRef),
+    /// List a principal's AccessKey ids and their status (never the secrets)
+    #[command(after_help = "EXAMPLES:\n  dwctl user accesskey list alice")]
+    List(UserRef),
+    /// Enable a disabled AccessKey
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl user accesskey enable alice LTAI0123456789abcdefABCD"
+    )]
+    Enable(AccessKeyRef),
+    /// Disable an AccessKey: requests signed with it are refused
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl user accesskey disable alice LTAI0123456789abcdefABCD"
+    )]
+    Disable(AccessKeyRef),
+    /// Delete an AccessKey for good
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl user accesskey delete alice LTAI0123456789abcdefABCD"
+    )]
+    Delete(AccessKeyRef),
+}
+
+#[derive(Debug, Args)]
+pub struct AccessKeyRef {
+    /// Principal name or id
+    #[arg(value_parser = values::principal, add = complete::principals())]
+    pub user: String,
+    /// The AccessKey id (LTAI...)
+    #[arg(add = complete::access_keys())]
+    pub access_key_id: String,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
 use super::{Ctx, OutputError};
+use crate::domain::access_key;
 use crate::domain::policy::Action;
 use crate::domain::principal::{self, NewPrincipal, PrincipalUpdate};
 use crate::domain::session;
@@ -116,4 +117,49 @@ pub fn remove(
         |p| format!("Removed principal {}.", p.name),
         &format!("Principal {user} does not exist."),
     )
+}
+
+/// `user accesskey create`: the secret is printed this once.
+pub fn accesskey_create(ctx: &mut Ctx, user: &str) -> anyhow::Result<()> {
+    let done = ctx.write(false, |s| access_key::create(s, user))?;
+    let msg = format!(
+        "Created AccessKey {} for {}: keep the secret now, it is never shown again.",
+        done.value.value.access_key_id, done.value.value.user
+    );
+    ctx.print_mutation(Action::AccessKeyCreate.name(), false, done, &msg)
+}
+
+/// `user accesskey list`: ids and status, never secrets.
+pub fn accesskey_list(ctx: &mut Ctx, user: &str) -> anyhow::Result<()> {
+    let keys = ctx.read(|s| access_key::list(s, user))?;
+    ctx.printer.list(&keys)?;
+    Ok(())
+}
+
+/// `user accesskey enable` / `disable`.
+pub fn accesskey_set_enabled(
+    ctx: &mut Ctx,
+    user: &str,
+    id: &str,
+    enabled: bool,
+) -> anyhow::Result<()> {
+    let done = ctx.write(false, |s| access_key::set_enabled(s, user, id, enabled))?;
+    let (action, verb) = if enabled {
+        (Action::AccessKeyEnable, "Enabled")
+    } else {
+        (Action::AccessKeyDisable, "Disabled")
+    };
+    let msg = if done.value.changed {
+        format!("{verb} AccessKey {id}.")
+    } else {
+        format!("AccessKey {id} already {}.", verb.to_lowercase())
+    };
+    ctx.print_mutation(action.name(), false, done, &msg)
+}
+
+/// `user accesskey delete`.
+pub fn accesskey_delete(ctx: &mut Ctx, user: &str, id: &str) -> anyhow::Result<()> {
+    let done = ctx.write(false, |s| access_key::delete(s, user, id))?;
+    let msg = format!("Deleted AccessKey {id}.");
+    ctx.print_mutation(Action::AccessKeyDelete.name(), false, done, &msg)
 }

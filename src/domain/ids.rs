@@ -75,6 +75,46 @@ impl Ids {
     }
 }
 
+impl Ids {
+    /// `n` letters and digits (an AccessKey id's tail), from the same stream as `digits`.
+    pub fn alphanumeric(&mut self, n: usize) -> String {
+        let mut out = String::with_capacity(n);
+        while out.len() < n {
+            let mut v: u64 = self.digits().parse().unwrap_or_default();
+            for _ in 0..8 {
+                if out.len() == n {
+                    break;
+                }
+                out.push(ALPHANUMERIC[(v % 62) as usize] as char);
+                v /= 62;
+            }
+        }
+        out
+    }
+}
+
+const ALPHANUMERIC: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A secret of `n` letters and digits from the operating system's randomness, never
+/// from the seed (`DWCTL_SEED` pins ids for tests; a secret must stay unguessable).
+pub fn secret(n: usize) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open("/dev/urandom")?;
+    let mut out = String::with_capacity(n);
+    let mut buf = [0u8; 64];
+    while out.len() < n {
+        f.read_exact(&mut buf)?;
+        // 248 = 4 * 62: bytes above it are dropped, so that every character is as likely.
+        for b in buf.iter().filter(|b| **b < 248) {
+            if out.len() == n {
+                break;
+            }
+            out.push(ALPHANUMERIC[(*b % 62) as usize] as char);
+        }
+    }
+    Ok(out)
+}
+
 /// Parse a seed (`DWCTL_SEED`): a whole number from 0 to 2^64-1, digits only.
 pub fn parse_seed(s: &str) -> Option<u64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {

@@ -25,6 +25,8 @@ pub enum NameKind {
     Compute,
     /// Data sources of the workspace typed.
     DataSource,
+    /// AccessKey ids the actor may manage: its own, or anyone's for an administrator.
+    AccessKey,
 }
 
 /// A name and a few words about it (zsh, fish and PowerShell show them beside the name).
@@ -90,6 +92,15 @@ pub fn names_starting(
             for g in s.tx().resource_groups_from(prefix)? {
                 let about = format!("{} {} CU, {}", g.group_type, g.spec, g.id);
                 out.push(Named::new(g.name, about));
+            }
+        }
+        NameKind::AccessKey => {
+            let admin = s.actor.is_tenant_admin();
+            for k in s.tx().access_keys_from(prefix)? {
+                if admin || k.principal_pk == s.actor.pk {
+                    let about = format!("{} ({})", k.user, k.status.as_str());
+                    out.push(Named::new(k.access_key_id, about));
+                }
             }
         }
         NameKind::NonMember => {

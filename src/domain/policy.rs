@@ -238,6 +238,10 @@ actions! {
     UserAdd:             "user.add",             USERS, "manage principals", Any, "";
     UserUpdate:          "user.update",          USERS, "manage principals", Any, "";
     UserRemove:          "user.remove",          USERS, "manage principals", Any, "";
+    AccessKeyCreate:     "user.accesskey.create", USERS, "manage the AccessKeys of other principals", Any, "";
+    AccessKeyEnable:     "user.accesskey.enable", USERS, "manage the AccessKeys of other principals", Any, "";
+    AccessKeyDisable:    "user.accesskey.disable", USERS, "manage the AccessKeys of other principals", Any, "";
+    AccessKeyDelete:     "user.accesskey.delete", USERS, "manage the AccessKeys of other principals", Any, "";
 }
 
 impl Action {

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::model::access_key::AccessKey;
 use crate::model::audit::AuditEvent;
 use crate::model::clock::Timestamp;
 use crate::model::error::Result;
@@ -28,7 +29,9 @@ pub trait Catalog {
 
 /// A transaction on a catalog: every read and write the domain needs. Dropping it without
 /// `commit` rolls it back.
-pub trait Tx: PrincipalStore + WorkspaceStore + ResourceStore + GroupStore + AuditStore {
+pub trait Tx:
+    PrincipalStore + WorkspaceStore + ResourceStore + GroupStore + AuditStore + AccessKeyStore
+{
     /// Check the catalog's storage is sound: exit 7 naming the first problem if not.
     fn quick_check(&self) -> Result<()>;
 
@@ -284,4 +287,22 @@ pub trait AuditStore {
 
     /// Every event in order, for `audit verify`.
     fn for_each_event(&self, visit: &mut dyn FnMut(AuditEvent) -> Result<()>) -> Result<()>;
+}
+
+/// AccessKey pairs of principals (`dwctl user accesskey`, `dwctl serve`).
+pub trait AccessKeyStore {
+    /// One key by id, with its secret (the server checks signatures with it).
+    fn access_key(&self, id: &str) -> Result<Option<(AccessKey, String)>>;
+
+    /// The keys of one principal, oldest first; never their secrets.
+    fn access_keys_of(&self, principal_pk: i64) -> Result<Vec<AccessKey>>;
+
+    /// Every key whose id starts with `prefix` (shell completion), by id; never secrets.
+    fn access_keys_from(&self, prefix: &str) -> Result<Vec<AccessKey>>;
+
+    fn insert_access_key(&self, k: &AccessKey, secret: &str) -> Result<()>;
+
+    fn set_access_key_enabled(&self, id: &str, enabled: bool) -> Result<()>;
+
+    fn delete_access_key(&self, id: &str) -> Result<()>;
 }

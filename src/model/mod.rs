@@ -3,6 +3,7 @@
 //! everywhere it is seen. A leaf: it imports nothing of dwctl above it, so the domain, a
 //! storage backend and the printer can all use it without using each other.
 
+pub mod access_key;
 pub mod api;
 pub mod api_datasource;
 pub mod audit;

@@ -6,6 +6,7 @@
 #![allow(clippy::print_stderr)]
 
 mod cells;
+pub mod serve_log;
 mod table;
 mod text;
 pub mod type_catalog;

@@ -55,6 +55,17 @@ impl View for Principal {
     const COLUMNS: &'static [&'static str] = Self::FIELDS;
 }
 
+impl View for crate::model::access_key::AccessKey {
+    const FIELDS: &'static [&'static str] = &[
+        "access_key_id",
+        "user",
+        "status",
+        "created_at",
+        "created_by",
+    ];
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
+}
+
 impl View for Member {
     const FIELDS: &'static [&'static str] = &[
         "workspace",

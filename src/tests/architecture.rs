@@ -43,6 +43,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("cli", &["model", "domain", "output"]),
+    // The DataWorks OpenAPI server: a second front end beside `commands`, calling the
+    // same domain; it opens the catalog's connections itself and prints through `output`.
+    (
+        "serve",
+        &["model", "domain", "storage", "output", "config", "api"],
+    ),
     ("gen", &["cli"]),
     // Tests that run the domain on a real backend sit above both.
     ("tests", &["model", "domain", "storage", "manifest", "api"]),

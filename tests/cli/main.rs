@@ -21,6 +21,7 @@ mod pipes;
 mod prompts;
 mod resource_groups;
 mod secrets;
+mod serve;
 mod settings;
 mod shell;
 mod smoke;

@@ -2,6 +2,7 @@
 //! only code that knows SQL. Opening checks the file before SQLite may touch it, migrates
 //! append-only on `PRAGMA user_version`, and refuses catalogs it must not use (exit 7).
 
+mod access_keys;
 mod audit;
 mod backup;
 mod file;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_indexes.sql"),
     include_str!("migrations/0004_lasting_ids.sql"),
+    include_str!("migrations/0005_access_keys.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -255,6 +257,7 @@ fn shorten(detail: &str) -> String {
 
 /// The tables every catalog of this schema has (a missing one is a damaged file).
 const TABLES: &[&str] = &[
+    "access_key",
     "audit",
     "binding",
     "compute",

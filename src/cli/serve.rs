@@ -1,0 +1,28 @@
+use clap::{Args, ValueEnum, ValueHint};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: a free port); the first line on stdout is the address
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// TLS certificate chain (PEM); with --tls-key, serve HTTPS
+    #[arg(long, value_name = "PATH", requires = "tls_key", value_hint = ValueHint::FilePath)]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM)
+    #[arg(long, value_name = "PATH", requires = "tls_cert", value_hint = ValueHint::FilePath)]
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on an address that is not loopback (AccessKeys then travel unencrypted... signed, not secret: requests can be read)
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub insecure_http: bool,
+    /// One line per request on stderr, as json or text
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub log_format: LogFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormatArg {
+    Json,
+    Text,
+}

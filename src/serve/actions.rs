@@ -1,0 +1,491 @@
+//! The actions: each parses the API's parameters, calls the same domain functions as the
+//! command line in one session (one transaction; a change with its audit event), and
+//! shapes the response body as the SDK's model reads it. Nothing here decides a rule.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::error::ApiError;
+use crate::api::{convert, shapes};
+use crate::domain::member::{self, RoleChange};
+use crate::domain::session::Session;
+use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
+use crate::model::error::{Error, Result};
+use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::{Mode, WorkspaceName};
+
+/// The request's parameters: the query's and the form body's, by name.
+pub type Params = BTreeMap<String, String>;
+
+/// Whether an action reads or changes the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+type Handler = fn(&mut Session, &Params) -> Result<Value, ApiError>;
+
+/// The actions `dwctl serve` answers, with what they need of the catalog.
+pub const ACTIONS: &[(&str, Access, Handler)] = &[
+    ("CreateProject", Access::Write, create_project),
+    ("GetProject", Access::Read, get_project),
+    ("ListProjects", Access::Read, list_projects),
+    ("UpdateProject", Access::Write, update_project),
+    ("DeleteProject", Access::Write, delete_project),
+    ("CreateProjectMember", Access::Write, create_project_member),
+    ("GetProjectMember", Access::Read, get_project_member),
+    ("ListProjectMembers", Access::Read, list_project_members),
+    ("DeleteProjectMember", Access::Write, delete_project_member),
+    (
+        "GrantMemberProjectRoles",
+        Access::Write,
+        grant_member_project_roles,
+    ),
+    (
+        "RevokeMemberProjectRoles",
+        Access::Write,
+        revoke_member_project_roles,
+    ),
+    ("ListProjectRoles", Access::Read, list_project_roles),
+    ("GetProjectRole", Access::Read, get_project_role),
+];
+
+pub fn find(action: &str) -> Option<(Access, Handler)> {
+    ACTIONS
+        .iter()
+        .find(|(name, _, _)| *name == action)
+        .map(|(_, a, h)| (*a, *h))
+}
+
+// ---- parameters ----
+
+fn opt<'p>(p: &'p Params, name: &str) -> Option<&'p str> {
+    p.get(name).map(String::as_str)
+}
+
+fn req<'p>(p: &'p Params, name: &str) -> Result<&'p str, ApiError> {
+    opt(p, name)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::missing(name))
+}
+
+fn opt_bool(p: &Params, name: &str) -> Result<Option<bool>, ApiError> {
+    match opt(p, name) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(v) => Err(ApiError::invalid(
+            name,
+            format!("expected true or false, got {v:?}"),
+        )),
+    }
+}
+
+fn opt_int(p: &Params, name: &str) -> Result<Option<i64>, ApiError> {
+    opt(p, name)
+        .map(|v| {
+            v.parse::<i64>()
+                .map_err(|_| ApiError::invalid(name, format!("expected an integer, got {v:?}")))
+        })
+        .transpose()
+}
+
+fn req_int(p: &Params, name: &str) -> Result<i64, ApiError> {
+    opt_int(p, name)?.ok_or_else(|| ApiError::missing(name))
+}
+
+/// An array sent as a JSON string in a form field (`RoleCodes`, `Ids`, `Names`).
+fn json_list(p: &Params, name: &str) -> Result<Option<Vec<Value>>, ApiError> {
+    opt(p, name)
+        .map(|v| match serde_json::from_str::<Value>(v) {
+            Ok(Value::Array(items)) => Ok(items),
+            _ => Err(ApiError::invalid(name, "expected a JSON array")),
+        })
+        .transpose()
+}
+
+fn string_list(p: &Params, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+    json_list(p, name)?
+        .map(|items| {
+            items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    Value::Number(n) => Ok(n.to_string()),
+                    _ => Err(ApiError::invalid(name, "expected an array of strings")),
+                })
+                .collect()
+        })
+        .transpose()
+}
+
+fn role_codes(p: &Params, name: &str) -> Result<Option<RoleSet>, ApiError> {
+    string_list(p, name)?
+        .map(|codes| RoleSet::parse_list(&codes).map_err(ApiError::from))
+        .transpose()
+}
+
+/// `AliyunResourceTags`: a JSON array of `{Key, Value}`.
+fn tags(p: &Params) -> Result<Option<Vec<(String, String)>>, ApiError> {
+    const NAME: &str = "AliyunResourceTags";
+    json_list(p, NAME)?
+        .map(|items| {
+            items
+                .into_iter()
+                .map(|t| match (t.get("Key"), t.get("Value")) {
+                    (Some(Value::String(k)), v) => Ok((
+                        k.clone(),
+                        v.and_then(Value::as_str).unwrap_or_default().to_string(),
+                    )),
+                    _ => Err(ApiError::invalid(
+                        NAME,
+                        "expected [{\"Key\":..,\"Value\":..}]",
+                    )),
+                })
+                .collect()
+        })
+        .transpose()
+}
+
+/// PageNumber (from 1) and PageSize (1-100, default 10).
+fn paging(p: &Params) -> Result<(usize, usize), ApiError> {
+    let number = opt_int(p, "PageNumber")?.unwrap_or(1);
+    let size = opt_int(p, "PageSize")?.unwrap_or(10);
+    if number < 1 {
+        return Err(ApiError::invalid("PageNumber", "must be 1 or more"));
+    }
+    if !(1..=100).contains(&size) {
+        return Err(ApiError::invalid("PageSize", "must be from 1 to 100"));
+    }
+    Ok((number as usize, size as usize))
+}
+
+fn page<T>(items: Vec<T>, number: usize, size: usize) -> Vec<T> {
+    items
+        .into_iter()
+        .skip((number - 1).saturating_mul(size))
+        .take(size)
+        .collect()
+}
+
+/// The workspace a `ProjectId`/`Id` names. One the caller may not see is not found, as
+/// the domain decides when it is looked up by name.
+fn workspace_name(s: &mut Session, id: i64) -> Result<WorkspaceName, ApiError> {
+    match s.tx().workspace_name_by_id(id)? {
+        Some(name) => Ok(WorkspaceName::from_stored(name)),
+        None => Err(ApiError::new(
+            404,
+            "NotFound",
+            format!("workspace with id {id} not found"),
+        )),
+    }
+}
+
+// ---- shapes: the API's response bodies (crate::api) ----
+
+/// A response body as JSON; the server adds `RequestId`.
+fn body(b: impl serde::Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(b).map_err(|e| {
+        ApiError::new(
+            500,
+            "InternalError",
+            format!("cannot write the response: {e}"),
+        )
+    })
+}
+
+fn create_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let name = WorkspaceName::parse(req(p, "Name")?).map_err(ApiError::from)?;
+    let req = NewWorkspace {
+        id: None,
+        name: Some(name),
+        display_name: opt(p, "DisplayName").map(str::to_string),
+        description: opt(p, "Description").map(str::to_string),
+        mode: opt_bool(p, "DevEnvironmentEnabled")?.map(convert::mode_from_api),
+        sod_policy: None,
+        pai_tasks_enabled: opt_bool(p, "PaiTaskEnabled")?,
+        dev_role_disabled: opt_bool(p, "DevRoleDisabled")?,
+        tags: tags(p)?.unwrap_or_default().into_iter().collect(),
+    };
+    let w = ws::create(s, req, false)?.value;
+    body(shapes::CreateProjectResponseBody {
+        id: Some(w.id),
+        project_id: Some(w.id),
+        request_id: None,
+    })
+}
+
+fn get_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let name = workspace_name(s, req_int(p, "Id")?)?;
+    let w = ws::show(s, &name)?;
+    body(shapes::GetProjectResponseBody {
+        // The API does not show a workspace in the recycle bin: not found.
+        project: Some(convert::project(&w)?.ok_or_else(|| {
+            ApiError::new(
+                404,
+                "NotFound",
+                format!("workspace {name} is deleted (in the recycle bin)"),
+            )
+        })?),
+        request_id: None,
+    })
+}
+
+fn list_projects(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let (number, size) = paging(p)?;
+    let status = opt(p, "Status")
+        .map(|v| {
+            convert::workspace_status_from_api(v).ok_or_else(|| {
+                ApiError::invalid("Status", format!("{v:?} is not Available or Forbidden"))
+            })
+        })
+        .transpose()?;
+    let ids: Option<Vec<i64>> = string_list(p, "Ids")?
+        .map(|ids| {
+            ids.iter()
+                .map(|i| {
+                    i.parse()
+                        .map_err(|_| ApiError::invalid("Ids", "expected integers"))
+                })
+                .collect()
+        })
+        .transpose()?;
+    let names = string_list(p, "Names")?;
+    let dev_env = opt_bool(p, "DevEnvironmentEnabled")?;
+    let dev_role = opt_bool(p, "DevRoleDisabled")?;
+    let pai = opt_bool(p, "PaiTaskEnabled")?;
+    let filter = ListFilter {
+        status,
+        tags: tags(p)?.unwrap_or_default(),
+        ..ListFilter::default()
+    };
+    let mut all = ws::list(s, &filter)?;
+    all.retain(|w| {
+        ids.as_ref().is_none_or(|ids| ids.contains(&w.id))
+            && names
+                .as_ref()
+                .is_none_or(|n| n.iter().any(|n| n == w.name.as_str()))
+            && dev_env.is_none_or(|d| d == (w.mode == Mode::Standard))
+            && dev_role.is_none_or(|d| d == w.dev_role_disabled)
+            && pai.is_none_or(|d| d == w.pai_tasks_enabled)
+    });
+    all.sort_by_key(|w| w.id);
+    let total = all.len();
+    body(shapes::ListProjectsResponseBody {
+        paging_info: Some(shapes::ListProjectsPagingInfo {
+            page_number: Some(number as i64),
+            page_size: Some(size as i64),
+            total_count: Some(total as i64),
+            projects: page(all, number, size)
+                .iter()
+                .map(convert::project)
+                .filter_map(Result::transpose)
+                .collect::<Result<_, _>>()?,
+        }),
+        request_id: None,
+    })
+}
+
+fn update_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let name = workspace_name(s, req_int(p, "Id")?)?;
+    let status = opt(p, "Status");
+    let u = WorkspaceUpdate {
+        display_name: opt(p, "DisplayName").map(str::to_string),
+        description: opt(p, "Description").map(str::to_string),
+        pai_tasks_enabled: opt_bool(p, "PaiTaskEnabled")?,
+        dev_role_disabled: opt_bool(p, "DevRoleDisabled")?,
+        ..WorkspaceUpdate::default()
+    };
+    let dev_env = opt_bool(p, "DevEnvironmentEnabled")?;
+    if status.is_some_and(|st| !matches!(st, "Available" | "Forbidden")) {
+        return Err(ApiError::invalid(
+            "Status",
+            "expected Available or Forbidden",
+        ));
+    }
+    // Enabling comes first, so that the settings of a disabled workspace can change in
+    // the same request; disabling last.
+    if status == Some("Available") {
+        ws::enable(s, &name)?;
+    }
+    let changes = u.display_name.is_some()
+        || u.description.is_some()
+        || u.pai_tasks_enabled.is_some()
+        || u.dev_role_disabled.is_some();
+    if changes {
+        ws::update(s, &name, &u)?;
+    }
+    match dev_env {
+        Some(true) => {
+            let w = ws::show(s, &name)?;
+            if w.mode == Mode::Basic {
+                crate::domain::upgrade::upgrade(s, &name)?;
+            }
+        }
+        Some(false) => {
+            let w = ws::show(s, &name)?;
+            if w.mode == Mode::Standard {
+                return Err(Error::refused(format!(
+                    "{name} is in standard mode: the development environment cannot be turned off"
+                ))
+                .into());
+            }
+        }
+        None => {}
+    }
+    if status == Some("Forbidden") {
+        ws::disable(s, &name)?;
+    }
+    Ok(Value::Null)
+}
+
+fn delete_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let name = workspace_name(s, req_int(p, "Id")?)?;
+    ws::delete(s, &name)?;
+    Ok(Value::Null)
+}
+
+// ---- members ----
+
+fn member_target(s: &mut Session, p: &Params) -> Result<(i64, WorkspaceName, String), ApiError> {
+    let id = req_int(p, "ProjectId")?;
+    let name = workspace_name(s, id)?;
+    let user = req(p, "UserId")?.to_string();
+    Ok((id, name, user))
+}
+
+fn create_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let (_, name, user) = member_target(s, p)?;
+    let roles = role_codes(p, "RoleCodes")?.ok_or_else(|| ApiError::missing("RoleCodes"))?;
+    member::add(s, &name, &user, roles, false)?;
+    Ok(Value::Null)
+}
+
+fn get_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let (id, name, user) = member_target(s, p)?;
+    let m = member::show(s, &name, &user)?;
+    body(shapes::GetProjectMemberResponseBody {
+        project_member: Some(convert::project_member(&m, id)?),
+        request_id: None,
+    })
+}
+
+fn list_project_members(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let id = req_int(p, "ProjectId")?;
+    let name = workspace_name(s, id)?;
+    let (number, size) = paging(p)?;
+    let roles = role_codes(p, "RoleCodes")?;
+    let users = string_list(p, "UserIds")?;
+    let mut all = Vec::new();
+    member::list(s, &name, None, |m| {
+        if roles.is_none_or(|r| m.roles.intersects(r))
+            && users.as_ref().is_none_or(|u| u.contains(&m.user_id))
+        {
+            all.push(m);
+        }
+        Ok(())
+    })?;
+    let total = all.len();
+    body(shapes::ListProjectMembersResponseBody {
+        paging_info: Some(shapes::ListProjectMembersPagingInfo {
+            page_number: Some(number as i64),
+            page_size: Some(size as i64),
+            total_count: Some(total as i64),
+            project_members: page(all, number, size)
+                .iter()
+                .map(|m| convert::project_member(m, id))
+                .collect::<Result<_, _>>()?,
+        }),
+        request_id: None,
+    })
+}
+
+fn delete_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let (_, name, user) = member_target(s, p)?;
+    member::remove(s, &name, &user)?;
+    Ok(Value::Null)
+}
+
+fn change_roles(s: &mut Session, p: &Params, grant: bool) -> Result<Value, ApiError> {
+    let (_, name, user) = member_target(s, p)?;
+    let roles = role_codes(p, "RoleCodes")?.ok_or_else(|| ApiError::missing("RoleCodes"))?;
+    let change = if grant {
+        RoleChange::GrantRevoke {
+            grant: roles,
+            revoke: RoleSet::empty(),
+        }
+    } else {
+        RoleChange::GrantRevoke {
+            grant: RoleSet::empty(),
+            revoke: roles,
+        }
+    };
+    member::change_roles(s, &name, &user, &change)?;
+    Ok(Value::Null)
+}
+
+fn grant_member_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    change_roles(s, p, true)
+}
+
+fn revoke_member_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    change_roles(s, p, false)
+}
+
+// ---- roles ----
+
+/// The `ProjectId` of a system role, as the API shows the built-in roles.
+const SYSTEM_ROLE_PROJECT: i64 = -1;
+
+fn list_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let id = req_int(p, "ProjectId")?;
+    let name = workspace_name(s, id)?;
+    ws::show(s, &name)?;
+    let (number, size) = paging(p)?;
+    let codes = string_list(p, "Codes")?;
+    let names = string_list(p, "Names")?;
+    let kind = opt(p, "Type");
+    let all: Vec<RoleCode> = RoleCode::ALL
+        .into_iter()
+        .filter(|r| {
+            codes
+                .as_ref()
+                .is_none_or(|c| c.iter().any(|c| c == r.code()))
+                && names
+                    .as_ref()
+                    .is_none_or(|n| n.iter().any(|n| n == r.info().name))
+                && kind.is_none_or(|k| k == "System")
+        })
+        .collect();
+    let total = all.len();
+    // This model's paging fields are strings.
+    body(shapes::ListProjectRolesResponseBody {
+        paging_info: Some(shapes::ListProjectRolesPagingInfo {
+            page_number: Some(number.to_string()),
+            page_size: Some(size.to_string()),
+            total_count: Some(total.to_string()),
+            project_roles: page(all, number, size)
+                .into_iter()
+                .map(|r| convert::project_role(r, SYSTEM_ROLE_PROJECT))
+                .collect::<Result<_, _>>()?,
+        }),
+        request_id: None,
+    })
+}
+
+fn get_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let id = req_int(p, "ProjectId")?;
+    let name = workspace_name(s, id)?;
+    ws::show(s, &name)?;
+    let code = req(p, "Code")?;
+    let role = RoleCode::ALL
+        .into_iter()
+        .find(|r| r.code() == code)
+        .ok_or_else(|| ApiError::new(404, "NotFound", format!("role {code:?} not found")))?;
+    body(shapes::GetProjectRoleResponseBody {
+        project_role: Some(convert::project_role(role, SYSTEM_ROLE_PROJECT)?),
+        request_id: None,
+    })
+}

@@ -1,0 +1,648 @@
+//! `dwctl serve`: the DataWorks OpenAPI (2024-05-18, RPC style) over HTTP, a second front
+//! end beside `cli`/`commands`. A request is authenticated (ACS3-HMAC-SHA256 with an
+//! AccessKey of a principal: `sign`), turned into the same domain calls as the command
+//! line (`actions`), and the result or the error shaped as the API's (`error`).
+//!
+//! The stack: hyper (HTTP/1.1) on a small tokio runtime, built only when `serve` runs; the
+//! domain calls run on tokio's blocking pool, on a few SQLite connections (readers in
+//! parallel, one writer).
+
+pub mod actions;
+pub mod error;
+pub mod sign;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use serde_json::Value;
+
+use crate::config::Settings;
+use crate::domain::access_key::{self, KeyRefusal};
+use crate::domain::session::{self, Request as DomainRequest};
+use crate::domain::store::Catalog as _;
+use crate::model::clock::Timestamp;
+use crate::model::error::{Error, Result};
+use crate::output::serve_log::{self, LogFormat, RequestLine};
+use crate::storage::Catalog;
+use actions::{Access, Params};
+use error::ApiError;
+
+/// The API version served.
+pub const VERSION: &str = "2024-05-18";
+/// The largest request body accepted (the API's own limit is far above what an action
+/// of this API needs).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How long a client may take to send its headers, and then its body.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How far a request's `x-acs-date` may be from the server's clock.
+pub const DATE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Connections served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// Reader connections kept open (writes have one connection of their own).
+const READERS: usize = 4;
+/// How long shutdown waits for in-flight requests.
+const DRAIN: Duration = Duration::from_secs(30);
+
+/// What `dwctl serve` takes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub listen: SocketAddr,
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub insecure_http: bool,
+    pub log_format: LogFormat,
+}
+
+/// The state every request shares.
+struct State {
+    settings: Settings,
+    readers: Mutex<Vec<Catalog>>,
+    writer: Mutex<Catalog>,
+    /// Nonces seen within the date window, with when they expire.
+    nonces: Mutex<HashMap<String, Instant>>,
+    log_format: LogFormat,
+}
+
+/// Serve until SIGTERM or SIGINT; then finish the requests in flight and return.
+pub fn run(settings: Settings, opts: Options) -> Result<()> {
+    if !opts.listen.ip().is_loopback() && opts.tls.is_none() && !opts.insecure_http {
+        return Err(Error::invalid(format!(
+            "{} is not a loopback address: serving it needs TLS",
+            opts.listen
+        ))
+        .with_hint(
+            "pass --tls-cert and --tls-key, or --insecure-http to serve plain HTTP anyway",
+        ));
+    }
+    let tls = opts
+        .tls
+        .as_ref()
+        .map(|(cert, key)| tls_acceptor(cert, key))
+        .transpose()?;
+    let open = || Catalog::open(&settings.catalog, settings.lock_timeout);
+    let writer = open()?;
+    let state = Arc::new(State {
+        readers: Mutex::new(Vec::new()),
+        writer: Mutex::new(writer),
+        nonces: Mutex::new(HashMap::new()),
+        log_format: opts.log_format,
+        settings: settings.clone(),
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(8)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::internal("cannot start the server").caused_by(e.to_string()))?;
+    runtime.block_on(serve(state, opts, tls))
+}
+
+fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<tokio_rustls::TlsAcceptor> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &str, p: &PathBuf, e: String| {
+        Error::invalid(format!("cannot read the TLS {what} {}", p.display())).caused_by(e)
+    };
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
+        .map_err(|e| bad("certificate", cert, e.to_string()))?;
+    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| bad("key", key, e.to_string()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key_der))
+        .map_err(|e| Error::invalid("unusable TLS certificate or key").caused_by(e.to_string()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+async fn serve(
+    state: Arc<State>,
+    opts: Options,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(opts.listen)
+        .await
+        .map_err(|e| {
+            Error::invalid(format!("cannot listen on {}", opts.listen)).caused_by(e.to_string())
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::internal("no local address").caused_by(e.to_string()))?;
+    serve_log::listening(&local.to_string())
+        .map_err(|e| Error::internal("cannot write to stdout").caused_by(e.to_string()))?;
+
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .keep_alive(true)
+        .max_buf_size(64 * 1024);
+    let mut shutdown = Box::pin(shutdown_signal());
+    loop {
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+            _ = &mut shutdown => break,
+        };
+        let (tcp, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of file descriptors and the like: try again shortly.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = tcp.set_nodelay(true);
+        let st = state.clone();
+        let service = hyper::service::service_fn(move |req| handle(st.clone(), req));
+        match &tls {
+            None => {
+                let conn = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                    drop(permit);
+                });
+            }
+            Some(acceptor) => {
+                let acceptor = acceptor.clone();
+                let http = http.clone();
+                let watcher = graceful.watcher();
+                tokio::spawn(async move {
+                    if let Ok(Ok(stream)) =
+                        tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(tcp)).await
+                    {
+                        let conn =
+                            watcher.watch(http.serve_connection(TokioIo::new(stream), service));
+                        let _ = conn.await;
+                    }
+                    drop(permit);
+                });
+            }
+        }
+    }
+    drop(listener);
+    serve_log::note(
+        state.log_format,
+        "shutting down: finishing the requests in flight",
+    );
+    let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// One request: read the body (bounded, timed), run the call on the blocking pool, log a
+/// line, answer.
+async fn handle(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
+    let started = Instant::now();
+    let request_id = request_id();
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        Err(too_large())
+    } else {
+        match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY_BYTES).collect()).await
+        {
+            Err(_) => Err(ApiError::new(
+                408,
+                "RequestTimeout",
+                "the request body took too long",
+            )),
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+            Ok(Err(_)) => Err(ApiError::new(
+                400,
+                "InvalidRequest",
+                "the request body could not be read",
+            )),
+            Ok(Ok(b)) => Ok(b.to_bytes()),
+        }
+    };
+    let (outcome, action, principal) = match body {
+        Err(e) => (Err(e), action_of(&parts, &Params::new()), String::new()),
+        Ok(body) => {
+            let st = state.clone();
+            let parts = parts.clone();
+            match tokio::task::spawn_blocking(move || st.call(&parts, &body)).await {
+                Ok(done) => done,
+                Err(_) => (
+                    Err(ApiError::new(
+                        500,
+                        "InternalError",
+                        "the request failed unexpectedly",
+                    )),
+                    String::new(),
+                    String::new(),
+                ),
+            }
+        }
+    };
+    let (status, body) = match outcome {
+        Ok(Value::Object(mut m)) => {
+            m.insert("RequestId".into(), Value::String(request_id.clone()));
+            (200, Value::Object(m))
+        }
+        Ok(_) => (200, serde_json::json!({ "RequestId": request_id })),
+        Err(e) => (
+            e.status,
+            serde_json::json!({ "RequestId": request_id, "Code": e.code, "Message": e.message }),
+        ),
+    };
+    let outcome_text = if status == 200 {
+        "200".to_string()
+    } else {
+        format!("{status} {}", body["Code"].as_str().unwrap_or_default())
+    };
+    serve_log::request(
+        state.log_format,
+        &RequestLine {
+            time: &Timestamp::now_system()
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            request_id: &request_id,
+            action: &action,
+            principal: &principal,
+            outcome: &outcome_text,
+            status,
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        },
+    );
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let response = Response::builder()
+        .status(status)
+        .header("content-type", "application/json;charset=utf-8")
+        .header("x-acs-request-id", request_id)
+        .body(Full::new(Bytes::from(bytes)))
+        .expect("a valid response");
+    Ok(response)
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        413,
+        "RequestEntityTooLarge",
+        format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// A request id shaped as the API's (8-4-4-4-12 upper-case hex).
+fn request_id() -> String {
+    let hex = |n: usize| -> String {
+        (0..n)
+            .map(|_| char::from_digit(fastrand::u32(0..16), 16).unwrap_or('0'))
+            .collect::<String>()
+            .to_ascii_uppercase()
+    };
+    format!("{}-{}-{}-{}-{}", hex(8), hex(4), hex(4), hex(4), hex(12))
+}
+
+fn header<'a>(parts: &'a hyper::http::request::Parts, name: &str) -> Option<&'a str> {
+    parts.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The action a request names: the `x-acs-action` header, else the `Action` parameter.
+fn action_of(parts: &hyper::http::request::Parts, params: &Params) -> String {
+    header(parts, "x-acs-action")
+        .map(str::to_string)
+        .or_else(|| params.get("Action").cloned())
+        .unwrap_or_default()
+}
+
+/// `a=b&c=d`, percent-decoded (`+` is a space); `None` when not UTF-8 after decoding.
+pub fn parse_pairs(s: &str) -> Option<Vec<(String, String)>> {
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            Some((decode(k)?, decode(v)?))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let h = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+                if !h.bytes().all(|c| c.is_ascii_hexdigit()) {
+                    return None;
+                }
+                out.push(u8::from_str_radix(h, 16).ok()?);
+                i += 2;
+            }
+            b'%' => return None,
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+impl State {
+    /// The call on the blocking pool: parameters, authentication, the action. Returns
+    /// the outcome, the action's name and the principal, for the log.
+    fn call(
+        &self,
+        parts: &hyper::http::request::Parts,
+        body: &[u8],
+    ) -> (std::result::Result<Value, ApiError>, String, String) {
+        let query = parts.uri.query().unwrap_or("");
+        let Some(query_pairs) = parse_pairs(query) else {
+            return (
+                Err(ApiError::new(
+                    400,
+                    "InvalidRequest",
+                    "the query string is not valid percent-encoded UTF-8",
+                )),
+                String::new(),
+                String::new(),
+            );
+        };
+        let mut params: Params = query_pairs.iter().cloned().collect();
+        let is_form = header(parts, "content-type")
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+        if is_form && !body.is_empty() {
+            match std::str::from_utf8(body).ok().and_then(parse_pairs) {
+                Some(pairs) => params.extend(pairs),
+                None => {
+                    return (
+                        Err(ApiError::new(
+                            400,
+                            "InvalidRequest",
+                            "the form body is not valid percent-encoded UTF-8",
+                        )),
+                        action_of(parts, &params),
+                        String::new(),
+                    )
+                }
+            }
+        }
+        let action = action_of(parts, &params);
+        let principal = match self.authenticate(parts, &query_pairs, body) {
+            Ok(p) => p,
+            Err(e) => return (Err(e), action, String::new()),
+        };
+        let outcome = self.dispatch(parts, &action, &principal, &params);
+        (outcome, action, principal)
+    }
+
+    fn dispatch(
+        &self,
+        parts: &hyper::http::request::Parts,
+        action: &str,
+        principal: &str,
+        params: &Params,
+    ) -> std::result::Result<Value, ApiError> {
+        if !matches!(parts.method, hyper::Method::GET | hyper::Method::POST)
+            || parts.uri.path() != "/"
+        {
+            return Err(ApiError::new(
+                404,
+                "InvalidAction.NotFound",
+                format!(
+                    "{} {} is not an API of this server: RPC style is POST / (or GET /)",
+                    parts.method,
+                    parts.uri.path()
+                ),
+            ));
+        }
+        if action.is_empty() {
+            return Err(ApiError::missing("Action (or the x-acs-action header)"));
+        }
+        let version = header(parts, "x-acs-version")
+            .map(str::to_string)
+            .or_else(|| params.get("Version").cloned())
+            .unwrap_or_default();
+        if version != VERSION {
+            return Err(ApiError::new(
+                400,
+                "InvalidVersion",
+                format!("version {version:?} is not served: this server speaks {VERSION}"),
+            ));
+        }
+        let Some((access, handler)) = actions::find(action) else {
+            return Err(ApiError::new(
+                404,
+                "InvalidAction.NotFound",
+                format!("the action {action:?} is not supported (README lists the actions served)"),
+            ));
+        };
+        let req = DomainRequest {
+            actor: Some(principal.to_string()),
+            now: if self.settings.pinned_clock {
+                self.settings.now
+            } else {
+                Timestamp::now_system().map_err(ApiError::from)?
+            },
+            dry_run: false,
+            seed: self.settings.seed,
+        };
+        let mut api_error = None;
+        let mut run = |s: &mut session::Session| {
+            handler(s, params).map_err(|e| {
+                let d = e.to_domain();
+                api_error = Some(e);
+                d
+            })
+        };
+        let result = match access {
+            Access::Read => self.with_reader(|cat| session::read(cat, &req, &mut run)),
+            Access::Write => {
+                let mut cat = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+                session::write(&mut *cat, &req, &mut run).map(|done| done.value)
+            }
+        };
+        result.map_err(|e| api_error.unwrap_or_else(|| ApiError::from(e)))
+    }
+
+    /// Run `f` on a reader connection from the pool (opened when none is free).
+    fn with_reader<T>(&self, f: impl FnOnce(&mut Catalog) -> Result<T>) -> Result<T> {
+        let taken = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut cat = match taken {
+            Some(c) => c,
+            None => Catalog::open(&self.settings.catalog, self.settings.lock_timeout)?,
+        };
+        let r = f(&mut cat);
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < READERS {
+            pool.push(cat);
+        }
+        r
+    }
+
+    /// The principal a signed request acts as (its AccessKey's owner), or the API's error.
+    fn authenticate(
+        &self,
+        parts: &hyper::http::request::Parts,
+        query: &[(String, String)],
+        body: &[u8],
+    ) -> std::result::Result<String, ApiError> {
+        let incomplete = |m: &str| ApiError::new(400, "IncompleteSignature", m.to_string());
+        let auth = header(parts, "authorization")
+            .ok_or_else(|| incomplete("the request is not signed: no Authorization header (sign with ACS3-HMAC-SHA256 and an AccessKey from dwctl user accesskey create)"))?;
+        let auth = sign::parse_authorization(auth).ok_or_else(|| {
+            incomplete("the Authorization header is not ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..")
+        })?;
+        for required in [
+            "host",
+            "x-acs-date",
+            "x-acs-signature-nonce",
+            "x-acs-content-sha256",
+        ] {
+            if !auth.signed_headers.iter().any(|h| h == required) {
+                return Err(incomplete(&format!("the header {required} must be signed")));
+            }
+        }
+        // Every x-acs- header sent is signed: none can be changed on the way.
+        for name in parts.headers.keys() {
+            let n = name.as_str();
+            if n.starts_with("x-acs-") && !auth.signed_headers.iter().any(|h| h == n) {
+                return Err(incomplete(&format!(
+                    "the header {n} is sent but not signed"
+                )));
+            }
+        }
+        let content = header(parts, "x-acs-content-sha256").unwrap_or_default();
+        if content != sign::sha256_hex(body) {
+            return Err(ApiError::new(
+                400,
+                "SignatureDoesNotMatch",
+                "x-acs-content-sha256 is not the SHA-256 of the body",
+            ));
+        }
+        let date = header(parts, "x-acs-date").unwrap_or_default();
+        let Ok(at) = Timestamp::parse(date) else {
+            return Err(ApiError::new(
+                400,
+                "InvalidTimeStamp.Format",
+                format!("x-acs-date {date:?} is not yyyy-MM-ddTHH:mm:ssZ"),
+            ));
+        };
+        // The real clock, never DWCTL_NOW: a signature's freshness is about the wire.
+        let now = Timestamp::now_system().map_err(ApiError::from)?;
+        if (now.millis() - at.millis()).unsigned_abs() > DATE_WINDOW.as_millis() as u64 {
+            return Err(ApiError::new(
+                400,
+                "InvalidTimeStamp.Expired",
+                format!("x-acs-date {date} is more than 15 minutes from the server's time {now}"),
+            ));
+        }
+        let found = self
+            .with_reader(|cat| {
+                let tx = cat.read()?;
+                let found = access_key::for_signature(&*tx, &auth.access_key_id)?;
+                tx.commit()?;
+                Ok(found)
+            })
+            .map_err(ApiError::from)?;
+        let (key, secret) = match found {
+            Ok(k) => k,
+            Err(KeyRefusal::NotFound) => {
+                return Err(ApiError::new(
+                    404,
+                    "InvalidAccessKeyId.NotFound",
+                    "the AccessKey id is not found",
+                ))
+            }
+            Err(KeyRefusal::Disabled) => {
+                return Err(ApiError::new(
+                    400,
+                    "InvalidAccessKeyId.Inactive",
+                    "the AccessKey is disabled",
+                ))
+            }
+        };
+        let values = |name: &str| -> Vec<String> {
+            parts
+                .headers
+                .get_all(name)
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect()
+        };
+        let canonical = sign::canonical_request(
+            parts.method.as_str(),
+            parts.uri.path(),
+            query,
+            &auth.signed_headers,
+            &values,
+            content,
+        );
+        if !sign::verify(&secret, &canonical, &auth.signature) {
+            return Err(ApiError::new(
+                400,
+                "SignatureDoesNotMatch",
+                "the request signature does not match: check the AccessKey secret",
+            ));
+        }
+        let nonce = header(parts, "x-acs-signature-nonce").unwrap_or_default();
+        if nonce.is_empty() {
+            return Err(incomplete("x-acs-signature-nonce is empty"));
+        }
+        self.use_nonce(&key.access_key_id, nonce)?;
+        Ok(key.user.to_string())
+    }
+
+    /// Remember a nonce for the date window (twice it: a date may be 15 minutes either
+    /// way); a nonce seen within it is a replay.
+    fn use_nonce(&self, key: &str, nonce: &str) -> std::result::Result<(), ApiError> {
+        let now = Instant::now();
+        let mut seen = self.nonces.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() > 100_000 {
+            seen.retain(|_, expires| *expires > now);
+        }
+        let id = format!("{key}\n{nonce}");
+        match seen.get(&id) {
+            Some(expires) if *expires > now => Err(ApiError::new(
+                400,
+                "SignatureNonceUsed",
+                "x-acs-signature-nonce was used before: each request needs a new one",
+            )),
+            _ => {
+                seen.insert(id, now + 2 * DATE_WINDOW);
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,564 @@
+//! `dwctl serve` and AccessKeys end to end: the real server on a temporary catalog, driven
+//! over TCP with requests signed as the SDK signs them (the official SDK itself drives it
+//! in `sdk_drives_every_action`, when DWCTL_TEST_PYTHON names a Python with it).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+
+use dwctl::serve::sign;
+
+use crate::harness::Env;
+
+/// A running `dwctl serve` on the env's catalog; killed (SIGTERM) when dropped.
+struct Server {
+    child: Option<Child>,
+    addr: String,
+}
+
+impl Server {
+    fn start(env: &Env) -> Server {
+        Server::start_with(
+            env,
+            &["serve", "--listen", "127.0.0.1:0", "--log-format", "json"],
+        )
+    }
+
+    fn start_with(env: &Env, args: &[&str]) -> Server {
+        let mut c = env.cmd(args);
+        c.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = c.spawn().expect("start dwctl serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut line)
+            .expect("the address line");
+        let addr = line.trim().to_string();
+        assert!(addr.starts_with("127.0.0.1:"), "first line: {addr:?}");
+        Server {
+            child: Some(child),
+            addr,
+        }
+    }
+
+    /// SIGTERM, then the exit code and stderr (the request log).
+    fn stop(mut self) -> (i32, String) {
+        let mut child = self.child.take().unwrap();
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let status = child.wait().unwrap();
+        let mut log = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut log)
+            .unwrap();
+        (status.code().unwrap_or(-1), log)
+    }
+
+    /// Send raw bytes; the status and the body of the answer (the connection is closed).
+    fn raw(&self, bytes: &[u8]) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.write_all(bytes).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    /// A signed call of `action` with form parameters.
+    fn call(&self, key: &Key, action: &str, params: &[(&str, &str)]) -> (u16, serde_json::Value) {
+        self.call_with(key, action, params, &Tweak::default())
+    }
+
+    fn call_with(
+        &self,
+        key: &Key,
+        action: &str,
+        params: &[(&str, &str)],
+        t: &Tweak,
+    ) -> (u16, serde_json::Value) {
+        let body = params
+            .iter()
+            .map(|(k, v)| format!("{}={}", sign::encode(k), sign::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let date = t.date.clone().unwrap_or_else(now);
+        let nonce = t
+            .nonce
+            .clone()
+            .unwrap_or_else(|| format!("n-{}", fastrand::u64(..)));
+        let sha = sign::sha256_hex(body.as_bytes());
+        let headers: Vec<(String, String)> = vec![
+            ("host".into(), self.addr.clone()),
+            ("x-acs-action".into(), action.into()),
+            ("x-acs-version".into(), "2024-05-18".into()),
+            ("x-acs-date".into(), date),
+            ("x-acs-signature-nonce".into(), nonce),
+            ("x-acs-content-sha256".into(), sha.clone()),
+            (
+                "content-type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ),
+        ];
+        let names: Vec<String> = headers.iter().map(|(k, _)| k.clone()).collect();
+        let lookup = |n: &str| -> Vec<String> {
+            headers
+                .iter()
+                .filter(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
+        let canonical = sign::canonical_request("POST", "/", &[], &names, &lookup, &sha);
+        let secret = t.secret.as_deref().unwrap_or(&key.secret);
+        let auth = format!(
+            "ACS3-HMAC-SHA256 Credential={},SignedHeaders={},Signature={}",
+            key.id,
+            {
+                let mut n = names.clone();
+                n.sort();
+                n.join(";")
+            },
+            sign::signature(secret, &canonical)
+        );
+        let mut req = String::from("POST / HTTP/1.1\r\n");
+        for (k, v) in &headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str(&format!(
+            "authorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        ));
+        let (status, body) = self.raw(req.as_bytes());
+        let json = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body:?}"));
+        (status, json)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+#[derive(Default)]
+struct Tweak {
+    date: Option<String>,
+    nonce: Option<String>,
+    secret: Option<String>,
+}
+
+struct Key {
+    id: String,
+    secret: String,
+}
+
+fn now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    t.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap()
+}
+
+fn issue_key(env: &Env, user: &str) -> Key {
+    let v = env.json(&["user", "accesskey", "create", user, "-o", "json"]);
+    Key {
+        id: v["result"]["access_key_id"].as_str().unwrap().to_string(),
+        secret: v["result"]["access_key_secret"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    }
+}
+
+/// A catalog with alice (a RAM user without rights) and a workspace `fin`.
+fn setup() -> Env {
+    let env = Env::new();
+    env.run(&["user", "add", "alice", "--id", "2000000000000001"])
+        .ok();
+    env.run(&["workspace", "create", "fin"]).ok();
+    env
+}
+
+#[test]
+fn accesskeys_are_issued_listed_disabled_and_deleted() {
+    let env = setup();
+    let key = issue_key(&env, "alice");
+    assert!(
+        key.id.starts_with("LTAI") && key.id.len() == 24,
+        "{}",
+        key.id
+    );
+    assert_eq!(key.secret.len(), 30);
+    let list = env.json(&["user", "accesskey", "list", "alice", "-o", "json"]);
+    assert_eq!(list[0]["access_key_id"], key.id.as_str());
+    assert_eq!(list[0]["status"], "enabled");
+    // The secret is never shown again, nor written to the audit log.
+    let listed = env.run(&["user", "accesskey", "list", "alice", "-o", "json"]);
+    assert!(!listed.stdout.contains(&key.secret));
+    let audit = env.run(&["audit", "list", "-o", "json"]);
+    assert!(!audit.stdout.contains(&key.secret));
+    assert!(audit.stdout.contains("user.accesskey.create"));
+
+    env.run(&["user", "accesskey", "disable", "alice", &key.id])
+        .ok();
+    let list = env.json(&["user", "accesskey", "list", "alice", "-o", "json"]);
+    assert_eq!(list[0]["status"], "disabled");
+    env.run(&["user", "accesskey", "enable", "alice", &key.id])
+        .ok();
+    env.run(&["user", "accesskey", "delete", "alice", &key.id])
+        .ok();
+    let list = env.json(&["user", "accesskey", "list", "alice", "-o", "json"]);
+    assert_eq!(list, serde_json::json!([]));
+    env.run(&["user", "accesskey", "delete", "alice", &key.id])
+        .fails(3, "not found");
+}
+
+#[test]
+fn a_principal_manages_its_own_keys_and_only_admins_anyone_s() {
+    let env = setup();
+    env.run(&["user", "add", "bob"]).ok();
+    let before = env.rows();
+    env.run(&["--as", "bob", "user", "accesskey", "create", "alice"])
+        .fails(5, "bob may not manage the AccessKeys of other principals");
+    assert_eq!(env.rows(), before, "a denied create changes nothing");
+    env.run(&["--as", "bob", "user", "accesskey", "list", "alice"])
+        .fails(5, "may not");
+    let own = env.json(&[
+        "--as",
+        "alice",
+        "user",
+        "accesskey",
+        "create",
+        "alice",
+        "-o",
+        "json",
+    ]);
+    let id = own["result"]["access_key_id"].as_str().unwrap().to_string();
+    env.run(&["--as", "bob", "user", "accesskey", "disable", "alice", &id])
+        .fails(5, "may not");
+    env.run(&[
+        "--as",
+        "alice",
+        "user",
+        "accesskey",
+        "disable",
+        "alice",
+        &id,
+    ])
+    .ok();
+    // A key of alice is not found under bob's name.
+    env.run(&["user", "accesskey", "delete", "bob", &id])
+        .fails(3, "not found");
+    // Removing the principal removes its keys.
+    env.run(&["user", "remove", "alice", "--yes"]).ok();
+    assert!(env.rows()["access_key"].is_empty());
+}
+
+#[test]
+fn signed_requests_act_as_the_key_s_owner() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let alice = issue_key(&env, "alice");
+    let server = Server::start(&env);
+
+    let (status, v) = server.call(
+        &root,
+        "CreateProject",
+        &[("Name", "sales"), ("DisplayName", "Sales")],
+    );
+    assert_eq!(status, 200, "{v}");
+    let id = v["Id"].as_i64().unwrap();
+    assert_eq!(v["ProjectId"], id);
+    assert!(v["RequestId"].as_str().unwrap().len() == 36);
+    let (status, v) = server.call(&root, "GetProject", &[("Id", &id.to_string())]);
+    assert_eq!(status, 200);
+    assert_eq!(v["Project"]["Name"], "sales");
+    assert_eq!(v["Project"]["Status"], "Available");
+
+    // alice is no member: the workspace is not found for her, and she may not create one.
+    let before = env.rows();
+    let (status, v) = server.call(&alice, "GetProject", &[("Id", &id.to_string())]);
+    assert_eq!((status, v["Code"].as_str()), (404, Some("NotFound")), "{v}");
+    let (status, v) = server.call(&alice, "CreateProject", &[("Name", "mine")]);
+    assert_eq!(
+        (status, v["Code"].as_str()),
+        (403, Some("Forbidden.Access")),
+        "{v}"
+    );
+    assert_eq!(env.rows(), before, "refusals change nothing");
+    let last = env.last_event();
+    assert_eq!(
+        (last.action.as_str(), last.outcome.as_str()),
+        ("workspace.create", "denied")
+    );
+
+    // As a member with roles, through the same rules as the CLI.
+    let (status, v) = server.call(
+        &root,
+        "CreateProjectMember",
+        &[
+            ("ProjectId", &id.to_string()),
+            ("UserId", "2000000000000001"),
+            ("RoleCodes", "[\"role_project_dev\"]"),
+        ],
+    );
+    assert_eq!(status, 200, "{v}");
+    let members = env.json(&["member", "list", "sales", "-o", "json"]);
+    assert!(members.to_string().contains("role_project_dev"));
+    let (status, v) = server.call(&alice, "GetProject", &[("Id", &id.to_string())]);
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = server.call(
+        &alice,
+        "GrantMemberProjectRoles",
+        &[
+            ("ProjectId", &id.to_string()),
+            ("UserId", "2000000000000001"),
+            ("RoleCodes", "[\"role_project_admin\"]"),
+        ],
+    );
+    assert_eq!(
+        (status, v["Code"].as_str()),
+        (403, Some("Forbidden.Access")),
+        "{v}"
+    );
+    let last = env.last_event();
+    assert_eq!(
+        (last.actor.as_str(), last.outcome.as_str()),
+        ("alice", "denied")
+    );
+
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "SIGTERM ends the server with exit 0\n{log}");
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter(|l| l.contains("request_id"))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 7, "one log line per request\n{log}");
+    assert_eq!(lines[0]["action"], "CreateProject");
+    assert_eq!(lines[0]["principal"], "root");
+    assert_eq!(lines[3]["outcome"], "403 Forbidden.Access");
+}
+
+#[test]
+fn bad_signatures_stale_dates_replays_and_unknown_keys_are_refused() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let server = Server::start(&env);
+    let before = env.rows();
+    let create = [("Name", "never")];
+    let refused = |t: Tweak, key: &Key, code: &str, status: u16| {
+        let (s, v) = server.call_with(key, "CreateProject", &create, &t);
+        assert_eq!((s, v["Code"].as_str()), (status, Some(code)), "{v}");
+        assert!(v["RequestId"].is_string() && v["Message"].is_string());
+    };
+    refused(
+        Tweak {
+            secret: Some("wrong".into()),
+            ..Tweak::default()
+        },
+        &root,
+        "SignatureDoesNotMatch",
+        400,
+    );
+    refused(
+        Tweak {
+            date: Some("2020-01-01T00:00:00Z".into()),
+            ..Tweak::default()
+        },
+        &root,
+        "InvalidTimeStamp.Expired",
+        400,
+    );
+    let unknown = Key {
+        id: "LTAI00000000000000000000".into(),
+        secret: "x".into(),
+    };
+    refused(
+        Tweak::default(),
+        &unknown,
+        "InvalidAccessKeyId.NotFound",
+        404,
+    );
+    // A nonce is good once.
+    let once = || Tweak {
+        nonce: Some("the-same-nonce".into()),
+        ..Tweak::default()
+    };
+    let (s, _) = server.call_with(&root, "ListProjects", &[], &once());
+    assert_eq!(s, 200);
+    refused(once(), &root, "SignatureNonceUsed", 400);
+    // A disabled key.
+    env.run(&["user", "accesskey", "disable", "root", &root.id])
+        .ok();
+    let before_disabled = env.rows();
+    refused(Tweak::default(), &root, "InvalidAccessKeyId.Inactive", 400);
+    assert_eq!(env.rows(), before_disabled);
+    env.run(&["user", "accesskey", "enable", "root", &root.id])
+        .ok();
+    assert_eq!(env.rows(), before, "nothing changed");
+    assert!(env.run(&["workspace", "show", "never"]).code == 3);
+}
+
+#[test]
+fn hostile_http_gets_the_documented_errors_and_changes_nothing() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let server = Server::start(&env);
+    let before = env.rows();
+    // A slow client that never finishes its headers does not hold up the others.
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    slow.write_all(b"POST / HTTP/1.1\r\nhost: x\r\n").unwrap();
+
+    let (s, _) = server.raw(b"NOT HTTP AT ALL\r\n\r\n");
+    assert_eq!(s, 400, "malformed request line");
+    let (s, body) = server
+        .raw(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 5000000\r\nconnection: close\r\n\r\n");
+    assert_eq!(s, 413, "{body}");
+    assert!(body.contains("RequestEntityTooLarge"));
+    let (s, body) = server.raw(b"POST / HTTP/1.1\r\nhost: x\r\nx-acs-action: CreateProject\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    assert_eq!(s, 400, "{body}");
+    assert!(body.contains("IncompleteSignature"));
+    let (s, v) = server.call(&root, "DropEverything", &[]);
+    assert_eq!(
+        (s, v["Code"].as_str()),
+        (404, Some("InvalidAction.NotFound"))
+    );
+    let (s, v) = server.call(&root, "GetProject", &[("Id", "not-a-number")]);
+    assert_eq!((s, v["Code"].as_str()), (400, Some("InvalidParameter")));
+    let (s, v) = server.call(&root, "GetProject", &[]);
+    assert_eq!((s, v["Code"].as_str()), (400, Some("MissingParameter")));
+    let (s, v) = server.call(&root, "GetProject", &[("Id", "999999")]);
+    assert_eq!((s, v["Code"].as_str()), (404, Some("NotFound")));
+    let (s, v) = server.call(&root, "CreateProject", &[("Name", "fin")]);
+    assert_eq!((s, v["Code"].as_str()), (409, Some("Conflict")), "{v}");
+    // The server still answers, and nothing changed.
+    let (s, _) = server.call(&root, "ListProjects", &[]);
+    assert_eq!(s, 200);
+    assert_eq!(env.rows(), before);
+    drop(slow);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+#[test]
+fn pagination_walks_every_workspace() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let mut manifest = String::from("version = 1\n\n");
+    for i in 0..40 {
+        manifest.push_str(&format!("[[workspace]]\nname = \"ws_{i:03}\"\n\n"));
+    }
+    env.run_stdin(&["apply", "--file", "-"], &manifest).ok();
+    let server = Server::start(&env);
+    let mut seen = Vec::new();
+    let mut page = 1;
+    loop {
+        let (s, v) = server.call(
+            &root,
+            "ListProjects",
+            &[("PageNumber", &page.to_string()), ("PageSize", "7")],
+        );
+        assert_eq!(s, 200, "{v}");
+        let info = &v["PagingInfo"];
+        assert_eq!(info["TotalCount"], 42);
+        let projects = info["Projects"].as_array().unwrap();
+        if projects.is_empty() {
+            break;
+        }
+        seen.extend(
+            projects
+                .iter()
+                .map(|p| p["Name"].as_str().unwrap().to_string()),
+        );
+        page += 1;
+    }
+    assert_eq!(seen.len(), 42);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 42, "no workspace twice");
+    let (s, v) = server.call(&root, "ListProjects", &[("PageSize", "101")]);
+    assert_eq!((s, v["Code"].as_str()), (400, Some("InvalidParameter")));
+}
+
+#[test]
+fn a_non_loopback_address_needs_tls_or_insecure_http() {
+    let env = setup();
+    env.run(&["serve", "--listen", "0.0.0.0:0"])
+        .fails(2, "is not a loopback address: serving it needs TLS");
+}
+
+/// The official SDK (alibabacloud-dataworks-public20240518) drives every action served:
+/// tests/sdk/serve_sdk.py, with the Python that DWCTL_TEST_PYTHON names.
+#[test]
+#[allow(clippy::print_stderr)] // the visible note of a skipped run
+fn sdk_drives_every_action() {
+    let Ok(python) = std::env::var("DWCTL_TEST_PYTHON") else {
+        eprintln!("skipped: DWCTL_TEST_PYTHON is not set (a Python with alibabacloud-dataworks-public20240518==9.11.0)");
+        return;
+    };
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let alice = issue_key(&env, "alice");
+    let server = Server::start(&env);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/serve_sdk.py");
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .env("DWCTL_ADDR", &server.addr)
+        .env("DWCTL_ROOT_KEY", format!("{}:{}", root.id, root.secret))
+        .env("DWCTL_ALICE_KEY", format!("{}:{}", alice.id, alice.secret))
+        .env("DWCTL_ALICE_ID", "2000000000000001")
+        .output()
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the SDK script failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(stdout.contains("ALL OK"), "{stdout}");
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn many_concurrent_connections_are_served() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let server = Server::start(&env);
+    let before = env.rows();
+    // 256 connections open at once, each then sending an unsigned request: every one gets
+    // the documented error, and a signed request is still served meanwhile.
+    let mut conns: Vec<TcpStream> = (0..256)
+        .map(|_| TcpStream::connect(&server.addr).unwrap())
+        .collect();
+    let (s, _) = server.call(&root, "ListProjects", &[]);
+    assert_eq!(s, 200);
+    let request = b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+    for c in &mut conns {
+        c.write_all(request).unwrap();
+    }
+    for c in &mut conns {
+        let mut out = String::new();
+        c.read_to_string(&mut out).unwrap();
+        assert!(out.starts_with("HTTP/1.1 400"), "{out}");
+        assert!(out.contains("IncompleteSignature"), "{out}");
+    }
+    assert_eq!(env.rows(), before);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+}

@@ -1,0 +1,175 @@
+"""Drive `dwctl serve` with the official DataWorks SDK (alibabacloud-dataworks-public20240518
+9.11.0): every action it serves, with the SDK's own models, a member without the right, a
+bad secret, a stale date, a replayed nonce, and pagination over 250 workspaces.
+
+Run by tests/cli/serve.rs (sdk_drives_every_action) with:
+  DWCTL_ADDR       host:port the server listens on
+  DWCTL_ROOT_KEY   id:secret of an AccessKey of the account
+  DWCTL_ALICE_KEY  id:secret of an AccessKey of alice, a RAM user with no rights
+  DWCTL_ALICE_ID   alice's principal id
+Prints ALL OK at the end; any failed check raises.
+"""
+
+import os
+import sys
+
+from alibabacloud_dataworks_public20240518 import models as m
+from alibabacloud_dataworks_public20240518.client import Client
+from alibabacloud_tea_openapi.models import Config
+from alibabacloud_tea_openapi import utils as tea_utils
+
+ADDR = os.environ["DWCTL_ADDR"]
+ALICE_ID = os.environ["DWCTL_ALICE_ID"]
+
+
+def client(key_env, secret=None):
+    key_id, key_secret = os.environ[key_env].split(":", 1)
+    return Client(
+        Config(
+            access_key_id=key_id,
+            access_key_secret=secret or key_secret,
+            endpoint=ADDR,
+            protocol="http",
+            region_id="cn-hangzhou",
+        )
+    )
+
+
+def refused(call, status, code):
+    try:
+        call()
+    except Exception as e:  # the SDK's ClientException / ServerException
+        got = (getattr(e, "status_code", None), getattr(e, "code", None))
+        assert got == (status, code), f"expected {(status, code)}, got {got}: {e}"
+        return e
+    raise AssertionError(f"expected {(status, code)}, but the call succeeded")
+
+
+root = client("DWCTL_ROOT_KEY")
+alice = client("DWCTL_ALICE_KEY")
+
+# Projects.
+created = root.create_project(
+    m.CreateProjectRequest(
+        name="sdk_proj",
+        display_name="SDK project",
+        description="made by the SDK",
+        dev_environment_enabled=True,
+        pai_task_enabled=True,
+        aliyun_resource_tags=[m.CreateProjectRequestAliyunResourceTags(key="team", value="sdk")],
+    )
+)
+assert created.status_code == 200
+pid = created.body.id
+assert isinstance(pid, int) and created.body.project_id == pid and created.body.request_id
+
+p = root.get_project(m.GetProjectRequest(id=pid)).body.project
+assert (p.name, p.display_name, p.description) == ("sdk_proj", "SDK project", "made by the SDK"), p.to_map()
+assert p.status == "Available" and p.dev_environment_enabled is True and p.pai_task_enabled is True
+assert p.dev_role_disabled is False and p.id == pid and p.owner
+assert [(t.key, t.value) for t in p.aliyun_resource_tags] == [("team", "sdk")]
+
+listed = root.list_projects(m.ListProjectsRequest(ids=[pid])).body.paging_info
+assert listed.total_count == 1 and listed.projects[0].name == "sdk_proj"
+assert root.list_projects(m.ListProjectsRequest(names=["sdk_proj"])).body.paging_info.total_count == 1
+
+root.update_project(m.UpdateProjectRequest(id=pid, display_name="Renamed", description="new"))
+p = root.get_project(m.GetProjectRequest(id=pid)).body.project
+assert (p.display_name, p.description) == ("Renamed", "new")
+root.update_project(m.UpdateProjectRequest(id=pid, status="Forbidden"))
+assert root.get_project(m.GetProjectRequest(id=pid)).body.project.status == "Forbidden"
+assert root.list_projects(m.ListProjectsRequest(status="Forbidden")).body.paging_info.total_count == 1
+root.update_project(m.UpdateProjectRequest(id=pid, status="Available"))
+
+# Members.
+root.create_project_member(
+    m.CreateProjectMemberRequest(project_id=pid, user_id=ALICE_ID, role_codes=["role_project_dev"])
+)
+pm = root.get_project_member(m.GetProjectMemberRequest(project_id=pid, user_id=ALICE_ID)).body.project_member
+assert (pm.project_id, pm.user_id, pm.user_name, pm.status) == (pid, ALICE_ID, "alice", "Normal")
+assert [r.code for r in pm.roles] == ["role_project_dev"] and pm.roles[0].type == "System"
+
+# alice, a developer, may read but not manage members: the SDK's exception, 403.
+refused(
+    lambda: alice.grant_member_project_roles(
+        m.GrantMemberProjectRolesRequest(project_id=pid, user_id=ALICE_ID, role_codes=["role_project_admin"])
+    ),
+    403,
+    "Forbidden.Access",
+)
+assert alice.get_project(m.GetProjectRequest(id=pid)).body.project.name == "sdk_proj"
+
+root.grant_member_project_roles(
+    m.GrantMemberProjectRolesRequest(project_id=pid, user_id=ALICE_ID, role_codes=["role_project_admin"])
+)
+root.revoke_member_project_roles(
+    m.RevokeMemberProjectRolesRequest(project_id=pid, user_id=ALICE_ID, role_codes=["role_project_dev"])
+)
+members = root.list_project_members(m.ListProjectMembersRequest(project_id=pid, page_size=10)).body.paging_info
+assert members.total_count == 2, members.to_map()
+by_user = {x.user_name: [r.code for r in x.roles] for x in members.project_members}
+assert by_user["alice"] == ["role_project_admin"], by_user
+only_admins = root.list_project_members(
+    m.ListProjectMembersRequest(project_id=pid, role_codes=["role_project_admin"])
+).body.paging_info
+assert [x.user_name for x in only_admins.project_members] == ["alice"]
+
+# Roles: this model's paging fields are strings.
+roles = root.list_project_roles(m.ListProjectRolesRequest(project_id=pid, page_number=1, page_size=4)).body.paging_info
+assert (roles.page_number, roles.page_size, roles.total_count) == ("1", "4", "10"), roles.to_map()
+assert [r.code for r in roles.project_roles][:2] == ["role_project_owner", "role_project_admin"]
+role = root.get_project_role(m.GetProjectRoleRequest(project_id=pid, code="role_project_pe")).body.project_role
+assert (role.code, role.type, role.project_id) == ("role_project_pe", "System", -1)
+refused(lambda: root.get_project_role(m.GetProjectRoleRequest(project_id=pid, code="nope")), 404, "NotFound")
+
+root.delete_project_member(m.DeleteProjectMemberRequest(project_id=pid, user_id=ALICE_ID))
+refused(
+    lambda: root.get_project_member(m.GetProjectMemberRequest(project_id=pid, user_id=ALICE_ID)),
+    404,
+    "NotFound",
+)
+# A workspace alice cannot see is not found, as on the command line.
+refused(lambda: alice.get_project(m.GetProjectRequest(id=pid)), 404, "NotFound")
+refused(lambda: alice.delete_project(m.DeleteProjectRequest(id=pid)), 404, "NotFound")
+
+# Authentication: a bad secret, a stale date, a replayed nonce.
+refused(
+    lambda: client("DWCTL_ROOT_KEY", secret="not-the-secret").list_projects(m.ListProjectsRequest()),
+    400,
+    "SignatureDoesNotMatch",
+)
+real_timestamp = tea_utils.Utils.get_timestamp
+tea_utils.Utils.get_timestamp = staticmethod(lambda: "2020-01-01T00:00:00Z")
+try:
+    refused(lambda: root.list_projects(m.ListProjectsRequest()), 400, "InvalidTimeStamp.Expired")
+finally:
+    tea_utils.Utils.get_timestamp = real_timestamp
+real_nonce = tea_utils.Utils.get_nonce
+tea_utils.Utils.get_nonce = staticmethod(lambda: "one-nonce-for-two-requests")
+try:
+    root.list_projects(m.ListProjectsRequest())
+    refused(lambda: root.list_projects(m.ListProjectsRequest()), 400, "SignatureNonceUsed")
+finally:
+    tea_utils.Utils.get_nonce = real_nonce
+
+# Pagination over 250 workspaces.
+for i in range(250):
+    root.create_project(m.CreateProjectRequest(name=f"page_{i:03d}", display_name=f"Page {i}"))
+names = []
+page = 1
+while True:
+    info = root.list_projects(m.ListProjectsRequest(page_number=page, page_size=100)).body.paging_info
+    assert info.page_number == page and info.page_size == 100
+    if not info.projects:
+        break
+    names += [x.name for x in info.projects]
+    page += 1
+assert info.total_count == len(names), (info.total_count, len(names))
+assert len([n for n in names if n.startswith("page_")]) == 250 and len(set(names)) == len(names)
+
+# Delete last: the workspace goes to the recycle bin, which the API does not show.
+root.delete_project(m.DeleteProjectRequest(id=pid))
+refused(lambda: root.get_project(m.GetProjectRequest(id=pid)), 404, "NotFound")
+assert root.list_projects(m.ListProjectsRequest(ids=[pid])).body.paging_info.total_count == 0
+
+print("ALL OK")
