@@ -272,6 +272,15 @@ const HOLO_SSL_MODE: KeySpec = opt("sslMode", F::Text);
 
 /// instance: `instanceId`, `database`, `username`, `password` (adb, mysql family).
 const DB_INSTANCE: &[KeySpec] = &[INSTANCE_ID, DATABASE, USERNAME, PASSWORD];
+/// analyticdb_for_mysql instance mode: [`DB_INSTANCE`] and its page's cross-account keys.
+const ADB_MYSQL_INSTANCE: &[KeySpec] = &[
+    INSTANCE_ID,
+    DATABASE,
+    USERNAME,
+    PASSWORD,
+    CROSS_OWNER,
+    CROSS_ROLE,
+];
 /// url: `address`, `database`, `username`, `password`.
 const DB_URL: &[KeySpec] = &[ADDRESS, DATABASE, USERNAME, PASSWORD];
 
@@ -395,7 +404,7 @@ static TYPES: &[TypeSpec] = &[
     TypeSpec {
         key: "analyticdb_for_mysql",
         compute: true,
-        modes: &[instance(DB_INSTANCE), url(DB_URL)],
+        modes: &[instance(ADB_MYSQL_INSTANCE), url(DB_URL)],
         usual_port: Some(3306),
         summary: "AnalyticDB for MySQL",
         secrets: &["password"],
@@ -546,11 +555,14 @@ static TYPES: &[TypeSpec] = &[
         key: "oracle",
         compute: false,
         modes: &[url(&[
-            ADDRESS,
+            opt("jdbcUrl", F::Text),
+            opt("address", F::Address),
             opt("serviceName", F::Text),
             opt("sid", F::Text),
             USERNAME,
             PASSWORD,
+            SECURITY_PROTOCOL,
+            TRUSTSTORE_FILE,
         ])],
         usual_port: Some(1521),
         summary: "Oracle Database",
@@ -565,10 +577,20 @@ static TYPES: &[TypeSpec] = &[
             req("dbType", F::Enum(&["mysql", "postgresql"])),
             USERNAME,
             PASSWORD,
+            SECURITY_PROTOCOL,
+            TRUSTSTORE_FILE,
+            TRUSTSTORE_PASSWORD,
+            KEYSTORE_FILE,
+            KEYSTORE_PASSWORD,
+            // The page's example is the standby's address (`pc-...rwlb.rds.aliyuncs.com:3306`),
+            // not an instance id as for mysql.
+            opt("readOnlyDBInstance", F::Text),
+            CROSS_OWNER,
+            CROSS_ROLE,
         ])],
         usual_port: None,
         summary: "PolarDB cluster (MySQL or PostgreSQL edition)",
-        secrets: &["password"],
+        secrets: DB_STORE_SECRETS,
     },
     TypeSpec {
         key: "hive",
@@ -916,7 +938,8 @@ pub const MODE_HINTS: &[(&str, ConnMode)] = &[
     ("clusterIdentifier", ConnMode::Cdh),
 ];
 
-pub const RULE_ORACLE: &str = "exactly one of serviceName or sid is required";
+pub const RULE_ORACLE: &str =
+    "exactly one of serviceName or sid is required with address; or jdbcUrl alone";
 pub const RULE_MAXCOMPUTE: &str = "endpoint is required when endpointMode is Custom";
 pub const RULE_AK: &str = "accessId and accessKey are required when authType is Ak";
 pub const RULE_RAM_ROLE: &str = "authIdentity is required when authType is RamRole";
@@ -1028,7 +1051,11 @@ mod tests {
                 true,
                 Some(3306),
                 &[
-                    ("instance", "instanceId database username password", ""),
+                    (
+                        "instance",
+                        "instanceId database username password",
+                        "crossAccountOwnerId crossAccountRoleName",
+                    ),
                     ("url", "address database username password", ""),
                 ],
             ),
@@ -1112,7 +1139,11 @@ mod tests {
                 "oracle",
                 false,
                 Some(1521),
-                &[("url", "address username password", "serviceName sid")],
+                &[(
+                    "url",
+                    "username password",
+                    "jdbcUrl address serviceName sid securityProtocol truststoreFile",
+                )],
             ),
             (
                 "polardb",
@@ -1121,7 +1152,7 @@ mod tests {
                 &[(
                     "instance",
                     "clusterId database dbType username password",
-                    "",
+                    "securityProtocol truststoreFile truststorePassword keystoreFile keystorePassword readOnlyDBInstance crossAccountOwnerId crossAccountRoleName",
                 )],
             ),
             (

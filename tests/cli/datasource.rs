@@ -910,7 +910,13 @@ const TYPES: &[TypeRow] = &[
         &["password", "truststorePassword"],
     ),
     ("oracle", false, &["url"], Some(1521), &["password"]),
-    ("polardb", false, &["instance"], None, &["password"]),
+    (
+        "polardb",
+        false,
+        &["instance"],
+        None,
+        &["password", "truststorePassword", "keystorePassword"],
+    ),
     (
         "hive",
         false,

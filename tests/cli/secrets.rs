@@ -1027,6 +1027,7 @@ fn every_secret_of_every_types_list_is_masked_everywhere() {
             }
             for rule in types::mode_rules(t.key, m.mode) {
                 if *rule == types::RULE_ORACLE {
+                    props.insert("address".into(), json!("ora.example.com:1521"));
                     props.insert("serviceName".into(), json!("orcl"));
                 }
                 if *rule == types::RULE_AK && t.key != "maxcompute" {

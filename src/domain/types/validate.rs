@@ -445,15 +445,27 @@ fn value_error(
 fn check_rules(ctx: &Ctx, props: &Properties) -> Result<()> {
     match (ctx.spec.key, ctx.mode) {
         ("oracle", ConnMode::Url) => {
+            // The page's only key is `jdbcUrl`; dwctl's `address` with `serviceName` or
+            // `sid` stays (every stored row and manifest has them).
             let has = |k: &str| props.contains_key(k);
-            let problem = match (has("serviceName"), has("sid")) {
-                (true, false) | (false, true) => return Ok(()),
-                (false, false) => "neither is set",
-                (true, true) => "both are set",
+            let problem = if has("jdbcUrl") {
+                if !(has("address") || has("serviceName") || has("sid")) {
+                    return Ok(());
+                }
+                "jdbcUrl is set with address, serviceName or sid"
+            } else if !has("address") {
+                "neither jdbcUrl nor address is set"
+            } else {
+                match (has("serviceName"), has("sid")) {
+                    (true, false) | (false, true) => return Ok(()),
+                    (false, false) => "neither serviceName nor sid is set",
+                    (true, true) => "both serviceName and sid are set",
+                }
             };
             Err(
                 Error::invalid(format!("{}: {RULE_ORACLE}; {problem}", ctx.what())).with_hint(
-                    "--prop serviceName=NAME or --prop sid=SID (remove the other with --unprop)",
+                    "--prop address=HOST:PORT with --prop serviceName=NAME or --prop sid=SID, \
+                     or --prop jdbcUrl=URL alone (remove the others with --unprop)",
                 ),
             )
         }
@@ -1390,6 +1402,25 @@ mod tests {
         sid.push(("serviceName", "PDB"));
         let e = err("oracle", None, &sid);
         assert!(e.message.contains("both"), "{e:?}");
+    }
+
+    /// The page's shape: `jdbcUrl` alone, without address, serviceName or sid.
+    #[test]
+    fn oracle_takes_the_pages_jdbc_url_alone() {
+        let url = [
+            ("jdbcUrl", "jdbc:oracle:thin:@ora:1521:ORCL"),
+            ("username", "u"),
+            ("password", "p"),
+        ];
+        assert!(check("oracle", None, &url).is_ok());
+        for extra in [("address", "ora"), ("sid", "ORCL"), ("serviceName", "PDB")] {
+            let mut both = url.to_vec();
+            both.push(extra);
+            let e = err("oracle", None, &both);
+            assert!(e.message.contains("jdbcUrl is set with"), "{e:?}");
+        }
+        let e = err("oracle", None, &[("username", "u"), ("password", "p")]);
+        assert!(e.message.contains("neither jdbcUrl nor address"), "{e:?}");
     }
 
     #[test]
