@@ -132,6 +132,18 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "access_key",
+        key: &["id"],
+        columns: &[
+            col("id", Text),
+            col("principal_pk", Int),
+            col("secret", Text),
+            col("enabled", Bool),
+            col("created_at", Text),
+            col("created_by", Text),
+        ],
+    },
+    Table {
         name: "resource_group",
         key: &["pk"],
         columns: &[

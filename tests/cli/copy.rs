@@ -29,6 +29,7 @@ fn source() -> Env {
     let env = crate::manifest::varied();
     env.run(&["user", "update", "alice", "--db-role", "alice"])
         .ok();
+    env.run(&["user", "accesskey", "create", "alice"]).ok();
     env.run(&["workspace", "create", "purged_ws"]).ok();
     env.run(&["workspace", "delete", "purged_ws", "--yes"]).ok();
     env.run(&["workspace", "purge", "purged_ws", "--yes"]).ok();
