@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::error::ApiError;
+use super::resources as res;
 use crate::api::{convert, shapes};
 use crate::domain::member::{self, RoleChange};
 use crate::domain::session::Session;
@@ -50,6 +51,77 @@ pub const ACTIONS: &[(&str, Access, Handler)] = &[
     ),
     ("ListProjectRoles", Access::Read, list_project_roles),
     ("GetProjectRole", Access::Read, get_project_role),
+    ("CreateDataSource", Access::Write, res::create_data_source),
+    ("GetDataSource", Access::Read, res::get_data_source),
+    ("ListDataSources", Access::Read, res::list_data_sources),
+    ("UpdateDataSource", Access::Write, res::update_data_source),
+    ("DeleteDataSource", Access::Write, res::delete_data_source),
+    (
+        "TestDataSourceConnectivity",
+        Access::Write,
+        res::test_data_source_connectivity,
+    ),
+    (
+        "CreateComputeResource",
+        Access::Write,
+        res::create_compute_resource,
+    ),
+    (
+        "GetComputeResource",
+        Access::Read,
+        res::get_compute_resource,
+    ),
+    (
+        "ListComputeResources",
+        Access::Read,
+        res::list_compute_resources,
+    ),
+    (
+        "UpdateComputeResource",
+        Access::Write,
+        res::update_compute_resource,
+    ),
+    (
+        "DeleteComputeResource",
+        Access::Write,
+        res::delete_compute_resource,
+    ),
+    (
+        "CreateResourceGroup",
+        Access::Write,
+        res::create_resource_group,
+    ),
+    ("GetResourceGroup", Access::Read, res::get_resource_group),
+    (
+        "ListResourceGroups",
+        Access::Read,
+        res::list_resource_groups,
+    ),
+    (
+        "UpdateResourceGroup",
+        Access::Write,
+        res::update_resource_group,
+    ),
+    (
+        "DeleteResourceGroup",
+        Access::Write,
+        res::delete_resource_group,
+    ),
+    (
+        "AssociateProjectToResourceGroup",
+        Access::Write,
+        res::associate_project_to_resource_group,
+    ),
+    (
+        "DissociateProjectFromResourceGroup",
+        Access::Write,
+        res::dissociate_project_from_resource_group,
+    ),
+    (
+        "ListResourceGroupAssociateProjects",
+        Access::Read,
+        res::list_resource_group_associate_projects,
+    ),
 ];
 
 pub fn find(action: &str) -> Option<(Access, Handler)> {
@@ -61,11 +133,11 @@ pub fn find(action: &str) -> Option<(Access, Handler)> {
 
 // ---- parameters ----
 
-fn opt<'p>(p: &'p Params, name: &str) -> Option<&'p str> {
+pub(super) fn opt<'p>(p: &'p Params, name: &str) -> Option<&'p str> {
     p.get(name).map(String::as_str)
 }
 
-fn req<'p>(p: &'p Params, name: &str) -> Result<&'p str, ApiError> {
+pub(super) fn req<'p>(p: &'p Params, name: &str) -> Result<&'p str, ApiError> {
     opt(p, name)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::missing(name))
@@ -83,7 +155,7 @@ fn opt_bool(p: &Params, name: &str) -> Result<Option<bool>, ApiError> {
     }
 }
 
-fn opt_int(p: &Params, name: &str) -> Result<Option<i64>, ApiError> {
+pub(super) fn opt_int(p: &Params, name: &str) -> Result<Option<i64>, ApiError> {
     opt(p, name)
         .map(|v| {
             v.parse::<i64>()
@@ -92,7 +164,7 @@ fn opt_int(p: &Params, name: &str) -> Result<Option<i64>, ApiError> {
         .transpose()
 }
 
-fn req_int(p: &Params, name: &str) -> Result<i64, ApiError> {
+pub(super) fn req_int(p: &Params, name: &str) -> Result<i64, ApiError> {
     opt_int(p, name)?.ok_or_else(|| ApiError::missing(name))
 }
 
@@ -106,7 +178,7 @@ fn json_list(p: &Params, name: &str) -> Result<Option<Vec<Value>>, ApiError> {
         .transpose()
 }
 
-fn string_list(p: &Params, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+pub(super) fn string_list(p: &Params, name: &str) -> Result<Option<Vec<String>>, ApiError> {
     json_list(p, name)?
         .map(|items| {
             items
@@ -150,7 +222,7 @@ fn tags(p: &Params) -> Result<Option<Vec<(String, String)>>, ApiError> {
 }
 
 /// PageNumber (from 1) and PageSize (1-100, default 10).
-fn paging(p: &Params) -> Result<(usize, usize), ApiError> {
+pub(super) fn paging(p: &Params) -> Result<(usize, usize), ApiError> {
     let number = opt_int(p, "PageNumber")?.unwrap_or(1);
     let size = opt_int(p, "PageSize")?.unwrap_or(10);
     if number < 1 {
@@ -162,7 +234,7 @@ fn paging(p: &Params) -> Result<(usize, usize), ApiError> {
     Ok((number as usize, size as usize))
 }
 
-fn page<T>(items: Vec<T>, number: usize, size: usize) -> Vec<T> {
+pub(super) fn page<T>(items: Vec<T>, number: usize, size: usize) -> Vec<T> {
     items
         .into_iter()
         .skip((number - 1).saturating_mul(size))
@@ -172,7 +244,7 @@ fn page<T>(items: Vec<T>, number: usize, size: usize) -> Vec<T> {
 
 /// The workspace a `ProjectId`/`Id` names. One the caller may not see is not found, as
 /// the domain decides when it is looked up by name.
-fn workspace_name(s: &mut Session, id: i64) -> Result<WorkspaceName, ApiError> {
+pub(super) fn workspace_name(s: &mut Session, id: i64) -> Result<WorkspaceName, ApiError> {
     match s.tx().workspace_name_by_id(id)? {
         Some(name) => Ok(WorkspaceName::from_stored(name)),
         None => Err(ApiError::new(
@@ -186,7 +258,7 @@ fn workspace_name(s: &mut Session, id: i64) -> Result<WorkspaceName, ApiError> {
 // ---- shapes: the API's response bodies (crate::api) ----
 
 /// A response body as JSON; the server adds `RequestId`.
-fn body(b: impl serde::Serialize) -> Result<Value, ApiError> {
+pub(super) fn body(b: impl serde::Serialize) -> Result<Value, ApiError> {
     serde_json::to_value(b).map_err(|e| {
         ApiError::new(
             500,

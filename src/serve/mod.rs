@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod error;
+mod resources;
 pub mod sign;
 
 use std::collections::HashMap;

@@ -562,3 +562,313 @@ fn many_concurrent_connections_are_served() {
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
 }
+
+/// Data sources through the API: ConnectionProperties a JSON string in and an object out,
+/// secrets masked, the mask sent back keeps the secret; refusals change nothing.
+#[test]
+fn data_sources_and_compute_resources_through_the_api() {
+    let env = setup();
+    env.run(&[
+        "member",
+        "add",
+        "fin",
+        "alice",
+        "--role",
+        "role_project_guest",
+    ])
+    .ok();
+    let root = issue_key(&env, "root");
+    let alice = issue_key(&env, "alice");
+    let server = Server::start(&env);
+    let (_, v) = server.call(&root, "ListProjects", &[("Names", "[\"fin\"]")]);
+    let pid = v["PagingInfo"]["Projects"][0]["Id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let props = r#"{"envType":"Prod","address":[{"host":"127.0.0.1","port":3306}],"database":"orders","username":"etl","password":"s3cret","properties":{"useSSL":"false"}}"#;
+    let create = [
+        ("ProjectId", pid.as_str()),
+        ("Name", "orders"),
+        ("Type", "mysql"),
+        ("ConnectionPropertiesMode", "UrlMode"),
+        ("ConnectionProperties", props),
+        ("Description", "the orders"),
+    ];
+
+    // A guest may not add one: 403, and nothing changes.
+    let before = env.rows();
+    let (status, v) = server.call(&alice, "CreateDataSource", &create);
+    assert_eq!(
+        (status, v["Code"].as_str()),
+        (403, Some("Forbidden.Access")),
+        "{v}"
+    );
+    // Bad ConnectionProperties: 400.
+    let mut bad = create;
+    bad[4] = ("ConnectionProperties", "{not json");
+    let (status, v) = server.call(&root, "CreateDataSource", &bad);
+    assert_eq!(
+        (status, v["Code"].as_str()),
+        (400, Some("InvalidParameter")),
+        "{v}"
+    );
+    bad[4] = (
+        "ConnectionProperties",
+        r#"{"envType":"Prod","address":"nohost:x"}"#,
+    );
+    let (status, v) = server.call(&root, "CreateDataSource", &bad);
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(env.rows(), before, "refusals change nothing");
+
+    let (status, v) = server.call(&root, "CreateDataSource", &create);
+    assert_eq!(status, 200, "{v}");
+    let id = v["Id"].as_i64().unwrap().to_string();
+    let shown = env.json(&["datasource", "show", "fin", "orders", "-o", "json"]);
+    assert_eq!(shown["id"].as_i64().unwrap().to_string(), id);
+
+    let (status, v) = server.call(&root, "GetDataSource", &[("Id", &id)]);
+    assert_eq!(status, 200, "{v}");
+    let d = &v["DataSource"];
+    assert_eq!(
+        (d["Name"].as_str(), d["Type"].as_str()),
+        (Some("orders"), Some("mysql"))
+    );
+    assert_eq!(d["ConnectionPropertiesMode"], "UrlMode");
+    let cp = &d["ConnectionProperties"];
+    assert!(cp.is_object(), "an object on the way out: {v}");
+    assert_eq!(cp["password"], "********");
+    assert_eq!(cp["address"][0]["port"], 3306);
+    assert_eq!(cp["envType"], "Prod");
+    assert_eq!(d["ProjectId"].as_i64().unwrap().to_string(), pid);
+
+    let (status, v) = server.call(
+        &root,
+        "ListDataSources",
+        &[("ProjectId", &pid), ("Types", "mysql,postgresql")],
+    );
+    assert_eq!(status, 200, "{v}");
+    let info = &v["PagingInfo"];
+    assert_eq!(info["TotalCount"], 1);
+    assert_eq!(info["DataSources"][0]["Name"], "orders");
+    assert_eq!(
+        info["DataSources"][0]["DataSource"][0]["Id"].to_string(),
+        id
+    );
+    let (_, v) = server.call(
+        &root,
+        "ListDataSources",
+        &[("ProjectId", &pid), ("Types", "oss")],
+    );
+    assert_eq!(v["PagingInfo"]["TotalCount"], 0, "{v}");
+
+    // An update that sends the mask back keeps the secret; a key it leaves out goes.
+    let mut sent = cp.clone();
+    sent["database"] = "orders2".into();
+    sent.as_object_mut().unwrap().remove("properties");
+    let sent = sent.to_string();
+    let (status, v) = server.call(
+        &root,
+        "UpdateDataSource",
+        &[
+            ("Id", &id),
+            ("ConnectionProperties", &sent),
+            ("Description", "new"),
+        ],
+    );
+    assert_eq!((status, v["Success"].as_bool()), (200, Some(true)), "{v}");
+    // The catalog's rows hold the stored properties, secrets included.
+    let text = format!("{:?}", env.rows());
+    assert!(text.contains("s3cret"), "the stored secret stays: {text}");
+    assert!(
+        text.contains("orders2") && !text.contains("useSSL"),
+        "{text}"
+    );
+
+    // Unknown ids: 404; a guest may not update or delete: 403.
+    let (status, v) = server.call(&root, "GetDataSource", &[("Id", "999999")]);
+    assert_eq!((status, v["Code"].as_str()), (404, Some("NotFound")), "{v}");
+    let before = env.rows();
+    let (status, v) = server.call(&alice, "DeleteDataSource", &[("Id", &id)]);
+    assert_eq!(
+        (status, v["Code"].as_str()),
+        (403, Some("Forbidden.Access")),
+        "{v}"
+    );
+    let (status, _) = server.call(
+        &alice,
+        "UpdateDataSource",
+        &[("Id", &id), ("Description", "x")],
+    );
+    assert_eq!(status, 403);
+    assert_eq!(env.rows(), before, "refusals change nothing");
+
+    // Compute resources.
+    let mc = r#"{"envType":"Prod","project":"fin_mc","endpointMode":"SelfAdaption","authType":"Executor"}"#;
+    let (status, v) = server.call(
+        &root,
+        "CreateComputeResource",
+        &[
+            ("ProjectId", &pid),
+            ("Name", "fin_mc"),
+            ("Type", "maxcompute"),
+            ("ConnectionPropertiesMode", "UrlMode"),
+            ("ConnectionProperties", mc),
+        ],
+    );
+    assert_eq!(status, 200, "{v}");
+    let cid = v["Id"].as_i64().unwrap().to_string();
+    let (status, v) = server.call(
+        &root,
+        "GetComputeResource",
+        &[("Id", &cid), ("ProjectId", &pid)],
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        v["ComputeResource"]["ConnectionProperties"]["project"],
+        "fin_mc"
+    );
+    let (_, v) = server.call(&root, "ListComputeResources", &[("ProjectId", &pid)]);
+    assert_eq!(
+        v["PagingInfo"]["ComputeResources"][0]["Name"], "fin_mc",
+        "{v}"
+    );
+    let (status, v) = server.call(
+        &root,
+        "UpdateComputeResource",
+        &[("Id", &cid), ("ProjectId", &pid), ("Description", "mc")],
+    );
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = server.call(
+        &alice,
+        "DeleteComputeResource",
+        &[("Id", &cid), ("ProjectId", &pid)],
+    );
+    assert_eq!(status, 403, "{v}");
+    let (status, v) = server.call(
+        &root,
+        "DeleteComputeResource",
+        &[("Id", &cid), ("ProjectId", &pid)],
+    );
+    assert_eq!(status, 200, "{v}");
+    let (status, _) = server.call(
+        &root,
+        "GetComputeResource",
+        &[("Id", &cid), ("ProjectId", &pid)],
+    );
+    assert_eq!(status, 404);
+
+    let (status, v) = server.call(&root, "DeleteDataSource", &[("Id", &id)]);
+    assert_eq!(status, 200, "{v}");
+    let (status, _) = server.call(&root, "GetDataSource", &[("Id", &id)]);
+    assert_eq!(status, 404);
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
+/// Resource groups through the API: create, get, list (DefaultVswicthId), update, bind,
+/// the bound projects, unbind, delete; refusals change nothing.
+#[test]
+fn resource_groups_through_the_api() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let alice = issue_key(&env, "alice");
+    let server = Server::start(&env);
+    let (_, v) = server.call(&root, "ListProjects", &[("Names", "[\"fin\"]")]);
+    let pid = v["PagingInfo"]["Projects"][0]["Id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let create = [
+        ("Name", "rg_etl"),
+        ("PaymentType", "PostPaid"),
+        ("Spec", "4"),
+        ("VpcId", "vpc-1"),
+        ("VswitchId", "vsw-1"),
+        ("Remark", "etl"),
+    ];
+    let before = env.rows();
+    let (status, v) = server.call(&alice, "CreateResourceGroup", &create);
+    assert_eq!(
+        (status, v["Code"].as_str()),
+        (403, Some("Forbidden.Access")),
+        "{v}"
+    );
+    let (status, v) = server.call(
+        &root,
+        "CreateResourceGroup",
+        &[("Name", "rg_x"), ("Spec", "2")],
+    );
+    assert_eq!(
+        (status, v["Code"].as_str()),
+        (400, Some("MissingParameter")),
+        "{v}"
+    );
+    assert_eq!(env.rows(), before, "refusals change nothing");
+
+    let (status, v) = server.call(&root, "CreateResourceGroup", &create);
+    assert_eq!(status, 200, "{v}");
+    let gid = v["ResourceGroupOrder"]["Id"].as_str().unwrap().to_string();
+    assert!(gid.starts_with("Serverless_res_group_"), "{gid}");
+    let (status, v) = server.call(&root, "GetResourceGroup", &[("Id", &gid)]);
+    assert_eq!(status, 200, "{v}");
+    let g = &v["ResourceGroup"];
+    assert_eq!(
+        (g["Name"].as_str(), g["DefaultVswitchId"].as_str()),
+        (Some("rg_etl"), Some("vsw-1"))
+    );
+    assert_eq!(
+        g["Spec"],
+        serde_json::json!({"Amount": 1, "Standard": "4CU"})
+    );
+    let (_, v) = server.call(&root, "ListResourceGroups", &[]);
+    let list = v["PagingInfo"]["ResourceGroupList"].as_array().unwrap();
+    let item = list.iter().find(|g| g["Name"] == "rg_etl").unwrap();
+    assert_eq!(item["DefaultVswicthId"], "vsw-1", "{v}");
+    let (_, v) = server.call(
+        &root,
+        "ListResourceGroups",
+        &[("ResourceGroupTypes", "[\"ExclusiveScheduler\"]")],
+    );
+    assert_eq!(v["PagingInfo"]["TotalCount"], 0, "{v}");
+    let (status, v) = server.call(
+        &root,
+        "UpdateResourceGroup",
+        &[("Id", &gid), ("Remark", "nightly")],
+    );
+    assert_eq!(status, 200, "{v}");
+
+    let bind = [
+        ("ProjectId", pid.as_str()),
+        ("ResourceGroupId", gid.as_str()),
+    ];
+    let (status, v) = server.call(&root, "AssociateProjectToResourceGroup", &bind);
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = server.call(&root, "AssociateProjectToResourceGroup", &bind);
+    assert_eq!((status, v["Code"].as_str()), (409, Some("Conflict")), "{v}");
+    let (_, v) = server.call(
+        &root,
+        "ListResourceGroupAssociateProjects",
+        &[("ResourceGroupId", &gid)],
+    );
+    assert_eq!(v["ProjectIdList"][0].to_string(), pid, "{v}");
+    let (_, v) = server.call(
+        &root,
+        "ListResourceGroups",
+        &[("ProjectId", &pid), ("Name", "etl")],
+    );
+    assert_eq!(v["PagingInfo"]["TotalCount"], 1, "{v}");
+    let (status, v) = server.call(&root, "DeleteResourceGroup", &[("Id", &gid)]);
+    assert_eq!(
+        (status, v["Code"].as_str()),
+        (409, Some("Conflict")),
+        "still bound: {v}"
+    );
+    let (status, v) = server.call(&root, "DissociateProjectFromResourceGroup", &bind);
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = server.call(&root, "DeleteResourceGroup", &[("Id", &gid)]);
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = server.call(&root, "GetResourceGroup", &[("Id", &gid)]);
+    assert_eq!((status, v["Code"].as_str()), (404, Some("NotFound")), "{v}");
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
