@@ -502,6 +502,27 @@ fn a_non_loopback_address_needs_tls_or_insecure_http() {
         .fails(2, "is not a loopback address: serving it needs TLS");
 }
 
+/// Run tests/sdk/SCRIPT with `python` against `server`, as `root` (DWCTL_ADDR,
+/// DWCTL_ROOT_KEY) and with `vars`: it must succeed and print ALL OK.
+fn run_sdk(python: &str, script: &str, server: &Server, root: &Key, vars: &[(&str, String)]) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sdk")
+        .join(script);
+    let out = std::process::Command::new(python)
+        .arg(path)
+        .env("DWCTL_ADDR", &server.addr)
+        .env("DWCTL_ROOT_KEY", format!("{}:{}", root.id, root.secret))
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("ALL OK"),
+        "{script} failed\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The official SDK (alibabacloud-dataworks-public20240518) drives every action served:
 /// tests/sdk/serve_sdk.py, with the Python that DWCTL_TEST_PYTHON names.
 #[test]
@@ -515,22 +536,16 @@ fn sdk_drives_every_action() {
     let root = issue_key(&env, "root");
     let alice = issue_key(&env, "alice");
     let server = Server::start(&env);
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/serve_sdk.py");
-    let out = std::process::Command::new(python)
-        .arg(script)
-        .env("DWCTL_ADDR", &server.addr)
-        .env("DWCTL_ROOT_KEY", format!("{}:{}", root.id, root.secret))
-        .env("DWCTL_ALICE_KEY", format!("{}:{}", alice.id, alice.secret))
-        .env("DWCTL_ALICE_ID", "2000000000000001")
-        .output()
-        .expect("run python");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "the SDK script failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    run_sdk(
+        &python,
+        "serve_sdk.py",
+        &server,
+        &root,
+        &[
+            ("DWCTL_ALICE_KEY", format!("{}:{}", alice.id, alice.secret)),
+            ("DWCTL_ALICE_ID", "2000000000000001".into()),
+        ],
     );
-    assert!(stdout.contains("ALL OK"), "{stdout}");
     let (code, _) = server.stop();
     assert_eq!(code, 0);
 }
@@ -561,6 +576,11 @@ fn many_concurrent_connections_are_served() {
     assert_eq!(env.rows(), before);
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
+}
+
+/// The API's refusal: the HTTP status and the error's code.
+fn refused((status, v): (u16, serde_json::Value), want: u16, code: &str) {
+    assert_eq!((status, v["Code"].as_str()), (want, Some(code)), "{v}");
 }
 
 /// Data sources through the API: ConnectionProperties a JSON string in and an object out,
@@ -597,20 +617,18 @@ fn data_sources_and_compute_resources_through_the_api() {
 
     // A guest may not add one: 403, and nothing changes.
     let before = env.rows();
-    let (status, v) = server.call(&alice, "CreateDataSource", &create);
-    assert_eq!(
-        (status, v["Code"].as_str()),
-        (403, Some("Forbidden.Access")),
-        "{v}"
+    refused(
+        server.call(&alice, "CreateDataSource", &create),
+        403,
+        "Forbidden.Access",
     );
     // Bad ConnectionProperties: 400.
     let mut bad = create;
     bad[4] = ("ConnectionProperties", "{not json");
-    let (status, v) = server.call(&root, "CreateDataSource", &bad);
-    assert_eq!(
-        (status, v["Code"].as_str()),
-        (400, Some("InvalidParameter")),
-        "{v}"
+    refused(
+        server.call(&root, "CreateDataSource", &bad),
+        400,
+        "InvalidParameter",
     );
     bad[4] = (
         "ConnectionProperties",
@@ -685,14 +703,16 @@ fn data_sources_and_compute_resources_through_the_api() {
     );
 
     // Unknown ids: 404; a guest may not update or delete: 403.
-    let (status, v) = server.call(&root, "GetDataSource", &[("Id", "999999")]);
-    assert_eq!((status, v["Code"].as_str()), (404, Some("NotFound")), "{v}");
+    refused(
+        server.call(&root, "GetDataSource", &[("Id", "999999")]),
+        404,
+        "NotFound",
+    );
     let before = env.rows();
-    let (status, v) = server.call(&alice, "DeleteDataSource", &[("Id", &id)]);
-    assert_eq!(
-        (status, v["Code"].as_str()),
-        (403, Some("Forbidden.Access")),
-        "{v}"
+    refused(
+        server.call(&alice, "DeleteDataSource", &[("Id", &id)]),
+        403,
+        "Forbidden.Access",
     );
     let (status, _) = server.call(
         &alice,
@@ -787,21 +807,19 @@ fn resource_groups_through_the_api() {
         ("Remark", "etl"),
     ];
     let before = env.rows();
-    let (status, v) = server.call(&alice, "CreateResourceGroup", &create);
-    assert_eq!(
-        (status, v["Code"].as_str()),
-        (403, Some("Forbidden.Access")),
-        "{v}"
+    refused(
+        server.call(&alice, "CreateResourceGroup", &create),
+        403,
+        "Forbidden.Access",
     );
-    let (status, v) = server.call(
-        &root,
-        "CreateResourceGroup",
-        &[("Name", "rg_x"), ("Spec", "2")],
-    );
-    assert_eq!(
-        (status, v["Code"].as_str()),
-        (400, Some("MissingParameter")),
-        "{v}"
+    refused(
+        server.call(
+            &root,
+            "CreateResourceGroup",
+            &[("Name", "rg_x"), ("Spec", "2")],
+        ),
+        400,
+        "MissingParameter",
     );
     assert_eq!(env.rows(), before, "refusals change nothing");
 
@@ -843,8 +861,11 @@ fn resource_groups_through_the_api() {
     ];
     let (status, v) = server.call(&root, "AssociateProjectToResourceGroup", &bind);
     assert_eq!(status, 200, "{v}");
-    let (status, v) = server.call(&root, "AssociateProjectToResourceGroup", &bind);
-    assert_eq!((status, v["Code"].as_str()), (409, Some("Conflict")), "{v}");
+    refused(
+        server.call(&root, "AssociateProjectToResourceGroup", &bind),
+        409,
+        "Conflict",
+    );
     let (_, v) = server.call(
         &root,
         "ListResourceGroupAssociateProjects",
@@ -867,8 +888,11 @@ fn resource_groups_through_the_api() {
     assert_eq!(status, 200, "{v}");
     let (status, v) = server.call(&root, "DeleteResourceGroup", &[("Id", &gid)]);
     assert_eq!(status, 200, "{v}");
-    let (status, v) = server.call(&root, "GetResourceGroup", &[("Id", &gid)]);
-    assert_eq!((status, v["Code"].as_str()), (404, Some("NotFound")), "{v}");
+    refused(
+        server.call(&root, "GetResourceGroup", &[("Id", &gid)]),
+        404,
+        "NotFound",
+    );
     let (code, _) = server.stop();
     assert_eq!(code, 0);
 }
@@ -902,19 +926,12 @@ fn round_trip_through_the_sdk_and_import() {
     let root = issue_key(&env, "root");
     let server = Server::start(&env);
     let dir = env.path().join("tenant");
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sdk/serve_dump.py");
-    let out = std::process::Command::new(python)
-        .arg(script)
-        .env("DWCTL_ADDR", &server.addr)
-        .env("DWCTL_ROOT_KEY", format!("{}:{}", root.id, root.secret))
-        .env("DWCTL_DIR", &dir)
-        .output()
-        .expect("run python");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("ALL OK"),
-        "the SDK script failed\nstdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_sdk(
+        &python,
+        "serve_dump.py",
+        &server,
+        &root,
+        &[("DWCTL_DIR", dir.to_str().unwrap().to_string())],
     );
     server.stop();
 
