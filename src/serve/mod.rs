@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod error;
+mod params;
 mod resources;
 pub mod sign;
 

@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::actions::{
+use super::error::ApiError;
+use super::params::{
     body, opt, opt_int, page, paging, req, req_int, string_list, workspace_name, Params,
 };
-use super::error::ApiError;
 use crate::api::{convert, shapes};
 use crate::domain::probe;
 use crate::domain::resource_group::{self as rg, GroupUpdate, NewGroup};
