@@ -578,6 +578,12 @@ fn many_concurrent_connections_are_served() {
     assert_eq!(code, 0, "{log}");
 }
 
+/// The `Id` of the workspace `fin`, as ListProjects gives it.
+fn fin_id(server: &Server, key: &Key) -> String {
+    let (_, v) = server.call(key, "ListProjects", &[("Names", "[\"fin\"]")]);
+    v["PagingInfo"]["Projects"][0]["Id"].to_string()
+}
+
 /// The API's refusal: the HTTP status and the error's code.
 fn refused((status, v): (u16, serde_json::Value), want: u16, code: &str) {
     assert_eq!((status, v["Code"].as_str()), (want, Some(code)), "{v}");
@@ -600,11 +606,7 @@ fn data_sources_and_compute_resources_through_the_api() {
     let root = issue_key(&env, "root");
     let alice = issue_key(&env, "alice");
     let server = Server::start(&env);
-    let (_, v) = server.call(&root, "ListProjects", &[("Names", "[\"fin\"]")]);
-    let pid = v["PagingInfo"]["Projects"][0]["Id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let pid = fin_id(&server, &root);
     let props = r#"{"envType":"Prod","address":[{"host":"127.0.0.1","port":3306}],"database":"orders","username":"etl","password":"s3cret","properties":{"useSSL":"false"}}"#;
     let create = [
         ("ProjectId", pid.as_str()),
@@ -793,11 +795,7 @@ fn resource_groups_through_the_api() {
     let root = issue_key(&env, "root");
     let alice = issue_key(&env, "alice");
     let server = Server::start(&env);
-    let (_, v) = server.call(&root, "ListProjects", &[("Names", "[\"fin\"]")]);
-    let pid = v["PagingInfo"]["Projects"][0]["Id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let pid = fin_id(&server, &root);
     let create = [
         ("Name", "rg_etl"),
         ("PaymentType", "PostPaid"),
