@@ -2,11 +2,14 @@
 //! command line in one session (one transaction; a change with its audit event), and
 //! shapes the response body as the SDK's model reads it. Nothing here decides a rule.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use super::error::ApiError;
+pub use super::params::Params;
+use super::params::{
+    body, json_list, opt, opt_bool, page, paging, req, req_int, string_list, workspace_name,
+};
+use super::resources as res;
 use crate::api::{convert, shapes};
 use crate::domain::member::{self, RoleChange};
 use crate::domain::session::Session;
@@ -14,9 +17,6 @@ use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUp
 use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::{Mode, WorkspaceName};
-
-/// The request's parameters: the query's and the form body's, by name.
-pub type Params = BTreeMap<String, String>;
 
 /// Whether an action reads or changes the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +50,77 @@ pub const ACTIONS: &[(&str, Access, Handler)] = &[
     ),
     ("ListProjectRoles", Access::Read, list_project_roles),
     ("GetProjectRole", Access::Read, get_project_role),
+    ("CreateDataSource", Access::Write, res::create_data_source),
+    ("GetDataSource", Access::Read, res::get_data_source),
+    ("ListDataSources", Access::Read, res::list_data_sources),
+    ("UpdateDataSource", Access::Write, res::update_data_source),
+    ("DeleteDataSource", Access::Write, res::delete_data_source),
+    (
+        "TestDataSourceConnectivity",
+        Access::Write,
+        res::test_data_source_connectivity,
+    ),
+    (
+        "CreateComputeResource",
+        Access::Write,
+        res::create_compute_resource,
+    ),
+    (
+        "GetComputeResource",
+        Access::Read,
+        res::get_compute_resource,
+    ),
+    (
+        "ListComputeResources",
+        Access::Read,
+        res::list_compute_resources,
+    ),
+    (
+        "UpdateComputeResource",
+        Access::Write,
+        res::update_compute_resource,
+    ),
+    (
+        "DeleteComputeResource",
+        Access::Write,
+        res::delete_compute_resource,
+    ),
+    (
+        "CreateResourceGroup",
+        Access::Write,
+        res::create_resource_group,
+    ),
+    ("GetResourceGroup", Access::Read, res::get_resource_group),
+    (
+        "ListResourceGroups",
+        Access::Read,
+        res::list_resource_groups,
+    ),
+    (
+        "UpdateResourceGroup",
+        Access::Write,
+        res::update_resource_group,
+    ),
+    (
+        "DeleteResourceGroup",
+        Access::Write,
+        res::delete_resource_group,
+    ),
+    (
+        "AssociateProjectToResourceGroup",
+        Access::Write,
+        res::associate_project_to_resource_group,
+    ),
+    (
+        "DissociateProjectFromResourceGroup",
+        Access::Write,
+        res::dissociate_project_from_resource_group,
+    ),
+    (
+        "ListResourceGroupAssociateProjects",
+        Access::Read,
+        res::list_resource_group_associate_projects,
+    ),
 ];
 
 pub fn find(action: &str) -> Option<(Access, Handler)> {
@@ -57,68 +128,6 @@ pub fn find(action: &str) -> Option<(Access, Handler)> {
         .iter()
         .find(|(name, _, _)| *name == action)
         .map(|(_, a, h)| (*a, *h))
-}
-
-// ---- parameters ----
-
-fn opt<'p>(p: &'p Params, name: &str) -> Option<&'p str> {
-    p.get(name).map(String::as_str)
-}
-
-fn req<'p>(p: &'p Params, name: &str) -> Result<&'p str, ApiError> {
-    opt(p, name)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::missing(name))
-}
-
-fn opt_bool(p: &Params, name: &str) -> Result<Option<bool>, ApiError> {
-    match opt(p, name) {
-        None => Ok(None),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Some(v) => Err(ApiError::invalid(
-            name,
-            format!("expected true or false, got {v:?}"),
-        )),
-    }
-}
-
-fn opt_int(p: &Params, name: &str) -> Result<Option<i64>, ApiError> {
-    opt(p, name)
-        .map(|v| {
-            v.parse::<i64>()
-                .map_err(|_| ApiError::invalid(name, format!("expected an integer, got {v:?}")))
-        })
-        .transpose()
-}
-
-fn req_int(p: &Params, name: &str) -> Result<i64, ApiError> {
-    opt_int(p, name)?.ok_or_else(|| ApiError::missing(name))
-}
-
-/// An array sent as a JSON string in a form field (`RoleCodes`, `Ids`, `Names`).
-fn json_list(p: &Params, name: &str) -> Result<Option<Vec<Value>>, ApiError> {
-    opt(p, name)
-        .map(|v| match serde_json::from_str::<Value>(v) {
-            Ok(Value::Array(items)) => Ok(items),
-            _ => Err(ApiError::invalid(name, "expected a JSON array")),
-        })
-        .transpose()
-}
-
-fn string_list(p: &Params, name: &str) -> Result<Option<Vec<String>>, ApiError> {
-    json_list(p, name)?
-        .map(|items| {
-            items
-                .into_iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s),
-                    Value::Number(n) => Ok(n.to_string()),
-                    _ => Err(ApiError::invalid(name, "expected an array of strings")),
-                })
-                .collect()
-        })
-        .transpose()
 }
 
 fn role_codes(p: &Params, name: &str) -> Result<Option<RoleSet>, ApiError> {
@@ -147,53 +156,6 @@ fn tags(p: &Params) -> Result<Option<Vec<(String, String)>>, ApiError> {
                 .collect()
         })
         .transpose()
-}
-
-/// PageNumber (from 1) and PageSize (1-100, default 10).
-fn paging(p: &Params) -> Result<(usize, usize), ApiError> {
-    let number = opt_int(p, "PageNumber")?.unwrap_or(1);
-    let size = opt_int(p, "PageSize")?.unwrap_or(10);
-    if number < 1 {
-        return Err(ApiError::invalid("PageNumber", "must be 1 or more"));
-    }
-    if !(1..=100).contains(&size) {
-        return Err(ApiError::invalid("PageSize", "must be from 1 to 100"));
-    }
-    Ok((number as usize, size as usize))
-}
-
-fn page<T>(items: Vec<T>, number: usize, size: usize) -> Vec<T> {
-    items
-        .into_iter()
-        .skip((number - 1).saturating_mul(size))
-        .take(size)
-        .collect()
-}
-
-/// The workspace a `ProjectId`/`Id` names. One the caller may not see is not found, as
-/// the domain decides when it is looked up by name.
-fn workspace_name(s: &mut Session, id: i64) -> Result<WorkspaceName, ApiError> {
-    match s.tx().workspace_name_by_id(id)? {
-        Some(name) => Ok(WorkspaceName::from_stored(name)),
-        None => Err(ApiError::new(
-            404,
-            "NotFound",
-            format!("workspace with id {id} not found"),
-        )),
-    }
-}
-
-// ---- shapes: the API's response bodies (crate::api) ----
-
-/// A response body as JSON; the server adds `RequestId`.
-fn body(b: impl serde::Serialize) -> Result<Value, ApiError> {
-    serde_json::to_value(b).map_err(|e| {
-        ApiError::new(
-            500,
-            "InternalError",
-            format!("cannot write the response: {e}"),
-        )
-    })
 }
 
 fn create_project(s: &mut Session, p: &Params) -> Result<Value, ApiError> {

@@ -9,6 +9,8 @@
 
 pub mod actions;
 pub mod error;
+mod params;
+mod resources;
 pub mod sign;
 
 use std::collections::HashMap;

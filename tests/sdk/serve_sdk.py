@@ -10,6 +10,7 @@ Run by tests/cli/serve.rs (sdk_drives_every_action) with:
 Prints ALL OK at the end; any failed check raises.
 """
 
+import json
 import os
 import sys
 
@@ -128,6 +129,122 @@ refused(
     404,
     "NotFound",
 )
+# Data sources: ConnectionProperties a JSON string in, an object out, secrets masked.
+
+root.create_project_member(
+    m.CreateProjectMemberRequest(project_id=pid, user_id=ALICE_ID, role_codes=["role_project_guest"])
+)
+orders_props = {
+    "envType": "Prod",
+    "address": [{"host": "127.0.0.1", "port": 1}],
+    "database": "orders",
+    "username": "etl",
+    "password": "s3cret",
+}
+ds_req = m.CreateDataSourceRequest(
+    project_id=pid,
+    name="orders",
+    type="mysql",
+    connection_properties_mode="UrlMode",
+    connection_properties=json.dumps(orders_props),
+    description="the orders",
+)
+refused(lambda: alice.create_data_source(ds_req), 403, "Forbidden.Access")
+refused(
+    lambda: root.create_data_source(
+        m.CreateDataSourceRequest(
+            project_id=pid, name="bad", type="mysql", connection_properties_mode="UrlMode",
+            connection_properties="{not json",
+        )
+    ),
+    400,
+    "InvalidParameter",
+)
+dsid = root.create_data_source(ds_req).body.id
+assert isinstance(dsid, int), dsid
+ds = root.get_data_source(m.GetDataSourceRequest(id=dsid)).body.data_source
+assert (ds.name, ds.type, ds.project_id, ds.description) == ("orders", "mysql", pid, "the orders"), ds.to_map()
+assert ds.connection_properties_mode == "UrlMode"
+assert isinstance(ds.connection_properties, dict) and ds.connection_properties["password"] == "********"
+assert ds.connection_properties["address"] == [{"host": "127.0.0.1", "port": 1}], ds.connection_properties
+listed = root.list_data_sources(
+    m.ListDataSourcesRequest(project_id=pid, types=["mysql", "postgresql"], env_type="Prod", page_size=10)
+).body.paging_info
+assert listed.total_count == 1 and listed.data_sources[0].name == "orders", listed.to_map()
+assert listed.data_sources[0].data_source[0].id == dsid
+sent = dict(ds.connection_properties, database="orders2")  # the mask sent back keeps the secret
+root.update_data_source(
+    m.UpdateDataSourceRequest(id=dsid, project_id=pid, connection_properties=json.dumps(sent), description="new")
+)
+ds = root.get_data_source(m.GetDataSourceRequest(id=dsid)).body.data_source
+assert (ds.connection_properties["database"], ds.description) == ("orders2", "new"), ds.to_map()
+refused(lambda: root.get_data_source(m.GetDataSourceRequest(id=987654321)), 404, "NotFound")
+
+# Resource groups: Spec an int on create, {Amount, Standard} out; DefaultVswicthId in List.
+rg_req = m.CreateResourceGroupRequest(
+    name="rg_sdk", payment_type="PostPaid", spec=4, vpc_id="vpc-1", vswitch_id="vsw-1",
+    remark="made by the SDK", client_token="t-1",
+)
+refused(lambda: alice.create_resource_group(rg_req), 403, "Forbidden.Access")
+gid = root.create_resource_group(rg_req).body.resource_group_order.id
+assert gid.startswith("Serverless_res_group_"), gid
+g = root.get_resource_group(m.GetResourceGroupRequest(id=gid)).body.resource_group
+assert (g.name, g.default_vpc_id, g.default_vswitch_id, g.remark) == ("rg_sdk", "vpc-1", "vsw-1", "made by the SDK")
+assert (g.spec.amount, g.spec.standard, g.resource_group_type, g.status) == (1, "4CU", "CommonV2", "Normal")
+groups = root.list_resource_groups(m.ListResourceGroupsRequest(name="rg_sdk")).body.paging_info
+assert [x.default_vswicth_id for x in groups.resource_group_list] == ["vsw-1"], groups.to_map()
+root.update_resource_group(m.UpdateResourceGroupRequest(id=gid, remark="renamed"))
+assert root.get_resource_group(m.GetResourceGroupRequest(id=gid)).body.resource_group.remark == "renamed"
+root.associate_project_to_resource_group(
+    m.AssociateProjectToResourceGroupRequest(project_id=pid, resource_group_id=gid)
+)
+bound = root.list_resource_group_associate_projects(
+    m.ListResourceGroupAssociateProjectsRequest(resource_group_id=gid)
+).body
+assert bound.project_id_list == [pid], bound.to_map()
+
+# Connectivity, from this host: nothing listens on port 1.
+conn = root.test_data_source_connectivity(
+    m.TestDataSourceConnectivityRequest(data_source_id=dsid, project_id=pid, resource_group_id=gid)
+).body.connectivity
+assert conn.connect_state in ("Unreachable", "ConfigError"), conn.to_map()
+assert conn.detail_logs and conn.detail_logs[0].message
+
+root.dissociate_project_from_resource_group(
+    m.DissociateProjectFromResourceGroupRequest(project_id=pid, resource_group_id=gid)
+)
+refused(lambda: alice.delete_resource_group(m.DeleteResourceGroupRequest(id=gid)), 403, "Forbidden.Access")
+root.delete_resource_group(m.DeleteResourceGroupRequest(id=gid))
+refused(lambda: root.get_resource_group(m.GetResourceGroupRequest(id=gid)), 404, "NotFound")
+
+# Compute resources.
+mc_props = {"envType": "Prod", "project": "sdk_mc", "endpointMode": "SelfAdaption", "authType": "Executor"}
+cid = root.create_compute_resource(
+    m.CreateComputeResourceRequest(
+        project_id=pid, name="sdk_mc", type="maxcompute", connection_properties_mode="UrlMode",
+        connection_properties=json.dumps(mc_props), description="mc",
+    )
+).body.id
+c = root.get_compute_resource(m.GetComputeResourceRequest(id=cid, project_id=pid)).body.compute_resource
+assert (c.name, c.type, c.project_id, c.connection_properties["project"]) == ("sdk_mc", "maxcompute", pid, "sdk_mc")
+computes = root.list_compute_resources(m.ListComputeResourcesRequest(project_id=pid, types=["maxcompute"])).body.paging_info
+assert [x.name for x in computes.compute_resources] == ["sdk_mc"], computes.to_map()
+assert computes.compute_resources[0].compute_resource[0].id == cid
+root.update_compute_resource(m.UpdateComputeResourceRequest(id=cid, project_id=pid, description="mc2"))
+c = root.get_compute_resource(m.GetComputeResourceRequest(id=cid, project_id=pid)).body.compute_resource
+assert c.description == "mc2"
+refused(
+    lambda: alice.delete_compute_resource(m.DeleteComputeResourceRequest(id=cid, project_id=pid)),
+    403,
+    "Forbidden.Access",
+)
+root.delete_compute_resource(m.DeleteComputeResourceRequest(id=cid, project_id=pid))
+refused(lambda: root.get_compute_resource(m.GetComputeResourceRequest(id=cid, project_id=pid)), 404, "NotFound")
+refused(lambda: alice.delete_data_source(m.DeleteDataSourceRequest(id=dsid)), 403, "Forbidden.Access")
+root.delete_data_source(m.DeleteDataSourceRequest(id=dsid))
+refused(lambda: root.get_data_source(m.GetDataSourceRequest(id=dsid)), 404, "NotFound")
+root.delete_project_member(m.DeleteProjectMemberRequest(project_id=pid, user_id=ALICE_ID))
+
 # A workspace alice cannot see is not found, as on the command line.
 refused(lambda: alice.get_project(m.GetProjectRequest(id=pid)), 404, "NotFound")
 refused(lambda: alice.delete_project(m.DeleteProjectRequest(id=pid)), 404, "NotFound")
