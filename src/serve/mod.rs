@@ -104,7 +104,12 @@ pub fn run(settings: Settings, opts: Options) -> Result<()> {
         .enable_all()
         .build()
         .map_err(|e| Error::internal("cannot start the server").caused_by(e.to_string()))?;
-    runtime.block_on(serve(state, opts, tls))
+    let result = runtime.block_on(serve(state.clone(), opts, tls));
+    // The catalog's connections go last, outside the runtime: a PostgreSQL client runs a
+    // runtime of its own to close its connection, which cannot start inside this one.
+    drop(runtime);
+    drop(state);
+    result
 }
 
 fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<tokio_rustls::TlsAcceptor> {

@@ -10,10 +10,13 @@ use dwctl::serve::sign;
 
 use crate::harness::Env;
 
-/// A running `dwctl serve` on the env's catalog; killed (SIGTERM) when dropped.
+/// A running `dwctl serve` on the env's catalog; killed (SIGTERM) when dropped. Its
+/// stderr (the request log) is read as it comes, by a thread of its own: a log nobody
+/// reads fills the pipe and stalls the server.
 struct Server {
     child: Option<Child>,
     addr: String,
+    log: Option<std::thread::JoinHandle<String>>,
 }
 
 impl Server {
@@ -34,9 +37,16 @@ impl Server {
             .expect("the address line");
         let addr = line.trim().to_string();
         assert!(addr.starts_with("127.0.0.1:"), "first line: {addr:?}");
+        let mut stderr = child.stderr.take().unwrap();
+        let log = std::thread::spawn(move || {
+            let mut log = String::new();
+            let _ = stderr.read_to_string(&mut log);
+            log
+        });
         Server {
             child: Some(child),
             addr,
+            log: Some(log),
         }
     }
 
@@ -45,13 +55,7 @@ impl Server {
         let mut child = self.child.take().unwrap();
         unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
         let status = child.wait().unwrap();
-        let mut log = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut log)
-            .unwrap();
+        let log = self.log.take().unwrap().join().unwrap();
         (status.code().unwrap_or(-1), log)
     }
 
