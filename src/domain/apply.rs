@@ -13,7 +13,8 @@ use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
 use super::session::Session;
-use super::store::Tx;
+use super::store::{IdCounter, Tx};
+use super::tenant;
 use super::types::validate::validate_open;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::{
@@ -637,7 +638,34 @@ impl Applier<'_, '_, '_> {
                     "a resource group id looks like Serverless_res_group_<digits>_<digits>",
                 ));
         }
-        match self.s.tx().resource_group_unbound(name.as_str())? {
+        let mut existing = self.s.tx().resource_group_unbound(name.as_str())?;
+        // init's own default group, untouched, gives way to a manifest's group of its name
+        // and another id (a tenant imported into a fresh catalog): unbound, deleted and
+        // created again under the declared id, then bound as the default workspace's
+        // default as it was. Each step is the command line's, with its audit event.
+        let mut default_of = None;
+        if let Some(g) = existing.take() {
+            let other_id =
+                d.id.as_ref()
+                    .is_some_and(|i| !i.eq_ignore_ascii_case(&g.id));
+            let replaced = match other_id {
+                true => tenant::untouched_default_group(self.s, &g)?,
+                false => None,
+            };
+            if let Some(ws) = replaced {
+                self.step(&format!("- {what}"), |s| {
+                    rg::unbind(s, &g.id, &ws)?;
+                    s.retract_warnings("default_cleared");
+                    rg::delete(s, &g.id).map(drop)
+                })?;
+                self.changes
+                    .push(Op::Delete, "resource_group", None, &g.name, None, vec![]);
+                default_of = Some(ws);
+            } else {
+                existing = Some(g);
+            }
+        }
+        match existing {
             None => {
                 let duration = match (d.duration, unit) {
                     (Some(n), Some(u)) => Some((n as i64, u)),
@@ -673,6 +701,19 @@ impl Applier<'_, '_, '_> {
                     None,
                     vec![],
                 );
+                if let Some(ws) = default_of {
+                    self.step(&format!("+ binding {name} -> {ws}"), |s| {
+                        rg::bind(s, name.as_str(), &ws, true, false)
+                    })?;
+                    self.changes.push(
+                        Op::Create,
+                        "binding",
+                        Some(ws.as_str()),
+                        name.as_str(),
+                        None,
+                        vec![],
+                    );
+                }
             }
             Some(g) => {
                 if d.id
@@ -1318,6 +1359,7 @@ pub fn apply(
         }
         return Err(e);
     }
+    reserve_declared_ids(s.tx(), &m)?;
     let total = m.principal.len() + m.resource_group.len() + m.workspace.len();
     let (principals, groups, workspaces) = match m {
         Cow::Borrowed(m) => (
@@ -1376,6 +1418,32 @@ pub fn apply(
             Err(e)
         }
     }
+}
+
+/// Ids declared in a manifest win: every counter moves past the largest id the manifest
+/// declares of its kind before anything is created, so that an object created without an
+/// id (a workspace or data source without `id`, the data source a compute resource brings)
+/// never takes one the manifest gives another, whatever the order of creation. Ids only
+/// increase: a declared id below the counter is kept as it is (when free).
+fn reserve_declared_ids(tx: &dyn Tx, m: &Manifest) -> Result<()> {
+    let largest = |ids: &mut dyn Iterator<Item = Option<i64>>| ids.flatten().max();
+    let ws = &m.workspace;
+    for (counter, last) in [
+        (IdCounter::Workspace, largest(&mut ws.iter().map(|w| w.id))),
+        (
+            IdCounter::Compute,
+            largest(&mut ws.iter().flat_map(|w| w.compute.iter().map(|c| c.id))),
+        ),
+        (
+            IdCounter::DataSource,
+            largest(&mut ws.iter().flat_map(|w| w.datasource.iter().map(|d| d.id))),
+        ),
+    ] {
+        if let Some(last) = last.filter(|id| *id > 0) {
+            tx.reserve_ids(counter, last)?;
+        }
+    }
+    Ok(())
 }
 
 /// The items of a list, each dropped once used when the list is owned.

@@ -95,6 +95,12 @@ impl<'t, 'c> Session<'t, 'c> {
         self.warnings.push(w);
     }
 
+    /// Take back the warnings of `code` given so far (a step that a later one of the same
+    /// change undoes, so they would mislead).
+    pub fn retract_warnings(&mut self, code: &str) {
+        self.warnings.retain(|w| w.code != code);
+    }
+
     /// `--if-not-exists` found `what` (`principal alice`) asked for differently: warn,
     /// naming the fields that differ, if any.
     pub fn warn_differs(&mut self, what: std::fmt::Arguments, differs: &[&str]) {

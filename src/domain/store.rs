@@ -58,6 +58,31 @@ pub trait Tx:
     fn now(&self) -> Result<Option<Timestamp>> {
         Ok(None)
     }
+
+    /// Move the counter of `ids` to at least `last`, so that an object created without an
+    /// id gets one above it (ids only increase: a smaller `last` changes nothing). `apply`
+    /// reserves the ids its manifest declares this way before it creates anything.
+    fn reserve_ids(&self, ids: IdCounter, last: i64) -> Result<()>;
+}
+
+/// The never-reused id sequences: workspace, compute resource and data source ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdCounter {
+    Workspace,
+    Compute,
+    DataSource,
+}
+
+impl IdCounter {
+    /// The table whose ids it counts (SQLite's `sqlite_sequence` name, PostgreSQL's
+    /// `dwctl_meta` key without `_seq`).
+    pub fn table(self) -> &'static str {
+        match self {
+            IdCounter::Workspace => "workspace",
+            IdCounter::Compute => "compute",
+            IdCounter::DataSource => "datasource",
+        }
+    }
 }
 
 /// Filters of `workspace list`, applied in SQL.

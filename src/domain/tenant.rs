@@ -19,6 +19,8 @@ use crate::model::{
 };
 
 pub const DEFAULT_GROUP: &str = "default_serverless_group";
+/// The remark `init` gives [`DEFAULT_GROUP`].
+const DEFAULT_GROUP_REMARK: &str = "created with the catalog";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct InitResult {
@@ -148,7 +150,7 @@ pub fn init(
         duration_unit: None,
         vpc: None,
         vswitch: None,
-        remark: "created with the catalog".into(),
+        remark: DEFAULT_GROUP_REMARK.into(),
         status: GroupStatus::Normal,
         workspaces: vec![name.to_string()],
         created_at: now,
@@ -175,6 +177,38 @@ pub fn init(
             "default_workspace": to_json(&w), "default_resource_group": g.name } }),
     )?;
     Ok(result)
+}
+
+/// Whether `g` is the default group `init` created, as `init` left it: its name, type, spec,
+/// payment and remark, no network, bound to the default workspace only and its default
+/// there. `apply` replaces such a group by a manifest's group of the same name and another
+/// id (README "Importing a real tenant"): a catalog fresh from `init` takes a tenant's
+/// groups without the user removing it first. Gives the default workspace's name.
+pub fn untouched_default_group(
+    s: &mut Session,
+    g: &ResourceGroup,
+) -> Result<Option<WorkspaceName>> {
+    let as_made = g.name == DEFAULT_GROUP
+        && g.group_type == GroupType::Serverless
+        && g.spec == 2
+        && g.payment == Payment::Postpaid
+        && g.duration.is_none()
+        && g.vpc.is_none()
+        && g.vswitch.is_none()
+        && g.remark == DEFAULT_GROUP_REMARK;
+    if !as_made {
+        return Ok(None);
+    }
+    let ws = default_workspace_name(&s.tenant.account_id);
+    let bound = s.tx().resource_group(&g.id)?.map(|g| g.workspaces);
+    if bound.as_deref() != Some(&[ws.to_string()][..]) {
+        return Ok(None);
+    }
+    let is_default = s
+        .tx()
+        .workspace(ws.as_str())?
+        .is_some_and(|w| w.default_resource_group.as_deref() == Some(DEFAULT_GROUP));
+    Ok(is_default.then_some(ws))
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -512,3 +512,147 @@ fn the_shapes_are_the_sdks() {
         assert_eq!(&got[name], body, "{name}: the SDK reads it differently");
     }
 }
+
+/// The API writes maxcompute's `regionId` (the catalog's region) where the row has none;
+/// importing it stores nothing more than the original had, so the round trip is lossless
+/// (README "Fidelity to DataWorks": a `regionId` that is the catalog's is left out where
+/// the API writes it anyway).
+#[test]
+fn a_region_the_api_fills_in_is_not_stored_by_the_import() {
+    let spoiled = target();
+    let dir = copy_tenant(&spoiled);
+    let compute = dir.join("10001/compute.json");
+    let text = std::fs::read_to_string(&compute).unwrap();
+    let with_region = text.replace(
+        "\"envType\": ",
+        "\"regionId\": \"cn-hangzhou\", \"envType\": ",
+    );
+    assert_ne!(text, with_region);
+    std::fs::write(&compute, with_region).unwrap();
+    spoiled
+        .run(&["import", "--from-api", dir.to_str().unwrap(), "--apply"])
+        .ok();
+    let shown = spoiled.json(&[
+        "compute",
+        "show",
+        "sora_finance",
+        "mc_fin",
+        "--env",
+        "prod",
+        "-o",
+        "json",
+    ]);
+    assert!(shown["properties"].get("regionId").is_none(), "{shown}");
+    // The same catalog as the responses without it give.
+    let plain = target();
+    plain
+        .run(&["import", "--from-api", &tenant(), "--apply"])
+        .ok();
+    let export = |e: &Env| e.run(&["export", "--all"]).ok().to_string();
+    assert_eq!(export(&spoiled), export(&plain));
+}
+
+/// A tenant whose default workspace has its own `default_serverless_group` (another id):
+/// the group `init` made, untouched, gives way to it in the same apply (deleted, created
+/// under the tenant's id, the default workspace's default again), each step with its
+/// event. A group the user changed is not replaced: its id never changes (exit 6).
+#[test]
+fn a_fresh_catalogs_default_group_gives_way_to_the_tenants() {
+    let tail = &ACCOUNT[ACCOUNT.len() - 4..];
+    let default_ws = format!("default_workspace_{tail}");
+    let gid = "Serverless_res_group_524257424564736_2222222222222222";
+    let write_tenant = |env: &Env| -> String {
+        let dir = env.path().join("tenant");
+        std::fs::create_dir_all(dir.join(gid)).unwrap();
+        let project = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
+            "TotalCount": 1, "Projects": [{"Id": 1, "Name": default_ws,
+            "DisplayName": "Default Workspace",
+            "Description": "For exploring DataWorks; not for production work.",
+            "DevEnvironmentEnabled": false, "DevRoleDisabled": false, "PaiTaskEnabled": false,
+            "Owner": ACCOUNT, "Status": "Available"}]}, "RequestId": "r1"});
+        let groups = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
+            "TotalCount": 1, "ResourceGroupList": [{"Id": gid,
+            "Name": "default_serverless_group", "PaymentType": "PostPaid",
+            "Remark": "created with the catalog", "ResourceGroupType": "CommonV2",
+            "Spec": {"Amount": 1, "Standard": "2CU"}, "Status": "Normal"}]},
+            "RequestId": "r2", "Success": true});
+        let bound = serde_json::json!({"ProjectIdList": [1], "RequestId": "r3", "Success": true});
+        std::fs::write(dir.join("projects.json"), project.to_string()).unwrap();
+        std::fs::write(dir.join("groups.json"), groups.to_string()).unwrap();
+        std::fs::write(dir.join(gid).join("projects.json"), bound.to_string()).unwrap();
+        dir.to_str().unwrap().to_string()
+    };
+
+    let env = Env::new();
+    let dir = write_tenant(&env);
+    let rows = env.rows();
+    let r = env.run(&["import", "--from-api", &dir, "--apply", "--dry-run"]);
+    let out = r.ok();
+    for line in [
+        "- resource_group default_serverless_group",
+        "+ resource_group default_serverless_group",
+    ] {
+        assert!(out.contains(line), "{line}\n{out}");
+    }
+    assert_eq!(rows, env.rows());
+    let r = env.run(&["import", "--from-api", &dir, "--apply"]);
+    r.ok();
+    assert!(!r.stderr.contains("now has none"), "{}", r.stderr);
+    let g = env.json(&[
+        "resourcegroup",
+        "show",
+        "default_serverless_group",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(g["id"], gid);
+    let ws = env.json(&["workspace", "show", &default_ws, "-o", "json"]);
+    assert_eq!(
+        ws["default_resource_group"], "default_serverless_group",
+        "{ws}"
+    );
+    let actions: Vec<String> = env
+        .json(&["audit", "list", "-o", "json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    for a in [
+        "resourcegroup.unbind",
+        "resourcegroup.delete",
+        "resourcegroup.create",
+        "resourcegroup.bind",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a}: {actions:?}");
+    }
+    let again = env.run(&["import", "--from-api", &dir, "--apply"]);
+    again.ok();
+    assert!(again.stderr.contains("No changes."), "{}", again.stderr);
+
+    // Touched (its remark changed): it stays, and the import is refused, changing nothing.
+    let touched = Env::new();
+    let dir = write_tenant(&touched);
+    touched
+        .run(&[
+            "resourcegroup",
+            "update",
+            "default_serverless_group",
+            "--remark",
+            "ours",
+        ])
+        .ok();
+    touched.refused(
+        &["import", "--from-api", &dir, "--apply"],
+        6,
+        "never changes",
+    );
+    let g = touched.json(&[
+        "resourcegroup",
+        "show",
+        "default_serverless_group",
+        "-o",
+        "json",
+    ]);
+    assert_ne!(g["id"], gid);
+}

@@ -2014,3 +2014,39 @@ properties = {{ address = "10.0.0.5:3306", database = "d", username = "u", passw
         env.refused(&["apply", "--file", &p], 2, msg);
     }
 }
+
+/// Ids a manifest declares win over the order of creation: a compute resource is created
+/// before the data sources of its workspace, and the data source it brings, which has no
+/// declared id, must not take the id 1 that the manifest gives `orders` (before, `orders`
+/// was refused: "data source id 1 is taken"). Nor does a workspace without an id take the
+/// one another declares. Ids only increase: what comes next is above every declared one.
+#[test]
+fn declared_ids_win_over_objects_created_without_one() {
+    let env = Env::new();
+    let p = write(
+        &env,
+        "ids.toml",
+        "version = 1\n\
+         [[workspace]]\nname = \"a_ws\"\n\
+         [[workspace]]\nname = \"fin_ws\"\nid = 7\n\
+         [[workspace.compute]]\nname = \"fin_mc\"\nid = 1\ntype = \"maxcompute\"\nenv = \"prod\"\nproperties = { project = \"fin\" }\n\
+         [[workspace.datasource]]\nname = \"orders\"\nid = 1\ntype = \"mysql\"\nenv = \"prod\"\nmode = \"url\"\nproperties = { address = \"10.0.0.5:3306\", database = \"orders\", username = \"etl\", password = \"x\" }\n",
+    );
+    env.run(&["apply", "--file", &p, "-y"]).ok();
+    let id = |args: &[&str], name: &str| -> i64 {
+        let mut args = args.to_vec();
+        args.extend(["-o", "json"]);
+        let list = env.json(&args);
+        let found = list.as_array().unwrap().iter().find(|x| x["name"] == name);
+        found.unwrap_or_else(|| panic!("{name} in {list}"))["id"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(id(&["datasource", "list", "fin_ws"], "orders"), 1);
+    assert_eq!(id(&["compute", "list", "fin_ws"], "fin_mc"), 1);
+    assert_eq!(id(&["datasource", "list", "fin_ws"], "fin_mc"), 2);
+    assert_eq!(id(&["workspace", "list"], "fin_ws"), 7);
+    assert_eq!(id(&["workspace", "list"], "a_ws"), 8);
+    env.run(&["workspace", "create", "b_ws"]).ok();
+    assert_eq!(id(&["workspace", "list"], "b_ws"), 9);
+}

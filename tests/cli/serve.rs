@@ -911,15 +911,15 @@ fn round_trip_through_the_sdk_and_import() {
         return;
     };
     let env = setup();
-    // The compute resource first: the data source it brings takes the first id.
+    // A data source before the compute resource: the data source the compute resource
+    // brings (no id in the API) must not take the id the import declares for `orders`.
     for line in [
         "workspace create lab --mode basic --display-name Lab",
         "workspace update fin --description finance --tag team=fin",
         "member add fin alice --role role_project_dev --role role_project_pe",
-        // regionId given: the API writes the catalog's region where the page requires it,
-        // and an import keeps it as a property (README "Serving the DataWorks API").
-        "compute attach fin fin_mc --type maxcompute --prop project=fin --prop regionId=cn-hangzhou",
         "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=etl --prop password=s3cret --description orders",
+        // No regionId: the API writes the catalog's, and the import stores none again.
+        "compute attach fin fin_mc --type maxcompute --prop project=fin",
         "resourcegroup create rg_etl --spec 4 --vpc vpc-1 --vswitch vsw-1",
         "resourcegroup bind rg_etl fin",
     ] {
@@ -937,37 +937,12 @@ fn round_trip_through_the_sdk_and_import() {
     );
     server.stop();
 
-    // Secrets, which the API never returns, are the placeholders export writes.
+    // Secrets, which the API never returns, are the placeholders export writes. The copy
+    // is fresh from `init`: its own default group gives way to the original's (another
+    // id), and stays the default workspace's default.
     let copy = Env::new().with_var("DWCTL_SECRET_FIN_ORDERS_PROD_PASSWORD", "s3cret");
-    // `init` gave the copy its own default group, under a random id that is not the
-    // original's (and an id never changes): empty the catalog of it first.
-    let default_ws = copy.json(&["workspace", "list", "-o", "json"])[0]["name"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    for args in [
-        &[
-            "resourcegroup",
-            "unbind",
-            "default_serverless_group",
-            &default_ws,
-        ][..],
-        &["resourcegroup", "delete", "default_serverless_group", "-y"],
-    ] {
-        copy.run(args).ok();
-    }
     copy.run(&["import", "--from-api", dir.to_str().unwrap(), "--apply"])
         .ok();
-    // A workspace's default group is not in the API: the default workspace's is set again.
-    copy.run(&[
-        "resourcegroup",
-        "bind",
-        "default_serverless_group",
-        &default_ws,
-        "--default",
-        "--if-not-exists",
-    ])
-    .ok();
     let export = |e: &Env| {
         let file = e.path().join("export.toml");
         e.run(&["export", "--all", "--file", file.to_str().unwrap()])

@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::network::AddressError;
 use super::network::{parse_address, parse_address_list, parse_endpoint, parse_thrift_uris};
+use crate::model::api_datasource::region_required;
 use crate::model::error::{Error, Result};
 use crate::model::property::{PropertyKey, PropertyValue, ValueTextError};
 use crate::model::types::{
@@ -67,7 +68,9 @@ impl Validated {
 /// `loginMode=Anonymous`) are written into the result when absent, so the stored row, `show`
 /// and `export` state the effective value rather than leaving readers to know the default.
 /// `regionId` is *not* filled in: absent means "the catalog's region", which would only be
-/// repeated in every row.
+/// repeated in every row. Where the API writes it anyway ([`region_required`]: instance
+/// modes, maxcompute, oss, oss_hdfs), a `regionId` that is the catalog's is left out, so
+/// that what comes back from the API (`import`) is stored as the original was.
 ///
 /// Empty values: refused for required keys; for optional keys an empty value is kept for
 /// free text and refused by every other format (it is not a valid address, id, enum ...).
@@ -153,6 +156,11 @@ pub fn validate_open(
         if let (Some(default), false) = (ks.default, out.contains_key(ks.key)) {
             out.insert(ks.key.to_string(), default.to_string());
         }
+    }
+
+    // The region the API would write anyway (`to_api`): left out, as it means the same.
+    if region_required(spec.key, mode) && out.get("regionId").is_some_and(|r| r == region) {
+        out.remove("regionId");
     }
 
     check_rules(&ctx, &out)?;
@@ -1464,7 +1472,21 @@ mod tests {
             None,
             &[("instanceId", "k"), ("regionId", "CN-Hangzhou")],
         );
+        // The catalog's region, in any case: left out where the API writes it anyway
+        // (absent means the catalog's region); kept, lowercased, where it does not.
+        assert!(!v.properties.contains_key("regionId"), "{v:?}");
+        let v = ok(
+            "kafka",
+            None,
+            &[("address", "b"), ("regionId", "CN-Hangzhou")],
+        );
         assert_eq!(v.properties["regionId"], "cn-hangzhou");
+        let v = ok(
+            "maxcompute",
+            None,
+            &[("project", "p"), ("regionId", "cn-hangzhou")],
+        );
+        assert!(!v.properties.contains_key("regionId"), "{v:?}");
         let e = err(
             "kafka",
             None,

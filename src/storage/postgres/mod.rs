@@ -819,6 +819,15 @@ impl store::Tx for Tx<'_> {
         (*self).finish("COMMIT")
     }
 
+    /// The counter is `dwctl_meta`'s `TABLE_seq` (0001, 0003).
+    fn reserve_ids(&self, ids: store::IdCounter, last: i64) -> Result<()> {
+        self.execute(
+            "UPDATE dwctl_meta SET value = GREATEST(value, $2) WHERE key = $1 || '_seq'",
+            &[&ids.table(), &last],
+        )?;
+        Ok(())
+    }
+
     fn rollback(self: Box<Self>) -> Result<()> {
         (*self).finish("ROLLBACK")
     }

@@ -530,6 +530,22 @@ impl store::Tx for Tx<'_> {
         Ok(None)
     }
 
+    /// SQLite keeps an AUTOINCREMENT table's high-water mark in `sqlite_sequence`.
+    fn reserve_ids(&self, ids: store::IdCounter, last: i64) -> Result<()> {
+        let table = ids.table();
+        let updated = self.conn.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1",
+            rusqlite::params![table, last],
+        )?;
+        if updated == 0 && last > 0 {
+            self.conn.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+                rusqlite::params![table, last],
+            )?;
+        }
+        Ok(())
+    }
+
     fn commit(self: Box<Self>) -> Result<()> {
         (*self).commit()
     }
