@@ -23,7 +23,7 @@ use crate::model::api;
 use crate::model::api_datasource;
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{DurationUnit, ResourceGroup};
-use crate::model::resources::{Compute, DataSource};
+use crate::model::resources::{Compute, Connection};
 use crate::model::roles::RoleCode;
 use crate::model::{Member, Mode, Workspace};
 
@@ -98,34 +98,11 @@ pub fn resource_group(g: &ResourceGroup) -> Result<shapes::ResourceGroup> {
     typed(api::group_to_api(g))
 }
 
-/// A compute resource of the workspace `project_id` in one environment, as
-/// GetComputeResource shows it (clear `Name`, `Type`, `ProjectId` and `QualifiedName` for a
-/// ListComputeResources entry). Properties through `api_datasource::to_api` (secrets
-/// masked; `region` is the catalog's); `CreateUser`/`ModifyUser` are user ids, which the
-/// caller fills (dwctl keeps names).
-pub fn compute_resource(c: &Compute, project_id: i64, region: &str) -> shapes::ComputeResource {
-    shapes::ComputeResource {
-        connection_properties: c
-            .properties
-            .as_ref()
-            .map(|p| api_datasource::to_api(&c.type_key, c.mode, c.env, p, region, false)),
-        connection_properties_mode: Some(api_datasource::api_mode(c.mode).to_string()),
-        create_time: Some(c.created_at.millis()),
-        create_user: None,
-        description: Some(c.description.clone()),
-        id: Some(c.pk),
-        modify_time: Some(c.updated_at.millis()),
-        modify_user: None,
-        name: Some(c.name.clone()),
-        project_id: Some(project_id),
-        qualified_name: None,
-        type_: Some(c.type_key.clone()),
-        whether_default: Some(c.kind.is_default),
-    }
-}
-
-/// A data source, as [`compute_resource`] a compute resource (GetDataSource's fields).
-pub fn data_source(x: &DataSource, project_id: i64, region: &str) -> shapes::DataSource {
+/// A data source of the workspace `project_id` in one environment, as GetDataSource shows
+/// it (clear `Name`, `Type` and `ProjectId` for a ListDataSources entry). Properties
+/// through `api_datasource::to_api` (secrets masked; `region` is the catalog's);
+/// `CreateUser`/`ModifyUser` are user ids, which the caller fills (dwctl keeps names).
+pub fn data_source<K>(x: &Connection<K>, project_id: i64, region: &str) -> shapes::DataSource {
     shapes::DataSource {
         connection_properties: x
             .properties
@@ -142,6 +119,15 @@ pub fn data_source(x: &DataSource, project_id: i64, region: &str) -> shapes::Dat
         project_id: Some(project_id),
         qualified_name: None,
         type_: Some(x.type_key.clone()),
+    }
+}
+
+/// A compute resource, as GetComputeResource shows it: [`data_source`]'s fields and
+/// `WhetherDefault` (clear `QualifiedName` too for a ListComputeResources entry).
+pub fn compute_resource(c: &Compute, project_id: i64, region: &str) -> shapes::ComputeResource {
+    shapes::ComputeResource {
+        whether_default: Some(c.kind.is_default),
+        ..data_source(c, project_id, region).into()
     }
 }
 

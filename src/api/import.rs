@@ -340,6 +340,87 @@ fn dir_project(r: &Response, action: &str) -> Result<ProjectRef> {
 }
 
 impl Gathered {
+    /// The entries of a ListComputeResources or ListDataSources body (a data source as a
+    /// compute resource without `WhetherDefault`): (path, the group's name and type, the
+    /// entry). Their workspace is the directory's.
+    fn add_listed(
+        &mut self,
+        is_compute: bool,
+        r: &Response,
+        action: &str,
+        entries: Vec<(String, Option<String>, Option<String>, ComputeResource)>,
+    ) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let project = dir_project(r, action)?;
+        for (path, name, type_, c) in entries {
+            let name = name.or_else(|| c.name.clone());
+            let type_ = type_.or_else(|| c.type_.clone());
+            self.push_conn(
+                is_compute,
+                at(&r.source, path),
+                project.clone(),
+                name,
+                type_,
+                c,
+            );
+        }
+        Ok(())
+    }
+
+    /// The entry of a GetComputeResource or GetDataSource body, which names its workspace.
+    fn add_got(
+        &mut self,
+        is_compute: bool,
+        r: &Response,
+        action: &str,
+        path: &str,
+        c: ComputeResource,
+    ) -> Result<()> {
+        let project = match c.project_id {
+            Some(id) => ProjectRef::Id(id),
+            None => dir_project(r, action)?,
+        };
+        let (name, type_) = (c.name.clone(), c.type_.clone());
+        self.push_conn(
+            is_compute,
+            at(&r.source, path.into()),
+            project,
+            name,
+            type_,
+            c,
+        );
+        Ok(())
+    }
+
+    fn push_conn(
+        &mut self,
+        is_compute: bool,
+        at: At,
+        project: ProjectRef,
+        name: Option<String>,
+        type_: Option<String>,
+        c: ComputeResource,
+    ) {
+        let conn = Conn {
+            at,
+            project,
+            name,
+            type_,
+            mode: c.connection_properties_mode,
+            properties: c.connection_properties,
+            description: c.description,
+            default: c.whether_default,
+            id: c.id,
+        };
+        if is_compute {
+            self.computes.push(conn);
+        } else {
+            self.sources.push(conn);
+        }
+    }
+
     fn add(&mut self, r: Response) -> Result<()> {
         let src = r.source.as_str();
         match &r.body {
@@ -402,95 +483,50 @@ impl Gathered {
                 }
             }
             Body::ListComputeResources(b) => {
-                let groups: Vec<_> = b
+                let entries = b
                     .paging_info
                     .iter()
                     .flat_map(|p| &p.compute_resources)
+                    .enumerate()
+                    .flat_map(|(i, g)| {
+                        g.compute_resource.iter().enumerate().map(move |(j, c)| {
+                            let path =
+                                format!("$.PagingInfo.ComputeResources[{i}].ComputeResource[{j}]");
+                            (path, g.name.clone(), g.type_.clone(), c.clone())
+                        })
+                    })
                     .collect();
-                if groups.is_empty() {
-                    return Ok(());
-                }
-                let project = dir_project(&r, "ListComputeResources")?;
-                for (i, g) in groups.into_iter().enumerate() {
-                    for (j, c) in g.compute_resource.iter().enumerate() {
-                        self.computes.push(Conn {
-                            at: at(
-                                src,
-                                format!("$.PagingInfo.ComputeResources[{i}].ComputeResource[{j}]"),
-                            ),
-                            project: project.clone(),
-                            name: g.name.clone().or_else(|| c.name.clone()),
-                            type_: g.type_.clone().or_else(|| c.type_.clone()),
-                            mode: c.connection_properties_mode.clone(),
-                            properties: c.connection_properties.clone(),
-                            description: c.description.clone(),
-                            default: c.whether_default,
-                            id: c.id,
-                        });
-                    }
-                }
+                self.add_listed(true, &r, "ListComputeResources", entries)?;
             }
             Body::GetComputeResource(b) => {
                 if let Some(c) = &b.compute_resource {
-                    let project = match c.project_id {
-                        Some(id) => ProjectRef::Id(id),
-                        None => dir_project(&r, "GetComputeResource")?,
-                    };
-                    self.computes.push(Conn {
-                        at: at(src, "$.ComputeResource".into()),
-                        project,
-                        name: c.name.clone(),
-                        type_: c.type_.clone(),
-                        mode: c.connection_properties_mode.clone(),
-                        properties: c.connection_properties.clone(),
-                        description: c.description.clone(),
-                        default: c.whether_default,
-                        id: c.id,
-                    });
+                    self.add_got(
+                        true,
+                        &r,
+                        "GetComputeResource",
+                        "$.ComputeResource",
+                        c.clone(),
+                    )?;
                 }
             }
             Body::ListDataSources(b) => {
-                let groups: Vec<_> = b.paging_info.iter().flat_map(|p| &p.data_sources).collect();
-                if groups.is_empty() {
-                    return Ok(());
-                }
-                let project = dir_project(&r, "ListDataSources")?;
-                for (i, g) in groups.into_iter().enumerate() {
-                    for (j, x) in g.data_source.iter().enumerate() {
-                        self.sources.push(Conn {
-                            at: at(
-                                src,
-                                format!("$.PagingInfo.DataSources[{i}].DataSource[{j}]"),
-                            ),
-                            project: project.clone(),
-                            name: g.name.clone().or_else(|| x.name.clone()),
-                            type_: g.type_.clone().or_else(|| x.type_.clone()),
-                            mode: x.connection_properties_mode.clone(),
-                            properties: x.connection_properties.clone(),
-                            description: x.description.clone(),
-                            default: None,
-                            id: x.id,
-                        });
-                    }
-                }
+                let entries = b
+                    .paging_info
+                    .iter()
+                    .flat_map(|p| &p.data_sources)
+                    .enumerate()
+                    .flat_map(|(i, g)| {
+                        g.data_source.iter().enumerate().map(move |(j, x)| {
+                            let path = format!("$.PagingInfo.DataSources[{i}].DataSource[{j}]");
+                            (path, g.name.clone(), g.type_.clone(), x.clone().into())
+                        })
+                    })
+                    .collect();
+                self.add_listed(false, &r, "ListDataSources", entries)?;
             }
             Body::GetDataSource(b) => {
                 if let Some(x) = &b.data_source {
-                    let project = match x.project_id {
-                        Some(id) => ProjectRef::Id(id),
-                        None => dir_project(&r, "GetDataSource")?,
-                    };
-                    self.sources.push(Conn {
-                        at: at(src, "$.DataSource".into()),
-                        project,
-                        name: x.name.clone(),
-                        type_: x.type_.clone(),
-                        mode: x.connection_properties_mode.clone(),
-                        properties: x.connection_properties.clone(),
-                        description: x.description.clone(),
-                        default: None,
-                        id: x.id,
-                    });
+                    self.add_got(false, &r, "GetDataSource", "$.DataSource", x.clone().into())?;
                 }
             }
             Body::ListResourceGroups(b) => {
@@ -542,6 +578,25 @@ struct Warnings {
 }
 
 impl Warnings {
+    /// `name` when `parse` takes it, else `None` with a warning naming where it was, why,
+    /// and what is `left_out` with it.
+    fn name<T>(
+        &mut self,
+        a: &At,
+        name: Option<&String>,
+        parse: impl FnOnce(&str) -> Result<T>,
+        left_out: &str,
+    ) -> Option<String> {
+        let name = name.cloned().unwrap_or_default();
+        match parse(&name) {
+            Ok(_) => Some(name),
+            Err(e) => {
+                self.push(INVALID_NAME, format!("{a}: {}: {left_out}", e.message));
+                None
+            }
+        }
+    }
+
     fn push(&mut self, code: &'static str, message: String) {
         if self.seen.insert(message.clone()) {
             self.list.push(Warning::new(code, message));
@@ -893,20 +948,13 @@ fn principal(
     principals: &mut BTreeMap<String, PrincipalDecl>,
     w: &mut Warnings,
 ) -> Option<String> {
-    let user_name = m.user_name.clone().unwrap_or_default();
     let user_id = m.user_id.clone().unwrap_or_default();
-    if let Err(e) = PrincipalName::parse(&user_name) {
-        w.push(
-            INVALID_NAME,
-            format!(
-                "{a}: user {} ({}): {}: the user and its memberships are left out",
-                named(&user_name),
-                named(&user_id),
-                e.message
-            ),
-        );
-        return None;
-    }
+    let user_name = w.name(
+        a,
+        m.user_name.as_ref(),
+        PrincipalName::parse,
+        &format!("user {} and its memberships are left out", named(&user_id)),
+    )?;
     if parse_principal_id(&user_id).is_err() {
         w.push(
             UNMAPPED,
@@ -946,17 +994,12 @@ fn principal(
 
 /// A project as a workspace, or `None` (warned) when its name cannot be one.
 fn workspace_decl(a: &At, p: &Project, w: &mut Warnings) -> Option<WorkspaceDecl> {
-    let name = p.name.clone().unwrap_or_default();
-    if let Err(e) = WorkspaceName::parse(&name) {
-        w.push(
-            INVALID_NAME,
-            format!(
-                "{a}: {}: the workspace and all in it are left out",
-                e.message
-            ),
-        );
-        return None;
-    }
+    let name = w.name(
+        a,
+        p.name.as_ref(),
+        WorkspaceName::parse,
+        "the workspace and all in it are left out",
+    )?;
     let mut d = WorkspaceDecl {
         name: name.clone(),
         id: p.id,
@@ -1018,17 +1061,12 @@ fn workspace_decl(a: &At, p: &Project, w: &mut Warnings) -> Option<WorkspaceDecl
 
 /// A resource group as the manifest declares it, or `None` (warned).
 fn group_decl(a: &At, g: &ResourceGroup, w: &mut Warnings) -> Option<ResourceGroupDecl> {
-    let name = g.name.clone().unwrap_or_default();
-    if let Err(e) = GroupName::parse(&name) {
-        w.push(
-            INVALID_NAME,
-            format!(
-                "{a}: {}: the resource group and its bindings are left out",
-                e.message
-            ),
-        );
-        return None;
-    }
+    let name = w.name(
+        a,
+        g.name.as_ref(),
+        GroupName::parse,
+        "the resource group and its bindings are left out",
+    )?;
     let status = g.status.as_deref().unwrap_or("Normal");
     if ["Deleted", "Deleting"]
         .iter()
@@ -1136,11 +1174,14 @@ fn connection(c: &Conn, ws: &str, is_compute: bool, w: &mut Warnings) -> Result<
         "data source"
     };
     let a = &c.at;
-    let name = c.name.clone().unwrap_or_default();
-    if let Err(e) = ObjectName::parse(&name, what) {
-        w.push(INVALID_NAME, format!("{a}: {}: left out", e.message));
+    let Some(name) = w.name(
+        a,
+        c.name.as_ref(),
+        |n| ObjectName::parse(n, what),
+        "left out",
+    ) else {
         return Ok(None);
-    }
+    };
     let type_name = c.type_.clone().unwrap_or_default();
     let spec: &TypeSpec = match types::lookup(&type_name) {
         Some(t) if t.compute || !is_compute => t,
@@ -1252,5 +1293,120 @@ fn guess_mode(
         (1, _) => hinted.first().and_then(|m| spec.mode(*m)),
         (_, 1) => spec.modes.first(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn response(source: &str, dir: Option<&str>, body: Value) -> Response {
+        Response {
+            source: source.into(),
+            dir: dir.map(str::to_string),
+            body: read(&body.to_string(), source).expect("reads"),
+        }
+    }
+
+    #[test]
+    fn each_body_is_recognised_by_its_keys() {
+        let cases = [
+            (json!({"PagingInfo": {"Projects": []}}), Kind::ListProjects),
+            (
+                json!({"PagingInfo": {"ProjectRoles": []}}),
+                Kind::ListProjectRoles,
+            ),
+            (
+                json!({"PagingInfo": {"ResourceGroupList": []}, "Success": true}),
+                Kind::ListResourceGroups,
+            ),
+            (
+                json!({"ProjectIdList": [], "RequestId": "R"}),
+                Kind::ListResourceGroupAssociateProjects,
+            ),
+            (json!({"DataSource": {"Id": 1}}), Kind::GetDataSource),
+            (
+                json!({"ComputeResource": {"Id": 1}}),
+                Kind::GetComputeResource,
+            ),
+            (json!({"Project": {"Id": 1}}), Kind::GetProject),
+        ];
+        for (body, kind) in cases {
+            assert_eq!(Kind::of(&body), Some(kind), "{body}");
+        }
+        assert_eq!(Kind::of(&json!({"PagingInfo": {"TotalCount": 0}})), None);
+        assert_eq!(Kind::of(&json!([1, 2])), None);
+    }
+
+    #[test]
+    fn bodies_that_name_their_workspace_need_no_directory() {
+        let out = to_manifest(vec![
+            response(
+                "p.json",
+                None,
+                json!({"Project": {"Id": 7, "Name": "fin_ws", "Owner": "1111111111111111", "Status": "Frozen"}}),
+            ),
+            response(
+                "m.json",
+                None,
+                json!({"ProjectMember": {"ProjectId": 7, "UserId": "22", "UserName": "ann",
+                    "Roles": [{"Code": "role_project_dev", "Type": "System"}], "Status": "Normal"}}),
+            ),
+            response(
+                "d.json",
+                None,
+                json!({"DataSource": {"ProjectId": 7, "Name": "pg", "Type": "postgresql", "Id": 9,
+                    "ConnectionPropertiesMode": "UrlMode",
+                    "ConnectionProperties": {"envType": "Prod", "address": [{"host": "db", "port": 5432}], "database": "d", "username": "u"}}}),
+            ),
+        ])
+        .unwrap();
+        let w = &out.manifest.workspace[0];
+        assert_eq!((w.name.as_str(), w.id), ("fin_ws", Some(7)));
+        // Frozen (overdue) is disabled, as model::api maps it.
+        assert_eq!(w.status.as_deref(), Some("disabled"));
+        assert_eq!(w.member[0].user, "ann");
+        let d = &w.datasource[0];
+        assert_eq!(
+            (d.name.as_str(), d.id, d.env.as_str()),
+            ("pg", Some(9), "prod")
+        );
+        let props = d.properties.as_ref().unwrap();
+        assert_eq!(props["address"], PropValue::Plain("db:5432".into()));
+        assert_eq!(
+            props["password"],
+            PropValue::Env("DWCTL_SECRET_FIN__WS_PG_PROD_PASSWORD".into())
+        );
+        assert_eq!(out.account.as_deref(), Some("1111111111111111"));
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    }
+
+    #[test]
+    fn pages_read_twice_count_once_and_owners_that_differ_are_named() {
+        let page = json!({"PagingInfo": {"Projects": [
+            {"Id": 1, "Name": "one_ws", "Owner": "1111111111111111"},
+            {"Id": 2, "Name": "two_ws", "Owner": "2222222222222222"}
+        ]}});
+        let out = to_manifest(vec![
+            response("a.json", None, page.clone()),
+            response("b.json", None, page),
+        ])
+        .unwrap();
+        assert_eq!(out.manifest.workspace.len(), 2);
+        assert_eq!(out.account.as_deref(), Some("1111111111111111"));
+        assert_eq!(out.warnings.len(), 1);
+        assert!(out.warnings[0].message.contains("2 accounts"));
+    }
+
+    #[test]
+    fn a_list_without_its_workspace_is_refused() {
+        let body = json!({"PagingInfo": {"ComputeResources": [{"Name": "mc", "Type": "maxcompute", "ComputeResource": [{"Id": 1}]}]}});
+        let e = to_manifest(vec![response("c.json", None, body)]).unwrap_err();
+        assert!(
+            e.message.contains("cannot tell which workspace"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -54,6 +54,47 @@ macro_rules! shape {
     };
 }
 
+/// A list's response body `$body` and its `PagingInfo` `$paging`, holding `$items`;
+/// the paging numbers of type `$n`, read leniently by `$lenient`; `$extra` fields beside.
+macro_rules! list_body {
+    (
+        $body:ident, $paging:ident { $items:ident: $item:ty } $n:ty, $lenient:literal
+        $(, $extra:ident: $ety:ty)*
+    ) => {
+        shape! {
+            pub struct $paging {
+                #[serde(deserialize_with = $lenient)]
+                pub page_number: Option<$n>,
+                #[serde(deserialize_with = $lenient)]
+                pub page_size: Option<$n>,
+                pub $items: Vec<$item>,
+                #[serde(deserialize_with = $lenient)]
+                pub total_count: Option<$n>,
+            }
+        }
+        shape! {
+            pub struct $body {
+                pub paging_info: Option<$paging>,
+                pub request_id: Option<String>,
+                $(pub $extra: $ety,)*
+            }
+        }
+    };
+}
+
+/// A Get action's response body `$body`, holding one `$item` as `$field`.
+macro_rules! get_body {
+    ($body:ident { $field:ident: $item:ty } $(, $extra:ident: $ety:ty)*) => {
+        shape! {
+            pub struct $body {
+                pub $field: Option<$item>,
+                pub request_id: Option<String>,
+                $(pub $extra: $ety,)*
+            }
+        }
+    };
+}
+
 // ---------------------------------------------------------------------------------------
 // Common pieces
 // ---------------------------------------------------------------------------------------
@@ -101,37 +142,14 @@ shape! {
     }
 }
 
-shape! {
-    pub struct ListProjectsPagingInfo {
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_number: Option<i64>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_size: Option<i64>,
-        pub projects: Vec<Project>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub total_count: Option<i64>,
-    }
-}
-
-shape! {
-    pub struct ListProjectsResponseBody {
-        pub paging_info: Option<ListProjectsPagingInfo>,
-        pub request_id: Option<String>,
-    }
-}
+list_body!(ListProjectsResponseBody, ListProjectsPagingInfo { projects: Project } i64, "lenient_int");
+get_body!(GetProjectResponseBody { project: Project });
 
 shape! {
     /// `_create_project_response_body.py`: `ProjectId` is the deprecated copy of `Id`.
     pub struct CreateProjectResponseBody {
         pub id: Option<i64>,
         pub project_id: Option<i64>,
-        pub request_id: Option<String>,
-    }
-}
-
-shape! {
-    pub struct GetProjectResponseBody {
-        pub project: Option<Project>,
         pub request_id: Option<String>,
     }
 }
@@ -164,31 +182,13 @@ shape! {
     }
 }
 
-shape! {
-    pub struct ListProjectMembersPagingInfo {
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_number: Option<i64>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_size: Option<i64>,
-        pub project_members: Vec<ProjectMember>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub total_count: Option<i64>,
-    }
-}
-
-shape! {
-    pub struct ListProjectMembersResponseBody {
-        pub paging_info: Option<ListProjectMembersPagingInfo>,
-        pub request_id: Option<String>,
-    }
-}
-
-shape! {
-    pub struct GetProjectMemberResponseBody {
-        pub project_member: Option<ProjectMember>,
-        pub request_id: Option<String>,
-    }
-}
+list_body!(
+    ListProjectMembersResponseBody,
+    ListProjectMembersPagingInfo { project_members: ProjectMember } i64, "lenient_int"
+);
+get_body!(GetProjectMemberResponseBody {
+    project_member: ProjectMember
+});
 
 // ---------------------------------------------------------------------------------------
 // Roles (`_list_project_roles_response_body.py`, `_get_project_role_response_body.py`)
@@ -216,61 +216,75 @@ shape! {
     }
 }
 
-shape! {
-    /// The paging fields are strings in this model (and only this one).
-    pub struct ListProjectRolesPagingInfo {
-        #[serde(deserialize_with = "lenient_text")]
-        pub page_number: Option<String>,
-        #[serde(deserialize_with = "lenient_text")]
-        pub page_size: Option<String>,
-        pub project_roles: Vec<ProjectRole>,
-        #[serde(deserialize_with = "lenient_text")]
-        pub total_count: Option<String>,
-    }
-}
-
-shape! {
-    pub struct ListProjectRolesResponseBody {
-        pub paging_info: Option<ListProjectRolesPagingInfo>,
-        pub request_id: Option<String>,
-    }
-}
-
-shape! {
-    pub struct GetProjectRoleResponseBody {
-        pub project_role: Option<ProjectRole>,
-        pub request_id: Option<String>,
-    }
-}
+// The paging fields are strings in this model (and only this one).
+list_body!(
+    ListProjectRolesResponseBody,
+    ListProjectRolesPagingInfo { project_roles: ProjectRole } String, "lenient_text"
+);
+get_body!(GetProjectRoleResponseBody {
+    project_role: ProjectRole
+});
 
 // ---------------------------------------------------------------------------------------
 // Compute resources (`_list_compute_resources_response_body.py`,
 // `_get_compute_resource_response_body.py`)
 // ---------------------------------------------------------------------------------------
 
-shape! {
-    /// One compute resource in one environment. In ListComputeResources (an entry of a
-    /// [`ComputeResourceGroup`]) `Name`, `Type`, `ProjectId` and `QualifiedName` are left
-    /// out; GetComputeResource has them all.
-    pub struct ComputeResource {
+/// Two shapes with the same fields and one more: `$name`, and `$more` which adds `$extra`
+/// (with `From<$name>`, the extra field left out).
+macro_rules! shapes_with_one_more {
+    (
+        $(#[$m:meta])* $name:ident;
+        $(#[$mm:meta])* $more:ident { $(#[$em:meta])* $extra:ident : $ety:ty }
+        { $( $(#[$fm:meta])* $field:ident : $ty:ty ),* $(,)? }
+    ) => {
+        shape! {
+            $(#[$m])*
+            pub struct $name { $( $(#[$fm])* pub $field: $ty, )* }
+        }
+        shape! {
+            $(#[$mm])*
+            pub struct $more { $( $(#[$fm])* pub $field: $ty, )* $(#[$em])* pub $extra: $ety }
+        }
+        impl From<$name> for $more {
+            fn from(x: $name) -> Self {
+                $more { $( $field: x.$field, )* $extra: Default::default() }
+            }
+        }
+    };
+}
+
+shapes_with_one_more! {
+    /// One data source in one environment. In ListDataSources (an entry of a
+    /// [`DataSourceGroup`]) `Name`, `Type` and `ProjectId` are left out; GetDataSource has
+    /// them all.
+    DataSource;
+    /// One compute resource in one environment: a [`DataSource`]'s fields and
+    /// `WhetherDefault`. In ListComputeResources (an entry of a [`ComputeResourceGroup`])
+    /// `Name`, `Type`, `ProjectId` and `QualifiedName` are left out; GetComputeResource
+    /// has them all.
+    ComputeResource {
+        /// The default compute resource of its type (in its environment).
+        whether_default: Option<bool>
+    }
+    {
         /// An object, `envType` (Dev/Prod) inside; secrets are never returned.
-        pub connection_properties: Option<Value>,
+        connection_properties: Option<Value>,
         /// InstanceMode, UrlMode, CdhMode.
-        pub connection_properties_mode: Option<String>,
+        connection_properties_mode: Option<String>,
         /// Epoch milliseconds.
-        pub create_time: Option<i64>,
+        create_time: Option<i64>,
         /// A user id.
-        pub create_user: Option<String>,
-        pub description: Option<String>,
-        pub id: Option<i64>,
-        pub modify_time: Option<i64>,
-        pub modify_user: Option<String>,
-        pub name: Option<String>,
-        pub project_id: Option<i64>,
-        pub qualified_name: Option<String>,
+        create_user: Option<String>,
+        description: Option<String>,
+        id: Option<i64>,
+        modify_time: Option<i64>,
+        modify_user: Option<String>,
+        name: Option<String>,
+        project_id: Option<i64>,
+        qualified_name: Option<String>,
         #[serde(rename = "Type")]
-        pub type_: Option<String>,
-        pub whether_default: Option<bool>,
+        type_: Option<String>,
     }
 }
 
@@ -284,58 +298,17 @@ shape! {
     }
 }
 
-shape! {
-    pub struct ListComputeResourcesPagingInfo {
-        pub compute_resources: Vec<ComputeResourceGroup>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_number: Option<i64>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_size: Option<i64>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub total_count: Option<i64>,
-    }
-}
-
-shape! {
-    pub struct ListComputeResourcesResponseBody {
-        pub paging_info: Option<ListComputeResourcesPagingInfo>,
-        pub request_id: Option<String>,
-    }
-}
-
-shape! {
-    pub struct GetComputeResourceResponseBody {
-        pub compute_resource: Option<ComputeResource>,
-        pub request_id: Option<String>,
-    }
-}
+list_body!(
+    ListComputeResourcesResponseBody,
+    ListComputeResourcesPagingInfo { compute_resources: ComputeResourceGroup } i64, "lenient_int"
+);
+get_body!(GetComputeResourceResponseBody {
+    compute_resource: ComputeResource
+});
 
 // ---------------------------------------------------------------------------------------
 // Data sources (`_list_data_sources_response_body.py`, `_get_data_source_response_body.py`)
 // ---------------------------------------------------------------------------------------
-
-shape! {
-    /// One data source in one environment. In ListDataSources (an entry of a
-    /// [`DataSourceGroup`]) `Name`, `Type` and `ProjectId` are left out; GetDataSource has
-    /// them all.
-    pub struct DataSource {
-        /// An object, `envType` (Dev/Prod) inside; secrets are never returned.
-        pub connection_properties: Option<Value>,
-        /// InstanceMode, UrlMode (CdhMode for some types).
-        pub connection_properties_mode: Option<String>,
-        pub create_time: Option<i64>,
-        pub create_user: Option<String>,
-        pub description: Option<String>,
-        pub id: Option<i64>,
-        pub modify_time: Option<i64>,
-        pub modify_user: Option<String>,
-        pub name: Option<String>,
-        pub project_id: Option<i64>,
-        pub qualified_name: Option<String>,
-        #[serde(rename = "Type")]
-        pub type_: Option<String>,
-    }
-}
 
 shape! {
     /// ListDataSources' entries: one name and type, its environments.
@@ -347,31 +320,13 @@ shape! {
     }
 }
 
-shape! {
-    pub struct ListDataSourcesPagingInfo {
-        pub data_sources: Vec<DataSourceGroup>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_number: Option<i64>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_size: Option<i64>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub total_count: Option<i64>,
-    }
-}
-
-shape! {
-    pub struct ListDataSourcesResponseBody {
-        pub paging_info: Option<ListDataSourcesPagingInfo>,
-        pub request_id: Option<String>,
-    }
-}
-
-shape! {
-    pub struct GetDataSourceResponseBody {
-        pub data_source: Option<DataSource>,
-        pub request_id: Option<String>,
-    }
-}
+list_body!(
+    ListDataSourcesResponseBody,
+    ListDataSourcesPagingInfo { data_sources: DataSourceGroup } i64, "lenient_int"
+);
+get_body!(GetDataSourceResponseBody {
+    data_source: DataSource
+});
 
 // ---------------------------------------------------------------------------------------
 // Resource groups (`_list_resource_groups_response_body.py`,
@@ -387,121 +342,75 @@ shape! {
     }
 }
 
-shape! {
-    /// A resource group as GetResourceGroup returns it (`DefaultVswitchId`).
-    pub struct ResourceGroup {
-        pub aliyun_resource_group_id: Option<String>,
-        pub aliyun_resource_tags: Vec<Tag>,
-        pub create_time: Option<i64>,
-        pub create_user: Option<String>,
-        pub default_vpc_id: Option<String>,
-        pub default_vswitch_id: Option<String>,
-        /// E.g. `Serverless_res_group_524257424564736_6831777003425280`.
-        pub id: Option<String>,
-        pub name: Option<String>,
-        pub order_instance_id: Option<String>,
-        /// PrePaid or PostPaid.
-        pub payment_type: Option<String>,
-        pub remark: Option<String>,
-        /// CommonV2, ExclusiveScheduler, ExclusiveDataIntegration, ExclusiveDataService.
-        pub resource_group_type: Option<String>,
-        pub spec: Option<Spec>,
-        /// Normal, Stop, Deleted, Creating, CreateFailed, Updating, UpdateFailed,
-        /// Deleting, DeleteFailed, Timeout, Freezed, Starting.
-        pub status: Option<String>,
-    }
+/// The two shapes of a resource group, which differ in one field's name only (with
+/// `From` both ways).
+macro_rules! group_shapes {
+    (
+        $(#[$m:meta])* $name:ident { $(#[$vm:meta])* $vsw:ident }
+        $(#[$lm:meta])* $list:ident { $(#[$lvm:meta])* $lvsw:ident }
+        { $( $(#[$fm:meta])* $field:ident : $ty:ty ),* $(,)? }
+    ) => {
+        shape! {
+            $(#[$m])*
+            pub struct $name { $( $(#[$fm])* pub $field: $ty, )* $(#[$vm])* pub $vsw: Option<String> }
+        }
+        shape! {
+            $(#[$lm])*
+            pub struct $list { $( $(#[$fm])* pub $field: $ty, )* $(#[$lvm])* pub $lvsw: Option<String> }
+        }
+        impl From<$name> for $list {
+            fn from(g: $name) -> Self {
+                $list { $( $field: g.$field, )* $lvsw: g.$vsw }
+            }
+        }
+        impl From<$list> for $name {
+            fn from(g: $list) -> Self {
+                $name { $( $field: g.$field, )* $vsw: g.$lvsw }
+            }
+        }
+    };
 }
 
-shape! {
+group_shapes! {
+    /// A resource group as GetResourceGroup returns it (`DefaultVswitchId`).
+    ResourceGroup {
+        /// The default vSwitch.
+        default_vswitch_id
+    }
     /// A resource group as ListResourceGroups returns it: as [`ResourceGroup`], but the
     /// vSwitch is spelt `DefaultVswicthId` (sic, the SDK reads it so).
-    pub struct ResourceGroupListItem {
-        pub aliyun_resource_group_id: Option<String>,
-        pub aliyun_resource_tags: Vec<Tag>,
-        pub create_time: Option<i64>,
-        pub create_user: Option<String>,
-        pub default_vpc_id: Option<String>,
-        pub default_vswicth_id: Option<String>,
-        pub id: Option<String>,
-        pub name: Option<String>,
-        pub order_instance_id: Option<String>,
-        pub payment_type: Option<String>,
-        pub remark: Option<String>,
-        pub resource_group_type: Option<String>,
-        pub spec: Option<Spec>,
-        pub status: Option<String>,
+    ResourceGroupListItem {
+        /// The default vSwitch, so spelt.
+        default_vswicth_id
+    }
+    {
+        aliyun_resource_group_id: Option<String>,
+        aliyun_resource_tags: Vec<Tag>,
+        create_time: Option<i64>,
+        create_user: Option<String>,
+        default_vpc_id: Option<String>,
+        /// E.g. `Serverless_res_group_524257424564736_6831777003425280`.
+        id: Option<String>,
+        name: Option<String>,
+        order_instance_id: Option<String>,
+        /// PrePaid or PostPaid.
+        payment_type: Option<String>,
+        remark: Option<String>,
+        /// CommonV2, ExclusiveScheduler, ExclusiveDataIntegration, ExclusiveDataService.
+        resource_group_type: Option<String>,
+        spec: Option<Spec>,
+        /// Normal, Stop, Deleted, Creating, CreateFailed, Updating, UpdateFailed,
+        /// Deleting, DeleteFailed, Timeout, Freezed, Starting.
+        status: Option<String>,
     }
 }
 
-impl From<ResourceGroup> for ResourceGroupListItem {
-    fn from(g: ResourceGroup) -> Self {
-        ResourceGroupListItem {
-            aliyun_resource_group_id: g.aliyun_resource_group_id,
-            aliyun_resource_tags: g.aliyun_resource_tags,
-            create_time: g.create_time,
-            create_user: g.create_user,
-            default_vpc_id: g.default_vpc_id,
-            default_vswicth_id: g.default_vswitch_id,
-            id: g.id,
-            name: g.name,
-            order_instance_id: g.order_instance_id,
-            payment_type: g.payment_type,
-            remark: g.remark,
-            resource_group_type: g.resource_group_type,
-            spec: g.spec,
-            status: g.status,
-        }
-    }
-}
-
-impl From<ResourceGroupListItem> for ResourceGroup {
-    fn from(g: ResourceGroupListItem) -> Self {
-        ResourceGroup {
-            aliyun_resource_group_id: g.aliyun_resource_group_id,
-            aliyun_resource_tags: g.aliyun_resource_tags,
-            create_time: g.create_time,
-            create_user: g.create_user,
-            default_vpc_id: g.default_vpc_id,
-            default_vswitch_id: g.default_vswicth_id,
-            id: g.id,
-            name: g.name,
-            order_instance_id: g.order_instance_id,
-            payment_type: g.payment_type,
-            remark: g.remark,
-            resource_group_type: g.resource_group_type,
-            spec: g.spec,
-            status: g.status,
-        }
-    }
-}
-
-shape! {
-    pub struct ListResourceGroupsPagingInfo {
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_number: Option<i64>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub page_size: Option<i64>,
-        pub resource_group_list: Vec<ResourceGroupListItem>,
-        #[serde(deserialize_with = "lenient_int")]
-        pub total_count: Option<i64>,
-    }
-}
-
-shape! {
-    pub struct ListResourceGroupsResponseBody {
-        pub paging_info: Option<ListResourceGroupsPagingInfo>,
-        pub request_id: Option<String>,
-        pub success: Option<bool>,
-    }
-}
-
-shape! {
-    pub struct GetResourceGroupResponseBody {
-        pub request_id: Option<String>,
-        pub resource_group: Option<ResourceGroup>,
-        pub success: Option<bool>,
-    }
-}
+list_body!(
+    ListResourceGroupsResponseBody,
+    ListResourceGroupsPagingInfo { resource_group_list: ResourceGroupListItem } i64, "lenient_int",
+    success: Option<bool>
+);
+get_body!(GetResourceGroupResponseBody { resource_group: ResourceGroup }, success: Option<bool>);
 
 shape! {
     /// The workspaces a group is bound to. The group is the request's

@@ -63,7 +63,7 @@ fn a_directory_of_responses_becomes_the_manifest_with_warnings_for_what_it_canno
         "projects-2.json $.PagingInfo.Projects[0]: invalid workspace name 'mk'",
         "groups.json $.PagingInfo.ResourceGroupList[2]: resource group bigdata_old is of type ExclusiveBigData",
         "roles.json $.PagingInfo.ProjectRoles[4]: role role_project_custom_etl (UserCustom) is not one of dwctl's ten roles",
-        "members-2.json $.PagingInfo.ProjectMembers[1]: user Carol Smith (2000000000000003): invalid principal name",
+        "members-2.json $.PagingInfo.ProjectMembers[1]: invalid principal name 'Carol Smith': user 2000000000000003 and its memberships are left out",
         "10002/members.json $.PagingInfo.ProjectMembers[1]: dave holds no role dwctl knows in lab_basic",
         "role role_project_custom_etl is not one of dwctl's ten roles: left out of 2 memberships",
         "datasources.json $.PagingInfo.DataSources[2].DataSource[0]: data source sora_finance/hana_sales: type saphana is not one dwctl knows",
@@ -235,6 +235,18 @@ fn apply_into_an_empty_catalog_then_export_agrees() {
 }
 
 #[test]
+fn an_actor_without_the_rights_is_denied_the_whole_import() {
+    let env = target();
+    env.run(&["user", "add", "eve"]).ok();
+    let r = env.refused(
+        &["import", "--from-api", &tenant(), "--apply", "--as", "eve"],
+        5,
+        "eve may not",
+    );
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
 fn apply_needs_the_secrets_the_api_never_returns() {
     let env = Env::new();
     let r = env.refused(
@@ -303,7 +315,7 @@ fn malformed_input_is_exit_2_with_file_line_column_and_json_path() {
     );
     refused_with(
         "datasources.json",
-        "{\"PagingInfo\": {\"DataSources\": [{\"Name\": \"x\", \"Type\": \"mysql\", \"DataSource\": []}]}}",
+        "{\"PagingInfo\": {\"DataSources\": [{\"Name\": \"x\", \"Type\": \"mysql\", \"DataSource\": [{\"Id\": 1}]}]}}",
         &["datasources.json", "cannot tell which workspace this ListDataSources response is about", "DIR/<Id>/datasources.json"],
     );
     refused_with(
