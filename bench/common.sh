@@ -40,3 +40,30 @@ rss() {
   cat "$work/rss"
 }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+
+# ---- the large catalog ----------------------------------------------------------------
+# large.db (and large.toml, empty.db) in the work folder: the large manifest with $1 spare
+# principals for P1 and the p11_user_NNNN ones P11 adds (serve_bench.rs's count).
+p11_users=800
+build_large() {
+  echo "bench: generating the manifest and building the catalog in $work" >&2
+  awk -v p1_users="$1" -v p11_users="$p11_users" -f "$root/bench/gen_manifest.awk" > large.toml
+  rm -f empty.db large.db
+  "$dw" --catalog empty.db -q init --account-id 1234567890123456 >/dev/null
+  cp empty.db large.db
+  "$dw" --catalog large.db -q apply --file large.toml --yes >/dev/null || fail "apply of the large manifest failed"
+  sqlite3 large.db "SELECT 'bench: ' || (SELECT count(*) FROM workspace) || ' workspaces, ' || (SELECT count(*) FROM member) || ' memberships, ' || (SELECT count(*) FROM datasource) || ' data sources, ' || (SELECT count(*) FROM resource_group) || ' resource groups, ' || (SELECT count(*) FROM audit) || ' audit events'" >&2
+}
+
+# ---- P10-P11: dwctl serve under load ----------------------------------------------------
+# The load generator is xtask's (xtask/src/serve_bench.rs), built in release: it prints
+# one tab-separated row per case, printed here by verdict.sh's line. Needs large.db.
+serve_cases() {
+  cargo build --release --quiet -p xtask --manifest-path "$root/Cargo.toml"
+  echo "bench: P10-P11 on large.db; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  local rows
+  rows=$("$root/target/release/xtask" serve-cases "$dw" large.db) || fail "P10-P11 failed"
+  while IFS=$'\t' read -r c what a b r target ok; do
+    line "$c" "$what" "$a" "$b" "$r" "$target" "$ok"
+  done <<< "$rows"
+}

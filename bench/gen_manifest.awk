@@ -1,7 +1,8 @@
 # The large manifest of quality.md "Performance": 1,000 workspaces, 100,000 memberships
 # (one workspace with 20,000 members), 5,000 data sources, 200 resource groups, plus the
 # principals they need and the spare principals the P1 runs add one at a time.
-#   awk -v p1_users=N [-v size=s|l|xl] -f bench/gen_manifest.awk > large.toml
+#   awk -v p1_users=N [-v p11_users=M] [-v size=s|l|xl] -f bench/gen_manifest.awk > large.toml
+# p11_users: spare principals p11_user_NNNN that P10-P11 (bench/serve.sh) add (default 0).
 # size (issue 17's sizes, bench/scale.sh): l (the default) is the large manifest; s is a
 # tenth of it (100 workspaces, 10,000 memberships), xl ten times it (10,000 workspaces,
 # 1,000,000 memberships, 200,000 principals, 50,000 data sources, 2,000 groups). s and xl
@@ -32,6 +33,7 @@ BEGIN {
         print ""
     }
     for (p = 0; p < p1_users; p++) printf "[[principal]]\nname = \"p1_user_%03d\"\n\n", p
+    for (p = 0; p < p11_users + 0; p++) printf "[[principal]]\nname = \"p11_user_%04d\"\n\n", p
     for (g = 0; g < groups; g++) {
         printf "[[resource_group]]\nname = \"" group_fmt "\"\nspec = %d\n", g, 2 + g % 8
         if (g % 4 == 0) printf "vpc = \"vpc-bench%03d\"\nvswitch = \"vsw-bench%03d\"\n", g, g

@@ -3,7 +3,7 @@
 # counterpart on the same catalog file, whole process against whole process.
 #
 #   cargo xtask bench  (or bench/run.sh)   build the release binary and the large
-#                                          catalog, run P1-P6
+#                                          catalog, run P1-P6, then P10-P11 (serve_cases)
 #
 # The work is running processes and timing them, which a shell does with no extra
 # dependency; `cargo xtask bench` only runs this script.
@@ -27,14 +27,7 @@ source "$root/bench/common.sh"
 source "$root/bench/verdict.sh"
 
 # ---- the large catalog ----------------------------------------------------------------
-p1_users=$((2 * runs))
-echo "bench: generating the manifest and building the catalog in $work" >&2
-awk -v p1_users="$p1_users" -f "$root/bench/gen_manifest.awk" > large.toml
-rm -f empty.db large.db
-"$dw" --catalog empty.db -q init --account-id 1234567890123456 >/dev/null
-cp empty.db large.db
-"$dw" --catalog large.db -q apply --file large.toml --yes >/dev/null || fail "apply of the large manifest failed"
-sqlite3 large.db "SELECT 'bench: ' || (SELECT count(*) FROM workspace) || ' workspaces, ' || (SELECT count(*) FROM member) || ' memberships, ' || (SELECT count(*) FROM datasource) || ' data sources, ' || (SELECT count(*) FROM resource_group) || ' resource groups, ' || (SELECT count(*) FROM audit) || ' audit events'" >&2
+build_large $((2 * runs))
 sqlite3 -cmd "ATTACH 'empty.db' AS empty" large.db < "$root/bench/sql/p3_make_inserts.sql" > p3_inserts.sql
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
@@ -119,5 +112,8 @@ if [[ -x /usr/bin/time ]]; then
 else
   line P6 "peak RSS (needs /usr/bin/time)" "n/a" "n/a" "-" "<= 30 MiB" "n/a"
 fi
+
+# ---- P10-P11: dwctl serve under signed load (bench/serve.sh runs them alone) ----------
+serve_cases
 
 verdict || exit 1

@@ -207,6 +207,7 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
                     cli::LogFormatArg::Json => output::serve_log::LogFormat::Json,
                     cli::LogFormatArg::Text => output::serve_log::LogFormat::Text,
                 },
+                bench_constant: a.bench_constant,
             },
         ),
     }

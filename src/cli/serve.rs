@@ -19,6 +19,11 @@ pub struct ServeArgs {
     /// One line per request on stderr, as json or text
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub log_format: LogFormatArg,
+    /// Benchmarking only (hidden; README "Serving the DataWorks API", Limits): answer
+    /// every request with one constant body, skipping authentication and the catalog, so
+    /// that `cargo xtask bench --serve` measures the HTTP stack's own limit (P10).
+    #[arg(long, hide = true)]
+    pub bench_constant: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -61,7 +61,14 @@ pub struct Options {
     pub tls: Option<(PathBuf, PathBuf)>,
     pub insecure_http: bool,
     pub log_format: LogFormat,
+    /// Benchmarking only (`--bench-constant`, hidden): every request is answered with
+    /// [`CONSTANT`] in place of authentication and the action; the body read, the hop to
+    /// the blocking pool, the log line and the response are the same as for a real call.
+    pub bench_constant: bool,
 }
+
+/// The answer of `--bench-constant`.
+const CONSTANT: &str = "Constant";
 
 /// The state every request shares.
 struct State {
@@ -71,6 +78,7 @@ struct State {
     /// Nonces seen within the date window, with when they expire.
     nonces: Mutex<HashMap<String, Instant>>,
     log_format: LogFormat,
+    bench_constant: bool,
 }
 
 /// Serve until SIGTERM or SIGINT; then finish the requests in flight and return.
@@ -96,6 +104,7 @@ pub fn run(settings: Settings, opts: Options) -> Result<()> {
         writer: Mutex::new(writer),
         nonces: Mutex::new(HashMap::new()),
         log_format: opts.log_format,
+        bench_constant: opts.bench_constant,
         settings: settings.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -267,7 +276,19 @@ async fn handle(
         Ok(body) => {
             let st = state.clone();
             let parts = parts.clone();
-            match tokio::task::spawn_blocking(move || st.call(&parts, &body)).await {
+            let call = move || {
+                if st.bench_constant {
+                    let action = action_of(&parts, &Params::new());
+                    (
+                        Ok(serde_json::json!({ CONSTANT: true })),
+                        action,
+                        String::new(),
+                    )
+                } else {
+                    st.call(&parts, &body)
+                }
+            };
+            match tokio::task::spawn_blocking(call).await {
                 Ok(done) => done,
                 Err(_) => (
                     Err(ApiError::new(

@@ -975,3 +975,24 @@ fn round_trip_through_the_sdk_and_import() {
         assert_eq!(ids(&env, args, key), ids(&copy, args, key), "{args:?}");
     }
 }
+
+/// `--bench-constant` (benchmarking only, README) is out of `--help`, answers an unsigned
+/// request with its constant body, and reads or changes nothing.
+#[test]
+fn the_benchmarking_constant_is_hidden_and_touches_nothing() {
+    let env = setup();
+    let help = env.cmd(&["serve", "--help"]).output().unwrap();
+    assert!(help.status.success());
+    assert!(!String::from_utf8_lossy(&help.stdout).contains("bench-constant"));
+    let before = env.rows();
+    let server = Server::start_with(
+        &env,
+        &["serve", "--listen", "127.0.0.1:0", "--bench-constant"],
+    );
+    let (s, body) = server.raw(b"POST / HTTP/1.1\r\nhost: x\r\nx-acs-action: CreateProject\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    assert_eq!(s, 200, "{body}");
+    assert!(body.contains("\"Constant\":true"), "{body}");
+    assert_eq!(env.rows(), before);
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+}

@@ -1,16 +1,23 @@
 //! Project chores. `cargo xtask gen` writes completions/ and man/ from the clap definition;
 //! `cargo xtask gen --check` exits 1 when they differ from freshly generated files.
 //! `cargo xtask bench` and `cargo xtask stress` run bench/run.sh and bench/stress.sh;
-//! `cargo xtask bench --size xl` runs bench/scale.sh; `cargo xtask bench --pg` bench/pg.sh.
+//! `cargo xtask bench --size xl` runs bench/scale.sh; `cargo xtask bench --pg` bench/pg.sh;
+//! `cargo xtask bench --serve` runs bench/serve.sh (P10-P11), which runs this program's
+//! load generator (`serve-cases`, serve_bench.rs) built in release.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask gen [--check] | bench [--size l|xl | --pg] | stress
+mod serve_bench;
+
+const USAGE: &str =
+    "usage: cargo xtask gen [--check] | bench [--size l|xl | --pg | --serve] | stress
   gen          write completions/ and man/ from the clap definition
   gen --check  exit 1 when completions/ or man/ differ from freshly generated files
-  bench        the performance cases P1-P6 beside sqlite3 (bench/run.sh)
+  bench        the performance cases P1-P6 beside sqlite3, then P10-P11 (bench/run.sh)
+  bench --serve
+               P10-P11 alone: dwctl serve under signed load (bench/serve.sh)
   bench --size xl
                the scale cases P12-P14 on S and XL catalogs (bench/scale.sh; minutes)
   bench --pg   the PostgreSQL cases P7-P9 beside psql (bench/pg.sh; BENCH_PG_URL or
@@ -80,6 +87,8 @@ fn main() -> ExitCode {
         ["bench"] | ["bench", "--size", "l"] => script("bench/run.sh", &[]),
         ["bench", "--size", "xl"] => script("bench/scale.sh", &[]),
         ["bench", "--pg"] => script("bench/pg.sh", &[]),
+        ["bench", "--serve"] => script("bench/serve.sh", &[]),
+        ["serve-cases", rest @ ..] => serve_bench::main(rest),
         ["stress", rest @ ..] => script("bench/stress.sh", rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
