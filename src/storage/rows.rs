@@ -10,7 +10,40 @@ use crate::model::resource_group::{parse_group_ref, parse_network_id};
 use crate::model::resource_group::{DurationUnit, GroupStatus, GroupType, Payment, ResourceGroup};
 use crate::model::resources::{AsCompute, AsSource, Connection, LastTest, Origin, ProbeState};
 use crate::model::types::{self, ConnMode, Properties};
+use crate::model::{parse_db_role, parse_principal_id, parse_region};
 use crate::model::{Env, GroupName, ObjectName, WorkspaceName};
+use crate::model::{Principal, PrincipalKind, PrincipalName, Tenant};
+
+// ---- tenant and principals ----
+
+/// The columns of a principal, as [`principal_row`] reads them.
+pub const PRINCIPAL_COLS: &str =
+    "pk, id, name, kind, display_name, full_access, created_at, db_role";
+
+/// A principal.
+pub fn principal_row<R: StoredRow + ?Sized>(r: &R) -> Result<Principal> {
+    let c = Cells::new(r, "principal", &[(0, "pk"), (2, "name")]);
+    Ok(Principal {
+        pk: c.int(0)?,
+        id: c.parsed(1, "a principal id (digits)", |s| parse_principal_id(s).ok())?,
+        name: c.parsed(2, "a principal name", |s| PrincipalName::parse(s).ok())?,
+        kind: c.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
+        display_name: c.opt_text(4)?,
+        full_access: c.bool(5)?,
+        created_at: c.ts(6)?,
+        db_role: c.opt_parsed(7, "a database login", |s| parse_db_role(s).ok())?,
+    })
+}
+
+/// The tenant (its one row).
+pub fn tenant_row<R: StoredRow + ?Sized>(r: &R) -> Result<Tenant> {
+    let c = Cells::fixed(r, "tenant", "singleton=1");
+    Ok(Tenant {
+        account_id: c.parsed(0, "an account id (digits)", |s| parse_principal_id(s).ok())?,
+        region: c.parsed(1, "a region id", |s| parse_region(s).ok())?,
+        created_at: c.ts(2)?,
+    })
+}
 
 // ---- audit ----
 

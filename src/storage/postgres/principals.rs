@@ -1,45 +1,15 @@
 //! Tenant and principals, as `sqlite::principals` reads and writes them (same results,
 //! same orders).
 
-use postgres::Row;
-
-use super::stored::Cells;
 use super::{damaged, Tx};
 use crate::domain::store::PrincipalStore;
 use crate::model::error::Result;
-use crate::model::Tenant;
-use crate::model::{
-    parse_db_role, parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName,
-};
-
-const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at, db_role";
+use crate::model::{Principal, Tenant};
+use crate::storage::rows::{principal_row, tenant_row, PRINCIPAL_COLS};
 
 /// The order of every list of principals: the account first, then by name as SQLite's
 /// NOCASE sorts it (lower(name) under "C": ASCII folded, then bytes).
 const PRINCIPAL_ORDER: &str = "ORDER BY kind = 'account' DESC, lower(name), pk";
-
-fn principal_row(r: &Row) -> Result<Principal> {
-    let c = Cells::new(r, "principal", &[(0, "pk"), (2, "name")]);
-    Ok(Principal {
-        pk: c.int(0)?,
-        id: c.parsed(1, "a principal id (digits)", |s| parse_principal_id(s).ok())?,
-        name: c.parsed(2, "a principal name", |s| PrincipalName::parse(s).ok())?,
-        kind: c.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
-        display_name: c.opt_text(4)?,
-        full_access: c.bool(5)?,
-        created_at: c.ts(6)?,
-        db_role: c.opt_parsed(7, "a database login", |s| parse_db_role(s).ok())?,
-    })
-}
-
-fn tenant_row(r: &Row) -> Result<Tenant> {
-    let c = Cells::fixed(r, "tenant", "singleton=1");
-    Ok(Tenant {
-        account_id: c.parsed(0, "an account id (digits)", |s| parse_principal_id(s).ok())?,
-        region: c.parsed(1, "a region id", |s| parse_region(s).ok())?,
-        created_at: c.ts(2)?,
-    })
-}
 
 /// The bounds of `lower(name)` for names that start with `prefix` case-insensitively.
 pub(super) fn prefix_range(prefix: &str) -> (String, Option<String>) {

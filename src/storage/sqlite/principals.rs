@@ -1,40 +1,13 @@
 //! Tenant and principals.
 
-use rusqlite::{params, Row};
+use rusqlite::params;
 
-use super::stored::{first, Cells};
+use super::stored::first;
 use super::Tx;
 use crate::domain::store::PrincipalStore;
 use crate::model::error::Result;
-use crate::model::Tenant;
-use crate::model::{
-    parse_db_role, parse_principal_id, parse_region, Principal, PrincipalKind, PrincipalName,
-};
-
-const PRINCIPAL_COLS: &str = "pk, id, name, kind, display_name, full_access, created_at, db_role";
-
-fn principal_row(r: &Row) -> Result<Principal> {
-    let c = Cells::new(r, "principal", &[(0, "pk"), (2, "name")]);
-    Ok(Principal {
-        pk: c.int(0)?,
-        id: c.parsed(1, "a principal id (digits)", |s| parse_principal_id(s).ok())?,
-        name: c.parsed(2, "a principal name", |s| PrincipalName::parse(s).ok())?,
-        kind: c.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
-        display_name: c.opt_text(4)?,
-        full_access: c.bool(5)?,
-        created_at: c.ts(6)?,
-        db_role: c.opt_parsed(7, "a database login", |s| parse_db_role(s).ok())?,
-    })
-}
-
-fn tenant_row(r: &Row) -> Result<Tenant> {
-    let c = Cells::fixed(r, "tenant", "singleton=1");
-    Ok(Tenant {
-        account_id: c.parsed(0, "an account id (digits)", |s| parse_principal_id(s).ok())?,
-        region: c.parsed(1, "a region id", |s| parse_region(s).ok())?,
-        created_at: c.ts(2)?,
-    })
-}
+use crate::model::{Principal, Tenant};
+use crate::storage::rows::{principal_row, tenant_row, PRINCIPAL_COLS};
 
 impl PrincipalStore for Tx<'_> {
     fn tenant(&self) -> Result<Tenant> {
@@ -69,14 +42,14 @@ impl PrincipalStore for Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE name = ?1 OR id = ?1"
         ))?;
-        first(&mut st, [name_or_id], principal_row)
+        first(&mut st, [name_or_id], |r| principal_row(r))
     }
 
     fn account(&self) -> Result<Principal> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE kind = 'account'"
         ))?;
-        first(&mut st, [], principal_row)?
+        first(&mut st, [], |r| principal_row(r))?
             .ok_or_else(|| self.damaged("it has no account principal"))
     }
 
@@ -84,14 +57,14 @@ impl PrincipalStore for Tx<'_> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE pk = ?1"
         ))?;
-        first(&mut st, [pk], principal_row)
+        first(&mut st, [pk], |r| principal_row(r))
     }
 
     fn principal_by_db_role(&self, login: &str) -> Result<Option<Principal>> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal WHERE db_role = ?1"
         ))?;
-        first(&mut st, [login], principal_row)
+        first(&mut st, [login], |r| principal_row(r))
     }
 
     fn principal_id_taken(&self, id: &str) -> Result<bool> {
@@ -130,7 +103,7 @@ impl PrincipalStore for Tx<'_> {
         ))?;
         let mut args = vec![low];
         args.extend(high);
-        let rows = st.query_and_then(rusqlite::params_from_iter(args), principal_row)?;
+        let rows = st.query_and_then(rusqlite::params_from_iter(args), |r| principal_row(r))?;
         rows.collect()
     }
 
@@ -144,7 +117,7 @@ impl PrincipalStore for Tx<'_> {
             "SELECT {cols} FROM member m JOIN principal p ON p.pk = m.principal_pk \
              WHERE m.workspace_id = ?1"
         ))?;
-        let rows = st.query_and_then([workspace_id], principal_row)?;
+        let rows = st.query_and_then([workspace_id], |r| principal_row(r))?;
         rows.collect()
     }
 
