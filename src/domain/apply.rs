@@ -1405,6 +1405,12 @@ pub fn apply(
     })();
     match result {
         Ok(()) => Ok(a.changes),
+        Err(mut e) if e.kind == crate::model::error::Kind::Catalog => {
+            // The catalog failed (a lost connection, a lock timeout): not the manifest's
+            // fault, so no line of it is named, and no audit event can be written.
+            e.context.clear();
+            Err(e)
+        }
         Err(e) => {
             let path: Vec<Step> =
                 a.at.iter()

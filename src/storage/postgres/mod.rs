@@ -123,9 +123,7 @@ pub(crate) fn pg_err(e: postgres::Error) -> Error {
     use postgres::error::SqlState as S;
     let Some(db) = e.as_db_error() else {
         // No server answer: the connection failed or was cut.
-        return Error::catalog(format!("lost the connection to {}", the_catalog()))
-            .caused_by(e.to_string())
-            .with_hint("check that the server is up and reachable, then run the command again: a change that was cut off was not made");
+        return lost_connection(e.to_string());
     };
     let detail = db.message().to_string();
     let code = db.code();
@@ -173,7 +171,12 @@ pub(crate) fn pg_err(e: postgres::Error) -> Error {
             .caused_by(detail);
     }
     let class = &code.code()[..2];
-    if matches!(class, "08" | "57" | "53" | "58" | "XX") {
+    if matches!(class, "08" | "57") {
+        // The server ended the connection (shut down, restarted, the backend terminated)
+        // or it broke: the same to the user as a connection cut without an answer.
+        return lost_connection(detail);
+    }
+    if matches!(class, "53" | "58" | "XX") {
         return Error::catalog(format!("{} cannot be used", the_catalog()))
             .caused_by(detail)
             .with_hint("check the server; a change that was cut off was not made");
@@ -187,6 +190,14 @@ pub(crate) fn pg_err(e: postgres::Error) -> Error {
         return Error::internal(format!("catalog error: {detail}"));
     }
     Error::internal(format!("catalog error [{}]: {detail}", code.code()))
+}
+
+/// Exit 7: the connection went away in the middle of a command, however it went (the
+/// server said so, or it simply closed): one message, so scripts and people see one error.
+fn lost_connection(cause: impl Into<String>) -> Error {
+    Error::catalog(format!("lost the connection to {}", the_catalog()))
+        .caused_by(cause)
+        .with_hint("check that the server is up and reachable, then run the command again: a change that was cut off was not made")
 }
 
 fn connect_err(t: &Target, e: postgres::Error) -> Error {
@@ -782,10 +793,8 @@ impl<'c> Tx<'c> {
         use std::io::Write;
         let mut c = self.conn()?;
         let mut w = c.client.copy_in(sql).map_err(pg_err)?;
-        w.write_all(data).map_err(|e| {
-            Error::catalog(format!("lost the connection to {}", the_catalog()))
-                .caused_by(e.to_string())
-        })?;
+        w.write_all(data)
+            .map_err(|e| lost_connection(e.to_string()))?;
         w.finish().map_err(pg_err)
     }
 
