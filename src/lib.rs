@@ -141,6 +141,10 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
         C::Member(c) => member(ctx, c),
         C::Role(cli::RoleCommand::List) => cmd::role::list(ctx),
         C::Role(cli::RoleCommand::Show(r)) => cmd::role::show(ctx, r.role),
+        C::Access(cli::AccessCommand::WhoCan(a)) => {
+            cmd::access::who_can(ctx, a.what, a.workspace.as_ref())
+        }
+        C::Access(cli::AccessCommand::Matrix(a)) => cmd::access::matrix(ctx, a.workspace.as_ref()),
         C::ResourceGroup(c) => resource_group(ctx, c),
         C::Compute(c) => compute(ctx, c),
         C::DataSource(c) => datasource(ctx, c),

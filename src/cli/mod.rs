@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::output::{ColorChoice, Format};
 
+mod access;
 pub mod answer;
 mod audit;
 mod catalog;
@@ -24,6 +25,7 @@ mod user;
 pub mod values;
 mod workspace;
 
+pub use access::*;
 pub use audit::*;
 pub use catalog::*;
 pub use check::*;
@@ -193,6 +195,12 @@ pub enum Command {
         after_help = "EXAMPLES:\n  dwctl role list\n  dwctl role show admin"
     )]
     Role(RoleCommand),
+    /// Access reviews: who holds a right or capability, and every principal's roles everywhere
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl access who-can datasource.manage\n  dwctl access who-can deploy --workspace finance_tax_report\n  dwctl access matrix -o csv > access.csv"
+    )]
+    Access(AccessCommand),
     /// Resource groups and their bindings to workspaces
     #[command(
         subcommand,

@@ -86,6 +86,8 @@ parsers! {
     datasource_name -> ObjectName = |s| ObjectName::parse(s, "data source"), |s: &str| ObjectName::from_stored(same(s));
     /// One role, by code or alias.
     role -> RoleCode = RoleCode::parse, |_| RoleCode::ALL[0];
+    /// A right or a capability (`access who-can`).
+    holding -> crate::domain::policy::Holding = crate::domain::policy::Holding::parse, |_| crate::domain::policy::Holding::Workspace(crate::domain::policy::Right::List);
     /// Roles, comma-separated (each `--role` may list several).
     roles -> RoleSet = |s| RoleSet::parse_list(&[s]), |_| RoleSet::empty();
     /// `on` or `off` (also true/false, yes/no).

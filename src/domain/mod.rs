@@ -3,6 +3,7 @@
 //! through the storage interface it owns (`store`), never through a backend: SQL stays
 //! in `crate::storage`.
 
+pub mod access;
 pub mod access_key;
 pub mod actor;
 pub mod admit;

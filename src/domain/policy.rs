@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::model::error::Error;
 use crate::model::roles::{RoleCode, RoleSet};
-use crate::model::{Principal, Workspace};
+use crate::model::{Member, Principal, Workspace};
 
 /// Tenant-level rights (permissions.md 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,9 +275,95 @@ pub const CAPABILITIES: [(&str, &[RoleCode]); 8] = {
     ]
 };
 
+/// What a membership grants: the one place that turns a member into the roles that count
+/// (admitting an action reads the same roles through the store's `roles_in`).
+pub fn granted(m: &Member) -> RoleSet {
+    m.roles
+}
+
 /// Whether `actor`, holding `roles` in a workspace, has `right` there.
 pub fn has_right(actor: &Principal, roles: RoleSet, right: Right) -> bool {
     actor.is_tenant_admin() || roles.intersects(right.roles())
+}
+
+/// What `access who-can` asks about: a tenant right, an enforced workspace right, or one
+/// of the informational capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holding {
+    Tenant(TenantRight),
+    Workspace(Right),
+    /// A capability by its name in [`CAPABILITIES`] and the roles that carry it.
+    Capability(&'static str, &'static [RoleCode]),
+}
+
+impl Holding {
+    /// A right by its name (`datasource.manage`, `workspace.create`) or a capability by
+    /// its name or first word (`deploy`, `deploy to production`), case-insensitively.
+    pub fn parse(text: &str) -> Result<Holding, Error> {
+        let t = text.trim();
+        if let Some(r) = Right::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(t))
+        {
+            return Ok(Holding::Workspace(r));
+        }
+        if let Some(r) = TenantRight::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(t))
+        {
+            return Ok(Holding::Tenant(r));
+        }
+        let first_word = |c: &str| c.split(' ').next().unwrap_or(c).to_string();
+        if let Some((name, roles)) = CAPABILITIES
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(t) || first_word(c).eq_ignore_ascii_case(t))
+        {
+            return Ok(Holding::Capability(name, roles));
+        }
+        let rights: Vec<&str> = Right::ALL
+            .into_iter()
+            .map(Right::name)
+            .chain(TenantRight::ALL.into_iter().map(TenantRight::name))
+            .collect();
+        let caps: Vec<String> = CAPABILITIES.iter().map(|(c, _)| first_word(c)).collect();
+        Err(Error::invalid(format!(
+            "unknown right or capability {}",
+            crate::model::shown(t)
+        ))
+        .with_hint(format!(
+            "rights: {}; capabilities: {}",
+            rights.join(", "),
+            caps.join(", ")
+        )))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Holding::Tenant(r) => r.name(),
+            Holding::Workspace(r) => r.name(),
+            Holding::Capability(name, _) => name,
+        }
+    }
+
+    /// Whether a tenant grant (the account, or full access) gives it to `p`, in every
+    /// workspace.
+    pub fn by_tenant(self, p: &Principal) -> bool {
+        match self {
+            Holding::Tenant(r) => r.held_by(p),
+            Holding::Workspace(_) | Holding::Capability(..) => p.is_tenant_admin(),
+        }
+    }
+
+    /// The roles of `roles` that give it (none for a tenant right: no role does).
+    pub fn through(self, roles: RoleSet) -> Vec<RoleCode> {
+        match self {
+            Holding::Tenant(_) => Vec::new(),
+            Holding::Workspace(r) => roles.iter().filter(|c| r.roles().contains(*c)).collect(),
+            Holding::Capability(_, granting) => {
+                roles.iter().filter(|c| granting.contains(c)).collect()
+            }
+        }
+    }
 }
 
 /// Whether the actor may see the workspace at all (list visibility).
@@ -436,6 +522,49 @@ mod tests {
             assert_eq!(r.requires == Requires::Any, r.frozen.is_empty(), "{a:?}");
             assert_eq!(r.needs == Needs::Nothing, r.denied.is_empty(), "{a:?}");
         }
+    }
+
+    #[test]
+    fn who_can_names_rights_and_capabilities_and_through_the_roles_has_right_uses() {
+        use RoleCode::*;
+        assert_eq!(
+            Holding::parse("DATASOURCE.MANAGE").unwrap(),
+            Holding::Workspace(Right::DatasourceManage)
+        );
+        assert_eq!(
+            Holding::parse("workspace.create").unwrap(),
+            Holding::Tenant(TenantRight::CreateWorkspace)
+        );
+        let deploy = Holding::parse("deploy").unwrap();
+        assert_eq!(deploy, Holding::parse("Deploy to production").unwrap());
+        assert_eq!(deploy.name(), "deploy to production");
+        assert!(Holding::parse("deploy to").is_err());
+        assert_eq!(
+            Holding::parse("x").unwrap_err().kind,
+            crate::model::error::Kind::Invalid
+        );
+        // A member's rows agree with the permission table, role by role.
+        let user = principal(PrincipalKind::RamUser, false);
+        for right in Right::ALL {
+            for role in RoleCode::ALL {
+                let roles = RoleSet::of(&[role, Guest]);
+                assert_eq!(
+                    !Holding::Workspace(right).through(roles).is_empty(),
+                    has_right(&user, roles, right),
+                    "{right:?} {role:?}"
+                );
+            }
+        }
+        assert_eq!(deploy.through(RoleSet::of(&[Pe, Dev, Admin])), [Admin, Pe]);
+        assert!(Holding::Tenant(TenantRight::ManagePrincipals)
+            .through(RoleSet::of(&[Owner]))
+            .is_empty());
+        assert!(Holding::Tenant(TenantRight::UpgradeWorkspace)
+            .by_tenant(&principal(PrincipalKind::Account, false)));
+        assert!(!Holding::Tenant(TenantRight::UpgradeWorkspace)
+            .by_tenant(&principal(PrincipalKind::RamUser, true)));
+        assert!(deploy.by_tenant(&principal(PrincipalKind::RamUser, true)));
+        assert!(!deploy.by_tenant(&user));
     }
 
     #[test]

@@ -82,6 +82,17 @@ impl View for Member {
         &["user", "user_id", "kind", "roles", "added_at", "added_by"];
 }
 
+impl View for crate::domain::access::Holder {
+    const FIELDS: &'static [&'static str] = &["workspace", "user", "user_id", "kind", "through"];
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
+}
+
+impl View for crate::domain::access::Cell {
+    const FIELDS: &'static [&'static str] =
+        &["user", "user_id", "kind", "workspace", "roles", "status"];
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
+}
+
 impl View for ResourceGroup {
     const FIELDS: &'static [&'static str] = &[
         "id",
@@ -201,6 +212,8 @@ mod tests {
         columns_are_fields::<Compute>();
         columns_are_fields::<DataSource>();
         columns_are_fields::<Finding>();
+        columns_are_fields::<crate::domain::access::Holder>();
+        columns_are_fields::<crate::domain::access::Cell>();
         columns_are_fields::<crate::output::type_catalog::TypeView>();
         columns_are_fields::<crate::domain::apply::PlanChange>();
     }

@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod access;
 mod audit;
 mod backup;
 mod bench;
