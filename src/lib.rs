@@ -535,6 +535,31 @@ fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Res
             let t = a.target;
             ds::test(ctx, &t.workspace, &t.name, t.env, a.timeout)
         }
+        C::Share(a) => {
+            let r = ds::ShareRef {
+                workspace: &a.source.workspace,
+                name: &a.source.name,
+                env: a.source.env,
+                to: &a.to,
+            };
+            ds::share(ctx, r, a.user.as_deref(), a.if_not_exists, a.dry_run)
+        }
+        C::Unshare(a) => {
+            let r = ds::ShareRef {
+                workspace: &a.source.workspace,
+                name: &a.source.name,
+                env: a.source.env,
+                to: &a.to,
+            };
+            ds::unshare(ctx, r, a.if_exists, a.dry_run)
+        }
+        C::Shares(a) => ds::shares(
+            ctx,
+            a.workspace.as_ref(),
+            a.name.as_ref(),
+            a.env,
+            a.to.as_ref(),
+        ),
         C::Types => ds::types(ctx),
     }
 }

@@ -23,7 +23,7 @@ pub enum AccessCommand {
 #[derive(Debug, Args)]
 pub struct WhoCanArgs {
     /// A right (datasource.manage, workspace.create, ...) or a capability (develop, deploy, ...)
-    #[arg(value_name = "RIGHT|CAPABILITY", value_parser = values::holding)]
+    #[arg(value_name = "RIGHT|CAPABILITY", value_parser = values::holding, add = complete::holdings())]
     pub what: Holding,
     /// Only this workspace [default: every workspace you can see]
     #[arg(long, value_name = "WORKSPACE", value_parser = values::workspace, add = complete::workspaces())]

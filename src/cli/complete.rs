@@ -139,6 +139,22 @@ pub fn envs() -> ArgValueCandidates {
     one_of(Env::ALL.iter().map(|e| e.as_str()))
 }
 
+/// The rights (workspace, then tenant) and the capabilities' first words (`access who-can`).
+pub fn holdings() -> ArgValueCandidates {
+    use crate::domain::policy::{Right, TenantRight, CAPABILITIES};
+    one_of(
+        Right::ALL
+            .into_iter()
+            .map(Right::name)
+            .chain(TenantRight::ALL.into_iter().map(TenantRight::name))
+            .chain(
+                CAPABILITIES
+                    .iter()
+                    .map(|(c, _)| c.split(' ').next().unwrap_or(c)),
+            ),
+    )
+}
+
 /// on, off
 pub fn on_off() -> ArgValueCandidates {
     one_of(["on", "off"])

@@ -20,6 +20,8 @@ pub mod probe;
 pub mod resource_group;
 pub mod resources;
 pub mod session;
+pub mod share;
+pub mod shared;
 pub mod store;
 pub mod tenant;
 pub mod types;

@@ -232,6 +232,8 @@ actions! {
     DatasourceUpdate:    "datasource.update",    SOURCES, "change data sources in", Available, "change data sources";
     DatasourceRemove:    "datasource.remove",    SOURCES, "remove data sources from", Available, "remove data sources";
     DatasourceTest:      "datasource.test",      Workspace(Right::DatasourceTest), "test data sources in", Available, "test data sources";
+    DatasourceShare:     "datasource.share",     SOURCES, "share data sources of", Available, "share data sources";
+    DatasourceUnshare:   "datasource.unshare",   SOURCES, "unshare data sources of", NotDeleted, "unshare data sources";
     ComputeAttach:       "compute.attach",       COMPUTE, "attach compute resources to", Available, "attach compute resources";
     ComputeUpdate:       "compute.update",       COMPUTE, "change compute resources in", Available, "change compute resources";
     ComputeDetach:       "compute.detach",       COMPUTE, "detach compute resources from", Available, "detach compute resources";

@@ -87,6 +87,14 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
     fn refuse_alone(_c: &Connection<Self>, _doing: &str) -> Result<()> {
         Ok(())
     }
+    /// Before one is removed: what goes with it first (a data source's share rules).
+    fn removing(_s: &mut Session, _c: &Connection<Self>) -> Result<()> {
+        Ok(())
+    }
+    /// Those shared into `w` from other workspaces that the actor sees there (read-only).
+    fn shared_in(_s: &mut Session, _w: &Workspace) -> Result<Vec<Connection<Self>>> {
+        Ok(Vec::new())
+    }
     /// After a change is saved: what follows it.
     fn updated(_s: &mut Session, _w: &Workspace, _c: &Connection<Self>) -> Result<()> {
         Ok(())
@@ -197,6 +205,7 @@ impl ConnectionKind for AsCompute {
             AsSource {
                 origin,
                 last_test: None,
+                shared_from: None,
             },
         )?;
         Ok(c)
@@ -229,6 +238,7 @@ impl ConnectionKind for AsCompute {
                 d.updated_by = s.actor.name.to_string();
                 s.tx().save_datasource(&d)?;
             } else {
+                super::shared::before_datasource_removed(s, &d)?;
                 s.tx().delete_datasource(d.pk)?;
             }
         }
@@ -286,8 +296,17 @@ impl ConnectionKind for AsSource {
         let manual = AsSource {
             origin: Origin::Manual,
             last_test: None,
+            shared_from: None,
         };
         insert(s, w, cfg, manual)
+    }
+
+    fn removing(s: &mut Session, d: &DataSource) -> Result<()> {
+        super::shared::before_datasource_removed(s, d)
+    }
+
+    fn shared_in(s: &mut Session, w: &Workspace) -> Result<Vec<DataSource>> {
+        super::shared::shared_into(s, w)
     }
 
     fn refuse_alone(d: &DataSource, doing: &str) -> Result<()> {
@@ -446,7 +465,7 @@ pub struct NewObject {
 }
 
 /// The connection of kind `K` named `name` in `w`, in `env` or the only env it exists in.
-fn find<K: ConnectionKind>(
+pub(super) fn find<K: ConnectionKind>(
     s: &mut Session,
     w: &Workspace,
     name: &str,
@@ -472,7 +491,7 @@ fn find<K: ConnectionKind>(
 }
 
 /// Environments by mode: basic workspaces have prod only.
-fn check_env(w: &Workspace, env: Env) -> Result<()> {
+pub(super) fn check_env(w: &Workspace, env: Env) -> Result<()> {
     if env == Env::Dev && w.mode == Mode::Basic {
         return Err(Error::refused(format!(
             "{} is in basic mode, which has no dev environment",
@@ -570,7 +589,7 @@ fn already_exists<K: ConnectionKind>(
     Ok(Outcome::unchanged(present(existing, can_read(s, roles))))
 }
 
-fn can_read(s: &Session, roles: RoleSet) -> bool {
+pub(super) fn can_read(s: &Session, roles: RoleSet) -> bool {
     policy::has_right(&s.actor, roles, Right::ReadProperties)
 }
 
@@ -643,8 +662,12 @@ pub fn list<K: ConnectionKind>(
     let (w, roles) = super::admit::visible(s, ws)?;
     let read = can_read(s, roles);
     let needle = f.name_contains.as_ref().map(|n| n.to_ascii_lowercase());
+    let shared = K::shared_in(s, &w)?
+        .into_iter()
+        .filter(|c| f.env.is_none_or(|e| c.env == e));
     Ok(K::all(s.tx(), w.id, f.env)?
         .into_iter()
+        .chain(shared)
         .filter(|c| {
             f.type_key
                 .as_ref()
@@ -756,6 +779,7 @@ pub fn remove<K: ConnectionKind>(
         find::<K>(s, w, name, env).map_err(Error::of_target)
     })?;
     K::refuse_alone(&c, "be removed")?;
+    K::removing(s, &c)?;
     K::delete(s.tx(), c.pk)?;
     let mut details = serde_json::Map::new();
     details.insert("env".into(), serde_json::json!(c.env));

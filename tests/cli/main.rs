@@ -25,6 +25,7 @@ mod resource_groups;
 mod secrets;
 mod serve;
 mod settings;
+mod shares;
 mod shell;
 mod smoke;
 mod terminal;

@@ -48,6 +48,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
+    include_str!("migrations/0009_datasource_share.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -66,6 +67,7 @@ const TABLES: &[&str] = &[
     "binding",
     "compute",
     "datasource",
+    "datasource_share",
     "dwctl_lock",
     "dwctl_meta",
     "member",

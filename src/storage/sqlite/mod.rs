@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
+    include_str!("migrations/0009_datasource_share.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -264,6 +265,7 @@ const TABLES: &[&str] = &[
     "binding",
     "compute",
     "datasource",
+    "datasource_share",
     "member",
     "principal",
     "resource_group",
