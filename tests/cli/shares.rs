@@ -474,3 +474,50 @@ fn unshare_removing_the_source_and_purging_remove_the_rules_with_events() {
         json!([])
     );
 }
+
+#[test]
+fn check_dw014_a_prod_data_source_shared_into_a_basic_workspace() {
+    let env = setup();
+    env.run(&["datasource", "share", "fin_ws", "orders", "--to", "lab_ws"])
+        .ok();
+    env.run(&[
+        "datasource",
+        "share",
+        "fin_ws",
+        "orders",
+        "--to",
+        "sales_ws",
+    ])
+    .ok();
+    let findings = env.json(&["check", "lab_ws", "sales_ws", "-o", "json"]);
+    let dw014: Vec<&Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DW014")
+        .collect();
+    assert_eq!(dw014.len(), 1, "{findings}");
+    assert_eq!(dw014[0]["severity"], "warning");
+    assert_eq!(dw014[0]["workspace"], "lab_ws");
+    assert_eq!(dw014[0]["object"], "orders");
+    assert!(
+        dw014[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("dwctl datasource unshare fin_ws orders --env prod --to lab_ws"),
+        "{}",
+        dw014[0]
+    );
+    // Unshared, it is gone.
+    env.run(&[
+        "datasource",
+        "unshare",
+        "fin_ws",
+        "orders",
+        "--to",
+        "lab_ws",
+    ])
+    .ok();
+    let after = env.json(&["check", "lab_ws", "-o", "json"]);
+    assert!(!after.to_string().contains("DW014"), "{after}");
+}
