@@ -271,3 +271,21 @@ fn narrowed(
     }
     Ok(rules)
 }
+
+/// The rule with id `id` (the API names rules so): one of a data source whose workspace
+/// the actor cannot see is not found, like one that does not exist.
+pub fn rule_by_id(s: &mut Session, id: i64) -> Result<Share> {
+    let found = s.tx().shares(&ShareFilter {
+        id: Some(id),
+        ..ShareFilter::default()
+    })?;
+    if let Some(rule) = found.into_iter().next() {
+        if admit::visible(s, &rule.workspace).is_ok() {
+            return Ok(rule);
+        }
+    }
+    Err(
+        Error::not_found(format!("data source shared rule {id} not found"))
+            .with_hint("list them with dwctl datasource shares WORKSPACE"),
+    )
+}

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::params::{
-    body, opt, opt_int, page, paging, req, req_int, string_list, workspace_name, Params,
+    body, env_type, opt, opt_int, page, paging, req, req_int, string_list, workspace_name, Params,
 };
 use crate::api::{convert, shapes};
 use crate::domain::probe;
@@ -42,7 +42,7 @@ trait ApiKind: ConnectionKind {
 }
 
 /// The user id of the principal named `name` (the API's `CreateUser`/`ModifyUser`).
-fn user_id(s: &mut Session, name: &str) -> Option<String> {
+pub(super) fn user_id(s: &mut Session, name: &str) -> Option<String> {
     s.tx().principal(name).ok().flatten().map(|p| p.id)
 }
 
@@ -122,7 +122,7 @@ fn not_found<K: ConnectionKind>(id: i64) -> ApiError {
 /// workspace the caller can see: its workspace's id and name, and the stored connection (to
 /// be passed to the domain by name and environment, never shown as it is). One in a
 /// workspace the caller cannot see is not found.
-fn locate<K: ConnectionKind>(
+pub(super) fn locate<K: ConnectionKind>(
     s: &mut Session,
     id: i64,
     project: Option<i64>,
@@ -186,13 +186,7 @@ fn list<K: ApiKind>(s: &mut Session, p: &Params) -> R {
     let pid = req_int(p, "ProjectId")?;
     let name = workspace_name(s, pid)?;
     let (number, size) = paging(p)?;
-    let env = opt(p, "EnvType")
-        .map(|e| match e {
-            "Dev" => Ok(Env::Dev),
-            "Prod" => Ok(Env::Prod),
-            _ => Err(ApiError::invalid("EnvType", "expected Dev or Prod")),
-        })
-        .transpose()?;
+    let env = env_type(p)?;
     // `Types` is comma-separated on the wire (not a JSON array).
     let types: Option<Vec<String>> = opt(p, "Types").map(|t| {
         t.split(',')
