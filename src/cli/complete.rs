@@ -141,17 +141,13 @@ pub fn envs() -> ArgValueCandidates {
 
 /// The rights (workspace, then tenant) and the capabilities' first words (`access who-can`).
 pub fn holdings() -> ArgValueCandidates {
-    use crate::domain::policy::{Right, TenantRight, CAPABILITIES};
+    use crate::domain::policy::{short_name, Right, TenantRight, CAPABILITIES};
     one_of(
         Right::ALL
             .into_iter()
             .map(Right::name)
             .chain(TenantRight::ALL.into_iter().map(TenantRight::name))
-            .chain(
-                CAPABILITIES
-                    .iter()
-                    .map(|(c, _)| c.split(' ').next().unwrap_or(c)),
-            ),
+            .chain(CAPABILITIES.iter().map(|(c, _)| short_name(c))),
     )
 }
 

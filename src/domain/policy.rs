@@ -288,6 +288,11 @@ pub fn has_right(actor: &Principal, roles: RoleSet, right: Right) -> bool {
     actor.is_tenant_admin() || roles.intersects(right.roles())
 }
 
+/// A capability's short name, its first word (`deploy` for "deploy to production").
+pub fn short_name(capability: &str) -> &str {
+    capability.split(' ').next().unwrap_or(capability)
+}
+
 /// What `access who-can` asks about: a tenant right, an enforced workspace right, or one
 /// of the informational capabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,10 +320,9 @@ impl Holding {
         {
             return Ok(Holding::Tenant(r));
         }
-        let first_word = |c: &str| c.split(' ').next().unwrap_or(c).to_string();
         if let Some((name, roles)) = CAPABILITIES
             .iter()
-            .find(|(c, _)| c.eq_ignore_ascii_case(t) || first_word(c).eq_ignore_ascii_case(t))
+            .find(|(c, _)| c.eq_ignore_ascii_case(t) || short_name(c).eq_ignore_ascii_case(t))
         {
             return Ok(Holding::Capability(name, roles));
         }
@@ -327,7 +331,7 @@ impl Holding {
             .map(Right::name)
             .chain(TenantRight::ALL.into_iter().map(TenantRight::name))
             .collect();
-        let caps: Vec<String> = CAPABILITIES.iter().map(|(c, _)| first_word(c)).collect();
+        let caps: Vec<&str> = CAPABILITIES.iter().map(|(c, _)| short_name(c)).collect();
         Err(Error::invalid(format!(
             "unknown right or capability {}",
             crate::model::shown(t)
