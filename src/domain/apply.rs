@@ -376,6 +376,8 @@ impl WorkspaceInput {
 /// The fields compute and data-source declarations share.
 struct DeclRef<'a> {
     id: Option<i64>,
+    /// `datasource_id` (compute resources only).
+    datasource_id: Option<i64>,
     name: &'a str,
     type_key: &'a str,
     env: &'a str,
@@ -389,9 +391,10 @@ struct DeclRef<'a> {
 /// The [`DeclRef`] of a compute or data-source declaration (the manifest's two tables
 /// share these fields; `default` is the compute table's alone).
 macro_rules! decl_ref {
-    ($d:expr, $default:expr) => {
+    ($d:expr, $default:expr, $datasource_id:expr) => {
         DeclRef {
             id: $d.id,
+            datasource_id: $datasource_id,
             name: &$d.name,
             type_key: &$d.type_,
             env: &$d.env,
@@ -958,9 +961,17 @@ impl Applier<'_, '_, '_> {
         let w = self.current(&ws, &mut loaded)?;
         let wid = w.id;
         self.members(w, &name, &d.member)?;
-        let computes: Vec<DeclRef> = d.compute.iter().map(|c| decl_ref!(c, c.default)).collect();
+        let computes: Vec<DeclRef> = d
+            .compute
+            .iter()
+            .map(|c| decl_ref!(c, c.default, c.datasource_id))
+            .collect();
         self.objects::<AsCompute>(&name, wid, &computes)?;
-        let datasources: Vec<DeclRef> = d.datasource.iter().map(|x| decl_ref!(x, None)).collect();
+        let datasources: Vec<DeclRef> = d
+            .datasource
+            .iter()
+            .map(|x| decl_ref!(x, None, None))
+            .collect();
         self.objects::<AsSource>(&name, wid, &datasources)?;
 
         // Late settings: the strict ones, once the members are as wanted.
@@ -1153,12 +1164,15 @@ impl Applier<'_, '_, '_> {
                 props,
                 description,
             } = self.object_input(&what, K::NOUN, d)?;
-            positive_id(d.id).map_err(|e| e.within(&what))?;
+            positive_id(d.id)
+                .and_then(|()| positive_id(d.datasource_id))
+                .map_err(|e| e.within(&what))?;
             wanted.insert((name.as_str().to_ascii_lowercase(), env));
             match find(self.s.tx(), name.as_str(), env)? {
                 None => {
                     let req = NewObject {
                         id: d.id,
+                        datasource_id: d.datasource_id,
                         name: name.clone(),
                         spec,
                         env,
@@ -1186,6 +1200,21 @@ impl Applier<'_, '_, '_> {
                             c.id
                         ))
                         .within(format!("~ {what}")));
+                    }
+                    if let Some(want) = d.datasource_id {
+                        let brought = self
+                            .s
+                            .tx()
+                            .datasources_named(wid, name.as_str(), Some(env))?
+                            .into_iter()
+                            .find(|x| !x.kind.independent())
+                            .map(|x| x.pk);
+                        if let Some(have) = brought.filter(|have| *have != want) {
+                            return Err(Error::refused(format!(
+                                "the id of the data source it brings is {have} and never changes"
+                            ))
+                            .within(format!("~ {what}")));
+                        }
                     }
                     if !c.type_key.eq_ignore_ascii_case(spec.key)
                         || mode.is_some_and(|m| m != c.mode)
@@ -1442,7 +1471,10 @@ fn reserve_declared_ids(tx: &dyn Tx, m: &Manifest) -> Result<()> {
         ),
         (
             IdCounter::DataSource,
-            largest(&mut ws.iter().flat_map(|w| w.datasource.iter().map(|d| d.id))),
+            largest(&mut ws.iter().flat_map(|w| {
+                let brought = w.compute.iter().map(|c| c.datasource_id);
+                w.datasource.iter().map(|d| d.id).chain(brought)
+            })),
         ),
     ] {
         if let Some(last) = last.filter(|id| *id > 0) {
@@ -1676,6 +1708,7 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
             default: Some(c.kind.is_default),
             properties: secret_props(&c.name, c.env, &c.type_key, props),
             id: None,
+            datasource_id: None,
             name: c.name,
             type_: c.type_key,
             env: c.env.to_string(),

@@ -298,6 +298,36 @@ fn address_list(key: &str, items: &[Value]) -> Result<String> {
     Ok(parts.join(","))
 }
 
+/// The keys that name what a connection points at, in the order [`qualified_name`] looks
+/// for one: an instance or cluster, a MaxCompute project, a bucket, then an address.
+const INSTANCE_KEYS: [&str; 8] = [
+    "instanceId",
+    "clusterId",
+    "clusterIdentifier",
+    "project",
+    "bucket",
+    "endpoint",
+    "address",
+    "url",
+];
+
+/// The API's `QualifiedName`, "the business unique key" of a data source or compute
+/// resource (the SDK's example, Hologres: `${tenantOwnerId}:${regionId}:${type}:
+/// ${instanceId}:${database}`): the account, the region (`regionId`, else the catalog's),
+/// the type, what it points at (the first of [`INSTANCE_KEYS`] it has) and its `database`
+/// when it has one. Nothing secret goes in it.
+pub fn qualified_name(account: &str, region: &str, type_key: &str, props: &Properties) -> String {
+    let region = props.get("regionId").map_or(region, String::as_str);
+    let mut parts = vec![account, region, type_key];
+    if let Some(v) = INSTANCE_KEYS.iter().find_map(|k| props.get(*k)) {
+        parts.push(v);
+    }
+    if let Some(db) = props.get("database") {
+        parts.push(db);
+    }
+    parts.join(":")
+}
+
 /// dwctl's stored connection as the API's `ConnectionProperties` (the module's table, in
 /// reverse). `region` is the catalog's; `reveal` leaves secrets in clear (for `serve`'s
 /// own use), otherwise they are [`REDACTED`]. A type the registry does not know (none is

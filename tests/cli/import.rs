@@ -232,6 +232,18 @@ fn apply_into_an_empty_catalog_then_export_agrees() {
         "json",
     ]);
     assert_eq!(ds["id"], 16036);
+    // The data source a compute resource brings keeps its id too (`datasource_id`).
+    let brought = env.json(&[
+        "datasource",
+        "show",
+        "sora_finance",
+        "mc_fin",
+        "--env",
+        "prod",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(brought["id"], 16037);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::process::{Child, Stdio};
 
 use dwctl::serve::sign;
 
-use crate::harness::Env;
+use crate::harness::{Env, ACCOUNT};
 
 /// A running `dwctl serve` on the env's catalog; killed (SIGTERM) when dropped. Its
 /// stderr (the request log) is read as it comes, by a thread of its own: a log nobody
@@ -894,6 +894,191 @@ fn resource_groups_through_the_api() {
         server.call(&root, "GetResourceGroup", &[("Id", &gid)]),
         404,
         "NotFound",
+    );
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
+/// The names of a List response's entries, in order (`items`: the PagingInfo's list).
+fn names((status, v): (u16, serde_json::Value), items: &str) -> Vec<String> {
+    assert_eq!(status, 200, "{v}");
+    v["PagingInfo"][items]
+        .as_array()
+        .unwrap_or_else(|| panic!("{items} in {v}"))
+        .iter()
+        .map(|x| x["Name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The sort parameters of each List request model (SortBy, Order) are honoured, their
+/// defaults are the models', and a value the model does not list is the API's 400.
+#[test]
+fn lists_sort_as_their_request_models_say() {
+    let env = setup();
+    for line in [
+        "datasource add fin b_src --type mysql --prop address=10.0.0.5:3306 --prop database=d --prop username=u --prop password=p",
+        "datasource add fin a_src --type mysql --prop address=10.0.0.6:3306 --prop database=d --prop username=u --prop password=p",
+        "datasource add fin c_src --type mysql --prop address=10.0.0.7:3306 --prop database=d --prop username=u --prop password=p",
+        "compute attach fin mc_b --type maxcompute --prop project=b",
+        "compute attach fin mc_a --type maxcompute --prop project=a",
+        "resourcegroup create rg_b --spec 8",
+        "resourcegroup create rg_a --spec 4",
+    ] {
+        env.run(&line.split(' ').collect::<Vec<_>>()).ok();
+    }
+    let root = issue_key(&env, "root");
+    let server = Server::start(&env);
+    let pid = fin_id(&server, &root);
+    let list = |action: &str, items: &str, extra: &[(&str, &str)]| {
+        let mut params = vec![("ProjectId", pid.as_str()), ("Types", "mysql")];
+        params.extend_from_slice(extra);
+        names(server.call(&root, action, &params), items)
+    };
+    let sources = |extra: &[(&str, &str)]| list("ListDataSources", "DataSources", extra);
+    // CreateTime Desc by default (the same time here: the later id first).
+    assert_eq!(sources(&[]), ["c_src", "a_src", "b_src"]);
+    assert_eq!(
+        sources(&[("SortBy", "Name"), ("Order", "Asc")]),
+        ["a_src", "b_src", "c_src"]
+    );
+    assert_eq!(sources(&[("SortBy", "Name")]), ["c_src", "b_src", "a_src"]);
+    assert_eq!(
+        sources(&[("SortBy", "Id"), ("Order", "Asc")]),
+        ["b_src", "a_src", "c_src"]
+    );
+    // Sorted, then paged.
+    assert_eq!(
+        sources(&[
+            ("SortBy", "Name"),
+            ("Order", "Asc"),
+            ("PageSize", "2"),
+            ("PageNumber", "2")
+        ]),
+        ["c_src"]
+    );
+    let computes = |extra: &[(&str, &str)]| {
+        let mut params = vec![("ProjectId", pid.as_str())];
+        params.extend_from_slice(extra);
+        names(
+            server.call(&root, "ListComputeResources", &params),
+            "ComputeResources",
+        )
+    };
+    assert_eq!(computes(&[]), ["mc_a", "mc_b"]);
+    // The default compute resource (the first attached) first, whatever the order.
+    assert_eq!(
+        computes(&[("SortBy", "CreateTimeWithDefaultFirst")]),
+        ["mc_b", "mc_a"]
+    );
+    assert_eq!(
+        computes(&[("SortBy", "CreateTimeWithDefaultFirst"), ("Order", "Asc")]),
+        ["mc_b", "mc_a"]
+    );
+    let groups = |sort: &str| {
+        names(
+            server.call(&root, "ListResourceGroups", &[("SortBy", sort)]),
+            "ResourceGroupList",
+        )
+    };
+    assert_eq!(
+        groups("Name Desc"),
+        ["rg_b", "rg_a", "default_serverless_group"]
+    );
+    assert_eq!(groups("Spec"), ["default_serverless_group", "rg_a", "rg_b"]);
+    assert_eq!(
+        groups("SpecDesc"),
+        ["rg_b", "rg_a", "default_serverless_group"]
+    );
+    // CreateTime Asc by default (the same time here: the catalog's order).
+    let all = names(
+        server.call(&root, "ListResourceGroups", &[]),
+        "ResourceGroupList",
+    );
+    assert_eq!(all.len(), 3, "{all:?}");
+    // What the models do not list: 400, naming the parameter.
+    for (action, param, value) in [
+        ("ListDataSources", "SortBy", "Size"),
+        ("ListDataSources", "SortBy", "CreateTimeWithDefaultFirst"),
+        ("ListDataSources", "Order", "Up"),
+        ("ListComputeResources", "SortBy", "Type"),
+        ("ListComputeResources", "Order", "Sideways"),
+        ("ListResourceGroups", "SortBy", "Size Desc"),
+        ("ListResourceGroups", "SortBy", "Name Up"),
+    ] {
+        let (status, v) = server.call(
+            &root,
+            action,
+            &[("ProjectId", pid.as_str()), (param, value)],
+        );
+        assert_eq!(status, 400, "{action} {param}={value}: {v}");
+        assert_eq!(v["Code"], "InvalidParameter", "{v}");
+        assert!(v["Message"].as_str().unwrap().contains(param), "{v}");
+    }
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
+/// Fields the SDK's response models carry that dwctl can derive are filled: a data
+/// source's and a compute resource's `QualifiedName`, a group's `CreateUser` as a user id.
+#[test]
+fn responses_fill_every_field_dwctl_can_derive() {
+    let env = setup();
+    for line in [
+        "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=u --prop password=p",
+        "compute attach fin fin_mc --type maxcompute --prop project=fin_p",
+        "resourcegroup create rg_etl --spec 4",
+        "member add fin alice --role role_project_guest",
+    ] {
+        env.run(&line.split(' ').collect::<Vec<_>>()).ok();
+    }
+    let root = issue_key(&env, "root");
+    let server = Server::start(&env);
+    let pid = fin_id(&server, &root);
+    let (_, v) = server.call(
+        &root,
+        "ListDataSources",
+        &[("ProjectId", &pid), ("Name", "orders")],
+    );
+    let entry = &v["PagingInfo"]["DataSources"][0]["DataSource"][0];
+    assert_eq!(
+        entry["QualifiedName"],
+        format!("{ACCOUNT}:cn-hangzhou:mysql:10.0.0.5:3306:orders"),
+        "{v}"
+    );
+    let id = entry["Id"].to_string();
+    let (_, v) = server.call(&root, "GetDataSource", &[("Id", &id)]);
+    assert_eq!(
+        v["DataSource"]["QualifiedName"], entry["QualifiedName"],
+        "{v}"
+    );
+    let (_, v) = server.call(&root, "ListComputeResources", &[("ProjectId", &pid)]);
+    let entry = &v["PagingInfo"]["ComputeResources"][0]["ComputeResource"][0];
+    // The list's entries have no QualifiedName in the model; Get has it.
+    assert!(entry.get("QualifiedName").is_none(), "{v}");
+    let id = entry["Id"].to_string();
+    let (_, v) = server.call(&root, "GetComputeResource", &[("Id", &id)]);
+    assert_eq!(
+        v["ComputeResource"]["QualifiedName"],
+        format!("{ACCOUNT}:cn-hangzhou:maxcompute:fin_p"),
+        "{v}"
+    );
+    // A caller who may not read the properties gets no QualifiedName either (it names
+    // the instance).
+    let alice = issue_key(&env, "alice");
+    let (status, v) = server.call(&alice, "GetComputeResource", &[("Id", &id)]);
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        v["ComputeResource"].get("ConnectionProperties").is_none(),
+        "{v}"
+    );
+    assert!(v["ComputeResource"].get("QualifiedName").is_none(), "{v}");
+    // A group's creator as a user id, in Get and List.
+    let (_, v) = server.call(&root, "GetResourceGroup", &[("Id", "rg_etl")]);
+    assert_eq!(v["ResourceGroup"]["CreateUser"], ACCOUNT, "{v}");
+    let (_, v) = server.call(&root, "ListResourceGroups", &[("Name", "rg_etl")]);
+    assert_eq!(
+        v["PagingInfo"]["ResourceGroupList"][0]["CreateUser"], ACCOUNT,
+        "{v}"
     );
     let (code, _) = server.stop();
     assert_eq!(code, 0);
