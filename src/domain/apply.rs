@@ -525,6 +525,40 @@ impl Applier<'_, '_, '_> {
             .push(Op::Update, "workspace", None, ws, None, fields);
     }
 
+    /// The catalog's default workspace, still as `init` made it, gives way to the manifest
+    /// (a tenant imported into a fresh catalog): it takes the id the manifest declares for
+    /// it, or the next one when the manifest gives its id to another workspace. A default
+    /// workspace the user has changed keeps its id (the manifest is then refused as for
+    /// any workspace: "never changes", or the id "is taken").
+    fn default_workspace_gives_way(&mut self, decls: &[WorkspaceDecl]) -> Result<()> {
+        let Some(w) = tenant::untouched_default_workspace(self.s)? else {
+            return Ok(());
+        };
+        let is_it = |d: &WorkspaceDecl| d.name.eq_ignore_ascii_case(w.name.as_str());
+        let Some(at) = decls.iter().position(|d| {
+            if is_it(d) {
+                d.id.is_some_and(|id| id != w.id)
+            } else {
+                d.id == Some(w.id)
+            }
+        }) else {
+            return Ok(());
+        };
+        let target = match decls.iter().find(|d| is_it(d)).and_then(|d| d.id) {
+            Some(id) if id == w.id => return Ok(()),
+            Some(id) if id < 1 => return Ok(()),
+            Some(id) => id,
+            None => 0,
+        };
+        self.at = vec![("workspace", at)];
+        let what = format!("~ workspace {}", w.name);
+        self.step(&what, |s| {
+            tenant::renumber_default_workspace(s, &w.name, target)
+        })?;
+        self.workspace_updated(w.name.as_str(), vec!["id".into()]);
+        Ok(())
+    }
+
     /// Run one change; a failure names it.
     fn step<T>(&mut self, what: &str, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         self.steps += 1;
@@ -1424,6 +1458,7 @@ pub fn apply(
             done += 1;
             progress(done, total);
         }
+        a.default_workspace_gives_way(&workspaces)?;
         for (i, d) in each(workspaces).enumerate() {
             a.at = vec![("workspace", i)];
             a.workspace(&d)?;
