@@ -1085,9 +1085,10 @@ fn responses_fill_every_field_dwctl_can_derive() {
 }
 
 /// The round trip of issue 15: a catalog built by the command line, listed through `serve`
-/// by the official SDK (tests/sdk/serve_dump.py writes the response bodies), imported into
-/// an empty catalog of the same account: both export the same (secrets are placeholders in
-/// both).
+/// by the official SDK (tests/sdk/serve_dump.py writes the List and Get response bodies),
+/// imported into an empty catalog of the same account: both export the same (secrets are
+/// placeholders in both), hold the same ids, and, served and listed again, answer every
+/// request with the same body: every field the API carries (RequestId aside).
 #[test]
 #[allow(clippy::print_stderr)] // the visible note of a skipped run
 fn round_trip_through_the_sdk_and_import() {
@@ -1096,36 +1097,54 @@ fn round_trip_through_the_sdk_and_import() {
         return;
     };
     let env = setup();
-    // A data source before the compute resource: the data source the compute resource
-    // brings (no id in the API) must not take the id the import declares for `orders`.
+    // A data source added and removed before the compute resource: the data source the
+    // compute resource brings has an id that "the next one" would not give it again.
     for line in [
-        "workspace create lab --mode basic --display-name Lab",
-        "workspace update fin --description finance --tag team=fin",
+        "workspace create lab --mode basic --display-name Lab --disable-dev-role --pai-tasks on",
+        "workspace update fin --description finance --tag team=fin --tag tier=gold",
+        "user add bob --id 2000000000000002",
         "member add fin alice --role role_project_dev --role role_project_pe",
+        "member add fin bob --role role_project_admin",
+        "member add lab bob --role role_project_guest",
         "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=etl --prop password=s3cret --description orders",
+        "datasource add fin orders --env dev --type mysql --prop address=10.0.1.5:3306 --prop database=orders_dev --prop username=etl --prop password=d3v",
+        "datasource add fin scratch --type mysql --prop address=10.0.0.9:3306 --prop database=s --prop username=u --prop password=p",
+        "datasource remove fin scratch --yes",
         // No regionId: the API writes the catalog's, and the import stores none again.
-        "compute attach fin fin_mc --type maxcompute --prop project=fin",
-        "resourcegroup create rg_etl --spec 4 --vpc vpc-1 --vswitch vsw-1",
+        "compute attach fin fin_mc --type maxcompute --prop project=fin --description warehouse",
+        "compute attach fin fin_mc --env dev --type maxcompute --prop project=fin_dev",
+        "compute attach fin fin_mc2 --type maxcompute --prop project=fin2",
+        "compute set-default fin fin_mc2",
+        "resourcegroup create rg_etl --spec 4 --vpc vpc-1 --vswitch vsw-1 --remark etl",
+        "resourcegroup create rg_sched --type scheduler --spec 8",
         "resourcegroup bind rg_etl fin",
+        "resourcegroup bind rg_etl lab",
+        "resourcegroup bind rg_sched fin",
+        "workspace disable lab",
     ] {
         env.run(&line.split(' ').collect::<Vec<_>>()).ok();
     }
-    let root = issue_key(&env, "root");
-    let server = Server::start(&env);
+    let dump = |e: &Env, dir: &std::path::Path| {
+        let root = issue_key(e, "root");
+        let server = Server::start(e);
+        run_sdk(
+            &python,
+            "serve_dump.py",
+            &server,
+            &root,
+            &[("DWCTL_DIR", dir.to_str().unwrap().to_string())],
+        );
+        server.stop();
+    };
     let dir = env.path().join("tenant");
-    run_sdk(
-        &python,
-        "serve_dump.py",
-        &server,
-        &root,
-        &[("DWCTL_DIR", dir.to_str().unwrap().to_string())],
-    );
-    server.stop();
+    dump(&env, &dir);
 
     // Secrets, which the API never returns, are the placeholders export writes. The copy
     // is fresh from `init`: its own default group gives way to the original's (another
     // id), and stays the default workspace's default.
-    let copy = Env::new().with_var("DWCTL_SECRET_FIN_ORDERS_PROD_PASSWORD", "s3cret");
+    let copy = Env::new()
+        .with_var("DWCTL_SECRET_FIN_ORDERS_PROD_PASSWORD", "s3cret")
+        .with_var("DWCTL_SECRET_FIN_ORDERS_DEV_PASSWORD", "d3v");
     copy.run(&["import", "--from-api", dir.to_str().unwrap(), "--apply"])
         .ok();
     let export = |e: &Env| {
@@ -1136,16 +1155,23 @@ fn round_trip_through_the_sdk_and_import() {
     };
     let (a, b) = (export(&env), export(&copy));
     assert_eq!(a, b, "the catalogs agree in every field the API carries");
-    // And in the ids, which export leaves out.
-    let ids = |e: &Env, args: &[&str], key: &str| -> Vec<(String, String)> {
+    // And in the ids, which export leaves out: those of the data sources compute
+    // resources bring too.
+    let ids = |e: &Env, args: &[&str], key: &str| -> Vec<(String, String, String)> {
         let mut args = args.to_vec();
         args.extend(["-o", "json"]);
-        let mut v: Vec<(String, String)> = e
+        let mut v: Vec<(String, String, String)> = e
             .json(&args)
             .as_array()
             .unwrap()
             .iter()
-            .map(|x| (x[key].to_string(), x["id"].to_string()))
+            .map(|x| {
+                (
+                    x[key].to_string(),
+                    x["env"].to_string(),
+                    x["id"].to_string(),
+                )
+            })
             .collect();
         v.sort();
         v
@@ -1158,6 +1184,49 @@ fn round_trip_through_the_sdk_and_import() {
         (&["user", "list"], "name"),
     ] {
         assert_eq!(ids(&env, args, key), ids(&copy, args, key), "{args:?}");
+    }
+    let brought = ids(&copy, &["datasource", "list", "fin"], "name");
+    assert!(
+        brought
+            .iter()
+            .any(|(n, _, id)| n == "\"fin_mc\"" && id == "4"),
+        "the brought data source keeps its id (4, after scratch's 3): {brought:?}"
+    );
+
+    // Served and listed again, the copy answers as the original did, body for body.
+    let again = copy.path().join("tenant");
+    dump(&copy, &again);
+    let bodies = |root: &std::path::Path| -> std::collections::BTreeMap<String, serde_json::Value> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut dirs = vec![root.to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                    continue;
+                }
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                v.as_object_mut().unwrap().remove("RequestId");
+                let name = p.strip_prefix(root).unwrap().to_str().unwrap().to_string();
+                out.insert(name, v);
+            }
+        }
+        out
+    };
+    let (first, second) = (bodies(&dir), bodies(&again));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        first.keys().any(|k| k.starts_with("get/compute-")),
+        "{:?}",
+        first.keys()
+    );
+    for (name, body) in &first {
+        assert_eq!(body, &second[name], "{name}");
     }
 }
 
