@@ -581,4 +581,37 @@ mod tests {
         assert!(from_api("sybase", None, &json!({})).is_err());
         assert!(from_api("mysql", None, &json!([])).is_err());
     }
+
+    #[test]
+    fn qualified_name_is_account_region_type_instance_and_database() {
+        let props = |kv: &[(&str, &str)]| -> Properties {
+            kv.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let q = |kv: &[(&str, &str)], t: &str| qualified_name("1107", "cn-hangzhou", t, &props(kv));
+        assert_eq!(
+            q(
+                &[
+                    ("instanceId", "hgprecn-1"),
+                    ("database", "db"),
+                    ("address", "h:1")
+                ],
+                "hologres"
+            ),
+            "1107:cn-hangzhou:hologres:hgprecn-1:db"
+        );
+        // The properties' region wins over the catalog's; no instance key, no database.
+        assert_eq!(
+            q(
+                &[("regionId", "cn-beijing"), ("project", "p")],
+                "maxcompute"
+            ),
+            "1107:cn-beijing:maxcompute:p"
+        );
+        assert_eq!(
+            q(&[("password", "secret")], "redis"),
+            "1107:cn-hangzhou:redis"
+        );
+    }
 }

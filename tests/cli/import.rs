@@ -233,16 +233,8 @@ fn apply_into_an_empty_catalog_then_export_agrees() {
     ]);
     assert_eq!(ds["id"], 16036);
     // The data source a compute resource brings keeps its id too (`datasource_id`).
-    let brought = env.json(&[
-        "datasource",
-        "show",
-        "sora_finance",
-        "mc_fin",
-        "--env",
-        "prod",
-        "-o",
-        "json",
-    ]);
+    let args = "datasource show sora_finance mc_fin --env prod -o json";
+    let brought = env.json(&args.split(' ').collect::<Vec<_>>());
     assert_eq!(brought["id"], 16037);
 }
 
@@ -564,6 +556,35 @@ fn a_region_the_api_fills_in_is_not_stored_by_the_import() {
     assert_eq!(export(&spoiled), export(&plain));
 }
 
+/// The catalog's default workspace as `init` makes it, as the API shows it, under `id`.
+fn default_project(id: i64, name: &str) -> serde_json::Value {
+    serde_json::json!({"Id": id, "Name": name, "DisplayName": "Default Workspace",
+        "Description": "For exploring DataWorks; not for production work.",
+        "DevEnvironmentEnabled": false, "DevRoleDisabled": false, "PaiTaskEnabled": false,
+        "Owner": ACCOUNT, "Status": "Available"})
+}
+
+/// A tenant in `env`'s folder: `projects`, and a `default_serverless_group` of id `gid`
+/// (as `init` makes it) bound to the workspace `bound`. Gives the folder.
+fn default_tenant(env: &Env, gid: &str, projects: Vec<serde_json::Value>, bound: i64) -> String {
+    let dir = env.path().join("tenant");
+    std::fs::create_dir_all(dir.join(gid)).unwrap();
+    let n = projects.len();
+    let body = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
+        "TotalCount": n, "Projects": projects}, "RequestId": "r1"});
+    let groups = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
+        "TotalCount": 1, "ResourceGroupList": [{"Id": gid,
+        "Name": "default_serverless_group", "PaymentType": "PostPaid",
+        "Remark": "created with the catalog", "ResourceGroupType": "CommonV2",
+        "Spec": {"Amount": 1, "Standard": "2CU"}, "Status": "Normal"}]},
+        "RequestId": "r2", "Success": true});
+    let ids = serde_json::json!({"ProjectIdList": [bound], "RequestId": "r3", "Success": true});
+    std::fs::write(dir.join("projects.json"), body.to_string()).unwrap();
+    std::fs::write(dir.join("groups.json"), groups.to_string()).unwrap();
+    std::fs::write(dir.join(gid).join("projects.json"), ids.to_string()).unwrap();
+    dir.to_str().unwrap().to_string()
+}
+
 /// A tenant whose default workspace has its own `default_serverless_group` (another id):
 /// the group `init` made, untouched, gives way to it in the same apply (deleted, created
 /// under the tenant's id, the default workspace's default again), each step with its
@@ -573,27 +594,8 @@ fn a_fresh_catalogs_default_group_gives_way_to_the_tenants() {
     let tail = &ACCOUNT[ACCOUNT.len() - 4..];
     let default_ws = format!("default_workspace_{tail}");
     let gid = "Serverless_res_group_524257424564736_2222222222222222";
-    let write_tenant = |env: &Env| -> String {
-        let dir = env.path().join("tenant");
-        std::fs::create_dir_all(dir.join(gid)).unwrap();
-        let project = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
-            "TotalCount": 1, "Projects": [{"Id": 1, "Name": default_ws,
-            "DisplayName": "Default Workspace",
-            "Description": "For exploring DataWorks; not for production work.",
-            "DevEnvironmentEnabled": false, "DevRoleDisabled": false, "PaiTaskEnabled": false,
-            "Owner": ACCOUNT, "Status": "Available"}]}, "RequestId": "r1"});
-        let groups = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
-            "TotalCount": 1, "ResourceGroupList": [{"Id": gid,
-            "Name": "default_serverless_group", "PaymentType": "PostPaid",
-            "Remark": "created with the catalog", "ResourceGroupType": "CommonV2",
-            "Spec": {"Amount": 1, "Standard": "2CU"}, "Status": "Normal"}]},
-            "RequestId": "r2", "Success": true});
-        let bound = serde_json::json!({"ProjectIdList": [1], "RequestId": "r3", "Success": true});
-        std::fs::write(dir.join("projects.json"), project.to_string()).unwrap();
-        std::fs::write(dir.join("groups.json"), groups.to_string()).unwrap();
-        std::fs::write(dir.join(gid).join("projects.json"), bound.to_string()).unwrap();
-        dir.to_str().unwrap().to_string()
-    };
+    let write_tenant =
+        |env: &Env| default_tenant(env, gid, vec![default_project(1, &default_ws)], 1);
 
     let env = Env::new();
     let dir = write_tenant(&env);
@@ -682,31 +684,14 @@ fn a_fresh_catalogs_default_workspace_takes_the_tenants_id() {
     let tail = &ACCOUNT[ACCOUNT.len() - 4..];
     let default_ws = format!("default_workspace_{tail}");
     let gid = "Serverless_res_group_524257424564736_3333333333333333";
-    let project = |id: i64, name: &str| {
-        serde_json::json!({"Id": id, "Name": name,
-            "DisplayName": if name == default_ws { "Default Workspace" } else { name },
-            "Description": if name == default_ws { "For exploring DataWorks; not for production work." } else { "" },
-            "DevEnvironmentEnabled": false, "DevRoleDisabled": false, "PaiTaskEnabled": false,
-            "Owner": ACCOUNT, "Status": "Available"})
+    let project = |id: i64, name: &str| match name == default_ws {
+        true => default_project(id, name),
+        false => serde_json::json!({"Id": id, "Name": name, "DisplayName": name,
+            "Description": "", "DevEnvironmentEnabled": false, "DevRoleDisabled": false,
+            "PaiTaskEnabled": false, "Owner": ACCOUNT, "Status": "Available"}),
     };
-    // The tenant: its projects, and its default group bound to its default workspace.
-    let write_tenant = |env: &Env, projects: Vec<serde_json::Value>, bound: i64| -> String {
-        let dir = env.path().join("tenant");
-        std::fs::create_dir_all(dir.join(gid)).unwrap();
-        let n = projects.len();
-        let body = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
-            "TotalCount": n, "Projects": projects}, "RequestId": "r1"});
-        let groups = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
-            "TotalCount": 1, "ResourceGroupList": [{"Id": gid,
-            "Name": "default_serverless_group", "PaymentType": "PostPaid",
-            "Remark": "created with the catalog", "ResourceGroupType": "CommonV2",
-            "Spec": {"Amount": 1, "Standard": "2CU"}, "Status": "Normal"}]},
-            "RequestId": "r2", "Success": true});
-        let ids = serde_json::json!({"ProjectIdList": [bound], "RequestId": "r3", "Success": true});
-        std::fs::write(dir.join("projects.json"), body.to_string()).unwrap();
-        std::fs::write(dir.join("groups.json"), groups.to_string()).unwrap();
-        std::fs::write(dir.join(gid).join("projects.json"), ids.to_string()).unwrap();
-        dir.to_str().unwrap().to_string()
+    let write_tenant = |env: &Env, projects: Vec<serde_json::Value>, bound: i64| {
+        default_tenant(env, gid, projects, bound)
     };
     let id_of = |env: &Env, name: &str| {
         env.json(&["workspace", "show", name, "-o", "json"])["id"]

@@ -899,6 +899,13 @@ fn resource_groups_through_the_api() {
     assert_eq!(code, 0);
 }
 
+/// Runs each command line (words split at spaces) on `env`: each must succeed.
+fn run_all(env: &Env, lines: &[&str]) {
+    for line in lines {
+        env.run(&line.split(' ').collect::<Vec<_>>()).ok();
+    }
+}
+
 /// The names of a List response's entries, in order (`items`: the PagingInfo's list).
 fn names((status, v): (u16, serde_json::Value), items: &str) -> Vec<String> {
     assert_eq!(status, 200, "{v}");
@@ -915,17 +922,18 @@ fn names((status, v): (u16, serde_json::Value), items: &str) -> Vec<String> {
 #[test]
 fn lists_sort_as_their_request_models_say() {
     let env = setup();
-    for line in [
-        "datasource add fin b_src --type mysql --prop address=10.0.0.5:3306 --prop database=d --prop username=u --prop password=p",
-        "datasource add fin a_src --type mysql --prop address=10.0.0.6:3306 --prop database=d --prop username=u --prop password=p",
-        "datasource add fin c_src --type mysql --prop address=10.0.0.7:3306 --prop database=d --prop username=u --prop password=p",
-        "compute attach fin mc_b --type maxcompute --prop project=b",
-        "compute attach fin mc_a --type maxcompute --prop project=a",
-        "resourcegroup create rg_b --spec 8",
-        "resourcegroup create rg_a --spec 4",
-    ] {
-        env.run(&line.split(' ').collect::<Vec<_>>()).ok();
-    }
+    run_all(
+        &env,
+        &[
+            "datasource add fin b_src --type mysql --prop address=10.0.0.5:3306 --prop database=d --prop username=u --prop password=p",
+            "datasource add fin a_src --type mysql --prop address=10.0.0.6:3306 --prop database=d --prop username=u --prop password=p",
+            "datasource add fin c_src --type mysql --prop address=10.0.0.7:3306 --prop database=d --prop username=u --prop password=p",
+            "compute attach fin mc_b --type maxcompute --prop project=b",
+            "compute attach fin mc_a --type maxcompute --prop project=a",
+            "resourcegroup create rg_b --spec 8",
+            "resourcegroup create rg_a --spec 4",
+        ],
+    );
     let root = issue_key(&env, "root");
     let server = Server::start(&env);
     let pid = fin_id(&server, &root);
@@ -1023,14 +1031,15 @@ fn lists_sort_as_their_request_models_say() {
 #[test]
 fn responses_fill_every_field_dwctl_can_derive() {
     let env = setup();
-    for line in [
-        "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=u --prop password=p",
-        "compute attach fin fin_mc --type maxcompute --prop project=fin_p",
-        "resourcegroup create rg_etl --spec 4",
-        "member add fin alice --role role_project_guest",
-    ] {
-        env.run(&line.split(' ').collect::<Vec<_>>()).ok();
-    }
+    run_all(
+        &env,
+        &[
+            "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=u --prop password=p",
+            "compute attach fin fin_mc --type maxcompute --prop project=fin_p",
+            "resourcegroup create rg_etl --spec 4",
+            "member add fin alice --role role_project_guest",
+        ],
+    );
     let root = issue_key(&env, "root");
     let server = Server::start(&env);
     let pid = fin_id(&server, &root);
@@ -1099,31 +1108,32 @@ fn round_trip_through_the_sdk_and_import() {
     let env = setup();
     // A data source added and removed before the compute resource: the data source the
     // compute resource brings has an id that "the next one" would not give it again.
-    for line in [
-        "workspace create lab --mode basic --display-name Lab --disable-dev-role --pai-tasks on",
-        "workspace update fin --description finance --tag team=fin --tag tier=gold",
-        "user add bob --id 2000000000000002",
-        "member add fin alice --role role_project_dev --role role_project_pe",
-        "member add fin bob --role role_project_admin",
-        "member add lab bob --role role_project_guest",
-        "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=etl --prop password=s3cret --description orders",
-        "datasource add fin orders --env dev --type mysql --prop address=10.0.1.5:3306 --prop database=orders_dev --prop username=etl --prop password=d3v",
-        "datasource add fin scratch --type mysql --prop address=10.0.0.9:3306 --prop database=s --prop username=u --prop password=p",
-        "datasource remove fin scratch --yes",
-        // No regionId: the API writes the catalog's, and the import stores none again.
-        "compute attach fin fin_mc --type maxcompute --prop project=fin --description warehouse",
-        "compute attach fin fin_mc --env dev --type maxcompute --prop project=fin_dev",
-        "compute attach fin fin_mc2 --type maxcompute --prop project=fin2",
-        "compute set-default fin fin_mc2",
-        "resourcegroup create rg_etl --spec 4 --vpc vpc-1 --vswitch vsw-1 --remark etl",
-        "resourcegroup create rg_sched --type scheduler --spec 8",
-        "resourcegroup bind rg_etl fin",
-        "resourcegroup bind rg_etl lab",
-        "resourcegroup bind rg_sched fin",
-        "workspace disable lab",
-    ] {
-        env.run(&line.split(' ').collect::<Vec<_>>()).ok();
-    }
+    run_all(
+        &env,
+        &[
+            "workspace create lab --mode basic --display-name Lab --disable-dev-role --pai-tasks on",
+            "workspace update fin --description finance --tag team=fin --tag tier=gold",
+            "user add bob --id 2000000000000002",
+            "member add fin alice --role role_project_dev --role role_project_pe",
+            "member add fin bob --role role_project_admin",
+            "member add lab bob --role role_project_guest",
+            "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=etl --prop password=s3cret --description orders",
+            "datasource add fin orders --env dev --type mysql --prop address=10.0.1.5:3306 --prop database=orders_dev --prop username=etl --prop password=d3v",
+            "datasource add fin scratch --type mysql --prop address=10.0.0.9:3306 --prop database=s --prop username=u --prop password=p",
+            "datasource remove fin scratch --yes",
+            // No regionId: the API writes the catalog's, and the import stores none again.
+            "compute attach fin fin_mc --type maxcompute --prop project=fin --description warehouse",
+            "compute attach fin fin_mc --env dev --type maxcompute --prop project=fin_dev",
+            "compute attach fin fin_mc2 --type maxcompute --prop project=fin2",
+            "compute set-default fin fin_mc2",
+            "resourcegroup create rg_etl --spec 4 --vpc vpc-1 --vswitch vsw-1 --remark etl",
+            "resourcegroup create rg_sched --type scheduler --spec 8",
+            "resourcegroup bind rg_etl fin",
+            "resourcegroup bind rg_etl lab",
+            "resourcegroup bind rg_sched fin",
+            "workspace disable lab",
+        ],
+    );
     let dump = |e: &Env, dir: &std::path::Path| {
         let root = issue_key(e, "root");
         let server = Server::start(e);
