@@ -845,10 +845,15 @@ impl Applier<'_, '_, '_> {
             }
             Some(w) => {
                 if d.id.is_some_and(|i| i != w.id) {
-                    return Err(
-                        Error::refused(format!("its id is {} and never changes", w.id))
-                            .within(format!("~ {what}")),
-                    );
+                    let e = Error::refused(format!("its id is {} and never changes", w.id))
+                        .within(format!("~ {what}"));
+                    return Err(match w.is_default {
+                        // It would have taken the declared id as `init` made it.
+                        true => e.with_hint(
+                            "the default workspace takes an imported id only while it is as init made it; leave the id out, or apply into a fresh catalog",
+                        ),
+                        false => e,
+                    });
                 }
                 false
             }

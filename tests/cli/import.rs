@@ -774,10 +774,15 @@ fn a_fresh_catalogs_default_workspace_takes_the_tenants_id() {
         .run(&["workspace", "update", &default_ws, "--description", "ours"])
         .ok();
     let dir = write_tenant(&touched, vec![project(900001, &default_ws)], 900001);
-    touched.refused(
+    let r = touched.refused(
         &["import", "--from-api", &dir, "--apply"],
         6,
         "never changes",
+    );
+    assert!(
+        r.stderr.contains("only while it is as init made it"),
+        "{}",
+        r.stderr
     );
     let touched = Env::new();
     let fresh_id = id_of(&touched, &default_ws);
