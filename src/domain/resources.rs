@@ -188,7 +188,7 @@ impl ConnectionKind for AsCompute {
                 d.name, w.name, env
             ))
             .with_hint("choose another name for the compute resource")),
-            None => Ok(()),
+            None => super::shared::check_free(s, w, name, env),
         }
     }
 
@@ -295,6 +295,10 @@ impl ConnectionKind for AsSource {
 
     fn independent(&self) -> bool {
         self.origin == Origin::Manual
+    }
+
+    fn check_free(s: &mut Session, w: &Workspace, name: &str, env: Env) -> Result<()> {
+        super::shared::check_free(s, w, name, env)
     }
 
     fn insert_new(s: &mut Session, w: &Workspace, cfg: Config) -> Result<DataSource> {

@@ -5,9 +5,9 @@
 use super::policy::Action;
 use super::session::Session;
 use super::store::ShareFilter;
-use crate::model::error::Result;
+use crate::model::error::{Error, Result};
 use crate::model::resources::{DataSource, Share};
-use crate::model::Workspace;
+use crate::model::{Env, Workspace};
 
 /// Delete one rule with its `datasource.unshare` event (`why`: what removed it, when it
 /// is not `datasource unshare` itself).
@@ -83,4 +83,27 @@ pub fn shared_into(s: &mut Session, w: &Workspace) -> Result<Vec<DataSource>> {
         out.push(d);
     }
     Ok(out)
+}
+
+/// A new data source of `w` (or the one a compute resource brings) named `name` in `env`
+/// would clash with one shared into `w` under that name (exit 4).
+pub fn check_free(s: &mut Session, w: &Workspace, name: &str, env: Env) -> Result<()> {
+    let into = s.tx().shares(&ShareFilter {
+        target: Some(w.id),
+        ..ShareFilter::default()
+    })?;
+    match into
+        .into_iter()
+        .find(|r| r.env == env && r.datasource.eq_ignore_ascii_case(name))
+    {
+        Some(r) => Err(Error::conflict(format!(
+            "{} receives a data source named {} ({env}) from {}: a new one would clash with it",
+            w.name, r.datasource, r.workspace
+        ))
+        .with_hint(format!(
+            "choose another name, or unshare it first: dwctl datasource unshare {} {} --env {env} --to {}",
+            r.workspace, r.datasource, w.name
+        ))),
+        None => Ok(()),
+    }
 }

@@ -292,6 +292,29 @@ fn share_rules_refusals() {
         4,
         "lab_ws already has a data source named orders (prod)",
     );
+    // The other way round: sales_ws cannot add a data source of the shared one's name.
+    env.refused(
+        &[
+            "datasource",
+            "add",
+            "sales_ws",
+            "orders",
+            "--type",
+            "mysql",
+            "--env",
+            "prod",
+            "--prop",
+            "address=10.0.0.9:3306",
+            "--prop",
+            "database=x",
+            "--prop",
+            "username=u",
+            "--prop",
+            "password=x",
+        ],
+        4,
+        "sales_ws receives a data source named orders (prod) from fin_ws",
+    );
     // A dev data source into a basic workspace, which has no dev.
     env.refused_event(
         &["datasource", "share", "fin_ws", "ledger", "--to", "lab_ws"],
