@@ -93,6 +93,10 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
     fn removing(_s: &mut Session, _c: &Connection<Self>) -> Result<()> {
         Ok(())
     }
+    /// The workspace it is shared from, when it is listed in another one.
+    fn shared_from(&self) -> Option<&WorkspaceName> {
+        None
+    }
     /// Those shared into `w` from other workspaces that the actor sees there (read-only).
     fn shared_in(_s: &mut Session, _w: &Workspace) -> Result<Vec<Connection<Self>>> {
         Ok(Vec::new())
@@ -301,6 +305,10 @@ impl ConnectionKind for AsSource {
         super::shared::check_free(s, w, name, env)
     }
 
+    fn shared_from(&self) -> Option<&WorkspaceName> {
+        self.shared_from.as_ref()
+    }
+
     fn insert_new(s: &mut Session, w: &Workspace, cfg: Config) -> Result<DataSource> {
         let manual = AsSource {
             origin: Origin::Manual,
@@ -484,6 +492,21 @@ pub(super) fn find<K: ConnectionKind>(
     env: Option<Env>,
 ) -> Result<Connection<K>> {
     let mut found = K::named(s.tx(), w.id, name, env)?;
+    if found.is_empty() {
+        if let Some(c) = find_shared::<K>(s, w, name, env)? {
+            let from = c.kind.shared_from().map_or("", |f| f.as_str());
+            return Err(Error::refused(format!(
+                "{} {} is shared into {} from {from}: it is read-only here",
+                K::NOUN,
+                c.name,
+                w.name
+            ))
+            .with_hint(format!(
+                "change it in its own workspace (dwctl {} ... {from} {}), or stop the share: dwctl datasource unshare {from} {} --env {} --to {}",
+                K::KIND, c.name, c.name, c.env, w.name
+            )));
+        }
+    }
     match found.len() {
         0 => Err(Error::not_found(format!(
             "{} {} not found in {}",
@@ -500,6 +523,18 @@ pub(super) fn find<K: ConnectionKind>(
         ))
         .with_hint("pass --env prod or --env dev")),
     }
+}
+
+/// The one shared into `w` named `name` (in `env`, or its only env), as the actor sees it.
+fn find_shared<K: ConnectionKind>(
+    s: &mut Session,
+    w: &Workspace,
+    name: &str,
+    env: Option<Env>,
+) -> Result<Option<Connection<K>>> {
+    Ok(K::shared_in(s, w)?
+        .into_iter()
+        .find(|c| c.name.eq_ignore_ascii_case(name) && env.is_none_or(|e| c.env == e)))
 }
 
 /// Environments by mode: basic workspaces have prod only.
@@ -707,7 +742,16 @@ pub fn show<K: ConnectionKind>(
     env: Option<Env>,
 ) -> Result<Connection<K>> {
     let (w, roles) = super::admit::visible(s, ws)?;
-    let c = find::<K>(s, &w, name, env)?;
+    // One shared into the workspace shows there, read-only.
+    let shared = if K::named(s.tx(), w.id, name, env)?.is_empty() {
+        find_shared::<K>(s, &w, name, env)?
+    } else {
+        None
+    };
+    let c = match shared {
+        Some(c) => c,
+        None => find::<K>(s, &w, name, env)?,
+    };
     Ok(present(c, can_read(s, roles)))
 }
 

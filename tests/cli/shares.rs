@@ -158,9 +158,35 @@ fn a_shared_data_source_is_listed_in_the_target_read_only_with_its_secrets_hidde
             ("orders".to_string(), Value::Null)
         ]
     );
-    // Read-only in the target: it is not the target's to change or remove.
-    env.run(&["datasource", "remove", "sales_ws", "orders", "--yes"])
-        .fails(3, "data source 'orders' not found in sales_ws");
+    // Shown in the target, read-only there: not the target's to change or remove.
+    let shown = env.json(&[
+        "datasource",
+        "show",
+        "sales_ws",
+        "orders",
+        "--as",
+        "alice",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(shown, list[0]);
+    for args in [
+        &["datasource", "remove", "sales_ws", "orders", "--yes"][..],
+        &[
+            "datasource",
+            "update",
+            "sales_ws",
+            "orders",
+            "--description",
+            "x",
+        ],
+    ] {
+        env.refused(
+            args,
+            6,
+            "data source orders is shared into sales_ws from fin_ws: it is read-only here",
+        );
+    }
     // The rules, from either side.
     let from = env.json(&["datasource", "shares", "fin_ws", "orders", "-o", "json"]);
     assert_eq!(from, json!([rule]));
