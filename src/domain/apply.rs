@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::member::{self, RoleChange};
-use super::policy::{self, Action};
+use super::policy::{self, Action, Grants};
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
@@ -793,7 +793,8 @@ impl Applier<'_, '_, '_> {
         let existing = match self.s.tx().workspace(&ws)? {
             Some(w) => {
                 let roles = self.s.tx().roles_in(w.id, self.s.actor.pk)?;
-                policy::can_see(&self.s.actor, roles).then_some(w)
+                let grants = super::admit::grants_in(self.s, w.id, &roles)?;
+                policy::can_see(&self.s.actor, grants).then_some(w)
             }
             None => None,
         };
@@ -995,13 +996,20 @@ impl Applier<'_, '_, '_> {
             .collect();
         // The workspace as the actor sees it and the actor's roles there, looked up by the
         // first member added and again after any change to the actor's own membership.
-        let mut seen: Option<(Workspace, RoleSet)> = None;
+        let mut seen: Option<(Workspace, Grants)> = None;
         let actor = self.s.actor.pk;
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
             self.at.push(("member", i));
             let what = || format!("member {}/{}", ws, named(&d.user));
             let roles = d.roles.to_set().map_err(|e| e.within(what()))?;
+            // Custom roles by name or code, as the workspace defines them (declared above
+            // its members).
+            let roles = if roles.custom().is_empty() {
+                roles
+            } else {
+                super::roles::resolve(self.s, w, &roles).map_err(|e| e.within(what()))?
+            };
             if roles.is_empty() {
                 return Err(Error::invalid("roles must not be empty").within(what()));
             }
@@ -1631,7 +1639,8 @@ fn group_decl(g: crate::model::resource_group::ResourceGroup) -> ResourceGroupDe
 /// members, which [`export`] hands over one at a time.
 fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
     let roles = s.tx().roles_in(w.id, s.actor.pk)?;
-    let read = super::policy::has_right(&s.actor, roles, super::policy::Right::ReadProperties);
+    let grants = super::admit::grants_in(s, w.id, &roles)?;
+    let read = super::policy::has_right(&s.actor, grants, super::policy::Right::ReadProperties);
     let mut d = WorkspaceDecl {
         name: w.name.to_string(),
         display_name: Some(w.display_name.clone()),

@@ -356,6 +356,11 @@ impl From<Vec<String>> for Roles {
 /// A set's codes in canonical order, as `export` writes them.
 impl From<RoleSet> for Roles {
     fn from(set: RoleSet) -> Self {
+        if !set.custom().is_empty() {
+            return Roles(RolesRepr::Written(
+                set.codes().into_iter().map(str::to_string).collect(),
+            ));
+        }
         match Roles::codes(set.iter().map(RoleCode::code)) {
             Some(packed) => Roles(RolesRepr::Codes(packed)),
             None => Roles::default(),

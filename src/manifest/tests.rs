@@ -1903,7 +1903,7 @@ fn roles_read_as_a_list_of_strings_reads() {
         }
     }
     let set = RoleSet::of(&[RoleCode::Pe, RoleCode::Admin]);
-    let roles = Roles::from(set);
+    let roles = Roles::from(set.clone());
     assert!(roles.iter().eq(set.codes()));
     assert_eq!(roles.to_set().unwrap(), set);
     assert_eq!(

@@ -20,6 +20,7 @@ mod pending;
 mod principals;
 mod resource_groups;
 mod resources;
+mod roles;
 pub(crate) mod stored;
 pub mod target;
 mod tls;
@@ -48,6 +49,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
+    include_str!("migrations/0007_custom_roles.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
