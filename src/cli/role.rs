@@ -66,8 +66,8 @@ pub struct RoleCreateArgs {
     /// operate, analyse, model, govern, secure
     #[arg(long = "capability", value_name = "CAP", value_parser = values::capability, add = complete::capabilities())]
     pub capabilities: Vec<Capability>,
-    /// Description
-    #[arg(long)]
+    /// Description (0-3000 characters)
+    #[arg(long, value_parser = values::description)]
     pub description: Option<String>,
     /// Succeed without change when a role of that name exists
     #[arg(long)]
@@ -97,8 +97,8 @@ pub struct RoleUpdateArgs {
     /// Remove a capability (repeatable)
     #[arg(long = "remove-capability", value_name = "CAP", value_parser = values::capability, add = complete::capabilities())]
     pub remove_capabilities: Vec<Capability>,
-    /// New description ('' clears it)
-    #[arg(long)]
+    /// New description (0-3000 characters; '' clears it)
+    #[arg(long, value_parser = values::description)]
     pub description: Option<String>,
     /// Check everything and show the result, but write nothing
     #[arg(long)]

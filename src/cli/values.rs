@@ -101,6 +101,8 @@ parsers! {
     role_ref -> String = parse_role_ref, same;
     /// One role to filter by (a built-in role, or a custom role's name or code).
     role_ref_set -> RoleSet = |s| parse_role_ref(s).and_then(|r| RoleSet::parse_list(&[r])), |_| RoleSet::empty();
+    /// A description (0-3000 characters, lines allowed, no control characters).
+    description -> String = |s| crate::model::Description::parse(s).map(crate::model::Description::into_string).map_err(Error::from), same;
     /// A new custom role's name.
     role_name -> String = crate::model::roles::parse_custom_name, same;
     /// A workspace right a custom role may hold.

@@ -118,6 +118,14 @@ pub struct Create {
 }
 
 pub fn create(ctx: &mut Ctx, c: Create) -> anyhow::Result<()> {
+    if c.rights.is_empty() && c.capabilities.is_empty() {
+        return Err(Error::invalid(format!(
+            "role {} needs at least one --right or --capability",
+            c.name
+        ))
+        .with_hint("see the rights with dwctl role show admin")
+        .into());
+    }
     let req = NewRole {
         name: c.name,
         rights: c.rights,

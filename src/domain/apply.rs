@@ -19,7 +19,7 @@ use super::types::validate::validate_open;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
-    PropValue, ResourceGroupDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+    PropValue, ResourceGroupDecl, RoleDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
 };
 use crate::model::api_datasource::{api_env, ENV_TYPE};
 use crate::model::error::{Error, Result};
@@ -958,6 +958,11 @@ impl Applier<'_, '_, '_> {
 
         let w = self.current(&ws, &mut loaded)?;
         let wid = w.id;
+        if let Some(roles) = &d.custom_roles {
+            let w = w.clone();
+            self.custom_roles(&w, &name, roles)?;
+        }
+        let w = self.current(&ws, &mut loaded)?;
         self.members(w, &name, &d.member)?;
         let computes: Vec<DeclRef> = d.compute.iter().map(|c| decl_ref!(c, c.default)).collect();
         self.objects::<AsCompute>(&name, wid, &computes)?;
@@ -979,6 +984,104 @@ impl Applier<'_, '_, '_> {
         if status == Some(Status::Disabled) && w.status == Status::Available {
             self.step(&format!("~ {what}"), |s| workspace::disable(s, &name))?;
             self.workspace_updated(&ws, vec!["status".into()]);
+        }
+        Ok(())
+    }
+
+    /// The custom roles of `w` as declared (before its members, who may hold them): each
+    /// created or updated; with `--prune`, the undeclared ones deleted (refused while held).
+    fn custom_roles(
+        &mut self,
+        w: &Workspace,
+        ws: &WorkspaceName,
+        decls: &[RoleDecl],
+    ) -> Result<()> {
+        self.at.truncate(1);
+        let have = self.s.custom_roles(w.id)?;
+        for d in decls {
+            let what = format!("role {}/{}", ws, named(&d.name));
+            let rights = d
+                .rights
+                .iter()
+                .map(|r| super::roles::parse_right(r))
+                .collect::<Result<Vec<_>>>()
+                .map_err(|e| e.within(&what))?;
+            let caps = d
+                .capabilities
+                .iter()
+                .map(|c| super::roles::parse_capability(c))
+                .collect::<Result<Vec<_>>>()
+                .map_err(|e| e.within(&what))?;
+            match have.iter().find(|r| r.name.eq_ignore_ascii_case(&d.name)) {
+                None => {
+                    let req = super::roles::NewRole {
+                        name: d.name.clone(),
+                        rights,
+                        capabilities: caps,
+                        description: d.description.clone(),
+                        code: d.code.clone(),
+                    };
+                    self.step(&format!("+ {what}"), |s| {
+                        super::roles::create(s, ws, &req, false)
+                    })?;
+                    self.changes
+                        .push(Op::Create, "role", Some(ws.as_str()), &d.name, None, vec![]);
+                }
+                Some(r) => {
+                    if d.code
+                        .as_ref()
+                        .is_some_and(|c| !c.eq_ignore_ascii_case(&r.code))
+                    {
+                        return Err(Error::refused(format!(
+                            "its code is {} and never changes",
+                            r.code
+                        ))
+                        .within(format!("~ {what}")));
+                    }
+                    let mut fields = Vec::new();
+                    if super::roles::right_names(&rights) != r.rights {
+                        fields.push("rights".to_string());
+                    }
+                    if super::roles::capability_keys(&caps) != r.capabilities {
+                        fields.push("capabilities".to_string());
+                    }
+                    let u = super::roles::RoleUpdate {
+                        set: Some((rights, caps)),
+                        description: d.description.clone(),
+                        ..Default::default()
+                    };
+                    if d.description
+                        .as_ref()
+                        .is_some_and(|x| Some(x) != r.description.as_ref())
+                    {
+                        fields.push("description".to_string());
+                    }
+                    if !fields.is_empty() {
+                        self.step(&format!("~ {what}"), |s| {
+                            super::roles::update(s, ws, &d.name, &u)
+                        })?;
+                        self.changes.push(
+                            Op::Update,
+                            "role",
+                            Some(ws.as_str()),
+                            &d.name,
+                            None,
+                            fields,
+                        );
+                    }
+                }
+            }
+        }
+        if self.prune {
+            for r in have.iter() {
+                if decls.iter().any(|d| d.name.eq_ignore_ascii_case(&r.name)) {
+                    continue;
+                }
+                let what = format!("- role {}/{}", ws, r.name);
+                self.step(&what, |s| super::roles::delete(s, ws, &r.name, false))?;
+                self.changes
+                    .push(Op::Delete, "role", Some(ws.as_str()), &r.name, None, vec![]);
+            }
         }
         Ok(())
     }
@@ -1659,6 +1762,21 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
         tags: Some(w.tags.clone()),
         ..Default::default()
     };
+    let custom = s.custom_roles(w.id)?;
+    if !custom.is_empty() {
+        d.custom_roles = Some(
+            custom
+                .iter()
+                .map(|r| RoleDecl {
+                    name: r.name.clone(),
+                    code: Some(r.code.clone()),
+                    rights: r.rights.clone(),
+                    capabilities: r.capabilities.clone(),
+                    description: r.description.clone(),
+                })
+                .collect(),
+        );
+    }
     let secret_props = |name: &str,
                         env: Env,
                         type_key: &str,

@@ -12,7 +12,7 @@ use crate::model::error::{Error, Result};
 use crate::model::roles::{
     custom_code, custom_code_id, parse_custom_name, CustomRole, RoleCode, RoleSet,
 };
-use crate::model::{shown, words, Warning, Workspace, WorkspaceName};
+use crate::model::{shown, words, Description, Warning, Workspace, WorkspaceName};
 
 /// A custom role's target in the audit log is its name.
 impl Target for CustomRole {
@@ -68,7 +68,7 @@ pub fn parse_capability(s: &str) -> Result<Capability> {
 }
 
 /// Rights by name in the table's order, each once.
-fn right_names(rights: &[Right]) -> Vec<String> {
+pub fn right_names(rights: &[Right]) -> Vec<String> {
     Right::ALL
         .into_iter()
         .filter(|r| rights.contains(r))
@@ -76,7 +76,7 @@ fn right_names(rights: &[Right]) -> Vec<String> {
         .collect()
 }
 
-fn capability_keys(caps: &[Capability]) -> Vec<String> {
+pub fn capability_keys(caps: &[Capability]) -> Vec<String> {
     Capability::ALL
         .into_iter()
         .filter(|c| caps.contains(c))
@@ -162,17 +162,6 @@ pub struct NewRole {
     pub code: Option<String>,
 }
 
-fn need_something(rights: &[String], caps: &[String], name: &str) -> Result<()> {
-    if rights.is_empty() && caps.is_empty() {
-        return Err(
-            Error::invalid(format!("role {name} would hold no right and no capability")).with_hint(
-                "give it at least one --right or --capability (see dwctl role show admin)",
-            ),
-        );
-    }
-    Ok(())
-}
-
 pub fn create(
     s: &mut Session,
     ws: &WorkspaceName,
@@ -180,9 +169,11 @@ pub fn create(
     if_not_exists: bool,
 ) -> Result<Outcome<CustomRole>> {
     let name = parse_custom_name(&req.name)?;
+    if let Some(d) = &req.description {
+        Description::parse(d)?;
+    }
     let rights = right_names(&req.rights);
     let capabilities = capability_keys(&req.capabilities);
-    need_something(&rights, &capabilities, &name)?;
     let id = match &req.code {
         Some(code) => custom_code_id(code).ok_or_else(|| {
             Error::invalid(format!("invalid role code {}", shown(code))).with_hint(
@@ -268,6 +259,9 @@ pub fn update(
     role: &str,
     u: &RoleUpdate,
 ) -> Result<Outcome<CustomRole>> {
+    if let Some(d) = &u.description {
+        Description::parse(d)?;
+    }
     let Admitted {
         w, target: before, ..
     } = admit(s, Action::RoleUpdate, ws, role, |s, w| find(s, w, role))?;
@@ -299,7 +293,6 @@ pub fn update(
     if after == before {
         return Ok(Outcome::unchanged(before));
     }
-    need_something(&after.rights, &after.capabilities, &after.name)?;
     check_duties(s, &w, &before, &after)?;
     after.updated_at = s.now;
     s.tx().save_custom_role(&after)?;
