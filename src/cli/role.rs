@@ -19,17 +19,17 @@ pub enum RoleCommand {
     Show(RoleShowArgs),
     /// Create a custom role in a workspace from rights and capabilities
     #[command(
-        after_help = "EXAMPLES:\n  dwctl role create finance_tax_report auditor --right datasource.test \\\n      --right properties.read --description 'reads connections'\n  dwctl role create finance_tax_report etl_dev --right datasource.manage --capability develop"
+        after_help = "EXAMPLES:\n  dwctl role create finance_tax_report auditor \\\n      --right datasource.test --right properties.read\n  dwctl role create finance_tax_report etl_dev \\\n      --right datasource.manage --capability develop"
     )]
     Create(RoleCreateArgs),
     /// Add or remove a custom role's rights and capabilities, or change its description
     #[command(
-        after_help = "EXAMPLES:\n  dwctl role update finance_tax_report auditor --add-right compute.manage\n  dwctl role update finance_tax_report auditor --remove-capability develop --description ''"
+        after_help = "EXAMPLES:\n  dwctl role update finance_tax_report auditor \\\n      --add-right compute.manage\n  dwctl role update finance_tax_report auditor \\\n      --remove-capability develop --description ''"
     )]
     Update(RoleUpdateArgs),
     /// Delete a custom role (refused while a member holds it)
     #[command(
-        after_help = "EXAMPLES:\n  dwctl role delete finance_tax_report auditor --yes\n  dwctl role delete finance_tax_report auditor --revoke-from-members --yes"
+        after_help = "EXAMPLES:\n  dwctl role delete finance_tax_report auditor --yes\n  dwctl role delete finance_tax_report auditor \\\n      --revoke-from-members --yes"
     )]
     Delete(RoleDeleteArgs),
 }
