@@ -182,7 +182,7 @@ pub fn create(
         })?,
         None => 0,
     };
-    let Admitted { w, .. } = admit(s, Action::RoleCreate, ws, &name, |_, _| Ok(()))?;
+    let Admitted { w, .. } = admit(s, Action::RoleCreate, ws, &name, |_, _| Ok(name.as_str()))?;
     let custom = s.custom_roles(w.id)?;
     if let Some(existing) = custom.iter().find(|r| r.name.eq_ignore_ascii_case(&name)) {
         if if_not_exists {

@@ -67,6 +67,7 @@ const TABLES: &[&str] = &[
     "audit",
     "binding",
     "compute",
+    "custom_role",
     "datasource",
     "dwctl_lock",
     "dwctl_meta",
@@ -991,8 +992,9 @@ mod tests {
             .batch_execute(
                 "UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; \
                  DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; \
-                 DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq'); \
+                 DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq', 'custom_role_seq'); \
                  DROP TABLE access_key; \
+                 DROP TABLE custom_role; \
                  ALTER TABLE principal DROP COLUMN db_role",
             )
             .unwrap();

@@ -265,6 +265,7 @@ const TABLES: &[&str] = &[
     "audit",
     "binding",
     "compute",
+    "custom_role",
     "datasource",
     "member",
     "principal",
