@@ -629,7 +629,7 @@ mod tests {
         CustomRole {
             id: crate::model::roles::custom_code_id(code).unwrap(),
             code: code.into(),
-            workspace: crate::model::WorkspaceName::from_stored("w".into()),
+            workspace: "w".into(),
             name: code.into(),
             description: None,
             rights: rights.iter().map(|r| r.to_string()).collect(),

@@ -93,10 +93,7 @@ pub fn resolve(s: &mut Session, w: &Workspace, set: &RoleSet) -> Result<RoleSet>
     let custom = s.custom_roles(w.id)?;
     let mut out = set.builtins();
     for word in set.custom() {
-        let found = custom
-            .iter()
-            .find(|r| r.code.eq_ignore_ascii_case(word) || r.name.eq_ignore_ascii_case(word));
-        match found {
+        match named(&custom, word) {
             Some(r) => out.insert_custom(&r.code),
             None => return Err(unknown_role(w, word, &custom)),
         }
@@ -124,6 +121,21 @@ fn unknown_role(w: &Workspace, word: &str, custom: &[CustomRole]) -> Error {
     Error::invalid(format!("unknown role {}", shown(word))).with_hint(hint)
 }
 
+/// The custom role a word names: its code or its name, without regard to case.
+fn named<'a>(custom: &'a [CustomRole], word: &str) -> Option<&'a CustomRole> {
+    let word = word.trim();
+    custom
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(word) || r.name.eq_ignore_ascii_case(word))
+}
+
+fn not_found(w: &Workspace, role: &str) -> Error {
+    Error::not_found(format!("role {} not found in {}", shown(role), w.name)).with_hint(format!(
+        "list the roles with dwctl role list --workspace {}",
+        w.name
+    ))
+}
+
 /// A custom role of `w` by name or code (any case). A built-in role is refused: it
 /// cannot be changed.
 fn find(s: &mut Session, w: &Workspace, role: &str) -> Result<CustomRole> {
@@ -138,17 +150,9 @@ fn find(s: &mut Session, w: &Workspace, role: &str) -> Result<CustomRole> {
         )));
     }
     let custom = s.custom_roles(w.id)?;
-    custom
-        .iter()
-        .find(|r| {
-            r.code.eq_ignore_ascii_case(role.trim()) || r.name.eq_ignore_ascii_case(role.trim())
-        })
+    named(&custom, role)
         .cloned()
-        .ok_or_else(|| {
-            Error::not_found(format!("role {} not found in {}", shown(role), w.name)).with_hint(
-                format!("list the roles with dwctl role list --workspace {}", w.name),
-            )
-        })
+        .ok_or_else(|| not_found(w, role))
 }
 
 /// What `role create` asks for.
@@ -219,7 +223,7 @@ pub fn create(
     let mut role = CustomRole {
         id,
         code: String::new(),
-        workspace: w.name.clone(),
+        workspace: w.name.to_string(),
         name,
         description: req.description.clone().filter(|d| !d.is_empty()),
         rights,
@@ -516,14 +520,7 @@ pub fn show(s: &mut Session, ws: &WorkspaceName, role: &str) -> Result<Workspace
         return Ok(builtin_row(r));
     }
     let custom = s.custom_roles(w.id)?;
-    match custom.iter().find(|r| {
-        r.code.eq_ignore_ascii_case(role.trim()) || r.name.eq_ignore_ascii_case(role.trim())
-    }) {
-        Some(r) => Ok(custom_row(r)),
-        None => Err(
-            Error::not_found(format!("role {} not found in {}", shown(role), w.name)).with_hint(
-                format!("list the roles with dwctl role list --workspace {}", w.name),
-            ),
-        ),
-    }
+    named(&custom, role)
+        .map(custom_row)
+        .ok_or_else(|| not_found(&w, role))
 }

@@ -7,7 +7,6 @@ use std::fmt;
 use super::clock::Timestamp;
 use super::error::{Error, Result};
 use super::text::shown;
-use super::WorkspaceName;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RoleCode {
@@ -336,7 +335,8 @@ pub struct CustomRole {
     #[serde(skip)]
     pub id: i64,
     pub code: String,
-    pub workspace: WorkspaceName,
+    /// The workspace's name.
+    pub workspace: String,
     pub name: String,
     pub description: Option<String>,
     /// Right names (`domain::policy::Right::name`), in the table's order.

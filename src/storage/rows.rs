@@ -67,7 +67,7 @@ pub fn custom_role_row<R: StoredRow + ?Sized>(r: &R) -> Result<CustomRole> {
     Ok(CustomRole {
         id,
         code: custom_code(id),
-        workspace: WorkspaceName::from_stored(c.text(1)?),
+        workspace: c.text(1)?,
         name: c.parsed(2, "a role name", |s| parse_custom_name(s).ok())?,
         description: c.opt_text(3)?,
         rights: list(4)?,
