@@ -10,7 +10,7 @@ pub enum AccessCommand {
     /// Who holds a right or capability, and through which role or tenant grant
     #[command(
         name = "who-can",
-        after_help = "RIGHTS AND CAPABILITIES:\n  workspace rights: workspace.update, member.manage, datasource.manage, datasource.test,\n    compute.manage, resourcegroup.bind, properties.read, objects.list\n  tenant rights: workspace.create, workspace.lifecycle, workspace.upgrade, user.manage,\n    resourcegroup.manage, workspace.see_all, audit.read_all, user.db_role\n  capabilities: develop, deploy, review, operate, analyse, design, govern, manage\n\nEXAMPLES:\n  dwctl access who-can datasource.manage\n  dwctl access who-can deploy --workspace finance_tax_report -o csv"
+        after_help = "RIGHTS AND CAPABILITIES:\n  workspace rights: workspace.update, member.manage, datasource.manage, datasource.test,\n    compute.manage, resourcegroup.bind, properties.read, objects.list\n  tenant rights: workspace.create, workspace.lifecycle, workspace.upgrade, user.manage,\n    resourcegroup.manage, workspace.see_all, audit.read_all, user.db_role\n  capabilities: develop, deploy, review, operate, analyse, model, govern, secure\n\nEXAMPLES:\n  dwctl access who-can datasource.manage\n  dwctl access who-can deploy --workspace finance_tax_report -o csv"
     )]
     WhoCan(WhoCanArgs),
     /// Every principal's roles in every workspace you can see (one row per principal and workspace)

@@ -139,15 +139,15 @@ pub fn envs() -> ArgValueCandidates {
     one_of(Env::ALL.iter().map(|e| e.as_str()))
 }
 
-/// The rights (workspace, then tenant) and the capabilities' first words (`access who-can`).
+/// The rights (workspace, then tenant) and the capabilities (`access who-can`).
 pub fn holdings() -> ArgValueCandidates {
-    use crate::domain::policy::{short_name, Right, TenantRight, CAPABILITIES};
+    use crate::domain::policy::{Capability, Right, TenantRight};
     one_of(
         Right::ALL
             .into_iter()
             .map(Right::name)
             .chain(TenantRight::ALL.into_iter().map(TenantRight::name))
-            .chain(CAPABILITIES.iter().map(|(c, _)| short_name(c))),
+            .chain(Capability::ALL.into_iter().map(Capability::key)),
     )
 }
 
@@ -169,6 +169,25 @@ pub fn principal_kinds() -> ArgValueCandidates {
 /// serverless, scheduler, integration, dataservice
 pub fn group_types() -> ArgValueCandidates {
     one_of(GroupType::ALL.iter().map(|t| t.as_str()))
+}
+
+/// Custom roles of the workspace already typed.
+pub fn custom_roles() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::CustomRole, p))
+}
+
+/// The workspace rights a custom role may hold.
+pub fn rights() -> ArgValueCandidates {
+    one_of(crate::domain::policy::Right::ALL.iter().map(|r| r.name()))
+}
+
+/// The capabilities a custom role may name.
+pub fn capabilities() -> ArgValueCandidates {
+    one_of(
+        crate::domain::policy::Capability::ALL
+            .iter()
+            .map(|c| c.key()),
+    )
 }
 
 /// postpaid, prepaid

@@ -106,12 +106,17 @@ pub fn show_user(s: &mut Session, name_or_id: &str) -> Result<PrincipalView> {
 /// The workspaces the actor sees by membership, or `None` for a tenant administrator,
 /// who sees every one.
 fn seen_by_actor(s: &mut Session) -> Result<Option<HashMap<i64, RoleSet>>> {
-    if policy::can_see(&s.actor, RoleSet::empty()) {
+    if policy::can_see(&s.actor, policy::Grants::none()) {
         return Ok(None);
     }
-    let mut mine = s.tx().roles_everywhere(s.actor.pk)?;
-    mine.retain(|_, roles| policy::can_see(&s.actor, *roles));
-    Ok(Some(mine))
+    let mut seen = HashMap::new();
+    for (ws, roles) in s.tx().roles_everywhere(s.actor.pk)? {
+        let g = admit::grants_in(s, ws, &roles)?;
+        if policy::can_see(&s.actor, g) {
+            seen.insert(ws, roles);
+        }
+    }
+    Ok(Some(seen))
 }
 
 /// The workspaces a review covers: `W` as the actor sees it (not found otherwise), or
@@ -173,8 +178,11 @@ pub fn who_can(
         return Ok(());
     }
     for w in workspaces {
+        // The workspace's custom roles, read once: what each membership grants is
+        // `policy::grants` of its roles and these.
+        let custom = s.custom_roles(w.id)?;
         s.tx().for_each_member(w.id, &mut |m| {
-            let through = what.through(policy::granted(&m));
+            let through = what.through(&m.roles, &custom).join(", ");
             if through.is_empty() {
                 return Ok(());
             }
@@ -183,11 +191,7 @@ pub fn who_can(
                 user: m.user,
                 user_id: m.user_id,
                 kind: m.kind,
-                through: through
-                    .iter()
-                    .map(|r| r.code())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                through,
             })
         })?;
     }

@@ -19,6 +19,7 @@ pub mod principal;
 pub mod probe;
 pub mod resource_group;
 pub mod resources;
+pub mod roles;
 pub mod session;
 pub mod share;
 pub mod shared;
