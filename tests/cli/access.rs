@@ -208,3 +208,34 @@ fn user_show_lists_memberships_in_the_workspaces_the_actor_can_see() {
     env.run(&["user", "show", "nobody"])
         .fails(3, "principal 'nobody' not found");
 }
+
+#[test]
+fn who_can_counts_custom_roles_through_what_they_grant() {
+    let env = setup();
+    env.run(&[
+        "role",
+        "create",
+        "fin_ws",
+        "etl_ops",
+        "--right",
+        "datasource.manage",
+        "--capability",
+        "deploy",
+    ])
+    .ok();
+    env.run(&["member", "add", "fin_ws", "carol", "--role", "etl_ops"])
+        .ok();
+    for what in ["datasource.manage", "deploy"] {
+        let rows = holders(&env, &[what, "--workspace", "fin_ws"]);
+        let carol: Vec<&(String, String, String)> =
+            rows.iter().filter(|(_, u, _)| u == "carol").collect();
+        assert_eq!(carol.len(), 1, "{what}: {rows:?}");
+        assert!(
+            !carol[0].2.is_empty() && !carol[0].2.contains("role_project_"),
+            "{carol:?}"
+        );
+    }
+    // A right the custom role does not hold: not listed.
+    let rows = holders(&env, &["member.manage", "--workspace", "fin_ws"]);
+    assert!(rows.iter().all(|(_, u, _)| u != "carol"), "{rows:?}");
+}
