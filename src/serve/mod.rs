@@ -65,20 +65,36 @@ pub struct Options {
     /// [`CONSTANT`] in place of authentication and the action; the body read, the hop to
     /// the blocking pool, the log line and the response are the same as for a real call.
     pub bench_constant: bool,
+    /// Testing only (`--client-timeout`, hidden): how long a client may take to send its
+    /// headers, and then its body, in place of [`HEADER_TIMEOUT`] and [`BODY_TIMEOUT`].
+    pub client_timeout: Option<Duration>,
 }
 
 /// The answer of `--bench-constant`.
 const CONSTANT: &str = "Constant";
+
+/// Where the signature nonces seen within the date window are kept.
+enum Nonces {
+    /// On a catalog file, in this process, with when each expires: a file is one machine's,
+    /// served by one server, and a write per request would queue every read behind the
+    /// file's one writer (README "Serving the DataWorks API" says what a restart forgets).
+    Memory(Mutex<HashMap<String, Instant>>),
+    /// On a shared (PostgreSQL) catalog, in it, so that replicas and restarts agree.
+    Catalog,
+}
+
+/// The longest `x-acs-signature-nonce` taken (the SDK's are 32 characters, a UUID 36).
+const MAX_NONCE_CHARS: usize = 256;
 
 /// The state every request shares.
 struct State {
     settings: Settings,
     readers: Mutex<Vec<Catalog>>,
     writer: Mutex<Catalog>,
-    /// Nonces seen within the date window, with when they expire.
-    nonces: Mutex<HashMap<String, Instant>>,
+    nonces: Nonces,
     log_format: LogFormat,
     bench_constant: bool,
+    body_timeout: Duration,
 }
 
 /// Serve until SIGTERM or SIGINT; then finish the requests in flight and return.
@@ -102,9 +118,14 @@ pub fn run(settings: Settings, opts: Options) -> Result<()> {
     let state = Arc::new(State {
         readers: Mutex::new(Vec::new()),
         writer: Mutex::new(writer),
-        nonces: Mutex::new(HashMap::new()),
+        nonces: if settings.catalog.file().is_some() {
+            Nonces::Memory(Mutex::new(HashMap::new()))
+        } else {
+            Nonces::Catalog
+        },
         log_format: opts.log_format,
         bench_constant: opts.bench_constant,
+        body_timeout: opts.client_timeout.unwrap_or(BODY_TIMEOUT),
         settings: settings.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -158,9 +179,10 @@ async fn serve(
 
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let header_timeout = opts.client_timeout.unwrap_or(HEADER_TIMEOUT);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(header_timeout)
         .keep_alive(true)
         .max_buf_size(64 * 1024);
     let mut shutdown = Box::pin(shutdown_signal());
@@ -197,7 +219,7 @@ async fn serve(
                 let watcher = graceful.watcher();
                 tokio::spawn(async move {
                     if let Ok(Ok(stream)) =
-                        tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(tcp)).await
+                        tokio::time::timeout(header_timeout, acceptor.accept(tcp)).await
                     {
                         let conn =
                             watcher.watch(http.serve_connection(TokioIo::new(stream), service));
@@ -255,7 +277,11 @@ async fn handle(
     let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         Err(too_large())
     } else {
-        match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY_BYTES).collect()).await
+        match tokio::time::timeout(
+            state.body_timeout,
+            Limited::new(body, MAX_BODY_BYTES).collect(),
+        )
+        .await
         {
             Err(_) => Err(ApiError::new(
                 408,
@@ -274,6 +300,10 @@ async fn handle(
     let (outcome, action, principal) = match body {
         Err(e) => (Err(e), action_of(&parts, &Params::new()), String::new()),
         Ok(body) => {
+            // The catalog is touched only from here on, with the whole request in hand, and
+            // each transaction ends before the answer is written: no transaction ever waits
+            // for a client, so PostgreSQL's idle_in_transaction_session_timeout (30 s,
+            // storage::postgres::IDLE_IN_TRANSACTION) never ends one of serve's sessions.
             let st = state.clone();
             let parts = parts.clone();
             let call = move || {
@@ -646,8 +676,10 @@ impl State {
             ));
         }
         let nonce = header(parts, "x-acs-signature-nonce").unwrap_or_default();
-        if nonce.is_empty() {
-            return Err(incomplete("x-acs-signature-nonce is empty"));
+        if nonce.is_empty() || nonce.len() > MAX_NONCE_CHARS {
+            return Err(incomplete(&format!(
+                "x-acs-signature-nonce must be 1 to {MAX_NONCE_CHARS} characters"
+            )));
         }
         self.use_nonce(&key.access_key_id, nonce)?;
         Ok(key.user.to_string())
@@ -656,22 +688,34 @@ impl State {
     /// Remember a nonce for the date window (twice it: a date may be 15 minutes either
     /// way); a nonce seen within it is a replay.
     fn use_nonce(&self, key: &str, nonce: &str) -> std::result::Result<(), ApiError> {
-        let now = Instant::now();
-        let mut seen = self.nonces.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() > 100_000 {
-            seen.retain(|_, expires| *expires > now);
-        }
-        let id = format!("{key}\n{nonce}");
-        match seen.get(&id) {
-            Some(expires) if *expires > now => Err(ApiError::new(
+        let fresh = match &self.nonces {
+            Nonces::Memory(seen) => {
+                let now = Instant::now();
+                let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+                if seen.len() > 100_000 {
+                    seen.retain(|_, expires| *expires > now);
+                }
+                let id = format!("{key}\n{nonce}");
+                match seen.get(&id) {
+                    Some(expires) if *expires > now => false,
+                    _ => {
+                        seen.insert(id, now + 2 * DATE_WINDOW);
+                        true
+                    }
+                }
+            }
+            Nonces::Catalog => self
+                .with_reader(|cat| cat.remember_nonce(key, nonce, 2 * DATE_WINDOW))
+                .map_err(ApiError::from)?,
+        };
+        if fresh {
+            Ok(())
+        } else {
+            Err(ApiError::new(
                 400,
                 "SignatureNonceUsed",
                 "x-acs-signature-nonce was used before: each request needs a new one",
-            )),
-            _ => {
-                seen.insert(id, now + 2 * DATE_WINDOW);
-                Ok(())
-            }
+            ))
         }
     }
 }

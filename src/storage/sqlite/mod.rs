@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
+    include_str!("migrations/0006_signature_nonces.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -267,6 +268,7 @@ const TABLES: &[&str] = &[
     "member",
     "principal",
     "resource_group",
+    "signature_nonce",
     "tenant",
     "workspace",
     "workspace_tag",
@@ -489,6 +491,10 @@ impl store::Catalog for Catalog {
 
     fn read(&mut self) -> Result<Box<dyn store::Tx + '_>> {
         Ok(Box::new(Catalog::read(self)?))
+    }
+
+    fn remember_nonce(&mut self, key_id: &str, nonce: &str, ttl: Duration) -> Result<bool> {
+        Catalog::remember_nonce(self, key_id, nonce, ttl)
     }
 }
 
