@@ -996,7 +996,7 @@ mod tests {
                 "UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; \
                  DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; \
                  DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq'); \
-                 DROP TABLE access_key; \
+                 DROP TABLE access_key, signature_nonce; \
                  ALTER TABLE principal DROP COLUMN db_role",
             )
             .unwrap();
