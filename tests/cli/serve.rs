@@ -21,10 +21,14 @@ struct Server {
 
 impl Server {
     fn start(env: &Env) -> Server {
-        Server::start_with(
-            env,
-            &["serve", "--listen", "127.0.0.1:0", "--log-format", "json"],
-        )
+        Server::start_adding(env, &[])
+    }
+
+    /// [`Server::start`] with more options.
+    fn start_adding(env: &Env, more: &[&str]) -> Server {
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--log-format", "json"];
+        args.extend(more);
+        Server::start_with(env, &args)
     }
 
     fn start_with(env: &Env, args: &[&str]) -> Server {
@@ -1367,18 +1371,7 @@ fn on_postgresql_servers_and_restarts_share_the_nonces() {
 fn a_slow_client_is_cut_off_and_the_others_are_served() {
     let env = setup();
     let root = issue_key(&env, "root");
-    let server = Server::start_with(
-        &env,
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-            "--client-timeout",
-            "0.5",
-        ],
-    );
+    let server = Server::start_adding(&env, &["--client-timeout", "0.5"]);
     let before = env.rows();
     let connect = || {
         let s = TcpStream::connect(&server.addr).unwrap();
@@ -1425,18 +1418,7 @@ fn a_slow_client_is_cut_off_and_the_others_are_served() {
 fn a_request_in_flight_at_sigterm_finishes_then_the_server_exits_0() {
     let env = setup();
     let root = issue_key(&env, "root");
-    let mut server = Server::start_with(
-        &env,
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-            "--lock-timeout",
-            "600",
-        ],
-    );
+    let mut server = Server::start_adding(&env, &["--lock-timeout", "600"]);
     let tasks = format!("/proc/{}/task", server.pid());
     let threads = || std::fs::read_dir(&tasks).unwrap().count();
     let idle = threads();
@@ -1506,14 +1488,9 @@ fn tls_end_to_end() {
         return;
     }
     let root = issue_key(&env, "root");
-    let server = Server::start_with(
+    let server = Server::start_adding(
         &env,
         &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
             "--tls-cert",
             cert.to_str().unwrap(),
             "--tls-key",
