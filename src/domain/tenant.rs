@@ -279,7 +279,7 @@ pub fn renumber_default_workspace(s: &mut Session, name: &WorkspaceName, id: i64
             .principal(&m.user_id)?
             .ok_or_else(|| Error::internal(format!("member {} vanished", m.user)))?;
         s.tx()
-            .insert_member(w.id, p.pk, m.roles, m.added_at, &m.added_by)?;
+            .insert_member(w.id, p.pk, m.roles.clone(), m.added_at, &m.added_by)?;
     }
     for g in &before.resource_groups {
         let group = s

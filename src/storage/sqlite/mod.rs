@@ -11,6 +11,7 @@ pub mod names;
 mod principals;
 mod resource_groups;
 mod resources;
+mod roles;
 pub(crate) mod stored;
 mod workspaces;
 
@@ -36,6 +37,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
+    include_str!("migrations/0007_custom_roles.sql"),
+    // Schema version 7: 0006 was assigned first but landed after 0007 (a file's number is
+    // its name; its version is its place here).
     include_str!("migrations/0006_signature_nonces.sql"),
 ];
 
@@ -264,6 +268,7 @@ const TABLES: &[&str] = &[
     "audit",
     "binding",
     "compute",
+    "custom_role",
     "datasource",
     "member",
     "principal",

@@ -1,5 +1,6 @@
--- dwctl catalog, schema version 6: the signature nonces `dwctl serve` has accepted, each
--- until its date window has passed (issue 15: a reused x-acs-signature-nonce is refused).
+-- dwctl catalog, schema version 7 (assigned 0006, landed after 0007): the signature
+-- nonces `dwctl serve` has accepted, each until its date window has passed (issue 15: a
+-- reused x-acs-signature-nonce is refused).
 -- PostgreSQL's servers remember them here, so that replicas and restarts agree; a server on
 -- a catalog file keeps them in memory (README "Serving the DataWorks API"), so on SQLite
 -- the table is there for the schemas to stay alike and stays empty. Not copied by `catalog
