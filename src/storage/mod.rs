@@ -151,6 +151,13 @@ impl store::Catalog for Catalog {
             Catalog::Postgres(c) => store::Catalog::read(&mut **c),
         }
     }
+
+    fn remember_nonce(&mut self, key_id: &str, nonce: &str, ttl: Duration) -> Result<bool> {
+        match self {
+            Catalog::Sqlite(c) => c.remember_nonce(key_id, nonce, ttl),
+            Catalog::Postgres(c) => c.remember_nonce(key_id, nonce, ttl),
+        }
+    }
 }
 
 /// A catalog being created (by `init`, or a first command at the default path): its

@@ -49,8 +49,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
-    include_str!("migrations/0007_custom_roles.sql"),
-    include_str!("migrations/0009_datasource_share.sql"),
+    include_str!("migrations/0006_custom_roles.sql"),
+    include_str!("migrations/0007_signature_nonces.sql"),
+    include_str!("migrations/0008_datasource_share.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -76,6 +77,7 @@ const TABLES: &[&str] = &[
     "member",
     "principal",
     "resource_group",
+    "signature_nonce",
     "tenant",
     "workspace",
     "workspace_tag",
@@ -603,6 +605,10 @@ impl store::Catalog for Catalog {
     fn read(&mut self) -> Result<Box<dyn store::Tx + '_>> {
         Ok(Box::new(self.begin_read()?))
     }
+
+    fn remember_nonce(&mut self, key_id: &str, nonce: &str, ttl: Duration) -> Result<bool> {
+        Catalog::remember_nonce(self, key_id, nonce, ttl)
+    }
 }
 
 /// A catalog being created by `init`: the schema (made if missing), its tables and the
@@ -995,7 +1001,7 @@ mod tests {
                 "UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; \
                  DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; \
                  DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq', 'custom_role_seq'); \
-                 DROP TABLE access_key; \
+                 DROP TABLE access_key, signature_nonce; \
                  DROP TABLE custom_role; \
                  ALTER TABLE principal DROP COLUMN db_role",
             )
