@@ -538,6 +538,14 @@ impl State {
             Ok(Next::Done(outcome)) => outcome,
             Ok(Next::Write(handler, req)) => {
                 let mut cat = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+                if cat.is_closed() {
+                    // The server ended the writer's connection (a restart): a new one,
+                    // or the request's 503 while the server is still away.
+                    match Catalog::open(&self.settings.catalog, self.settings.lock_timeout) {
+                        Ok(new) => *cat = new,
+                        Err(e) => return (Err(ApiError::from(e)), action, principal),
+                    }
+                }
                 run_action(handler, &params, |run| {
                     session::write(&mut *cat, &req, run).map(|done| done.value)
                 })
@@ -570,7 +578,9 @@ impl State {
         };
         let r = f(&mut cat);
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < READERS {
+        // A connection the server ended (a restart) is dropped, not pooled: the next
+        // request opens a new one.
+        if pool.len() < READERS && !cat.is_closed() {
             pool.push(cat);
         }
         r

@@ -99,6 +99,15 @@ impl Catalog {
         }
     }
 
+    /// Whether the catalog's connection is gone for good (PostgreSQL: the server ended it;
+    /// a file never is): whoever keeps a catalog open across commands opens a new one.
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Catalog::Sqlite(_) => false,
+            Catalog::Postgres(c) => c.is_closed(),
+        }
+    }
+
     /// Warnings about the catalog itself (a file's mode), for the caller to print.
     pub fn take_warnings(&mut self) -> Vec<Warning> {
         match self {
