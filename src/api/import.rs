@@ -33,7 +33,7 @@ use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::types::{self, ConnMode, TypeSpec, REDACTED};
 use crate::model::{
     named, parse_principal_id, parse_tag_key, parse_tag_value, DisplayName, Env, GroupName,
-    ObjectName, PrincipalName, Warning, WorkspaceName, MAX_TAGS,
+    MemberStatus, ObjectName, PrincipalName, Warning, WorkspaceName, MAX_TAGS,
 };
 
 use super::convert;
@@ -811,10 +811,9 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                 None => *unknown_roles.entry(code.to_string()).or_default() += 1,
             }
         }
-        if m.status
-            .as_deref()
-            .is_some_and(|s| !s.eq_ignore_ascii_case("Normal"))
-        {
+        let status = m.status.as_deref().unwrap_or("Normal");
+        let suspended = status.eq_ignore_ascii_case("Forbidden");
+        if !suspended && !status.eq_ignore_ascii_case("Normal") {
             w.push(
                 UNMAPPED,
                 format!(
@@ -839,6 +838,8 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
             .or_insert(MemberDecl {
                 user: name,
                 roles: roles.into(),
+                expires: None,
+                status: suspended.then(|| MemberStatus::Suspended.to_string()),
             });
     }
     for (code, n) in &unknown_roles {

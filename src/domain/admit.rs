@@ -5,6 +5,8 @@
 //! audit event), the target is found, the attempt is declared again under the stored
 //! names, then the right and then the workspace's state are checked.
 
+use std::collections::HashMap;
+
 use super::policy::{self, Action, Needs, Requires, Right};
 use super::session::Session;
 use crate::model::error::{Error, Result};
@@ -134,12 +136,29 @@ pub fn require_tenant(s: &Session, action: Action) -> Result<()> {
 pub fn visible(s: &mut Session, name: &WorkspaceName) -> Result<(Workspace, RoleSet)> {
     let found = s.tx().workspace(name.as_str())?;
     if let Some(w) = found {
-        let roles = s.tx().roles_in(w.id, s.actor.pk)?;
+        let roles = roles_in(s, w.id)?;
         if policy::can_see(&s.actor, roles) {
             return Ok((w, roles));
         }
     }
     Err(not_found(name))
+}
+
+/// What the actor's membership of workspace `id` grants now ([`policy::granted`]: an
+/// expired or suspended membership grants nothing); empty when not a member.
+pub fn roles_in(s: &Session, id: i64) -> Result<RoleSet> {
+    let m = s.tx().membership(id, s.actor.pk)?;
+    Ok(m.map_or_else(RoleSet::empty, |m| policy::granted(&m, s.now)))
+}
+
+/// [`roles_in`] for every workspace the actor's memberships grant something in, by id.
+pub fn roles_everywhere(s: &Session) -> Result<HashMap<i64, RoleSet>> {
+    let all = s.tx().memberships_everywhere(s.actor.pk)?;
+    Ok(all
+        .into_iter()
+        .map(|(id, m)| (id, policy::granted(&m, s.now)))
+        .filter(|(_, roles)| !roles.is_empty())
+        .collect())
 }
 
 pub fn not_found(name: &WorkspaceName) -> Error {

@@ -53,7 +53,7 @@ pub fn list(
 ) -> Result<()> {
     if !s.actor.is_tenant_admin() {
         let mut visible = Vec::new();
-        for (ws_id, roles) in s.tx().roles_everywhere(s.actor.pk)? {
+        for (ws_id, roles) in super::admit::roles_everywhere(s)? {
             if policy::can_read_audit_of(&s.actor, roles) {
                 if let Some(name) = s.tx().workspace_name_by_id(ws_id)? {
                     visible.push(name);

@@ -116,7 +116,7 @@ pub fn plan(s: &mut Session, named: &[WorkspaceName]) -> Result<Plan> {
     let mut warnings = Vec::new();
     let mut targets: Vec<(Workspace, RoleSet)> = Vec::new();
     if named.is_empty() {
-        let roles = s.tx().roles_everywhere(s.actor.pk)?;
+        let roles = super::admit::roles_everywhere(s)?;
         for w in workspace::list(s, &ListFilter::default())? {
             let r = roles.get(&w.id).copied().unwrap_or_default();
             targets.push((w, r));

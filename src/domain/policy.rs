@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
+use crate::model::clock::Timestamp;
 use crate::model::error::Error;
 use crate::model::roles::{RoleCode, RoleSet};
-use crate::model::{Principal, Workspace};
+use crate::model::{MemberStatus, Membership, Principal, Workspace};
 
 /// Tenant-level rights (permissions.md 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,6 +229,10 @@ actions! {
     MemberAdd:           "member.add",           MEMBERS, "add members to", Available, "add members";
     MemberRole:          "member.role",          MEMBERS, "change member roles in", Available, "change member roles";
     MemberRemove:        "member.remove",        MEMBERS, "remove members from", NotDeleted, "remove members";
+    MemberUpdate:        "member.update",        MEMBERS, "change the expiry of members of", Available, "change the expiry of members";
+    MemberSuspend:       "member.suspend",       MEMBERS, "suspend members of", NotDeleted, "suspend members";
+    MemberResume:        "member.resume",        MEMBERS, "resume members of", Available, "resume members";
+    MemberPrune:         "member.prune",         MEMBERS, "prune expired members of", NotDeleted, "prune expired members";
     DatasourceAdd:       "datasource.add",       SOURCES, "add data sources to", Available, "add data sources";
     DatasourceUpdate:    "datasource.update",    SOURCES, "change data sources in", Available, "change data sources";
     DatasourceRemove:    "datasource.remove",    SOURCES, "remove data sources from", Available, "remove data sources";
@@ -274,6 +279,18 @@ pub const CAPABILITIES: [(&str, &[RoleCode]); 8] = {
         ("manage data security", &[Owner, Admin, Security]),
     ]
 };
+
+/// What a membership grants at `now`: its roles while it is normal and not expired;
+/// nothing once it is suspended or from the instant it expires. The one place that turns
+/// a membership into roles: admitting an action, seeing a workspace, reading its audit
+/// events and every listing of who can do what go through it.
+pub fn granted(m: &Membership, now: Timestamp) -> RoleSet {
+    if m.status == MemberStatus::Suspended || m.expired(now) {
+        RoleSet::empty()
+    } else {
+        m.roles
+    }
+}
 
 /// Whether `actor`, holding `roles` in a workspace, has `right` there.
 pub fn has_right(actor: &Principal, roles: RoleSet, right: Right) -> bool {
@@ -429,7 +446,15 @@ mod tests {
         );
         assert_eq!(
             Right::MemberManage.actions(),
-            ["member.add", "member.role", "member.remove"]
+            [
+                "member.add",
+                "member.role",
+                "member.remove",
+                "member.update",
+                "member.suspend",
+                "member.resume",
+                "member.prune"
+            ]
         );
         for &a in Action::ALL {
             let r = a.rule();

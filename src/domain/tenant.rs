@@ -234,7 +234,7 @@ pub struct WhoAmI {
 
 pub fn whoami(s: &mut Session, source: &str) -> Result<WhoAmI> {
     let mut workspaces = Vec::new();
-    let mut roles: Vec<(i64, RoleSet)> = s.tx().roles_everywhere(s.actor.pk)?.into_iter().collect();
+    let mut roles: Vec<(i64, RoleSet)> = super::admit::roles_everywhere(s)?.into_iter().collect();
     roles.sort_by_key(|(id, _)| *id);
     for (id, r) in roles {
         if let Some(name) = s.tx().workspace_name_by_id(id)? {

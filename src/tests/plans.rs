@@ -68,7 +68,7 @@ fn tenant_with_data() -> Catalog {
                 &ws(name),
                 "alice",
                 RoleSet::of(&[RoleCode::Admin]),
-                false,
+                None, false,
             )
         })
         .unwrap();
@@ -241,7 +241,7 @@ fn commands_about_one_object_search_and_never_scan() {
                         &ws("sales_ws"),
                         "bob",
                         RoleSet::of(&[RoleCode::Dev]),
-                        false,
+                        None, false,
                     )
                 })
                 .unwrap();
@@ -414,6 +414,7 @@ fn commands_about_one_object_search_and_never_scan() {
                 m.workspace[0].member = vec![MemberDecl {
                     user: "bob".into(),
                     roles: vec!["role_project_dev".to_string()].into(),
+                    ..Default::default()
                 }];
                 for dry_run in [true, false] {
                     let r = Request {
