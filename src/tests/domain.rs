@@ -27,7 +27,8 @@ fn add_dev(s: &mut Session, workspace: &str, user: &str) -> Result<(), Error> {
         &ws(workspace),
         user,
         RoleSet::of(&[RoleCode::Dev]),
-        None, false,
+        None,
+        false,
     )
     .map(drop)
 }

@@ -68,7 +68,8 @@ fn tenant_with_data() -> Catalog {
                 &ws(name),
                 "alice",
                 RoleSet::of(&[RoleCode::Admin]),
-                None, false,
+                None,
+                false,
             )
         })
         .unwrap();
@@ -241,7 +242,8 @@ fn commands_about_one_object_search_and_never_scan() {
                         &ws("sales_ws"),
                         "bob",
                         RoleSet::of(&[RoleCode::Dev]),
-                        None, false,
+                        None,
+                        false,
                     )
                 })
                 .unwrap();

@@ -10,8 +10,8 @@ use crate::domain::store::{Catalog as _, PrincipalStore, Tx, WorkspaceFilter, Wo
 use crate::model::clock::Timestamp;
 use crate::model::roles::RoleSet;
 use crate::model::{
-    MemberStatus, Membership, Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status, Tenant, Workspace,
-    WorkspaceName,
+    MemberStatus, Membership, Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status,
+    Tenant, Workspace, WorkspaceName,
 };
 
 fn at(s: &str) -> Timestamp {
