@@ -992,7 +992,8 @@ mod tests {
                  DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; \
                  DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq'); \
                  DROP TABLE access_key; \
-                 ALTER TABLE principal DROP COLUMN db_role",
+                 ALTER TABLE principal DROP COLUMN db_role; \
+                 ALTER TABLE member DROP COLUMN status, DROP COLUMN expires_at",
             )
             .unwrap();
         let e = Catalog::open(&s.target, Duration::ZERO).err().unwrap();
