@@ -271,9 +271,20 @@ pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome
             p.name, w.name
         )));
     }
+    delete(s, Action::MemberRemove, &w, &p, m)
+}
+
+/// Delete a membership with its audit event (`member remove`, `member prune`).
+fn delete(
+    s: &mut Session,
+    action: Action,
+    w: &Workspace,
+    p: &Principal,
+    m: Member,
+) -> Result<Outcome<Member>> {
     s.tx().delete_member(w.id, p.pk)?;
     s.record(
-        Action::MemberRemove,
+        action,
         Some(w.name.as_str()),
         Some(p.name.as_str()),
         serde_json::json!({ "before": to_json(&m) }),
@@ -469,14 +480,7 @@ fn prune_one(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome<
     if !m.membership().expired(s.now) || m.roles.contains(RoleCode::Owner) {
         return Ok(Outcome::unchanged(m));
     }
-    s.tx().delete_member(w.id, p.pk)?;
-    s.record(
-        Action::MemberPrune,
-        Some(w.name.as_str()),
-        Some(p.name.as_str()),
-        serde_json::json!({ "before": to_json(&m) }),
-    )?;
-    Ok(Outcome::changed(m))
+    delete(s, Action::MemberPrune, &w, &p, m)
 }
 
 /// Any member may read the member list.

@@ -27,6 +27,22 @@ fn at(env: &Env, now: &str, args: &[&str]) -> Run {
     Env::output(c)
 }
 
+/// bob a guest until the end of 2027-01-15, carol suspended.
+fn bob_expiring_carol_suspended(env: &Env) {
+    env.run(&[
+        "member",
+        "add",
+        "fin_ws",
+        "bob",
+        "--role",
+        "guest",
+        "--expires",
+        "2027-01-15",
+    ])
+    .ok();
+    env.run(&["member", "suspend", "fin_ws", "carol"]).ok();
+}
+
 fn member(env: &Env, user: &str) -> Value {
     env.json(&["member", "show", "fin_ws", user, "-o", "json"])
 }
@@ -307,18 +323,7 @@ fn a_suspended_member_keeps_its_roles_and_history_but_is_granted_nothing() {
 #[test]
 fn status_and_expiry_are_shown_in_every_format() {
     let env = setup();
-    env.run(&[
-        "member",
-        "add",
-        "fin_ws",
-        "bob",
-        "--role",
-        "guest",
-        "--expires",
-        "2027-01-15",
-    ])
-    .ok();
-    env.run(&["member", "suspend", "fin_ws", "carol"]).ok();
+    bob_expiring_carol_suspended(&env);
     let table = env.run(&["member", "list", "fin_ws"]);
     let header = table.stdout.lines().next().unwrap().to_string();
     assert!(
@@ -594,18 +599,7 @@ fn check_reports_expiring_expired_and_workspaces_not_created_by_the_account() {
 #[test]
 fn manifests_carry_expiry_and_status_and_round_trip() {
     let env = setup();
-    env.run(&[
-        "member",
-        "add",
-        "fin_ws",
-        "bob",
-        "--role",
-        "guest",
-        "--expires",
-        "2027-01-15",
-    ])
-    .ok();
-    env.run(&["member", "suspend", "fin_ws", "carol"]).ok();
+    bob_expiring_carol_suspended(&env);
     for (file, bob, carol) in [
         (
             "m.toml",
