@@ -1390,6 +1390,31 @@ mod tests {
     }
 
     #[test]
+    fn a_forbidden_member_is_imported_suspended() {
+        let out = to_manifest(vec![
+            response(
+                "p.json",
+                None,
+                json!({"Project": {"Id": 7, "Name": "fin_ws", "Owner": "1111111111111111", "Status": "Available"}}),
+            ),
+            response(
+                "m.json",
+                None,
+                json!({"ProjectMember": {"ProjectId": 7, "UserId": "22", "UserName": "ann",
+                    "Roles": [{"Code": "role_project_dev", "Type": "System"}], "Status": "Forbidden"}}),
+            ),
+        ])
+        .unwrap();
+        let m = &out.manifest.workspace[0].member[0];
+        assert_eq!(
+            (m.user.as_str(), m.status.as_deref()),
+            ("ann", Some("suspended"))
+        );
+        assert_eq!(m.expires, None);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    }
+
+    #[test]
     fn pages_read_twice_count_once_and_owners_that_differ_are_named() {
         let page = json!({"PagingInfo": {"Projects": [
             {"Id": 1, "Name": "one_ws", "Owner": "1111111111111111"},

@@ -563,9 +563,10 @@ mod tests {
             .filter(|r| r.severity() == Severity::Info)
             .map(|r| r.as_str())
             .collect();
-        assert_eq!(info, ["DW008", "DW009", "DW010"]);
-        assert_eq!(Rule::ALL.len(), 10);
+        assert_eq!(info, ["DW008", "DW009", "DW010", "DW011"]);
+        assert_eq!(Rule::ALL.len(), 13);
         assert!(Rule::Dw009 < Rule::Dw010);
+        assert!(Rule::Dw010 < Rule::Dw011 && Rule::Dw012 < Rule::Dw013);
     }
 
     #[test]
