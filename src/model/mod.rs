@@ -570,7 +570,7 @@ impl Member {
     /// The part of the membership that decides what it grants.
     pub fn membership(&self) -> Membership {
         Membership {
-            roles: self.roles,
+            roles: self.roles.clone(),
             status: self.status,
             expires_at: self.expires_at,
         }
@@ -579,7 +579,7 @@ impl Member {
 
 /// What decides what a membership grants (`domain::policy::granted` turns it into the
 /// roles that count at an instant): its roles, its status and when it expires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Membership {
     pub roles: RoleSet,
     pub status: MemberStatus,
