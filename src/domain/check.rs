@@ -30,6 +30,8 @@
 //!   the member's principal name.
 //! - DW013: the workspace's `created_by` is not the account's name (the object is the
 //!   workspace), whatever its status but the recycle bin (never checked).
+//! - DW014 is reported in the basic-mode workspace that receives the share (object: the
+//!   data source's name), whoever may see the source.
 //! - Order: by workspace (tenant-level findings, whose workspace is null, first), then
 //!   rule, then object.
 
@@ -38,6 +40,7 @@ use std::collections::HashSet;
 
 use super::policy::{self, Grants, Right};
 use super::session::Session;
+use super::store::ShareFilter;
 use super::types::location::location;
 use super::workspace::{self, ListFilter};
 use crate::model::clock::Timestamp;
@@ -57,6 +60,7 @@ str_enum!(
     Dw001 => "DW001", Dw002 => "DW002", Dw003 => "DW003", Dw004 => "DW004", Dw005 => "DW005",
     Dw006 => "DW006", Dw007 => "DW007", Dw008 => "DW008", Dw009 => "DW009", Dw010 => "DW010",
     Dw011 => "DW011", Dw012 => "DW012", Dw013 => "DW013",
+    Dw014 => "DW014",
 });
 
 impl Rule {
@@ -323,6 +327,21 @@ fn check_workspace(
         );
     }
 
+    if w.mode == Mode::Basic {
+        let into = s.tx().shares(&ShareFilter {
+            target: Some(w.id),
+            ..ShareFilter::default()
+        })?;
+        for r in into.iter().filter(|r| r.env == Env::Prod) {
+            f.push(
+                Rule::Dw014,
+                &r.datasource,
+                format!("{ws} is in basic mode and receives the prod data source {} shared from {}: development there runs directly against production", r.datasource, r.workspace),
+                format!("upgrade it to standard mode: dwctl workspace upgrade {ws} --yes (irreversible; the account only), or stop the share: dwctl datasource unshare {} {} --env prod --to {ws}", r.workspace, r.datasource),
+            );
+        }
+    }
+
     if w.mode == Mode::Standard {
         check_dev_counterparts(&mut f, &computes, &datasources);
         check_same_place(&mut f, &datasources, can_read);
@@ -573,9 +592,9 @@ mod tests {
             .map(|r| r.as_str())
             .collect();
         assert_eq!(info, ["DW008", "DW009", "DW010", "DW011"]);
-        assert_eq!(Rule::ALL.len(), 13);
-        assert!(Rule::Dw009 < Rule::Dw010);
-        assert!(Rule::Dw010 < Rule::Dw011 && Rule::Dw012 < Rule::Dw013);
+        assert_eq!(Rule::ALL.len(), 14);
+        assert!(Rule::Dw009 < Rule::Dw010 && Rule::Dw010 < Rule::Dw011);
+        assert!(Rule::Dw012 < Rule::Dw013 && Rule::Dw013 < Rule::Dw014);
     }
 
     #[test]

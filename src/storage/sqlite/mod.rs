@@ -38,7 +38,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
     include_str!("migrations/0007_custom_roles.sql"),
-    include_str!("migrations/0008_member_access.sql"),
+    include_str!("migrations/0009_datasource_share.sql"),
+    include_str!("migrations/0010_member_access.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -268,6 +269,7 @@ const TABLES: &[&str] = &[
     "compute",
     "custom_role",
     "datasource",
+    "datasource_share",
     "member",
     "principal",
     "resource_group",

@@ -1,4 +1,4 @@
--- dwctl catalog on PostgreSQL, schema version 8: SQLite's 0008_member_access.sql,
+-- dwctl catalog on PostgreSQL, schema version 8: SQLite's 0010_member_access.sql,
 -- memberships that expire and suspended members (issue 16, parts 3 and 5). expires_at:
 -- NULL (never) or a timestamp as dwctl writes them, from which the membership grants
 -- nothing; status: 'normal' or 'suspended' (the API's Forbidden). Never edit or reorder
