@@ -998,6 +998,8 @@ mod tests {
                  DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq', 'custom_role_seq'); \
                  DROP TABLE access_key; \
                  DROP TABLE custom_role; \
+                 DROP TABLE IF EXISTS datasource_share; \
+                 ALTER TABLE member DROP COLUMN status, DROP COLUMN expires_at; \
                  ALTER TABLE principal DROP COLUMN db_role",
             )
             .unwrap();
