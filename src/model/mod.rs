@@ -556,7 +556,7 @@ pub struct Member {
 }
 
 /// The tenant a catalog holds: its account and region.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Tenant {
     pub account_id: String,
     pub region: String,

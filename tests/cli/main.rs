@@ -18,6 +18,7 @@ mod manifest;
 mod members;
 mod output;
 mod permissions;
+mod pg_tls;
 mod pipes;
 mod prompts;
 mod resource_groups;

@@ -25,7 +25,7 @@ impl AuditStore for Tx<'_> {
         let row = self.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])?;
         Ok(match row {
             Some(r) => audit_head(&r)?,
-            None => (0, "0".repeat(64)),
+            None => empty_log(),
         })
     }
 
@@ -63,6 +63,11 @@ impl AuditStore for Tx<'_> {
             &mut |r| visit(event_row(r)?),
         )
     }
+}
+
+/// The head of an empty log: no event, and the chain's first `prev`.
+pub(super) fn empty_log() -> (i64, String) {
+    (0, "0".repeat(64))
 }
 
 impl Tx<'_> {
