@@ -16,6 +16,7 @@ use postgres::types::ToSql;
 use super::pending::*;
 use super::Tx;
 use crate::model::error::Result;
+use crate::model::resource_group::ResourceGroup;
 use crate::model::roles::RoleSet;
 use crate::model::{Principal, Tenant, Workspace};
 use crate::storage::rows::details_text;
@@ -93,6 +94,7 @@ impl Tx<'_> {
                     by,
                 } => {
                     p.known.workspaces.clear();
+                    p.known.groups.clear();
                     let (g, w) = (group_pk.to_string(), workspace_id.to_string());
                     line(
                         &mut p.data[BINDING],
@@ -413,6 +415,19 @@ impl Tx<'_> {
         if anything || names_any(sql, &["principal"]) {
             p.known.account = None;
         }
+        if anything || names_any(sql, &["resource_group", "binding", "workspace"]) {
+            p.known.groups.clear();
+        }
+    }
+
+    /// The resource group `name_or_id` (with its bound workspaces) as read earlier in this
+    /// transaction (`Some(None)`: there is none).
+    pub(super) fn cached_group(&self, name_or_id: &str) -> Option<Option<ResourceGroup>> {
+        kept(&self.pending.borrow().known.groups, name_or_id)
+    }
+
+    pub(super) fn cache_group(&self, name_or_id: &str, g: &Option<ResourceGroup>) {
+        keep(&mut self.pending.borrow_mut().known.groups, name_or_id, g);
     }
 
     /// The roles of a member as read earlier in this transaction.
@@ -438,17 +453,11 @@ impl Tx<'_> {
     /// The workspace named `name` as read earlier in this transaction, if nothing that
     /// could change it ran since (`Some(None)`: there is none).
     pub(super) fn cached_workspace(&self, name: &str) -> Option<Option<Workspace>> {
-        let p = self.pending.borrow();
-        p.known.workspaces.get(&name.to_ascii_lowercase()).cloned()
+        kept(&self.pending.borrow().known.workspaces, name)
     }
 
     pub(super) fn cache_workspace(&self, name: &str, w: &Option<Workspace>) {
-        if name.is_ascii() {
-            let mut p = self.pending.borrow_mut();
-            p.known
-                .workspaces
-                .insert(name.to_ascii_lowercase(), w.clone());
-        }
+        keep(&mut self.pending.borrow_mut().known.workspaces, name, w);
     }
 
     /// A read of known rows that the buffered ones cannot change (a member looked up by

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::model::audit::AuditEvent;
+use crate::model::resource_group::ResourceGroup;
 use crate::model::roles::RoleSet;
 use crate::model::{Principal, Tenant, Workspace};
 
@@ -138,12 +139,28 @@ pub(super) struct Known {
     /// Roles of members as read (workspace_id, principal_pk), until a statement that may
     /// change one: the actor's are checked for every object of a manifest.
     pub(super) roles: HashMap<(i64, i64), RoleSet>,
+    /// Resource groups with their bound workspaces as read, by the lower-cased name or id
+    /// asked for (`None`: there is none), until a statement or binding that may change one.
+    pub(super) groups: HashMap<String, Option<ResourceGroup>>,
     /// The account principal, once read, until a statement that may change a principal.
     pub(super) account: Option<Principal>,
     /// Workspaces as read, by lower-cased name (`None`: there is none), until a statement
     /// that may change one runs (apply reads a workspace again after each change, and a
     /// member or data source added changes none of its fields).
     pub(super) workspaces: HashMap<String, Option<Workspace>>,
+}
+
+/// What was read by the lower-cased name `name` (`Some(None)`: there is none).
+pub(super) fn kept<T: Clone>(map: &HashMap<String, Option<T>>, name: &str) -> Option<Option<T>> {
+    map.get(&name.to_ascii_lowercase()).cloned()
+}
+
+/// Keep what was read by `name` (an ASCII name only: others fold differently on the
+/// server, and are asked again).
+pub(super) fn keep<T: Clone>(map: &mut HashMap<String, Option<T>>, name: &str, v: &Option<T>) {
+    if name.is_ascii() {
+        map.insert(name.to_ascii_lowercase(), v.clone());
+    }
 }
 
 /// How many principal lookups one transaction makes before it reads every principal's
