@@ -98,11 +98,24 @@ pub fn resource_group(g: &ResourceGroup) -> Result<shapes::ResourceGroup> {
     typed(api::group_to_api(g))
 }
 
-/// A data source of the workspace `project_id` in one environment, as GetDataSource shows
-/// it (clear `Name`, `Type` and `ProjectId` for a ListDataSources entry). Properties
-/// through `api_datasource::to_api` (secrets masked; `region` is the catalog's);
+/// Where a connection is: the catalog's account and region, and its workspace's id.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+    pub project_id: i64,
+}
+
+/// A data source in one environment, as GetDataSource shows it (clear `Name`, `Type` and
+/// `ProjectId` for a ListDataSources entry). Properties through `api_datasource::to_api`
+/// (secrets masked), `QualifiedName` through `api_datasource::qualified_name`;
 /// `CreateUser`/`ModifyUser` are user ids, which the caller fills (dwctl keeps names).
-pub fn data_source<K>(x: &Connection<K>, project_id: i64, region: &str) -> shapes::DataSource {
+pub fn data_source<K>(x: &Connection<K>, at: Place) -> shapes::DataSource {
+    let Place {
+        account,
+        region,
+        project_id,
+    } = at;
     shapes::DataSource {
         connection_properties: x
             .properties
@@ -117,17 +130,21 @@ pub fn data_source<K>(x: &Connection<K>, project_id: i64, region: &str) -> shape
         modify_user: None,
         name: Some(x.name.clone()),
         project_id: Some(project_id),
-        qualified_name: None,
+        // Left out with the properties, for a caller who may not read them.
+        qualified_name: x
+            .properties
+            .as_ref()
+            .map(|p| api_datasource::qualified_name(account, region, &x.type_key, p)),
         type_: Some(x.type_key.clone()),
     }
 }
 
 /// A compute resource, as GetComputeResource shows it: [`data_source`]'s fields and
 /// `WhetherDefault` (clear `QualifiedName` too for a ListComputeResources entry).
-pub fn compute_resource(c: &Compute, project_id: i64, region: &str) -> shapes::ComputeResource {
+pub fn compute_resource(c: &Compute, at: Place) -> shapes::ComputeResource {
     shapes::ComputeResource {
         whether_default: Some(c.kind.is_default),
-        ..data_source(c, project_id, region).into()
+        ..data_source(c, at).into()
     }
 }
 

@@ -884,6 +884,7 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                 if !dup {
                     computes[i].push(ComputeDecl {
                         id: c.id,
+                        datasource_id: None,
                         name: x.name,
                         type_: x.type_,
                         env: x.env,
@@ -894,9 +895,13 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                     });
                 }
             } else {
+                // The data source of a compute resource's name is the one it brings:
+                // implied, its id kept as the compute resource's `datasource_id`.
                 let brought = computes[i]
-                    .iter()
-                    .any(|d| d.name.eq_ignore_ascii_case(&x.name) && d.env == x.env);
+                    .iter_mut()
+                    .find(|d| d.name.eq_ignore_ascii_case(&x.name) && d.env == x.env)
+                    .map(|d| d.datasource_id = d.datasource_id.or(c.id))
+                    .is_some();
                 let dup = sources[i]
                     .iter()
                     .any(|d| d.name.eq_ignore_ascii_case(&x.name) && d.env == x.env);

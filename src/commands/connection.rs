@@ -146,6 +146,7 @@ fn new_object(
     properties.extend(input.set);
     let req = NewObject {
         id: None,
+        datasource_id: None,
         name,
         spec,
         env,

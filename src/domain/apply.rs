@@ -376,6 +376,8 @@ impl WorkspaceInput {
 /// The fields compute and data-source declarations share.
 struct DeclRef<'a> {
     id: Option<i64>,
+    /// `datasource_id` (compute resources only).
+    datasource_id: Option<i64>,
     name: &'a str,
     type_key: &'a str,
     env: &'a str,
@@ -389,9 +391,10 @@ struct DeclRef<'a> {
 /// The [`DeclRef`] of a compute or data-source declaration (the manifest's two tables
 /// share these fields; `default` is the compute table's alone).
 macro_rules! decl_ref {
-    ($d:expr, $default:expr) => {
+    ($d:expr, $default:expr, $datasource_id:expr) => {
         DeclRef {
             id: $d.id,
+            datasource_id: $datasource_id,
             name: &$d.name,
             type_key: &$d.type_,
             env: &$d.env,
@@ -520,6 +523,40 @@ impl Applier<'_, '_, '_> {
     fn workspace_updated(&mut self, ws: &str, fields: Vec<String>) {
         self.changes
             .push(Op::Update, "workspace", None, ws, None, fields);
+    }
+
+    /// The catalog's default workspace, still as `init` made it, gives way to the manifest
+    /// (a tenant imported into a fresh catalog): it takes the id the manifest declares for
+    /// it, or the next one when the manifest gives its id to another workspace. A default
+    /// workspace the user has changed keeps its id (the manifest is then refused as for
+    /// any workspace: "never changes", or the id "is taken").
+    fn default_workspace_gives_way(&mut self, decls: &[WorkspaceDecl]) -> Result<()> {
+        let Some(w) = tenant::untouched_default_workspace(self.s)? else {
+            return Ok(());
+        };
+        let is_it = |d: &WorkspaceDecl| d.name.eq_ignore_ascii_case(w.name.as_str());
+        let Some(at) = decls.iter().position(|d| {
+            if is_it(d) {
+                d.id.is_some_and(|id| id != w.id)
+            } else {
+                d.id == Some(w.id)
+            }
+        }) else {
+            return Ok(());
+        };
+        let target = match decls.iter().find(|d| is_it(d)).and_then(|d| d.id) {
+            Some(id) if id == w.id => return Ok(()),
+            Some(id) if id < 1 => return Ok(()),
+            Some(id) => id,
+            None => 0,
+        };
+        self.at = vec![("workspace", at)];
+        let what = format!("~ workspace {}", w.name);
+        self.step(&what, |s| {
+            tenant::renumber_default_workspace(s, &w.name, target)
+        })?;
+        self.workspace_updated(w.name.as_str(), vec!["id".into()]);
+        Ok(())
     }
 
     /// Run one change; a failure names it.
@@ -808,10 +845,15 @@ impl Applier<'_, '_, '_> {
             }
             Some(w) => {
                 if d.id.is_some_and(|i| i != w.id) {
-                    return Err(
-                        Error::refused(format!("its id is {} and never changes", w.id))
-                            .within(format!("~ {what}")),
-                    );
+                    let e = Error::refused(format!("its id is {} and never changes", w.id))
+                        .within(format!("~ {what}"));
+                    return Err(match w.is_default {
+                        // It would have taken the declared id as `init` made it.
+                        true => e.with_hint(
+                            "the default workspace takes an imported id only while it is as init made it; leave the id out, or apply into a fresh catalog",
+                        ),
+                        false => e,
+                    });
                 }
                 false
             }
@@ -958,9 +1000,17 @@ impl Applier<'_, '_, '_> {
         let w = self.current(&ws, &mut loaded)?;
         let wid = w.id;
         self.members(w, &name, &d.member)?;
-        let computes: Vec<DeclRef> = d.compute.iter().map(|c| decl_ref!(c, c.default)).collect();
+        let computes: Vec<DeclRef> = d
+            .compute
+            .iter()
+            .map(|c| decl_ref!(c, c.default, c.datasource_id))
+            .collect();
         self.objects::<AsCompute>(&name, wid, &computes)?;
-        let datasources: Vec<DeclRef> = d.datasource.iter().map(|x| decl_ref!(x, None)).collect();
+        let datasources: Vec<DeclRef> = d
+            .datasource
+            .iter()
+            .map(|x| decl_ref!(x, None, None))
+            .collect();
         self.objects::<AsSource>(&name, wid, &datasources)?;
 
         // Late settings: the strict ones, once the members are as wanted.
@@ -1153,12 +1203,15 @@ impl Applier<'_, '_, '_> {
                 props,
                 description,
             } = self.object_input(&what, K::NOUN, d)?;
-            positive_id(d.id).map_err(|e| e.within(&what))?;
+            positive_id(d.id)
+                .and_then(|()| positive_id(d.datasource_id))
+                .map_err(|e| e.within(&what))?;
             wanted.insert((name.as_str().to_ascii_lowercase(), env));
             match find(self.s.tx(), name.as_str(), env)? {
                 None => {
                     let req = NewObject {
                         id: d.id,
+                        datasource_id: d.datasource_id,
                         name: name.clone(),
                         spec,
                         env,
@@ -1186,6 +1239,21 @@ impl Applier<'_, '_, '_> {
                             c.id
                         ))
                         .within(format!("~ {what}")));
+                    }
+                    if let Some(want) = d.datasource_id {
+                        let brought = self
+                            .s
+                            .tx()
+                            .datasources_named(wid, name.as_str(), Some(env))?
+                            .into_iter()
+                            .find(|x| !x.kind.independent())
+                            .map(|x| x.pk);
+                        if let Some(have) = brought.filter(|have| *have != want) {
+                            return Err(Error::refused(format!(
+                                "the id of the data source it brings is {have} and never changes"
+                            ))
+                            .within(format!("~ {what}")));
+                        }
                     }
                     if !c.type_key.eq_ignore_ascii_case(spec.key)
                         || mode.is_some_and(|m| m != c.mode)
@@ -1395,6 +1463,7 @@ pub fn apply(
             done += 1;
             progress(done, total);
         }
+        a.default_workspace_gives_way(&workspaces)?;
         for (i, d) in each(workspaces).enumerate() {
             a.at = vec![("workspace", i)];
             a.workspace(&d)?;
@@ -1442,7 +1511,10 @@ fn reserve_declared_ids(tx: &dyn Tx, m: &Manifest) -> Result<()> {
         ),
         (
             IdCounter::DataSource,
-            largest(&mut ws.iter().flat_map(|w| w.datasource.iter().map(|d| d.id))),
+            largest(&mut ws.iter().flat_map(|w| {
+                let brought = w.compute.iter().map(|c| c.datasource_id);
+                w.datasource.iter().map(|d| d.id).chain(brought)
+            })),
         ),
     ] {
         if let Some(last) = last.filter(|id| *id > 0) {
@@ -1676,6 +1748,7 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
             default: Some(c.kind.is_default),
             properties: secret_props(&c.name, c.env, &c.type_key, props),
             id: None,
+            datasource_id: None,
             name: c.name,
             type_: c.type_key,
             env: c.env.to_string(),

@@ -32,6 +32,8 @@ use crate::model::{shown, Description, Env, Mode, ObjectName, Warning, Workspace
 pub struct Config {
     /// Its id: one kept from elsewhere (import), or 0 for the next one.
     pub id: i64,
+    /// A compute resource's: the id of the data source it brings, as `id` (0: the next).
+    pub datasource_id: i64,
     pub name: String,
     pub env: Env,
     pub type_key: String,
@@ -188,12 +190,15 @@ impl ConnectionKind for AsCompute {
         let is_default = !s.tx().has_compute_of_type(w.id, cfg.env, &cfg.type_key)?;
         let c = insert(s, w, cfg.clone(), AsCompute { is_default })?;
         let origin = Origin::Compute(c.name.clone());
-        // The data source it brings gets the next data source id: the id kept is the
-        // compute resource's.
+        // The data source it brings keeps its own id (import), or gets the next one.
         insert(
             s,
             w,
-            Config { id: 0, ..cfg },
+            Config {
+                id: cfg.datasource_id,
+                datasource_id: 0,
+                ..cfg
+            },
             AsSource {
                 origin,
                 last_test: None,
@@ -434,6 +439,9 @@ fn checked_id<K: ConnectionKind>(s: &mut Session, id: i64) -> Result<i64> {
 pub struct NewObject {
     /// An id to keep (import); `None` for the next one.
     pub id: Option<i64>,
+    /// A compute resource's: the id of the data source it brings, to keep (import); `None`
+    /// for the next one. A data source has none.
+    pub datasource_id: Option<i64>,
     pub name: ObjectName,
     pub spec: &'static TypeSpec,
     pub env: Env,
@@ -603,10 +611,16 @@ pub fn add<K: ConnectionKind>(
         Some(id) => checked_id::<K>(s, id)?,
         None => 0,
     };
+    // The data source a compute resource brings: a data source id.
+    let datasource_id = match req.datasource_id {
+        Some(id) if K::KIND == AsCompute::KIND => checked_id::<AsSource>(s, id)?,
+        _ => 0,
+    };
     warn_default_workspace(s, &w, req.env, K::USE);
     let unknown_warning = v.unknown_warning(req.spec);
     let cfg = Config {
         id,
+        datasource_id,
         name: name.to_string(),
         env: req.env,
         type_key: req.spec.key.to_string(),
@@ -899,6 +913,7 @@ fn copy_to_dev<K: ConnectionKind>(
         }
         let cfg = Config {
             id: 0,
+            datasource_id: 0,
             name: c.name.clone(),
             env: Env::Dev,
             type_key: c.type_key,

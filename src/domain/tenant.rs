@@ -3,8 +3,9 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+use super::admit::{admit, Admitted};
 use super::ids::Ids;
-use super::policy;
+use super::policy::{self, Action};
 use super::resource_group;
 use super::session::Session;
 use super::store::Tx;
@@ -31,6 +32,10 @@ pub struct InitResult {
     pub default_resource_group: String,
     pub created_at: Timestamp,
 }
+
+/// The display name and description `init` gives the default workspace.
+const DEFAULT_WORKSPACE_DISPLAY: &str = "Default Workspace";
+const DEFAULT_WORKSPACE_DESCRIPTION: &str = "For exploring DataWorks; not for production work.";
 
 /// The name of the default workspace: `default_workspace_` + the account id's last 4 digits.
 pub fn default_workspace_name(account_id: &str) -> WorkspaceName {
@@ -118,8 +123,8 @@ pub fn init(
     let mut w = Workspace {
         id: 0,
         name: name.clone(),
-        display_name: "Default Workspace".into(),
-        description: "For exploring DataWorks; not for production work.".into(),
+        display_name: DEFAULT_WORKSPACE_DISPLAY.into(),
+        description: DEFAULT_WORKSPACE_DESCRIPTION.into(),
         mode: Mode::Basic,
         status: Status::Available,
         owner: account_id.to_string(),
@@ -209,6 +214,89 @@ pub fn untouched_default_group(
         .workspace(ws.as_str())?
         .is_some_and(|w| w.default_resource_group.as_deref() == Some(DEFAULT_GROUP));
     Ok(is_default.then_some(ws))
+}
+
+/// The catalog's default workspace when it is still as `init` made it: `init`'s settings
+/// (basic mode, available, its display name and description, no tags, the development
+/// role enabled, no PAI tasks, separation of duties `warn`), the account its only member,
+/// no compute resource nor data source. Its resource groups may differ (an import
+/// replaces the default group before it comes to the workspaces). `apply` gives such a
+/// workspace the id a manifest declares for it, or moves it out of the way of another
+/// workspace that declares its id (README "Importing a real tenant").
+pub fn untouched_default_workspace(s: &mut Session) -> Result<Option<Workspace>> {
+    let name = default_workspace_name(&s.tenant.account_id);
+    let Some(w) = s.tx().workspace(name.as_str())? else {
+        return Ok(None);
+    };
+    let as_made = w.is_default
+        && w.mode == Mode::Basic
+        && w.status == Status::Available
+        && w.display_name == DEFAULT_WORKSPACE_DISPLAY
+        && w.description == DEFAULT_WORKSPACE_DESCRIPTION
+        && w.tags.is_empty()
+        && !w.dev_role_disabled
+        && !w.pai_tasks_enabled
+        && w.sod_policy == SodPolicy::Warn;
+    if !as_made {
+        return Ok(None);
+    }
+    let account = s.tenant.account_id.clone();
+    let members = s.tx().members(w.id)?;
+    let only_account = members.len() == 1 && members[0].user_id == account;
+    let empty =
+        s.tx().computes(w.id, None)?.is_empty() && s.tx().datasources(w.id, None)?.is_empty();
+    Ok((only_account && empty).then_some(w))
+}
+
+/// Gives the catalog's default workspace `name`, still as `init` made it
+/// ([`untouched_default_workspace`]), the id `id`, or the next one for `0`
+/// (README "Importing a real tenant"): the same workspace, with its settings, tags,
+/// creation, members, bindings and default group, under another id. The one case where a
+/// workspace's id changes: nothing can refer to it yet. One audit event (the ids before
+/// and after). Gives the new id.
+pub fn renumber_default_workspace(s: &mut Session, name: &WorkspaceName, id: i64) -> Result<i64> {
+    let Admitted { w: before, .. } =
+        admit(s, Action::WorkspaceUpdate, name, name.as_str(), |_, _| {
+            Ok(())
+        })?;
+    if untouched_default_workspace(s)?.map(|w| w.id) != Some(before.id) {
+        return Err(Error::refused(format!(
+            "its id is {} and never changes",
+            before.id
+        )));
+    }
+    if id != 0 {
+        workspace::id_free(s, id)?;
+    }
+    let members = s.tx().members(before.id)?;
+    let mut w = before.clone();
+    s.tx().purge_workspace(before.id)?;
+    w.id = id;
+    w.id = s.tx().insert_workspace(&w)?;
+    for m in &members {
+        let p = s
+            .tx()
+            .principal(&m.user_id)?
+            .ok_or_else(|| Error::internal(format!("member {} vanished", m.user)))?;
+        s.tx()
+            .insert_member(w.id, p.pk, m.roles, m.added_at, &m.added_by)?;
+    }
+    for g in &before.resource_groups {
+        let group = s
+            .tx()
+            .resource_group(g)?
+            .ok_or_else(|| Error::internal(format!("resource group {g} vanished")))?;
+        s.tx()
+            .insert_binding(group.pk, w.id, before.updated_at, &before.created_by)?;
+    }
+    s.tx().save_workspace(&w)?;
+    s.record(
+        Action::WorkspaceUpdate,
+        Some(w.name.as_str()),
+        Some(w.name.as_str()),
+        serde_json::json!({ "before": { "id": before.id }, "after": { "id": w.id } }),
+    )?;
+    Ok(w.id)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -72,12 +72,7 @@ pub fn create(
         return Err(taken(&existing));
     }
     if let Some(id) = req.id {
-        if let Some(holder) = s.tx().workspace_name_by_id(id)? {
-            return Err(
-                Error::conflict(format!("workspace id {id} is taken by {holder}"))
-                    .with_hint("leave the id out to get the next one"),
-            );
-        }
+        id_free(s, id)?;
     }
     let now = s.now;
     let mut w = Workspace {
@@ -148,6 +143,17 @@ fn taken(existing: &Workspace) -> Error {
     }
     Error::conflict(format!("workspace {} already exists", existing.name))
         .with_hint("choose another name, or pass --if-not-exists")
+}
+
+/// Exit 4 when the workspace id `id` is another workspace's.
+pub(super) fn id_free(s: &mut Session, id: i64) -> Result<()> {
+    match s.tx().workspace_name_by_id(id)? {
+        Some(holder) => Err(
+            Error::conflict(format!("workspace id {id} is taken by {holder}"))
+                .with_hint("leave the id out to get the next one"),
+        ),
+        None => Ok(()),
+    }
 }
 
 /// Insert a workspace with its owner member (the account) and, when a RAM identity

@@ -470,6 +470,10 @@ pub struct ComputeDecl {
     /// it (ids are the catalog's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// The id of the data source it brings (a data source id), kept as `id` is (import):
+    /// optional, never changes, never exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datasource_id: Option<i64>,
     #[serde(rename = "type")]
     pub type_: String,
     pub env: String,

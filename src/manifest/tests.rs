@@ -361,7 +361,7 @@ fn unknown_key_at_every_level_toml() {
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"c\"\ntype = \"emr\"\nenv = \"prod\"\nprops = {}\n",
-                "8:1: unknown field `props`, expected one of `name`, `id`, `type`, `env`, `mode`, `properties`, `default`, `description`",
+                "8:1: unknown field `props`, expected one of `name`, `id`, `datasource_id`, `type`, `env`, `mode`, `properties`, `default`, `description`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.datasource]]\nname = \"d\"\ntype = \"mysql\"\nenv = \"prod\"\norigin = \"manual\"\n",
@@ -1266,6 +1266,7 @@ fn emits_every_key_in_a_fixed_order() {
             compute: vec![ComputeDecl {
                 name: "c".into(),
                 id: Some(7),
+                datasource_id: Some(8),
                 type_: "hologres".into(),
                 env: "prod".into(),
                 mode: Some("url".into()),
@@ -1335,6 +1336,7 @@ type = "hologres"
 env = "prod"
 mode = "url"
 properties = { address = "h:80", password = { file = "/p" } }
+datasource_id = 8
 default = true
 description = ""
 
@@ -1540,6 +1542,7 @@ impl Rng {
                     .map(|j| ComputeDecl {
                         name: format!("c{}", self.name(j)),
                         id: self.opt_i(),
+                        datasource_id: self.opt_i(),
                         type_: self.s(),
                         env: self.s(),
                         mode: self.opt_s(),

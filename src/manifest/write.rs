@@ -350,6 +350,7 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             for c in &ws.compute {
                 w.header("workspace.compute");
                 w.connection(&c.name, c.id, &c.type_, &c.env, &c.mode, &c.properties);
+                w.opt_i64("datasource_id", c.datasource_id);
                 w.opt_bool("default", c.default);
                 w.opt_str("description", &c.description);
             }

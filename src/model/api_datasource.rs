@@ -298,6 +298,36 @@ fn address_list(key: &str, items: &[Value]) -> Result<String> {
     Ok(parts.join(","))
 }
 
+/// The keys that name what a connection points at, in the order [`qualified_name`] looks
+/// for one: an instance or cluster, a MaxCompute project, a bucket, then an address.
+const INSTANCE_KEYS: [&str; 8] = [
+    "instanceId",
+    "clusterId",
+    "clusterIdentifier",
+    "project",
+    "bucket",
+    "endpoint",
+    "address",
+    "url",
+];
+
+/// The API's `QualifiedName`, "the business unique key" of a data source or compute
+/// resource (the SDK's example, Hologres: `${tenantOwnerId}:${regionId}:${type}:
+/// ${instanceId}:${database}`): the account, the region (`regionId`, else the catalog's),
+/// the type, what it points at (the first of [`INSTANCE_KEYS`] it has) and its `database`
+/// when it has one. Nothing secret goes in it.
+pub fn qualified_name(account: &str, region: &str, type_key: &str, props: &Properties) -> String {
+    let region = props.get("regionId").map_or(region, String::as_str);
+    let mut parts = vec![account, region, type_key];
+    if let Some(v) = INSTANCE_KEYS.iter().find_map(|k| props.get(*k)) {
+        parts.push(v);
+    }
+    if let Some(db) = props.get("database") {
+        parts.push(db);
+    }
+    parts.join(":")
+}
+
 /// dwctl's stored connection as the API's `ConnectionProperties` (the module's table, in
 /// reverse). `region` is the catalog's; `reveal` leaves secrets in clear (for `serve`'s
 /// own use), otherwise they are [`REDACTED`]. A type the registry does not know (none is
@@ -550,5 +580,38 @@ mod tests {
         }
         assert!(from_api("sybase", None, &json!({})).is_err());
         assert!(from_api("mysql", None, &json!([])).is_err());
+    }
+
+    #[test]
+    fn qualified_name_is_account_region_type_instance_and_database() {
+        let props = |kv: &[(&str, &str)]| -> Properties {
+            kv.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let q = |kv: &[(&str, &str)], t: &str| qualified_name("1107", "cn-hangzhou", t, &props(kv));
+        assert_eq!(
+            q(
+                &[
+                    ("instanceId", "hgprecn-1"),
+                    ("database", "db"),
+                    ("address", "h:1")
+                ],
+                "hologres"
+            ),
+            "1107:cn-hangzhou:hologres:hgprecn-1:db"
+        );
+        // The properties' region wins over the catalog's; no instance key, no database.
+        assert_eq!(
+            q(
+                &[("regionId", "cn-beijing"), ("project", "p")],
+                "maxcompute"
+            ),
+            "1107:cn-beijing:maxcompute:p"
+        );
+        assert_eq!(
+            q(&[("password", "secret")], "redis"),
+            "1107:cn-hangzhou:redis"
+        );
     }
 }

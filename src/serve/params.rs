@@ -49,6 +49,27 @@ pub(super) fn req_int(p: &Params, name: &str) -> Result<i64, ApiError> {
     opt_int(p, name)?.ok_or_else(|| ApiError::missing(name))
 }
 
+/// A parameter that takes one of `choices` (the API's spelling, read in any case), or
+/// `default` when it is absent or empty; another value is 400.
+pub(super) fn choice<T: Copy>(
+    p: &Params,
+    name: &str,
+    choices: &[(&str, T)],
+    default: T,
+) -> Result<T, ApiError> {
+    match opt(p, name).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => choices
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(v))
+            .map(|(_, t)| *t)
+            .ok_or_else(|| {
+                let names: Vec<&str> = choices.iter().map(|(c, _)| *c).collect();
+                ApiError::invalid(name, format!("{v:?} is not one of {}", names.join(", ")))
+            }),
+    }
+}
+
 /// An array sent as a JSON string in a form field (`RoleCodes`, `Ids`, `Names`).
 pub(super) fn json_list(p: &Params, name: &str) -> Result<Option<Vec<Value>>, ApiError> {
     opt(p, name)

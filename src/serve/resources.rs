@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::params::{
-    body, opt, opt_int, page, paging, req, req_int, string_list, workspace_name, Params,
+    body, choice, opt, opt_int, page, paging, req, req_int, string_list, workspace_name, Params,
 };
 use crate::api::{convert, shapes};
 use crate::domain::probe;
@@ -23,7 +23,7 @@ use crate::domain::resources::{self as res, ConnectionKind, Filter, NewObject, P
 use crate::domain::session::Session;
 use crate::domain::workspace::{self as ws, ListFilter};
 use crate::model::api_datasource;
-use crate::model::resource_group::{GroupStatus, GroupType, Payment};
+use crate::model::resource_group::{GroupStatus, GroupType, Payment, ResourceGroup};
 use crate::model::resources::{AsCompute, AsSource, Connection, ProbeState};
 use crate::model::types::{resolve_type, REDACTED};
 use crate::model::{Env, GroupName, ObjectName, WorkspaceName};
@@ -46,14 +46,27 @@ fn user_id(s: &mut Session, name: &str) -> Option<String> {
     s.tx().principal(name).ok().flatten().map(|p| p.id)
 }
 
+/// The catalog's account and region, which a connection's `QualifiedName` names.
+fn place(s: &Session) -> (String, String) {
+    (s.tenant.account_id.clone(), s.tenant.region.clone())
+}
+
+fn at<'a>(account: &'a str, region: &'a str, project_id: i64) -> convert::Place<'a> {
+    convert::Place {
+        account,
+        region,
+        project_id,
+    }
+}
+
 fn entry<T: serde::de::DeserializeOwned>(v: Value) -> T {
     serde_json::from_value(v).unwrap_or_else(|_| unreachable!("written from the same shape"))
 }
 
 impl ApiKind for AsSource {
     fn shape(s: &mut Session, c: &Connection<Self>, project: i64, list_entry: bool) -> Value {
-        let region = s.tenant.region.clone();
-        let mut d = convert::data_source(c, project, &region);
+        let (account, region) = place(s);
+        let mut d = convert::data_source(c, at(&account, &region, project));
         d.create_user = user_id(s, &c.created_by);
         d.modify_user = user_id(s, &c.updated_by);
         if list_entry {
@@ -82,8 +95,8 @@ impl ApiKind for AsSource {
 
 impl ApiKind for AsCompute {
     fn shape(s: &mut Session, c: &Connection<Self>, project: i64, list_entry: bool) -> Value {
-        let region = s.tenant.region.clone();
-        let mut x = convert::compute_resource(c, project, &region);
+        let (account, region) = place(s);
+        let mut x = convert::compute_resource(c, at(&account, &region, project));
         x.create_user = user_id(s, &c.created_by);
         x.modify_user = user_id(s, &c.updated_by);
         if list_entry {
@@ -163,6 +176,7 @@ fn create<K: ApiKind>(s: &mut Session, p: &Params) -> R {
     let f = connection(p, req(p, "Type")?, opt(p, "ConnectionPropertiesMode"))?;
     let new = NewObject {
         id: None,
+        datasource_id: None,
         name: obj,
         spec: resolve_type(f.type_key)?,
         env: f.env.unwrap_or(Env::Prod),
@@ -186,13 +200,13 @@ fn list<K: ApiKind>(s: &mut Session, p: &Params) -> R {
     let pid = req_int(p, "ProjectId")?;
     let name = workspace_name(s, pid)?;
     let (number, size) = paging(p)?;
-    let env = opt(p, "EnvType")
-        .map(|e| match e {
-            "Dev" => Ok(Env::Dev),
-            "Prod" => Ok(Env::Prod),
-            _ => Err(ApiError::invalid("EnvType", "expected Dev or Prod")),
-        })
-        .transpose()?;
+    let env = choice(
+        p,
+        "EnvType",
+        &[("Dev", Some(Env::Dev)), ("Prod", Some(Env::Prod))],
+        None,
+    )?;
+    let (sort_by, desc) = conn_sort::<K>(p)?;
     // `Types` is comma-separated on the wire (not a JSON array).
     let types: Option<Vec<String>> = opt(p, "Types").map(|t| {
         t.split(',')
@@ -222,6 +236,7 @@ fn list<K: ApiKind>(s: &mut Session, p: &Params) -> R {
         }
         groups.entry(key).or_default().push(c);
     }
+    sort_entries(&mut order, &groups, sort_by, desc);
     let total = order.len();
     let mut out = Vec::new();
     for key in page(order, number, size) {
@@ -237,6 +252,64 @@ fn list<K: ApiKind>(s: &mut Session, p: &Params) -> R {
         out.push(json!({ items: entries, "Name": key.0, "Type": key.1 }));
     }
     K::list_body(out, number, size, total)
+}
+
+/// What ListDataSources and ListComputeResources sort their entries by (`SortBy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ConnSort {
+    CreateTime,
+    Id,
+    Name,
+    /// ListComputeResources only: the default compute resources first, then CreateTime.
+    DefaultFirst,
+}
+
+/// `SortBy` (default CreateTime) and `Order` (Asc or Desc, default Desc), as the request
+/// models of ListDataSources and ListComputeResources have them: whether descending.
+fn conn_sort<K: ConnectionKind>(p: &Params) -> Result<(ConnSort, bool), ApiError> {
+    let mut fields = vec![
+        ("CreateTime", ConnSort::CreateTime),
+        ("Id", ConnSort::Id),
+        ("Name", ConnSort::Name),
+    ];
+    if K::KIND == AsCompute::KIND {
+        fields.push(("CreateTimeWithDefaultFirst", ConnSort::DefaultFirst));
+    }
+    let by = choice(p, "SortBy", &fields, ConnSort::CreateTime)?;
+    let desc = choice(p, "Order", &[("Asc", false), ("Desc", true)], true)?;
+    Ok((by, desc))
+}
+
+/// Sorts the entries ({Name, Type}) of a list: an entry's creation time and id are its
+/// environments' earliest and smallest; ties keep the catalog's order.
+fn sort_entries<K: ConnectionKind>(
+    order: &mut [(String, String)],
+    groups: &BTreeMap<(String, String), Vec<Connection<K>>>,
+    by: ConnSort,
+    desc: bool,
+) {
+    let key = |k: &(String, String)| {
+        let cs = &groups[k];
+        (
+            cs.iter().map(|c| c.created_at).min(),
+            cs.iter().map(|c| c.pk).min(),
+            cs.iter().any(|c| c.kind.is_default()),
+            k.0.to_ascii_lowercase(),
+        )
+    };
+    order.sort_by(|a, b| {
+        let (a, b) = (key(a), key(b));
+        let directed = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
+        match by {
+            ConnSort::CreateTime => directed(a.0.cmp(&b.0).then(a.1.cmp(&b.1))),
+            ConnSort::Id => directed(a.1.cmp(&b.1)),
+            ConnSort::Name => directed(a.3.cmp(&b.3)),
+            ConnSort::DefaultFirst => {
+                b.2.cmp(&a.2)
+                    .then(directed(a.0.cmp(&b.0).then(a.1.cmp(&b.1))))
+            }
+        }
+    });
 }
 
 fn update<K: ApiKind>(s: &mut Session, p: &Params, project: Option<i64>) -> R {
@@ -407,7 +480,7 @@ pub fn get_resource_group(s: &mut Session, p: &Params) -> R {
     let g = rg::show(s, req(p, "Id")?)?;
     body(shapes::GetResourceGroupResponseBody {
         request_id: None,
-        resource_group: Some(convert::resource_group(&g)?),
+        resource_group: Some(group_shape(s, &g)?),
         success: Some(true),
     })
 }
@@ -456,6 +529,7 @@ pub fn list_resource_groups(s: &mut Session, p: &Params) -> R {
                     .any(|b| b.eq_ignore_ascii_case(w.as_str()))
             })
     });
+    sort_groups(s, &mut all, group_sort(p)?);
     let total = all.len();
     body(shapes::ListResourceGroupsResponseBody {
         paging_info: Some(shapes::ListResourceGroupsPagingInfo {
@@ -463,13 +537,111 @@ pub fn list_resource_groups(s: &mut Session, p: &Params) -> R {
             page_size: Some(size as i64),
             resource_group_list: page(all, number, size)
                 .iter()
-                .map(|g| convert::resource_group(g).map(Into::into))
+                .map(|g| group_shape(s, g).map(Into::into))
                 .collect::<Result<_, _>>()?,
             total_count: Some(total as i64),
         }),
         request_id: None,
         success: Some(true),
     })
+}
+
+/// What ListResourceGroups sorts by: `SortBy` is a field and an order in one
+/// (`"Name Desc"`; the order may be left out, Asc; `"Name+Desc"` and `"NameDesc"` read
+/// too), by default `CreateTime Asc`, as the request model says. Whether descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GroupSort {
+    Id,
+    Name,
+    Remark,
+    Type,
+    Status,
+    Spec,
+    CreateUser,
+    CreateTime,
+}
+
+fn group_sort(p: &Params) -> Result<(GroupSort, bool), ApiError> {
+    const FIELDS: [(&str, GroupSort); 8] = [
+        ("Id", GroupSort::Id),
+        ("Name", GroupSort::Name),
+        ("Remark", GroupSort::Remark),
+        ("Type", GroupSort::Type),
+        ("Status", GroupSort::Status),
+        ("Spec", GroupSort::Spec),
+        ("CreateUser", GroupSort::CreateUser),
+        ("CreateTime", GroupSort::CreateTime),
+    ];
+    let Some(v) = opt(p, "SortBy").map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok((GroupSort::CreateTime, false));
+    };
+    let (field, desc) = [("Desc", true), ("Asc", false)]
+        .iter()
+        .find_map(|(suffix, desc)| {
+            let cut = v.len().checked_sub(suffix.len())?;
+            (v.is_char_boundary(cut) && v[cut..].eq_ignore_ascii_case(suffix))
+                .then(|| (v[..cut].trim_end_matches([' ', '+']), *desc))
+        })
+        .unwrap_or((v, false));
+    FIELDS
+        .iter()
+        .find(|(f, _)| f.eq_ignore_ascii_case(field))
+        .map(|(_, by)| (*by, desc))
+        .ok_or_else(|| {
+            let names: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+            ApiError::invalid(
+                "SortBy",
+                format!(
+                    "{v:?} is not a field ({}) followed by Asc or Desc",
+                    names.join(", ")
+                ),
+            )
+        })
+}
+
+/// Sorts groups as [`group_sort`] says; ties keep the catalog's order.
+fn sort_groups(s: &mut Session, all: &mut [ResourceGroup], (by, desc): (GroupSort, bool)) {
+    let creators: BTreeMap<String, String> = if by == GroupSort::CreateUser {
+        all.iter()
+            .map(|g| (g.created_by.clone(), created_user(s, &g.created_by)))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    all.sort_by(|a, b| {
+        let o = match by {
+            GroupSort::Id => a.id.cmp(&b.id),
+            GroupSort::Name => a
+                .name
+                .to_ascii_lowercase()
+                .cmp(&b.name.to_ascii_lowercase()),
+            GroupSort::Remark => a.remark.cmp(&b.remark),
+            GroupSort::Type => convert::group_type_to_api(a.group_type)
+                .cmp(convert::group_type_to_api(b.group_type)),
+            GroupSort::Status => a.status.api_name().cmp(b.status.api_name()),
+            GroupSort::Spec => a.spec.cmp(&b.spec),
+            GroupSort::CreateUser => creators[&a.created_by].cmp(&creators[&b.created_by]),
+            GroupSort::CreateTime => a.created_at.cmp(&b.created_at),
+        };
+        if desc {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+}
+
+/// A group's `CreateUser`: the user id of the principal who created it (dwctl keeps the
+/// name), or the name as it is when no principal has it any more.
+fn created_user(s: &mut Session, name: &str) -> String {
+    user_id(s, name).unwrap_or_else(|| name.to_string())
+}
+
+/// A group as Get and List show it, `CreateUser` a user id.
+fn group_shape(s: &mut Session, g: &ResourceGroup) -> Result<shapes::ResourceGroup, ApiError> {
+    let mut shape = convert::resource_group(g)?;
+    shape.create_user = Some(created_user(s, &g.created_by));
+    Ok(shape)
 }
 
 pub fn update_resource_group(s: &mut Session, p: &Params) -> R {

@@ -412,6 +412,7 @@ fn completion_inside_a_workspace_offers_what_the_list_offers() {
     }
     let object = |name: &str, key: &str, env: Env, props: &[(&str, &str)]| NewObject {
         id: None,
+        datasource_id: None,
         name: ObjectName::parse(name, "object").unwrap(),
         spec: crate::model::types::resolve_type(key).unwrap(),
         env,

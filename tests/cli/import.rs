@@ -232,6 +232,10 @@ fn apply_into_an_empty_catalog_then_export_agrees() {
         "json",
     ]);
     assert_eq!(ds["id"], 16036);
+    // The data source a compute resource brings keeps its id too (`datasource_id`).
+    let args = "datasource show sora_finance mc_fin --env prod -o json";
+    let brought = env.json(&args.split(' ').collect::<Vec<_>>());
+    assert_eq!(brought["id"], 16037);
 }
 
 #[test]
@@ -552,6 +556,35 @@ fn a_region_the_api_fills_in_is_not_stored_by_the_import() {
     assert_eq!(export(&spoiled), export(&plain));
 }
 
+/// The catalog's default workspace as `init` makes it, as the API shows it, under `id`.
+fn default_project(id: i64, name: &str) -> serde_json::Value {
+    serde_json::json!({"Id": id, "Name": name, "DisplayName": "Default Workspace",
+        "Description": "For exploring DataWorks; not for production work.",
+        "DevEnvironmentEnabled": false, "DevRoleDisabled": false, "PaiTaskEnabled": false,
+        "Owner": ACCOUNT, "Status": "Available"})
+}
+
+/// A tenant in `env`'s folder: `projects`, and a `default_serverless_group` of id `gid`
+/// (as `init` makes it) bound to the workspace `bound`. Gives the folder.
+fn default_tenant(env: &Env, gid: &str, projects: Vec<serde_json::Value>, bound: i64) -> String {
+    let dir = env.path().join("tenant");
+    std::fs::create_dir_all(dir.join(gid)).unwrap();
+    let n = projects.len();
+    let body = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
+        "TotalCount": n, "Projects": projects}, "RequestId": "r1"});
+    let groups = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
+        "TotalCount": 1, "ResourceGroupList": [{"Id": gid,
+        "Name": "default_serverless_group", "PaymentType": "PostPaid",
+        "Remark": "created with the catalog", "ResourceGroupType": "CommonV2",
+        "Spec": {"Amount": 1, "Standard": "2CU"}, "Status": "Normal"}]},
+        "RequestId": "r2", "Success": true});
+    let ids = serde_json::json!({"ProjectIdList": [bound], "RequestId": "r3", "Success": true});
+    std::fs::write(dir.join("projects.json"), body.to_string()).unwrap();
+    std::fs::write(dir.join("groups.json"), groups.to_string()).unwrap();
+    std::fs::write(dir.join(gid).join("projects.json"), ids.to_string()).unwrap();
+    dir.to_str().unwrap().to_string()
+}
+
 /// A tenant whose default workspace has its own `default_serverless_group` (another id):
 /// the group `init` made, untouched, gives way to it in the same apply (deleted, created
 /// under the tenant's id, the default workspace's default again), each step with its
@@ -561,27 +594,8 @@ fn a_fresh_catalogs_default_group_gives_way_to_the_tenants() {
     let tail = &ACCOUNT[ACCOUNT.len() - 4..];
     let default_ws = format!("default_workspace_{tail}");
     let gid = "Serverless_res_group_524257424564736_2222222222222222";
-    let write_tenant = |env: &Env| -> String {
-        let dir = env.path().join("tenant");
-        std::fs::create_dir_all(dir.join(gid)).unwrap();
-        let project = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
-            "TotalCount": 1, "Projects": [{"Id": 1, "Name": default_ws,
-            "DisplayName": "Default Workspace",
-            "Description": "For exploring DataWorks; not for production work.",
-            "DevEnvironmentEnabled": false, "DevRoleDisabled": false, "PaiTaskEnabled": false,
-            "Owner": ACCOUNT, "Status": "Available"}]}, "RequestId": "r1"});
-        let groups = serde_json::json!({"PagingInfo": {"PageNumber": 1, "PageSize": 10,
-            "TotalCount": 1, "ResourceGroupList": [{"Id": gid,
-            "Name": "default_serverless_group", "PaymentType": "PostPaid",
-            "Remark": "created with the catalog", "ResourceGroupType": "CommonV2",
-            "Spec": {"Amount": 1, "Standard": "2CU"}, "Status": "Normal"}]},
-            "RequestId": "r2", "Success": true});
-        let bound = serde_json::json!({"ProjectIdList": [1], "RequestId": "r3", "Success": true});
-        std::fs::write(dir.join("projects.json"), project.to_string()).unwrap();
-        std::fs::write(dir.join("groups.json"), groups.to_string()).unwrap();
-        std::fs::write(dir.join(gid).join("projects.json"), bound.to_string()).unwrap();
-        dir.to_str().unwrap().to_string()
-    };
+    let write_tenant =
+        |env: &Env| default_tenant(env, gid, vec![default_project(1, &default_ws)], 1);
 
     let env = Env::new();
     let dir = write_tenant(&env);
@@ -655,4 +669,126 @@ fn a_fresh_catalogs_default_group_gives_way_to_the_tenants() {
         "json",
     ]);
     assert_ne!(g["id"], gid);
+}
+
+/// A tenant whose default workspace has a real id, imported into a fresh catalog of its
+/// account: the catalog's default workspace, still as `init` made it, is the tenant's
+/// (the same name: `default_workspace_` + the account's last four digits) and takes the
+/// tenant's id; it stays the catalog's default, with its member, its groups (the
+/// tenant's default group, which replaced `init`'s in the same apply) and its default. A
+/// tenant that gives the default workspace's id to another workspace (one of another
+/// account) moves the untouched default workspace to the next id. A default workspace
+/// the user has changed keeps its id, and the import is refused, changing nothing.
+#[test]
+fn a_fresh_catalogs_default_workspace_takes_the_tenants_id() {
+    let tail = &ACCOUNT[ACCOUNT.len() - 4..];
+    let default_ws = format!("default_workspace_{tail}");
+    let gid = "Serverless_res_group_524257424564736_3333333333333333";
+    let project = |id: i64, name: &str| match name == default_ws {
+        true => default_project(id, name),
+        false => serde_json::json!({"Id": id, "Name": name, "DisplayName": name,
+            "Description": "", "DevEnvironmentEnabled": false, "DevRoleDisabled": false,
+            "PaiTaskEnabled": false, "Owner": ACCOUNT, "Status": "Available"}),
+    };
+    let write_tenant = |env: &Env, projects: Vec<serde_json::Value>, bound: i64| {
+        default_tenant(env, gid, projects, bound)
+    };
+    let id_of = |env: &Env, name: &str| {
+        env.json(&["workspace", "show", name, "-o", "json"])["id"]
+            .as_i64()
+            .unwrap()
+    };
+
+    // The tenant's default workspace has id 900001, and another workspace has the id the
+    // fresh catalog's default workspace holds.
+    let env = Env::new();
+    let fresh_id = id_of(&env, &default_ws);
+    let dir = write_tenant(
+        &env,
+        vec![project(900001, &default_ws), project(fresh_id, "sales")],
+        900001,
+    );
+    let rows = env.rows();
+    let r = env.run(&["import", "--from-api", &dir, "--apply", "--dry-run"]);
+    assert!(
+        r.ok().contains(&format!("~ workspace {default_ws}: id")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(rows, env.rows());
+    env.run(&["import", "--from-api", &dir, "--apply"]).ok();
+    let ws = env.json(&["workspace", "show", &default_ws, "-o", "json"]);
+    assert_eq!(ws["id"], 900001, "{ws}");
+    assert_eq!(ws["is_default"], true, "{ws}");
+    assert_eq!(
+        ws["default_resource_group"], "default_serverless_group",
+        "{ws}"
+    );
+    assert_eq!(
+        ws["resource_groups"],
+        serde_json::json!(["default_serverless_group"]),
+        "{ws}"
+    );
+    assert_eq!(id_of(&env, "sales"), fresh_id);
+    let members = env.json(&["member", "list", &default_ws, "-o", "json"]);
+    assert_eq!(members.as_array().unwrap().len(), 1, "{members}");
+    assert_eq!(members[0]["user"], "root", "{members}");
+    // One event for the move, with the ids before and after.
+    let moves = env.json(&[
+        "audit",
+        "list",
+        "--action",
+        "workspace.update",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        moves
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["details"]["after"]["id"] == 900001),
+        "{moves}"
+    );
+    let again = env.run(&["import", "--from-api", &dir, "--apply"]);
+    again.ok();
+    assert!(again.stderr.contains("No changes."), "{}", again.stderr);
+    // New workspaces go on past every id.
+    env.run(&["workspace", "create", "next_ws"]).ok();
+    assert!(id_of(&env, "next_ws") > 900001);
+
+    // Another account's tenant: no default workspace of this catalog's name, but one that
+    // declares its id. The untouched default workspace moves to the next id.
+    let other = Env::new();
+    let fresh_id = id_of(&other, &default_ws);
+    let dir = write_tenant(&other, vec![project(fresh_id, "sales")], fresh_id);
+    other.run(&["import", "--from-api", &dir, "--apply"]).ok();
+    assert_eq!(id_of(&other, "sales"), fresh_id);
+    let moved = other.json(&["workspace", "show", &default_ws, "-o", "json"]);
+    assert!(moved["id"].as_i64().unwrap() > fresh_id, "{moved}");
+    assert_eq!(moved["is_default"], true, "{moved}");
+
+    // Changed by the user: it keeps its id; the import is refused and changes nothing.
+    let touched = Env::new();
+    touched
+        .run(&["workspace", "update", &default_ws, "--description", "ours"])
+        .ok();
+    let dir = write_tenant(&touched, vec![project(900001, &default_ws)], 900001);
+    let r = touched.refused(
+        &["import", "--from-api", &dir, "--apply"],
+        6,
+        "never changes",
+    );
+    assert!(
+        r.stderr.contains("only while it is as init made it"),
+        "{}",
+        r.stderr
+    );
+    let touched = Env::new();
+    let fresh_id = id_of(&touched, &default_ws);
+    touched
+        .run(&["workspace", "update", &default_ws, "--description", "ours"])
+        .ok();
+    let dir = write_tenant(&touched, vec![project(fresh_id, "sales")], fresh_id);
+    touched.refused(&["import", "--from-api", &dir, "--apply"], 4, "is taken by");
 }

@@ -1902,6 +1902,7 @@ id = 7
 type = "maxcompute"
 env = "prod"
 properties = {{ project = "p" }}
+datasource_id = 101
 
 [[workspace.datasource]]
 name = "orders"
@@ -1929,6 +1930,11 @@ properties = {{ address = "10.0.0.5:3306", database = "d", username = "u", passw
     assert_eq!(
         show(&["datasource", "show", "kept_ws", "orders", "-o", "json"]),
         json!(100)
+    );
+    // The data source the compute resource brings keeps its declared id.
+    assert_eq!(
+        show(&["datasource", "show", "kept_ws", "mc", "-o", "json"]),
+        json!(101)
     );
     // The group is found by its id too; ids go on from the largest.
     assert_eq!(
@@ -1976,6 +1982,10 @@ properties = {{ address = "10.0.0.5:3306", database = "d", username = "u", passw
             "[[workspace]]\nname = \"kept_ws\"\n[[workspace.compute]]\nname = \"mc2\"\nid = 7\ntype = \"maxcompute\"\nenv = \"dev\"\nproperties = { project = \"q\" }\n",
             "compute resource id 7 is taken",
         ),
+        (
+            "[[workspace]]\nname = \"kept_ws\"\n[[workspace.compute]]\nname = \"mc3\"\ndatasource_id = 100\ntype = \"maxcompute\"\nenv = \"prod\"\nproperties = { project = \"q\" }\n",
+            "data source id 100 is taken",
+        ),
     ] {
         let p = write(&env, "clash.toml", &format!("version = 1\n{decl}"));
         env.refused(&["apply", "--file", &p], 4, msg);
@@ -1986,6 +1996,7 @@ properties = {{ address = "10.0.0.5:3306", database = "d", username = "u", passw
         "[[resource_group]]\nname = \"rg_kept\"\nid = \"Serverless_res_group_1_2\"\n",
         "[[workspace]]\nname = \"kept_ws\"\n[[workspace.compute]]\nname = \"mc\"\nid = 8\ntype = \"maxcompute\"\nenv = \"prod\"\n",
         "[[workspace]]\nname = \"kept_ws\"\n[[workspace.datasource]]\nname = \"orders\"\nid = 1\ntype = \"mysql\"\nenv = \"prod\"\n",
+        "[[workspace]]\nname = \"kept_ws\"\n[[workspace.compute]]\nname = \"mc\"\ndatasource_id = 102\ntype = \"maxcompute\"\nenv = \"prod\"\n",
     ] {
         let p = write(&env, "moved.toml", &format!("version = 1\n{decl}"));
         env.refused(&["apply", "--file", &p], 6, "and never changes");
@@ -1994,6 +2005,10 @@ properties = {{ address = "10.0.0.5:3306", database = "d", username = "u", passw
     for (decl, msg) in [
         (
             "[[workspace]]\nname = \"zero_ws\"\nid = 0\n",
+            "invalid id 0",
+        ),
+        (
+            "[[workspace]]\nname = \"kept_ws\"\n[[workspace.compute]]\nname = \"mc4\"\ndatasource_id = 0\ntype = \"maxcompute\"\nenv = \"prod\"\nproperties = { project = \"q\" }\n",
             "invalid id 0",
         ),
         (

@@ -8,7 +8,7 @@ use std::process::{Child, Stdio};
 
 use dwctl::serve::sign;
 
-use crate::harness::Env;
+use crate::harness::{Env, ACCOUNT};
 
 /// A running `dwctl serve` on the env's catalog; killed (SIGTERM) when dropped. Its
 /// stderr (the request log) is read as it comes, by a thread of its own: a log nobody
@@ -899,10 +899,205 @@ fn resource_groups_through_the_api() {
     assert_eq!(code, 0);
 }
 
+/// Runs each command line (words split at spaces) on `env`: each must succeed.
+fn run_all(env: &Env, lines: &[&str]) {
+    for line in lines {
+        env.run(&line.split(' ').collect::<Vec<_>>()).ok();
+    }
+}
+
+/// The names of a List response's entries, in order (`items`: the PagingInfo's list).
+fn names((status, v): (u16, serde_json::Value), items: &str) -> Vec<String> {
+    assert_eq!(status, 200, "{v}");
+    v["PagingInfo"][items]
+        .as_array()
+        .unwrap_or_else(|| panic!("{items} in {v}"))
+        .iter()
+        .map(|x| x["Name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The sort parameters of each List request model (SortBy, Order) are honoured, their
+/// defaults are the models', and a value the model does not list is the API's 400.
+#[test]
+fn lists_sort_as_their_request_models_say() {
+    let env = setup();
+    run_all(
+        &env,
+        &[
+            "datasource add fin b_src --type mysql --prop address=10.0.0.5:3306 --prop database=d --prop username=u --prop password=p",
+            "datasource add fin a_src --type mysql --prop address=10.0.0.6:3306 --prop database=d --prop username=u --prop password=p",
+            "datasource add fin c_src --type mysql --prop address=10.0.0.7:3306 --prop database=d --prop username=u --prop password=p",
+            "compute attach fin mc_b --type maxcompute --prop project=b",
+            "compute attach fin mc_a --type maxcompute --prop project=a",
+            "resourcegroup create rg_b --spec 8",
+            "resourcegroup create rg_a --spec 4",
+        ],
+    );
+    let root = issue_key(&env, "root");
+    let server = Server::start(&env);
+    let pid = fin_id(&server, &root);
+    let list = |action: &str, items: &str, extra: &[(&str, &str)]| {
+        let mut params = vec![("ProjectId", pid.as_str()), ("Types", "mysql")];
+        params.extend_from_slice(extra);
+        names(server.call(&root, action, &params), items)
+    };
+    let sources = |extra: &[(&str, &str)]| list("ListDataSources", "DataSources", extra);
+    // CreateTime Desc by default (the same time here: the later id first).
+    assert_eq!(sources(&[]), ["c_src", "a_src", "b_src"]);
+    assert_eq!(
+        sources(&[("SortBy", "Name"), ("Order", "Asc")]),
+        ["a_src", "b_src", "c_src"]
+    );
+    assert_eq!(sources(&[("SortBy", "Name")]), ["c_src", "b_src", "a_src"]);
+    assert_eq!(
+        sources(&[("SortBy", "Id"), ("Order", "Asc")]),
+        ["b_src", "a_src", "c_src"]
+    );
+    // Sorted, then paged.
+    assert_eq!(
+        sources(&[
+            ("SortBy", "Name"),
+            ("Order", "Asc"),
+            ("PageSize", "2"),
+            ("PageNumber", "2")
+        ]),
+        ["c_src"]
+    );
+    let computes = |extra: &[(&str, &str)]| {
+        let mut params = vec![("ProjectId", pid.as_str())];
+        params.extend_from_slice(extra);
+        names(
+            server.call(&root, "ListComputeResources", &params),
+            "ComputeResources",
+        )
+    };
+    assert_eq!(computes(&[]), ["mc_a", "mc_b"]);
+    // The default compute resource (the first attached) first, whatever the order.
+    assert_eq!(
+        computes(&[("SortBy", "CreateTimeWithDefaultFirst")]),
+        ["mc_b", "mc_a"]
+    );
+    assert_eq!(
+        computes(&[("SortBy", "CreateTimeWithDefaultFirst"), ("Order", "Asc")]),
+        ["mc_b", "mc_a"]
+    );
+    let groups = |sort: &str| {
+        names(
+            server.call(&root, "ListResourceGroups", &[("SortBy", sort)]),
+            "ResourceGroupList",
+        )
+    };
+    assert_eq!(
+        groups("Name Desc"),
+        ["rg_b", "rg_a", "default_serverless_group"]
+    );
+    assert_eq!(groups("Spec"), ["default_serverless_group", "rg_a", "rg_b"]);
+    assert_eq!(
+        groups("SpecDesc"),
+        ["rg_b", "rg_a", "default_serverless_group"]
+    );
+    // CreateTime Asc by default (the same time here: the catalog's order).
+    let all = names(
+        server.call(&root, "ListResourceGroups", &[]),
+        "ResourceGroupList",
+    );
+    assert_eq!(all.len(), 3, "{all:?}");
+    // What the models do not list: 400, naming the parameter.
+    for (action, param, value) in [
+        ("ListDataSources", "SortBy", "Size"),
+        ("ListDataSources", "SortBy", "CreateTimeWithDefaultFirst"),
+        ("ListDataSources", "Order", "Up"),
+        ("ListComputeResources", "SortBy", "Type"),
+        ("ListComputeResources", "Order", "Sideways"),
+        ("ListResourceGroups", "SortBy", "Size Desc"),
+        ("ListResourceGroups", "SortBy", "Name Up"),
+    ] {
+        let (status, v) = server.call(
+            &root,
+            action,
+            &[("ProjectId", pid.as_str()), (param, value)],
+        );
+        assert_eq!(status, 400, "{action} {param}={value}: {v}");
+        assert_eq!(v["Code"], "InvalidParameter", "{v}");
+        assert!(v["Message"].as_str().unwrap().contains(param), "{v}");
+    }
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
+/// Fields the SDK's response models carry that dwctl can derive are filled: a data
+/// source's and a compute resource's `QualifiedName`, a group's `CreateUser` as a user id.
+#[test]
+fn responses_fill_every_field_dwctl_can_derive() {
+    let env = setup();
+    run_all(
+        &env,
+        &[
+            "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=u --prop password=p",
+            "compute attach fin fin_mc --type maxcompute --prop project=fin_p",
+            "resourcegroup create rg_etl --spec 4",
+            "member add fin alice --role role_project_guest",
+        ],
+    );
+    let root = issue_key(&env, "root");
+    let server = Server::start(&env);
+    let pid = fin_id(&server, &root);
+    let (_, v) = server.call(
+        &root,
+        "ListDataSources",
+        &[("ProjectId", &pid), ("Name", "orders")],
+    );
+    let entry = &v["PagingInfo"]["DataSources"][0]["DataSource"][0];
+    assert_eq!(
+        entry["QualifiedName"],
+        format!("{ACCOUNT}:cn-hangzhou:mysql:10.0.0.5:3306:orders"),
+        "{v}"
+    );
+    let id = entry["Id"].to_string();
+    let (_, v) = server.call(&root, "GetDataSource", &[("Id", &id)]);
+    assert_eq!(
+        v["DataSource"]["QualifiedName"], entry["QualifiedName"],
+        "{v}"
+    );
+    let (_, v) = server.call(&root, "ListComputeResources", &[("ProjectId", &pid)]);
+    let entry = &v["PagingInfo"]["ComputeResources"][0]["ComputeResource"][0];
+    // The list's entries have no QualifiedName in the model; Get has it.
+    assert!(entry.get("QualifiedName").is_none(), "{v}");
+    let id = entry["Id"].to_string();
+    let (_, v) = server.call(&root, "GetComputeResource", &[("Id", &id)]);
+    assert_eq!(
+        v["ComputeResource"]["QualifiedName"],
+        format!("{ACCOUNT}:cn-hangzhou:maxcompute:fin_p"),
+        "{v}"
+    );
+    // A caller who may not read the properties gets no QualifiedName either (it names
+    // the instance).
+    let alice = issue_key(&env, "alice");
+    let (status, v) = server.call(&alice, "GetComputeResource", &[("Id", &id)]);
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        v["ComputeResource"].get("ConnectionProperties").is_none(),
+        "{v}"
+    );
+    assert!(v["ComputeResource"].get("QualifiedName").is_none(), "{v}");
+    // A group's creator as a user id, in Get and List.
+    let (_, v) = server.call(&root, "GetResourceGroup", &[("Id", "rg_etl")]);
+    assert_eq!(v["ResourceGroup"]["CreateUser"], ACCOUNT, "{v}");
+    let (_, v) = server.call(&root, "ListResourceGroups", &[("Name", "rg_etl")]);
+    assert_eq!(
+        v["PagingInfo"]["ResourceGroupList"][0]["CreateUser"], ACCOUNT,
+        "{v}"
+    );
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
 /// The round trip of issue 15: a catalog built by the command line, listed through `serve`
-/// by the official SDK (tests/sdk/serve_dump.py writes the response bodies), imported into
-/// an empty catalog of the same account: both export the same (secrets are placeholders in
-/// both).
+/// by the official SDK (tests/sdk/serve_dump.py writes the List and Get response bodies),
+/// imported into an empty catalog of the same account: both export the same (secrets are
+/// placeholders in both), hold the same ids, and, served and listed again, answer every
+/// request with the same body: every field the API carries (RequestId aside).
 #[test]
 #[allow(clippy::print_stderr)] // the visible note of a skipped run
 fn round_trip_through_the_sdk_and_import() {
@@ -911,36 +1106,55 @@ fn round_trip_through_the_sdk_and_import() {
         return;
     };
     let env = setup();
-    // A data source before the compute resource: the data source the compute resource
-    // brings (no id in the API) must not take the id the import declares for `orders`.
-    for line in [
-        "workspace create lab --mode basic --display-name Lab",
-        "workspace update fin --description finance --tag team=fin",
-        "member add fin alice --role role_project_dev --role role_project_pe",
-        "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=etl --prop password=s3cret --description orders",
-        // No regionId: the API writes the catalog's, and the import stores none again.
-        "compute attach fin fin_mc --type maxcompute --prop project=fin",
-        "resourcegroup create rg_etl --spec 4 --vpc vpc-1 --vswitch vsw-1",
-        "resourcegroup bind rg_etl fin",
-    ] {
-        env.run(&line.split(' ').collect::<Vec<_>>()).ok();
-    }
-    let root = issue_key(&env, "root");
-    let server = Server::start(&env);
-    let dir = env.path().join("tenant");
-    run_sdk(
-        &python,
-        "serve_dump.py",
-        &server,
-        &root,
-        &[("DWCTL_DIR", dir.to_str().unwrap().to_string())],
+    // A data source added and removed before the compute resource: the data source the
+    // compute resource brings has an id that "the next one" would not give it again.
+    run_all(
+        &env,
+        &[
+            "workspace create lab --mode basic --display-name Lab --disable-dev-role --pai-tasks on",
+            "workspace update fin --description finance --tag team=fin --tag tier=gold",
+            "user add bob --id 2000000000000002",
+            "member add fin alice --role role_project_dev --role role_project_pe",
+            "member add fin bob --role role_project_admin",
+            "member add lab bob --role role_project_guest",
+            "datasource add fin orders --type mysql --prop address=10.0.0.5:3306 --prop database=orders --prop username=etl --prop password=s3cret --description orders",
+            "datasource add fin orders --env dev --type mysql --prop address=10.0.1.5:3306 --prop database=orders_dev --prop username=etl --prop password=d3v",
+            "datasource add fin scratch --type mysql --prop address=10.0.0.9:3306 --prop database=s --prop username=u --prop password=p",
+            "datasource remove fin scratch --yes",
+            // No regionId: the API writes the catalog's, and the import stores none again.
+            "compute attach fin fin_mc --type maxcompute --prop project=fin --description warehouse",
+            "compute attach fin fin_mc --env dev --type maxcompute --prop project=fin_dev",
+            "compute attach fin fin_mc2 --type maxcompute --prop project=fin2",
+            "compute set-default fin fin_mc2",
+            "resourcegroup create rg_etl --spec 4 --vpc vpc-1 --vswitch vsw-1 --remark etl",
+            "resourcegroup create rg_sched --type scheduler --spec 8",
+            "resourcegroup bind rg_etl fin",
+            "resourcegroup bind rg_etl lab",
+            "resourcegroup bind rg_sched fin",
+            "workspace disable lab",
+        ],
     );
-    server.stop();
+    let dump = |e: &Env, dir: &std::path::Path| {
+        let root = issue_key(e, "root");
+        let server = Server::start(e);
+        run_sdk(
+            &python,
+            "serve_dump.py",
+            &server,
+            &root,
+            &[("DWCTL_DIR", dir.to_str().unwrap().to_string())],
+        );
+        server.stop();
+    };
+    let dir = env.path().join("tenant");
+    dump(&env, &dir);
 
     // Secrets, which the API never returns, are the placeholders export writes. The copy
     // is fresh from `init`: its own default group gives way to the original's (another
     // id), and stays the default workspace's default.
-    let copy = Env::new().with_var("DWCTL_SECRET_FIN_ORDERS_PROD_PASSWORD", "s3cret");
+    let copy = Env::new()
+        .with_var("DWCTL_SECRET_FIN_ORDERS_PROD_PASSWORD", "s3cret")
+        .with_var("DWCTL_SECRET_FIN_ORDERS_DEV_PASSWORD", "d3v");
     copy.run(&["import", "--from-api", dir.to_str().unwrap(), "--apply"])
         .ok();
     let export = |e: &Env| {
@@ -951,16 +1165,23 @@ fn round_trip_through_the_sdk_and_import() {
     };
     let (a, b) = (export(&env), export(&copy));
     assert_eq!(a, b, "the catalogs agree in every field the API carries");
-    // And in the ids, which export leaves out.
-    let ids = |e: &Env, args: &[&str], key: &str| -> Vec<(String, String)> {
+    // And in the ids, which export leaves out: those of the data sources compute
+    // resources bring too.
+    let ids = |e: &Env, args: &[&str], key: &str| -> Vec<(String, String, String)> {
         let mut args = args.to_vec();
         args.extend(["-o", "json"]);
-        let mut v: Vec<(String, String)> = e
+        let mut v: Vec<(String, String, String)> = e
             .json(&args)
             .as_array()
             .unwrap()
             .iter()
-            .map(|x| (x[key].to_string(), x["id"].to_string()))
+            .map(|x| {
+                (
+                    x[key].to_string(),
+                    x["env"].to_string(),
+                    x["id"].to_string(),
+                )
+            })
             .collect();
         v.sort();
         v
@@ -973,6 +1194,49 @@ fn round_trip_through_the_sdk_and_import() {
         (&["user", "list"], "name"),
     ] {
         assert_eq!(ids(&env, args, key), ids(&copy, args, key), "{args:?}");
+    }
+    let brought = ids(&copy, &["datasource", "list", "fin"], "name");
+    assert!(
+        brought
+            .iter()
+            .any(|(n, _, id)| n == "\"fin_mc\"" && id == "4"),
+        "the brought data source keeps its id (4, after scratch's 3): {brought:?}"
+    );
+
+    // Served and listed again, the copy answers as the original did, body for body.
+    let again = copy.path().join("tenant");
+    dump(&copy, &again);
+    let bodies = |root: &std::path::Path| -> std::collections::BTreeMap<String, serde_json::Value> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut dirs = vec![root.to_path_buf()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                    continue;
+                }
+                let mut v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                v.as_object_mut().unwrap().remove("RequestId");
+                let name = p.strip_prefix(root).unwrap().to_str().unwrap().to_string();
+                out.insert(name, v);
+            }
+        }
+        out
+    };
+    let (first, second) = (bodies(&dir), bodies(&again));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        first.keys().any(|k| k.starts_with("get/compute-")),
+        "{:?}",
+        first.keys()
+    );
+    for (name, body) in &first {
+        assert_eq!(body, &second[name], "{name}");
     }
 }
 

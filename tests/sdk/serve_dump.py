@@ -89,4 +89,29 @@ for g in groups:
         f"{g}/projects.json",
         api.list_resource_group_associate_projects(m.ListResourceGroupAssociateProjectsRequest(resource_group_id=g)).body,
     )
+
+# The Get response of every object listed (they carry what the lists leave out:
+# a compute resource's QualifiedName, the ProjectId of each connection), under get/:
+# each names its workspace, so import reads them wherever they are.
+for pid in projects:
+    write(f"get/project-{pid}.json", api.get_project(m.GetProjectRequest(id=pid)).body)
+    members = api.list_project_members(m.ListProjectMembersRequest(project_id=pid, page_size=100)).body
+    for mb in members.paging_info.project_members:
+        write(
+            f"get/member-{pid}-{mb.user_id}.json",
+            api.get_project_member(m.GetProjectMemberRequest(project_id=pid, user_id=mb.user_id)).body,
+        )
+    computes = api.list_compute_resources(m.ListComputeResourcesRequest(project_id=pid, page_size=100)).body
+    for entry in computes.paging_info.compute_resources:
+        for c in entry.compute_resource:
+            write(
+                f"get/compute-{c.id}.json",
+                api.get_compute_resource(m.GetComputeResourceRequest(id=c.id, project_id=pid)).body,
+            )
+    sources = api.list_data_sources(m.ListDataSourcesRequest(project_id=pid, page_size=100)).body
+    for entry in sources.paging_info.data_sources:
+        for d in entry.data_source:
+            write(f"get/datasource-{d.id}.json", api.get_data_source(m.GetDataSourceRequest(id=d.id)).body)
+for g in groups:
+    write(f"get/group-{g}.json", api.get_resource_group(m.GetResourceGroupRequest(id=g)).body)
 print("ALL OK")
