@@ -9,7 +9,7 @@ use super::Tx;
 use crate::domain::store::{AuditFilter, AuditStore};
 use crate::model::audit::AuditEvent;
 use crate::model::error::Result;
-use crate::storage::rows::{audit_head, event_row, AUDIT_COLS as COLS};
+use crate::storage::rows::{audit_head, empty_log, event_row, AUDIT_COLS as COLS};
 
 impl AuditStore for Tx<'_> {
     fn last_audit(&mut self) -> Result<(i64, String)> {
@@ -63,11 +63,6 @@ impl AuditStore for Tx<'_> {
             &mut |r| visit(event_row(r)?),
         )
     }
-}
-
-/// The head of an empty log: no event, and the chain's first `prev`.
-pub(super) fn empty_log() -> (i64, String) {
-    (0, "0".repeat(64))
 }
 
 impl Tx<'_> {

@@ -760,7 +760,7 @@ impl Tx<'_> {
             self.last_hash = if cells(13, 14).first().is_some_and(Option::is_some) {
                 audit_head(&text(cells(13, 15), &[0], &[])).ok()
             } else {
-                Some(audit::empty_log())
+                Some(crate::storage::rows::empty_log())
             };
         }
         *self.read_ahead.borrow_mut() = ahead;
