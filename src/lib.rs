@@ -129,6 +129,49 @@ fn usage_error(e: &clap::Error, args: &[std::ffi::OsString], env: &config::Env) 
     code
 }
 
+fn role(ctx: &mut commands::Ctx, c: cli::RoleCommand) -> anyhow::Result<()> {
+    use cli::RoleCommand as R;
+    use commands::role;
+    match c {
+        R::List(a) => role::list(ctx, a.workspace.as_ref()),
+        R::Show(a) => role::show(ctx, &a.role, a.workspace.as_ref()),
+        R::Create(a) => role::create(
+            ctx,
+            role::Create {
+                workspace: a.workspace,
+                name: a.name,
+                rights: a.rights,
+                capabilities: a.capabilities,
+                description: a.description,
+                if_not_exists: a.if_not_exists,
+                dry_run: a.dry_run,
+            },
+        ),
+        R::Update(a) => role::update(
+            ctx,
+            &a.workspace,
+            &a.role,
+            crate::domain::roles::RoleUpdate {
+                add_rights: a.add_rights,
+                remove_rights: a.remove_rights,
+                add_capabilities: a.add_capabilities,
+                remove_capabilities: a.remove_capabilities,
+                description: a.description,
+                set: None,
+            },
+            a.dry_run,
+        ),
+        R::Delete(a) => role::delete(
+            ctx,
+            &a.workspace,
+            &a.role,
+            a.revoke_from_members,
+            a.if_exists,
+            a.dry_run,
+        ),
+    }
+}
+
 /// Call the command the line names, with its arguments as typed values.
 fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
     use cli::Command as C;
@@ -139,8 +182,7 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
         C::User(c) => user(ctx, c),
         C::Workspace(c) => workspace(ctx, c),
         C::Member(c) => member(ctx, c),
-        C::Role(cli::RoleCommand::List) => cmd::role::list(ctx),
-        C::Role(cli::RoleCommand::Show(r)) => cmd::role::show(ctx, r.role),
+        C::Role(c) => role(ctx, c),
         C::ResourceGroup(c) => resource_group(ctx, c),
         C::Compute(c) => compute(ctx, c),
         C::DataSource(c) => datasource(ctx, c),

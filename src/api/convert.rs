@@ -24,7 +24,7 @@ use crate::model::api_datasource;
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{DurationUnit, ResourceGroup};
 use crate::model::resources::{Compute, Connection};
-use crate::model::roles::RoleCode;
+use crate::model::roles::{CustomRole, RoleCode};
 use crate::model::{Member, Mode, Workspace};
 
 use super::shapes;
@@ -88,8 +88,17 @@ pub fn project_role(r: RoleCode, project_id: i64) -> Result<shapes::ProjectRole>
 }
 
 /// A membership of the workspace `project_id`, with its roles.
-pub fn project_member(m: &Member, project_id: i64) -> Result<shapes::ProjectMember> {
-    typed(api::member_to_api(m, project_id))
+pub fn project_member(
+    m: &Member,
+    project_id: i64,
+    custom: &[CustomRole],
+) -> Result<shapes::ProjectMember> {
+    typed(api::member_to_api(m, project_id, custom))
+}
+
+/// A custom role of the workspace `project_id` (type UserCustom).
+pub fn custom_project_role(r: &CustomRole, project_id: i64) -> Result<shapes::ProjectRole> {
+    typed(api::custom_role_to_api(r, project_id))
 }
 
 /// A resource group as GetResourceGroup shows it (`ResourceGroupListItem::from` for

@@ -159,6 +159,25 @@ pub fn group_types() -> ArgValueCandidates {
     one_of(GroupType::ALL.iter().map(|t| t.as_str()))
 }
 
+/// Custom roles of the workspace already typed.
+pub fn custom_roles() -> ArgValueCompleter {
+    ArgValueCompleter::new(|p: &OsStr| catalog_names(NameKind::CustomRole, p))
+}
+
+/// The workspace rights a custom role may hold.
+pub fn rights() -> ArgValueCandidates {
+    one_of(crate::domain::policy::Right::ALL.iter().map(|r| r.name()))
+}
+
+/// The capabilities a custom role may name.
+pub fn capabilities() -> ArgValueCandidates {
+    one_of(
+        crate::domain::policy::Capability::ALL
+            .iter()
+            .map(|c| c.key()),
+    )
+}
+
 /// postpaid, prepaid
 pub fn payments() -> ArgValueCandidates {
     one_of(Payment::ALL.iter().map(|p| p.as_str()))

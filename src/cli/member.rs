@@ -1,7 +1,7 @@
 use clap::{Args, Subcommand};
 
 use super::{complete, values};
-use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::roles::RoleSet;
 use crate::model::WorkspaceName;
 
 #[derive(Debug, Subcommand)]
@@ -64,9 +64,9 @@ pub struct MemberListArgs {
     /// Workspace name
     #[arg(value_parser = values::workspace, add = complete::workspaces())]
     pub workspace: WorkspaceName,
-    /// Only members holding this role
-    #[arg(long, value_name = "ROLE", value_parser = values::role, add = complete::any_role())]
-    pub role: Option<RoleCode>,
+    /// Only members holding this role (a built-in role, or a custom role's name or code)
+    #[arg(long, value_name = "ROLE", value_parser = values::role_ref_set, add = complete::any_role())]
+    pub role: Option<RoleSet>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@
 
 use std::cell::Cell;
 
+use crate::domain::policy::{Capability, Right};
 use crate::model::audit::Anchor;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Result};
@@ -22,6 +23,16 @@ use crate::model::{
     Env, GroupName, Mode, ObjectName, PrincipalKind, PrincipalName, SodPolicy, Status,
     WorkspaceName,
 };
+
+/// A built-in role's code (from its code or alias), or a word that may be a custom role.
+fn parse_role_ref(s: &str) -> Result<String> {
+    match RoleCode::parse(s) {
+        Ok(r) => Ok(r.code().to_string()),
+        Err(e) => crate::model::roles::parse_custom_word(s)
+            .map(str::to_string)
+            .ok_or(e),
+    }
+}
 
 thread_local! {
     static LENIENT: Cell<bool> = const { Cell::new(false) };
@@ -86,6 +97,18 @@ parsers! {
     datasource_name -> ObjectName = |s| ObjectName::parse(s, "data source"), |s: &str| ObjectName::from_stored(same(s));
     /// One role, by code or alias.
     role -> RoleCode = RoleCode::parse, |_| RoleCode::ALL[0];
+    /// One role of a workspace: a built-in code or alias, or a custom role's name or code.
+    role_ref -> String = parse_role_ref, same;
+    /// One role to filter by (a built-in role, or a custom role's name or code).
+    role_ref_set -> RoleSet = |s| parse_role_ref(s).and_then(|r| RoleSet::parse_list(&[r])), |_| RoleSet::empty();
+    /// A description (0-3000 characters, lines allowed, no control characters).
+    description -> String = |s| crate::model::Description::parse(s).map(crate::model::Description::into_string).map_err(Error::from), same;
+    /// A new custom role's name.
+    role_name -> String = crate::model::roles::parse_custom_name, same;
+    /// A workspace right a custom role may hold.
+    right -> Right = crate::domain::roles::parse_right, |_| Right::ALL[0];
+    /// A capability a custom role may name.
+    capability -> Capability = crate::domain::roles::parse_capability, |_| Capability::ALL[0];
     /// Roles, comma-separated (each `--role` may list several).
     roles -> RoleSet = |s| RoleSet::parse_list(&[s]), |_| RoleSet::empty();
     /// `on` or `off` (also true/false, yes/no).

@@ -2,19 +2,19 @@ use super::{Ctx, OutputError};
 use crate::domain::member::{self, RoleChange};
 use crate::domain::policy::Action;
 use crate::model::error::Error;
-use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::roles::RoleSet;
 use crate::model::{Member, WorkspaceName};
 use crate::prompt;
 
 /// `member list`, printed row by row as the catalog reads it.
-pub fn list(ctx: &mut Ctx, name: &WorkspaceName, role: Option<RoleCode>) -> anyhow::Result<()> {
+pub fn list(ctx: &mut Ctx, name: &WorkspaceName, role: Option<RoleSet>) -> anyhow::Result<()> {
     let mut cat = ctx.catalog()?;
     let req = ctx.request(false);
     let printer = &mut ctx.printer;
     let mut w = printer.list_writer::<Member>()?;
     let mut out = OutputError::default();
     crate::domain::session::read(&mut cat, &req, |s| {
-        member::list(s, name, role, |m| out.keep(w.row(&m)))
+        member::list(s, name, role.as_ref(), |m| out.keep(w.row(&m)))
     })
     .map_err(|e| out.or(e))?;
     w.finish()?;
@@ -90,10 +90,13 @@ pub fn role(
         }
         None => {
             let (grant, revoke) = (all_of(grant), all_of(revoke));
-            if let Some(r) = grant.iter().find(|r| revoke.contains(*r)) {
+            if let Some(r) = grant
+                .codes()
+                .into_iter()
+                .find(|r| revoke.codes().contains(r))
+            {
                 return Err(Error::invalid(format!(
-                    "{} is both granted (--grant) and revoked (--revoke)",
-                    r.code()
+                    "{r} is both granted (--grant) and revoked (--revoke)"
                 ))
                 .with_hint("keep one of them")
                 .into());
@@ -140,9 +143,5 @@ pub fn remove(
 
 /// The roles of every `--role` (each may list several).
 fn all_of(sets: &[RoleSet]) -> RoleSet {
-    let mut all = RoleSet::empty();
-    for r in sets.iter().flat_map(|s| s.iter()) {
-        all.insert(r);
-    }
-    all
+    sets.iter().fold(RoleSet::empty(), |all, s| all.union(s))
 }

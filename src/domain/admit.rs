@@ -5,18 +5,18 @@
 //! audit event), the target is found, the attempt is declared again under the stored
 //! names, then the right and then the workspace's state are checked.
 
-use super::policy::{self, Action, Needs, Requires, Right};
+use super::policy::{self, Action, Grants, Needs, Requires, Right};
 use super::session::Session;
 use crate::model::error::{Error, Result};
 use crate::model::roles::RoleSet;
 use crate::model::{Status, Workspace, WorkspaceName};
 
-/// A workspace-level action admitted: the workspace as the actor sees it, the actor's
-/// roles there, and the target the use case found.
+/// A workspace-level action admitted: the workspace as the actor sees it, what the
+/// actor's membership grants there, and the target the use case found.
 #[derive(Debug)]
 pub struct Admitted<T> {
     pub w: Workspace,
-    pub roles: RoleSet,
+    pub grants: Grants,
     pub target: T,
 }
 
@@ -50,10 +50,10 @@ pub fn admit<T: Target>(
     target: &str,
     find: impl FnOnce(&mut Session, &Workspace) -> Result<T>,
 ) -> Result<Admitted<T>> {
-    let (w, roles) = see(s, action, ws, target)?;
+    let (w, grants) = see(s, action, ws, target)?;
     let target = find(s, &w)?;
-    check(s, action, &w, roles, target.target_name(&w))?;
-    Ok(Admitted { w, roles, target })
+    check(s, action, &w, grants, target.target_name(&w))?;
+    Ok(Admitted { w, grants, target })
 }
 
 /// The first half of [`admit`]: declare the attempt and find the workspace.
@@ -62,7 +62,7 @@ pub fn see(
     action: Action,
     ws: &WorkspaceName,
     target: &str,
-) -> Result<(Workspace, RoleSet)> {
+) -> Result<(Workspace, Grants)> {
     s.attempt(action, Some(ws.as_str()), Some(target));
     visible(s, ws)
 }
@@ -74,10 +74,10 @@ pub fn check(
     s: &mut Session,
     action: Action,
     w: &Workspace,
-    roles: RoleSet,
+    grants: Grants,
     target: &str,
 ) -> Result<()> {
-    check_also(s, action, w, roles, target, None)
+    check_also(s, action, w, grants, target, None)
 }
 
 /// [`check`] with one more workspace right, checked after the action's own and before
@@ -86,7 +86,7 @@ pub fn check_also(
     s: &mut Session,
     action: Action,
     w: &Workspace,
-    roles: RoleSet,
+    grants: Grants,
     target: &str,
     also: Option<(Right, &str)>,
 ) -> Result<()> {
@@ -94,11 +94,11 @@ pub fn check_also(
     let rule = action.rule();
     match rule.needs {
         Needs::Tenant(right) => policy::require_tenant(&s.actor, right, rule.denied)?,
-        Needs::Workspace(right) => policy::require(&s.actor, roles, w, right, rule.denied)?,
+        Needs::Workspace(right) => policy::require(&s.actor, grants, w, right, rule.denied)?,
         Needs::Nothing => {}
     }
     if let Some((right, denied)) = also {
-        policy::require(&s.actor, roles, w, right, denied)?;
+        policy::require(&s.actor, grants, w, right, denied)?;
     }
     match rule.requires {
         Requires::Available => require_available(w, rule.frozen),
@@ -129,17 +129,38 @@ pub fn require_tenant(s: &Session, action: Action) -> Result<()> {
     }
 }
 
-/// Find a workspace the actor may see, with the actor's roles in it. A workspace the
-/// actor may not see is "not found", exactly like one that does not exist.
-pub fn visible(s: &mut Session, name: &WorkspaceName) -> Result<(Workspace, RoleSet)> {
+/// Find a workspace the actor may see, with what the actor's membership grants in it. A
+/// workspace the actor may not see is "not found", exactly like one that does not exist.
+pub fn visible(s: &mut Session, name: &WorkspaceName) -> Result<(Workspace, Grants)> {
     let found = s.tx().workspace(name.as_str())?;
     if let Some(w) = found {
         let roles = s.tx().roles_in(w.id, s.actor.pk)?;
-        if policy::can_see(&s.actor, roles) {
-            return Ok((w, roles));
+        let grants = grants_in(s, w.id, &roles)?;
+        if policy::can_see(&s.actor, grants) {
+            return Ok((w, grants));
         }
     }
     Err(not_found(name))
+}
+
+/// What holding `roles` in workspace `ws` grants ([`policy::grants`]): the workspace's
+/// custom roles are read (once per command) only when `roles` holds one.
+pub fn grants_in(s: &mut Session, ws: i64, roles: &RoleSet) -> Result<Grants> {
+    if roles.custom().is_empty() {
+        return Ok(policy::grants(roles, &[]));
+    }
+    let custom = s.custom_roles(ws)?;
+    Ok(policy::grants(roles, &custom))
+}
+
+/// What the actor's memberships grant, by workspace id ([`grants_in`] for each).
+pub fn grants_everywhere(s: &mut Session) -> Result<std::collections::HashMap<i64, Grants>> {
+    let mut out = std::collections::HashMap::new();
+    for (ws, roles) in s.tx().roles_everywhere(s.actor.pk)? {
+        let g = grants_in(s, ws, &roles)?;
+        out.insert(ws, g);
+    }
+    Ok(out)
 }
 
 pub fn not_found(name: &WorkspaceName) -> Error {

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::member::{self, RoleChange};
-use super::policy::{self, Action};
+use super::policy::{self, Action, Grants};
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
@@ -19,7 +19,7 @@ use super::types::validate::validate_open;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
-    PropValue, ResourceGroupDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+    PropValue, ResourceGroupDecl, RoleDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
 };
 use crate::model::api_datasource::{api_env, ENV_TYPE};
 use crate::model::error::{Error, Result};
@@ -830,7 +830,8 @@ impl Applier<'_, '_, '_> {
         let existing = match self.s.tx().workspace(&ws)? {
             Some(w) => {
                 let roles = self.s.tx().roles_in(w.id, self.s.actor.pk)?;
-                policy::can_see(&self.s.actor, roles).then_some(w)
+                let grants = super::admit::grants_in(self.s, w.id, &roles)?;
+                policy::can_see(&self.s.actor, grants).then_some(w)
             }
             None => None,
         };
@@ -999,6 +1000,11 @@ impl Applier<'_, '_, '_> {
 
         let w = self.current(&ws, &mut loaded)?;
         let wid = w.id;
+        if let Some(roles) = &d.custom_roles {
+            let w = w.clone();
+            self.custom_roles(&w, &name, roles)?;
+        }
+        let w = self.current(&ws, &mut loaded)?;
         self.members(w, &name, &d.member)?;
         let computes: Vec<DeclRef> = d
             .compute
@@ -1032,6 +1038,104 @@ impl Applier<'_, '_, '_> {
         Ok(())
     }
 
+    /// The custom roles of `w` as declared (before its members, who may hold them): each
+    /// created or updated; with `--prune`, the undeclared ones deleted (refused while held).
+    fn custom_roles(
+        &mut self,
+        w: &Workspace,
+        ws: &WorkspaceName,
+        decls: &[RoleDecl],
+    ) -> Result<()> {
+        self.at.truncate(1);
+        let have = self.s.custom_roles(w.id)?;
+        for d in decls {
+            let what = format!("role {}/{}", ws, named(&d.name));
+            let rights = d
+                .rights
+                .iter()
+                .map(|r| super::roles::parse_right(r))
+                .collect::<Result<Vec<_>>>()
+                .map_err(|e| e.within(&what))?;
+            let caps = d
+                .capabilities
+                .iter()
+                .map(|c| super::roles::parse_capability(c))
+                .collect::<Result<Vec<_>>>()
+                .map_err(|e| e.within(&what))?;
+            match have.iter().find(|r| r.name.eq_ignore_ascii_case(&d.name)) {
+                None => {
+                    let req = super::roles::NewRole {
+                        name: d.name.clone(),
+                        rights,
+                        capabilities: caps,
+                        description: d.description.clone(),
+                        code: d.code.clone(),
+                    };
+                    self.step(&format!("+ {what}"), |s| {
+                        super::roles::create(s, ws, &req, false)
+                    })?;
+                    self.changes
+                        .push(Op::Create, "role", Some(ws.as_str()), &d.name, None, vec![]);
+                }
+                Some(r) => {
+                    if d.code
+                        .as_ref()
+                        .is_some_and(|c| !c.eq_ignore_ascii_case(&r.code))
+                    {
+                        return Err(Error::refused(format!(
+                            "its code is {} and never changes",
+                            r.code
+                        ))
+                        .within(format!("~ {what}")));
+                    }
+                    let mut fields = Vec::new();
+                    if super::roles::right_names(&rights) != r.rights {
+                        fields.push("rights".to_string());
+                    }
+                    if super::roles::capability_keys(&caps) != r.capabilities {
+                        fields.push("capabilities".to_string());
+                    }
+                    let u = super::roles::RoleUpdate {
+                        set: Some((rights, caps)),
+                        description: d.description.clone(),
+                        ..Default::default()
+                    };
+                    if d.description
+                        .as_ref()
+                        .is_some_and(|x| Some(x) != r.description.as_ref())
+                    {
+                        fields.push("description".to_string());
+                    }
+                    if !fields.is_empty() {
+                        self.step(&format!("~ {what}"), |s| {
+                            super::roles::update(s, ws, &d.name, &u)
+                        })?;
+                        self.changes.push(
+                            Op::Update,
+                            "role",
+                            Some(ws.as_str()),
+                            &d.name,
+                            None,
+                            fields,
+                        );
+                    }
+                }
+            }
+        }
+        if self.prune {
+            for r in have.iter() {
+                if decls.iter().any(|d| d.name.eq_ignore_ascii_case(&r.name)) {
+                    continue;
+                }
+                let what = format!("- role {}/{}", ws, r.name);
+                self.step(&what, |s| super::roles::delete(s, ws, &r.name, false))?;
+                self.changes
+                    .push(Op::Delete, "role", Some(ws.as_str()), &r.name, None, vec![]);
+            }
+        }
+        Ok(())
+    }
+
     /// `w` is the workspace as loaded before its members: member changes leave every field
     /// the member rules read (status, mode, policies) as it is.
     fn members(&mut self, w: &Workspace, ws: &WorkspaceName, decls: &[MemberDecl]) -> Result<()> {
@@ -1045,13 +1149,20 @@ impl Applier<'_, '_, '_> {
             .collect();
         // The workspace as the actor sees it and the actor's roles there, looked up by the
         // first member added and again after any change to the actor's own membership.
-        let mut seen: Option<(Workspace, RoleSet)> = None;
+        let mut seen: Option<(Workspace, Grants)> = None;
         let actor = self.s.actor.pk;
         for (i, d) in decls.iter().enumerate() {
             self.at.truncate(1);
             self.at.push(("member", i));
             let what = || format!("member {}/{}", ws, named(&d.user));
             let roles = d.roles.to_set().map_err(|e| e.within(what()))?;
+            // Custom roles by name or code, as the workspace defines them (declared above
+            // its members).
+            let roles = if roles.custom().is_empty() {
+                roles
+            } else {
+                super::roles::resolve(self.s, w, &roles).map_err(|e| e.within(what()))?
+            };
             if roles.is_empty() {
                 return Err(Error::invalid("roles must not be empty").within(what()));
             }
@@ -1703,7 +1814,8 @@ fn group_decl(g: crate::model::resource_group::ResourceGroup) -> ResourceGroupDe
 /// members, which [`export`] hands over one at a time.
 fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
     let roles = s.tx().roles_in(w.id, s.actor.pk)?;
-    let read = super::policy::has_right(&s.actor, roles, super::policy::Right::ReadProperties);
+    let grants = super::admit::grants_in(s, w.id, &roles)?;
+    let read = super::policy::has_right(&s.actor, grants, super::policy::Right::ReadProperties);
     let mut d = WorkspaceDecl {
         name: w.name.to_string(),
         display_name: Some(w.display_name.clone()),
@@ -1722,6 +1834,21 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
         tags: Some(w.tags.clone()),
         ..Default::default()
     };
+    let custom = s.custom_roles(w.id)?;
+    if !custom.is_empty() {
+        d.custom_roles = Some(
+            custom
+                .iter()
+                .map(|r| RoleDecl {
+                    name: r.name.clone(),
+                    code: Some(r.code.clone()),
+                    rights: r.rights.clone(),
+                    capabilities: r.capabilities.clone(),
+                    description: r.description.clone(),
+                })
+                .collect(),
+        );
+    }
     let secret_props = |name: &str,
                         env: Env,
                         type_key: &str,

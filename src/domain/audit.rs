@@ -53,8 +53,8 @@ pub fn list(
 ) -> Result<()> {
     if !s.actor.is_tenant_admin() {
         let mut visible = Vec::new();
-        for (ws_id, roles) in s.tx().roles_everywhere(s.actor.pk)? {
-            if policy::can_read_audit_of(&s.actor, roles) {
+        for (ws_id, grants) in super::admit::grants_everywhere(s)? {
+            if policy::can_read_audit_of(&s.actor, grants) {
                 if let Some(name) = s.tx().workspace_name_by_id(ws_id)? {
                     visible.push(name);
                 }

@@ -30,13 +30,13 @@
 use serde::Serialize;
 use std::collections::HashSet;
 
-use super::policy::{self, Right};
+use super::policy::{self, Grants, Right};
 use super::session::Session;
 use super::types::location::location;
 use super::workspace::{self, ListFilter};
 use crate::model::error::Result;
 use crate::model::resources::{Compute, DataSource};
-use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::roles::RoleCode;
 use crate::model::types;
 use crate::model::words;
 use crate::model::WorkspaceName;
@@ -78,7 +78,7 @@ pub struct Finding {
 pub struct Plan {
     /// The workspaces to check, in the order their findings are printed (by name,
     /// case-insensitively; names are unique so).
-    targets: Vec<(Workspace, RoleSet)>,
+    targets: Vec<(Workspace, Grants)>,
     /// Whether the tenant-level rules run too (DW008: whole-tenant runs of administrators).
     tenant: bool,
     /// What could not be looked at (a named workspace in the recycle bin).
@@ -114,11 +114,11 @@ pub fn is_generic_name(name: &str) -> bool {
 /// First the plan: which workspaces, and what cannot be checked.
 pub fn plan(s: &mut Session, named: &[WorkspaceName]) -> Result<Plan> {
     let mut warnings = Vec::new();
-    let mut targets: Vec<(Workspace, RoleSet)> = Vec::new();
+    let mut targets: Vec<(Workspace, Grants)> = Vec::new();
     if named.is_empty() {
-        let roles = s.tx().roles_everywhere(s.actor.pk)?;
+        let grants = super::admit::grants_everywhere(s)?;
         for w in workspace::list(s, &ListFilter::default())? {
-            let r = roles.get(&w.id).copied().unwrap_or_default();
+            let r = grants.get(&w.id).copied().unwrap_or_default();
             targets.push((w, r));
         }
     } else {
@@ -212,7 +212,7 @@ fn brought_by_compute(d: &DataSource) -> bool {
 fn check_workspace(
     s: &mut Session,
     w: &Workspace,
-    roles: RoleSet,
+    roles: Grants,
     out: &mut Vec<Finding>,
 ) -> Result<()> {
     let computes = s.tx().computes(w.id, None)?;
@@ -261,6 +261,8 @@ fn check_workspace(
     // The members go by one at a time: a workspace of the whole tenant's 200,000 is
     // never held (issue 17); what is kept is its findings and whether one is a RAM admin.
     let mut ram_admin = false;
+    // Custom roles count as Develop or O&M by their capabilities (read once).
+    let custom = s.custom_roles(w.id)?;
     s.tx().for_each_member(w.id, &mut |m| {
         ram_admin |= m.kind == PrincipalKind::RamUser && m.roles.contains(RoleCode::Admin);
         if m.roles.contains(RoleCode::Dev) && m.roles.contains(RoleCode::Pe) {
@@ -269,6 +271,13 @@ fn check_workspace(
                 m.user.as_str(),
                 format!("{} holds both Develop (role_project_dev) and O&M (role_project_pe) in {ws}: one person develops and deploys to production", m.user),
                 format!("revoke one of them: dwctl member role {ws} {} --revoke ops (or --revoke dev); dwctl workspace update {ws} --sod-policy enforce keeps it from happening again", m.user),
+            );
+        } else if policy::duties(&m.roles, &custom) == (true, true) {
+            f.push(
+                Rule::Dw003,
+                m.user.as_str(),
+                format!("{} holds both Develop and O&M in {ws} through custom roles ({}): one person develops and deploys to production", m.user, m.roles.codes().join(", ")),
+                format!("revoke one of them: dwctl member role {ws} {} --revoke ROLE; dwctl workspace update {ws} --sod-policy enforce keeps it from happening again", m.user),
             );
         }
         Ok(())

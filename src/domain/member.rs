@@ -1,8 +1,9 @@
 //! Members and their roles (domain.md 4, permissions.md 5).
 
 use super::admit::{self, admit, Admitted, Target};
-use super::policy::Action;
+use super::policy::{self, Action, Grants};
 use super::principal;
+use super::roles;
 use super::session::{Outcome, Session};
 use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
@@ -45,13 +46,14 @@ fn to_json(m: &Member) -> serde_json::Value {
 }
 
 /// The rules every new role set must pass: the owner role is the account's alone,
-/// Develop may be disabled, and separation of duties (warn or enforce).
+/// Develop may be disabled, and separation of duties (warn or enforce), which counts a
+/// custom role with the develop capability as Develop and one with operate as O&M.
 fn check_roles(
     s: &mut Session,
     w: &Workspace,
     p: &Principal,
-    before: RoleSet,
-    after: RoleSet,
+    before: &RoleSet,
+    after: &RoleSet,
 ) -> Result<()> {
     if after.is_empty() {
         return Err(Error::refused(format!(
@@ -74,15 +76,21 @@ fn check_roles(
             w.name
         )));
     }
-    let both = RoleSet::of(&[RoleCode::Dev, RoleCode::Pe]);
-    let holds_both = after.contains(RoleCode::Dev) && after.contains(RoleCode::Pe);
-    let held_both = before.contains(RoleCode::Dev) && before.contains(RoleCode::Pe);
+    let custom = if after.custom().is_empty() && before.custom().is_empty() {
+        None
+    } else {
+        Some(s.custom_roles(w.id)?)
+    };
+    let custom = custom.as_deref().unwrap_or(&[]);
+    let holds_both = policy::duties(after, custom) == (true, true);
+    let held_both = policy::duties(before, custom) == (true, true);
     if holds_both && !held_both {
+        let both = duty_roles(after, custom);
         match w.sod_policy {
             SodPolicy::Enforce => {
                 return Err(Error::refused(format!(
-                    "separation of duties is enforced in {}: {} may not hold both role_project_dev and role_project_pe",
-                    w.name, p.name
+                    "separation of duties is enforced in {}: {} may not hold both {}",
+                    w.name, p.name, both
                 ))
                 .with_hint(format!("grant one of the two, or relax it: dwctl workspace update {} --sod-policy warn", w.name)))
             }
@@ -91,7 +99,7 @@ fn check_roles(
                 format!(
                     "{} now holds both {} in {}: one person should not both develop and operate production",
                     p.name,
-                    both.codes().join(" and "),
+                    both,
                     w.name
                 ),
             )),
@@ -113,6 +121,39 @@ fn check_roles(
     Ok(())
 }
 
+/// How a separation-of-duties message names the roles that make a set Develop and O&M:
+/// `role_project_dev and role_project_pe` for the built-ins, else the custom roles' names.
+fn duty_roles(roles: &RoleSet, custom: &[crate::model::roles::CustomRole]) -> String {
+    let dev = if roles.contains(RoleCode::Dev) {
+        RoleCode::Dev.code().to_string()
+    } else {
+        duty_custom(roles, custom, policy::Capability::Develop)
+    };
+    let ops = if roles.contains(RoleCode::Pe) {
+        RoleCode::Pe.code().to_string()
+    } else {
+        duty_custom(roles, custom, policy::Capability::Operate)
+    };
+    format!("{dev} and {ops}")
+}
+
+fn duty_custom(
+    roles: &RoleSet,
+    custom: &[crate::model::roles::CustomRole],
+    c: policy::Capability,
+) -> String {
+    custom
+        .iter()
+        .find(|r| {
+            roles.contains_custom(&r.code)
+                && r.capabilities
+                    .iter()
+                    .any(|k| policy::Capability::parse(k) == Some(c))
+        })
+        .map(|r| format!("{} (custom, {})", r.name, c.key()))
+        .unwrap_or_default()
+}
+
 pub fn add(
     s: &mut Session,
     ws: &WorkspaceName,
@@ -120,23 +161,25 @@ pub fn add(
     roles: RoleSet,
     if_not_exists: bool,
 ) -> Result<Outcome<Member>> {
-    let (w, actor_roles) = admit::see(s, Action::MemberAdd, ws, user)?;
+    let (w, actor_grants) = admit::see(s, Action::MemberAdd, ws, user)?;
     let p = principal::find(s, user)?;
-    add_to(s, &w, actor_roles, &p, roles, if_not_exists)
+    add_to(s, &w, actor_grants, &p, roles, if_not_exists)
 }
 
 /// [`add`] for a caller that has already found the workspace the actor sees (with
-/// [`admit::see`]), the actor's roles in it and the principal: `apply` adds
-/// thousands of members to one workspace and looks those up once.
+/// [`admit::see`]), what the actor is granted in it and the principal: `apply` adds
+/// thousands of members to one workspace and looks those up once. `roles` may name
+/// custom roles as typed ([`roles::resolve`]).
 pub fn add_to(
     s: &mut Session,
     w: &Workspace,
-    actor_roles: RoleSet,
+    actor_grants: Grants,
     p: &Principal,
     roles: RoleSet,
     if_not_exists: bool,
 ) -> Result<Outcome<Member>> {
-    admit::check(s, Action::MemberAdd, w, actor_roles, p.name.as_str())?;
+    admit::check(s, Action::MemberAdd, w, actor_grants, p.name.as_str())?;
+    let roles = roles::resolve(s, w, &roles)?;
     if let Some(existing) = s.tx().member(w.id, p.pk)? {
         if if_not_exists {
             if existing.roles != roles {
@@ -154,22 +197,22 @@ pub fn add_to(
             }
             return Ok(Outcome::unchanged(existing));
         }
-        check_roles(s, w, p, RoleSet::empty(), roles)?;
+        check_roles(s, w, p, &RoleSet::empty(), &roles)?;
         return Err(Error::conflict(format!("{} is already a member of {}", p.name, w.name))
             .with_hint(format!(
                 "change its roles with dwctl member role {} {} --grant ROLE, or pass --if-not-exists",
                 w.name, p.name
             )));
     }
-    check_roles(s, w, p, RoleSet::empty(), roles)?;
+    check_roles(s, w, p, &RoleSet::empty(), &roles)?;
     let (now, by) = (s.now, s.actor.name.to_string());
-    s.tx().insert_member(w.id, p.pk, roles, now, &by)?;
+    s.tx().insert_member(w.id, p.pk, roles.clone(), now, &by)?;
     let m = Member {
         workspace: w.name.clone(),
         user: p.name.clone(),
         user_id: p.id.clone(),
         kind: p.kind,
-        roles,
+        roles: roles.clone(),
         status: MemberStatus::Normal,
         added_at: now,
         added_by: by,
@@ -201,7 +244,14 @@ pub fn change_roles(
     } = admit(s, Action::MemberRole, ws, user, |s, w| {
         member_of(s, w, user, std::convert::identity)
     })?;
-    let touches_owner = match change {
+    let change = match change {
+        RoleChange::GrantRevoke { grant, revoke } => RoleChange::GrantRevoke {
+            grant: roles::resolve(s, &w, grant)?,
+            revoke: roles::resolve(s, &w, revoke)?,
+        },
+        RoleChange::Set(set) => RoleChange::Set(roles::resolve(s, &w, set)?),
+    };
+    let touches_owner = match &change {
         RoleChange::GrantRevoke { grant, revoke } => {
             grant.contains(RoleCode::Owner) || revoke.contains(RoleCode::Owner)
         }
@@ -213,25 +263,19 @@ pub fn change_roles(
         ));
     }
     let after = match change {
-        RoleChange::GrantRevoke { grant, revoke } => {
-            let mut r = m.roles;
-            for g in grant.iter() {
-                r.insert(g);
-            }
-            for x in revoke.iter() {
-                r.remove(x);
-            }
-            r
-        }
-        RoleChange::Set(set) => *set,
+        RoleChange::GrantRevoke { grant, revoke } => m.roles.union(&grant).minus(&revoke),
+        RoleChange::Set(set) => set,
     };
     if after == m.roles {
         return Ok(Outcome::unchanged(m));
     }
-    check_roles(s, &w, &p, m.roles, after)?;
-    s.tx().set_member_roles(w.id, p.pk, after)?;
-    let before = m.roles;
-    let m = Member { roles: after, ..m };
+    check_roles(s, &w, &p, &m.roles, &after)?;
+    s.tx().set_member_roles(w.id, p.pk, after.clone())?;
+    let before = m.roles.clone();
+    let m = Member {
+        roles: after.clone(),
+        ..m
+    };
     s.record(
         Action::MemberRole,
         Some(w.name.as_str()),
@@ -265,15 +309,17 @@ pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome
 }
 
 /// Any member may read the member list.
+/// `role` (a built-in or custom role, as typed) keeps the members holding it.
 pub fn list(
     s: &mut Session,
     ws: &WorkspaceName,
-    role: Option<RoleCode>,
+    role: Option<&RoleSet>,
     mut visit: impl FnMut(Member) -> Result<()>,
 ) -> Result<()> {
     let (w, _) = admit::visible(s, ws)?;
-    s.tx().for_each_member(w.id, &mut |m| match role {
-        Some(r) if !m.roles.contains(r) => Ok(()),
+    let role = role.map(|r| roles::resolve(s, &w, r)).transpose()?;
+    s.tx().for_each_member(w.id, &mut |m| match &role {
+        Some(r) if !m.roles.intersects(r) => Ok(()),
         _ => visit(m),
     })
 }

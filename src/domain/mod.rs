@@ -18,6 +18,7 @@ pub mod principal;
 pub mod probe;
 pub mod resource_group;
 pub mod resources;
+pub mod roles;
 pub mod session;
 pub mod store;
 pub mod tenant;

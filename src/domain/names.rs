@@ -27,6 +27,8 @@ pub enum NameKind {
     DataSource,
     /// AccessKey ids the actor may manage: its own, or anyone's for an administrator.
     AccessKey,
+    /// Custom roles of the workspace typed.
+    CustomRole,
 }
 
 /// A name and a few words about it (zsh, fish and PowerShell show them beside the name).
@@ -114,7 +116,7 @@ pub fn names_starting(
                 .filter(|p| !members.iter().any(|m| m.name.eq_ignore_ascii_case(&p.name)))
                 .collect();
         }
-        NameKind::Member | NameKind::Compute | NameKind::DataSource => {
+        NameKind::Member | NameKind::Compute | NameKind::DataSource | NameKind::CustomRole => {
             let Some(ws) = scope else {
                 return Ok(Vec::new());
             };
@@ -153,6 +155,14 @@ fn in_workspace(
             Ok(())
         })?,
         NameKind::Member => out.extend(s.tx().members_from(w.id, prefix)?.into_iter().map(member)),
+        NameKind::CustomRole => {
+            for r in s.custom_roles(w.id)?.iter() {
+                out.push(Named::new(
+                    r.name.as_str(),
+                    format!("custom role {}", r.code),
+                ));
+            }
+        }
         NameKind::Compute => {
             for c in s.tx().computes_from(w.id, prefix)? {
                 objects.push((c.name, c.type_key, c.env.to_string()));

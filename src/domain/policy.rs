@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::error::Error;
-use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::roles::{CustomRole, RoleCode, RoleSet};
 use crate::model::{Principal, Workspace};
 
 /// Tenant-level rights (permissions.md 2).
@@ -115,6 +115,17 @@ impl Right {
             Right::ReadProperties => "properties.read",
             Right::List => "objects.list",
         }
+    }
+
+    /// A right by name (`datasource.manage`), case-insensitively.
+    pub fn parse(s: &str) -> Option<Right> {
+        Right::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
     }
 
     /// The roles that grant the right.
@@ -228,6 +239,9 @@ actions! {
     MemberAdd:           "member.add",           MEMBERS, "add members to", Available, "add members";
     MemberRole:          "member.role",          MEMBERS, "change member roles in", Available, "change member roles";
     MemberRemove:        "member.remove",        MEMBERS, "remove members from", NotDeleted, "remove members";
+    RoleCreate:          "role.create",          MEMBERS, "create roles in", Available, "create roles";
+    RoleUpdate:          "role.update",          MEMBERS, "change roles in", Available, "change roles";
+    RoleDelete:          "role.delete",          MEMBERS, "delete roles in", Available, "delete roles";
     DatasourceAdd:       "datasource.add",       SOURCES, "add data sources to", Available, "add data sources";
     DatasourceUpdate:    "datasource.update",    SOURCES, "change data sources in", Available, "change data sources";
     DatasourceRemove:    "datasource.remove",    SOURCES, "remove data sources from", Available, "remove data sources";
@@ -257,38 +271,189 @@ impl Action {
     }
 }
 
-/// The capabilities dwctl does not enforce, shown by `role show` for information.
-pub const CAPABILITIES: [(&str, &[RoleCode]); 8] = {
-    use RoleCode::*;
-    [
-        ("develop", &[Owner, Admin, Dev]),
-        ("deploy to production", &[Owner, Admin, Pe]),
-        (
-            "review deployments (standard mode)",
-            &[Owner, Admin, Deploy],
-        ),
-        ("operate scheduled tasks", &[Owner, Admin, Pe]),
-        ("analyse data", &[Owner, Admin, DataAnalyst]),
-        ("design models", &[Owner, Admin, Erd]),
-        ("govern data", &[Owner, Admin, DgAdmin]),
-        ("manage data security", &[Owner, Admin, Security]),
-    ]
-};
+/// The capabilities dwctl does not enforce, shown by `role show` for information; a
+/// custom role may name them (`--capability develop`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    Develop,
+    Deploy,
+    Review,
+    Operate,
+    Analyse,
+    Model,
+    Govern,
+    Secure,
+}
 
-/// Whether `actor`, holding `roles` in a workspace, has `right` there.
-pub fn has_right(actor: &Principal, roles: RoleSet, right: Right) -> bool {
-    actor.is_tenant_admin() || roles.intersects(right.roles())
+impl Capability {
+    pub const ALL: [Capability; 8] = [
+        Capability::Develop,
+        Capability::Deploy,
+        Capability::Review,
+        Capability::Operate,
+        Capability::Analyse,
+        Capability::Model,
+        Capability::Govern,
+        Capability::Secure,
+    ];
+
+    /// The word `--capability` takes and a custom role stores.
+    pub fn key(self) -> &'static str {
+        match self {
+            Capability::Develop => "develop",
+            Capability::Deploy => "deploy",
+            Capability::Review => "review",
+            Capability::Operate => "operate",
+            Capability::Analyse => "analyse",
+            Capability::Model => "model",
+            Capability::Govern => "govern",
+            Capability::Secure => "secure",
+        }
+    }
+
+    /// How `role show` lists it (permissions.md 4).
+    pub fn label(self) -> &'static str {
+        match self {
+            Capability::Develop => "develop",
+            Capability::Deploy => "deploy to production",
+            Capability::Review => "review deployments (standard mode)",
+            Capability::Operate => "operate scheduled tasks",
+            Capability::Analyse => "analyse data",
+            Capability::Model => "design models",
+            Capability::Govern => "govern data",
+            Capability::Secure => "manage data security",
+        }
+    }
+
+    /// The built-in roles that have it.
+    pub fn roles(self) -> &'static [RoleCode] {
+        use RoleCode::*;
+        match self {
+            Capability::Develop => &[Owner, Admin, Dev],
+            Capability::Deploy | Capability::Operate => &[Owner, Admin, Pe],
+            Capability::Review => &[Owner, Admin, Deploy],
+            Capability::Analyse => &[Owner, Admin, DataAnalyst],
+            Capability::Model => &[Owner, Admin, Erd],
+            Capability::Govern => &[Owner, Admin, DgAdmin],
+            Capability::Secure => &[Owner, Admin, Security],
+        }
+    }
+
+    /// A capability by key (`develop`) or label, case-insensitively.
+    pub fn parse(s: &str) -> Option<Capability> {
+        let t = s.trim();
+        Capability::ALL
+            .into_iter()
+            .find(|c| c.key().eq_ignore_ascii_case(t) || c.label().eq_ignore_ascii_case(t))
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// What a membership grants in one workspace: the enforced rights and the capabilities
+/// of every role it holds, built-in or custom. Computed in one place, [`grants`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Grants {
+    rights: u16,
+    capabilities: u16,
+    /// A member at all (any role): may see the workspace.
+    member: bool,
+    /// Holds role_project_owner or role_project_admin (audit visibility).
+    administers: bool,
+}
+
+impl Grants {
+    /// Nothing: not a member.
+    pub fn none() -> Grants {
+        Grants::default()
+    }
+
+    pub fn has(self, right: Right) -> bool {
+        self.rights & right.bit() != 0
+    }
+
+    pub fn has_capability(self, c: Capability) -> bool {
+        self.capabilities & c.bit() != 0
+    }
+
+    pub fn is_member(self) -> bool {
+        self.member
+    }
+}
+
+/// What holding `roles` grants, given the workspace's custom roles (`custom`: those it
+/// defines; a code not among them grants nothing). The one function that turns a
+/// membership into rights: every check, listing and review goes through it.
+pub fn grants(roles: &RoleSet, custom: &[CustomRole]) -> Grants {
+    let mut g = Grants {
+        member: !roles.is_empty(),
+        administers: roles.contains(RoleCode::Owner) || roles.contains(RoleCode::Admin),
+        ..Grants::default()
+    };
+    for right in Right::ALL {
+        if roles.intersects(&right.roles()) {
+            g.rights |= right.bit();
+        }
+    }
+    for c in Capability::ALL {
+        if c.roles().iter().any(|r| roles.contains(*r)) {
+            g.capabilities |= c.bit();
+        }
+    }
+    for code in roles.custom() {
+        if let Some(role) = custom.iter().find(|r| *r.code == **code) {
+            g.rights |= role
+                .rights
+                .iter()
+                .filter_map(|n| Right::parse(n))
+                .fold(0, |acc, r| acc | r.bit());
+            g.capabilities |= role
+                .capabilities
+                .iter()
+                .filter_map(|k| Capability::parse(k))
+                .fold(0, |acc, c| acc | c.bit());
+        }
+    }
+    g
+}
+
+/// What separation of duties counts a role set as: (develops, operates). Develop is
+/// role_project_dev or a custom role with the develop capability; O&M is role_project_pe
+/// or a custom role with the operate capability (owner and admin are neither: they may
+/// do both by design).
+pub fn duties(roles: &RoleSet, custom: &[CustomRole]) -> (bool, bool) {
+    let with = |c: Capability| {
+        roles.custom().iter().any(|code| {
+            custom.iter().any(|r| {
+                *r.code == **code
+                    && r.capabilities
+                        .iter()
+                        .any(|k| Capability::parse(k) == Some(c))
+            })
+        })
+    };
+    (
+        roles.contains(RoleCode::Dev) || with(Capability::Develop),
+        roles.contains(RoleCode::Pe) || with(Capability::Operate),
+    )
+}
+
+/// Whether `actor`, granted `g` in a workspace, has `right` there.
+pub fn has_right(actor: &Principal, g: Grants, right: Right) -> bool {
+    actor.is_tenant_admin() || g.has(right)
 }
 
 /// Whether the actor may see the workspace at all (list visibility).
-pub fn can_see(actor: &Principal, roles: RoleSet) -> bool {
-    actor.is_tenant_admin() || !roles.is_empty()
+pub fn can_see(actor: &Principal, g: Grants) -> bool {
+    actor.is_tenant_admin() || g.is_member()
 }
 
 /// Audit visibility: the whole log for tenant administrators; the events of the
 /// workspaces they administer (owner/admin) for others.
-pub fn can_read_audit_of(actor: &Principal, roles: RoleSet) -> bool {
-    actor.is_tenant_admin() || roles.intersects(RoleSet::of(&[RoleCode::Owner, RoleCode::Admin]))
+pub fn can_read_audit_of(actor: &Principal, g: Grants) -> bool {
+    actor.is_tenant_admin() || g.administers
 }
 
 pub fn require_tenant(actor: &Principal, right: TenantRight, doing: &str) -> Result<(), Error> {
@@ -302,12 +467,12 @@ pub fn require_tenant(actor: &Principal, right: TenantRight, doing: &str) -> Res
 /// Refuse with exit 5, naming the missing right and the roles that grant it.
 pub fn require(
     actor: &Principal,
-    roles: RoleSet,
+    g: Grants,
     ws: &Workspace,
     right: Right,
     doing: &str,
 ) -> Result<(), Error> {
-    if has_right(actor, roles, right) {
+    if has_right(actor, g, right) {
         return Ok(());
     }
     let granting: Vec<&str> = right.roles().iter().map(|r| r.code()).collect();
@@ -332,16 +497,21 @@ pub struct RoleRights {
 }
 
 pub fn rights_of(role: RoleCode) -> RoleRights {
-    let set = RoleSet::of(&[role]);
+    rights_granted(grants(&RoleSet::of(&[role]), &[]))
+}
+
+/// What `role show` prints of what a grant holds: the actions of its rights and the
+/// labels of its capabilities.
+pub fn rights_granted(g: Grants) -> RoleRights {
     let rights = Right::ALL
         .into_iter()
-        .filter(|r| r.roles().intersects(set))
+        .filter(|r| g.has(*r))
         .flat_map(|r| r.actions())
         .collect();
-    let capabilities = CAPABILITIES
-        .iter()
-        .filter(|(_, roles)| roles.contains(&role))
-        .map(|(c, _)| *c)
+    let capabilities = Capability::ALL
+        .into_iter()
+        .filter(|c| g.has_capability(*c))
+        .map(Capability::label)
         .collect();
     RoleRights {
         rights,
@@ -392,15 +562,15 @@ mod tests {
         for (right, allowed) in cases {
             for role in RoleCode::ALL {
                 assert_eq!(
-                    has_right(&user, RoleSet::of(&[role]), right),
+                    has_right(&user, grants(&RoleSet::of(&[role]), &[]), right),
                     allowed.contains(&role),
                     "{right:?} {role:?}"
                 );
             }
-            assert!(!has_right(&user, RoleSet::empty(), right));
+            assert!(!has_right(&user, Grants::none(), right));
             assert!(has_right(
                 &principal(PrincipalKind::RamUser, true),
-                RoleSet::empty(),
+                Grants::none(),
                 right
             ));
         }
@@ -429,7 +599,14 @@ mod tests {
         );
         assert_eq!(
             Right::MemberManage.actions(),
-            ["member.add", "member.role", "member.remove"]
+            [
+                "member.add",
+                "member.role",
+                "member.remove",
+                "role.create",
+                "role.update",
+                "role.delete"
+            ]
         );
         for &a in Action::ALL {
             let r = a.rule();
@@ -446,5 +623,55 @@ mod tests {
         assert!(r.capabilities.contains(&"deploy to production"));
         let g = rights_of(RoleCode::Guest);
         assert_eq!(g.rights, vec!["list data sources and compute"]);
+    }
+
+    fn custom(code: &str, rights: &[&str], caps: &[&str]) -> CustomRole {
+        CustomRole {
+            id: crate::model::roles::custom_code_id(code).unwrap(),
+            code: code.into(),
+            workspace: "w".into(),
+            name: code.into(),
+            description: None,
+            rights: rights.iter().map(|r| r.to_string()).collect(),
+            capabilities: caps.iter().map(|c| c.to_string()).collect(),
+            created_at: Timestamp::from_millis(0),
+            created_by: "root".into(),
+            updated_at: Timestamp::from_millis(0),
+        }
+    }
+
+    #[test]
+    fn custom_roles_grant_their_rights_only() {
+        let user = principal(PrincipalKind::RamUser, false);
+        let defs = [
+            custom("base_role_1", &["datasource.manage"], &["develop"]),
+            custom("base_role_2", &["member.manage"], &["operate"]),
+        ];
+        let held = RoleSet::from_stored("base_role_1").unwrap();
+        let g = grants(&held, &defs);
+        for right in Right::ALL {
+            assert_eq!(
+                has_right(&user, g, right),
+                right == Right::DatasourceManage,
+                "{right:?}"
+            );
+        }
+        assert!(can_see(&user, g));
+        assert!(!can_read_audit_of(&user, g));
+        // A code the workspace does not define grants nothing but membership.
+        let g = grants(&RoleSet::from_stored("base_role_9").unwrap(), &defs);
+        assert!(!g.has(Right::DatasourceManage) && g.is_member());
+        assert_eq!(duties(&held, &defs), (true, false));
+        let both = RoleSet::from_stored("base_role_1,base_role_2").unwrap();
+        assert_eq!(duties(&both, &defs), (true, true));
+        let mixed = RoleSet::from_stored("role_project_pe,base_role_1").unwrap();
+        assert_eq!(duties(&mixed, &defs), (true, true));
+        assert_eq!(
+            duties(&RoleSet::of(&[RoleCode::Admin]), &defs),
+            (false, false)
+        );
+        let shown = rights_granted(grants(&both, &defs));
+        assert!(shown.rights.contains(&"member.add") && shown.rights.contains(&"datasource.add"));
+        assert_eq!(shown.capabilities, ["develop", "operate scheduled tasks"]);
     }
 }

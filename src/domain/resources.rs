@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::admit::{admit, Admitted, Target};
-use super::policy::{self, Action, Right};
+use super::policy::{self, Action, Grants, Right};
 use super::probe::ProbeResult;
 use super::session::{Outcome, Session};
 use super::store::Tx;
@@ -23,7 +23,7 @@ use crate::model::error::{Error, Result};
 use crate::model::resources::{
     AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Origin,
 };
-use crate::model::roles::RoleSet;
+
 use crate::model::types::{self, resolve_type, ConnMode, Properties, TypeSpec};
 use crate::model::{shown, Description, Env, Mode, ObjectName, Warning, Workspace, WorkspaceName};
 
@@ -546,7 +546,7 @@ pub fn literal_secret_warning(key: &str) -> Warning {
 fn already_exists<K: ConnectionKind>(
     s: &mut Session,
     w: &Workspace,
-    roles: RoleSet,
+    roles: Grants,
     existing: Connection<K>,
     req: &NewObject,
     v: &Validated,
@@ -578,7 +578,7 @@ fn already_exists<K: ConnectionKind>(
     Ok(Outcome::unchanged(present(existing, can_read(s, roles))))
 }
 
-fn can_read(s: &Session, roles: RoleSet) -> bool {
+fn can_read(s: &Session, roles: Grants) -> bool {
     policy::has_right(&s.actor, roles, Right::ReadProperties)
 }
 
@@ -600,7 +600,9 @@ pub fn add<K: ConnectionKind>(
         &|k| req.open_keys.contains(k),
     )?;
     let name = req.name.as_str();
-    let Admitted { w, roles, .. } = admit(s, K::ADD, ws, name, |_, _| Ok(name))?;
+    let Admitted {
+        w, grants: roles, ..
+    } = admit(s, K::ADD, ws, name, |_, _| Ok(name))?;
     check_env(&w, req.env)?;
     if let Some(existing) = K::named(s.tx(), w.id, name, Some(req.env))?.pop() {
         return already_exists(s, &w, roles, existing, &req, &v, if_not_exists);
@@ -725,7 +727,7 @@ pub fn update<K: ConnectionKind>(
 ) -> Result<Outcome<Connection<K>>> {
     let Admitted {
         w,
-        roles,
+        grants: roles,
         target: before,
     } = admit(s, K::UPDATE, ws, name, |s, w| find::<K>(s, w, name, env))?;
     K::refuse_alone(&before, "be changed")?;
@@ -764,7 +766,7 @@ pub fn remove<K: ConnectionKind>(
 ) -> Result<Outcome<Connection<K>>> {
     let Admitted {
         w,
-        roles,
+        grants: roles,
         target: c,
     } = admit(s, K::REMOVE, ws, name, |s, w| {
         find::<K>(s, w, name, env).map_err(Error::of_target)
@@ -792,7 +794,7 @@ pub fn set_default(
 ) -> Result<Outcome<Compute>> {
     let Admitted {
         w,
-        roles,
+        grants: roles,
         target: c,
     } = admit(s, Action::ComputeSetDefault, ws, name, |s, w| {
         find::<AsCompute>(s, w, name, env)

@@ -2,6 +2,9 @@
 //! the audit events. `write` runs a change in one IMMEDIATE transaction with its audit
 //! event; a denied or refused change is rolled back and leaves only its audit event.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -13,6 +16,7 @@ use super::store::{Catalog, Tx};
 use crate::model::audit::AuditEvent;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Kind, Result};
+use crate::model::roles::CustomRole;
 use crate::model::Tenant;
 use crate::model::{Principal, Warning};
 
@@ -72,6 +76,9 @@ pub struct Session<'t, 'c> {
     warnings: Vec<Warning>,
     attempt: Option<Attempt>,
     writable: bool,
+    /// Each workspace's custom roles, read once per command (a permission check costs no
+    /// query); a change to them forgets the workspace's.
+    custom_roles: HashMap<i64, Rc<[CustomRole]>>,
 }
 
 impl<'t, 'c> Session<'t, 'c> {
@@ -89,6 +96,21 @@ impl<'t, 'c> Session<'t, 'c> {
             workspace: workspace.map(str::to_string),
             target: target.map(str::to_string),
         });
+    }
+
+    /// The custom roles of workspace `ws`, read once per command.
+    pub fn custom_roles(&mut self, ws: i64) -> Result<Rc<[CustomRole]>> {
+        if let Some(r) = self.custom_roles.get(&ws) {
+            return Ok(r.clone());
+        }
+        let roles: Rc<[CustomRole]> = self.tx.custom_roles(ws)?.into();
+        self.custom_roles.insert(ws, roles.clone());
+        Ok(roles)
+    }
+
+    /// After a change to the custom roles of `ws`.
+    pub fn forget_custom_roles(&mut self, ws: i64) {
+        self.custom_roles.remove(&ws);
     }
 
     pub fn warn(&mut self, w: Warning) {
@@ -170,6 +192,7 @@ impl<'t, 'c> Session<'t, 'c> {
             ids,
             warnings: Vec::new(),
             attempt: None,
+            custom_roles: HashMap::new(),
             writable: true,
         }
     }
@@ -222,6 +245,7 @@ pub fn write<T>(
         ids,
         warnings: Vec::new(),
         attempt: None,
+        custom_roles: HashMap::new(),
         writable: true,
     };
     match f(&mut s) {
@@ -279,6 +303,7 @@ pub fn read<T>(
         ids: Ids::random(),
         warnings: Vec::new(),
         attempt: None,
+        custom_roles: HashMap::new(),
         writable: false,
     };
     let value = f(&mut s)?;

@@ -14,7 +14,7 @@ use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::resource_group::ResourceGroup;
 use crate::model::resources::{Compute, DataSource, LastTest};
-use crate::model::roles::RoleSet;
+use crate::model::roles::{CustomRole, RoleSet};
 use crate::model::{Env, Member, Mode, Principal, Status, Tenant, Workspace};
 
 /// A catalog: opens the one transaction of a command.
@@ -30,7 +30,13 @@ pub trait Catalog {
 /// A transaction on a catalog: every read and write the domain needs. Dropping it without
 /// `commit` rolls it back.
 pub trait Tx:
-    PrincipalStore + WorkspaceStore + ResourceStore + GroupStore + AuditStore + AccessKeyStore
+    PrincipalStore
+    + WorkspaceStore
+    + RoleStore
+    + ResourceStore
+    + GroupStore
+    + AuditStore
+    + AccessKeyStore
 {
     /// Check the catalog's storage is sound: exit 7 naming the first problem if not.
     fn quick_check(&self) -> Result<()>;
@@ -71,6 +77,8 @@ pub enum IdCounter {
     Workspace,
     Compute,
     DataSource,
+    /// Custom roles (their codes are `base_role_ID`).
+    Role,
 }
 
 impl IdCounter {
@@ -81,6 +89,7 @@ impl IdCounter {
             IdCounter::Workspace => "workspace",
             IdCounter::Compute => "compute",
             IdCounter::DataSource => "datasource",
+            IdCounter::Role => "custom_role",
         }
     }
 }
@@ -220,6 +229,23 @@ pub trait WorkspaceStore {
 
     /// Members of a workspace holding every role of `all_of` (for separation-of-duties).
     fn members_holding(&self, workspace_id: i64, all_of: RoleSet) -> Result<Vec<String>>;
+}
+
+/// The custom roles of workspaces (issue 16).
+pub trait RoleStore {
+    /// The custom roles of one workspace, by id (creation order).
+    fn custom_roles(&self, workspace_id: i64) -> Result<Vec<CustomRole>>;
+
+    /// Insert with `r.id` as its id, or (0) the next id; returns the id.
+    fn insert_custom_role(&self, workspace_id: i64, r: &CustomRole) -> Result<i64>;
+
+    /// Whether a custom role (of any workspace) has the id.
+    fn custom_role_id_taken(&self, id: i64) -> Result<bool>;
+
+    /// Write a role's description, rights, capabilities and update time.
+    fn save_custom_role(&self, r: &CustomRole) -> Result<()>;
+
+    fn delete_custom_role(&self, id: i64) -> Result<()>;
 }
 
 /// Compute resources and data sources of a workspace.

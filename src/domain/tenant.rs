@@ -243,8 +243,11 @@ pub fn untouched_default_workspace(s: &mut Session) -> Result<Option<Workspace>>
     let account = s.tenant.account_id.clone();
     let members = s.tx().members(w.id)?;
     let only_account = members.len() == 1 && members[0].user_id == account;
-    let empty =
-        s.tx().computes(w.id, None)?.is_empty() && s.tx().datasources(w.id, None)?.is_empty();
+    // Nothing else refers to it: no compute resources, data sources or custom roles (a
+    // row tied to the workspace would be lost when it is re-inserted under its new id).
+    let empty = s.tx().computes(w.id, None)?.is_empty()
+        && s.tx().datasources(w.id, None)?.is_empty()
+        && s.tx().custom_roles(w.id)?.is_empty();
     Ok((only_account && empty).then_some(w))
 }
 
@@ -279,7 +282,7 @@ pub fn renumber_default_workspace(s: &mut Session, name: &WorkspaceName, id: i64
             .principal(&m.user_id)?
             .ok_or_else(|| Error::internal(format!("member {} vanished", m.user)))?;
         s.tx()
-            .insert_member(w.id, p.pk, m.roles, m.added_at, &m.added_by)?;
+            .insert_member(w.id, p.pk, m.roles.clone(), m.added_at, &m.added_by)?;
     }
     for g in &before.resource_groups {
         let group = s

@@ -234,10 +234,10 @@ pub fn list(s: &mut Session, f: &ListFilter) -> Result<Vec<Workspace>> {
     };
     let mut list = s.tx().workspaces(&filter)?;
     if !s.actor.is_tenant_admin() {
-        let mine = s.tx().roles_everywhere(s.actor.pk)?;
+        let mine = super::admit::grants_everywhere(s)?;
         list.retain(|w| {
             mine.get(&w.id)
-                .is_some_and(|r| policy::can_see(&s.actor, *r))
+                .is_some_and(|g| policy::can_see(&s.actor, *g))
         });
     }
     if let Some(p) = &f.name_prefix {
@@ -333,9 +333,19 @@ pub fn update(
     }
     if let Some(p) = u.sod_policy {
         if p == SodPolicy::Enforce && before.sod_policy != SodPolicy::Enforce {
-            let both = s
+            let mut both = s
                 .tx()
                 .members_holding(w.id, RoleSet::of(&[RoleCode::Dev, RoleCode::Pe]))?;
+            // Custom roles count as Develop or O&M by their capabilities.
+            let custom = s.custom_roles(w.id)?;
+            if !custom.is_empty() {
+                for m in s.tx().members(w.id)? {
+                    let name = m.user.to_string();
+                    if policy::duties(&m.roles, &custom) == (true, true) && !both.contains(&name) {
+                        both.push(name);
+                    }
+                }
+            }
             if !both.is_empty() {
                 return Err(Error::refused(format!(
                     "cannot enforce separation of duties in {}: {} both role_project_dev and role_project_pe",

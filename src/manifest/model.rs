@@ -254,6 +254,10 @@ pub struct WorkspaceDecl {
         skip_serializing_if = "Option::is_none"
     )]
     pub tags: Option<BTreeMap<String, String>>,
+    /// The workspace's custom roles (issue 16), declared before the members that hold
+    /// them. Left out, they stay as they are; `export` writes them when there are any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_roles: Option<Vec<RoleDecl>>,
     // The lists are written by `super::Writer`, one item at a time, after the settings.
     /// Members other than the owner (implied).
     #[serde(default, skip_serializing)]
@@ -263,6 +267,22 @@ pub struct WorkspaceDecl {
     /// Data sources other than those compute resources bring (implied).
     #[serde(default, skip_serializing)]
     pub datasource: Vec<DataSourceDecl>,
+}
+
+/// A custom role: its rights (names, `datasource.manage`) and capabilities (`develop`).
+/// `code` keeps the code of an exported role (`base_role_N`); left out, one is generated.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a role table")]
+pub struct RoleDecl {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub rights: Vec<String>,
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A member and its full set of roles (codes or aliases).
@@ -356,6 +376,11 @@ impl From<Vec<String>> for Roles {
 /// A set's codes in canonical order, as `export` writes them.
 impl From<RoleSet> for Roles {
     fn from(set: RoleSet) -> Self {
+        if !set.custom().is_empty() {
+            return Roles(RolesRepr::Written(
+                set.codes().into_iter().map(str::to_string).collect(),
+            ));
+        }
         match Roles::codes(set.iter().map(RoleCode::code)) {
             Some(packed) => Roles(RolesRepr::Codes(packed)),
             None => Roles::default(),

@@ -353,7 +353,7 @@ fn unknown_key_at_every_level_toml() {
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\nowner = \"x\"\n",
-                "4:1: unknown field `owner`, expected one of `name`, `id`, `display_name`, `description`, `mode`, `status`, `sod_policy`, `dev_role_disabled`, `pai_tasks_enabled`, `resource_groups`, `default_resource_group`, `tags`, `member`, `compute`, `datasource`",
+                "4:1: unknown field `owner`, expected one of `name`, `id`, `display_name`, `description`, `mode`, `status`, `sod_policy`, `dev_role_disabled`, `pai_tasks_enabled`, `resource_groups`, `default_resource_group`, `tags`, `custom_roles`, `member`, `compute`, `datasource`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\nroles = [\"dev\"]\nrole = \"x\"\n",
@@ -1259,6 +1259,19 @@ fn emits_every_key_in_a_fixed_order() {
                 ("z".to_owned(), "1".to_owned()),
                 ("a b".to_owned(), String::new()),
             ])),
+            custom_roles: Some(vec![
+                RoleDecl {
+                    name: "auditor".into(),
+                    code: Some("base_role_3".into()),
+                    rights: vec!["datasource.test".into(), "properties.read".into()],
+                    capabilities: vec!["develop".into()],
+                    description: Some("reads \"all\"\nof it".into()),
+                },
+                RoleDecl {
+                    name: "bare".into(),
+                    ..Default::default()
+                },
+            ]),
             member: vec![MemberDecl {
                 user: "bob".into(),
                 roles: vec!["ops".to_string(), "dev".to_string()].into(),
@@ -1324,6 +1337,10 @@ pai_tasks_enabled = false
 resource_groups = []
 default_resource_group = ""
 tags = { "a b" = "", z = "1" }
+custom_roles = [
+  { name = "auditor", code = "base_role_3", rights = ["datasource.test", "properties.read"], capabilities = ["develop"], description = "reads \"all\"\nof it" },
+  { name = "bare", rights = [], capabilities = [] },
+]
 
 [[workspace.member]]
 user = "bob"
@@ -1528,6 +1545,7 @@ impl Rng {
                 resource_groups: self.coin().then(|| self.list(3)),
                 default_resource_group: self.opt_s(),
                 tags: self.map(Self::s),
+                custom_roles: None,
                 member: (0..self.below(3))
                     .map(|j| MemberDecl {
                         user: self.name(j),
@@ -1906,7 +1924,7 @@ fn roles_read_as_a_list_of_strings_reads() {
         }
     }
     let set = RoleSet::of(&[RoleCode::Pe, RoleCode::Admin]);
-    let roles = Roles::from(set);
+    let roles = Roles::from(set.clone());
     assert!(roles.iter().eq(set.codes()));
     assert_eq!(roles.to_set().unwrap(), set);
     assert_eq!(

@@ -340,6 +340,9 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             }
             w.opt_str("default_resource_group", &ws.default_resource_group);
             w.opt_map("tags", &ws.tags, |out, v: &String| push_str_lit(out, v));
+            if let Some(roles) = &ws.custom_roles {
+                w.roles("custom_roles", roles);
+            }
         }
         Item::Member(mb) => {
             w.header("workspace.member");
@@ -425,6 +428,42 @@ impl<'w> TomlOut<'w> {
                 lit.push_str(", ");
             }
             push_str_lit(&mut lit, item);
+        }
+        lit.push(']');
+        self.raw_kv(key, &lit);
+    }
+    /// Custom roles: an array of one-line inline tables, one a line.
+    fn roles(&mut self, key: &str, roles: &[RoleDecl]) {
+        let list = |out: &mut String, items: &[String]| {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_str_lit(out, item);
+            }
+            out.push(']');
+        };
+        let mut lit = String::from("[");
+        for r in roles {
+            lit.push_str("\n  { name = ");
+            push_str_lit(&mut lit, &r.name);
+            if let Some(code) = &r.code {
+                lit.push_str(", code = ");
+                push_str_lit(&mut lit, code);
+            }
+            lit.push_str(", rights = ");
+            list(&mut lit, &r.rights);
+            lit.push_str(", capabilities = ");
+            list(&mut lit, &r.capabilities);
+            if let Some(d) = &r.description {
+                lit.push_str(", description = ");
+                push_str_lit(&mut lit, d);
+            }
+            lit.push_str(" },");
+        }
+        if !roles.is_empty() {
+            lit.push('\n');
         }
         lit.push(']');
         self.raw_kv(key, &lit);

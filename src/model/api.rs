@@ -15,7 +15,7 @@ use super::error::{Error, Result};
 use super::resource_group::{
     is_group_id, parse_network_id, parse_spec, GroupStatus, GroupType, Payment, ResourceGroup,
 };
-use super::roles::{RoleCode, RoleSet};
+use super::roles::{CustomRole, RoleCode, RoleSet};
 use super::{
     Member, MemberStatus, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
     WorkspaceName,
@@ -178,6 +178,130 @@ pub fn role_to_api(r: RoleCode, project_id: i64) -> Value {
     })
 }
 
+/// One DataWorks module beside dwctl's rights and capabilities (README "Custom roles").
+/// A right has a dot (`datasource.manage`), a capability none (`develop`).
+pub struct RoleModule {
+    pub id: i64,
+    pub name: &'static str,
+    /// What `PermissionType: Write` grants.
+    pub write: &'static [&'static str],
+    /// What `Read` grants.
+    pub read: &'static [&'static str],
+    /// Whether `*_to_api` shows it (two modules map to what another shows).
+    pub shown: bool,
+}
+
+const fn module(
+    id: i64,
+    name: &'static str,
+    write: &'static [&'static str],
+    read: &'static [&'static str],
+    shown: bool,
+) -> RoleModule {
+    RoleModule {
+        id,
+        name,
+        write,
+        read,
+        shown,
+    }
+}
+
+/// The API's module permissions (`ModuleId`, `PermissionType`) that have a dwctl
+/// counterpart. A module that is not here has none.
+pub const ROLE_MODULES: &[RoleModule] = &[
+    module(4, "Deployment management", &["deploy"], &[], true),
+    module(6, "Data Security Guard", &["secure"], &[], true),
+    module(
+        9,
+        "Data Integration",
+        &["datasource.manage", "datasource.test", "properties.read"],
+        &["datasource.test", "properties.read"],
+        true,
+    ),
+    module(10, "Data Modeling (DataBlau DDM)", &["model"], &[], true),
+    module(11, "Data Studio", &["develop"], &[], true),
+    module(13, "Data Governance", &["govern"], &[], true),
+    module(14, "Operation Center", &["operate"], &[], true),
+    module(17, "Data Analysis", &["analyse"], &[], true),
+    module(18, "Approval center", &["review"], &[], true),
+    module(19, "Security Center", &["secure"], &[], false),
+    module(20, "Intelligent Data Modeling", &["model"], &[], false),
+];
+
+/// A custom role as the API shows it: type UserCustom, its rights and capabilities as
+/// module permissions where a module has them (rights with no module are not shown).
+pub fn custom_role_to_api(r: &CustomRole, project_id: i64) -> Value {
+    let has = |item: &&str| r.rights.iter().chain(&r.capabilities).any(|x| x == item);
+    let perms: Vec<Value> = ROLE_MODULES
+        .iter()
+        .filter(|m| m.shown)
+        .filter_map(|m| {
+            let (id, name) = (m.id, m.name);
+            let kind = if m.write.iter().all(has) {
+                "Write"
+            } else if !m.read.is_empty() && m.read.iter().all(has) {
+                "Read"
+            } else {
+                return None;
+            };
+            Some(json!({ "ModuleId": id, "ModuleName": name, "PermissionType": kind }))
+        })
+        .collect();
+    json!({
+        "ProjectId": project_id,
+        "Code": r.code,
+        "Name": r.name,
+        "Type": "UserCustom",
+        "ModulePermissions": perms,
+    })
+}
+
+/// The rights and capabilities (names and keys, as stored) of module permissions
+/// (`[{ModuleId, PermissionType}]`). `NotSet` grants nothing; `Read` of a module whose
+/// reading dwctl does not guard grants nothing (any member reads); a module with no
+/// dwctl counterpart, or any other permission type, is an error.
+pub fn modules_from_api(perms: &[Value]) -> Result<(Vec<String>, Vec<String>)> {
+    const OBJ: &str = "ModulePermissions";
+    let mut items: Vec<&str> = Vec::new();
+    for p in perms {
+        let id = p.get("ModuleId").and_then(Value::as_i64);
+        let kind = p
+            .get("PermissionType")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad(OBJ, "PermissionType", p.get("PermissionType")))?;
+        if kind == "NotSet" {
+            continue;
+        }
+        let Some(m) = ROLE_MODULES.iter().find(|m| Some(m.id) == id) else {
+            return Err(bad(OBJ, "ModuleId", p.get("ModuleId")).with_hint(format!(
+                "modules with a dwctl counterpart: {}",
+                ROLE_MODULES
+                    .iter()
+                    .map(|m| format!("{} ({})", m.id, m.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        match kind {
+            "Write" => items.extend(m.write.iter()),
+            "Read" => items.extend(m.read.iter()),
+            _ => return Err(bad(OBJ, "PermissionType", p.get("PermissionType"))),
+        }
+    }
+    let rights = items
+        .iter()
+        .filter(|i| i.contains('.'))
+        .map(|i| i.to_string())
+        .collect();
+    let caps = items
+        .iter()
+        .filter(|i| !i.contains('.'))
+        .map(|i| i.to_string())
+        .collect();
+    Ok((rights, caps))
+}
+
 /// A role from the API: a System role's code (custom roles have no counterpart).
 pub fn role_from_api(r: &Value) -> Result<RoleCode> {
     const OBJ: &str = "ProjectRole";
@@ -191,18 +315,25 @@ pub fn role_from_api(r: &Value) -> Result<RoleCode> {
         .ok_or_else(|| bad(OBJ, "Code", r.get("Code")))
 }
 
-/// GetProjectMember's `ProjectMember`, from a member of the project `project_id`.
-pub fn member_to_api(m: &Member, project_id: i64) -> Value {
+/// GetProjectMember's `ProjectMember`, from a member of the project `project_id`
+/// (`custom`: the workspace's custom roles, which name the member's).
+pub fn member_to_api(m: &Member, project_id: i64, custom: &[CustomRole]) -> Value {
+    let brief = |mut v: Value| {
+        let o = v.as_object_mut().expect("an object");
+        o.remove("ProjectId");
+        o.remove("ModulePermissions");
+        v
+    };
     let roles: Vec<Value> = m
         .roles
         .iter()
-        .map(|r| {
-            let mut v = role_to_api(r, project_id);
-            let o = v.as_object_mut().expect("an object");
-            o.remove("ProjectId");
-            o.remove("ModulePermissions");
-            v
-        })
+        .map(|r| brief(role_to_api(r, project_id)))
+        .chain(m.roles.custom().iter().filter_map(|code| {
+            custom
+                .iter()
+                .find(|r| *r.code == **code)
+                .map(|r| brief(custom_role_to_api(r, project_id)))
+        }))
         .collect();
     json!({
         "ProjectId": project_id,
@@ -481,7 +612,7 @@ mod tests {
             ["role_project_admin", "role_project_dev"]
         );
         // Back: the same member, role names as dwctl has them (the seed's).
-        let back = member_to_api(&member, m["ProjectId"].as_i64().unwrap());
+        let back = member_to_api(&member, m["ProjectId"].as_i64().unwrap(), &[]);
         let mut want = m.clone();
         for r in want["Roles"].as_array_mut().unwrap() {
             let code = role_from_api(r).unwrap();

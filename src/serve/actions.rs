@@ -2,7 +2,7 @@
 //! command line in one session (one transaction; a change with its audit event), and
 //! shapes the response body as the SDK's model reads it. Nothing here decides a rule.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::error::ApiError;
 pub use super::params::Params;
@@ -12,6 +12,8 @@ use super::params::{
 use super::resources as res;
 use crate::api::{convert, shapes};
 use crate::domain::member::{self, RoleChange};
+use crate::domain::policy::{Capability, Right};
+use crate::domain::roles;
 use crate::domain::session::Session;
 use crate::domain::workspace::{self as ws, ListFilter, NewWorkspace, WorkspaceUpdate};
 use crate::model::error::{Error, Result};
@@ -50,6 +52,9 @@ pub const ACTIONS: &[(&str, Access, Handler)] = &[
     ),
     ("ListProjectRoles", Access::Read, list_project_roles),
     ("GetProjectRole", Access::Read, get_project_role),
+    ("CreateProjectRole", Access::Write, create_project_role),
+    ("UpdateProjectRole", Access::Write, update_project_role),
+    ("DeleteProjectRole", Access::Write, delete_project_role),
     ("CreateDataSource", Access::Write, res::create_data_source),
     ("GetDataSource", Access::Read, res::get_data_source),
     ("ListDataSources", Access::Read, res::list_data_sources),
@@ -329,7 +334,7 @@ fn get_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let (id, name, user) = member_target(s, p)?;
     let m = member::show(s, &name, &user)?;
     body(shapes::GetProjectMemberResponseBody {
-        project_member: Some(convert::project_member(&m, id)?),
+        project_member: Some(convert::project_member(&m, id, &s.custom_roles(id)?)?),
         request_id: None,
     })
 }
@@ -341,15 +346,14 @@ fn list_project_members(s: &mut Session, p: &Params) -> Result<Value, ApiError> 
     let roles = role_codes(p, "RoleCodes")?;
     let users = string_list(p, "UserIds")?;
     let mut all = Vec::new();
-    member::list(s, &name, None, |m| {
-        if roles.is_none_or(|r| m.roles.intersects(r))
-            && users.as_ref().is_none_or(|u| u.contains(&m.user_id))
-        {
+    member::list(s, &name, roles.as_ref(), |m| {
+        if users.as_ref().is_none_or(|u| u.contains(&m.user_id)) {
             all.push(m);
         }
         Ok(())
     })?;
     let total = all.len();
+    let custom = s.custom_roles(id)?;
     body(shapes::ListProjectMembersResponseBody {
         paging_info: Some(shapes::ListProjectMembersPagingInfo {
             page_number: Some(number as i64),
@@ -357,7 +361,7 @@ fn list_project_members(s: &mut Session, p: &Params) -> Result<Value, ApiError> 
             total_count: Some(total as i64),
             project_members: page(all, number, size)
                 .iter()
-                .map(|m| convert::project_member(m, id))
+                .map(|m| convert::project_member(m, id, &custom))
                 .collect::<Result<_, _>>()?,
         }),
         request_id: None,
@@ -404,23 +408,34 @@ const SYSTEM_ROLE_PROJECT: i64 = -1;
 fn list_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let id = req_int(p, "ProjectId")?;
     let name = workspace_name(s, id)?;
-    ws::show(s, &name)?;
     let (number, size) = paging(p)?;
     let codes = string_list(p, "Codes")?;
     let names = string_list(p, "Names")?;
     let kind = opt(p, "Type");
-    let all: Vec<RoleCode> = RoleCode::ALL
-        .into_iter()
-        .filter(|r| {
-            codes
-                .as_ref()
-                .is_none_or(|c| c.iter().any(|c| c == r.code()))
-                && names
-                    .as_ref()
-                    .is_none_or(|n| n.iter().any(|n| n == r.info().name))
-                && kind.is_none_or(|k| k == "System")
-        })
-        .collect();
+    let wanted = |code: &str, name: &str, t: &str| {
+        codes.as_ref().is_none_or(|c| c.iter().any(|c| c == code))
+            && names.as_ref().is_none_or(|n| n.iter().any(|n| n == name))
+            && kind.is_none_or(|k| k == t)
+    };
+    // Built-in roles (ProjectId -1), then the workspace's custom roles.
+    let mut all = Vec::new();
+    for r in roles::list(s, &name)? {
+        if !wanted(
+            &r.code,
+            &r.name,
+            if r.custom.is_some() {
+                "UserCustom"
+            } else {
+                "System"
+            },
+        ) {
+            continue;
+        }
+        all.push(match &r.custom {
+            Some(c) => convert::custom_project_role(c, id)?,
+            None => convert::project_role(RoleCode::parse(&r.code)?, SYSTEM_ROLE_PROJECT)?,
+        });
+    }
     let total = all.len();
     // This model's paging fields are strings.
     body(shapes::ListProjectRolesResponseBody {
@@ -428,13 +443,97 @@ fn list_project_roles(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
             page_number: Some(number.to_string()),
             page_size: Some(size.to_string()),
             total_count: Some(total.to_string()),
-            project_roles: page(all, number, size)
-                .into_iter()
-                .map(|r| convert::project_role(r, SYSTEM_ROLE_PROJECT))
-                .collect::<Result<_, _>>()?,
+            project_roles: page(all, number, size),
         }),
         request_id: None,
     })
+}
+
+/// `ModulePermissions` as dwctl's rights and capabilities (README "Custom roles").
+type Permissions = (Vec<Right>, Vec<Capability>);
+
+fn module_permissions(p: &Params) -> Result<Option<Permissions>, ApiError> {
+    let Some(perms) = json_list(p, "ModulePermissions")? else {
+        return Ok(None);
+    };
+    let (rights, caps) = crate::model::api::modules_from_api(&perms)?;
+    let rights = rights
+        .iter()
+        .map(|r| roles::parse_right(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let caps = caps
+        .iter()
+        .map(|c| roles::parse_capability(c))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some((rights, caps)))
+}
+
+fn create_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let id = req_int(p, "ProjectId")?;
+    let name = workspace_name(s, id)?;
+    let (rights, capabilities) = module_permissions(p)?.unwrap_or_default();
+    let req = roles::NewRole {
+        name: req(p, "Name")?.to_string(),
+        rights,
+        capabilities,
+        description: None,
+        code: None,
+    };
+    let r = roles::create(s, &name, &req, false)?;
+    Ok(json!({ "Code": r.value.code }))
+}
+
+/// `UpdateProjectRole` sets the module permissions: the rights and capabilities that
+/// modules map to are replaced, those no module maps to (`workspace.update`,
+/// `member.manage`, ...) are kept.
+fn update_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let id = req_int(p, "ProjectId")?;
+    let name = workspace_name(s, id)?;
+    let code = req(p, "Code")?.to_string();
+    let (rights, caps) =
+        module_permissions(p)?.ok_or_else(|| ApiError::missing("ModulePermissions"))?;
+    let mapped: Vec<&str> = crate::model::api::ROLE_MODULES
+        .iter()
+        .flat_map(|m| m.write.iter().chain(m.read.iter()).copied())
+        .collect();
+    let current = roles::show(s, &name, &code)?;
+    let Some(c) = current.custom else {
+        return Err(ApiError::new(
+            400,
+            "InvalidParameter",
+            format!("role {code:?} is a system role and cannot be changed"),
+        ));
+    };
+    let mut all_rights = rights;
+    all_rights.extend(
+        c.rights
+            .iter()
+            .filter(|r| !mapped.contains(&r.as_str()))
+            .filter_map(|r| Right::parse(r)),
+    );
+    let mut all_caps = caps;
+    all_caps.extend(
+        c.capabilities
+            .iter()
+            .filter(|k| !mapped.contains(&k.as_str()))
+            .filter_map(|k| Capability::parse(k)),
+    );
+    let u = roles::RoleUpdate {
+        set: Some((all_rights, all_caps)),
+        ..Default::default()
+    };
+    roles::update(s, &name, &code, &u)?;
+    Ok(Value::Null)
+}
+
+/// `DeleteProjectRole`: refused while a member holds the role (as `role delete` without
+/// `--revoke-from-members`).
+fn delete_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
+    let id = req_int(p, "ProjectId")?;
+    let name = workspace_name(s, id)?;
+    let code = req(p, "Code")?;
+    roles::delete(s, &name, code, false)?;
+    Ok(Value::Null)
 }
 
 fn get_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
@@ -442,12 +541,20 @@ fn get_project_role(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let name = workspace_name(s, id)?;
     ws::show(s, &name)?;
     let code = req(p, "Code")?;
-    let role = RoleCode::ALL
-        .into_iter()
-        .find(|r| r.code() == code)
-        .ok_or_else(|| ApiError::new(404, "NotFound", format!("role {code:?} not found")))?;
+    let not_found = || ApiError::new(404, "NotFound", format!("role {code:?} not found"));
+    let role = match RoleCode::ALL.into_iter().find(|r| r.code() == code) {
+        Some(r) => convert::project_role(r, SYSTEM_ROLE_PROJECT)?,
+        None => {
+            let custom = s.custom_roles(id)?;
+            let r = custom
+                .iter()
+                .find(|r| r.code == code)
+                .ok_or_else(not_found)?;
+            convert::custom_project_role(r, id)?
+        }
+    };
     body(shapes::GetProjectRoleResponseBody {
-        project_role: Some(convert::project_role(role, SYSTEM_ROLE_PROJECT)?),
+        project_role: Some(role),
         request_id: None,
     })
 }

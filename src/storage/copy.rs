@@ -208,6 +208,21 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "custom_role",
+        key: &["id"],
+        columns: &[
+            col("id", Int),
+            col("workspace_id", Int),
+            col("name", Text),
+            col("description", Text),
+            col("rights", Text),
+            col("capabilities", Text),
+            col("created_at", Text),
+            col("created_by", Text),
+            col("updated_at", Text),
+        ],
+    },
+    Table {
         name: "binding",
         key: &["group_pk", "workspace_id"],
         columns: &[

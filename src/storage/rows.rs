@@ -9,6 +9,7 @@ use crate::model::error::Result;
 use crate::model::resource_group::{parse_group_ref, parse_network_id};
 use crate::model::resource_group::{DurationUnit, GroupStatus, GroupType, Payment, ResourceGroup};
 use crate::model::resources::{AsCompute, AsSource, Connection, LastTest, Origin, ProbeState};
+use crate::model::roles::{custom_code, parse_custom_name, CustomRole};
 use crate::model::types::{self, ConnMode, Properties};
 use crate::model::{parse_db_role, parse_principal_id, parse_region};
 use crate::model::{Env, GroupName, ObjectName, WorkspaceName};
@@ -42,6 +43,38 @@ pub fn tenant_row<R: StoredRow + ?Sized>(r: &R) -> Result<Tenant> {
         account_id: c.parsed(0, "an account id (digits)", |s| parse_principal_id(s).ok())?,
         region: c.parsed(1, "a region id", |s| parse_region(s).ok())?,
         created_at: c.ts(2)?,
+    })
+}
+
+// ---- custom roles ----
+
+/// The columns of a custom role (`r`) with its workspace's name (`w`), as
+/// [`custom_role_row`] reads them.
+pub const CUSTOM_ROLE_COLS: &str = "r.id, w.name, r.name, r.description, r.rights, \
+    r.capabilities, r.created_at, r.created_by, r.updated_at";
+
+/// A custom role; its rights and capabilities are stored comma-separated.
+pub fn custom_role_row<R: StoredRow + ?Sized>(r: &R) -> Result<CustomRole> {
+    let c = Cells::new(r, "custom_role", &[(0, "id")]);
+    let id = c.int(0)?;
+    let list = |i| -> Result<Vec<String>> {
+        Ok(c.text(i)?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect())
+    };
+    Ok(CustomRole {
+        id,
+        code: custom_code(id),
+        workspace: c.text(1)?,
+        name: c.parsed(2, "a role name", |s| parse_custom_name(s).ok())?,
+        description: c.opt_text(3)?,
+        rights: list(4)?,
+        capabilities: list(5)?,
+        created_at: c.ts(6)?,
+        created_by: c.text(7)?,
+        updated_at: c.ts(8)?,
     })
 }
 

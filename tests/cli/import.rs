@@ -791,4 +791,23 @@ fn a_fresh_catalogs_default_workspace_takes_the_tenants_id() {
         .ok();
     let dir = write_tenant(&touched, vec![project(fresh_id, "sales")], fresh_id);
     touched.refused(&["import", "--from-api", &dir, "--apply"], 4, "is taken by");
+
+    // A custom role of its own ties rows to its id: it keeps the id too.
+    let with_role = Env::new();
+    with_role
+        .run(&[
+            "role",
+            "create",
+            &default_ws,
+            "reviewer",
+            "--right",
+            "member.manage",
+        ])
+        .ok();
+    let dir = write_tenant(&with_role, vec![project(900001, &default_ws)], 900001);
+    with_role.refused(
+        &["import", "--from-api", &dir, "--apply"],
+        6,
+        "never changes",
+    );
 }

@@ -22,6 +22,7 @@ mod pg_tls;
 mod pipes;
 mod prompts;
 mod resource_groups;
+mod roles;
 mod secrets;
 mod serve;
 mod settings;

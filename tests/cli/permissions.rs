@@ -261,6 +261,55 @@ fn cases() -> Vec<Case> {
             denied: &[("*", "remove members from team_ws", OWNER_ADMIN)],
         },
         Case {
+            args: &[
+                "role",
+                "create",
+                "team_ws",
+                "r_new",
+                "--right",
+                "objects.list",
+            ],
+            event: ("role.create", WS, Some("r_new")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[("*", "create roles in team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            args: &[
+                "role",
+                "update",
+                "team_ws",
+                "r_x",
+                "--add-right",
+                "datasource.test",
+            ],
+            event: ("role.update", WS, Some("r_x")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[&[
+                "role",
+                "create",
+                "team_ws",
+                "r_x",
+                "--right",
+                "objects.list",
+            ]],
+            denied: &[("*", "change roles in team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            args: &["role", "delete", "team_ws", "r_x", "--yes"],
+            event: ("role.delete", WS, Some("r_x")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[&[
+                "role",
+                "create",
+                "team_ws",
+                "r_x",
+                "--right",
+                "objects.list",
+            ]],
+            denied: &[("*", "delete roles in team_ws", OWNER_ADMIN)],
+        },
+        Case {
             args: &["resourcegroup", "create", "rg_new"],
             event: ("resourcegroup.create", None, Some("rg_new")),
             rule: Rule::Tenant,
@@ -604,7 +653,7 @@ fn is_read_only(path: &[&str]) -> bool {
         Some(&("list" | "show" | "verify" | "head" | "types" | "backup" | "copy"))
     ) || matches!(
         path.first(),
-        Some(&("whoami" | "init" | "role" | "completions" | "export" | "plan" | "check"))
+        Some(&("whoami" | "init" | "completions" | "export" | "plan" | "check"))
     )
 }
 

@@ -123,6 +123,58 @@ role = root.get_project_role(m.GetProjectRoleRequest(project_id=pid, code="role_
 assert (role.code, role.type, role.project_id) == ("role_project_pe", "System", -1)
 refused(lambda: root.get_project_role(m.GetProjectRoleRequest(project_id=pid, code="nope")), 404, "NotFound")
 
+# Custom roles (issue 16): module permissions in, a base_role_ code out, Type UserCustom.
+W = m.CreateProjectRoleRequestModulePermissions
+created = root.create_project_role(
+    m.CreateProjectRoleRequest(
+        project_id=pid,
+        name="sdk_sources",
+        module_permissions=[W(module_id=9, permission_type="Write"), W(module_id=11, permission_type="Write")],
+    )
+).body
+assert created.code.startswith("base_role_"), created.to_map()
+custom = root.get_project_role(m.GetProjectRoleRequest(project_id=pid, code=created.code)).body.project_role
+assert (custom.name, custom.type, custom.project_id) == ("sdk_sources", "UserCustom", pid), custom.to_map()
+perms = sorted((p.module_id, p.permission_type) for p in custom.module_permissions)
+assert perms == [(9, "Write"), (11, "Write")], custom.to_map()
+listed = root.list_project_roles(m.ListProjectRolesRequest(project_id=pid, type="UserCustom")).body.paging_info
+assert [r.code for r in listed.project_roles] == [created.code], listed.to_map()
+refused(
+    lambda: root.create_project_role(
+        m.CreateProjectRoleRequest(project_id=pid, name="maps", module_permissions=[W(module_id=7, permission_type="Write")])
+    ),
+    400,
+    "InvalidParameter",
+)
+refused(
+    lambda: root.create_project_role(m.CreateProjectRoleRequest(project_id=pid, name="SDK_SOURCES")),
+    409,
+    "Conflict",
+)
+root.grant_member_project_roles(
+    m.GrantMemberProjectRolesRequest(project_id=pid, user_id=ALICE_ID, role_codes=[created.code])
+)
+held = root.get_project_member(m.GetProjectMemberRequest(project_id=pid, user_id=ALICE_ID)).body.project_member
+assert [(r.code, r.type) for r in held.roles] == [
+    ("role_project_admin", "System"),
+    (created.code, "UserCustom"),
+], held.to_map()
+refused(lambda: root.delete_project_role(m.DeleteProjectRoleRequest(project_id=pid, code=created.code)), 409, "Conflict")
+root.update_project_role(
+    m.UpdateProjectRoleRequest(
+        project_id=pid,
+        code=created.code,
+        module_permissions=[m.UpdateProjectRoleRequestModulePermissions(module_id=9, permission_type="Read")],
+    )
+)
+custom = root.get_project_role(m.GetProjectRoleRequest(project_id=pid, code=created.code)).body.project_role
+assert [(p.module_id, p.permission_type) for p in custom.module_permissions] == [(9, "Read")], custom.to_map()
+root.revoke_member_project_roles(
+    m.RevokeMemberProjectRolesRequest(project_id=pid, user_id=ALICE_ID, role_codes=[created.code])
+)
+root.delete_project_role(m.DeleteProjectRoleRequest(project_id=pid, code=created.code))
+refused(lambda: root.get_project_role(m.GetProjectRoleRequest(project_id=pid, code=created.code)), 404, "NotFound")
+
 root.delete_project_member(m.DeleteProjectMemberRequest(project_id=pid, user_id=ALICE_ID))
 refused(
     lambda: root.get_project_member(m.GetProjectMemberRequest(project_id=pid, user_id=ALICE_ID)),

@@ -20,6 +20,7 @@ mod pending;
 mod principals;
 mod resource_groups;
 mod resources;
+mod roles;
 pub(crate) mod stored;
 pub mod target;
 mod tls;
@@ -49,6 +50,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
+    include_str!("migrations/0007_custom_roles.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -66,6 +68,7 @@ const TABLES: &[&str] = &[
     "audit",
     "binding",
     "compute",
+    "custom_role",
     "datasource",
     "dwctl_lock",
     "dwctl_meta",
@@ -1304,8 +1307,9 @@ mod tests {
             .batch_execute(
                 "UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; \
                  DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; \
-                 DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq'); \
+                 DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq', 'custom_role_seq'); \
                  DROP TABLE access_key; \
+                 DROP TABLE custom_role; \
                  ALTER TABLE principal DROP COLUMN db_role",
             )
             .unwrap();

@@ -11,6 +11,7 @@ pub mod names;
 mod principals;
 mod resource_groups;
 mod resources;
+mod roles;
 pub(crate) mod stored;
 mod workspaces;
 
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
+    include_str!("migrations/0007_custom_roles.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -263,6 +265,7 @@ const TABLES: &[&str] = &[
     "audit",
     "binding",
     "compute",
+    "custom_role",
     "datasource",
     "member",
     "principal",
