@@ -433,12 +433,14 @@ impl Tx<'_> {
     /// The roles of a member as read earlier in this transaction.
     pub(super) fn cached_roles(&self, workspace_id: i64, principal_pk: i64) -> Option<RoleSet> {
         let p = self.pending.borrow();
-        p.known.roles.get(&(workspace_id, principal_pk)).copied()
+        p.known.roles.get(&(workspace_id, principal_pk)).cloned()
     }
 
     pub(super) fn cache_roles(&self, workspace_id: i64, principal_pk: i64, roles: &RoleSet) {
         let mut p = self.pending.borrow_mut();
-        p.known.roles.insert((workspace_id, principal_pk), *roles);
+        p.known
+            .roles
+            .insert((workspace_id, principal_pk), roles.clone());
     }
 
     /// The account principal as read earlier in this transaction.
