@@ -183,6 +183,10 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
         C::Workspace(c) => workspace(ctx, c),
         C::Member(c) => member(ctx, c),
         C::Role(c) => role(ctx, c),
+        C::Access(cli::AccessCommand::WhoCan(a)) => {
+            cmd::access::who_can(ctx, a.what, a.workspace.as_ref())
+        }
+        C::Access(cli::AccessCommand::Matrix(a)) => cmd::access::matrix(ctx, a.workspace.as_ref()),
         C::ResourceGroup(c) => resource_group(ctx, c),
         C::Compute(c) => compute(ctx, c),
         C::DataSource(c) => datasource(ctx, c),
@@ -573,6 +577,31 @@ fn datasource(ctx: &mut commands::Ctx, c: cli::DataSourceCommand) -> anyhow::Res
             let t = a.target;
             ds::test(ctx, &t.workspace, &t.name, t.env, a.timeout)
         }
+        C::Share(a) => {
+            let r = ds::ShareRef {
+                workspace: &a.source.workspace,
+                name: &a.source.name,
+                env: a.source.env,
+                to: &a.to,
+            };
+            ds::share(ctx, r, a.user.as_deref(), a.if_not_exists, a.dry_run)
+        }
+        C::Unshare(a) => {
+            let r = ds::ShareRef {
+                workspace: &a.source.workspace,
+                name: &a.source.name,
+                env: a.source.env,
+                to: &a.to,
+            };
+            ds::unshare(ctx, r, a.if_exists, a.dry_run)
+        }
+        C::Shares(a) => ds::shares(
+            ctx,
+            a.workspace.as_ref(),
+            a.name.as_ref(),
+            a.env,
+            a.to.as_ref(),
+        ),
         C::Types => ds::types(ctx),
     }
 }

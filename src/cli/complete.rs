@@ -139,6 +139,18 @@ pub fn envs() -> ArgValueCandidates {
     one_of(Env::ALL.iter().map(|e| e.as_str()))
 }
 
+/// The rights (workspace, then tenant) and the capabilities (`access who-can`).
+pub fn holdings() -> ArgValueCandidates {
+    use crate::domain::policy::{Capability, Right, TenantRight};
+    one_of(
+        Right::ALL
+            .into_iter()
+            .map(Right::name)
+            .chain(TenantRight::ALL.into_iter().map(TenantRight::name))
+            .chain(Capability::ALL.into_iter().map(Capability::key)),
+    )
+}
+
 /// on, off
 pub fn on_off() -> ArgValueCandidates {
     one_of(["on", "off"])

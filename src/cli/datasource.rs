@@ -39,6 +39,21 @@ pub enum DataSourceCommand {
         after_help = "EXAMPLES:\n  dwctl datasource test finance_tax_report orders --env prod\n  dwctl datasource test finance_tax_report orders --env prod \\\n      --timeout 1 -o json"
     )]
     Test(DsTestArgs),
+    /// Share a data source into another workspace (read-only there, secrets never shown)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource share finance_tax_report orders --to sales_report\n  dwctl ds share finance_tax_report orders --env prod \\\n      --to sales_report --user alice"
+    )]
+    Share(DsShareArgs),
+    /// Stop sharing a data source into a workspace
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource unshare finance_tax_report orders --to sales_report"
+    )]
+    Unshare(DsUnshareArgs),
+    /// List the share rules of a workspace's data sources, or those into a workspace (--to)
+    #[command(
+        after_help = "EXAMPLES:\n  dwctl datasource shares finance_tax_report orders\n  dwctl datasource shares --to sales_report -o json"
+    )]
+    Shares(DsSharesArgs),
     /// The connection types, their modes and property keys
     #[command(
         after_help = "EXAMPLES:\n  dwctl datasource types\n  dwctl datasource types -o json | jq '.[] | select(.compute) | .type'"
@@ -93,6 +108,55 @@ pub struct DsRemoveArgs {
     /// Check everything and show the result, but write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DsShareArgs {
+    #[command(flatten)]
+    pub source: ObjectRef<DataSource>,
+    /// The workspace to share it into
+    #[arg(long, value_name = "WORKSPACE", value_parser = values::workspace, add = complete::workspaces())]
+    pub to: WorkspaceName,
+    /// Share it with this member of the target only [default: every member]
+    #[arg(long, value_name = "PRINCIPAL", value_parser = values::principal, add = complete::principals())]
+    pub user: Option<String>,
+    /// Succeed without change when it is already shared there
+    #[arg(long)]
+    pub if_not_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DsUnshareArgs {
+    #[command(flatten)]
+    pub source: ObjectRef<DataSource>,
+    /// The workspace it is shared into
+    #[arg(long, value_name = "WORKSPACE", value_parser = values::workspace, add = complete::workspaces())]
+    pub to: WorkspaceName,
+    /// Succeed without change when it is not shared there
+    #[arg(long)]
+    pub if_exists: bool,
+    /// Check everything and show the result, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DsSharesArgs {
+    /// The data sources' own workspace
+    #[arg(value_parser = values::workspace, add = complete::workspaces(), required_unless_present = "to")]
+    pub workspace: Option<WorkspaceName>,
+    /// Only this data source's rules
+    #[arg(value_parser = values::datasource_name, add = complete::datasources())]
+    pub name: Option<ObjectName>,
+    /// Only the rules into this workspace
+    #[arg(long, value_name = "WORKSPACE", value_parser = values::workspace, add = complete::workspaces())]
+    pub to: Option<WorkspaceName>,
+    /// Only prod or dev
+    #[arg(long, value_name = "ENV", value_parser = values::env, add = complete::envs())]
+    pub env: Option<Env>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::output::{ColorChoice, Format};
 
+mod access;
 pub mod answer;
 mod audit;
 mod catalog;
@@ -24,6 +25,7 @@ mod user;
 pub mod values;
 mod workspace;
 
+pub use access::*;
 pub use audit::*;
 pub use catalog::*;
 pub use check::*;
@@ -193,6 +195,12 @@ pub enum Command {
         after_help = "EXAMPLES:\n  dwctl role list\n  dwctl role show admin"
     )]
     Role(RoleCommand),
+    /// Access reviews: who holds a right or capability, and every principal's roles everywhere
+    #[command(
+        subcommand,
+        after_help = "EXAMPLES:\n  dwctl access who-can datasource.manage\n  dwctl access who-can deploy --workspace finance_tax_report\n  dwctl access matrix -o csv > access.csv"
+    )]
+    Access(AccessCommand),
     /// Resource groups and their bindings to workspaces
     #[command(
         subcommand,
@@ -246,9 +254,9 @@ pub enum Command {
     /// Print a shell completion script (it completes catalog names too)
     #[command(long_about = COMPLETIONS_ABOUT, after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
-    /// Check workspaces against the production guidelines (DW001-DW010)
+    /// Check workspaces against the production guidelines (DW001-DW010, DW014)
     #[command(
-        after_help = "RULES:\n  DW001 warning  the default workspace holds a prod compute resource or data source\n  DW002 warning  a basic-mode workspace holds a prod compute resource\n  DW003 warning  a member holds both Develop and O&M\n  DW004 warning  a generic workspace name (test, tmp, demo, ws1, ...)\n  DW005 warning  a standard-mode prod data source or compute resource has no dev counterpart\n  DW006 warning  a data source's dev and prod point at the same place\n  DW007 warning  an available workspace with compute resources has no resource group\n  DW008 info     a resource group is bound to no workspace\n  DW009 info     a disabled workspace still has resource groups bound\n  DW010 info     no RAM user is Workspace Administrator\n\nEXAMPLES:\n  dwctl check\n  dwctl check finance_tax_report --strict\n  dwctl check -o json | jq '.[] | select(.severity == \"warning\")'"
+        after_help = "RULES:\n  DW001 warning  the default workspace holds a prod compute resource or data source\n  DW002 warning  a basic-mode workspace holds a prod compute resource\n  DW003 warning  a member holds both Develop and O&M\n  DW004 warning  a generic workspace name (test, tmp, demo, ws1, ...)\n  DW005 warning  a standard-mode prod data source or compute resource has no dev counterpart\n  DW006 warning  a data source's dev and prod point at the same place\n  DW007 warning  an available workspace with compute resources has no resource group\n  DW008 info     a resource group is bound to no workspace\n  DW009 info     a disabled workspace still has resource groups bound\n  DW010 info     no RAM user is Workspace Administrator\n  DW014 warning  a prod data source is shared into a basic-mode workspace\n\nEXAMPLES:\n  dwctl check\n  dwctl check finance_tax_report --strict\n  dwctl check -o json | jq '.[] | select(.severity == \"warning\")'"
     )]
     Check(CheckArgs),
     /// The catalog itself: consistent backups of a file, schema migrations

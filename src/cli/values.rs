@@ -97,6 +97,8 @@ parsers! {
     datasource_name -> ObjectName = |s| ObjectName::parse(s, "data source"), |s: &str| ObjectName::from_stored(same(s));
     /// One role, by code or alias.
     role -> RoleCode = RoleCode::parse, |_| RoleCode::ALL[0];
+    /// A right or a capability (`access who-can`).
+    holding -> crate::domain::policy::Holding = crate::domain::policy::Holding::parse, |_| crate::domain::policy::Holding::Workspace(crate::domain::policy::Right::List);
     /// One role of a workspace: a built-in code or alias, or a custom role's name or code.
     role_ref -> String = parse_role_ref, same;
     /// One role to filter by (a built-in role, or a custom role's name or code).

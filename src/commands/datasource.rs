@@ -5,6 +5,7 @@ use super::Ctx;
 use crate::domain::policy::Action;
 use crate::domain::probe;
 use crate::domain::resources::{self as res, Filter};
+use crate::domain::share;
 use crate::model::error::Error;
 use crate::model::resources::{AsSource, DataSource};
 use crate::model::types::{resolve_type, TypeSpec};
@@ -107,5 +108,87 @@ pub fn test(
         })
         .into());
     }
+    Ok(())
+}
+
+/// What `datasource share` and `unshare` name: the data source and the target.
+pub struct ShareRef<'a> {
+    pub workspace: &'a WorkspaceName,
+    pub name: &'a ObjectName,
+    pub env: Option<Env>,
+    pub to: &'a WorkspaceName,
+}
+
+/// `datasource share`.
+pub fn share(
+    ctx: &mut Ctx,
+    r: ShareRef,
+    user: Option<&str>,
+    if_not_exists: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| {
+        share::share(
+            s,
+            r.workspace,
+            r.name.as_str(),
+            r.env,
+            r.to,
+            user,
+            if_not_exists,
+        )
+    })?;
+    let r = &done.value.value;
+    let with = r
+        .user
+        .as_ref()
+        .map_or(String::new(), |u| format!(" (for {u} only)"));
+    let msg = if done.value.changed {
+        format!(
+            "Shared data source {} ({}) of {} into {}{with}.",
+            r.datasource, r.env, r.workspace, r.to
+        )
+    } else {
+        format!(
+            "Data source {} ({}) of {} is already shared into {}.",
+            r.datasource, r.env, r.workspace, r.to
+        )
+    };
+    ctx.print_mutation(Action::DatasourceShare.name(), dry_run, done, &msg)
+}
+
+/// `datasource unshare`.
+pub fn unshare(ctx: &mut Ctx, r: ShareRef, if_exists: bool, dry_run: bool) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| {
+        share::unshare(s, r.workspace, r.name.as_str(), r.env, r.to)
+    });
+    ctx.print_removal(
+        Action::DatasourceUnshare.name(),
+        dry_run,
+        if_exists,
+        done,
+        |x| {
+            format!(
+                "Stopped sharing data source {} ({}) of {} into {}.",
+                x.datasource, x.env, x.workspace, x.to
+            )
+        },
+        &format!(
+            "Data source {} of {} is not shared into {}.",
+            r.name, r.workspace, r.to
+        ),
+    )
+}
+
+/// `datasource shares`.
+pub fn shares(
+    ctx: &mut Ctx,
+    ws: Option<&WorkspaceName>,
+    name: Option<&ObjectName>,
+    env: Option<Env>,
+    to: Option<&WorkspaceName>,
+) -> anyhow::Result<()> {
+    let rules = ctx.read(|s| share::list(s, ws, name.map(|n| n.as_str()), env, to))?;
+    ctx.printer.list(&rules)?;
     Ok(())
 }

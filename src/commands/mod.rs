@@ -3,6 +3,7 @@
 //! transaction, and hands the view to the printer. `lib.rs` dispatches the parsed command
 //! line to them; `mod.rs` holds the plumbing every command shares.
 
+pub mod access;
 pub mod audit;
 pub mod catalog;
 pub mod check;
@@ -122,6 +123,25 @@ impl Ctx {
     pub fn read<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         let mut cat = self.catalog()?;
         session::read(&mut cat, &self.request(false), f)
+    }
+
+    /// A long list read in one transaction and printed row by row as `list` hands each
+    /// row on (JSON, JSON lines and CSV never hold it all).
+    pub fn stream<T: crate::output::View>(
+        &mut self,
+        list: impl FnOnce(&mut Session, &mut dyn FnMut(T) -> Result<()>) -> Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut cat = self.catalog()?;
+        let req = self.request(false);
+        let printer = &mut self.printer;
+        let mut out = OutputError::default();
+        session::read(&mut cat, &req, |s| {
+            let mut w = out.keep(printer.list_writer::<T>())?;
+            list(s, &mut |row| out.keep(w.row(&row)))?;
+            out.keep(w.finish())
+        })
+        .map_err(|e| out.or(e))?;
+        Ok(())
     }
 
     /// Run a change in one IMMEDIATE transaction with its audit event.

@@ -1,29 +1,18 @@
-use super::{Ctx, OutputError};
+use super::Ctx;
 use crate::domain::access_key;
 use crate::domain::policy::Action;
 use crate::domain::principal::{self, NewPrincipal, PrincipalUpdate};
-use crate::domain::session;
 use crate::model::{Principal, PrincipalDisplayName, PrincipalKind, PrincipalName};
 use crate::prompt;
 
 /// `user list`, row by row: JSON, JSON lines and CSV never hold the tenant's principals.
 pub fn list(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let mut cat = ctx.catalog()?;
-    let req = ctx.request(false);
-    let printer = &mut ctx.printer;
-    let mut out = OutputError::default();
-    session::read(&mut cat, &req, |s| {
-        let mut w = out.keep(printer.list_writer::<Principal>())?;
-        principal::list(s, |p| out.keep(w.row(&p)))?;
-        out.keep(w.finish())
-    })
-    .map_err(|e| out.or(e))?;
-    Ok(())
+    ctx.stream::<Principal>(|s, visit| principal::list(s, visit))
 }
 
 /// `user show`; `user` is a name or an id.
 pub fn show(ctx: &mut Ctx, user: &str) -> anyhow::Result<()> {
-    let p = ctx.read(|s| principal::show(s, user))?;
+    let p = ctx.read(|s| crate::domain::access::show_user(s, user))?;
     ctx.printer.object(&p)?;
     Ok(())
 }

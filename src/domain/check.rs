@@ -24,6 +24,8 @@
 //!   properties in the workspace (permissions.md 4); others learn only that they are equal.
 //! - DW009 gives one finding per bound group (object: the group), each with its own unbind.
 //! - DW010 counts only principals of kind `ram-user`, and applies to disabled workspaces too.
+//! - DW014 is reported in the basic-mode workspace that receives the share (object: the
+//!   data source's name), whoever may see the source.
 //! - Order: by workspace (tenant-level findings, whose workspace is null, first), then
 //!   rule, then object.
 
@@ -32,6 +34,7 @@ use std::collections::HashSet;
 
 use super::policy::{self, Grants, Right};
 use super::session::Session;
+use super::store::ShareFilter;
 use super::types::location::location;
 use super::workspace::{self, ListFilter};
 use crate::model::error::Result;
@@ -49,6 +52,7 @@ str_enum!(
     Rule, "rule" {
     Dw001 => "DW001", Dw002 => "DW002", Dw003 => "DW003", Dw004 => "DW004", Dw005 => "DW005",
     Dw006 => "DW006", Dw007 => "DW007", Dw008 => "DW008", Dw009 => "DW009", Dw010 => "DW010",
+    Dw014 => "DW014",
 });
 
 impl Rule {
@@ -292,6 +296,21 @@ fn check_workspace(
         );
     }
 
+    if w.mode == Mode::Basic {
+        let into = s.tx().shares(&ShareFilter {
+            target: Some(w.id),
+            ..ShareFilter::default()
+        })?;
+        for r in into.iter().filter(|r| r.env == Env::Prod) {
+            f.push(
+                Rule::Dw014,
+                &r.datasource,
+                format!("{ws} is in basic mode and receives the prod data source {} shared from {}: development there runs directly against production", r.datasource, r.workspace),
+                format!("upgrade it to standard mode: dwctl workspace upgrade {ws} --yes (irreversible; the account only), or stop the share: dwctl datasource unshare {} {} --env prod --to {ws}", r.workspace, r.datasource),
+            );
+        }
+    }
+
     if w.mode == Mode::Standard {
         check_dev_counterparts(&mut f, &computes, &datasources);
         check_same_place(&mut f, &datasources, can_read);
@@ -533,8 +552,8 @@ mod tests {
             .map(|r| r.as_str())
             .collect();
         assert_eq!(info, ["DW008", "DW009", "DW010"]);
-        assert_eq!(Rule::ALL.len(), 10);
-        assert!(Rule::Dw009 < Rule::Dw010);
+        assert_eq!(Rule::ALL.len(), 11);
+        assert!(Rule::Dw009 < Rule::Dw010 && Rule::Dw010 < Rule::Dw014);
     }
 
     #[test]

@@ -34,7 +34,7 @@ fn member_of(
     }
 }
 
-fn not_member(w: &Workspace, p: &Principal) -> Error {
+pub(super) fn not_member(w: &Workspace, p: &Principal) -> Error {
     Error::not_found(format!("{} is not a member of {}", p.name, w.name)).with_hint(format!(
         "list the members with dwctl member list {}",
         w.name

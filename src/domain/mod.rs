@@ -3,6 +3,7 @@
 //! through the storage interface it owns (`store`), never through a backend: SQL stays
 //! in `crate::storage`.
 
+pub mod access;
 pub mod access_key;
 pub mod actor;
 pub mod admit;
@@ -20,6 +21,8 @@ pub mod resource_group;
 pub mod resources;
 pub mod roles;
 pub mod session;
+pub mod share;
+pub mod shared;
 pub mod store;
 pub mod tenant;
 pub mod types;

@@ -246,6 +246,8 @@ actions! {
     DatasourceUpdate:    "datasource.update",    SOURCES, "change data sources in", Available, "change data sources";
     DatasourceRemove:    "datasource.remove",    SOURCES, "remove data sources from", Available, "remove data sources";
     DatasourceTest:      "datasource.test",      Workspace(Right::DatasourceTest), "test data sources in", Available, "test data sources";
+    DatasourceShare:     "datasource.share",     SOURCES, "share data sources of", Available, "share data sources";
+    DatasourceUnshare:   "datasource.unshare",   SOURCES, "unshare data sources of", NotDeleted, "unshare data sources";
     ComputeAttach:       "compute.attach",       COMPUTE, "attach compute resources to", Available, "attach compute resources";
     ComputeUpdate:       "compute.update",       COMPUTE, "change compute resources in", Available, "change compute resources";
     ComputeDetach:       "compute.detach",       COMPUTE, "detach compute resources from", Available, "detach compute resources";
@@ -445,6 +447,97 @@ pub fn has_right(actor: &Principal, g: Grants, right: Right) -> bool {
     actor.is_tenant_admin() || g.has(right)
 }
 
+/// What `access who-can` asks about: a tenant right, an enforced workspace right, or a
+/// capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holding {
+    Tenant(TenantRight),
+    Workspace(Right),
+    Capability(Capability),
+}
+
+impl Holding {
+    /// A right by its name (`datasource.manage`, `workspace.create`) or a capability by
+    /// its key or label (`deploy`, `deploy to production`), case-insensitively.
+    pub fn parse(text: &str) -> Result<Holding, Error> {
+        let t = text.trim();
+        if let Some(r) = Right::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(t))
+        {
+            return Ok(Holding::Workspace(r));
+        }
+        if let Some(r) = TenantRight::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(t))
+        {
+            return Ok(Holding::Tenant(r));
+        }
+        if let Some(c) = Capability::parse(t) {
+            return Ok(Holding::Capability(c));
+        }
+        let rights: Vec<&str> = Right::ALL
+            .into_iter()
+            .map(Right::name)
+            .chain(TenantRight::ALL.into_iter().map(TenantRight::name))
+            .collect();
+        let caps: Vec<&str> = Capability::ALL.into_iter().map(Capability::key).collect();
+        Err(Error::invalid(format!(
+            "unknown right or capability {}",
+            crate::model::shown(t)
+        ))
+        .with_hint(format!(
+            "rights: {}; capabilities: {}",
+            rights.join(", "),
+            caps.join(", ")
+        )))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Holding::Tenant(r) => r.name(),
+            Holding::Workspace(r) => r.name(),
+            Holding::Capability(c) => c.key(),
+        }
+    }
+
+    /// Whether a tenant grant (the account, or full access) gives it to `p`, in every
+    /// workspace.
+    pub fn by_tenant(self, p: &Principal) -> bool {
+        match self {
+            Holding::Tenant(r) => r.held_by(p),
+            Holding::Workspace(_) | Holding::Capability(_) => p.is_tenant_admin(),
+        }
+    }
+
+    /// Whether what a membership grants (`g`, from [`grants`]) gives it; no membership
+    /// gives a tenant right.
+    pub fn granted_by(self, g: Grants) -> bool {
+        match self {
+            Holding::Tenant(_) => false,
+            Holding::Workspace(r) => g.has(r),
+            Holding::Capability(c) => g.has_capability(c),
+        }
+    }
+
+    /// The codes of `roles` (built-in or custom) that give it, each role on its own
+    /// through [`grants`].
+    pub fn through<'r>(self, roles: &'r RoleSet, custom: &[CustomRole]) -> Vec<&'r str> {
+        roles
+            .codes()
+            .into_iter()
+            .filter(|code| {
+                let mut one = RoleSet::empty();
+                match RoleCode::parse(code) {
+                    Ok(r) => one.insert(r),
+                    Err(_) => one.insert_custom(code),
+                }
+                self.granted_by(grants(&one, custom))
+            })
+            .collect()
+    }
+}
+
 /// Whether the actor may see the workspace at all (list visibility).
 pub fn can_see(actor: &Principal, g: Grants) -> bool {
     actor.is_tenant_admin() || g.is_member()
@@ -613,6 +706,52 @@ mod tests {
             assert_eq!(r.requires == Requires::Any, r.frozen.is_empty(), "{a:?}");
             assert_eq!(r.needs == Needs::Nothing, r.denied.is_empty(), "{a:?}");
         }
+    }
+
+    #[test]
+    fn who_can_names_rights_and_capabilities_and_through_the_roles_has_right_uses() {
+        use RoleCode::*;
+        assert_eq!(
+            Holding::parse("DATASOURCE.MANAGE").unwrap(),
+            Holding::Workspace(Right::DatasourceManage)
+        );
+        assert_eq!(
+            Holding::parse("workspace.create").unwrap(),
+            Holding::Tenant(TenantRight::CreateWorkspace)
+        );
+        let deploy = Holding::parse("deploy").unwrap();
+        assert_eq!(deploy, Holding::parse("Deploy to production").unwrap());
+        assert_eq!(deploy.name(), "deploy");
+        assert!(Holding::parse("deploy to").is_err());
+        assert_eq!(
+            Holding::parse("x").unwrap_err().kind,
+            crate::model::error::Kind::Invalid
+        );
+        // A member's rows agree with the permission table, role by role.
+        let user = principal(PrincipalKind::RamUser, false);
+        for right in Right::ALL {
+            for role in RoleCode::ALL {
+                let roles = RoleSet::of(&[role, Guest]);
+                assert_eq!(
+                    !Holding::Workspace(right).through(&roles, &[]).is_empty(),
+                    has_right(&user, grants(&roles, &[]), right),
+                    "{right:?} {role:?}"
+                );
+            }
+        }
+        let three = RoleSet::of(&[Pe, Dev, Admin]);
+        let mut through = deploy.through(&three, &[]);
+        through.sort();
+        assert_eq!(through, ["role_project_admin", "role_project_pe"]);
+        assert!(Holding::Tenant(TenantRight::ManagePrincipals)
+            .through(&RoleSet::of(&[Owner]), &[])
+            .is_empty());
+        assert!(Holding::Tenant(TenantRight::UpgradeWorkspace)
+            .by_tenant(&principal(PrincipalKind::Account, false)));
+        assert!(!Holding::Tenant(TenantRight::UpgradeWorkspace)
+            .by_tenant(&principal(PrincipalKind::RamUser, true)));
+        assert!(deploy.by_tenant(&principal(PrincipalKind::RamUser, true)));
+        assert!(!deploy.by_tenant(&user));
     }
 
     #[test]

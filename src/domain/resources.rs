@@ -89,6 +89,18 @@ pub trait ConnectionKind: Sized + Clone + PartialEq + Serialize + fmt::Debug {
     fn refuse_alone(_c: &Connection<Self>, _doing: &str) -> Result<()> {
         Ok(())
     }
+    /// Before one is removed: what goes with it first (a data source's share rules).
+    fn removing(_s: &mut Session, _c: &Connection<Self>) -> Result<()> {
+        Ok(())
+    }
+    /// The workspace it is shared from, when it is listed in another one.
+    fn shared_from(&self) -> Option<&WorkspaceName> {
+        None
+    }
+    /// Those shared into `w` from other workspaces that the actor sees there (read-only).
+    fn shared_in(_s: &mut Session, _w: &Workspace) -> Result<Vec<Connection<Self>>> {
+        Ok(Vec::new())
+    }
     /// After a change is saved: what follows it.
     fn updated(_s: &mut Session, _w: &Workspace, _c: &Connection<Self>) -> Result<()> {
         Ok(())
@@ -180,7 +192,7 @@ impl ConnectionKind for AsCompute {
                 d.name, w.name, env
             ))
             .with_hint("choose another name for the compute resource")),
-            None => Ok(()),
+            None => super::shared::check_free(s, w, name, env),
         }
     }
 
@@ -202,6 +214,7 @@ impl ConnectionKind for AsCompute {
             AsSource {
                 origin,
                 last_test: None,
+                shared_from: None,
             },
         )?;
         Ok(c)
@@ -234,6 +247,7 @@ impl ConnectionKind for AsCompute {
                 d.updated_by = s.actor.name.to_string();
                 s.tx().save_datasource(&d)?;
             } else {
+                super::shared::before_datasource_removed(s, &d)?;
                 s.tx().delete_datasource(d.pk)?;
             }
         }
@@ -287,12 +301,29 @@ impl ConnectionKind for AsSource {
         self.origin == Origin::Manual
     }
 
+    fn check_free(s: &mut Session, w: &Workspace, name: &str, env: Env) -> Result<()> {
+        super::shared::check_free(s, w, name, env)
+    }
+
+    fn shared_from(&self) -> Option<&WorkspaceName> {
+        self.shared_from.as_ref()
+    }
+
     fn insert_new(s: &mut Session, w: &Workspace, cfg: Config) -> Result<DataSource> {
         let manual = AsSource {
             origin: Origin::Manual,
             last_test: None,
+            shared_from: None,
         };
         insert(s, w, cfg, manual)
+    }
+
+    fn removing(s: &mut Session, d: &DataSource) -> Result<()> {
+        super::shared::before_datasource_removed(s, d)
+    }
+
+    fn shared_in(s: &mut Session, w: &Workspace) -> Result<Vec<DataSource>> {
+        super::shared::shared_into(s, w)
     }
 
     fn refuse_alone(d: &DataSource, doing: &str) -> Result<()> {
@@ -454,13 +485,28 @@ pub struct NewObject {
 }
 
 /// The connection of kind `K` named `name` in `w`, in `env` or the only env it exists in.
-fn find<K: ConnectionKind>(
+pub(super) fn find<K: ConnectionKind>(
     s: &mut Session,
     w: &Workspace,
     name: &str,
     env: Option<Env>,
 ) -> Result<Connection<K>> {
     let mut found = K::named(s.tx(), w.id, name, env)?;
+    if found.is_empty() {
+        if let Some(c) = find_shared::<K>(s, w, name, env)? {
+            let from = c.kind.shared_from().map_or("", |f| f.as_str());
+            return Err(Error::refused(format!(
+                "{} {} is shared into {} from {from}: it is read-only here",
+                K::NOUN,
+                c.name,
+                w.name
+            ))
+            .with_hint(format!(
+                "change it in its own workspace (dwctl {} ... {from} {}), or stop the share: dwctl datasource unshare {from} {} --env {} --to {}",
+                K::KIND, c.name, c.name, c.env, w.name
+            )));
+        }
+    }
     match found.len() {
         0 => Err(Error::not_found(format!(
             "{} {} not found in {}",
@@ -479,8 +525,20 @@ fn find<K: ConnectionKind>(
     }
 }
 
+/// The one shared into `w` named `name` (in `env`, or its only env), as the actor sees it.
+fn find_shared<K: ConnectionKind>(
+    s: &mut Session,
+    w: &Workspace,
+    name: &str,
+    env: Option<Env>,
+) -> Result<Option<Connection<K>>> {
+    Ok(K::shared_in(s, w)?
+        .into_iter()
+        .find(|c| c.name.eq_ignore_ascii_case(name) && env.is_none_or(|e| c.env == e)))
+}
+
 /// Environments by mode: basic workspaces have prod only.
-fn check_env(w: &Workspace, env: Env) -> Result<()> {
+pub(super) fn check_env(w: &Workspace, env: Env) -> Result<()> {
     if env == Env::Dev && w.mode == Mode::Basic {
         return Err(Error::refused(format!(
             "{} is in basic mode, which has no dev environment",
@@ -578,7 +636,7 @@ fn already_exists<K: ConnectionKind>(
     Ok(Outcome::unchanged(present(existing, can_read(s, roles))))
 }
 
-fn can_read(s: &Session, roles: Grants) -> bool {
+pub(super) fn can_read(s: &Session, roles: Grants) -> bool {
     policy::has_right(&s.actor, roles, Right::ReadProperties)
 }
 
@@ -659,8 +717,12 @@ pub fn list<K: ConnectionKind>(
     let (w, roles) = super::admit::visible(s, ws)?;
     let read = can_read(s, roles);
     let needle = f.name_contains.as_ref().map(|n| n.to_ascii_lowercase());
+    let shared = K::shared_in(s, &w)?
+        .into_iter()
+        .filter(|c| f.env.is_none_or(|e| c.env == e));
     Ok(K::all(s.tx(), w.id, f.env)?
         .into_iter()
+        .chain(shared)
         .filter(|c| {
             f.type_key
                 .as_ref()
@@ -682,7 +744,16 @@ pub fn show<K: ConnectionKind>(
     env: Option<Env>,
 ) -> Result<Connection<K>> {
     let (w, roles) = super::admit::visible(s, ws)?;
-    let c = find::<K>(s, &w, name, env)?;
+    // One shared into the workspace shows there, read-only.
+    let shared = if K::named(s.tx(), w.id, name, env)?.is_empty() {
+        find_shared::<K>(s, &w, name, env)?
+    } else {
+        None
+    };
+    let c = match shared {
+        Some(c) => c,
+        None => find::<K>(s, &w, name, env)?,
+    };
     Ok(present(c, can_read(s, roles)))
 }
 
@@ -772,6 +843,7 @@ pub fn remove<K: ConnectionKind>(
         find::<K>(s, w, name, env).map_err(Error::of_target)
     })?;
     K::refuse_alone(&c, "be removed")?;
+    K::removing(s, &c)?;
     K::delete(s.tx(), c.pk)?;
     let mut details = serde_json::Map::new();
     details.insert("env".into(), serde_json::json!(c.env));

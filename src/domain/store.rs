@@ -13,7 +13,7 @@ use crate::model::audit::AuditEvent;
 use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::resource_group::ResourceGroup;
-use crate::model::resources::{Compute, DataSource, LastTest};
+use crate::model::resources::{Compute, DataSource, LastTest, Share};
 use crate::model::roles::{CustomRole, RoleSet};
 use crate::model::{Env, Member, Mode, Principal, Status, Tenant, Workspace};
 
@@ -293,6 +293,27 @@ pub trait ResourceStore {
     fn delete_datasource(&self, pk: i64) -> Result<()>;
 
     fn save_test(&self, pk: i64, t: &LastTest) -> Result<()>;
+
+    // ---- shared data sources ----
+    /// The share rules matching every filter given, by id.
+    fn shares(&self, f: &ShareFilter) -> Result<Vec<Share>>;
+
+    /// Insert a rule with the next id (one above the highest); returns the id.
+    fn insert_share(&self, s: &Share) -> Result<i64>;
+
+    fn delete_share(&self, id: i64) -> Result<()>;
+}
+
+/// Which share rules [`ResourceStore::shares`] reads: those matching every field given.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ShareFilter {
+    pub id: Option<i64>,
+    /// Of this data source (its row's key).
+    pub datasource: Option<i64>,
+    /// Of the data sources of this workspace.
+    pub source: Option<i64>,
+    /// Into this workspace.
+    pub target: Option<i64>,
 }
 
 /// Resource groups and their bindings.

@@ -553,6 +553,7 @@ pub fn purge(s: &mut Session, name: &WorkspaceName) -> Result<Outcome<Workspace>
 }
 
 fn purge_one(s: &mut Session, w: &Workspace) -> Result<()> {
+    super::shared::before_workspace_purged(s, w)?;
     s.tx().purge_workspace(w.id)?;
     s.record(
         Action::WorkspacePurge,

@@ -10,7 +10,7 @@ use super::clock::Timestamp;
 use super::error::{Error, Result};
 use super::text::excerpt;
 use super::types::{ConnMode, Properties};
-use super::{Env, ObjectName, WorkspaceName};
+use super::{Env, ObjectName, PrincipalName, WorkspaceName};
 
 /// The outcome of a test, as stored on the data source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -108,6 +108,34 @@ pub struct AsCompute {
 pub struct AsSource {
     pub origin: Origin,
     pub last_test: Option<LastTest>,
+    /// The workspace it is shared from, when it is listed in another one (read-only
+    /// there); `None` in its own workspace.
+    pub shared_from: Option<WorkspaceName>,
+}
+
+/// A rule sharing one data source (one environment's) of a workspace into another
+/// workspace, optionally to one member of it (the API's DataSourceSharedRule).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Share {
+    pub id: i64,
+    /// The data source's own workspace.
+    pub workspace: WorkspaceName,
+    pub datasource: String,
+    pub env: Env,
+    /// The workspace it is shared into.
+    pub to: WorkspaceName,
+    /// The one member of `to` it is shared with (`None`: every member).
+    pub user: Option<PrincipalName>,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    #[serde(skip)]
+    pub datasource_pk: i64,
+    #[serde(skip)]
+    pub source_id: i64,
+    #[serde(skip)]
+    pub target_id: i64,
+    #[serde(skip)]
+    pub user_pk: Option<i64>,
 }
 
 pub type Compute = Connection<AsCompute>;

@@ -82,6 +82,31 @@ impl View for Member {
         &["user", "user_id", "kind", "roles", "added_at", "added_by"];
 }
 
+impl View for crate::domain::access::Holder {
+    const FIELDS: &'static [&'static str] = &["workspace", "user", "user_id", "kind", "through"];
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
+}
+
+impl View for crate::domain::access::Cell {
+    const FIELDS: &'static [&'static str] =
+        &["user", "user_id", "kind", "workspace", "roles", "status"];
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
+}
+
+impl View for crate::model::resources::Share {
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "workspace",
+        "datasource",
+        "env",
+        "to",
+        "user",
+        "created_at",
+        "created_by",
+    ];
+    const COLUMNS: &'static [&'static str] = Self::FIELDS;
+}
+
 impl View for ResourceGroup {
     const FIELDS: &'static [&'static str] = &[
         "id",
@@ -164,8 +189,8 @@ macro_rules! connection_view {
 connection_view!(Compute, kind: ["is_default"], columns: ["is_default"], then: ["updated_at"]);
 connection_view!(
     DataSource,
-    kind: ["origin", "last_test"],
-    columns: ["origin"],
+    kind: ["origin", "last_test", "shared_from"],
+    columns: ["origin", "shared_from"],
     then: ["last_test"]
 );
 
@@ -201,6 +226,9 @@ mod tests {
         columns_are_fields::<Compute>();
         columns_are_fields::<DataSource>();
         columns_are_fields::<Finding>();
+        columns_are_fields::<crate::domain::access::Holder>();
+        columns_are_fields::<crate::model::resources::Share>();
+        columns_are_fields::<crate::domain::access::Cell>();
         columns_are_fields::<crate::output::type_catalog::TypeView>();
         columns_are_fields::<crate::domain::apply::PlanChange>();
     }
@@ -241,6 +269,7 @@ mod tests {
         fields_are_keys(connection(AsSource {
             origin: Origin::Compute("c".into()),
             last_test: None,
+            shared_from: None,
         }));
     }
 }

@@ -66,6 +66,21 @@ pub const ACTIONS: &[(&str, Access, Handler)] = &[
         res::test_data_source_connectivity,
     ),
     (
+        "CreateDataSourceSharedRule",
+        Access::Write,
+        super::shares::create_data_source_shared_rule,
+    ),
+    (
+        "ListDataSourceSharedRules",
+        Access::Read,
+        super::shares::list_data_source_shared_rules,
+    ),
+    (
+        "DeleteDataSourceSharedRule",
+        Access::Write,
+        super::shares::delete_data_source_shared_rule,
+    ),
+    (
         "CreateComputeResource",
         Access::Write,
         res::create_compute_resource,

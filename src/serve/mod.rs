@@ -11,6 +11,7 @@ pub mod actions;
 pub mod error;
 mod params;
 mod resources;
+mod shares;
 pub mod sign;
 
 use std::collections::HashMap;

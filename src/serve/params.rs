@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::error::ApiError;
 use crate::domain::session::Session;
-use crate::model::WorkspaceName;
+use crate::model::{Env, WorkspaceName};
 
 /// The request's parameters: the query's and the form body's, by name.
 pub type Params = BTreeMap<String, String>;
@@ -96,6 +96,16 @@ pub(super) fn string_list(p: &Params, name: &str) -> Result<Option<Vec<String>>,
 }
 
 /// PageNumber (from 1) and PageSize (1-100, default 10).
+/// `EnvType`: `Dev` or `Prod`, when given.
+pub(super) fn env_type(p: &Params) -> Result<Option<Env>, ApiError> {
+    choice(
+        p,
+        "EnvType",
+        &[("Dev", Some(Env::Dev)), ("Prod", Some(Env::Prod))],
+        None,
+    )
+}
+
 pub(super) fn paging(p: &Params) -> Result<(usize, usize), ApiError> {
     let number = opt_int(p, "PageNumber")?.unwrap_or(1);
     let size = opt_int(p, "PageSize")?.unwrap_or(10);

@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 
 use super::error::ApiError;
 use super::params::{
-    body, choice, opt, opt_int, page, paging, req, req_int, string_list, workspace_name, Params,
+    body, choice, env_type, opt, opt_int, page, paging, req, req_int, string_list, workspace_name,
+    Params,
 };
 use crate::api::{convert, shapes};
 use crate::domain::probe;
@@ -42,7 +43,7 @@ trait ApiKind: ConnectionKind {
 }
 
 /// The user id of the principal named `name` (the API's `CreateUser`/`ModifyUser`).
-fn user_id(s: &mut Session, name: &str) -> Option<String> {
+pub(super) fn user_id(s: &mut Session, name: &str) -> Option<String> {
     s.tx().principal(name).ok().flatten().map(|p| p.id)
 }
 
@@ -135,7 +136,7 @@ fn not_found<K: ConnectionKind>(id: i64) -> ApiError {
 /// workspace the caller can see: its workspace's id and name, and the stored connection (to
 /// be passed to the domain by name and environment, never shown as it is). One in a
 /// workspace the caller cannot see is not found.
-fn locate<K: ConnectionKind>(
+pub(super) fn locate<K: ConnectionKind>(
     s: &mut Session,
     id: i64,
     project: Option<i64>,
@@ -200,12 +201,7 @@ fn list<K: ApiKind>(s: &mut Session, p: &Params) -> R {
     let pid = req_int(p, "ProjectId")?;
     let name = workspace_name(s, pid)?;
     let (number, size) = paging(p)?;
-    let env = choice(
-        p,
-        "EnvType",
-        &[("Dev", Some(Env::Dev)), ("Prod", Some(Env::Prod))],
-        None,
-    )?;
+    let env = env_type(p)?;
     let (sort_by, desc) = conn_sort::<K>(p)?;
     // `Types` is comma-separated on the wire (not a JSON array).
     let types: Option<Vec<String>> = opt(p, "Types").map(|t| {

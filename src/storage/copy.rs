@@ -275,6 +275,18 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "datasource_share",
+        key: &["id"],
+        columns: &[
+            col("id", Int),
+            col("datasource_pk", Int),
+            col("target_id", Int),
+            col("user_pk", Int),
+            col("created_at", Text),
+            col("created_by", Text),
+        ],
+    },
+    Table {
         name: "audit",
         key: &["seq"],
         columns: &[

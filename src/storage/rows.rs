@@ -15,6 +15,37 @@ use crate::model::{parse_db_role, parse_principal_id, parse_region};
 use crate::model::{Env, GroupName, ObjectName, WorkspaceName};
 use crate::model::{Principal, PrincipalKind, PrincipalName, Tenant};
 
+// ---- shared data sources ----
+
+/// The columns of a share rule, as [`share_row`] reads them (`s` the rule, `d` its data
+/// source, `sw` and `tw` the source and target workspaces, `p` the user, left-joined).
+pub const SHARE_COLS: &str = "s.id, sw.name, d.name, d.env, tw.name, p.name, s.created_at, \
+     s.created_by, s.datasource_pk, d.workspace_id, s.target_id, s.user_pk";
+
+/// The FROM of a share rule's columns.
+pub const SHARE_FROM: &str = "datasource_share s JOIN datasource d ON d.pk = s.datasource_pk \
+     JOIN workspace sw ON sw.id = d.workspace_id JOIN workspace tw ON tw.id = s.target_id \
+     LEFT JOIN principal p ON p.pk = s.user_pk";
+
+/// A share rule.
+pub fn share_row<R: StoredRow + ?Sized>(r: &R) -> Result<crate::model::resources::Share> {
+    let c = Cells::new(r, "datasource_share", &[(0, "id")]);
+    Ok(crate::model::resources::Share {
+        id: c.int(0)?,
+        workspace: WorkspaceName::from_stored(c.text(1)?),
+        datasource: c.text(2)?,
+        env: c.parsed(3, Env::stored_what(), Env::from_stored)?,
+        to: WorkspaceName::from_stored(c.text(4)?),
+        user: c.opt_parsed(5, "a principal name", |s| PrincipalName::parse(s).ok())?,
+        created_at: c.ts(6)?,
+        created_by: c.text(7)?,
+        datasource_pk: c.int(8)?,
+        source_id: c.int(9)?,
+        target_id: c.int(10)?,
+        user_pk: c.opt_int(11)?,
+    })
+}
+
 // ---- tenant and principals ----
 
 /// The columns of a principal, as [`principal_row`] reads them.
@@ -288,7 +319,11 @@ impl ConnTable for AsSource {
             }),
             None => None,
         };
-        Ok(AsSource { origin, last_test })
+        Ok(AsSource {
+            origin,
+            last_test,
+            shared_from: None,
+        })
     }
     fn written(&self) -> Written {
         Written::Text(self.origin.to_string())

@@ -124,7 +124,7 @@ fn attach_brings_a_data_source_of_the_same_name_in_one_event() {
         json!({
             "id": 1, "workspace": "fin_ws", "name": "mc_fin", "env": "prod", "type": "maxcompute",
             "mode": "url", "properties": want["properties"], "description": "the warehouse",
-            "origin": "compute:mc_fin", "last_test": null,
+            "origin": "compute:mc_fin", "last_test": null, "shared_from": null,
             "created_at": "2026-11-28T10:00:00.000Z", "created_by": "root",
             "updated_at": "2026-11-28T10:00:00.000Z", "updated_by": "root"
         })

@@ -74,7 +74,7 @@ fn add_show_update_and_remove() {
     let want = json!({
         "id": 1, "workspace": "fin_ws", "name": "orders", "env": "prod", "type": "mysql", "mode": "url",
         "properties": {"address": "10.0.0.5:3306", "database": "orders", "password": "********", "username": "etl"},
-        "description": "the orders", "origin": "manual", "last_test": null,
+        "description": "the orders", "origin": "manual", "last_test": null, "shared_from": null,
         "created_at": "2026-11-28T10:00:00.000Z", "created_by": "root",
         "updated_at": "2026-11-28T10:00:00.000Z", "updated_by": "root"
     });
@@ -1117,6 +1117,7 @@ fn every_verb_in_every_format() {
         "type",
         "mode",
         "origin",
+        "shared_from",
         "properties",
         "last_test",
     ];
@@ -1155,7 +1156,7 @@ fn every_verb_in_every_format() {
         // The same header as a list with rows: every field, not the table's columns.
         (
             "csv",
-            "id,workspace,name,env,type,mode,properties,description,origin,last_test,created_at,created_by,updated_at,updated_by\n",
+            "id,workspace,name,env,type,mode,properties,description,origin,last_test,shared_from,created_at,created_by,updated_at,updated_by\n",
         ),
     ] {
         let r = base.run(&["datasource", "list", "lab_ws", "-o", fmt]);

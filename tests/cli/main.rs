@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod access;
 mod audit;
 mod backup;
 mod bench;
@@ -26,6 +27,7 @@ mod roles;
 mod secrets;
 mod serve;
 mod settings;
+mod shares;
 mod shell;
 mod smoke;
 mod terminal;

@@ -154,6 +154,28 @@ fn cases() -> Vec<Case> {
             denied: &[("*", "test data sources in team_ws", TESTERS_HINT)],
         },
         Case {
+            // Into peer_ws, which every actor of the table sees.
+            args: &["datasource", "share", "team_ws", "src_x", "--to", "peer_ws"],
+            event: ("datasource.share", WS, Some("src_x")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[],
+            denied: &[("*", "share data sources of team_ws", OWNER_ADMIN_OPS)],
+        },
+        Case {
+            args: &[
+                "datasource",
+                "unshare",
+                "team_ws",
+                "src_x",
+                "--to",
+                "peer_ws",
+            ],
+            event: ("datasource.unshare", WS, Some("src_x")),
+            rule: Rule::Roles(OPERATORS),
+            prep: &[&["datasource", "share", "team_ws", "src_x", "--to", "peer_ws"]],
+            denied: &[("*", "unshare data sources of team_ws", OWNER_ADMIN_OPS)],
+        },
+        Case {
             args: &["workspace", "create", "new_ws"],
             event: ("workspace.create", Some("new_ws"), Some("new_ws")),
             rule: Rule::Tenant,
@@ -434,6 +456,8 @@ fn template() -> Env {
         // Basic, so that it can be upgraded.
         vec!["workspace", "create", "team_ws", "--mode", "basic"],
         vec!["member", "add", "team_ws", "victim", "--role", "guest"],
+        // Where team_ws's data sources are shared to: every member sees it.
+        vec!["workspace", "create", "peer_ws", "--mode", "basic"],
         vec!["resourcegroup", "create", "rg_spare"],
         vec!["resourcegroup", "create", "rg_bound"],
         vec!["resourcegroup", "bind", "rg_bound", "team_ws"],
@@ -475,6 +499,7 @@ fn template() -> Env {
     for (name, role) in MEMBERS {
         setup.push(vec!["user", "add", name]);
         setup.push(vec!["member", "add", "team_ws", name, "--role", role]);
+        setup.push(vec!["member", "add", "peer_ws", name, "--role", "guest"]);
     }
     for args in setup {
         env.run(&args).ok();
@@ -650,7 +675,18 @@ fn the_expectations_match_the_spec_tables() {
 fn is_read_only(path: &[&str]) -> bool {
     matches!(
         path.last(),
-        Some(&("list" | "show" | "verify" | "head" | "types" | "backup" | "copy"))
+        Some(
+            &("list"
+                | "show"
+                | "verify"
+                | "head"
+                | "types"
+                | "backup"
+                | "copy"
+                | "shares"
+                | "who-can"
+                | "matrix")
+        )
     ) || matches!(
         path.first(),
         Some(&("whoami" | "init" | "completions" | "export" | "plan" | "check"))

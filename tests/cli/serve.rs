@@ -1260,3 +1260,96 @@ fn the_benchmarking_constant_is_hidden_and_touches_nothing() {
     let (code, log) = server.stop();
     assert_eq!(code, 0, "{log}");
 }
+
+/// Data source shared rules through the API: Create, List (by data source or target) and
+/// Delete, as `datasource share/shares/unshare`, with the model's fields.
+#[test]
+fn data_source_shared_rules_through_the_api() {
+    let env = setup();
+    for args in [
+        &["workspace", "create", "sales"][..],
+        &["member", "add", "sales", "alice", "--role", "dev"],
+        &[
+            "datasource",
+            "add",
+            "fin",
+            "orders",
+            "--type",
+            "mysql",
+            "--env",
+            "prod",
+            "--prop",
+            "address=10.0.0.5:3306",
+            "--prop",
+            "database=o",
+            "--prop",
+            "username=u",
+            "--prop",
+            "password=x",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let ds = env.json(&["datasource", "list", "fin", "-o", "json"])[0]["id"].to_string();
+    let fin = env.json(&["workspace", "show", "fin", "-o", "json"])["id"].to_string();
+    let sales = env.json(&["workspace", "show", "sales", "-o", "json"])["id"].to_string();
+    let root = issue_key(&env, "root");
+    let alice = issue_key(&env, "alice");
+    let server = Server::start(&env);
+    let create = [
+        ("DataSourceId", ds.as_str()),
+        ("TargetProjectId", sales.as_str()),
+        ("EnvType", "Prod"),
+        ("SharedUser", "2000000000000001"),
+    ];
+    // alice cannot see fin's data source.
+    let before = env.rows();
+    refused(
+        server.call(&alice, "CreateDataSourceSharedRule", &create),
+        404,
+        "NotFound",
+    );
+    assert_eq!(env.rows(), before);
+    let (status, v) = server.call(&root, "CreateDataSourceSharedRule", &create);
+    assert_eq!((status, &v["Id"]), (200, &serde_json::json!(1)), "{v}");
+    refused(
+        server.call(&root, "CreateDataSourceSharedRule", &create),
+        409,
+        "Conflict",
+    );
+    let want = serde_json::json!([{
+        "Id": 1, "DataSourceId": ds.parse::<i64>().unwrap(), "SharedDataSourceName": "orders",
+        "EnvType": "Prod", "SourceProjectId": fin.parse::<i64>().unwrap(),
+        "TargetProjectId": sales.parse::<i64>().unwrap(),
+        "CreateTime": 1795860000000i64, "CreateUser": ACCOUNT, "SharedUser": "2000000000000001",
+    }]);
+    let (_, v) = server.call(&root, "ListDataSourceSharedRules", &[("DataSourceId", &ds)]);
+    assert_eq!(v["DataSourceSharedRules"], want, "{v}");
+    // The target's member sees the rule shared with her.
+    let (_, v) = server.call(
+        &alice,
+        "ListDataSourceSharedRules",
+        &[("TargetProjectId", &sales)],
+    );
+    assert_eq!(v["DataSourceSharedRules"], want, "{v}");
+    refused(
+        server.call(&alice, "DeleteDataSourceSharedRule", &[("Id", "1")]),
+        404,
+        "NotFound",
+    );
+    let (status, v) = server.call(&root, "DeleteDataSourceSharedRule", &[("Id", "1")]);
+    assert_eq!(
+        (status, &v["Success"]),
+        (200, &serde_json::json!(true)),
+        "{v}"
+    );
+    refused(
+        server.call(&root, "DeleteDataSourceSharedRule", &[("Id", "1")]),
+        404,
+        "NotFound",
+    );
+    assert_eq!(
+        env.json(&["datasource", "shares", "fin", "-o", "json"]),
+        serde_json::json!([])
+    );
+}

@@ -232,6 +232,28 @@ ds = root.get_data_source(m.GetDataSourceRequest(id=dsid)).body.data_source
 assert (ds.connection_properties["database"], ds.description) == ("orders2", "new"), ds.to_map()
 refused(lambda: root.get_data_source(m.GetDataSourceRequest(id=987654321)), 404, "NotFound")
 
+# Shared rules: the data source into another workspace, listed from both sides, deleted.
+sales = root.create_project(m.CreateProjectRequest(name="sales_sdk", display_name="Sales")).body.id
+share_req = m.CreateDataSourceSharedRuleRequest(data_source_id=dsid, target_project_id=sales, env_type="Prod")
+refused(lambda: alice.create_data_source_shared_rule(share_req), 403, "Forbidden.Access")  # a guest of sdk_proj
+rule_id = root.create_data_source_shared_rule(share_req).body.id
+assert isinstance(rule_id, int), rule_id
+refused(lambda: root.create_data_source_shared_rule(share_req), 409, "Conflict")
+for req in (
+    m.ListDataSourceSharedRulesRequest(data_source_id=dsid),
+    m.ListDataSourceSharedRulesRequest(target_project_id=sales),
+):
+    rules = root.list_data_source_shared_rules(req).body.data_source_shared_rules
+    assert [(r.id, r.data_source_id, r.source_project_id, r.target_project_id, r.env_type,
+             r.shared_data_source_name, r.shared_user) for r in rules] == [
+        (rule_id, dsid, pid, sales, "Prod", "orders", None)
+    ], [r.to_map() for r in rules]
+    assert isinstance(rules[0].create_time, int) and rules[0].create_user, rules[0].to_map()
+assert root.delete_data_source_shared_rule(m.DeleteDataSourceSharedRuleRequest(id=rule_id)).body.success
+refused(
+    lambda: root.delete_data_source_shared_rule(m.DeleteDataSourceSharedRuleRequest(id=rule_id)), 404, "NotFound"
+)
+
 # Resource groups: Spec an int on create, {Amount, Standard} out; DefaultVswicthId in List.
 rg_req = m.CreateResourceGroupRequest(
     name="rg_sdk", payment_type="PostPaid", spec=4, vpc_id="vpc-1", vswitch_id="vsw-1",

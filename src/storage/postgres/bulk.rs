@@ -582,11 +582,17 @@ fn touched(sql: &str) -> Option<Vec<&'static str>> {
     // dwctl_meta holds the counters of the buffered compute resources and data sources,
     // written with them.
     let meta = moves_counters(sql);
+    // A share refers to a data source (0009).
+    let shares = words.contains("datasource_share");
     Some(
         TABLES
             .iter()
             .map(|(t, _)| *t)
-            .filter(|t| words.contains(t) || (meta && ["compute", "datasource"].contains(t)))
+            .filter(|t| {
+                words.contains(t)
+                    || (meta && ["compute", "datasource"].contains(t))
+                    || (shares && *t == "datasource")
+            })
             .collect(),
     )
 }
@@ -676,6 +682,10 @@ mod tests {
         assert_eq!(
             touched("WITH n AS (UPDATE dwctl_meta SET value = value + 1 WHERE key = 'workspace_seq' RETURNING value) INSERT INTO workspace SELECT 1"),
             Some(vec![])
+        );
+        assert_eq!(
+            touched("INSERT INTO datasource_share (id, datasource_pk) VALUES ($1, $2)"),
+            Some(vec!["datasource"])
         );
         assert!(is_select("  select 1"));
         assert!(!is_select("WITH d AS (SELECT 1) SELECT 1"));

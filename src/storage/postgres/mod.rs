@@ -51,6 +51,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
     include_str!("migrations/0007_custom_roles.sql"),
+    include_str!("migrations/0009_datasource_share.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -70,6 +71,7 @@ const TABLES: &[&str] = &[
     "compute",
     "custom_role",
     "datasource",
+    "datasource_share",
     "dwctl_lock",
     "dwctl_meta",
     "member",

@@ -68,14 +68,7 @@ pub(super) const AUDIT: usize = 5;
 
 /// The tables no row refers to (no foreign key names them): deleting from one deletes
 /// nothing elsewhere.
-pub(super) const LEAVES: [&str; 6] = [
-    "workspace_tag",
-    "member",
-    "binding",
-    "compute",
-    "datasource",
-    "audit",
-];
+pub(super) const LEAVES: [&str; 5] = ["workspace_tag", "member", "binding", "compute", "audit"];
 
 /// A table's rows are sent as one INSERT up to this many bytes (in the round trip of the
 /// statement they go ahead of), and as a COPY (two round trips) past it.

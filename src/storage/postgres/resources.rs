@@ -6,12 +6,17 @@ use postgres::types::ToSql;
 
 use super::pending::{Row, TABLES};
 use super::principals::prefix_range;
+use super::stored::Cells;
 use super::Tx;
-use crate::domain::store::ResourceStore;
+use crate::domain::store::{ResourceStore, ShareFilter};
 use crate::model::error::{Error, Result};
-use crate::model::resources::{AsCompute, AsSource, Compute, Connection, DataSource, LastTest};
+use crate::model::resources::{
+    AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Share,
+};
 use crate::model::Env;
-use crate::storage::rows::{connection_row, props_text, ConnTable, Written, SHARED_COLS};
+use crate::storage::rows::{
+    connection_row, props_text, share_row, ConnTable, Written, SHARED_COLS, SHARE_COLS, SHARE_FROM,
+};
 
 /// The order of [`Tx::computes`] and [`Tx::datasources`], as SQLite's.
 fn list_order<K: ConnTable>() -> &'static str {
@@ -234,6 +239,33 @@ impl ResourceStore for Tx<'_> {
         self.execute("UPDATE datasource SET test_state = $2, test_at = $3, test_latency_ms = $4, test_message = $5 WHERE pk = $1",
             &[&pk, &t.state.as_str(), &at, &latency, &t.message],
         )?;
+        Ok(())
+    }
+
+    fn shares(&self, f: &ShareFilter) -> Result<Vec<Share>> {
+        let rows = self.query(
+            &format!(
+                "SELECT {SHARE_COLS} FROM {SHARE_FROM} WHERE ($1::BIGINT IS NULL OR s.id = $1) \
+                 AND ($2::BIGINT IS NULL OR s.datasource_pk = $2) \
+                 AND ($3::BIGINT IS NULL OR d.workspace_id = $3) \
+                 AND ($4::BIGINT IS NULL OR s.target_id = $4) ORDER BY s.id"
+            ),
+            &[&f.id, &f.datasource, &f.source, &f.target],
+        )?;
+        rows.iter().map(share_row).collect()
+    }
+
+    fn insert_share(&self, s: &Share) -> Result<i64> {
+        let row = self.query_one(
+            "INSERT INTO datasource_share (id, datasource_pk, target_id, user_pk, created_at, created_by) \
+             VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM datasource_share), $1, $2, $3, $4, $5) RETURNING id",
+            &[&s.datasource_pk, &s.target_id, &s.user_pk, &s.created_at.to_string(), &s.created_by],
+        )?;
+        Cells::new(&row, "datasource_share", &[]).int(0)
+    }
+
+    fn delete_share(&self, id: i64) -> Result<()> {
+        self.execute("DELETE FROM datasource_share WHERE id = $1", &[&id])?;
         Ok(())
     }
 }

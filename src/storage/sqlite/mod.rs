@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
     include_str!("migrations/0007_custom_roles.sql"),
+    include_str!("migrations/0009_datasource_share.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -267,6 +268,7 @@ const TABLES: &[&str] = &[
     "compute",
     "custom_role",
     "datasource",
+    "datasource_share",
     "member",
     "principal",
     "resource_group",

@@ -4,11 +4,15 @@ use rusqlite::params;
 use rusqlite::types::Value as SqlValue;
 
 use super::Tx;
-use crate::domain::store::ResourceStore;
+use crate::domain::store::{ResourceStore, ShareFilter};
 use crate::model::error::Result;
-use crate::model::resources::{AsCompute, AsSource, Compute, Connection, DataSource, LastTest};
+use crate::model::resources::{
+    AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Share,
+};
 use crate::model::Env;
-use crate::storage::rows::{connection_row, props_text, ConnTable, Written, SHARED_COLS};
+use crate::storage::rows::{
+    connection_row, props_text, share_row, ConnTable, Written, SHARED_COLS, SHARE_COLS, SHARE_FROM,
+};
 
 /// The order of [`Tx::computes`] and [`Tx::datasources`].
 fn list_order<K: ConnTable>() -> &'static str {
@@ -208,6 +212,34 @@ impl ResourceStore for Tx<'_> {
             "UPDATE datasource SET test_state = ?2, test_at = ?3, test_latency_ms = ?4, test_message = ?5 WHERE pk = ?1",
             params![pk, t.state.as_str(), t.at.to_string(), t.latency_ms.map(|v| v as i64), t.message],
         )?;
+        Ok(())
+    }
+
+    fn shares(&self, f: &ShareFilter) -> Result<Vec<Share>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {SHARE_COLS} FROM {SHARE_FROM} WHERE (?1 IS NULL OR s.id = ?1) \
+             AND (?2 IS NULL OR s.datasource_pk = ?2) AND (?3 IS NULL OR d.workspace_id = ?3) \
+             AND (?4 IS NULL OR s.target_id = ?4) ORDER BY s.id"
+        ))?;
+        let rows = st.query_and_then(params![f.id, f.datasource, f.source, f.target], |r| {
+            share_row(r)
+        })?;
+        rows.collect()
+    }
+
+    fn insert_share(&self, s: &Share) -> Result<i64> {
+        let id: i64 = self.conn.query_row(
+            "INSERT INTO datasource_share (id, datasource_pk, target_id, user_pk, created_at, created_by) \
+             VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM datasource_share), ?1, ?2, ?3, ?4, ?5) RETURNING id",
+            params![s.datasource_pk, s.target_id, s.user_pk, s.created_at.to_string(), s.created_by],
+            |r| r.get(0),
+        )?;
+        Ok(id)
+    }
+
+    fn delete_share(&self, id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM datasource_share WHERE id = ?1", [id])?;
         Ok(())
     }
 }
