@@ -1311,6 +1311,7 @@ mod tests {
                  DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; \
                  DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq', 'custom_role_seq'); \
                  DROP TABLE access_key; \
+                 DROP TABLE datasource_share; \
                  DROP TABLE custom_role; \
                  ALTER TABLE principal DROP COLUMN db_role",
             )
