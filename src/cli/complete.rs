@@ -201,7 +201,8 @@ pub fn duration_units() -> ArgValueCandidates {
 }
 
 /// Roles that can be granted (not the owner's), as aliases (or codes once `role_` is
-/// typed); a comma-separated list completes after its last comma.
+/// typed), then the custom roles of the workspace typed by name; a comma-separated list
+/// completes after its last comma.
 pub fn grantable_roles() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| role_candidates(current, false, true))
 }
@@ -221,6 +222,18 @@ fn role_candidates(current: &OsStr, with_owner: bool, list: bool) -> Vec<Complet
         .split(',')
         .filter_map(|r| RoleCode::parse(r).ok())
         .collect();
+    // The custom roles of the workspace typed, by name (not those chosen already).
+    let custom: Vec<CompletionCandidate> = catalog_names(NameKind::CustomRole, OsStr::new(partial))
+        .into_iter()
+        .filter(|c| {
+            let name = c.get_value().to_string_lossy();
+            !done.split(',').any(|d| d.eq_ignore_ascii_case(&name))
+        })
+        .map(|c| {
+            CompletionCandidate::new(format!("{done}{}", c.get_value().to_string_lossy()))
+                .help(c.get_help().cloned())
+        })
+        .collect();
     let partial = partial.to_ascii_lowercase();
     RoleCode::ALL
         .into_iter()
@@ -236,6 +249,7 @@ fn role_candidates(current: &OsStr, with_owner: bool, list: bool) -> Vec<Complet
                     .help(Some(format!("{}: {}", info.code, info.name).into())),
             )
         })
+        .chain(custom)
         .collect()
 }
 

@@ -574,3 +574,35 @@ fn completion_descriptions_escape_control_characters_from_the_catalog() {
         }
     }
 }
+
+/// `--role` offers the workspace's custom roles by name after the built-in ones, in a
+/// list too, and never one already chosen.
+#[test]
+fn role_values_include_the_workspace_s_custom_roles() {
+    let env = catalog_with_names();
+    env.run(&[
+        "role",
+        "create",
+        "finance_tax_report",
+        "auditor",
+        "--right",
+        "properties.read",
+    ])
+    .ok();
+    let got = complete(&env, "dwctl member add finance_tax_report alice --role aud");
+    assert_eq!(got, ["auditor"]);
+    let got = complete(
+        &env,
+        "dwctl member add finance_tax_report alice --role dev,",
+    );
+    has_all(&got, &["dev,auditor", "dev,ops"]);
+    assert!(!got.iter().any(|g| g == "dev,dev"), "{got:?}");
+    let got = complete(
+        &env,
+        "dwctl member add finance_tax_report alice --role auditor,",
+    );
+    assert!(!got.iter().any(|g| g == "auditor,auditor"), "{got:?}");
+    // Another workspace has no such role.
+    env.run(&["workspace", "create", "other_ws"]).ok();
+    assert!(complete(&env, "dwctl member add other_ws alice --role aud").is_empty());
+}
