@@ -298,6 +298,7 @@ pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome
             p.name, w.name
         )));
     }
+    super::shared::before_membership_removed(s, &w, p.pk, Action::MemberRemove)?;
     s.tx().delete_member(w.id, p.pk)?;
     s.record(
         Action::MemberRemove,

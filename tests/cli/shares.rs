@@ -570,3 +570,91 @@ fn check_dw014_a_prod_data_source_shared_into_a_basic_workspace() {
     let after = env.json(&["check", "lab_ws", "-o", "json"]);
     assert!(!after.to_string().contains("DW014"), "{after}");
 }
+
+#[test]
+fn a_share_to_a_user_goes_when_the_user_leaves_the_target_with_its_event() {
+    let env = setup();
+    for args in [
+        &[
+            "datasource",
+            "share",
+            "fin_ws",
+            "ledger",
+            "--to",
+            "sales_ws",
+            "--user",
+            "alice",
+        ][..],
+        &[
+            "datasource",
+            "share",
+            "fin_ws",
+            "orders",
+            "--to",
+            "sales_ws",
+            "--user",
+            "carol",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let actions = |from: usize| -> Vec<(String, Option<String>, Option<String>)> {
+        env.events()[from..]
+            .iter()
+            .map(|e| {
+                (
+                    e.action.clone(),
+                    e.target.clone(),
+                    e.details["because"].as_str().map(str::to_string),
+                )
+            })
+            .collect()
+    };
+    let rules = |env: &Env| -> Vec<String> {
+        env.json(&["datasource", "shares", "fin_ws", "-o", "json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["datasource"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // A member removed: the rule for that member alone goes first, with its event.
+    let before = env.events().len();
+    env.run(&["member", "remove", "sales_ws", "alice", "--yes"])
+        .ok();
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        actions(before),
+        [
+            ("datasource.unshare".into(), s("ledger"), s("member.remove")),
+            ("member.remove".into(), s("alice"), None),
+        ]
+    );
+    assert_eq!(rules(&env), ["orders"]);
+    // A principal removed with its memberships: the same, because of user.remove.
+    let before = env.events().len();
+    env.run(&["user", "remove", "carol", "--cascade", "--yes"])
+        .ok();
+    assert_eq!(
+        actions(before),
+        [
+            ("datasource.unshare".into(), s("orders"), s("user.remove")),
+            ("member.remove".into(), s("carol"), None),
+            ("user.remove".into(), s("carol"), None),
+        ]
+    );
+    assert_eq!(rules(&env), Vec::<String>::new());
+    // A share with the whole workspace stays when a member leaves.
+    env.run(&[
+        "datasource",
+        "share",
+        "fin_ws",
+        "orders",
+        "--to",
+        "sales_ws",
+    ])
+    .ok();
+    env.run(&["member", "remove", "sales_ws", "pat", "--yes"])
+        .ok();
+    assert_eq!(rules(&env), ["orders"]);
+}
