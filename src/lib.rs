@@ -254,6 +254,7 @@ fn run(command: cli::Command, ctx: &mut commands::Ctx) -> anyhow::Result<()> {
                     cli::LogFormatArg::Text => output::serve_log::LogFormat::Text,
                 },
                 bench_constant: a.bench_constant,
+                client_timeout: a.client_timeout,
             },
         ),
     }

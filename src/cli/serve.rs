@@ -24,6 +24,17 @@ pub struct ServeArgs {
     /// that `cargo xtask bench --serve` measures the HTTP stack's own limit (P10).
     #[arg(long, hide = true)]
     pub bench_constant: bool,
+    /// Testing only (hidden): seconds a client may take to send its headers, and then its
+    /// body, in place of 10 and 30 (tests/cli/serve.rs cuts a slow client off quickly).
+    #[arg(long, hide = true, value_name = "SECS", value_parser = positive_seconds)]
+    pub client_timeout: Option<std::time::Duration>,
+}
+
+fn positive_seconds(s: &str) -> Result<std::time::Duration, String> {
+    match s.parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() => Ok(std::time::Duration::from_secs_f64(n)),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -288,7 +288,16 @@ pub fn read<T>(
     req: &Request,
     f: impl FnOnce(&mut Session) -> Result<T>,
 ) -> Result<T> {
-    let mut tx = catalog.read()?;
+    read_on(catalog.read()?, req, f)
+}
+
+/// [`read`] in a read transaction already begun, for a caller that read something in the
+/// same snapshot first (`serve`: the AccessKey that says who acts).
+pub fn read_on<'c, T>(
+    mut tx: Box<dyn Tx + 'c>,
+    req: &Request,
+    f: impl FnOnce(&mut Session) -> Result<T>,
+) -> Result<T> {
     let now = clock(&*tx, req)?;
     let tenant = tx.tenant()?;
     let actor = actor::resolve(&*tx, req.actor.as_deref())?;

@@ -25,6 +25,20 @@ pub trait Catalog {
 
     /// A read transaction: one consistent snapshot for the whole command.
     fn read(&mut self) -> Result<Box<dyn Tx + '_>>;
+
+    /// Remember the signature nonce `nonce` of AccessKey `key_id` for `ttl` (by the
+    /// catalog's clock when it has one), or say it was seen: `false` when it is remembered
+    /// and not yet expired, a replay. Atomic on its own, outside any command's transaction
+    /// (so never waiting for the catalog's write lock): of two servers given one nonce at
+    /// once, exactly one is told `true`. Expired nonces are purged as it goes. `dwctl
+    /// serve` keeps them here on a shared (PostgreSQL) catalog; see README "Serving the
+    /// DataWorks API".
+    fn remember_nonce(
+        &mut self,
+        key_id: &str,
+        nonce: &str,
+        ttl: std::time::Duration,
+    ) -> Result<bool>;
 }
 
 /// A transaction on a catalog: every read and write the domain needs. Dropping it without

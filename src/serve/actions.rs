@@ -27,7 +27,7 @@ pub enum Access {
     Write,
 }
 
-type Handler = fn(&mut Session, &Params) -> Result<Value, ApiError>;
+pub type Handler = fn(&mut Session, &Params) -> Result<Value, ApiError>;
 
 /// The actions `dwctl serve` answers, with what they need of the catalog.
 pub const ACTIONS: &[(&str, Access, Handler)] = &[

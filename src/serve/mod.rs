@@ -66,20 +66,36 @@ pub struct Options {
     /// [`CONSTANT`] in place of authentication and the action; the body read, the hop to
     /// the blocking pool, the log line and the response are the same as for a real call.
     pub bench_constant: bool,
+    /// Testing only (`--client-timeout`, hidden): how long a client may take to send its
+    /// headers, and then its body, in place of [`HEADER_TIMEOUT`] and [`BODY_TIMEOUT`].
+    pub client_timeout: Option<Duration>,
 }
 
 /// The answer of `--bench-constant`.
 const CONSTANT: &str = "Constant";
+
+/// Where the signature nonces seen within the date window are kept.
+enum Nonces {
+    /// On a catalog file, in this process, with when each expires: a file is one machine's,
+    /// served by one server, and a write per request would queue every read behind the
+    /// file's one writer (README "Serving the DataWorks API" says what a restart forgets).
+    Memory(Mutex<HashMap<String, Instant>>),
+    /// On a shared (PostgreSQL) catalog, in it, so that replicas and restarts agree.
+    Catalog,
+}
+
+/// The longest `x-acs-signature-nonce` taken (the SDK's are 32 characters, a UUID 36).
+const MAX_NONCE_CHARS: usize = 256;
 
 /// The state every request shares.
 struct State {
     settings: Settings,
     readers: Mutex<Vec<Catalog>>,
     writer: Mutex<Catalog>,
-    /// Nonces seen within the date window, with when they expire.
-    nonces: Mutex<HashMap<String, Instant>>,
+    nonces: Nonces,
     log_format: LogFormat,
     bench_constant: bool,
+    body_timeout: Duration,
 }
 
 /// Serve until SIGTERM or SIGINT; then finish the requests in flight and return.
@@ -103,9 +119,14 @@ pub fn run(settings: Settings, opts: Options) -> Result<()> {
     let state = Arc::new(State {
         readers: Mutex::new(Vec::new()),
         writer: Mutex::new(writer),
-        nonces: Mutex::new(HashMap::new()),
+        nonces: if settings.catalog.file().is_some() {
+            Nonces::Memory(Mutex::new(HashMap::new()))
+        } else {
+            Nonces::Catalog
+        },
         log_format: opts.log_format,
         bench_constant: opts.bench_constant,
+        body_timeout: opts.client_timeout.unwrap_or(BODY_TIMEOUT),
         settings: settings.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -159,9 +180,10 @@ async fn serve(
 
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let header_timeout = opts.client_timeout.unwrap_or(HEADER_TIMEOUT);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(header_timeout)
         .keep_alive(true)
         .max_buf_size(64 * 1024);
     let mut shutdown = Box::pin(shutdown_signal());
@@ -198,7 +220,7 @@ async fn serve(
                 let watcher = graceful.watcher();
                 tokio::spawn(async move {
                     if let Ok(Ok(stream)) =
-                        tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(tcp)).await
+                        tokio::time::timeout(header_timeout, acceptor.accept(tcp)).await
                     {
                         let conn =
                             watcher.watch(http.serve_connection(TokioIo::new(stream), service));
@@ -256,7 +278,11 @@ async fn handle(
     let body = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         Err(too_large())
     } else {
-        match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY_BYTES).collect()).await
+        match tokio::time::timeout(
+            state.body_timeout,
+            Limited::new(body, MAX_BODY_BYTES).collect(),
+        )
+        .await
         {
             Err(_) => Err(ApiError::new(
                 408,
@@ -275,6 +301,10 @@ async fn handle(
     let (outcome, action, principal) = match body {
         Err(e) => (Err(e), action_of(&parts, &Params::new()), String::new()),
         Ok(body) => {
+            // The catalog is touched only from here on, with the whole request in hand, and
+            // each transaction ends before the answer is written: no transaction ever waits
+            // for a client, so PostgreSQL's idle_in_transaction_session_timeout (30 s,
+            // storage::postgres::IDLE_IN_TRANSACTION) never ends one of serve's sessions.
             let st = state.clone();
             let parts = parts.clone();
             let call = move || {
@@ -448,82 +478,95 @@ impl State {
             }
         }
         let action = action_of(parts, &params);
-        let principal = match self.authenticate(parts, &query_pairs, body) {
-            Ok(p) => p,
+        let signed = match signed_parts(parts, body) {
+            Ok(s) => s,
             Err(e) => return (Err(e), action, String::new()),
         };
-        let outcome = self.dispatch(parts, &action, &principal, &params);
+        let mut principal = String::new();
+        // One reader connection, and on a file one read transaction, for the AccessKey and
+        // a read action: one snapshot, one connection taken from the pool per request.
+        let first = self.with_reader(|cat| {
+            let tx = cat.read()?;
+            let owner = match self.verify(&*tx, parts, &query_pairs, &signed)? {
+                Ok(owner) => owner,
+                Err(e) => return Ok(Next::Done(Err(e))),
+            };
+            principal = owner.clone();
+            // Checked now, told after the nonce (a replay is a replay, whatever it asks).
+            let routed = route(parts, &action, &params);
+            let writes = matches!(routed, Ok((Access::Write, _)));
+            let (tx, fresh) = match &self.nonces {
+                Nonces::Memory(seen) => (Some(tx), remember_in_memory(seen, &signed)),
+                Nonces::Catalog => {
+                    // Not in a read-only transaction: on its own, before the action.
+                    tx.commit()?;
+                    let fresh = cat.remember_nonce(
+                        &signed.auth.access_key_id,
+                        &signed.nonce,
+                        2 * DATE_WINDOW,
+                    )?;
+                    (if writes { None } else { Some(cat.read()?) }, fresh)
+                }
+            };
+            if !fresh {
+                return Ok(Next::Done(Err(ApiError::new(
+                    400,
+                    "SignatureNonceUsed",
+                    "x-acs-signature-nonce was used before: each request needs a new one",
+                ))));
+            }
+            let (access, handler) = match routed {
+                Ok(found) => found,
+                Err(e) => return Ok(Next::Done(Err(e))),
+            };
+            let req = self.request_as(owner)?;
+            match (access, tx) {
+                (Access::Read, Some(tx)) => Ok(Next::Done(run_action(handler, &params, |run| {
+                    session::read_on(tx, &req, run)
+                }))),
+                // A change (a read always has its transaction here).
+                (_, tx) => {
+                    if let Some(tx) = tx {
+                        tx.commit()?;
+                    }
+                    Ok(Next::Write(handler, req))
+                }
+            }
+        });
+        let outcome = match first {
+            Err(e) => Err(ApiError::from(e)),
+            Ok(Next::Done(outcome)) => outcome,
+            Ok(Next::Write(handler, req)) => {
+                let mut cat = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+                if cat.is_closed() {
+                    // The server ended the writer's connection (a restart): a new one,
+                    // or the request's 503 while the server is still away.
+                    match Catalog::open(&self.settings.catalog, self.settings.lock_timeout) {
+                        Ok(new) => *cat = new,
+                        Err(e) => return (Err(ApiError::from(e)), action, principal),
+                    }
+                }
+                run_action(handler, &params, |run| {
+                    session::write(&mut *cat, &req, run).map(|done| done.value)
+                })
+            }
+        };
         (outcome, action, principal)
     }
 
-    fn dispatch(
-        &self,
-        parts: &hyper::http::request::Parts,
-        action: &str,
-        principal: &str,
-        params: &Params,
-    ) -> std::result::Result<Value, ApiError> {
-        if !matches!(parts.method, hyper::Method::GET | hyper::Method::POST)
-            || parts.uri.path() != "/"
-        {
-            return Err(ApiError::new(
-                404,
-                "InvalidAction.NotFound",
-                format!(
-                    "{} {} is not an API of this server: RPC style is POST / (or GET /)",
-                    parts.method,
-                    parts.uri.path()
-                ),
-            ));
-        }
-        if action.is_empty() {
-            return Err(ApiError::missing("Action (or the x-acs-action header)"));
-        }
-        let version = header(parts, "x-acs-version")
-            .map(str::to_string)
-            .or_else(|| params.get("Version").cloned())
-            .unwrap_or_default();
-        if version != VERSION {
-            return Err(ApiError::new(
-                400,
-                "InvalidVersion",
-                format!("version {version:?} is not served: this server speaks {VERSION}"),
-            ));
-        }
-        let Some((access, handler)) = actions::find(action) else {
-            return Err(ApiError::new(
-                404,
-                "InvalidAction.NotFound",
-                format!("the action {action:?} is not supported (README lists the actions served)"),
-            ));
-        };
-        let req = DomainRequest {
-            actor: Some(principal.to_string()),
+    /// The request of a domain call acting as `principal`.
+    fn request_as(&self, principal: String) -> Result<DomainRequest> {
+        Ok(DomainRequest {
+            actor: Some(principal),
             now: if self.settings.pinned_clock {
                 self.settings.now
             } else {
-                Timestamp::now_system().map_err(ApiError::from)?
+                Timestamp::now_system()?
             },
             pinned_clock: self.settings.pinned_clock,
             dry_run: false,
             seed: self.settings.seed,
-        };
-        let mut api_error = None;
-        let mut run = |s: &mut session::Session| {
-            handler(s, params).map_err(|e| {
-                let d = e.to_domain();
-                api_error = Some(e);
-                d
-            })
-        };
-        let result = match access {
-            Access::Read => self.with_reader(|cat| session::read(cat, &req, &mut run)),
-            Access::Write => {
-                let mut cat = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-                session::write(&mut *cat, &req, &mut run).map(|done| done.value)
-            }
-        };
-        result.map_err(|e| api_error.unwrap_or_else(|| ApiError::from(e)))
+        })
     }
 
     /// Run `f` on a reader connection from the pool (opened when none is free).
@@ -535,92 +578,38 @@ impl State {
         };
         let r = f(&mut cat);
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < READERS {
+        // A connection the server ended (a restart) is dropped, not pooled: the next
+        // request opens a new one.
+        if pool.len() < READERS && !cat.is_closed() {
             pool.push(cat);
         }
         r
     }
 
-    /// The principal a signed request acts as (its AccessKey's owner), or the API's error.
-    fn authenticate(
+    /// The principal a signed request acts as (its AccessKey's owner) when the key is
+    /// enabled and the signature matches, or the API's error.
+    fn verify(
         &self,
+        tx: &dyn crate::domain::store::Tx,
         parts: &hyper::http::request::Parts,
         query: &[(String, String)],
-        body: &[u8],
-    ) -> std::result::Result<String, ApiError> {
-        let incomplete = |m: &str| ApiError::new(400, "IncompleteSignature", m.to_string());
-        let auth = header(parts, "authorization")
-            .ok_or_else(|| incomplete("the request is not signed: no Authorization header (sign with ACS3-HMAC-SHA256 and an AccessKey from dwctl user accesskey create)"))?;
-        let auth = sign::parse_authorization(auth).ok_or_else(|| {
-            incomplete("the Authorization header is not ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..")
-        })?;
-        for required in [
-            "host",
-            "x-acs-date",
-            "x-acs-signature-nonce",
-            "x-acs-content-sha256",
-        ] {
-            if !auth.signed_headers.iter().any(|h| h == required) {
-                return Err(incomplete(&format!("the header {required} must be signed")));
-            }
-        }
-        // Every x-acs- header sent is signed: none can be changed on the way.
-        for name in parts.headers.keys() {
-            let n = name.as_str();
-            if n.starts_with("x-acs-") && !auth.signed_headers.iter().any(|h| h == n) {
-                return Err(incomplete(&format!(
-                    "the header {n} is sent but not signed"
-                )));
-            }
-        }
-        let content = header(parts, "x-acs-content-sha256").unwrap_or_default();
-        if content != sign::sha256_hex(body) {
-            return Err(ApiError::new(
-                400,
-                "SignatureDoesNotMatch",
-                "x-acs-content-sha256 is not the SHA-256 of the body",
-            ));
-        }
-        let date = header(parts, "x-acs-date").unwrap_or_default();
-        let Ok(at) = Timestamp::parse(date) else {
-            return Err(ApiError::new(
-                400,
-                "InvalidTimeStamp.Format",
-                format!("x-acs-date {date:?} is not yyyy-MM-ddTHH:mm:ssZ"),
-            ));
-        };
-        // The real clock, never DWCTL_NOW: a signature's freshness is about the wire.
-        let now = Timestamp::now_system().map_err(ApiError::from)?;
-        if (now.millis() - at.millis()).unsigned_abs() > DATE_WINDOW.as_millis() as u64 {
-            return Err(ApiError::new(
-                400,
-                "InvalidTimeStamp.Expired",
-                format!("x-acs-date {date} is more than 15 minutes from the server's time {now}"),
-            ));
-        }
-        let found = self
-            .with_reader(|cat| {
-                let tx = cat.read()?;
-                let found = access_key::for_signature(&*tx, &auth.access_key_id)?;
-                tx.commit()?;
-                Ok(found)
-            })
-            .map_err(ApiError::from)?;
-        let (key, secret) = match found {
+        signed: &Signed,
+    ) -> Result<std::result::Result<String, ApiError>> {
+        let (key, secret) = match access_key::for_signature(tx, &signed.auth.access_key_id)? {
             Ok(k) => k,
             Err(KeyRefusal::NotFound) => {
-                return Err(ApiError::new(
+                return Ok(Err(ApiError::new(
                     404,
                     "InvalidAccessKeyId.NotFound",
                     "the AccessKey id is not found",
-                ))
+                )))
             }
             Err(KeyRefusal::Disabled) => {
-                return Err(ApiError::new(
+                return Ok(Err(ApiError::new(
                     400,
                     "InvalidAccessKeyId.Inactive",
                     "the AccessKey is disabled",
-                ))
+                )))
             }
         };
         let values = |name: &str| -> Vec<String> {
@@ -635,44 +624,177 @@ impl State {
             parts.method.as_str(),
             parts.uri.path(),
             query,
-            &auth.signed_headers,
+            &signed.auth.signed_headers,
             &values,
-            content,
+            &signed.content_sha256,
         );
-        if !sign::verify(&secret, &canonical, &auth.signature) {
-            return Err(ApiError::new(
+        if !sign::verify(&secret, &canonical, &signed.auth.signature) {
+            return Ok(Err(ApiError::new(
                 400,
                 "SignatureDoesNotMatch",
                 "the request signature does not match: check the AccessKey secret",
-            ));
+            )));
         }
-        let nonce = header(parts, "x-acs-signature-nonce").unwrap_or_default();
-        if nonce.is_empty() {
-            return Err(incomplete("x-acs-signature-nonce is empty"));
-        }
-        self.use_nonce(&key.access_key_id, nonce)?;
-        Ok(key.user.to_string())
+        Ok(Ok(key.user.to_string()))
     }
+}
 
-    /// Remember a nonce for the date window (twice it: a date may be 15 minutes either
-    /// way); a nonce seen within it is a replay.
-    fn use_nonce(&self, key: &str, nonce: &str) -> std::result::Result<(), ApiError> {
-        let now = Instant::now();
-        let mut seen = self.nonces.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() > 100_000 {
-            seen.retain(|_, expires| *expires > now);
+/// What is left after the first step on a reader connection.
+enum Next {
+    Done(std::result::Result<Value, ApiError>),
+    /// A change, to run on the writer as this request.
+    Write(actions::Handler, DomainRequest),
+}
+
+/// Run an action's handler in a session that `in_session` opens, keeping the handler's
+/// own API error (a domain error is mapped by kind).
+fn run_action(
+    handler: actions::Handler,
+    params: &Params,
+    in_session: impl FnOnce(&mut dyn FnMut(&mut session::Session) -> Result<Value>) -> Result<Value>,
+) -> std::result::Result<Value, ApiError> {
+    let mut api_error = None;
+    let mut run = |s: &mut session::Session| {
+        handler(s, params).map_err(|e| {
+            let d = e.to_domain();
+            api_error = Some(e);
+            d
+        })
+    };
+    in_session(&mut run).map_err(|e| api_error.unwrap_or_else(|| ApiError::from(e)))
+}
+
+/// The action a request names, when the method, path and version are the API's.
+fn route(
+    parts: &hyper::http::request::Parts,
+    action: &str,
+    params: &Params,
+) -> std::result::Result<(Access, actions::Handler), ApiError> {
+    if !matches!(parts.method, hyper::Method::GET | hyper::Method::POST) || parts.uri.path() != "/"
+    {
+        return Err(ApiError::new(
+            404,
+            "InvalidAction.NotFound",
+            format!(
+                "{} {} is not an API of this server: RPC style is POST / (or GET /)",
+                parts.method,
+                parts.uri.path()
+            ),
+        ));
+    }
+    if action.is_empty() {
+        return Err(ApiError::missing("Action (or the x-acs-action header)"));
+    }
+    let version = header(parts, "x-acs-version")
+        .map(str::to_string)
+        .or_else(|| params.get("Version").cloned())
+        .unwrap_or_default();
+    if version != VERSION {
+        return Err(ApiError::new(
+            400,
+            "InvalidVersion",
+            format!("version {version:?} is not served: this server speaks {VERSION}"),
+        ));
+    }
+    actions::find(action).ok_or_else(|| {
+        ApiError::new(
+            404,
+            "InvalidAction.NotFound",
+            format!("the action {action:?} is not supported (README lists the actions served)"),
+        )
+    })
+}
+
+/// What a request's signature says, checked as far as it can be without the catalog.
+struct Signed {
+    auth: sign::Authorization,
+    content_sha256: String,
+    nonce: String,
+}
+
+/// The `Authorization` header and the signed headers a request must have: every required
+/// and every `x-acs-` header signed, the body's SHA-256, a date within the window (of the
+/// real clock, never DWCTL_NOW: a signature's freshness is about the wire), a nonce.
+fn signed_parts(
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> std::result::Result<Signed, ApiError> {
+    let incomplete = |m: &str| ApiError::new(400, "IncompleteSignature", m.to_string());
+    let auth = header(parts, "authorization")
+        .ok_or_else(|| incomplete("the request is not signed: no Authorization header (sign with ACS3-HMAC-SHA256 and an AccessKey from dwctl user accesskey create)"))?;
+    let auth = sign::parse_authorization(auth).ok_or_else(|| {
+        incomplete("the Authorization header is not ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=..")
+    })?;
+    for required in [
+        "host",
+        "x-acs-date",
+        "x-acs-signature-nonce",
+        "x-acs-content-sha256",
+    ] {
+        if !auth.signed_headers.iter().any(|h| h == required) {
+            return Err(incomplete(&format!("the header {required} must be signed")));
         }
-        let id = format!("{key}\n{nonce}");
-        match seen.get(&id) {
-            Some(expires) if *expires > now => Err(ApiError::new(
-                400,
-                "SignatureNonceUsed",
-                "x-acs-signature-nonce was used before: each request needs a new one",
-            )),
-            _ => {
-                seen.insert(id, now + 2 * DATE_WINDOW);
-                Ok(())
-            }
+    }
+    // Every x-acs- header sent is signed: none can be changed on the way.
+    for name in parts.headers.keys() {
+        let n = name.as_str();
+        if n.starts_with("x-acs-") && !auth.signed_headers.iter().any(|h| h == n) {
+            return Err(incomplete(&format!(
+                "the header {n} is sent but not signed"
+            )));
+        }
+    }
+    let content = header(parts, "x-acs-content-sha256").unwrap_or_default();
+    if content != sign::sha256_hex(body) {
+        return Err(ApiError::new(
+            400,
+            "SignatureDoesNotMatch",
+            "x-acs-content-sha256 is not the SHA-256 of the body",
+        ));
+    }
+    let date = header(parts, "x-acs-date").unwrap_or_default();
+    let Ok(at) = Timestamp::parse(date) else {
+        return Err(ApiError::new(
+            400,
+            "InvalidTimeStamp.Format",
+            format!("x-acs-date {date:?} is not yyyy-MM-ddTHH:mm:ssZ"),
+        ));
+    };
+    let now = Timestamp::now_system().map_err(ApiError::from)?;
+    if (now.millis() - at.millis()).unsigned_abs() > DATE_WINDOW.as_millis() as u64 {
+        return Err(ApiError::new(
+            400,
+            "InvalidTimeStamp.Expired",
+            format!("x-acs-date {date} is more than 15 minutes from the server's time {now}"),
+        ));
+    }
+    let nonce = header(parts, "x-acs-signature-nonce").unwrap_or_default();
+    if nonce.is_empty() || nonce.len() > MAX_NONCE_CHARS {
+        return Err(incomplete(&format!(
+            "x-acs-signature-nonce must be 1 to {MAX_NONCE_CHARS} characters"
+        )));
+    }
+    Ok(Signed {
+        auth,
+        content_sha256: content.to_string(),
+        nonce: nonce.to_string(),
+    })
+}
+
+/// Remember a nonce in this process for the date window (twice it: a date may be 15
+/// minutes either way); `false` when it was seen within it, a replay.
+fn remember_in_memory(seen: &Mutex<HashMap<String, Instant>>, signed: &Signed) -> bool {
+    let now = Instant::now();
+    let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+    if seen.len() > 100_000 {
+        seen.retain(|_, expires| *expires > now);
+    }
+    let id = format!("{}\n{}", signed.auth.access_key_id, signed.nonce);
+    match seen.get(&id) {
+        Some(expires) if *expires > now => false,
+        _ => {
+            seen.insert(id, now + 2 * DATE_WINDOW);
+            true
         }
     }
 }

@@ -99,6 +99,15 @@ impl Catalog {
         }
     }
 
+    /// Whether the catalog's connection is gone for good (PostgreSQL: the server ended it;
+    /// a file never is): whoever keeps a catalog open across commands opens a new one.
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Catalog::Sqlite(_) => false,
+            Catalog::Postgres(c) => c.is_closed(),
+        }
+    }
+
     /// Warnings about the catalog itself (a file's mode), for the caller to print.
     pub fn take_warnings(&mut self) -> Vec<Warning> {
         match self {
@@ -149,6 +158,13 @@ impl store::Catalog for Catalog {
         match self {
             Catalog::Sqlite(c) => store::Catalog::read(c),
             Catalog::Postgres(c) => store::Catalog::read(&mut **c),
+        }
+    }
+
+    fn remember_nonce(&mut self, key_id: &str, nonce: &str, ttl: Duration) -> Result<bool> {
+        match self {
+            Catalog::Sqlite(c) => c.remember_nonce(key_id, nonce, ttl),
+            Catalog::Postgres(c) => c.remember_nonce(key_id, nonce, ttl),
         }
     }
 }

@@ -377,6 +377,22 @@ impl Drop for PgSchema {
     }
 }
 
+/// The catalog's write lock held by the test ([`Env::hold_write_lock`]); dropping it
+/// rolls back and lets go.
+pub enum WriteLock {
+    Sqlite(rusqlite::Connection),
+    Postgres(Box<postgres::Client>),
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        let _ = match self {
+            WriteLock::Sqlite(c) => c.execute_batch("ROLLBACK").map_err(|e| e.to_string()),
+            WriteLock::Postgres(c) => c.batch_execute("ROLLBACK").map_err(|e| e.to_string()),
+        };
+    }
+}
+
 /// A temporary home with a catalog inside it: a SQLite file in the home, or in PostgreSQL
 /// mode ([`postgres_mode`]) a schema of its own (then `catalog` holds its URL).
 pub struct Env {
@@ -593,10 +609,37 @@ impl Env {
     pub fn rows(&self) -> BTreeMap<String, Vec<String>> {
         if let Some(pg) = &self.pg {
             // dwctl_meta holds the schema version and the workspace id counter: what
-            // SQLite keeps in its header and sqlite_sequence.
-            return pg.tables(&["audit", "dwctl_meta"]);
+            // SQLite keeps in its header and sqlite_sequence. signature_nonce is what
+            // `serve` remembers of the wire (tests/cli/serve.rs reads it on its own).
+            return pg.tables(&["audit", "dwctl_meta", "signature_nonce"]);
         }
-        table_rows(&self.catalog, &["audit", "sqlite_sequence"])
+        table_rows(
+            &self.catalog,
+            &["audit", "sqlite_sequence", "signature_nonce"],
+        )
+    }
+
+    /// Hold the catalog's write lock, as a change in progress does, until the guard is
+    /// dropped: dwctl's changes wait for it (reads do not).
+    pub fn hold_write_lock(&self) -> WriteLock {
+        match &self.pg {
+            Some(pg) => {
+                let mut c = postgres::Client::connect(&pg.base, postgres::NoTls)
+                    .expect("connect to DWCTL_TEST_PG_URL");
+                c.batch_execute(&format!(
+                    "SET search_path TO \"{}\"; BEGIN; LOCK TABLE dwctl_lock IN EXCLUSIVE MODE",
+                    pg.name
+                ))
+                .expect("lock the catalog");
+                WriteLock::Postgres(Box::new(c))
+            }
+            None => {
+                let c = rusqlite::Connection::open(&self.catalog).expect("open catalog");
+                c.execute_batch("BEGIN IMMEDIATE")
+                    .expect("lock the catalog");
+                WriteLock::Sqlite(c)
+            }
+        }
     }
 
     /// Every row of one table, each a line of its values (sorted, in a form of the

@@ -21,10 +21,14 @@ struct Server {
 
 impl Server {
     fn start(env: &Env) -> Server {
-        Server::start_with(
-            env,
-            &["serve", "--listen", "127.0.0.1:0", "--log-format", "json"],
-        )
+        Server::start_adding(env, &[])
+    }
+
+    /// [`Server::start`] with more options.
+    fn start_adding(env: &Env, more: &[&str]) -> Server {
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--log-format", "json"];
+        args.extend(more);
+        Server::start_with(env, &args)
     }
 
     fn start_with(env: &Env, args: &[&str]) -> Server {
@@ -51,10 +55,28 @@ impl Server {
     }
 
     /// SIGTERM, then the exit code and stderr (the request log).
-    fn stop(mut self) -> (i32, String) {
-        let mut child = self.child.take().unwrap();
-        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-        let status = child.wait().unwrap();
+    fn stop(self) -> (i32, String) {
+        self.terminate();
+        self.wait()
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.as_ref().unwrap().id() as i32
+    }
+
+    /// Send SIGTERM.
+    fn terminate(&self) {
+        unsafe { libc::kill(self.pid(), libc::SIGTERM) };
+    }
+
+    /// Whether the process has not exited yet.
+    fn running(&mut self) -> bool {
+        self.child.as_mut().unwrap().try_wait().unwrap().is_none()
+    }
+
+    /// Wait for the exit: the exit code and stderr (the request log).
+    fn wait(mut self) -> (i32, String) {
+        let status = self.child.take().unwrap().wait().unwrap();
         let log = self.log.take().unwrap().join().unwrap();
         (status.code().unwrap_or(-1), log)
     }
@@ -63,19 +85,7 @@ impl Server {
     fn raw(&self, bytes: &[u8]) -> (u16, String) {
         let mut s = TcpStream::connect(&self.addr).unwrap();
         s.write_all(bytes).unwrap();
-        let mut out = Vec::new();
-        let _ = s.read_to_end(&mut out);
-        let text = String::from_utf8_lossy(&out).into_owned();
-        let status = text
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
+        answer(&mut s)
     }
 
     /// A signed call of `action` with form parameters.
@@ -90,6 +100,14 @@ impl Server {
         params: &[(&str, &str)],
         t: &Tweak,
     ) -> (u16, serde_json::Value) {
+        let (status, body) = self.raw(self.request(key, action, params, t).as_bytes());
+        let json = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body:?}"));
+        (status, json)
+    }
+
+    /// The bytes of a signed request (`connection: close`) of `action` with form
+    /// parameters.
+    fn request(&self, key: &Key, action: &str, params: &[(&str, &str)], t: &Tweak) -> String {
         let body = params
             .iter()
             .map(|(k, v)| format!("{}={}", sign::encode(k), sign::encode(v)))
@@ -141,9 +159,38 @@ impl Server {
             "authorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
             body.len()
         ));
-        let (status, body) = self.raw(req.as_bytes());
-        let json = serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body:?}"));
-        (status, json)
+        req
+    }
+}
+
+/// Everything `stream` sends until it closes, as the status and the body of an HTTP answer
+/// (status 0 when it is not one).
+fn answer(stream: &mut impl Read) -> (u16, String) {
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|t| t.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Wait until `done` (a deadline for a test that would otherwise hang, not a measure).
+#[track_caller]
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -1352,4 +1399,234 @@ fn data_source_shared_rules_through_the_api() {
         env.json(&["datasource", "shares", "fin", "-o", "json"]),
         serde_json::json!([])
     );
+}
+
+/// On PostgreSQL the nonces live in the catalog: one used at a server is refused at
+/// another on the same catalog, and after a restart; a refused replay changes nothing.
+#[test]
+fn on_postgresql_servers_and_restarts_share_the_nonces() {
+    let Some(url) = crate::harness::needs_pg() else {
+        return;
+    };
+    let env = Env::new_on_pg(&url);
+    let root = issue_key(&env, "root");
+    let once = |n: &str| Tweak {
+        nonce: Some(n.into()),
+        ..Tweak::default()
+    };
+    let a = Server::start(&env);
+    let b = Server::start(&env);
+    let (s, v) = a.call_with(&root, "ListProjects", &[], &once("nonce-1"));
+    assert_eq!(s, 200, "{v}");
+    refused(
+        b.call_with(&root, "ListProjects", &[], &once("nonce-1")),
+        400,
+        "SignatureNonceUsed",
+    );
+    // A change replayed at the other server: refused before the action (not a conflict).
+    let (s, v) = b.call_with(&root, "CreateProject", &[("Name", "ops")], &once("nonce-2"));
+    assert_eq!(s, 200, "{v}");
+    let (rows, events) = (env.rows(), env.audit());
+    refused(
+        a.call_with(&root, "CreateProject", &[("Name", "ops")], &once("nonce-2")),
+        400,
+        "SignatureNonceUsed",
+    );
+    assert_eq!((env.rows(), env.audit()), (rows.clone(), events.clone()));
+    // Another key's nonce of the same text is its own.
+    let other = issue_key(&env, "root");
+    let (s, v) = a.call_with(&other, "ListProjects", &[], &once("nonce-1"));
+    assert_eq!(s, 200, "{v}");
+    for server in [a, b] {
+        let (code, log) = server.stop();
+        assert_eq!(code, 0, "{log}");
+    }
+    // A new server remembers what the old ones accepted.
+    let c = Server::start(&env);
+    refused(
+        c.call_with(&root, "ListProjects", &[], &once("nonce-1")),
+        400,
+        "SignatureNonceUsed",
+    );
+    let (s, v) = c.call_with(&root, "ListProjects", &[], &once("nonce-3"));
+    assert_eq!(s, 200, "{v}");
+    let mut stored = env.table_rows("signature_nonce");
+    stored.retain(|r| r.contains(&root.id));
+    assert_eq!(stored.len(), 3, "{stored:?}");
+    let (code, log) = c.stop();
+    assert_eq!(code, 0, "{log}");
+}
+
+/// A client that sends half a request is cut off after the (test-sized) timeout: half the
+/// headers, the connection closed; half the body, 408 RequestTimeout. Others are served
+/// meanwhile, and nothing changes.
+#[test]
+fn a_slow_client_is_cut_off_and_the_others_are_served() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let server = Server::start_adding(&env, &["--client-timeout", "0.5"]);
+    let before = env.rows();
+    let connect = || {
+        let s = TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(120)))
+            .unwrap();
+        s
+    };
+    let mut half_head = connect();
+    half_head
+        .write_all(b"POST / HTTP/1.1\r\nhost: x\r\nx-acs-action: CreateProject\r\n")
+        .unwrap();
+    let request = server.request(
+        &root,
+        "CreateProject",
+        &[("Name", "slow")],
+        &Tweak::default(),
+    );
+    let mut half_body = connect();
+    half_body
+        .write_all(&request.as_bytes()[..request.len() - 3])
+        .unwrap();
+    let (s, v) = server.call(&root, "ListProjects", &[]);
+    assert_eq!(s, 200, "{v}");
+    let (s, body) = answer(&mut half_body);
+    assert_eq!(s, 408, "{body}");
+    assert!(body.contains("\"Code\":\"RequestTimeout\""), "{body}");
+    let (s, body) = answer(&mut half_head);
+    assert!(s == 0 || s == 408, "half the headers: {s} {body}");
+    let (s, v) = server.call(&root, "ListProjects", &[]);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(env.rows(), before);
+    env.run(&["workspace", "show", "slow"])
+        .fails(3, "not found");
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("408 RequestTimeout"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+/// A request in flight when SIGTERM arrives finishes (here: a change waiting for the
+/// catalog's write lock, which the test holds), then the server exits 0. New
+/// connections are refused meanwhile.
+#[test]
+fn a_request_in_flight_at_sigterm_finishes_then_the_server_exits_0() {
+    let env = setup();
+    let root = issue_key(&env, "root");
+    let mut server = Server::start_adding(&env, &["--lock-timeout", "600"]);
+    let tasks = format!("/proc/{}/task", server.pid());
+    let threads = || std::fs::read_dir(&tasks).unwrap().count();
+    let idle = threads();
+    let lock = env.hold_write_lock();
+    let mut in_flight = TcpStream::connect(&server.addr).unwrap();
+    in_flight
+        .write_all(
+            server
+                .request(
+                    &root,
+                    "CreateProject",
+                    &[("Name", "late")],
+                    &Tweak::default(),
+                )
+                .as_bytes(),
+        )
+        .unwrap();
+    // The request has reached the catalog when the server has a thread to run it (tokio's
+    // blocking pool starts its first on first use), which then waits for the lock.
+    wait_until("the request runs", || threads() > idle);
+    server.terminate();
+    wait_until("the listener is closed", || {
+        TcpStream::connect(&server.addr).is_err()
+    });
+    assert!(
+        server.running(),
+        "the server waits for the request in flight"
+    );
+    drop(lock);
+    let (s, body) = answer(&mut in_flight);
+    assert_eq!(s, 200, "{body}");
+    assert!(body.contains("\"ProjectId\""), "{body}");
+    let (code, log) = server.wait();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(log.contains("\"CreateProject\""), "{log}");
+    env.run(&["workspace", "show", "late"]).ok();
+}
+
+/// `--tls-cert/--tls-key` with a throwaway certificate: a client that trusts it gets
+/// answers; plain HTTP to the TLS port is closed without one, and the server goes on.
+#[test]
+#[allow(clippy::print_stderr)] // the visible note of a skipped test
+fn tls_end_to_end() {
+    let env = setup();
+    let (cert, key) = (env.path().join("cert.pem"), env.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .args(["-addext", "extendedKeyUsage=serverAuth"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output();
+    if !made.as_ref().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: tls_end_to_end needs openssl to make a certificate: {made:?}");
+        return;
+    }
+    let root = issue_key(&env, "root");
+    let server = Server::start_adding(
+        &env,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let config = {
+        use rustls::pki_types::pem::PemObject;
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(rustls::pki_types::CertificateDer::from_pem_file(&cert).unwrap())
+            .unwrap();
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        std::sync::Arc::new(
+            rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(roots)
+                .with_no_client_auth(),
+        )
+    };
+    let tls_call = |action: &str| {
+        let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+        let conn = rustls::ClientConnection::new(config.clone(), name).unwrap();
+        let mut stream = rustls::StreamOwned::new(conn, TcpStream::connect(&server.addr).unwrap());
+        stream
+            .write_all(
+                server
+                    .request(&root, action, &[], &Tweak::default())
+                    .as_bytes(),
+            )
+            .unwrap();
+        answer(&mut stream)
+    };
+    let (s, body) = tls_call("ListProjects");
+    assert_eq!(s, 200, "{body}");
+    assert!(body.contains("\"PagingInfo\""), "{body}");
+    // Plain HTTP to the TLS port: no HTTP answer, the connection closed.
+    let (s, body) = server.raw(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    assert_eq!((s, body.as_str()), (0, ""));
+    let (s, body) = tls_call("ListProjects");
+    assert_eq!(s, 200, "the server goes on: {body}");
+    let (code, log) = server.stop();
+    assert_eq!(code, 0, "{log}");
+    assert!(!log.contains("panicked"), "{log}");
 }

@@ -49,8 +49,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
-    include_str!("migrations/0007_custom_roles.sql"),
-    include_str!("migrations/0009_datasource_share.sql"),
+    include_str!("migrations/0006_custom_roles.sql"),
+    include_str!("migrations/0007_signature_nonces.sql"),
+    include_str!("migrations/0008_datasource_share.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -76,6 +77,7 @@ const TABLES: &[&str] = &[
     "member",
     "principal",
     "resource_group",
+    "signature_nonce",
     "tenant",
     "workspace",
     "workspace_tag",
@@ -410,6 +412,12 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Whether the connection is gone (the server restarted, the backend was terminated,
+    /// the network cut it): a long-lived holder (`serve`'s pool) opens a new one.
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     /// Open an existing catalog: connect, and check its schema version (never migrating:
     /// an older schema is exit 7 with the hint `dwctl catalog migrate`).
     pub fn open(t: &Target, lock_timeout: Duration) -> Result<Catalog> {
@@ -602,6 +610,10 @@ impl store::Catalog for Catalog {
 
     fn read(&mut self) -> Result<Box<dyn store::Tx + '_>> {
         Ok(Box::new(self.begin_read()?))
+    }
+
+    fn remember_nonce(&mut self, key_id: &str, nonce: &str, ttl: Duration) -> Result<bool> {
+        Catalog::remember_nonce(self, key_id, nonce, ttl)
     }
 }
 
@@ -982,6 +994,30 @@ mod tests {
     }
 
     #[test]
+    fn a_terminated_connection_says_it_is_closed() {
+        let Some(mut s) = testing::schema("a_terminated_connection_says_it_is_closed") else {
+            return;
+        };
+        let cat = s.catalog.as_mut().unwrap();
+        assert!(!cat.is_closed());
+        let pid: i32 = cat
+            .client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .unwrap()
+            .get(0);
+        let mut other = connect(&s.target, None).unwrap();
+        other
+            .execute("SELECT pg_terminate_backend($1)", &[&pid])
+            .unwrap();
+        // The client learns it at its next use: that use fails, as a lost connection.
+        let e = store::Catalog::read(cat)
+            .and_then(|tx| tx.tenant().map(|_| ()))
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Catalog, "{e}");
+        assert!(cat.is_closed());
+    }
+
+    #[test]
     fn an_older_schema_is_not_migrated_by_opening() {
         let Some(mut s) = testing::schema("an_older_schema_is_not_migrated_by_opening") else {
             return;
@@ -995,8 +1031,8 @@ mod tests {
                 "UPDATE dwctl_meta SET value = 1 WHERE key = 'schema_version'; \
                  DROP INDEX audit_by_actor, audit_by_actor_id, audit_by_action, workspace_tag_by_value, principal_account, principal_db_role; \
                  DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq', 'custom_role_seq'); \
-                 DROP TABLE access_key; \
-                 DROP TABLE custom_role; \
+                 DROP TABLE access_key, signature_nonce; \
+                 DROP TABLE datasource_share, custom_role; \
                  ALTER TABLE principal DROP COLUMN db_role",
             )
             .unwrap();

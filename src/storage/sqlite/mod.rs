@@ -37,8 +37,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_lasting_ids.sql"),
     include_str!("migrations/0004_access_keys.sql"),
     include_str!("migrations/0005_db_role.sql"),
-    include_str!("migrations/0007_custom_roles.sql"),
-    include_str!("migrations/0009_datasource_share.sql"),
+    include_str!("migrations/0006_custom_roles.sql"),
+    include_str!("migrations/0007_signature_nonces.sql"),
+    include_str!("migrations/0008_datasource_share.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -272,6 +273,7 @@ const TABLES: &[&str] = &[
     "member",
     "principal",
     "resource_group",
+    "signature_nonce",
     "tenant",
     "workspace",
     "workspace_tag",
@@ -494,6 +496,10 @@ impl store::Catalog for Catalog {
 
     fn read(&mut self) -> Result<Box<dyn store::Tx + '_>> {
         Ok(Box::new(Catalog::read(self)?))
+    }
+
+    fn remember_nonce(&mut self, key_id: &str, nonce: &str, ttl: Duration) -> Result<bool> {
+        Catalog::remember_nonce(self, key_id, nonce, ttl)
     }
 }
 

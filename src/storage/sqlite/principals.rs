@@ -11,9 +11,10 @@ use crate::storage::rows::{principal_row, tenant_row, PRINCIPAL_COLS};
 
 impl PrincipalStore for Tx<'_> {
     fn tenant(&self) -> Result<Tenant> {
+        // Cached: every transaction reads it first (a server's, on every request).
         let row = self
             .conn
-            .prepare("SELECT account_id, region, created_at FROM tenant WHERE singleton = 1")
+            .prepare_cached("SELECT account_id, region, created_at FROM tenant WHERE singleton = 1")
             .and_then(|mut st| {
                 let mut rows = st.query([])?;
                 Ok(rows.next()?.map(tenant_row))

@@ -1,5 +1,5 @@
 -- dwctl catalog on PostgreSQL: data sources shared across workspaces (issue 16, part 2),
--- SQLite's 0009_datasource_share. Never edit or reorder an applied migration: add a new
+-- SQLite's 0008_datasource_share. Never edit or reorder an applied migration: add a new
 -- file.
 CREATE TABLE datasource_share (
     id            BIGINT PRIMARY KEY,

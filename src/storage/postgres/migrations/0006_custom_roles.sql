@@ -1,4 +1,4 @@
--- dwctl catalog on PostgreSQL: SQLite's 0007_custom_roles.sql, custom workspace roles
+-- dwctl catalog on PostgreSQL: SQLite's 0006_custom_roles.sql, custom workspace roles
 -- (issue 16). Ids come from dwctl_meta's custom_role_seq (never reused, as SQLite's
 -- AUTOINCREMENT); the code is `base_role_ID`. Names are unique per workspace, compared
 -- in lower case (names are ASCII). Never edit or reorder an applied migration: add a new
