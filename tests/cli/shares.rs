@@ -68,6 +68,20 @@ fn setup() -> Env {
     env
 }
 
+/// The events from the `from`th on: (action, target, the `because` of its details).
+fn events_since(env: &Env, from: usize) -> Vec<(String, Option<String>, Option<String>)> {
+    env.events()[from..]
+        .iter()
+        .map(|e| {
+            (
+                e.action.clone(),
+                e.target.clone(),
+                e.details["because"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
 fn names_in(env: &Env, ws: &str, actor: &str) -> Vec<(String, Value)> {
     env.json(&["datasource", "list", ws, "--as", actor, "-o", "json"])
         .as_array()
@@ -598,18 +612,7 @@ fn a_share_to_a_user_goes_when_the_user_leaves_the_target_with_its_event() {
     ] {
         env.run(args).ok();
     }
-    let actions = |from: usize| -> Vec<(String, Option<String>, Option<String>)> {
-        env.events()[from..]
-            .iter()
-            .map(|e| {
-                (
-                    e.action.clone(),
-                    e.target.clone(),
-                    e.details["because"].as_str().map(str::to_string),
-                )
-            })
-            .collect()
-    };
+    let actions = |from: usize| events_since(&env, from);
     let rules = |env: &Env| -> Vec<String> {
         env.json(&["datasource", "shares", "fin_ws", "-o", "json"])
             .as_array()
@@ -854,24 +857,16 @@ fn apply_prune_removing_a_shared_data_source_removes_its_rules_with_events() {
     std::fs::write(file, &m).unwrap();
     let before = env.events().len();
     env.run(&["apply", "--file", file, "--prune", "--yes"]).ok();
-    let acts: Vec<(String, Option<String>)> = env.events()[before..]
-        .iter()
-        .filter(|e| e.action.starts_with("datasource."))
-        .map(|e| {
-            (
-                e.action.clone(),
-                e.details["because"].as_str().map(str::to_string),
-            )
-        })
-        .collect();
+    let s = |v: &str| Some(v.to_string());
     assert_eq!(
-        acts,
+        events_since(&env, before),
         [
             (
-                "datasource.unshare".to_string(),
-                Some("datasource.remove".to_string())
+                "datasource.unshare".into(),
+                s("orders"),
+                s("datasource.remove")
             ),
-            ("datasource.remove".to_string(), None),
+            ("datasource.remove".into(), s("orders"), None),
         ]
     );
     assert_eq!(
