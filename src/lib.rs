@@ -418,6 +418,7 @@ fn member(ctx: &mut commands::Ctx, c: cli::MemberCommand) -> anyhow::Result<()> 
                 workspace: a.workspace,
                 user: a.user,
                 roles: a.roles,
+                expires: a.expires,
                 if_not_exists: a.if_not_exists,
                 dry_run: a.dry_run,
             },
@@ -434,6 +435,10 @@ fn member(ctx: &mut commands::Ctx, c: cli::MemberCommand) -> anyhow::Result<()> 
             a.dry_run,
         ),
         C::Remove(a) => member::remove(ctx, &a.workspace, &a.user, a.if_exists, a.dry_run),
+        C::Update(a) => member::update(ctx, &a.workspace, &a.user, a.expires, a.dry_run),
+        C::Suspend(a) => member::suspend(ctx, &a.workspace, &a.user, true, a.dry_run),
+        C::Resume(a) => member::suspend(ctx, &a.workspace, &a.user, false, a.dry_run),
+        C::Prune(a) => member::prune(ctx, a.workspace.as_ref(), a.dry_run),
     }
 }
 

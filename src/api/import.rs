@@ -33,7 +33,7 @@ use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::types::{self, ConnMode, TypeSpec, REDACTED};
 use crate::model::{
     named, parse_principal_id, parse_tag_key, parse_tag_value, DisplayName, Env, GroupName,
-    ObjectName, PrincipalName, Warning, WorkspaceName, MAX_TAGS,
+    MemberStatus, ObjectName, PrincipalName, Warning, WorkspaceName, MAX_TAGS,
 };
 
 use super::convert;
@@ -811,10 +811,9 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                 None => *unknown_roles.entry(code.to_string()).or_default() += 1,
             }
         }
-        if m.status
-            .as_deref()
-            .is_some_and(|s| !s.eq_ignore_ascii_case("Normal"))
-        {
+        let status = m.status.as_deref().unwrap_or("Normal");
+        let suspended = status.eq_ignore_ascii_case("Forbidden");
+        if !suspended && !status.eq_ignore_ascii_case("Normal") {
             w.push(
                 UNMAPPED,
                 format!(
@@ -839,6 +838,8 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
             .or_insert(MemberDecl {
                 user: name,
                 roles: roles.into(),
+                expires: None,
+                status: suspended.then(|| MemberStatus::Suspended.to_string()),
             });
     }
     for (code, n) in &unknown_roles {
@@ -1385,6 +1386,31 @@ mod tests {
             PropValue::Env("DWCTL_SECRET_FIN__WS_PG_PROD_PASSWORD".into())
         );
         assert_eq!(out.account.as_deref(), Some("1111111111111111"));
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    }
+
+    #[test]
+    fn a_forbidden_member_is_imported_suspended() {
+        let out = to_manifest(vec![
+            response(
+                "p.json",
+                None,
+                json!({"Project": {"Id": 7, "Name": "fin_ws", "Owner": "1111111111111111", "Status": "Available"}}),
+            ),
+            response(
+                "m.json",
+                None,
+                json!({"ProjectMember": {"ProjectId": 7, "UserId": "22", "UserName": "ann",
+                    "Roles": [{"Code": "role_project_dev", "Type": "System"}], "Status": "Forbidden"}}),
+            ),
+        ])
+        .unwrap();
+        let m = &out.manifest.workspace[0].member[0];
+        assert_eq!(
+            (m.user.as_str(), m.status.as_deref()),
+            ("ann", Some("suspended"))
+        );
+        assert_eq!(m.expires, None);
         assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     }
 

@@ -14,7 +14,7 @@ use std::cell::Cell;
 
 use crate::domain::policy::{Capability, Right};
 use crate::model::audit::Anchor;
-use crate::model::clock::Timestamp;
+use crate::model::clock::{Expiry, Timestamp};
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{DurationUnit, GroupType, Payment};
 use crate::model::roles::{RoleCode, RoleSet};
@@ -95,6 +95,8 @@ parsers! {
     compute_name -> ObjectName = |s| ObjectName::parse(s, "compute resource"), |s: &str| ObjectName::from_stored(same(s));
     /// A data source's name.
     datasource_name -> ObjectName = |s| ObjectName::parse(s, "data source"), |s: &str| ObjectName::from_stored(same(s));
+    /// When a membership expires: a date, an RFC 3339 time, or a duration from now.
+    expiry -> Expiry = Expiry::parse, |_| Expiry::After(1);
     /// One role, by code or alias.
     role -> RoleCode = RoleCode::parse, |_| RoleCode::ALL[0];
     /// A right or a capability (`access who-can`).

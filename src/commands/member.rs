@@ -1,6 +1,7 @@
 use super::{Ctx, OutputError};
 use crate::domain::member::{self, RoleChange};
 use crate::domain::policy::Action;
+use crate::model::clock::Expiry;
 use crate::model::error::Error;
 use crate::model::roles::RoleSet;
 use crate::model::{Member, WorkspaceName};
@@ -34,6 +35,7 @@ pub struct Add {
     /// A principal's name or id.
     pub user: String,
     pub roles: Vec<RoleSet>,
+    pub expires: Option<Expiry>,
     pub if_not_exists: bool,
     pub dry_run: bool,
 }
@@ -51,7 +53,7 @@ pub fn add(ctx: &mut Ctx, a: Add) -> anyhow::Result<()> {
             .into());
     }
     let done = ctx.write(a.dry_run, |s| {
-        member::add(s, &name, &a.user, roles, a.if_not_exists)
+        member::add(s, &name, &a.user, roles, a.expires, a.if_not_exists)
     })?;
     let msg = if done.value.changed {
         format!(
@@ -139,6 +141,84 @@ pub fn remove(
         |m| format!("Removed {} from {name}.", m.user),
         &format!("{user} is not a member of {name}."),
     )
+}
+
+/// `member update`: `expires` `None` is `--no-expiry`.
+pub fn update(
+    ctx: &mut Ctx,
+    name: &WorkspaceName,
+    user: &str,
+    expires: Option<Expiry>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| member::update(s, name, user, expires))?;
+    let m = &done.value.value;
+    let msg = match m.expires_at {
+        Some(at) => format!("{} expires in {name} at {at}.", m.user),
+        None => format!("{} never expires in {name}.", m.user),
+    };
+    ctx.print_mutation(Action::MemberUpdate.name(), dry_run, done, &msg)
+}
+
+/// `member suspend` (`suspend`) and `member resume`.
+pub fn suspend(
+    ctx: &mut Ctx,
+    name: &WorkspaceName,
+    user: &str,
+    suspend: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let done = ctx.write(dry_run, |s| member::suspend(s, name, user, suspend))?;
+    let m = &done.value.value;
+    let msg = match (suspend, done.value.changed) {
+        (true, true) => format!(
+            "Suspended {} in {name}: it keeps its roles but is granted nothing.",
+            m.user
+        ),
+        (true, false) => format!("{} is already suspended in {name}.", m.user),
+        (false, true) => format!("Resumed {} in {name}.", m.user),
+        (false, false) => format!("{} is not suspended in {name}.", m.user),
+    };
+    let action = if suspend {
+        Action::MemberSuspend
+    } else {
+        Action::MemberResume
+    };
+    ctx.print_mutation(action.name(), dry_run, done, &msg)
+}
+
+/// `member prune --expired [W]`: asks first (the memberships and their roles are gone).
+pub fn prune(ctx: &mut Ctx, name: Option<&WorkspaceName>, dry_run: bool) -> anyhow::Result<()> {
+    let done = ctx.confirmed_write(
+        dry_run,
+        |settings, gone: &Vec<Member>| {
+            let list: Vec<String> = gone
+                .iter()
+                .map(|m| format!("{} in {}", m.user, m.workspace))
+                .collect();
+            prompt::confirm(
+                settings,
+                &format!(
+                    "Remove {} expired {} ({})?",
+                    gone.len(),
+                    if gone.len() == 1 {
+                        "membership"
+                    } else {
+                        "memberships"
+                    },
+                    list.join(", ")
+                ),
+            )
+        },
+        |s| member::prune(s, name),
+    )?;
+    let n = done.value.value.len();
+    let msg = match n {
+        0 => "No expired membership to prune.".to_string(),
+        1 => "Pruned 1 expired membership.".to_string(),
+        n => format!("Pruned {n} expired memberships."),
+    };
+    ctx.print_mutation(Action::MemberPrune.name(), dry_run, done, &msg)
 }
 
 /// The roles of every `--role` (each may list several).

@@ -81,7 +81,7 @@ pub fn show_user(s: &mut Session, name_or_id: &str) -> Result<PrincipalView> {
     let p = principal::find(s, name_or_id)?;
     let seen = seen_by_actor(s)?;
     let mut memberships = Vec::new();
-    for (ws, _) in s.tx().roles_everywhere(p.pk)? {
+    for (ws, _) in s.tx().memberships_everywhere(p.pk)? {
         if seen.as_ref().is_some_and(|ids| !ids.contains_key(&ws)) {
             continue;
         }
@@ -110,7 +110,8 @@ fn seen_by_actor(s: &mut Session) -> Result<Option<HashMap<i64, RoleSet>>> {
         return Ok(None);
     }
     let mut seen = HashMap::new();
-    for (ws, roles) in s.tx().roles_everywhere(s.actor.pk)? {
+    // What the actor's memberships grant now (expired and suspended ones: nothing).
+    for (ws, roles) in admit::roles_everywhere(s)? {
         let g = admit::grants_in(s, ws, &roles)?;
         if policy::can_see(&s.actor, g) {
             seen.insert(ws, roles);
@@ -181,8 +182,11 @@ pub fn who_can(
         // The workspace's custom roles, read once: what each membership grants is
         // `policy::grants` of its roles and these.
         let custom = s.custom_roles(w.id)?;
+        let now = s.now;
         s.tx().for_each_member(w.id, &mut |m| {
-            let through = what.through(&m.roles, &custom).join(", ");
+            // A suspended or expired membership grants nothing: not listed.
+            let roles = policy::granted(&m.membership(), now);
+            let through = what.through(&roles, &custom).join(", ");
             if through.is_empty() {
                 return Ok(());
             }

@@ -5,6 +5,8 @@
 //! audit event), the target is found, the attempt is declared again under the stored
 //! names, then the right and then the workspace's state are checked.
 
+use std::collections::HashMap;
+
 use super::policy::{self, Action, Grants, Needs, Requires, Right};
 use super::session::Session;
 use crate::model::error::{Error, Result};
@@ -134,13 +136,20 @@ pub fn require_tenant(s: &Session, action: Action) -> Result<()> {
 pub fn visible(s: &mut Session, name: &WorkspaceName) -> Result<(Workspace, Grants)> {
     let found = s.tx().workspace(name.as_str())?;
     if let Some(w) = found {
-        let roles = s.tx().roles_in(w.id, s.actor.pk)?;
+        let roles = roles_in(s, w.id)?;
         let grants = grants_in(s, w.id, &roles)?;
         if policy::can_see(&s.actor, grants) {
             return Ok((w, grants));
         }
     }
     Err(not_found(name))
+}
+
+/// What the actor's membership of workspace `id` grants now ([`policy::granted`]: an
+/// expired or suspended membership grants nothing); empty when not a member.
+pub fn roles_in(s: &Session, id: i64) -> Result<RoleSet> {
+    let m = s.tx().membership(id, s.actor.pk)?;
+    Ok(m.map_or_else(RoleSet::empty, |m| policy::granted(&m, s.now)))
 }
 
 /// What holding `roles` in workspace `ws` grants ([`policy::grants`]): the workspace's
@@ -153,14 +162,26 @@ pub fn grants_in(s: &mut Session, ws: i64, roles: &RoleSet) -> Result<Grants> {
     Ok(policy::grants(roles, &custom))
 }
 
-/// What the actor's memberships grant, by workspace id ([`grants_in`] for each).
-pub fn grants_everywhere(s: &mut Session) -> Result<std::collections::HashMap<i64, Grants>> {
-    let mut out = std::collections::HashMap::new();
-    for (ws, roles) in s.tx().roles_everywhere(s.actor.pk)? {
+/// What the actor's memberships grant now, by workspace id ([`policy::granted`], then
+/// [`grants_in`] for each); a membership that grants nothing (expired, suspended) is
+/// left out.
+pub fn grants_everywhere(s: &mut Session) -> Result<HashMap<i64, Grants>> {
+    let mut out = HashMap::new();
+    for (ws, roles) in roles_everywhere(s)? {
         let g = grants_in(s, ws, &roles)?;
         out.insert(ws, g);
     }
     Ok(out)
+}
+
+/// [`roles_in`] for every workspace where the actor's membership grants something now.
+pub fn roles_everywhere(s: &Session) -> Result<HashMap<i64, RoleSet>> {
+    let all = s.tx().memberships_everywhere(s.actor.pk)?;
+    Ok(all
+        .into_iter()
+        .map(|(id, m)| (id, policy::granted(&m, s.now)))
+        .filter(|(_, roles)| !roles.is_empty())
+        .collect())
 }
 
 pub fn not_found(name: &WorkspaceName) -> Error {

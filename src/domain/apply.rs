@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::member::{self, RoleChange};
+use super::member::{self, AccessChange, RoleChange};
 use super::policy::{self, Action, Grants};
 use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, GroupUpdate, NewGroup};
@@ -24,15 +24,16 @@ use crate::manifest::{
     NO_DEFAULT_RESOURCE_GROUP,
 };
 use crate::model::api_datasource::{api_env, ENV_TYPE};
+use crate::model::clock::{Expiry, Timestamp};
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{is_group_id, DurationUnit, GroupType, Payment};
 use crate::model::resources::{AsCompute, AsSource, Connection};
-use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::roles::RoleCode;
 use crate::model::types::{self, resolve_type, ConnMode, Properties};
 use crate::model::{
     named, parse_db_role, parse_principal_id, parse_tag_key, parse_tag_value, shown, DisplayName,
-    Env, GroupName, Mode, ObjectName, Principal, PrincipalDisplayName, PrincipalKind,
-    PrincipalName, Remark, SodPolicy, Status, Workspace, WorkspaceName,
+    Env, GroupName, MemberStatus, Membership, Mode, ObjectName, Principal, PrincipalDisplayName,
+    PrincipalKind, PrincipalName, Remark, SodPolicy, Status, Workspace, WorkspaceName,
 };
 
 /// What a change of a plan does to its object; written `create`, `update`, `delete`.
@@ -834,7 +835,7 @@ impl Applier<'_, '_, '_> {
         // the manifest would create it, and that create is refused as for a new name.
         let existing = match self.s.tx().workspace(&ws)? {
             Some(w) => {
-                let roles = self.s.tx().roles_in(w.id, self.s.actor.pk)?;
+                let roles = super::admit::roles_in(self.s, w.id)?;
                 let grants = super::admit::grants_in(self.s, w.id, &roles)?;
                 policy::can_see(&self.s.actor, grants).then_some(w)
             }
@@ -1218,12 +1219,12 @@ impl Applier<'_, '_, '_> {
     /// the member rules read (status, mode, policies) as it is.
     fn members(&mut self, w: &Workspace, ws: &WorkspaceName, decls: &[MemberDecl]) -> Result<()> {
         // The members before, by principal key, and whether the manifest names them.
-        let mut have: HashMap<i64, (RoleSet, bool)> = self
+        let mut have: HashMap<i64, (Membership, bool)> = self
             .s
             .tx()
-            .member_roles(w.id)?
+            .memberships(w.id)?
             .into_iter()
-            .map(|(pk, roles)| (pk, (roles, false)))
+            .map(|(pk, m)| (pk, (m, false)))
             .collect();
         // The workspace as the actor sees it and the actor's roles there, looked up by the
         // first member added and again after any change to the actor's own membership.
@@ -1250,6 +1251,7 @@ impl Applier<'_, '_, '_> {
                 )
                 .within(what()));
             }
+            let (status, expires_at) = member_access(d).map_err(|e| e.within(what()))?;
             let p = self.principal_named(&d.user)?;
             match p.as_ref().and_then(|p| have.get_mut(&p.pk)) {
                 None => {
@@ -1260,7 +1262,12 @@ impl Applier<'_, '_, '_> {
                             None => workspace::visible(s, ws)?,
                         };
                         let p = p.ok_or_else(|| principal::not_found(&d.user))?;
-                        member::add_to(s, &w, actor_roles, &p, roles, false)?;
+                        let m = Membership {
+                            roles,
+                            status,
+                            expires_at,
+                        };
+                        member::add_to(s, &w, actor_roles, &p, m, false)?;
                         if p.pk != actor {
                             seen = Some((w, actor_roles));
                         }
@@ -1277,20 +1284,40 @@ impl Applier<'_, '_, '_> {
                 }
                 Some((before, named_here)) => {
                     *named_here = true;
-                    if *before != roles {
-                        if p.is_some_and(|p| p.pk == actor) {
-                            seen = None;
-                        }
+                    let before = before.clone();
+                    let mut fields = Vec::new();
+                    if p.is_some_and(|p| p.pk == actor) {
+                        seen = None;
+                    }
+                    if before.roles != roles {
                         self.step(&format!("~ {}", what()), |s| {
                             member::change_roles(s, ws, &d.user, &RoleChange::Set(roles))
                         })?;
+                        fields.push("roles".to_string());
+                    }
+                    let change = AccessChange {
+                        status: (before.status != status).then_some(status),
+                        expires_at: (before.expires_at != expires_at).then_some(expires_at),
+                    };
+                    if change.status.is_some() || change.expires_at.is_some() {
+                        self.step(&format!("~ {}", what()), |s| {
+                            member::change_access(s, ws, &d.user, change)
+                        })?;
+                        if change.expires_at.is_some() {
+                            fields.push("expires".to_string());
+                        }
+                        if change.status.is_some() {
+                            fields.push("status".to_string());
+                        }
+                    }
+                    if !fields.is_empty() {
                         self.changes.push(
                             Op::Update,
                             "member",
                             Some(ws.as_str()),
                             &d.user,
                             None,
-                            vec!["roles".into()],
+                            fields,
                         );
                     }
                 }
@@ -1301,7 +1328,7 @@ impl Applier<'_, '_, '_> {
             // In the order `member list` shows them.
             let mut gone: Vec<String> = Vec::new();
             for (pk, (roles, named_here)) in &have {
-                if *named_here || roles.contains(RoleCode::Owner) {
+                if *named_here || roles.roles.contains(RoleCode::Owner) {
                     continue;
                 }
                 let p = self
@@ -1806,9 +1833,9 @@ pub fn export(
         for w in &workspaces {
             let owners: HashSet<i64> = s
                 .tx()
-                .member_roles(w.id)?
+                .memberships(w.id)?
                 .into_iter()
-                .filter(|(_, roles)| roles.contains(RoleCode::Owner))
+                .filter(|(_, m)| m.roles.contains(RoleCode::Owner))
                 .map(|(pk, _)| pk)
                 .collect();
             for p in s.tx().member_principals(w.id)? {
@@ -1848,6 +1875,8 @@ pub fn export(
             out.item(Item::Member(&MemberDecl {
                 user: m.user.to_string(),
                 roles: m.roles.into(),
+                expires: m.expires_at.map(|t| t.to_string()),
+                status: (m.status != MemberStatus::Normal).then(|| m.status.to_string()),
             }))
         })?;
         out.item(Item::WorkspaceClose(&d))?;
@@ -1903,10 +1932,34 @@ fn group_decl(g: crate::model::resource_group::ResourceGroup) -> ResourceGroupDe
     }
 }
 
+/// A manifest member's status and expiry: no `status` is `normal`, no `expires` none. An
+/// expiry already past is taken as written (it grants nothing; `export` writes expired
+/// memberships until they are pruned).
+fn member_access(d: &MemberDecl) -> Result<(MemberStatus, Option<Timestamp>)> {
+    let status = match &d.status {
+        Some(s) => MemberStatus::parse(s).map_err(|e| e.within("status"))?,
+        None => MemberStatus::Normal,
+    };
+    let expires_at = match &d.expires {
+        Some(s) => match Expiry::parse(s).map_err(|e| e.within("expires"))? {
+            Expiry::At(t) => Some(t),
+            Expiry::After(_) => {
+                return Err(Error::invalid(format!(
+                    "expires {}: a manifest takes a date or a time, not a duration",
+                    crate::model::text::shown(s)
+                ))
+                .with_hint("write the instant, e.g. expires = \"2026-12-31\""))
+            }
+        },
+        None => None,
+    };
+    Ok((status, expires_at))
+}
+
 /// One workspace as the manifest declares it, as far as the actor may read it, but for its
 /// members, which [`export`] hands over one at a time.
 fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
-    let roles = s.tx().roles_in(w.id, s.actor.pk)?;
+    let roles = super::admit::roles_in(s, w.id)?;
     let grants = super::admit::grants_in(s, w.id, &roles)?;
     let read = super::policy::has_right(&s.actor, grants, super::policy::Right::ReadProperties);
     let mut d = WorkspaceDecl {

@@ -24,6 +24,12 @@
 //!   properties in the workspace (permissions.md 4); others learn only that they are equal.
 //! - DW009 gives one finding per bound group (object: the group), each with its own unbind.
 //! - DW010 counts only principals of kind `ram-user`, and applies to disabled workspaces too.
+//! - DW010 counts what a membership grants now: a suspended or expired admin is none.
+//! - DW011 (info): a membership that expires within 7 days (after now, at most 7 days
+//!   from now); DW012 (warning): one that has expired and is not pruned. The object is
+//!   the member's principal name.
+//! - DW013: the workspace's `created_by` is not the account's name (the object is the
+//!   workspace), whatever its status but the recycle bin (never checked).
 //! - DW014 is reported in the basic-mode workspace that receives the share (object: the
 //!   data source's name), whoever may see the source.
 //! - Order: by workspace (tenant-level findings, whose workspace is null, first), then
@@ -37,6 +43,7 @@ use super::session::Session;
 use super::store::ShareFilter;
 use super::types::location::location;
 use super::workspace::{self, ListFilter};
+use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::resources::{Compute, DataSource};
 use crate::model::roles::RoleCode;
@@ -52,13 +59,14 @@ str_enum!(
     Rule, "rule" {
     Dw001 => "DW001", Dw002 => "DW002", Dw003 => "DW003", Dw004 => "DW004", Dw005 => "DW005",
     Dw006 => "DW006", Dw007 => "DW007", Dw008 => "DW008", Dw009 => "DW009", Dw010 => "DW010",
+    Dw011 => "DW011", Dw012 => "DW012", Dw013 => "DW013",
     Dw014 => "DW014",
 });
 
 impl Rule {
     pub fn severity(self) -> Severity {
         match self {
-            Rule::Dw008 | Rule::Dw009 | Rule::Dw010 => Severity::Info,
+            Rule::Dw008 | Rule::Dw009 | Rule::Dw010 | Rule::Dw011 => Severity::Info,
             _ => Severity::Warning,
         }
     }
@@ -88,6 +96,9 @@ pub struct Plan {
     /// What could not be looked at (a named workspace in the recycle bin).
     pub warnings: Vec<Warning>,
 }
+
+/// DW011: a membership expiring within this many days.
+pub const EXPIRING_DAYS: i64 = 7;
 
 /// The generic words of DW004.
 const GENERIC_WORDS: [&str; 10] = [
@@ -221,6 +232,7 @@ fn check_workspace(
 ) -> Result<()> {
     let computes = s.tx().computes(w.id, None)?;
     let datasources = s.tx().datasources(w.id, None)?;
+    let account = s.tx().account()?.name.to_string();
     let can_read = policy::has_right(&s.actor, roles, Right::ReadProperties);
     let mut f = Findings { w, out };
     let ws = &w.name;
@@ -265,10 +277,29 @@ fn check_workspace(
     // The members go by one at a time: a workspace of the whole tenant's 200,000 is
     // never held (issue 17); what is kept is its findings and whether one is a RAM admin.
     let mut ram_admin = false;
+    let now = s.now;
+    let soon = now.plus_days(EXPIRING_DAYS).unwrap_or(Timestamp::MAX);
     // Custom roles count as Develop or O&M by their capabilities (read once).
     let custom = s.custom_roles(w.id)?;
     s.tx().for_each_member(w.id, &mut |m| {
-        ram_admin |= m.kind == PrincipalKind::RamUser && m.roles.contains(RoleCode::Admin);
+        // What the membership grants now: a suspended or expired admin is none.
+        let granted = policy::granted(&m.membership(), now);
+        ram_admin |= m.kind == PrincipalKind::RamUser && granted.contains(RoleCode::Admin);
+        match m.expires_at {
+            Some(at) if at <= now => f.push(
+                Rule::Dw012,
+                m.user.as_str(),
+                format!("the membership of {} in {ws} expired at {at} and grants nothing, but is still listed", m.user),
+                format!("prune it: dwctl member prune --expired {ws} (or extend it: dwctl member update {ws} {} --expires DATE)", m.user),
+            ),
+            Some(at) if at <= soon => f.push(
+                Rule::Dw011,
+                m.user.as_str(),
+                format!("the membership of {} in {ws} expires at {at}, within {EXPIRING_DAYS} days", m.user),
+                format!("extend it if it is still needed: dwctl member update {ws} {} --expires DATE (or --no-expiry)", m.user),
+            ),
+            _ => {}
+        }
         if m.roles.contains(RoleCode::Dev) && m.roles.contains(RoleCode::Pe) {
             f.push(
                 Rule::Dw003,
@@ -337,6 +368,15 @@ fn check_workspace(
                 format!("release it: dwctl resourcegroup unbind {g} {ws} (or enable the workspace again: dwctl workspace enable {ws})"),
             );
         }
+    }
+
+    if w.created_by != account {
+        f.push(
+            Rule::Dw013,
+            ws.as_str(),
+            format!("{ws} was created by {}, not by the Alibaba Cloud account ({account}): workspaces should be created by the account", w.created_by),
+            format!("the creator cannot change: create workspaces as the account (dwctl --as {account} workspace create NAME), and keep RAM users as their administrators (dwctl member add WORKSPACE USER --role admin)"),
+        );
     }
 
     if !ram_admin {
@@ -551,9 +591,10 @@ mod tests {
             .filter(|r| r.severity() == Severity::Info)
             .map(|r| r.as_str())
             .collect();
-        assert_eq!(info, ["DW008", "DW009", "DW010"]);
-        assert_eq!(Rule::ALL.len(), 11);
-        assert!(Rule::Dw009 < Rule::Dw010 && Rule::Dw010 < Rule::Dw014);
+        assert_eq!(info, ["DW008", "DW009", "DW010", "DW011"]);
+        assert_eq!(Rule::ALL.len(), 14);
+        assert!(Rule::Dw009 < Rule::Dw010 && Rule::Dw010 < Rule::Dw011);
+        assert!(Rule::Dw012 < Rule::Dw013 && Rule::Dw013 < Rule::Dw014);
     }
 
     #[test]

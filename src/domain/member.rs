@@ -5,11 +5,12 @@ use super::policy::{self, Action, Grants};
 use super::principal;
 use super::roles;
 use super::session::{Outcome, Session};
+use crate::model::clock::{Expiry, Timestamp};
 use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::words;
 use crate::model::{
-    Member, MemberStatus, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName,
+    Member, MemberStatus, Membership, Mode, Principal, SodPolicy, Warning, Workspace, WorkspaceName,
 };
 
 /// A member's target in the audit log is its principal.
@@ -159,11 +160,18 @@ pub fn add(
     ws: &WorkspaceName,
     user: &str,
     roles: RoleSet,
+    expires: Option<Expiry>,
     if_not_exists: bool,
 ) -> Result<Outcome<Member>> {
     let (w, actor_grants) = admit::see(s, Action::MemberAdd, ws, user)?;
     let p = principal::find(s, user)?;
-    add_to(s, &w, actor_grants, &p, roles, if_not_exists)
+    let expires_at = expires.map(|e| e.at(s.now)).transpose()?;
+    let m = Membership {
+        roles,
+        status: MemberStatus::Normal,
+        expires_at,
+    };
+    add_to(s, &w, actor_grants, &p, m, if_not_exists)
 }
 
 /// [`add`] for a caller that has already found the workspace the actor sees (with
@@ -175,11 +183,15 @@ pub fn add_to(
     w: &Workspace,
     actor_grants: Grants,
     p: &Principal,
-    roles: RoleSet,
+    ms: Membership,
     if_not_exists: bool,
 ) -> Result<Outcome<Member>> {
     admit::check(s, Action::MemberAdd, w, actor_grants, p.name.as_str())?;
-    let roles = roles::resolve(s, w, &roles)?;
+    let roles = roles::resolve(s, w, &ms.roles)?;
+    let ms = Membership {
+        roles: roles.clone(),
+        ..ms
+    };
     if let Some(existing) = s.tx().member(w.id, p.pk)? {
         if if_not_exists {
             if existing.roles != roles {
@@ -206,22 +218,30 @@ pub fn add_to(
     }
     check_roles(s, w, p, &RoleSet::empty(), &roles)?;
     let (now, by) = (s.now, s.actor.name.to_string());
-    s.tx().insert_member(w.id, p.pk, roles.clone(), now, &by)?;
+    s.tx().insert_member(w.id, p.pk, &ms, now, &by)?;
     let m = Member {
         workspace: w.name.clone(),
         user: p.name.clone(),
         user_id: p.id.clone(),
         kind: p.kind,
         roles: roles.clone(),
-        status: MemberStatus::Normal,
+        status: ms.status,
+        expires_at: ms.expires_at,
         added_at: now,
         added_by: by,
     };
+    let mut after = serde_json::json!({ "roles": roles });
+    if let Some(at) = ms.expires_at {
+        after["expires_at"] = serde_json::json!(at);
+    }
+    if ms.status != MemberStatus::Normal {
+        after["status"] = serde_json::json!(ms.status);
+    }
     s.record(
         Action::MemberAdd,
         Some(w.name.as_str()),
         Some(p.name.as_str()),
-        serde_json::json!({ "after": { "roles": roles } }),
+        serde_json::json!({ "after": after }),
     )?;
     Ok(Outcome::changed(m))
 }
@@ -298,15 +318,218 @@ pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome
             p.name, w.name
         )));
     }
-    super::shared::before_membership_removed(s, &w, p.pk, Action::MemberRemove)?;
+    delete(s, Action::MemberRemove, &w, &p, m)
+}
+
+/// Delete a membership with its audit event (`member remove`, `member prune`); the shares
+/// into `w` for that member alone go first, each with its own event.
+fn delete(
+    s: &mut Session,
+    action: Action,
+    w: &Workspace,
+    p: &Principal,
+    m: Member,
+) -> Result<Outcome<Member>> {
+    super::shared::before_membership_removed(s, w, p.pk, action)?;
     s.tx().delete_member(w.id, p.pk)?;
     s.record(
-        Action::MemberRemove,
+        action,
         Some(w.name.as_str()),
         Some(p.name.as_str()),
         serde_json::json!({ "before": to_json(&m) }),
     )?;
     Ok(Outcome::changed(m))
+}
+
+/// A change of a member's status or expiry (each `None`: as it is).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccessChange {
+    pub status: Option<MemberStatus>,
+    /// `Some(None)`: no expiry.
+    pub expires_at: Option<Option<Timestamp>>,
+}
+
+impl AccessChange {
+    /// The action it is audited as: a change of status is a suspension or a resumption,
+    /// one of the expiry alone an update.
+    fn action(self) -> Action {
+        match self.status {
+            Some(MemberStatus::Suspended) => Action::MemberSuspend,
+            Some(MemberStatus::Normal) => Action::MemberResume,
+            None => Action::MemberUpdate,
+        }
+    }
+}
+
+/// `member update --expires/--no-expiry`: a time given as typed must be in the future.
+pub fn update(
+    s: &mut Session,
+    ws: &WorkspaceName,
+    user: &str,
+    expires: Option<Expiry>,
+) -> Result<Outcome<Member>> {
+    let expires_at = expires.map(|e| e.at(s.now)).transpose()?;
+    let change = AccessChange {
+        status: None,
+        expires_at: Some(expires_at),
+    };
+    change_access(s, ws, user, change)
+}
+
+/// `member suspend` (`suspend`) and `member resume`: the roles and history stay.
+pub fn suspend(
+    s: &mut Session,
+    ws: &WorkspaceName,
+    user: &str,
+    suspend: bool,
+) -> Result<Outcome<Member>> {
+    let status = if suspend {
+        MemberStatus::Suspended
+    } else {
+        MemberStatus::Normal
+    };
+    let change = AccessChange {
+        status: Some(status),
+        expires_at: None,
+    };
+    change_access(s, ws, user, change)
+}
+
+/// Change a member's status or expiry (`member update`, `suspend`, `resume`, and
+/// `apply`, whose manifest may carry an expiry already past: it grants nothing). The
+/// owner can be neither expired nor suspended; nobody suspends their own membership but
+/// a tenant administrator.
+pub fn change_access(
+    s: &mut Session,
+    ws: &WorkspaceName,
+    user: &str,
+    change: AccessChange,
+) -> Result<Outcome<Member>> {
+    let action = change.action();
+    let Admitted {
+        w, target: (p, m), ..
+    } = admit(s, action, ws, user, |s, w| {
+        member_of(s, w, user, std::convert::identity)
+    })?;
+    let status = change.status.unwrap_or(m.status);
+    let expires_at = change.expires_at.unwrap_or(m.expires_at);
+    if m.roles.contains(RoleCode::Owner) {
+        if expires_at.is_some() {
+            return Err(Error::refused(format!(
+                "{} is the owner of {} and cannot expire",
+                p.name, w.name
+            )));
+        }
+        if status == MemberStatus::Suspended {
+            return Err(Error::refused(format!(
+                "{} is the owner of {} and cannot be suspended",
+                p.name, w.name
+            )));
+        }
+    }
+    if status == MemberStatus::Suspended
+        && m.status != status
+        && p.pk == s.actor.pk
+        && !s.actor.is_tenant_admin()
+    {
+        return Err(Error::refused(format!(
+            "{} may not suspend their own membership of {}",
+            p.name, w.name
+        ))
+        .with_hint("ask another administrator of the workspace"));
+    }
+    set_access(s, action, &w, &p, m, status, expires_at)
+}
+
+/// Store a member's new status and expiry with its audit event (unchanged: no event).
+fn set_access(
+    s: &mut Session,
+    action: Action,
+    w: &Workspace,
+    p: &Principal,
+    m: Member,
+    status: MemberStatus,
+    expires_at: Option<Timestamp>,
+) -> Result<Outcome<Member>> {
+    if m.status == status && m.expires_at == expires_at {
+        return Ok(Outcome::unchanged(m));
+    }
+    s.tx().set_member_access(w.id, p.pk, status, expires_at)?;
+    let before = serde_json::json!({ "status": m.status, "expires_at": m.expires_at });
+    let after = serde_json::json!({ "status": status, "expires_at": expires_at });
+    s.record(
+        action,
+        Some(w.name.as_str()),
+        Some(p.name.as_str()),
+        serde_json::json!({ "before": before, "after": after }),
+    )?;
+    Ok(Outcome::changed(Member {
+        status,
+        expires_at,
+        ..m
+    }))
+}
+
+/// `member prune --expired [W]`: remove the expired memberships of `ws`, or of every
+/// workspace (not in the recycle bin) where the actor may manage members; one audit event
+/// each. Without `ws`, a workspace where the actor may not manage members is skipped,
+/// not refused.
+pub fn prune(s: &mut Session, ws: Option<&WorkspaceName>) -> Result<Outcome<Vec<Member>>> {
+    let names = match ws {
+        Some(name) => {
+            let (w, roles) = admit::see(s, Action::MemberPrune, name, name.as_str())?;
+            admit::check(s, Action::MemberPrune, &w, roles, w.name.as_str())?;
+            vec![w]
+        }
+        None => {
+            let mine = admit::grants_everywhere(s)?;
+            let mut out = Vec::new();
+            for w in super::workspace::list(s, &super::workspace::ListFilter::default())? {
+                let roles = mine.get(&w.id).copied().unwrap_or_default();
+                if w.status != crate::model::Status::Deleted
+                    && super::policy::has_right(&s.actor, roles, super::policy::Right::MemberManage)
+                {
+                    out.push(w);
+                }
+            }
+            out
+        }
+    };
+    let now = s.now;
+    let mut pruned = Vec::new();
+    for w in names {
+        let mut expired = Vec::new();
+        s.tx().for_each_member(w.id, &mut |m| {
+            if m.membership().expired(now) && !m.roles.contains(RoleCode::Owner) {
+                expired.push(m.user.to_string());
+            }
+            Ok(())
+        })?;
+        for user in expired {
+            let done = prune_one(s, &w.name, &user)?;
+            if done.changed {
+                pruned.push(done.value);
+            }
+        }
+    }
+    Ok(if pruned.is_empty() {
+        Outcome::unchanged(pruned)
+    } else {
+        Outcome::changed(pruned)
+    })
+}
+
+/// Remove one expired membership (`member prune --expired`), with its audit event.
+fn prune_one(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome<Member>> {
+    let Admitted {
+        w, target: (p, m), ..
+    } = admit(s, Action::MemberPrune, ws, user, |s, w| {
+        member_of(s, w, user, Error::of_target)
+    })?;
+    if !m.membership().expired(s.now) || m.roles.contains(RoleCode::Owner) {
+        return Ok(Outcome::unchanged(m));
+    }
+    delete(s, Action::MemberPrune, &w, &p, m)
 }
 
 /// Any member may read the member list.

@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
+use crate::model::clock::Timestamp;
 use crate::model::error::Error;
 use crate::model::roles::{CustomRole, RoleCode, RoleSet};
-use crate::model::{Principal, Workspace};
+use crate::model::{MemberStatus, Membership, Principal, Workspace};
 
 /// Tenant-level rights (permissions.md 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,6 +240,10 @@ actions! {
     MemberAdd:           "member.add",           MEMBERS, "add members to", Available, "add members";
     MemberRole:          "member.role",          MEMBERS, "change member roles in", Available, "change member roles";
     MemberRemove:        "member.remove",        MEMBERS, "remove members from", NotDeleted, "remove members";
+    MemberUpdate:        "member.update",        MEMBERS, "change the expiry of members of", Available, "change the expiry of members";
+    MemberSuspend:       "member.suspend",       MEMBERS, "suspend members of", NotDeleted, "suspend members";
+    MemberResume:        "member.resume",        MEMBERS, "resume members of", Available, "resume members";
+    MemberPrune:         "member.prune",         MEMBERS, "prune expired members of", NotDeleted, "prune expired members";
     RoleCreate:          "role.create",          MEMBERS, "create roles in", Available, "create roles";
     RoleUpdate:          "role.update",          MEMBERS, "change roles in", Available, "change roles";
     RoleDelete:          "role.delete",          MEMBERS, "delete roles in", Available, "delete roles";
@@ -382,6 +387,19 @@ impl Grants {
 
     pub fn is_member(self) -> bool {
         self.member
+    }
+}
+
+/// What a membership grants at `now`: its roles while it is normal and not expired;
+/// nothing once it is suspended or from the instant it expires. The one place that turns
+/// a membership into the roles that count ([`grants`] then turns those into rights):
+/// admitting an action, seeing a workspace, reading its audit events and every listing
+/// of who can do what go through it.
+pub fn granted(m: &Membership, now: Timestamp) -> RoleSet {
+    if m.status == MemberStatus::Suspended || m.expired(now) {
+        RoleSet::empty()
+    } else {
+        m.roles.clone()
     }
 }
 
@@ -696,6 +714,10 @@ mod tests {
                 "member.add",
                 "member.role",
                 "member.remove",
+                "member.update",
+                "member.suspend",
+                "member.resume",
+                "member.prune",
                 "role.create",
                 "role.update",
                 "role.delete"

@@ -55,9 +55,9 @@ pub fn before_workspace_purged(s: &mut Session, w: &Workspace) -> Result<()> {
     Ok(())
 }
 
-/// Before the membership of principal `pk` in `w` is removed (`member remove`, `user
-/// remove --cascade`): the rules that share into `w` for that member alone go, one event
-/// each, `because` the action that removes the membership.
+/// Before the membership of principal `pk` in `w` is removed (`member remove`, `member
+/// prune`, `user remove --cascade`): the rules that share into `w` for that member alone
+/// go, one event each, `because` the action that removes the membership.
 pub fn before_membership_removed(
     s: &mut Session,
     w: &Workspace,

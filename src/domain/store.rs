@@ -15,7 +15,9 @@ use crate::model::error::Result;
 use crate::model::resource_group::ResourceGroup;
 use crate::model::resources::{Compute, DataSource, LastTest, Share};
 use crate::model::roles::{CustomRole, RoleSet};
-use crate::model::{Env, Member, Mode, Principal, Status, Tenant, Workspace};
+use crate::model::{
+    Env, Member, MemberStatus, Membership, Mode, Principal, Status, Tenant, Workspace,
+};
 
 /// A catalog: opens the one transaction of a command.
 pub trait Catalog {
@@ -198,19 +200,21 @@ pub trait WorkspaceStore {
     fn unbind_all(&self, workspace_id: i64) -> Result<usize>;
 
     // ---- members ----
-    /// The actor's roles in one workspace (empty when not a member).
-    fn roles_in(&self, workspace_id: i64, principal_pk: i64) -> Result<RoleSet>;
+    /// The principal's membership of one workspace (`None` when not a member): what
+    /// decides what it grants (`policy::granted`, with the clock).
+    fn membership(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Membership>>;
 
-    /// The principal's roles in every workspace, by workspace id.
-    fn roles_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, RoleSet>>;
+    /// The principal's memberships of every workspace, by workspace id.
+    fn memberships_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, Membership>>;
 
     fn member(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Member>>;
 
     fn members(&self, workspace_id: i64) -> Result<Vec<Member>>;
 
-    /// Every member's principal key and roles: what comparing a manifest needs, without
-    /// the rest of the member view (apply compares 100,000 of them).
-    fn member_roles(&self, workspace_id: i64) -> Result<Vec<(i64, RoleSet)>>;
+    /// Every member's principal key and membership (roles, status, expiry): what
+    /// comparing a manifest needs, without the rest of the member view (apply compares
+    /// 100,000 of them).
+    fn memberships(&self, workspace_id: i64) -> Result<Vec<(i64, Membership)>>;
 
     /// Visit members one at a time (large lists stream to the output).
     fn for_each_member(
@@ -232,12 +236,21 @@ pub trait WorkspaceStore {
         &self,
         workspace_id: i64,
         principal_pk: i64,
-        roles: RoleSet,
+        m: &Membership,
         at: Timestamp,
         by: &str,
     ) -> Result<()>;
 
     fn set_member_roles(&self, workspace_id: i64, principal_pk: i64, roles: RoleSet) -> Result<()>;
+
+    /// Set a member's status and expiry (`member suspend`/`resume`/`update`).
+    fn set_member_access(
+        &self,
+        workspace_id: i64,
+        principal_pk: i64,
+        status: MemberStatus,
+        expires_at: Option<Timestamp>,
+    ) -> Result<()>;
 
     fn delete_member(&self, workspace_id: i64, principal_pk: i64) -> Result<()>;
 

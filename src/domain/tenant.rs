@@ -291,7 +291,7 @@ pub fn renumber_default_workspace(s: &mut Session, name: &WorkspaceName, id: i64
             .principal(&m.user_id)?
             .ok_or_else(|| Error::internal(format!("member {} vanished", m.user)))?;
         s.tx()
-            .insert_member(w.id, p.pk, m.roles.clone(), m.added_at, &m.added_by)?;
+            .insert_member(w.id, p.pk, &m.membership(), m.added_at, &m.added_by)?;
     }
     for g in &before.resource_groups {
         let group = s
@@ -334,7 +334,7 @@ pub struct WhoAmI {
 
 pub fn whoami(s: &mut Session, source: &str) -> Result<WhoAmI> {
     let mut workspaces = Vec::new();
-    let mut roles: Vec<(i64, RoleSet)> = s.tx().roles_everywhere(s.actor.pk)?.into_iter().collect();
+    let mut roles: Vec<(i64, RoleSet)> = super::admit::roles_everywhere(s)?.into_iter().collect();
     roles.sort_by_key(|(id, _)| *id);
     for (id, r) in roles {
         if let Some(name) = s.tx().workspace_name_by_id(id)? {

@@ -11,7 +11,8 @@ use crate::model::error::{Error, Result};
 use crate::model::roles::{RoleCode, RoleSet};
 use crate::model::words;
 use crate::model::{
-    Description, DisplayName, Mode, SodPolicy, Status, Workspace, WorkspaceName, MAX_TAGS,
+    Description, DisplayName, Membership, Mode, SodPolicy, Status, Workspace, WorkspaceName,
+    MAX_TAGS,
 };
 
 /// What `workspace create` asks for; `None` takes the default.
@@ -163,12 +164,18 @@ pub fn insert_with_members(s: &mut Session, w: &mut Workspace) -> Result<()> {
     let account = s.tx().account()?;
     let now = s.now;
     let by = s.actor.name.to_string();
-    s.tx()
-        .insert_member(w.id, account.pk, RoleSet::of(&[RoleCode::Owner]), now, &by)?;
+    let owner = Membership {
+        roles: RoleSet::of(&[RoleCode::Owner]),
+        ..Membership::default()
+    };
+    s.tx().insert_member(w.id, account.pk, &owner, now, &by)?;
     if !s.actor.is_account() {
         let pk = s.actor.pk;
-        s.tx()
-            .insert_member(w.id, pk, RoleSet::of(&[RoleCode::Admin]), now, &by)?;
+        let admin = Membership {
+            roles: RoleSet::of(&[RoleCode::Admin]),
+            ..Membership::default()
+        };
+        s.tx().insert_member(w.id, pk, &admin, now, &by)?;
     }
     Ok(())
 }

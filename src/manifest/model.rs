@@ -306,11 +306,21 @@ pub struct ShareDecl {
 }
 
 /// A member and its full set of roles (codes or aliases).
+/// A member and its full set of roles (codes or aliases), its expiry and status. Like
+/// the roles, the entry is the whole membership: no `expires` means no expiry and no
+/// `status` means `normal`, so applying a manifest that lacks them clears them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a member table")]
 pub struct MemberDecl {
     pub user: String,
     pub roles: Roles,
+    /// RFC 3339 (export writes `2026-12-31T23:59:59.999Z`) or a date (until the end of
+    /// that day, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// `normal` (the default, not written) or `suspended`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 /// A member's roles, as written. Most lists are role codes, each once, as `export` writes

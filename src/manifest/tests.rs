@@ -357,7 +357,7 @@ fn unknown_key_at_every_level_toml() {
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\nroles = [\"dev\"]\nrole = \"x\"\n",
-                "7:1: unknown field `role`, expected `user` or `roles`",
+                "7:1: unknown field `role`, expected one of `user`, `roles`, `expires`, `status`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.compute]]\nname = \"c\"\ntype = \"emr\"\nenv = \"prod\"\nprops = {}\n",
@@ -404,7 +404,7 @@ fn unknown_key_at_every_level_json() {
 }"#;
     assert_eq!(
         err(text, J),
-        "m.json:7:42: unknown field `colour`, expected `user` or `roles`"
+        "m.json:7:42: unknown field `colour`, expected one of `user`, `roles`, `expires`, `status`"
     );
     for (level, body) in [
         ("principal", r#""principal": [{"name": "a", "xx": 1}]"#),
@@ -1289,6 +1289,7 @@ fn emits_every_key_in_a_fixed_order() {
             member: vec![MemberDecl {
                 user: "bob".into(),
                 roles: vec!["ops".to_string(), "dev".to_string()].into(),
+                ..Default::default()
             }],
             compute: vec![ComputeDecl {
                 name: "c".into(),
@@ -1580,6 +1581,8 @@ impl Rng {
                             r.push(format!("last-{}", self.s()));
                             r.into()
                         },
+                        expires: self.opt_s(),
+                        status: self.opt_s(),
                     })
                     .collect(),
                 compute: (0..self.below(3))
@@ -1668,6 +1671,7 @@ fn every_awkward_string_round_trips_in_every_place() {
                 member: vec![MemberDecl {
                     user: (*s).to_owned(),
                     roles: vec![(*s).to_owned()].into(),
+                    ..Default::default()
                 }],
                 datasource: vec![DataSourceDecl {
                     name: (*s).to_owned(),

@@ -351,6 +351,8 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             w.header("workspace.member");
             w.str("user", &mb.user);
             w.str_list("roles", mb.roles.iter());
+            w.opt_str("expires", &mb.expires);
+            w.opt_str("status", &mb.status);
         }
         Item::WorkspaceClose(ws) => {
             for c in &ws.compute {

@@ -347,7 +347,7 @@ pub fn member_to_api(m: &Member, project_id: i64, custom: &[CustomRole]) -> Valu
 /// A member of `workspace` from GetProjectMember's `ProjectMember`, added `at` by `by`.
 /// The API does not say the principal's kind: `kind` is the tenant's (the account is the
 /// project's owner). A user name that breaks dwctl's name rule is an error (exit 2);
-/// `Forbidden` (suspended) has no counterpart yet.
+/// `Forbidden` is dwctl's `suspended`; the API has no expiry.
 pub fn member_from_api(
     m: &Value,
     workspace: &WorkspaceName,
@@ -358,6 +358,7 @@ pub fn member_from_api(
     const OBJ: &str = "ProjectMember";
     let status = match str_field(m, OBJ, "Status")? {
         "Normal" => MemberStatus::Normal,
+        "Forbidden" => MemberStatus::Suspended,
         _ => return Err(bad(OBJ, "Status", m.get("Status"))),
     };
     let user_id = str_field(m, OBJ, "UserId")?;
@@ -381,6 +382,7 @@ pub fn member_from_api(
         kind,
         roles,
         status,
+        expires_at: None,
         added_at: at,
         added_by: by.to_string(),
     })
@@ -619,9 +621,19 @@ mod tests {
             r["Name"] = json!(code.info().name);
         }
         assert_eq!(back, want);
-        // Forbidden comes with suspension; a role the API lacks, or a custom one, is refused.
+        // Forbidden is a suspended member, both ways.
+        let mut forbidden = m.clone();
+        forbidden["Status"] = json!("Forbidden");
+        let suspended =
+            member_from_api(&forbidden, &ws, PrincipalKind::RamUser, at(), "import").unwrap();
+        assert_eq!(suspended.status, MemberStatus::Suspended);
+        assert_eq!(
+            member_to_api(&suspended, m["ProjectId"].as_i64().unwrap(), &[])["Status"],
+            "Forbidden"
+        );
+        // An unknown status, a role the API lacks, or a custom one, is refused.
         for (field, value) in [
-            ("Status", json!("Forbidden")),
+            ("Status", json!("Disabled")),
             (
                 "Roles",
                 json!([{"Code": "role_x", "Name": "X", "Type": "System"}]),

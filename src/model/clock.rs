@@ -130,6 +130,81 @@ impl Timestamp {
     }
 }
 
+/// When a membership is to expire, as typed (`--expires`): a date (until the end of that
+/// day in UTC, 23:59:59.999Z), an RFC 3339 time, or a duration from now (`30d`, `12h`,
+/// `2w`, `90m`). [`Expiry::at`] turns it into the instant, given the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    At(Timestamp),
+    /// Milliseconds from now.
+    After(i64),
+}
+
+impl Expiry {
+    pub fn parse(s: &str) -> Result<Expiry> {
+        let t = s.trim();
+        let bad = || {
+            Error::invalid(format!("invalid expiry {}", super::text::shown(s))).with_hint(
+                "use a date (2026-12-31: until the end of that day, UTC), an RFC 3339 time, \
+                 or a duration from now such as 30d, 12h, 2w or 90m",
+            )
+        };
+        if let Some(unit) = t.chars().last().filter(|c| c.is_ascii_alphabetic()) {
+            let digits = &t[..t.len() - 1];
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                let n: i64 = digits.parse().map_err(|_| bad())?;
+                let per = match unit {
+                    'm' => 60_000,
+                    'h' => 3_600_000,
+                    'd' => DAY_MS,
+                    'w' => 7 * DAY_MS,
+                    _ => return Err(bad()),
+                };
+                return n
+                    .checked_mul(per)
+                    .filter(|ms| *ms > 0)
+                    .map(Expiry::After)
+                    .ok_or_else(bad);
+            }
+        }
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        if time::Date::parse(t, &fmt).is_ok() {
+            // The last millisecond of that day.
+            // A date's midnight is at most 9999-12-31T00:00: its last millisecond is in range.
+            let start = Timestamp::parse(t)?;
+            return Ok(Expiry::At(Timestamp(start.0 + DAY_MS - 1)));
+        }
+        match OffsetDateTime::parse(t, &Rfc3339) {
+            Ok(_) => Timestamp::parse(t).map(Expiry::At),
+            Err(_) => Err(bad()),
+        }
+    }
+
+    /// The instant, counting a duration from `now`; refused (exit 2) when it is not
+    /// after `now` or is past 9999-12-31T23:59:59.999Z.
+    pub fn at(self, now: Timestamp) -> Result<Timestamp> {
+        let at = match self {
+            Expiry::At(t) => t,
+            Expiry::After(ms) => now
+                .0
+                .checked_add(ms)
+                .filter(|t| *t <= MAX_MS)
+                .map(Timestamp)
+                .ok_or_else(|| {
+                    Error::invalid("the expiry is past 9999-12-31T23:59:59.999Z")
+                        .with_hint("choose a shorter duration")
+                })?,
+        };
+        if at <= now {
+            return Err(Error::invalid(format!(
+                "the expiry {at} is not in the future (now: {now})"
+            ))
+            .with_hint("choose a later date, or remove the member: dwctl member remove"));
+        }
+        Ok(at)
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -267,6 +342,47 @@ mod tests {
         assert_eq!(Timestamp::MAX.to_string(), "9999-12-31T23:59:59.999Z");
         assert_eq!(last.plus_days(15), None);
         assert_eq!(Timestamp::MAX.plus_days(i64::MAX), None);
+    }
+
+    #[test]
+    fn expiries_are_dates_times_or_durations() {
+        let now = Timestamp::parse("2026-11-30T10:00:00Z").unwrap();
+        let at = |s: &str| {
+            Expiry::parse(s)
+                .and_then(|e| e.at(now))
+                .map(|t| t.to_string())
+        };
+        assert_eq!(at("2026-12-31").unwrap(), "2026-12-31T23:59:59.999Z");
+        assert_eq!(at("2026-11-30").unwrap(), "2026-11-30T23:59:59.999Z");
+        assert_eq!(at("30d").unwrap(), "2026-12-30T10:00:00.000Z");
+        assert_eq!(at("12h").unwrap(), "2026-11-30T22:00:00.000Z");
+        assert_eq!(at("2w").unwrap(), "2026-12-14T10:00:00.000Z");
+        assert_eq!(at("90m").unwrap(), "2026-11-30T11:30:00.000Z");
+        assert_eq!(
+            at("2026-12-01T08:00:00+02:00").unwrap(),
+            "2026-12-01T06:00:00.000Z"
+        );
+        for past in ["2026-11-29", "2026-11-30T10:00:00Z", "2020-01-01"] {
+            assert!(
+                at(past).unwrap_err().message.contains("not in the future"),
+                "{past}"
+            );
+        }
+        for bad in [
+            "",
+            "d",
+            "0d",
+            "30",
+            "30y",
+            "-3d",
+            "tomorrow",
+            "2026-13-01",
+            "9999999999999999d",
+        ] {
+            assert!(Expiry::parse(bad).is_err(), "{bad}");
+        }
+        assert!(at("9999-12-31").is_ok());
+        assert!(Expiry::parse("3000000d").unwrap().at(now).is_err());
     }
 
     #[test]

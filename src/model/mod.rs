@@ -349,15 +349,24 @@ str_enum!(SodPolicy, "separation-of-duties policy" { Off => "off", Warn => "warn
 str_enum!(Env, "environment" { Prod => "prod", Dev => "dev" });
 str_enum!(PrincipalKind, "principal kind" { Account => "account", RamUser => "ram-user", RamRole => "ram-role" });
 str_enum!(
-    /// A member's status, the API's ProjectMember `Status` in dwctl's lower case. Every
-    /// member is `normal` today (not stored); `forbidden` arrives with suspension.
-    MemberStatus, "member status" { Normal => "normal" });
+    /// A member's status (`member suspend`/`resume`): the API's ProjectMember `Status`,
+    /// `Normal` or `Forbidden`, which dwctl calls `normal` and `suspended`.
+    MemberStatus, "member status" { Normal => "normal", Suspended => "suspended" });
+
+// str_enum! declares the enum and cannot mark its default variant.
+#[allow(clippy::derivable_impls)]
+impl Default for MemberStatus {
+    fn default() -> Self {
+        MemberStatus::Normal
+    }
+}
 
 impl MemberStatus {
     /// The API's spelling.
     pub fn api_name(self) -> &'static str {
         match self {
             MemberStatus::Normal => "Normal",
+            MemberStatus::Suspended => "Forbidden",
         }
     }
 }
@@ -551,8 +560,37 @@ pub struct Member {
     pub kind: PrincipalKind,
     pub roles: RoleSet,
     pub status: MemberStatus,
+    /// From this instant the membership grants nothing (`None`: never).
+    pub expires_at: Option<Timestamp>,
     pub added_at: Timestamp,
     pub added_by: String,
+}
+
+impl Member {
+    /// The part of the membership that decides what it grants.
+    pub fn membership(&self) -> Membership {
+        Membership {
+            roles: self.roles.clone(),
+            status: self.status,
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+/// What decides what a membership grants (`domain::policy::granted` turns it into the
+/// roles that count at an instant): its roles, its status and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Membership {
+    pub roles: RoleSet,
+    pub status: MemberStatus,
+    pub expires_at: Option<Timestamp>,
+}
+
+impl Membership {
+    /// Whether it has expired at `now`: from its `expires_at` on.
+    pub fn expired(&self, now: Timestamp) -> bool {
+        self.expires_at.is_some_and(|at| now >= at)
+    }
 }
 
 /// The tenant a catalog holds: its account and region.

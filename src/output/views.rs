@@ -75,11 +75,20 @@ impl View for Member {
         "kind",
         "roles",
         "status",
+        "expires_at",
         "added_at",
         "added_by",
     ];
-    const COLUMNS: &'static [&'static str] =
-        &["user", "user_id", "kind", "roles", "added_at", "added_by"];
+    const COLUMNS: &'static [&'static str] = &[
+        "user",
+        "user_id",
+        "kind",
+        "roles",
+        "status",
+        "expires_at",
+        "added_at",
+        "added_by",
+    ];
 }
 
 impl View for crate::domain::access::Holder {

@@ -341,7 +341,7 @@ fn member_target(s: &mut Session, p: &Params) -> Result<(i64, WorkspaceName, Str
 fn create_project_member(s: &mut Session, p: &Params) -> Result<Value, ApiError> {
     let (_, name, user) = member_target(s, p)?;
     let roles = role_codes(p, "RoleCodes")?.ok_or_else(|| ApiError::missing("RoleCodes"))?;
-    member::add(s, &name, &user, roles, false)?;
+    member::add(s, &name, &user, roles, None, false)?;
     Ok(Value::Null)
 }
 

@@ -478,7 +478,7 @@ impl State {
             }
         }
         let action = action_of(parts, &params);
-        let signed = match signed_parts(parts, body) {
+        let signed = match signed_parts(parts, body, &params) {
             Ok(s) => s,
             Err(e) => return (Err(e), action, String::new()),
         };
@@ -500,11 +500,8 @@ impl State {
                 Nonces::Catalog => {
                     // Not in a read-only transaction: on its own, before the action.
                     tx.commit()?;
-                    let fresh = cat.remember_nonce(
-                        &signed.auth.access_key_id,
-                        &signed.nonce,
-                        2 * DATE_WINDOW,
-                    )?;
+                    let fresh =
+                        cat.remember_nonce(&signed.key_id, &signed.nonce, 2 * DATE_WINDOW)?;
                     (if writes { None } else { Some(cat.read()?) }, fresh)
                 }
             };
@@ -595,7 +592,7 @@ impl State {
         query: &[(String, String)],
         signed: &Signed,
     ) -> Result<std::result::Result<String, ApiError>> {
-        let (key, secret) = match access_key::for_signature(tx, &signed.auth.access_key_id)? {
+        let (key, secret) = match access_key::for_signature(tx, &signed.key_id)? {
             Ok(k) => k,
             Err(KeyRefusal::NotFound) => {
                 return Ok(Err(ApiError::new(
@@ -612,23 +609,35 @@ impl State {
                 )))
             }
         };
-        let values = |name: &str| -> Vec<String> {
-            parts
-                .headers
-                .get_all(name)
-                .iter()
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .collect()
+        let matches = match &signed.proof {
+            Proof::Acs3 {
+                auth,
+                content_sha256,
+            } => {
+                let values = |name: &str| -> Vec<String> {
+                    parts
+                        .headers
+                        .get_all(name)
+                        .iter()
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                        .collect()
+                };
+                let canonical = sign::canonical_request(
+                    parts.method.as_str(),
+                    parts.uri.path(),
+                    query,
+                    &auth.signed_headers,
+                    &values,
+                    content_sha256,
+                );
+                sign::verify(&secret, &canonical, &auth.signature)
+            }
+            Proof::V1 {
+                string_to_sign,
+                signature,
+            } => sign::same(&sign::v1_signature(&secret, string_to_sign), signature),
         };
-        let canonical = sign::canonical_request(
-            parts.method.as_str(),
-            parts.uri.path(),
-            query,
-            &signed.auth.signed_headers,
-            &values,
-            &signed.content_sha256,
-        );
-        if !sign::verify(&secret, &canonical, &signed.auth.signature) {
+        if !matches {
             return Ok(Err(ApiError::new(
                 400,
                 "SignatureDoesNotMatch",
@@ -707,19 +716,51 @@ fn route(
 
 /// What a request's signature says, checked as far as it can be without the catalog.
 struct Signed {
-    auth: sign::Authorization,
-    content_sha256: String,
+    key_id: String,
     nonce: String,
+    proof: Proof,
+}
+
+/// The signature itself, of either kind `serve` accepts.
+enum Proof {
+    /// ACS3-HMAC-SHA256 in the `Authorization` header, as the official SDKs sign.
+    Acs3 {
+        auth: sign::Authorization,
+        content_sha256: String,
+    },
+    /// Signature 1.0 (HMAC-SHA1) in the parameters, as alibaba-cloud-sdk-go and so the
+    /// `aliyun` CLI sign RPC calls.
+    V1 {
+        string_to_sign: String,
+        signature: String,
+    },
+}
+
+/// The request's signature, of either kind: an `Authorization` header is ACS3, a
+/// `Signature` parameter without one is signature 1.0.
+fn signed_parts(
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    params: &Params,
+) -> std::result::Result<Signed, ApiError> {
+    if header(parts, "authorization").is_none() && params.contains_key("Signature") {
+        signed_v1(parts, params)
+    } else {
+        signed_acs3(parts, body)
+    }
+}
+
+fn incomplete(m: &str) -> ApiError {
+    ApiError::new(400, "IncompleteSignature", m.to_string())
 }
 
 /// The `Authorization` header and the signed headers a request must have: every required
 /// and every `x-acs-` header signed, the body's SHA-256, a date within the window (of the
 /// real clock, never DWCTL_NOW: a signature's freshness is about the wire), a nonce.
-fn signed_parts(
+fn signed_acs3(
     parts: &hyper::http::request::Parts,
     body: &[u8],
 ) -> std::result::Result<Signed, ApiError> {
-    let incomplete = |m: &str| ApiError::new(400, "IncompleteSignature", m.to_string());
     let auth = header(parts, "authorization")
         .ok_or_else(|| incomplete("the request is not signed: no Authorization header (sign with ACS3-HMAC-SHA256 and an AccessKey from dwctl user accesskey create)"))?;
     let auth = sign::parse_authorization(auth).ok_or_else(|| {
@@ -752,12 +793,77 @@ fn signed_parts(
             "x-acs-content-sha256 is not the SHA-256 of the body",
         ));
     }
-    let date = header(parts, "x-acs-date").unwrap_or_default();
+    within_window(
+        "x-acs-date",
+        header(parts, "x-acs-date").unwrap_or_default(),
+    )?;
+    let nonce = checked_nonce(
+        "x-acs-signature-nonce",
+        header(parts, "x-acs-signature-nonce").unwrap_or_default(),
+    )?;
+    Ok(Signed {
+        key_id: auth.access_key_id.clone(),
+        nonce,
+        proof: Proof::Acs3 {
+            auth,
+            content_sha256: content.to_string(),
+        },
+    })
+}
+
+/// Signature 1.0: `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`, `AccessKeyId`,
+/// `Timestamp` and `SignatureNonce` among the parameters, every parameter signed. The
+/// action and version are the signed parameters: an `x-acs-action` or `x-acs-version`
+/// header (unsigned here, though alibaba-cloud-sdk-go sends them) must agree with them.
+fn signed_v1(
+    parts: &hyper::http::request::Parts,
+    params: &Params,
+) -> std::result::Result<Signed, ApiError> {
+    let get = |k: &str| params.get(k).map(String::as_str).unwrap_or_default();
+    if get("SignatureMethod") != "HMAC-SHA1" || get("SignatureVersion") != "1.0" {
+        return Err(incomplete(
+            "signature 1.0 needs SignatureMethod=HMAC-SHA1 and SignatureVersion=1.0 (or sign with ACS3-HMAC-SHA256)",
+        ));
+    }
+    if params.contains_key("SecurityToken") || params.contains_key("SignatureType") {
+        return Err(incomplete(
+            "STS tokens and bearer tokens are not served: sign with an AccessKey from dwctl user accesskey create",
+        ));
+    }
+    let key_id = get("AccessKeyId");
+    if key_id.is_empty() {
+        return Err(incomplete("signature 1.0 needs the AccessKeyId parameter"));
+    }
+    for (h, p) in [("x-acs-action", "Action"), ("x-acs-version", "Version")] {
+        if let Some(v) = header(parts, h) {
+            if v != get(p) {
+                return Err(incomplete(&format!(
+                    "the header {h} is not signed and differs from the signed {p} parameter"
+                )));
+            }
+        }
+    }
+    within_window("Timestamp", get("Timestamp"))?;
+    let nonce = checked_nonce("SignatureNonce", get("SignatureNonce"))?;
+    let pairs: Vec<(String, String)> = params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    Ok(Signed {
+        key_id: key_id.to_string(),
+        nonce,
+        proof: Proof::V1 {
+            string_to_sign: sign::v1_string_to_sign(parts.method.as_str(), &pairs),
+            signature: get("Signature").to_string(),
+        },
+    })
+}
+
+/// A signature's date (`what`: the header or parameter) within 15 minutes of the real
+/// clock (never DWCTL_NOW: a signature's freshness is about the wire).
+fn within_window(what: &str, date: &str) -> std::result::Result<(), ApiError> {
     let Ok(at) = Timestamp::parse(date) else {
         return Err(ApiError::new(
             400,
             "InvalidTimeStamp.Format",
-            format!("x-acs-date {date:?} is not yyyy-MM-ddTHH:mm:ssZ"),
+            format!("{what} {date:?} is not yyyy-MM-ddTHH:mm:ssZ"),
         ));
     };
     let now = Timestamp::now_system().map_err(ApiError::from)?;
@@ -765,20 +871,20 @@ fn signed_parts(
         return Err(ApiError::new(
             400,
             "InvalidTimeStamp.Expired",
-            format!("x-acs-date {date} is more than 15 minutes from the server's time {now}"),
+            format!("{what} {date} is more than 15 minutes from the server's time {now}"),
         ));
     }
-    let nonce = header(parts, "x-acs-signature-nonce").unwrap_or_default();
+    Ok(())
+}
+
+/// A nonce (`what`: the header or parameter) of 1 to [`MAX_NONCE_CHARS`] characters.
+fn checked_nonce(what: &str, nonce: &str) -> std::result::Result<String, ApiError> {
     if nonce.is_empty() || nonce.len() > MAX_NONCE_CHARS {
         return Err(incomplete(&format!(
-            "x-acs-signature-nonce must be 1 to {MAX_NONCE_CHARS} characters"
+            "{what} must be 1 to {MAX_NONCE_CHARS} characters"
         )));
     }
-    Ok(Signed {
-        auth,
-        content_sha256: content.to_string(),
-        nonce: nonce.to_string(),
-    })
+    Ok(nonce.to_string())
 }
 
 /// Remember a nonce in this process for the date window (twice it: a date may be 15
@@ -789,7 +895,7 @@ fn remember_in_memory(seen: &Mutex<HashMap<String, Instant>>, signed: &Signed) -
     if seen.len() > 100_000 {
         seen.retain(|_, expires| *expires > now);
     }
-    let id = format!("{}\n{}", signed.auth.access_key_id, signed.nonce);
+    let id = format!("{}\n{}", signed.key_id, signed.nonce);
     match seen.get(&id) {
         Some(expires) if *expires > now => false,
         _ => {

@@ -209,6 +209,8 @@ pub const TABLES: &[Table] = &[
             col("roles", Text),
             col("added_at", Text),
             col("added_by", Text),
+            col("status", Text),
+            col("expires_at", Text),
         ],
     },
     Table {

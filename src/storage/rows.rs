@@ -9,10 +9,12 @@ use crate::model::error::Result;
 use crate::model::resource_group::{parse_group_ref, parse_network_id};
 use crate::model::resource_group::{DurationUnit, GroupStatus, GroupType, Payment, ResourceGroup};
 use crate::model::resources::{AsCompute, AsSource, Connection, LastTest, Origin, ProbeState};
+use crate::model::roles::RoleSet;
 use crate::model::roles::{custom_code, parse_custom_name, CustomRole};
 use crate::model::types::{self, ConnMode, Properties};
 use crate::model::{parse_db_role, parse_principal_id, parse_region};
 use crate::model::{Env, GroupName, ObjectName, WorkspaceName};
+use crate::model::{MemberStatus, Membership};
 use crate::model::{Principal, PrincipalKind, PrincipalName, Tenant};
 
 // ---- shared data sources ----
@@ -75,6 +77,48 @@ pub fn tenant_row<R: StoredRow + ?Sized>(r: &R) -> Result<Tenant> {
         region: c.parsed(1, "a region id", |s| parse_region(s).ok())?,
         created_at: c.ts(2)?,
     })
+}
+
+// ---- members ----
+
+const ROLES_WHAT: &str =
+    "a list of role codes joined by commas (e.g. role_project_dev,role_project_pe)";
+
+/// A member's roles (column `roles`), status and expiry (columns `access` and
+/// `access + 1`): `roles, ..., status, expires_at`.
+pub fn membership<R: StoredRow + ?Sized>(
+    c: &Cells<'_, '_, R>,
+    roles: usize,
+    access: usize,
+) -> Result<Membership> {
+    Ok(Membership {
+        roles: c.parsed(roles, ROLES_WHAT, RoleSet::from_stored)?,
+        status: c.parsed(
+            access,
+            MemberStatus::stored_what(),
+            MemberStatus::from_stored,
+        )?,
+        expires_at: c.opt_ts(access + 1)?,
+    })
+}
+
+/// The columns a membership named by ids is read from, as [`membership_by_ids`] reads
+/// them (after the columns before `at`).
+pub const MEMBERSHIP_COLS: &str = "roles, status, expires_at";
+
+/// A membership read from [`MEMBERSHIP_COLS`] at column `at`, in a query that does not
+/// join the names (the row is named by its ids).
+pub fn membership_by_ids<R: StoredRow + ?Sized>(
+    r: &R,
+    at: usize,
+    workspace_id: i64,
+    principal_pk: i64,
+) -> Result<Membership> {
+    let ids = [
+        ("workspace_id", workspace_id),
+        ("principal_pk", principal_pk),
+    ];
+    membership(&Cells::by_ids(r, "member", ids), at, at + 1)
 }
 
 // ---- custom roles ----

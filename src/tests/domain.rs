@@ -27,6 +27,7 @@ fn add_dev(s: &mut Session, workspace: &str, user: &str) -> Result<(), Error> {
         &ws(workspace),
         user,
         RoleSet::of(&[RoleCode::Dev]),
+        None,
         false,
     )
     .map(drop)
@@ -176,7 +177,7 @@ fn member_rules() {
     let w = ws("team_ws");
     let add = |cat: &mut Catalog, roles: &[RoleCode]| {
         session::write(cat, &req(None), |s| {
-            member::add(s, &w, "dana", RoleSet::of(roles), false)
+            member::add(s, &w, "dana", RoleSet::of(roles), None, false)
         })
         .map(|d| d.warnings)
     };

@@ -68,6 +68,7 @@ fn tenant_with_data() -> Catalog {
                 &ws(name),
                 "alice",
                 RoleSet::of(&[RoleCode::Admin]),
+                None,
                 false,
             )
         })
@@ -241,6 +242,7 @@ fn commands_about_one_object_search_and_never_scan() {
                         &ws("sales_ws"),
                         "bob",
                         RoleSet::of(&[RoleCode::Dev]),
+                        None,
                         false,
                     )
                 })
@@ -414,6 +416,7 @@ fn commands_about_one_object_search_and_never_scan() {
                 m.workspace[0].member = vec![MemberDecl {
                     user: "bob".into(),
                     roles: vec!["role_project_dev".to_string()].into(),
+                    ..Default::default()
                 }];
                 for dry_run in [true, false] {
                     let r = Request {

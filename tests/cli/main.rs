@@ -16,6 +16,7 @@ mod help;
 mod import;
 mod invalid;
 mod manifest;
+mod member_access;
 mod members;
 mod output;
 mod permissions;

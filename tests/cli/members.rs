@@ -44,7 +44,7 @@ fn add_a_member_with_roles_by_code_or_alias() {
         v["result"],
         json!({"workspace": "fin_ws", "user": "bob", "user_id": "1000000000000002", "kind": "ram-user",
                "roles": ["role_project_pe", "role_project_guest", "role_project_data_analyst"],
-               "status": "normal", "added_at": "2026-11-28T10:00:00.000Z", "added_by": "root"})
+               "status": "normal", "expires_at": null, "added_at": "2026-11-28T10:00:00.000Z", "added_by": "root"})
     );
     assert_eq!(
         env.json(&["member", "show", "fin_ws", "BOB", "-o", "json"]),

@@ -203,7 +203,16 @@ fn reads() -> Vec<ReadVerb> {
         },
         ReadVerb {
             args: &["member", "list", "fin_ws"],
-            columns: Some(&["user", "user_id", "kind", "roles", "added_at", "added_by"]),
+            columns: Some(&[
+                "user",
+                "user_id",
+                "kind",
+                "roles",
+                "status",
+                "expires_at",
+                "added_at",
+                "added_by",
+            ]),
         },
         ReadVerb {
             args: &["member", "show", "fin_ws", "alice"],

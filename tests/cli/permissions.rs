@@ -283,6 +283,36 @@ fn cases() -> Vec<Case> {
             denied: &[("*", "remove members from team_ws", OWNER_ADMIN)],
         },
         Case {
+            args: &["member", "update", "team_ws", "victim", "--expires", "30d"],
+            event: ("member.update", WS, Some("victim")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[("*", "change the expiry of members of team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            args: &["member", "suspend", "team_ws", "victim"],
+            event: ("member.suspend", WS, Some("victim")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[("*", "suspend members of team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            args: &["member", "resume", "team_ws", "victim"],
+            event: ("member.resume", WS, Some("victim")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[&["member", "suspend", "team_ws", "victim"]],
+            denied: &[("*", "resume members of team_ws", OWNER_ADMIN)],
+        },
+        Case {
+            // Denied, the attempt names the workspace; allowed, each pruned member is its
+            // own event (`lapsed`, expired in the template: see `check`).
+            args: &["member", "prune", "--expired", "team_ws", "--yes"],
+            event: ("member.prune", WS, Some("team_ws")),
+            rule: Rule::Roles(MANAGERS),
+            prep: &[],
+            denied: &[("*", "prune expired members of team_ws", OWNER_ADMIN)],
+        },
+        Case {
             args: &[
                 "role",
                 "create",
@@ -504,6 +534,23 @@ fn template() -> Env {
     for args in setup {
         env.run(&args).ok();
     }
+    // A membership already expired (no command makes one: a time must be in the future).
+    env.run(&["user", "add", "lapsed"]).ok();
+    env.run(&[
+        "member",
+        "add",
+        "team_ws",
+        "lapsed",
+        "--role",
+        "guest",
+        "--expires",
+        "1d",
+    ])
+    .ok();
+    env.sql(
+        "UPDATE member SET expires_at = '2026-01-01T00:00:00.000Z' \
+         WHERE principal_pk = (SELECT pk FROM principal WHERE name = 'lapsed')",
+    );
     env
 }
 
@@ -544,6 +591,12 @@ fn check(template: &Env, case: &Case, actor: &str, who: Who) -> Result<(), Strin
                 return fail(format!("{} events", after.len() - events.len()));
             }
             let got = after.last().unwrap().key();
+            // `member prune` writes one event per member it removes.
+            let target = if action == "member.prune" {
+                Some("lapsed")
+            } else {
+                target
+            };
             if got != (actor, action, ws, target, "ok") {
                 return fail(format!("event {got:?}"));
             }

@@ -1308,6 +1308,44 @@ fn the_benchmarking_constant_is_hidden_and_touches_nothing() {
     assert_eq!(code, 0, "{log}");
 }
 
+/// A suspended member (issue 16): the API's member `Status` is `Forbidden`, and its
+/// AccessKey is granted nothing in the workspace, as on the command line.
+#[test]
+fn a_suspended_member_is_forbidden_and_granted_nothing() {
+    let env = setup();
+    env.run(&["member", "add", "fin", "alice", "--role", "admin"])
+        .ok();
+    let root = issue_key(&env, "root");
+    let alice = issue_key(&env, "alice");
+    let id = env.json(&["workspace", "show", "fin", "-o", "json"])["id"].to_string();
+    let server = Server::start(&env);
+    let (status, v) = server.call(&alice, "GetProject", &[("Id", &id)]);
+    assert_eq!(status, 200, "{v}");
+    env.run(&["member", "suspend", "fin", "alice"]).ok();
+    let member = [("ProjectId", id.as_str()), ("UserId", "2000000000000001")];
+    let (status, v) = server.call(&root, "GetProjectMember", &member);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["ProjectMember"]["Status"], "Forbidden", "{v}");
+    let (status, v) = server.call(&root, "ListProjectMembers", &[("ProjectId", &id)]);
+    assert_eq!(status, 200, "{v}");
+    let alice_row = v["PagingInfo"]["ProjectMembers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["UserName"] == "alice")
+        .cloned()
+        .unwrap();
+    assert_eq!(alice_row["Status"], "Forbidden");
+    // The workspace is not found to alice now; resumed, it is back.
+    let (status, v) = server.call(&alice, "GetProject", &[("Id", &id)]);
+    assert_eq!((status, v["Code"].as_str()), (404, Some("NotFound")), "{v}");
+    env.run(&["member", "resume", "fin", "alice"]).ok();
+    let (status, v) = server.call(&alice, "GetProject", &[("Id", &id)]);
+    assert_eq!(status, 200, "{v}");
+    let (code, _) = server.stop();
+    assert_eq!(code, 0);
+}
+
 /// Data source shared rules through the API: Create, List (by data source or target) and
 /// Delete, as `datasource share/shares/unshare`, with the model's fields.
 #[test]

@@ -647,6 +647,42 @@ fn a_share_to_a_user_goes_when_the_user_leaves_the_target_with_its_event() {
         ]
     );
     assert_eq!(rules(&env), Vec::<String>::new());
+    // An expired membership pruned: the same, because of member.prune.
+    env.run(&["user", "add", "dora"]).ok();
+    env.run(&[
+        "member",
+        "add",
+        "sales_ws",
+        "dora",
+        "--role",
+        "dev",
+        "--expires",
+        "1d",
+    ])
+    .ok();
+    env.run(&[
+        "datasource",
+        "share",
+        "fin_ws",
+        "ledger",
+        "--to",
+        "sales_ws",
+        "--user",
+        "dora",
+    ])
+    .ok();
+    let before = env.events().len();
+    let mut prune = env.cmd(&["member", "prune", "--expired", "sales_ws", "--yes"]);
+    prune.env("DWCTL_NOW", "2026-12-05T00:00:00Z");
+    Env::output(prune).ok();
+    assert_eq!(
+        actions(before),
+        [
+            ("datasource.unshare".into(), s("ledger"), s("member.prune")),
+            ("member.prune".into(), s("dora"), None),
+        ]
+    );
+    assert_eq!(rules(&env), Vec::<String>::new());
     // A share with the whole workspace stays when a member leaves.
     env.run(&[
         "datasource",

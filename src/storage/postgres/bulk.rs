@@ -74,11 +74,21 @@ impl Tx<'_> {
                     roles,
                     at,
                     by,
+                    status,
+                    expires_at,
                 } => {
                     let (w, pk) = (workspace_id.to_string(), principal_pk.to_string());
                     line(
                         &mut p.data[MEMBER],
-                        &[Some(&w), Some(&pk), Some(&roles), Some(&at), Some(&by)],
+                        &[
+                            Some(&w),
+                            Some(&pk),
+                            Some(&roles),
+                            Some(&at),
+                            Some(&by),
+                            Some(status),
+                            expires_at.as_deref(),
+                        ],
                     );
                     p.members.insert((workspace_id, principal_pk));
                     p.known.members.insert((workspace_id, principal_pk));

@@ -10,8 +10,8 @@ use crate::domain::store::{Catalog as _, PrincipalStore, Tx, WorkspaceFilter, Wo
 use crate::model::clock::Timestamp;
 use crate::model::roles::RoleSet;
 use crate::model::{
-    Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status, Tenant, Workspace,
-    WorkspaceName,
+    MemberStatus, Membership, Mode, Principal, PrincipalKind, PrincipalName, SodPolicy, Status,
+    Tenant, Workspace, WorkspaceName,
 };
 
 fn at(s: &str) -> Timestamp {
@@ -115,7 +115,10 @@ fn script(tx: &mut dyn Tx) -> Vec<String> {
     tx.insert_member(
         alpha,
         account.pk,
-        RoleSet::from_stored("role_project_owner").unwrap(),
+        &Membership {
+            roles: RoleSet::from_stored("role_project_owner").unwrap(),
+            ..Membership::default()
+        },
         at("2026-01-03T00:00:00.000Z"),
         "root",
     )
@@ -129,7 +132,10 @@ fn script(tx: &mut dyn Tx) -> Vec<String> {
         tx.insert_member(
             alpha,
             pks[*n],
-            RoleSet::from_stored(roles).unwrap(),
+            &Membership {
+                roles: RoleSet::from_stored(roles).unwrap(),
+                ..Membership::default()
+            },
             at("2026-01-03T00:00:00.000Z"),
             "root",
         )
@@ -138,7 +144,10 @@ fn script(tx: &mut dyn Tx) -> Vec<String> {
             tx.insert_member(
                 ids["beta"],
                 pks[*n],
-                RoleSet::from_stored("role_project_guest").unwrap(),
+                &Membership {
+                    roles: RoleSet::from_stored("role_project_guest").unwrap(),
+                    ..Membership::default()
+                },
                 at("2026-01-04T00:00:00.000Z"),
                 "bob",
             )
@@ -149,6 +158,13 @@ fn script(tx: &mut dyn Tx) -> Vec<String> {
         alpha,
         pks["zed"],
         RoleSet::from_stored("role_project_admin").unwrap(),
+    )
+    .unwrap();
+    tx.set_member_access(
+        alpha,
+        pks["zed"],
+        MemberStatus::Suspended,
+        Some(at("2026-12-31T23:59:59.999Z")),
     )
     .unwrap();
     tx.delete_member(alpha, pks["a1"]).unwrap();
@@ -187,17 +203,17 @@ fn script(tx: &mut dyn Tx) -> Vec<String> {
     out.push(format!("{streamed:?}"));
     out.push(format!("{:?}", tx.members_from(alpha, "a").unwrap()));
     out.push(format!("{:?}", tx.members_from(alpha, "A-").unwrap()));
-    let mut mr = tx.member_roles(alpha).unwrap();
+    let mut mr = tx.memberships(alpha).unwrap();
     mr.sort_by_key(|(pk, _)| *pk);
     out.push(format!("{mr:?}"));
     out.push(format!("{:?}", tx.member(alpha, pks["zed"]).unwrap()));
-    out.push(format!("{:?}", tx.roles_in(alpha, pks["bob"]).unwrap()));
+    out.push(format!("{:?}", tx.membership(alpha, pks["bob"]).unwrap()));
     out.push(format!(
         "{:?}",
-        tx.roles_in(ids["zeta"], pks["bob"]).unwrap()
+        tx.membership(ids["zeta"], pks["bob"]).unwrap()
     ));
     let mut everywhere: Vec<_> = tx
-        .roles_everywhere(pks["bob"])
+        .memberships_everywhere(pks["bob"])
         .unwrap()
         .into_iter()
         .collect();
@@ -479,11 +495,11 @@ fn one_object_reads_use_indexes() {
     check("workspace_name_by_id", &|| {
         tx.workspace_name_by_id(alpha).unwrap().unwrap();
     });
-    check("roles_in", &|| {
-        tx.roles_in(alpha, bob).unwrap();
+    check("membership", &|| {
+        tx.membership(alpha, bob).unwrap();
     });
-    check("roles_everywhere", &|| {
-        tx.roles_everywhere(bob).unwrap();
+    check("memberships_everywhere", &|| {
+        tx.memberships_everywhere(bob).unwrap();
     });
     check("member", &|| {
         tx.member(alpha, bob).unwrap().unwrap();
@@ -491,8 +507,8 @@ fn one_object_reads_use_indexes() {
     check("members", &|| {
         tx.members(alpha).unwrap();
     });
-    check("member_roles", &|| {
-        tx.member_roles(alpha).unwrap();
+    check("memberships", &|| {
+        tx.memberships(alpha).unwrap();
     });
     check("for_each_member", &|| {
         tx.for_each_member(alpha, &mut |_| Ok(())).unwrap();

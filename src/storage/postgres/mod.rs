@@ -52,6 +52,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_custom_roles.sql"),
     include_str!("migrations/0007_signature_nonces.sql"),
     include_str!("migrations/0008_datasource_share.sql"),
+    include_str!("migrations/0009_member_access.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -1033,6 +1034,7 @@ mod tests {
                  DELETE FROM dwctl_meta WHERE key IN ('compute_seq', 'datasource_seq', 'custom_role_seq'); \
                  DROP TABLE access_key, signature_nonce; \
                  DROP TABLE datasource_share, custom_role; \
+                 ALTER TABLE member DROP COLUMN status, DROP COLUMN expires_at; \
                  ALTER TABLE principal DROP COLUMN db_role",
             )
             .unwrap();

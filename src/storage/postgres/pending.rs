@@ -19,6 +19,8 @@ pub(super) enum Row<'e> {
         roles: String,
         at: String,
         by: String,
+        status: &'static str,
+        expires_at: Option<String>,
     },
     Binding {
         group_pk: i64,
@@ -41,7 +43,7 @@ pub(super) const TABLES: [(&str, &str); 4] = [
     ),
     (
         "member",
-        "COPY member (workspace_id, principal_pk, roles, added_at, added_by) FROM STDIN",
+        "COPY member (workspace_id, principal_pk, roles, added_at, added_by, status, expires_at) FROM STDIN",
     ),
     (
         "audit",

@@ -13,9 +13,10 @@ use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::roles::RoleSet;
 use crate::model::{
-    Member, MemberStatus, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
-    WorkspaceName, RETENTION_DAYS,
+    Member, MemberStatus, Membership, Mode, PrincipalKind, PrincipalName, SodPolicy, Status,
+    Workspace, WorkspaceName, RETENTION_DAYS,
 };
+use crate::storage::rows::{self, MEMBERSHIP_COLS};
 
 const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.status, w.owner, \
     w.is_default, w.dev_role_disabled, w.pai_tasks_enabled, w.sod_policy, rg.name, w.created_at, \
@@ -82,39 +83,21 @@ fn deletion_mismatch(deleted: bool) -> &'static str {
     }
 }
 
-const ROLES_WHAT: &str =
-    "a list of role codes joined by commas (e.g. role_project_dev,role_project_pe)";
-
 fn member_row(r: &Row) -> Result<Member> {
     let c = Cells::new(r, "member", &[(7, "workspace_id"), (8, "principal_pk")]);
     let p = Cells::new(r, "principal", &[(8, "pk"), (1, "name")]);
+    let ms = rows::membership(&c, 4, 9)?;
     Ok(Member {
         workspace: WorkspaceName::from_stored(c.text(0)?),
         user: p.parsed(1, "a principal name", |s| PrincipalName::parse(s).ok())?,
         user_id: p.text(2)?,
         kind: p.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
-        roles: c.parsed(4, ROLES_WHAT, RoleSet::from_stored)?,
-        status: MemberStatus::Normal,
+        roles: ms.roles,
+        status: ms.status,
+        expires_at: ms.expires_at,
         added_at: c.ts(5)?,
         added_by: c.text(6)?,
     })
-}
-
-fn member_roles_cell(
-    r: &Row,
-    roles: usize,
-    workspace_id: i64,
-    principal_pk: i64,
-) -> Result<RoleSet> {
-    let c = Cells::by_ids(
-        r,
-        "member",
-        [
-            ("workspace_id", workspace_id),
-            ("principal_pk", principal_pk),
-        ],
-    );
-    c.parsed(roles, ROLES_WHAT, RoleSet::from_stored)
 }
 
 fn tag_row(r: &Row) -> Result<(i64, String, String)> {
@@ -123,9 +106,9 @@ fn tag_row(r: &Row) -> Result<(i64, String, String)> {
 }
 
 const MEMBER_COLS: &str =
-    "w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk";
+    "w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk, m.status, m.expires_at";
 
-const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk \
+const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk, m.status, m.expires_at \
     FROM member m JOIN principal p ON p.pk = m.principal_pk JOIN workspace w ON w.id = m.workspace_id";
 
 /// Members: the account first, then by name as SQLite's NOCASE sorts it.
@@ -286,33 +269,33 @@ impl WorkspaceStore for Tx<'_> {
         )? as usize)
     }
 
-    fn roles_in(&self, workspace_id: i64, principal_pk: i64) -> Result<RoleSet> {
+    fn membership(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Membership>> {
         // As `member`: known absent, or read without sending the other buffered members.
         if self.member_absent(workspace_id, principal_pk) {
-            return Ok(RoleSet::default());
+            return Ok(None);
         }
-        let sql = "SELECT roles FROM member WHERE workspace_id = $1 AND principal_pk = $2";
+        let sql = format!(
+            "SELECT {MEMBERSHIP_COLS} FROM member WHERE workspace_id = $1 AND principal_pk = $2"
+        );
         let params: [&(dyn ToSql + Sync); 2] = [&workspace_id, &principal_pk];
         let r = if self.member_pending(workspace_id, principal_pk) {
-            self.query_opt(sql, &params)?
+            self.query_opt(&sql, &params)?
         } else {
-            self.query_opt_unbuffered(sql, &params)?
+            self.query_opt_unbuffered(&sql, &params)?
         };
-        match r {
-            Some(r) => member_roles_cell(&r, 0, workspace_id, principal_pk),
-            None => Ok(RoleSet::default()),
-        }
+        r.map(|r| rows::membership_by_ids(&r, 0, workspace_id, principal_pk))
+            .transpose()
     }
 
-    fn roles_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, RoleSet>> {
+    fn memberships_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, Membership>> {
         let rows = self.query(
-            "SELECT workspace_id, roles FROM member WHERE principal_pk = $1",
+            &format!("SELECT workspace_id, {MEMBERSHIP_COLS} FROM member WHERE principal_pk = $1"),
             &[&principal_pk],
         )?;
         rows.iter()
             .map(|r| {
                 let ws = Cells::new(r, "member", &[(0, "workspace_id")]).int(0)?;
-                Ok((ws, member_roles_cell(r, 1, ws, principal_pk)?))
+                Ok((ws, rows::membership_by_ids(r, 1, ws, principal_pk)?))
             })
             .collect()
     }
@@ -341,15 +324,15 @@ impl WorkspaceStore for Tx<'_> {
         rows.iter().map(member_row).collect()
     }
 
-    fn member_roles(&self, workspace_id: i64) -> Result<Vec<(i64, RoleSet)>> {
+    fn memberships(&self, workspace_id: i64) -> Result<Vec<(i64, Membership)>> {
         let rows = self.query(
-            "SELECT principal_pk, roles FROM member WHERE workspace_id = $1",
+            &format!("SELECT principal_pk, {MEMBERSHIP_COLS} FROM member WHERE workspace_id = $1"),
             &[&workspace_id],
         )?;
         rows.iter()
             .map(|r| {
                 let pk = Cells::new(r, "member", &[(0, "principal_pk")]).int(0)?;
-                Ok((pk, member_roles_cell(r, 1, workspace_id, pk)?))
+                Ok((pk, rows::membership_by_ids(r, 1, workspace_id, pk)?))
             })
             .collect()
     }
@@ -397,7 +380,7 @@ impl WorkspaceStore for Tx<'_> {
         &self,
         workspace_id: i64,
         principal_pk: i64,
-        roles: RoleSet,
+        m: &Membership,
         at: Timestamp,
         by: &str,
     ) -> Result<()> {
@@ -405,10 +388,31 @@ impl WorkspaceStore for Tx<'_> {
         self.bulk_insert(super::pending::Row::Member {
             workspace_id,
             principal_pk,
-            roles: roles.to_stored(),
+            roles: m.roles.to_stored(),
             at: at.to_string(),
             by: by.to_string(),
+            status: m.status.as_str(),
+            expires_at: m.expires_at.map(|t| t.to_string()),
         })
+    }
+
+    fn set_member_access(
+        &self,
+        workspace_id: i64,
+        principal_pk: i64,
+        status: MemberStatus,
+        expires_at: Option<Timestamp>,
+    ) -> Result<()> {
+        self.execute(
+            "UPDATE member SET status = $3, expires_at = $4 WHERE workspace_id = $1 AND principal_pk = $2",
+            &[
+                &workspace_id,
+                &principal_pk,
+                &status.as_str(),
+                &expires_at.map(|t| t.to_string()),
+            ],
+        )?;
+        Ok(())
     }
 
     fn set_member_roles(&self, workspace_id: i64, principal_pk: i64, roles: RoleSet) -> Result<()> {

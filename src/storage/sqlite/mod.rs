@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_custom_roles.sql"),
     include_str!("migrations/0007_signature_nonces.sql"),
     include_str!("migrations/0008_datasource_share.sql"),
+    include_str!("migrations/0009_member_access.sql"),
 ];
 
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;

@@ -12,9 +12,10 @@ use crate::model::clock::Timestamp;
 use crate::model::error::Result;
 use crate::model::roles::RoleSet;
 use crate::model::{
-    Member, MemberStatus, Mode, PrincipalKind, PrincipalName, SodPolicy, Status, Workspace,
-    WorkspaceName, RETENTION_DAYS,
+    Member, MemberStatus, Membership, Mode, PrincipalKind, PrincipalName, SodPolicy, Status,
+    Workspace, WorkspaceName, RETENTION_DAYS,
 };
+use crate::storage::rows::{self, MEMBERSHIP_COLS};
 
 const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.status, w.owner, \
     w.is_default, w.dev_role_disabled, w.pai_tasks_enabled, w.sod_policy, rg.name, w.created_at, \
@@ -79,12 +80,10 @@ fn deletion_mismatch(deleted: bool) -> &'static str {
     }
 }
 
-const ROLES_WHAT: &str =
-    "a list of role codes joined by commas (e.g. role_project_dev,role_project_pe)";
-
 /// Members are named by ids in messages: the same key whichever query read the row.
 fn member_row(r: &Row) -> Result<Member> {
     let c = Cells::new(r, "member", &[(7, "workspace_id"), (8, "principal_pk")]);
+    let ms = rows::membership(&c, 4, 9)?;
     // The principal's columns are the principal table's.
     let p = Cells::new(r, "principal", &[(8, "pk"), (1, "name")]);
     Ok(Member {
@@ -92,29 +91,12 @@ fn member_row(r: &Row) -> Result<Member> {
         user: p.parsed(1, "a principal name", |s| PrincipalName::parse(s).ok())?,
         user_id: p.text(2)?,
         kind: p.parsed(3, PrincipalKind::stored_what(), PrincipalKind::from_stored)?,
-        roles: c.parsed(4, ROLES_WHAT, RoleSet::from_stored)?,
-        status: MemberStatus::Normal,
+        roles: ms.roles,
+        status: ms.status,
+        expires_at: ms.expires_at,
         added_at: c.ts(5)?,
         added_by: c.text(6)?,
     })
-}
-
-/// The roles column of a member named by ids (queries that do not join the names).
-fn member_roles_cell(
-    r: &Row,
-    roles: usize,
-    workspace_id: i64,
-    principal_pk: i64,
-) -> Result<RoleSet> {
-    let c = Cells::by_ids(
-        r,
-        "member",
-        [
-            ("workspace_id", workspace_id),
-            ("principal_pk", principal_pk),
-        ],
-    );
-    c.parsed(roles, ROLES_WHAT, RoleSet::from_stored)
 }
 
 fn tag_row(r: &Row, id: usize, key: usize) -> Result<(i64, String, String)> {
@@ -123,7 +105,7 @@ fn tag_row(r: &Row, id: usize, key: usize) -> Result<(i64, String, String)> {
     Ok((c.int(id)?, c.text(key)?, c.text(key + 1)?))
 }
 
-const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk \
+const MEMBER_SELECT: &str = "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk, m.status, m.expires_at \
     FROM member m JOIN principal p ON p.pk = m.principal_pk JOIN workspace w ON w.id = m.workspace_id";
 
 impl WorkspaceStore for Tx<'_> {
@@ -269,24 +251,22 @@ impl WorkspaceStore for Tx<'_> {
         )?)
     }
 
-    fn roles_in(&self, workspace_id: i64, principal_pk: i64) -> Result<RoleSet> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT roles FROM member WHERE workspace_id = ?1 AND principal_pk = ?2",
-        )?;
-        let roles = first(&mut st, [workspace_id, principal_pk], |r| {
-            member_roles_cell(r, 0, workspace_id, principal_pk)
-        })?;
-        // Not a member: no roles.
-        Ok(roles.unwrap_or_default())
+    fn membership(&self, workspace_id: i64, principal_pk: i64) -> Result<Option<Membership>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {MEMBERSHIP_COLS} FROM member WHERE workspace_id = ?1 AND principal_pk = ?2"
+        ))?;
+        first(&mut st, [workspace_id, principal_pk], |r| {
+            rows::membership_by_ids(r, 0, workspace_id, principal_pk)
+        })
     }
 
-    fn roles_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, RoleSet>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT workspace_id, roles FROM member WHERE principal_pk = ?1")?;
+    fn memberships_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, Membership>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT workspace_id, {MEMBERSHIP_COLS} FROM member WHERE principal_pk = ?1"
+        ))?;
         let rows = st.query_and_then([principal_pk], |r| {
             let ws = Cells::new(r, "member", &[(0, "workspace_id")]).int(0)?;
-            Ok((ws, member_roles_cell(r, 1, ws, principal_pk)?))
+            Ok((ws, rows::membership_by_ids(r, 1, ws, principal_pk)?))
         })?;
         rows.collect()
     }
@@ -306,13 +286,13 @@ impl WorkspaceStore for Tx<'_> {
         rows.collect()
     }
 
-    fn member_roles(&self, workspace_id: i64) -> Result<Vec<(i64, RoleSet)>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT principal_pk, roles FROM member WHERE workspace_id = ?1")?;
+    fn memberships(&self, workspace_id: i64) -> Result<Vec<(i64, Membership)>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT principal_pk, {MEMBERSHIP_COLS} FROM member WHERE workspace_id = ?1"
+        ))?;
         let rows = st.query_and_then([workspace_id], |r| {
             let pk = Cells::new(r, "member", &[(0, "principal_pk")]).int(0)?;
-            Ok((pk, member_roles_cell(r, 1, workspace_id, pk)?))
+            Ok((pk, rows::membership_by_ids(r, 1, workspace_id, pk)?))
         })?;
         rows.collect()
     }
@@ -337,7 +317,7 @@ impl WorkspaceStore for Tx<'_> {
         let upper = if bounded { " AND p.name < ?3" } else { "" };
         // CROSS JOIN keeps the principal's name range as the outer loop.
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk \
+            "SELECT w.name, p.name, p.id, p.kind, m.roles, m.added_at, m.added_by, m.workspace_id, m.principal_pk, m.status, m.expires_at \
              FROM principal p CROSS JOIN member m ON m.principal_pk = p.pk AND m.workspace_id = ?1 \
              JOIN workspace w ON w.id = m.workspace_id WHERE p.name >= ?2{upper} \
              ORDER BY p.kind <> 'account', p.name COLLATE NOCASE"
@@ -362,19 +342,41 @@ impl WorkspaceStore for Tx<'_> {
         &self,
         workspace_id: i64,
         principal_pk: i64,
-        roles: RoleSet,
+        m: &Membership,
         at: Timestamp,
         by: &str,
     ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
-            "INSERT INTO member (workspace_id, principal_pk, roles, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO member (workspace_id, principal_pk, roles, added_at, added_by, status, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         st.execute(params![
             workspace_id,
             principal_pk,
-            roles.to_stored(),
+            m.roles.to_stored(),
             at.to_string(),
-            by
+            by,
+            m.status.as_str(),
+            m.expires_at.map(|t| t.to_string()),
+        ])?;
+        Ok(())
+    }
+
+    fn set_member_access(
+        &self,
+        workspace_id: i64,
+        principal_pk: i64,
+        status: MemberStatus,
+        expires_at: Option<Timestamp>,
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "UPDATE member SET status = ?3, expires_at = ?4 WHERE workspace_id = ?1 AND principal_pk = ?2",
+        )?;
+        st.execute(params![
+            workspace_id,
+            principal_pk,
+            status.as_str(),
+            expires_at.map(|t| t.to_string())
         ])?;
         Ok(())
     }
