@@ -594,7 +594,7 @@ impl Membership {
 }
 
 /// The tenant a catalog holds: its account and region.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Tenant {
     pub account_id: String,
     pub region: String,

@@ -181,6 +181,11 @@ pub fn details_text(e: &AuditEvent) -> String {
     serde_json::to_string(&e.details).unwrap_or_default()
 }
 
+/// `(seq, hash)` of an empty log: no event, and the chain's first `prev`.
+pub fn empty_log() -> (i64, String) {
+    (0, "0".repeat(64))
+}
+
 /// `(seq, hash)` of the newest event, from a row of those two columns.
 pub fn audit_head<R: StoredRow + ?Sized>(r: &R) -> Result<(i64, String)> {
     Cells::new(r, "audit", &[(0, "seq")]).audit_head(0, 1)

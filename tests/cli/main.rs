@@ -20,6 +20,7 @@ mod member_access;
 mod members;
 mod output;
 mod permissions;
+mod pg_tls;
 mod pipes;
 mod prompts;
 mod resource_groups;

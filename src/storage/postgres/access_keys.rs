@@ -113,7 +113,16 @@ impl super::Catalog {
         ttl: std::time::Duration,
     ) -> Result<bool> {
         let ms: i64 = ttl.as_millis().try_into().unwrap_or(i64::MAX);
-        let st = super::prepared(self, REMEMBER_NONCE)?;
+        // Prepared once per connection: a server remembers a nonce per request.
+        let st = match self.statements.get(REMEMBER_NONCE) {
+            Some(st) => st.clone(),
+            None => {
+                let st = self.client.prepare(REMEMBER_NONCE).map_err(super::pg_err)?;
+                self.statements
+                    .insert(REMEMBER_NONCE.to_string(), st.clone());
+                st
+            }
+        };
         let mut retried = false;
         loop {
             match self.client.query(&st, &[&key_id, &nonce, &ms]) {

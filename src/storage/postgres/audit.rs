@@ -9,7 +9,7 @@ use super::Tx;
 use crate::domain::store::{AuditFilter, AuditStore};
 use crate::model::audit::AuditEvent;
 use crate::model::error::Result;
-use crate::storage::rows::{audit_head, event_row, AUDIT_COLS as COLS};
+use crate::storage::rows::{audit_head, empty_log, event_row, AUDIT_COLS as COLS};
 
 impl AuditStore for Tx<'_> {
     fn last_audit(&mut self) -> Result<(i64, String)> {
@@ -25,7 +25,7 @@ impl AuditStore for Tx<'_> {
         let row = self.query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])?;
         Ok(match row {
             Some(r) => audit_head(&r)?,
-            None => (0, "0".repeat(64)),
+            None => empty_log(),
         })
     }
 

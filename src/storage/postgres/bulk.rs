@@ -16,7 +16,9 @@ use postgres::types::ToSql;
 use super::pending::*;
 use super::Tx;
 use crate::model::error::Result;
-use crate::model::Workspace;
+use crate::model::resource_group::ResourceGroup;
+use crate::model::Membership;
+use crate::model::{Principal, Tenant, Workspace};
 use crate::storage::rows::details_text;
 
 impl Tx<'_> {
@@ -91,6 +93,7 @@ impl Tx<'_> {
                         ],
                     );
                     p.members.insert((workspace_id, principal_pk));
+                    p.known.roles.remove(&(workspace_id, principal_pk));
                     p.known.members.insert((workspace_id, principal_pk));
                     MEMBER
                 }
@@ -101,6 +104,7 @@ impl Tx<'_> {
                     by,
                 } => {
                     p.known.workspaces.clear();
+                    p.known.groups.clear();
                     let (g, w) = (group_pk.to_string(), workspace_id.to_string());
                     line(
                         &mut p.data[BINDING],
@@ -108,20 +112,48 @@ impl Tx<'_> {
                     );
                     BINDING
                 }
+                Row::Connection(i, fields) => {
+                    let fields: Vec<Option<&str>> = fields.iter().map(Option::as_deref).collect();
+                    line(&mut p.data[i], &fields);
+                    i
+                }
             };
             (p.data[i].len() >= FLUSH_AT).then_some(TABLES[i].0)
         };
         match full {
-            Some(table) => self.flush_for(&[table]),
+            Some(table) => self.flush(Some(&[table]), false),
             None => Ok(()),
         }
     }
 
-    /// Send the buffered rows of `tables` (each table's as one COPY), after those of the
-    /// tables they may reference.
-    pub(super) fn flush_for(&self, tables: &[&str]) -> Result<()> {
-        let Some(last) = TABLES.iter().rposition(|(t, _)| tables.contains(t)) else {
+    /// Send what must reach the server before a statement on `tables` (`None`: any
+    /// table), writing or not: see [`Tx::take_ahead`].
+    fn flush(&self, tables: Option<&[&str]>, write: bool) -> Result<()> {
+        let ahead = self.take_ahead(tables, write)?;
+        if ahead.is_empty() {
             return Ok(());
+        }
+        self.send(&ahead)
+    }
+
+    /// What must reach the server before a statement on `tables` (`None`: any table),
+    /// as simple-protocol SQL for the caller to send (with its own statement, when it is
+    /// one): the savepoint commands not sent yet (when the statement writes, or rows go
+    /// ahead of it), then the buffered rows of `tables` and of the tables they may refer
+    /// to. A table's rows go as one INSERT when they are few, else as one COPY sent here
+    /// (after what precedes them).
+    fn take_ahead(&self, tables: Option<&[&str]>, write: bool) -> Result<String> {
+        let mut sql = if write {
+            self.savepoint_sql()
+        } else {
+            String::new()
+        };
+        let last = match tables {
+            None => Some(TABLES.len() - 1),
+            Some(t) => TABLES.iter().rposition(|(name, _)| t.contains(name)),
+        };
+        let Some(last) = last else {
+            return Ok(sql);
         };
         for (i, (_, copy)) in TABLES.iter().enumerate().take(last + 1) {
             let data = {
@@ -134,18 +166,121 @@ impl Tx<'_> {
                 }
                 std::mem::take(&mut p.data[i])
             };
-            self.copy_in(copy, &data)?;
+            sql.push_str(&self.savepoint_sql());
+            if data.len() <= INSERT_UP_TO {
+                insert_statement(&mut sql, copy, &data);
+            } else {
+                if !sql.is_empty() {
+                    self.send(&sql)?;
+                    sql.clear();
+                }
+                self.run_copy(copy, &data)?;
+            }
+            let table = TABLES[i].0;
+            if let Some(n) = self.pending.borrow().known.seqs.get(table) {
+                // The ids given to these rows are used: the counter moves past them.
+                sql.push_str(&format!(
+                    "UPDATE dwctl_meta SET value = GREATEST(value, {n}) WHERE key = '{table}_seq'; "
+                ));
+            }
         }
+        Ok(sql)
+    }
+
+    /// The key of a new row of `table` (`compute` or `datasource`, whose rows are
+    /// buffered): `declared` when not 0 (checked free by the domain), else one past the
+    /// counter, as the `TABLE_seq` counter of dwctl_meta gives it (0003); the counter is
+    /// read once per transaction and written with the rows.
+    pub(super) fn next_connection_pk(&self, table: &'static str, declared: i64) -> Result<i64> {
+        let known = self.pending.borrow().known.seqs.get(table).copied();
+        let counter = match known {
+            Some(n) => n,
+            None => {
+                let r = self.query_one(
+                    &format!(
+                        "SELECT GREATEST(value, (SELECT COALESCE(max(pk), 0) FROM {table})) \
+                         FROM dwctl_meta WHERE key = '{table}_seq'"
+                    ),
+                    &[],
+                )?;
+                super::stored::Cells::new(&r, "dwctl_meta", &[]).int(0)?
+            }
+        };
+        let next = counter.max(declared) + i64::from(declared == 0);
+        self.pending.borrow_mut().known.seqs.insert(table, next);
+        Ok(if declared == 0 { next } else { declared })
+    }
+
+    /// What goes ahead of a simple-protocol batch `sql`, in its round trip.
+    pub(super) fn ahead_of_batch(&self, sql: &str) -> Result<String> {
+        self.forget_read_ahead(sql);
+        self.take_ahead(touched(sql).as_deref(), true)
+    }
+
+    /// Forget what the transaction's first batch read, before a statement that writes.
+    pub(super) fn forget_read_ahead(&self, sql: &str) {
+        if !is_select(sql) {
+            *self.read_ahead.borrow_mut() = Default::default();
+        }
+    }
+
+    /// The tenant, as the first batch read it.
+    pub(super) fn tenant_read_ahead(&self) -> Option<Tenant> {
+        self.read_ahead.borrow().tenant.clone()
+    }
+
+    /// The principal mapped to `login`, as the first batch read it (`Some(None)`: none).
+    pub(super) fn by_role_read_ahead(&self, login: &str) -> Option<Option<Principal>> {
+        match &self.read_ahead.borrow().by_role {
+            Some((l, p)) if l == login => Some(p.clone()),
+            _ => None,
+        }
+    }
+
+    // ---- the savepoint, sent with the next write ----
+
+    /// The savepoint of a change: taken with nothing buffered; sent with the next
+    /// statement that writes (a change that only reads, or is refused before writing,
+    /// sends none).
+    pub(super) fn defer_savepoint(&self) -> Result<()> {
+        self.flush(None, true)?;
+        let mut d = self.deferred.get();
+        d.savepoint = true;
+        self.deferred.set(d);
         Ok(())
     }
 
-    /// Send every buffered row: before a statement that does not say what it touches, a
-    /// savepoint, and commit.
-    pub(super) fn flush_all(&self) -> Result<()> {
-        if self.pending.borrow().is_empty() {
-            return Ok(());
+    /// Whether the savepoint was not sent yet (then nothing was written since it): it
+    /// is dropped.
+    pub(super) fn savepoint_unsent(&self) -> bool {
+        let mut d = self.deferred.get();
+        let unsent = d.savepoint;
+        d.savepoint = false;
+        self.deferred.set(d);
+        unsent
+    }
+
+    /// Release the savepoint: nothing when it was not sent; else with the next batch
+    /// (COMMIT releases it anyway).
+    pub(super) fn defer_release(&self) {
+        if !self.savepoint_unsent() {
+            let mut d = self.deferred.get();
+            d.release = true;
+            self.deferred.set(d);
         }
-        self.flush_for(&TABLES.map(|(t, _)| t))
+    }
+
+    /// The savepoint commands not sent yet, as SQL (taken: the caller sends them).
+    pub(super) fn savepoint_sql(&self) -> String {
+        let d = self.deferred.take();
+        let mut sql = String::new();
+        if d.release {
+            sql.push_str("RELEASE SAVEPOINT change; ");
+        }
+        if d.savepoint {
+            sql.push_str("SAVEPOINT change; ");
+        }
+        sql
     }
 
     /// Forget the buffered rows (a rollback, or a rollback to the savepoint, which was
@@ -255,42 +390,95 @@ impl Tx<'_> {
     }
 
     /// What every statement of the family files does first: forget the workspaces it may
-    /// change, and send the buffered rows it could see.
+    /// change, and send the buffered rows it could see (and the savepoint, when it
+    /// writes).
     pub(super) fn before(&self, sql: &str) -> Result<()> {
         if changes_workspaces(sql) {
             self.pending.borrow_mut().known.workspaces.clear();
         }
-        self.flush_touched(sql)
+        let write = !is_select(sql);
+        self.forget_read_ahead(sql);
+        if self.pending.borrow().is_empty() && !(write && self.deferred.get().any()) {
+            self.forget_counters(sql, write);
+            return Ok(());
+        }
+        self.flush(touched(sql).as_deref(), write)?;
+        self.forget_counters(sql, write);
+        Ok(())
+    }
+
+    /// Forget what was read before a statement that writes and may change it: the id
+    /// counters (a statement that may move one, or adds rows that take ids from it: the
+    /// next id reads it again), members' roles, the account.
+    fn forget_counters(&self, sql: &str, write: bool) {
+        if !write {
+            return;
+        }
+        let mut p = self.pending.borrow_mut();
+        let anything = touched(sql).is_none();
+        if anything || moves_counters(sql) || names_any(sql, &["compute", "datasource"]) {
+            p.known.seqs.clear();
+        }
+        if anything || names_any(sql, &["member", "workspace", "principal"]) {
+            p.known.roles.clear();
+        }
+        if anything || names_any(sql, &["principal"]) {
+            p.known.account = None;
+        }
+        if anything || names_any(sql, &["resource_group", "binding", "workspace"]) {
+            p.known.groups.clear();
+        }
+    }
+
+    /// The resource group `name_or_id` (with its bound workspaces) as read earlier in this
+    /// transaction (`Some(None)`: there is none).
+    pub(super) fn cached_group(&self, name_or_id: &str) -> Option<Option<ResourceGroup>> {
+        kept(&self.pending.borrow().known.groups, name_or_id)
+    }
+
+    pub(super) fn cache_group(&self, name_or_id: &str, g: &Option<ResourceGroup>) {
+        keep(&mut self.pending.borrow_mut().known.groups, name_or_id, g);
+    }
+
+    /// A membership as read earlier in this transaction (`Some(None)`: there is none).
+    pub(super) fn cached_membership(
+        &self,
+        workspace_id: i64,
+        principal_pk: i64,
+    ) -> Option<Option<Membership>> {
+        let p = self.pending.borrow();
+        p.known.roles.get(&(workspace_id, principal_pk)).cloned()
+    }
+
+    pub(super) fn cache_membership(
+        &self,
+        workspace_id: i64,
+        principal_pk: i64,
+        m: &Option<Membership>,
+    ) {
+        let mut p = self.pending.borrow_mut();
+        p.known
+            .roles
+            .insert((workspace_id, principal_pk), m.clone());
+    }
+
+    /// The account principal as read earlier in this transaction.
+    pub(super) fn cached_account(&self) -> Option<Principal> {
+        self.pending.borrow().known.account.clone()
+    }
+
+    pub(super) fn cache_account(&self, account: &Principal) {
+        self.pending.borrow_mut().known.account = Some(account.clone());
     }
 
     /// The workspace named `name` as read earlier in this transaction, if nothing that
     /// could change it ran since (`Some(None)`: there is none).
     pub(super) fn cached_workspace(&self, name: &str) -> Option<Option<Workspace>> {
-        let p = self.pending.borrow();
-        p.known.workspaces.get(&name.to_ascii_lowercase()).cloned()
+        kept(&self.pending.borrow().known.workspaces, name)
     }
 
     pub(super) fn cache_workspace(&self, name: &str, w: &Option<Workspace>) {
-        if name.is_ascii() {
-            let mut p = self.pending.borrow_mut();
-            p.known
-                .workspaces
-                .insert(name.to_ascii_lowercase(), w.clone());
-        }
-    }
-
-    /// Send the buffered rows that statement `sql` could see or depend on: those of the
-    /// buffered tables it names, or all of them for a statement that may reach a table it
-    /// does not name (a DELETE cascades; anything but SELECT, INSERT, UPDATE or WITH is
-    /// not looked into).
-    pub(super) fn flush_touched(&self, sql: &str) -> Result<()> {
-        if self.pending.borrow().is_empty() {
-            return Ok(());
-        }
-        match touched(sql) {
-            None => self.flush_all(),
-            Some(tables) => self.flush_for(&tables),
-        }
+        keep(&mut self.pending.borrow_mut().known.workspaces, name, w);
     }
 
     /// A read of known rows that the buffered ones cannot change (a member looked up by
@@ -302,6 +490,60 @@ impl Tx<'_> {
     ) -> Result<Option<postgres::Row>> {
         Ok(self.run_query(sql, params)?.into_iter().next())
     }
+}
+
+/// Whether `sql` may read or move the id counters of compute resources and data sources
+/// (it names dwctl_meta, and none of the other keys alone).
+fn moves_counters(sql: &str) -> bool {
+    names_any(sql, &["dwctl_meta"])
+        && !sql.contains("'workspace_seq'")
+        && !sql.contains("'schema_version'")
+}
+
+/// Whether `sql` names one of `tables` (as a whole word).
+fn names_any(sql: &str, tables: &[&str]) -> bool {
+    sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| tables.contains(&w))
+}
+
+/// Whether `sql` only reads (a SELECT: dwctl's call no function that writes).
+fn is_select(sql: &str) -> bool {
+    sql.trim_start()
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("SELECT"))
+}
+
+/// `copy`'s rows (`COPY table (columns) FROM STDIN`, `data` in its text format) as one
+/// multi-row INSERT, appended to `sql`.
+fn insert_statement(sql: &mut String, copy: &str, data: &[u8]) {
+    let target = copy
+        .strip_prefix("COPY ")
+        .and_then(|c| c.strip_suffix(" FROM STDIN"))
+        .unwrap_or(copy);
+    sql.push_str("INSERT INTO ");
+    sql.push_str(target);
+    sql.push_str(" VALUES ");
+    for (n, row) in data
+        .split(|&b| b == b'\n')
+        .filter(|r| !r.is_empty())
+        .enumerate()
+    {
+        if n > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for (i, f) in row.split(|&b| b == b'\t').enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            match unescape(f) {
+                None => sql.push_str("NULL"),
+                Some(v) => sql.push_str(&super::quote_literal(&v)),
+            }
+        }
+        sql.push(')');
+    }
+    sql.push_str("; ");
 }
 
 /// Whether `sql` may change what a workspace reads as (its row, tags, bindings or groups):
@@ -356,11 +598,20 @@ fn touched(sql: &str) -> Option<Vec<&'static str>> {
     if words.iter().any(|w| is(w, "DELETE")) {
         return None;
     }
+    // dwctl_meta holds the counters of the buffered compute resources and data sources,
+    // written with them.
+    let meta = moves_counters(sql);
+    // A share refers to a data source (0008).
+    let shares = words.contains("datasource_share");
     Some(
         TABLES
             .iter()
             .map(|(t, _)| *t)
-            .filter(|t| words.contains(t))
+            .filter(|t| {
+                words.contains(t)
+                    || (meta && ["compute", "datasource"].contains(t))
+                    || (shares && *t == "datasource")
+            })
             .collect(),
     )
 }
@@ -413,6 +664,55 @@ mod tests {
         ));
         assert!(changes_workspaces("UPDATE resource_group SET name = $2"));
         assert!(changes_workspaces("ROLLBACK TO SAVEPOINT change"));
+    }
+
+    #[test]
+    fn few_buffered_rows_go_as_one_insert_of_the_same_values() {
+        let mut data = Vec::new();
+        line(&mut data, &[Some("1"), Some("it's a\tb\\c\nd"), None]);
+        line(&mut data, &[Some("2"), Some(""), Some("\\N")]);
+        let mut sql = String::new();
+        insert_statement(&mut sql, "COPY t (a, b, c) FROM STDIN", &data);
+        assert_eq!(
+            sql,
+            "INSERT INTO t (a, b, c) VALUES ('1',E'it''s a\tb\\\\c\nd',NULL),('2','',E'\\\\N'); "
+        );
+        for v in [
+            "plain",
+            "tab\there",
+            "back\\slash",
+            "\\N",
+            "",
+            "new\nline\r",
+        ] {
+            let mut one = Vec::new();
+            line(&mut one, &[Some(v)]);
+            assert_eq!(unescape(&one[..one.len() - 1]).as_deref(), Some(v));
+        }
+        assert_eq!(unescape(b"\\N"), None);
+    }
+
+    #[test]
+    fn the_id_counter_is_flushed_with_statements_naming_dwctl_meta() {
+        assert_eq!(
+            touched("UPDATE dwctl_meta SET value = 1 WHERE key = $1"),
+            Some(vec!["compute", "datasource"])
+        );
+        assert_eq!(
+            touched("WITH n AS (UPDATE dwctl_meta SET value = value + 1 WHERE key = 'workspace_seq' RETURNING value) INSERT INTO workspace SELECT 1"),
+            Some(vec![])
+        );
+        assert_eq!(
+            touched("INSERT INTO datasource_share (id, datasource_pk) VALUES ($1, $2)"),
+            Some(vec!["datasource"])
+        );
+        assert!(is_select("  select 1"));
+        assert!(!is_select("WITH d AS (SELECT 1) SELECT 1"));
+        assert!(names_any(
+            "DELETE FROM datasource WHERE pk = $1",
+            &["datasource"]
+        ));
+        assert!(!names_any("SELECT 1 FROM datasources", &["datasource"]));
     }
 
     #[test]

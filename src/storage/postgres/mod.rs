@@ -27,17 +27,18 @@ mod tls;
 mod workspaces;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, Row, SimpleQueryMessage, Statement};
 
 use crate::domain::store;
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Kind, Result};
+use crate::storage::rows::PRINCIPAL_COLS;
 
 pub use target::{is_url, PgEnv, Target};
 
@@ -113,7 +114,13 @@ pub(crate) fn quote_ident(ident: &str) -> String {
 
 /// `text` as an SQL string literal.
 fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    // As PostgreSQL's own quote_literal: a backslash makes it an E'' string (read the same
+    // whatever standard_conforming_strings says).
+    if text.contains('\\') {
+        format!("E'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        format!("'{}'", text.replace('\'', "''"))
+    }
 }
 
 /// What to do with a damaged catalog.
@@ -227,13 +234,53 @@ fn connect_err(t: &Target, e: postgres::Error) -> Error {
         Some(c) if *c == S::INVALID_CATALOG_NAME => Error::catalog(base)
             .caused_by(e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string()))
             .with_hint("create the database first (createdb), or name another in the URL"),
-        _ => Error::catalog(base)
-            .caused_by(
-                e.as_db_error()
-                    .map_or_else(|| source_chain(&e), |d| d.message().to_string()),
-            )
-            .with_hint("check the URL, that the server is up, and that it accepts this login"),
+        _ => match certificate_problem(&e, &host) {
+            // A certificate that sslmode=verify-ca/verify-full refuses: said in words,
+            // with what to check.
+            Some(problem) => Error::catalog(format!("{base}: {problem}"))
+                .caused_by(source_chain(&e))
+                .with_hint("check sslrootcert (the CA that signed the server's certificate) and that the URL's host is a name the certificate holds; sslmode=require encrypts without checking either"),
+            None => Error::catalog(base)
+                .caused_by(
+                    e.as_db_error()
+                        .map_or_else(|| source_chain(&e), |d| d.message().to_string()),
+                )
+                .with_hint("check the URL, that the server is up, and that it accepts this login"),
+        },
     }
+}
+
+/// What is wrong with the server's certificate, when TLS refused it (the rustls error
+/// inside the connection error, found by type).
+fn certificate_problem(e: &postgres::Error, host: &str) -> Option<String> {
+    use rustls::CertificateError as C;
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        let tls = err.downcast_ref::<rustls::Error>().or_else(|| {
+            err.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(rustls::Error::InvalidCertificate(c)) = tls {
+            return Some(match c {
+                C::UnknownIssuer => {
+                    "the server's certificate is not signed by a CA in sslrootcert".into()
+                }
+                C::NotValidForName | C::NotValidForNameContext { .. } => {
+                    format!("the server's certificate is not valid for the host {host}")
+                }
+                C::Expired | C::ExpiredContext { .. } => {
+                    "the server's certificate has expired".into()
+                }
+                C::NotValidYet | C::NotValidYetContext { .. } => {
+                    "the server's certificate is not valid yet".into()
+                }
+                other => format!("the server's certificate was refused ({other:?})"),
+            });
+        }
+        cur = err.source();
+    }
+    None
 }
 
 /// An error with its causes (`error connecting to server: Connection refused`).
@@ -300,16 +347,13 @@ pub(crate) fn connect(t: &Target, timeout: Option<Duration>) -> Result<Client> {
     if let Some(d) = &t.dbname {
         cfg.dbname(d);
     }
-    if let Some(o) = &t.options {
-        cfg.options(o);
-    }
     cfg.application_name(&application_name(t));
     cfg.connect_timeout(timeout.or(t.connect_timeout).unwrap_or(CONNECT_TIMEOUT));
     set_open_url(t);
-    let client = match t.sslmode {
+    let tls = match t.sslmode {
         target::SslMode::Disable => {
             cfg.ssl_mode(postgres::config::SslMode::Disable);
-            cfg.connect(postgres::NoTls)
+            None
         }
         mode => {
             cfg.ssl_mode(if mode == target::SslMode::Prefer {
@@ -317,11 +361,25 @@ pub(crate) fn connect(t: &Target, timeout: Option<Duration>) -> Result<Client> {
             } else {
                 postgres::config::SslMode::Require
             });
-            let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls::client_config(t)?);
-            cfg.connect(tls)
+            Some(tokio_postgres_rustls::MakeRustlsConnect::new(
+                tls::client_config(t)?,
+            ))
         }
     };
-    let mut client = client.map_err(|e| connect_err(t, e))?;
+    // The session's settings travel in the startup packet (no round trip of their own).
+    // A server or pooler that refuses the `options` parameter (a protocol violation, e.g.
+    // pgbouncer) is asked again without it, and the settings are SET after connecting.
+    let settings = session_options(t);
+    let mut with_options = cfg.clone();
+    with_options.options(&settings);
+    match open_connection(&with_options, &tls) {
+        Err(e) if e.code() == Some(&postgres::error::SqlState::PROTOCOL_VIOLATION) => {}
+        other => return other.map_err(|e| connect_err(t, e)),
+    }
+    if let Some(o) = &t.options {
+        cfg.options(o);
+    }
+    let mut client = open_connection(&cfg, &tls).map_err(|e| connect_err(t, e))?;
     client
         .batch_execute(&format!(
             "SET search_path TO {}; SET idle_in_transaction_session_timeout = '{}s'",
@@ -330,6 +388,31 @@ pub(crate) fn connect(t: &Target, timeout: Option<Duration>) -> Result<Client> {
         ))
         .map_err(pg_err)?;
     Ok(client)
+}
+
+/// The startup packet's `options`: the URL's own, then the catalog's schema as
+/// `search_path` and [`IDLE_IN_TRANSACTION`] (each `-c` value escaped as the server splits
+/// them: a backslash before a space or a backslash).
+fn session_options(t: &Target) -> String {
+    let escape = |v: &str| v.replace('\\', "\\\\").replace(' ', "\\ ");
+    let mut o = t.options.clone().map(|o| o + " ").unwrap_or_default();
+    o.push_str(&format!(
+        "-c search_path={} -c idle_in_transaction_session_timeout={}s",
+        escape(&quote_ident(&t.schema)),
+        IDLE_IN_TRANSACTION.as_secs()
+    ));
+    o
+}
+
+/// A connection as `cfg` says, in plain text or over `tls`.
+fn open_connection(
+    cfg: &postgres::Config,
+    tls: &Option<tokio_postgres_rustls::MakeRustlsConnect>,
+) -> std::result::Result<Client, postgres::Error> {
+    match tls {
+        None => cfg.connect(postgres::NoTls),
+        Some(tls) => cfg.connect(tls.clone()),
+    }
 }
 
 /// The rows of a simple-protocol batch, as text.
@@ -354,41 +437,62 @@ enum Found {
     Catalog(i64, Vec<String>),
 }
 
-fn inspect(client: &mut Client) -> Result<Found> {
+/// The query naming the tables of [`TABLES`] the schema lacks (one text, comma-separated;
+/// NULL when none is missing). It never fails on a missing table.
+fn missing_tables_sql() -> String {
     let list = TABLES
         .iter()
         .map(|t| quote_literal(t))
         .collect::<Vec<_>>()
         .join(",");
-    let rows = simple_rows(
+    format!(
+        "SELECT (SELECT string_agg(t, ',' ORDER BY t) FROM unnest(ARRAY[{list}]) t \
+          WHERE to_regclass(quote_ident(t)) IS NULL)"
+    )
+}
+
+/// The tables a row of [`missing_tables_sql`] names.
+fn missing_tables(row: Option<&Vec<Option<String>>>) -> Vec<String> {
+    row.and_then(|r| r.first().cloned().flatten())
+        .map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// What the schema holds, in one round trip: the tables, then the version (an error when
+/// there is no `dwctl_meta`: then no catalog). Not inside a transaction: a failed read
+/// would end it.
+fn inspect(client: &mut Client) -> Result<Found> {
+    let rows = match simple_rows(
         client,
         &format!(
-            "SELECT to_regclass('dwctl_meta') IS NOT NULL, \
-             (SELECT string_agg(t, ',' ORDER BY t) FROM unnest(ARRAY[{list}]) t \
-              WHERE to_regclass(quote_ident(t)) IS NULL)"
+            "{}; SELECT value FROM dwctl_meta WHERE key = 'schema_version'",
+            missing_tables_sql()
         ),
-    )?;
-    let row = rows.into_iter().next().unwrap_or_default();
-    let present = row.first().cloned().flatten().as_deref() == Some("t");
-    if !present {
-        return Ok(Found::Nothing);
-    }
-    let missing: Vec<String> = row
+    ) {
+        Ok(rows) => rows,
+        Err(_) if !has_table(client, "dwctl_meta")? => return Ok(Found::Nothing),
+        Err(e) => return Err(e),
+    };
+    let missing = missing_tables(rows.first());
+    let version = rows
         .get(1)
-        .cloned()
-        .flatten()
-        .map(|s| s.split(',').map(str::to_string).collect())
-        .unwrap_or_default();
-    let v = simple_rows(
-        client,
-        "SELECT value FROM dwctl_meta WHERE key = 'schema_version'",
-    )?;
-    let version = v
-        .first()
         .and_then(|r| r.first().cloned().flatten())
         .and_then(|s| s.parse::<i64>().ok())
         .ok_or_else(|| damaged("its table dwctl_meta has no schema_version"))?;
     Ok(Found::Catalog(version, missing))
+}
+
+/// Whether the schema has the table `name` (after a failed read of it).
+fn has_table(client: &mut Client, name: &str) -> Result<bool> {
+    let rows = simple_rows(
+        client,
+        &format!("SELECT to_regclass({}) IS NOT NULL", quote_literal(name)),
+    )?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .as_deref()
+        == Some("t"))
 }
 
 fn no_catalog(t: &Target) -> Error {
@@ -408,6 +512,8 @@ pub struct Catalog {
     client: Client,
     /// Statements prepared on this connection, by their SQL.
     statements: HashMap<String, Statement>,
+    /// Statements run once, unnamed (the next run prepares them): see [`Plan`].
+    ran_once: HashSet<String>,
     lock_timeout: Duration,
     schema: String,
 }
@@ -441,6 +547,7 @@ impl Catalog {
             Found::Catalog(..) => Ok(Catalog {
                 client,
                 statements: HashMap::new(),
+                ran_once: HashSet::new(),
                 lock_timeout,
                 schema: t.schema.clone(),
             }),
@@ -457,6 +564,7 @@ impl Catalog {
                 Some(Catalog {
                     client,
                     statements: HashMap::new(),
+                    ran_once: HashSet::new(),
                     lock_timeout: Duration::ZERO,
                     schema: t.schema.clone(),
                 })
@@ -480,10 +588,12 @@ impl Catalog {
         let mut cat = Catalog {
             client,
             statements: HashMap::new(),
+            ran_once: HashSet::new(),
             lock_timeout,
             schema: t.schema.clone(),
         };
-        let tx = cat.begin_write()?;
+        // Nothing read ahead: an older schema may lack what it reads.
+        let tx = cat.begin_write_reading(false)?;
         // Read again under the lock: another migrate may have run meanwhile.
         let row = tx.query_one(
             "SELECT value FROM dwctl_meta WHERE key = 'schema_version'",
@@ -496,6 +606,12 @@ impl Catalog {
     }
 
     fn begin_write(&mut self) -> Result<Tx<'_>> {
+        self.begin_write_reading(true)
+    }
+
+    /// Begin a change: the transaction, its lock, the clock (and with `read_ahead` what
+    /// every change reads next: [`read_ahead_sql`]), in one round trip.
+    fn begin_write_reading(&mut self, read_ahead: bool) -> Result<Tx<'_>> {
         let ms = self.lock_timeout.as_millis();
         // lock_timeout 0 means "wait forever" to PostgreSQL: --lock-timeout 0 means "do not
         // wait".
@@ -506,16 +622,27 @@ impl Catalog {
         };
         let sql = format!(
             "BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL lock_timeout = '{timeout}'; \
-             LOCK TABLE dwctl_lock IN EXCLUSIVE MODE{nowait}; {NOW_MS}"
+             LOCK TABLE dwctl_lock IN EXCLUSIVE MODE{nowait}; {}",
+            if read_ahead {
+                read_ahead_sql(true)
+            } else {
+                NOW_MS.to_string()
+            }
         );
-        let (now, login) = match simple_rows(&mut self.client, &sql) {
-            Ok(rows) => (parse_now(&rows)?, parse_login(&rows)),
+        let rows = match simple_rows(&mut self.client, &sql) {
+            Ok(rows) => rows,
             Err(e) => {
                 let _ = self.client.batch_execute("ROLLBACK");
                 return Err(self.lock_error(e));
             }
         };
-        Ok(Tx::new(self, now).with_login(login))
+        let now = parse_now(&rows)?;
+        let tx = Tx::new(self, now).with_login(parse_login(&rows));
+        Ok(if read_ahead {
+            tx.keep_read_ahead(&rows, true)
+        } else {
+            tx
+        })
     }
 
     /// A lock timeout, naming the sessions that hold the catalog's lock.
@@ -566,10 +693,15 @@ impl Catalog {
     fn begin_read(&mut self) -> Result<Tx<'_>> {
         let rows = simple_rows(
             &mut self.client,
-            &format!("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; {NOW_MS}"),
+            &format!(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; {}",
+                read_ahead_sql(false)
+            ),
         )?;
         let now = parse_now(&rows)?;
-        Ok(Tx::new(self, now).with_login(parse_login(&rows)))
+        Ok(Tx::new(self, now)
+            .with_login(parse_login(&rows))
+            .keep_read_ahead(&rows, false))
     }
 
     /// The schema holding the catalog.
@@ -588,6 +720,66 @@ fn parse_now(rows: &[Vec<Option<String>>]) -> Result<Timestamp> {
 /// The login of [`NOW_MS`]'s row.
 fn parse_login(rows: &[Vec<Option<String>>]) -> Option<String> {
     rows.last().and_then(|r| r.get(1).cloned().flatten())
+}
+
+/// [`NOW_MS`], and in the same row what every command reads next: the tenant, the
+/// principal mapped to the login, and for a change (`write`) the newest audit event.
+fn read_ahead_sql(write: bool) -> String {
+    let principal = PRINCIPAL_COLS
+        .split(", ")
+        .map(|c| format!("p.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (audit_cols, audit_join) = if write {
+        (
+            ", a.seq, a.hash",
+            " LEFT JOIN LATERAL (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) a ON true",
+        )
+    } else {
+        ("", "")
+    };
+    format!(
+        "{NOW_MS}, t.account_id, t.region, t.created_at, {principal}{audit_cols} \
+         FROM (SELECT 1) one LEFT JOIN tenant t ON t.singleton = 1 \
+         LEFT JOIN principal p ON p.db_role = current_user{audit_join}"
+    )
+}
+
+impl Tx<'_> {
+    /// Keep what [`read_ahead_sql`] read (its last row). A value that does not read back is
+    /// not kept: the query made when it is asked for says what is wrong.
+    fn keep_read_ahead(mut self, rows: &[Vec<Option<String>>], write: bool) -> Self {
+        use crate::storage::rows::{audit_head, principal_row, tenant_row};
+        use stored::TextRow;
+        let Some(row) = rows.last() else {
+            return self;
+        };
+        let cells = |from: usize, to: usize| row.get(from..to).unwrap_or_default();
+        let text = |cells, ints, bools| TextRow { cells, ints, bools };
+        let mut ahead = pending::ReadAhead::default();
+        if cells(2, 3).first().is_some_and(Option::is_some) {
+            ahead.tenant = tenant_row(&text(cells(2, 5), &[], &[])).ok();
+        }
+        if let Some(login) = row.get(1).cloned().flatten() {
+            let principal = if cells(5, 6).first().is_some_and(Option::is_some) {
+                principal_row(&text(cells(5, 13), &[0], &[5]))
+                    .ok()
+                    .map(Some)
+            } else {
+                Some(None)
+            };
+            ahead.by_role = principal.map(|p| (login, p));
+        }
+        if write {
+            self.last_hash = if cells(13, 14).first().is_some_and(Option::is_some) {
+                audit_head(&text(cells(13, 15), &[0], &[])).ok()
+            } else {
+                Some(crate::storage::rows::empty_log())
+            };
+        }
+        *self.read_ahead.borrow_mut() = ahead;
+        self
+    }
 }
 
 fn run_migrations(tx: &Tx<'_>, from: i64) -> Result<()> {
@@ -659,6 +851,7 @@ impl NewCatalog {
         let mut cat = Catalog {
             client,
             statements: HashMap::new(),
+            ran_once: HashSet::new(),
             lock_timeout: Duration::ZERO,
             schema: t.schema.clone(),
         };
@@ -693,16 +886,69 @@ pub struct Tx<'c> {
     login: Option<String>,
     /// The rows buffered for the next COPY (`bulk.rs`).
     pending: RefCell<pending::Pending>,
+    /// The savepoint commands not sent yet: they go with the next statement that writes
+    /// (`bulk.rs`).
+    deferred: std::cell::Cell<pending::Deferred>,
+    /// What the transaction's first batch read with the clock (`bulk.rs`).
+    read_ahead: RefCell<pending::ReadAhead>,
 }
 
-/// The statement prepared for `sql` on this connection.
-fn prepared(cat: &mut Catalog, sql: &str) -> Result<Statement> {
+/// How a statement runs on this connection: its first run is an unnamed statement with
+/// the parameters' types given (parse, bind and execute in one round trip); from its second
+/// run on it is prepared once (one round trip) and then executed (one each), so the server
+/// parses and plans a statement that repeats (apply) once.
+enum Plan {
+    Typed(Vec<Type>),
+    Prepared(Statement),
+}
+
+fn plan(cat: &mut Catalog, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Plan> {
     if let Some(st) = cat.statements.get(sql) {
-        return Ok(st.clone());
+        return Ok(Plan::Prepared(st.clone()));
+    }
+    if !cat.ran_once.contains(sql) {
+        if let Some(types) = param_types(params) {
+            cat.ran_once.insert(sql.to_string());
+            return Ok(Plan::Typed(types));
+        }
     }
     let st = cat.client.prepare(sql).map_err(pg_err)?;
     cat.statements.insert(sql.to_string(), st.clone());
-    Ok(st)
+    Ok(Plan::Prepared(st))
+}
+
+/// The types of parameters as dwctl passes them, found by asking each value which it
+/// encodes as (`None`: a value of another type; the statement is then prepared, and the
+/// server says).
+fn param_types(params: &[&(dyn ToSql + Sync)]) -> Option<Vec<Type>> {
+    const TYPES: [Type; 8] = [
+        Type::INT8,
+        Type::TEXT,
+        Type::BOOL,
+        Type::INT4,
+        Type::INT2,
+        Type::FLOAT8,
+        Type::TEXT_ARRAY,
+        Type::INT8_ARRAY,
+    ];
+    let mut buf = bytes::BytesMut::new();
+    params
+        .iter()
+        .map(|p| {
+            TYPES.iter().find_map(|t| {
+                buf.clear();
+                p.to_sql_checked(t, &mut buf).is_ok().then(|| t.clone())
+            })
+        })
+        .collect()
+}
+
+/// `params` with their types, as the typed calls take them.
+fn typed<'p>(
+    params: &[&'p (dyn ToSql + Sync)],
+    types: Vec<Type>,
+) -> Vec<(&'p (dyn ToSql + Sync), Type)> {
+    params.iter().copied().zip(types).collect()
 }
 
 impl<'c> Tx<'c> {
@@ -714,6 +960,8 @@ impl<'c> Tx<'c> {
             last_hash: None,
             login: None,
             pending: pending::Pending::new(),
+            deferred: Default::default(),
+            read_ahead: Default::default(),
         }
     }
 
@@ -737,8 +985,11 @@ impl<'c> Tx<'c> {
 
     fn run_query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
         let mut c = self.conn()?;
-        let st = prepared(&mut c, sql)?;
-        c.client.query(&st, params).map_err(pg_err)
+        match plan(&mut c, sql, params)? {
+            Plan::Typed(types) => c.client.query_typed(sql, &typed(params, types)),
+            Plan::Prepared(st) => c.client.query(&st, params),
+        }
+        .map_err(pg_err)
     }
 
     /// The first row, if any.
@@ -764,8 +1015,11 @@ impl<'c> Tx<'c> {
 
     fn run_execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let mut c = self.conn()?;
-        let st = prepared(&mut c, sql)?;
-        c.client.execute(&st, params).map_err(pg_err)
+        match plan(&mut c, sql, params)? {
+            Plan::Typed(types) => c.client.execute_typed(sql, &typed(params, types)),
+            Plan::Prepared(st) => c.client.execute(&st, params),
+        }
+        .map_err(pg_err)
     }
 
     /// Hand each row to `f` as the server sends it: whole-tenant lists are never held in
@@ -787,36 +1041,60 @@ impl<'c> Tx<'c> {
         f: &mut dyn FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
         let mut c = self.conn()?;
-        let st = prepared(&mut c, sql)?;
-        let mut rows = c
-            .client
-            .query_raw(&st, params.iter().copied())
-            .map_err(pg_err)?;
+        let mut rows = match plan(&mut c, sql, params)? {
+            Plan::Typed(types) => c.client.query_typed_raw(sql, typed(params, types)),
+            Plan::Prepared(st) => c.client.query_raw(&st, params.iter().copied()),
+        }
+        .map_err(pg_err)?;
         while let Some(r) = rows.next().map_err(pg_err)? {
             f(&r)?;
         }
         Ok(())
     }
 
-    /// Run statements without parameters (the simple protocol), after the rows buffered
-    /// for COPY.
+    /// Run statements without parameters (the simple protocol), after the savepoint
+    /// commands and the buffered rows they could see, in the same round trip.
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
-        self.before(sql)?;
+        let ahead = self.ahead_of_batch(sql)?;
+        self.send(&(ahead + sql))
+    }
+
+    /// Send a simple-protocol batch as it is.
+    fn send(&self, sql: &str) -> Result<()> {
         self.conn()?.client.batch_execute(sql).map_err(pg_err)
     }
 
-    /// `COPY ... FROM STDIN` of `data` (text format), for bulk loads.
-    #[allow(dead_code)] // for `apply`'s batched writes (bulk.rs)
+    /// `COPY ... FROM STDIN` of `data` (text format), for bulk loads; the savepoint
+    /// commands not sent yet go first.
     pub(crate) fn copy_in(&self, sql: &str, data: &[u8]) -> Result<u64> {
+        let ahead = self.savepoint_sql();
+        if !ahead.is_empty() {
+            self.send(&ahead)?;
+        }
+        self.run_copy(sql, data)
+    }
+
+    /// A COPY (its statement prepared once per connection: a large apply flushes often).
+    fn run_copy(&self, sql: &str, data: &[u8]) -> Result<u64> {
         use std::io::Write;
         let mut c = self.conn()?;
-        let mut w = c.client.copy_in(sql).map_err(pg_err)?;
+        let st = match c.statements.get(sql) {
+            Some(st) => st.clone(),
+            None => {
+                let st = c.client.prepare(sql).map_err(pg_err)?;
+                c.statements.insert(sql.to_string(), st.clone());
+                st
+            }
+        };
+        let mut w = c.client.copy_in(&st).map_err(pg_err)?;
         w.write_all(data)
             .map_err(|e| lost_connection(e.to_string()))?;
         w.finish().map_err(pg_err)
     }
 
     fn finish(mut self, sql: &str) -> Result<()> {
+        // COMMIT and ROLLBACK end every savepoint: none is sent for them.
+        self.deferred.take();
         if sql == "ROLLBACK" {
             self.discard_pending();
         }
@@ -830,10 +1108,7 @@ impl store::Tx for Tx<'_> {
     fn quick_check(&self) -> Result<()> {
         let missing = {
             let mut c = self.conn()?;
-            match inspect(&mut c.client)? {
-                Found::Catalog(_, missing) => missing,
-                Found::Nothing => TABLES.iter().map(|t| t.to_string()).collect(),
-            }
+            missing_tables(simple_rows(&mut c.client, &missing_tables_sql())?.first())
         };
         if !missing.is_empty() {
             return Err(damaged(format!("it has no table {}", missing.join(", "))));
@@ -859,20 +1134,26 @@ impl store::Tx for Tx<'_> {
         (*self).finish("ROLLBACK")
     }
 
+    /// Taken with nothing buffered, and sent with the next statement that writes (bulk.rs).
     fn savepoint(&mut self) -> Result<()> {
-        self.batch("SAVEPOINT change")
+        self.defer_savepoint()
     }
 
     fn rollback_to_savepoint(&mut self) -> Result<()> {
         // Buffered rows are all newer than the savepoint (taken with none buffered).
         self.discard_pending();
-        self.batch("ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change")?;
+        if self.savepoint_unsent() {
+            // Nothing was written since: nothing to undo on the server.
+        } else {
+            self.batch("ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change")?;
+        }
         self.last_hash = None;
         Ok(())
     }
 
     fn release_savepoint(&mut self) -> Result<()> {
-        self.batch("RELEASE SAVEPOINT change")
+        self.defer_release();
+        Ok(())
     }
 
     fn now(&self) -> Result<Option<Timestamp>> {
@@ -966,6 +1247,40 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_are_typed_by_what_they_encode_as() {
+        let (n, s, none, b): (i64, &str, Option<String>, bool) = (1, "x", None, true);
+        assert_eq!(
+            param_types(&[&n, &s, &none, &b, &String::new()]),
+            Some(vec![
+                Type::INT8,
+                Type::TEXT,
+                Type::TEXT,
+                Type::BOOL,
+                Type::TEXT
+            ])
+        );
+        // A type dwctl does not type itself: the statement is prepared (the server says).
+        let odd: u32 = 5;
+        assert_eq!(param_types(&[&n, &odd]), None);
+    }
+
+    #[test]
+    fn session_settings_travel_escaped_in_the_startup_packet() {
+        let t = Target::parse(
+            "postgresql://u@h/db?schema=my%20s%5Cchema&options=-c%20work_mem%3D4MB",
+            PgEnv::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            session_options(&t),
+            format!(
+                "-c work_mem=4MB -c search_path=\"my\\ s\\\\chema\" -c idle_in_transaction_session_timeout={}s",
+                IDLE_IN_TRANSACTION.as_secs()
+            )
+        );
+    }
 
     #[test]
     fn both_backends_have_as_many_migrations() {

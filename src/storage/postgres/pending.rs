@@ -7,7 +7,9 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::model::audit::AuditEvent;
-use crate::model::{Principal, Workspace};
+use crate::model::resource_group::ResourceGroup;
+use crate::model::Membership;
+use crate::model::{Principal, Tenant, Workspace};
 
 /// A row to append.
 pub(super) enum Row<'e> {
@@ -28,11 +30,14 @@ pub(super) enum Row<'e> {
         at: String,
         by: String,
     },
+    /// A compute resource or a data source: its table's index in [`TABLES`] and the
+    /// fields of that table's COPY.
+    Connection(usize, Vec<Option<String>>),
 }
 
 /// The buffered tables, in the order they are flushed (a row's references first: a
 /// table's buffer is sent after those of every table before it).
-pub(super) const TABLES: [(&str, &str); 4] = [
+pub(super) const TABLES: [(&str, &str); 6] = [
     (
         "principal",
         "COPY principal (pk, id, name, kind, display_name, full_access, created_at, db_role) FROM STDIN",
@@ -46,6 +51,14 @@ pub(super) const TABLES: [(&str, &str); 4] = [
         "COPY member (workspace_id, principal_pk, roles, added_at, added_by, status, expires_at) FROM STDIN",
     ),
     (
+        "compute",
+        "COPY compute (pk, workspace_id, env, name, type, mode, properties, description, created_at, created_by, updated_at, updated_by, is_default) FROM STDIN",
+    ),
+    (
+        "datasource",
+        "COPY datasource (pk, workspace_id, env, name, type, mode, properties, description, created_at, created_by, updated_at, updated_by, origin) FROM STDIN",
+    ),
+    (
         "audit",
         "COPY audit (seq, at, actor, actor_id, action, workspace, target, outcome, details, hash) FROM STDIN",
     ),
@@ -53,18 +66,30 @@ pub(super) const TABLES: [(&str, &str); 4] = [
 pub(super) const PRINCIPAL: usize = 0;
 pub(super) const BINDING: usize = 1;
 pub(super) const MEMBER: usize = 2;
-pub(super) const AUDIT: usize = 3;
+pub(super) const AUDIT: usize = 5;
 
 /// The tables no row refers to (no foreign key names them): deleting from one deletes
 /// nothing elsewhere.
-pub(super) const LEAVES: [&str; 6] = [
-    "workspace_tag",
-    "member",
-    "binding",
-    "compute",
-    "datasource",
-    "audit",
-];
+pub(super) const LEAVES: [&str; 5] = ["workspace_tag", "member", "binding", "compute", "audit"];
+
+/// A table's rows are sent as one INSERT up to this many bytes (in the round trip of the
+/// statement they go ahead of), and as a COPY (two round trips) past it.
+pub(super) const INSERT_UP_TO: usize = 64 << 10;
+
+/// The savepoint commands the domain asked for and not sent yet.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Deferred {
+    /// `SAVEPOINT change`.
+    pub(super) savepoint: bool,
+    /// `RELEASE SAVEPOINT change` (of a savepoint sent earlier).
+    pub(super) release: bool,
+}
+
+impl Deferred {
+    pub(super) fn any(self) -> bool {
+        self.savepoint || self.release
+    }
+}
 
 /// A buffer is sent once it holds this many bytes, whatever reads next.
 pub(super) const FLUSH_AT: usize = 8 << 20;
@@ -73,7 +98,7 @@ pub(super) const FLUSH_AT: usize = 8 << 20;
 /// wrote (see [`Known`]).
 #[derive(Default)]
 pub(super) struct Pending {
-    pub(super) data: [Vec<u8>; 4],
+    pub(super) data: [Vec<u8>; 6],
     /// The (workspace_id, principal_pk) of the buffered members: a lookup of one member
     /// flushes only when it is among them.
     pub(super) members: HashSet<(i64, i64)>,
@@ -102,10 +127,35 @@ pub(super) struct Known {
     pub(super) members: HashSet<(i64, i64)>,
     /// Compute resources and data sources added: (table, workspace, env, lower-cased name).
     pub(super) objects: HashSet<(&'static str, i64, String, String)>,
+    /// The id counters of the buffered tables' rows (`compute`, `datasource`: dwctl_meta's
+    /// `TABLE_seq` or the largest key, whichever is larger, then each id assigned), once
+    /// read; sent with the table's rows.
+    pub(super) seqs: HashMap<&'static str, i64>,
+    /// Memberships as read (workspace_id, principal_pk; `None`: not a member), until a
+    /// statement that may change one: the actor's are checked for every object of a manifest.
+    pub(super) roles: HashMap<(i64, i64), Option<Membership>>,
+    /// Resource groups with their bound workspaces as read, by the lower-cased name or id
+    /// asked for (`None`: there is none), until a statement or binding that may change one.
+    pub(super) groups: HashMap<String, Option<ResourceGroup>>,
+    /// The account principal, once read, until a statement that may change a principal.
+    pub(super) account: Option<Principal>,
     /// Workspaces as read, by lower-cased name (`None`: there is none), until a statement
     /// that may change one runs (apply reads a workspace again after each change, and a
     /// member or data source added changes none of its fields).
     pub(super) workspaces: HashMap<String, Option<Workspace>>,
+}
+
+/// What was read by the lower-cased name `name` (`Some(None)`: there is none).
+pub(super) fn kept<T: Clone>(map: &HashMap<String, Option<T>>, name: &str) -> Option<Option<T>> {
+    map.get(&name.to_ascii_lowercase()).cloned()
+}
+
+/// Keep what was read by `name` (an ASCII name only: others fold differently on the
+/// server, and are asked again).
+pub(super) fn keep<T: Clone>(map: &mut HashMap<String, Option<T>>, name: &str, v: &Option<T>) {
+    if name.is_ascii() {
+        map.insert(name.to_ascii_lowercase(), v.clone());
+    }
 }
 
 /// How many principal lookups one transaction makes before it reads every principal's
@@ -144,6 +194,29 @@ pub(super) fn field(out: &mut Vec<u8>, v: Option<&str>) {
     }
 }
 
+/// A field in COPY's text format, read back (`None`: NULL).
+pub(super) fn unescape(f: &[u8]) -> Option<String> {
+    if f == b"\\N" {
+        return None;
+    }
+    let mut out = Vec::with_capacity(f.len());
+    let mut bytes = f.iter();
+    while let Some(&b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        match bytes.next() {
+            Some(b't') => out.push(b'\t'),
+            Some(b'n') => out.push(b'\n'),
+            Some(b'r') => out.push(b'\r'),
+            Some(&other) => out.push(other),
+            None => out.push(b'\\'),
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
 /// One line of fields.
 pub(super) fn line(out: &mut Vec<u8>, fields: &[Option<&str>]) {
     for (i, f) in fields.iter().enumerate() {
@@ -153,4 +226,13 @@ pub(super) fn line(out: &mut Vec<u8>, fields: &[Option<&str>]) {
         field(out, *f);
     }
     out.push(b'\n');
+}
+
+/// What the batch that begins a transaction read beside the clock (mod.rs), served
+/// without a round trip until a statement that writes runs.
+#[derive(Default)]
+pub(super) struct ReadAhead {
+    pub(super) tenant: Option<Tenant>,
+    /// The login, and the principal mapped to it (`None`: none is).
+    pub(super) by_role: Option<(String, Option<Principal>)>,
 }

@@ -20,6 +20,9 @@ pub(super) fn prefix_range(prefix: &str) -> (String, Option<String>) {
 
 impl PrincipalStore for Tx<'_> {
     fn tenant(&self) -> Result<Tenant> {
+        if let Some(t) = self.tenant_read_ahead() {
+            return Ok(t);
+        }
         match self.query_opt(
             "SELECT account_id, region, created_at FROM tenant WHERE singleton = 1",
             &[],
@@ -52,14 +55,19 @@ impl PrincipalStore for Tx<'_> {
     }
 
     fn account(&self) -> Result<Principal> {
+        if let Some(a) = self.cached_account() {
+            return Ok(a);
+        }
         let r = self.query_opt(
             &format!("SELECT {PRINCIPAL_COLS} FROM principal WHERE kind = 'account'"),
             &[],
         )?;
-        match r {
-            Some(r) => principal_row(&r),
-            None => Err(damaged("it has no account principal")),
-        }
+        let account = match r {
+            Some(r) => principal_row(&r)?,
+            None => return Err(damaged("it has no account principal")),
+        };
+        self.cache_account(&account);
+        Ok(account)
     }
 
     fn principal_by_pk(&self, pk: i64) -> Result<Option<Principal>> {
@@ -72,6 +80,9 @@ impl PrincipalStore for Tx<'_> {
     }
 
     fn principal_by_db_role(&self, login: &str) -> Result<Option<Principal>> {
+        if let Some(p) = self.by_role_read_ahead(login) {
+            return Ok(p);
+        }
         self.query_opt(
             &format!("SELECT {PRINCIPAL_COLS} FROM principal WHERE db_role = $1"),
             &[&login],

@@ -12,11 +12,18 @@ use crate::storage::rows::{binding_group, bound_name, group_row, GROUP_COLS as C
 
 impl GroupStore for Tx<'_> {
     fn resource_group(&self, name_or_id: &str) -> Result<Option<ResourceGroup>> {
-        let Some(mut g) = self.resource_group_unbound(name_or_id)? else {
-            return Ok(None);
+        if let Some(g) = self.cached_group(name_or_id) {
+            return Ok(g);
+        }
+        let g = match self.resource_group_unbound(name_or_id)? {
+            None => None,
+            Some(mut g) => {
+                self.fill_group(&mut g)?;
+                Some(g)
+            }
         };
-        self.fill_group(&mut g)?;
-        Ok(Some(g))
+        self.cache_group(name_or_id, &g);
+        Ok(g)
     }
 
     fn resource_group_unbound(&self, name_or_id: &str) -> Result<Option<ResourceGroup>> {

@@ -4,11 +4,12 @@
 
 use postgres::types::ToSql;
 
+use super::pending::{Row, TABLES};
 use super::principals::prefix_range;
 use super::stored::Cells;
 use super::Tx;
 use crate::domain::store::{ResourceStore, ShareFilter};
-use crate::model::error::Result;
+use crate::model::error::{Error, Result};
 use crate::model::resources::{
     AsCompute, AsSource, Compute, Connection, DataSource, LastTest, Share,
 };
@@ -100,43 +101,39 @@ fn from<K: ConnTable>(tx: &Tx, ws: i64, prefix: &str) -> Result<Vec<Connection<K
     }
 }
 
-/// Keys are max + 1 under the catalog's write lock, as SQLite's rowids.
+/// Keys from the table's counter (0003), assigned here and the row buffered for the next
+/// COPY or INSERT (bulk.rs): an apply adding thousands makes no round trip per row.
 fn insert<K: ConnTable>(tx: &Tx, ws: i64, c: &Connection<K>) -> Result<i64> {
-    let sql = format!(
-        // Ids last (0003): a new id comes from the table's counter in dwctl_meta; a
-        // declared one ($13, checked free by the domain) moves the counter past it.
-        "WITH n AS (UPDATE dwctl_meta SET value = GREATEST(value, \
-           (SELECT COALESCE(max(pk), 0) FROM {0}), $13) + CASE WHEN $13 = 0 THEN 1 ELSE 0 END \
-           WHERE key = '{0}_seq' RETURNING value) \
-         INSERT INTO {0} (pk, workspace_id, env, name, type, mode, properties, description, \
-         created_at, created_by, updated_at, updated_by, {1}) \
-         SELECT CASE WHEN $13 = 0 THEN n.value ELSE $13 END, \
-         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM n RETURNING pk",
-        K::TABLE,
-        K::OWN_WRITTEN
-    );
-    let (env, mode) = (c.env.as_str(), c.mode.as_str());
-    let props = props_text(&c.properties);
-    let (created, updated) = (c.created_at.to_string(), c.updated_at.to_string());
-    let head: [&(dyn ToSql + Sync); 11] = [
-        &ws,
-        &env,
-        &c.name,
-        &c.type_key,
-        &mode,
-        &props,
-        &c.description,
-        &created,
-        &c.created_by,
-        &updated,
-        &c.updated_by,
-    ];
-    let row = match c.kind.written() {
-        Written::Int(n) => tx.query_one(&sql, &[&head[..], &[&(n != 0), &c.pk]].concat())?,
-        Written::Text(t) => tx.query_one(&sql, &[&head[..], &[&t, &c.pk]].concat())?,
+    let table = TABLES
+        .iter()
+        .position(|(t, _)| *t == K::TABLE)
+        .ok_or_else(|| Error::internal(format!("{} rows are not buffered", K::TABLE)))?;
+    let pk = tx.next_connection_pk(K::TABLE, c.pk)?;
+    let written = match c.kind.written() {
+        Written::Int(n) => (if n != 0 { "t" } else { "f" }).to_string(),
+        Written::Text(t) => t,
     };
-    tx.note_object(K::TABLE, ws, env, &c.name);
-    Cells::new(&row, K::TABLE, &[(0, "pk")]).int(0)
+    let fields = [
+        pk.to_string(),
+        ws.to_string(),
+        c.env.as_str().to_string(),
+        c.name.clone(),
+        c.type_key.clone(),
+        c.mode.as_str().to_string(),
+        props_text(&c.properties),
+        c.description.clone(),
+        c.created_at.to_string(),
+        c.created_by.clone(),
+        c.updated_at.to_string(),
+        c.updated_by.clone(),
+        written,
+    ];
+    tx.bulk_insert(Row::Connection(
+        table,
+        fields.into_iter().map(Some).collect(),
+    ))?;
+    tx.note_object(K::TABLE, ws, c.env.as_str(), &c.name);
+    Ok(pk)
 }
 
 fn save<K: ConnTable>(tx: &Tx, c: &Connection<K>) -> Result<()> {

@@ -94,3 +94,40 @@ impl StoredRow for Row {
         self.columns().get(i).map(|c| c.name())
     }
 }
+
+/// A row of a simple-protocol batch (every cell as text), read as the checker reads a
+/// typed row: the columns in `ints` hold integers, those in `bools` booleans (`t`/`f`).
+pub struct TextRow<'a> {
+    pub cells: &'a [Option<String>],
+    pub ints: &'a [usize],
+    pub bools: &'a [usize],
+}
+
+impl StoredRow for TextRow<'_> {
+    const RESTORE_HINT: &'static str = RESTORE_HINT;
+
+    fn cell(&self, i: usize) -> Result<Cell<'_>> {
+        let Some(cell) = self.cells.get(i) else {
+            return Err(Error::internal(format!("no column #{i} in a catalog row")));
+        };
+        let Some(text) = cell else {
+            return Ok(Cell::Null);
+        };
+        Ok(if self.ints.contains(&i) {
+            text.parse()
+                .map_or(Cell::Text(text.as_bytes()), Cell::Integer)
+        } else if self.bools.contains(&i) {
+            match text.as_str() {
+                "t" => Cell::Integer(1),
+                "f" => Cell::Integer(0),
+                _ => Cell::Text(text.as_bytes()),
+            }
+        } else {
+            Cell::Text(text.as_bytes())
+        })
+    }
+
+    fn column_name(&self, _: usize) -> Option<&str> {
+        None
+    }
+}

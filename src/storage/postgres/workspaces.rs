@@ -25,6 +25,9 @@ const WS_COLS: &str = "w.id, w.name, w.display_name, w.description, w.mode, w.st
 const WS_FROM: &str =
     "FROM workspace w LEFT JOIN resource_group rg ON rg.pk = w.default_resource_group";
 
+/// The column after [`WS_COLS`] in `workspace()`'s query.
+const PART: usize = 18;
+
 fn workspace_row(r: &Row) -> Result<Workspace> {
     let c = Cells::new(r, "workspace", &[(0, "id"), (1, "name")]);
     let status = c.parsed(5, Status::stored_what(), Status::from_stored)?;
@@ -119,14 +122,43 @@ impl WorkspaceStore for Tx<'_> {
         if let Some(w) = self.cached_workspace(name) {
             return Ok(w);
         }
-        let w = match self.query_opt(
-            &format!("SELECT {WS_COLS} {WS_FROM} WHERE lower(w.name) = lower($1)"),
+        // The workspace with its tags and bound groups, in one query: the workspace's
+        // columns on every row, then (part 1) a tag's key and value or (part 2) a bound
+        // group's name, groups in the order `fill_workspace` reads them.
+        let rows = self.query(
+            &format!(
+                "SELECT w.*, x.part, x.k, x.v \
+                 FROM (SELECT {WS_COLS} {WS_FROM} WHERE lower(w.name) = lower($1)) w \
+                 LEFT JOIN LATERAL ( \
+                   SELECT 1 AS part, key AS k, value AS v FROM workspace_tag WHERE workspace_id = w.id \
+                   UNION ALL \
+                   SELECT 2, g.name, NULL FROM binding b JOIN resource_group g ON g.pk = b.group_pk \
+                   WHERE b.workspace_id = w.id \
+                 ) x ON true ORDER BY x.part, lower(x.k)"
+            ),
             &[&name],
-        )? {
+        )?;
+        let w = match rows.first() {
             None => None,
-            Some(r) => {
-                let mut w = workspace_row(&r)?;
-                self.fill_workspace(&mut w)?;
+            Some(first) => {
+                let mut w = workspace_row(first)?;
+                for r in &rows {
+                    match Cells::new(r, "workspace", &[(0, "id")]).opt_int(PART)? {
+                        Some(1) => {
+                            let c = Cells::new(
+                                r,
+                                "workspace_tag",
+                                &[(0, "workspace_id"), (PART + 1, "key")],
+                            );
+                            w.tags.insert(c.text(PART + 1)?, c.text(PART + 2)?);
+                        }
+                        Some(_) => w.resource_groups.push(
+                            Cells::new(r, "resource_group", &[(PART + 1, "name")])
+                                .text(PART + 1)?,
+                        ),
+                        None => {}
+                    }
+                }
                 Some(w)
             }
         };
@@ -274,6 +306,9 @@ impl WorkspaceStore for Tx<'_> {
         if self.member_absent(workspace_id, principal_pk) {
             return Ok(None);
         }
+        if let Some(m) = self.cached_membership(workspace_id, principal_pk) {
+            return Ok(m);
+        }
         let sql = format!(
             "SELECT {MEMBERSHIP_COLS} FROM member WHERE workspace_id = $1 AND principal_pk = $2"
         );
@@ -283,8 +318,11 @@ impl WorkspaceStore for Tx<'_> {
         } else {
             self.query_opt_unbuffered(&sql, &params)?
         };
-        r.map(|r| rows::membership_by_ids(&r, 0, workspace_id, principal_pk))
-            .transpose()
+        let m = r
+            .map(|r| rows::membership_by_ids(&r, 0, workspace_id, principal_pk))
+            .transpose()?;
+        self.cache_membership(workspace_id, principal_pk, &m);
+        Ok(m)
     }
 
     fn memberships_everywhere(&self, principal_pk: i64) -> Result<HashMap<i64, Membership>> {
