@@ -13,13 +13,15 @@ use super::principal::{self, NewPrincipal, PrincipalUpdate};
 use super::resource_group::{self as rg, GroupUpdate, NewGroup};
 use super::resources::{self as res, ConnectionKind, NewObject, PropChange};
 use super::session::Session;
-use super::store::{IdCounter, Tx};
+use super::share;
+use super::store::{IdCounter, ShareFilter, Tx};
 use super::tenant;
 use super::types::validate::validate_open;
 use super::workspace::{self, NewWorkspace, WorkspaceUpdate};
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Item, Manifest, MemberDecl, PrincipalDecl,
-    PropValue, ResourceGroupDecl, RoleDecl, Sink, Step, WorkspaceDecl, NO_DEFAULT_RESOURCE_GROUP,
+    PropValue, ResourceGroupDecl, RoleDecl, ShareDecl, Sink, Step, WorkspaceDecl,
+    NO_DEFAULT_RESOURCE_GROUP,
 };
 use crate::model::api_datasource::{api_env, ENV_TYPE};
 use crate::model::clock::{Expiry, Timestamp};
@@ -452,6 +454,9 @@ struct Applier<'s, 't, 'c> {
     /// The principals the manifest names, looked up by key when first named and kept
     /// current by the applier's own principal changes (apply removes no principal).
     principals: Principals,
+    /// The shares of each workspace applied (its index, its name), applied after the
+    /// last workspace: a share's target may come later in the manifest.
+    shares: Vec<(usize, String, Vec<ShareDecl>)>,
 }
 
 /// The principals looked up so far, by name (case-insensitively, as the catalog compares
@@ -1137,6 +1142,79 @@ impl Applier<'_, '_, '_> {
         Ok(())
     }
 
+    /// The shares of workspace `ws` as declared, once every workspace is applied: each
+    /// created through `datasource share`'s use case, or made again when its user differs
+    /// (unshared, shared); with `--prune`, the undeclared ones unshared (but those into a
+    /// workspace in the recycle bin, which a restore brings back with their rules).
+    fn workspace_shares(&mut self, ws: &str, decls: &[ShareDecl]) -> Result<()> {
+        let name = WorkspaceName::parse(ws)?;
+        let Some(w) = self.s.tx().workspace(name.as_str())? else {
+            return Ok(());
+        };
+        let have = self.s.tx().shares(&ShareFilter {
+            source: Some(w.id),
+            ..ShareFilter::default()
+        })?;
+        let mut declared = HashSet::new();
+        for (j, d) in decls.iter().enumerate() {
+            self.at.truncate(1);
+            self.at.push(("shares", j));
+            let label = format!("{} -> {}", d.datasource, d.to);
+            let what = format!("share {name}/{label} ({})", named(&d.env));
+            let env = Env::parse(&d.env).map_err(|e| e.within(&what))?;
+            let to = WorkspaceName::parse(&d.to).map_err(|e| e.within(&what))?;
+            let user = d.user.as_deref();
+            let existing = have.iter().find(|r| {
+                r.env == env
+                    && r.datasource.eq_ignore_ascii_case(&d.datasource)
+                    && r.to.as_str().eq_ignore_ascii_case(to.as_str())
+            });
+            let share = |s: &mut Session| {
+                share::share(s, &name, &d.datasource, Some(env), &to, user, false).map(drop)
+            };
+            let Some(r) = existing else {
+                self.step(&format!("+ {what}"), share)?;
+                self.changes
+                    .push(Op::Create, "share", Some(ws), &label, Some(env), vec![]);
+                continue;
+            };
+            declared.insert(r.id);
+            let wanted = match user {
+                Some(u) => self.principal_named(u)?.map(|p| p.pk),
+                None => None,
+            };
+            if wanted != r.user_pk || (user.is_some() && wanted.is_none()) {
+                self.step(&format!("~ {what}"), |s| {
+                    share::unshare(s, &name, &r.datasource, Some(env), &r.to)?;
+                    share(s)
+                })?;
+                self.changes.push(
+                    Op::Update,
+                    "share",
+                    Some(ws),
+                    &label,
+                    Some(env),
+                    vec!["user".into()],
+                );
+            }
+        }
+        self.at.truncate(1);
+        if self.prune {
+            for r in have.iter().filter(|r| !declared.contains(&r.id)) {
+                if into_recycle_bin(self.s.tx(), r)? {
+                    continue;
+                }
+                let label = format!("{} -> {}", r.datasource, r.to);
+                self.step(&format!("- share {name}/{label} ({})", r.env), |s| {
+                    share::unshare(s, &name, &r.datasource, Some(r.env), &r.to).map(drop)
+                })?;
+                self.changes
+                    .push(Op::Delete, "share", Some(ws), &label, Some(r.env), vec![]);
+            }
+        }
+        Ok(())
+    }
+
     /// `w` is the workspace as loaded before its members: member changes leave every field
     /// the member rules read (status, mode, policies) as it is.
     fn members(&mut self, w: &Workspace, ws: &WorkspaceName, decls: &[MemberDecl]) -> Result<()> {
@@ -1586,6 +1664,7 @@ pub fn apply(
         at: Vec::new(),
         steps: 0,
         principals: Principals::default(),
+        shares: Vec::new(),
     };
     let mut done = 0;
     let result = (|| -> Result<()> {
@@ -1605,8 +1684,14 @@ pub fn apply(
         for (i, d) in each(workspaces).enumerate() {
             a.at = vec![("workspace", i)];
             a.workspace(&d)?;
+            a.shares.push((i, d.name.clone(), d.shares.clone()));
             done += 1;
             progress(done, total);
+        }
+        let shares = std::mem::take(&mut a.shares);
+        for (i, ws, decls) in shares {
+            a.at = vec![("workspace", i)];
+            a.workspace_shares(&ws, &decls)?;
         }
         Ok(())
     })();
@@ -1800,6 +1885,14 @@ pub fn export(
     Ok(())
 }
 
+/// Whether a share rule is into a workspace in the recycle bin: kept for a restore, out
+/// of manifests.
+fn into_recycle_bin(tx: &dyn Tx, r: &crate::model::resources::Share) -> Result<bool> {
+    Ok(tx
+        .workspace(r.to.as_str())?
+        .is_some_and(|t| t.status == Status::Deleted))
+}
+
 /// An integer id of a declaration (workspace, compute, data source): 1 or more.
 fn positive_id(id: Option<i64>) -> Result<()> {
     match id {
@@ -1902,6 +1995,33 @@ fn workspace_decl(s: &mut Session, w: &Workspace) -> Result<WorkspaceDecl> {
                 .collect(),
         );
     }
+    // Its shares, but those into a workspace in the recycle bin (not exported: a fresh
+    // catalog would not find it; `--prune` leaves them alone).
+    let mut rules = Vec::new();
+    for r in s.tx().shares(&ShareFilter {
+        source: Some(w.id),
+        ..ShareFilter::default()
+    })? {
+        if !into_recycle_bin(s.tx(), &r)? {
+            rules.push(r);
+        }
+    }
+    rules.sort_by_key(|r| {
+        (
+            r.datasource.to_ascii_lowercase(),
+            r.env != Env::Prod,
+            r.to.as_str().to_ascii_lowercase(),
+        )
+    });
+    d.shares = rules
+        .into_iter()
+        .map(|r| ShareDecl {
+            datasource: r.datasource,
+            env: r.env.to_string(),
+            to: r.to.to_string(),
+            user: r.user.map(|u| u.to_string()),
+        })
+        .collect();
     let secret_props = |name: &str,
                         env: Env,
                         type_key: &str,

@@ -321,7 +321,8 @@ pub fn remove(s: &mut Session, ws: &WorkspaceName, user: &str) -> Result<Outcome
     delete(s, Action::MemberRemove, &w, &p, m)
 }
 
-/// Delete a membership with its audit event (`member remove`, `member prune`).
+/// Delete a membership with its audit event (`member remove`, `member prune`); the shares
+/// into `w` for that member alone go first, each with its own event.
 fn delete(
     s: &mut Session,
     action: Action,
@@ -329,6 +330,7 @@ fn delete(
     p: &Principal,
     m: Member,
 ) -> Result<Outcome<Member>> {
+    super::shared::before_membership_removed(s, w, p.pk, action)?;
     s.tx().delete_member(w.id, p.pk)?;
     s.record(
         action,

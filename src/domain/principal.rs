@@ -279,6 +279,7 @@ pub fn remove(s: &mut Session, name_or_id: &str, cascade: bool) -> Result<Outcom
             let Some(m) = s.tx().member(w.id, p.pk)? else {
                 continue;
             };
+            super::shared::before_membership_removed(s, &w, p.pk, Action::UserRemove)?;
             s.tx().delete_member(w.id, p.pk)?;
             s.record(
                 Action::MemberRemove,

@@ -1,6 +1,7 @@
 //! The share rules of data sources as the rest of the domain meets them (issue 16, part
-//! 2): what a target's `datasource list` shows of them, and what removing a data source or
-//! purging a workspace does to them. The use cases on the rules are `domain::share`.
+//! 2): what a target's `datasource list` shows of them, and what removing a data source
+//! or a membership, or purging a workspace, does to them. The use cases on the rules are
+//! `domain::share`.
 
 use super::policy::Action;
 use super::session::Session;
@@ -50,6 +51,25 @@ pub fn before_workspace_purged(s: &mut Session, w: &Workspace) -> Result<()> {
     })?);
     for rule in &rules {
         remove_rule(s, rule, Some("workspace.purge"))?;
+    }
+    Ok(())
+}
+
+/// Before the membership of principal `pk` in `w` is removed (`member remove`, `member
+/// prune`, `user remove --cascade`): the rules that share into `w` for that member alone
+/// go, one event each, `because` the action that removes the membership.
+pub fn before_membership_removed(
+    s: &mut Session,
+    w: &Workspace,
+    pk: i64,
+    why: Action,
+) -> Result<()> {
+    let rules = s.tx().shares(&ShareFilter {
+        target: Some(w.id),
+        ..ShareFilter::default()
+    })?;
+    for rule in rules.iter().filter(|r| r.user_pk == Some(pk)) {
+        remove_rule(s, rule, Some(why.name()))?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use super::ids::Ids;
 use super::policy::{self, Action};
 use super::resource_group;
 use super::session::Session;
-use super::store::Tx;
+use super::store::{ShareFilter, Tx};
 use super::workspace::{self, to_json};
 use crate::model::clock::Timestamp;
 use crate::model::error::{Error, Result};
@@ -219,10 +219,11 @@ pub fn untouched_default_group(
 /// The catalog's default workspace when it is still as `init` made it: `init`'s settings
 /// (basic mode, available, its display name and description, no tags, the development
 /// role enabled, no PAI tasks, separation of duties `warn`), the account its only member,
-/// no compute resource nor data source. Its resource groups may differ (an import
-/// replaces the default group before it comes to the workspaces). `apply` gives such a
-/// workspace the id a manifest declares for it, or moves it out of the way of another
-/// workspace that declares its id (README "Importing a real tenant").
+/// no compute resource, data source, custom role nor share (from it or into it). Its
+/// resource groups may differ (an import replaces the default group before it comes to
+/// the workspaces). `apply` gives such a workspace the id a manifest declares for it, or
+/// moves it out of the way of another workspace that declares its id (README "Importing
+/// a real tenant").
 pub fn untouched_default_workspace(s: &mut Session) -> Result<Option<Workspace>> {
     let name = default_workspace_name(&s.tenant.account_id);
     let Some(w) = s.tx().workspace(name.as_str())? else {
@@ -243,11 +244,19 @@ pub fn untouched_default_workspace(s: &mut Session) -> Result<Option<Workspace>>
     let account = s.tenant.account_id.clone();
     let members = s.tx().members(w.id)?;
     let only_account = members.len() == 1 && members[0].user_id == account;
-    // Nothing else refers to it: no compute resources, data sources or custom roles (a
-    // row tied to the workspace would be lost when it is re-inserted under its new id).
+    // Nothing else refers to it: no compute resources, data sources, custom roles or
+    // shares from it or into it (a row tied to the workspace would be lost when it is
+    // re-inserted under its new id).
+    let shares = |source, target| ShareFilter {
+        source,
+        target,
+        ..ShareFilter::default()
+    };
     let empty = s.tx().computes(w.id, None)?.is_empty()
         && s.tx().datasources(w.id, None)?.is_empty()
-        && s.tx().custom_roles(w.id)?.is_empty();
+        && s.tx().custom_roles(w.id)?.is_empty()
+        && s.tx().shares(&shares(Some(w.id), None))?.is_empty()
+        && s.tx().shares(&shares(None, Some(w.id)))?.is_empty();
     Ok((only_account && empty).then_some(w))
 }
 

@@ -92,6 +92,24 @@ pub(super) fn find_problem(m: &Manifest) -> Option<Problem> {
                 return dup(at(j), at(i), msg, DUP_HINT);
             }
         }
+        let share_keys = ws
+            .shares
+            .iter()
+            .map(|r| (fold(&r.datasource), fold(&r.env), fold(&r.to)));
+        if let Some((i, j)) = first_dup(share_keys) {
+            let at = |n| wsp(&[Key("shares"), Index(n), Key("datasource")]);
+            let r = &ws.shares[j];
+            let msg = format!(
+                "data source `{}` (env `{}`) of workspace `{}` is shared into `{}` twice",
+                r.datasource, r.env, ws.name, r.to
+            );
+            return dup(
+                at(j),
+                at(i),
+                msg,
+                "a data source is shared into a workspace once; give the user in one entry",
+            );
+        }
         if let Some((i, j)) = first_dup(ws.member.iter().map(|mb| fold(&mb.user))) {
             let at = |n| wsp(&[Key("member"), Index(n), Key("user")]);
             let msg = format!(

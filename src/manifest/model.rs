@@ -5,7 +5,8 @@
 //! same object listed twice); whether a name, a type or a role is valid is the planner's
 //! business, which can use [`super::locate`] to point at the offending line.
 //!
-//! A key left out is `None` (or an empty list for `member`, `compute` and `datasource`):
+//! A key left out is `None` (or an empty list for `member`, `compute`, `datasource` and
+//! `shares`):
 //! "as it is" for an existing object, "the default" for a new one. Empty values are
 //! values: `description = ""`, `tags = {}` and `resource_groups = []` say "none".
 
@@ -258,6 +259,12 @@ pub struct WorkspaceDecl {
     /// them. Left out, they stay as they are; `export` writes them when there are any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_roles: Option<Vec<RoleDecl>>,
+    /// The rules sharing its data sources into other workspaces (issue 16), applied
+    /// after every workspace of the manifest (a target may come later). Left out, none
+    /// (as for its members): `--prune` removes the undeclared ones; `export` writes them
+    /// when there are any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<ShareDecl>,
     // The lists are written by `super::Writer`, one item at a time, after the settings.
     /// Members other than the owner (implied).
     #[serde(default, skip_serializing)]
@@ -283,6 +290,19 @@ pub struct RoleDecl {
     pub capabilities: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+/// A data source of the workspace (its own, or one a compute resource brought) shared
+/// into workspace `to` in its environment `env`, with the whole of `to` or, with `user`,
+/// that member of it alone.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a share table")]
+pub struct ShareDecl {
+    pub datasource: String,
+    pub env: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 /// A member and its full set of roles (codes or aliases).

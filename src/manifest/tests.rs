@@ -353,7 +353,7 @@ fn unknown_key_at_every_level_toml() {
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\nowner = \"x\"\n",
-                "4:1: unknown field `owner`, expected one of `name`, `id`, `display_name`, `description`, `mode`, `status`, `sod_policy`, `dev_role_disabled`, `pai_tasks_enabled`, `resource_groups`, `default_resource_group`, `tags`, `custom_roles`, `member`, `compute`, `datasource`",
+                "4:1: unknown field `owner`, expected one of `name`, `id`, `display_name`, `description`, `mode`, `status`, `sod_policy`, `dev_role_disabled`, `pai_tasks_enabled`, `resource_groups`, `default_resource_group`, `tags`, `custom_roles`, `shares`, `member`, `compute`, `datasource`",
             ),
             (
                 "version = 1\n[[workspace]]\nname = \"w\"\n[[workspace.member]]\nuser = \"u\"\nroles = [\"dev\"]\nrole = \"x\"\n",
@@ -1272,6 +1272,20 @@ fn emits_every_key_in_a_fixed_order() {
                     ..Default::default()
                 },
             ]),
+            shares: vec![
+                ShareDecl {
+                    datasource: "d".into(),
+                    env: "prod".into(),
+                    to: "v \"x\"".into(),
+                    user: Some("bob".into()),
+                },
+                ShareDecl {
+                    datasource: "c".into(),
+                    env: "prod".into(),
+                    to: "v".into(),
+                    user: None,
+                },
+            ],
             member: vec![MemberDecl {
                 user: "bob".into(),
                 roles: vec!["ops".to_string(), "dev".to_string()].into(),
@@ -1341,6 +1355,10 @@ tags = { "a b" = "", z = "1" }
 custom_roles = [
   { name = "auditor", code = "base_role_3", rights = ["datasource.test", "properties.read"], capabilities = ["develop"], description = "reads \"all\"\nof it" },
   { name = "bare", rights = [], capabilities = [] },
+]
+shares = [
+  { datasource = "d", env = "prod", to = "v \"x\"", user = "bob" },
+  { datasource = "c", env = "prod", to = "v" },
 ]
 
 [[workspace.member]]
@@ -1547,6 +1565,14 @@ impl Rng {
                 default_resource_group: self.opt_s(),
                 tags: self.map(Self::s),
                 custom_roles: None,
+                shares: (0..self.below(3))
+                    .map(|j| ShareDecl {
+                        datasource: self.name(j),
+                        env: self.s(),
+                        to: self.s(),
+                        user: self.opt_s(),
+                    })
+                    .collect(),
                 member: (0..self.below(3))
                     .map(|j| MemberDecl {
                         user: self.name(j),

@@ -343,6 +343,9 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             if let Some(roles) = &ws.custom_roles {
                 w.roles("custom_roles", roles);
             }
+            if !ws.shares.is_empty() {
+                w.shares("shares", &ws.shares);
+            }
         }
         Item::Member(mb) => {
             w.header("workspace.member");
@@ -468,6 +471,25 @@ impl<'w> TomlOut<'w> {
             lit.push('\n');
         }
         lit.push(']');
+        self.raw_kv(key, &lit);
+    }
+    /// Shares: an array of one-line inline tables, one a line.
+    fn shares(&mut self, key: &str, shares: &[ShareDecl]) {
+        let mut lit = String::from("[");
+        for r in shares {
+            lit.push_str("\n  { datasource = ");
+            push_str_lit(&mut lit, &r.datasource);
+            lit.push_str(", env = ");
+            push_str_lit(&mut lit, &r.env);
+            lit.push_str(", to = ");
+            push_str_lit(&mut lit, &r.to);
+            if let Some(u) = &r.user {
+                lit.push_str(", user = ");
+                push_str_lit(&mut lit, u);
+            }
+            lit.push_str(" },");
+        }
+        lit.push_str("\n]");
         self.raw_kv(key, &lit);
     }
     /// An inline table on one line, as in the cli.md example (multi-line inline tables

@@ -810,4 +810,48 @@ fn a_fresh_catalogs_default_workspace_takes_the_tenants_id() {
         6,
         "never changes",
     );
+
+    // A data source shared into it ties a rule to its id: it keeps the id too.
+    let with_share = Env::new();
+    for args in [
+        &["workspace", "create", "fin_ws"][..],
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "orders",
+            "--type",
+            "mysql",
+            "--env",
+            "prod",
+            "--prop",
+            "address=10.0.0.5:3306",
+            "--prop",
+            "database=orders",
+            "--prop",
+            "username=etl",
+            "--prop",
+            "password=x",
+        ],
+        &[
+            "datasource",
+            "share",
+            "fin_ws",
+            "orders",
+            "--to",
+            &default_ws,
+        ],
+    ] {
+        with_share.run(args).ok();
+    }
+    let dir = write_tenant(&with_share, vec![project(900001, &default_ws)], 900001);
+    with_share.refused(
+        &["import", "--from-api", &dir, "--apply"],
+        6,
+        "never changes",
+    );
+    assert_eq!(
+        with_share.json(&["datasource", "shares", "--to", &default_ws, "-o", "json"])[0]["to"],
+        default_ws
+    );
 }

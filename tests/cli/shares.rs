@@ -68,6 +68,20 @@ fn setup() -> Env {
     env
 }
 
+/// The events from the `from`th on: (action, target, the `because` of its details).
+fn events_since(env: &Env, from: usize) -> Vec<(String, Option<String>, Option<String>)> {
+    env.events()[from..]
+        .iter()
+        .map(|e| {
+            (
+                e.action.clone(),
+                e.target.clone(),
+                e.details["because"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
 fn names_in(env: &Env, ws: &str, actor: &str) -> Vec<(String, Value)> {
     env.json(&["datasource", "list", ws, "--as", actor, "-o", "json"])
         .as_array()
@@ -569,4 +583,330 @@ fn check_dw014_a_prod_data_source_shared_into_a_basic_workspace() {
     .ok();
     let after = env.json(&["check", "lab_ws", "-o", "json"]);
     assert!(!after.to_string().contains("DW014"), "{after}");
+}
+
+#[test]
+fn a_share_to_a_user_goes_when_the_user_leaves_the_target_with_its_event() {
+    let env = setup();
+    for args in [
+        &[
+            "datasource",
+            "share",
+            "fin_ws",
+            "ledger",
+            "--to",
+            "sales_ws",
+            "--user",
+            "alice",
+        ][..],
+        &[
+            "datasource",
+            "share",
+            "fin_ws",
+            "orders",
+            "--to",
+            "sales_ws",
+            "--user",
+            "carol",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let actions = |from: usize| events_since(&env, from);
+    let rules = |env: &Env| -> Vec<String> {
+        env.json(&["datasource", "shares", "fin_ws", "-o", "json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["datasource"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // A member removed: the rule for that member alone goes first, with its event.
+    let before = env.events().len();
+    env.run(&["member", "remove", "sales_ws", "alice", "--yes"])
+        .ok();
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        actions(before),
+        [
+            ("datasource.unshare".into(), s("ledger"), s("member.remove")),
+            ("member.remove".into(), s("alice"), None),
+        ]
+    );
+    assert_eq!(rules(&env), ["orders"]);
+    // A principal removed with its memberships: the same, because of user.remove.
+    let before = env.events().len();
+    env.run(&["user", "remove", "carol", "--cascade", "--yes"])
+        .ok();
+    assert_eq!(
+        actions(before),
+        [
+            ("datasource.unshare".into(), s("orders"), s("user.remove")),
+            ("member.remove".into(), s("carol"), None),
+            ("user.remove".into(), s("carol"), None),
+        ]
+    );
+    assert_eq!(rules(&env), Vec::<String>::new());
+    // An expired membership pruned: the same, because of member.prune.
+    env.run(&["user", "add", "dora"]).ok();
+    env.run(&[
+        "member",
+        "add",
+        "sales_ws",
+        "dora",
+        "--role",
+        "dev",
+        "--expires",
+        "1d",
+    ])
+    .ok();
+    env.run(&[
+        "datasource",
+        "share",
+        "fin_ws",
+        "ledger",
+        "--to",
+        "sales_ws",
+        "--user",
+        "dora",
+    ])
+    .ok();
+    let before = env.events().len();
+    let mut prune = env.cmd(&["member", "prune", "--expired", "sales_ws", "--yes"]);
+    prune.env("DWCTL_NOW", "2026-12-05T00:00:00Z");
+    Env::output(prune).ok();
+    assert_eq!(
+        actions(before),
+        [
+            ("datasource.unshare".into(), s("ledger"), s("member.prune")),
+            ("member.prune".into(), s("dora"), None),
+        ]
+    );
+    assert_eq!(rules(&env), Vec::<String>::new());
+    // A share with the whole workspace stays when a member leaves.
+    env.run(&[
+        "datasource",
+        "share",
+        "fin_ws",
+        "orders",
+        "--to",
+        "sales_ws",
+    ])
+    .ok();
+    env.run(&["member", "remove", "sales_ws", "pat", "--yes"])
+        .ok();
+    assert_eq!(rules(&env), ["orders"]);
+}
+
+/// The variables an export of setup()'s fin_ws names for its secrets.
+fn with_secrets(env: Env) -> Env {
+    env.with_var("DWCTL_SECRET_FIN__WS_ORDERS_PROD_PASSWORD", "s3cret-pw")
+        .with_var("DWCTL_SECRET_FIN__WS_LEDGER_DEV_PASSWORD", "s3cret-pw")
+}
+
+#[test]
+fn manifests_declare_shares_and_apply_them_after_every_workspace() {
+    let env = with_secrets(setup());
+    for args in [
+        &[
+            "datasource",
+            "share",
+            "fin_ws",
+            "orders",
+            "--to",
+            "sales_ws",
+        ][..],
+        &["datasource", "share", "fin_ws", "orders", "--to", "lab_ws"],
+        &[
+            "datasource",
+            "share",
+            "fin_ws",
+            "ledger",
+            "--to",
+            "sales_ws",
+            "--user",
+            "alice",
+        ],
+    ] {
+        env.run(args).ok();
+    }
+    let file = env.path().join("m.toml");
+    let file = file.to_str().unwrap();
+    env.run(&["export", "fin_ws", "lab_ws", "sales_ws", "--file", file])
+        .ok();
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(
+        text.contains("shares = [\n  { datasource = \"ledger\", env = \"dev\", to = \"sales_ws\", user = \"alice\" },\n  { datasource = \"orders\", env = \"prod\", to = \"lab_ws\" },\n  { datasource = \"orders\", env = \"prod\", to = \"sales_ws\" },\n]\n"),
+        "{text}"
+    );
+    let r = env.run(&["plan", "--file", file, "--exit-code"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (0, "(none)\nPlan: No changes.\n")
+    );
+    // JSON says the same.
+    let json = env.json(&["export", "fin_ws", "-o", "json"]);
+    assert_eq!(
+        json["workspace"][0]["shares"][0],
+        json!({"datasource": "ledger", "env": "dev", "to": "sales_ws", "user": "alice"})
+    );
+
+    // Into a fresh catalog: the targets come after fin_ws in the manifest; each share is
+    // made by datasource share's use case, one event each; exported byte for byte.
+    let other = with_secrets(Env::new());
+    let plan = other.run(&["plan", "--file", file]);
+    for line in [
+        "+ share fin_ws/ledger -> sales_ws (dev)",
+        "+ share fin_ws/orders -> lab_ws (prod)",
+        "+ share fin_ws/orders -> sales_ws (prod)",
+    ] {
+        assert!(plan.ok().contains(line), "{line}: {}", plan.stdout);
+    }
+    other.run(&["apply", "--file", file]).ok();
+    let shared: Vec<Event> = other
+        .events()
+        .into_iter()
+        .filter(|e| e.action == "datasource.share")
+        .collect();
+    assert_eq!(shared.len(), 3);
+    assert_eq!(shared[0].details["after"]["user"], "alice");
+    let again = other.path().join("again.toml");
+    let again = again.to_str().unwrap();
+    other
+        .run(&["export", "fin_ws", "lab_ws", "sales_ws", "--file", again])
+        .ok();
+    assert_eq!(text, std::fs::read_to_string(again).unwrap());
+
+    // Changed: another user is unshared and shared again; an undeclared share goes with
+    // --prune only, with its event.
+    let changed = text
+        .replace(
+            "sales_ws\", user = \"alice\"",
+            "sales_ws\", user = \"carol\"",
+        )
+        .replace(
+            "  { datasource = \"orders\", env = \"prod\", to = \"lab_ws\" },\n",
+            "",
+        );
+    std::fs::write(file, &changed).unwrap();
+    let plan = env.run(&["plan", "--file", file]);
+    assert!(
+        plan.ok()
+            .contains("~ share fin_ws/ledger -> sales_ws (dev): user"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("- share"), "{}", plan.stdout);
+    let plan = env.run(&["plan", "--file", file, "--prune"]);
+    assert!(
+        plan.ok().contains("- share fin_ws/orders -> lab_ws (prod)"),
+        "{}",
+        plan.stdout
+    );
+    let before = env.events().len();
+    env.run(&["apply", "--file", file, "--prune", "--yes"]).ok();
+    let events: Vec<(String, Value)> = env.events()[before..]
+        .iter()
+        .map(|e| (e.action.clone(), e.details.clone()))
+        .collect();
+    let acts: Vec<(&str, &str)> = events
+        .iter()
+        .map(|(a, d)| {
+            let rule = if a == "datasource.share" {
+                &d["after"]
+            } else {
+                &d["before"]
+            };
+            (a.as_str(), rule["to"].as_str().unwrap())
+        })
+        .filter(|(a, _)| a.starts_with("datasource."))
+        .collect();
+    assert_eq!(
+        acts,
+        [
+            ("datasource.unshare", "sales_ws"),
+            ("datasource.share", "sales_ws"),
+            ("datasource.unshare", "lab_ws"),
+        ]
+    );
+    assert_eq!(
+        env.json(&["datasource", "shares", "fin_ws", "ledger", "-o", "json"])[0]["user"],
+        "carol"
+    );
+
+    // The same rules and refusals as the command: into its own workspace (exit 6, naming
+    // the change, nothing changed); the same share twice is a manifest error.
+    std::fs::write(
+        file,
+        changed.replace("to = \"sales_ws\", user = \"carol\"", "to = \"fin_ws\""),
+    )
+    .unwrap();
+    let r = env.refused(
+        &["apply", "--file", file],
+        6,
+        "cannot be shared into its own workspace fin_ws",
+    );
+    assert!(
+        r.stderr.contains("+ share fin_ws/ledger -> fin_ws (dev)"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(
+        file,
+        changed.replace(
+            "shares = [\n",
+            "shares = [\n  { datasource = \"ORDERS\", env = \"prod\", to = \"sales_ws\" },\n",
+        ),
+    )
+    .unwrap();
+    env.refused(
+        &["plan", "--file", file],
+        2,
+        "is shared into `sales_ws` twice",
+    );
+}
+
+#[test]
+fn apply_prune_removing_a_shared_data_source_removes_its_rules_with_events() {
+    let env = with_secrets(setup());
+    env.run(&[
+        "datasource",
+        "share",
+        "fin_ws",
+        "orders",
+        "--to",
+        "sales_ws",
+    ])
+    .ok();
+    let file = env.path().join("m.toml");
+    let file = file.to_str().unwrap();
+    env.run(&["export", "fin_ws", "--file", file]).ok();
+    // Neither the data source nor its share declared any more.
+    let text = std::fs::read_to_string(file).unwrap();
+    let cut = text.find("shares = [").unwrap();
+    let end = text[cut..].find("]\n").unwrap() + cut + 2;
+    let mut m = format!("{}{}", &text[..cut], &text[end..]);
+    let orders = m
+        .find("[[workspace.datasource]]\nname = \"orders\"")
+        .unwrap();
+    m.truncate(orders);
+    std::fs::write(file, &m).unwrap();
+    let before = env.events().len();
+    env.run(&["apply", "--file", file, "--prune", "--yes"]).ok();
+    let s = |v: &str| Some(v.to_string());
+    assert_eq!(
+        events_since(&env, before),
+        [
+            (
+                "datasource.unshare".into(),
+                s("orders"),
+                s("datasource.remove")
+            ),
+            ("datasource.remove".into(), s("orders"), None),
+        ]
+    );
+    assert_eq!(
+        env.json(&["datasource", "shares", "fin_ws", "-o", "json"]),
+        json!([])
+    );
 }

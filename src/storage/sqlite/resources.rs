@@ -216,14 +216,27 @@ impl ResourceStore for Tx<'_> {
     }
 
     fn shares(&self, f: &ShareFilter) -> Result<Vec<Share>> {
+        // Only the fields given, so that SQLite searches by their indexes (`?N IS NULL OR`
+        // would make it scan the table).
+        let given = [
+            ("s.id", f.id),
+            ("s.datasource_pk", f.datasource),
+            ("d.workspace_id", f.source),
+            ("s.target_id", f.target),
+        ];
+        let mut clauses = vec!["1 = 1".to_string()];
+        let mut values = Vec::new();
+        for (column, value) in given {
+            if let Some(v) = value {
+                values.push(v);
+                clauses.push(format!("{column} = ?{}", values.len()));
+            }
+        }
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {SHARE_COLS} FROM {SHARE_FROM} WHERE (?1 IS NULL OR s.id = ?1) \
-             AND (?2 IS NULL OR s.datasource_pk = ?2) AND (?3 IS NULL OR d.workspace_id = ?3) \
-             AND (?4 IS NULL OR s.target_id = ?4) ORDER BY s.id"
+            "SELECT {SHARE_COLS} FROM {SHARE_FROM} WHERE {} ORDER BY s.id",
+            clauses.join(" AND ")
         ))?;
-        let rows = st.query_and_then(params![f.id, f.datasource, f.source, f.target], |r| {
-            share_row(r)
-        })?;
+        let rows = st.query_and_then(rusqlite::params_from_iter(values), |r| share_row(r))?;
         rows.collect()
     }
 
