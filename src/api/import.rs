@@ -24,12 +24,13 @@ use serde_json::Value;
 
 use crate::manifest::{
     secret_env_name, ComputeDecl, DataSourceDecl, Manifest, MemberDecl, PrincipalDecl, PropValue,
-    ResourceGroupDecl, WorkspaceDecl,
+    ResourceGroupDecl, RoleDecl, ShareDecl, WorkspaceDecl,
 };
+use crate::model::api;
 use crate::model::api_datasource;
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{is_group_id, parse_network_id};
-use crate::model::roles::{RoleCode, RoleSet};
+use crate::model::roles::{custom_code_id, parse_custom_name, RoleCode, RoleSet};
 use crate::model::types::{self, ConnMode, TypeSpec, REDACTED};
 use crate::model::{
     named, parse_principal_id, parse_tag_key, parse_tag_value, DisplayName, Env, GroupName,
@@ -56,10 +57,11 @@ pub enum Kind {
     ListResourceGroups,
     GetResourceGroup,
     ListResourceGroupAssociateProjects,
+    ListDataSourceSharedRules,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::ListProjects,
         Kind::GetProject,
         Kind::ListProjectMembers,
@@ -73,6 +75,7 @@ impl Kind {
         Kind::ListResourceGroups,
         Kind::GetResourceGroup,
         Kind::ListResourceGroupAssociateProjects,
+        Kind::ListDataSourceSharedRules,
     ];
 
     /// The action's name.
@@ -91,6 +94,7 @@ impl Kind {
             Kind::ListResourceGroups => "ListResourceGroups",
             Kind::GetResourceGroup => "GetResourceGroup",
             Kind::ListResourceGroupAssociateProjects => "ListResourceGroupAssociateProjects",
+            Kind::ListDataSourceSharedRules => "ListDataSourceSharedRules",
         }
     }
 
@@ -111,6 +115,7 @@ impl Kind {
             Kind::GetDataSource => (false, "DataSource"),
             Kind::GetResourceGroup => (false, "ResourceGroup"),
             Kind::ListResourceGroupAssociateProjects => (false, "ProjectIdList"),
+            Kind::ListDataSourceSharedRules => (false, "DataSourceSharedRules"),
         }
     }
 
@@ -141,6 +146,7 @@ pub enum Body {
     ListResourceGroups(ListResourceGroupsResponseBody),
     GetResourceGroup(GetResourceGroupResponseBody),
     ListResourceGroupAssociateProjects(ListResourceGroupAssociateProjectsResponseBody),
+    ListDataSourceSharedRules(ListDataSourceSharedRulesResponseBody),
 }
 
 /// The actions whose bodies `import` reads, for hints.
@@ -192,6 +198,9 @@ pub fn read(text: &str, source: &str) -> Result<Body> {
         Kind::GetResourceGroup => Body::GetResourceGroup(typed(text, source, &value)?),
         Kind::ListResourceGroupAssociateProjects => {
             Body::ListResourceGroupAssociateProjects(typed(text, source, &value)?)
+        }
+        Kind::ListDataSourceSharedRules => {
+            Body::ListDataSourceSharedRules(typed(text, source, &value)?)
         }
     })
 }
@@ -315,6 +324,7 @@ struct Gathered {
     /// Whether any ListResourceGroupAssociateProjects was read: then a workspace's
     /// `resource_groups` is the whole list.
     bindings_read: bool,
+    shares: Vec<(At, DataSourceSharedRule)>,
 }
 
 fn at(source: &str, path: String) -> At {
@@ -565,6 +575,14 @@ impl Gathered {
                     ));
                 }
             }
+            Body::ListDataSourceSharedRules(b) => {
+                for (i, rule) in b.data_source_shared_rules.iter().enumerate() {
+                    self.shares.push((
+                        at(src, format!("$.DataSourceSharedRules[{i}]")),
+                        rule.clone(),
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -757,23 +775,55 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
         }
     }
 
-    // Roles that dwctl does not have.
-    let mut unknown_roles: BTreeMap<String, usize> = BTreeMap::new();
+    // Custom roles (UserCustom, which name their workspace): the workspace's
+    // `custom_roles`, code kept, rights and capabilities from the module permissions.
+    // (the API's code, the role): members name it by code, or by name when its code is
+    // not one dwctl keeps.
+    let mut custom: Vec<Vec<(String, RoleDecl)>> = vec![Vec::new(); workspaces.len()];
     for (a, role) in &g.roles {
         let code = role.code.as_deref().unwrap_or_default();
-        if known_role(code).is_none() {
-            w.push(
+        if known_role(code).is_some() {
+            continue;
+        }
+        let user_custom = role.type_.as_deref() == Some("UserCustom");
+        match role.project_id.filter(|_| user_custom).map(ProjectRef::Id) {
+            Some(project) => {
+                match resolve(&project) {
+                    Some(Ok(i)) => {
+                        if let Some(d) = custom_role(a, role, &mut w) {
+                            if !custom[i].iter().any(|(c, _)| c == code) {
+                                custom[i].push((code.to_string(), d));
+                            }
+                        }
+                    }
+                    _ => {
+                        if let ProjectRef::Id(id) = project {
+                            if !skipped_ids.contains(&id) {
+                                w.push(UNMAPPED, format!("{a}: workspace {id} is not in the ListProjects responses: its role {} is left out", named(code)));
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            None => w.push(
                 UNKNOWN_ROLE,
                 format!(
                     "{a}: role {} ({}) is not one of dwctl's ten roles: it is not imported, and members lose it",
                     named(code),
                     role.type_.as_deref().unwrap_or("no type")
                 ),
-            );
+            ),
+        }
+    }
+    for (d, roles) in workspaces.iter_mut().zip(&custom) {
+        if !roles.is_empty() {
+            d.custom_roles = Some(roles.iter().map(|(_, r)| r.clone()).collect());
         }
     }
 
     // Principals and members.
+    let mut unknown_roles: BTreeMap<String, usize> = BTreeMap::new();
     let mut principals: BTreeMap<String, PrincipalDecl> = BTreeMap::new();
     let mut name_of_user: HashMap<String, Option<String>> = HashMap::new();
     let mut members: Vec<BTreeMap<String, MemberDecl>> = vec![BTreeMap::new(); workspaces.len()];
@@ -808,7 +858,10 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                     format!("{a}: {name} holds role_project_owner, which dwctl keeps for the account: left out"),
                 ),
                 Some(r) => roles.insert(r),
-                None => *unknown_roles.entry(code.to_string()).or_default() += 1,
+                None => match custom[i].iter().find(|(c, _)| c == code) {
+                    Some((_, r)) => roles.insert_custom(r.code.as_deref().unwrap_or(&r.name)),
+                    None => *unknown_roles.entry(code.to_string()).or_default() += 1,
+                },
             }
         }
         let status = m.status.as_deref().unwrap_or("Normal");
@@ -860,6 +913,8 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
     // Compute resources, then data sources (those a compute resource brings are implied).
     let mut computes: Vec<Vec<ComputeDecl>> = vec![Vec::new(); workspaces.len()];
     let mut sources: Vec<Vec<DataSourceDecl>> = vec![Vec::new(); workspaces.len()];
+    // Every data source read (a compute resource's too) by Id: (workspace, name, env).
+    let mut source_of_id: HashMap<i64, (usize, String, String)> = HashMap::new();
     for (is_compute, conns) in [(true, &g.computes), (false, &g.sources)] {
         for c in conns {
             let i = match resolve(&c.project) {
@@ -896,6 +951,11 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                     });
                 }
             } else {
+                if let Some(id) = c.id {
+                    source_of_id
+                        .entry(id)
+                        .or_insert_with(|| (i, x.name.clone(), x.env.clone()));
+                }
                 // The data source of a compute resource's name is the one it brings:
                 // implied, its id kept as the compute resource's `datasource_id`.
                 let brought = computes[i]
@@ -927,6 +987,78 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
         d.datasource = s;
     }
 
+    // Shares: the data source by its Id among those read, the target workspace by its Id,
+    // the user by its id among the members read.
+    let mut shares: Vec<Vec<ShareDecl>> = vec![Vec::new(); workspaces.len()];
+    for (a, rule) in &g.shares {
+        let id = rule.data_source_id.unwrap_or_default();
+        let Some((i, name, env)) = source_of_id.get(&id) else {
+            let left = rule
+                .source_project_id
+                .is_some_and(|p| skipped_ids.contains(&p));
+            if !left {
+                w.push(UNMAPPED, format!("{a}: data source {id} is not in the ListDataSources responses: the share is left out"));
+            }
+            continue;
+        };
+        let env = match rule.env_type.as_deref() {
+            Some(e) => match Env::parse(e) {
+                Ok(e) => e.to_string(),
+                Err(_) => {
+                    w.push(
+                        UNMAPPED,
+                        format!(
+                            "{a}: EnvType {} is not Prod or Dev: the share is left out",
+                            named(e)
+                        ),
+                    );
+                    continue;
+                }
+            },
+            None => env.clone(),
+        };
+        let target = rule.target_project_id.unwrap_or_default();
+        let to = match resolve(&ProjectRef::Id(target)) {
+            Some(Ok(j)) => workspaces[j].name.clone(),
+            _ => {
+                if !skipped_ids.contains(&target) {
+                    w.push(UNMAPPED, format!("{a}: workspace {target} is not in the ListProjects responses: the share of {name} into it is left out"));
+                }
+                continue;
+            }
+        };
+        let user = match rule.shared_user.as_deref().filter(|u| !u.is_empty()) {
+            None => None,
+            Some(u) => match name_of_user.get(u).cloned().flatten() {
+                Some(n) => Some(n),
+                None => {
+                    w.push(UNMAPPED, format!("{a}: SharedUser {} is no member of the ListProjectMembers responses: the share of {name} to it is left out", named(u)));
+                    continue;
+                }
+            },
+        };
+        let d = ShareDecl {
+            datasource: name.clone(),
+            env,
+            to,
+            user,
+        };
+        if !shares[*i].contains(&d) {
+            shares[*i].push(d);
+        }
+    }
+    for (d, mut s) in workspaces.iter_mut().zip(shares) {
+        s.sort_by_key(|x| {
+            (
+                x.datasource.to_ascii_lowercase(),
+                x.env != "prod",
+                x.to.to_ascii_lowercase(),
+                x.user.as_ref().map(|u| u.to_ascii_lowercase()),
+            )
+        });
+        d.shares = s;
+    }
+
     workspaces.sort_by_key(|d| d.name.to_ascii_lowercase());
     groups.sort_by_key(|d| d.name.to_ascii_lowercase());
     Ok(Imported {
@@ -938,6 +1070,56 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
         },
         warnings: w.list,
         account,
+    })
+}
+
+/// A UserCustom role as the manifest declares it (its code kept when of dwctl's form,
+/// `base_role_N`: else a new one is generated, warned), or `None` (warned) when its name
+/// cannot be one. A module permission with no dwctl counterpart
+/// (`model::api::ROLE_MODULES`) is left out, with a warning naming its JSON path.
+fn custom_role(a: &At, role: &ProjectRole, w: &mut Warnings) -> Option<RoleDecl> {
+    let code = role.code.clone().unwrap_or_default();
+    let name = w.name(
+        a,
+        role.name.as_ref(),
+        parse_custom_name,
+        &format!("role {} is not imported, and members lose it", named(&code)),
+    )?;
+    let (mut rights, mut capabilities) = (Vec::<String>::new(), Vec::<String>::new());
+    for (j, p) in role.module_permissions.iter().enumerate() {
+        let v = serde_json::to_value(p).unwrap_or_default();
+        match api::modules_from_api(std::slice::from_ref(&v)) {
+            Ok((r, c)) => {
+                rights.extend(r.into_iter().filter(|x| !rights.contains(x)).collect::<Vec<_>>());
+                capabilities.extend(c.into_iter().filter(|x| !capabilities.contains(x)).collect::<Vec<_>>());
+            }
+            Err(_) => w.push(
+                UNMAPPED,
+                format!(
+                    "{} {}.ModulePermissions[{j}]: role {name}: module {} ({}) has no dwctl counterpart: left out",
+                    a.source,
+                    a.path,
+                    p.module_id.map(|m| m.to_string()).unwrap_or_default(),
+                    p.module_name.as_deref().unwrap_or("no name")
+                ),
+            ),
+        }
+    }
+    let code = if custom_code_id(&code).is_some() {
+        Some(code)
+    } else {
+        w.push(
+            UNMAPPED,
+            format!("{a}: role {name}: its code {} is not of the form base_role_N that dwctl keeps: a new code is generated (members hold it by name)", named(&code)),
+        );
+        None
+    };
+    Some(RoleDecl {
+        name,
+        code,
+        rights,
+        capabilities,
+        description: None,
     })
 }
 
@@ -1338,6 +1520,10 @@ mod tests {
                 Kind::GetComputeResource,
             ),
             (json!({"Project": {"Id": 1}}), Kind::GetProject),
+            (
+                json!({"DataSourceSharedRules": [], "RequestId": "R"}),
+                Kind::ListDataSourceSharedRules,
+            ),
         ];
         for (body, kind) in cases {
             assert_eq!(Kind::of(&body), Some(kind), "{body}");
@@ -1429,6 +1615,145 @@ mod tests {
         assert_eq!(out.account.as_deref(), Some("1111111111111111"));
         assert_eq!(out.warnings.len(), 1);
         assert!(out.warnings[0].message.contains("2 accounts"));
+    }
+
+    /// Two workspaces (7 fin_ws, 8 lab_ws) and a member ann (22) of fin_ws holding the
+    /// given roles.
+    fn tenant(roles: Value) -> Vec<Response> {
+        vec![
+            response(
+                "p.json",
+                None,
+                json!({"PagingInfo": {"Projects": [
+                    {"Id": 7, "Name": "fin_ws", "Owner": "1111111111111111", "Status": "Available"},
+                    {"Id": 8, "Name": "lab_ws", "Owner": "1111111111111111", "Status": "Available"}
+                ]}}),
+            ),
+            response(
+                "m.json",
+                None,
+                json!({"PagingInfo": {"ProjectMembers": [
+                    {"ProjectId": 7, "UserId": "22", "UserName": "ann", "Roles": roles, "Status": "Normal"},
+                    {"ProjectId": 8, "UserId": "22", "UserName": "ann",
+                        "Roles": [{"Code": "role_project_guest", "Type": "System"}], "Status": "Normal"}
+                ]}}),
+            ),
+        ]
+    }
+
+    #[test]
+    fn user_custom_roles_are_the_workspaces_custom_roles_and_members_keep_them() {
+        let mut bodies = tenant(json!([
+            {"Code": "role_project_dev", "Type": "System"},
+            {"Code": "base_role_3", "Type": "UserCustom"},
+            {"Code": "base_role_9", "Type": "UserCustom"}
+        ]));
+        bodies.push(response(
+            "roles.json",
+            None,
+            json!({"PagingInfo": {"ProjectRoles": [
+                {"Code": "role_project_dev", "Name": "Developer", "ProjectId": -1, "Type": "System",
+                    "ModulePermissions": [{"ModuleId": 11, "PermissionType": "Write"}]},
+                {"Code": "base_role_3", "Name": "auditor", "ProjectId": 7, "Type": "UserCustom",
+                    "ModulePermissions": [
+                        {"ModuleId": 9, "ModuleName": "Data Integration", "PermissionType": "Read"},
+                        {"ModuleId": 11, "ModuleName": "Data Studio", "PermissionType": "Write"},
+                        {"ModuleId": 4, "ModuleName": "Deployment management", "PermissionType": "NotSet"},
+                        {"ModuleId": 99, "ModuleName": "Data Map", "PermissionType": "Write"}
+                    ]},
+                {"Code": "base_role_9", "Name": "has space", "ProjectId": 7, "Type": "UserCustom",
+                    "ModulePermissions": []},
+                {"Code": "base_role_5", "Name": "elsewhere", "ProjectId": 42, "Type": "UserCustom",
+                    "ModulePermissions": []}
+            ]}}),
+        ));
+        let out = to_manifest(bodies).unwrap();
+        let fin = &out.manifest.workspace[0];
+        assert_eq!(
+            fin.custom_roles,
+            Some(vec![RoleDecl {
+                name: "auditor".into(),
+                code: Some("base_role_3".into()),
+                rights: vec!["datasource.test".into(), "properties.read".into()],
+                capabilities: vec!["develop".into()],
+                description: None,
+            }])
+        );
+        // The member keeps the role it holds, by code; not the one left out.
+        assert_eq!(
+            serde_json::to_value(&fin.member[0].roles).unwrap(),
+            json!(["role_project_dev", "base_role_3"])
+        );
+        // Roles of one workspace are not another's.
+        assert_eq!(out.manifest.workspace[1].custom_roles, None);
+        let messages: Vec<&str> = out.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(messages.len(), 4, "{messages:#?}");
+        assert!(messages[0].starts_with(
+            "roles.json $.PagingInfo.ProjectRoles[1].ModulePermissions[3]: role auditor: module 99 (Data Map) has no dwctl counterpart"
+        ), "{messages:#?}");
+        assert!(
+            messages[1].starts_with("roles.json $.PagingInfo.ProjectRoles[2]: invalid role name"),
+            "{messages:#?}"
+        );
+        assert!(
+            messages[2].contains(
+                "workspace 42 is not in the ListProjects responses: its role base_role_5"
+            ),
+            "{messages:#?}"
+        );
+        assert!(
+            messages[3].contains(
+                "role base_role_9 is not one of dwctl's ten roles: left out of 1 membership"
+            ),
+            "{messages:#?}"
+        );
+    }
+
+    #[test]
+    fn shared_rules_are_the_source_workspaces_shares() {
+        let mut bodies = tenant(json!([{"Code": "role_project_dev", "Type": "System"}]));
+        bodies.push(response(
+            "fin_ws/ds.json",
+            Some("fin_ws"),
+            json!({"PagingInfo": {"DataSources": [{"Name": "pg", "Type": "postgresql", "DataSource": [
+                {"Id": 31, "ConnectionPropertiesMode": "UrlMode", "ConnectionProperties":
+                    {"envType": "Prod", "address": [{"host": "db", "port": 5432}], "database": "d", "username": "u"}},
+                {"Id": 32, "ConnectionPropertiesMode": "UrlMode", "ConnectionProperties":
+                    {"envType": "Dev", "address": [{"host": "db", "port": 5432}], "database": "d", "username": "u"}}
+            ]}]}}),
+        ));
+        bodies.push(response(
+            "shares.json",
+            None,
+            json!({"DataSourceSharedRules": [
+                {"Id": 1, "DataSourceId": 31, "EnvType": "Prod", "SourceProjectId": 7, "TargetProjectId": 8},
+                {"Id": 2, "DataSourceId": 32, "EnvType": "Dev", "SourceProjectId": 7, "TargetProjectId": 8, "SharedUser": "22"},
+                {"Id": 3, "DataSourceId": 99, "EnvType": "Prod", "SourceProjectId": 7, "TargetProjectId": 8},
+                {"Id": 4, "DataSourceId": 31, "EnvType": "Prod", "SourceProjectId": 7, "TargetProjectId": 77},
+                {"Id": 5, "DataSourceId": 31, "EnvType": "Prod", "SourceProjectId": 7, "TargetProjectId": 8, "SharedUser": "55"}
+            ], "RequestId": "R"}),
+        ));
+        let out = to_manifest(bodies).unwrap();
+        let share = |env: &str, user: Option<&str>| ShareDecl {
+            datasource: "pg".into(),
+            env: env.into(),
+            to: "lab_ws".into(),
+            user: user.map(str::to_string),
+        };
+        assert_eq!(
+            out.manifest.workspace[0].shares,
+            vec![share("prod", None), share("dev", Some("ann"))]
+        );
+        assert!(out.manifest.workspace[1].shares.is_empty());
+        let messages: Vec<&str> = out.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "shares.json $.DataSourceSharedRules[2]: data source 99 is not in the ListDataSources responses: the share is left out",
+                "shares.json $.DataSourceSharedRules[3]: workspace 77 is not in the ListProjects responses: the share of pg into it is left out",
+                "shares.json $.DataSourceSharedRules[4]: SharedUser 55 is no member of the ListProjectMembers responses: the share of pg to it is left out",
+            ]
+        );
     }
 
     #[test]

@@ -423,6 +423,34 @@ shape! {
 }
 
 // ---------------------------------------------------------------------------------------
+// Data source shared rules (`_list_data_source_shared_rules_response_body.py`)
+// ---------------------------------------------------------------------------------------
+
+shape! {
+    /// A rule sharing one environment of a data source into another workspace (to one
+    /// member of it with `SharedUser`, a user id).
+    pub struct DataSourceSharedRule {
+        pub create_time: Option<i64>,
+        pub create_user: Option<String>,
+        pub data_source_id: Option<i64>,
+        pub env_type: Option<String>,
+        pub id: Option<i64>,
+        pub shared_data_source_name: Option<String>,
+        pub shared_user: Option<String>,
+        pub source_project_id: Option<i64>,
+        pub target_project_id: Option<i64>,
+    }
+}
+
+shape! {
+    /// The rules of a data source (the request's `DataSourceId`) or into a workspace.
+    pub struct ListDataSourceSharedRulesResponseBody {
+        pub data_source_shared_rules: Vec<DataSourceSharedRule>,
+        pub request_id: Option<String>,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Lenient paging numbers
 // ---------------------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ fn a_directory_of_responses_becomes_the_manifest_with_warnings_for_what_it_canno
         "warning: ",
         "projects-2.json $.PagingInfo.Projects[0]: invalid workspace name 'mk'",
         "groups.json $.PagingInfo.ResourceGroupList[2]: resource group bigdata_old is of type ExclusiveBigData",
-        "roles.json $.PagingInfo.ProjectRoles[4]: role role_project_custom_etl (UserCustom) is not one of dwctl's ten roles",
+        "roles.json $.PagingInfo.ProjectRoles[4]: invalid role name 'ETL operator': role role_project_custom_etl is not imported, and members lose it",
         "members-2.json $.PagingInfo.ProjectMembers[1]: invalid principal name 'Carol Smith': user 2000000000000003 and its memberships are left out",
         "10002/members.json $.PagingInfo.ProjectMembers[1]: dave holds no role dwctl knows in lab_basic",
         "role role_project_custom_etl is not one of dwctl's ten roles: left out of 2 memberships",
