@@ -915,6 +915,13 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
     let mut sources: Vec<Vec<DataSourceDecl>> = vec![Vec::new(); workspaces.len()];
     // Every data source read (a compute resource's too) by Id: (workspace, name, env).
     let mut source_of_id: HashMap<i64, (usize, String, String)> = HashMap::new();
+    // A data source shared into a workspace is listed there too, under its own Id: it
+    // belongs to the rule's source workspace only.
+    let owner_of_source: HashMap<i64, i64> = g
+        .shares
+        .iter()
+        .filter_map(|(_, r)| Some((r.data_source_id?, r.source_project_id?)))
+        .collect();
     for (is_compute, conns) in [(true, &g.computes), (false, &g.sources)] {
         for c in conns {
             let i = match resolve(&c.project) {
@@ -929,6 +936,10 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
                     continue;
                 }
             };
+            let owner = c.id.and_then(|id| owner_of_source.get(&id));
+            if !is_compute && owner.is_some_and(|o| ws_of_id.get(o).is_some_and(|j| *j != i)) {
+                continue;
+            }
             let ws = workspaces[i].name.clone();
             let Some(x) = connection(c, &ws, is_compute, &mut w)? else {
                 continue;
@@ -1722,6 +1733,15 @@ mod tests {
                     {"envType": "Dev", "address": [{"host": "db", "port": 5432}], "database": "d", "username": "u"}}
             ]}]}}),
         ));
+        // Shared into lab_ws, it is listed there too, under its own Id.
+        bodies.push(response(
+            "lab_ws/ds.json",
+            Some("lab_ws"),
+            json!({"PagingInfo": {"DataSources": [{"Name": "pg", "Type": "postgresql", "DataSource": [
+                {"Id": 31, "ConnectionPropertiesMode": "UrlMode", "ConnectionProperties":
+                    {"envType": "Prod", "address": [{"host": "db", "port": 5432}], "database": "d", "username": "u"}}
+            ]}]}}),
+        ));
         bodies.push(response(
             "shares.json",
             None,
@@ -1745,6 +1765,8 @@ mod tests {
             vec![share("prod", None), share("dev", Some("ann"))]
         );
         assert!(out.manifest.workspace[1].shares.is_empty());
+        assert_eq!(out.manifest.workspace[0].datasource.len(), 2);
+        assert!(out.manifest.workspace[1].datasource.is_empty());
         let messages: Vec<&str> = out.warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(
             messages,

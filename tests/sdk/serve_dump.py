@@ -56,7 +56,6 @@ while True:
     if page * 100 >= body.paging_info.total_count:
         break
     page += 1
-write("roles.json", api.list_project_roles(m.ListProjectRolesRequest(project_id=projects[0], page_size=100)).body)
 groups = []
 page = 1
 types = ["CommonV2", "ExclusiveScheduler", "ExclusiveDataIntegration", "ExclusiveDataService"]
@@ -84,6 +83,18 @@ for pid in projects:
         lambda n: api.list_data_sources(m.ListDataSourcesRequest(project_id=pid, page_number=n, page_size=100)).body,
         f"{pid}/datasources",
     )
+for pid in projects:
+    # The system roles and the workspace's own (UserCustom, which name their ProjectId).
+    write(f"{pid}/roles.json", api.list_project_roles(m.ListProjectRolesRequest(project_id=pid, page_size=100)).body)
+    # The rules sharing each data source (each environment's Id) into other workspaces:
+    # the body names the source workspace, so anywhere would do.
+    sources = api.list_data_sources(m.ListDataSourcesRequest(project_id=pid, page_size=100)).body
+    for entry in sources.paging_info.data_sources:
+        for d in entry.data_source:
+            write(
+                f"{pid}/shares-{d.id}.json",
+                api.list_data_source_shared_rules(m.ListDataSourceSharedRulesRequest(data_source_id=d.id)).body,
+            )
 for g in groups:
     write(
         f"{g}/projects.json",
