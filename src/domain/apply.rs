@@ -457,6 +457,11 @@ struct Applier<'s, 't, 'c> {
     /// The shares of each workspace applied (its index, its name), applied after the
     /// last workspace: a share's target may come later in the manifest.
     shares: Vec<(usize, String, Vec<ShareDecl>)>,
+    /// Workspaces with shares declared from or into them (lower-cased names): one the
+    /// manifest disables is disabled after the shares, which need it available.
+    sharing: HashSet<String>,
+    /// Those disables, in manifest order: (index, what, name).
+    disables: Vec<(usize, String, WorkspaceName)>,
 }
 
 /// The principals looked up so far, by name (case-insensitively, as the catalog compares
@@ -1038,9 +1043,20 @@ impl Applier<'_, '_, '_> {
             self.workspace_updated(&ws, fields);
         }
         if status == Some(Status::Disabled) && w.status == Status::Available {
-            self.step(&format!("~ {what}"), |s| workspace::disable(s, &name))?;
-            self.workspace_updated(&ws, vec!["status".into()]);
+            if self.sharing.contains(&ws.to_lowercase()) {
+                let i = self.at.first().map_or(0, |(_, i)| *i);
+                self.disables.push((i, what, name));
+            } else {
+                self.disable(&what, &name)?;
+            }
         }
+        Ok(())
+    }
+
+    /// `~ workspace NAME: status`: disable it.
+    fn disable(&mut self, what: &str, name: &WorkspaceName) -> Result<()> {
+        self.step(&format!("~ {what}"), |s| workspace::disable(s, name))?;
+        self.workspace_updated(name.as_str(), vec!["status".into()]);
         Ok(())
     }
 
@@ -1665,6 +1681,15 @@ pub fn apply(
         steps: 0,
         principals: Principals::default(),
         shares: Vec::new(),
+        sharing: workspaces
+            .iter()
+            .filter(|w| !w.shares.is_empty())
+            .flat_map(|w| {
+                std::iter::once(w.name.to_lowercase())
+                    .chain(w.shares.iter().map(|s| s.to.to_lowercase()))
+            })
+            .collect(),
+        disables: Vec::new(),
     };
     let mut done = 0;
     let result = (|| -> Result<()> {
@@ -1692,6 +1717,10 @@ pub fn apply(
         for (i, ws, decls) in shares {
             a.at = vec![("workspace", i)];
             a.workspace_shares(&ws, &decls)?;
+        }
+        for (i, what, name) in std::mem::take(&mut a.disables) {
+            a.at = vec![("workspace", i)];
+            a.disable(&what, &name)?;
         }
         Ok(())
     })();

@@ -910,3 +910,61 @@ fn apply_prune_removing_a_shared_data_source_removes_its_rules_with_events() {
         json!([])
     );
 }
+
+/// A share stays when its source or target workspace is disabled, so an export can hold
+/// shares of disabled workspaces: apply into a fresh catalog makes the shares first and
+/// disables after, and exports the same bytes.
+#[test]
+fn shares_of_disabled_workspaces_round_trip_through_manifests() {
+    let env = with_secrets(setup());
+    env.run(&[
+        "datasource",
+        "share",
+        "fin_ws",
+        "orders",
+        "--to",
+        "sales_ws",
+    ])
+    .ok();
+    env.run(&["datasource", "share", "fin_ws", "orders", "--to", "lab_ws"])
+        .ok();
+    env.run(&[
+        "datasource",
+        "share",
+        "fin_ws",
+        "ledger",
+        "--to",
+        "sales_ws",
+    ])
+    .ok();
+    env.run(&["workspace", "disable", "sales_ws", "--yes"]).ok();
+    env.run(&["workspace", "disable", "fin_ws", "--yes"]).ok();
+    let file = env.path().join("m.toml");
+    let file = file.to_str().unwrap();
+    env.run(&["export", "fin_ws", "lab_ws", "sales_ws", "--file", file])
+        .ok();
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains("to = \"sales_ws\""), "{text}");
+
+    let other = with_secrets(Env::new());
+    let r = other.run(&["apply", "--file", file]);
+    r.ok();
+    // The disables come after the shares they would have refused.
+    let order: Vec<String> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("share") || l.contains(": status"))
+        .map(str::to_string)
+        .collect();
+    let last_share = order.iter().rposition(|l| l.contains("share")).unwrap();
+    let first_disable = order.iter().position(|l| l.contains(": status")).unwrap();
+    assert!(last_share < first_disable, "{order:?}");
+    let again = other.path().join("again.toml");
+    let again = again.to_str().unwrap();
+    other
+        .run(&["export", "fin_ws", "lab_ws", "sales_ws", "--file", again])
+        .ok();
+    assert_eq!(text, std::fs::read_to_string(again).unwrap());
+    let r = other.run(&["plan", "--file", file, "--exit-code"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
