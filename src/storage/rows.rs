@@ -48,6 +48,35 @@ pub fn share_row<R: StoredRow + ?Sized>(r: &R) -> Result<crate::model::resources
     })
 }
 
+// ---- AccessKeys ----
+
+/// The columns and FROM of an AccessKey with its owner's name, as [`access_key_row`]
+/// reads them (each backend adds its WHERE).
+pub const ACCESS_KEY_SELECT: &str =
+    "SELECT k.id, p.name, k.enabled, k.created_at, k.created_by, k.principal_pk, k.secret \
+     FROM access_key k JOIN principal p ON p.pk = k.principal_pk";
+
+/// An AccessKey and its stored secret.
+pub fn access_key_row<R: StoredRow + ?Sized>(
+    r: &R,
+) -> Result<(crate::model::access_key::AccessKey, String)> {
+    use crate::model::access_key::{AccessKey, AccessKeyStatus};
+    let c = Cells::new(r, "access_key", &[(0, "id")]);
+    let key = AccessKey {
+        access_key_id: c.text(0)?,
+        user: c.parsed(1, "a principal name", |s| PrincipalName::parse(s).ok())?,
+        status: if c.bool(2)? {
+            AccessKeyStatus::Enabled
+        } else {
+            AccessKeyStatus::Disabled
+        },
+        created_at: c.ts(3)?,
+        created_by: c.text(4)?,
+        principal_pk: c.int(5)?,
+    };
+    Ok((key, c.text(6)?))
+}
+
 // ---- tenant and principals ----
 
 /// The columns of a principal, as [`principal_row`] reads them.

@@ -1,57 +1,39 @@
 //! AccessKey pairs, as `sqlite::access_keys` reads and writes them.
 
-use postgres::Row;
-
-use super::stored::Cells;
 use super::Tx;
 use crate::domain::store::AccessKeyStore;
 use crate::model::access_key::{AccessKey, AccessKeyStatus};
 use crate::model::error::Result;
-use crate::model::PrincipalName;
-
-const KEY_SELECT: &str =
-    "SELECT k.id, p.name, k.enabled, k.created_at, k.created_by, k.principal_pk, k.secret \
-    FROM access_key k JOIN principal p ON p.pk = k.principal_pk";
-
-fn key_row(r: &Row) -> Result<(AccessKey, String)> {
-    let c = Cells::new(r, "access_key", &[(0, "id")]);
-    let key = AccessKey {
-        access_key_id: c.text(0)?,
-        user: c.parsed(1, "a principal name", |s| PrincipalName::parse(s).ok())?,
-        status: if c.bool(2)? {
-            AccessKeyStatus::Enabled
-        } else {
-            AccessKeyStatus::Disabled
-        },
-        created_at: c.ts(3)?,
-        created_by: c.text(4)?,
-        principal_pk: c.int(5)?,
-    };
-    Ok((key, c.text(6)?))
-}
+use crate::storage::rows::{access_key_row, ACCESS_KEY_SELECT};
 
 impl AccessKeyStore for Tx<'_> {
     fn access_key(&self, id: &str) -> Result<Option<(AccessKey, String)>> {
-        self.query_opt(&format!("{KEY_SELECT} WHERE k.id = $1"), &[&id])?
-            .map(|r| key_row(&r))
+        self.query_opt(&format!("{ACCESS_KEY_SELECT} WHERE k.id = $1"), &[&id])?
+            .map(|r| access_key_row(&r))
             .transpose()
     }
 
     fn access_keys_of(&self, principal_pk: i64) -> Result<Vec<AccessKey>> {
         let rows = self.query(
-            &format!("{KEY_SELECT} WHERE k.principal_pk = $1 ORDER BY k.created_at, k.id"),
+            &format!("{ACCESS_KEY_SELECT} WHERE k.principal_pk = $1 ORDER BY k.created_at, k.id"),
             &[&principal_pk],
         )?;
-        rows.iter().map(|r| key_row(r).map(|(k, _)| k)).collect()
+        rows.iter()
+            .map(|r| access_key_row(r).map(|(k, _)| k))
+            .collect()
     }
 
     fn access_keys_from(&self, prefix: &str) -> Result<Vec<AccessKey>> {
         // Ids are ASCII: the range [prefix, prefix + U+007F) holds exactly those starting with it.
         let rows = self.query(
-            &format!("{KEY_SELECT} WHERE k.id >= $1 AND k.id < $1 || chr(127) ORDER BY k.id"),
+            &format!(
+                "{ACCESS_KEY_SELECT} WHERE k.id >= $1 AND k.id < $1 || chr(127) ORDER BY k.id"
+            ),
             &[&prefix],
         )?;
-        rows.iter().map(|r| key_row(r).map(|(k, _)| k)).collect()
+        rows.iter()
+            .map(|r| access_key_row(r).map(|(k, _)| k))
+            .collect()
     }
 
     fn insert_access_key(&self, k: &AccessKey, secret: &str) -> Result<()> {

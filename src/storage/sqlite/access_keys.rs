@@ -1,59 +1,36 @@
 //! AccessKey pairs.
 
-use rusqlite::{params, Row};
+use rusqlite::params;
 
-use super::stored::{first, Cells};
+use super::stored::first;
 use super::Tx;
 use crate::domain::store::AccessKeyStore;
 use crate::model::access_key::{AccessKey, AccessKeyStatus};
 use crate::model::error::Result;
-use crate::model::PrincipalName;
-
-const KEY_COLS: &str =
-    "k.id, p.name, k.enabled, k.created_at, k.created_by, k.principal_pk, k.secret";
-
-fn key_row(r: &Row) -> Result<(AccessKey, String)> {
-    let c = Cells::new(r, "access_key", &[(0, "id")]);
-    let key = AccessKey {
-        access_key_id: c.text(0)?,
-        user: c.parsed(1, "a principal name", |s| PrincipalName::parse(s).ok())?,
-        status: if c.bool(2)? {
-            AccessKeyStatus::Enabled
-        } else {
-            AccessKeyStatus::Disabled
-        },
-        created_at: c.ts(3)?,
-        created_by: c.text(4)?,
-        principal_pk: c.int(5)?,
-    };
-    Ok((key, c.text(6)?))
-}
+use crate::storage::rows::{access_key_row, ACCESS_KEY_SELECT};
 
 impl AccessKeyStore for Tx<'_> {
     fn access_key(&self, id: &str) -> Result<Option<(AccessKey, String)>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {KEY_COLS} FROM access_key k JOIN principal p ON p.pk = k.principal_pk \
-             WHERE k.id = ?1"
-        ))?;
-        first(&mut st, [id], key_row)
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("{ACCESS_KEY_SELECT} WHERE k.id = ?1"))?;
+        first(&mut st, [id], |r| access_key_row(r))
     }
 
     fn access_keys_of(&self, principal_pk: i64) -> Result<Vec<AccessKey>> {
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {KEY_COLS} FROM access_key k JOIN principal p ON p.pk = k.principal_pk \
-             WHERE k.principal_pk = ?1 ORDER BY k.created_at, k.id"
+            "{ACCESS_KEY_SELECT} WHERE k.principal_pk = ?1 ORDER BY k.created_at, k.id"
         ))?;
-        let rows = st.query_and_then([principal_pk], |r| key_row(r).map(|(k, _)| k))?;
+        let rows = st.query_and_then([principal_pk], |r| access_key_row(r).map(|(k, _)| k))?;
         rows.collect()
     }
 
     fn access_keys_from(&self, prefix: &str) -> Result<Vec<AccessKey>> {
         // Ids are ASCII: the range [prefix, prefix + U+007F) holds exactly those starting with it.
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {KEY_COLS} FROM access_key k JOIN principal p ON p.pk = k.principal_pk \
-             WHERE k.id >= ?1 AND k.id < ?1 || char(127) ORDER BY k.id"
+            "{ACCESS_KEY_SELECT} WHERE k.id >= ?1 AND k.id < ?1 || char(127) ORDER BY k.id"
         ))?;
-        let rows = st.query_and_then([prefix], |r| key_row(r).map(|(k, _)| k))?;
+        let rows = st.query_and_then([prefix], |r| access_key_row(r).map(|(k, _)| k))?;
         rows.collect()
     }
 
