@@ -157,7 +157,15 @@ pub trait PrincipalStore {
 
     fn principal_id_taken(&self, id: &str) -> Result<bool>;
 
-    fn principals(&self) -> Result<Vec<Principal>>;
+    /// Every principal, in [`PrincipalStore::for_each_principal`]'s order, collected.
+    fn principals(&self) -> Result<Vec<Principal>> {
+        let mut all = Vec::new();
+        self.for_each_principal(&mut |p| {
+            all.push(p);
+            Ok(())
+        })?;
+        Ok(all)
+    }
 
     /// Every principal, the account first, then by name: each row is handed to `visit`
     /// as it is read, so that a whole-tenant list is never held in memory.

@@ -100,15 +100,6 @@ impl PrincipalStore for Tx<'_> {
             .is_some())
     }
 
-    fn principals(&self) -> Result<Vec<Principal>> {
-        let mut all = Vec::new();
-        self.for_each_principal(&mut |p| {
-            all.push(p);
-            Ok(())
-        })?;
-        Ok(all)
-    }
-
     fn for_each_principal(&self, visit: &mut dyn FnMut(Principal) -> Result<()>) -> Result<()> {
         self.for_each_row(
             &format!("SELECT {PRINCIPAL_COLS} FROM principal {PRINCIPAL_ORDER}"),

@@ -75,15 +75,6 @@ impl PrincipalStore for Tx<'_> {
         Ok(st.exists([id])?)
     }
 
-    fn principals(&self) -> Result<Vec<Principal>> {
-        let mut all = Vec::new();
-        self.for_each_principal(&mut |p| {
-            all.push(p);
-            Ok(())
-        })?;
-        Ok(all)
-    }
-
     fn for_each_principal(&self, visit: &mut dyn FnMut(Principal) -> Result<()>) -> Result<()> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {PRINCIPAL_COLS} FROM principal ORDER BY kind = 'account' DESC, name COLLATE NOCASE, pk"
