@@ -266,6 +266,12 @@ const fn cdh(keys: &'static [KeySpec]) -> ModeSpec {
     }
 }
 
+/// hive's page: SSL or Kerberos, in every mode.
+const HIVE_SECURITY_PROTOCOL: KeySpec = opt(
+    "securityProtocol",
+    F::Enum(&["authTypeNone", "authTypeSsl", "authTypeKerberos"]),
+);
+
 const HOLO_WAREHOUSE: KeySpec = opt("warehouseName", F::Text);
 /// The page lists `require` only; free text, since it names the SSL check asked for.
 const HOLO_SSL_MODE: KeySpec = opt("sslMode", F::Text);
@@ -600,6 +606,9 @@ static TYPES: &[TypeSpec] = &[
                 ADDRESS,
                 DATABASE,
                 req("metastoreUris", F::ThriftUris),
+                // The Terraform provider's example writes `HiveMetastore`; no page read
+                // lists the values, so any text.
+                opt("metaType", F::Text),
                 opt("version", F::Text),
                 dflt(
                     "loginMode",
@@ -608,8 +617,17 @@ static TYPES: &[TypeSpec] = &[
                 ),
                 OPT_USERNAME,
                 OPT_PASSWORD,
+                HIVE_SECURITY_PROTOCOL,
             ]),
-            cdh(&[CLUSTER_IDENTIFIER, DATABASE]),
+            // The Terraform provider's CdhMode example adds `loginMode` and
+            // `securityProtocol`; no documented default, so none is filled (a default
+            // would also change the cdh rows stored before).
+            cdh(&[
+                CLUSTER_IDENTIFIER,
+                DATABASE,
+                opt("loginMode", F::Enum(&["Anonymous", "LDAP", "Kerberos"])),
+                HIVE_SECURITY_PROTOCOL,
+            ]),
             instance(&[
                 CLUSTER_ID,
                 DATABASE,
@@ -623,10 +641,7 @@ static TYPES: &[TypeSpec] = &[
                 ),
                 OPT_USERNAME,
                 OPT_PASSWORD,
-                opt(
-                    "securityProtocol",
-                    F::Enum(&["authTypeNone", "authTypeSsl", "authTypeKerberos"]),
-                ),
+                HIVE_SECURITY_PROTOCOL,
                 TRUSTSTORE_FILE,
                 TRUSTSTORE_PASSWORD,
                 KEYSTORE_FILE,
@@ -1163,9 +1178,13 @@ mod tests {
                     (
                         "url",
                         "address database metastoreUris",
-                        "version loginMode username password",
+                        "metaType version loginMode username password securityProtocol",
                     ),
-                    ("cdh", "clusterIdentifier database", ""),
+                    (
+                        "cdh",
+                        "clusterIdentifier database",
+                        "loginMode securityProtocol",
+                    ),
                     (
                         "instance",
                         "clusterId database",

@@ -34,7 +34,7 @@ pub(crate) fn fixtures() -> Vec<(String, Value)> {
 }
 
 #[test]
-fn there_is_a_fixture_for_every_type_and_mode_each_naming_its_page() {
+fn there_is_a_fixture_for_every_type_and_mode_each_naming_its_page_or_none() {
     let fx = fixtures();
     for t in all() {
         for m in t.modes {
@@ -48,12 +48,25 @@ fn there_is_a_fixture_for_every_type_and_mode_each_naming_its_page() {
         }
     }
     for (name, f) in &fx {
+        // The page (or the Terraform provider's example) it was written from, or `none`
+        // where no documented example exists, which the note then says.
         let source = f["source"].as_str().unwrap_or_default();
-        assert!(
-            source.starts_with("https://") && source.contains("dataworks")
-                || source.contains("document_detail"),
-            "{name}: {source}"
-        );
+        let note = f["note"].as_str().unwrap_or_default();
+        if source == "none" {
+            assert!(
+                note.starts_with("no documented example: "),
+                "{name}: {note}"
+            );
+        } else {
+            assert!(
+                source.starts_with("https://")
+                    && (source.contains("dataworks")
+                        || source.contains("document_detail")
+                        || source.contains("data_works_data_source")),
+                "{name}: {source}"
+            );
+            assert!(!note.contains("not read"), "{name}: {note}");
+        }
         assert!(f["properties"].is_object(), "{name}");
     }
 }

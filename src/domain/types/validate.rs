@@ -1132,6 +1132,19 @@ mod tests {
             ],
         );
         assert_eq!(v.properties["loginMode"], "LDAP");
+        // cdh mode takes the keys of the Terraform provider's CdhMode example too.
+        let v = ok(
+            "hive",
+            Some(Cdh),
+            &[
+                ("clusterIdentifier", "c"),
+                ("database", "d"),
+                ("loginMode", "anonymous"),
+                ("securityProtocol", "AUTHTYPESSL"),
+            ],
+        );
+        assert_eq!(v.properties["loginMode"], "Anonymous");
+        assert_eq!(v.properties["securityProtocol"], "authTypeSsl");
         let v = ok(
             "polardb",
             None,
