@@ -463,6 +463,13 @@ impl Env {
         self.dir.path()
     }
 
+    /// Writes `text` to the file `name` of the test's folder: its path, to pass on.
+    pub fn file(&self, name: &str, text: &str) -> String {
+        let p = self.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    }
+
     pub fn with_var(mut self, k: &str, v: &str) -> Env {
         self.vars.push((k.to_string(), v.to_string()));
         self
