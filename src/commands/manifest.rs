@@ -128,7 +128,11 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                 let plain = match value {
                     PropValue::Plain(_) => continue,
                     PropValue::Env(var) => std::env::var(var.as_str()).map_err(|_| {
-                        unset.push(var_name(var));
+                        // Each variable once in the hint, however many secrets read it.
+                        let name = var_name(var);
+                        if !unset.contains(&name) {
+                            unset.push(name);
+                        }
                         Error::invalid(format!(
                             "{what}: {} reads the environment variable {}, which is not set",
                             named(key),

@@ -857,21 +857,23 @@ fn apply_names_every_missing_secret_at_once() {
         ds("b", "prod", "{ env = \"SET_ONE\" }"),
         ds("c", "prod", "{ file = \"/nonexistent/pw.txt\" }"),
         ds("d", "dev", "{ env = \"MISSING_D\" }"),
-    );
+    ) + &ds("e", "dev", "{ env = \"MISSING_A\" }");
     std::fs::write(&m, &text).unwrap();
     for verb in ["plan", "apply"] {
         let r = env.refused(&[verb, "--file", m.to_str().unwrap()], 2, "");
         assert!(r.stdout.is_empty(), "{}", r.stdout);
-        let want = "error: 3 secrets of the manifest cannot be read\n\
+        // A variable read by two secrets is named once in the hint.
+        let want = "error: 4 secrets of the manifest cannot be read\n\
             caused by: datasource fin_ws/a: password reads the environment variable MISSING_A, which is not set\n\
             caused by: datasource fin_ws/c: password reads the file '/nonexistent/pw.txt', which cannot be read (No such file or directory (os error 2))\n\
             caused by: datasource fin_ws/d: password reads the environment variable MISSING_D, which is not set\n\
+            caused by: datasource fin_ws/e: password reads the environment variable MISSING_A, which is not set\n\
             hint: export MISSING_A=... MISSING_D=... before running dwctl\n";
         assert_eq!(r.stderr, want);
         assert!(!r.stderr.contains("s3t-0001"));
         let j = env.run(&[verb, "--file", m.to_str().unwrap(), "-o", "json"]);
         assert_eq!(j.code, 2);
-        assert_eq!(j.json_error()["causes"].as_array().unwrap().len(), 3);
+        assert_eq!(j.json_error()["causes"].as_array().unwrap().len(), 4);
     }
     // Many: the first 10 are named, the rest counted (stderr stays under 4 KiB).
     let mut text = "version = 1\n[[workspace]]\nname = \"fin_ws\"\n".to_string();
