@@ -454,8 +454,9 @@ struct Applier<'s, 't, 'c> {
     /// The principals the manifest names, looked up by key when first named and kept
     /// current by the applier's own principal changes (apply removes no principal).
     principals: Principals,
-    /// The shares of each workspace applied (its index, its name), applied after the
-    /// last workspace: a share's target may come later in the manifest.
+    /// The shares of each workspace applied that declares any, or of every one under
+    /// `--prune` (its index, its name), applied after the last workspace: a share's
+    /// target may come later in the manifest.
     shares: Vec<(usize, String, Vec<ShareDecl>)>,
     /// Workspaces with shares declared from or into them (lower-cased names): one the
     /// manifest disables is disabled after the shares, which need it available.
@@ -542,6 +543,11 @@ impl Applier<'_, '_, '_> {
     /// workspace the user has changed keeps its id (the manifest is then refused as for
     /// any workspace: "never changes", or the id "is taken").
     fn default_workspace_gives_way(&mut self, decls: &[WorkspaceDecl]) -> Result<()> {
+        // Only a declared id can ask it to: a manifest that declares none (an export's)
+        // reads nothing here (issue 17: a one-workspace plan costs no more than it did).
+        if decls.iter().all(|d| d.id.is_none()) {
+            return Ok(());
+        }
         let Some(w) = tenant::untouched_default_workspace(self.s)? else {
             return Ok(());
         };
@@ -1709,7 +1715,11 @@ pub fn apply(
         for (i, d) in each(workspaces).enumerate() {
             a.at = vec![("workspace", i)];
             a.workspace(&d)?;
-            a.shares.push((i, d.name.clone(), d.shares.clone()));
+            // Only what the shares pass has to do: a workspace that declares no share
+            // has none to make, and has none to remove but under --prune.
+            if prune || !d.shares.is_empty() {
+                a.shares.push((i, d.name.clone(), d.shares.clone()));
+            }
             done += 1;
             progress(done, total);
         }
