@@ -1911,12 +1911,12 @@ pub fn export(
             if m.roles.contains(RoleCode::Owner) {
                 return Ok(());
             }
-            out.item(Item::Member(&MemberDecl {
-                user: m.user.to_string(),
-                roles: m.roles.into(),
-                expires: m.expires_at.map(|t| t.to_string()),
-                status: (m.status != MemberStatus::Normal).then(|| m.status.to_string()),
-            }))
+            out.item(Item::Member(
+                &MemberDecl::new(m.user.to_string(), m.roles.into()).with_access(
+                    m.expires_at.map(|t| t.to_string()),
+                    (m.status != MemberStatus::Normal).then(|| m.status.to_string()),
+                ),
+            ))
         })?;
         out.item(Item::WorkspaceClose(&d))?;
     }
@@ -1975,11 +1975,11 @@ fn group_decl(g: crate::model::resource_group::ResourceGroup) -> ResourceGroupDe
 /// expiry already past is taken as written (it grants nothing; `export` writes expired
 /// memberships until they are pruned).
 fn member_access(d: &MemberDecl) -> Result<(MemberStatus, Option<Timestamp>)> {
-    let status = match &d.status {
+    let status = match d.status() {
         Some(s) => MemberStatus::parse(s).map_err(|e| e.within("status"))?,
         None => MemberStatus::Normal,
     };
-    let expires_at = match &d.expires {
+    let expires_at = match d.expires() {
         Some(s) => match Expiry::parse(s).map_err(|e| e.within("expires"))? {
             Expiry::At(t) => Some(t),
             Expiry::After(_) => {

@@ -413,11 +413,10 @@ fn commands_about_one_object_search_and_never_scan() {
                 })
                 .unwrap();
                 // bob added by name, alice pruned: every lookup of the applier runs.
-                m.workspace[0].member = vec![MemberDecl {
-                    user: "bob".into(),
-                    roles: vec!["role_project_dev".to_string()].into(),
-                    ..Default::default()
-                }];
+                m.workspace[0].member = vec![MemberDecl::new(
+                    "bob".into(),
+                    vec!["role_project_dev".to_string()].into(),
+                )];
                 for dry_run in [true, false] {
                     let r = Request {
                         dry_run,
