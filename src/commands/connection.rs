@@ -134,8 +134,12 @@ fn new_object(
     let asking = props::Asking {
         settings: &ctx.settings,
         object: format!("{name} ({env})"),
+        spec: Some(spec),
     };
-    let input = props::read(&object.props, object.props_file.as_deref(), &[], &asking)?;
+    let mut input = props::read(&object.props, object.props_file.as_deref(), &[], &asking)?;
+    input
+        .warnings
+        .extend(props::literal_secret_warnings(spec.key, &input.literal));
     let env = env_of(object.env, input.env)?.unwrap_or(Env::Prod);
     let mut properties = input.file.unwrap_or_default();
     let open_keys = properties
@@ -171,28 +175,40 @@ fn env_of(given: Option<Env>, file: Option<Env>) -> Result<Option<Env>> {
     }
 }
 
-fn prop_change(
-    ctx: &Ctx,
+/// The change `update` asks for, its environment, and what reading it gave: the warnings,
+/// and the keys given literally on the command line.
+fn prop_change<K: Said>(
+    ctx: &mut Ctx,
     a: &ObjectUpdate,
-) -> anyhow::Result<(PropChange, Option<Env>, Vec<Warning>)> {
+) -> anyhow::Result<(PropChange, Option<Env>, props::PropInput)>
+where
+    Connection<K>: View,
+{
+    // A value typed at the terminal is hidden when it is a secret of the object's type,
+    // which is read first only then (any failure is the update's to report).
+    let spec = if props::asks(&a.props) {
+        ctx.read(|s| res::show::<K>(s, &a.workspace, a.name.as_str(), a.env))
+            .ok()
+            .and_then(|c| types::lookup(&c.type_key))
+    } else {
+        None
+    };
     let asking = props::Asking {
         settings: &ctx.settings,
         object: match a.env {
             Some(e) => format!("{} ({e})", named(a.name.as_str())),
             None => named(a.name.as_str()),
         },
+        spec,
     };
-    let input = props::read(&a.props, a.props_file.as_deref(), &a.unprops, &asking)?;
+    let mut input = props::read(&a.props, a.props_file.as_deref(), &a.unprops, &asking)?;
     let env = env_of(a.env, input.env)?;
-    Ok((
-        PropChange {
-            replace: input.file,
-            set: input.set,
-            unset: a.unprops.clone(),
-        },
-        env,
-        input.warnings,
-    ))
+    let change = PropChange {
+        replace: input.file.take(),
+        set: std::mem::take(&mut input.set),
+        unset: a.unprops.clone(),
+    };
+    Ok((change, env, input))
 }
 
 pub fn update<K: Said>(ctx: &mut Ctx, a: ObjectUpdate) -> anyhow::Result<()>
@@ -200,7 +216,7 @@ where
     Connection<K>: View,
 {
     let ws = &a.workspace;
-    let (change, env, warnings) = prop_change(ctx, &a)?;
+    let (change, env, input) = prop_change::<K>(ctx, &a)?;
     let description = a
         .description
         .as_deref()
@@ -209,6 +225,10 @@ where
     let mut done = ctx.write(a.dry_run, |s| {
         res::update::<K>(s, ws, a.name.as_str(), env, &change, description.clone())
     })?;
+    // Literal secrets by the object's type: a key it does not know (kept) is one too.
+    let mut warnings = input.warnings;
+    let type_key = &done.value.value.type_key;
+    warnings.extend(props::literal_secret_warnings(type_key, &input.literal));
     done.warnings.splice(0..0, warnings);
     let msg = told("Updated", &done.value.value, "in", ws);
     ctx.print_mutation(K::UPDATE.name(), a.dry_run, done, &msg)

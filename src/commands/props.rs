@@ -1,6 +1,8 @@
 //! Reading property values from where the user put them: `--prop K=V`, `K=-` (stdin),
 //! `K=@FILE`, `K=env:VAR`, and `--props FILE` (a JSON object; `-` for stdin), flat or in
-//! the API's shape (`model::api_datasource::flatten`).
+//! the API's shape (`model::api_datasource::flatten`). Whether a key holds a secret is its
+//! type's to say (`TypeSpec::is_secret`); a secret given as the mask is refused by the
+//! domain, on every route.
 //! `env:VAR` reads a variable the user named on the command line: that is input, not
 //! configuration, so it is read here rather than with the settings.
 
@@ -14,14 +16,17 @@ use crate::domain::types::prop_arg::{
 use crate::input::{self, PROPS_LIMIT, VALUE_LIMIT};
 use crate::model::api_datasource::flatten;
 use crate::model::error::{Error, Result};
-use crate::model::types::{is_secret_key, refuse_mask, Properties};
+use crate::model::types::{is_secret_in, is_secret_of, Properties, TypeSpec};
 use crate::model::{named, shown, Env, Warning};
 
 /// What a `KEY=-` at a terminal needs to ask for the value: the settings (may it prompt,
-/// in which colours) and the object the value is for (`orders (prod)`).
+/// in which colours), the object the value is for (`orders (prod)`) and its type, which
+/// says which keys are secrets (typed hidden); `None` when it is not known (then the
+/// suffix rule and every type's secret names say it).
 pub struct Asking<'a> {
     pub settings: &'a Settings,
     pub object: String,
+    pub spec: Option<&'static TypeSpec>,
 }
 
 struct Stdin<'a> {
@@ -67,7 +72,8 @@ impl Stdin<'_> {
                 )));
             }
             let question = format!("{key} for {}", self.asking.object);
-            return crate::prompt::value_line(settings, &question, is_secret_key(key));
+            let hidden = is_secret_of(self.asking.spec, key);
+            return crate::prompt::value_line(settings, &question, hidden);
         }
         input::read_stdin(VALUE_LIMIT, false)
             .map(strip_one_trailing_newline)
@@ -86,7 +92,30 @@ pub struct PropInput {
     /// The `envType` of a `--props` file in the API's shape (`Dev`, `Prod`).
     pub env: Option<Env>,
     pub set: Properties,
+    /// The `--prop` keys given a value in the argument itself (`KEY=VALUE`, not empty):
+    /// those that are secrets of the type deserve [`literal_secret_warnings`].
+    pub literal: Vec<String>,
     pub warnings: Vec<Warning>,
+}
+
+/// The warnings about secrets of the type named `type_key` typed on the command line
+/// (they may be kept in the shell's history), in the order given.
+pub fn literal_secret_warnings(type_key: &str, literal: &[String]) -> Vec<Warning> {
+    literal
+        .iter()
+        .filter(|k| is_secret_in(type_key, k))
+        .map(|k| literal_secret_warning(k))
+        .collect()
+}
+
+/// Whether reading these `--prop`s asks at the terminal (a `KEY=-` with stdin a terminal):
+/// then the type is worth knowing first, to type secrets hidden.
+pub fn asks(props: &[String]) -> bool {
+    std::io::stdin().is_terminal()
+        && props
+            .iter()
+            .enumerate()
+            .any(|(i, arg)| matches!(parse_prop_arg(arg, i + 1), Ok((_, PropSource::Stdin))))
 }
 
 /// The properties of `--props FILE` and `--prop`s; `unset` are the `--unprop` keys. A key
@@ -151,15 +180,13 @@ pub fn read(
                     shown(path)
                 )));
             };
-            // The API's shapes too: address lists, a nested `properties` object, envType.
-            let flat =
-                flatten(None, &map).map_err(|e| e.within(format!("--props {}", shown(path))))?;
+            // The API's shapes too: address lists, a nested `properties` object, envType,
+            // PascalCase keys.
+            let flat = flatten(asking.spec, &map)
+                .map_err(|e| e.within(format!("--props {}", shown(path))))?;
             file_env = flat.env;
             file_warnings = flat.warnings;
             let out = flat.properties;
-            for (k, value) in &out {
-                refuse_mask(is_secret_key(k), k, value)?;
-            }
             if let Some(k) = unset.iter().find(|k| out.contains_key(k.as_str())) {
                 return Err(Error::invalid(format!(
                     "property {k} is both set (--props) and removed (--unprop)"
@@ -172,13 +199,13 @@ pub fn read(
         }
     };
     let mut set = Properties::new();
-    let mut warnings = file_warnings;
+    let mut literal = Vec::new();
     for (i, arg) in props.iter().enumerate() {
         let (key, source) = parse_prop_arg(arg, i + 1)?;
         let value = match source {
             PropSource::Literal(v) => {
-                if is_secret_key(&key) && !v.is_empty() {
-                    warnings.push(literal_secret_warning(&key));
+                if !v.is_empty() {
+                    literal.push(key.clone());
                 }
                 v
             }
@@ -197,13 +224,13 @@ pub fn read(
                     .with_hint(format!("export {var}=... first"))
             })?,
         };
-        refuse_mask(is_secret_key(&key), &key, &value)?;
         set.insert(key, value);
     }
     Ok(PropInput {
         file,
         env: file_env,
         set,
-        warnings,
+        literal,
+        warnings: file_warnings,
     })
 }

@@ -23,7 +23,7 @@ use crate::manifest::{
     PropValue, ResourceGroupDecl, RoleDecl, ShareDecl, Sink, Step, WorkspaceDecl,
     NO_DEFAULT_RESOURCE_GROUP,
 };
-use crate::model::api_datasource::{api_env, ENV_TYPE};
+use crate::model::api_datasource::{api_env, canonical_key, insert_once, ENV_TYPE};
 use crate::model::clock::{Expiry, Timestamp};
 use crate::model::error::{Error, Result};
 use crate::model::resource_group::{is_group_id, DurationUnit, GroupType, Payment};
@@ -240,21 +240,22 @@ fn opt_parse<T>(v: &Option<String>, f: impl Fn(&str) -> Result<T>) -> Result<Opt
     v.as_deref().map(f).transpose()
 }
 
-/// A property set of a manifest for `spec`, whose secrets the caller has already read. A
-/// secret given as the mask is refused.
+/// A property set of a manifest for `spec`, whose secrets the caller has already read:
+/// keys named as the API names them (`InstanceId`, an older name) are dwctl's
+/// (`api_datasource::canonical_key`, as for `--props`), and a secret given as the mask is
+/// refused.
 fn plain_props(spec: &types::TypeSpec, props: &BTreeMap<String, PropValue>) -> Result<Properties> {
-    props
-        .iter()
-        .map(|(k, v)| match v {
-            PropValue::Plain(s) => {
-                types::refuse_mask(spec.is_secret(k), k, s)?;
-                Ok((k.clone(), s.clone()))
-            }
-            _ => Err(Error::internal(format!(
+    let mut out = Properties::new();
+    for (k, v) in props {
+        let PropValue::Plain(s) = v else {
+            return Err(Error::internal(format!(
                 "property {k} was not read before apply"
-            ))),
-        })
-        .collect()
+            )));
+        };
+        insert_once(&mut out, canonical_key(Some(spec), k), s.clone())?;
+    }
+    types::refuse_masks(spec, &out)?;
+    Ok(out)
 }
 
 /// A principal's declaration, its values parsed.

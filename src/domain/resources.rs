@@ -650,6 +650,7 @@ pub fn add<K: ConnectionKind>(
     if_not_exists: bool,
 ) -> Result<Outcome<Connection<K>>> {
     K::check_type(req.spec)?;
+    types::refuse_masks(req.spec, &req.properties)?;
     let v = validate::validate_open(
         req.spec,
         req.mode,
@@ -758,8 +759,10 @@ pub fn show<K: ConnectionKind>(
 }
 
 /// Validate a changed property set against the object's type and mode. Keys the type does
-/// not know are kept when they are stored already or come from the whole new set
-/// (`--props`, a manifest), not from `--prop`; newly kept ones are warned about.
+/// not know are kept when they are stored already (`--prop` may then set them: a key the
+/// object has is no typo) or come from the whole new set (`--props`, a manifest), not
+/// from a `--prop` alone; newly kept ones are warned about. A secret given as the mask is
+/// refused (exit 2).
 fn revalidate(
     s: &mut Session,
     type_key: &str,
@@ -768,6 +771,8 @@ fn revalidate(
     change: &PropChange,
 ) -> Result<Properties> {
     let spec = resolve_type(type_key)?;
+    // What comes in, not what is stored: a row is not refused for what it holds already.
+    types::refuse_masks(spec, change.replace.iter().flatten().chain(&change.set))?;
     let open = |k: &str| {
         stored.contains_key(k)
             || (change.replace.as_ref().is_some_and(|r| r.contains_key(k))

@@ -24,12 +24,15 @@
 //! requires it (instance modes, maxcompute, oss, oss_hdfs), and secrets masked unless
 //! asked for. Everything here is pure: no printing, no storage.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 use super::error::{Error, Result};
 use super::text::excerpt;
 use super::types::{
-    alias_target, lookup, ConnMode, Properties, TypeSpec, ValueFormat, EXTRA_PREFIX, REDACTED,
+    alias_target, lookup, registry_key, ConnMode, Properties, TypeSpec, ValueFormat, EXTRA_PREFIX,
+    REDACTED,
 };
 use super::{Env, Warning};
 
@@ -120,9 +123,10 @@ pub struct Flat {
     pub warnings: Vec<Warning>,
 }
 
-/// The API's nested shapes to dwctl's flat properties (the module's table). `spec` is the
-/// type when known (`--props` of `datasource add` knows it), for the PascalCase keys and
-/// the aliases. Used by `--props`, manifests' JSON-shaped values and [`from_api`].
+/// The API's nested shapes to dwctl's flat properties (the module's table), keys through
+/// [`canonical_key`]. `spec` is the type when known (`--props` of `add` and `attach`,
+/// [`from_api`]), for the aliases and the keys that hold addresses; without it (`--props`
+/// of `update`), `address` and `loadAddress` do, and validation renames the aliases.
 pub fn flatten(spec: Option<&TypeSpec>, map: &Map<String, Value>) -> Result<Flat> {
     let mut out = Flat::default();
     for (key, value) in map {
@@ -142,12 +146,12 @@ pub fn flatten(spec: Option<&TypeSpec>, map: &Map<String, Value>) -> Result<Flat
                             excerpt(k)
                         )));
                     };
-                    insert(&mut out.properties, format!("{EXTRA_PREFIX}{k}"), text)?;
+                    insert_once(&mut out.properties, format!("{EXTRA_PREFIX}{k}"), text)?;
                 }
             }
             (_, Value::Array(items)) if is_address_key(spec, &key) => {
                 let list = address_list(&key, items)?;
-                insert(&mut out.properties, key, list)?;
+                insert_once(&mut out.properties, key, list)?;
             }
             (_, Value::Object(_)) if is_address_key(spec, &key) => {
                 return Err(Error::invalid(format!(
@@ -176,14 +180,15 @@ pub fn flatten(spec: Option<&TypeSpec>, map: &Map<String, Value>) -> Result<Flat
                         v.to_string()
                     }
                 };
-                insert(&mut out.properties, key, text)?;
+                insert_once(&mut out.properties, key, text)?;
             }
         }
     }
     Ok(out)
 }
 
-fn insert(props: &mut Properties, key: String, value: String) -> Result<()> {
+/// Inserts `key` (named by [`canonical_key`]) once: two names of one property are exit 2.
+pub fn insert_once<V>(props: &mut BTreeMap<String, V>, key: String, value: V) -> Result<()> {
     if props.contains_key(&key) {
         return Err(Error::invalid(format!(
             "property `{}` is given twice (under two of its names)",
@@ -214,30 +219,24 @@ fn env_from_api(text: &str) -> Result<Env> {
         })
 }
 
-/// `key` as dwctl names it: an alias to its target, a PascalCase spelling of a known key
-/// (`InstanceId`, `EnvType`) to the key.
-fn canonical_key(spec: Option<&TypeSpec>, key: &str) -> String {
-    let mut camel = key.to_string();
-    if let Some(first) = camel.get(..1) {
-        camel.replace_range(..1, &first.to_ascii_lowercase());
-    }
-    if let Some(target) = spec.and_then(|s| alias_target(s, key).or(alias_target(s, &camel))) {
+/// `key` as dwctl names it, the one conversion of key names for every way properties
+/// come in (`--props`, manifests, `serve`, `import`): an alias of `spec`
+/// ([`ALIASES`](super::types::ALIASES)) to
+/// its key; `envType` in any case; a key starting with a capital letter (the API's
+/// PascalCase, `InstanceId`, `EnvType`) to the registry's key it spells without regard to
+/// case ([`registry_key`]: of any type, so it needs no type), then that alias to its key.
+/// Any other key is kept as it is (a key dwctl does not know, kept as a secret).
+pub fn canonical_key(spec: Option<&TypeSpec>, key: &str) -> String {
+    let alias = |k: &str| spec.and_then(|s| alias_target(s, k));
+    if let Some(target) = alias(key) {
         return target.to_string();
     }
     if key.eq_ignore_ascii_case(ENV_TYPE) {
         return ENV_TYPE.to_string();
     }
     if key.starts_with(|c: char| c.is_ascii_uppercase()) {
-        if let Some(spec) = spec {
-            if let Some(known) = spec
-                .modes
-                .iter()
-                .flat_map(|m| m.keys.iter())
-                .chain(super::types::COMMON_KEYS)
-                .find(|k| k.key.eq_ignore_ascii_case(key))
-            {
-                return known.key.to_string();
-            }
+        if let Some(known) = registry_key(key) {
+            return alias(known).unwrap_or(known).to_string();
         }
     }
     key.to_string()

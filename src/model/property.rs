@@ -3,7 +3,6 @@
 //! input (R3) an exit 2 instead of a multi-megabyte catalog row.
 
 use super::text::is_printable;
-use super::types::is_secret_key;
 
 /// A property key: at most [`PropertyKey::MAX_CHARS`] of `A-Za-z0-9._-`. Whether the type
 /// knows it is `domain::types::validate`'s business.
@@ -76,12 +75,13 @@ impl PropertyValue {
     /// Longest accepted value, in Unicode scalar values.
     pub const MAX_CHARS: usize = 4096;
 
-    /// `value` as the value of `key`.
-    pub fn parse(key: &str, value: &str) -> Result<PropertyValue, ValueTextError> {
+    /// `value` as the value of a key; `secret` says whether the key holds a secret of its
+    /// type (`TypeSpec::is_secret`), whose value is taken as given, since it is never shown.
+    pub fn parse(value: &str, secret: bool) -> Result<PropertyValue, ValueTextError> {
         if value.chars().count() > Self::MAX_CHARS {
             return Err(ValueTextError::TooLong);
         }
-        if !is_secret_key(key) && !is_printable(value) {
+        if !secret && !is_printable(value) {
             return Err(ValueTextError::Unprintable);
         }
         Ok(PropertyValue(value.to_string()))
@@ -130,20 +130,20 @@ mod tests {
     #[test]
     fn values_are_bounded_and_printable_unless_secret() {
         let longest = "é".repeat(PropertyValue::MAX_CHARS);
-        assert!(PropertyValue::parse("database", &longest).is_ok());
+        assert!(PropertyValue::parse(&longest, false).is_ok());
         assert_eq!(
-            PropertyValue::parse("database", &format!("{longest}x")),
+            PropertyValue::parse(&format!("{longest}x"), false),
             Err(ValueTextError::TooLong)
         );
         assert_eq!(
-            PropertyValue::parse("password", &format!("{longest}x")),
+            PropertyValue::parse(&format!("{longest}x"), true),
             Err(ValueTextError::TooLong)
         );
         assert_eq!(
-            PropertyValue::parse("database", "a\u{200b}b"),
+            PropertyValue::parse("a\u{200b}b", false),
             Err(ValueTextError::Unprintable)
         );
-        assert!(PropertyValue::parse("password", "a\u{7}\u{200b}b").is_ok());
+        assert!(PropertyValue::parse("a\u{7}\u{200b}b", true).is_ok());
         assert_eq!(
             PropertyValue::completed("x".repeat(PropertyValue::MAX_CHARS + 1)),
             Err(ValueTextError::TooLongCompleted)

@@ -266,6 +266,12 @@ const fn cdh(keys: &'static [KeySpec]) -> ModeSpec {
     }
 }
 
+/// hive's page: SSL or Kerberos, in every mode.
+const HIVE_SECURITY_PROTOCOL: KeySpec = opt(
+    "securityProtocol",
+    F::Enum(&["authTypeNone", "authTypeSsl", "authTypeKerberos"]),
+);
+
 const HOLO_WAREHOUSE: KeySpec = opt("warehouseName", F::Text);
 /// The page lists `require` only; free text, since it names the SSL check asked for.
 const HOLO_SSL_MODE: KeySpec = opt("sslMode", F::Text);
@@ -600,6 +606,9 @@ static TYPES: &[TypeSpec] = &[
                 ADDRESS,
                 DATABASE,
                 req("metastoreUris", F::ThriftUris),
+                // The Terraform provider's example writes `HiveMetastore`; no page read
+                // lists the values, so any text.
+                opt("metaType", F::Text),
                 opt("version", F::Text),
                 dflt(
                     "loginMode",
@@ -608,8 +617,17 @@ static TYPES: &[TypeSpec] = &[
                 ),
                 OPT_USERNAME,
                 OPT_PASSWORD,
+                HIVE_SECURITY_PROTOCOL,
             ]),
-            cdh(&[CLUSTER_IDENTIFIER, DATABASE]),
+            // The Terraform provider's CdhMode example adds `loginMode` and
+            // `securityProtocol`; no documented default, so none is filled (a default
+            // would also change the cdh rows stored before).
+            cdh(&[
+                CLUSTER_IDENTIFIER,
+                DATABASE,
+                opt("loginMode", F::Enum(&["Anonymous", "LDAP", "Kerberos"])),
+                HIVE_SECURITY_PROTOCOL,
+            ]),
             instance(&[
                 CLUSTER_ID,
                 DATABASE,
@@ -623,10 +641,7 @@ static TYPES: &[TypeSpec] = &[
                 ),
                 OPT_USERNAME,
                 OPT_PASSWORD,
-                opt(
-                    "securityProtocol",
-                    F::Enum(&["authTypeNone", "authTypeSsl", "authTypeKerberos"]),
-                ),
+                HIVE_SECURITY_PROTOCOL,
                 TRUSTSTORE_FILE,
                 TRUSTSTORE_PASSWORD,
                 KEYSTORE_FILE,
@@ -766,6 +781,19 @@ pub fn alias_target(spec: &TypeSpec, alias: &str) -> Option<&'static str> {
         .map(|(_, _, k)| *k)
 }
 
+/// The key of the registry (of any type's modes, the common keys, or an older name of
+/// [`ALIASES`]) that `key` spells without regard to case (`InstanceId` is `instanceId`).
+/// No two of them differ only in case, so the answer does not depend on the type.
+pub fn registry_key(key: &str) -> Option<&'static str> {
+    TYPES
+        .iter()
+        .flat_map(|t| t.modes.iter().flat_map(|m| m.keys.iter()))
+        .chain(COMMON_KEYS)
+        .map(|k| k.key)
+        .chain(ALIASES.iter().map(|(_, alias, _)| *alias))
+        .find(|k| k.eq_ignore_ascii_case(key))
+}
+
 /// Every type, in the order of types.md.
 pub fn all() -> &'static [TypeSpec] {
     TYPES
@@ -880,17 +908,24 @@ impl TypeSpec {
     }
 }
 
-/// Whether `key` holds a secret where no type is known (a prompt, a value's own checks):
-/// the suffix rule, or the end of the key is any type's secret name. Never narrower than
-/// [`TypeSpec::is_secret`] for any type.
+/// The suffix rule and every type's secret names, for where no type is known: a value's
+/// prompt before the object it is for has been read, or a type the registry does not
+/// know (none is stored). Wherever the type is known, [`TypeSpec::is_secret`] decides
+/// (it also counts the keys the type does not know), through [`is_secret_in`] by name.
 pub fn is_secret_key(key: &str) -> bool {
     secret_by_any_type(key)
+}
+
+/// Whether `key` holds a secret of `spec` ([`TypeSpec::is_secret`]), or, with no type
+/// known, [`is_secret_key`].
+pub fn is_secret_of(spec: Option<&TypeSpec>, key: &str) -> bool {
+    spec.map_or_else(|| is_secret_key(key), |t| t.is_secret(key))
 }
 
 /// Whether `key` holds a secret in the type named `type_key` ([`TypeSpec::is_secret`]);
 /// a type the registry does not know (none is stored) gets [`is_secret_key`].
 pub fn is_secret_in(type_key: &str, key: &str) -> bool {
-    lookup(type_key).map_or_else(|| is_secret_key(key), |t| t.is_secret(key))
+    is_secret_of(lookup(type_key), key)
 }
 
 /// A copy of `props` (of the type named `type_key`) with every secret value replaced by
@@ -910,18 +945,27 @@ pub fn redact(type_key: &str, props: &Properties) -> Properties {
         .collect()
 }
 
-/// Refuses (exit 2) a secret given as [`REDACTED`]: the mask is what dwctl prints in place
-/// of a secret, and storing it as the password is never what anyone meant (it comes from
-/// copying an output back). Names the key, never a value.
-pub fn refuse_mask(secret: bool, key: &str, value: &str) -> Result<()> {
-    if secret && value == REDACTED {
-        return Err(Error::invalid(format!(
+/// Refuses (exit 2) a secret of `spec` ([`TypeSpec::is_secret`]: a key the type does not
+/// know is one) given as [`REDACTED`]: the mask is what dwctl prints in place of a secret,
+/// and storing it as the password is never what anyone meant (it comes from copying an
+/// output back). Names the key, never a value. Every way properties come in goes through
+/// it: `--prop`, `--props`, manifests (and so `import`), `serve`; a non-secret value that
+/// happens to be the mask is kept.
+pub fn refuse_masks<'a>(
+    spec: &TypeSpec,
+    given: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> Result<()> {
+    match given
+        .into_iter()
+        .find(|(k, v)| *v == REDACTED && spec.is_secret(k))
+    {
+        Some((key, _)) => Err(Error::invalid(format!(
             "`{}` is a secret given as the mask {REDACTED}, which dwctl prints in place of secrets",
             excerpt(key)
         ))
-        .with_hint("give the secret itself (from stdin, a file or an environment variable)"));
+        .with_hint("give the secret itself (from stdin, a file or an environment variable)")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1163,9 +1207,13 @@ mod tests {
                     (
                         "url",
                         "address database metastoreUris",
-                        "version loginMode username password",
+                        "metaType version loginMode username password securityProtocol",
                     ),
-                    ("cdh", "clusterIdentifier database", ""),
+                    (
+                        "cdh",
+                        "clusterIdentifier database",
+                        "loginMode securityProtocol",
+                    ),
                     (
                         "instance",
                         "clusterId database",
@@ -1411,12 +1459,42 @@ mod tests {
     }
 
     #[test]
+    fn registry_keys_differ_by_more_than_case_so_pascal_case_names_one() {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        let keys = all()
+            .iter()
+            .flat_map(|t| t.modes.iter().flat_map(|m| m.keys.iter()))
+            .chain(COMMON_KEYS)
+            .map(|k| k.key)
+            .chain(ALIASES.iter().map(|(_, a, _)| *a));
+        for k in keys {
+            if let Some(other) = seen.insert(k.to_ascii_lowercase(), k) {
+                assert_eq!(other, k, "{other} and {k} differ only in case");
+            }
+        }
+        assert_eq!(registry_key("InstanceId"), Some("instanceId"));
+        assert_eq!(registry_key("RegionId"), Some("regionId"));
+        assert_eq!(registry_key("AccessKeySecret"), Some("accessKeySecret"));
+        assert_eq!(registry_key("FooBar"), None);
+    }
+
+    #[test]
     fn a_secret_given_as_the_mask_is_exit_2_naming_the_key() {
-        let e = refuse_mask(true, "password", REDACTED).unwrap_err();
+        let refused = |t: &str, k: &str, v: &str| {
+            let p = props(&[("address", "db:3306"), (k, v)]);
+            refuse_masks(spec(t), &p)
+        };
+        let e = refused("mysql", "password", REDACTED).unwrap_err();
         assert_eq!(e.kind, Kind::Invalid);
         assert!(e.message.contains("`password`"), "{e:?}");
-        assert!(refuse_mask(true, "password", "********x").is_ok());
-        assert!(refuse_mask(false, "username", REDACTED).is_ok());
+        assert!(refused("mysql", "password", "********x").is_ok());
+        assert!(refused("mysql", "username", REDACTED).is_ok());
+        // The type decides: a key it does not know is a secret, so the mask is refused;
+        // oss's accessKey is one, mysql's readOnlyDBInstance is not.
+        assert!(refused("mysql", "fooBar", REDACTED).is_err());
+        assert!(refused("oss", "accessKey", REDACTED).is_err());
+        assert!(refused("mysql", "readOnlyDBInstance", REDACTED).is_ok());
+        assert!(refused("mysql", "extra.label", REDACTED).is_ok());
     }
 
     #[test]

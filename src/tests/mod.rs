@@ -27,11 +27,16 @@ fn ws(name: &str) -> WorkspaceName {
 
 /// A new tenant in memory, as `init` makes it.
 fn new_tenant() -> Catalog {
+    new_tenant_in("cn-hangzhou")
+}
+
+/// [`new_tenant`] in `region`.
+fn new_tenant_in(region: &str) -> Catalog {
     let mut cat = in_memory();
     {
         let mut tx = cat.write().unwrap();
         let ids = Ids::random();
-        tenant::init(&mut tx, "1234567890123456", "cn-hangzhou", now(), ids).unwrap();
+        tenant::init(&mut tx, "1234567890123456", region, now(), ids).unwrap();
         tx.commit().unwrap();
     }
     cat

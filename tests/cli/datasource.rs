@@ -1426,3 +1426,131 @@ fn ids_are_never_reused() {
     attach("mc3");
     assert_eq!((compute_id("mc3"), id("mc3")), (json!(3), json!(6)));
 }
+
+/// Review of issue 14 (D2): keys in the API's PascalCase (`InstanceId`, `Database`,
+/// `EnvType`) are dwctl's camelCase keys wherever properties come in: `--props` of
+/// `compute attach`, `datasource add` and `update`, and manifests (plan and apply); a
+/// manifest applied so shows no drift afterwards. A key given under both spellings is
+/// exit 2.
+#[test]
+fn pascal_case_keys_become_dwctls_keys_on_every_route() {
+    let env = setup().with_var("PW", "pw-1");
+    let c8 = env.file(
+        "c8.json",
+        r#"{"InstanceId":"hgprecn-1","Database":"d","EnvType":"Prod"}"#,
+    );
+    env.run(&[
+        "compute", "attach", "fin_ws", "c8", "--type", "hologres", "--mode", "instance", "--props",
+        &c8,
+    ])
+    .ok();
+    let c = env.json(&["compute", "show", "fin_ws", "c8", "-o", "json"]);
+    assert_eq!(c["env"], "prod", "{c}");
+    assert_eq!(c["properties"]["instanceId"], "hgprecn-1", "{c}");
+    assert_eq!(c["properties"]["database"], "d", "{c}");
+    assert!(c["properties"].get("InstanceId").is_none(), "{c}");
+
+    let d = env.file(
+        "d.json",
+        r#"{"Address":[{"host":"db","port":3306}],"Database":"d","Username":"u","Password":"P1","EnvType":"Dev"}"#,
+    );
+    env.run(&[
+        "datasource",
+        "add",
+        "fin_ws",
+        "pas",
+        "--type",
+        "mysql",
+        "--props",
+        &d,
+    ])
+    .ok();
+    let v = show(&env, "fin_ws", "pas", "dev");
+    assert_eq!(v["properties"]["address"], "db:3306", "{v}");
+    assert_eq!(v["properties"]["database"], "d", "{v}");
+    assert_eq!(v["properties"]["password"], "********", "{v}");
+    let u = env.file(
+        "u.json",
+        r#"{"Address":"db2","Database":"d2","Username":"u","Password":"P2"}"#,
+    );
+    env.run(&[
+        "datasource",
+        "update",
+        "fin_ws",
+        "pas",
+        "--env",
+        "dev",
+        "--props",
+        &u,
+    ])
+    .ok();
+    let v = show(&env, "fin_ws", "pas", "dev");
+    assert_eq!(v["properties"]["address"], "db2:3306", "{v}");
+    assert_eq!(v["properties"]["database"], "d2", "{v}");
+    let both = env.file(
+        "both.json",
+        r#"{"Address":"db","Database":"d","database":"e","Username":"u","Password":"P"}"#,
+    );
+    env.refused(
+        &[
+            "datasource",
+            "add",
+            "fin_ws",
+            "two",
+            "--type",
+            "mysql",
+            "--props",
+            &both,
+        ],
+        2,
+        "property `database` is given twice (under two of its names)",
+    );
+
+    // A manifest: plan shows the creations, apply makes them, and the next plan is empty.
+    let m = env.path().join("m.toml");
+    std::fs::write(
+        &m,
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n\n[[workspace.compute]]\nname = \"holo2\"\ntype = \"hologres\"\nenv = \"prod\"\nmode = \"instance\"\nproperties = { InstanceId = \"hgprecn-2\", Database = \"d\", EnvType = \"Prod\" }\n\n[[workspace.datasource]]\nname = \"pas2\"\ntype = \"mysql\"\nenv = \"prod\"\nproperties = { Address = [{ host = \"db\", port = 3306 }], Database = \"d\", Username = \"u\", Password = { env = \"PW\" } }\n",
+    )
+    .unwrap();
+    let path = m.to_str().unwrap();
+    let rows = env.rows();
+    let r = env.run(&["plan", "--file", path]);
+    r.ok();
+    assert!(
+        r.stdout.contains("+ compute fin_ws/holo2 (prod)")
+            && r.stdout.contains("+ datasource fin_ws/pas2 (prod)")
+            && r.stderr
+                .contains("Plan: 2 to create, 0 to update, 0 to delete."),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert_eq!(env.rows(), rows, "plan changes nothing");
+    env.run(&["apply", "--file", path, "--yes"]).ok();
+    let c = env.json(&["compute", "show", "fin_ws", "holo2", "-o", "json"]);
+    assert_eq!(c["properties"]["instanceId"], "hgprecn-2", "{c}");
+    assert_eq!(c["properties"]["database"], "d", "{c}");
+    let v = show(&env, "fin_ws", "pas2", "prod");
+    assert_eq!(v["properties"]["address"], "db:3306", "{v}");
+    assert_eq!(v["properties"]["username"], "u", "{v}");
+    let r = env.run(&["plan", "--file", path, "--exit-code"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.ends_with("Plan: No changes.\n"), "{}", r.stderr);
+    // Both spellings in a manifest: exit 2 too.
+    std::fs::write(
+        &m,
+        "version = 1\n[[workspace]]\nname = \"fin_ws\"\n[[workspace.datasource]]\nname = \"pas3\"\ntype = \"mysql\"\nenv = \"prod\"\nproperties = { address = \"db\", Database = \"d\", database = \"e\", username = \"u\", password = \"p\" }\n",
+    )
+    .unwrap();
+    for args in [
+        &["plan", "--file", path][..],
+        &["apply", "--file", path, "--yes"],
+    ] {
+        env.refused(
+            args,
+            2,
+            "datasource fin_ws/pas3 (prod): property `database` is given twice",
+        );
+    }
+}

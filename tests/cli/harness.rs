@@ -152,7 +152,7 @@ pub fn pg_url() -> Option<String> {
 }
 
 /// The name the test harness gave the running test (libtest names its thread so).
-fn test_name() -> String {
+pub fn test_name() -> String {
     std::thread::current()
         .name()
         .unwrap_or("this test")
@@ -234,6 +234,12 @@ impl PgSchema {
             Some(db) => format!("{}: {}", db.severity(), db.message()),
             None => e.to_string(),
         })
+    }
+
+    /// Forget the harness's connection (the next read connects again): for a test that
+    /// restarted the server, which ended it.
+    pub fn reconnect(&self) {
+        *self.client.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Run SQL statements (no psql commands) on this schema.
@@ -461,6 +467,13 @@ impl Env {
 
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// Writes `text` to the file `name` of the test's folder: its path, to pass on.
+    pub fn file(&self, name: &str, text: &str) -> String {
+        let p = self.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
     }
 
     pub fn with_var(mut self, k: &str, v: &str) -> Env {
@@ -917,25 +930,28 @@ pub fn bounded(c: Command) -> Run {
 /// [`bounded`] with a deadline of `limit`.
 #[track_caller]
 pub fn bounded_for(mut c: Command, limit: std::time::Duration) -> Run {
-    let mut child = c
+    let child = c
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn dwctl");
+    wait_within(child, limit, &format!("{c:?}"))
+}
+
+/// Wait for a spawned dwctl (stdout and stderr piped, small) for at most `limit`: one
+/// still running then is killed and the test fails (`what` names it), rather than
+/// hanging the suite.
+#[track_caller]
+pub fn wait_within(mut child: std::process::Child, limit: std::time::Duration, what: &str) -> Run {
     let start = std::time::Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
-            let o = child.wait_with_output().unwrap();
-            return Run {
-                code: o.status.code().unwrap_or(-1),
-                stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-            };
+            return Env::output_of(child);
         }
         if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("dwctl hung (still running after {limit:?}): {c:?}");
+            panic!("dwctl hung (still running after {limit:?}): {what}");
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }

@@ -703,24 +703,41 @@ fn a_secret_read_from_a_terminal_is_prompted_for_hidden_and_one_line() {
         password(&env, "fin_ws", "orders", "prod"),
         json!("pty-S3cr3t-0015")
     );
+    // `update KEY=-` at a terminal, `line` typed.
+    let update = |name: &str, key: &str, line: &str| {
+        let (arg, question) = (format!("{key}=-"), format!("{key} for {name}: "));
+        let args = ["--color", "never", "datasource", "update", "fin_ws", name];
+        env.pty(
+            &[&args[..], &["--prop", &arg]].concat(),
+            &[(&question, line)],
+        )
+    };
     // A key that is not secret is asked for too, in the open (as typed), for update.
-    let r = env.pty(
-        &[
-            "--color",
-            "never",
-            "datasource",
-            "update",
-            "fin_ws",
-            "orders",
-            "--prop",
-            "database=-",
-        ],
-        &[("database for orders: ", "sales\r")],
-    );
+    let r = update("orders", "database", "sales\r");
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(
         stored(&env, "datasource", "fin_ws", "orders", "prod")["database"],
         json!("sales")
+    );
+    // The object's type says what is secret: a key it does not know (kept from --props)
+    // is one, so it is typed hidden (review of issue 14, D1).
+    let p = env.file(
+        "p.json",
+        r#"{"address":"db:3306","database":"d","username":"u","password":"P1","fooBar":"x"}"#,
+    );
+    let mut args = mysql("fin_ws", "orders4", "address=db")[..4].to_vec();
+    args.extend(["--type", "mysql", "--props", &p]);
+    env.run(&args).ok();
+    let r = update("orders4", "fooBar", "pty-unk-S3cr3t-0022\r");
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("pty-unk-S3cr3t-0022"),
+        "echoed: {}",
+        r.stdout
+    );
+    assert_eq!(
+        stored(&env, "datasource", "fin_ws", "orders4", "prod")["fooBar"],
+        json!("pty-unk-S3cr3t-0022")
     );
     // With prompts off, a terminal on stdin is refused rather than read to its end.
     let rows = env.rows();
@@ -1197,4 +1214,178 @@ fn a_secret_given_as_the_mask_is_refused_everywhere() {
             );
         }
     }
+}
+
+/// Review of issue 14 (D1): a key the type does not know is a secret of that type, so the
+/// mask given for it is refused on every route, as for a known secret: `--props` of `add`
+/// and of `update`, `--prop` (literal, stdin) of a key the object holds, a manifest (plan
+/// and apply), the type asked for at a terminal and `import --apply`. Each is exit 2
+/// naming the key, and nothing changes. A stored unknown key may be set by `--prop` (it
+/// is no typo): masked, with the command-line secret warning; `--unprop` removes it.
+#[test]
+fn an_unknown_key_given_as_the_mask_is_refused_on_every_route() {
+    let env = Env::new().with_var("MASKED", "********");
+    env.run(&["workspace", "create", "man_ws"]).ok();
+    let masked = env.file(
+        "m6.json",
+        r#"{"address":"db:3306","database":"d","username":"u","password":"P1","fooBar":"********"}"#,
+    );
+    const SAID: &str = "`fooBar` is a secret given as the mask ********";
+    fn add(props: &str) -> [&str; 8] {
+        [
+            "datasource",
+            "add",
+            "man_ws",
+            "my5",
+            "--type",
+            "mysql",
+            "--props",
+            props,
+        ]
+    }
+    let r = env.refused(&add(&masked), 2, SAID);
+    assert!(
+        r.stderr.contains("hint: give the secret itself"),
+        "{}",
+        r.stderr
+    );
+
+    // Stored with a real value: kept, as a secret.
+    let real = env.file(
+        "m7.json",
+        r#"{"address":"db:3306","database":"d","username":"u","password":"P1","fooBar":"unk-S3cr3t-0020"}"#,
+    );
+    env.run(&add(&real)).ok();
+    let show = || env.json(&["datasource", "show", "man_ws", "my5", "-o", "json"]);
+    assert_eq!(show()["properties"]["fooBar"], "********");
+    let stored_foo = || stored(&env, "datasource", "man_ws", "my5", "prod")["fooBar"].clone();
+    assert_eq!(stored_foo(), json!("unk-S3cr3t-0020"));
+
+    // update: --props, --prop (literal, stdin, a variable), all refused.
+    fn with<'a>(more: &[&'a str]) -> Vec<&'a str> {
+        [&["datasource", "update", "man_ws", "my5"][..], more].concat()
+    }
+    env.refused(&with(&["--props", &masked]), 2, SAID);
+    env.refused(&with(&["--prop", "fooBar=********"]), 2, SAID);
+    env.refused(&with(&["--prop", "fooBar=env:MASKED"]), 2, SAID);
+    let rows = env.rows();
+    env.run_stdin(&with(&["--prop", "fooBar=-"]), "********\n")
+        .fails(2, SAID);
+    assert_eq!(rows, env.rows());
+    assert_eq!(stored_foo(), json!("unk-S3cr3t-0020"));
+
+    // A manifest, plan and apply; and the same through import's placeholder variable.
+    let m = env.path().join("m.toml");
+    for value in ["\"********\"", "{ env = \"MASKED\" }"] {
+        std::fs::write(
+            &m,
+            format!("version = 1\n[[workspace]]\nname = \"man_ws\"\n[[workspace.datasource]]\nname = \"my6\"\ntype = \"mysql\"\nenv = \"prod\"\nproperties = {{ address = \"db:3306\", database = \"d\", username = \"u\", password = \"P1\", fooBar = {value} }}\n"),
+        )
+        .unwrap();
+        for verb in ["plan", "apply"] {
+            env.refused(
+                &[verb, "--file", m.to_str().unwrap()],
+                2,
+                &format!("m.toml:4:1: datasource man_ws/my6 (prod): {SAID}"),
+            );
+        }
+    }
+
+    // A stored unknown key is no typo: --prop sets it (a secret: masked, and the value
+    // typed on the command line is warned about), --unprop removes it.
+    let r = env.run(&with(&["--prop", "fooBar=unk-S3cr3t-0021"]));
+    r.ok();
+    assert!(
+        r.stderr
+            .contains("warning: the secret fooBar was given on the command line"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(stored_foo(), json!("unk-S3cr3t-0021"));
+    let v = show();
+    assert_eq!(v["properties"]["fooBar"], "********");
+    // Not a key of the object: still refused from --prop (a typo is the likelier cause).
+    env.refused(
+        &with(&["--prop", "fooBaz=x"]),
+        2,
+        "mysql (url mode): unknown property `fooBaz`",
+    );
+    env.run(&with(&["--unprop", "fooBar"])).ok();
+    assert!(show()["properties"].get("fooBar").is_none());
+    assert_eq!(stored_foo(), Value::Null);
+}
+
+/// Review of issue 14 (D1): `import --apply` of a data source whose unknown key the API
+/// returned as the mask reads it from its placeholder variable; that variable holding the
+/// mask is refused like any manifest's.
+#[test]
+fn import_refuses_a_secret_whose_variable_holds_the_mask() {
+    let env = Env::new();
+    let dir = env.path().join("tenant");
+    std::fs::create_dir_all(dir.join("7")).unwrap();
+    std::fs::write(
+        dir.join("projects.json"),
+        r#"{"PagingInfo": {"Projects": [{"Id": 7, "Name": "imp_ws", "Status": "Available", "DevEnvironmentEnabled": true, "Owner": "1234567890123456"}], "TotalCount": 1}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("7/datasources.json"),
+        r#"{"PagingInfo": {"DataSources": [{"Name": "pg", "Type": "postgresql", "DataSource": [{"Id": 11, "Name": "pg", "Type": "postgresql", "ConnectionPropertiesMode": "UrlMode", "ConnectionProperties": {"envType": "Prod", "address": [{"host": "db", "port": 5432}], "database": "d", "username": "u", "password": "********", "fooBar": "********"}}]}], "TotalCount": 1}}"#,
+    )
+    .unwrap();
+    let printed = env.run(&["import", "--from-api", dir.to_str().unwrap()]);
+    printed.ok();
+    // The variable the manifest names for `key`: `key = { env = "VAR" }`.
+    let var = |key: &str| {
+        let text = &printed.stdout;
+        let start = format!("{key} = {{ env = \"");
+        let at = text.find(&start).unwrap_or_else(|| panic!("{key}: {text}")) + start.len();
+        text[at..at + text[at..].find('"').unwrap()].to_string()
+    };
+    let (pw, foo) = (var("password"), var("fooBar"));
+    let env = env.with_var(&pw, "P1").with_var(&foo, "********");
+    env.refused(
+        &[
+            "import",
+            "--from-api",
+            dir.to_str().unwrap(),
+            "--apply",
+            "--yes",
+        ],
+        2,
+        "`fooBar` is a secret given as the mask ********",
+    );
+}
+
+/// Review of issue 14 (D1): the type asked for by `datasource add` (its wizard) refuses
+/// the mask for a key it does not know, as `--type` does.
+#[test]
+fn the_wizard_refuses_the_mask_as_type_does() {
+    let env = Env::new();
+    env.run(&["workspace", "create", "fin_ws"]).ok();
+    // The wizard's first type is maxcompute.
+    assert_eq!(types::all()[0].key, "maxcompute");
+    let w = env.file("w.json", r#"{"project":"p","fooBar":"********"}"#);
+    let rows = env.rows();
+    let r = env.pty(
+        &[
+            "--color",
+            "never",
+            "datasource",
+            "add",
+            "fin_ws",
+            "wiz",
+            "--props",
+            &w,
+        ],
+        &[("Data source type", "\r")],
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("`fooBar` is a secret given as the mask ********"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(env.rows(), rows);
 }

@@ -145,7 +145,7 @@ pub fn validate_open(
         let normalised = match key_spec(mode_spec, key) {
             Some(ks) => check_value(&ctx, ks, value, region)?,
             // An extra.* key, or an unknown one kept (check_keys refused the others).
-            None => PropertyValue::parse(key, value)
+            None => PropertyValue::parse(value, ctx.spec.is_secret(key))
                 .map_err(|reason| value_error(&ctx, key, &reason, None))?
                 .into_string(),
         };
@@ -323,7 +323,8 @@ fn check_value(ctx: &Ctx, ks: &KeySpec, value: &str, region: &str) -> Result<Str
             format!("give `{0}` a value with --prop {0}=VALUE", ks.key)
         }));
     }
-    PropertyValue::parse(ks.key, value).map_err(|r| value_error(ctx, ks.key, &r, None))?;
+    PropertyValue::parse(value, ctx.spec.is_secret(ks.key))
+        .map_err(|r| value_error(ctx, ks.key, &r, None))?;
     let usual_port = ctx.spec.usual_port;
     let result = match ks.format {
         F::Text => Ok(value.to_string()),
@@ -1132,6 +1133,19 @@ mod tests {
             ],
         );
         assert_eq!(v.properties["loginMode"], "LDAP");
+        // cdh mode takes the keys of the Terraform provider's CdhMode example too.
+        let v = ok(
+            "hive",
+            Some(Cdh),
+            &[
+                ("clusterIdentifier", "c"),
+                ("database", "d"),
+                ("loginMode", "anonymous"),
+                ("securityProtocol", "AUTHTYPESSL"),
+            ],
+        );
+        assert_eq!(v.properties["loginMode"], "Anonymous");
+        assert_eq!(v.properties["securityProtocol"], "authTypeSsl");
         let v = ok(
             "polardb",
             None,

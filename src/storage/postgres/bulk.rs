@@ -93,6 +93,7 @@ impl Tx<'_> {
                         ],
                     );
                     p.members.insert((workspace_id, principal_pk));
+                    p.member_workspaces.insert(workspace_id);
                     p.known.roles.remove(&(workspace_id, principal_pk));
                     p.known.members.insert((workspace_id, principal_pk));
                     MEMBER
@@ -103,8 +104,7 @@ impl Tx<'_> {
                     at,
                     by,
                 } => {
-                    p.known.workspaces.clear();
-                    p.known.groups.clear();
+                    p.known.bound(group_pk, workspace_id);
                     let (g, w) = (group_pk.to_string(), workspace_id.to_string());
                     line(
                         &mut p.data[BINDING],
@@ -163,6 +163,7 @@ impl Tx<'_> {
                 }
                 if i == MEMBER {
                     p.members.clear();
+                    p.member_workspaces.clear();
                 }
                 std::mem::take(&mut p.data[i])
             };
@@ -334,6 +335,39 @@ impl Tx<'_> {
         })
     }
 
+    /// Whether no workspace is named `name` (`false`: ask the server). Past
+    /// [`LOAD_NAMES_AFTER`] lookups, every name is read once.
+    pub(super) fn workspace_absent(&self, name: &str) -> Result<bool> {
+        if !name.is_ascii() {
+            return Ok(false);
+        }
+        let load = {
+            let mut p = self.pending.borrow_mut();
+            p.known.workspace_lookups += 1;
+            p.known.workspace_names.is_none() && p.known.workspace_lookups > LOAD_NAMES_AFTER
+        };
+        if load {
+            let mut names = HashSet::new();
+            self.for_each_row("SELECT name FROM workspace", &[], &mut |r| {
+                let c = super::stored::Cells::new(r, "workspace", &[(0, "name")]);
+                names.insert(c.text(0)?.to_ascii_lowercase());
+                Ok(())
+            })?;
+            self.pending.borrow_mut().known.workspace_names = Some(names);
+        }
+        Ok(match &self.pending.borrow().known.workspace_names {
+            Some(names) => !names.contains(&name.to_ascii_lowercase()),
+            None => false,
+        })
+    }
+
+    /// A workspace named `name` was added (its name is known from now on).
+    pub(super) fn note_workspace_name(&self, name: &str) {
+        if let Some(names) = &mut self.pending.borrow_mut().known.workspace_names {
+            names.insert(name.to_ascii_lowercase());
+        }
+    }
+
     /// Whether a principal has the id `id`, when every id is known.
     pub(super) fn principal_id_known(&self, id: &str) -> Option<bool> {
         let p = self.pending.borrow();
@@ -346,6 +380,35 @@ impl Tx<'_> {
         self.pending.borrow_mut().known.fresh.insert(id);
     }
 
+    /// A membership added to a workspace: noted when the workspace is one this
+    /// transaction created (its memberships are then those noted).
+    pub(super) fn note_membership(&self, workspace_id: i64, principal_pk: i64, m: &Membership) {
+        let mut p = self.pending.borrow_mut();
+        if p.has_fresh(workspace_id) && !p.known.fresh_memberships_lost {
+            p.known
+                .fresh_memberships
+                .entry(workspace_id)
+                .or_default()
+                .push((principal_pk, m.clone()));
+        }
+    }
+
+    /// The memberships of workspace `workspace_id`, when it is one this transaction
+    /// created and none may have changed but by [`Tx::note_membership`].
+    pub(super) fn fresh_memberships(&self, workspace_id: i64) -> Option<Vec<(i64, Membership)>> {
+        let p = self.pending.borrow();
+        if !p.has_fresh(workspace_id) || p.known.fresh_memberships_lost {
+            return None;
+        }
+        Some(
+            p.known
+                .fresh_memberships
+                .get(&workspace_id)
+                .cloned()
+                .unwrap_or_default(),
+        )
+    }
+
     /// Whether the member (workspace_id, principal_pk) certainly does not exist.
     pub(super) fn member_absent(&self, workspace_id: i64, principal_pk: i64) -> bool {
         let p = self.pending.borrow();
@@ -354,8 +417,13 @@ impl Tx<'_> {
 
     /// A compute resource or data source added.
     pub(super) fn note_object(&self, table: &'static str, ws: i64, env: &str, name: &str) {
-        let key = (table, ws, env.to_string(), name.to_ascii_lowercase());
-        self.pending.borrow_mut().known.objects.insert(key);
+        self.pending
+            .borrow_mut()
+            .known
+            .objects
+            .entry((table, ws))
+            .or_default()
+            .insert((env.to_string(), name.to_ascii_lowercase()));
     }
 
     /// Whether `table` certainly has no row of workspace `ws` named `name` (in `env`, or
@@ -371,13 +439,16 @@ impl Tx<'_> {
         if !p.has_fresh(ws) {
             return false;
         }
+        let Some(added) = p.known.objects.get(&(table, ws)) else {
+            return true;
+        };
         let name = name.map(str::to_ascii_lowercase);
-        !p.known.objects.iter().any(|(t, w, e, n)| {
-            *t == table
-                && *w == ws
-                && env.is_none_or(|env| env == e)
-                && name.as_ref().is_none_or(|name| name == n)
-        })
+        match (env, name) {
+            (Some(env), Some(name)) => !added.contains(&(env.to_string(), name)),
+            (env, name) => !added.iter().any(|(e, n)| {
+                env.is_none_or(|env| env == e) && name.as_ref().is_none_or(|name| name == n)
+            }),
+        }
     }
 
     /// Whether the member (workspace_id, principal_pk) is buffered (a read of that member
@@ -387,6 +458,15 @@ impl Tx<'_> {
             .borrow()
             .members
             .contains(&(workspace_id, principal_pk))
+    }
+
+    /// Whether a member of workspace `workspace_id` is buffered (a read of that
+    /// workspace's members must flush first; a read of another one's need not).
+    pub(super) fn members_pending_in(&self, workspace_id: i64) -> bool {
+        self.pending
+            .borrow()
+            .member_workspaces
+            .contains(&workspace_id)
     }
 
     /// What every statement of the family files does first: forget the workspaces it may
@@ -419,15 +499,46 @@ impl Tx<'_> {
         if anything || moves_counters(sql) || names_any(sql, &["compute", "datasource"]) {
             p.known.seqs.clear();
         }
-        if anything || names_any(sql, &["member", "workspace", "principal"]) {
+        // Memberships change with a statement on members or principals, and a workspace
+        // deleted (an INSERT or UPDATE of a workspace leaves its members as they are);
+        // resource groups (with the names of their workspaces) with a statement on groups
+        // or bindings, and a workspace deleted (workspaces are never renamed).
+        let deletes_workspaces = names_any(sql, &["workspace"]) && !is_insert_or_update(sql);
+        if anything || deletes_workspaces || writes_any(sql, &["member", "principal"]) {
             p.known.roles.clear();
+            p.known.fresh_memberships.clear();
+            p.known.fresh_memberships_lost = true;
         }
         if anything || names_any(sql, &["principal"]) {
             p.known.account = None;
         }
-        if anything || names_any(sql, &["resource_group", "binding", "workspace"]) {
+        // Names are added by insert_workspace only (workspaces are never renamed; a
+        // name deleted stays in the set, which then only costs a query).
+        if anything {
+            p.known.workspace_names = None;
+        }
+        if anything || deletes_workspaces || writes_any(sql, &["resource_group", "binding"]) {
             p.known.groups.clear();
         }
+        if anything || names_any(sql, &["datasource_share"]) {
+            p.known.any_share = None;
+        }
+    }
+
+    /// Whether any share rule exists (read once, kept until a statement that may add one;
+    /// see [`Known::any_share`]). The buffered data sources need not go first: a rule that
+    /// refers to one is added by a statement that sends them, and forgets this answer.
+    pub(super) fn any_share(&self) -> Result<bool> {
+        if let Some(any) = self.pending.borrow().known.any_share {
+            return Ok(any);
+        }
+        let r = self.query_opt_unbuffered("SELECT EXISTS (SELECT 1 FROM datasource_share)", &[])?;
+        let any = match r {
+            Some(r) => r.try_get::<_, bool>(0).map_err(super::pg_err)?,
+            None => true,
+        };
+        self.pending.borrow_mut().known.any_share = Some(any);
+        Ok(any)
     }
 
     /// The resource group `name_or_id` (with its bound workspaces) as read earlier in this
@@ -504,6 +615,34 @@ fn moves_counters(sql: &str) -> bool {
 fn names_any(sql: &str, tables: &[&str]) -> bool {
     sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .any(|w| tables.contains(&w))
+}
+
+/// Whether `sql` writes one of `tables` (`INSERT INTO t`, `UPDATE t`, `DELETE FROM t`,
+/// also in a WITH's CTEs); a table only read by it does not count.
+fn writes_any(sql: &str, tables: &[&str]) -> bool {
+    let words: Vec<&str> = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is = |w: &str, k: &str| w.eq_ignore_ascii_case(k);
+    words.windows(3).any(|w| {
+        ((is(w[0], "INSERT") && is(w[1], "INTO")) || (is(w[0], "DELETE") && is(w[1], "FROM")))
+            && tables.contains(&w[2])
+    }) || words
+        .windows(2)
+        .any(|w| is(w[0], "UPDATE") && tables.contains(&w[1]))
+}
+
+/// Whether `sql` is an INSERT or an UPDATE (after the CTEs of a WITH, which may not
+/// hide a DELETE): it deletes no row.
+fn is_insert_or_update(sql: &str) -> bool {
+    let mut words = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    let is = |w: &str, k: &str| w.eq_ignore_ascii_case(k);
+    (is(first, "INSERT") || is(first, "UPDATE") || is(first, "WITH"))
+        && !words.any(|w| is(w, "DELETE"))
 }
 
 /// Whether `sql` only reads (a SELECT: dwctl's call no function that writes).
@@ -644,6 +783,36 @@ mod tests {
         assert_eq!(touched("WITH d AS (DELETE FROM principal) SELECT 1"), None);
         assert_eq!(touched("LOCK TABLE dwctl_lock IN EXCLUSIVE MODE"), None);
         assert_eq!(touched("SAVEPOINT change"), None);
+    }
+
+    #[test]
+    fn only_a_statement_that_may_delete_forgets_memberships_for_a_workspace() {
+        assert!(is_insert_or_update("UPDATE workspace SET x = 1"));
+        assert!(is_insert_or_update(
+            "WITH n AS (UPDATE dwctl_meta SET value = 1) INSERT INTO workspace SELECT 1"
+        ));
+        assert!(!is_insert_or_update("DELETE FROM workspace WHERE id = $1"));
+        assert!(!is_insert_or_update(
+            "WITH d AS (DELETE FROM workspace) SELECT 1"
+        ));
+        assert!(!is_insert_or_update("SELECT 1 FROM workspace"));
+        assert!(writes_any(
+            "INSERT INTO binding (a) VALUES (1)",
+            &["binding"]
+        ));
+        assert!(writes_any(
+            "WITH d AS (DELETE FROM binding) SELECT 1",
+            &["binding"]
+        ));
+        assert!(writes_any(
+            "UPDATE resource_group SET x = 1",
+            &["resource_group"]
+        ));
+        assert!(!writes_any(
+            "UPDATE workspace SET g = (SELECT pk FROM resource_group)",
+            &["resource_group"]
+        ));
+        assert!(!writes_any("SELECT 1 FROM binding", &["binding"]));
     }
 
     #[test]

@@ -102,6 +102,9 @@ pub(super) struct Pending {
     /// The (workspace_id, principal_pk) of the buffered members: a lookup of one member
     /// flushes only when it is among them.
     pub(super) members: HashSet<(i64, i64)>,
+    /// The workspaces of the buffered members: a read of one workspace's members flushes
+    /// only when it has some.
+    pub(super) member_workspaces: HashSet<i64>,
     pub(super) known: Known,
 }
 
@@ -126,7 +129,8 @@ pub(super) struct Known {
     /// Members added in this transaction.
     pub(super) members: HashSet<(i64, i64)>,
     /// Compute resources and data sources added: (table, workspace, env, lower-cased name).
-    pub(super) objects: HashSet<(&'static str, i64, String, String)>,
+    /// By (table, workspace): (env, lower-cased name).
+    pub(super) objects: HashMap<(&'static str, i64), HashSet<(String, String)>>,
     /// The id counters of the buffered tables' rows (`compute`, `datasource`: dwctl_meta's
     /// `TABLE_seq` or the largest key, whichever is larger, then each id assigned), once
     /// read; sent with the table's rows.
@@ -143,6 +147,69 @@ pub(super) struct Known {
     /// that may change one runs (apply reads a workspace again after each change, and a
     /// member or data source added changes none of its fields).
     pub(super) workspaces: HashMap<String, Option<Workspace>>,
+    /// Whether any share rule exists, once read, until a statement that may add one: a
+    /// catalog without shares (most) answers every lookup of them without a round trip,
+    /// and without sending the buffered data sources a share refers to.
+    pub(super) any_share: Option<bool>,
+    /// The memberships of the workspaces created in this transaction, as added, while
+    /// `fresh_memberships_lost` is false (a statement that may change a membership sets
+    /// it: from then on the server is asked).
+    pub(super) fresh_memberships: HashMap<i64, Vec<(i64, Membership)>>,
+    pub(super) fresh_memberships_lost: bool,
+    /// Workspace lookups so far; past [`LOAD_NAMES_AFTER`] every workspace's lower-cased
+    /// name is loaded (apply looks up each workspace of a manifest, most of them new),
+    /// then kept with each workspace added.
+    pub(super) workspace_lookups: usize,
+    pub(super) workspace_names: Option<HashSet<String>>,
+}
+
+impl Known {
+    /// A binding of group `group_pk` to workspace `workspace_id` was added: the groups and
+    /// workspaces as read take it in (each list in the order the server reads it, by
+    /// lower-cased name), or are forgotten when the other side's name is not known here,
+    /// or not ASCII (the server lower-cases ASCII letters only).
+    pub(super) fn bound(&mut self, group_pk: i64, workspace_id: i64) {
+        let ws_name = self
+            .workspaces
+            .values()
+            .flatten()
+            .find(|w| w.id == workspace_id)
+            .map(|w| w.name.as_str().to_string());
+        let group_name = self
+            .groups
+            .values()
+            .flatten()
+            .find(|g| g.pk == group_pk)
+            .map(|g| g.name.clone());
+        match ws_name.filter(|n| n.is_ascii()) {
+            Some(ws) => {
+                for g in self.groups.values_mut().flatten() {
+                    if g.pk == group_pk {
+                        insert_sorted(&mut g.workspaces, &ws);
+                    }
+                }
+            }
+            None => self.groups.clear(),
+        }
+        match group_name.filter(|n| n.is_ascii()) {
+            Some(group) => {
+                for w in self.workspaces.values_mut().flatten() {
+                    if w.id == workspace_id {
+                        insert_sorted(&mut w.resource_groups, &group);
+                    }
+                }
+            }
+            None => self.workspaces.clear(),
+        }
+    }
+}
+
+/// Insert `name` into `list`, sorted as the server sorts `lower(name)` of a `COLLATE "C"`
+/// column: ASCII letters lower-cased, then bytes (names are unique in that form).
+fn insert_sorted(list: &mut Vec<String>, name: &str) {
+    let key = name.to_ascii_lowercase();
+    let at = list.partition_point(|n| n.to_ascii_lowercase() < key);
+    list.insert(at, name.to_string());
 }
 
 /// What was read by the lower-cased name `name` (`Some(None)`: there is none).
@@ -183,6 +250,13 @@ pub(super) fn field(out: &mut Vec<u8>, v: Option<&str>) {
         out.extend_from_slice(b"\\N");
         return;
     };
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(s.as_bytes());
+        return;
+    }
     for &b in s.as_bytes() {
         match b {
             b'\\' => out.extend_from_slice(b"\\\\"),

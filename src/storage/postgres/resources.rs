@@ -243,14 +243,33 @@ impl ResourceStore for Tx<'_> {
     }
 
     fn shares(&self, f: &ShareFilter) -> Result<Vec<Share>> {
+        if !self.any_share()? {
+            return Ok(Vec::new());
+        }
+        // Only the filters given, so that each is served by its index (`$1 IS NULL OR`
+        // would make the planner scan).
+        let given = [
+            ("s.id", f.id),
+            ("s.datasource_pk", f.datasource),
+            ("d.workspace_id", f.source),
+            ("s.target_id", f.target),
+        ];
+        let mut clauses = vec!["true".to_string()];
+        let mut values: Vec<i64> = Vec::new();
+        for (column, value) in given {
+            if let Some(v) = value {
+                values.push(v);
+                clauses.push(format!("{column} = ${}", values.len()));
+            }
+        }
+        let params: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         let rows = self.query(
             &format!(
-                "SELECT {SHARE_COLS} FROM {SHARE_FROM} WHERE ($1::BIGINT IS NULL OR s.id = $1) \
-                 AND ($2::BIGINT IS NULL OR s.datasource_pk = $2) \
-                 AND ($3::BIGINT IS NULL OR d.workspace_id = $3) \
-                 AND ($4::BIGINT IS NULL OR s.target_id = $4) ORDER BY s.id"
+                "SELECT {SHARE_COLS} FROM {SHARE_FROM} WHERE {} ORDER BY s.id",
+                clauses.join(" AND ")
             ),
-            &[&f.id, &f.datasource, &f.source, &f.target],
+            &params,
         )?;
         rows.iter().map(share_row).collect()
     }

@@ -28,6 +28,43 @@ const WS_FROM: &str =
 /// The column after [`WS_COLS`] in `workspace()`'s query.
 const PART: usize = 18;
 
+/// A workspace with its tags and bound groups, in one query: `{WS_WHOLE_FROM} (a query of
+/// [`WS_COLS`]) {WS_WHOLE_JOIN}`. The workspace's columns come on every row, then (part 1)
+/// a tag's key and value or (part 2) a bound group's name, groups in the order
+/// `fill_workspace` reads them; [`whole_workspace`] reads them back.
+const WS_WHOLE_FROM: &str = "SELECT w.*, x.part, x.k, x.v FROM";
+const WS_WHOLE_JOIN: &str = "w LEFT JOIN LATERAL ( \
+       SELECT 1 AS part, key AS k, value AS v FROM workspace_tag WHERE workspace_id = w.id \
+       UNION ALL \
+       SELECT 2, g.name, NULL FROM binding b JOIN resource_group g ON g.pk = b.group_pk \
+       WHERE b.workspace_id = w.id \
+     ) x ON true ORDER BY x.part, lower(x.k)";
+
+/// The workspace of a [`WS_WHOLE_FROM`] query's rows, if any.
+fn whole_workspace(rows: &[Row]) -> Result<Option<Workspace>> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let mut w = workspace_row(first)?;
+    for r in rows {
+        match Cells::new(r, "workspace", &[(0, "id")]).opt_int(PART)? {
+            Some(1) => {
+                let c = Cells::new(
+                    r,
+                    "workspace_tag",
+                    &[(0, "workspace_id"), (PART + 1, "key")],
+                );
+                w.tags.insert(c.text(PART + 1)?, c.text(PART + 2)?);
+            }
+            Some(_) => w
+                .resource_groups
+                .push(Cells::new(r, "resource_group", &[(PART + 1, "name")]).text(PART + 1)?),
+            None => {}
+        }
+    }
+    Ok(Some(w))
+}
+
 fn workspace_row(r: &Row) -> Result<Workspace> {
     let c = Cells::new(r, "workspace", &[(0, "id"), (1, "name")]);
     let status = c.parsed(5, Status::stored_what(), Status::from_stored)?;
@@ -122,46 +159,15 @@ impl WorkspaceStore for Tx<'_> {
         if let Some(w) = self.cached_workspace(name) {
             return Ok(w);
         }
-        // The workspace with its tags and bound groups, in one query: the workspace's
-        // columns on every row, then (part 1) a tag's key and value or (part 2) a bound
-        // group's name, groups in the order `fill_workspace` reads them.
+        if self.workspace_absent(name)? {
+            self.cache_workspace(name, &None);
+            return Ok(None);
+        }
         let rows = self.query(
-            &format!(
-                "SELECT w.*, x.part, x.k, x.v \
-                 FROM (SELECT {WS_COLS} {WS_FROM} WHERE lower(w.name) = lower($1)) w \
-                 LEFT JOIN LATERAL ( \
-                   SELECT 1 AS part, key AS k, value AS v FROM workspace_tag WHERE workspace_id = w.id \
-                   UNION ALL \
-                   SELECT 2, g.name, NULL FROM binding b JOIN resource_group g ON g.pk = b.group_pk \
-                   WHERE b.workspace_id = w.id \
-                 ) x ON true ORDER BY x.part, lower(x.k)"
-            ),
+            &format!("{WS_WHOLE_FROM} (SELECT {WS_COLS} {WS_FROM} WHERE lower(w.name) = lower($1)) {WS_WHOLE_JOIN}"),
             &[&name],
         )?;
-        let w = match rows.first() {
-            None => None,
-            Some(first) => {
-                let mut w = workspace_row(first)?;
-                for r in &rows {
-                    match Cells::new(r, "workspace", &[(0, "id")]).opt_int(PART)? {
-                        Some(1) => {
-                            let c = Cells::new(
-                                r,
-                                "workspace_tag",
-                                &[(0, "workspace_id"), (PART + 1, "key")],
-                            );
-                            w.tags.insert(c.text(PART + 1)?, c.text(PART + 2)?);
-                        }
-                        Some(_) => w.resource_groups.push(
-                            Cells::new(r, "resource_group", &[(PART + 1, "name")])
-                                .text(PART + 1)?,
-                        ),
-                        None => {}
-                    }
-                }
-                Some(w)
-            }
-        };
+        let w = whole_workspace(&rows)?;
         self.cache_workspace(name, &w);
         Ok(w)
     }
@@ -228,15 +234,26 @@ impl WorkspaceStore for Tx<'_> {
     fn insert_workspace(&self, w: &Workspace) -> Result<i64> {
         // Ids are never reused, even after purge (SQLite's AUTOINCREMENT): the counter
         // in dwctl_meta, kept past every id in the table.
+        let keys: Vec<&str> = w.tags.keys().map(String::as_str).collect();
+        let values: Vec<&str> = w.tags.values().map(String::as_str).collect();
         let r = self.query_one(
             // A declared id ($14, checked free by the domain) moves the counter past it.
+            // The new row comes back as `workspace()` reads it, kept for the reads that
+            // follow (a new workspace has no bound group); its tags are written by the
+            // same statement.
+            &format!(
             "WITH n AS (UPDATE dwctl_meta SET value = GREATEST(value, \
                (SELECT COALESCE(max(id), 0) FROM workspace), $14) + CASE WHEN $14 = 0 THEN 1 ELSE 0 END \
-               WHERE key = 'workspace_seq' RETURNING value) \
-             INSERT INTO workspace (id, name, display_name, description, mode, status, owner, is_default, \
+               WHERE key = 'workspace_seq' RETURNING value), \
+             i AS (INSERT INTO workspace (id, name, display_name, description, mode, status, owner, is_default, \
              dev_role_disabled, pai_tasks_enabled, sod_policy, created_at, created_by, updated_at) \
              SELECT CASE WHEN $14 = 0 THEN n.value ELSE $14 END, \
-             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM n RETURNING id",
+             $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM n RETURNING *), \
+             t AS (INSERT INTO workspace_tag (workspace_id, key, value) \
+               SELECT i.id, k, v FROM i, unnest($15::text[], $16::text[]) AS t(k, v)) \
+             SELECT {WS_COLS} {}",
+                WS_FROM.replacen("FROM workspace w", "FROM i w", 1)
+            ),
             &[
                 &w.name.as_str(),
                 &w.display_name,
@@ -252,20 +269,46 @@ impl WorkspaceStore for Tx<'_> {
                 &w.created_by,
                 &w.updated_at.to_string(),
                 &w.id,
+                &keys,
+                &values,
             ],
         )?;
-        let id: i64 = r.get(0);
+        let mut read = workspace_row(&r)?;
+        let id = read.id;
         self.note_fresh_workspace(id);
-        self.save_tags(id, &w.tags)?;
+        self.note_workspace_name(w.name.as_str());
+        read.tags = w.tags.clone();
+        self.cache_workspace(w.name.as_str(), &Some(read));
         Ok(id)
     }
 
     fn save_workspace(&self, w: &Workspace) -> Result<()> {
-        self.execute(
-            "UPDATE workspace SET display_name = $2, description = $3, mode = $4, status = $5, \
+        // The tags are written again only when they differ from those read (apply saves a
+        // workspace after each change to it, its tags mostly unchanged).
+        let same_tags = matches!(
+            self.cached_workspace(w.name.as_str()),
+            Some(Some(read)) if read.id == w.id && read.tags == w.tags
+        );
+        // The row comes back as `workspace()` reads it (its default group's name as
+        // stored), kept for the reads that follow with the tags written below; its bound
+        // groups as read before (kept up to date with each binding added: bulk.rs), or
+        // read with it.
+        let groups = match self.cached_workspace(w.name.as_str()) {
+            Some(Some(read)) if read.id == w.id => Some(read.resource_groups),
+            _ => None,
+        };
+        let update = "WITH u AS (UPDATE workspace SET display_name = $2, description = $3, mode = $4, status = $5, \
              status_before_delete = $6, dev_role_disabled = $7, pai_tasks_enabled = $8, sod_policy = $9, \
              default_resource_group = (SELECT pk FROM resource_group WHERE lower(name) = lower($10)), \
-             updated_at = $11, deleted_at = $12, deleted_by = $13 WHERE id = $1",
+             updated_at = $11, deleted_at = $12, deleted_by = $13 WHERE id = $1 RETURNING *)";
+        let from_u = WS_FROM.replacen("FROM workspace w", "FROM u w", 1);
+        let rows = self.query(
+            &match groups {
+                Some(_) => format!("{update} SELECT {WS_COLS} {from_u}"),
+                None => {
+                    format!("{update} {WS_WHOLE_FROM} (SELECT {WS_COLS} {from_u}) {WS_WHOLE_JOIN}")
+                }
+            },
             &[
                 &w.id,
                 &w.display_name,
@@ -282,11 +325,29 @@ impl WorkspaceStore for Tx<'_> {
                 &w.deleted_by,
             ],
         )?;
-        self.execute(
-            "DELETE FROM workspace_tag WHERE workspace_id = $1",
-            &[&w.id],
-        )?;
-        self.save_tags(w.id, &w.tags)
+        let read = match groups {
+            Some(groups) => rows
+                .first()
+                .map(|r| {
+                    let mut read = workspace_row(r)?;
+                    read.resource_groups = groups;
+                    Ok::<_, crate::model::error::Error>(read)
+                })
+                .transpose()?,
+            None => whole_workspace(&rows)?,
+        };
+        if !same_tags {
+            self.execute(
+                "DELETE FROM workspace_tag WHERE workspace_id = $1",
+                &[&w.id],
+            )?;
+            self.save_tags(w.id, &w.tags)?;
+        }
+        if let Some(mut read) = read {
+            read.tags = w.tags.clone();
+            self.cache_workspace(w.name.as_str(), &Some(read));
+        }
+        Ok(())
     }
 
     fn purge_workspace(&self, id: i64) -> Result<()> {
@@ -363,10 +424,19 @@ impl WorkspaceStore for Tx<'_> {
     }
 
     fn memberships(&self, workspace_id: i64) -> Result<Vec<(i64, Membership)>> {
-        let rows = self.query(
-            &format!("SELECT principal_pk, {MEMBERSHIP_COLS} FROM member WHERE workspace_id = $1"),
-            &[&workspace_id],
-        )?;
+        if let Some(list) = self.fresh_memberships(workspace_id) {
+            return Ok(list);
+        }
+        // Only this workspace's buffered members could change the answer: apply reads a
+        // workspace's memberships before adding its members, with the previous
+        // workspace's still buffered.
+        let sql =
+            format!("SELECT principal_pk, {MEMBERSHIP_COLS} FROM member WHERE workspace_id = $1");
+        let rows = if self.members_pending_in(workspace_id) {
+            self.query(&sql, &[&workspace_id])?
+        } else {
+            self.run_query(&sql, &[&workspace_id])?
+        };
         rows.iter()
             .map(|r| {
                 let pk = Cells::new(r, "member", &[(0, "principal_pk")]).int(0)?;
@@ -422,7 +492,8 @@ impl WorkspaceStore for Tx<'_> {
         at: Timestamp,
         by: &str,
     ) -> Result<()> {
-        // Appended by the next COPY (bulk.rs).
+        // Appended by the next COPY (bulk.rs); its membership is known from now on (the
+        // actor's is checked for every object apply adds to the workspace).
         self.bulk_insert(super::pending::Row::Member {
             workspace_id,
             principal_pk,
@@ -431,7 +502,10 @@ impl WorkspaceStore for Tx<'_> {
             by: by.to_string(),
             status: m.status.as_str(),
             expires_at: m.expires_at.map(|t| t.to_string()),
-        })
+        })?;
+        self.cache_membership(workspace_id, principal_pk, &Some(m.clone()));
+        self.note_membership(workspace_id, principal_pk, m);
+        Ok(())
     }
 
     fn set_member_access(
