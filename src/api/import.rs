@@ -886,14 +886,10 @@ pub fn to_manifest(responses: Vec<Response>) -> Result<Imported> {
             );
             continue;
         }
-        members[i]
-            .entry(name.to_ascii_lowercase())
-            .or_insert(MemberDecl {
-                user: name,
-                roles: roles.into(),
-                expires: None,
-                status: suspended.then(|| MemberStatus::Suspended.to_string()),
-            });
+        members[i].entry(name.to_ascii_lowercase()).or_insert(
+            MemberDecl::new(name, roles.into())
+                .with_access(None, suspended.then(|| MemberStatus::Suspended.to_string())),
+        );
     }
     for (code, n) in &unknown_roles {
         w.push(
@@ -1603,11 +1599,8 @@ mod tests {
         ])
         .unwrap();
         let m = &out.manifest.workspace[0].member[0];
-        assert_eq!(
-            (m.user.as_str(), m.status.as_deref()),
-            ("ann", Some("suspended"))
-        );
-        assert_eq!(m.expires, None);
+        assert_eq!((m.user.as_str(), m.status()), ("ann", Some("suspended")));
+        assert_eq!(m.expires(), None);
         assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     }
 

@@ -455,8 +455,9 @@ struct Applier<'s, 't, 'c> {
     /// The principals the manifest names, looked up by key when first named and kept
     /// current by the applier's own principal changes (apply removes no principal).
     principals: Principals,
-    /// The shares of each workspace applied (its index, its name), applied after the
-    /// last workspace: a share's target may come later in the manifest.
+    /// The shares of each workspace applied that declares any, or of every one under
+    /// `--prune` (its index, its name), applied after the last workspace: a share's
+    /// target may come later in the manifest.
     shares: Vec<(usize, String, Vec<ShareDecl>)>,
     /// Workspaces with shares declared from or into them (lower-cased names): one the
     /// manifest disables is disabled after the shares, which need it available.
@@ -468,7 +469,6 @@ struct Applier<'s, 't, 'c> {
 /// The principals looked up so far, by name (case-insensitively, as the catalog compares
 /// names), by id and by key. Each is read by its key the first time it is named, so a
 /// manifest about one workspace reads the principals it names and not the whole tenant.
-#[derive(Default)]
 struct Principals {
     all: Vec<Principal>,
     by_name_or_id: HashMap<String, usize>,
@@ -476,20 +476,32 @@ struct Principals {
 }
 
 impl Principals {
+    /// Room for `n` principals (a manifest's), taken once rather than grown to twice what
+    /// the manifest needs (issue 17, P14).
+    fn with_capacity(n: usize) -> Self {
+        Principals {
+            all: Vec::with_capacity(n),
+            by_name_or_id: HashMap::with_capacity(2 * n),
+            by_pk: HashMap::with_capacity(n),
+        }
+    }
+
     fn put(&mut self, p: Principal) {
-        let i = match self.by_pk.get(&p.pk) {
-            Some(&i) => i,
+        let (pk, id, name) = (p.pk, p.id.clone(), p.name.as_str().to_ascii_lowercase());
+        let i = match self.by_pk.get(&pk) {
+            Some(&i) => {
+                self.all[i] = p;
+                i
+            }
             None => {
-                self.all.push(p.clone());
+                self.all.push(p);
                 self.all.len() - 1
             }
         };
-        self.by_pk.insert(p.pk, i);
+        self.by_pk.insert(pk, i);
         // A name wins over an id that reads the same, as it does in `find`'s query order.
-        self.by_name_or_id.entry(p.id.clone()).or_insert(i);
-        self.by_name_or_id
-            .insert(p.name.as_str().to_ascii_lowercase(), i);
-        self.all[i] = p;
+        self.by_name_or_id.entry(id).or_insert(i);
+        self.by_name_or_id.insert(name, i);
     }
 
     /// The principal named `name_or_id`, from the cache or else read by its key.
@@ -543,6 +555,11 @@ impl Applier<'_, '_, '_> {
     /// workspace the user has changed keeps its id (the manifest is then refused as for
     /// any workspace: "never changes", or the id "is taken").
     fn default_workspace_gives_way(&mut self, decls: &[WorkspaceDecl]) -> Result<()> {
+        // Only a declared id can ask it to: a manifest that declares none (an export's)
+        // reads nothing here (issue 17: a one-workspace plan costs no more than it did).
+        if decls.iter().all(|d| d.id.is_none()) {
+            return Ok(());
+        }
         let Some(w) = tenant::untouched_default_workspace(self.s)? else {
             return Ok(());
         };
@@ -1680,7 +1697,7 @@ pub fn apply(
         changes: Changes::default(),
         at: Vec::new(),
         steps: 0,
-        principals: Principals::default(),
+        principals: Principals::with_capacity(principals.len()),
         shares: Vec::new(),
         sharing: workspaces
             .iter()
@@ -1710,7 +1727,11 @@ pub fn apply(
         for (i, d) in each(workspaces).enumerate() {
             a.at = vec![("workspace", i)];
             a.workspace(&d)?;
-            a.shares.push((i, d.name.clone(), d.shares.clone()));
+            // Only what the shares pass has to do: a workspace that declares no share
+            // has none to make, and has none to remove but under --prune.
+            if prune || !d.shares.is_empty() {
+                a.shares.push((i, d.name.clone(), d.shares.clone()));
+            }
             done += 1;
             progress(done, total);
         }
@@ -1777,11 +1798,23 @@ fn reserve_declared_ids(tx: &dyn Tx, m: &Manifest) -> Result<()> {
     Ok(())
 }
 
-/// The items of a list, each dropped once used when the list is owned.
+/// The items of a list, each dropped once used when the list is owned, and the list's own
+/// room given back as it empties (whenever half of it is unused): the XL manifest's
+/// 200,000 principal declarations (25 MB) make room for the principals' cache as they are
+/// applied, instead of staying until the last (issue 17, P14).
 fn each<'a, T: Clone>(list: Cow<'a, [T]>) -> Box<dyn Iterator<Item = Cow<'a, T>> + 'a> {
     match list {
         Cow::Borrowed(l) => Box::new(l.iter().map(Cow::Borrowed)),
-        Cow::Owned(l) => Box::new(l.into_iter().map(Cow::Owned)),
+        Cow::Owned(mut l) => {
+            l.reverse();
+            Box::new(std::iter::from_fn(move || {
+                let item = l.pop()?;
+                if l.len() < l.capacity() / 2 {
+                    l.shrink_to_fit();
+                }
+                Some(Cow::Owned(item))
+            }))
+        }
     }
 }
 
@@ -1902,12 +1935,12 @@ pub fn export(
             if m.roles.contains(RoleCode::Owner) {
                 return Ok(());
             }
-            out.item(Item::Member(&MemberDecl {
-                user: m.user.to_string(),
-                roles: m.roles.into(),
-                expires: m.expires_at.map(|t| t.to_string()),
-                status: (m.status != MemberStatus::Normal).then(|| m.status.to_string()),
-            }))
+            out.item(Item::Member(
+                &MemberDecl::new(m.user.to_string(), m.roles.into()).with_access(
+                    m.expires_at.map(|t| t.to_string()),
+                    (m.status != MemberStatus::Normal).then(|| m.status.to_string()),
+                ),
+            ))
         })?;
         out.item(Item::WorkspaceClose(&d))?;
     }
@@ -1966,11 +1999,11 @@ fn group_decl(g: crate::model::resource_group::ResourceGroup) -> ResourceGroupDe
 /// expiry already past is taken as written (it grants nothing; `export` writes expired
 /// memberships until they are pruned).
 fn member_access(d: &MemberDecl) -> Result<(MemberStatus, Option<Timestamp>)> {
-    let status = match &d.status {
+    let status = match d.status() {
         Some(s) => MemberStatus::parse(s).map_err(|e| e.within("status"))?,
         None => MemberStatus::Normal,
     };
-    let expires_at = match &d.expires {
+    let expires_at = match d.expires() {
         Some(s) => match Expiry::parse(s).map_err(|e| e.within("expires"))? {
             Expiry::At(t) => Some(t),
             Expiry::After(_) => {

@@ -15,7 +15,7 @@ use std::fmt;
 use std::path::Path;
 
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
-use serde::ser::SerializeMap;
+use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::error::{Error, Result};
@@ -305,22 +305,92 @@ pub struct ShareDecl {
     pub user: Option<String>,
 }
 
-/// A member and its full set of roles (codes or aliases).
 /// A member and its full set of roles (codes or aliases), its expiry and status. Like
 /// the roles, the entry is the whole membership: no `expires` means no expiry and no
 /// `status` means `normal`, so applying a manifest that lacks them clears them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a member table")]
+///
+/// Read as [`MemberFields`] (the same keys, errors and positions) and written the same
+/// way. The expiry and status, which few members have, share one box: a member takes 48
+/// bytes, as it did before it had them (a million-member manifest is held whole while it
+/// is applied; issue 17, P14).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(from = "MemberFields")]
 pub struct MemberDecl {
     pub user: String,
     pub roles: Roles,
+    access: Option<Box<MemberAccess>>,
+}
+
+/// A member's `expires` and `status` as written, when it has either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MemberAccess {
+    expires: Option<String>,
+    status: Option<String>,
+}
+
+/// The keys of a member table, as read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a member table")]
+struct MemberFields {
+    user: String,
+    roles: Roles,
     /// RFC 3339 (export writes `2026-12-31T23:59:59.999Z`) or a date (until the end of
     /// that day, UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
+    #[serde(default)]
+    expires: Option<String>,
     /// `normal` (the default, not written) or `suspended`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+impl From<MemberFields> for MemberDecl {
+    fn from(f: MemberFields) -> Self {
+        MemberDecl::new(f.user, f.roles).with_access(f.expires, f.status)
+    }
+}
+
+impl MemberDecl {
+    /// A member holding `roles`, with no `expires` and no `status`.
+    pub fn new(user: String, roles: Roles) -> Self {
+        MemberDecl {
+            user,
+            roles,
+            access: None,
+        }
+    }
+
+    /// The member with `expires` and `status` as given (`None`: not written).
+    pub fn with_access(mut self, expires: Option<String>, status: Option<String>) -> Self {
+        self.access = (expires.is_some() || status.is_some())
+            .then(|| Box::new(MemberAccess { expires, status }));
+        self
+    }
+
+    /// `expires` as written.
+    pub fn expires(&self) -> Option<&str> {
+        self.access.as_ref()?.expires.as_deref()
+    }
+
+    /// `status` as written.
+    pub fn status(&self) -> Option<&str> {
+        self.access.as_ref()?.status.as_deref()
+    }
+}
+
+/// As the keys are read: `expires` and `status` only when written.
+impl Serialize for MemberDecl {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("MemberDecl", 4)?;
+        st.serialize_field("user", &self.user)?;
+        st.serialize_field("roles", &self.roles)?;
+        for (key, value) in [("expires", self.expires()), ("status", self.status())] {
+            match value {
+                Some(v) => st.serialize_field(key, v)?,
+                None => st.skip_field(key)?,
+            }
+        }
+        st.end()
+    }
 }
 
 /// A member's roles, as written. Most lists are role codes, each once, as `export` writes
@@ -335,7 +405,8 @@ pub struct Roles(RolesRepr);
 enum RolesRepr {
     /// 4 bits a role, first written lowest: its index in [`RoleCode::ALL`] plus one.
     Codes(u64),
-    Written(Vec<String>),
+    /// Boxed: a member's roles take 16 bytes.
+    Written(Box<[String]>),
 }
 
 impl Roles {
@@ -390,7 +461,7 @@ impl Roles {
 
 impl Default for Roles {
     fn default() -> Self {
-        Roles(RolesRepr::Written(Vec::new()))
+        Roles(RolesRepr::Written(Box::default()))
     }
 }
 
@@ -398,7 +469,7 @@ impl From<Vec<String>> for Roles {
     fn from(roles: Vec<String>) -> Self {
         match Roles::codes(roles.iter().map(String::as_str)) {
             Some(packed) => Roles(RolesRepr::Codes(packed)),
-            None => Roles(RolesRepr::Written(roles)),
+            None => Roles(RolesRepr::Written(roles.into())),
         }
     }
 }
@@ -454,7 +525,7 @@ impl<'de> Deserialize<'de> for Roles {
                 let mut b = Builder::default();
                 while seq.next_element_seed(&mut b)?.is_some() {}
                 Ok(match b.written {
-                    Some(w) => Roles(RolesRepr::Written(w)),
+                    Some(w) => Roles(RolesRepr::Written(w.into())),
                     None if b.packed != 0 => Roles(RolesRepr::Codes(b.packed)),
                     None => Roles::default(),
                 })

@@ -351,8 +351,11 @@ fn toml_item(w: &mut TomlOut, item: Item) -> io::Result<()> {
             w.header("workspace.member");
             w.str("user", &mb.user);
             w.str_list("roles", mb.roles.iter());
-            w.opt_str("expires", &mb.expires);
-            w.opt_str("status", &mb.status);
+            for (key, value) in [("expires", mb.expires()), ("status", mb.status())] {
+                if let Some(v) = value {
+                    w.str(key, v);
+                }
+            }
         }
         Item::WorkspaceClose(ws) => {
             for c in &ws.compute {

@@ -77,8 +77,8 @@ fn tenant_with_data() -> Catalog {
     cat
 }
 
-/// The statements `run` starts, each with its query plan.
-fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, Vec<String>)> {
+/// Every statement `run` starts, in order, as many times as it starts.
+fn statements_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<String> {
     let _recording = RECORDING.lock().unwrap_or_else(|e| e.into_inner());
     // SAFETY: the handle is the live connection of `cat`; the callback reads only the
     // statement it is given, and is removed before `cat` can be dropped.
@@ -95,7 +95,12 @@ fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, V
     unsafe {
         ffi::sqlite3_trace_v2(cat.conn().handle(), 0, None, std::ptr::null_mut());
     }
-    let sqls: Vec<String> = std::mem::take(&mut *LOG.lock().unwrap());
+    std::mem::take(&mut *LOG.lock().unwrap())
+}
+
+/// The statements `run` starts, each once with its query plan.
+fn plans_of(cat: &mut Catalog, run: impl FnOnce(&mut Catalog)) -> Vec<(String, Vec<String>)> {
+    let sqls = statements_of(cat, run);
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for sql in sqls {
         let head = sql.trim_start().to_ascii_uppercase();
@@ -413,11 +418,10 @@ fn commands_about_one_object_search_and_never_scan() {
                 })
                 .unwrap();
                 // bob added by name, alice pruned: every lookup of the applier runs.
-                m.workspace[0].member = vec![MemberDecl {
-                    user: "bob".into(),
-                    roles: vec!["role_project_dev".to_string()].into(),
-                    ..Default::default()
-                }];
+                m.workspace[0].member = vec![MemberDecl::new(
+                    "bob".into(),
+                    vec!["role_project_dev".to_string()].into(),
+                )];
                 for dry_run in [true, false] {
                     let r = Request {
                         dry_run,
@@ -444,6 +448,46 @@ fn commands_about_one_object_search_and_never_scan() {
         let plans = plans_of(&mut cat, run);
         assert_searches(what, &plans);
     }
+}
+
+/// Planning a workspace's export, which declares no id, custom role nor share, reads what
+/// it did before custom roles and shares (issue 17, P12f): not the default workspace (which
+/// only a declared id can move), no custom role nor share, and the workspace once.
+#[test]
+fn a_plan_of_an_export_reads_only_what_it_declares() {
+    let mut cat = tenant_with_data();
+    let mut m = Manifest::default();
+    session::read(&mut cat, &req(None), |s| {
+        apply::export(s, &[ws("sales_ws")], &mut m, &mut |_, _| {})
+    })
+    .unwrap();
+    let sqls = statements_of(&mut cat, |c| {
+        let r = Request {
+            dry_run: true,
+            ..req(None)
+        };
+        let changes = session::write(c, &r, |s| {
+            apply::apply(
+                s,
+                std::borrow::Cow::Borrowed(&m),
+                false,
+                "one.toml",
+                &|_| None,
+                &mut |_, _| {},
+            )
+        })
+        .unwrap()
+        .value;
+        assert!(changes.is_empty());
+    });
+    let reading = |table: &str| {
+        sqls.iter()
+            .filter(|s| s.contains(&format!("FROM {table} ")))
+            .count()
+    };
+    assert_eq!(reading("custom_role"), 0, "{sqls:#?}");
+    assert_eq!(reading("datasource_share"), 0, "{sqls:#?}");
+    assert_eq!(reading("workspace_tag"), 1, "{sqls:#?}");
 }
 
 /// A TAB reads the names of every kind by a range of their index (issue 17, "completion
