@@ -194,7 +194,7 @@ pub(crate) fn pg_err(e: postgres::Error) -> Error {
     if matches!(class, "53" | "58" | "XX") {
         return Error::catalog(format!("{} cannot be used", the_catalog()))
             .caused_by(detail)
-            .with_hint("check the server; a change that was cut off was not made");
+            .with_hint("check the server; a change that was cut off was made whole or not at all (`dwctl audit list --limit 5` shows which)");
     }
     if *code == S::UNIQUE_VIOLATION
         || *code == S::FOREIGN_KEY_VIOLATION
@@ -212,7 +212,9 @@ pub(crate) fn pg_err(e: postgres::Error) -> Error {
 fn lost_connection(cause: impl Into<String>) -> Error {
     Error::catalog(format!("lost the connection to {}", the_catalog()))
         .caused_by(cause)
-        .with_hint("check that the server is up and reachable, then run the command again: a change that was cut off was not made")
+        // A change cut off is made whole or not at all; which one dwctl cannot know when
+        // the connection went during the COMMIT (the server may have committed).
+        .with_hint("check that the server is up and reachable; a change that was cut off was made whole or not at all (`dwctl audit list --limit 5` shows which), then run the command again if it was not")
 }
 
 fn connect_err(t: &Target, e: postgres::Error) -> Error {
