@@ -306,8 +306,16 @@ fn plain(md: &str) -> String {
         }
     }
     out.push_str(rest);
-    // Man pages stay ASCII (troff warns about other input without preconv).
-    out.replace("**", "").replace('`', "").replace('…', "...")
+    // `**` marks bold outside code spans only: inside one it is text (the mask
+    // `********`). Man pages stay ASCII (troff warns about other input without preconv).
+    let mut text = String::new();
+    for (i, part) in out.split('`').enumerate() {
+        match i % 2 {
+            0 => text.push_str(&part.replace("**", "")),
+            _ => text.push_str(part),
+        }
+    }
+    text.replace('…', "...")
 }
 
 /// `Roff::render` starts every document with the apostrophe preamble; clap_mangen's part
@@ -436,6 +444,14 @@ impl Section {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stars_are_bold_outside_code_spans_and_text_inside() {
+        assert_eq!(
+            plain("**Masks.** a mask (`********`), `a**b` and [link](http://x)…"),
+            "Masks. a mask (********), a**b and link..."
+        );
+    }
 
     #[test]
     fn help_sections_become_blocks() {

@@ -106,6 +106,7 @@ fn var_name(var: &str) -> String {
 fn resolve_secrets(m: &mut Manifest) -> Result<()> {
     let mut failed: Vec<Error> = Vec::new();
     let mut unset: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for w in &mut m.workspace {
         let objects = w
             .compute
@@ -130,7 +131,7 @@ fn resolve_secrets(m: &mut Manifest) -> Result<()> {
                     PropValue::Env(var) => std::env::var(var.as_str()).map_err(|_| {
                         // Each variable once in the hint, however many secrets read it.
                         let name = var_name(var);
-                        if !unset.contains(&name) {
+                        if seen.insert(name.clone()) {
                             unset.push(name);
                         }
                         Error::invalid(format!(

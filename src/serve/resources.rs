@@ -339,14 +339,30 @@ fn update<K: ApiKind>(s: &mut Session, p: &Params, project: Option<i64>) -> R {
         }
         // The whole set is sent: what it leaves out goes; a secret sent back as the mask
         // keeps the stored secret.
+        // A row stored under a key's older name (oss `accessKeySecret`) is shown under
+        // its key (`accessKey`): the key sent back is that older name's, which the update
+        // renames (domain::types::validate).
         let before = stored.properties.clone().unwrap_or_default();
+        let spec = crate::model::types::lookup(&stored.type_key);
+        let named = |k: &str| {
+            spec.and_then(|spec| crate::model::types::alias_target(spec, k))
+                .unwrap_or(k)
+                .to_string()
+        };
+        let held: std::collections::BTreeSet<String> = before.keys().map(|k| named(k)).collect();
+        let kept = |k: &str| f.properties.get(k).is_some_and(|v| v == REDACTED) && held.contains(k);
+        // What the set leaves out goes; a key stored under an older name goes too when a
+        // new value is sent for it, and stays (to be renamed) when its mask comes back.
         change.unset = before
             .keys()
-            .filter(|k| !f.properties.contains_key(*k))
+            .filter(|k| {
+                let key = named(k);
+                !f.properties.contains_key(&key) || (key != **k && !kept(&key))
+            })
             .cloned()
             .collect();
         for (k, v) in f.properties {
-            if v == REDACTED && before.contains_key(&k) {
+            if v == REDACTED && held.contains(&k) {
                 continue;
             }
             change.set.insert(k, v);

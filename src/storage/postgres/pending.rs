@@ -310,3 +310,22 @@ pub(super) struct ReadAhead {
     /// The login, and the principal mapped to it (`None`: none is).
     pub(super) by_role: Option<(String, Option<Principal>)>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_goes_where_the_servers_order_by_lower_name_puts_it() {
+        // The server's order of `lower(name)` under COLLATE "C" (checked with psql): ASCII
+        // letters folded, then bytes, so `rg_b` < `RG_Mixed` < `rga`.
+        let mut list: Vec<String> = Vec::new();
+        for name in ["rga", "RG_Mixed", "rg_b", "Rg0", "zeta", "rg_a"] {
+            insert_sorted(&mut list, name);
+        }
+        assert_eq!(list, ["Rg0", "rg_a", "rg_b", "RG_Mixed", "rga", "zeta"]);
+        let mut sorted = list.clone();
+        sorted.sort_by_key(|n| n.to_ascii_lowercase());
+        assert_eq!(list, sorted);
+    }
+}
