@@ -79,16 +79,8 @@ impl View for Member {
         "added_at",
         "added_by",
     ];
-    const COLUMNS: &'static [&'static str] = &[
-        "user",
-        "user_id",
-        "kind",
-        "roles",
-        "status",
-        "expires_at",
-        "added_at",
-        "added_by",
-    ];
+    /// Every field but the workspace, which a member list names once (it lists one).
+    const COLUMNS: &'static [&'static str] = Self::FIELDS.split_at(1).1;
 }
 
 impl View for crate::domain::access::Holder {

@@ -68,6 +68,12 @@ fn setup() -> Env {
     env
 }
 
+/// `datasource share fin_ws DS --to TARGET`, which must succeed.
+fn share(env: &Env, ds: &str, to: &str) {
+    env.run(&["datasource", "share", "fin_ws", ds, "--to", to])
+        .ok();
+}
+
 /// The events from the `from`th on: (action, target, the `because` of its details).
 fn events_since(env: &Env, from: usize) -> Vec<(String, Option<String>, Option<String>)> {
     env.events()[from..]
@@ -222,15 +228,7 @@ fn a_shared_data_source_is_listed_in_the_target_read_only_with_its_secrets_hidde
 #[test]
 fn share_rules_refusals() {
     let env = setup();
-    env.run(&[
-        "datasource",
-        "share",
-        "fin_ws",
-        "orders",
-        "--to",
-        "sales_ws",
-    ])
-    .ok();
+    share(&env, "orders", "sales_ws");
     // Into its own workspace.
     env.refused_event(
         &["datasource", "share", "fin_ws", "orders", "--to", "FIN_WS"],
@@ -444,26 +442,9 @@ fn a_share_to_one_user_shows_only_to_that_member() {
 #[test]
 fn unshare_removing_the_source_and_purging_remove_the_rules_with_events() {
     let env = setup();
-    env.run(&[
-        "datasource",
-        "share",
-        "fin_ws",
-        "orders",
-        "--to",
-        "sales_ws",
-    ])
-    .ok();
-    env.run(&["datasource", "share", "fin_ws", "orders", "--to", "lab_ws"])
-        .ok();
-    env.run(&[
-        "datasource",
-        "share",
-        "fin_ws",
-        "ledger",
-        "--to",
-        "sales_ws",
-    ])
-    .ok();
+    share(&env, "orders", "sales_ws");
+    share(&env, "orders", "lab_ws");
+    share(&env, "ledger", "sales_ws");
     let (_, e) = env.changes(&[
         "datasource",
         "unshare",
@@ -541,17 +522,8 @@ fn unshare_removing_the_source_and_purging_remove_the_rules_with_events() {
 #[test]
 fn check_dw014_a_prod_data_source_shared_into_a_basic_workspace() {
     let env = setup();
-    env.run(&["datasource", "share", "fin_ws", "orders", "--to", "lab_ws"])
-        .ok();
-    env.run(&[
-        "datasource",
-        "share",
-        "fin_ws",
-        "orders",
-        "--to",
-        "sales_ws",
-    ])
-    .ok();
+    share(&env, "orders", "lab_ws");
+    share(&env, "orders", "sales_ws");
     let findings = env.json(&["check", "lab_ws", "sales_ws", "-o", "json"]);
     let dw014: Vec<&Value> = findings
         .as_array()
@@ -684,15 +656,7 @@ fn a_share_to_a_user_goes_when_the_user_leaves_the_target_with_its_event() {
     );
     assert_eq!(rules(&env), Vec::<String>::new());
     // A share with the whole workspace stays when a member leaves.
-    env.run(&[
-        "datasource",
-        "share",
-        "fin_ws",
-        "orders",
-        "--to",
-        "sales_ws",
-    ])
-    .ok();
+    share(&env, "orders", "sales_ws");
     env.run(&["member", "remove", "sales_ws", "pat", "--yes"])
         .ok();
     assert_eq!(rules(&env), ["orders"]);
@@ -869,15 +833,7 @@ fn manifests_declare_shares_and_apply_them_after_every_workspace() {
 #[test]
 fn apply_prune_removing_a_shared_data_source_removes_its_rules_with_events() {
     let env = with_secrets(setup());
-    env.run(&[
-        "datasource",
-        "share",
-        "fin_ws",
-        "orders",
-        "--to",
-        "sales_ws",
-    ])
-    .ok();
+    share(&env, "orders", "sales_ws");
     let file = env.path().join("m.toml");
     let file = file.to_str().unwrap();
     env.run(&["export", "fin_ws", "--file", file]).ok();
@@ -917,26 +873,9 @@ fn apply_prune_removing_a_shared_data_source_removes_its_rules_with_events() {
 #[test]
 fn shares_of_disabled_workspaces_round_trip_through_manifests() {
     let env = with_secrets(setup());
-    env.run(&[
-        "datasource",
-        "share",
-        "fin_ws",
-        "orders",
-        "--to",
-        "sales_ws",
-    ])
-    .ok();
-    env.run(&["datasource", "share", "fin_ws", "orders", "--to", "lab_ws"])
-        .ok();
-    env.run(&[
-        "datasource",
-        "share",
-        "fin_ws",
-        "ledger",
-        "--to",
-        "sales_ws",
-    ])
-    .ok();
+    share(&env, "orders", "sales_ws");
+    share(&env, "orders", "lab_ws");
+    share(&env, "ledger", "sales_ws");
     env.run(&["workspace", "disable", "sales_ws", "--yes"]).ok();
     env.run(&["workspace", "disable", "fin_ws", "--yes"]).ok();
     let file = env.path().join("m.toml");

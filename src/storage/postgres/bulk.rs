@@ -64,10 +64,7 @@ impl Tx<'_> {
                             pr.db_role.as_deref(),
                         ],
                     );
-                    if let Some((names, ids)) = &mut p.known.principals {
-                        names.insert(pr.name.as_str().to_ascii_lowercase());
-                        ids.insert(pr.id.clone());
-                    }
+                    p.known.principals.add(pr.name.as_str(), Some(&pr.id));
                     PRINCIPAL
                 }
                 Row::Member {
@@ -306,72 +303,81 @@ impl Tx<'_> {
     }
 
     /// Whether no principal has the name or id `name_or_id` (`false`: ask the server).
-    /// Past [`LOAD_NAMES_AFTER`] lookups, every name and id is read once.
     pub(super) fn principal_absent(&self, name_or_id: &str) -> Result<bool> {
-        if !name_or_id.is_ascii() {
-            return Ok(false);
-        }
-        let load = {
-            let mut p = self.pending.borrow_mut();
-            p.known.lookups += 1;
-            p.known.principals.is_none() && p.known.lookups > LOAD_NAMES_AFTER
-        };
-        if load {
-            let mut names = HashSet::new();
-            let mut ids = HashSet::new();
-            self.for_each_row("SELECT name, id FROM principal", &[], &mut |r| {
-                let c = super::stored::Cells::new(r, "principal", &[(1, "id")]);
-                names.insert(c.text(0)?.to_ascii_lowercase());
-                ids.insert(c.text(1)?);
-                Ok(())
-            })?;
-            self.pending.borrow_mut().known.principals = Some((names, ids));
-        }
-        Ok(match &self.pending.borrow().known.principals {
-            Some((names, ids)) => {
-                !names.contains(&name_or_id.to_ascii_lowercase()) && !ids.contains(name_or_id)
-            }
-            None => false,
-        })
+        self.absent(
+            |k| &mut k.principals,
+            "SELECT name, id FROM principal",
+            "principal",
+            name_or_id,
+        )
     }
 
-    /// Whether no workspace is named `name` (`false`: ask the server). Past
-    /// [`LOAD_NAMES_AFTER`] lookups, every name is read once.
+    /// Whether no workspace is named `name` (`false`: ask the server).
     pub(super) fn workspace_absent(&self, name: &str) -> Result<bool> {
-        if !name.is_ascii() {
+        self.absent(
+            |k| &mut k.workspaces_named,
+            "SELECT name FROM workspace",
+            "workspace",
+            name,
+        )
+    }
+
+    /// Whether no row of `table` has the name (or id) `key`, from the [`Names`] that
+    /// `which` picks: past [`LOAD_NAMES_AFTER`] lookups every row's name (and id, a
+    /// second column of `sql`) is read once; before, or for a key that is not ASCII (the
+    /// server folds only ASCII letters), the server is asked (`false`).
+    fn absent(
+        &self,
+        which: fn(&mut Known) -> &mut Names,
+        sql: &str,
+        table: &'static str,
+        key: &str,
+    ) -> Result<bool> {
+        if !key.is_ascii() {
             return Ok(false);
         }
         let load = {
             let mut p = self.pending.borrow_mut();
-            p.known.workspace_lookups += 1;
-            p.known.workspace_names.is_none() && p.known.workspace_lookups > LOAD_NAMES_AFTER
+            let names = which(&mut p.known);
+            names.lookups += 1;
+            names.loaded.is_none() && names.lookups > LOAD_NAMES_AFTER
         };
         if load {
-            let mut names = HashSet::new();
-            self.for_each_row("SELECT name FROM workspace", &[], &mut |r| {
-                let c = super::stored::Cells::new(r, "workspace", &[(0, "name")]);
+            let (mut names, mut ids) = (HashSet::new(), HashSet::new());
+            self.for_each_row(sql, &[], &mut |r| {
+                let c = super::stored::Cells::new(r, table, &[(0, "name")]);
                 names.insert(c.text(0)?.to_ascii_lowercase());
+                if r.len() > 1 {
+                    ids.insert(c.text(1)?);
+                }
                 Ok(())
             })?;
-            self.pending.borrow_mut().known.workspace_names = Some(names);
+            which(&mut self.pending.borrow_mut().known).loaded = Some((names, ids));
         }
-        Ok(match &self.pending.borrow().known.workspace_names {
-            Some(names) => !names.contains(&name.to_ascii_lowercase()),
+        let mut p = self.pending.borrow_mut();
+        Ok(match &which(&mut p.known).loaded {
+            Some((names, ids)) => !names.contains(&key.to_ascii_lowercase()) && !ids.contains(key),
             None => false,
         })
     }
 
     /// A workspace named `name` was added (its name is known from now on).
     pub(super) fn note_workspace_name(&self, name: &str) {
-        if let Some(names) = &mut self.pending.borrow_mut().known.workspace_names {
-            names.insert(name.to_ascii_lowercase());
-        }
+        self.pending
+            .borrow_mut()
+            .known
+            .workspaces_named
+            .add(name, None);
     }
 
     /// Whether a principal has the id `id`, when every id is known.
     pub(super) fn principal_id_known(&self, id: &str) -> Option<bool> {
         let p = self.pending.borrow();
-        p.known.principals.as_ref().map(|(_, ids)| ids.contains(id))
+        p.known
+            .principals
+            .loaded
+            .as_ref()
+            .map(|(_, ids)| ids.contains(id))
     }
 
     /// A workspace created by this transaction: it has no member, compute resource or
@@ -515,7 +521,7 @@ impl Tx<'_> {
         // Names are added by insert_workspace only (workspaces are never renamed; a
         // name deleted stays in the set, which then only costs a query).
         if anything {
-            p.known.workspace_names = None;
+            p.known.workspaces_named.loaded = None;
         }
         if anything || deletes_workspaces || writes_any(sql, &["resource_group", "binding"]) {
             p.known.groups.clear();

@@ -119,10 +119,8 @@ pub(super) struct Pending {
 pub(super) struct Known {
     /// The next principal key (max + 1 as SQLite's rowids), once read.
     pub(super) next_principal: Option<i64>,
-    /// Principal lookups so far; past [`LOAD_NAMES_AFTER`] the names and ids are loaded.
-    pub(super) lookups: usize,
-    /// Every principal's lower-cased name and id, once loaded.
-    pub(super) principals: Option<(HashSet<String>, HashSet<String>)>,
+    /// Every principal's name and id, loaded past [`LOAD_NAMES_AFTER`] lookups.
+    pub(super) principals: Names,
     /// Workspaces created in this transaction: their members, compute resources and
     /// data sources are exactly those noted below.
     pub(super) fresh: HashSet<i64>,
@@ -156,11 +154,31 @@ pub(super) struct Known {
     /// it: from then on the server is asked).
     pub(super) fresh_memberships: HashMap<i64, Vec<(i64, Membership)>>,
     pub(super) fresh_memberships_lost: bool,
-    /// Workspace lookups so far; past [`LOAD_NAMES_AFTER`] every workspace's lower-cased
-    /// name is loaded (apply looks up each workspace of a manifest, most of them new),
-    /// then kept with each workspace added.
-    pub(super) workspace_lookups: usize,
-    pub(super) workspace_names: Option<HashSet<String>>,
+    /// Every workspace's name, loaded past [`LOAD_NAMES_AFTER`] lookups (apply looks up
+    /// each workspace of a manifest, most of them new).
+    pub(super) workspaces_named: Names,
+}
+
+/// The names (lower-cased) and ids of every row of a table, read once a transaction has
+/// looked up more than [`LOAD_NAMES_AFTER`] of them, then kept with each row it adds: an
+/// absent name or id then costs no round trip.
+#[derive(Default)]
+pub(super) struct Names {
+    /// Lookups so far.
+    pub(super) lookups: usize,
+    /// Lower-cased names, and ids (none for a table whose rows are found by name only),
+    /// once loaded.
+    pub(super) loaded: Option<(HashSet<String>, HashSet<String>)>,
+}
+
+impl Names {
+    /// A row named `name` (with id `id`) was added.
+    pub(super) fn add(&mut self, name: &str, id: Option<&str>) {
+        if let Some((names, ids)) = &mut self.loaded {
+            names.insert(name.to_ascii_lowercase());
+            ids.extend(id.map(str::to_string));
+        }
+    }
 }
 
 impl Known {
